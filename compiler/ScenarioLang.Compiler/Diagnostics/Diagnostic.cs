@@ -1,0 +1,21 @@
+using ScenarioLang.Compiler.Text;
+
+namespace ScenarioLang.Compiler.Diagnostics;
+
+public enum DiagnosticSeverity
+{
+    Warning,
+    Error,
+}
+
+/// <summary>A message about a .kscn file, with a stable code (KSCnnnn) and the span it concerns.</summary>
+public sealed record Diagnostic(string Code, DiagnosticSeverity Severity, string Message, SourceText Source, TextSpan Span)
+{
+    public LinePosition Start => Source.GetPosition(Span.Start);
+
+    public bool IsError => Severity == DiagnosticSeverity.Error;
+
+    /// <summary><c>path(line,col): error KSC0001: message</c>, the form compilers and editors parse.</summary>
+    public override string ToString() =>
+        $"{Source.Path}({Start.Line},{Start.Column}): {(IsError ? "error" : "warning")} {Code}: {Message}";
+}

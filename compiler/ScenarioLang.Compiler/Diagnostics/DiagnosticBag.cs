@@ -1,0 +1,118 @@
+using System.Collections;
+using ScenarioLang.Compiler.Text;
+
+namespace ScenarioLang.Compiler.Diagnostics;
+
+/// <summary>
+/// Collects the diagnostics of one source. One method per message, each with its stable code:
+/// KSC00xx for syntax, KSC01xx for declarations and settings, KSC02xx for steps and the schedule,
+/// KSC03xx for expectations. docs/diagnostics.md lists them all.
+/// </summary>
+public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
+{
+    private readonly List<Diagnostic> _diagnostics = [];
+
+    public bool HasErrors => _diagnostics.Any(d => d.IsError);
+
+    public IEnumerator<Diagnostic> GetEnumerator() => _diagnostics.GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private void Error(string code, TextSpan span, string message) =>
+        _diagnostics.Add(new Diagnostic(code, DiagnosticSeverity.Error, message, source, span));
+
+    // Syntax: KSC00xx
+
+    public void ReportUnexpectedToken(TextSpan span, string found, string expected) =>
+        Error("KSC0001", span, $"expected {expected}, found {found}");
+
+    public void ReportUnterminatedString(TextSpan span) =>
+        Error("KSC0002", span, "unterminated string: a string ends with '\"' on the same line");
+
+    public void ReportUnexpectedCharacter(TextSpan span, string character) =>
+        Error("KSC0003", span, $"unexpected character '{character}'");
+
+    public void ReportNumberTooLarge(TextSpan span, string text) =>
+        Error("KSC0004", span, $"the number {text} does not fit in 64 bits");
+
+    // Declarations and settings: KSC01xx
+
+    public void ReportDuplicateScenario(TextSpan span, string name) =>
+        Error("KSC0101", span, $"a scenario named \"{name}\" is already defined in this file");
+
+    public void ReportUnknownMechanism(TextSpan span, string name, IEnumerable<string> known) =>
+        Error("KSC0102", span, $"unknown kernel mechanism '{name}'; known mechanisms: {string.Join(", ", known)}");
+
+    public void ReportUnknownVariant(TextSpan span, string mechanism, string name, IEnumerable<string> known) =>
+        Error("KSC0103", span, $"'{name}' is not a variant of {mechanism}; choose one of {string.Join(", ", known)}");
+
+    public void ReportDuplicateSetting(TextSpan span, string setting) =>
+        Error("KSC0104", span, $"{setting} is set more than once in this scenario");
+
+    public void ReportCpuCountOutOfRange(TextSpan span, string text, int max) =>
+        Error("KSC0105", span, $"cpus must be between 1 and {max}, not {text}");
+
+    public void ReportUnknownMemoryModel(TextSpan span, string name) =>
+        Error("KSC0106", span, $"unknown memory model '{name}'; choose sc or tso");
+
+    public void ReportDuplicateTask(TextSpan span, string name) =>
+        Error("KSC0107", span, $"a task named {name} already exists in this scenario");
+
+    public void ReportUndefinedTask(TextSpan span, string name) =>
+        Error("KSC0108", span, $"no task named {name}; declare it with 'task {name} root' or create it with 'fork -> {name}'");
+
+    public void ReportInvalidTaskName(TextSpan span, string name) =>
+        Error("KSC0109", span, $"'{name}' cannot name a task: task names are letters, digits and '_'");
+
+    // Steps and the schedule: KSC02xx
+
+    public void ReportCpuOutOfRange(TextSpan span, int cpu, int cpus) =>
+        Error("KSC0201", span, $"cpu{cpu} does not exist: this machine has {(cpus == 1 ? "only cpu0" : $"cpu0 to cpu{cpus - 1}")}");
+
+    public void ReportTaskNotCurrent(TextSpan span, string task, int cpu, string current) =>
+        Error("KSC0202", span, $"{task} is not running on cpu{cpu} ({current} is); add 'cpu{cpu} switch {task}' before this step");
+
+    public void ReportTaskOnOtherCpu(TextSpan span, string task, int cpu) =>
+        Error("KSC0203", span, $"{task} is running on cpu{cpu}; switch cpu{cpu} to another task first");
+
+    public void ReportTaskExited(TextSpan span, string task, int line) =>
+        Error("KSC0204", span, $"{task} exited on line {line} and can no longer run");
+
+    public void ReportWrongArgumentCount(TextSpan span, string call, string signature) =>
+        Error("KSC0205", span, $"{call} takes {signature}");
+
+    public void ReportArgumentKind(TextSpan span, string call, string parameter, string expected) =>
+        Error("KSC0206", span, $"the {parameter} of {call} must be {expected}");
+
+    public void ReportPortOutOfRange(TextSpan span, string text) =>
+        Error("KSC0207", span, $"port {text} is out of range: ports are 0 to 0xffff");
+
+    public void ReportResultDoesNotFit(TextSpan span, string action, string result, string allowed) =>
+        Error("KSC0208", span, $"{action} cannot result in {result}; it results in {allowed}");
+
+    public void ReportUnknownErrno(TextSpan span, string name, IEnumerable<string> known) =>
+        Error("KSC0209", span, $"unknown error '{name}'; the modelled syscalls return {string.Join(", ", known)}");
+
+    public void ReportForkNeedsChild(TextSpan span) =>
+        Error("KSC0210", span, "fork names the child it creates: write 'fork -> NAME'");
+
+    public void ReportSwitchToCurrent(TextSpan span, string task, int cpu) =>
+        Error("KSC0211", span, $"cpu{cpu} already runs {task}");
+
+    // Expectations: KSC03xx
+
+    public void ReportUnknownProperty(TextSpan span, string property, IEnumerable<string> known) =>
+        Error("KSC0301", span, $"unknown property '{property}'; known: {string.Join(", ", known)}");
+
+    public void ReportPropertyArgument(TextSpan span, string property, string expected) =>
+        Error("KSC0302", span, $"{property} takes {expected}");
+
+    public void ReportValueDoesNotFit(TextSpan span, string property, string expected) =>
+        Error("KSC0303", span, $"{property} is compared with {expected}");
+
+    public void ReportOperatorNotAllowed(TextSpan span, string op, string property) =>
+        Error("KSC0304", span, $"'{op}' does not apply to {property}; use == or !=");
+
+    public void ReportNotAnObject(TextSpan span, string property) =>
+        Error("KSC0305", span, $"{property} is a value, not a kernel object: compare it with ==, not 'is'");
+}

@@ -1,0 +1,82 @@
+using Antlr4.Runtime;
+using Antlr4.Runtime.Misc;
+using ScenarioLang.Compiler.Diagnostics;
+using ScenarioLang.Compiler.Syntax.Generated;
+using ScenarioLang.Compiler.Text;
+
+namespace ScenarioLang.Compiler.Syntax;
+
+/// <summary>
+/// Turns ANTLR's syntax errors into our diagnostics: tokens by their display names, lexical
+/// problems (stray characters, unterminated strings) by their own codes, one error per token.
+/// </summary>
+internal sealed class SyntaxErrorListener(DiagnosticBag diagnostics) : BaseErrorListener
+{
+    private static readonly int[] Syscalls = [KscnLexer.IOPERM, KscnLexer.IOPL, KscnLexer.FORK, KscnLexer.EXEC, KscnLexer.EXIT];
+    private static readonly int[] PortInstructions = [KscnLexer.INB, KscnLexer.INW, KscnLexer.INL, KscnLexer.OUTB, KscnLexer.OUTW, KscnLexer.OUTL];
+    private static readonly int[] Comparisons = [KscnLexer.EQEQ, KscnLexer.NEQ, KscnLexer.LT, KscnLexer.LE, KscnLexer.GT, KscnLexer.GE];
+    private readonly HashSet<int> _reported = [];
+
+    public override void SyntaxError(TextWriter output, IRecognizer recognizer, IToken offendingSymbol, int line, int charPositionInLine, string msg, RecognitionException e)
+    {
+        // ANTLR may report several errors at one token while it recovers; the first one says it best.
+        if (!_reported.Add(offendingSymbol.StartIndex))
+            return;
+        var span = SpanOf(offendingSymbol);
+        switch (offendingSymbol.Type)
+        {
+            case KscnLexer.UNEXPECTED_CHAR:
+                diagnostics.ReportUnexpectedCharacter(span, offendingSymbol.Text);
+                return;
+            case KscnLexer.UNTERMINATED_STRING:
+                diagnostics.ReportUnterminatedString(span);
+                return;
+        }
+        var parser = (Parser)recognizer;
+        var expected = e?.GetExpectedTokens() ?? parser.GetExpectedTokens();
+        diagnostics.ReportUnexpectedToken(span, Found(offendingSymbol), Describe(expected));
+    }
+
+    internal static TextSpan SpanOf(IToken token) =>
+        token.Type == TokenConstants.EOF || token.StartIndex < 0
+            ? new TextSpan(Math.Max(0, token.StartIndex), 0)
+            : TextSpan.FromBounds(token.StartIndex, token.StopIndex + 1);
+
+    private static string Found(IToken token) =>
+        token.Type == TokenConstants.EOF ? "end of file" : $"'{token.Text}'";
+
+    private static string Describe(IntervalSet expected)
+    {
+        var types = expected.ToList().Where(t => t is not KscnLexer.UNEXPECTED_CHAR and not KscnLexer.UNTERMINATED_STRING).ToList();
+        var names = new List<string>();
+        Group(types, names, Syscalls, "a syscall (ioperm, iopl, fork, exec, exit)");
+        Group(types, names, PortInstructions, "a port instruction (inb, inw, inl, outb, outw, outl)");
+        Group(types, names, Comparisons, "a comparison (==, !=, <, <=, >, >=)");
+        names.AddRange(types.Select(DisplayName));
+        return names.Count switch
+        {
+            0 => "nothing more",
+            1 => names[0],
+            _ => string.Join(", ", names.Take(names.Count - 1)) + " or " + names[^1],
+        };
+    }
+
+    private static void Group(List<int> types, List<string> names, int[] group, string name)
+    {
+        if (!group.All(types.Contains))
+            return;
+        types.RemoveAll(group.Contains);
+        names.Add(name);
+    }
+
+    /// <summary>How a token type reads in a message.</summary>
+    internal static string DisplayName(int type) => type switch
+    {
+        TokenConstants.EOF => "end of file",
+        KscnLexer.WORD => "a name",
+        KscnLexer.INT => "a number",
+        KscnLexer.STRING => "a string",
+        KscnLexer.CPU => "a CPU (cpu0, cpu1, ...)",
+        _ => KscnLexer.DefaultVocabulary.GetLiteralName(type) ?? KscnLexer.DefaultVocabulary.GetDisplayName(type),
+    };
+}

@@ -1,0 +1,112 @@
+using System.Collections.Immutable;
+using ScenarioLang.Compiler.Text;
+using ScenarioLang.Runtime.Kernel;
+
+namespace ScenarioLang.Compiler.Syntax;
+
+// The AST of a .kscn file. It is built from ANTLR's parse tree by SyntaxTreeBuilder and carries
+// spans for diagnostics; past that builder nothing depends on ANTLR.
+
+public abstract record SyntaxNode(TextSpan Span);
+
+public sealed record NameSyntax(string Text, TextSpan Span) : SyntaxNode(Span);
+
+public enum SizeUnit
+{
+    None,
+    KiB,
+    MiB,
+    GiB,
+}
+
+/// <summary>A number as written (decimal or 0x hex) with an optional unit; Value is null when it overflowed.</summary>
+public sealed record NumberSyntax(string Text, ulong? Value, SizeUnit Unit, TextSpan Span) : SyntaxNode(Span);
+
+/// <summary>cpu0, cpu1, …; Index is null when the number overflowed.</summary>
+public sealed record CpuSyntax(int? Index, TextSpan Span) : SyntaxNode(Span);
+
+public sealed record CompilationUnitSyntax(ImmutableArray<ScenarioSyntax> Scenarios, TextSpan Span) : SyntaxNode(Span);
+
+public sealed record ScenarioSyntax(string Name, TextSpan NameSpan, ImmutableArray<StatementSyntax> Statements, TextSpan Span) : SyntaxNode(Span);
+
+public abstract record StatementSyntax(TextSpan Span) : SyntaxNode(Span);
+
+public sealed record KernelStatementSyntax(NameSyntax Mechanism, NameSyntax Variant, TextSpan Span) : StatementSyntax(Span);
+
+public sealed record MemoryStatementSyntax(NameSyntax Model, TextSpan Span) : StatementSyntax(Span);
+
+public sealed record CpusStatementSyntax(NumberSyntax Count, TextSpan Span) : StatementSyntax(Span);
+
+public sealed record TaskStatementSyntax(NameSyntax Name, Privilege Privilege, TextSpan Span) : StatementSyntax(Span);
+
+/// <summary><c>cpu0 switch B</c>; Target is null for <c>switch idle</c>.</summary>
+public sealed record SwitchStatementSyntax(CpuSyntax Cpu, NameSyntax? Target, TextSpan Span) : StatementSyntax(Span);
+
+public sealed record StepStatementSyntax(CpuSyntax Cpu, NameSyntax Task, ActionSyntax Action, ResultSyntax? Result, TextSpan Span) : StatementSyntax(Span);
+
+public sealed record ExpectStatementSyntax(ExpectationSyntax Expectation, TextSpan Span) : StatementSyntax(Span);
+
+public enum SyscallKind
+{
+    Ioperm,
+    Iopl,
+    Fork,
+    Exec,
+    Exit,
+}
+
+public abstract record ActionSyntax(TextSpan Span) : SyntaxNode(Span);
+
+/// <summary>A syscall; Arguments is null when written without parentheses (<c>fork</c>).</summary>
+public sealed record SyscallActionSyntax(SyscallKind Kind, string Name, ImmutableArray<ArgumentSyntax>? Arguments, TextSpan Span) : ActionSyntax(Span);
+
+/// <summary>inb/inw/inl/outb/outw/outl with its width in bytes.</summary>
+public sealed record PortActionSyntax(string Mnemonic, int Width, NumberSyntax Port, TextSpan Span) : ActionSyntax(Span);
+
+public abstract record ArgumentSyntax(TextSpan Span) : SyntaxNode(Span);
+
+public sealed record NumberArgumentSyntax(NumberSyntax Number) : ArgumentSyntax(Number.Span);
+
+public sealed record SwitchArgumentSyntax(bool On, TextSpan Span) : ArgumentSyntax(Span);
+
+public abstract record ResultSyntax(TextSpan Span) : SyntaxNode(Span);
+
+public sealed record NumberResultSyntax(NumberSyntax Number) : ResultSyntax(Number.Span);
+
+/// <summary>An errno name (EPERM) or, after fork, the child's name.</summary>
+public sealed record NameResultSyntax(NameSyntax Name) : ResultSyntax(Name.Span);
+
+public sealed record FaultResultSyntax(TextSpan Span) : ResultSyntax(Span);
+
+public sealed record OkResultSyntax(TextSpan Span) : ResultSyntax(Span);
+
+/// <summary><c>tss(cpu0).prev_max</c>, <c>bitmap(A)</c>, <c>machine.live_bitmaps</c>.</summary>
+public sealed record SubjectSyntax(NameSyntax Object, SubjectArgumentSyntax? Argument, NameSyntax? Field, TextSpan Span) : SyntaxNode(Span);
+
+/// <summary>The argument of a subject: a task name or a CPU.</summary>
+public sealed record SubjectArgumentSyntax(string Text, int? Cpu, TextSpan Span) : SyntaxNode(Span);
+
+public enum ComparisonOperator
+{
+    Equal,
+    NotEqual,
+    Less,
+    LessOrEqual,
+    Greater,
+    GreaterOrEqual,
+}
+
+public abstract record ExpectationSyntax(TextSpan Span) : SyntaxNode(Span);
+
+public sealed record ComparisonExpectationSyntax(SubjectSyntax Subject, ComparisonOperator Operator, string OperatorText, TextSpan OperatorSpan, ValueSyntax Value, TextSpan Span) : ExpectationSyntax(Span);
+
+/// <summary><c>X is Y</c>, <c>X is not Y</c>, <c>X is none</c> (Right is null).</summary>
+public sealed record IdentityExpectationSyntax(SubjectSyntax Left, bool Negated, SubjectSyntax? Right, TextSpan Span) : ExpectationSyntax(Span);
+
+public abstract record ValueSyntax(TextSpan Span) : SyntaxNode(Span);
+
+public sealed record NumberValueSyntax(NumberSyntax Number) : ValueSyntax(Number.Span);
+
+public sealed record NameValueSyntax(NameSyntax Name) : ValueSyntax(Name.Span);
+
+public sealed record SwitchValueSyntax(bool On, TextSpan Span) : ValueSyntax(Span);

@@ -1,0 +1,231 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Antlr4.Runtime;
+using Antlr4.Runtime.Tree;
+using ScenarioLang.Compiler.Diagnostics;
+using ScenarioLang.Compiler.Syntax.Generated;
+using ScenarioLang.Compiler.Text;
+using ScenarioLang.Runtime.Kernel;
+using P = ScenarioLang.Compiler.Syntax.Generated.KscnParser;
+
+namespace ScenarioLang.Compiler.Syntax;
+
+/// <summary>
+/// Builds the AST from ANTLR's parse tree. A statement that error recovery left incomplete is
+/// dropped: its syntax error is already reported, and the binder only sees whole statements.
+/// </summary>
+internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
+{
+    public CompilationUnitSyntax Build(P.CompilationUnitContext context)
+    {
+        var scenarios = context.scenario()
+            .Where(s => Present(s.name))
+            .Select(BuildScenario)
+            .ToImmutableArray();
+        return new CompilationUnitSyntax(scenarios, SpanOf(context));
+    }
+
+    private ScenarioSyntax BuildScenario(P.ScenarioContext context)
+    {
+        var statements = context.statement()
+            .Select(BuildStatement)
+            .OfType<StatementSyntax>()
+            .ToImmutableArray();
+        return new ScenarioSyntax(Unquote(context.name.Text), SyntaxErrorListener.SpanOf(context.name), statements, SpanOf(context));
+    }
+
+    private StatementSyntax? BuildStatement(P.StatementContext context)
+    {
+        if (context.exception is not null)
+            return null;
+        var span = SpanOf(context);
+        return context switch
+        {
+            P.KernelStatementContext k when Present(k.variant) && k.mechanism?.exception is null =>
+                new KernelStatementSyntax(Name(k.mechanism!.Start), Name(k.variant), span),
+            P.MemoryStatementContext m when Present(m.model) => new MemoryStatementSyntax(Name(m.model), span),
+            P.CpusStatementContext c when Present(c.count) => new CpusStatementSyntax(Number(c.count, null), span),
+            P.TaskStatementContext t when Present(t.name) && Present(t.privilege) =>
+                new TaskStatementSyntax(Name(t.name), t.privilege.Type == P.ROOT ? Privilege.Root : Privilege.User, span),
+            P.SwitchStatementContext s when s.switchTarget()?.exception is null && s.switchTarget() is { } target =>
+                new SwitchStatementSyntax(Cpu(s.CPU().Symbol), target.IDLE() is null ? Name(target.Start) : null, span),
+            P.StepStatementContext s when Present(s.task) && BuildAction(s.action()) is { } action =>
+                BuildStep(s, action, span),
+            P.ExpectStatementContext e when BuildExpectation(e.expectation()) is { } expectation =>
+                new ExpectStatementSyntax(expectation, span),
+            _ => null,
+        };
+    }
+
+    private StatementSyntax? BuildStep(P.StepStatementContext context, ActionSyntax action, TextSpan span)
+    {
+        ResultSyntax? result = null;
+        if (context.ARROW() is not null)
+        {
+            result = BuildResult(context.result());
+            if (result is null)
+                return null;
+        }
+        return new StepStatementSyntax(Cpu(context.CPU().Symbol), Name(context.task), action, result, span);
+    }
+
+    private ActionSyntax? BuildAction(P.ActionContext? context)
+    {
+        switch (context)
+        {
+            case P.SyscallActionContext s when s.exception is null && Present(s.syscall):
+            {
+                ImmutableArray<ArgumentSyntax>? arguments = null;
+                if (s.argumentList() is { } list)
+                {
+                    if (list.exception is not null || list.argument().Any(a => a.exception is not null))
+                        return null;
+                    arguments = list.argument().Select(BuildArgument).ToImmutableArray();
+                }
+                return new SyscallActionSyntax(SyscallOf(s.syscall.Type), s.syscall.Text, arguments, SpanOf(s));
+            }
+            case P.PortActionContext p when p.exception is null && Present(p.instruction) && Present(p.port):
+                return new PortActionSyntax(p.instruction.Text, WidthOf(p.instruction.Type), Number(p.port, null), SpanOf(p));
+            default:
+                return null;
+        }
+    }
+
+    private ArgumentSyntax BuildArgument(P.ArgumentContext context) =>
+        context.quantity() is { } q
+            ? new NumberArgumentSyntax(Quantity(q))
+            : new SwitchArgumentSyntax(context.ON() is not null, SpanOf(context));
+
+    private ResultSyntax? BuildResult(P.ResultContext? context) => context switch
+    {
+        null => null,
+        { exception: not null } => null,
+        P.NumberResultContext n => new NumberResultSyntax(Number(n.INT().Symbol, null)),
+        P.NameResultContext n => new NameResultSyntax(Name(n.WORD().Symbol)),
+        P.FaultResultContext f => new FaultResultSyntax(SpanOf(f)),
+        P.OkResultContext o => new OkResultSyntax(SpanOf(o)),
+        _ => null,
+    };
+
+    private ExpectationSyntax? BuildExpectation(P.ExpectationContext? context)
+    {
+        if (context is null || context.exception is not null)
+            return null;
+        var subjects = context.GetRuleContexts<P.SubjectContext>().Select(BuildSubject).ToArray();
+        if (subjects.Length == 0 || subjects.Any(s => s is null))
+            return null;
+        switch (context)
+        {
+            case P.ComparisonExpectationContext c when Present(c.op) && c.value() is { exception: null } value:
+                var valueSyntax = BuildValue(value);
+                return valueSyntax is null
+                    ? null
+                    : new ComparisonExpectationSyntax(subjects[0]!, OperatorOf(c.op.Type), c.op.Text, SyntaxErrorListener.SpanOf(c.op), valueSyntax, SpanOf(c));
+            case P.IdentityExpectationContext i:
+                if (i.NONE() is null && subjects.Length < 2)
+                    return null;
+                return new IdentityExpectationSyntax(subjects[0]!, i.NOT() is not null, i.NONE() is null ? subjects[1] : null, SpanOf(i));
+            default:
+                return null;
+        }
+    }
+
+    private SubjectSyntax? BuildSubject(P.SubjectContext context)
+    {
+        if (context.exception is not null || !Present(context.target))
+            return null;
+        SubjectArgumentSyntax? argument = null;
+        if (context.subjectArgument() is { } a)
+        {
+            if (a.exception is not null)
+                return null;
+            argument = a.CPU() is { } cpu
+                ? new SubjectArgumentSyntax(cpu.GetText(), Cpu(cpu.Symbol).Index, SpanOf(a))
+                : new SubjectArgumentSyntax(a.GetText(), null, SpanOf(a));
+        }
+        var field = context.field is { } f && Present(f) ? Name(f) : null;
+        return new SubjectSyntax(Name(context.target), argument, field, SpanOf(context));
+    }
+
+    private ValueSyntax? BuildValue(P.ValueContext context)
+    {
+        if (context.quantity() is { } q)
+            return new NumberValueSyntax(Quantity(q));
+        if (context.WORD() is { } word)
+            return new NameValueSyntax(Name(word.Symbol));
+        return context.ON() is not null || context.OFF() is not null
+            ? new SwitchValueSyntax(context.ON() is not null, SpanOf(context))
+            : null;
+    }
+
+    private NumberSyntax Quantity(P.QuantityContext context)
+    {
+        var unit = context.unit?.Type switch
+        {
+            P.KIB => SizeUnit.KiB,
+            P.MIB => SizeUnit.MiB,
+            P.GIB => SizeUnit.GiB,
+            _ => SizeUnit.None,
+        };
+        return Number(context.INT().Symbol, unit, SpanOf(context));
+    }
+
+    private NumberSyntax Number(IToken token, SizeUnit? unit, TextSpan? span = null)
+    {
+        var text = token.Text;
+        var tokenSpan = SyntaxErrorListener.SpanOf(token);
+        var parsed = text.StartsWith("0x", StringComparison.Ordinal)
+            ? ulong.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value)
+            : ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+        if (!parsed)
+            diagnostics.ReportNumberTooLarge(tokenSpan, text);
+        return new NumberSyntax(text, parsed ? value : null, unit ?? SizeUnit.None, span ?? tokenSpan);
+    }
+
+    private static CpuSyntax Cpu(IToken token)
+    {
+        var digits = token.Text.AsSpan("cpu".Length);
+        var index = int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : (int?)null;
+        return new CpuSyntax(index, SyntaxErrorListener.SpanOf(token));
+    }
+
+    private static NameSyntax Name(IToken token) => new(token.Text, SyntaxErrorListener.SpanOf(token));
+
+    /// <summary>Whether a token is really in the text, not conjured up by error recovery.</summary>
+    private static bool Present(IToken? token) => token is not null && token.StartIndex >= 0 && token.TokenIndex >= 0;
+
+    private static TextSpan SpanOf(ParserRuleContext context)
+    {
+        var stop = context.Stop is { StartIndex: >= 0 } s && s.StopIndex >= context.Start.StartIndex ? s.StopIndex + 1 : context.Start.StopIndex + 1;
+        return TextSpan.FromBounds(context.Start.StartIndex, stop);
+    }
+
+    private static string Unquote(string text) =>
+        text[1..^1].Replace("\\\"", "\"", StringComparison.Ordinal).Replace("\\\\", "\\", StringComparison.Ordinal);
+
+    private static SyscallKind SyscallOf(int type) => type switch
+    {
+        P.IOPERM => SyscallKind.Ioperm,
+        P.IOPL => SyscallKind.Iopl,
+        P.FORK => SyscallKind.Fork,
+        P.EXEC => SyscallKind.Exec,
+        _ => SyscallKind.Exit,
+    };
+
+    private static int WidthOf(int type) => type switch
+    {
+        P.INB or P.OUTB => 1,
+        P.INW or P.OUTW => 2,
+        _ => 4,
+    };
+
+    private static ComparisonOperator OperatorOf(int type) => type switch
+    {
+        P.EQEQ => ComparisonOperator.Equal,
+        P.NEQ => ComparisonOperator.NotEqual,
+        P.LT => ComparisonOperator.Less,
+        P.LE => ComparisonOperator.LessOrEqual,
+        P.GT => ComparisonOperator.Greater,
+        _ => ComparisonOperator.GreaterOrEqual,
+    };
+}

@@ -1,0 +1,79 @@
+// Tokens of ScenarioLang (.kscn). Keywords come before WORD so that they win on equal length.
+lexer grammar KscnLexer;
+
+// Structure
+SCENARIO : 'scenario' ;
+KERNEL   : 'kernel' ;
+MEMORY   : 'memory' ;
+CPUS     : 'cpus' ;
+TASK     : 'task' ;
+ROOT     : 'root' ;
+USER     : 'user' ;
+SWITCH   : 'switch' ;
+IDLE     : 'idle' ;
+EXPECT   : 'expect' ;
+IS       : 'is' ;
+NOT      : 'not' ;
+NONE     : 'none' ;
+ON       : 'on' ;
+OFF      : 'off' ;
+OK       : 'ok' ;
+
+// System calls
+IOPERM   : 'ioperm' ;
+IOPL     : 'iopl' ;
+FORK     : 'fork' ;
+EXEC     : 'exec' ;
+EXIT     : 'exit' ;
+
+// User-mode port instructions
+INB      : 'inb' ;
+INW      : 'inw' ;
+INL      : 'inl' ;
+OUTB     : 'outb' ;
+OUTW     : 'outw' ;
+OUTL     : 'outl' ;
+
+// Size units (binary)
+KIB      : 'KiB' ;
+MIB      : 'MiB' ;
+GIB      : 'GiB' ;
+
+// Faults
+GP       : '#GP' ;
+
+// Punctuation and operators
+ARROW    : '->' ;
+LBRACE   : '{' ;
+RBRACE   : '}' ;
+LPAREN   : '(' ;
+RPAREN   : ')' ;
+COMMA    : ',' ;
+COLON    : ':' ;
+DOT      : '.' ;
+EQEQ     : '==' ;
+NEQ      : '!=' ;
+LE       : '<=' ;
+GE       : '>=' ;
+LT       : '<' ;
+GT       : '>' ;
+ASSIGN   : '=' ;
+
+// A CPU is named by number: cpu0, cpu1, ...
+CPU      : 'cpu' [0-9]+ ;
+
+INT      : '0x' [0-9a-fA-F]+ | [0-9]+ ;
+
+// Names; hyphenated and dotted parts allow variant names such as v2-06-16, pre-5.5 and valid-map.
+WORD     : [a-zA-Z_] [a-zA-Z0-9_]* ( '-' [a-zA-Z0-9_.]+ )* ;
+
+STRING   : '"' ( '\\' ["\\] | ~["\\\r\n] )* '"' ;
+// A string that reaches the end of its line: a token of its own so the error names it.
+UNTERMINATED_STRING : '"' ( '\\' ["\\] | ~["\\\r\n] )* ;
+
+LINE_COMMENT  : '//' ~[\r\n]* -> skip ;
+BLOCK_COMMENT : '/*' .*? '*/' -> skip ;
+WS            : [ \t\r\n]+ -> skip ;
+
+// Anything else becomes a token the parser rejects, so lexical errors flow through one path.
+UNEXPECTED_CHAR : . ;

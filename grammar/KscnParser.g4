@@ -1,0 +1,80 @@
+// Syntax of ScenarioLang (.kscn). The parse tree is turned into our own AST by
+// compiler/ScenarioLang.Compiler/Syntax/SyntaxTreeBuilder.cs; nothing past that file sees ANTLR types.
+parser grammar KscnParser;
+
+options { tokenVocab = KscnLexer; }
+
+compilationUnit
+    : scenario* EOF
+    ;
+
+scenario
+    : SCENARIO name=STRING LBRACE statement* RBRACE
+    ;
+
+statement
+    : KERNEL mechanism=mechanismName ASSIGN variant=WORD          # kernelStatement
+    | MEMORY model=WORD                                          # memoryStatement
+    | CPUS count=INT                                             # cpusStatement
+    | TASK name=WORD privilege=(ROOT | USER)                     # taskStatement
+    | CPU SWITCH switchTarget                                    # switchStatement
+    | CPU task=WORD COLON action (ARROW result)?                 # stepStatement
+    | EXPECT expectation                                         # expectStatement
+    ;
+
+mechanismName
+    : WORD
+    | IOPERM
+    ;
+
+switchTarget
+    : WORD
+    | IDLE
+    ;
+
+action
+    : syscall=(IOPERM | IOPL | FORK | EXEC | EXIT) argumentList?      # syscallAction
+    | instruction=(INB | INW | INL | OUTB | OUTW | OUTL) port=INT     # portAction
+    ;
+
+argumentList
+    : LPAREN (argument (COMMA argument)*)? RPAREN
+    ;
+
+argument
+    : quantity
+    | ON
+    | OFF
+    ;
+
+quantity
+    : INT unit=(KIB | MIB | GIB)?
+    ;
+
+result
+    : INT        # numberResult
+    | WORD       # nameResult
+    | GP         # faultResult
+    | OK         # okResult
+    ;
+
+expectation
+    : subject op=(EQEQ | NEQ | LT | LE | GT | GE) value          # comparisonExpectation
+    | subject IS NOT? (subject | NONE)                           # identityExpectation
+    ;
+
+subject
+    : target=WORD (LPAREN subjectArgument RPAREN)? (DOT field=WORD)?
+    ;
+
+subjectArgument
+    : WORD
+    | CPU
+    ;
+
+value
+    : quantity
+    | WORD
+    | ON
+    | OFF
+    ;

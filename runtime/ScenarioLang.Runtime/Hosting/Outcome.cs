@@ -1,0 +1,51 @@
+using ScenarioLang.Runtime.Kernel;
+
+namespace ScenarioLang.Runtime;
+
+public enum OutcomeKind
+{
+    /// <summary>A syscall returned a value (negative: -errno).</summary>
+    Returned,
+    /// <summary>A user-mode instruction completed.</summary>
+    Ok,
+    /// <summary>A user-mode instruction raised #GP (delivered as SIGSEGV).</summary>
+    GeneralProtection,
+}
+
+/// <summary>What a step did, or what the scenario expects it to do; both print as the language writes them.</summary>
+public readonly record struct Outcome(OutcomeKind Kind, long Value)
+{
+    public static Outcome Ok { get; } = new(OutcomeKind.Ok, 0);
+
+    public static Outcome GeneralProtection { get; } = new(OutcomeKind.GeneralProtection, 0);
+
+    public static Outcome Returns(long value) => new(OutcomeKind.Returned, value);
+
+    public static Outcome Fails(Errno errno) => new(OutcomeKind.Returned, -(long)errno);
+
+    public override string ToString() => Kind switch
+    {
+        OutcomeKind.Ok => "ok",
+        OutcomeKind.GeneralProtection => "#GP",
+        _ when Value < 0 && Enum.IsDefined(typeof(Errno), (int)-Value) => ((Errno)(int)-Value).ToString(),
+        _ => Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+}
+
+/// <summary>How an expectation compares an observed value with the expected one.</summary>
+public enum Comparison
+{
+    Equal,
+    NotEqual,
+    Less,
+    LessOrEqual,
+    Greater,
+    GreaterOrEqual,
+}
+
+/// <summary>How a value prints in a verdict.</summary>
+public enum ValueFormat
+{
+    Plain,
+    Bytes,
+}

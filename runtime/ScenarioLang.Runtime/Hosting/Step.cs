@@ -1,0 +1,24 @@
+namespace ScenarioLang.Runtime;
+
+/// <summary>Where a step or expectation stands in its .kscn file, and how it reads there.</summary>
+public readonly record struct Step(int Line, int Column, string Text);
+
+/// <summary>A task as a scenario declares it.</summary>
+public sealed record TaskDeclaration(string Name, Kernel.Privilege Privilege);
+
+/// <summary>What the generated class says about its scenario, before it runs.</summary>
+public sealed record ScenarioDescription(
+    string Name,
+    string File,
+    int Cpus,
+    MemoryModel Memory,
+    IReadOnlyDictionary<string, string> Variants,
+    IReadOnlyList<TaskDeclaration> Tasks);
+
+/// <summary>A scenario compiled to C#: the generated classes implement it.</summary>
+public interface IScenario
+{
+    ScenarioDescription Description { get; }
+
+    void Run(ScenarioRun run);
+}

@@ -1,0 +1,29 @@
+using ScenarioLang.Runtime.Kernel;
+
+namespace ScenarioLang.Runtime;
+
+public enum Verdict
+{
+    /// <summary>The step states no expectation.</summary>
+    None,
+    Pass,
+    Fail,
+}
+
+/// <summary>One line of the trace: a step or an expectation, its verdict, and what the kernel did inside it.</summary>
+public sealed record TraceEntry(Step Step, Verdict Verdict, string? Failure, IReadOnlyList<string> Notes);
+
+/// <summary>Everything one run of a scenario produced.</summary>
+public sealed record ScenarioResult(
+    ScenarioDescription Description,
+    KernelConfig Config,
+    IReadOnlyList<TraceEntry> Entries,
+    IReadOnlyList<Finding> Findings,
+    IReadOnlyList<string> Costs)
+{
+    public int Expectations => Entries.Count(e => e.Verdict != Verdict.None);
+
+    public int Failed => Entries.Count(e => e.Verdict == Verdict.Fail);
+
+    public bool Passed => Failed == 0 && Findings.Count == 0;
+}

@@ -1,0 +1,210 @@
+using ScenarioLang.Runtime.Machine;
+using ScenarioLang.Runtime.Scheduling;
+using ScenarioLang.Runtime.Tracing;
+
+namespace ScenarioLang.Runtime.Kernel.Ioport;
+
+/// <summary>
+/// The kernels before the merged series (5.4 and [patch V2 06/16] on top of it): each thread owns
+/// <c>io_bitmap_ptr</c> and <c>io_bitmap_max</c>, fork duplicates the bitmap, ioperm() writes the TSS
+/// itself, iopl() sets the real EFLAGS.IOPL. The two versions differ only in how the TSS is
+/// cleaned when a bitmap user leaves the CPU; those hooks are abstract.
+/// </summary>
+public abstract class BitmapPtrIoport(LinuxKernel kernel) : IoportModel(kernel)
+{
+    private const string Site = "ksys_ioperm";
+
+    // arch/x86/kernel/ioport.c: ksys_ioperm() (v5.4)
+    public override IEnumerable<InterleavingPoint> Ioperm(KernelPath path, Cpu cpu, TaskStruct current, ulong from, ulong num, bool turnOn)
+    {
+        var t = current.Thread;
+        if (RangeInvalid(from, num))
+        {
+            path.Result = Error(Errno.EINVAL);
+            yield break;
+        }
+        if (turnOn && !Capable(current))
+        {
+            path.Result = Error(Errno.EPERM);
+            yield break;
+        }
+
+        // The first call in a thread's lifetime sets the bitmap up, even to clear permissions.
+        if (t.IoBitmap is null)
+        {
+            var bitmap = IoBitmap.Allocate(Heap, Site);
+            Log.Note($"allocated {bitmap} for {current} ({Units.Bytes(IoBitmap.Bytes)}, all ports denied)");
+            t.IoBitmap = bitmap;
+            current.TifIoBitmap = true;
+            OnFirstBitmap(cpu);
+            // Preemption is enabled again here, with TIF_IO_BITMAP set and the TSS not yet updated.
+            yield return InterleavingPoint.Preemptible("bitmap installed, TSS not yet updated");
+        }
+
+        // get_cpu(): the rest runs with preemption disabled, so the max matches the bitmap contents.
+        var tss = cpu.Tss;
+        var iobm = t.IoBitmap;
+        Heap.Access(iobm, Site);
+        iobm.Update(from, num, turnOn);
+        Log.Note($"{Describe(from, num, turnOn)} in {iobm}");
+
+        // Search for a (possibly new) maximum; at least one long is always copied.
+        var maxLong = Math.Max(0, iobm.LastLongWithZeroBit());
+        var bytes = (maxLong + 1) * sizeof(ulong);
+        var bytesUpdated = Math.Max(bytes, t.IoBitmapMax);
+        t.IoBitmapMax = bytes;
+        tss.CopyIn(iobm, bytesUpdated);
+        NoteCopy(cpu, bytesUpdated, $"max of {current}'s old and new io_bitmap_max, {Units.Bytes(bytes)} now");
+        path.Result = 0;
+    }
+
+    // arch/x86/kernel/ioport.c: SYSCALL_DEFINE1(iopl) (v5.4): the real EFLAGS.IOPL
+    public override IEnumerable<InterleavingPoint> Iopl(KernelPath path, Cpu cpu, TaskStruct current, ulong level)
+    {
+        var old = current.Thread.EflagsIopl;
+        if (level > 3)
+        {
+            path.Result = Error(Errno.EINVAL);
+            yield break;
+        }
+        // Trying to gain more privileges?
+        if (level > old && !Capable(current))
+        {
+            path.Result = Error(Errno.EPERM);
+            yield break;
+        }
+        current.Thread.EflagsIopl = (uint)level;
+        Log.Note($"EFLAGS.IOPL {old} -> {level}");
+        path.Result = 0;
+    }
+
+    // arch/x86/kernel/process.c: copy_thread_tls() with copy_io_bitmap() (v5.4)
+    public override long CopyThread(TaskStruct parent, TaskStruct child)
+    {
+        // arch_dup_task_struct() copied the thread: io_bitmap_max and the user EFLAGS come along.
+        child.Thread.EflagsIopl = parent.Thread.EflagsIopl;
+        child.Thread.IoBitmapMax = parent.Thread.IoBitmapMax;
+        child.Thread.IoBitmap = null;
+        if (!parent.TifIoBitmap)
+            return 0;
+        var copy = parent.Thread.IoBitmap!.Duplicate(Heap, "copy_io_bitmap");
+        child.Thread.IoBitmap = copy;
+        child.TifIoBitmap = true;
+        Log.Note($"{parent}'s {parent.Thread.IoBitmap} duplicated for {child} as {copy} ({Units.Bytes(IoBitmap.Bytes)})");
+        return 0;
+    }
+
+    // arch/x86/kernel/process.c: exit_thread()
+    public override void ExitThread(Cpu cpu, TaskStruct tsk)
+    {
+        var t = tsk.Thread;
+        var bp = t.IoBitmap;
+        if (bp is null)
+            return;
+        t.IoBitmap = null;
+        tsk.TifIoBitmap = false;
+        CleanTssOnExit(cpu, t.IoBitmapMax);
+        t.IoBitmapMax = 0;
+        Heap.Kfree(bp, "exit_thread");
+        Log.Note($"{bp} freed");
+    }
+
+    // arch/x86/kernel/process.c: switch_to_bitmap()
+    public override void SwitchToBitmap(Cpu cpu, TaskStruct prev, TaskStruct next)
+    {
+        if (next.TifIoBitmap)
+        {
+            // Copy the incoming bitmap's range, and the previous task's if that was larger.
+            var bytes = Math.Max(prev.Thread.IoBitmapMax, next.Thread.IoBitmapMax);
+            Heap.Access(next.Thread.IoBitmap!, "switch_to_bitmap");
+            cpu.Tss.CopyIn(next.Thread.IoBitmap!, bytes);
+            NoteCopy(cpu, bytes, $"max of {prev}'s and {next}'s io_bitmap_max");
+            AfterSwitchInCopy(cpu);
+        }
+        else if (prev.TifIoBitmap)
+        {
+            CleanTssOnSwitchOut(cpu, prev);
+        }
+    }
+
+    public override int BitmapMax(TaskStruct task) => task.Thread.IoBitmapMax;
+
+    /// <summary>What ksys_ioperm() does to the TSS right after installing a first bitmap.</summary>
+    protected abstract void OnFirstBitmap(Cpu cpu);
+
+    /// <summary>What switch_to_bitmap() does after copying the incoming task's bitmap.</summary>
+    protected abstract void AfterSwitchInCopy(Cpu cpu);
+
+    /// <summary>What switch_to_bitmap() does when a bitmap user leaves for a task without one.</summary>
+    protected abstract void CleanTssOnSwitchOut(Cpu cpu, TaskStruct prev);
+
+    /// <summary>What exit_thread() does to the TSS when the exiting task had a bitmap.</summary>
+    protected abstract void CleanTssOnExit(Cpu cpu, int ioBitmapMax);
+
+    protected void ClearTss(Cpu cpu, int bytes, string why)
+    {
+        cpu.Tss.Clear(bytes);
+        Log.Note($"cleared {Units.Bytes(bytes)} of {cpu}'s TSS to 0xff ({why})");
+    }
+
+    protected void SetBase(Cpu cpu, IoBitmapBase value, string why)
+    {
+        cpu.Tss.IoBitmapBase = value;
+        Log.Note($"{cpu}'s io_bitmap_base -> {VariantCatalog.BaseName(value)} ({why})");
+    }
+}
+
+/// <summary>
+/// The kernel before the series (v5.4): io_bitmap_base always valid, the TSS bitmap cleared with
+/// memset(0xff) whenever a bitmap user leaves the CPU, so it only ever holds the current task's bits.
+/// </summary>
+public sealed class PrePatchIoport(LinuxKernel kernel) : BitmapPtrIoport(kernel)
+{
+    public override IopermVariant Variant => IopermVariant.Pre55;
+
+    // arch/x86/kernel/cpu/common.c: cpu_init() (v5.4): base IO_BITMAP_OFFSET, all bits set
+    public override void InitTss(Tss tss) => tss.IoBitmapBase = IoBitmapBase.ValidMap;
+
+    // refresh_tss_limit() only: the base is always valid.
+    protected override void OnFirstBitmap(Cpu cpu)
+    {
+    }
+
+    protected override void AfterSwitchInCopy(Cpu cpu)
+    {
+    }
+
+    // "Clear any possible leftover bits"
+    protected override void CleanTssOnSwitchOut(Cpu cpu, TaskStruct prev) =>
+        ClearTss(cpu, prev.Thread.IoBitmapMax, $"{prev} leaves the CPU");
+
+    // "Careful, clear this in the TSS too"
+    protected override void CleanTssOnExit(Cpu cpu, int ioBitmapMax) => ClearTss(cpu, ioBitmapMax, "exit_thread");
+}
+
+/// <summary>
+/// [patch V2 06/16] "x86/io: Speedup schedule out of I/O bitmap user" as posted (seed 001): the
+/// base is made invalid when a bitmap user is scheduled out and the bits are left in place; the next
+/// bitmap user copies only its own and the previous task's io_bitmap_max bytes, and ioperm()
+/// only max(new, old) of its own. Stale zero bits above that stay: Andy Lutomirski's leak. (The
+/// merged form of this patch tracks tss->io_bitmap_prev_max because of his review.)
+/// </summary>
+public sealed class V2Patch06Ioport(LinuxKernel kernel) : BitmapPtrIoport(kernel)
+{
+    public override IopermVariant Variant => IopermVariant.V2Patch06;
+
+    // cpu_init() with the patch: io_bitmap_base = IO_BITMAP_OFFSET_INVALID
+    public override void InitTss(Tss tss) => tss.IoBitmapBase = IoBitmapBase.Invalid;
+
+    // "Make the bitmap base in the TSS valid", under preempt_disable() with the pointer and TIF.
+    protected override void OnFirstBitmap(Cpu cpu) => SetBase(cpu, IoBitmapBase.ValidMap, "first bitmap of this thread");
+
+    protected override void AfterSwitchInCopy(Cpu cpu) => SetBase(cpu, IoBitmapBase.ValidMap, "bitmap user switched in");
+
+    // "Do not touch the bitmap. Let the next bitmap using task deal with the mess."
+    protected override void CleanTssOnSwitchOut(Cpu cpu, TaskStruct prev) =>
+        SetBase(cpu, IoBitmapBase.Invalid, $"{prev} leaves the CPU; its bits stay in the TSS");
+
+    protected override void CleanTssOnExit(Cpu cpu, int ioBitmapMax) =>
+        SetBase(cpu, IoBitmapBase.Invalid, "exit_thread; the bits stay in the TSS");
+}

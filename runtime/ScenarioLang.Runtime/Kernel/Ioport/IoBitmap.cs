@@ -1,0 +1,91 @@
+namespace ScenarioLang.Runtime.Kernel.Ioport;
+
+/// <summary>
+/// A task's I/O permission bitmap: struct io_bitmap (arch/x86/include/asm/io_bitmap.h) in the merged
+/// kernel; the bare <c>thread.io_bitmap_ptr</c> array before it, where <see cref="Sequence"/> and
+/// <see cref="Refcnt"/> do not exist. A 0 bit allows the port.
+/// </summary>
+public sealed class IoBitmap : KernelObject
+{
+    public const string KindName = "io_bitmap";
+
+    /// <summary>IO_BITMAP_BITS: one bit per port.</summary>
+    public const int Bits = 65536;
+
+    /// <summary>IO_BITMAP_BYTES.</summary>
+    public const int Bytes = Bits / 8;
+
+    /// <summary>IO_BITMAP_LONGS.</summary>
+    public const int Longs = Bytes / sizeof(ulong);
+
+    private IoBitmap(int id, string site, ulong[] bitmap) : base(KindName, id, Bytes, site) => Bitmap = bitmap;
+
+    /// <summary>unsigned long bitmap[IO_BITMAP_LONGS].</summary>
+    internal ulong[] Bitmap { get; }
+
+    /// <summary>The merged kernel's sequence number, taken from io_bitmap_sequence on every change.</summary>
+    public ulong Sequence { get; set; }
+
+    /// <summary>The merged kernel's max: bytes to copy so that all zero bits are covered.</summary>
+    public int Max { get; set; }
+
+    /// <summary>The merged kernel's refcount (null in the kernels that duplicate on fork).</summary>
+    public Refcount? Refcnt { get; private set; }
+
+    // kmalloc() + memset(0xff): every port denied.
+    public static IoBitmap Allocate(KernelHeap heap, string site)
+    {
+        var bitmap = new ulong[Longs];
+        Array.Fill(bitmap, ulong.MaxValue);
+        return heap.Register(new IoBitmap(heap.NextId(), site, bitmap));
+    }
+
+    // mm/util.c: kmemdup()
+    public IoBitmap Duplicate(KernelHeap heap, string site)
+    {
+        heap.Access(this, site);
+        var copy = heap.Register(new IoBitmap(heap.NextId(), site, (ulong[])Bitmap.Clone()) { Sequence = Sequence, Max = Max });
+        // kmemdup copies the refcount too; the caller decides whether to reset it.
+        if (Refcnt is not null)
+            copy.AddRefcount(heap, Refcnt.Value);
+        return copy;
+    }
+
+    public void AddRefcount(KernelHeap heap, int initial) => Refcnt = new Refcount(heap, this, initial);
+
+    // lib/bitmap.c: bitmap_clear() / bitmap_set()
+    public void Update(ulong from, ulong num, bool turnOn)
+    {
+        for (var port = from; port < from + num; port++)
+        {
+            var bit = 1UL << (int)(port % 64);
+            if (turnOn)
+                Bitmap[port / 64] &= ~bit;
+            else
+                Bitmap[port / 64] |= bit;
+        }
+    }
+
+    /// <summary>The index of the last long with a zero bit, or -1 when every port is denied.</summary>
+    public int LastLongWithZeroBit()
+    {
+        var maxLong = -1;
+        for (var i = 0; i < Longs; i++)
+        {
+            if (Bitmap[i] != ulong.MaxValue)
+                maxLong = i;
+        }
+        return maxLong;
+    }
+
+    public bool Allows(int port) => (Bitmap[port / 64] & (1UL << (port % 64))) == 0;
+
+    /// <summary>How many ports the bitmap allows.</summary>
+    public int AllowedPorts()
+    {
+        var count = 0;
+        foreach (var word in Bitmap)
+            count += 64 - System.Numerics.BitOperations.PopCount(word);
+        return count;
+    }
+}

@@ -1,0 +1,95 @@
+using ScenarioLang.Runtime.Machine;
+using ScenarioLang.Runtime.Scheduling;
+using ScenarioLang.Runtime.Tracing;
+
+namespace ScenarioLang.Runtime.Kernel.Ioport;
+
+/// <summary>
+/// One kernel's I/O port permission code: ioperm(), iopl(), what fork, exit, the context switch and
+/// the exit to user mode do with the bitmap. Each subclass models one version and names the code it
+/// follows; the common hardware and bookkeeping live here.
+/// </summary>
+public abstract class IoportModel
+{
+    protected IoportModel(LinuxKernel kernel) => Kernel = kernel;
+
+    protected LinuxKernel Kernel { get; }
+
+    protected KernelHeap Heap => Kernel.Heap;
+
+    protected KernelLog Log => Kernel.Log;
+
+    public abstract IopermVariant Variant { get; }
+
+    /// <summary>The TSS state after cpu_init().</summary>
+    public abstract void InitTss(Tss tss);
+
+    public abstract IEnumerable<InterleavingPoint> Ioperm(KernelPath path, Cpu cpu, TaskStruct current, ulong from, ulong num, bool turnOn);
+
+    public abstract IEnumerable<InterleavingPoint> Iopl(KernelPath path, Cpu cpu, TaskStruct current, ulong level);
+
+    /// <summary>The I/O part of copy_thread() for a new task; a negative errno fails the fork.</summary>
+    public abstract long CopyThread(TaskStruct parent, TaskStruct child);
+
+    /// <summary>The I/O part of exit_thread().</summary>
+    public abstract void ExitThread(Cpu cpu, TaskStruct tsk);
+
+    /// <summary>switch_to_bitmap(), called by __switch_to_xtra() on every context switch.</summary>
+    public abstract void SwitchToBitmap(Cpu cpu, TaskStruct prev, TaskStruct next);
+
+    /// <summary>The I/O work on the way back to user mode (none before the merged kernel).</summary>
+    public virtual void ExitToUserMode(Cpu cpu, TaskStruct current)
+    {
+    }
+
+    /// <summary>The IOPL field user mode runs with: the real one before iopl() was emulated.</summary>
+    public virtual uint EflagsIopl(TaskStruct task) => task.Thread.EflagsIopl;
+
+    /// <summary>The bytes of the task's bitmap that may hold zero bits.</summary>
+    public abstract int BitmapMax(TaskStruct task);
+
+    public virtual int BitmapRefcount(TaskStruct task) =>
+        throw new NotModelledException($"ioperm={VariantCatalog.Name(Variant)} has no refcount: each task owns its bitmap");
+
+    public virtual ulong BitmapSequence(TaskStruct task) =>
+        throw new NotModelledException($"ioperm={VariantCatalog.Name(Variant)} has no bitmap sequence numbers");
+
+    public virtual int TssPrevMax(Tss tss) =>
+        throw new NotModelledException($"ioperm={VariantCatalog.Name(Variant)} keeps no prev_max in the TSS");
+
+    public virtual ulong TssPrevSequence(Tss tss) =>
+        throw new NotModelledException($"ioperm={VariantCatalog.Name(Variant)} keeps no prev_sequence in the TSS");
+
+    /// <summary>Reports live bitmaps that no task can reach, or whose refcount no task accounts for.</summary>
+    public void CheckForLeaks(IEnumerable<TaskStruct> liveTasks)
+    {
+        var holders = liveTasks
+            .Where(t => t.Thread.IoBitmap is not null)
+            .GroupBy(t => t.Thread.IoBitmap!)
+            .ToDictionary(g => g.Key, g => g.Count());
+        foreach (var bitmap in Heap.LiveObjects.OfType<IoBitmap>())
+        {
+            var references = holders.GetValueOrDefault(bitmap);
+            if (references == 0)
+                Heap.Report(FindingKind.Leak, $"memory leak: {bitmap} ({Units.Bytes(bitmap.Size)}, allocated by {bitmap.AllocationSite}) is referenced by no task");
+            else if (bitmap.Refcnt is { } refcnt && refcnt.Value != references)
+                Heap.Report(FindingKind.Leak, $"memory leak: {bitmap} has refcount {refcnt.Value} but {Units.Count(references, "task")} hold it: it can never be freed");
+        }
+    }
+
+    protected static bool Capable(TaskStruct task) => task.Cred.CapSysRawio;
+
+    /// <summary>The range check every version starts with: EINVAL before any privilege check.</summary>
+    protected static bool RangeInvalid(ulong from, ulong num) => from + num <= from || from + num > IoBitmap.Bits;
+
+    protected string Describe(ulong from, ulong num, bool turnOn) =>
+        $"{(turnOn ? "allowed" : "denied")} {(num == 1 ? "port " + Units.Port((long)from) : $"ports {Units.Port((long)from)}..{Units.Port((long)(from + num - 1))}")}";
+
+    protected void NoteCopy(Cpu cpu, int bytes, string why) =>
+        Log.Note($"copied {Units.Bytes(bytes)} into {cpu}'s TSS ({why})");
+
+    protected static long Error(Errno errno) => -(long)errno;
+}
+
+/// <summary>A field the selected kernel version does not have.</summary>
+public sealed class NotModelledException(string message) : Exception(message);

@@ -1,0 +1,258 @@
+using ScenarioLang.Runtime.Machine;
+using ScenarioLang.Runtime.Scheduling;
+using ScenarioLang.Runtime.Tracing;
+
+namespace ScenarioLang.Runtime.Kernel.Ioport;
+
+/// <summary>
+/// The merged kernel (5.5 and later, mainline): a refcounted bitmap shared on fork and copied on
+/// write ([patch V3 14/20], seed 000), the TSS updated on exit to user mode only when the sequence
+/// number differs, and iopl() emulated through the all-zero map.
+/// </summary>
+public sealed class MergedIoport(LinuxKernel kernel) : IoportModel(kernel)
+{
+    private const string Site = "ksys_ioperm";
+
+    public override IopermVariant Variant => IopermVariant.Merged;
+
+    // arch/x86/kernel/cpu/common.c: tss_setup_io_bitmap()
+    public override void InitTss(Tss tss)
+    {
+        tss.IoBitmapBase = IoBitmapBase.Invalid;
+        tss.PrevMax = 0;
+        tss.PrevSequence = 0;
+    }
+
+    // arch/x86/kernel/ioport.c: ksys_ioperm()
+    public override IEnumerable<InterleavingPoint> Ioperm(KernelPath path, Cpu cpu, TaskStruct current, ulong from, ulong num, bool turnOn)
+    {
+        var t = current.Thread;
+        if (RangeInvalid(from, num))
+        {
+            path.Result = Error(Errno.EINVAL);
+            yield break;
+        }
+        if (turnOn && !Capable(current))
+        {
+            path.Result = Error(Errno.EPERM);
+            yield break;
+        }
+
+        var iobm = t.IoBitmap;
+        if (iobm is null)
+        {
+            // No point to allocate a bitmap just to clear permissions.
+            if (!turnOn)
+            {
+                Log.Note($"{current} has no bitmap: nothing to clear, nothing allocated");
+                path.Result = 0;
+                yield break;
+            }
+            iobm = IoBitmap.Allocate(Heap, Site);
+            iobm.AddRefcount(Heap, 1);
+            Log.Note($"allocated {iobm} for {current} ({Units.Bytes(IoBitmap.Bytes)}, all ports denied)");
+            // kmalloc(GFP_KERNEL) may sleep.
+            yield return InterleavingPoint.Preemptible("after kmalloc");
+        }
+
+        // Shared with another task since fork: duplicate and drop the reference on the original.
+        if (iobm.Refcnt!.Value > 1)
+        {
+            var shared = iobm;
+            iobm = shared.Duplicate(Heap, Site);
+            iobm.Refcnt!.Set(1);
+            Log.Note($"{shared} is shared (refcount {shared.Refcnt.Value}): copied on write to {iobm}, refcount reset to 1");
+            yield return InterleavingPoint.Preemptible("after kmemdup");
+            IoBitmapExit(cpu, current);
+        }
+
+        // Store the pointer before the update, so that dropping the last permission can free it.
+        t.IoBitmap = iobm;
+        current.TifIoBitmap = true;
+        yield return InterleavingPoint.Preemptible("TIF_IO_BITMAP set, bits not yet updated");
+
+        Heap.Access(iobm, Site);
+        iobm.Update(from, num, turnOn);
+        Log.Note($"{Describe(from, num, turnOn)} in {iobm}");
+
+        var maxLong = iobm.LastLongWithZeroBit();
+        if (maxLong < 0)
+        {
+            Log.Note("all permissions dropped");
+            IoBitmapExit(cpu, current);
+            path.Result = 0;
+            yield break;
+        }
+        iobm.Max = (maxLong + 1) * sizeof(ulong);
+        // The TSS is updated on the way back to user mode, when it sees the new sequence number.
+        iobm.Sequence = ++Kernel.IoBitmapSequence;
+        Log.Note($"max = {Units.Bytes(iobm.Max)}, sequence {iobm.Sequence}");
+        path.Result = 0;
+    }
+
+    // arch/x86/kernel/ioport.c: SYSCALL_DEFINE1(iopl)
+    public override IEnumerable<InterleavingPoint> Iopl(KernelPath path, Cpu cpu, TaskStruct current, ulong level)
+    {
+        var t = current.Thread;
+        if (level > 3)
+        {
+            path.Result = Error(Errno.EINVAL);
+            yield break;
+        }
+        var old = t.IoplEmul;
+        // No point in going further if nothing changes.
+        if (level == old)
+        {
+            path.Result = 0;
+            yield break;
+        }
+        // Trying to gain more privileges?
+        if (level > old && !Capable(current))
+        {
+            path.Result = Error(Errno.EPERM);
+            yield break;
+        }
+        t.IoplEmul = (uint)level;
+        Log.Note($"iopl_emul {old} -> {level}; EFLAGS.IOPL stays 0");
+        TaskUpdateIoBitmap(cpu, current);
+        path.Result = 0;
+    }
+
+    // arch/x86/kernel/process.c: copy_thread() with io_bitmap_share() from ioport.c
+    public override long CopyThread(TaskStruct parent, TaskStruct child)
+    {
+        // arch_dup_task_struct() copies the thread, copy_thread() clears the pointer.
+        child.Thread.IoplEmul = parent.Thread.IoplEmul;
+        child.Thread.IoBitmap = null;
+        if (!parent.TifIoBitmap)
+            return 0;
+        // io_bitmap_share(): the bitmap can be NULL when only iopl_emul == 3.
+        if (parent.Thread.IoBitmap is { } iobm)
+        {
+            Heap.Access(iobm, "io_bitmap_share");
+            iobm.Refcnt!.Inc("io_bitmap_share");
+            child.Thread.IoBitmap = iobm;
+            Log.Note($"{iobm} shared with {child} (refcount {iobm.Refcnt.Value})");
+        }
+        child.TifIoBitmap = true;
+        return 0;
+    }
+
+    // arch/x86/kernel/process.c: exit_thread()
+    public override void ExitThread(Cpu cpu, TaskStruct tsk)
+    {
+        if (tsk.TifIoBitmap)
+            IoBitmapExit(cpu, tsk);
+    }
+
+    // arch/x86/kernel/process.c: switch_to_bitmap()
+    public override void SwitchToBitmap(Cpu cpu, TaskStruct prev, TaskStruct next)
+    {
+        // Invalidate the I/O bitmap if the previous task used it; the next task handles its own on exit to user mode.
+        if (prev.TifIoBitmap)
+            TssInvalidateIoBitmap(cpu, $"{prev} had TIF_IO_BITMAP");
+    }
+
+    // arch/x86/include/asm/entry-common.h: arch_exit_to_user_mode_prepare()
+    public override void ExitToUserMode(Cpu cpu, TaskStruct current)
+    {
+        if (current.TifIoBitmap)
+            TssUpdateIoBitmap(cpu, current);
+    }
+
+    public override uint EflagsIopl(TaskStruct task) => 0;
+
+    public override int BitmapMax(TaskStruct task) => task.Thread.IoBitmap?.Max ?? 0;
+
+    public override int BitmapRefcount(TaskStruct task) => task.Thread.IoBitmap?.Refcnt?.Value ?? 0;
+
+    public override ulong BitmapSequence(TaskStruct task) => task.Thread.IoBitmap?.Sequence ?? 0;
+
+    public override int TssPrevMax(Tss tss) => tss.PrevMax;
+
+    public override ulong TssPrevSequence(Tss tss) => tss.PrevSequence;
+
+    // arch/x86/kernel/ioport.c: io_bitmap_exit()
+    private void IoBitmapExit(Cpu cpu, TaskStruct tsk)
+    {
+        var iobm = tsk.Thread.IoBitmap;
+        tsk.Thread.IoBitmap = null;
+        TaskUpdateIoBitmap(cpu, tsk);
+        if (iobm is not null && iobm.Refcnt!.DecAndTest("io_bitmap_exit"))
+        {
+            Heap.Kfree(iobm, "io_bitmap_exit");
+            Log.Note($"{tsk} dropped the last reference: {iobm} freed");
+        }
+        else if (iobm is not null)
+        {
+            Log.Note($"{tsk} dropped its reference to {iobm} (refcount {iobm.Refcnt!.Value})");
+        }
+    }
+
+    // arch/x86/kernel/ioport.c: task_update_io_bitmap()
+    private void TaskUpdateIoBitmap(Cpu cpu, TaskStruct tsk)
+    {
+        if (tsk.Thread.IoplEmul == 3 || tsk.Thread.IoBitmap is not null)
+        {
+            // The TSS is updated on exit to user mode.
+            tsk.TifIoBitmap = true;
+            return;
+        }
+        tsk.TifIoBitmap = false;
+        TssUpdateIoBitmap(cpu, tsk);
+    }
+
+    // arch/x86/kernel/process.c: native_tss_update_io_bitmap()
+    private void TssUpdateIoBitmap(Cpu cpu, TaskStruct current)
+    {
+        var tss = cpu.Tss;
+        if (!current.TifIoBitmap)
+        {
+            TssInvalidateIoBitmap(cpu, $"{current} has no I/O permissions");
+            return;
+        }
+        if (current.Thread.IoplEmul == 3)
+        {
+            tss.IoBitmapBase = IoBitmapBase.ValidAll;
+            Log.Note($"{cpu}'s io_bitmap_base -> valid-all (iopl 3 through the all-zero map)");
+            return;
+        }
+        var iobm = current.Thread.IoBitmap;
+        if (iobm is null)
+        {
+            // WARN_ON_ONCE(!iobm)
+            Heap.Report(FindingKind.UseAfterFree, $"WARN_ON_ONCE(!iobm) in tss_update_io_bitmap: {current} has TIF_IO_BITMAP but no bitmap");
+            current.TifIoBitmap = false;
+            TssInvalidateIoBitmap(cpu, "no bitmap");
+            return;
+        }
+        Heap.Access(iobm, "tss_update_io_bitmap");
+        // Only copy bitmap data when the sequence number differs.
+        if (tss.PrevSequence != iobm.Sequence)
+            TssCopyIoBitmap(cpu, iobm);
+        else
+            Log.Note($"{cpu}'s TSS already holds sequence {iobm.Sequence}: nothing copied");
+        tss.IoBitmapBase = IoBitmapBase.ValidMap;
+    }
+
+    // arch/x86/kernel/process.c: tss_copy_io_bitmap()
+    private void TssCopyIoBitmap(Cpu cpu, IoBitmap iobm)
+    {
+        var tss = cpu.Tss;
+        // Cover the incoming bitmap's zero bits and whatever the previous one allowed beyond them.
+        var bytes = Math.Max(tss.PrevMax, iobm.Max);
+        tss.CopyIn(iobm, bytes);
+        NoteCopy(cpu, bytes, $"max of prev_max {Units.Bytes(tss.PrevMax)} and {iobm}'s max {Units.Bytes(iobm.Max)}");
+        tss.PrevMax = iobm.Max;
+        tss.PrevSequence = iobm.Sequence;
+    }
+
+    // arch/x86/include/asm/io_bitmap.h: native_tss_invalidate_io_bitmap()
+    private void TssInvalidateIoBitmap(Cpu cpu, string why)
+    {
+        if (cpu.Tss.IoBitmapBase == IoBitmapBase.Invalid)
+            return;
+        cpu.Tss.IoBitmapBase = IoBitmapBase.Invalid;
+        Log.Note($"{cpu}'s io_bitmap_base -> invalid ({why})");
+    }
+}

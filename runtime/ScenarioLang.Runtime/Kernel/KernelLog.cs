@@ -1,0 +1,17 @@
+namespace ScenarioLang.Runtime.Kernel;
+
+/// <summary>What the kernel did inside the current step, in a reviewer's words; the trace prints it under the step.</summary>
+public sealed class KernelLog
+{
+    private readonly List<string> _notes = [];
+
+    public void Note(string text) => _notes.Add(text);
+
+    /// <summary>Returns the notes written since the last call and starts a new step.</summary>
+    public IReadOnlyList<string> Take()
+    {
+        var notes = _notes.ToArray();
+        _notes.Clear();
+        return notes;
+    }
+}

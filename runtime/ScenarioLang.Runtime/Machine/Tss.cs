@@ -1,0 +1,106 @@
+using ScenarioLang.Runtime.Kernel.Ioport;
+
+namespace ScenarioLang.Runtime.Machine;
+
+/// <summary>Where io_bitmap_base points: the task map, the all-zero map (iopl 3), or past the TSS limit.</summary>
+public enum IoBitmapBase
+{
+    /// <summary>IO_BITMAP_OFFSET_INVALID: outside the TSS limit, so every user I/O instruction raises #GP.</summary>
+    Invalid,
+    /// <summary>IO_BITMAP_OFFSET_VALID_MAP: the CPU checks the copy of the task's bitmap in the TSS.</summary>
+    ValidMap,
+    /// <summary>IO_BITMAP_OFFSET_VALID_ALL: the all-zero map that emulates iopl(3).</summary>
+    ValidAll,
+}
+
+/// <summary>
+/// The per-CPU TSS (struct tss_struct, arch/x86/include/asm/processor.h): the io_bitmap_base of the
+/// hardware TSS and struct x86_io_bitmap with its one extra long past the bitmap, which the CPU may
+/// read because it always fetches two bytes.
+/// </summary>
+public sealed class Tss
+{
+    private static readonly ulong[] MapAll = CreateMapAll();
+
+    public Tss(int cpu) => Cpu = cpu;
+
+    public int Cpu { get; }
+
+    public IoBitmapBase IoBitmapBase { get; set; } = IoBitmapBase.Invalid;
+
+    /// <summary>unsigned long bitmap[IO_BITMAP_LONGS + 1]; the extra long stays all ones.</summary>
+    internal ulong[] Bitmap { get; } = CreateAllDenied();
+
+    /// <summary>x86_io_bitmap.prev_sequence: the sequence of the bitmap last copied in (merged kernel).</summary>
+    public ulong PrevSequence { get; set; }
+
+    /// <summary>x86_io_bitmap.prev_max: how many bytes of that bitmap may hold zero bits (merged kernel).</summary>
+    public int PrevMax { get; set; }
+
+    /// <summary>Bytes memcpy'd into the bitmap since boot: the cost argued about in seed 002.</summary>
+    public long BytesCopied { get; private set; }
+
+    /// <summary>Bytes memset to 0xff since boot (the pre-5.5 kernel clears on switch-out and exit).</summary>
+    public long BytesCleared { get; private set; }
+
+    // memcpy(tss->io_bitmap.bitmap, iobm->bitmap, bytes)
+    public void CopyIn(IoBitmap source, int bytes)
+    {
+        Array.Copy(source.Bitmap, Bitmap, LongsIn(bytes));
+        BytesCopied += bytes;
+    }
+
+    // memset(tss->io_bitmap.bitmap, 0xff, bytes)
+    public void Clear(int bytes)
+    {
+        Array.Fill(Bitmap, ulong.MaxValue, 0, LongsIn(bytes));
+        BytesCleared += bytes;
+    }
+
+    /// <summary>
+    /// The processor's check of a user-mode IN/OUT when CPL &gt; IOPL (Intel SDM vol. 1, 19.5.2): read the
+    /// two bytes at io_bitmap_base + port/8, #GP if they lie past the TSS limit, else every bit of
+    /// the accessed ports must be 0.
+    /// </summary>
+    public bool Permits(int port, int width)
+    {
+        var map = IoBitmapBase switch
+        {
+            IoBitmapBase.ValidMap => Bitmap,
+            IoBitmapBase.ValidAll => MapAll,
+            _ => null,
+        };
+        if (map is null)
+            return false;
+        var word = ReadByte(map, port / 8) | (ReadByte(map, port / 8 + 1) << 8);
+        var mask = (1 << width) - 1;
+        return ((word >> (port % 8)) & mask) == 0;
+    }
+
+    /// <summary>Whether the TSS's copy of the bitmap allows a port (what the CPU would see with a valid base).</summary>
+    public bool MapAllows(int port) => (ReadByte(Bitmap, port / 8) & (1 << (port % 8))) == 0;
+
+    private static int ReadByte(ulong[] map, int index) => (int)((map[index / 8] >> (index % 8 * 8)) & 0xff);
+
+    private static int LongsIn(int bytes)
+    {
+        if (bytes % sizeof(ulong) != 0 || bytes < 0 || bytes > IoBitmap.Bytes)
+            throw new ArgumentOutOfRangeException(nameof(bytes), bytes, "copies into the TSS bitmap are whole longs");
+        return bytes / sizeof(ulong);
+    }
+
+    private static ulong[] CreateAllDenied()
+    {
+        var map = new ulong[IoBitmap.Longs + 1];
+        Array.Fill(map, ulong.MaxValue);
+        return map;
+    }
+
+    private static ulong[] CreateMapAll()
+    {
+        // tss_setup_io_bitmap(): mapall[IO_BITMAP_LONGS] = ~0UL, the rest zero.
+        var map = new ulong[IoBitmap.Longs + 1];
+        map[IoBitmap.Longs] = ulong.MaxValue;
+        return map;
+    }
+}

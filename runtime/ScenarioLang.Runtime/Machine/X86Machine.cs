@@ -1,0 +1,22 @@
+using ScenarioLang.Runtime.Kernel;
+
+namespace ScenarioLang.Runtime.Machine;
+
+/// <summary>The simulated machine: its CPUs (each starting in its idle task) and the kernel running on them.</summary>
+public sealed class X86Machine
+{
+    public X86Machine(int cpus, KernelConfig config)
+    {
+        Kernel = new LinuxKernel(config);
+        Cpus = Enumerable.Range(0, cpus).Select(i => new Cpu(i, LinuxKernel.CreateIdle(i))).ToArray();
+        foreach (var cpu in Cpus)
+        {
+            cpu.Idle.State = TaskState.Running;
+            Kernel.Ioport.InitTss(cpu.Tss);
+        }
+    }
+
+    public LinuxKernel Kernel { get; }
+
+    public IReadOnlyList<Cpu> Cpus { get; }
+}
