@@ -89,7 +89,7 @@ public sealed class ScenarioRun
     }
 
     public void Expect<T>(Step step, Func<Observations, T> actual, Comparison comparison, T expected, ValueFormat format = ValueFormat.Plain)
-        where T : IComparable<T>
+        where T : notnull
     {
         T value;
         try
@@ -101,7 +101,7 @@ public sealed class ScenarioRun
             Record(step, Verdict.Fail, "cannot observe: " + e.Message);
             return;
         }
-        var order = value.CompareTo(expected);
+        var order = Comparer<T>.Default.Compare(value, expected);
         var holds = comparison switch
         {
             Comparison.Equal => order == 0,

@@ -61,11 +61,17 @@ public sealed class LinuxKernel
         return child;
     }
 
-    // fs/exec.c: begin_new_exec() -> flush_thread(): the I/O bitmap and iopl are left as they are.
+    // fs/exec.c: begin_new_exec() -> flush_thread(): the I/O bitmap, thread.iopl and iopl_emul are left as they are.
     public void Exec(TaskStruct current)
     {
         var kept = current.Thread.IoBitmap is { } bitmap ? $"{bitmap} kept" : "no I/O bitmap";
         Log.Note($"new program image; {kept}");
+        // arch/x86/kernel/process_64.c: start_thread_common(): regs->flags = X86_EFLAGS_IF, so a real IOPL is dropped.
+        if (current.Thread.EflagsIopl != 0)
+        {
+            Log.Note($"EFLAGS.IOPL {current.Thread.EflagsIopl} -> 0 (start_thread: regs->flags = X86_EFLAGS_IF); thread.iopl stays {current.Thread.Iopl}");
+            current.Thread.EflagsIopl = 0;
+        }
     }
 
     // kernel/exit.c: do_exit() -> exit_thread(), then the final schedule() to the next task.

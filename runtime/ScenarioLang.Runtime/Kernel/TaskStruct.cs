@@ -23,6 +23,12 @@ public sealed class ThreadStruct
 
     /// <summary>The IOPL field of the user EFLAGS (regs->flags) of kernels with a real iopl().</summary>
     public uint EflagsIopl { get; set; }
+
+    /// <summary>
+    /// thread.iopl (as a level, not shifted) of kernels with a real iopl(): what sys_iopl() compares a new
+    /// level with (v5.4), and which exec leaves alone while it resets <see cref="EflagsIopl"/>.
+    /// </summary>
+    public uint Iopl { get; set; }
 }
 
 /// <summary>A task (struct task_struct): name, credentials, thread state and TIF flags.</summary>

@@ -61,7 +61,8 @@ public abstract class BitmapPtrIoport(LinuxKernel kernel) : IoportModel(kernel)
     // arch/x86/kernel/ioport.c: SYSCALL_DEFINE1(iopl) (v5.4): the real EFLAGS.IOPL
     public override IEnumerable<InterleavingPoint> Iopl(KernelPath path, Cpu cpu, TaskStruct current, ulong level)
     {
-        var old = current.Thread.EflagsIopl;
+        // "old = t->iopl >> X86_EFLAGS_IOPL_BIT": thread.iopl, not regs->flags (which exec resets).
+        var old = current.Thread.Iopl;
         if (level > 3)
         {
             path.Result = Error(Errno.EINVAL);
@@ -74,6 +75,7 @@ public abstract class BitmapPtrIoport(LinuxKernel kernel) : IoportModel(kernel)
             yield break;
         }
         current.Thread.EflagsIopl = (uint)level;
+        current.Thread.Iopl = (uint)level;
         Log.Note($"EFLAGS.IOPL {old} -> {level}");
         path.Result = 0;
     }
@@ -83,6 +85,7 @@ public abstract class BitmapPtrIoport(LinuxKernel kernel) : IoportModel(kernel)
     {
         // arch_dup_task_struct() copied the thread: io_bitmap_max and the user EFLAGS come along.
         child.Thread.EflagsIopl = parent.Thread.EflagsIopl;
+        child.Thread.Iopl = parent.Thread.Iopl;
         child.Thread.IoBitmapMax = parent.Thread.IoBitmapMax;
         child.Thread.IoBitmap = null;
         if (!parent.TifIoBitmap)
@@ -114,12 +117,12 @@ public abstract class BitmapPtrIoport(LinuxKernel kernel) : IoportModel(kernel)
     {
         if (next.TifIoBitmap)
         {
-            // Copy the incoming bitmap's range, and the previous task's if that was larger.
-            var bytes = Math.Max(prev.Thread.IoBitmapMax, next.Thread.IoBitmapMax);
+            // Copy the incoming bitmap's range, and the previous one's if that was larger.
+            var (bytes, why) = SwitchInCopyBytes(cpu, prev, next);
             Heap.Access(next.Thread.IoBitmap!, "switch_to_bitmap");
             cpu.Tss.CopyIn(next.Thread.IoBitmap!, bytes);
-            NoteCopy(cpu, bytes, $"max of {prev}'s and {next}'s io_bitmap_max");
-            AfterSwitchInCopy(cpu);
+            NoteCopy(cpu, bytes, why);
+            AfterSwitchInCopy(cpu, next);
         }
         else if (prev.TifIoBitmap)
         {
@@ -132,8 +135,12 @@ public abstract class BitmapPtrIoport(LinuxKernel kernel) : IoportModel(kernel)
     /// <summary>What ksys_ioperm() does to the TSS right after installing a first bitmap.</summary>
     protected abstract void OnFirstBitmap(Cpu cpu);
 
+    /// <summary>How many bytes switch_to_bitmap() copies for an incoming bitmap user (v5.4: max of both tasks' io_bitmap_max).</summary>
+    protected virtual (int Bytes, string Why) SwitchInCopyBytes(Cpu cpu, TaskStruct prev, TaskStruct next) =>
+        (Math.Max(prev.Thread.IoBitmapMax, next.Thread.IoBitmapMax), $"max of {prev}'s and {next}'s io_bitmap_max");
+
     /// <summary>What switch_to_bitmap() does after copying the incoming task's bitmap.</summary>
-    protected abstract void AfterSwitchInCopy(Cpu cpu);
+    protected abstract void AfterSwitchInCopy(Cpu cpu, TaskStruct next);
 
     /// <summary>What switch_to_bitmap() does when a bitmap user leaves for a task without one.</summary>
     protected abstract void CleanTssOnSwitchOut(Cpu cpu, TaskStruct prev);
@@ -170,7 +177,7 @@ public sealed class PrePatchIoport(LinuxKernel kernel) : BitmapPtrIoport(kernel)
     {
     }
 
-    protected override void AfterSwitchInCopy(Cpu cpu)
+    protected override void AfterSwitchInCopy(Cpu cpu, TaskStruct next)
     {
     }
 
@@ -185,21 +192,39 @@ public sealed class PrePatchIoport(LinuxKernel kernel) : BitmapPtrIoport(kernel)
 /// <summary>
 /// [patch V2 06/16] "x86/io: Speedup schedule out of I/O bitmap user" as posted (seed 001): the
 /// base is made invalid when a bitmap user is scheduled out and the bits are left in place; the next
-/// bitmap user copies only its own and the previous task's io_bitmap_max bytes, and ioperm()
-/// only max(new, old) of its own. Stale zero bits above that stay: Andy Lutomirski's leak. (The
-/// merged form of this patch tracks tss->io_bitmap_prev_max because of his review.)
+/// bitmap user switched in copies max(tss->io_bitmap_prev_max, its io_bitmap_max) and records its
+/// max there, but ioperm() copies only max(new, old) of its own and leaves io_bitmap_prev_max alone.
+/// Stale zero bits above that stay: Andy Lutomirski's leak.
 /// </summary>
 public sealed class V2Patch06Ioport(LinuxKernel kernel) : BitmapPtrIoport(kernel)
 {
     public override IopermVariant Variant => IopermVariant.V2Patch06;
 
-    // cpu_init() with the patch: io_bitmap_base = IO_BITMAP_OFFSET_INVALID
-    public override void InitTss(Tss tss) => tss.IoBitmapBase = IoBitmapBase.Invalid;
+    // cpu_init() with the patch: io_bitmap_base = IO_BITMAP_OFFSET_INVALID, tss->io_bitmap_prev_max = 0
+    public override void InitTss(Tss tss)
+    {
+        tss.IoBitmapBase = IoBitmapBase.Invalid;
+        tss.PrevMax = 0;
+    }
 
     // "Make the bitmap base in the TSS valid", under preempt_disable() with the pointer and TIF.
     protected override void OnFirstBitmap(Cpu cpu) => SetBase(cpu, IoBitmapBase.ValidMap, "first bitmap of this thread");
 
-    protected override void AfterSwitchInCopy(Cpu cpu) => SetBase(cpu, IoBitmapBase.ValidMap, "bitmap user switched in");
+    // switch_to_bitmap() as posted in [patch V2 06/16]: memcpy(tss->io_bitmap, next->io_bitmap_ptr,
+    // max(tss->io_bitmap_prev_max, next->io_bitmap_max)). ksys_ioperm() copies without updating
+    // io_bitmap_prev_max, so what an ioperm() opened since the last switch-in is not covered.
+    protected override (int Bytes, string Why) SwitchInCopyBytes(Cpu cpu, TaskStruct prev, TaskStruct next) =>
+        (Math.Max(cpu.Tss.PrevMax, next.Thread.IoBitmapMax),
+            $"max of io_bitmap_prev_max {Units.Bytes(cpu.Tss.PrevMax)} and {next}'s io_bitmap_max");
+
+    // switch_to_bitmap() ([patch V2 06/16]): "Store the new max and set io_bitmap_base valid".
+    protected override void AfterSwitchInCopy(Cpu cpu, TaskStruct next)
+    {
+        cpu.Tss.PrevMax = next.Thread.IoBitmapMax;
+        SetBase(cpu, IoBitmapBase.ValidMap, "bitmap user switched in");
+    }
+
+    public override int TssPrevMax(Tss tss) => tss.PrevMax;
 
     // "Do not touch the bitmap. Let the next bitmap using task deal with the mess."
     protected override void CleanTssOnSwitchOut(Cpu cpu, TaskStruct prev) =>

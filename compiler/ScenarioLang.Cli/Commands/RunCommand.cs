@@ -1,0 +1,45 @@
+using System.CommandLine;
+using ScenarioLang.Compiler.Hosting;
+using ScenarioLang.Runtime.Tracing;
+
+namespace ScenarioLang.Cli.Commands;
+
+/// <summary>kscn run FILE...: every scenario's trace and verdict.</summary>
+internal static class RunCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var files = new Argument<string[]>("files") { Description = "The .kscn files to run.", Arity = ArgumentArity.OneOrMore };
+        var variant = VariantOption.Create();
+        var command = new Command("run", "Compile and run scenarios; print each step, what the kernel did, and the verdicts.") { files, variant };
+        command.SetAction(parse => (int)Execute(parse.GetValue(files)!, parse.GetValue(variant), console));
+        return command;
+    }
+
+    private static ExitCode Execute(string[] paths, string[]? variants, CliConsole console)
+    {
+        var overrides = VariantOption.Parse(variants, console);
+        var sources = SourceFiles.Load(paths, console, allowDirectories: false);
+        if (overrides is null || sources is null || SourceFiles.Check(sources, console) is not { } compilation)
+            return ExitCode.InputErrors;
+        using var assembly = compilation.CompileAndLoad();
+        var exit = ExitCode.Success;
+        var first = true;
+        foreach (var scenario in assembly.Scenarios)
+        {
+            if (!first)
+                console.Out.Write("\n");
+            first = false;
+            var run = ScenarioRunner.Run(assembly, scenario, ScenarioRunner.ConfigFor(scenario, overrides));
+            if (run.Result is null)
+            {
+                console.Error.Write(run.InternalError + "\n");
+                return ExitCode.InternalError;
+            }
+            console.Out.Write(TraceFormatter.Format(run.Result));
+            if (!run.Passed)
+                exit = ExitCode.Failed;
+        }
+        return exit;
+    }
+}

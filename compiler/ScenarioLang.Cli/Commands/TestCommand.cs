@@ -1,0 +1,43 @@
+using System.CommandLine;
+using ScenarioLang.Compiler.Hosting;
+using ScenarioLang.Runtime.Tracing;
+
+namespace ScenarioLang.Cli.Commands;
+
+/// <summary>kscn test PATH...: every scenario under the paths, one line each, compiled in one Roslyn compilation.</summary>
+internal static class TestCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var paths = new Argument<string[]>("paths") { Description = "Files, or directories searched for .kscn files.", Arity = ArgumentArity.OneOrMore };
+        var variant = VariantOption.Create();
+        var command = new Command("test", "Run every scenario under the paths; one line per scenario and a closing 'N passed, N failed'.") { paths, variant };
+        command.SetAction(parse => (int)Execute(parse.GetValue(paths)!, parse.GetValue(variant), console));
+        return command;
+    }
+
+    private static ExitCode Execute(string[] paths, string[]? variants, CliConsole console)
+    {
+        var overrides = VariantOption.Parse(variants, console);
+        var sources = SourceFiles.Load(paths, console, allowDirectories: true);
+        if (overrides is null || sources is null || SourceFiles.Check(sources, console) is not { } compilation)
+            return ExitCode.InputErrors;
+        using var assembly = compilation.CompileAndLoad();
+        int passed = 0, failed = 0;
+        var internalError = false;
+        foreach (var scenario in assembly.Scenarios)
+        {
+            var run = ScenarioRunner.Run(assembly, scenario, ScenarioRunner.ConfigFor(scenario, overrides));
+            var verdict = run.Result is null ? "error" : run.Passed ? "pass" : "FAIL";
+            var detail = run.Result is null ? run.InternalError : TraceFormatter.Summary(run.Result);
+            console.Out.Write($"{verdict,-5} {scenario.Bound.Source.Path}:{scenario.Bound.Position.Line} {TraceFormatter.Quote(scenario.Bound.Name)} [{run.Config}] {detail}\n");
+            internalError |= run.Result is null;
+            if (run.Passed)
+                passed++;
+            else
+                failed++;
+        }
+        console.Out.Write($"{passed} passed, {failed} failed\n");
+        return internalError ? ExitCode.InternalError : failed > 0 ? ExitCode.Failed : ExitCode.Success;
+    }
+}

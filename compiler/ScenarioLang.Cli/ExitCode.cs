@@ -1,0 +1,14 @@
+namespace ScenarioLang.Cli;
+
+/// <summary>kscn's exit codes (DESIGN.md §3).</summary>
+public enum ExitCode
+{
+    /// <summary>Every expectation holds.</summary>
+    Success = 0,
+    /// <summary>An expectation failed or the object checker reported a finding.</summary>
+    Failed = 1,
+    /// <summary>The input has errors: diagnostics, a missing file, a bad option.</summary>
+    InputErrors = 2,
+    /// <summary>A bug of ours.</summary>
+    InternalError = 3,
+}

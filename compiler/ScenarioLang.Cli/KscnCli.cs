@@ -1,0 +1,41 @@
+using System.CommandLine;
+using ScenarioLang.Cli.Commands;
+using ScenarioLang.Compiler;
+
+namespace ScenarioLang.Cli;
+
+/// <summary>The kscn command line: run, check, emit and test, each with --help.</summary>
+public static class KscnCli
+{
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var console = new CliConsole(stdout, stderr);
+        var root = new RootCommand("kscn: compiles ScenarioLang (.kscn) scenarios of x86 kernel mechanisms to C# and runs them on a simulated machine.")
+        {
+            RunCommand.Create(console),
+            CheckCommand.Create(console),
+            EmitCommand.Create(console),
+            TestCommand.Create(console),
+        };
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+                stderr.Write($"kscn: {error.Message}\n");
+            stderr.Write("Run 'kscn --help' for usage.\n");
+            return (int)ExitCode.InputErrors;
+        }
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (InternalCompilerException e)
+        {
+            stderr.Write($"kscn: internal error: {e.Message}\n");
+            return (int)ExitCode.InternalError;
+        }
+    }
+}
+
+/// <summary>Where commands write: stdout for results, stderr for diagnostics; always '\n' line ends.</summary>
+public sealed record CliConsole(TextWriter Out, TextWriter Error);

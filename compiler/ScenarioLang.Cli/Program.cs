@@ -1,0 +1,6 @@
+namespace ScenarioLang.Cli;
+
+internal static class Program
+{
+    private static int Main(string[] args) => KscnCli.Run(args, Console.Out, Console.Error);
+}

@@ -1,0 +1,131 @@
+using ScenarioLang.Compiler.Syntax;
+using ScenarioLang.Runtime;
+using ScenarioLang.Runtime.Machine;
+
+namespace ScenarioLang.Compiler.Binding;
+
+public sealed partial class Binder
+{
+    private BoundStatement? BindExpectation(ScenarioScope scope, ExpectStatementSyntax syntax)
+    {
+        var position = Position(syntax);
+        var text = SyntaxPrinter.Print(syntax);
+        switch (syntax.Expectation)
+        {
+            case ComparisonExpectationSyntax c:
+            {
+                var read = BindSubject(scope, c.Subject);
+                if (read is null)
+                    return null;
+                var property = read.Property;
+                if (property.Type == PropertyType.Object)
+                {
+                    _diagnostics.ReportValueDoesNotFit(c.Value.Span, property.Display, "'is' another object or 'is none'");
+                    return null;
+                }
+                if (property.Type is PropertyType.Flag or PropertyType.IoBitmapBase && c.Operator is not (ComparisonOperator.Equal or ComparisonOperator.NotEqual))
+                {
+                    _diagnostics.ReportOperatorNotAllowed(c.OperatorSpan, c.OperatorText, property.Display);
+                    return null;
+                }
+                var value = BindConstant(property, c.Value);
+                return value is null ? null : new BoundComparison(position, text, read, (Comparison)c.Operator, value);
+            }
+            case IdentityExpectationSyntax i:
+            {
+                var left = BindObject(scope, i.Left);
+                var right = i.Right is null ? null : BindObject(scope, i.Right);
+                if (left is null || (i.Right is not null && right is null))
+                    return null;
+                return new BoundIdentity(position, text, left, right, !i.Negated);
+            }
+            default:
+                return null;
+        }
+    }
+
+    private BoundPropertyRead? BindObject(ScenarioScope scope, SubjectSyntax subject)
+    {
+        var read = BindSubject(scope, subject);
+        if (read is null || read.Property.Type == PropertyType.Object)
+            return read;
+        _diagnostics.ReportNotAnObject(subject.Span, read.Property.Display);
+        return null;
+    }
+
+    private BoundPropertyRead? BindSubject(ScenarioScope scope, SubjectSyntax subject)
+    {
+        var property = PropertyCatalog.Find(subject.Object.Text, subject.Field?.Text);
+        if (property is null)
+        {
+            _diagnostics.ReportUnknownProperty(subject.Span, SubjectName(subject), PropertyCatalog.All.Select(p => p.Display));
+            return null;
+        }
+        BoundSubjectArgument? argument = (property.Argument, subject.Argument) switch
+        {
+            (PropertyArgument.None, null) => new BoundNoArgument(),
+            (PropertyArgument.Cpu, { Cpu: { } cpu }) when cpu < scope.Current.Length => new BoundCpuArgument(cpu),
+            (PropertyArgument.Cpu, { Cpu: { } cpu }) => ReportCpu(subject.Argument.Span, cpu, scope.Current.Length),
+            (PropertyArgument.Task, { Cpu: null } a) => LookupTask(scope, new NameSyntax(a.Text, a.Span)) is { } task ? new BoundTaskArgument(task) : null,
+            _ => ReportArgument(subject, property),
+        };
+        return argument is null ? null : new BoundPropertyRead(property, argument);
+    }
+
+    private BoundSubjectArgument? ReportCpu(Text.TextSpan span, int cpu, int cpus)
+    {
+        _diagnostics.ReportCpuOutOfRange(span, cpu, cpus);
+        return null;
+    }
+
+    private BoundSubjectArgument? ReportArgument(SubjectSyntax subject, PropertyInfo property)
+    {
+        var expected = property.Argument switch
+        {
+            PropertyArgument.Cpu => "a CPU: " + property.Display.Replace("cpuN", "cpu0", StringComparison.Ordinal),
+            PropertyArgument.Task => "a task name: " + property.Display.Replace("TASK", "A", StringComparison.Ordinal),
+            _ => "no argument: " + property.Display,
+        };
+        _diagnostics.ReportPropertyArgument(subject.Argument?.Span ?? subject.Object.Span, SubjectName(subject), expected);
+        return null;
+    }
+
+    private BoundConstant? BindConstant(PropertyInfo property, ValueSyntax value)
+    {
+        switch (property.Type, value)
+        {
+            case (PropertyType.Count, NumberValueSyntax { Number: { Unit: SizeUnit.None, Value: { } n } }) when n <= long.MaxValue:
+                return new BoundConstant(property.Type, (long)n, false, default);
+            case (PropertyType.Bytes, NumberValueSyntax { Number: var number }) when Scale(number) is { } bytes && bytes <= long.MaxValue:
+                return new BoundConstant(property.Type, (long)bytes, false, default);
+            case (PropertyType.Flag, SwitchValueSyntax s):
+                return new BoundConstant(property.Type, 0, s.On, default);
+            case (PropertyType.Flag, NameValueSyntax { Name.Text: "true" or "false" } n):
+                return new BoundConstant(property.Type, 0, n.Name.Text == "true", default);
+            case (PropertyType.IoBitmapBase, NameValueSyntax { Name.Text: var name }) when BaseValue(name) is { } b:
+                return new BoundConstant(property.Type, 0, false, b);
+            case (_, NumberValueSyntax { Number.Value: null }):
+                return null; // already reported as too large
+            default:
+                _diagnostics.ReportValueDoesNotFit(value.Span, property.Display, property.Type switch
+                {
+                    PropertyType.Count => "a whole number (no unit)",
+                    PropertyType.Bytes => "a size such as 24, 0x18 or 8 KiB",
+                    PropertyType.Flag => "on or off",
+                    _ => "invalid, valid-map or valid-all",
+                });
+                return null;
+        }
+    }
+
+    private static IoBitmapBase? BaseValue(string name) => name switch
+    {
+        "invalid" => IoBitmapBase.Invalid,
+        "valid-map" => IoBitmapBase.ValidMap,
+        "valid-all" => IoBitmapBase.ValidAll,
+        _ => null,
+    };
+
+    private static string SubjectName(SubjectSyntax subject) =>
+        subject.Object.Text + (subject.Field is null ? "" : "." + subject.Field.Text);
+}

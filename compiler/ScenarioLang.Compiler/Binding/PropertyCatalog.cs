@@ -1,0 +1,63 @@
+namespace ScenarioLang.Compiler.Binding;
+
+public enum PropertyType
+{
+    /// <summary>A whole number of things.</summary>
+    Count,
+    /// <summary>A size in bytes; accepts KiB/MiB/GiB.</summary>
+    Bytes,
+    /// <summary>on/off (true/false).</summary>
+    Flag,
+    /// <summary>invalid, valid-map, valid-all.</summary>
+    IoBitmapBase,
+    /// <summary>A kernel object, compared with <c>is</c>.</summary>
+    Object,
+}
+
+public enum PropertyArgument
+{
+    None,
+    Cpu,
+    Task,
+}
+
+/// <summary>
+/// A property an expectation can read: how it is written (<c>tss(cpu0).prev_max</c>), its type, and the
+/// <see cref="Runtime.Observations"/> method the generated code calls to read it.
+/// </summary>
+public sealed record PropertyInfo(string Object, string? Field, PropertyArgument Argument, PropertyType Type, string Accessor, string Meaning)
+{
+    public string Display => Object + Argument switch
+    {
+        PropertyArgument.Cpu => "(cpuN)",
+        PropertyArgument.Task => "(TASK)",
+        _ => "",
+    } + (Field is null ? "" : "." + Field);
+}
+
+/// <summary>Every property of the language, in the order docs/language.md lists them.</summary>
+public static class PropertyCatalog
+{
+    public static IReadOnlyList<PropertyInfo> All { get; } =
+    [
+        new("tss", "io_bitmap_base", PropertyArgument.Cpu, PropertyType.IoBitmapBase, "TssIoBitmapBase", "where the CPU's TSS points for the I/O bitmap"),
+        new("tss", "prev_max", PropertyArgument.Cpu, PropertyType.Bytes, "TssPrevMax", "bytes of the last copied bitmap that may hold zero bits (merged)"),
+        new("tss", "prev_sequence", PropertyArgument.Cpu, PropertyType.Count, "TssPrevSequence", "sequence number of the last copied bitmap (merged)"),
+        new("tss", "bytes_copied", PropertyArgument.Cpu, PropertyType.Bytes, "TssBytesCopied", "bytes copied into this CPU's TSS bitmap since boot"),
+        new("bitmap", null, PropertyArgument.Task, PropertyType.Object, "Bitmap", "the task's I/O bitmap object, or none"),
+        new("bitmap", "refcount", PropertyArgument.Task, PropertyType.Count, "BitmapRefcount", "tasks sharing the bitmap (merged)"),
+        new("bitmap", "max", PropertyArgument.Task, PropertyType.Bytes, "BitmapMax", "bytes up to the last long holding a zero bit"),
+        new("bitmap", "sequence", PropertyArgument.Task, PropertyType.Count, "BitmapSequence", "the bitmap's sequence number (merged)"),
+        new("bitmap", "allowed_ports", PropertyArgument.Task, PropertyType.Count, "BitmapAllowedPorts", "how many ports the bitmap allows"),
+        new("task", "iopl", PropertyArgument.Task, PropertyType.Count, "TaskIopl", "the task's I/O privilege level (emulated or real)"),
+        new("task", "tif_io_bitmap", PropertyArgument.Task, PropertyType.Flag, "TaskTifIoBitmap", "whether TIF_IO_BITMAP is set"),
+        new("machine", "tss_bytes_copied", PropertyArgument.None, PropertyType.Bytes, "TssBytesCopied", "bytes copied into all TSS bitmaps"),
+        new("machine", "tss_bytes_cleared", PropertyArgument.None, PropertyType.Bytes, "TssBytesCleared", "bytes of TSS bitmaps reset to 0xff"),
+        new("machine", "bitmaps_allocated", PropertyArgument.None, PropertyType.Count, "BitmapsAllocated", "I/O bitmaps allocated since boot"),
+        new("machine", "bitmaps_freed", PropertyArgument.None, PropertyType.Count, "BitmapsFreed", "I/O bitmaps freed since boot"),
+        new("machine", "live_bitmaps", PropertyArgument.None, PropertyType.Count, "LiveBitmaps", "I/O bitmaps allocated and not freed"),
+    ];
+
+    public static PropertyInfo? Find(string obj, string? field) =>
+        All.FirstOrDefault(p => p.Object == obj && p.Field == field);
+}

@@ -1,0 +1,91 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
+using ScenarioLang.Compiler.Binding;
+using ScenarioLang.Compiler.Diagnostics;
+using ScenarioLang.Compiler.Emit;
+using ScenarioLang.Compiler.Syntax;
+using ScenarioLang.Compiler.Text;
+
+namespace ScenarioLang.Compiler;
+
+/// <summary>One .kscn file through the front end: its syntax tree, bound scenarios and diagnostics.</summary>
+public sealed record CompilationUnit(SourceText Source, SyntaxTree Syntax, ImmutableArray<BoundScenario> Scenarios, ImmutableArray<Diagnostic> Diagnostics)
+{
+    /// <summary>A name for the file's namespace that no other file of the compilation shares.</summary>
+    public string FileId { get; init; } = "File0";
+}
+
+/// <summary>A scenario ready to run: its bound form and the generated class to instantiate.</summary>
+public sealed record CompiledScenario(BoundScenario Bound, string TypeName);
+
+/// <summary>
+/// The compiler's facade: parse and bind every file, emit C#, and compile all of it in one Roslyn
+/// compilation. Front-end errors stop before C#; a Roslyn error on checked input is our bug.
+/// </summary>
+public sealed class Compilation
+{
+    private Compilation(ImmutableArray<CompilationUnit> units) => Units = units;
+
+    public ImmutableArray<CompilationUnit> Units { get; }
+
+    public ImmutableArray<Diagnostic> Diagnostics => Units.SelectMany(u => u.Diagnostics).ToImmutableArray();
+
+    public bool HasErrors => Diagnostics.Any(d => d.IsError);
+
+    public static Compilation Create(IEnumerable<SourceText> sources) =>
+        new(sources.Select((source, index) => Analyze(source) with { FileId = "File" + index }).ToImmutableArray());
+
+    public static Compilation Create(params SourceText[] sources) => Create(sources.AsEnumerable());
+
+    private static CompilationUnit Analyze(SourceText source)
+    {
+        var tree = SyntaxTree.Parse(source);
+        var diagnostics = new DiagnosticBag(source);
+        var scenarios = Binder.Bind(tree, diagnostics);
+        var all = tree.Diagnostics.Concat(diagnostics).OrderBy(d => d.Span.Start).ToImmutableArray();
+        return new CompilationUnit(source, tree, scenarios, all);
+    }
+
+    public GeneratedSource EmitCSharp(CompilationUnit unit) =>
+        new(Path.GetFileName(unit.Source.Path) + ".g.cs", CSharpEmitter.Emit(unit.Scenarios, unit.Source.Path, unit.FileId));
+
+    /// <summary>Compiles every scenario of every file into one assembly and loads it.</summary>
+    public CompiledAssembly CompileAndLoad()
+    {
+        if (HasErrors)
+            throw new InvalidOperationException("the sources have errors; report Diagnostics instead of compiling");
+        var sources = Units.Select(EmitCSharp).ToArray();
+        var compilation = RoslynCompiler.CreateCompilation(sources, AssemblyName(sources));
+        var (assembly, diagnostics) = RoslynCompiler.EmitAndLoad(compilation);
+        if (assembly is null || diagnostics.Any())
+        {
+            assembly?.Dispose();
+            throw new InternalCompilerException("Roslyn rejected the generated C#:\n" + string.Join("\n", diagnostics));
+        }
+        var scenarios = Units
+            .SelectMany(u => u.Scenarios.Select((s, i) => new CompiledScenario(s, $"{CSharpEmitter.Namespace}.{u.FileId}.{CSharpEmitter.ClassName(i)}")))
+            .ToImmutableArray();
+        return new CompiledAssembly(assembly, scenarios);
+    }
+
+    /// <summary>Named by the hash of its sources, so that the same input gives the same assembly.</summary>
+    private static string AssemblyName(IEnumerable<GeneratedSource> sources)
+    {
+        var text = string.Concat(sources.Select(s => s.HintName + "\0" + s.Text + "\0"));
+        return "Kscn.Scenarios." + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+    }
+}
+
+/// <summary>The loaded scenarios of a compilation; disposing unloads them.</summary>
+public sealed class CompiledAssembly(LoadedScenarioAssembly assembly, ImmutableArray<CompiledScenario> scenarios) : IDisposable
+{
+    public ImmutableArray<CompiledScenario> Scenarios { get; } = scenarios;
+
+    public Runtime.IScenario Instantiate(CompiledScenario scenario) => assembly.CreateScenario(scenario.TypeName);
+
+    public void Dispose() => assembly.Dispose();
+}
+
+/// <summary>A failure of ours, not of the user's input (exit code 3).</summary>
+public sealed class InternalCompilerException(string message) : Exception(message);

@@ -1,0 +1,77 @@
+using System.Collections.Immutable;
+using System.Reflection;
+using System.Runtime.Loader;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Emit;
+using ScenarioLang.Runtime;
+
+namespace ScenarioLang.Compiler.Emit;
+
+/// <summary>One generated C# file: the name Roslyn knows it by and its text.</summary>
+public sealed record GeneratedSource(string HintName, string Text);
+
+/// <summary>
+/// Compiles generated C# in memory with Roslyn, warnings as errors, and loads it into a collectible
+/// <see cref="AssemblyLoadContext"/> that shares ScenarioLang.Runtime with the host.
+/// </summary>
+public static class RoslynCompiler
+{
+    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
+
+    public static CSharpCompilation CreateCompilation(IEnumerable<GeneratedSource> sources, string assemblyName)
+    {
+        var parseOptions = new CSharpParseOptions(LanguageVersion.Latest);
+        var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, parseOptions, s.HintName, System.Text.Encoding.UTF8));
+        var options = new CSharpCompilationOptions(
+            OutputKind.DynamicallyLinkedLibrary,
+            nullableContextOptions: NullableContextOptions.Enable,
+            generalDiagnosticOption: ReportDiagnostic.Error,
+            warningLevel: 9999,
+            deterministic: true,
+            optimizationLevel: OptimizationLevel.Debug);
+        return CSharpCompilation.Create(assemblyName, trees, References.Value, options);
+    }
+
+    /// <summary>Emits and loads the assembly; Roslyn's diagnostics come back when it fails.</summary>
+    public static (LoadedScenarioAssembly? Assembly, ImmutableArray<Microsoft.CodeAnalysis.Diagnostic> Diagnostics) EmitAndLoad(CSharpCompilation compilation)
+    {
+        using var pe = new MemoryStream();
+        using var pdb = new MemoryStream();
+        var result = compilation.Emit(pe, pdb, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb));
+        if (!result.Success)
+            return (null, result.Diagnostics);
+        pe.Position = 0;
+        pdb.Position = 0;
+        var context = new ScenarioLoadContext();
+        var assembly = context.LoadFromStream(pe, pdb);
+        return (new LoadedScenarioAssembly(context, assembly), result.Diagnostics);
+    }
+
+    private static ImmutableArray<MetadataReference> LoadReferences()
+    {
+        // The generated code needs the core library, System.Runtime's type forwards, the collections and our runtime.
+        var trusted = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "").Split(Path.PathSeparator);
+        string[] wanted = ["System.Private.CoreLib.dll", "System.Runtime.dll", "System.Collections.dll"];
+        var framework = trusted.Where(p => wanted.Contains(Path.GetFileName(p), StringComparer.OrdinalIgnoreCase));
+        return framework
+            .Append(typeof(ScenarioRun).Assembly.Location)
+            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
+            .ToImmutableArray();
+    }
+
+    /// <summary>Collectible, and resolving everything else (our runtime above all) from the host's context.</summary>
+    private sealed class ScenarioLoadContext() : AssemblyLoadContext("kscn-scenarios", isCollectible: true)
+    {
+        protected override Assembly? Load(AssemblyName assemblyName) => null;
+    }
+}
+
+/// <summary>A loaded assembly of scenarios; disposing it unloads the context.</summary>
+public sealed class LoadedScenarioAssembly(AssemblyLoadContext context, Assembly assembly) : IDisposable
+{
+    public IScenario CreateScenario(string typeName) =>
+        (IScenario)Activator.CreateInstance(assembly.GetType(typeName, throwOnError: true)!)!;
+
+    public void Dispose() => context.Unload();
+}

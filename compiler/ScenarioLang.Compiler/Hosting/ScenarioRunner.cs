@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using ScenarioLang.Runtime;
+
+namespace ScenarioLang.Compiler.Hosting;
+
+/// <summary>How one scenario run ended: with a result, or with an internal error mapped to its .kscn line.</summary>
+public sealed record ScenarioRunResult(CompiledScenario Scenario, KernelConfig Config, ScenarioResult? Result, string? InternalError)
+{
+    public bool Passed => Result is { Passed: true };
+}
+
+/// <summary>Runs compiled scenarios against a kernel configuration: the file's variants, overridden by the command line.</summary>
+public static class ScenarioRunner
+{
+    public static KernelConfig ConfigFor(CompiledScenario scenario, IReadOnlyDictionary<string, string> overrides)
+    {
+        var names = new Dictionary<string, string>(scenario.Bound.Variants, StringComparer.Ordinal);
+        foreach (var (mechanism, variant) in overrides)
+            names[mechanism] = variant;
+        return KernelConfig.FromNames(names);
+    }
+
+    public static ScenarioRunResult Run(CompiledAssembly assembly, CompiledScenario scenario, KernelConfig config)
+    {
+        var instance = assembly.Instantiate(scenario);
+        var run = new ScenarioRun(instance.Description, config);
+        try
+        {
+            instance.Run(run);
+            return new ScenarioRunResult(scenario, config, run.Complete(), null);
+        }
+        catch (Exception e) when (e is ScenarioRuntimeException or InvalidOperationException or ArgumentException or NullReferenceException)
+        {
+            return new ScenarioRunResult(scenario, config, null, $"{Locate(e, scenario)}: internal error: {e.Message}");
+        }
+    }
+
+    /// <summary>The .kscn line the generated code was running, read from the #line-mapped stack trace.</summary>
+    private static string Locate(Exception e, CompiledScenario scenario)
+    {
+        var frame = new StackTrace(e, fNeedFileInfo: true).GetFrames()
+            .FirstOrDefault(f => f.GetFileName()?.EndsWith(".kscn", StringComparison.Ordinal) == true);
+        return frame is null
+            ? scenario.Bound.Source.Path
+            : $"{frame.GetFileName()}({frame.GetFileLineNumber()})";
+    }
+}

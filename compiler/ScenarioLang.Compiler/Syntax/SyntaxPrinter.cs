@@ -1,0 +1,64 @@
+namespace ScenarioLang.Compiler.Syntax;
+
+/// <summary>Prints statements in the canonical form the trace shows: one space between parts, numbers as written.</summary>
+public static class SyntaxPrinter
+{
+    public static string Print(StatementSyntax statement) => statement switch
+    {
+        KernelStatementSyntax k => $"kernel {k.Mechanism.Text} = {k.Variant.Text}",
+        MemoryStatementSyntax m => $"memory {m.Model.Text}",
+        CpusStatementSyntax c => $"cpus {c.Count.Text}",
+        TaskStatementSyntax t => $"task {t.Name.Text} {t.Privilege.ToString().ToLowerInvariant()}",
+        SwitchStatementSyntax s => $"{Cpu(s.Cpu)} switch {s.Target?.Text ?? "idle"}",
+        StepStatementSyntax s => $"{Cpu(s.Cpu)} {s.Task.Text}: {Print(s.Action)}{(s.Result is null ? "" : " -> " + Print(s.Result))}",
+        ExpectStatementSyntax e => "expect " + Print(e.Expectation),
+        _ => throw new ArgumentOutOfRangeException(nameof(statement)),
+    };
+
+    public static string Print(ActionSyntax action) => action switch
+    {
+        SyscallActionSyntax { Arguments: { } arguments } s => $"{s.Name}({string.Join(", ", arguments.Select(Print))})",
+        SyscallActionSyntax s => s.Name,
+        PortActionSyntax p => $"{p.Mnemonic} {Print(p.Port)}",
+        _ => throw new ArgumentOutOfRangeException(nameof(action)),
+    };
+
+    public static string Print(NumberSyntax number) =>
+        number.Unit == SizeUnit.None ? number.Text : $"{number.Text} {number.Unit}";
+
+    private static string Print(ArgumentSyntax argument) => argument switch
+    {
+        NumberArgumentSyntax n => Print(n.Number),
+        SwitchArgumentSyntax s => s.On ? "on" : "off",
+        _ => throw new ArgumentOutOfRangeException(nameof(argument)),
+    };
+
+    public static string Print(ResultSyntax result) => result switch
+    {
+        NumberResultSyntax n => Print(n.Number),
+        NameResultSyntax n => n.Name.Text,
+        FaultResultSyntax => "#GP",
+        OkResultSyntax => "ok",
+        _ => throw new ArgumentOutOfRangeException(nameof(result)),
+    };
+
+    private static string Print(ExpectationSyntax expectation) => expectation switch
+    {
+        ComparisonExpectationSyntax c => $"{Print(c.Subject)} {c.OperatorText} {Print(c.Value)}",
+        IdentityExpectationSyntax i => $"{Print(i.Left)} is {(i.Negated ? "not " : "")}{(i.Right is null ? "none" : Print(i.Right))}",
+        _ => throw new ArgumentOutOfRangeException(nameof(expectation)),
+    };
+
+    private static string Print(SubjectSyntax subject) =>
+        subject.Object.Text + (subject.Argument is null ? "" : $"({subject.Argument.Text})") + (subject.Field is null ? "" : "." + subject.Field.Text);
+
+    private static string Print(ValueSyntax value) => value switch
+    {
+        NumberValueSyntax n => Print(n.Number),
+        NameValueSyntax n => n.Name.Text,
+        SwitchValueSyntax s => s.On ? "on" : "off",
+        _ => throw new ArgumentOutOfRangeException(nameof(value)),
+    };
+
+    private static string Cpu(CpuSyntax cpu) => $"cpu{cpu.Index}";
+}

@@ -1,0 +1,50 @@
+using System.Text;
+
+namespace ScenarioLang.Runtime.Tracing;
+
+/// <summary>
+/// Prints a scenario's run as a reviewer reads it: each step with its verdict and what the kernel did
+/// inside it, the costs, the object checker's findings, and the verdict with every failure as
+/// <c>path(line,col)</c> so editors and CI logs can jump to it.
+/// </summary>
+public static class TraceFormatter
+{
+    private const string NoteIndent = "                 ";
+
+    public static string Format(ScenarioResult result)
+    {
+        var d = result.Description;
+        var b = new StringBuilder();
+        b.Append("scenario ").Append(Quote(d.Name)).Append('\n');
+        b.Append($"  {d.File} | {result.Config} | {Units.Count(d.Cpus, "CPU")} | memory {d.Memory.ToString().ToLowerInvariant()}\n");
+        foreach (var entry in result.Entries)
+        {
+            var mark = entry.Verdict switch { Runtime.Verdict.Pass => "[pass]", Runtime.Verdict.Fail => "[FAIL]", _ => "[    ]" };
+            var at = $"{entry.Step.Line}:{entry.Step.Column}".PadRight(7);
+            var detail = entry.Failure is null ? "" : $"   ({entry.Failure})";
+            b.Append($"  {mark} {at} {entry.Step.Text}{detail}\n");
+            foreach (var note in entry.Notes)
+                b.Append(NoteIndent).Append(note).Append('\n');
+        }
+        b.Append("  costs: ").Append(string.Join("; ", result.Costs)).Append('\n');
+        if (result.Findings.Count == 0)
+            b.Append("  findings: none\n");
+        foreach (var finding in result.Findings)
+            b.Append($"  finding: {finding.Message}\n");
+        b.Append("  ").Append(Summary(result)).Append('\n');
+        foreach (var failed in result.Entries.Where(e => e.Verdict == Runtime.Verdict.Fail))
+            b.Append($"    {d.File}({failed.Step.Line},{failed.Step.Column}): expected {failed.Step.Text}, {failed.Failure}\n");
+        return b.ToString();
+    }
+
+    /// <summary>"PASS: 6 expectations hold" or "FAIL: 1 of 6 expectations failed, 1 finding".</summary>
+    public static string Summary(ScenarioResult result)
+    {
+        var findings = result.Findings.Count == 0 ? "" : ", " + Units.Count(result.Findings.Count, "finding");
+        return result.Passed
+            ? $"PASS: {Units.Count(result.Expectations, "expectation")} hold"
+            : $"FAIL: {result.Failed} of {Units.Count(result.Expectations, "expectation")} failed{findings}";
+    }
+
+    public static string Quote(string name) => "\"" + name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+}

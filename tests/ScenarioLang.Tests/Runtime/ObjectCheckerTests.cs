@@ -1,0 +1,154 @@
+using ScenarioLang.Runtime;
+using ScenarioLang.Runtime.Kernel;
+using ScenarioLang.Runtime.Kernel.Ioport;
+using static ScenarioLang.Tests.Runtime.Kscn;
+
+namespace ScenarioLang.Tests.Runtime;
+
+/// <summary>The kernel object checker: KASAN-like heap findings, refcount_t warnings, kmemleak-like leaks.</summary>
+public sealed class ObjectCheckerTests
+{
+    private readonly KernelHeap _heap = new();
+
+    private IoBitmap NewBitmap() => IoBitmap.Allocate(_heap, "test_alloc");
+
+    [Fact]
+    public void Kfree_counts_and_removes_the_object_from_the_live_set()
+    {
+        var bitmap = NewBitmap();
+        Assert.Contains(bitmap, _heap.LiveObjects);
+
+        _heap.Kfree(bitmap, "test_free");
+
+        Assert.True(bitmap.Freed);
+        Assert.DoesNotContain(bitmap, _heap.LiveObjects);
+        Assert.Equal(1, _heap.Freed(IoBitmap.KindName));
+        Assert.Equal(0, _heap.Live(IoBitmap.KindName));
+        Assert.Empty(_heap.Findings);
+    }
+
+    [Fact]
+    public void A_second_kfree_is_a_double_free_and_counts_once()
+    {
+        var bitmap = NewBitmap();
+        _heap.Kfree(bitmap, "first_free");
+        _heap.Kfree(bitmap, "second_free");
+
+        var finding = Assert.Single(_heap.Findings);
+        Assert.Equal(FindingKind.DoubleFree, finding.Kind);
+        Assert.Contains("second_free", finding.Message);
+        Assert.Contains("test_alloc", finding.Message);
+        Assert.Equal(1, _heap.Freed(IoBitmap.KindName));
+    }
+
+    [Fact]
+    public void Access_after_kfree_is_a_use_after_free()
+    {
+        var bitmap = NewBitmap();
+        _heap.Access(bitmap, "before_free");
+        Assert.Empty(_heap.Findings);
+
+        _heap.Kfree(bitmap, "test_free");
+        _heap.Access(bitmap, "tss_update_io_bitmap");
+
+        var finding = Assert.Single(_heap.Findings);
+        Assert.Equal(FindingKind.UseAfterFree, finding.Kind);
+        Assert.Contains("tss_update_io_bitmap", finding.Message);
+    }
+
+    [Fact]
+    public void Refcount_increment_on_zero_is_an_addition_on_0_and_does_not_resurrect()
+    {
+        var refcount = new Refcount(_heap, NewBitmap(), initial: 0);
+
+        refcount.Inc("io_bitmap_share");
+
+        var finding = Assert.Single(_heap.Findings);
+        Assert.Equal(FindingKind.RefcountMisuse, finding.Kind);
+        Assert.Contains("addition on 0", finding.Message);
+        Assert.Equal(0, refcount.Value);
+    }
+
+    [Fact]
+    public void Refcount_dec_and_test_is_true_only_for_the_last_reference_and_warns_below_zero()
+    {
+        var refcount = new Refcount(_heap, NewBitmap(), initial: 2);
+
+        Assert.False(refcount.DecAndTest("first"));
+        Assert.True(refcount.DecAndTest("second"));
+        Assert.Empty(_heap.Findings);
+
+        Assert.False(refcount.DecAndTest("third"));
+        var finding = Assert.Single(_heap.Findings);
+        Assert.Equal(FindingKind.RefcountMisuse, finding.Kind);
+        Assert.Contains("underflow", finding.Message);
+        Assert.Equal(0, refcount.Value);
+    }
+
+    [Fact]
+    public void Kmemdup_copies_the_refcount_value_and_the_bits()
+    {
+        var original = NewBitmap();
+        original.AddRefcount(_heap, 2);
+        original.Update(0x80, 1, turnOn: true);
+        original.Sequence = 7;
+        original.Max = 24;
+
+        var copy = original.Duplicate(_heap, "kmemdup");
+
+        Assert.NotSame(original, copy);
+        Assert.NotSame(original.Refcnt, copy.Refcnt);
+        Assert.Equal(2, copy.Refcnt!.Value);
+        Assert.True(copy.Allows(0x80));
+        Assert.Equal(7ul, copy.Sequence);
+        Assert.Equal(24, copy.Max);
+        Assert.Equal(2, _heap.Live(IoBitmap.KindName));
+    }
+
+    [Theory]
+    [ClassData(typeof(EveryVariant))]
+    public void A_live_bitmap_no_task_holds_is_a_leak(IopermVariant variant)
+    {
+        var sim = Sim.RootA(variant).Ioperm("A", 0x80, 1, On, Zero);
+        var orphan = IoBitmap.Allocate(sim.Heap, "test_alloc");
+
+        var result = sim.Finish(FindingKind.Leak);
+
+        Assert.Contains(orphan.ToString(), result.Findings[0].Message);
+        Assert.False(result.Passed);
+    }
+
+    [Fact]
+    public void A_bitmap_held_only_by_a_dead_task_is_a_leak()
+    {
+        var sim = Sim.RootA(IopermVariant.Merged).Ioperm("A", 0x80, 1, On, Zero);
+        // As if exit_thread() had forgotten io_bitmap_exit().
+        sim["A"].State = TaskState.Dead;
+        sim.Finish(FindingKind.Leak);
+    }
+
+    [Fact]
+    public void Merged_a_refcount_above_its_holders_is_a_leak()
+    {
+        var sim = Sim.RootA(IopermVariant.Merged).Ioperm("A", 0x80, 1, On, Zero);
+        sim.Fork("A", "C");
+        sim.Bitmap("A")!.Refcnt!.Inc("test_extra_reference");
+
+        var result = sim.Finish(FindingKind.Leak);
+
+        Assert.Contains("refcount 3", result.Findings[0].Message);
+    }
+
+    [Fact]
+    public void Merged_a_tss_update_with_TIF_but_no_bitmap_is_reported_and_invalidates()
+    {
+        var sim = Sim.RootA(IopermVariant.Merged);
+        sim["A"].TifIoBitmap = true;
+
+        sim.ReturnToUser("A");
+
+        Assert.False(sim["A"].TifIoBitmap);
+        Assert.Equal(ScenarioLang.Runtime.Machine.IoBitmapBase.Invalid, sim.Tss().IoBitmapBase);
+        Assert.Contains(sim.Heap.Findings, f => f.Message.Contains("WARN_ON_ONCE(!iobm)", StringComparison.Ordinal));
+    }
+}

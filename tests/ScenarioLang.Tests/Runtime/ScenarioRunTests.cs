@@ -1,0 +1,68 @@
+using ScenarioLang.Runtime;
+using ScenarioLang.Runtime.Kernel;
+using ScenarioLang.Runtime.Kernel.Ioport;
+using static ScenarioLang.Tests.Runtime.Kscn;
+
+namespace ScenarioLang.Tests.Runtime;
+
+/// <summary>The hosting API the generated code calls: verdicts, observations and refused steps.</summary>
+public sealed class ScenarioRunTests
+{
+    private static Step At(int line, string text) => new(line, 1, text);
+
+    [Fact]
+    public void An_outcome_other_than_the_expected_one_fails_its_step()
+    {
+        var sim = new Sim(IopermVariant.Merged, 1, User("U")).Run("U");
+        sim.Raw.Ioperm(At(7, "U: ioperm(0x80, 1, on) -> 0"), 0, sim["U"], 0x80, 1, true, Zero);
+
+        var result = sim.Raw.Complete();
+
+        var entry = Assert.Single(result.Entries, e => e.Verdict != Verdict.None);
+        Assert.Equal(Verdict.Fail, entry.Verdict);
+        Assert.Equal(7, entry.Step.Line);
+        Assert.Equal("got EPERM", entry.Failure);
+        Assert.False(result.Passed);
+    }
+
+    [Fact]
+    public void An_expectation_on_a_field_the_variant_lacks_fails_instead_of_throwing()
+    {
+        var sim = Sim.RootA(IopermVariant.Pre55).Ioperm("A", 0x80, 1, On, Zero);
+        sim.Raw.Expect(At(9, "expect bitmap(A).refcount == 1"), o => o.BitmapRefcount(sim["A"]), Comparison.Equal, 1L);
+
+        var entry = sim.Raw.Complete().Entries[^1];
+
+        Assert.Equal(Verdict.Fail, entry.Verdict);
+        Assert.StartsWith("cannot observe:", entry.Failure);
+    }
+
+    [Theory]
+    [InlineData(IopermVariant.Pre55, false)]
+    [InlineData(IopermVariant.V2Patch06, false)]
+    [InlineData(IopermVariant.Merged, true)]
+    public void Identity_expectation_tells_shared_from_duplicated(IopermVariant variant, bool shared)
+    {
+        var sim = Sim.RootA(variant).Ioperm("A", 0x80, 1, On, Zero);
+        var child = sim.Fork("A", "C");
+        sim.Raw.ExpectIdentity(At(20, "expect bitmap(C) is bitmap(A)"), o => o.Bitmap(child), o => o.Bitmap(sim["A"]), same: true);
+
+        var entry = sim.Raw.Complete().Entries[^1];
+
+        Assert.Equal(shared ? Verdict.Pass : Verdict.Fail, entry.Verdict);
+    }
+
+    [Fact]
+    public void A_step_for_a_task_that_is_not_running_on_that_cpu_is_refused()
+    {
+        var sim = Sim.RootA(IopermVariant.Merged, "B");
+        Assert.Throws<ScenarioRuntimeException>(() => sim.Raw.Ioperm(At(3, "B: ioperm"), 0, sim["B"], 0x80, 1, true));
+    }
+
+    [Fact]
+    public void The_result_reports_the_costs_in_bytes_and_bitmaps()
+    {
+        var result = Sim.RootA(IopermVariant.Merged).Ioperm("A", 0, AllPorts, On, Zero).Finish();
+        Assert.Equal(["8 KiB copied into TSS bitmaps, 0 bytes cleared", "1 I/O bitmap allocated, 0 freed, 1 live"], result.Costs);
+    }
+}

@@ -1,0 +1,167 @@
+using ScenarioLang.Runtime;
+using ScenarioLang.Runtime.Kernel;
+using ScenarioLang.Runtime.Kernel.Ioport;
+using ScenarioLang.Runtime.Machine;
+
+namespace ScenarioLang.Tests.Runtime;
+
+/// <summary>The words the runtime tests write steps with (<c>using static</c> them).</summary>
+internal static class Kscn
+{
+    public const bool On = true;
+    public const bool Off = false;
+
+    /// <summary>All ports: ioperm(0, AllPorts, on).</summary>
+    public const ulong AllPorts = 0x10000;
+
+    public static Outcome Zero => Outcome.Returns(0);
+
+    public static Outcome Ok => Outcome.Ok;
+
+    public static Outcome GP => Outcome.GeneralProtection;
+
+    public static Outcome Fails(Errno errno) => Outcome.Fails(errno);
+
+    public static TaskDeclaration Root(string name) => new(name, Privilege.Root);
+
+    public static TaskDeclaration User(string name) => new(name, Privilege.User);
+
+    public static IReadOnlyList<IopermVariant> AllVariants { get; } =
+        [IopermVariant.Pre55, IopermVariant.V2Patch06, IopermVariant.Merged];
+}
+
+/// <summary>Each ioperm variant, for behaviour every kernel shares.</summary>
+internal sealed class EveryVariant : TheoryData<IopermVariant>
+{
+    public EveryVariant()
+    {
+        foreach (var variant in Kscn.AllVariants)
+            Add(variant);
+    }
+}
+
+/// <summary>The two kernels where each thread owns io_bitmap_ptr (v5.4 and [patch V2 06/16]).</summary>
+internal sealed class BitmapPtrVariants : TheoryData<IopermVariant>
+{
+    public BitmapPtrVariants()
+    {
+        Add(IopermVariant.Pre55);
+        Add(IopermVariant.V2Patch06);
+    }
+}
+
+/// <summary>
+/// One scenario driven through <see cref="ScenarioRun"/>, the API generated code calls. Every step gets
+/// the next line number and a text naming it, and hands its expected outcome to the run; the task's CPU
+/// is the one it runs on. <see cref="Finish"/> completes the run and fails the test on any step whose
+/// outcome differed, and on any object-checker finding that was not expected.
+/// </summary>
+internal sealed class Sim
+{
+    private readonly ScenarioRun _run;
+    private int _line;
+
+    public Sim(IopermVariant variant, int cpus, params TaskDeclaration[] tasks)
+    {
+        var description = new ScenarioDescription("t", "t.kscn", cpus, MemoryModel.Sc, new Dictionary<string, string>(), tasks);
+        _run = new ScenarioRun(description, new KernelConfig(variant));
+        Observe = new Observations(_run.Machine);
+    }
+
+    /// <summary>One CPU, root task A running on it, more root tasks waiting.</summary>
+    public static Sim RootA(IopermVariant variant, params string[] others) =>
+        new Sim(variant, 1, [Kscn.Root("A"), .. others.Select(Kscn.Root)]).Run("A");
+
+    public X86Machine Machine => _run.Machine;
+
+    public LinuxKernel Kernel => Machine.Kernel;
+
+    public KernelHeap Heap => Kernel.Heap;
+
+    public Observations Observe { get; }
+
+    public TaskStruct this[string name] => _run.Task(name);
+
+    public Tss Tss(int cpu = 0) => Machine.Cpus[cpu].Tss;
+
+    public IoBitmap? Bitmap(string task) => this[task].Thread.IoBitmap;
+
+    /// <summary>The CPU the task runs on.</summary>
+    public int CpuOf(string task) =>
+        Machine.Cpus.Single(c => c.Current == this[task]).Index;
+
+    public Sim Run(string task, int cpu = 0)
+    {
+        _run.Switch(Next($"cpu{cpu} switch {task}"), cpu, this[task]);
+        return this;
+    }
+
+    public Sim RunIdle(int cpu = 0)
+    {
+        _run.Switch(Next($"cpu{cpu} switch idle"), cpu, null);
+        return this;
+    }
+
+    public Sim Ioperm(string task, ulong from, ulong num, bool on, Outcome expect)
+    {
+        _run.Ioperm(Next($"{task}: ioperm(0x{from:x}, 0x{num:x}, {(on ? "on" : "off")})"), CpuOf(task), this[task], from, num, on, expect);
+        return this;
+    }
+
+    public Sim Iopl(string task, ulong level, Outcome expect)
+    {
+        _run.Iopl(Next($"{task}: iopl({level})"), CpuOf(task), this[task], level, expect);
+        return this;
+    }
+
+    /// <summary>A user-mode IN/OUT of <paramref name="width"/> bytes at <paramref name="port"/>.</summary>
+    public Sim Port(string task, int port, Outcome expect, int width = 1)
+    {
+        _run.PortAccess(Next($"{task}: in/out{width} 0x{port:x}"), CpuOf(task), this[task], width, port, expect);
+        return this;
+    }
+
+    public TaskStruct Fork(string parent, string child) =>
+        _run.Fork(Next($"{parent}: fork -> {child}"), CpuOf(parent), this[parent], child);
+
+    public Sim Exec(string task)
+    {
+        _run.Exec(Next($"{task}: exec"), CpuOf(task), this[task], Kscn.Zero);
+        return this;
+    }
+
+    public Sim Exit(string task)
+    {
+        _run.Exit(Next($"{task}: exit"), CpuOf(task), this[task]);
+        return this;
+    }
+
+    /// <summary>ioperm() run to its end inside the kernel, without the way back to user mode.</summary>
+    public long IopermInKernel(string task, ulong from, ulong num, bool on) =>
+        Kernel.Ioperm(Machine.Cpus[CpuOf(task)], this[task], from, num, on).RunToEnd();
+
+    /// <summary>iopl() run to its end inside the kernel, without the way back to user mode.</summary>
+    public long IoplInKernel(string task, ulong level) =>
+        Kernel.Iopl(Machine.Cpus[CpuOf(task)], this[task], level).RunToEnd();
+
+    /// <summary>The exit-to-user-mode work of the task's CPU.</summary>
+    public void ReturnToUser(string task) => Kernel.ExitToUserMode(Machine.Cpus[CpuOf(task)], this[task]);
+
+    /// <summary>
+    /// Completes the run (the object checker looks for leaks) and asserts that every step had its
+    /// expected outcome and that the findings are exactly <paramref name="expectedFindings"/>.
+    /// </summary>
+    public ScenarioResult Finish(params FindingKind[] expectedFindings)
+    {
+        var result = _run.Complete();
+        var failed = result.Entries.Where(e => e.Verdict == Verdict.Fail).Select(e => $"line {e.Step.Line} {e.Step.Text}: {e.Failure}");
+        Assert.Equal("", string.Join("\n", failed));
+        Assert.Equal(expectedFindings, result.Findings.Select(f => f.Kind));
+        return result;
+    }
+
+    /// <summary>The raw run, for tests of the hosting API itself.</summary>
+    public ScenarioRun Raw => _run;
+
+    private Step Next(string text) => new(++_line, 1, text);
+}
