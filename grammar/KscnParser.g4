@@ -17,9 +17,14 @@ statement
     | MEMORY model=WORD                                          # memoryStatement
     | CPUS count=INT                                             # cpusStatement
     | TASK name=WORD privilege=(ROOT | USER)                     # taskStatement
-    | CPU SWITCH switchTarget                                    # switchStatement
-    | CPU task=WORD COLON action (ARROW result)?                 # stepStatement
+    | CPU cpuBody                                                # cpuStatement
     | EXPECT expectation                                         # expectStatement
+    ;
+
+// What follows a CPU is decided here, after the CPU, so an error names 'switch' or a task.
+cpuBody
+    : SWITCH switchTarget                                        # switchBody
+    | task=WORD COLON action (ARROW result)?                     # stepBody
     ;
 
 mechanismName
@@ -58,9 +63,14 @@ result
     | OK         # okResult
     ;
 
+// The alternatives share the subject; deciding after it keeps errors at the operator.
 expectation
-    : subject op=(EQEQ | NEQ | LT | LE | GT | GE) value          # comparisonExpectation
-    | subject IS NOT? (subject | NONE)                           # identityExpectation
+    : subject expectationBody
+    ;
+
+expectationBody
+    : op=(EQEQ | NEQ | LT | LE | GT | GE) value                  # comparisonBody
+    | IS NOT? (subject | NONE)                                   # identityBody
     ;
 
 subject

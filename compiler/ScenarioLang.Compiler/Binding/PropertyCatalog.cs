@@ -41,7 +41,7 @@ public static class PropertyCatalog
     public static IReadOnlyList<PropertyInfo> All { get; } =
     [
         new("tss", "io_bitmap_base", PropertyArgument.Cpu, PropertyType.IoBitmapBase, "TssIoBitmapBase", "where the CPU's TSS points for the I/O bitmap"),
-        new("tss", "prev_max", PropertyArgument.Cpu, PropertyType.Bytes, "TssPrevMax", "bytes of the last copied bitmap that may hold zero bits (merged)"),
+        new("tss", "prev_max", PropertyArgument.Cpu, PropertyType.Bytes, "TssPrevMax", "bytes of the last copied bitmap that may hold zero bits (merged, v2-06-16)"),
         new("tss", "prev_sequence", PropertyArgument.Cpu, PropertyType.Count, "TssPrevSequence", "sequence number of the last copied bitmap (merged)"),
         new("tss", "bytes_copied", PropertyArgument.Cpu, PropertyType.Bytes, "TssBytesCopied", "bytes copied into this CPU's TSS bitmap since boot"),
         new("bitmap", null, PropertyArgument.Task, PropertyType.Object, "Bitmap", "the task's I/O bitmap object, or none"),

@@ -36,7 +36,8 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
 
     private StatementSyntax? BuildStatement(P.StatementContext context)
     {
-        if (context.exception is not null)
+        // Error recovery adds error nodes for tokens it conjured up or skipped: such a statement is not what was written.
+        if (context.exception is not null || HasErrorNode(context))
             return null;
         var span = SpanOf(context);
         return context switch
@@ -47,17 +48,22 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
             P.CpusStatementContext c when Present(c.count) => new CpusStatementSyntax(Number(c.count, null), span),
             P.TaskStatementContext t when Present(t.name) && Present(t.privilege) =>
                 new TaskStatementSyntax(Name(t.name), t.privilege.Type == P.ROOT ? Privilege.Root : Privilege.User, span),
-            P.SwitchStatementContext s when s.switchTarget()?.exception is null && s.switchTarget() is { } target =>
-                new SwitchStatementSyntax(Cpu(s.CPU().Symbol), target.IDLE() is null ? Name(target.Start) : null, span),
-            P.StepStatementContext s when Present(s.task) && BuildAction(s.action()) is { } action =>
-                BuildStep(s, action, span),
+            P.CpuStatementContext c => BuildCpuStatement(Cpu(c.CPU().Symbol), c.cpuBody(), span),
             P.ExpectStatementContext e when BuildExpectation(e.expectation()) is { } expectation =>
                 new ExpectStatementSyntax(expectation, span),
             _ => null,
         };
     }
 
-    private StatementSyntax? BuildStep(P.StepStatementContext context, ActionSyntax action, TextSpan span)
+    private StatementSyntax? BuildCpuStatement(CpuSyntax cpu, P.CpuBodyContext? body, TextSpan span) => body switch
+    {
+        P.SwitchBodyContext s when s.switchTarget() is { } target =>
+            new SwitchStatementSyntax(cpu, target.IDLE() is null ? Name(target.Start) : null, span),
+        P.StepBodyContext s when Present(s.task) && BuildAction(s.action()) is { } action => BuildStep(cpu, s, action, span),
+        _ => null,
+    };
+
+    private StatementSyntax? BuildStep(CpuSyntax cpu, P.StepBodyContext context, ActionSyntax action, TextSpan span)
     {
         ResultSyntax? result = null;
         if (context.ARROW() is not null)
@@ -66,7 +72,7 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
             if (result is null)
                 return null;
         }
-        return new StepStatementSyntax(Cpu(context.CPU().Symbol), Name(context.task), action, result, span);
+        return new StepStatementSyntax(cpu, Name(context.task), action, result, span);
     }
 
     private ActionSyntax? BuildAction(P.ActionContext? context)
@@ -111,28 +117,27 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
     {
         if (context is null || context.exception is not null)
             return null;
-        var subjects = context.GetRuleContexts<P.SubjectContext>().Select(BuildSubject).ToArray();
-        if (subjects.Length == 0 || subjects.Any(s => s is null))
+        if (BuildSubject(context.subject()) is not { } subject)
             return null;
-        switch (context)
+        switch (context.expectationBody())
         {
-            case P.ComparisonExpectationContext c when Present(c.op) && c.value() is { exception: null } value:
+            case P.ComparisonBodyContext c when Present(c.op) && c.value() is { exception: null } value:
                 var valueSyntax = BuildValue(value);
                 return valueSyntax is null
                     ? null
-                    : new ComparisonExpectationSyntax(subjects[0]!, OperatorOf(c.op.Type), c.op.Text, SyntaxErrorListener.SpanOf(c.op), valueSyntax, SpanOf(c));
-            case P.IdentityExpectationContext i:
-                if (i.NONE() is null && subjects.Length < 2)
-                    return null;
-                return new IdentityExpectationSyntax(subjects[0]!, i.NOT() is not null, i.NONE() is null ? subjects[1] : null, SpanOf(i));
+                    : new ComparisonExpectationSyntax(subject, OperatorOf(c.op.Type), c.op.Text, SyntaxErrorListener.SpanOf(c.op), valueSyntax, SpanOf(context));
+            case P.IdentityBodyContext i when i.NONE() is not null:
+                return new IdentityExpectationSyntax(subject, i.NOT() is not null, null, SpanOf(context));
+            case P.IdentityBodyContext i when i.subject() is { } right && BuildSubject(right) is { } rightSubject:
+                return new IdentityExpectationSyntax(subject, i.NOT() is not null, rightSubject, SpanOf(context));
             default:
                 return null;
         }
     }
 
-    private SubjectSyntax? BuildSubject(P.SubjectContext context)
+    private SubjectSyntax? BuildSubject(P.SubjectContext? context)
     {
-        if (context.exception is not null || !Present(context.target))
+        if (context is null || context.exception is not null || !Present(context.target))
             return null;
         SubjectArgumentSyntax? argument = null;
         if (context.subjectArgument() is { } a)
@@ -190,6 +195,9 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
     }
 
     private static NameSyntax Name(IToken token) => new(token.Text, SyntaxErrorListener.SpanOf(token));
+
+    private static bool HasErrorNode(IParseTree tree) =>
+        tree is IErrorNode || Enumerable.Range(0, tree.ChildCount).Any(i => HasErrorNode(tree.GetChild(i)));
 
     /// <summary>Whether a token is really in the text, not conjured up by error recovery.</summary>
     private static bool Present(IToken? token) => token is not null && token.StartIndex >= 0 && token.TokenIndex >= 0;

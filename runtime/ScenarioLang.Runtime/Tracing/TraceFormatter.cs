@@ -33,7 +33,7 @@ public static class TraceFormatter
             b.Append($"  finding: {finding.Message}\n");
         b.Append("  ").Append(Summary(result)).Append('\n');
         foreach (var failed in result.Entries.Where(e => e.Verdict == Runtime.Verdict.Fail))
-            b.Append($"    {d.File}({failed.Step.Line},{failed.Step.Column}): expected {failed.Step.Text}, {failed.Failure}\n");
+            b.Append($"    {d.File}({failed.Step.Line},{failed.Step.Column}): failed: {failed.Step.Text} ({failed.Failure})\n");
         return b.ToString();
     }
 

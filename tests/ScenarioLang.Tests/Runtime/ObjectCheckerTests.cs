@@ -1,6 +1,7 @@
 using ScenarioLang.Runtime;
 using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Kernel.Ioport;
+using ScenarioLang.Runtime.Machine;
 using static ScenarioLang.Tests.Runtime.Kscn;
 
 namespace ScenarioLang.Tests.Runtime;
@@ -148,7 +149,7 @@ public sealed class ObjectCheckerTests
         sim.ReturnToUser("A");
 
         Assert.False(sim["A"].TifIoBitmap);
-        Assert.Equal(ScenarioLang.Runtime.Machine.IoBitmapBase.Invalid, sim.Tss().IoBitmapBase);
+        Assert.Equal(IoBitmapBase.Invalid, sim.Tss().IoBitmapBase);
         Assert.Contains(sim.Heap.Findings, f => f.Message.Contains("WARN_ON_ONCE(!iobm)", StringComparison.Ordinal));
     }
 }

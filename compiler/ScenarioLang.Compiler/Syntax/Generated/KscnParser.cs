@@ -43,14 +43,15 @@ public partial class KscnParser : Parser {
 		GE=43, LT=44, GT=45, ASSIGN=46, CPU=47, INT=48, WORD=49, STRING=50, UNTERMINATED_STRING=51, 
 		LINE_COMMENT=52, BLOCK_COMMENT=53, WS=54, UNEXPECTED_CHAR=55;
 	public const int
-		RULE_compilationUnit = 0, RULE_scenario = 1, RULE_statement = 2, RULE_mechanismName = 3, 
-		RULE_switchTarget = 4, RULE_action = 5, RULE_argumentList = 6, RULE_argument = 7, 
-		RULE_quantity = 8, RULE_result = 9, RULE_expectation = 10, RULE_subject = 11, 
-		RULE_subjectArgument = 12, RULE_value = 13;
+		RULE_compilationUnit = 0, RULE_scenario = 1, RULE_statement = 2, RULE_cpuBody = 3, 
+		RULE_mechanismName = 4, RULE_switchTarget = 5, RULE_action = 6, RULE_argumentList = 7, 
+		RULE_argument = 8, RULE_quantity = 9, RULE_result = 10, RULE_expectation = 11, 
+		RULE_expectationBody = 12, RULE_subject = 13, RULE_subjectArgument = 14, 
+		RULE_value = 15;
 	public static readonly string[] ruleNames = {
-		"compilationUnit", "scenario", "statement", "mechanismName", "switchTarget", 
-		"action", "argumentList", "argument", "quantity", "result", "expectation", 
-		"subject", "subjectArgument", "value"
+		"compilationUnit", "scenario", "statement", "cpuBody", "mechanismName", 
+		"switchTarget", "action", "argumentList", "argument", "quantity", "result", 
+		"expectation", "expectationBody", "subject", "subjectArgument", "value"
 	};
 
 	private static readonly string[] _LiteralNames = {
@@ -125,21 +126,21 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 31;
+			State = 35;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==SCENARIO) {
 				{
 				{
-				State = 28;
+				State = 32;
 				scenario();
 				}
 				}
-				State = 33;
+				State = 37;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 34;
+			State = 38;
 			Match(Eof);
 			}
 		}
@@ -181,27 +182,27 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 36;
+			State = 40;
 			Match(SCENARIO);
-			State = 37;
+			State = 41;
 			_localctx.name = Match(STRING);
-			State = 38;
-			Match(LBRACE);
 			State = 42;
+			Match(LBRACE);
+			State = 46;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 140737488356412L) != 0)) {
 				{
 				{
-				State = 39;
+				State = 43;
 				statement();
 				}
 				}
-				State = 44;
+				State = 48;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 45;
+			State = 49;
 			Match(RBRACE);
 			}
 		}
@@ -260,27 +261,12 @@ public partial class KscnParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode USER() { return GetToken(KscnParser.USER, 0); }
 		public TaskStatementContext(StatementContext context) { CopyFrom(context); }
 	}
-	public partial class SwitchStatementContext : StatementContext {
+	public partial class CpuStatementContext : StatementContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CPU() { return GetToken(KscnParser.CPU, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode SWITCH() { return GetToken(KscnParser.SWITCH, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public SwitchTargetContext switchTarget() {
-			return GetRuleContext<SwitchTargetContext>(0);
+		[System.Diagnostics.DebuggerNonUserCode] public CpuBodyContext cpuBody() {
+			return GetRuleContext<CpuBodyContext>(0);
 		}
-		public SwitchStatementContext(StatementContext context) { CopyFrom(context); }
-	}
-	public partial class StepStatementContext : StatementContext {
-		public IToken task;
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CPU() { return GetToken(KscnParser.CPU, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COLON() { return GetToken(KscnParser.COLON, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ActionContext action() {
-			return GetRuleContext<ActionContext>(0);
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WORD() { return GetToken(KscnParser.WORD, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ARROW() { return GetToken(KscnParser.ARROW, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ResultContext result() {
-			return GetRuleContext<ResultContext>(0);
-		}
-		public StepStatementContext(StatementContext context) { CopyFrom(context); }
+		public CpuStatementContext(StatementContext context) { CopyFrom(context); }
 	}
 	public partial class ExpectStatementContext : StatementContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode EXPECT() { return GetToken(KscnParser.EXPECT, 0); }
@@ -296,52 +282,52 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 4, RULE_statement);
 		int _la;
 		try {
-			State = 72;
+			State = 67;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,3,Context) ) {
-			case 1:
+			switch (TokenStream.LA(1)) {
+			case KERNEL:
 				_localctx = new KernelStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 47;
+				State = 51;
 				Match(KERNEL);
-				State = 48;
+				State = 52;
 				((KernelStatementContext)_localctx).mechanism = mechanismName();
-				State = 49;
+				State = 53;
 				Match(ASSIGN);
-				State = 50;
+				State = 54;
 				((KernelStatementContext)_localctx).variant = Match(WORD);
 				}
 				break;
-			case 2:
+			case MEMORY:
 				_localctx = new MemoryStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 52;
+				State = 56;
 				Match(MEMORY);
-				State = 53;
+				State = 57;
 				((MemoryStatementContext)_localctx).model = Match(WORD);
 				}
 				break;
-			case 3:
+			case CPUS:
 				_localctx = new CpusStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 54;
+				State = 58;
 				Match(CPUS);
-				State = 55;
+				State = 59;
 				((CpusStatementContext)_localctx).count = Match(INT);
 				}
 				break;
-			case 4:
+			case TASK:
 				_localctx = new TaskStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 56;
+				State = 60;
 				Match(TASK);
-				State = 57;
+				State = 61;
 				((TaskStatementContext)_localctx).name = Match(WORD);
-				State = 58;
+				State = 62;
 				((TaskStatementContext)_localctx).privilege = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==ROOT || _la==USER) ) {
@@ -353,54 +339,119 @@ public partial class KscnParser : Parser {
 				}
 				}
 				break;
-			case 5:
-				_localctx = new SwitchStatementContext(_localctx);
+			case CPU:
+				_localctx = new CpuStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 59;
+				State = 63;
 				Match(CPU);
-				State = 60;
+				State = 64;
+				cpuBody();
+				}
+				break;
+			case EXPECT:
+				_localctx = new ExpectStatementContext(_localctx);
+				EnterOuterAlt(_localctx, 6);
+				{
+				State = 65;
+				Match(EXPECT);
+				State = 66;
+				expectation();
+				}
+				break;
+			default:
+				throw new NoViableAltException(this);
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class CpuBodyContext : ParserRuleContext {
+		public CpuBodyContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_cpuBody; } }
+	 
+		public CpuBodyContext() { }
+		public virtual void CopyFrom(CpuBodyContext context) {
+			base.CopyFrom(context);
+		}
+	}
+	public partial class SwitchBodyContext : CpuBodyContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode SWITCH() { return GetToken(KscnParser.SWITCH, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public SwitchTargetContext switchTarget() {
+			return GetRuleContext<SwitchTargetContext>(0);
+		}
+		public SwitchBodyContext(CpuBodyContext context) { CopyFrom(context); }
+	}
+	public partial class StepBodyContext : CpuBodyContext {
+		public IToken task;
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COLON() { return GetToken(KscnParser.COLON, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ActionContext action() {
+			return GetRuleContext<ActionContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WORD() { return GetToken(KscnParser.WORD, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ARROW() { return GetToken(KscnParser.ARROW, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ResultContext result() {
+			return GetRuleContext<ResultContext>(0);
+		}
+		public StepBodyContext(CpuBodyContext context) { CopyFrom(context); }
+	}
+
+	[RuleVersion(0)]
+	public CpuBodyContext cpuBody() {
+		CpuBodyContext _localctx = new CpuBodyContext(Context, State);
+		EnterRule(_localctx, 6, RULE_cpuBody);
+		int _la;
+		try {
+			State = 78;
+			ErrorHandler.Sync(this);
+			switch (TokenStream.LA(1)) {
+			case SWITCH:
+				_localctx = new SwitchBodyContext(_localctx);
+				EnterOuterAlt(_localctx, 1);
+				{
+				State = 69;
 				Match(SWITCH);
-				State = 61;
+				State = 70;
 				switchTarget();
 				}
 				break;
-			case 6:
-				_localctx = new StepStatementContext(_localctx);
-				EnterOuterAlt(_localctx, 6);
+			case WORD:
+				_localctx = new StepBodyContext(_localctx);
+				EnterOuterAlt(_localctx, 2);
 				{
-				State = 62;
-				Match(CPU);
-				State = 63;
-				((StepStatementContext)_localctx).task = Match(WORD);
-				State = 64;
+				State = 71;
+				((StepBodyContext)_localctx).task = Match(WORD);
+				State = 72;
 				Match(COLON);
-				State = 65;
+				State = 73;
 				action();
-				State = 68;
+				State = 76;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ARROW) {
 					{
-					State = 66;
+					State = 74;
 					Match(ARROW);
-					State = 67;
+					State = 75;
 					result();
 					}
 				}
 
 				}
 				break;
-			case 7:
-				_localctx = new ExpectStatementContext(_localctx);
-				EnterOuterAlt(_localctx, 7);
-				{
-				State = 70;
-				Match(EXPECT);
-				State = 71;
-				expectation();
-				}
-				break;
+			default:
+				throw new NoViableAltException(this);
 			}
 		}
 		catch (RecognitionException re) {
@@ -427,12 +478,12 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public MechanismNameContext mechanismName() {
 		MechanismNameContext _localctx = new MechanismNameContext(Context, State);
-		EnterRule(_localctx, 6, RULE_mechanismName);
+		EnterRule(_localctx, 8, RULE_mechanismName);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 74;
+			State = 80;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IOPERM || _la==WORD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -467,12 +518,12 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public SwitchTargetContext switchTarget() {
 		SwitchTargetContext _localctx = new SwitchTargetContext(Context, State);
-		EnterRule(_localctx, 8, RULE_switchTarget);
+		EnterRule(_localctx, 10, RULE_switchTarget);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 76;
+			State = 82;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IDLE || _la==WORD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -534,10 +585,10 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public ActionContext action() {
 		ActionContext _localctx = new ActionContext(Context, State);
-		EnterRule(_localctx, 10, RULE_action);
+		EnterRule(_localctx, 12, RULE_action);
 		int _la;
 		try {
-			State = 84;
+			State = 90;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IOPERM:
@@ -548,7 +599,7 @@ public partial class KscnParser : Parser {
 				_localctx = new SyscallActionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 78;
+				State = 84;
 				((SyscallActionContext)_localctx).syscall = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 4063232L) != 0)) ) {
@@ -558,12 +609,12 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 80;
+				State = 86;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 79;
+					State = 85;
 					argumentList();
 					}
 				}
@@ -579,7 +630,7 @@ public partial class KscnParser : Parser {
 				_localctx = new PortActionContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 82;
+				State = 88;
 				((PortActionContext)_localctx).instruction = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 264241152L) != 0)) ) {
@@ -589,7 +640,7 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 83;
+				State = 89;
 				((PortActionContext)_localctx).port = Match(INT);
 				}
 				break;
@@ -631,40 +682,40 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public ArgumentListContext argumentList() {
 		ArgumentListContext _localctx = new ArgumentListContext(Context, State);
-		EnterRule(_localctx, 12, RULE_argumentList);
+		EnterRule(_localctx, 14, RULE_argumentList);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 86;
+			State = 92;
 			Match(LPAREN);
-			State = 95;
+			State = 101;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 281474976759808L) != 0)) {
 				{
-				State = 87;
+				State = 93;
 				argument();
-				State = 92;
+				State = 98;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 88;
+					State = 94;
 					Match(COMMA);
-					State = 89;
+					State = 95;
 					argument();
 					}
 					}
-					State = 94;
+					State = 100;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 			}
 
-			State = 97;
+			State = 103;
 			Match(RPAREN);
 			}
 		}
@@ -695,29 +746,29 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public ArgumentContext argument() {
 		ArgumentContext _localctx = new ArgumentContext(Context, State);
-		EnterRule(_localctx, 14, RULE_argument);
+		EnterRule(_localctx, 16, RULE_argument);
 		try {
-			State = 102;
+			State = 108;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 99;
+				State = 105;
 				quantity();
 				}
 				break;
 			case ON:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 100;
+				State = 106;
 				Match(ON);
 				}
 				break;
 			case OFF:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 101;
+				State = 107;
 				Match(OFF);
 				}
 				break;
@@ -752,19 +803,19 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public QuantityContext quantity() {
 		QuantityContext _localctx = new QuantityContext(Context, State);
-		EnterRule(_localctx, 16, RULE_quantity);
+		EnterRule(_localctx, 18, RULE_quantity);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 104;
+			State = 110;
 			Match(INT);
-			State = 106;
+			State = 112;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1879048192L) != 0)) {
 				{
-				State = 105;
+				State = 111;
 				_localctx.unit = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 1879048192L) != 0)) ) {
@@ -822,16 +873,16 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public ResultContext result() {
 		ResultContext _localctx = new ResultContext(Context, State);
-		EnterRule(_localctx, 18, RULE_result);
+		EnterRule(_localctx, 20, RULE_result);
 		try {
-			State = 112;
+			State = 118;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				_localctx = new NumberResultContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 108;
+				State = 114;
 				Match(INT);
 				}
 				break;
@@ -839,7 +890,7 @@ public partial class KscnParser : Parser {
 				_localctx = new NameResultContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 109;
+				State = 115;
 				Match(WORD);
 				}
 				break;
@@ -847,7 +898,7 @@ public partial class KscnParser : Parser {
 				_localctx = new FaultResultContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 110;
+				State = 116;
 				Match(GP);
 				}
 				break;
@@ -855,7 +906,7 @@ public partial class KscnParser : Parser {
 				_localctx = new OkResultContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 111;
+				State = 117;
 				Match(OK);
 				}
 				break;
@@ -875,22 +926,57 @@ public partial class KscnParser : Parser {
 	}
 
 	public partial class ExpectationContext : ParserRuleContext {
+		[System.Diagnostics.DebuggerNonUserCode] public SubjectContext subject() {
+			return GetRuleContext<SubjectContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ExpectationBodyContext expectationBody() {
+			return GetRuleContext<ExpectationBodyContext>(0);
+		}
 		public ExpectationContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
 		{
 		}
 		public override int RuleIndex { get { return RULE_expectation; } }
+	}
+
+	[RuleVersion(0)]
+	public ExpectationContext expectation() {
+		ExpectationContext _localctx = new ExpectationContext(Context, State);
+		EnterRule(_localctx, 22, RULE_expectation);
+		try {
+			EnterOuterAlt(_localctx, 1);
+			{
+			State = 120;
+			subject();
+			State = 121;
+			expectationBody();
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class ExpectationBodyContext : ParserRuleContext {
+		public ExpectationBodyContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_expectationBody; } }
 	 
-		public ExpectationContext() { }
-		public virtual void CopyFrom(ExpectationContext context) {
+		public ExpectationBodyContext() { }
+		public virtual void CopyFrom(ExpectationBodyContext context) {
 			base.CopyFrom(context);
 		}
 	}
-	public partial class ComparisonExpectationContext : ExpectationContext {
+	public partial class ComparisonBodyContext : ExpectationBodyContext {
 		public IToken op;
-		[System.Diagnostics.DebuggerNonUserCode] public SubjectContext subject() {
-			return GetRuleContext<SubjectContext>(0);
-		}
 		[System.Diagnostics.DebuggerNonUserCode] public ValueContext value() {
 			return GetRuleContext<ValueContext>(0);
 		}
@@ -900,80 +986,78 @@ public partial class KscnParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LE() { return GetToken(KscnParser.LE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode GT() { return GetToken(KscnParser.GT, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode GE() { return GetToken(KscnParser.GE, 0); }
-		public ComparisonExpectationContext(ExpectationContext context) { CopyFrom(context); }
+		public ComparisonBodyContext(ExpectationBodyContext context) { CopyFrom(context); }
 	}
-	public partial class IdentityExpectationContext : ExpectationContext {
-		[System.Diagnostics.DebuggerNonUserCode] public SubjectContext[] subject() {
-			return GetRuleContexts<SubjectContext>();
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public SubjectContext subject(int i) {
-			return GetRuleContext<SubjectContext>(i);
-		}
+	public partial class IdentityBodyContext : ExpectationBodyContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode IS() { return GetToken(KscnParser.IS, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public SubjectContext subject() {
+			return GetRuleContext<SubjectContext>(0);
+		}
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode NONE() { return GetToken(KscnParser.NONE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode NOT() { return GetToken(KscnParser.NOT, 0); }
-		public IdentityExpectationContext(ExpectationContext context) { CopyFrom(context); }
+		public IdentityBodyContext(ExpectationBodyContext context) { CopyFrom(context); }
 	}
 
 	[RuleVersion(0)]
-	public ExpectationContext expectation() {
-		ExpectationContext _localctx = new ExpectationContext(Context, State);
-		EnterRule(_localctx, 20, RULE_expectation);
+	public ExpectationBodyContext expectationBody() {
+		ExpectationBodyContext _localctx = new ExpectationBodyContext(Context, State);
+		EnterRule(_localctx, 24, RULE_expectationBody);
 		int _la;
 		try {
-			State = 127;
+			State = 133;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,13,Context) ) {
-			case 1:
-				_localctx = new ComparisonExpectationContext(_localctx);
+			switch (TokenStream.LA(1)) {
+			case EQEQ:
+			case NEQ:
+			case LE:
+			case GE:
+			case LT:
+			case GT:
+				_localctx = new ComparisonBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 114;
-				subject();
-				State = 115;
-				((ComparisonExpectationContext)_localctx).op = TokenStream.LT(1);
+				State = 123;
+				((ComparisonBodyContext)_localctx).op = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 69269232549888L) != 0)) ) {
-					((ComparisonExpectationContext)_localctx).op = ErrorHandler.RecoverInline(this);
+					((ComparisonBodyContext)_localctx).op = ErrorHandler.RecoverInline(this);
 				}
 				else {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 116;
+				State = 124;
 				value();
 				}
 				break;
-			case 2:
-				_localctx = new IdentityExpectationContext(_localctx);
+			case IS:
+				_localctx = new IdentityBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 118;
-				subject();
-				State = 119;
+				State = 125;
 				Match(IS);
-				State = 121;
+				State = 127;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 120;
+					State = 126;
 					Match(NOT);
 					}
 				}
 
-				State = 125;
+				State = 131;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case WORD:
 					{
-					State = 123;
+					State = 129;
 					subject();
 					}
 					break;
 				case NONE:
 					{
-					State = 124;
+					State = 130;
 					Match(NONE);
 					}
 					break;
@@ -982,6 +1066,8 @@ public partial class KscnParser : Parser {
 				}
 				}
 				break;
+			default:
+				throw new NoViableAltException(this);
 			}
 		}
 		catch (RecognitionException re) {
@@ -1018,35 +1104,35 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public SubjectContext subject() {
 		SubjectContext _localctx = new SubjectContext(Context, State);
-		EnterRule(_localctx, 22, RULE_subject);
+		EnterRule(_localctx, 26, RULE_subject);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 129;
+			State = 135;
 			_localctx.target = Match(WORD);
-			State = 134;
+			State = 140;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LPAREN) {
 				{
-				State = 130;
+				State = 136;
 				Match(LPAREN);
-				State = 131;
+				State = 137;
 				subjectArgument();
-				State = 132;
+				State = 138;
 				Match(RPAREN);
 				}
 			}
 
-			State = 138;
+			State = 144;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==DOT) {
 				{
-				State = 136;
+				State = 142;
 				Match(DOT);
-				State = 137;
+				State = 143;
 				_localctx.field = Match(WORD);
 				}
 			}
@@ -1077,12 +1163,12 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public SubjectArgumentContext subjectArgument() {
 		SubjectArgumentContext _localctx = new SubjectArgumentContext(Context, State);
-		EnterRule(_localctx, 24, RULE_subjectArgument);
+		EnterRule(_localctx, 28, RULE_subjectArgument);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 140;
+			State = 146;
 			_la = TokenStream.LA(1);
 			if ( !(_la==CPU || _la==WORD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -1121,36 +1207,36 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public ValueContext value() {
 		ValueContext _localctx = new ValueContext(Context, State);
-		EnterRule(_localctx, 26, RULE_value);
+		EnterRule(_localctx, 30, RULE_value);
 		try {
-			State = 146;
+			State = 152;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 142;
+				State = 148;
 				quantity();
 				}
 				break;
 			case WORD:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 143;
+				State = 149;
 				Match(WORD);
 				}
 				break;
 			case ON:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 144;
+				State = 150;
 				Match(ON);
 				}
 				break;
 			case OFF:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 145;
+				State = 151;
 				Match(OFF);
 				}
 				break;
@@ -1170,54 +1256,56 @@ public partial class KscnParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,55,149,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,7,
-		7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,1,0,5,0,30,
-		8,0,10,0,12,0,33,9,0,1,0,1,0,1,1,1,1,1,1,1,1,5,1,41,8,1,10,1,12,1,44,9,
-		1,1,1,1,1,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,
-		1,2,1,2,1,2,1,2,1,2,1,2,3,2,69,8,2,1,2,1,2,3,2,73,8,2,1,3,1,3,1,4,1,4,
-		1,5,1,5,3,5,81,8,5,1,5,1,5,3,5,85,8,5,1,6,1,6,1,6,1,6,5,6,91,8,6,10,6,
-		12,6,94,9,6,3,6,96,8,6,1,6,1,6,1,7,1,7,1,7,3,7,103,8,7,1,8,1,8,3,8,107,
-		8,8,1,9,1,9,1,9,1,9,3,9,113,8,9,1,10,1,10,1,10,1,10,1,10,1,10,1,10,3,10,
-		122,8,10,1,10,1,10,3,10,126,8,10,3,10,128,8,10,1,11,1,11,1,11,1,11,1,11,
-		3,11,135,8,11,1,11,1,11,3,11,139,8,11,1,12,1,12,1,13,1,13,1,13,1,13,3,
-		13,147,8,13,1,13,0,0,14,0,2,4,6,8,10,12,14,16,18,20,22,24,26,0,8,1,0,6,
-		7,2,0,17,17,49,49,2,0,9,9,49,49,1,0,17,21,1,0,22,27,1,0,28,30,1,0,40,45,
-		2,0,47,47,49,49,161,0,31,1,0,0,0,2,36,1,0,0,0,4,72,1,0,0,0,6,74,1,0,0,
-		0,8,76,1,0,0,0,10,84,1,0,0,0,12,86,1,0,0,0,14,102,1,0,0,0,16,104,1,0,0,
-		0,18,112,1,0,0,0,20,127,1,0,0,0,22,129,1,0,0,0,24,140,1,0,0,0,26,146,1,
-		0,0,0,28,30,3,2,1,0,29,28,1,0,0,0,30,33,1,0,0,0,31,29,1,0,0,0,31,32,1,
-		0,0,0,32,34,1,0,0,0,33,31,1,0,0,0,34,35,5,0,0,1,35,1,1,0,0,0,36,37,5,1,
-		0,0,37,38,5,50,0,0,38,42,5,33,0,0,39,41,3,4,2,0,40,39,1,0,0,0,41,44,1,
-		0,0,0,42,40,1,0,0,0,42,43,1,0,0,0,43,45,1,0,0,0,44,42,1,0,0,0,45,46,5,
-		34,0,0,46,3,1,0,0,0,47,48,5,2,0,0,48,49,3,6,3,0,49,50,5,46,0,0,50,51,5,
-		49,0,0,51,73,1,0,0,0,52,53,5,3,0,0,53,73,5,49,0,0,54,55,5,4,0,0,55,73,
-		5,48,0,0,56,57,5,5,0,0,57,58,5,49,0,0,58,73,7,0,0,0,59,60,5,47,0,0,60,
-		61,5,8,0,0,61,73,3,8,4,0,62,63,5,47,0,0,63,64,5,49,0,0,64,65,5,38,0,0,
-		65,68,3,10,5,0,66,67,5,32,0,0,67,69,3,18,9,0,68,66,1,0,0,0,68,69,1,0,0,
-		0,69,73,1,0,0,0,70,71,5,10,0,0,71,73,3,20,10,0,72,47,1,0,0,0,72,52,1,0,
-		0,0,72,54,1,0,0,0,72,56,1,0,0,0,72,59,1,0,0,0,72,62,1,0,0,0,72,70,1,0,
-		0,0,73,5,1,0,0,0,74,75,7,1,0,0,75,7,1,0,0,0,76,77,7,2,0,0,77,9,1,0,0,0,
-		78,80,7,3,0,0,79,81,3,12,6,0,80,79,1,0,0,0,80,81,1,0,0,0,81,85,1,0,0,0,
-		82,83,7,4,0,0,83,85,5,48,0,0,84,78,1,0,0,0,84,82,1,0,0,0,85,11,1,0,0,0,
-		86,95,5,35,0,0,87,92,3,14,7,0,88,89,5,37,0,0,89,91,3,14,7,0,90,88,1,0,
-		0,0,91,94,1,0,0,0,92,90,1,0,0,0,92,93,1,0,0,0,93,96,1,0,0,0,94,92,1,0,
-		0,0,95,87,1,0,0,0,95,96,1,0,0,0,96,97,1,0,0,0,97,98,5,36,0,0,98,13,1,0,
-		0,0,99,103,3,16,8,0,100,103,5,14,0,0,101,103,5,15,0,0,102,99,1,0,0,0,102,
-		100,1,0,0,0,102,101,1,0,0,0,103,15,1,0,0,0,104,106,5,48,0,0,105,107,7,
-		5,0,0,106,105,1,0,0,0,106,107,1,0,0,0,107,17,1,0,0,0,108,113,5,48,0,0,
-		109,113,5,49,0,0,110,113,5,31,0,0,111,113,5,16,0,0,112,108,1,0,0,0,112,
-		109,1,0,0,0,112,110,1,0,0,0,112,111,1,0,0,0,113,19,1,0,0,0,114,115,3,22,
-		11,0,115,116,7,6,0,0,116,117,3,26,13,0,117,128,1,0,0,0,118,119,3,22,11,
-		0,119,121,5,11,0,0,120,122,5,12,0,0,121,120,1,0,0,0,121,122,1,0,0,0,122,
-		125,1,0,0,0,123,126,3,22,11,0,124,126,5,13,0,0,125,123,1,0,0,0,125,124,
-		1,0,0,0,126,128,1,0,0,0,127,114,1,0,0,0,127,118,1,0,0,0,128,21,1,0,0,0,
-		129,134,5,49,0,0,130,131,5,35,0,0,131,132,3,24,12,0,132,133,5,36,0,0,133,
-		135,1,0,0,0,134,130,1,0,0,0,134,135,1,0,0,0,135,138,1,0,0,0,136,137,5,
-		39,0,0,137,139,5,49,0,0,138,136,1,0,0,0,138,139,1,0,0,0,139,23,1,0,0,0,
-		140,141,7,7,0,0,141,25,1,0,0,0,142,147,3,16,8,0,143,147,5,49,0,0,144,147,
-		5,14,0,0,145,147,5,15,0,0,146,142,1,0,0,0,146,143,1,0,0,0,146,144,1,0,
-		0,0,146,145,1,0,0,0,147,27,1,0,0,0,17,31,42,68,72,80,84,92,95,102,106,
-		112,121,125,127,134,138,146
+		4,1,55,155,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,7,
+		7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
+		2,15,7,15,1,0,5,0,34,8,0,10,0,12,0,37,9,0,1,0,1,0,1,1,1,1,1,1,1,1,5,1,
+		45,8,1,10,1,12,1,48,9,1,1,1,1,1,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,
+		2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,68,8,2,1,3,1,3,1,3,1,3,1,3,1,3,1,3,3,3,77,
+		8,3,3,3,79,8,3,1,4,1,4,1,5,1,5,1,6,1,6,3,6,87,8,6,1,6,1,6,3,6,91,8,6,1,
+		7,1,7,1,7,1,7,5,7,97,8,7,10,7,12,7,100,9,7,3,7,102,8,7,1,7,1,7,1,8,1,8,
+		1,8,3,8,109,8,8,1,9,1,9,3,9,113,8,9,1,10,1,10,1,10,1,10,3,10,119,8,10,
+		1,11,1,11,1,11,1,12,1,12,1,12,1,12,3,12,128,8,12,1,12,1,12,3,12,132,8,
+		12,3,12,134,8,12,1,13,1,13,1,13,1,13,1,13,3,13,141,8,13,1,13,1,13,3,13,
+		145,8,13,1,14,1,14,1,15,1,15,1,15,1,15,3,15,153,8,15,1,15,0,0,16,0,2,4,
+		6,8,10,12,14,16,18,20,22,24,26,28,30,0,8,1,0,6,7,2,0,17,17,49,49,2,0,9,
+		9,49,49,1,0,17,21,1,0,22,27,1,0,28,30,1,0,40,45,2,0,47,47,49,49,165,0,
+		35,1,0,0,0,2,40,1,0,0,0,4,67,1,0,0,0,6,78,1,0,0,0,8,80,1,0,0,0,10,82,1,
+		0,0,0,12,90,1,0,0,0,14,92,1,0,0,0,16,108,1,0,0,0,18,110,1,0,0,0,20,118,
+		1,0,0,0,22,120,1,0,0,0,24,133,1,0,0,0,26,135,1,0,0,0,28,146,1,0,0,0,30,
+		152,1,0,0,0,32,34,3,2,1,0,33,32,1,0,0,0,34,37,1,0,0,0,35,33,1,0,0,0,35,
+		36,1,0,0,0,36,38,1,0,0,0,37,35,1,0,0,0,38,39,5,0,0,1,39,1,1,0,0,0,40,41,
+		5,1,0,0,41,42,5,50,0,0,42,46,5,33,0,0,43,45,3,4,2,0,44,43,1,0,0,0,45,48,
+		1,0,0,0,46,44,1,0,0,0,46,47,1,0,0,0,47,49,1,0,0,0,48,46,1,0,0,0,49,50,
+		5,34,0,0,50,3,1,0,0,0,51,52,5,2,0,0,52,53,3,8,4,0,53,54,5,46,0,0,54,55,
+		5,49,0,0,55,68,1,0,0,0,56,57,5,3,0,0,57,68,5,49,0,0,58,59,5,4,0,0,59,68,
+		5,48,0,0,60,61,5,5,0,0,61,62,5,49,0,0,62,68,7,0,0,0,63,64,5,47,0,0,64,
+		68,3,6,3,0,65,66,5,10,0,0,66,68,3,22,11,0,67,51,1,0,0,0,67,56,1,0,0,0,
+		67,58,1,0,0,0,67,60,1,0,0,0,67,63,1,0,0,0,67,65,1,0,0,0,68,5,1,0,0,0,69,
+		70,5,8,0,0,70,79,3,10,5,0,71,72,5,49,0,0,72,73,5,38,0,0,73,76,3,12,6,0,
+		74,75,5,32,0,0,75,77,3,20,10,0,76,74,1,0,0,0,76,77,1,0,0,0,77,79,1,0,0,
+		0,78,69,1,0,0,0,78,71,1,0,0,0,79,7,1,0,0,0,80,81,7,1,0,0,81,9,1,0,0,0,
+		82,83,7,2,0,0,83,11,1,0,0,0,84,86,7,3,0,0,85,87,3,14,7,0,86,85,1,0,0,0,
+		86,87,1,0,0,0,87,91,1,0,0,0,88,89,7,4,0,0,89,91,5,48,0,0,90,84,1,0,0,0,
+		90,88,1,0,0,0,91,13,1,0,0,0,92,101,5,35,0,0,93,98,3,16,8,0,94,95,5,37,
+		0,0,95,97,3,16,8,0,96,94,1,0,0,0,97,100,1,0,0,0,98,96,1,0,0,0,98,99,1,
+		0,0,0,99,102,1,0,0,0,100,98,1,0,0,0,101,93,1,0,0,0,101,102,1,0,0,0,102,
+		103,1,0,0,0,103,104,5,36,0,0,104,15,1,0,0,0,105,109,3,18,9,0,106,109,5,
+		14,0,0,107,109,5,15,0,0,108,105,1,0,0,0,108,106,1,0,0,0,108,107,1,0,0,
+		0,109,17,1,0,0,0,110,112,5,48,0,0,111,113,7,5,0,0,112,111,1,0,0,0,112,
+		113,1,0,0,0,113,19,1,0,0,0,114,119,5,48,0,0,115,119,5,49,0,0,116,119,5,
+		31,0,0,117,119,5,16,0,0,118,114,1,0,0,0,118,115,1,0,0,0,118,116,1,0,0,
+		0,118,117,1,0,0,0,119,21,1,0,0,0,120,121,3,26,13,0,121,122,3,24,12,0,122,
+		23,1,0,0,0,123,124,7,6,0,0,124,134,3,30,15,0,125,127,5,11,0,0,126,128,
+		5,12,0,0,127,126,1,0,0,0,127,128,1,0,0,0,128,131,1,0,0,0,129,132,3,26,
+		13,0,130,132,5,13,0,0,131,129,1,0,0,0,131,130,1,0,0,0,132,134,1,0,0,0,
+		133,123,1,0,0,0,133,125,1,0,0,0,134,25,1,0,0,0,135,140,5,49,0,0,136,137,
+		5,35,0,0,137,138,3,28,14,0,138,139,5,36,0,0,139,141,1,0,0,0,140,136,1,
+		0,0,0,140,141,1,0,0,0,141,144,1,0,0,0,142,143,5,39,0,0,143,145,5,49,0,
+		0,144,142,1,0,0,0,144,145,1,0,0,0,145,27,1,0,0,0,146,147,7,7,0,0,147,29,
+		1,0,0,0,148,153,3,18,9,0,149,153,5,49,0,0,150,153,5,14,0,0,151,153,5,15,
+		0,0,152,148,1,0,0,0,152,149,1,0,0,0,152,150,1,0,0,0,152,151,1,0,0,0,153,
+		31,1,0,0,0,18,35,46,67,76,78,86,90,98,101,108,112,118,127,131,133,140,
+		144,152
 	};
 
 	public static readonly ATN _ATN =

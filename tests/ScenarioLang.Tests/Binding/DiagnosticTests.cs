@@ -1,0 +1,126 @@
+using System.Text.RegularExpressions;
+using ScenarioLang.Compiler.Diagnostics;
+using ScenarioLang.Tests.Infrastructure;
+using static ScenarioLang.Tests.Infrastructure.Kscn;
+
+namespace ScenarioLang.Tests.Binding;
+
+public sealed partial class DiagnosticTests
+{
+    /// <summary>One input per diagnostic code that triggers it.</summary>
+    public static TheoryData<string, string> Cases => new()
+    {
+        { "KSC0001", "scenario \"t\" { task A root\n cpu0 A ioperm(1, 1, on) }" },
+        { "KSC0002", "scenario \"t {\n}" },
+        { "KSC0003", InScenario("  cpu0 A: outb 0x80 -> ok $") },
+        { "KSC0004", InScenario("  cpu0 A: ioperm(99999999999999999999, 1, on)") },
+        { "KSC0101", "scenario \"t\" { }\nscenario \"t\" { }" },
+        { "KSC0102", InScenario("  kernel pgdx = merged") },
+        { "KSC0103", InScenario("  kernel ioperm = v3-14-20") },
+        { "KSC0104", InScenario("  cpus 1") },
+        { "KSC0105", "scenario \"t\" { cpus 65 }" },
+        { "KSC0106", InScenario("  memory weak") },
+        { "KSC0107", InScenario("  task A user") },
+        { "KSC0108", InScenario("  cpu0 C: exec") },
+        { "KSC0109", InScenario("  task my-task root") },
+        { "KSC0201", InScenario("  cpu7 A: exec") },
+        { "KSC0202", InScenario("  cpu0 A: exec\n  cpu0 B: exec") },
+        { "KSC0203", InScenario("  cpu0 A: exec\n  cpu1 A: exec") },
+        { "KSC0204", InScenario("  cpu0 A: exit\n  cpu0 A: exec") },
+        { "KSC0205", InScenario("  cpu0 A: ioperm(1, 1)") },
+        { "KSC0206", InScenario("  cpu0 A: ioperm(on, 1, on)") },
+        { "KSC0207", InScenario("  cpu0 A: outb 0x10000") },
+        { "KSC0208", InScenario("  cpu0 A: outb 0x80 -> 0") },
+        { "KSC0209", InScenario("  cpu0 A: ioperm(0, 1, on) -> EFOO") },
+        { "KSC0210", InScenario("  cpu0 A: fork") },
+        { "KSC0211", InScenario("  cpu0 switch A\n  cpu0 switch A") },
+        { "KSC0301", InScenario("  expect tss(cpu0).foo == 1") },
+        { "KSC0302", InScenario("  expect tss(A).prev_max == 1") },
+        { "KSC0303", InScenario("  expect bitmap(A).refcount == 1 KiB") },
+        { "KSC0304", InScenario("  expect tss(cpu0).io_bitmap_base < valid-map") },
+        { "KSC0305", InScenario("  expect bitmap(A).max is none") },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Input_reports_its_code(string code, string text)
+    {
+        var diagnostics = Compile(text).Diagnostics;
+        Assert.Contains(diagnostics, d => d.Code == code);
+        Assert.All(diagnostics, d => Assert.Matches(@"^test\.kscn\(\d+,\d+\): error KSC\d{4}: .+$", d.ToString()));
+    }
+
+    [Fact]
+    public void Every_code_in_the_bag_has_a_case()
+    {
+        var source = File.ReadAllText(Path.Combine(Repository.Root, "compiler/ScenarioLang.Compiler/Diagnostics/DiagnosticBag.cs"));
+        var codes = Code().Matches(source).Select(m => m.Value).Distinct().Order().ToArray();
+        var tested = Cases.Select(c => (string)c[0]).Order().ToArray();
+        Assert.Equal(codes, tested);
+    }
+
+    [Fact]
+    public void Codes_are_documented_in_the_language_reference()
+    {
+        var reference = File.ReadAllText(Path.Combine(Repository.Root, "docs/language.md"));
+        Assert.All(Cases.Select(c => (string)c[0]), code => Assert.Contains(code, reference));
+    }
+
+    [Fact]
+    public void Three_mistakes_are_all_reported_with_line_and_column()
+    {
+        const string text = """
+            scenario "three mistakes" {
+              task A root
+              cpu0 A: ioperm(0, 1, on) -> EPREM
+              cpu0 B: outb 0x80 -> ok
+              expect tss(cpu0).prev_max == on
+            }
+            """;
+        var diagnostics = Compile(text).Diagnostics.Select(d => (d.Code, d.Start.Line, d.Start.Column)).ToArray();
+        Assert.Equal([("KSC0209", 3, 31), ("KSC0108", 4, 8), ("KSC0303", 5, 32)], diagnostics);
+    }
+
+    [Fact]
+    public void Syntax_errors_name_the_expected_tokens_in_our_words()
+    {
+        var diagnostic = Assert.Single(Compile("scenario \"t\" { task A root\n cpu0 ioperm(1, 1, on) }").Diagnostics);
+        Assert.Equal("expected 'switch' or a name, found 'ioperm'", diagnostic.Message);
+        Assert.Equal((2, 7), (diagnostic.Start.Line, diagnostic.Start.Column));
+    }
+
+    [Fact]
+    public void A_missing_action_lists_syscalls_and_instructions()
+    {
+        var diagnostic = Assert.Single(Compile(InScenario("  cpu0 A: -> 0")).Diagnostics);
+        Assert.Equal("expected a syscall (ioperm, iopl, fork, exec, exit) or a port instruction (inb, inw, inl, outb, outw, outl), found '->'", diagnostic.Message);
+    }
+
+    [Fact]
+    public void End_of_file_is_named_as_such()
+    {
+        var diagnostic = Assert.Single(Compile("scenario \"t\" {").Diagnostics);
+        Assert.Contains("found end of file", diagnostic.Message);
+    }
+
+    [Fact]
+    public void Formatter_prints_the_line_and_a_caret_under_the_span()
+    {
+        var diagnostic = Assert.Single(Compile(InScenario("  cpu0 A: outb 0x10000")).Diagnostics);
+        Assert.Equal(
+            "test.kscn(5,16): error KSC0207: port 0x10000 is out of range: ports are 0 to 0xffff\n" +
+            "      cpu0 A: outb 0x10000\n" +
+            "                   ^^^^^^^\n",
+            DiagnosticFormatter.Format(diagnostic));
+    }
+
+    [Fact]
+    public void Errors_after_a_syntax_error_are_still_reported()
+    {
+        var codes = Compile(InScenario("  cpu0 A ioperm\n  cpu9 A: exec\n  kernel ioperm = v9")).Diagnostics.Select(d => d.Code);
+        Assert.Equal(["KSC0001", "KSC0201", "KSC0103"], codes);
+    }
+
+    [GeneratedRegex(@"KSC\d{4}")]
+    private static partial Regex Code();
+}

@@ -1,0 +1,103 @@
+using ScenarioLang.Tests.Infrastructure;
+using static ScenarioLang.Tests.Infrastructure.Kscn;
+
+namespace ScenarioLang.Tests.Cli;
+
+public sealed class CliTests
+{
+    private static string Sample => Repository.Full("samples/ioperm/andy-stale-tss-bits.kscn");
+
+    [Theory]
+    [InlineData("run")]
+    [InlineData("check")]
+    [InlineData("emit")]
+    [InlineData("test")]
+    public void Every_verb_has_help(string verb)
+    {
+        var output = Invoke(verb, "--help");
+        Assert.Equal(0, output.ExitCode);
+        Assert.Contains("Usage:", output.Out);
+        Assert.Contains(verb, output.Out);
+    }
+
+    [Fact]
+    public void The_same_run_twice_prints_the_same_bytes()
+    {
+        var first = Invoke("run", Sample, "--variant", "ioperm=v2-06-16");
+        var second = Invoke("run", Sample, "--variant", "ioperm=v2-06-16");
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public void A_file_with_errors_exits_2_with_every_diagnostic()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"kscn-cli-{Guid.NewGuid():N}.kscn");
+        File.WriteAllText(path, "scenario \"x\" {\n  task A root\n  cpu3 A: exec\n  cpu0 Z: exec\n  cpu0 A: outb 0x80 -> 0\n}\n");
+        try
+        {
+            var output = Invoke("run", path);
+            Assert.Equal(2, output.ExitCode);
+            Assert.Contains($"{path}(3,3): error KSC0201", output.Error);
+            Assert.Contains($"{path}(4,8): error KSC0108", output.Error);
+            Assert.Contains($"{path}(5,24): error KSC0208", output.Error);
+            Assert.EndsWith("3 errors\n", output.Error);
+            Assert.Empty(output.Out);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void A_missing_file_exits_2()
+    {
+        var output = Invoke("check", "no/such/file.kscn");
+        Assert.Equal(2, output.ExitCode);
+        Assert.Equal("kscn: cannot read 'no/such/file.kscn': no such file\n", output.Error);
+    }
+
+    [Theory]
+    [InlineData("ioperm", "'ioperm' is not of the form mechanism=value")]
+    [InlineData("pgdx=late-mb", "unknown mechanism 'pgdx'")]
+    [InlineData("ioperm=v9", "'v9' is not a variant of ioperm; choose one of pre-5.5, v2-06-16, merged")]
+    public void A_bad_variant_exits_2_with_a_message(string variant, string message)
+    {
+        var output = Invoke("run", Sample, "--variant", variant);
+        Assert.Equal(2, output.ExitCode);
+        Assert.Contains(message, output.Error);
+    }
+
+    [Fact]
+    public void An_unknown_verb_exits_2()
+    {
+        var output = Invoke("frobnicate");
+        Assert.Equal(2, output.ExitCode);
+        Assert.Contains("kscn --help", output.Error);
+    }
+
+    [Fact]
+    public void Check_reports_a_clean_file()
+    {
+        var output = Invoke("check", Sample);
+        Assert.Equal((0, "1 file, 1 scenario: no errors\n"), (output.ExitCode, output.Out));
+    }
+
+    [Fact]
+    public void Test_runs_every_sample_and_closes_with_the_counts()
+    {
+        var output = Invoke("test", Repository.Samples, "--variant", "ioperm=merged");
+        var lines = output.Out.TrimEnd('\n').Split('\n');
+        Assert.Equal(0, output.ExitCode);
+        Assert.Equal($"{lines.Length - 1} passed, 0 failed", lines[^1]);
+        Assert.All(lines[..^1], line => Assert.StartsWith("pass  ", line));
+    }
+
+    [Fact]
+    public void Test_exits_1_when_a_scenario_fails()
+    {
+        var output = Invoke("test", Sample, "--variant", "ioperm=v2-06-16");
+        Assert.Equal(1, output.ExitCode);
+        Assert.EndsWith("0 passed, 1 failed\n", output.Out);
+    }
+}

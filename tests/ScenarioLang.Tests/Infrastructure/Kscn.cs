@@ -1,0 +1,30 @@
+using ScenarioLang.Cli;
+using ScenarioLang.Compiler;
+using ScenarioLang.Compiler.Text;
+
+namespace ScenarioLang.Tests.Infrastructure;
+
+/// <summary>What one in-process kscn invocation printed and returned.</summary>
+internal sealed record KscnOutput(int ExitCode, string Out, string Error)
+{
+    /// <summary>Exit code, stdout and stderr in one text, with the repository root made relative.</summary>
+    public string Transcript => $"exit code: {ExitCode}\n--- stdout\n{Out}--- stderr\n{Error}".Replace(Repository.Root + "/", "", StringComparison.Ordinal);
+}
+
+/// <summary>Runs the kscn CLI in process, and the compiler on text.</summary>
+internal static class Kscn
+{
+    public static KscnOutput Invoke(params string[] args)
+    {
+        var stdout = new StringWriter { NewLine = "\n" };
+        var stderr = new StringWriter { NewLine = "\n" };
+        var exit = KscnCli.Run(args, stdout, stderr);
+        return new KscnOutput(exit, stdout.ToString(), stderr.ToString());
+    }
+
+    public static Compilation Compile(string text, string path = "test.kscn") => Compilation.Create(SourceText.From(text, path));
+
+    /// <summary>Wraps statements in a one-CPU scenario with root tasks A and B.</summary>
+    public static string InScenario(string statements) =>
+        "scenario \"t\" {\n  cpus 2\n  task A root\n  task B root\n" + statements + "\n}\n";
+}

@@ -1,0 +1,42 @@
+using ScenarioLang.Runtime;
+using ScenarioLang.Tests.Infrastructure;
+
+namespace ScenarioLang.Tests.Samples;
+
+/// <summary>Every sample under every ioperm variant: the whole `kscn run` transcript is under snapshot.</summary>
+public sealed class SampleSnapshotTests
+{
+    public static TheoryData<string, string> Runs()
+    {
+        var data = new TheoryData<string, string>();
+        var variants = VariantCatalog.Find(VariantCatalog.IopermMechanism)!.Values;
+        foreach (var sample in Repository.SampleFiles())
+        {
+            foreach (var variant in variants)
+                data.Add(sample, variant.Name);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Runs))]
+    public void Run_output_matches_its_snapshot(string sample, string variant)
+    {
+        var output = Kscn.Invoke("run", Repository.Full(sample), "--variant", $"ioperm={variant}");
+        Assert.InRange(output.ExitCode, 0, 1);
+        var name = Path.GetFileNameWithoutExtension(sample) + "." + variant;
+        Snapshot.Verify(output.Transcript, name);
+    }
+
+    [Fact]
+    public void Andys_leak_fails_under_v2_06_16_and_holds_under_merged()
+    {
+        const string sample = "samples/ioperm/andy-stale-tss-bits.kscn";
+        var patched = Kscn.Invoke("run", Repository.Full(sample), "--variant", "ioperm=v2-06-16");
+        var merged = Kscn.Invoke("run", Repository.Full(sample), "--variant", "ioperm=merged");
+        Assert.Equal(1, patched.ExitCode);
+        Assert.Contains("cpu0 B: outb 0x3f8 -> #GP   (got ok)", patched.Out);
+        Assert.Contains("stale bits in the TSS", patched.Out);
+        Assert.Equal(0, merged.ExitCode);
+    }
+}
