@@ -18,9 +18,7 @@ internal static class RunCommand
 
     private static ExitCode Execute(string[] paths, string[]? variants, CliConsole console)
     {
-        var overrides = VariantOption.Parse(variants, console);
-        var sources = SourceFiles.Load(paths, console, allowDirectories: false);
-        if (overrides is null || sources is null || SourceFiles.Check(sources, console) is not { } compilation)
+        if (SourceFiles.Prepare(paths, variants, console, allowDirectories: false) is not (var compilation, var overrides))
             return ExitCode.InputErrors;
         using var assembly = compilation.CompileAndLoad();
         var exit = ExitCode.Success;

@@ -34,6 +34,17 @@ internal static class SourceFiles
         return ok ? sources : null;
     }
 
+    /// <summary>What run and test start with: the --variant overrides and the checked sources; null after reporting a problem.</summary>
+    public static (Compilation Compilation, IReadOnlyDictionary<string, string> Overrides)? Prepare(
+        IEnumerable<string> paths, string[]? variants, CliConsole console, bool allowDirectories)
+    {
+        var overrides = VariantOption.Parse(variants, console);
+        var sources = Load(paths, console, allowDirectories);
+        if (overrides is null || sources is null || Check(sources, console) is not { } compilation)
+            return null;
+        return (compilation, overrides);
+    }
+
     /// <summary>Parses and binds; prints every diagnostic with its caret. Returns null when there were errors.</summary>
     public static Compilation? Check(IReadOnlyList<SourceText> sources, CliConsole console)
     {

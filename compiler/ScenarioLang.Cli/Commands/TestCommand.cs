@@ -18,9 +18,7 @@ internal static class TestCommand
 
     private static ExitCode Execute(string[] paths, string[]? variants, CliConsole console)
     {
-        var overrides = VariantOption.Parse(variants, console);
-        var sources = SourceFiles.Load(paths, console, allowDirectories: true);
-        if (overrides is null || sources is null || SourceFiles.Check(sources, console) is not { } compilation)
+        if (SourceFiles.Prepare(paths, variants, console, allowDirectories: true) is not (var compilation, var overrides))
             return ExitCode.InputErrors;
         using var assembly = compilation.CompileAndLoad();
         int passed = 0, failed = 0;

@@ -23,13 +23,13 @@ public sealed partial class Binder
                     _diagnostics.ReportValueDoesNotFit(c.Value.Span, property.Display, "'is' another object or 'is none'");
                     return null;
                 }
-                if (property.Type is PropertyType.Flag or PropertyType.IoBitmapBase && c.Operator is not (ComparisonOperator.Equal or ComparisonOperator.NotEqual))
+                if (property.Type is PropertyType.Flag or PropertyType.IoBitmapBase && c.Operator is not (Comparison.Equal or Comparison.NotEqual))
                 {
                     _diagnostics.ReportOperatorNotAllowed(c.OperatorSpan, c.OperatorText, property.Display);
                     return null;
                 }
                 var value = BindConstant(property, c.Value);
-                return value is null ? null : new BoundComparison(position, text, read, (Comparison)c.Operator, value);
+                return value is null ? null : new BoundComparison(position, text, read, c.Operator, value);
             }
             case IdentityExpectationSyntax i:
             {

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ScenarioLang.Compiler.Text;
+using ScenarioLang.Runtime;
 using ScenarioLang.Runtime.Kernel;
 
 namespace ScenarioLang.Compiler.Syntax;
@@ -86,19 +87,9 @@ public sealed record SubjectSyntax(NameSyntax Object, SubjectArgumentSyntax? Arg
 /// <summary>The argument of a subject: a task name or a CPU.</summary>
 public sealed record SubjectArgumentSyntax(string Text, int? Cpu, TextSpan Span) : SyntaxNode(Span);
 
-public enum ComparisonOperator
-{
-    Equal,
-    NotEqual,
-    Less,
-    LessOrEqual,
-    Greater,
-    GreaterOrEqual,
-}
-
 public abstract record ExpectationSyntax(TextSpan Span) : SyntaxNode(Span);
 
-public sealed record ComparisonExpectationSyntax(SubjectSyntax Subject, ComparisonOperator Operator, string OperatorText, TextSpan OperatorSpan, ValueSyntax Value, TextSpan Span) : ExpectationSyntax(Span);
+public sealed record ComparisonExpectationSyntax(SubjectSyntax Subject, Comparison Operator, string OperatorText, TextSpan OperatorSpan, ValueSyntax Value, TextSpan Span) : ExpectationSyntax(Span);
 
 /// <summary><c>X is Y</c>, <c>X is not Y</c>, <c>X is none</c> (Right is null).</summary>
 public sealed record IdentityExpectationSyntax(SubjectSyntax Left, bool Negated, SubjectSyntax? Right, TextSpan Span) : ExpectationSyntax(Span);

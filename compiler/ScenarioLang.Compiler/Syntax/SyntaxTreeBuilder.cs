@@ -5,6 +5,7 @@ using Antlr4.Runtime.Tree;
 using ScenarioLang.Compiler.Diagnostics;
 using ScenarioLang.Compiler.Syntax.Generated;
 using ScenarioLang.Compiler.Text;
+using ScenarioLang.Runtime;
 using ScenarioLang.Runtime.Kernel;
 using P = ScenarioLang.Compiler.Syntax.Generated.KscnParser;
 
@@ -227,13 +228,13 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
         _ => 4,
     };
 
-    private static ComparisonOperator OperatorOf(int type) => type switch
+    private static Comparison OperatorOf(int type) => type switch
     {
-        P.EQEQ => ComparisonOperator.Equal,
-        P.NEQ => ComparisonOperator.NotEqual,
-        P.LT => ComparisonOperator.Less,
-        P.LE => ComparisonOperator.LessOrEqual,
-        P.GT => ComparisonOperator.Greater,
-        _ => ComparisonOperator.GreaterOrEqual,
+        P.EQEQ => Comparison.Equal,
+        P.NEQ => Comparison.NotEqual,
+        P.LT => Comparison.Less,
+        P.LE => Comparison.LessOrEqual,
+        P.GT => Comparison.Greater,
+        _ => Comparison.GreaterOrEqual,
     };
 }

@@ -1,5 +1,6 @@
 using ScenarioLang.Compiler.Syntax;
 using ScenarioLang.Compiler.Text;
+using ScenarioLang.Runtime;
 using ScenarioLang.Runtime.Kernel;
 
 namespace ScenarioLang.Tests.Syntax;
@@ -77,7 +78,7 @@ public sealed class ParserTests
     {
         var s = Parse("expect tss(cpu0).prev_max >= 8 KiB\nexpect bitmap(C) is not bitmap(A)\nexpect bitmap(B) is none").Items;
         var comparison = (ComparisonExpectationSyntax)((ExpectStatementSyntax)s[0]).Expectation;
-        Assert.Equal((ComparisonOperator.GreaterOrEqual, 0, "prev_max"), (comparison.Operator, comparison.Subject.Argument!.Cpu!.Value, comparison.Subject.Field!.Text));
+        Assert.Equal((Comparison.GreaterOrEqual, 0, "prev_max"), (comparison.Operator, comparison.Subject.Argument!.Cpu!.Value, comparison.Subject.Field!.Text));
         var identity = (IdentityExpectationSyntax)((ExpectStatementSyntax)s[1]).Expectation;
         Assert.True(identity.Negated);
         Assert.Equal("A", identity.Right!.Argument!.Text);
