@@ -74,7 +74,7 @@ expectationBody
     ;
 
 subject
-    : target=WORD (LPAREN subjectArgument RPAREN)? (DOT field=WORD)?
+    : target=(WORD | TASK) (LPAREN subjectArgument RPAREN)? (DOT field=(WORD | IOPL))?
     ;
 
 subjectArgument

@@ -154,6 +154,11 @@ public sealed partial class Binder
         if (CheckCpu(scope, syntax.Cpu) is not { } cpu)
             return;
         TaskSymbol? next = null;
+        if (syntax.Target is null && scope.Current[cpu] is null)
+        {
+            _diagnostics.ReportSwitchToCurrent(syntax.Span, "idle", cpu);
+            return;
+        }
         if (syntax.Target is { } target)
         {
             next = LookupTask(scope, target);

@@ -6,7 +6,7 @@ namespace ScenarioLang.Compiler.Diagnostics;
 /// <summary>
 /// Collects the diagnostics of one source. One method per message, each with its stable code:
 /// KSC00xx for syntax, KSC01xx for declarations and settings, KSC02xx for steps and the schedule,
-/// KSC03xx for expectations. docs/diagnostics.md lists them all.
+/// KSC03xx for expectations. docs/language.md lists them all.
 /// </summary>
 public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
 {

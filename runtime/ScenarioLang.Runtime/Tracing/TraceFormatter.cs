@@ -42,7 +42,7 @@ public static class TraceFormatter
     {
         var findings = result.Findings.Count == 0 ? "" : ", " + Units.Count(result.Findings.Count, "finding");
         return result.Passed
-            ? $"PASS: {Units.Count(result.Expectations, "expectation")} hold"
+            ? $"PASS: {Units.Count(result.Expectations, "expectation")} {(result.Expectations == 1 ? "holds" : "hold")}"
             : $"FAIL: {result.Failed} of {Units.Count(result.Expectations, "expectation")} failed{findings}";
     }
 
