@@ -140,11 +140,7 @@ public sealed class ContextSwitchTests
     [InlineData(IopermVariant.Merged, OutcomeKind.GeneralProtection)]
     public void Direct_switch_from_an_all_ports_task_to_another_bitmap_user(IopermVariant variant, OutcomeKind port3f8)
     {
-        Sim.RootA(variant, "B")
-            .Run("B")
-            .Ioperm("B", 0x80, 1, On, Zero)
-            .Run("A")
-            .Ioperm("A", 0, AllPorts, On, Zero)
+        BOwns0x80ThenAOpensAll(variant)
             .Run("B")
             .Port("B", 0x80, Ok)
             .Port("B", 0x3f8, new Outcome(port3f8, 0))
@@ -156,11 +152,7 @@ public sealed class ContextSwitchTests
     [Fact]
     public void V2_a_bitmap_user_switched_in_leaves_its_extent_in_prev_max()
     {
-        var sim = Sim.RootA(IopermVariant.V2Patch06, "B")
-            .Run("B")
-            .Ioperm("B", 0x80, 1, On, Zero)
-            .Run("A")
-            .Ioperm("A", 0, AllPorts, On, Zero)
+        var sim = BOwns0x80ThenAOpensAll(IopermVariant.V2Patch06)
             .RunIdle()
             .Run("A");
         Assert.Equal(8192, sim.Observe.TssPrevMax(0));
@@ -180,11 +172,7 @@ public sealed class ContextSwitchTests
     [InlineData(IopermVariant.Merged, OutcomeKind.GeneralProtection)]
     public void Switching_back_through_idle_to_a_bitmap_user(IopermVariant variant, OutcomeKind port3f8)
     {
-        Sim.RootA(variant, "B")
-            .Run("B")
-            .Ioperm("B", 0x80, 1, On, Zero)
-            .Run("A")
-            .Ioperm("A", 0, AllPorts, On, Zero)
+        BOwns0x80ThenAOpensAll(variant)
             .RunIdle()
             .Run("B")
             .Port("B", 0x3f8, new Outcome(port3f8, 0))
@@ -194,11 +182,7 @@ public sealed class ContextSwitchTests
     [Fact]
     public void Merged_switching_from_an_all_ports_task_copies_its_whole_extent()
     {
-        var sim = Sim.RootA(IopermVariant.Merged, "B")
-            .Run("B")
-            .Ioperm("B", 0x80, 1, On, Zero)
-            .Run("A")
-            .Ioperm("A", 0, AllPorts, On, Zero);
+        var sim = BOwns0x80ThenAOpensAll(IopermVariant.Merged);
         Assert.Equal(8192, sim.Observe.TssPrevMax(0));
         var before = sim.Tss().BytesCopied;
 
@@ -208,4 +192,12 @@ public sealed class ContextSwitchTests
         Assert.Equal(24, sim.Observe.TssPrevMax(0));
         sim.Finish();
     }
+
+    /// <summary>B gets port 0x80 first, then A (switched in) opens every port: the start of the leak stories.</summary>
+    private static Sim BOwns0x80ThenAOpensAll(IopermVariant variant) =>
+        Sim.RootA(variant, "B")
+            .Run("B")
+            .Ioperm("B", 0x80, 1, On, Zero)
+            .Run("A")
+            .Ioperm("A", 0, AllPorts, On, Zero);
 }
