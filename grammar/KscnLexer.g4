@@ -18,6 +18,10 @@ NONE     : 'none' ;
 ON       : 'on' ;
 OFF      : 'off' ;
 OK       : 'ok' ;
+REPEAT   : 'repeat' ;
+PREEMPTED : 'preempted' ;
+FAILING  : 'failing' ;
+AT       : 'at' ;
 
 // System calls
 IOPERM   : 'ioperm' ;
@@ -25,6 +29,8 @@ IOPL     : 'iopl' ;
 FORK     : 'fork' ;
 EXEC     : 'exec' ;
 EXIT     : 'exit' ;
+CLONE    : 'clone' ;
+SETRESUID : 'setresuid' ;
 
 // User-mode port instructions
 INB      : 'inb' ;
@@ -33,6 +39,11 @@ INL      : 'inl' ;
 OUTB     : 'outb' ;
 OUTW     : 'outw' ;
 OUTL     : 'outl' ;
+
+// User-mode instructions on EFLAGS
+CLI      : 'cli' ;
+STI      : 'sti' ;
+PUSHF    : 'pushf' ;
 
 // Size units (binary)
 KIB      : 'KiB' ;

@@ -19,12 +19,18 @@ statement
     | TASK name=WORD privilege=(ROOT | USER)                     # taskStatement
     | CPU cpuBody                                                # cpuStatement
     | EXPECT expectation                                         # expectStatement
+    | REPEAT count=INT LBRACE statement* RBRACE                  # repeatStatement
     ;
 
 // What follows a CPU is decided here, after the CPU, so an error names 'switch' or a task.
 cpuBody
     : SWITCH switchTarget                                        # switchBody
-    | task=WORD COLON action (ARROW result)?                     # stepBody
+    | task=WORD COLON action stepModifier? (ARROW result)?       # stepBody
+    ;
+
+// Where a step stops short: preempted inside the syscall, or failing at an injected fault.
+stepModifier
+    : kind=(PREEMPTED | FAILING) AT point=WORD
     ;
 
 mechanismName
@@ -38,8 +44,9 @@ switchTarget
     ;
 
 action
-    : syscall=(IOPERM | IOPL | FORK | EXEC | EXIT) argumentList?      # syscallAction
+    : syscall=(IOPERM | IOPL | FORK | CLONE | EXEC | EXIT | SETRESUID) argumentList?   # syscallAction
     | instruction=(INB | INW | INL | OUTB | OUTW | OUTL) port=INT     # portAction
+    | instruction=(CLI | STI | PUSHF)                                # flagsAction
     ;
 
 argumentList

@@ -4,7 +4,10 @@ using ScenarioLang.Runtime.Tracing;
 
 namespace ScenarioLang.Cli.Commands;
 
-/// <summary>kscn run FILE...: every scenario's trace and verdict.</summary>
+/// <summary>
+/// kscn run FILE...: every scenario's trace and verdict; with several variants (--variant ioperm=*) a matrix
+/// instead, one row per variant with its verdict and cost counters side by side.
+/// </summary>
 internal static class RunCommand
 {
     public static Command Create(CliConsole console)
@@ -28,15 +31,20 @@ internal static class RunCommand
             if (!first)
                 console.Out.Write("\n");
             first = false;
-            var run = ScenarioRunner.Run(assembly, scenario, ScenarioRunner.ConfigFor(scenario, overrides));
-            if (run.Result is null)
+            var results = new List<Runtime.ScenarioResult>();
+            foreach (var config in overrides.Select(o => ScenarioRunner.ConfigFor(scenario, o)))
             {
-                console.Error.Write(run.InternalError + "\n");
-                return ExitCode.InternalError;
+                var run = ScenarioRunner.Run(assembly, scenario, config);
+                if (run.Result is null)
+                {
+                    console.Error.Write(run.InternalError + "\n");
+                    return ExitCode.InternalError;
+                }
+                results.Add(run.Result);
+                if (!run.Passed)
+                    exit = ExitCode.Failed;
             }
-            console.Out.Write(TraceFormatter.Format(run.Result));
-            if (!run.Passed)
-                exit = ExitCode.Failed;
+            console.Out.Write(results.Count == 1 ? TraceFormatter.Format(results[0]) : MatrixFormatter.Format(results));
         }
         return exit;
     }

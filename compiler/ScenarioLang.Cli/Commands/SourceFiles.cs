@@ -34,8 +34,8 @@ internal static class SourceFiles
         return ok ? sources : null;
     }
 
-    /// <summary>What run and test start with: the --variant overrides and the checked sources; null after reporting a problem.</summary>
-    public static (Compilation Compilation, IReadOnlyDictionary<string, string> Overrides)? Prepare(
+    /// <summary>What run and test start with: the --variant override sets and the checked sources; null after reporting a problem.</summary>
+    public static (Compilation Compilation, IReadOnlyList<IReadOnlyDictionary<string, string>> Overrides)? Prepare(
         IEnumerable<string> paths, string[]? variants, CliConsole console, bool allowDirectories)
     {
         var overrides = VariantOption.Parse(variants, console);

@@ -4,7 +4,7 @@ using ScenarioLang.Runtime.Tracing;
 
 namespace ScenarioLang.Cli.Commands;
 
-/// <summary>kscn test PATH...: every scenario under the paths, one line each, compiled in one Roslyn compilation.</summary>
+/// <summary>kscn test PATH...: every scenario under the paths, one line each (per variant with a --variant list), compiled in one Roslyn compilation.</summary>
 internal static class TestCommand
 {
     public static Command Create(CliConsole console)
@@ -24,8 +24,9 @@ internal static class TestCommand
         int passed = 0, failed = 0;
         var internalError = false;
         foreach (var scenario in assembly.Scenarios)
+        foreach (var config in overrides.Select(o => ScenarioRunner.ConfigFor(scenario, o)))
         {
-            var run = ScenarioRunner.Run(assembly, scenario, ScenarioRunner.ConfigFor(scenario, overrides));
+            var run = ScenarioRunner.Run(assembly, scenario, config);
             var verdict = run.Result is null ? "error" : run.Passed ? "pass" : "FAIL";
             var detail = run.Result is null ? run.InternalError : TraceFormatter.Summary(run.Result);
             console.Out.Write($"{verdict,-5} {scenario.Bound.Source.Path}:{scenario.Bound.Position.Line} {TraceFormatter.Quote(scenario.Bound.Name)} [{run.Config}] {detail}\n");

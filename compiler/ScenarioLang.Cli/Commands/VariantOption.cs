@@ -3,38 +3,54 @@ using ScenarioLang.Runtime;
 
 namespace ScenarioLang.Cli.Commands;
 
-/// <summary>--variant mechanism=value, checked against the variant catalog.</summary>
+/// <summary>
+/// --variant mechanism=value, checked against the variant catalog. The value may also be a comma-separated
+/// list or <c>*</c> for every variant of the mechanism; then the scenarios run once per combination.
+/// </summary>
 internal static class VariantOption
 {
     public static Option<string[]> Create() => new("--variant")
     {
-        Description = "Run against another kernel variant, e.g. --variant ioperm=v2-06-16 (repeat for other mechanisms). " +
+        Description = "Run against other kernel variants: --variant ioperm=v2-06-16, a list (ioperm=pre-5.5,merged) or every one " +
+                      "(ioperm=*), which runs each scenario once per variant. Repeat for other mechanisms. " +
                       "Known: " + string.Join("; ", VariantCatalog.Mechanisms.Select(m => $"{m.Name}={string.Join("|", m.Values.Select(v => v.Name))}")),
         HelpName = "mechanism=value",
     };
 
-    /// <summary>The overrides, or null after reporting a malformed or unknown one.</summary>
-    public static IReadOnlyDictionary<string, string>? Parse(string[]? values, CliConsole console)
+    /// <summary>
+    /// The override sets to run with, one per combination of the values named (a single empty set without
+    /// --variant), or null after reporting a malformed or unknown one.
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyDictionary<string, string>>? Parse(string[]? values, CliConsole console)
     {
-        var overrides = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var chosen = new SortedDictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var value in values ?? [])
         {
-            var parts = value.Split('=', 2);
-            var mechanism = parts.Length == 2 ? VariantCatalog.Find(parts[0]) : null;
-            string? problem = null;
-            if (parts.Length != 2)
-                problem = $"'{value}' is not of the form mechanism=value";
-            else if (mechanism is null)
-                problem = $"unknown mechanism '{parts[0]}'; known: {string.Join(", ", VariantCatalog.Mechanisms.Select(m => m.Name))}";
-            else if (mechanism.Values.All(v => v.Name != parts[1]))
-                problem = $"'{parts[1]}' is not a variant of {mechanism.Name}; choose one of {string.Join(", ", mechanism.Values.Select(v => v.Name))}";
-            else if (!overrides.TryAdd(mechanism.Name, parts[1]))
-                problem = $"--variant names {mechanism.Name} more than once";
-            if (problem is null)
+            if (Choose(value, chosen) is not { } problem)
                 continue;
             console.Error.Write($"kscn: --variant: {problem}\n");
             return null;
         }
-        return overrides;
+        IEnumerable<IReadOnlyDictionary<string, string>> combinations = [new SortedDictionary<string, string>(StringComparer.Ordinal)];
+        foreach (var (mechanism, names) in chosen)
+            combinations = combinations.SelectMany(c => names.Select(n => (IReadOnlyDictionary<string, string>)new SortedDictionary<string, string>(c.ToDictionary(), StringComparer.Ordinal) { [mechanism] = n }));
+        return combinations.ToList();
+    }
+
+    /// <summary>Adds one mechanism=value(s) to <paramref name="chosen"/>; returns what is wrong with it, if anything.</summary>
+    private static string? Choose(string value, SortedDictionary<string, IReadOnlyList<string>> chosen)
+    {
+        var parts = value.Split('=', 2);
+        if (parts.Length != 2)
+            return $"'{value}' is not of the form mechanism=value";
+        if (VariantCatalog.Find(parts[0]) is not { } mechanism)
+            return $"unknown mechanism '{parts[0]}'; known: {string.Join(", ", VariantCatalog.Mechanisms.Select(m => m.Name))}";
+        var known = mechanism.Values.Select(v => v.Name).ToList();
+        var names = parts[1] == "*" ? known : parts[1].Split(',').ToList();
+        if (names.FirstOrDefault(n => !known.Contains(n)) is { } unknown)
+            return $"'{unknown}' is not a variant of {mechanism.Name}; choose one of {string.Join(", ", known)}, or * for all";
+        if (names.Distinct(StringComparer.Ordinal).Count() != names.Count)
+            return $"--variant names a variant of {mechanism.Name} twice";
+        return chosen.TryAdd(mechanism.Name, names) ? null : $"--variant names {mechanism.Name} more than once";
     }
 }

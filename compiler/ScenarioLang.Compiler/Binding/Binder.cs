@@ -18,6 +18,7 @@ namespace ScenarioLang.Compiler.Binding;
 public sealed partial class Binder
 {
     public const int MaxCpus = 64;
+    public const int MaxRepeat = 1_000_000;
 
     private readonly SourceText _source;
     private readonly DiagnosticBag _diagnostics;
@@ -49,22 +50,9 @@ public sealed partial class Binder
         foreach (var task in syntax.Statements.OfType<TaskStatementSyntax>())
             DeclareTask(scope, task.Name, task.Privilege, declared: true);
 
-        var statements = ImmutableArray.CreateBuilder<BoundStatement>();
-        foreach (var statement in syntax.Statements)
-        {
-            switch (statement)
-            {
-                case SwitchStatementSyntax s:
-                    BindSwitch(scope, s, statements);
-                    break;
-                case StepStatementSyntax s:
-                    BindStep(scope, s, statements);
-                    break;
-                case ExpectStatementSyntax e when BindExpectation(scope, e) is { } bound:
-                    statements.Add(bound);
-                    break;
-            }
-        }
+        var statements = BindBlock(scope, syntax.Statements, inRepeat: false);
+        foreach (var (task, preemption) in scope.Preempted.OrderBy(p => p.Value.Span.Start))
+            _diagnostics.ReportPreemptedAtEnd(preemption.Span, task.Name, preemption.Call, _source.GetPosition(preemption.Span.Start).Line);
         return new BoundScenario(
             syntax.Name,
             _source,
@@ -73,8 +61,75 @@ public sealed partial class Binder
             settings.Memory,
             settings.Variants,
             scope.Tasks.Values.Where(t => t.Declared).ToImmutableArray(),
-            statements.ToImmutable());
+            statements);
     }
+
+    private ImmutableArray<BoundStatement> BindBlock(ScenarioScope scope, ImmutableArray<StatementSyntax> block, bool inRepeat)
+    {
+        var statements = ImmutableArray.CreateBuilder<BoundStatement>();
+        foreach (var statement in block)
+        {
+            switch (statement)
+            {
+                case SwitchStatementSyntax s:
+                    BindSwitch(scope, s, statements);
+                    break;
+                case StepStatementSyntax s:
+                    BindStep(scope, s, statements, inRepeat);
+                    break;
+                case ExpectStatementSyntax e:
+                    if (BindExpectation(scope, e) is { } bound)
+                        statements.Add(bound);
+                    break;
+                case RepeatStatementSyntax r:
+                    BindRepeat(scope, r, statements);
+                    break;
+                // Settings and task declarations were taken in before the schedule; they describe the scenario.
+                default:
+                    if (inRepeat)
+                        _diagnostics.ReportNotRepeatable(statement.Span, SyntaxPrinter.Print(statement));
+                    break;
+            }
+        }
+        return statements.ToImmutable();
+    }
+
+    /// <summary>
+    /// Binds the body once for the first iteration, then again, quietly, for the second. A body that binds
+    /// the same way twice leaves the schedule as it found it after the first, so every later iteration is the
+    /// second one again and one bound body serves them all.
+    /// </summary>
+    private void BindRepeat(ScenarioScope scope, RepeatStatementSyntax syntax, ImmutableArray<BoundStatement>.Builder statements)
+    {
+        int? count = syntax.Count.Value is { } n && n is >= 1 and <= MaxRepeat ? (int)n : null;
+        if (count is null && syntax.Count.Value is not null)
+            _diagnostics.ReportRepeatCountOutOfRange(syntax.Count.Span, syntax.Count.Text, MaxRepeat);
+        var errors = _diagnostics.Count(d => d.IsError);
+        var body = BindBlock(scope, syntax.Body, inRepeat: true);
+        if (count is null || _diagnostics.Count(d => d.IsError) > errors)
+            return;
+        if (count > 1)
+        {
+            var quiet = new DiagnosticBag(_source);
+            var again = new Binder(_source, quiet).BindBlock(scope, syntax.Body, inRepeat: true);
+            if (quiet.FirstOrDefault(d => d.IsError) is { } problem)
+            {
+                _diagnostics.ReportRepeatCannotContinue(syntax.KeywordSpan, $"line {problem.Start.Line}: {problem.Message}");
+                return;
+            }
+            if (!Flatten(body).SequenceEqual(Flatten(again)))
+            {
+                _diagnostics.ReportRepeatCannotContinue(syntax.KeywordSpan,
+                    "its first iteration switches a task onto an idle CPU implicitly; switch it in before the repeat");
+                return;
+            }
+        }
+        statements.Add(new BoundRepeat(Position(syntax), SyntaxPrinter.Print(syntax), count.Value, body));
+    }
+
+    /// <summary>What a bound block does, statement by statement, as the trace would print it.</summary>
+    private static IEnumerable<(LinePosition, string)> Flatten(ImmutableArray<BoundStatement> block) =>
+        block.SelectMany(s => s is BoundRepeat r ? Flatten(r.Body).Prepend((r.Position, r.Text)) : [(s.Position, s.Text)]);
 
     private sealed record Settings(int Cpus, MemoryModel Memory, ImmutableSortedDictionary<string, string> Variants);
 
@@ -176,16 +231,24 @@ public sealed partial class Binder
             }
         }
         scope.Current[cpu] = next;
+        // A task preempted inside a syscall finishes it when it runs again.
+        if (next is not null)
+            scope.Preempted.Remove(next);
         statements.Add(new BoundSwitch(Position(syntax), SyntaxPrinter.Print(syntax), cpu, next));
     }
 
-    private void BindStep(ScenarioScope scope, StepStatementSyntax syntax, ImmutableArray<BoundStatement>.Builder statements)
+    private void BindStep(ScenarioScope scope, StepStatementSyntax syntax, ImmutableArray<BoundStatement>.Builder statements, bool inRepeat)
     {
         var cpu = CheckCpu(scope, syntax.Cpu);
         var task = LookupTask(scope, syntax.Task);
         if (cpu is null || task is null || !CheckAlive(scope, task, syntax.Task.Span))
             return;
         var running = scope.Current[cpu.Value];
+        if (running == task && scope.Preempted.TryGetValue(task, out var preemption))
+        {
+            _diagnostics.ReportTaskPreempted(syntax.Task.Span, task.Name, preemption.Call, _source.GetPosition(preemption.Span.Start).Line);
+            return;
+        }
         if (running != task)
         {
             if (running is not null)
@@ -198,18 +261,21 @@ public sealed partial class Binder
                 _diagnostics.ReportTaskOnOtherCpu(syntax.Task.Span, task.Name, elsewhere);
                 return;
             }
-            // The CPU is idle: the step's task is switched in first.
+            // The CPU is idle: the step's task is switched in first (finishing a syscall it was preempted in).
             scope.Current[cpu.Value] = task;
+            scope.Preempted.Remove(task);
             statements.Add(new BoundSwitch(Position(syntax), $"cpu{cpu} switch {task.Name} (implicit: cpu{cpu} was idle)", cpu.Value, task));
         }
-        if (BindAction(scope, syntax, cpu.Value, task) is { } bound)
+        if (BindAction(scope, syntax, cpu.Value, task, inRepeat) is { } bound)
             statements.Add(bound);
     }
 
-    private BoundStatement? BindAction(ScenarioScope scope, StepStatementSyntax syntax, int cpu, TaskSymbol task)
+    private BoundStatement? BindAction(ScenarioScope scope, StepStatementSyntax syntax, int cpu, TaskSymbol task, bool inRepeat)
     {
         var position = Position(syntax);
         var text = SyntaxPrinter.Print(syntax);
+        if (!CheckModifier(syntax))
+            return null;
         switch (syntax.Action)
         {
             case PortActionSyntax port:
@@ -224,14 +290,52 @@ public sealed partial class Binder
                 }
                 return expected.Ok ? new BoundPortAccess(position, text, cpu, task, port.Width, (int)value, expected.Value) : null;
             }
+            case FlagsActionSyntax { Instruction: FlagsInstruction.Pushf }:
+            {
+                if (syntax.Result is null or NumberResultSyntax { Number.Value: not null })
+                    return new BoundPushf(position, text, cpu, task, (syntax.Result as NumberResultSyntax)?.Number.Value);
+                if (syntax.Result is not NumberResultSyntax)
+                    _diagnostics.ReportResultDoesNotFit(syntax.Result.Span, "pushf", SyntaxPrinter.Print(syntax.Result), "the EFLAGS value user mode sees, a number such as 0x202");
+                return null;
+            }
+            case FlagsActionSyntax flags:
+            {
+                var expected = BindInstructionResult(syntax.Result, flags.Mnemonic);
+                return expected.Ok ? new BoundInterruptFlag(position, text, cpu, task, flags.Instruction == FlagsInstruction.Sti, expected.Value) : null;
+            }
             case SyscallActionSyntax call:
-                return BindSyscall(scope, syntax, call, position, text, cpu, task);
+                return BindSyscall(scope, syntax, call, position, text, cpu, task, inRepeat);
             default:
                 return null;
         }
     }
 
-    private BoundStatement? BindSyscall(ScenarioScope scope, StepStatementSyntax syntax, SyscallActionSyntax call, LinePosition position, string text, int cpu, TaskSymbol task)
+    /// <summary>Only ioperm can be preempted at a named point, and only fork and clone made to fail at one.</summary>
+    private bool CheckModifier(StepStatementSyntax syntax)
+    {
+        if (syntax.Modifier is not { } modifier)
+            return true;
+        var call = syntax.Action switch
+        {
+            SyscallActionSyntax s => s.Kind,
+            _ => (SyscallKind?)null,
+        };
+        var name = syntax.Action is SyscallActionSyntax named ? named.Name : SyntaxPrinter.Print(syntax.Action);
+        var (verb, points, allowed) = modifier.Kind == StepModifierKind.Preempted
+            ? ("preempted", call == SyscallKind.Ioperm ? StepPoints.IopermPreemption : null, "ioperm")
+            : ("made to fail", call is SyscallKind.Fork or SyscallKind.Clone ? StepPoints.ForkFailure : null, "fork and clone");
+        if (points is null)
+        {
+            _diagnostics.ReportModifierNotAllowed(modifier.Span, name, $"{verb} at a named point", allowed);
+            return false;
+        }
+        if (points.Contains(modifier.Point.Text))
+            return true;
+        _diagnostics.ReportUnknownPoint(modifier.Point.Span, name, verb, modifier.Point.Text, points);
+        return false;
+    }
+
+    private BoundStatement? BindSyscall(ScenarioScope scope, StepStatementSyntax syntax, SyscallActionSyntax call, LinePosition position, string text, int cpu, TaskSymbol task, bool inRepeat)
     {
         var arguments = call.Arguments ?? [];
         switch (call.Kind)
@@ -244,9 +348,12 @@ public sealed partial class Binder
                 var from = NumberArgument(call, arguments[0], "from");
                 var num = NumberArgument(call, arguments[1], "num");
                 var turnOn = SwitchArgument(call, arguments[2], "turn_on");
-                return from is null || num is null || turnOn is null || !expected.Ok
-                    ? null
-                    : new BoundIoperm(position, text, cpu, task, from.Value, num.Value, turnOn.Value, expected.Value);
+                if (from is null || num is null || turnOn is null || !expected.Ok)
+                    return null;
+                var preemptAt = syntax.Modifier?.Point.Text;
+                if (preemptAt is not null)
+                    scope.Preempted[task] = new Preemption("ioperm", syntax.Span);
+                return new BoundIoperm(position, text, cpu, task, from.Value, num.Value, turnOn.Value, preemptAt, expected.Value);
             }
             case SyscallKind.Iopl:
             {
@@ -256,12 +363,23 @@ public sealed partial class Binder
                 var level = NumberArgument(call, arguments[0], "level");
                 return level is null || !expected.Ok ? null : new BoundIopl(position, text, cpu, task, level.Value, expected.Value);
             }
+            case SyscallKind.Setresuid:
+            {
+                var expected = BindSyscallResult(syntax.Result, call.Name);
+                if (!CheckArgumentCount(call, arguments, 3, "three arguments: setresuid(ruid, euid, suid)"))
+                    return null;
+                var ids = new[] { "ruid", "euid", "suid" }.Select((name, i) => UidArgument(call, arguments[i], name)).ToArray();
+                return ids.Any(id => id is null) || !expected.Ok
+                    ? null
+                    : new BoundSetresuid(position, text, cpu, task, ids[0]!.Value, ids[1]!.Value, ids[2]!.Value, expected.Value);
+            }
             case SyscallKind.Exec:
             {
                 var expected = BindSyscallResult(syntax.Result, call.Name);
-                return CheckArgumentCount(call, arguments, 0, "no arguments") && expected.Ok
-                    ? new BoundExec(position, text, cpu, task, expected.Value)
-                    : null;
+                if (!CheckArgumentCount(call, arguments, 0, "no arguments") || !expected.Ok)
+                    return null;
+                KillOtherThreads(scope, task, position.Line);
+                return new BoundExec(position, text, cpu, task, expected.Value);
             }
             case SyscallKind.Exit:
                 if (syntax.Result is { } result)
@@ -275,21 +393,49 @@ public sealed partial class Binder
                 scope.Current[cpu] = null;
                 return new BoundExit(position, text, cpu, task);
             default:
-                return BindFork(scope, syntax, call, arguments, position, text, cpu, task);
+                return BindFork(scope, syntax, call, arguments, position, text, cpu, task, inRepeat);
         }
     }
 
-    private BoundStatement? BindFork(ScenarioScope scope, StepStatementSyntax syntax, SyscallActionSyntax call, ImmutableArray<ArgumentSyntax> arguments, LinePosition position, string text, int cpu, TaskSymbol parent)
+    private BoundStatement? BindFork(ScenarioScope scope, StepStatementSyntax syntax, SyscallActionSyntax call, ImmutableArray<ArgumentSyntax> arguments, LinePosition position, string text, int cpu, TaskSymbol parent, bool inRepeat)
     {
-        if (!CheckArgumentCount(call, arguments, 0, "no arguments; name the child with 'fork -> NAME'"))
+        var thread = call.Kind == SyscallKind.Clone;
+        if (!CheckArgumentCount(call, arguments, 0, $"no arguments; name the child with '{call.Name} -> NAME'"))
             return null;
+        // A fork made to fail creates nothing: its result is the error, if the scenario states one.
+        if (syntax.Modifier is { Kind: StepModifierKind.Failing, Point.Text: var failAt })
+        {
+            var expected = BindSyscallResult(syntax.Result, call.Name);
+            return expected.Ok ? new BoundFork(position, text, cpu, parent, thread, null, failAt, expected.Value) : null;
+        }
+        if (inRepeat)
+        {
+            _diagnostics.ReportCreatesTaskInRepeat(call.Span, call.Name);
+            return null;
+        }
         if (syntax.Result is not NameResultSyntax { Name: var childName })
         {
-            _diagnostics.ReportForkNeedsChild(syntax.Result?.Span ?? call.Span);
+            _diagnostics.ReportForkNeedsChild(syntax.Result?.Span ?? call.Span, call.Name);
             return null;
         }
         var child = DeclareTask(scope, childName, parent.Privilege, declared: false);
-        return child is null ? null : new BoundFork(position, text, cpu, parent, child);
+        if (child is null)
+            return null;
+        scope.Leaders[child] = thread ? scope.LeaderOf(parent) : child;
+        return new BoundFork(position, text, cpu, parent, thread, child, null, null);
+    }
+
+    /// <summary>fs/exec.c: de_thread(): exec kills every other thread of the group.</summary>
+    private static void KillOtherThreads(ScenarioScope scope, TaskSymbol task, int line)
+    {
+        var leader = scope.LeaderOf(task);
+        foreach (var other in scope.Tasks.Values.Where(t => t != task && scope.LeaderOf(t) == leader && !scope.Exited.ContainsKey(t)).ToList())
+        {
+            scope.Exited[other] = line;
+            scope.Preempted.Remove(other);
+            if (scope.CpuOf(other) is { } cpu)
+                scope.Current[cpu] = null;
+        }
     }
 
     private readonly record struct BoundResult(bool Ok, Outcome? Value);
@@ -344,6 +490,15 @@ public sealed partial class Binder
         if (argument is NumberArgumentSyntax { Number: var number })
             return Scale(number);
         _diagnostics.ReportArgumentKind(argument.Span, call.Name, parameter, "a number");
+        return null;
+    }
+
+    private uint? UidArgument(SyscallActionSyntax call, ArgumentSyntax argument, string parameter)
+    {
+        var value = NumberArgument(call, argument, parameter);
+        if (value is null or <= uint.MaxValue)
+            return (uint?)value;
+        _diagnostics.ReportArgumentKind(argument.Span, call.Name, parameter, "a uid from 0 to 0xffffffff (0xffffffff leaves it unchanged)");
         return null;
     }
 
@@ -407,6 +562,9 @@ public sealed partial class Binder
 
     private LinePosition Position(StatementSyntax statement) => _source.GetPosition(statement.Span.Start);
 
+    /// <summary>A task stopped inside a syscall by 'preempted at', with the step that stopped it.</summary>
+    private sealed record Preemption(string Call, TextSpan Span);
+
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex TaskName();
 
@@ -420,6 +578,14 @@ public sealed partial class Binder
 
         /// <summary>Tasks that exited, with the line of their exit.</summary>
         public Dictionary<TaskSymbol, int> Exited { get; } = [];
+
+        /// <summary>Tasks preempted inside a syscall; switching them in lets it finish.</summary>
+        public Dictionary<TaskSymbol, Preemption> Preempted { get; } = [];
+
+        /// <summary>The first task of each thread group that clone has grown; a task not listed leads its own.</summary>
+        public Dictionary<TaskSymbol, TaskSymbol> Leaders { get; } = [];
+
+        public TaskSymbol LeaderOf(TaskSymbol task) => Leaders.GetValueOrDefault(task, task);
 
         public int? CpuOf(TaskSymbol task)
         {

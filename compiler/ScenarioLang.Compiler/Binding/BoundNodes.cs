@@ -25,13 +25,32 @@ public abstract record BoundStatement(LinePosition Position, string Text);
 /// <summary>A context switch; Next is null for idle. Implicit switches put a task on an idle CPU.</summary>
 public sealed record BoundSwitch(LinePosition Position, string Text, int Cpu, TaskSymbol? Next) : BoundStatement(Position, Text);
 
-public sealed record BoundIoperm(LinePosition Position, string Text, int Cpu, TaskSymbol Task, ulong From, ulong Num, bool TurnOn, Outcome? Expected)
+/// <summary>ioperm(); with <see cref="PreemptAt"/> the task is preempted at that point and finishes when switched back in.</summary>
+public sealed record BoundIoperm(LinePosition Position, string Text, int Cpu, TaskSymbol Task, ulong From, ulong Num, bool TurnOn, string? PreemptAt, Outcome? Expected)
     : BoundStatement(Position, Text);
 
 public sealed record BoundIopl(LinePosition Position, string Text, int Cpu, TaskSymbol Task, ulong Level, Outcome? Expected)
     : BoundStatement(Position, Text);
 
-public sealed record BoundFork(LinePosition Position, string Text, int Cpu, TaskSymbol Parent, TaskSymbol Child) : BoundStatement(Position, Text);
+/// <summary>
+/// fork, or clone of a thread (<see cref="Thread"/>). With a <see cref="FailAt"/> point the syscall is made to fail
+/// there and creates no task, so <see cref="Child"/> is null.
+/// </summary>
+public sealed record BoundFork(LinePosition Position, string Text, int Cpu, TaskSymbol Parent, bool Thread, TaskSymbol? Child, string? FailAt, Outcome? Expected)
+    : BoundStatement(Position, Text);
+
+public sealed record BoundSetresuid(LinePosition Position, string Text, int Cpu, TaskSymbol Task, uint Ruid, uint Euid, uint Suid, Outcome? Expected)
+    : BoundStatement(Position, Text);
+
+/// <summary>cli or sti in user mode.</summary>
+public sealed record BoundInterruptFlag(LinePosition Position, string Text, int Cpu, TaskSymbol Task, bool Set, Outcome? Expected)
+    : BoundStatement(Position, Text);
+
+/// <summary>pushf in user mode: reads the EFLAGS value user mode sees.</summary>
+public sealed record BoundPushf(LinePosition Position, string Text, int Cpu, TaskSymbol Task, ulong? ExpectedFlags) : BoundStatement(Position, Text);
+
+/// <summary>The body runs <see cref="Count"/> times; the binder checked that every iteration binds as the first.</summary>
+public sealed record BoundRepeat(LinePosition Position, string Text, int Count, ImmutableArray<BoundStatement> Body) : BoundStatement(Position, Text);
 
 public sealed record BoundExec(LinePosition Position, string Text, int Cpu, TaskSymbol Task, Outcome? Expected) : BoundStatement(Position, Text);
 

@@ -64,6 +64,9 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
     public void ReportInvalidTaskName(TextSpan span, string name) =>
         Error("KSC0109", span, $"'{name}' cannot name a task: task names are letters, digits and '_'");
 
+    public void ReportNotRepeatable(TextSpan span, string statement) =>
+        Error("KSC0110", span, $"{statement} cannot appear inside repeat: it describes the scenario, not a step; move it before the repeat");
+
     // Steps and the schedule: KSC02xx
 
     public void ReportCpuOutOfRange(TextSpan span, int cpu, int cpus) =>
@@ -93,11 +96,32 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
     public void ReportUnknownErrno(TextSpan span, string name, IEnumerable<string> known) =>
         Error("KSC0209", span, $"unknown error '{name}'; the modelled syscalls return {string.Join(", ", known)}");
 
-    public void ReportForkNeedsChild(TextSpan span) =>
-        Error("KSC0210", span, "fork names the child it creates: write 'fork -> NAME'");
+    public void ReportForkNeedsChild(TextSpan span, string call) =>
+        Error("KSC0210", span, $"{call} names the child it creates: write '{call} -> NAME'");
 
     public void ReportSwitchToCurrent(TextSpan span, string task, int cpu) =>
         Error("KSC0211", span, $"cpu{cpu} already runs {task}");
+
+    public void ReportModifierNotAllowed(TextSpan span, string call, string modifier, string allowed) =>
+        Error("KSC0212", span, $"{call} cannot be {modifier}: only {allowed} can");
+
+    public void ReportUnknownPoint(TextSpan span, string call, string modifier, string point, IEnumerable<string> known) =>
+        Error("KSC0213", span, $"'{point}' is not a point {call} can be {modifier} at; its points are {string.Join(", ", known)}");
+
+    public void ReportTaskPreempted(TextSpan span, string task, string call, int line) =>
+        Error("KSC0214", span, $"{task} is preempted inside {call} (line {line}); switch to {task} so the syscall can finish first");
+
+    public void ReportPreemptedAtEnd(TextSpan span, string task, string call, int line) =>
+        Error("KSC0215", span, $"{task} is still preempted inside {call} (line {line}) when the scenario ends; switch to {task} so the syscall can finish");
+
+    public void ReportRepeatCountOutOfRange(TextSpan span, string text, int max) =>
+        Error("KSC0216", span, $"repeat takes a count from 1 to {max}, not {text}");
+
+    public void ReportCreatesTaskInRepeat(TextSpan span, string call) =>
+        Error("KSC0217", span, $"{call} cannot be repeated: every task it creates needs a name of its own");
+
+    public void ReportRepeatCannotContinue(TextSpan span, string reason) =>
+        Error("KSC0218", span, $"the body of this repeat cannot run a second time: {reason}");
 
     // Expectations: KSC03xx
 

@@ -61,42 +61,81 @@ public static class CSharpEmitter
             w.Directive($"#line {scenario.Source.GetPosition(task.Span.Start).Line} {CSharpLiteral.LineFile(scenario.Source.Path)}");
             w.Line($"var {Local(task)} = run.Task({CSharpLiteral.String(task.Name)});");
         }
-        foreach (var statement in scenario.Statements)
-        {
-            w.Directive($"#line {statement.Position.Line} {CSharpLiteral.LineFile(scenario.Source.Path)}");
-            w.Line(Statement(statement));
-        }
+        EmitStatements(w, scenario.Statements, CSharpLiteral.LineFile(scenario.Source.Path));
         w.Directive("#line default");
         w.CloseBlock();
         w.CloseBlock();
     }
 
+    private static void EmitStatements(IndentedWriter w, IEnumerable<BoundStatement> statements, string lineFile)
+    {
+        foreach (var statement in statements)
+        {
+            w.Directive($"#line {statement.Position.Line} {lineFile}");
+            if (statement is BoundRepeat repeat)
+            {
+                // The body is a lambda so the run can tell the first iteration, which it traces, from the rest.
+                w.OpenBlock($"run.Repeat({Step(repeat)}, {CSharpLiteral.Int(repeat.Count)}, () =>");
+                EmitStatements(w, repeat.Body, lineFile);
+                w.CloseBlock(");");
+            }
+            else
+            {
+                w.Line(Statement(statement));
+            }
+        }
+    }
+
+    private static string Step(BoundStatement statement) =>
+        $"new {Runtime}.Step({statement.Position.Line}, {statement.Position.Column}, {CSharpLiteral.String(statement.Text)})";
+
     private static string Statement(BoundStatement statement)
     {
-        var step = $"new {Runtime}.Step({statement.Position.Line}, {statement.Position.Column}, {CSharpLiteral.String(statement.Text)})";
+        var step = Step(statement);
         return statement switch
         {
             BoundSwitch s => $"run.Switch({step}, {s.Cpu}, {(s.Next is null ? "null" : Local(s.Next))});",
-            BoundIoperm s => Call("Ioperm", step, s.Cpu, s.Task, s.Expected, CSharpLiteral.Hex(s.From), CSharpLiteral.Hex(s.Num), s.TurnOn ? "true" : "false"),
+            BoundIoperm s => Invoke("Ioperm", step, s.Cpu, s.Task, Expected(s.Expected), [CSharpLiteral.Hex(s.From), CSharpLiteral.Hex(s.Num), Bool(s.TurnOn)],
+                s.PreemptAt is { } point ? "preemptAt: " + CSharpLiteral.String(point) : null),
             BoundIopl s => Call("Iopl", step, s.Cpu, s.Task, s.Expected, CSharpLiteral.Hex(s.Level)),
+            BoundSetresuid s => Call("Setresuid", step, s.Cpu, s.Task, s.Expected, CSharpLiteral.Hex(s.Ruid), CSharpLiteral.Hex(s.Euid), CSharpLiteral.Hex(s.Suid)),
             BoundExec s => Call("Exec", step, s.Cpu, s.Task, s.Expected),
             BoundExit s => Call("Exit", step, s.Cpu, s.Task, null),
             BoundPortAccess s => Call("PortAccess", step, s.Cpu, s.Task, s.Expected, CSharpLiteral.Int(s.Width), "0x" + s.Port.ToString("X", System.Globalization.CultureInfo.InvariantCulture)),
-            BoundFork s => $"var {Local(s.Child)} = run.Fork({step}, {s.Cpu}, {Local(s.Parent)}, {CSharpLiteral.String(s.Child.Name)});",
+            BoundInterruptFlag s => Call(s.Set ? "Sti" : "Cli", step, s.Cpu, s.Task, s.Expected),
+            BoundPushf s => Invoke("Pushf", step, s.Cpu, s.Task, s.ExpectedFlags is { } flags ? $"{Runtime}.Outcome.Flags({CSharpLiteral.Hex(flags)})" : null, []),
+            BoundFork { Child: { } child } s => $"var {Local(child)} = run.{(s.Thread ? "Clone" : "Fork")}({step}, {s.Cpu}, {Local(s.Parent)}, {CSharpLiteral.String(child.Name)});",
+            BoundFork s => Call(s.Thread ? "Clone" : "Fork", step, s.Cpu, s.Parent, s.Expected, "null", $"{Runtime}.Kernel.ForkFault.{ForkFault(s.FailAt!)}"),
             BoundComparison s => $"run.Expect({step}, o => {Read(s.Read)}, {Runtime}.Comparison.{s.Operator}, {Constant(s.Value)}{(s.Read.Property.Type == PropertyType.Bytes ? $", {Runtime}.ValueFormat.Bytes" : "")});",
             BoundIdentity s => $"run.ExpectIdentity({step}, o => {Read(s.Left)}, o => {(s.Right is null ? "null" : Read(s.Right))}, same: {(s.Same ? "true" : "false")});",
             _ => throw new ArgumentOutOfRangeException(nameof(statement), statement.GetType().Name),
         };
     }
 
-    private static string Call(string method, string step, int cpu, TaskSymbol task, Outcome? expected, params string[] arguments)
+    private static string Call(string method, string step, int cpu, TaskSymbol task, Outcome? expected, params string[] arguments) =>
+        Invoke(method, step, cpu, task, Expected(expected), arguments);
+
+    /// <summary>run.Method(step, cpu, task, arguments…, expected, named); an absent expected outcome is left to its default.</summary>
+    private static string Invoke(string method, string step, int cpu, TaskSymbol task, string? expected, IEnumerable<string> arguments, string? named = null)
     {
         var all = new List<string> { step, CSharpLiteral.Int(cpu), Local(task) };
         all.AddRange(arguments);
-        if (expected is { } e)
-            all.Add(Outcome(e));
+        if (expected is not null)
+            all.Add(expected);
+        if (named is not null)
+            all.Add(named);
         return $"run.{method}({string.Join(", ", all)});";
     }
+
+    private static string? Expected(Outcome? expected) => expected is { } e ? Outcome(e) : null;
+
+    private static string Bool(bool value) => value ? "true" : "false";
+
+    private static string ForkFault(string point) => point switch
+    {
+        "alloc_pid" => "AllocPid",
+        _ => throw new ArgumentOutOfRangeException(nameof(point), point, "the binder accepts only known failure points"),
+    };
 
     private static string Outcome(Outcome outcome) => outcome.Kind switch
     {

@@ -12,8 +12,10 @@ namespace ScenarioLang.Compiler.Syntax;
 /// </summary>
 internal sealed class SyntaxErrorListener(DiagnosticBag diagnostics) : BaseErrorListener
 {
-    private static readonly int[] Syscalls = [KscnLexer.IOPERM, KscnLexer.IOPL, KscnLexer.FORK, KscnLexer.EXEC, KscnLexer.EXIT];
-    private static readonly int[] PortInstructions = [KscnLexer.INB, KscnLexer.INW, KscnLexer.INL, KscnLexer.OUTB, KscnLexer.OUTW, KscnLexer.OUTL];
+    private static readonly int[] Syscalls =
+        [KscnLexer.IOPERM, KscnLexer.IOPL, KscnLexer.FORK, KscnLexer.CLONE, KscnLexer.EXEC, KscnLexer.EXIT, KscnLexer.SETRESUID];
+    private static readonly int[] Instructions =
+        [KscnLexer.INB, KscnLexer.INW, KscnLexer.INL, KscnLexer.OUTB, KscnLexer.OUTW, KscnLexer.OUTL, KscnLexer.CLI, KscnLexer.STI, KscnLexer.PUSHF];
     private static readonly int[] Comparisons = [KscnLexer.EQEQ, KscnLexer.NEQ, KscnLexer.LT, KscnLexer.LE, KscnLexer.GT, KscnLexer.GE];
     private readonly HashSet<int> _reported = [];
 
@@ -49,8 +51,8 @@ internal sealed class SyntaxErrorListener(DiagnosticBag diagnostics) : BaseError
     {
         var types = expected.ToList().Where(t => t is not KscnLexer.UNEXPECTED_CHAR and not KscnLexer.UNTERMINATED_STRING).ToList();
         var names = new List<string>();
-        Group(types, names, Syscalls, "a syscall (ioperm, iopl, fork, exec, exit)");
-        Group(types, names, PortInstructions, "a port instruction (inb, inw, inl, outb, outw, outl)");
+        Group(types, names, Syscalls, "a syscall (ioperm, iopl, fork, clone, exec, exit, setresuid)");
+        Group(types, names, Instructions, "an instruction (inb, inw, inl, outb, outw, outl, cli, sti, pushf)");
         Group(types, names, Comparisons, "a comparison (==, !=, <, <=, >, >=)");
         names.AddRange(types.Select(DisplayName));
         return names.Count switch

@@ -43,7 +43,21 @@ public sealed record TaskStatementSyntax(NameSyntax Name, Privilege Privilege, T
 /// <summary><c>cpu0 switch B</c>; Target is null for <c>switch idle</c>.</summary>
 public sealed record SwitchStatementSyntax(CpuSyntax Cpu, NameSyntax? Target, TextSpan Span) : StatementSyntax(Span);
 
-public sealed record StepStatementSyntax(CpuSyntax Cpu, NameSyntax Task, ActionSyntax Action, ResultSyntax? Result, TextSpan Span) : StatementSyntax(Span);
+public sealed record StepStatementSyntax(CpuSyntax Cpu, NameSyntax Task, ActionSyntax Action, StepModifierSyntax? Modifier, ResultSyntax? Result, TextSpan Span)
+    : StatementSyntax(Span);
+
+/// <summary><c>repeat N { ... }</c>: the body runs N times in a row.</summary>
+public sealed record RepeatStatementSyntax(NumberSyntax Count, ImmutableArray<StatementSyntax> Body, TextSpan KeywordSpan, TextSpan Span) : StatementSyntax(Span);
+
+public enum StepModifierKind
+{
+    /// <summary><c>preempted at POINT</c>: the syscall stops at a named preemption point and the task stays in the kernel.</summary>
+    Preempted,
+    /// <summary><c>failing at POINT</c>: an injected fault makes the syscall fail at a named point.</summary>
+    Failing,
+}
+
+public sealed record StepModifierSyntax(StepModifierKind Kind, NameSyntax Point, TextSpan Span) : SyntaxNode(Span);
 
 public sealed record ExpectStatementSyntax(ExpectationSyntax Expectation, TextSpan Span) : StatementSyntax(Span);
 
@@ -52,8 +66,10 @@ public enum SyscallKind
     Ioperm,
     Iopl,
     Fork,
+    Clone,
     Exec,
     Exit,
+    Setresuid,
 }
 
 public abstract record ActionSyntax(TextSpan Span) : SyntaxNode(Span);
@@ -63,6 +79,16 @@ public sealed record SyscallActionSyntax(SyscallKind Kind, string Name, Immutabl
 
 /// <summary>inb/inw/inl/outb/outw/outl with its width in bytes.</summary>
 public sealed record PortActionSyntax(string Mnemonic, int Width, NumberSyntax Port, TextSpan Span) : ActionSyntax(Span);
+
+public enum FlagsInstruction
+{
+    Cli,
+    Sti,
+    Pushf,
+}
+
+/// <summary>cli, sti or pushf: the user-mode instructions on EFLAGS.IF and EFLAGS.IOPL.</summary>
+public sealed record FlagsActionSyntax(FlagsInstruction Instruction, string Mnemonic, TextSpan Span) : ActionSyntax(Span);
 
 public abstract record ArgumentSyntax(TextSpan Span) : SyntaxNode(Span);
 

@@ -10,7 +10,8 @@ public static class SyntaxPrinter
         CpusStatementSyntax c => $"cpus {c.Count.Text}",
         TaskStatementSyntax t => $"task {t.Name.Text} {t.Privilege.ToString().ToLowerInvariant()}",
         SwitchStatementSyntax s => $"{Cpu(s.Cpu)} switch {s.Target?.Text ?? "idle"}",
-        StepStatementSyntax s => $"{Cpu(s.Cpu)} {s.Task.Text}: {Print(s.Action)}{(s.Result is null ? "" : " -> " + Print(s.Result))}",
+        StepStatementSyntax s => $"{Cpu(s.Cpu)} {s.Task.Text}: {Print(s.Action)}{Print(s.Modifier)}{(s.Result is null ? "" : " -> " + Print(s.Result))}",
+        RepeatStatementSyntax r => $"repeat {Print(r.Count)}",
         ExpectStatementSyntax e => "expect " + Print(e.Expectation),
         _ => throw new ArgumentOutOfRangeException(nameof(statement)),
     };
@@ -20,7 +21,15 @@ public static class SyntaxPrinter
         SyscallActionSyntax { Arguments: { } arguments } s => $"{s.Name}({string.Join(", ", arguments.Select(Print))})",
         SyscallActionSyntax s => s.Name,
         PortActionSyntax p => $"{p.Mnemonic} {Print(p.Port)}",
+        FlagsActionSyntax f => f.Mnemonic,
         _ => throw new ArgumentOutOfRangeException(nameof(action)),
+    };
+
+    private static string Print(StepModifierSyntax? modifier) => modifier switch
+    {
+        null => "",
+        { Kind: StepModifierKind.Preempted } => $" preempted at {modifier.Point.Text}",
+        _ => $" failing at {modifier.Point.Text}",
     };
 
     public static string Print(NumberSyntax number) =>

@@ -37,6 +37,9 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
 
     private StatementSyntax? BuildStatement(P.StatementContext context)
     {
+        // A repeat keeps the good statements of its body; an error inside one drops only that statement.
+        if (context is P.RepeatStatementContext repeat)
+            return BuildRepeat(repeat);
         // Error recovery adds error nodes for tokens it conjured up or skipped: such a statement is not what was written.
         if (context.exception is not null || HasErrorNode(context))
             return null;
@@ -56,6 +59,14 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
         };
     }
 
+    private RepeatStatementSyntax? BuildRepeat(P.RepeatStatementContext context)
+    {
+        if (context.exception is not null || !Present(context.count) || !Present(context.RBRACE()?.Symbol))
+            return null;
+        var body = context.statement().Select(BuildStatement).OfType<StatementSyntax>().ToImmutableArray();
+        return new RepeatStatementSyntax(Number(context.count, null), body, SyntaxErrorListener.SpanOf(context.REPEAT().Symbol), SpanOf(context));
+    }
+
     private StatementSyntax? BuildCpuStatement(CpuSyntax cpu, P.CpuBodyContext? body, TextSpan span) => body switch
     {
         P.SwitchBodyContext s when s.switchTarget() is { } target =>
@@ -73,7 +84,15 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
             if (result is null)
                 return null;
         }
-        return new StepStatementSyntax(cpu, Name(context.task), action, result, span);
+        StepModifierSyntax? modifier = null;
+        if (context.stepModifier() is { } m)
+        {
+            if (m.exception is not null || !Present(m.point))
+                return null;
+            var kind = m.kind.Type == P.PREEMPTED ? StepModifierKind.Preempted : StepModifierKind.Failing;
+            modifier = new StepModifierSyntax(kind, Name(m.point), SpanOf(m));
+        }
+        return new StepStatementSyntax(cpu, Name(context.task), action, modifier, result, span);
     }
 
     private ActionSyntax? BuildAction(P.ActionContext? context)
@@ -93,6 +112,8 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
             }
             case P.PortActionContext p when p.exception is null && Present(p.instruction) && Present(p.port):
                 return new PortActionSyntax(p.instruction.Text, WidthOf(p.instruction.Type), Number(p.port, null), SpanOf(p));
+            case P.FlagsActionContext f when f.exception is null && Present(f.instruction):
+                return new FlagsActionSyntax(FlagsInstructionOf(f.instruction.Type), f.instruction.Text, SpanOf(f));
             default:
                 return null;
         }
@@ -217,8 +238,17 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
         P.IOPERM => SyscallKind.Ioperm,
         P.IOPL => SyscallKind.Iopl,
         P.FORK => SyscallKind.Fork,
+        P.CLONE => SyscallKind.Clone,
         P.EXEC => SyscallKind.Exec,
+        P.SETRESUID => SyscallKind.Setresuid,
         _ => SyscallKind.Exit,
+    };
+
+    private static FlagsInstruction FlagsInstructionOf(int type) => type switch
+    {
+        P.CLI => FlagsInstruction.Cli,
+        P.STI => FlagsInstruction.Sti,
+        _ => FlagsInstruction.Pushf,
     };
 
     private static int WidthOf(int type) => type switch

@@ -36,40 +36,46 @@ public partial class KscnParser : Parser {
 	protected static PredictionContextCache sharedContextCache = new PredictionContextCache();
 	public const int
 		SCENARIO=1, KERNEL=2, MEMORY=3, CPUS=4, TASK=5, ROOT=6, USER=7, SWITCH=8, 
-		IDLE=9, EXPECT=10, IS=11, NOT=12, NONE=13, ON=14, OFF=15, OK=16, IOPERM=17, 
-		IOPL=18, FORK=19, EXEC=20, EXIT=21, INB=22, INW=23, INL=24, OUTB=25, OUTW=26, 
-		OUTL=27, KIB=28, MIB=29, GIB=30, GP=31, ARROW=32, LBRACE=33, RBRACE=34, 
-		LPAREN=35, RPAREN=36, COMMA=37, COLON=38, DOT=39, EQEQ=40, NEQ=41, LE=42, 
-		GE=43, LT=44, GT=45, ASSIGN=46, CPU=47, INT=48, WORD=49, STRING=50, UNTERMINATED_STRING=51, 
-		LINE_COMMENT=52, BLOCK_COMMENT=53, WS=54, UNEXPECTED_CHAR=55;
+		IDLE=9, EXPECT=10, IS=11, NOT=12, NONE=13, ON=14, OFF=15, OK=16, REPEAT=17, 
+		PREEMPTED=18, FAILING=19, AT=20, IOPERM=21, IOPL=22, FORK=23, EXEC=24, 
+		EXIT=25, CLONE=26, SETRESUID=27, INB=28, INW=29, INL=30, OUTB=31, OUTW=32, 
+		OUTL=33, CLI=34, STI=35, PUSHF=36, KIB=37, MIB=38, GIB=39, GP=40, ARROW=41, 
+		LBRACE=42, RBRACE=43, LPAREN=44, RPAREN=45, COMMA=46, COLON=47, DOT=48, 
+		EQEQ=49, NEQ=50, LE=51, GE=52, LT=53, GT=54, ASSIGN=55, CPU=56, INT=57, 
+		WORD=58, STRING=59, UNTERMINATED_STRING=60, LINE_COMMENT=61, BLOCK_COMMENT=62, 
+		WS=63, UNEXPECTED_CHAR=64;
 	public const int
 		RULE_compilationUnit = 0, RULE_scenario = 1, RULE_statement = 2, RULE_cpuBody = 3, 
-		RULE_mechanismName = 4, RULE_switchTarget = 5, RULE_action = 6, RULE_argumentList = 7, 
-		RULE_argument = 8, RULE_quantity = 9, RULE_result = 10, RULE_expectation = 11, 
-		RULE_expectationBody = 12, RULE_subject = 13, RULE_subjectArgument = 14, 
-		RULE_value = 15;
+		RULE_stepModifier = 4, RULE_mechanismName = 5, RULE_switchTarget = 6, 
+		RULE_action = 7, RULE_argumentList = 8, RULE_argument = 9, RULE_quantity = 10, 
+		RULE_result = 11, RULE_expectation = 12, RULE_expectationBody = 13, RULE_subject = 14, 
+		RULE_subjectArgument = 15, RULE_value = 16;
 	public static readonly string[] ruleNames = {
-		"compilationUnit", "scenario", "statement", "cpuBody", "mechanismName", 
-		"switchTarget", "action", "argumentList", "argument", "quantity", "result", 
-		"expectation", "expectationBody", "subject", "subjectArgument", "value"
+		"compilationUnit", "scenario", "statement", "cpuBody", "stepModifier", 
+		"mechanismName", "switchTarget", "action", "argumentList", "argument", 
+		"quantity", "result", "expectation", "expectationBody", "subject", "subjectArgument", 
+		"value"
 	};
 
 	private static readonly string[] _LiteralNames = {
 		null, "'scenario'", "'kernel'", "'memory'", "'cpus'", "'task'", "'root'", 
 		"'user'", "'switch'", "'idle'", "'expect'", "'is'", "'not'", "'none'", 
-		"'on'", "'off'", "'ok'", "'ioperm'", "'iopl'", "'fork'", "'exec'", "'exit'", 
-		"'inb'", "'inw'", "'inl'", "'outb'", "'outw'", "'outl'", "'KiB'", "'MiB'", 
-		"'GiB'", "'#GP'", "'->'", "'{'", "'}'", "'('", "')'", "','", "':'", "'.'", 
-		"'=='", "'!='", "'<='", "'>='", "'<'", "'>'", "'='"
+		"'on'", "'off'", "'ok'", "'repeat'", "'preempted'", "'failing'", "'at'", 
+		"'ioperm'", "'iopl'", "'fork'", "'exec'", "'exit'", "'clone'", "'setresuid'", 
+		"'inb'", "'inw'", "'inl'", "'outb'", "'outw'", "'outl'", "'cli'", "'sti'", 
+		"'pushf'", "'KiB'", "'MiB'", "'GiB'", "'#GP'", "'->'", "'{'", "'}'", "'('", 
+		"')'", "','", "':'", "'.'", "'=='", "'!='", "'<='", "'>='", "'<'", "'>'", 
+		"'='"
 	};
 	private static readonly string[] _SymbolicNames = {
 		null, "SCENARIO", "KERNEL", "MEMORY", "CPUS", "TASK", "ROOT", "USER", 
-		"SWITCH", "IDLE", "EXPECT", "IS", "NOT", "NONE", "ON", "OFF", "OK", "IOPERM", 
-		"IOPL", "FORK", "EXEC", "EXIT", "INB", "INW", "INL", "OUTB", "OUTW", "OUTL", 
-		"KIB", "MIB", "GIB", "GP", "ARROW", "LBRACE", "RBRACE", "LPAREN", "RPAREN", 
-		"COMMA", "COLON", "DOT", "EQEQ", "NEQ", "LE", "GE", "LT", "GT", "ASSIGN", 
-		"CPU", "INT", "WORD", "STRING", "UNTERMINATED_STRING", "LINE_COMMENT", 
-		"BLOCK_COMMENT", "WS", "UNEXPECTED_CHAR"
+		"SWITCH", "IDLE", "EXPECT", "IS", "NOT", "NONE", "ON", "OFF", "OK", "REPEAT", 
+		"PREEMPTED", "FAILING", "AT", "IOPERM", "IOPL", "FORK", "EXEC", "EXIT", 
+		"CLONE", "SETRESUID", "INB", "INW", "INL", "OUTB", "OUTW", "OUTL", "CLI", 
+		"STI", "PUSHF", "KIB", "MIB", "GIB", "GP", "ARROW", "LBRACE", "RBRACE", 
+		"LPAREN", "RPAREN", "COMMA", "COLON", "DOT", "EQEQ", "NEQ", "LE", "GE", 
+		"LT", "GT", "ASSIGN", "CPU", "INT", "WORD", "STRING", "UNTERMINATED_STRING", 
+		"LINE_COMMENT", "BLOCK_COMMENT", "WS", "UNEXPECTED_CHAR"
 	};
 	public static readonly IVocabulary DefaultVocabulary = new Vocabulary(_LiteralNames, _SymbolicNames);
 
@@ -126,21 +132,21 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 35;
+			State = 37;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==SCENARIO) {
 				{
 				{
-				State = 32;
+				State = 34;
 				scenario();
 				}
 				}
-				State = 37;
+				State = 39;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 38;
+			State = 40;
 			Match(Eof);
 			}
 		}
@@ -182,27 +188,27 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 40;
-			Match(SCENARIO);
-			State = 41;
-			_localctx.name = Match(STRING);
 			State = 42;
+			Match(SCENARIO);
+			State = 43;
+			_localctx.name = Match(STRING);
+			State = 44;
 			Match(LBRACE);
-			State = 46;
+			State = 48;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 140737488356412L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 72057594038060092L) != 0)) {
 				{
 				{
-				State = 43;
+				State = 45;
 				statement();
 				}
 				}
-				State = 48;
+				State = 50;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 49;
+			State = 51;
 			Match(RBRACE);
 			}
 		}
@@ -275,6 +281,20 @@ public partial class KscnParser : Parser {
 		}
 		public ExpectStatementContext(StatementContext context) { CopyFrom(context); }
 	}
+	public partial class RepeatStatementContext : StatementContext {
+		public IToken count;
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode REPEAT() { return GetToken(KscnParser.REPEAT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LBRACE() { return GetToken(KscnParser.LBRACE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RBRACE() { return GetToken(KscnParser.RBRACE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INT() { return GetToken(KscnParser.INT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public StatementContext[] statement() {
+			return GetRuleContexts<StatementContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public StatementContext statement(int i) {
+			return GetRuleContext<StatementContext>(i);
+		}
+		public RepeatStatementContext(StatementContext context) { CopyFrom(context); }
+	}
 
 	[RuleVersion(0)]
 	public StatementContext statement() {
@@ -282,20 +302,20 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 4, RULE_statement);
 		int _la;
 		try {
-			State = 67;
+			State = 79;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case KERNEL:
 				_localctx = new KernelStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 51;
-				Match(KERNEL);
-				State = 52;
-				((KernelStatementContext)_localctx).mechanism = mechanismName();
 				State = 53;
-				Match(ASSIGN);
+				Match(KERNEL);
 				State = 54;
+				((KernelStatementContext)_localctx).mechanism = mechanismName();
+				State = 55;
+				Match(ASSIGN);
+				State = 56;
 				((KernelStatementContext)_localctx).variant = Match(WORD);
 				}
 				break;
@@ -303,9 +323,9 @@ public partial class KscnParser : Parser {
 				_localctx = new MemoryStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 56;
+				State = 58;
 				Match(MEMORY);
-				State = 57;
+				State = 59;
 				((MemoryStatementContext)_localctx).model = Match(WORD);
 				}
 				break;
@@ -313,9 +333,9 @@ public partial class KscnParser : Parser {
 				_localctx = new CpusStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 58;
+				State = 60;
 				Match(CPUS);
-				State = 59;
+				State = 61;
 				((CpusStatementContext)_localctx).count = Match(INT);
 				}
 				break;
@@ -323,11 +343,11 @@ public partial class KscnParser : Parser {
 				_localctx = new TaskStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 60;
-				Match(TASK);
-				State = 61;
-				((TaskStatementContext)_localctx).name = Match(WORD);
 				State = 62;
+				Match(TASK);
+				State = 63;
+				((TaskStatementContext)_localctx).name = Match(WORD);
+				State = 64;
 				((TaskStatementContext)_localctx).privilege = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==ROOT || _la==USER) ) {
@@ -343,9 +363,9 @@ public partial class KscnParser : Parser {
 				_localctx = new CpuStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 63;
+				State = 65;
 				Match(CPU);
-				State = 64;
+				State = 66;
 				cpuBody();
 				}
 				break;
@@ -353,10 +373,38 @@ public partial class KscnParser : Parser {
 				_localctx = new ExpectStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 65;
+				State = 67;
 				Match(EXPECT);
-				State = 66;
+				State = 68;
 				expectation();
+				}
+				break;
+			case REPEAT:
+				_localctx = new RepeatStatementContext(_localctx);
+				EnterOuterAlt(_localctx, 7);
+				{
+				State = 69;
+				Match(REPEAT);
+				State = 70;
+				((RepeatStatementContext)_localctx).count = Match(INT);
+				State = 71;
+				Match(LBRACE);
+				State = 75;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 72057594038060092L) != 0)) {
+					{
+					{
+					State = 72;
+					statement();
+					}
+					}
+					State = 77;
+					ErrorHandler.Sync(this);
+					_la = TokenStream.LA(1);
+				}
+				State = 78;
+				Match(RBRACE);
 				}
 				break;
 			default:
@@ -400,6 +448,9 @@ public partial class KscnParser : Parser {
 			return GetRuleContext<ActionContext>(0);
 		}
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WORD() { return GetToken(KscnParser.WORD, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public StepModifierContext stepModifier() {
+			return GetRuleContext<StepModifierContext>(0);
+		}
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ARROW() { return GetToken(KscnParser.ARROW, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ResultContext result() {
 			return GetRuleContext<ResultContext>(0);
@@ -413,16 +464,16 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 6, RULE_cpuBody);
 		int _la;
 		try {
-			State = 78;
+			State = 93;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SWITCH:
 				_localctx = new SwitchBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 69;
+				State = 81;
 				Match(SWITCH);
-				State = 70;
+				State = 82;
 				switchTarget();
 				}
 				break;
@@ -430,20 +481,30 @@ public partial class KscnParser : Parser {
 				_localctx = new StepBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 71;
+				State = 83;
 				((StepBodyContext)_localctx).task = Match(WORD);
-				State = 72;
+				State = 84;
 				Match(COLON);
-				State = 73;
+				State = 85;
 				action();
-				State = 76;
+				State = 87;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==PREEMPTED || _la==FAILING) {
+					{
+					State = 86;
+					stepModifier();
+					}
+				}
+
+				State = 91;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ARROW) {
 					{
-					State = 74;
+					State = 89;
 					Match(ARROW);
-					State = 75;
+					State = 90;
 					result();
 					}
 				}
@@ -452,6 +513,55 @@ public partial class KscnParser : Parser {
 				break;
 			default:
 				throw new NoViableAltException(this);
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class StepModifierContext : ParserRuleContext {
+		public IToken kind;
+		public IToken point;
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AT() { return GetToken(KscnParser.AT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WORD() { return GetToken(KscnParser.WORD, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PREEMPTED() { return GetToken(KscnParser.PREEMPTED, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FAILING() { return GetToken(KscnParser.FAILING, 0); }
+		public StepModifierContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_stepModifier; } }
+	}
+
+	[RuleVersion(0)]
+	public StepModifierContext stepModifier() {
+		StepModifierContext _localctx = new StepModifierContext(Context, State);
+		EnterRule(_localctx, 8, RULE_stepModifier);
+		int _la;
+		try {
+			EnterOuterAlt(_localctx, 1);
+			{
+			State = 95;
+			_localctx.kind = TokenStream.LT(1);
+			_la = TokenStream.LA(1);
+			if ( !(_la==PREEMPTED || _la==FAILING) ) {
+				_localctx.kind = ErrorHandler.RecoverInline(this);
+			}
+			else {
+				ErrorHandler.ReportMatch(this);
+			    Consume();
+			}
+			State = 96;
+			Match(AT);
+			State = 97;
+			_localctx.point = Match(WORD);
 			}
 		}
 		catch (RecognitionException re) {
@@ -478,12 +588,12 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public MechanismNameContext mechanismName() {
 		MechanismNameContext _localctx = new MechanismNameContext(Context, State);
-		EnterRule(_localctx, 8, RULE_mechanismName);
+		EnterRule(_localctx, 10, RULE_mechanismName);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 80;
+			State = 99;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IOPERM || _la==WORD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -518,12 +628,12 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public SwitchTargetContext switchTarget() {
 		SwitchTargetContext _localctx = new SwitchTargetContext(Context, State);
-		EnterRule(_localctx, 10, RULE_switchTarget);
+		EnterRule(_localctx, 12, RULE_switchTarget);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 82;
+			State = 101;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IDLE || _la==WORD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -562,8 +672,10 @@ public partial class KscnParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode IOPERM() { return GetToken(KscnParser.IOPERM, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode IOPL() { return GetToken(KscnParser.IOPL, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FORK() { return GetToken(KscnParser.FORK, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CLONE() { return GetToken(KscnParser.CLONE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode EXEC() { return GetToken(KscnParser.EXEC, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode EXIT() { return GetToken(KscnParser.EXIT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode SETRESUID() { return GetToken(KscnParser.SETRESUID, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ArgumentListContext argumentList() {
 			return GetRuleContext<ArgumentListContext>(0);
 		}
@@ -581,14 +693,21 @@ public partial class KscnParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode OUTL() { return GetToken(KscnParser.OUTL, 0); }
 		public PortActionContext(ActionContext context) { CopyFrom(context); }
 	}
+	public partial class FlagsActionContext : ActionContext {
+		public IToken instruction;
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CLI() { return GetToken(KscnParser.CLI, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STI() { return GetToken(KscnParser.STI, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PUSHF() { return GetToken(KscnParser.PUSHF, 0); }
+		public FlagsActionContext(ActionContext context) { CopyFrom(context); }
+	}
 
 	[RuleVersion(0)]
 	public ActionContext action() {
 		ActionContext _localctx = new ActionContext(Context, State);
-		EnterRule(_localctx, 12, RULE_action);
+		EnterRule(_localctx, 14, RULE_action);
 		int _la;
 		try {
-			State = 90;
+			State = 110;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IOPERM:
@@ -596,25 +715,27 @@ public partial class KscnParser : Parser {
 			case FORK:
 			case EXEC:
 			case EXIT:
+			case CLONE:
+			case SETRESUID:
 				_localctx = new SyscallActionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 84;
+				State = 103;
 				((SyscallActionContext)_localctx).syscall = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 4063232L) != 0)) ) {
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 266338304L) != 0)) ) {
 					((SyscallActionContext)_localctx).syscall = ErrorHandler.RecoverInline(this);
 				}
 				else {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 86;
+				State = 105;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 85;
+					State = 104;
 					argumentList();
 					}
 				}
@@ -630,18 +751,36 @@ public partial class KscnParser : Parser {
 				_localctx = new PortActionContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 88;
+				State = 107;
 				((PortActionContext)_localctx).instruction = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 264241152L) != 0)) ) {
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 16911433728L) != 0)) ) {
 					((PortActionContext)_localctx).instruction = ErrorHandler.RecoverInline(this);
 				}
 				else {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 89;
+				State = 108;
 				((PortActionContext)_localctx).port = Match(INT);
+				}
+				break;
+			case CLI:
+			case STI:
+			case PUSHF:
+				_localctx = new FlagsActionContext(_localctx);
+				EnterOuterAlt(_localctx, 3);
+				{
+				State = 109;
+				((FlagsActionContext)_localctx).instruction = TokenStream.LT(1);
+				_la = TokenStream.LA(1);
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 120259084288L) != 0)) ) {
+					((FlagsActionContext)_localctx).instruction = ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
 				}
 				break;
 			default:
@@ -682,40 +821,40 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public ArgumentListContext argumentList() {
 		ArgumentListContext _localctx = new ArgumentListContext(Context, State);
-		EnterRule(_localctx, 14, RULE_argumentList);
+		EnterRule(_localctx, 16, RULE_argumentList);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 92;
+			State = 112;
 			Match(LPAREN);
-			State = 101;
+			State = 121;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 281474976759808L) != 0)) {
+			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 144115188075905024L) != 0)) {
 				{
-				State = 93;
+				State = 113;
 				argument();
-				State = 98;
+				State = 118;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 94;
+					State = 114;
 					Match(COMMA);
-					State = 95;
+					State = 115;
 					argument();
 					}
 					}
-					State = 100;
+					State = 120;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 			}
 
-			State = 103;
+			State = 123;
 			Match(RPAREN);
 			}
 		}
@@ -746,29 +885,29 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public ArgumentContext argument() {
 		ArgumentContext _localctx = new ArgumentContext(Context, State);
-		EnterRule(_localctx, 16, RULE_argument);
+		EnterRule(_localctx, 18, RULE_argument);
 		try {
-			State = 108;
+			State = 128;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 105;
+				State = 125;
 				quantity();
 				}
 				break;
 			case ON:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 106;
+				State = 126;
 				Match(ON);
 				}
 				break;
 			case OFF:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 107;
+				State = 127;
 				Match(OFF);
 				}
 				break;
@@ -803,22 +942,22 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public QuantityContext quantity() {
 		QuantityContext _localctx = new QuantityContext(Context, State);
-		EnterRule(_localctx, 18, RULE_quantity);
+		EnterRule(_localctx, 20, RULE_quantity);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 110;
+			State = 130;
 			Match(INT);
-			State = 112;
+			State = 132;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1879048192L) != 0)) {
+			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 962072674304L) != 0)) {
 				{
-				State = 111;
+				State = 131;
 				_localctx.unit = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 1879048192L) != 0)) ) {
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 962072674304L) != 0)) ) {
 					_localctx.unit = ErrorHandler.RecoverInline(this);
 				}
 				else {
@@ -873,16 +1012,16 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public ResultContext result() {
 		ResultContext _localctx = new ResultContext(Context, State);
-		EnterRule(_localctx, 20, RULE_result);
+		EnterRule(_localctx, 22, RULE_result);
 		try {
-			State = 118;
+			State = 138;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				_localctx = new NumberResultContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 114;
+				State = 134;
 				Match(INT);
 				}
 				break;
@@ -890,7 +1029,7 @@ public partial class KscnParser : Parser {
 				_localctx = new NameResultContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 115;
+				State = 135;
 				Match(WORD);
 				}
 				break;
@@ -898,7 +1037,7 @@ public partial class KscnParser : Parser {
 				_localctx = new FaultResultContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 116;
+				State = 136;
 				Match(GP);
 				}
 				break;
@@ -906,7 +1045,7 @@ public partial class KscnParser : Parser {
 				_localctx = new OkResultContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 117;
+				State = 137;
 				Match(OK);
 				}
 				break;
@@ -942,13 +1081,13 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public ExpectationContext expectation() {
 		ExpectationContext _localctx = new ExpectationContext(Context, State);
-		EnterRule(_localctx, 22, RULE_expectation);
+		EnterRule(_localctx, 24, RULE_expectation);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 120;
+			State = 140;
 			subject();
-			State = 121;
+			State = 141;
 			expectationBody();
 			}
 		}
@@ -1001,10 +1140,10 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public ExpectationBodyContext expectationBody() {
 		ExpectationBodyContext _localctx = new ExpectationBodyContext(Context, State);
-		EnterRule(_localctx, 24, RULE_expectationBody);
+		EnterRule(_localctx, 26, RULE_expectationBody);
 		int _la;
 		try {
-			State = 133;
+			State = 153;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case EQEQ:
@@ -1016,17 +1155,17 @@ public partial class KscnParser : Parser {
 				_localctx = new ComparisonBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 123;
+				State = 143;
 				((ComparisonBodyContext)_localctx).op = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 69269232549888L) != 0)) ) {
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 35465847065542656L) != 0)) ) {
 					((ComparisonBodyContext)_localctx).op = ErrorHandler.RecoverInline(this);
 				}
 				else {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 124;
+				State = 144;
 				value();
 				}
 				break;
@@ -1034,31 +1173,31 @@ public partial class KscnParser : Parser {
 				_localctx = new IdentityBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 125;
+				State = 145;
 				Match(IS);
-				State = 127;
+				State = 147;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 126;
+					State = 146;
 					Match(NOT);
 					}
 				}
 
-				State = 131;
+				State = 151;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case TASK:
 				case WORD:
 					{
-					State = 129;
+					State = 149;
 					subject();
 					}
 					break;
 				case NONE:
 					{
-					State = 130;
+					State = 150;
 					Match(NONE);
 					}
 					break;
@@ -1107,12 +1246,12 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public SubjectContext subject() {
 		SubjectContext _localctx = new SubjectContext(Context, State);
-		EnterRule(_localctx, 26, RULE_subject);
+		EnterRule(_localctx, 28, RULE_subject);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 135;
+			State = 155;
 			_localctx.target = TokenStream.LT(1);
 			_la = TokenStream.LA(1);
 			if ( !(_la==TASK || _la==WORD) ) {
@@ -1122,28 +1261,28 @@ public partial class KscnParser : Parser {
 				ErrorHandler.ReportMatch(this);
 			    Consume();
 			}
-			State = 140;
+			State = 160;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LPAREN) {
 				{
-				State = 136;
+				State = 156;
 				Match(LPAREN);
-				State = 137;
+				State = 157;
 				subjectArgument();
-				State = 138;
+				State = 158;
 				Match(RPAREN);
 				}
 			}
 
-			State = 144;
+			State = 164;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==DOT) {
 				{
-				State = 142;
+				State = 162;
 				Match(DOT);
-				State = 143;
+				State = 163;
 				_localctx.field = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==IOPL || _la==WORD) ) {
@@ -1182,12 +1321,12 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public SubjectArgumentContext subjectArgument() {
 		SubjectArgumentContext _localctx = new SubjectArgumentContext(Context, State);
-		EnterRule(_localctx, 28, RULE_subjectArgument);
+		EnterRule(_localctx, 30, RULE_subjectArgument);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 146;
+			State = 166;
 			_la = TokenStream.LA(1);
 			if ( !(_la==CPU || _la==WORD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -1226,36 +1365,36 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public ValueContext value() {
 		ValueContext _localctx = new ValueContext(Context, State);
-		EnterRule(_localctx, 30, RULE_value);
+		EnterRule(_localctx, 32, RULE_value);
 		try {
-			State = 152;
+			State = 172;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 148;
+				State = 168;
 				quantity();
 				}
 				break;
 			case WORD:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 149;
+				State = 169;
 				Match(WORD);
 				}
 				break;
 			case ON:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 150;
+				State = 170;
 				Match(ON);
 				}
 				break;
 			case OFF:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 151;
+				State = 171;
 				Match(OFF);
 				}
 				break;
@@ -1275,56 +1414,63 @@ public partial class KscnParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,55,155,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,7,
+		4,1,64,175,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,7,
 		7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
-		2,15,7,15,1,0,5,0,34,8,0,10,0,12,0,37,9,0,1,0,1,0,1,1,1,1,1,1,1,1,5,1,
-		45,8,1,10,1,12,1,48,9,1,1,1,1,1,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,
-		2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,68,8,2,1,3,1,3,1,3,1,3,1,3,1,3,1,3,3,3,77,
-		8,3,3,3,79,8,3,1,4,1,4,1,5,1,5,1,6,1,6,3,6,87,8,6,1,6,1,6,3,6,91,8,6,1,
-		7,1,7,1,7,1,7,5,7,97,8,7,10,7,12,7,100,9,7,3,7,102,8,7,1,7,1,7,1,8,1,8,
-		1,8,3,8,109,8,8,1,9,1,9,3,9,113,8,9,1,10,1,10,1,10,1,10,3,10,119,8,10,
-		1,11,1,11,1,11,1,12,1,12,1,12,1,12,3,12,128,8,12,1,12,1,12,3,12,132,8,
-		12,3,12,134,8,12,1,13,1,13,1,13,1,13,1,13,3,13,141,8,13,1,13,1,13,3,13,
-		145,8,13,1,14,1,14,1,15,1,15,1,15,1,15,3,15,153,8,15,1,15,0,0,16,0,2,4,
-		6,8,10,12,14,16,18,20,22,24,26,28,30,0,10,1,0,6,7,2,0,17,17,49,49,2,0,
-		9,9,49,49,1,0,17,21,1,0,22,27,1,0,28,30,1,0,40,45,2,0,5,5,49,49,2,0,18,
-		18,49,49,2,0,47,47,49,49,165,0,35,1,0,0,0,2,40,1,0,0,0,4,67,1,0,0,0,6,
-		78,1,0,0,0,8,80,1,0,0,0,10,82,1,0,0,0,12,90,1,0,0,0,14,92,1,0,0,0,16,108,
-		1,0,0,0,18,110,1,0,0,0,20,118,1,0,0,0,22,120,1,0,0,0,24,133,1,0,0,0,26,
-		135,1,0,0,0,28,146,1,0,0,0,30,152,1,0,0,0,32,34,3,2,1,0,33,32,1,0,0,0,
-		34,37,1,0,0,0,35,33,1,0,0,0,35,36,1,0,0,0,36,38,1,0,0,0,37,35,1,0,0,0,
-		38,39,5,0,0,1,39,1,1,0,0,0,40,41,5,1,0,0,41,42,5,50,0,0,42,46,5,33,0,0,
-		43,45,3,4,2,0,44,43,1,0,0,0,45,48,1,0,0,0,46,44,1,0,0,0,46,47,1,0,0,0,
-		47,49,1,0,0,0,48,46,1,0,0,0,49,50,5,34,0,0,50,3,1,0,0,0,51,52,5,2,0,0,
-		52,53,3,8,4,0,53,54,5,46,0,0,54,55,5,49,0,0,55,68,1,0,0,0,56,57,5,3,0,
-		0,57,68,5,49,0,0,58,59,5,4,0,0,59,68,5,48,0,0,60,61,5,5,0,0,61,62,5,49,
-		0,0,62,68,7,0,0,0,63,64,5,47,0,0,64,68,3,6,3,0,65,66,5,10,0,0,66,68,3,
-		22,11,0,67,51,1,0,0,0,67,56,1,0,0,0,67,58,1,0,0,0,67,60,1,0,0,0,67,63,
-		1,0,0,0,67,65,1,0,0,0,68,5,1,0,0,0,69,70,5,8,0,0,70,79,3,10,5,0,71,72,
-		5,49,0,0,72,73,5,38,0,0,73,76,3,12,6,0,74,75,5,32,0,0,75,77,3,20,10,0,
-		76,74,1,0,0,0,76,77,1,0,0,0,77,79,1,0,0,0,78,69,1,0,0,0,78,71,1,0,0,0,
-		79,7,1,0,0,0,80,81,7,1,0,0,81,9,1,0,0,0,82,83,7,2,0,0,83,11,1,0,0,0,84,
-		86,7,3,0,0,85,87,3,14,7,0,86,85,1,0,0,0,86,87,1,0,0,0,87,91,1,0,0,0,88,
-		89,7,4,0,0,89,91,5,48,0,0,90,84,1,0,0,0,90,88,1,0,0,0,91,13,1,0,0,0,92,
-		101,5,35,0,0,93,98,3,16,8,0,94,95,5,37,0,0,95,97,3,16,8,0,96,94,1,0,0,
-		0,97,100,1,0,0,0,98,96,1,0,0,0,98,99,1,0,0,0,99,102,1,0,0,0,100,98,1,0,
-		0,0,101,93,1,0,0,0,101,102,1,0,0,0,102,103,1,0,0,0,103,104,5,36,0,0,104,
-		15,1,0,0,0,105,109,3,18,9,0,106,109,5,14,0,0,107,109,5,15,0,0,108,105,
-		1,0,0,0,108,106,1,0,0,0,108,107,1,0,0,0,109,17,1,0,0,0,110,112,5,48,0,
-		0,111,113,7,5,0,0,112,111,1,0,0,0,112,113,1,0,0,0,113,19,1,0,0,0,114,119,
-		5,48,0,0,115,119,5,49,0,0,116,119,5,31,0,0,117,119,5,16,0,0,118,114,1,
-		0,0,0,118,115,1,0,0,0,118,116,1,0,0,0,118,117,1,0,0,0,119,21,1,0,0,0,120,
-		121,3,26,13,0,121,122,3,24,12,0,122,23,1,0,0,0,123,124,7,6,0,0,124,134,
-		3,30,15,0,125,127,5,11,0,0,126,128,5,12,0,0,127,126,1,0,0,0,127,128,1,
-		0,0,0,128,131,1,0,0,0,129,132,3,26,13,0,130,132,5,13,0,0,131,129,1,0,0,
-		0,131,130,1,0,0,0,132,134,1,0,0,0,133,123,1,0,0,0,133,125,1,0,0,0,134,
-		25,1,0,0,0,135,140,7,7,0,0,136,137,5,35,0,0,137,138,3,28,14,0,138,139,
-		5,36,0,0,139,141,1,0,0,0,140,136,1,0,0,0,140,141,1,0,0,0,141,144,1,0,0,
-		0,142,143,5,39,0,0,143,145,7,8,0,0,144,142,1,0,0,0,144,145,1,0,0,0,145,
-		27,1,0,0,0,146,147,7,9,0,0,147,29,1,0,0,0,148,153,3,18,9,0,149,153,5,49,
-		0,0,150,153,5,14,0,0,151,153,5,15,0,0,152,148,1,0,0,0,152,149,1,0,0,0,
-		152,150,1,0,0,0,152,151,1,0,0,0,153,31,1,0,0,0,18,35,46,67,76,78,86,90,
-		98,101,108,112,118,127,131,133,140,144,152
+		2,15,7,15,2,16,7,16,1,0,5,0,36,8,0,10,0,12,0,39,9,0,1,0,1,0,1,1,1,1,1,
+		1,1,1,5,1,47,8,1,10,1,12,1,50,9,1,1,1,1,1,1,2,1,2,1,2,1,2,1,2,1,2,1,2,
+		1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,74,8,2,10,2,12,
+		2,77,9,2,1,2,3,2,80,8,2,1,3,1,3,1,3,1,3,1,3,1,3,3,3,88,8,3,1,3,1,3,3,3,
+		92,8,3,3,3,94,8,3,1,4,1,4,1,4,1,4,1,5,1,5,1,6,1,6,1,7,1,7,3,7,106,8,7,
+		1,7,1,7,1,7,3,7,111,8,7,1,8,1,8,1,8,1,8,5,8,117,8,8,10,8,12,8,120,9,8,
+		3,8,122,8,8,1,8,1,8,1,9,1,9,1,9,3,9,129,8,9,1,10,1,10,3,10,133,8,10,1,
+		11,1,11,1,11,1,11,3,11,139,8,11,1,12,1,12,1,12,1,13,1,13,1,13,1,13,3,13,
+		148,8,13,1,13,1,13,3,13,152,8,13,3,13,154,8,13,1,14,1,14,1,14,1,14,1,14,
+		3,14,161,8,14,1,14,1,14,3,14,165,8,14,1,15,1,15,1,16,1,16,1,16,1,16,3,
+		16,173,8,16,1,16,0,0,17,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,
+		0,12,1,0,6,7,1,0,18,19,2,0,21,21,58,58,2,0,9,9,58,58,1,0,21,27,1,0,28,
+		33,1,0,34,36,1,0,37,39,1,0,49,54,2,0,5,5,58,58,2,0,22,22,58,58,2,0,56,
+		56,58,58,188,0,37,1,0,0,0,2,42,1,0,0,0,4,79,1,0,0,0,6,93,1,0,0,0,8,95,
+		1,0,0,0,10,99,1,0,0,0,12,101,1,0,0,0,14,110,1,0,0,0,16,112,1,0,0,0,18,
+		128,1,0,0,0,20,130,1,0,0,0,22,138,1,0,0,0,24,140,1,0,0,0,26,153,1,0,0,
+		0,28,155,1,0,0,0,30,166,1,0,0,0,32,172,1,0,0,0,34,36,3,2,1,0,35,34,1,0,
+		0,0,36,39,1,0,0,0,37,35,1,0,0,0,37,38,1,0,0,0,38,40,1,0,0,0,39,37,1,0,
+		0,0,40,41,5,0,0,1,41,1,1,0,0,0,42,43,5,1,0,0,43,44,5,59,0,0,44,48,5,42,
+		0,0,45,47,3,4,2,0,46,45,1,0,0,0,47,50,1,0,0,0,48,46,1,0,0,0,48,49,1,0,
+		0,0,49,51,1,0,0,0,50,48,1,0,0,0,51,52,5,43,0,0,52,3,1,0,0,0,53,54,5,2,
+		0,0,54,55,3,10,5,0,55,56,5,55,0,0,56,57,5,58,0,0,57,80,1,0,0,0,58,59,5,
+		3,0,0,59,80,5,58,0,0,60,61,5,4,0,0,61,80,5,57,0,0,62,63,5,5,0,0,63,64,
+		5,58,0,0,64,80,7,0,0,0,65,66,5,56,0,0,66,80,3,6,3,0,67,68,5,10,0,0,68,
+		80,3,24,12,0,69,70,5,17,0,0,70,71,5,57,0,0,71,75,5,42,0,0,72,74,3,4,2,
+		0,73,72,1,0,0,0,74,77,1,0,0,0,75,73,1,0,0,0,75,76,1,0,0,0,76,78,1,0,0,
+		0,77,75,1,0,0,0,78,80,5,43,0,0,79,53,1,0,0,0,79,58,1,0,0,0,79,60,1,0,0,
+		0,79,62,1,0,0,0,79,65,1,0,0,0,79,67,1,0,0,0,79,69,1,0,0,0,80,5,1,0,0,0,
+		81,82,5,8,0,0,82,94,3,12,6,0,83,84,5,58,0,0,84,85,5,47,0,0,85,87,3,14,
+		7,0,86,88,3,8,4,0,87,86,1,0,0,0,87,88,1,0,0,0,88,91,1,0,0,0,89,90,5,41,
+		0,0,90,92,3,22,11,0,91,89,1,0,0,0,91,92,1,0,0,0,92,94,1,0,0,0,93,81,1,
+		0,0,0,93,83,1,0,0,0,94,7,1,0,0,0,95,96,7,1,0,0,96,97,5,20,0,0,97,98,5,
+		58,0,0,98,9,1,0,0,0,99,100,7,2,0,0,100,11,1,0,0,0,101,102,7,3,0,0,102,
+		13,1,0,0,0,103,105,7,4,0,0,104,106,3,16,8,0,105,104,1,0,0,0,105,106,1,
+		0,0,0,106,111,1,0,0,0,107,108,7,5,0,0,108,111,5,57,0,0,109,111,7,6,0,0,
+		110,103,1,0,0,0,110,107,1,0,0,0,110,109,1,0,0,0,111,15,1,0,0,0,112,121,
+		5,44,0,0,113,118,3,18,9,0,114,115,5,46,0,0,115,117,3,18,9,0,116,114,1,
+		0,0,0,117,120,1,0,0,0,118,116,1,0,0,0,118,119,1,0,0,0,119,122,1,0,0,0,
+		120,118,1,0,0,0,121,113,1,0,0,0,121,122,1,0,0,0,122,123,1,0,0,0,123,124,
+		5,45,0,0,124,17,1,0,0,0,125,129,3,20,10,0,126,129,5,14,0,0,127,129,5,15,
+		0,0,128,125,1,0,0,0,128,126,1,0,0,0,128,127,1,0,0,0,129,19,1,0,0,0,130,
+		132,5,57,0,0,131,133,7,7,0,0,132,131,1,0,0,0,132,133,1,0,0,0,133,21,1,
+		0,0,0,134,139,5,57,0,0,135,139,5,58,0,0,136,139,5,40,0,0,137,139,5,16,
+		0,0,138,134,1,0,0,0,138,135,1,0,0,0,138,136,1,0,0,0,138,137,1,0,0,0,139,
+		23,1,0,0,0,140,141,3,28,14,0,141,142,3,26,13,0,142,25,1,0,0,0,143,144,
+		7,8,0,0,144,154,3,32,16,0,145,147,5,11,0,0,146,148,5,12,0,0,147,146,1,
+		0,0,0,147,148,1,0,0,0,148,151,1,0,0,0,149,152,3,28,14,0,150,152,5,13,0,
+		0,151,149,1,0,0,0,151,150,1,0,0,0,152,154,1,0,0,0,153,143,1,0,0,0,153,
+		145,1,0,0,0,154,27,1,0,0,0,155,160,7,9,0,0,156,157,5,44,0,0,157,158,3,
+		30,15,0,158,159,5,45,0,0,159,161,1,0,0,0,160,156,1,0,0,0,160,161,1,0,0,
+		0,161,164,1,0,0,0,162,163,5,48,0,0,163,165,7,10,0,0,164,162,1,0,0,0,164,
+		165,1,0,0,0,165,29,1,0,0,0,166,167,7,11,0,0,167,31,1,0,0,0,168,173,3,20,
+		10,0,169,173,5,58,0,0,170,173,5,14,0,0,171,173,5,15,0,0,172,168,1,0,0,
+		0,172,169,1,0,0,0,172,170,1,0,0,0,172,171,1,0,0,0,173,33,1,0,0,0,20,37,
+		48,75,79,87,91,93,105,110,118,121,128,132,138,147,151,153,160,164,172
 	};
 
 	public static readonly ATN _ATN =
