@@ -67,9 +67,9 @@ public sealed class IopermTests
     [ClassData(typeof(EveryVariant))]
     public void After_dropping_privileges_a_task_keeps_its_ports_and_may_only_clear_them(IopermVariant variant)
     {
-        var sim = Sim.RootA(variant).Ioperm("A", 0x80, 1, On, Zero);
-        sim["A"].Cred = Credentials.For(Privilege.User);
-        sim.Port("A", 0x80, Ok)
+        Sim.RootA(variant).Ioperm("A", 0x80, 1, On, Zero)
+            .Setresuid("A", 1, 1, 1, Zero)
+            .Port("A", 0x80, Ok)
             .Ioperm("A", 0x80, 1, Off, Zero)
             .Port("A", 0x80, GP)
             .Ioperm("A", 0x80, 1, On, Fails(Errno.EPERM))

@@ -31,9 +31,9 @@ public sealed class IoplTests
     [ClassData(typeof(EveryVariant))]
     public void Keeping_or_lowering_the_level_needs_no_privilege(IopermVariant variant)
     {
-        var sim = Sim.RootA(variant).Iopl("A", 3, Zero);
-        sim["A"].Cred = Credentials.For(Privilege.User);
-        sim.Iopl("A", 3, Zero)
+        Sim.RootA(variant).Iopl("A", 3, Zero)
+            .Setresuid("A", 1, 1, 1, Zero)
+            .Iopl("A", 3, Zero)
             .Port("A", 0x3f8, Ok)
             .Iopl("A", 0, Zero)
             .Port("A", 0x3f8, GP)
@@ -71,8 +71,7 @@ public sealed class IoplTests
 
         Assert.Equal(3, sim.Observe.TaskIopl(sim["A"]));
         Assert.Equal(3u, sim["A"].Thread.IoplEmul);
-        Assert.Equal(0u, sim["A"].Thread.EflagsIopl);
-        Assert.Equal(0u, sim.Kernel.Ioport.EflagsIopl(sim["A"]));
+        Assert.Equal(0u, sim["A"].Regs.Iopl);
         Assert.Equal(0, sim.Observe.BitmapsAllocated());
         Assert.Equal(0, sim.Tss().BytesCopied);
         sim.Port("A", 0, Ok).Port("A", 0x3f8, Ok, width: 4).Port("A", 0xfffc, Ok, width: 4).Finish();
@@ -100,7 +99,7 @@ public sealed class IoplTests
 
         sim.Iopl("A", 3, Zero);
 
-        Assert.Equal(3u, sim.Kernel.Ioport.EflagsIopl(sim["A"]));
+        Assert.Equal(3u, sim["A"].Regs.Iopl);
         Assert.Equal(boot, sim.Tss().IoBitmapBase);
         Assert.False(sim["A"].TifIoBitmap);
         Assert.Equal(0, sim.Observe.BitmapsAllocated());
@@ -179,8 +178,7 @@ public sealed class IoplTests
     [ClassData(typeof(BitmapPtrVariants))]
     public void Pre_merge_exec_drops_EFLAGS_IOPL_but_not_thread_iopl(IopermVariant variant)
     {
-        var sim = Sim.RootA(variant).Iopl("A", 3, Zero);
-        sim["A"].Cred = Credentials.For(Privilege.User);
+        var sim = Sim.RootA(variant).Iopl("A", 3, Zero).Setresuid("A", 1, 1, 1, Zero);
 
         sim.Exec("A");
 

@@ -123,9 +123,11 @@ public sealed class ObjectCheckerTests
     public void A_bitmap_held_only_by_a_dead_task_is_a_leak()
     {
         var sim = Sim.RootA(IopermVariant.Merged).Ioperm("A", 0x80, 1, On, Zero);
-        // As if exit_thread() had forgotten io_bitmap_exit().
+        // As if do_exit() had forgotten exit_mm() and exit_thread(): the bitmap and the mm leak.
         sim["A"].State = TaskState.Dead;
-        sim.Finish(FindingKind.Leak);
+        var result = sim.Finish(FindingKind.Leak, FindingKind.Leak);
+        Assert.Contains("io_bitmap#1", result.Findings[0].Message);
+        Assert.Contains("mm_struct#1", result.Findings[1].Message);
     }
 
     [Fact]
