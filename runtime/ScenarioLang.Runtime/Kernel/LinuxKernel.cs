@@ -175,7 +175,7 @@ public sealed class LinuxKernel
             if (count == 0)
                 Heap.Report(FindingKind.Leak, $"memory leak: {mm} (allocated by {mm.AllocationSite}) is used by no task");
             else if (mm.MmUsers != count)
-                Heap.Report(FindingKind.Leak, $"memory leak: {mm} has mm_users {mm.MmUsers} but {Tracing.Units.Count(count, "task")} use it: it can never be freed");
+                Heap.Report(FindingKind.Leak, $"memory leak: {mm} has mm_users {mm.MmUsers} but is used by {Tracing.Units.Count(count, "task")}: it can never be freed");
         }
     }
 
