@@ -48,7 +48,7 @@ public sealed class ScenarioRun
     /// <summary>Whether the task was preempted inside a syscall and has not been switched back to yet.</summary>
     public bool HasSuspendedPath(TaskStruct task) => _suspended.ContainsKey(task);
 
-    /// <summary>The tasks left preempted inside a syscall, in declaration order, with the point each stopped at.</summary>
+    /// <summary>The tasks left preempted inside a syscall, in the order they were created, with the point each stopped at.</summary>
     public IReadOnlyList<(TaskStruct Task, string Point)> SuspendedPaths =>
         Kernel.Tasks.Where(_suspended.ContainsKey).Select(t => (t, _suspended[t].Point)).ToArray();
 
