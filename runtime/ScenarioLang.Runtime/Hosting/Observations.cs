@@ -34,7 +34,20 @@ public sealed class Observations(X86Machine machine)
 
     public long BitmapAllowedPorts(TaskStruct task) => RequireBitmap(task).Thread.IoBitmap!.AllowedPorts();
 
-    public long TaskIopl(TaskStruct task) => Math.Max(task.Thread.IoplEmul, task.Thread.EflagsIopl);
+    public long TaskIopl(TaskStruct task) => Math.Max(task.Thread.IoplEmul, task.Regs.Iopl);
+
+    /// <summary>The real user id (cred->uid).</summary>
+    public long TaskUid(TaskStruct task) => task.Cred.Uid;
+
+    /// <summary>The flags user mode sees with PUSHF; print with <see cref="ValueFormat.Hex"/>.</summary>
+    public long TaskEflags(TaskStruct task) => (long)LinuxKernel.UserPushf(task);
+
+    public KernelObject? Mm(TaskStruct task) => task.Mm;
+
+    public long MmUsers(TaskStruct task) =>
+        task.Mm?.MmUsers ?? throw new NotModelledException($"{task} has no mm");
+
+    public long LiveMms() => Kernel.Heap.Live(MmStruct.KindName);
 
     public bool TaskTifIoBitmap(TaskStruct task) => task.TifIoBitmap;
 

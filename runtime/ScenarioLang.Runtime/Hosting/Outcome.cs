@@ -10,6 +10,8 @@ public enum OutcomeKind
     Ok,
     /// <summary>A user-mode instruction raised #GP (delivered as SIGSEGV).</summary>
     GeneralProtection,
+    /// <summary>PUSHF: the flags user mode sees, printed in hex.</summary>
+    Eflags,
 }
 
 /// <summary>What a step did, or what the scenario expects it to do; both print as the language writes them.</summary>
@@ -23,10 +25,13 @@ public readonly record struct Outcome(OutcomeKind Kind, long Value)
 
     public static Outcome Fails(Errno errno) => new(OutcomeKind.Returned, -(long)errno);
 
+    public static Outcome Eflags(ulong flags) => new(OutcomeKind.Eflags, (long)flags);
+
     public override string ToString() => Kind switch
     {
         OutcomeKind.Ok => "ok",
         OutcomeKind.GeneralProtection => "#GP",
+        OutcomeKind.Eflags => Tracing.Units.Hex(Value),
         _ when Value < 0 && Enum.IsDefined(typeof(Errno), (int)-Value) => ((Errno)(int)-Value).ToString(),
         _ => Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
@@ -48,4 +53,6 @@ public enum ValueFormat
 {
     Plain,
     Bytes,
+    /// <summary>Flags, as 0x3202.</summary>
+    Hex,
 }

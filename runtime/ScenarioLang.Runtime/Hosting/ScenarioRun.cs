@@ -1,6 +1,7 @@
 using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Kernel.Ioport;
 using ScenarioLang.Runtime.Machine;
+using ScenarioLang.Runtime.Scheduling;
 using ScenarioLang.Runtime.Tracing;
 
 namespace ScenarioLang.Runtime;
@@ -9,11 +10,19 @@ namespace ScenarioLang.Runtime;
 /// The API generated scenarios call: one method per kind of step, each taking the step's place in
 /// the .kscn file. It runs the step on the machine, checks the expected outcome and records the trace.
 /// </summary>
+/// <remarks>
+/// A syscall can be preempted at a named point (<see cref="PreemptionPoints"/>): its step is recorded as
+/// "preempted at …" and the task stays in the kernel, current on its CPU. When a later
+/// <see cref="Switch"/> brings the task back, on that CPU or another, the path runs to its end there and the
+/// task returns to user mode; the original step's expected outcome is judged in an entry of its own, at the
+/// original step's line and column, whose text reads "A resumes on cpu1: &lt;original text&gt;".
+/// </remarks>
 public sealed class ScenarioRun
 {
     private readonly Dictionary<string, TaskStruct> _tasks = new(StringComparer.Ordinal);
     private readonly List<TraceEntry> _entries = [];
     private readonly Observations _observations;
+    private readonly Dictionary<TaskStruct, SuspendedPath> _suspended = [];
 
     public ScenarioRun(ScenarioDescription description, KernelConfig config)
     {
@@ -22,7 +31,7 @@ public sealed class ScenarioRun
         Machine = new X86Machine(description.Cpus, config);
         _observations = new Observations(Machine);
         foreach (var task in description.Tasks)
-            _tasks.Add(task.Name, Kernel.CreateTask(task.Name, Credentials.For(task.Privilege)));
+            _tasks.Add(task.Name, Kernel.CreateTask(task.Name, Cred.For(task.Privilege)));
     }
 
     public ScenarioDescription Description { get; }
@@ -36,39 +45,87 @@ public sealed class ScenarioRun
     public TaskStruct Task(string name) =>
         _tasks.TryGetValue(name, out var task) ? task : throw new ScenarioRuntimeException($"no task named {name}");
 
+    /// <summary>Whether the task was preempted inside a syscall and has not been switched back to yet.</summary>
+    public bool HasSuspendedPath(TaskStruct task) => _suspended.ContainsKey(task);
+
+    /// <summary>The tasks left preempted inside a syscall, in the order they were created, with the point each stopped at.</summary>
+    public IReadOnlyList<(TaskStruct Task, string Point)> SuspendedPaths =>
+        Kernel.Tasks.Where(_suspended.ContainsKey).Select(t => (t, _suspended[t].Point)).ToArray();
+
     public void Switch(Step step, int cpu, TaskStruct? next)
     {
-        var target = next ?? Machine.Cpus[cpu].Idle;
+        var c = Machine.Cpus[cpu];
+        var target = next ?? c.Idle;
         if (target.State != TaskState.Runnable && !target.IsIdle)
             throw new ScenarioRuntimeException($"{target} cannot be switched to: it is {target.State.ToString().ToLowerInvariant()}");
-        Kernel.ContextSwitch(Machine.Cpus[cpu], target);
+        var suspended = _suspended.GetValueOrDefault(target);
+        Kernel.ContextSwitch(c, target, nextReturnsToUser: suspended is null);
         Record(step, Verdict.None, null);
+        if (suspended is null)
+            return;
+        _suspended.Remove(target);
+        // The path goes on where it was preempted, with this_cpu now this CPU.
+        suspended.Path.Cpu = c;
+        var result = suspended.Path.RunToEnd();
+        Kernel.ExitToUserMode(c, target);
+        var original = suspended.Step;
+        Judge(original with { Text = $"{target} resumes on {c}: {original.Text}" }, Outcome.Returns(result), suspended.Expected);
     }
 
-    public void Ioperm(Step step, int cpu, TaskStruct task, ulong from, ulong num, bool turnOn, Outcome? expected = null) =>
-        Syscall(step, cpu, task, expected, c => Kernel.Ioperm(c, task, from, num, turnOn).RunToEnd());
+    /// <summary>
+    /// ioperm(); with <paramref name="preemptAt"/>, the path stops at that preemption point and stays in the kernel
+    /// until the task is switched to again. A path that returns before the point fails the step.
+    /// </summary>
+    public void Ioperm(Step step, int cpu, TaskStruct task, ulong from, ulong num, bool turnOn, Outcome? expected = null, string? preemptAt = null)
+    {
+        var c = RequireCurrent(cpu, task);
+        var path = Kernel.Ioperm(c, task, from, num, turnOn);
+        if (preemptAt is null)
+        {
+            Return(step, c, task, path.RunToEnd(), expected);
+            return;
+        }
+        if (PreemptionPoints.Find(path.Name, preemptAt) is null)
+            throw new ScenarioRuntimeException($"{path.Name} has no preemption point named '{preemptAt}'");
+        if (path.RunUntil(preemptAt))
+        {
+            _suspended.Add(task, new SuspendedPath(path, preemptAt, step, expected));
+            Record(step, Verdict.None, $"preempted at {preemptAt}");
+            return;
+        }
+        Kernel.ExitToUserMode(c, task);
+        var call = $"ioperm({Units.Port((long)from)}, {Units.Port((long)num)}, {(turnOn ? "on" : "off")})";
+        Record(step, Verdict.Fail, $"{call} returned {Outcome.Returns(path.Result)} before reaching '{preemptAt}'");
+    }
 
     public void Iopl(Step step, int cpu, TaskStruct task, ulong level, Outcome? expected = null) =>
         Syscall(step, cpu, task, expected, c => Kernel.Iopl(c, task, level).RunToEnd());
 
-    public void Exec(Step step, int cpu, TaskStruct task, Outcome? expected = null) =>
-        Syscall(step, cpu, task, expected, _ =>
+    /// <summary>setresuid(); <see cref="LinuxKernel.UidUnchanged"/> ((uid_t)-1) leaves an id as it is.</summary>
+    public void Setresuid(Step step, int cpu, TaskStruct task, uint ruid, uint euid, uint suid, Outcome? expected = null) =>
+        Syscall(step, cpu, task, expected, _ => Kernel.Setresuid(task, ruid, euid, suid));
+
+    public void Exec(Step step, int cpu, TaskStruct task, Outcome? expected = null)
+    {
+        if (Kernel.Tasks.FirstOrDefault(t => t != task && t.GroupLeader == task.GroupLeader && HasSuspendedPath(t)) is { } preempted)
+            throw new ScenarioRuntimeException($"{task} cannot exec while its thread {preempted} is preempted inside a syscall: not modelled");
+        Syscall(step, cpu, task, expected, c =>
         {
-            Kernel.Exec(task);
+            Kernel.Exec(c, task);
             return 0;
         });
-
-    public TaskStruct Fork(Step step, int cpu, TaskStruct parent, string child)
-    {
-        TaskStruct? created = null;
-        Syscall(step, cpu, parent, expected: null, _ =>
-        {
-            created = Kernel.Fork(parent, child);
-            return created.Pid;
-        });
-        _tasks.Add(child, created!);
-        return created!;
     }
+
+    public TaskStruct Fork(Step step, int cpu, TaskStruct parent, string child) =>
+        Fork(step, cpu, parent, child, ForkFault.None, expected: null)!;
+
+    /// <summary>fork(), which can be made to fail; the new task, or null when the fork failed (its errno is the step's outcome).</summary>
+    public TaskStruct? Fork(Step step, int cpu, TaskStruct parent, string child, ForkFault fault = ForkFault.None, Outcome? expected = null) =>
+        NewTask(step, cpu, parent, child, expected, c => Kernel.Fork(c, parent, child, fault));
+
+    /// <summary>A new thread of <paramref name="parent"/>'s process.</summary>
+    public TaskStruct Clone(Step step, int cpu, TaskStruct parent, string child) =>
+        NewTask(step, cpu, parent, child, expected: null, c => Kernel.Clone(c, parent, child))!;
 
     public void Exit(Step step, int cpu, TaskStruct task)
     {
@@ -77,15 +134,27 @@ public sealed class ScenarioRun
         Record(step, Verdict.None, null);
     }
 
+    /// <summary>A user-mode CLI: <see cref="Outcome.Ok"/>, or <see cref="Outcome.GeneralProtection"/> when SIGSEGV was delivered.</summary>
+    public void Cli(Step step, int cpu, TaskStruct task, Outcome? expected = null) =>
+        Instruction(step, task, expected, Kernel.UserCli(RequireCurrent(cpu, task), task));
+
+    /// <summary>A user-mode STI, as <see cref="Cli"/>.</summary>
+    public void Sti(Step step, int cpu, TaskStruct task, Outcome? expected = null) =>
+        Instruction(step, task, expected, Kernel.UserSti(RequireCurrent(cpu, task), task));
+
+    /// <summary>A user-mode PUSHF: the outcome is the flags value user mode sees.</summary>
+    public void Pushf(Step step, int cpu, TaskStruct task, Outcome? expected = null)
+    {
+        RequireCurrent(cpu, task);
+        Judge(step, Outcome.Eflags(LinuxKernel.UserPushf(task)), expected);
+    }
+
     /// <summary>A user-mode IN or OUT of <paramref name="width"/> bytes at <paramref name="port"/>.</summary>
     public void PortAccess(Step step, int cpu, TaskStruct task, int width, int port, Outcome? expected = null)
     {
         var c = RequireCurrent(cpu, task);
         ExplainPortCheck(c, task, port, width);
-        var allowed = Kernel.UserPortAccess(c, task, port, width);
-        if (!allowed)
-            Kernel.Log.Note($"#GP: SIGSEGV delivered to {task}");
-        Judge(step, allowed ? Outcome.Ok : Outcome.GeneralProtection, expected);
+        Instruction(step, task, expected, Kernel.UserPortAccess(c, task, port, width));
     }
 
     public void Expect<T>(Step step, Func<Observations, T> actual, Comparison comparison, T expected, ValueFormat format = ValueFormat.Plain)
@@ -127,17 +196,45 @@ public sealed class ScenarioRun
     public ScenarioResult Complete()
     {
         var live = Kernel.Tasks.Where(t => t.State != TaskState.Dead).Concat(Machine.Cpus.Select(c => c.Idle));
-        Kernel.Ioport.CheckForLeaks(live);
-        return new ScenarioResult(Description, Config, _entries.ToArray(), Kernel.Heap.Findings.ToArray(), Costs());
+        Kernel.CheckForLeaks(live);
+        var o = _observations;
+        var counters = new CostCounters(o.TssBytesCopied(), o.TssBytesCleared(), o.BitmapsAllocated(), o.BitmapsFreed(), o.LiveBitmaps());
+        return new ScenarioResult(Description, Config, _entries.ToArray(), Kernel.Heap.Findings.ToArray(), Costs(counters), counters);
     }
 
     private void Syscall(Step step, int cpu, TaskStruct task, Outcome? expected, Func<Cpu, long> body)
     {
         var c = RequireCurrent(cpu, task);
-        var result = body(c);
-        // Every syscall returns through the exit-to-user-mode work, where the merged kernel updates the TSS.
-        Kernel.ExitToUserMode(c, task);
+        Return(step, c, task, body(c), expected);
+    }
+
+    // Every syscall returns through the exit-to-user-mode work, where the merged kernel updates the TSS.
+    private void Return(Step step, Cpu cpu, TaskStruct task, long result, Outcome? expected)
+    {
+        Kernel.ExitToUserMode(cpu, task);
         Judge(step, Outcome.Returns(result), expected);
+    }
+
+    private TaskStruct? NewTask(Step step, int cpu, TaskStruct parent, string child, Outcome? expected, Func<Cpu, ForkResult> create)
+    {
+        TaskStruct? created = null;
+        Syscall(step, cpu, parent, expected, c =>
+        {
+            var forked = create(c);
+            created = forked.Child;
+            return forked.Result;
+        });
+        if (created is not null)
+            _tasks.Add(child, created);
+        return created;
+    }
+
+    /// <summary>Judges a user-mode instruction: a #GP that was not fixed up is delivered as SIGSEGV.</summary>
+    private void Instruction(Step step, TaskStruct task, Outcome? expected, bool completed)
+    {
+        if (!completed)
+            Kernel.Log.Note($"#GP: SIGSEGV delivered to {task}");
+        Judge(step, completed ? Outcome.Ok : Outcome.GeneralProtection, expected);
     }
 
     private void Judge(Step step, Outcome actual, Outcome? expected)
@@ -156,15 +253,17 @@ public sealed class ScenarioRun
     private Cpu RequireCurrent(int cpu, TaskStruct task)
     {
         var c = Machine.Cpus[cpu];
-        return c.Current == task
-            ? c
-            : throw new ScenarioRuntimeException($"{task} is not running on {c} ({c.Current} is)");
+        if (c.Current != task)
+            throw new ScenarioRuntimeException($"{task} is not running on {c} ({c.Current} is)");
+        return _suspended.TryGetValue(task, out var suspended)
+            ? throw new ScenarioRuntimeException($"{task} is preempted inside {suspended.Path.Name} at '{suspended.Point}'")
+            : c;
     }
 
     private void ExplainPortCheck(Cpu cpu, TaskStruct task, int port, int width)
     {
         var what = width == 1 ? $"port {Units.Port(port)}" : $"ports {Units.Port(port)}..{Units.Port(port + width - 1)}";
-        if (Kernel.Ioport.EflagsIopl(task) == 3)
+        if (task.Regs.Iopl == 3)
         {
             Kernel.Log.Note($"EFLAGS.IOPL is 3: {what} allowed without the bitmap");
             return;
@@ -183,24 +282,24 @@ public sealed class ScenarioRun
         Kernel.Log.Note($"{cpu}'s TSS map {(allowed ? "allows" : "denies")} {what}{stale}");
     }
 
-    private List<string> Costs()
-    {
-        var o = _observations;
-        return
-        [
-            $"{Units.Bytes(o.TssBytesCopied())} copied into TSS bitmaps, {Units.Bytes(o.TssBytesCleared())} cleared",
-            $"{Units.Count(o.BitmapsAllocated(), "I/O bitmap")} allocated, {o.BitmapsFreed()} freed, {o.LiveBitmaps()} live",
-        ];
-    }
+    private static List<string> Costs(CostCounters c) =>
+    [
+        $"{Units.Bytes(c.TssBytesCopied)} copied into TSS bitmaps, {Units.Bytes(c.TssBytesCleared)} cleared",
+        $"{Units.Count(c.BitmapsAllocated, "I/O bitmap")} allocated, {c.BitmapsFreed} freed, {c.LiveBitmaps} live",
+    ];
 
     private static string Format<T>(T value, ValueFormat format) => value switch
     {
         long bytes when format == ValueFormat.Bytes => $"{Units.Bytes(bytes)} ({bytes})",
+        long flags when format == ValueFormat.Hex => Units.Hex(flags),
         IoBitmapBase b => VariantCatalog.BaseName(b),
         bool b => b ? "true" : "false",
         _ => value?.ToString() ?? "",
     };
 }
+
+/// <summary>A syscall preempted at a named point, with the step that started it and what that step expects.</summary>
+internal sealed record SuspendedPath(KernelPath Path, string Point, Step Step, Outcome? Expected);
 
 /// <summary>A step the machine cannot carry out; the binder should have rejected it, so it is an internal error.</summary>
 public sealed class ScenarioRuntimeException(string message) : Exception(message);

@@ -13,13 +13,22 @@ public enum Verdict
 /// <summary>One line of the trace: a step or an expectation, its verdict, and what the kernel did inside it.</summary>
 public sealed record TraceEntry(Step Step, Verdict Verdict, string? Failure, IReadOnlyList<string> Notes);
 
-/// <summary>Everything one run of a scenario produced.</summary>
+/// <summary>The costs of a run as numbers, so that runs under different variants can be tabulated.</summary>
+public sealed record CostCounters(
+    long TssBytesCopied,
+    long TssBytesCleared,
+    long BitmapsAllocated,
+    long BitmapsFreed,
+    long LiveBitmaps);
+
+/// <summary>Everything one run of a scenario produced; <see cref="Costs"/> are <see cref="Counters"/> in words.</summary>
 public sealed record ScenarioResult(
     ScenarioDescription Description,
     KernelConfig Config,
     IReadOnlyList<TraceEntry> Entries,
     IReadOnlyList<Finding> Findings,
-    IReadOnlyList<string> Costs)
+    IReadOnlyList<string> Costs,
+    CostCounters Counters)
 {
     public int Expectations => Entries.Count(e => e.Verdict != Verdict.None);
 

@@ -22,6 +22,7 @@ public sealed class KernelHeap
     {
         _live.Add(obj.Id, obj);
         _allocated[obj.Kind] = Allocated(obj.Kind) + 1;
+        obj.Number = Allocated(obj.Kind);
         return obj;
     }
 

@@ -17,7 +17,11 @@ public abstract class KernelObject
 
     public string Kind { get; }
 
+    /// <summary>Unique among all objects, in allocation order.</summary>
     public int Id { get; }
+
+    /// <summary>The object's number among those of its kind, which the trace shows: io_bitmap#2, mm_struct#1.</summary>
+    public int Number { get; internal set; }
 
     public int Size { get; }
 
@@ -26,5 +30,5 @@ public abstract class KernelObject
 
     public bool Freed { get; internal set; }
 
-    public override string ToString() => $"{Kind}#{Id}";
+    public override string ToString() => $"{Kind}#{Number}";
 }

@@ -21,39 +21,55 @@ public sealed class ThreadStruct
     /// <summary>thread.iopl_emul: the emulated I/O privilege level of the merged kernel.</summary>
     public uint IoplEmul { get; set; }
 
-    /// <summary>The IOPL field of the user EFLAGS (regs->flags) of kernels with a real iopl().</summary>
-    public uint EflagsIopl { get; set; }
+    /// <summary>thread.iopl_warn: fixup_iopl_exception() has logged this thread's CLI/STI once (mainline).</summary>
+    public bool IoplWarn { get; set; }
 
     /// <summary>
     /// thread.iopl (as a level, not shifted) of kernels with a real iopl(): what sys_iopl() compares a new
-    /// level with (v5.4), and which exec leaves alone while it resets <see cref="EflagsIopl"/>.
+    /// level with (v5.4), and which exec leaves alone while it resets the IOPL of the user flags.
     /// </summary>
     public uint Iopl { get; set; }
 }
 
-/// <summary>A task (struct task_struct): name, credentials, thread state and TIF flags.</summary>
+/// <summary>A task (struct task_struct): name, credentials, user registers, thread state, TIF flags, mm and thread group.</summary>
 public sealed class TaskStruct
 {
-    public TaskStruct(int pid, string name, Credentials cred, bool isIdle = false)
+    public TaskStruct(int pid, string name, Cred cred, bool isIdle = false)
     {
         Pid = pid;
         Name = name;
         Cred = cred;
         IsIdle = isIdle;
+        GroupLeader = this;
     }
 
-    public int Pid { get; }
+    /// <summary>The task's id; de_thread() hands the leader's to a thread that execs.</summary>
+    public int Pid { get; internal set; }
 
+    /// <summary>comm.</summary>
     public string Name { get; }
 
-    public Credentials Cred { get; set; }
+    /// <summary>task->cred: each task (thread) has its own; fork and clone start from the parent's.</summary>
+    public Cred Cred { get; set; }
 
     public bool IsIdle { get; }
+
+    /// <summary>The user-mode registers (current_pt_regs()).</summary>
+    public PtRegs Regs { get; } = new();
 
     public ThreadStruct Thread { get; } = new();
 
     /// <summary>TIF_IO_BITMAP: the task needs I/O bitmap work on context switch and exit to user mode.</summary>
     public bool TifIoBitmap { get; set; }
+
+    /// <summary>task->mm: the address space (null for kernel threads such as idle).</summary>
+    public MmStruct? Mm { get; set; }
+
+    /// <summary>task->group_leader: the first thread of the thread group.</summary>
+    public TaskStruct GroupLeader { get; internal set; }
+
+    /// <summary>The thread group id, the leader's pid (what getpid() returns).</summary>
+    public int Tgid => GroupLeader.Pid;
 
     public TaskState State { get; set; } = TaskState.Runnable;
 

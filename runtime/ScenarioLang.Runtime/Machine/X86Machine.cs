@@ -9,6 +9,7 @@ public sealed class X86Machine
     {
         Kernel = new LinuxKernel(config);
         Cpus = Enumerable.Range(0, cpus).Select(i => new Cpu(i, LinuxKernel.CreateIdle(i))).ToArray();
+        Kernel.Cpus = Cpus;
         foreach (var cpu in Cpus)
         {
             cpu.Idle.State = TaskState.Running;

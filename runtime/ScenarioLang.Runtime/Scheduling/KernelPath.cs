@@ -1,3 +1,5 @@
+using ScenarioLang.Runtime.Machine;
+
 namespace ScenarioLang.Runtime.Scheduling;
 
 /// <summary>
@@ -8,13 +10,20 @@ public sealed class KernelPath
 {
     private readonly IEnumerator<InterleavingPoint> _steps;
 
-    public KernelPath(string name, Func<KernelPath, IEnumerable<InterleavingPoint>> body)
+    public KernelPath(string name, Cpu cpu, Func<KernelPath, IEnumerable<InterleavingPoint>> body)
     {
         Name = name;
+        Cpu = cpu;
         _steps = body(this).GetEnumerator();
     }
 
     public string Name { get; }
+
+    /// <summary>
+    /// The CPU the path runs on now: this_cpu for the code after the current point. A path suspended at a
+    /// preemption point may be resumed on another CPU, so kernel code reads this instead of keeping the first one.
+    /// </summary>
+    public Cpu Cpu { get; set; }
 
     public long Result { get; set; }
 
@@ -30,6 +39,17 @@ public sealed class KernelPath
         Finished = true;
         _steps.Dispose();
         return null;
+    }
+
+    /// <summary>Runs the path up to the point named <paramref name="point"/>; false if the path ended without reaching it.</summary>
+    public bool RunUntil(string point)
+    {
+        while (Advance() is { } reached)
+        {
+            if (reached.Name == point)
+                return true;
+        }
+        return false;
     }
 
     /// <summary>Runs the path to its end, as a step of an explicit schedule does; returns its result.</summary>

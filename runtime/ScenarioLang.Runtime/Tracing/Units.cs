@@ -19,5 +19,7 @@ public static class Units
 
     public static string Count(long count, string noun) => noun.ToQuantity(count);
 
-    public static string Port(long port) => "0x" + port.ToString("x", CultureInfo.InvariantCulture);
+    public static string Port(long port) => Hex(port);
+
+    public static string Hex(long value) => "0x" + value.ToString("x", CultureInfo.InvariantCulture);
 }

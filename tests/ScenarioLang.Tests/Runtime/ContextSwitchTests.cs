@@ -12,6 +12,7 @@ public sealed class ContextSwitchTests
     [InlineData(IopermVariant.Pre55, IoBitmapBase.ValidMap)]
     [InlineData(IopermVariant.V2Patch06, IoBitmapBase.Invalid)]
     [InlineData(IopermVariant.Merged, IoBitmapBase.Invalid)]
+    [InlineData(IopermVariant.Merged55, IoBitmapBase.Invalid)]
     public void Every_CPU_boots_with_the_variants_base_and_an_all_denied_map(IopermVariant variant, IoBitmapBase boot)
     {
         var sim = new Sim(variant, 2, Root("A"));
@@ -23,19 +24,21 @@ public sealed class ContextSwitchTests
         }
     }
 
-    [Fact]
-    public void Merged_switching_away_invalidates_the_base_and_leaves_the_bits()
+    [Theory]
+    [ClassData(typeof(MergedVariants))]
+    public void Merged_switching_away_invalidates_the_base_and_leaves_the_bits(IopermVariant variant)
     {
-        var sim = Sim.RootA(IopermVariant.Merged, "B").Ioperm("A", 0x80, 1, On, Zero).Run("B");
+        var sim = Sim.RootA(variant, "B").Ioperm("A", 0x80, 1, On, Zero).Run("B");
         Assert.Equal(IoBitmapBase.Invalid, sim.Tss().IoBitmapBase);
         Assert.True(sim.Tss().MapAllows(0x80));
         sim.Port("B", 0x80, GP).Finish();
     }
 
-    [Fact]
-    public void Merged_switching_back_with_an_unchanged_sequence_copies_nothing()
+    [Theory]
+    [ClassData(typeof(MergedVariants))]
+    public void Merged_switching_back_with_an_unchanged_sequence_copies_nothing(IopermVariant variant)
     {
-        var sim = Sim.RootA(IopermVariant.Merged, "B").Ioperm("A", 0x80, 1, On, Zero);
+        var sim = Sim.RootA(variant, "B").Ioperm("A", 0x80, 1, On, Zero);
         Assert.Equal(24, sim.Tss().BytesCopied);
 
         sim.Run("B").Run("A");
@@ -45,10 +48,11 @@ public sealed class ContextSwitchTests
         sim.Port("A", 0x80, Ok).Port("A", 0x81, GP).Finish();
     }
 
-    [Fact]
-    public void Merged_a_CPU_holding_an_older_sequence_copies_again()
+    [Theory]
+    [ClassData(typeof(MergedVariants))]
+    public void Merged_a_CPU_holding_an_older_sequence_copies_again(IopermVariant variant)
     {
-        var sim = new Sim(IopermVariant.Merged, 2, Root("A")).Run("A", 0).Ioperm("A", 0x80, 1, On, Zero);
+        var sim = new Sim(variant, 2, Root("A")).Run("A", 0).Ioperm("A", 0x80, 1, On, Zero);
         Assert.Equal(24, sim.Observe.TssBytesCopied(0));
 
         // Migrate to cpu1: its TSS never held this bitmap.
@@ -104,6 +108,7 @@ public sealed class ContextSwitchTests
     [InlineData(IopermVariant.Pre55, OutcomeKind.GeneralProtection)]
     [InlineData(IopermVariant.V2Patch06, OutcomeKind.Ok)]
     [InlineData(IopermVariant.Merged, OutcomeKind.GeneralProtection)]
+    [InlineData(IopermVariant.Merged55, OutcomeKind.GeneralProtection)]
     public void Andys_sequence_leaks_a_port_only_under_v2_06_16(IopermVariant variant, OutcomeKind port3f8)
     {
         Sim.RootA(variant, "B")
@@ -138,6 +143,7 @@ public sealed class ContextSwitchTests
     [InlineData(IopermVariant.Pre55, OutcomeKind.GeneralProtection)]
     [InlineData(IopermVariant.V2Patch06, OutcomeKind.Ok)]
     [InlineData(IopermVariant.Merged, OutcomeKind.GeneralProtection)]
+    [InlineData(IopermVariant.Merged55, OutcomeKind.GeneralProtection)]
     public void Direct_switch_from_an_all_ports_task_to_another_bitmap_user(IopermVariant variant, OutcomeKind port3f8)
     {
         BOwns0x80ThenAOpensAll(variant)
@@ -170,6 +176,7 @@ public sealed class ContextSwitchTests
     [InlineData(IopermVariant.Pre55, OutcomeKind.GeneralProtection)]
     [InlineData(IopermVariant.V2Patch06, OutcomeKind.Ok)]
     [InlineData(IopermVariant.Merged, OutcomeKind.GeneralProtection)]
+    [InlineData(IopermVariant.Merged55, OutcomeKind.GeneralProtection)]
     public void Switching_back_through_idle_to_a_bitmap_user(IopermVariant variant, OutcomeKind port3f8)
     {
         BOwns0x80ThenAOpensAll(variant)
@@ -179,10 +186,11 @@ public sealed class ContextSwitchTests
             .Finish();
     }
 
-    [Fact]
-    public void Merged_switching_from_an_all_ports_task_copies_its_whole_extent()
+    [Theory]
+    [ClassData(typeof(MergedVariants))]
+    public void Merged_switching_from_an_all_ports_task_copies_its_whole_extent(IopermVariant variant)
     {
-        var sim = BOwns0x80ThenAOpensAll(IopermVariant.Merged);
+        var sim = BOwns0x80ThenAOpensAll(variant);
         Assert.Equal(8192, sim.Observe.TssPrevMax(0));
         var before = sim.Tss().BytesCopied;
 

@@ -16,10 +16,11 @@ public sealed class ForkExecExitTests
         return sim.Run("C", 1);
     }
 
-    [Fact]
-    public void Merged_fork_shares_the_bitmap_with_refcount_2()
+    [Theory]
+    [ClassData(typeof(MergedVariants))]
+    public void Merged_fork_shares_the_bitmap_with_refcount_2(IopermVariant variant)
     {
-        var sim = Sim.RootA(IopermVariant.Merged).Ioperm("A", 0x80, 1, On, Zero);
+        var sim = Sim.RootA(variant).Ioperm("A", 0x80, 1, On, Zero);
         var child = sim.Fork("A", "C");
 
         Assert.Same(sim.Bitmap("A"), child.Thread.IoBitmap);
@@ -41,10 +42,11 @@ public sealed class ForkExecExitTests
         sim.Finish();
     }
 
-    [Fact]
-    public void Merged_a_child_switched_in_after_its_parent_copies_nothing()
+    [Theory]
+    [ClassData(typeof(MergedVariants))]
+    public void Merged_a_child_switched_in_after_its_parent_copies_nothing(IopermVariant variant)
     {
-        var sim = Sim.RootA(IopermVariant.Merged).Ioperm("A", 0x80, 1, On, Zero);
+        var sim = Sim.RootA(variant).Ioperm("A", 0x80, 1, On, Zero);
         sim.Fork("A", "C");
         sim.Run("C");
         Assert.Equal(24, sim.Tss().BytesCopied);
@@ -74,10 +76,11 @@ public sealed class ForkExecExitTests
         sim.Port(writer, 0x3f8, Ok).Port(other, 0x3f8, GP).Port(other, 0x80, Ok).Finish();
     }
 
-    [Fact]
-    public void Merged_a_second_write_after_the_copy_copies_no_more()
+    [Theory]
+    [ClassData(typeof(MergedVariants))]
+    public void Merged_a_second_write_after_the_copy_copies_no_more(IopermVariant variant)
     {
-        var sim = ParentAndChild(IopermVariant.Merged).Ioperm("C", 0x3f8, 1, On, Zero);
+        var sim = ParentAndChild(variant).Ioperm("C", 0x3f8, 1, On, Zero);
         var copy = sim.Bitmap("C");
         sim.Ioperm("C", 0x60, 1, On, Zero);
         Assert.Same(copy, sim.Bitmap("C"));
@@ -86,10 +89,11 @@ public sealed class ForkExecExitTests
     }
 
     // The copy made for the write is freed again at once when the write drops the last permission.
-    [Fact]
-    public void Merged_dropping_the_last_port_of_a_shared_bitmap_leaves_the_other_task_its_own()
+    [Theory]
+    [ClassData(typeof(MergedVariants))]
+    public void Merged_dropping_the_last_port_of_a_shared_bitmap_leaves_the_other_task_its_own(IopermVariant variant)
     {
-        var sim = ParentAndChild(IopermVariant.Merged).Ioperm("C", 0x80, 1, Off, Zero);
+        var sim = ParentAndChild(variant).Ioperm("C", 0x80, 1, Off, Zero);
 
         Assert.Null(sim.Bitmap("C"));
         Assert.False(sim["C"].TifIoBitmap);
@@ -100,10 +104,11 @@ public sealed class ForkExecExitTests
         sim.Port("C", 0x80, GP).Port("A", 0x80, Ok).Finish();
     }
 
-    [Fact]
-    public void Merged_exit_drops_a_reference_and_the_last_one_frees()
+    [Theory]
+    [ClassData(typeof(MergedVariants))]
+    public void Merged_exit_drops_a_reference_and_the_last_one_frees(IopermVariant variant)
     {
-        var sim = ParentAndChild(IopermVariant.Merged);
+        var sim = ParentAndChild(variant);
         var shared = sim.Bitmap("A")!;
 
         sim.Exit("A");

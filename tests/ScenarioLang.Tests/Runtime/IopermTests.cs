@@ -67,9 +67,9 @@ public sealed class IopermTests
     [ClassData(typeof(EveryVariant))]
     public void After_dropping_privileges_a_task_keeps_its_ports_and_may_only_clear_them(IopermVariant variant)
     {
-        var sim = Sim.RootA(variant).Ioperm("A", 0x80, 1, On, Zero);
-        sim["A"].Cred = Credentials.For(Privilege.User);
-        sim.Port("A", 0x80, Ok)
+        Sim.RootA(variant).Ioperm("A", 0x80, 1, On, Zero)
+            .Setresuid("A", 1, 1, 1, Zero)
+            .Port("A", 0x80, Ok)
             .Ioperm("A", 0x80, 1, Off, Zero)
             .Port("A", 0x80, GP)
             .Ioperm("A", 0x80, 1, On, Fails(Errno.EPERM))
@@ -120,10 +120,11 @@ public sealed class IopermTests
         sim.Finish();
     }
 
-    [Fact]
-    public void Merged_clearing_without_a_bitmap_allocates_nothing()
+    [Theory]
+    [ClassData(typeof(MergedVariants))]
+    public void Merged_clearing_without_a_bitmap_allocates_nothing(IopermVariant variant)
     {
-        var sim = Sim.RootA(IopermVariant.Merged).Ioperm("A", 0x80, 1, Off, Zero);
+        var sim = Sim.RootA(variant).Ioperm("A", 0x80, 1, Off, Zero);
         Assert.Equal(0, sim.Observe.BitmapsAllocated());
         Assert.Null(sim.Bitmap("A"));
         Assert.False(sim["A"].TifIoBitmap);
@@ -145,10 +146,11 @@ public sealed class IopermTests
         sim.Port("A", 0x80, GP).Finish();
     }
 
-    [Fact]
-    public void Merged_dropping_the_last_permission_frees_the_bitmap_at_once()
+    [Theory]
+    [ClassData(typeof(MergedVariants))]
+    public void Merged_dropping_the_last_permission_frees_the_bitmap_at_once(IopermVariant variant)
     {
-        var sim = Sim.RootA(IopermVariant.Merged).Ioperm("A", 0x80, 1, On, Zero);
+        var sim = Sim.RootA(variant).Ioperm("A", 0x80, 1, On, Zero);
         var bitmap = sim.Bitmap("A")!;
         Assert.Equal(IoBitmapBase.ValidMap, sim.Tss().IoBitmapBase);
 
@@ -174,10 +176,11 @@ public sealed class IopermTests
         sim.Port("A", 0x80, GP).Finish();
     }
 
-    [Fact]
-    public void Merged_dropping_one_of_two_ports_shrinks_max_and_keeps_the_bitmap()
+    [Theory]
+    [ClassData(typeof(MergedVariants))]
+    public void Merged_dropping_one_of_two_ports_shrinks_max_and_keeps_the_bitmap(IopermVariant variant)
     {
-        var sim = Sim.RootA(IopermVariant.Merged).Ioperm("A", 0x80, 1, On, Zero).Ioperm("A", 0x3f8, 1, On, Zero);
+        var sim = Sim.RootA(variant).Ioperm("A", 0x80, 1, On, Zero).Ioperm("A", 0x3f8, 1, On, Zero);
         Assert.Equal(128, sim.Observe.BitmapMax(sim["A"]));
         sim.Ioperm("A", 0x3f8, 1, Off, Zero);
         Assert.Equal(24, sim.Observe.BitmapMax(sim["A"]));
@@ -185,10 +188,11 @@ public sealed class IopermTests
         sim.Finish();
     }
 
-    [Fact]
-    public void Merged_every_change_takes_a_new_number_from_one_global_sequence()
+    [Theory]
+    [ClassData(typeof(MergedVariants))]
+    public void Merged_every_change_takes_a_new_number_from_one_global_sequence(IopermVariant variant)
     {
-        var sim = new Sim(IopermVariant.Merged, 2, Root("A"), Root("B")).Run("A", 0).Run("B", 1);
+        var sim = new Sim(variant, 2, Root("A"), Root("B")).Run("A", 0).Run("B", 1);
         var sequences = new List<long>();
         void Record(string task) => sequences.Add(sim.Observe.BitmapSequence(sim[task]));
 
@@ -208,10 +212,11 @@ public sealed class IopermTests
         sim.Finish();
     }
 
-    [Fact]
-    public void Merged_ioperm_leaves_the_TSS_alone_until_the_exit_to_user_mode()
+    [Theory]
+    [ClassData(typeof(MergedVariants))]
+    public void Merged_ioperm_leaves_the_TSS_alone_until_the_exit_to_user_mode(IopermVariant variant)
     {
-        var sim = Sim.RootA(IopermVariant.Merged);
+        var sim = Sim.RootA(variant);
         var tss = sim.Tss();
 
         Assert.Equal(0, sim.IopermInKernel("A", 0x80, 1, On));

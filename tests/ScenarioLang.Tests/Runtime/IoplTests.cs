@@ -31,9 +31,9 @@ public sealed class IoplTests
     [ClassData(typeof(EveryVariant))]
     public void Keeping_or_lowering_the_level_needs_no_privilege(IopermVariant variant)
     {
-        var sim = Sim.RootA(variant).Iopl("A", 3, Zero);
-        sim["A"].Cred = Credentials.For(Privilege.User);
-        sim.Iopl("A", 3, Zero)
+        Sim.RootA(variant).Iopl("A", 3, Zero)
+            .Setresuid("A", 1, 1, 1, Zero)
+            .Iopl("A", 3, Zero)
             .Port("A", 0x3f8, Ok)
             .Iopl("A", 0, Zero)
             .Port("A", 0x3f8, GP)
@@ -51,10 +51,11 @@ public sealed class IoplTests
         sim.Port("A", 0x80, GP).Iopl("A", 1, Zero).Port("A", 0x80, GP).Finish();
     }
 
-    [Fact]
-    public void Merged_iopl3_makes_the_base_valid_all_on_the_exit_to_user_mode()
+    [Theory]
+    [ClassData(typeof(MergedVariants))]
+    public void Merged_iopl3_makes_the_base_valid_all_on_the_exit_to_user_mode(IopermVariant variant)
     {
-        var sim = Sim.RootA(IopermVariant.Merged);
+        var sim = Sim.RootA(variant);
 
         Assert.Equal(0, sim.IoplInKernel("A", 3));
         Assert.True(sim["A"].TifIoBitmap);
@@ -64,15 +65,15 @@ public sealed class IoplTests
         Assert.Equal(IoBitmapBase.ValidAll, sim.Tss().IoBitmapBase);
     }
 
-    [Fact]
-    public void Merged_iopl3_is_emulated_EFLAGS_IOPL_stays_0_and_no_bitmap_is_allocated()
+    [Theory]
+    [ClassData(typeof(MergedVariants))]
+    public void Merged_iopl3_is_emulated_EFLAGS_IOPL_stays_0_and_no_bitmap_is_allocated(IopermVariant variant)
     {
-        var sim = Sim.RootA(IopermVariant.Merged).Iopl("A", 3, Zero);
+        var sim = Sim.RootA(variant).Iopl("A", 3, Zero);
 
         Assert.Equal(3, sim.Observe.TaskIopl(sim["A"]));
         Assert.Equal(3u, sim["A"].Thread.IoplEmul);
-        Assert.Equal(0u, sim["A"].Thread.EflagsIopl);
-        Assert.Equal(0u, sim.Kernel.Ioport.EflagsIopl(sim["A"]));
+        Assert.Equal(0u, sim["A"].Regs.Iopl);
         Assert.Equal(0, sim.Observe.BitmapsAllocated());
         Assert.Equal(0, sim.Tss().BytesCopied);
         sim.Port("A", 0, Ok).Port("A", 0x3f8, Ok, width: 4).Port("A", 0xfffc, Ok, width: 4).Finish();
@@ -80,10 +81,11 @@ public sealed class IoplTests
 
     // tss_setup_io_bitmap(): mapall[IO_BITMAP_LONGS] = ~0UL. The CPU reads two bytes, so a word at 0xffff
     // reaches into that trailing long: the one access real IOPL 3 allowed that the emulation does not.
-    [Fact]
-    public void Merged_iopl3_still_faults_a_word_access_at_port_0xffff()
+    [Theory]
+    [ClassData(typeof(MergedVariants))]
+    public void Merged_iopl3_still_faults_a_word_access_at_port_0xffff(IopermVariant variant)
     {
-        Sim.RootA(IopermVariant.Merged)
+        Sim.RootA(variant)
             .Iopl("A", 3, Zero)
             .Port("A", 0xffff, Ok, width: 1)
             .Port("A", 0xffff, GP, width: 2)
@@ -100,17 +102,18 @@ public sealed class IoplTests
 
         sim.Iopl("A", 3, Zero);
 
-        Assert.Equal(3u, sim.Kernel.Ioport.EflagsIopl(sim["A"]));
+        Assert.Equal(3u, sim["A"].Regs.Iopl);
         Assert.Equal(boot, sim.Tss().IoBitmapBase);
         Assert.False(sim["A"].TifIoBitmap);
         Assert.Equal(0, sim.Observe.BitmapsAllocated());
         sim.Port("A", 0x3f8, Ok).Port("A", 0xffff, Ok, width: 2).Port("A", 0xfffc, Ok, width: 4).Finish();
     }
 
-    [Fact]
-    public void Merged_lowering_without_a_bitmap_invalidates_the_base_inside_the_syscall()
+    [Theory]
+    [ClassData(typeof(MergedVariants))]
+    public void Merged_lowering_without_a_bitmap_invalidates_the_base_inside_the_syscall(IopermVariant variant)
     {
-        var sim = Sim.RootA(IopermVariant.Merged).Iopl("A", 3, Zero);
+        var sim = Sim.RootA(variant).Iopl("A", 3, Zero);
 
         Assert.Equal(0, sim.IoplInKernel("A", 0));
 
@@ -118,10 +121,11 @@ public sealed class IoplTests
         Assert.Equal(IoBitmapBase.Invalid, sim.Tss().IoBitmapBase);
     }
 
-    [Fact]
-    public void Merged_lowering_with_a_bitmap_returns_to_the_map_without_copying()
+    [Theory]
+    [ClassData(typeof(MergedVariants))]
+    public void Merged_lowering_with_a_bitmap_returns_to_the_map_without_copying(IopermVariant variant)
     {
-        var sim = Sim.RootA(IopermVariant.Merged).Ioperm("A", 0x80, 1, On, Zero).Iopl("A", 3, Zero);
+        var sim = Sim.RootA(variant).Ioperm("A", 0x80, 1, On, Zero).Iopl("A", 3, Zero);
         Assert.Equal(IoBitmapBase.ValidAll, sim.Tss().IoBitmapBase);
         sim.Port("A", 0x3f8, Ok);
 
@@ -134,20 +138,22 @@ public sealed class IoplTests
     }
 
     // Dropping the last ioperm() port keeps TIF_IO_BITMAP while iopl_emul is 3 (task_update_io_bitmap()).
-    [Fact]
-    public void Merged_dropping_the_last_port_under_iopl3_keeps_valid_all()
+    [Theory]
+    [ClassData(typeof(MergedVariants))]
+    public void Merged_dropping_the_last_port_under_iopl3_keeps_valid_all(IopermVariant variant)
     {
-        var sim = Sim.RootA(IopermVariant.Merged).Iopl("A", 3, Zero).Ioperm("A", 0x80, 1, On, Zero).Ioperm("A", 0x80, 1, Off, Zero);
+        var sim = Sim.RootA(variant).Iopl("A", 3, Zero).Ioperm("A", 0x80, 1, On, Zero).Ioperm("A", 0x80, 1, Off, Zero);
         Assert.Equal(0, sim.Observe.LiveBitmaps());
         Assert.True(sim["A"].TifIoBitmap);
         Assert.Equal(IoBitmapBase.ValidAll, sim.Tss().IoBitmapBase);
         sim.Port("A", 0x80, Ok).Finish();
     }
 
-    [Fact]
-    public void Merged_switching_away_from_an_iopl3_task_invalidates_the_base()
+    [Theory]
+    [ClassData(typeof(MergedVariants))]
+    public void Merged_switching_away_from_an_iopl3_task_invalidates_the_base(IopermVariant variant)
     {
-        var sim = Sim.RootA(IopermVariant.Merged, "B").Iopl("A", 3, Zero).Run("B");
+        var sim = Sim.RootA(variant, "B").Iopl("A", 3, Zero).Run("B");
         Assert.Equal(IoBitmapBase.Invalid, sim.Tss().IoBitmapBase);
         sim.Port("B", 0x3f8, GP).Run("A").Port("A", 0x3f8, Ok).Finish();
     }
@@ -165,10 +171,11 @@ public sealed class IoplTests
         sim.Port("C", 0x3f8, Ok).Finish();
     }
 
-    [Fact]
-    public void Merged_emulated_iopl_survives_exec()
+    [Theory]
+    [ClassData(typeof(MergedVariants))]
+    public void Merged_emulated_iopl_survives_exec(IopermVariant variant)
     {
-        var sim = Sim.RootA(IopermVariant.Merged).Iopl("A", 3, Zero).Exec("A");
+        var sim = Sim.RootA(variant).Iopl("A", 3, Zero).Exec("A");
         Assert.Equal(3, sim.Observe.TaskIopl(sim["A"]));
         sim.Port("A", 0x3f8, Ok).Finish();
     }
@@ -179,8 +186,7 @@ public sealed class IoplTests
     [ClassData(typeof(BitmapPtrVariants))]
     public void Pre_merge_exec_drops_EFLAGS_IOPL_but_not_thread_iopl(IopermVariant variant)
     {
-        var sim = Sim.RootA(variant).Iopl("A", 3, Zero);
-        sim["A"].Cred = Credentials.For(Privilege.User);
+        var sim = Sim.RootA(variant).Iopl("A", 3, Zero).Setresuid("A", 1, 1, 1, Zero);
 
         sim.Exec("A");
 
@@ -188,10 +194,11 @@ public sealed class IoplTests
         sim.Port("A", 0x3f8, GP).Iopl("A", 3, Zero).Port("A", 0x3f8, Ok).Finish();
     }
 
-    [Fact]
-    public void Merged_exit_of_an_iopl3_task_invalidates_the_base()
+    [Theory]
+    [ClassData(typeof(MergedVariants))]
+    public void Merged_exit_of_an_iopl3_task_invalidates_the_base(IopermVariant variant)
     {
-        var sim = Sim.RootA(IopermVariant.Merged).Iopl("A", 3, Zero).Exit("A");
+        var sim = Sim.RootA(variant).Iopl("A", 3, Zero).Exit("A");
         Assert.Equal(IoBitmapBase.Invalid, sim.Tss().IoBitmapBase);
         sim.Finish();
     }

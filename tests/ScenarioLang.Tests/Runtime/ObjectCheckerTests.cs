@@ -123,15 +123,18 @@ public sealed class ObjectCheckerTests
     public void A_bitmap_held_only_by_a_dead_task_is_a_leak()
     {
         var sim = Sim.RootA(IopermVariant.Merged).Ioperm("A", 0x80, 1, On, Zero);
-        // As if exit_thread() had forgotten io_bitmap_exit().
+        // As if do_exit() had forgotten exit_mm() and exit_thread(): the bitmap and the mm leak.
         sim["A"].State = TaskState.Dead;
-        sim.Finish(FindingKind.Leak);
+        var result = sim.Finish(FindingKind.Leak, FindingKind.Leak);
+        Assert.Contains("io_bitmap#1", result.Findings[0].Message);
+        Assert.Contains("mm_struct#1", result.Findings[1].Message);
     }
 
-    [Fact]
-    public void Merged_a_refcount_above_its_holders_is_a_leak()
+    [Theory]
+    [ClassData(typeof(MergedVariants))]
+    public void Merged_a_refcount_above_its_holders_is_a_leak(IopermVariant variant)
     {
-        var sim = Sim.RootA(IopermVariant.Merged).Ioperm("A", 0x80, 1, On, Zero);
+        var sim = Sim.RootA(variant).Ioperm("A", 0x80, 1, On, Zero);
         sim.Fork("A", "C");
         sim.Bitmap("A")!.Refcnt!.Inc("test_extra_reference");
 
@@ -140,10 +143,11 @@ public sealed class ObjectCheckerTests
         Assert.Contains("refcount 3", result.Findings[0].Message);
     }
 
-    [Fact]
-    public void Merged_a_tss_update_with_TIF_but_no_bitmap_is_reported_and_invalidates()
+    [Theory]
+    [ClassData(typeof(MergedVariants))]
+    public void Merged_a_tss_update_with_TIF_but_no_bitmap_is_reported_and_invalidates(IopermVariant variant)
     {
-        var sim = Sim.RootA(IopermVariant.Merged);
+        var sim = Sim.RootA(variant);
         sim["A"].TifIoBitmap = true;
 
         sim.ReturnToUser("A");

@@ -65,4 +65,45 @@ public sealed class ScenarioRunTests
         var result = Sim.RootA(IopermVariant.Merged).Ioperm("A", 0, AllPorts, On, Zero).Finish();
         Assert.Equal(["8 KiB copied into TSS bitmaps, 0 bytes cleared", "1 I/O bitmap allocated, 0 freed, 1 live"], result.Costs);
     }
+
+    [Fact]
+    public void The_result_carries_the_costs_as_numbers()
+    {
+        var sim = Sim.RootA(IopermVariant.Pre55, "B").Ioperm("A", 0, AllPorts, On, Zero);
+        sim.Fork("A", "C");
+        var result = sim.Run("B").Finish();
+        Assert.Equal(new CostCounters(8192, 8192, 2, 0, 2), result.Counters);
+    }
+
+    [Fact]
+    public void A_failing_fork_is_judged_by_its_errno_and_returns_no_task()
+    {
+        var sim = Sim.RootA(IopermVariant.Merged);
+        var child = sim.Raw.Fork(At(4, "A: fork -> C"), 0, sim["A"], "C", ForkFault.AllocPid, Zero);
+
+        var entry = sim.Raw.Complete().Entries[^1];
+
+        Assert.Null(child);
+        Assert.Equal(Verdict.Fail, entry.Verdict);
+        Assert.Equal("got ENOMEM", entry.Failure);
+    }
+
+    [Fact]
+    public void Fork_and_clone_name_the_new_task_for_later_steps()
+    {
+        var sim = Sim.RootA(IopermVariant.Merged);
+        var thread = sim.Raw.Clone(At(2, "A: clone -> T"), 0, sim["A"], "T");
+        var child = sim.Raw.Fork(At(3, "A: fork -> C"), 0, sim["A"], "C");
+        Assert.Same(thread, sim.Raw.Task("T"));
+        Assert.Same(child, sim.Raw.Task("C"));
+        Assert.Equal("returned 3", sim.Raw.Complete().Entries[^1].Failure);
+    }
+
+    [Fact]
+    public void Flags_expectations_print_in_hex()
+    {
+        var sim = Sim.RootA(IopermVariant.Pre55).Iopl("A", 3, Zero);
+        sim.Raw.Expect(At(5, "expect task(A).eflags == 0x202"), o => o.TaskEflags(sim["A"]), Comparison.Equal, 0x202L, ValueFormat.Hex);
+        Assert.Equal("got 0x3202", sim.Raw.Complete().Entries[^1].Failure);
+    }
 }

@@ -27,7 +27,10 @@ internal static class Kscn
     public static TaskDeclaration User(string name) => new(name, Privilege.User);
 
     public static IReadOnlyList<IopermVariant> AllVariants { get; } =
-        [IopermVariant.Pre55, IopermVariant.V2Patch06, IopermVariant.Merged];
+        [IopermVariant.Pre55, IopermVariant.V2Patch06, IopermVariant.Merged, IopermVariant.Merged55];
+
+    /// <summary>The flags PUSHF shows.</summary>
+    public static Outcome Flags(ulong flags) => Outcome.Eflags(flags);
 }
 
 /// <summary>Each ioperm variant, for behaviour every kernel shares.</summary>
@@ -37,6 +40,16 @@ internal sealed class EveryVariant : TheoryData<IopermVariant>
     {
         foreach (var variant in Kscn.AllVariants)
             Add(variant);
+    }
+}
+
+/// <summary>The two releases of the merged code (mainline and 5.5), for behaviour they share.</summary>
+internal sealed class MergedVariants : TheoryData<IopermVariant>
+{
+    public MergedVariants()
+    {
+        Add(IopermVariant.Merged);
+        Add(IopermVariant.Merged55);
     }
 }
 
@@ -108,9 +121,40 @@ internal sealed class Sim
         return this;
     }
 
+    /// <summary>ioperm() stopped at a preemption point: the task stays in the kernel until it is switched to again.</summary>
+    public Sim IopermPreempted(string task, ulong from, ulong num, bool on, string at, Outcome expect)
+    {
+        _run.Ioperm(Next($"{task}: ioperm(0x{from:x}, 0x{num:x}, {(on ? "on" : "off")}) preempted at {at}"), CpuOf(task), this[task], from, num, on, expect, at);
+        return this;
+    }
+
     public Sim Iopl(string task, ulong level, Outcome expect)
     {
         _run.Iopl(Next($"{task}: iopl({level})"), CpuOf(task), this[task], level, expect);
+        return this;
+    }
+
+    public Sim Setresuid(string task, uint ruid, uint euid, uint suid, Outcome expect)
+    {
+        _run.Setresuid(Next($"{task}: setresuid({ruid}, {euid}, {suid})"), CpuOf(task), this[task], ruid, euid, suid, expect);
+        return this;
+    }
+
+    public Sim Cli(string task, Outcome expect)
+    {
+        _run.Cli(Next($"{task}: cli"), CpuOf(task), this[task], expect);
+        return this;
+    }
+
+    public Sim Sti(string task, Outcome expect)
+    {
+        _run.Sti(Next($"{task}: sti"), CpuOf(task), this[task], expect);
+        return this;
+    }
+
+    public Sim Pushf(string task, ulong flags)
+    {
+        _run.Pushf(Next($"{task}: pushf"), CpuOf(task), this[task], Kscn.Flags(flags));
         return this;
     }
 
@@ -123,6 +167,13 @@ internal sealed class Sim
 
     public TaskStruct Fork(string parent, string child) =>
         _run.Fork(Next($"{parent}: fork -> {child}"), CpuOf(parent), this[parent], child);
+
+    /// <summary>A fork that copy_process() fails at <paramref name="fault"/>; returns what the run returned (null).</summary>
+    public TaskStruct? FailingFork(string parent, string child, ForkFault fault, Outcome expect) =>
+        _run.Fork(Next($"{parent}: fork -> {child} failing at {fault}"), CpuOf(parent), this[parent], child, fault, expect);
+
+    public TaskStruct Clone(string parent, string thread) =>
+        _run.Clone(Next($"{parent}: clone thread -> {thread}"), CpuOf(parent), this[parent], thread);
 
     public Sim Exec(string task)
     {

@@ -15,7 +15,7 @@ public abstract class BitmapPtrIoport(LinuxKernel kernel) : IoportModel(kernel)
     private const string Site = "ksys_ioperm";
 
     // arch/x86/kernel/ioport.c: ksys_ioperm() (v5.4)
-    public override IEnumerable<InterleavingPoint> Ioperm(KernelPath path, Cpu cpu, TaskStruct current, ulong from, ulong num, bool turnOn)
+    public override IEnumerable<InterleavingPoint> Ioperm(KernelPath path, TaskStruct current, ulong from, ulong num, bool turnOn)
     {
         var t = current.Thread;
         if (RangeInvalid(from, num))
@@ -34,15 +34,16 @@ public abstract class BitmapPtrIoport(LinuxKernel kernel) : IoportModel(kernel)
         {
             var bitmap = IoBitmap.Allocate(Heap, Site);
             Log.Note($"allocated {bitmap} for {current} ({Units.Bytes(IoBitmap.Bytes)}, all ports denied)");
+            yield return InterleavingPoint.Preemptible(PreemptionPoints.Alloc);
             t.IoBitmap = bitmap;
             current.TifIoBitmap = true;
-            OnFirstBitmap(cpu);
-            // Preemption is enabled again here, with TIF_IO_BITMAP set and the TSS not yet updated.
-            yield return InterleavingPoint.Preemptible("bitmap installed, TSS not yet updated");
+            OnFirstBitmap(path.Cpu);
         }
+        // Preemption is enabled here, with TIF_IO_BITMAP set and the TSS not yet updated.
+        yield return InterleavingPoint.Preemptible(PreemptionPoints.Installed);
 
         // get_cpu(): the rest runs with preemption disabled, so the max matches the bitmap contents.
-        var tss = cpu.Tss;
+        var cpu = path.Cpu;
         var iobm = t.IoBitmap;
         Heap.Access(iobm, Site);
         iobm.Update(from, num, turnOn);
@@ -53,13 +54,13 @@ public abstract class BitmapPtrIoport(LinuxKernel kernel) : IoportModel(kernel)
         var bytes = (maxLong + 1) * sizeof(ulong);
         var bytesUpdated = Math.Max(bytes, t.IoBitmapMax);
         t.IoBitmapMax = bytes;
-        tss.CopyIn(iobm, bytesUpdated);
+        cpu.Tss.CopyIn(iobm, bytesUpdated);
         NoteCopy(cpu, bytesUpdated, $"max of {current}'s old and new io_bitmap_max, {Units.Bytes(bytes)} now");
         path.Result = 0;
     }
 
     // arch/x86/kernel/ioport.c: SYSCALL_DEFINE1(iopl) (v5.4): the real EFLAGS.IOPL
-    public override IEnumerable<InterleavingPoint> Iopl(KernelPath path, Cpu cpu, TaskStruct current, ulong level)
+    public override IEnumerable<InterleavingPoint> Iopl(KernelPath path, TaskStruct current, ulong level)
     {
         // "old = t->iopl >> X86_EFLAGS_IOPL_BIT": thread.iopl, not regs->flags (which exec resets).
         var old = current.Thread.Iopl;
@@ -74,38 +75,42 @@ public abstract class BitmapPtrIoport(LinuxKernel kernel) : IoportModel(kernel)
             path.Result = Error(Errno.EPERM);
             yield break;
         }
-        current.Thread.EflagsIopl = (uint)level;
+        // regs->flags = (regs->flags & ~X86_EFLAGS_IOPL) | (level << X86_EFLAGS_IOPL_BIT)
+        current.Regs.Iopl = (uint)level;
         current.Thread.Iopl = (uint)level;
         Log.Note($"EFLAGS.IOPL {old} -> {level}");
         path.Result = 0;
     }
 
     // arch/x86/kernel/process.c: copy_thread_tls() with copy_io_bitmap() (v5.4)
-    public override long CopyThread(TaskStruct parent, TaskStruct child)
+    public override void CopyThread(TaskStruct parent, TaskStruct child)
     {
-        // arch_dup_task_struct() copied the thread: io_bitmap_max and the user EFLAGS come along.
-        child.Thread.EflagsIopl = parent.Thread.EflagsIopl;
+        // arch_dup_task_struct() copied the thread: io_bitmap_max and thread.iopl come along.
         child.Thread.Iopl = parent.Thread.Iopl;
         child.Thread.IoBitmapMax = parent.Thread.IoBitmapMax;
         child.Thread.IoBitmap = null;
         if (!parent.TifIoBitmap)
-            return 0;
+            return;
         var copy = parent.Thread.IoBitmap!.Duplicate(Heap, "copy_io_bitmap");
         child.Thread.IoBitmap = copy;
         child.TifIoBitmap = true;
         Log.Note($"{parent}'s {parent.Thread.IoBitmap} duplicated for {child} as {copy} ({Units.Bytes(IoBitmap.Bytes)})");
-        return 0;
     }
 
-    // arch/x86/kernel/process.c: exit_thread()
-    public override void ExitThread(Cpu cpu, TaskStruct tsk)
+    // arch/x86/kernel/process.c: exit_thread(struct task_struct *tsk) (v5.4)
+    public override void ExitThread(Cpu cpu, TaskStruct current, TaskStruct tsk)
     {
         var t = tsk.Thread;
         var bp = t.IoBitmap;
         if (bp is null)
             return;
         t.IoBitmap = null;
-        tsk.TifIoBitmap = false;
+        // clear_thread_flag() and per_cpu(cpu_tss_rw, get_cpu()) act on current and this CPU, not on tsk. When
+        // copy_process() fails, current is the parent: it loses TIF_IO_BITMAP but keeps its io_bitmap_ptr,
+        // so switch_to_bitmap() stops copying its bits in and clearing them when it leaves.
+        current.TifIoBitmap = false;
+        if (current != tsk)
+            Log.Note($"clear_thread_flag(TIF_IO_BITMAP) hits {current}, not {tsk}: {current} keeps {current.Thread.IoBitmap?.ToString() ?? "no bitmap"} without the flag");
         CleanTssOnExit(cpu, t.IoBitmapMax);
         t.IoBitmapMax = 0;
         Heap.Kfree(bp, "exit_thread");

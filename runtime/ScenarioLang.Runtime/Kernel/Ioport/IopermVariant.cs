@@ -7,6 +7,8 @@ public enum IopermVariant
     Pre55,
     /// <summary>ioperm=v2-06-16: [patch V2 06/16] as posted.</summary>
     V2Patch06,
-    /// <summary>ioperm=merged: 5.5 and later.</summary>
+    /// <summary>ioperm=merged: the merged code as in mainline.</summary>
     Merged,
+    /// <summary>ioperm=merged-5.5: the merged code as released in 5.5, before the fork-failure fix.</summary>
+    Merged55,
 }

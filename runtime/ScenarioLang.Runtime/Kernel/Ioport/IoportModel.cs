@@ -24,15 +24,19 @@ public abstract class IoportModel
     /// <summary>The TSS state after cpu_init().</summary>
     public abstract void InitTss(Tss tss);
 
-    public abstract IEnumerable<InterleavingPoint> Ioperm(KernelPath path, Cpu cpu, TaskStruct current, ulong from, ulong num, bool turnOn);
+    /// <summary>ksys_ioperm(); this_cpu is <see cref="KernelPath.Cpu"/>, which changes if the path migrates.</summary>
+    public abstract IEnumerable<InterleavingPoint> Ioperm(KernelPath path, TaskStruct current, ulong from, ulong num, bool turnOn);
 
-    public abstract IEnumerable<InterleavingPoint> Iopl(KernelPath path, Cpu cpu, TaskStruct current, ulong level);
+    public abstract IEnumerable<InterleavingPoint> Iopl(KernelPath path, TaskStruct current, ulong level);
 
-    /// <summary>The I/O part of copy_thread() for a new task; a negative errno fails the fork.</summary>
-    public abstract long CopyThread(TaskStruct parent, TaskStruct child);
+    /// <summary>The I/O part of copy_thread() for a new task (the kmalloc failures it can return are not modelled).</summary>
+    public abstract void CopyThread(TaskStruct parent, TaskStruct child);
 
-    /// <summary>The I/O part of exit_thread().</summary>
-    public abstract void ExitThread(Cpu cpu, TaskStruct tsk);
+    /// <summary>
+    /// The I/O part of exit_thread(tsk), run by <paramref name="current"/> on <paramref name="cpu"/>: the exiting task
+    /// itself, or the parent when copy_process() fails after copy_thread() and cleans up the child.
+    /// </summary>
+    public abstract void ExitThread(Cpu cpu, TaskStruct current, TaskStruct tsk);
 
     /// <summary>switch_to_bitmap(), called by __switch_to_xtra() on every context switch.</summary>
     public abstract void SwitchToBitmap(Cpu cpu, TaskStruct prev, TaskStruct next);
@@ -42,8 +46,8 @@ public abstract class IoportModel
     {
     }
 
-    /// <summary>The IOPL field user mode runs with: the real one before iopl() was emulated.</summary>
-    public virtual uint EflagsIopl(TaskStruct task) => task.Thread.EflagsIopl;
+    /// <summary>Whether #GP on a user CLI/STI under iopl_emul 3 is faked as a NOP (fixup_iopl_exception(), mainline since 5.15).</summary>
+    public virtual bool FakesIoplCliSti => false;
 
     /// <summary>The bytes of the task's bitmap that may hold zero bits.</summary>
     public abstract int BitmapMax(TaskStruct task);
@@ -77,7 +81,8 @@ public abstract class IoportModel
         }
     }
 
-    protected static bool Capable(TaskStruct task) => task.Cred.CapSysRawio;
+    // capable(CAP_SYS_RAWIO)
+    protected static bool Capable(TaskStruct task) => task.Cred.Capable(Capabilities.SysRawio);
 
     /// <summary>The range check every version starts with: EINVAL before any privilege check.</summary>
     protected static bool RangeInvalid(ulong from, ulong num) => from + num <= from || from + num > IoBitmap.Bits;

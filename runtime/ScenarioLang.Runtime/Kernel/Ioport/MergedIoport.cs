@@ -5,15 +5,33 @@ using ScenarioLang.Runtime.Tracing;
 namespace ScenarioLang.Runtime.Kernel.Ioport;
 
 /// <summary>
-/// The merged kernel (5.5 and later, mainline): a refcounted bitmap shared on fork and copied on
-/// write ([patch V3 14/20], seed 000), the TSS updated on exit to user mode only when the sequence
-/// number differs, and iopl() emulated through the all-zero map.
+/// The merged kernel (5.5 and later): a refcounted bitmap shared on fork and copied on write
+/// ([patch V3 14/20], seed 000), the TSS updated on exit to user mode only when the sequence number
+/// differs, and iopl() emulated through the all-zero map. Two releases of it:
+/// <list type="bullet">
+/// <item><see cref="IopermVariant.Merged"/>, mainline: io_bitmap_exit(tsk) acts on the task it is given
+/// (4bfe6cce133c, 5.7 and 5.6.16), and CLI/STI under iopl(3) are faked as NOPs (b968e84b509d, 5.15).</item>
+/// <item><see cref="IopermVariant.Merged55"/>, as released in 5.5: io_bitmap_exit(void) and
+/// task_update_io_bitmap(void) act on current, and CLI/STI under iopl(3) raise #GP.</item>
+/// </list>
 /// </summary>
-public sealed class MergedIoport(LinuxKernel kernel) : IoportModel(kernel)
+public sealed class MergedIoport : IoportModel
 {
     private const string Site = "ksys_ioperm";
 
-    public override IopermVariant Variant => IopermVariant.Merged;
+    public MergedIoport(LinuxKernel kernel, IopermVariant variant) : base(kernel)
+    {
+        if (variant is not (IopermVariant.Merged or IopermVariant.Merged55))
+            throw new ArgumentOutOfRangeException(nameof(variant), variant, "not a release of the merged code");
+        Variant = variant;
+    }
+
+    public override IopermVariant Variant { get; }
+
+    /// <summary>5.5's io_bitmap_exit(void): whatever task exit_thread() cleans up, current's bitmap is dropped.</summary>
+    private bool ExitActsOnCurrent => Variant == IopermVariant.Merged55;
+
+    public override bool FakesIoplCliSti => Variant == IopermVariant.Merged;
 
     // arch/x86/kernel/cpu/common.c: tss_setup_io_bitmap()
     public override void InitTss(Tss tss)
@@ -24,7 +42,7 @@ public sealed class MergedIoport(LinuxKernel kernel) : IoportModel(kernel)
     }
 
     // arch/x86/kernel/ioport.c: ksys_ioperm()
-    public override IEnumerable<InterleavingPoint> Ioperm(KernelPath path, Cpu cpu, TaskStruct current, ulong from, ulong num, bool turnOn)
+    public override IEnumerable<InterleavingPoint> Ioperm(KernelPath path, TaskStruct current, ulong from, ulong num, bool turnOn)
     {
         var t = current.Thread;
         if (RangeInvalid(from, num))
@@ -52,7 +70,7 @@ public sealed class MergedIoport(LinuxKernel kernel) : IoportModel(kernel)
             iobm.AddRefcount(Heap, 1);
             Log.Note($"allocated {iobm} for {current} ({Units.Bytes(IoBitmap.Bytes)}, all ports denied)");
             // kmalloc(GFP_KERNEL) may sleep.
-            yield return InterleavingPoint.Preemptible("after kmalloc");
+            yield return InterleavingPoint.Preemptible(PreemptionPoints.Alloc);
         }
 
         // Shared with another task since fork: duplicate and drop the reference on the original.
@@ -62,14 +80,14 @@ public sealed class MergedIoport(LinuxKernel kernel) : IoportModel(kernel)
             iobm = shared.Duplicate(Heap, Site);
             iobm.Refcnt!.Set(1);
             Log.Note($"{shared} is shared (refcount {shared.Refcnt.Value}): copied on write to {iobm}, refcount reset to 1");
-            yield return InterleavingPoint.Preemptible("after kmemdup");
-            IoBitmapExit(cpu, current);
+            yield return InterleavingPoint.Preemptible(PreemptionPoints.Cow);
+            IoBitmapExit(path.Cpu, current, current);
         }
 
         // Store the pointer before the update, so that dropping the last permission can free it.
         t.IoBitmap = iobm;
         current.TifIoBitmap = true;
-        yield return InterleavingPoint.Preemptible("TIF_IO_BITMAP set, bits not yet updated");
+        yield return InterleavingPoint.Preemptible(PreemptionPoints.Installed);
 
         Heap.Access(iobm, Site);
         iobm.Update(from, num, turnOn);
@@ -79,7 +97,7 @@ public sealed class MergedIoport(LinuxKernel kernel) : IoportModel(kernel)
         if (maxLong < 0)
         {
             Log.Note("all permissions dropped");
-            IoBitmapExit(cpu, current);
+            IoBitmapExit(path.Cpu, current, current);
             path.Result = 0;
             yield break;
         }
@@ -91,7 +109,7 @@ public sealed class MergedIoport(LinuxKernel kernel) : IoportModel(kernel)
     }
 
     // arch/x86/kernel/ioport.c: SYSCALL_DEFINE1(iopl)
-    public override IEnumerable<InterleavingPoint> Iopl(KernelPath path, Cpu cpu, TaskStruct current, ulong level)
+    public override IEnumerable<InterleavingPoint> Iopl(KernelPath path, TaskStruct current, ulong level)
     {
         var t = current.Thread;
         if (level > 3)
@@ -114,18 +132,19 @@ public sealed class MergedIoport(LinuxKernel kernel) : IoportModel(kernel)
         }
         t.IoplEmul = (uint)level;
         Log.Note($"iopl_emul {old} -> {level}; EFLAGS.IOPL stays 0");
-        TaskUpdateIoBitmap(cpu, current);
+        TaskUpdateIoBitmap(path.Cpu, current, current);
         path.Result = 0;
     }
 
     // arch/x86/kernel/process.c: copy_thread() with io_bitmap_share() from ioport.c
-    public override long CopyThread(TaskStruct parent, TaskStruct child)
+    public override void CopyThread(TaskStruct parent, TaskStruct child)
     {
-        // arch_dup_task_struct() copies the thread, copy_thread() clears the pointer.
+        // arch_dup_task_struct() copies the thread, copy_thread() clears the pointer (and, since 5.15, iopl_warn).
         child.Thread.IoplEmul = parent.Thread.IoplEmul;
         child.Thread.IoBitmap = null;
+        child.Thread.IoplWarn = false;
         if (!parent.TifIoBitmap)
-            return 0;
+            return;
         // io_bitmap_share(): the bitmap can be NULL when only iopl_emul == 3.
         if (parent.Thread.IoBitmap is { } iobm)
         {
@@ -135,14 +154,13 @@ public sealed class MergedIoport(LinuxKernel kernel) : IoportModel(kernel)
             Log.Note($"{iobm} shared with {child} (refcount {iobm.Refcnt.Value})");
         }
         child.TifIoBitmap = true;
-        return 0;
     }
 
-    // arch/x86/kernel/process.c: exit_thread()
-    public override void ExitThread(Cpu cpu, TaskStruct tsk)
+    // arch/x86/kernel/process.c: exit_thread(): "if (test_thread_flag(TIF_IO_BITMAP))" tests current's flag.
+    public override void ExitThread(Cpu cpu, TaskStruct current, TaskStruct tsk)
     {
-        if (tsk.TifIoBitmap)
-            IoBitmapExit(cpu, tsk);
+        if (current.TifIoBitmap)
+            IoBitmapExit(cpu, current, ExitActsOnCurrent ? current : tsk);
     }
 
     // arch/x86/kernel/process.c: switch_to_bitmap()
@@ -160,8 +178,6 @@ public sealed class MergedIoport(LinuxKernel kernel) : IoportModel(kernel)
             TssUpdateIoBitmap(cpu, current);
     }
 
-    public override uint EflagsIopl(TaskStruct task) => 0;
-
     public override int BitmapMax(TaskStruct task) => task.Thread.IoBitmap?.Max ?? 0;
 
     public override int BitmapRefcount(TaskStruct task) => task.Thread.IoBitmap?.Refcnt?.Value ?? 0;
@@ -172,12 +188,12 @@ public sealed class MergedIoport(LinuxKernel kernel) : IoportModel(kernel)
 
     public override ulong TssPrevSequence(Tss tss) => tss.PrevSequence;
 
-    // arch/x86/kernel/ioport.c: io_bitmap_exit()
-    private void IoBitmapExit(Cpu cpu, TaskStruct tsk)
+    // arch/x86/kernel/ioport.c: io_bitmap_exit(tsk); in 5.5 io_bitmap_exit(void), so tsk is always current there.
+    private void IoBitmapExit(Cpu cpu, TaskStruct current, TaskStruct tsk)
     {
         var iobm = tsk.Thread.IoBitmap;
         tsk.Thread.IoBitmap = null;
-        TaskUpdateIoBitmap(cpu, tsk);
+        TaskUpdateIoBitmap(cpu, current, tsk);
         if (iobm is not null && iobm.Refcnt!.DecAndTest("io_bitmap_exit"))
         {
             Heap.Kfree(iobm, "io_bitmap_exit");
@@ -189,8 +205,8 @@ public sealed class MergedIoport(LinuxKernel kernel) : IoportModel(kernel)
         }
     }
 
-    // arch/x86/kernel/ioport.c: task_update_io_bitmap()
-    private void TaskUpdateIoBitmap(Cpu cpu, TaskStruct tsk)
+    // arch/x86/kernel/ioport.c: task_update_io_bitmap(tsk) (task_update_io_bitmap(void) in 5.5)
+    private void TaskUpdateIoBitmap(Cpu cpu, TaskStruct current, TaskStruct tsk)
     {
         if (tsk.Thread.IoplEmul == 3 || tsk.Thread.IoBitmap is not null)
         {
@@ -199,7 +215,8 @@ public sealed class MergedIoport(LinuxKernel kernel) : IoportModel(kernel)
             return;
         }
         tsk.TifIoBitmap = false;
-        TssUpdateIoBitmap(cpu, tsk);
+        // tss_update_io_bitmap() works on current and this CPU, whichever task was updated.
+        TssUpdateIoBitmap(cpu, current);
     }
 
     // arch/x86/kernel/process.c: native_tss_update_io_bitmap()
