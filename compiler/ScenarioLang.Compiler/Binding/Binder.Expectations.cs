@@ -94,7 +94,7 @@ public sealed partial class Binder
     {
         switch (property.Type, value)
         {
-            case (PropertyType.Count, NumberValueSyntax { Number: { Unit: SizeUnit.None, Value: { } n } }) when n <= long.MaxValue:
+            case (PropertyType.Count or PropertyType.Register, NumberValueSyntax { Number: { Unit: SizeUnit.None, Value: { } n } }) when n <= long.MaxValue:
                 return new BoundConstant(property.Type, (long)n, false, default);
             case (PropertyType.Bytes, NumberValueSyntax { Number: var number }) when Scale(number) is { } bytes && bytes <= long.MaxValue:
                 return new BoundConstant(property.Type, (long)bytes, false, default);
@@ -109,7 +109,7 @@ public sealed partial class Binder
             default:
                 _diagnostics.ReportValueDoesNotFit(value.Span, property.Display, property.Type switch
                 {
-                    PropertyType.Count => "a whole number (no unit)",
+                    PropertyType.Count or PropertyType.Register => "a whole number (no unit)",
                     PropertyType.Bytes => "a size such as 24, 0x18 or 8 KiB",
                     PropertyType.Flag => "on or off",
                     _ => "invalid, valid-map or valid-all",

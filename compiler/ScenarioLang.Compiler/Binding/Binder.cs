@@ -406,7 +406,7 @@ public sealed partial class Binder
         if (syntax.Modifier is { Kind: StepModifierKind.Failing, Point.Text: var failAt })
         {
             var expected = BindSyscallResult(syntax.Result, call.Name);
-            return expected.Ok ? new BoundFork(position, text, cpu, parent, thread, null, failAt, expected.Value) : null;
+            return expected.Ok ? new BoundFork(position, text, cpu, parent, thread, null, StepPoints.ForkFaultNamed(failAt), expected.Value) : null;
         }
         if (inRepeat)
         {
@@ -422,7 +422,7 @@ public sealed partial class Binder
         if (child is null)
             return null;
         scope.Leaders[child] = thread ? scope.LeaderOf(parent) : child;
-        return new BoundFork(position, text, cpu, parent, thread, child, null, null);
+        return new BoundFork(position, text, cpu, parent, thread, child, ForkFault.None, null);
     }
 
     /// <summary>fs/exec.c: de_thread(): exec kills every other thread of the group.</summary>

@@ -33,10 +33,10 @@ public sealed record BoundIopl(LinePosition Position, string Text, int Cpu, Task
     : BoundStatement(Position, Text);
 
 /// <summary>
-/// fork, or clone of a thread (<see cref="Thread"/>). With a <see cref="FailAt"/> point the syscall is made to fail
+/// fork, or clone of a thread (<see cref="Thread"/>). With a <see cref="Fault"/> the syscall is made to fail
 /// there and creates no task, so <see cref="Child"/> is null.
 /// </summary>
-public sealed record BoundFork(LinePosition Position, string Text, int Cpu, TaskSymbol Parent, bool Thread, TaskSymbol? Child, string? FailAt, Outcome? Expected)
+public sealed record BoundFork(LinePosition Position, string Text, int Cpu, TaskSymbol Parent, bool Thread, TaskSymbol? Child, ForkFault Fault, Outcome? Expected)
     : BoundStatement(Position, Text);
 
 public sealed record BoundSetresuid(LinePosition Position, string Text, int Cpu, TaskSymbol Task, uint Ruid, uint Euid, uint Suid, Outcome? Expected)

@@ -6,6 +6,8 @@ public enum PropertyType
     Count,
     /// <summary>A size in bytes; accepts KiB/MiB/GiB.</summary>
     Bytes,
+    /// <summary>A register's bits, such as EFLAGS; compared as a number, printed in hex.</summary>
+    Register,
     /// <summary>on/off (true/false).</summary>
     Flag,
     /// <summary>invalid, valid-map, valid-all.</summary>
@@ -44,6 +46,7 @@ public static class PropertyCatalog
         new("tss", "prev_max", PropertyArgument.Cpu, PropertyType.Bytes, "TssPrevMax", "bytes of the last copied bitmap that may hold zero bits (merged, v2-06-16)"),
         new("tss", "prev_sequence", PropertyArgument.Cpu, PropertyType.Count, "TssPrevSequence", "sequence number of the last copied bitmap (merged)"),
         new("tss", "bytes_copied", PropertyArgument.Cpu, PropertyType.Bytes, "TssBytesCopied", "bytes copied into this CPU's TSS bitmap since boot"),
+        new("tss", "allowed_ports", PropertyArgument.Cpu, PropertyType.Count, "TssAllowedPorts", "ports a user-mode inb on this CPU would be allowed now (0 with an invalid base)"),
         new("bitmap", null, PropertyArgument.Task, PropertyType.Object, "Bitmap", "the task's I/O bitmap object, or none"),
         new("bitmap", "refcount", PropertyArgument.Task, PropertyType.Count, "BitmapRefcount", "tasks sharing the bitmap (merged)"),
         new("bitmap", "max", PropertyArgument.Task, PropertyType.Bytes, "BitmapMax", "bytes up to the last long holding a zero bit"),
@@ -51,11 +54,16 @@ public static class PropertyCatalog
         new("bitmap", "allowed_ports", PropertyArgument.Task, PropertyType.Count, "BitmapAllowedPorts", "how many ports the bitmap allows"),
         new("task", "iopl", PropertyArgument.Task, PropertyType.Count, "TaskIopl", "the task's I/O privilege level (emulated or real)"),
         new("task", "tif_io_bitmap", PropertyArgument.Task, PropertyType.Flag, "TaskTifIoBitmap", "whether TIF_IO_BITMAP is set"),
+        new("task", "eflags", PropertyArgument.Task, PropertyType.Register, "TaskEflags", "the EFLAGS user mode sees (what pushf pushes)"),
+        new("task", "uid", PropertyArgument.Task, PropertyType.Count, "TaskUid", "the task's real uid"),
+        new("mm", null, PropertyArgument.Task, PropertyType.Object, "Mm", "the task's address space (struct mm_struct), shared by its threads"),
+        new("mm", "users", PropertyArgument.Task, PropertyType.Count, "MmUsers", "tasks using the mm (mm_users)"),
         new("machine", "tss_bytes_copied", PropertyArgument.None, PropertyType.Bytes, "TssBytesCopied", "bytes copied into all TSS bitmaps"),
         new("machine", "tss_bytes_cleared", PropertyArgument.None, PropertyType.Bytes, "TssBytesCleared", "bytes of TSS bitmaps reset to 0xff"),
         new("machine", "bitmaps_allocated", PropertyArgument.None, PropertyType.Count, "BitmapsAllocated", "I/O bitmaps allocated since boot"),
         new("machine", "bitmaps_freed", PropertyArgument.None, PropertyType.Count, "BitmapsFreed", "I/O bitmaps freed since boot"),
         new("machine", "live_bitmaps", PropertyArgument.None, PropertyType.Count, "LiveBitmaps", "I/O bitmaps allocated and not freed"),
+        new("machine", "live_mms", PropertyArgument.None, PropertyType.Count, "LiveMms", "mm_structs allocated and not freed"),
     ];
 
     public static PropertyInfo? Find(string obj, string? field) =>

@@ -1,9 +1,16 @@
+using ScenarioLang.Runtime.Kernel;
+using ScenarioLang.Runtime.Scheduling;
+
 namespace ScenarioLang.Compiler.Binding;
 
-/// <summary>The named points a step can stop at: where ioperm can be preempted, where fork and clone can be made to fail.</summary>
+/// <summary>The named points a step can stop at: where ioperm can be preempted (the runtime's table), where fork and clone can be made to fail.</summary>
 internal static class StepPoints
 {
-    public static IReadOnlyList<string> IopermPreemption { get; } = ["alloc", "cow", "installed"];
+    public static IReadOnlyList<string> IopermPreemption { get; } = PreemptionPoints.Of("ioperm").Select(p => p.Name).ToArray();
 
-    public static IReadOnlyList<string> ForkFailure { get; } = ["alloc_pid"];
+    private static readonly (string Name, ForkFault Fault)[] ForkFaults = [("alloc_pid", ForkFault.AllocPid)];
+
+    public static IReadOnlyList<string> ForkFailure { get; } = ForkFaults.Select(f => f.Name).ToArray();
+
+    public static ForkFault ForkFaultNamed(string name) => ForkFaults.Single(f => f.Name == name).Fault;
 }

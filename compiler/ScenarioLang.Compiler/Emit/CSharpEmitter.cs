@@ -103,10 +103,12 @@ public static class CSharpEmitter
             BoundExit s => Call("Exit", step, s.Cpu, s.Task, null),
             BoundPortAccess s => Call("PortAccess", step, s.Cpu, s.Task, s.Expected, CSharpLiteral.Int(s.Width), "0x" + s.Port.ToString("X", System.Globalization.CultureInfo.InvariantCulture)),
             BoundInterruptFlag s => Call(s.Set ? "Sti" : "Cli", step, s.Cpu, s.Task, s.Expected),
-            BoundPushf s => Invoke("Pushf", step, s.Cpu, s.Task, s.ExpectedFlags is { } flags ? $"{Runtime}.Outcome.Flags({CSharpLiteral.Hex(flags)})" : null, []),
+            BoundPushf s => Invoke("Pushf", step, s.Cpu, s.Task, s.ExpectedFlags is { } flags ? $"{Runtime}.Outcome.Eflags({CSharpLiteral.Hex(flags)})" : null, []),
             BoundFork { Child: { } child } s => $"var {Local(child)} = run.{(s.Thread ? "Clone" : "Fork")}({step}, {s.Cpu}, {Local(s.Parent)}, {CSharpLiteral.String(child.Name)});",
-            BoundFork s => Call(s.Thread ? "Clone" : "Fork", step, s.Cpu, s.Parent, s.Expected, "null", $"{Runtime}.Kernel.ForkFault.{ForkFault(s.FailAt!)}"),
-            BoundComparison s => $"run.Expect({step}, o => {Read(s.Read)}, {Runtime}.Comparison.{s.Operator}, {Constant(s.Value)}{(s.Read.Property.Type == PropertyType.Bytes ? $", {Runtime}.ValueFormat.Bytes" : "")});",
+            // The child of a failing fork never runs; its name only shows in the trace.
+            BoundFork s => Call(s.Thread ? "Clone" : "Fork", step, s.Cpu, s.Parent, s.Expected,
+                CSharpLiteral.String($"{s.Parent.Name}'s child"), $"{Runtime}.Kernel.ForkFault.{s.Fault}"),
+            BoundComparison s => $"run.Expect({step}, o => {Read(s.Read)}, {Runtime}.Comparison.{s.Operator}, {Constant(s.Value)}{Format(s.Read.Property.Type)});",
             BoundIdentity s => $"run.ExpectIdentity({step}, o => {Read(s.Left)}, o => {(s.Right is null ? "null" : Read(s.Right))}, same: {(s.Same ? "true" : "false")});",
             _ => throw new ArgumentOutOfRangeException(nameof(statement), statement.GetType().Name),
         };
@@ -131,12 +133,6 @@ public static class CSharpEmitter
 
     private static string Bool(bool value) => value ? "true" : "false";
 
-    private static string ForkFault(string point) => point switch
-    {
-        "alloc_pid" => "AllocPid",
-        _ => throw new ArgumentOutOfRangeException(nameof(point), point, "the binder accepts only known failure points"),
-    };
-
     private static string Outcome(Outcome outcome) => outcome.Kind switch
     {
         OutcomeKind.Ok => $"{Runtime}.Outcome.Ok",
@@ -155,6 +151,13 @@ public static class CSharpEmitter
         };
         return $"o.{read.Property.Accessor}({argument})";
     }
+
+    private static string Format(PropertyType type) => type switch
+    {
+        PropertyType.Bytes => $", {Runtime}.ValueFormat.Bytes",
+        PropertyType.Register => $", {Runtime}.ValueFormat.Hex",
+        _ => "",
+    };
 
     private static string Constant(BoundConstant value) => value.Type switch
     {

@@ -43,6 +43,8 @@ internal static class CSharpLiteral
 
     public static string Hex(ulong value) => "0x" + value.ToString("X", CultureInfo.InvariantCulture) + "UL";
 
+    public static string Hex(uint value) => "0x" + value.ToString("X", CultureInfo.InvariantCulture) + "U";
+
     public static string Long(long value) => value.ToString(CultureInfo.InvariantCulture) + "L";
 
     public static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);

@@ -24,6 +24,9 @@ public sealed class Observations(X86Machine machine)
     /// <summary>Whether the TSS copy of the bitmap on a CPU has the port's bit clear, whatever the base says.</summary>
     public bool TssMapAllows(int cpu, long port) => machine.Cpus[cpu].Tss.MapAllows((int)port);
 
+    /// <summary>How many ports a one-byte user access on the CPU would be allowed right now, by the base and the map it points to.</summary>
+    public long TssAllowedPorts(int cpu) => Enumerable.Range(0, IoBitmap.Bits).Count(port => machine.Cpus[cpu].Tss.Permits(port, 1));
+
     public KernelObject? Bitmap(TaskStruct task) => task.Thread.IoBitmap;
 
     public long BitmapRefcount(TaskStruct task) => Kernel.Ioport.BitmapRefcount(RequireBitmap(task));

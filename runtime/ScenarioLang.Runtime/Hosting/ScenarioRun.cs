@@ -17,7 +17,7 @@ namespace ScenarioLang.Runtime;
 /// task returns to user mode; the original step's expected outcome is judged in an entry of its own, at the
 /// original step's line and column, whose text reads "A resumes on cpu1: &lt;original text&gt;".
 /// </remarks>
-public sealed class ScenarioRun
+public sealed partial class ScenarioRun
 {
     private readonly Dictionary<string, TaskStruct> _tasks = new(StringComparer.Ordinal);
     private readonly List<TraceEntry> _entries = [];
@@ -90,7 +90,7 @@ public sealed class ScenarioRun
         if (path.RunUntil(preemptAt))
         {
             _suspended.Add(task, new SuspendedPath(path, preemptAt, step, expected));
-            Record(step, Verdict.None, $"preempted at {preemptAt}");
+            Record(step, Verdict.None, $"{task} stays in the kernel until it is switched in");
             return;
         }
         Kernel.ExitToUserMode(c, task);
@@ -123,9 +123,12 @@ public sealed class ScenarioRun
     public TaskStruct? Fork(Step step, int cpu, TaskStruct parent, string child, ForkFault fault = ForkFault.None, Outcome? expected = null) =>
         NewTask(step, cpu, parent, child, expected, c => Kernel.Fork(c, parent, child, fault));
 
-    /// <summary>A new thread of <paramref name="parent"/>'s process.</summary>
     public TaskStruct Clone(Step step, int cpu, TaskStruct parent, string child) =>
-        NewTask(step, cpu, parent, child, expected: null, c => Kernel.Clone(c, parent, child))!;
+        Clone(step, cpu, parent, child, ForkFault.None, expected: null)!;
+
+    /// <summary>A new thread of <paramref name="parent"/>'s process, or null when clone was made to fail, as <see cref="Fork(Step, int, TaskStruct, string, ForkFault, Outcome?)"/>.</summary>
+    public TaskStruct? Clone(Step step, int cpu, TaskStruct parent, string child, ForkFault fault = ForkFault.None, Outcome? expected = null) =>
+        NewTask(step, cpu, parent, child, expected, c => Kernel.Clone(c, parent, child, fault));
 
     public void Exit(Step step, int cpu, TaskStruct task)
     {
@@ -199,7 +202,7 @@ public sealed class ScenarioRun
         Kernel.CheckForLeaks(live);
         var o = _observations;
         var counters = new CostCounters(o.TssBytesCopied(), o.TssBytesCleared(), o.BitmapsAllocated(), o.BitmapsFreed(), o.LiveBitmaps());
-        return new ScenarioResult(Description, Config, _entries.ToArray(), Kernel.Heap.Findings.ToArray(), Costs(counters), counters);
+        return new ScenarioResult(Description, Config, _entries.ToArray(), Kernel.Heap.Findings.ToArray(), Costs(counters), counters, _untracedPasses);
     }
 
     private void Syscall(Step step, int cpu, TaskStruct task, Outcome? expected, Func<Cpu, long> body)
@@ -247,8 +250,18 @@ public sealed class ScenarioRun
             Record(step, Verdict.Fail, $"got {actual}");
     }
 
-    private void Record(Step step, Verdict verdict, string? detail) =>
-        _entries.Add(new TraceEntry(step, verdict, detail, Kernel.Log.Take()));
+    private void Record(Step step, Verdict verdict, string? detail)
+    {
+        var notes = Kernel.Log.Take();
+        // After a repeat's first iteration only failures are traced, named by their iteration.
+        if (Untraced(verdict) is { } iteration)
+        {
+            if (verdict != Verdict.Fail)
+                return;
+            step = step with { Text = $"iteration {iteration}: {step.Text}" };
+        }
+        _entries.Add(new TraceEntry(step, verdict, detail, notes));
+    }
 
     private Cpu RequireCurrent(int cpu, TaskStruct task)
     {

@@ -28,9 +28,11 @@ public sealed record ScenarioResult(
     IReadOnlyList<TraceEntry> Entries,
     IReadOnlyList<Finding> Findings,
     IReadOnlyList<string> Costs,
-    CostCounters Counters)
+    CostCounters Counters,
+    int UntracedPasses = 0)
 {
-    public int Expectations => Entries.Count(e => e.Verdict != Verdict.None);
+    /// <summary>Every expectation checked, including those of repeat iterations the trace leaves out (<see cref="UntracedPasses"/>).</summary>
+    public int Expectations => Entries.Count(e => e.Verdict != Verdict.None) + UntracedPasses;
 
     public int Failed => Entries.Count(e => e.Verdict == Verdict.Fail);
 

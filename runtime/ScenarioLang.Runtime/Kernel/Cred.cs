@@ -36,5 +36,11 @@ public sealed record Cred(uint Uid, uint Euid, uint Suid, uint Fsuid, Capabiliti
     public bool Capable(Capabilities cap) => (Effective & cap) == cap;
 
     public override string ToString() =>
-        $"uid {Uid}, euid {Euid}, suid {Suid}, caps {(Effective == Capabilities.None ? "none" : Effective.ToString())}";
+        $"uid {Uid}, euid {Euid}, suid {Suid}, caps {Effective switch
+        {
+            Capabilities.None => "none",
+            Capabilities.All => "all",
+            Capabilities.Setuid => "CAP_SETUID",
+            _ => "CAP_SYS_RAWIO",
+        }}";
 }

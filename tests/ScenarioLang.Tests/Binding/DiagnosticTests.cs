@@ -40,10 +40,8 @@ public sealed partial class DiagnosticTests
         { "KSC0212", InScenario("  cpu0 A: exec failing at alloc_pid") },
         { "KSC0213", InScenario("  cpu0 A: ioperm(0x80, 1, on) preempted at kmalloc") },
         { "KSC0213", InScenario("  cpu0 A: fork failing at copy_mm -> ENOMEM") },
-        { "KSC0214", InScenario("  cpu0 A: ioperm(0x80, 1, on) preempted at installed
-  cpu0 A: outb 0x80") },
-        { "KSC0215", InScenario("  cpu0 A: ioperm(0x80, 1, on) preempted at installed
-  cpu0 switch B") },
+        { "KSC0214", InScenario("  cpu0 A: ioperm(0x80, 1, on) preempted at installed\n  cpu0 A: outb 0x80") },
+        { "KSC0215", InScenario("  cpu0 A: ioperm(0x80, 1, on) preempted at installed\n  cpu0 switch B") },
         { "KSC0216", InScenario("  repeat 0 { cpu0 A: exec }") },
         { "KSC0217", InScenario("  repeat 2 { cpu0 A: fork -> C }") },
         { "KSC0218", InScenario("  repeat 2 { cpu0 A: exit }") },
@@ -119,7 +117,7 @@ public sealed partial class DiagnosticTests
     public void A_missing_action_lists_syscalls_and_instructions()
     {
         var diagnostic = Assert.Single(Compile(InScenario("  cpu0 A: -> 0")).Diagnostics);
-        Assert.Equal("expected a syscall (ioperm, iopl, fork, exec, exit) or a port instruction (inb, inw, inl, outb, outw, outl), found '->'", diagnostic.Message);
+        Assert.Equal("expected a syscall (ioperm, iopl, fork, clone, exec, exit, setresuid) or an instruction (inb, inw, inl, outb, outw, outl, cli, sti, pushf), found '->'", diagnostic.Message);
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public sealed class ScheduleTests
     {
         var diagnostic = Assert.Single(Compile(InScenario("  repeat 2 {\n    cpu0 A: exit\n  }")).Diagnostics);
         Assert.Equal("KSC0218", diagnostic.Code);
-        Assert.Equal((6, 3), (diagnostic.Start.Line, diagnostic.Start.Column));
+        Assert.Equal((5, 3), (diagnostic.Start.Line, diagnostic.Start.Column));
         Assert.Contains("line 6: A exited on line 6", diagnostic.Message, StringComparison.Ordinal);
     }
 
@@ -54,7 +54,7 @@ public sealed class ScheduleTests
         var scenario = Bind("  cpu0 A: ioperm(0x80, 1, on) -> 0\n  repeat 10 {\n    cpu0 A: fork failing at alloc_pid -> ENOMEM\n  }");
         var fork = Assert.IsType<BoundFork>(Assert.IsType<BoundRepeat>(scenario.Statements[^1]).Body[0]);
         Assert.Null(fork.Child);
-        Assert.Equal("alloc_pid", fork.FailAt);
+        Assert.Equal(ScenarioLang.Runtime.Kernel.ForkFault.AllocPid, fork.Fault);
     }
 
     [Fact]

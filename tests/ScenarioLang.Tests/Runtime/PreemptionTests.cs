@@ -157,7 +157,7 @@ public sealed class PreemptionTests
 
         var entries = sim.Raw.Complete().Entries;
 
-        var preempted = entries.Single(e => e.Step.Line == 2 && e.Failure == "preempted at installed");
+        var preempted = entries.Single(e => e.Step.Line == 2 && e.Failure == "A stays in the kernel until it is switched in");
         Assert.Equal(Verdict.None, preempted.Verdict);
         var resumed = entries[^1];
         Assert.Equal(2, resumed.Step.Line);

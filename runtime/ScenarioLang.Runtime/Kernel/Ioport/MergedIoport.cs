@@ -159,8 +159,11 @@ public sealed class MergedIoport : IoportModel
     // arch/x86/kernel/process.c: exit_thread(): "if (test_thread_flag(TIF_IO_BITMAP))" tests current's flag.
     public override void ExitThread(Cpu cpu, TaskStruct current, TaskStruct tsk)
     {
-        if (current.TifIoBitmap)
-            IoBitmapExit(cpu, current, ExitActsOnCurrent ? current : tsk);
+        if (!current.TifIoBitmap)
+            return;
+        if (ExitActsOnCurrent && tsk != current)
+            Log.Note($"io_bitmap_exit() takes no task in 5.5: it drops {current}'s bitmap, not {tsk}'s (fixed by 4bfe6cce133c)");
+        IoBitmapExit(cpu, current, ExitActsOnCurrent ? current : tsk);
     }
 
     // arch/x86/kernel/process.c: switch_to_bitmap()
@@ -230,8 +233,9 @@ public sealed class MergedIoport : IoportModel
         }
         if (current.Thread.IoplEmul == 3)
         {
+            if (tss.IoBitmapBase != IoBitmapBase.ValidAll)
+                Log.Note($"{cpu}'s io_bitmap_base -> valid-all (iopl 3 through the all-zero map)");
             tss.IoBitmapBase = IoBitmapBase.ValidAll;
-            Log.Note($"{cpu}'s io_bitmap_base -> valid-all (iopl 3 through the all-zero map)");
             return;
         }
         var iobm = current.Thread.IoBitmap;
