@@ -60,7 +60,9 @@ public sealed class CliTests
     [Theory]
     [InlineData("ioperm", "'ioperm' is not of the form mechanism=value")]
     [InlineData("pgdx=late-mb", "unknown mechanism 'pgdx'")]
-    [InlineData("ioperm=v9", "'v9' is not a variant of ioperm; choose one of pre-5.5, v2-06-16, merged")]
+    [InlineData("ioperm=v9", "'v9' is not a variant of ioperm; choose one of pre-5.5, v2-06-16, merged, merged-5.5, or * for all")]
+    [InlineData("ioperm=merged,v9", "'v9' is not a variant of ioperm")]
+    [InlineData("ioperm=merged,merged", "--variant names a variant of ioperm twice")]
     public void A_bad_variant_exits_2_with_a_message(string variant, string message)
     {
         var output = Invoke("run", Sample, "--variant", variant);
@@ -99,5 +101,35 @@ public sealed class CliTests
         var output = Invoke("test", Sample, "--variant", "ioperm=v2-06-16");
         Assert.Equal(1, output.ExitCode);
         Assert.EndsWith("0 passed, 1 failed\n", output.Out);
+    }
+
+    [Fact]
+    public void A_variant_matrix_prints_one_row_per_variant_with_the_costs()
+    {
+        var output = Invoke("run", Path.Combine(Repository.Root, "samples/ioperm/tss-copy-costs.kscn"), "--variant", "ioperm=*");
+        Snapshot.Verify(output.Transcript, "run-matrix-tss-copy-costs");
+        Assert.Equal(1, output.ExitCode);
+    }
+
+    [Fact]
+    public void A_variant_list_runs_the_listed_variants_in_order()
+    {
+        var output = Invoke("run", Sample, "--variant", "ioperm=merged,v2-06-16");
+        // Rows of the table; the failures below it start with "ioperm=...:".
+        var rows = output.Out.Split('\n')
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(cells => cells.Length > 1 && cells[0].StartsWith("ioperm=", StringComparison.Ordinal) && !cells[0].EndsWith(':'))
+            .Select(cells => cells[0..2]);
+        Assert.Equal([["ioperm=merged", "PASS"], ["ioperm=v2-06-16", "FAIL"]], rows);
+        Assert.Equal(1, output.ExitCode);
+    }
+
+    [Fact]
+    public void Test_with_every_variant_prints_a_line_per_scenario_and_variant()
+    {
+        var output = Invoke("test", Sample, "--variant", "ioperm=*");
+        var lines = output.Out.TrimEnd('\n').Split('\n');
+        Assert.Equal(["pass", "FAIL", "pass", "pass"], lines[..^1].Select(l => l.Split(' ')[0]));
+        Assert.Equal("3 passed, 1 failed", lines[^1]);
     }
 }
