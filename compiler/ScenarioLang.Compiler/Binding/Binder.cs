@@ -315,11 +315,7 @@ public sealed partial class Binder
     {
         if (syntax.Modifier is not { } modifier)
             return true;
-        var call = syntax.Action switch
-        {
-            SyscallActionSyntax s => s.Kind,
-            _ => (SyscallKind?)null,
-        };
+        var call = (syntax.Action as SyscallActionSyntax)?.Kind;
         var name = syntax.Action is SyscallActionSyntax named ? named.Name : SyntaxPrinter.Print(syntax.Action);
         var (verb, points, allowed) = modifier.Kind == StepModifierKind.Preempted
             ? ("preempted", call == SyscallKind.Ioperm ? StepPoints.IopermPreemption : null, "ioperm")

@@ -8,14 +8,6 @@ namespace ScenarioLang.Tests.Runtime;
 /// <summary>copy_thread(), exec and exit_thread(): the bitmap inherited, shared or duplicated, kept, released.</summary>
 public sealed class ForkExecExitTests
 {
-    /// <summary>Two CPUs: root A on cpu0 with port 0x80, its child C forked and running on cpu1.</summary>
-    private static Sim ParentAndChild(IopermVariant variant)
-    {
-        var sim = new Sim(variant, 2, Root("A")).Run("A", 0).Ioperm("A", 0x80, 1, On, Zero);
-        sim.Fork("A", "C");
-        return sim.Run("C", 1);
-    }
-
     [Theory]
     [ClassData(typeof(MergedVariants))]
     public void Merged_fork_shares_the_bitmap_with_refcount_2(IopermVariant variant)
@@ -59,7 +51,7 @@ public sealed class ForkExecExitTests
     [InlineData("C")]
     public void Merged_ioperm_in_either_task_copies_on_write(string writer)
     {
-        var sim = ParentAndChild(IopermVariant.Merged);
+        var sim = Sim.RootAWithChild(IopermVariant.Merged, "C");
         var other = writer == "A" ? "C" : "A";
         var shared = sim.Bitmap("A")!;
 
@@ -80,7 +72,7 @@ public sealed class ForkExecExitTests
     [ClassData(typeof(MergedVariants))]
     public void Merged_a_second_write_after_the_copy_copies_no_more(IopermVariant variant)
     {
-        var sim = ParentAndChild(variant).Ioperm("C", 0x3f8, 1, On, Zero);
+        var sim = Sim.RootAWithChild(variant, "C").Ioperm("C", 0x3f8, 1, On, Zero);
         var copy = sim.Bitmap("C");
         sim.Ioperm("C", 0x60, 1, On, Zero);
         Assert.Same(copy, sim.Bitmap("C"));
@@ -93,7 +85,7 @@ public sealed class ForkExecExitTests
     [ClassData(typeof(MergedVariants))]
     public void Merged_dropping_the_last_port_of_a_shared_bitmap_leaves_the_other_task_its_own(IopermVariant variant)
     {
-        var sim = ParentAndChild(variant).Ioperm("C", 0x80, 1, Off, Zero);
+        var sim = Sim.RootAWithChild(variant, "C").Ioperm("C", 0x80, 1, Off, Zero);
 
         Assert.Null(sim.Bitmap("C"));
         Assert.False(sim["C"].TifIoBitmap);
@@ -108,7 +100,7 @@ public sealed class ForkExecExitTests
     [ClassData(typeof(MergedVariants))]
     public void Merged_exit_drops_a_reference_and_the_last_one_frees(IopermVariant variant)
     {
-        var sim = ParentAndChild(variant);
+        var sim = Sim.RootAWithChild(variant, "C");
         var shared = sim.Bitmap("A")!;
 
         sim.Exit("A");
@@ -128,7 +120,7 @@ public sealed class ForkExecExitTests
     [ClassData(typeof(BitmapPtrVariants))]
     public void Pre_merge_fork_duplicates_the_bitmap(IopermVariant variant)
     {
-        var sim = ParentAndChild(variant);
+        var sim = Sim.RootAWithChild(variant, "C");
 
         Assert.Equal(2, sim.Observe.BitmapsAllocated());
         Assert.NotSame(sim.Bitmap("A"), sim.Bitmap("C"));
@@ -146,7 +138,7 @@ public sealed class ForkExecExitTests
     [ClassData(typeof(BitmapPtrVariants))]
     public void Pre_merge_exit_frees_the_tasks_own_bitmap(IopermVariant variant)
     {
-        var sim = ParentAndChild(variant);
+        var sim = Sim.RootAWithChild(variant, "C");
         var parents = sim.Bitmap("A")!;
 
         sim.Exit("A");
@@ -198,7 +190,7 @@ public sealed class ForkExecExitTests
     [ClassData(typeof(EveryVariant))]
     public void A_whole_lifecycle_leaves_no_bitmap_behind(IopermVariant variant)
     {
-        var sim = ParentAndChild(variant).Ioperm("C", 0x3f8, 1, On, Zero).Exec("C").Exit("A").Exit("C");
+        var sim = Sim.RootAWithChild(variant, "C").Ioperm("C", 0x3f8, 1, On, Zero).Exec("C").Exit("A").Exit("C");
         Assert.Equal(0, sim.Observe.LiveBitmaps());
         Assert.Equal(sim.Observe.BitmapsAllocated(), sim.Observe.BitmapsFreed());
         sim.Finish();

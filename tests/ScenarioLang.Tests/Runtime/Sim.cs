@@ -82,6 +82,20 @@ internal sealed class Sim
     }
 
     /// <summary>One CPU, root task A running on it, more root tasks waiting.</summary>
+    /// <summary>
+    /// Two CPUs: root A on cpu0 with port 0x80, and a child of A (a forked process, or a thread when
+    /// <paramref name="thread"/>) running on cpu1.
+    /// </summary>
+    public static Sim RootAWithChild(IopermVariant variant, string child, bool thread = false)
+    {
+        var sim = new Sim(variant, 2, Kscn.Root("A")).Run("A", 0).Ioperm("A", 0x80, 1, Kscn.On, Kscn.Zero);
+        if (thread)
+            sim.Clone("A", child);
+        else
+            sim.Fork("A", child);
+        return sim.Run(child, 1);
+    }
+
     public static Sim RootA(IopermVariant variant, params string[] others) =>
         new Sim(variant, 1, [Kscn.Root("A"), .. others.Select(Kscn.Root)]).Run("A");
 

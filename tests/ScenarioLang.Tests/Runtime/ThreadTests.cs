@@ -8,14 +8,6 @@ namespace ScenarioLang.Tests.Runtime;
 /// <summary>Threads: clone shares the mm and the thread group, keeps I/O permissions per thread; exec kills the other threads.</summary>
 public sealed class ThreadTests
 {
-    /// <summary>Two CPUs: root A on cpu0 with port 0x80, its thread T running on cpu1.</summary>
-    private static Sim ProcessWithThread(IopermVariant variant)
-    {
-        var sim = new Sim(variant, 2, Root("A")).Run("A", 0).Ioperm("A", 0x80, 1, On, Zero);
-        sim.Clone("A", "T");
-        return sim.Run("T", 1);
-    }
-
     [Theory]
     [ClassData(typeof(EveryVariant))]
     public void Clone_shares_the_mm_and_the_thread_group_fork_does_not(IopermVariant variant)
@@ -56,7 +48,7 @@ public sealed class ThreadTests
     [ClassData(typeof(EveryVariant))]
     public void A_thread_inherits_the_ports_and_changes_only_its_own(IopermVariant variant)
     {
-        ProcessWithThread(variant)
+        Sim.RootAWithChild(variant, "T", thread: true)
             .Port("T", 0x80, Ok)
             .Ioperm("T", 0x3f8, 1, On, Zero)
             .Port("T", 0x3f8, Ok)
@@ -69,7 +61,7 @@ public sealed class ThreadTests
     [ClassData(typeof(MergedVariants))]
     public void Merged_a_thread_shares_the_bitmap_like_a_child(IopermVariant variant)
     {
-        var sim = ProcessWithThread(variant);
+        var sim = Sim.RootAWithChild(variant, "T", thread: true);
         Assert.Same(sim.Bitmap("A"), sim.Bitmap("T"));
         Assert.Equal(2, sim.Observe.BitmapRefcount(sim["T"]));
         sim.Finish();
@@ -79,7 +71,7 @@ public sealed class ThreadTests
     [ClassData(typeof(EveryVariant))]
     public void A_thread_exiting_drops_one_mm_user_and_the_last_exit_frees_the_mm(IopermVariant variant)
     {
-        var sim = ProcessWithThread(variant).Exit("T");
+        var sim = Sim.RootAWithChild(variant, "T", thread: true).Exit("T");
         Assert.Equal(1, sim.Observe.MmUsers(sim["A"]));
         Assert.Equal(1, sim.Observe.LiveMms());
         sim.Exit("A");
@@ -92,7 +84,7 @@ public sealed class ThreadTests
     [ClassData(typeof(EveryVariant))]
     public void Exec_kills_the_other_threads_and_replaces_the_mm(IopermVariant variant)
     {
-        var sim = ProcessWithThread(variant);
+        var sim = Sim.RootAWithChild(variant, "T", thread: true);
         var old = sim["A"].Mm!;
         var waiting = sim.Clone("A", "U");
 
@@ -118,7 +110,7 @@ public sealed class ThreadTests
     [ClassData(typeof(EveryVariant))]
     public void A_thread_that_execs_takes_over_the_leaders_pid(IopermVariant variant)
     {
-        var sim = ProcessWithThread(variant);
+        var sim = Sim.RootAWithChild(variant, "T", thread: true);
         var leaderPid = sim["A"].Pid;
 
         sim.Exec("T");
