@@ -9,7 +9,7 @@ namespace ScenarioLang.Runtime;
 /// (<c>tss(cpu0).prev_max</c>, <c>bitmap(A).refcount</c>, <c>machine.tss_bytes_copied</c>…); a property the
 /// selected kernel does not have throws <see cref="NotModelledException"/>, which fails the expectation.
 /// </summary>
-public sealed class Observations(X86Machine machine)
+public sealed partial class Observations(X86Machine machine)
 {
     private LinuxKernel Kernel => machine.Kernel;
 

@@ -12,6 +12,8 @@ public enum OutcomeKind
     GeneralProtection,
     /// <summary>PUSHF: the flags user mode sees, printed in hex.</summary>
     Eflags,
+    /// <summary>A kernel access faulted: the page tables it went through have no entry for the address.</summary>
+    PageFault,
 }
 
 /// <summary>What a step did, or what the scenario expects it to do; both print as the language writes them.</summary>
@@ -20,6 +22,8 @@ public readonly record struct Outcome(OutcomeKind Kind, long Value)
     public static Outcome Ok { get; } = new(OutcomeKind.Ok, 0);
 
     public static Outcome GeneralProtection { get; } = new(OutcomeKind.GeneralProtection, 0);
+
+    public static Outcome PageFault { get; } = new(OutcomeKind.PageFault, 0);
 
     public static Outcome Returns(long value) => new(OutcomeKind.Returned, value);
 
@@ -31,6 +35,7 @@ public readonly record struct Outcome(OutcomeKind Kind, long Value)
     {
         OutcomeKind.Ok => "ok",
         OutcomeKind.GeneralProtection => "#GP",
+        OutcomeKind.PageFault => "#PF",
         OutcomeKind.Eflags => Tracing.Units.Hex(Value),
         _ when Value < 0 && Enum.IsDefined(typeof(Errno), (int)-Value) => ((Errno)(int)-Value).ToString(),
         _ => Value.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -28,7 +28,7 @@ public sealed partial class ScenarioRun
     {
         Description = description;
         Config = config;
-        Machine = new X86Machine(description.Cpus, config);
+        Machine = new X86Machine(description.Cpus, config, description.Memory);
         _observations = new Observations(Machine);
         foreach (var task in description.Tasks)
             _tasks.Add(task.Name, Kernel.CreateTask(task.Name, Cred.For(task.Privilege)));

@@ -54,6 +54,9 @@ public sealed class LinuxKernel
     /// <summary>The CPUs the kernel runs on; de_thread() needs to find where the other threads run.</summary>
     internal IReadOnlyList<Cpu> Cpus { get; set; } = [];
 
+    /// <summary>The memory the CPUs share, where kernel paths perform the accesses at their interleaving points.</summary>
+    public SharedMemory Memory { get; internal set; } = new(MemoryModel.Sc);
+
     /// <summary>A process that exists when the scenario starts, with its own address space.</summary>
     public TaskStruct CreateTask(string name, Cred cred)
     {
@@ -65,10 +68,10 @@ public sealed class LinuxKernel
     public static TaskStruct CreateIdle(int cpu) => new(0, $"swapper/{cpu}", Cred.Root, isIdle: true);
 
     public KernelPath Ioperm(Cpu cpu, TaskStruct current, ulong from, ulong num, bool turnOn) =>
-        new("ioperm", cpu, path => Ioport.Ioperm(path, current, from, num, turnOn));
+        new("ioperm", cpu, Memory, path => Ioport.Ioperm(path, current, from, num, turnOn));
 
     public KernelPath Iopl(Cpu cpu, TaskStruct current, ulong level) =>
-        new("iopl", cpu, path => Ioport.Iopl(path, current, level));
+        new("iopl", cpu, Memory, path => Ioport.Iopl(path, current, level));
 
     // kernel/sys.c: __sys_setresuid()
     public long Setresuid(TaskStruct current, uint ruid, uint euid, uint suid)

@@ -2,7 +2,7 @@ using ScenarioLang.Runtime.Kernel;
 
 namespace ScenarioLang.Runtime.Machine;
 
-/// <summary>One CPU: its TSS and the task it runs (its idle task when nothing else).</summary>
+/// <summary>One CPU: its TSS, its store buffer and the task it runs (its idle task when nothing else).</summary>
 public sealed class Cpu
 {
     public Cpu(int index, TaskStruct idle)
@@ -16,6 +16,9 @@ public sealed class Cpu
     public int Index { get; }
 
     public Tss Tss { get; }
+
+    /// <summary>Stores this CPU made that other CPUs cannot see yet (x86-TSO); always empty under SC.</summary>
+    public StoreBuffer StoreBuffer { get; } = new();
 
     public TaskStruct Idle { get; }
 

@@ -5,11 +5,13 @@ namespace ScenarioLang.Runtime.Machine;
 /// <summary>The simulated machine: its CPUs (each starting in its idle task) and the kernel running on them.</summary>
 public sealed class X86Machine
 {
-    public X86Machine(int cpus, KernelConfig config)
+    public X86Machine(int cpus, KernelConfig config, MemoryModel memory = MemoryModel.Tso)
     {
         Kernel = new LinuxKernel(config);
         Cpus = Enumerable.Range(0, cpus).Select(i => new Cpu(i, LinuxKernel.CreateIdle(i))).ToArray();
+        Memory = new SharedMemory(memory);
         Kernel.Cpus = Cpus;
+        Kernel.Memory = Memory;
         foreach (var cpu in Cpus)
         {
             cpu.Idle.State = TaskState.Running;
@@ -20,4 +22,6 @@ public sealed class X86Machine
     public LinuxKernel Kernel { get; }
 
     public IReadOnlyList<Cpu> Cpus { get; }
+
+    public SharedMemory Memory { get; }
 }

@@ -1,22 +1,99 @@
 namespace ScenarioLang.Runtime.Scheduling;
 
-/// <summary>What makes a point in a kernel path one where another CPU may run.</summary>
+/// <summary>What a kernel path does at an interleaving point, where another CPU may run first.</summary>
 public enum InterleavingKind
 {
-    /// <summary>Preemption is enabled here: the scheduler may switch this CPU to another task.</summary>
+    /// <summary>Preemption is enabled here: the scheduler may switch this CPU to another task. No memory access.</summary>
     Preemption,
-    /// <summary>A load or store of memory other CPUs can see.</summary>
-    SharedAccess,
-    /// <summary>A lock is taken or released.</summary>
+    /// <summary>A load: from this CPU's newest buffered store to the location, else from memory.</summary>
+    Load,
+    /// <summary>A plain store: into this CPU's store buffer under TSO, straight to memory under SC.</summary>
+    Store,
+    /// <summary>A full fence (mfence, smp_mb()): waits until this CPU's store buffer is empty.</summary>
+    Fence,
+    /// <summary>spin_lock(): a locked read-modify-write that waits for an empty buffer and a free lock.</summary>
     Lock,
+    /// <summary>spin_unlock(): on x86 a plain store of 0 to the lock word, buffered like any store.</summary>
+    Unlock,
+    /// <summary>A locked exchange (xchg): waits for an empty buffer, then reads and writes memory at once.</summary>
+    Exchange,
 }
 
 /// <summary>
-/// A place inside a kernel path where the path may be suspended. Kernel paths are iterators that
-/// yield these, so an explicit schedule (which runs each path to its end) and an explorer (which
-/// interleaves paths at these points) drive the same code.
+/// A place inside a kernel path where the path stops before its next access to memory other CPUs can see
+/// (or before a preemption point). Kernel paths are iterators that yield these; whoever drives the path (an
+/// explicit schedule or the explorer) performs the access when it lets the path go on, and a load's value is
+/// in <see cref="Value"/> when the path resumes. So an explicit schedule and the explorer drive the same code,
+/// and the code between two points touches nothing another CPU can see.
 /// </summary>
-public readonly record struct InterleavingPoint(string Name, InterleavingKind Kind)
+public sealed class InterleavingPoint
 {
-    public static InterleavingPoint Preemptible(string name) => new(name, InterleavingKind.Preemption);
+    private InterleavingPoint(string name, InterleavingKind kind, MemoryLocation? location, long value, string? subscript)
+    {
+        Name = name;
+        Kind = kind;
+        Location = location;
+        Value = value;
+        Subscript = subscript;
+    }
+
+    /// <summary>The name a scenario uses to stop a path here (<c>paused at link_task</c>), the same in every variant.</summary>
+    public string Name { get; }
+
+    /// <summary>Which iteration of a loop this point is in (a PGD slot, a task), written <c>copy_pgd[402]</c>; null outside loops.</summary>
+    public string? Subscript { get; }
+
+    public InterleavingKind Kind { get; }
+
+    public MemoryLocation? Location { get; }
+
+    /// <summary>The value a store or exchange writes; after a load or exchange has been performed, the value it read.</summary>
+    public long Value { get; internal set; }
+
+    /// <summary>How a schedule names the point: <c>copy_pgd[402]</c>.</summary>
+    public string Label => Subscript is null ? Name : $"{Name}[{Subscript}]";
+
+    public bool AccessesMemory => Kind is not (InterleavingKind.Preemption or InterleavingKind.Fence);
+
+    /// <summary>Whether the access must wait for this CPU's store buffer to be empty (x86 fences and locked instructions).</summary>
+    public bool NeedsEmptyStoreBuffer => Kind is InterleavingKind.Fence or InterleavingKind.Lock or InterleavingKind.Exchange;
+
+    public static InterleavingPoint Preemptible(string name) => new(name, InterleavingKind.Preemption, null, 0, null);
+
+    public static InterleavingPoint Load(string name, MemoryLocation location, string? subscript = null) =>
+        new(name, InterleavingKind.Load, location, 0, subscript);
+
+    public static InterleavingPoint Store(string name, MemoryLocation location, long value, string? subscript = null) =>
+        new(name, InterleavingKind.Store, location, value, subscript);
+
+    public static InterleavingPoint Fence(string name) => new(name, InterleavingKind.Fence, null, 0, null);
+
+    public static InterleavingPoint Lock(string name, MemoryLocation lockWord, string? subscript = null) =>
+        new(name, InterleavingKind.Lock, lockWord, 1, subscript);
+
+    public static InterleavingPoint Unlock(string name, MemoryLocation lockWord, string? subscript = null) =>
+        new(name, InterleavingKind.Unlock, lockWord, 0, subscript);
+
+    public static InterleavingPoint Exchange(string name, MemoryLocation location, long value, string? subscript = null) =>
+        new(name, InterleavingKind.Exchange, location, value, subscript);
+
+    /// <summary>How the trace shows the access: "store C->mm = 7", "load swapper_pg_dir[402]", "spin_lock(pgd_lock)".</summary>
+    public override string ToString() => Kind switch
+    {
+        InterleavingKind.Preemption => $"preemption point {Label}",
+        InterleavingKind.Load => $"load {Location}",
+        InterleavingKind.Store => $"store {Location} = {Value}",
+        InterleavingKind.Fence => "mfence",
+        InterleavingKind.Lock => $"spin_lock({Location})",
+        InterleavingKind.Unlock => $"spin_unlock({Location})",
+        _ => $"xchg {Location}, {Value}",
+    };
+}
+
+/// <summary>A word of memory other CPUs can see, named as the trace prints it: <c>swapper_pg_dir[402]</c>, <c>C->mm</c>, <c>x</c>.</summary>
+public readonly record struct MemoryLocation(string Name) : IComparable<MemoryLocation>
+{
+    public int CompareTo(MemoryLocation other) => string.CompareOrdinal(Name, other.Name);
+
+    public override string ToString() => Name;
 }

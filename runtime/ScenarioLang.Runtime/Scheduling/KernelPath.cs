@@ -3,17 +3,25 @@ using ScenarioLang.Runtime.Machine;
 namespace ScenarioLang.Runtime.Scheduling;
 
 /// <summary>
-/// A kernel code path: the steps of one syscall, context switch or exit, suspended at each
+/// A kernel code path: the steps of one syscall, context switch or exit, stopped before each
 /// <see cref="InterleavingPoint"/>. <see cref="Result"/> is the syscall's return value once it ran.
 /// </summary>
+/// <remarks>
+/// The path's code runs in the stretches between points and touches nothing other CPUs can see there; each
+/// shared access is the point's, performed by <see cref="Perform"/> when the driver lets the path go on.
+/// </remarks>
 public sealed class KernelPath
 {
     private readonly IEnumerator<InterleavingPoint> _steps;
+    private bool _started;
 
-    public KernelPath(string name, Cpu cpu, Func<KernelPath, IEnumerable<InterleavingPoint>> body)
+    private readonly SharedMemory _memory;
+
+    public KernelPath(string name, Cpu cpu, SharedMemory memory, Func<KernelPath, IEnumerable<InterleavingPoint>> body)
     {
         Name = name;
         Cpu = cpu;
+        _memory = memory;
         _steps = body(this).GetEnumerator();
     }
 
@@ -29,25 +37,41 @@ public sealed class KernelPath
 
     public bool Finished { get; private set; }
 
-    /// <summary>Runs the path up to its next interleaving point; returns that point, or null at the end.</summary>
-    public InterleavingPoint? Advance()
+    /// <summary>The point the path is stopped at, its access not yet performed; null before the start and at the end.</summary>
+    public InterleavingPoint? Pending { get; private set; }
+
+    /// <summary>Runs the path's code up to its first point, once; afterwards <see cref="Pending"/> is known.</summary>
+    public void Start()
     {
-        if (Finished)
-            return null;
-        if (_steps.MoveNext())
-            return _steps.Current;
-        Finished = true;
-        _steps.Dispose();
-        return null;
+        if (_started)
+            return;
+        _started = true;
+        MoveNext();
     }
 
-    /// <summary>Runs the path up to the point named <paramref name="point"/>; false if the path ended without reaching it.</summary>
+    /// <summary>Performs the pending access (none at a preemption point) and runs on to the next point or the end.</summary>
+    public void Perform()
+    {
+        Start();
+        if (Pending is { } point)
+        {
+            _memory.Perform(Cpu, point);
+            MoveNext();
+        }
+    }
+
+    /// <summary>
+    /// Runs the path up to the point labelled <paramref name="point"/> (<c>copy_pgd[402]</c>) or, given a bare name
+    /// (<c>copy_pgd</c>), its next occurrence, and stops before its access; false if the path ended without reaching it.
+    /// </summary>
     public bool RunUntil(string point)
     {
-        while (Advance() is { } reached)
+        Start();
+        while (Pending is { } pending)
         {
-            if (reached.Name == point)
+            if (pending.Label == point || pending.Name == point)
                 return true;
+            PerformWaiting();
         }
         return false;
     }
@@ -55,9 +79,42 @@ public sealed class KernelPath
     /// <summary>Runs the path to its end, as a step of an explicit schedule does; returns its result.</summary>
     public long RunToEnd()
     {
-        while (Advance() is not null)
-        {
-        }
+        Start();
+        while (Pending is not null)
+            PerformWaiting();
         return Result;
     }
+
+    // In an explicit schedule nothing else runs meanwhile: a fence or locked instruction waits for this CPU's
+    // buffer to drain, and a lock held by a path paused elsewhere will never be released.
+    private void PerformWaiting()
+    {
+        var point = Pending!;
+        if (point.NeedsEmptyStoreBuffer)
+            _memory.DrainAll(Cpu);
+        if (!_memory.CanPerform(Cpu, point))
+            throw new LockHeldException(this, point);
+        Perform();
+    }
+
+    private void MoveNext()
+    {
+        if (_steps.MoveNext())
+        {
+            Pending = _steps.Current;
+            return;
+        }
+        Pending = null;
+        Finished = true;
+        _steps.Dispose();
+    }
+}
+
+/// <summary>An explicit schedule asked a path to take a lock that another CPU's paused path holds: it would spin forever.</summary>
+public sealed class LockHeldException(KernelPath path, InterleavingPoint point)
+    : Exception($"{path.Name} on {path.Cpu} spins forever in {point}: the lock is held by a path paused on another CPU")
+{
+    public KernelPath Path { get; } = path;
+
+    public InterleavingPoint Point { get; } = point;
 }
