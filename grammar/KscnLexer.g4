@@ -22,6 +22,15 @@ REPEAT   : 'repeat' ;
 PREEMPTED : 'preempted' ;
 FAILING  : 'failing' ;
 AT       : 'at' ;
+SHARED   : 'shared' ;
+EXPLORE  : 'explore' ;
+ALWAYS   : 'always' ;
+NEVER    : 'never' ;
+SOMETIMES : 'sometimes' ;
+AND      : 'and' ;
+UNTIL    : 'until' ;
+CONTINUE : 'continue' ;
+DRAIN    : 'drain' ;
 
 // System calls
 IOPERM   : 'ioperm' ;
@@ -31,6 +40,9 @@ EXEC     : 'exec' ;
 EXIT     : 'exit' ;
 CLONE    : 'clone' ;
 SETRESUID : 'setresuid' ;
+
+// Kernel functions a step can call directly
+VMALLOC  : 'vmalloc' ;
 
 // User-mode port instructions
 INB      : 'inb' ;
@@ -45,6 +57,13 @@ CLI      : 'cli' ;
 STI      : 'sti' ;
 PUSHF    : 'pushf' ;
 
+// Instructions on shared memory (litmus tests) and a kernel access to an address
+STORE    : 'store' ;
+LOAD     : 'load' ;
+XCHG     : 'xchg' ;
+MFENCE   : 'mfence' ;
+TOUCH    : 'touch' ;
+
 // Size units (binary)
 KIB      : 'KiB' ;
 MIB      : 'MiB' ;
@@ -52,6 +71,7 @@ GIB      : 'GiB' ;
 
 // Faults
 GP       : '#GP' ;
+PF       : '#PF' ;
 
 // Punctuation and operators
 ARROW    : '->' ;
@@ -59,6 +79,8 @@ LBRACE   : '{' ;
 RBRACE   : '}' ;
 LPAREN   : '(' ;
 RPAREN   : ')' ;
+LBRACK   : '[' ;
+RBRACK   : ']' ;
 COMMA    : ',' ;
 COLON    : ':' ;
 DOT      : '.' ;

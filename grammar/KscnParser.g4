@@ -17,20 +17,31 @@ statement
     | MEMORY model=WORD                                          # memoryStatement
     | CPUS count=INT                                             # cpusStatement
     | TASK name=WORD privilege=(ROOT | USER)                     # taskStatement
+    | SHARED name=WORD (ASSIGN initial=INT)?                       # sharedStatement
     | CPU cpuBody                                                # cpuStatement
     | EXPECT expectation                                         # expectStatement
     | REPEAT count=INT LBRACE statement* RBRACE                  # repeatStatement
+    | EXPLORE LBRACE statement* RBRACE                           # exploreStatement
     ;
 
 // What follows a CPU is decided here, after the CPU, so an error names 'switch' or a task.
 cpuBody
     : SWITCH switchTarget                                        # switchBody
-    | task=WORD COLON action stepModifier? (ARROW result)?       # stepBody
+    | CONTINUE pause?                                            # continueBody
+    | DRAIN count=INT?                                           # drainBody
+    | task=(WORD | KERNEL) COLON action stepModifier? (ARROW result)?   # stepBody
     ;
 
-// Where a step stops short: preempted inside the syscall, or failing at an injected fault.
+// Where a step stops short: preempted inside the syscall, failing at an injected fault, or paused
+// (its CPU does nothing more until 'continue', while other CPUs go on).
 stepModifier
     : kind=(PREEMPTED | FAILING) AT point=WORD
+    | pause
+    ;
+
+// A point, with the iteration of its loop for points inside one: until copy_pgd[402].
+pause
+    : UNTIL point=WORD (LBRACK index=(INT | WORD) RBRACK)?
     ;
 
 mechanismName
@@ -44,9 +55,12 @@ switchTarget
     ;
 
 action
-    : syscall=(IOPERM | IOPL | FORK | CLONE | EXEC | EXIT | SETRESUID) argumentList?   # syscallAction
+    : syscall=(IOPERM | IOPL | FORK | CLONE | EXEC | EXIT | SETRESUID | VMALLOC) argumentList?   # syscallAction
     | instruction=(INB | INW | INL | OUTB | OUTW | OUTL) port=INT     # portAction
     | instruction=(CLI | STI | PUSHF)                                # flagsAction
+    | instruction=(STORE | XCHG) location=WORD ASSIGN written=INT    # writeAction
+    | instruction=(LOAD | TOUCH) location=WORD                       # readAction
+    | MFENCE                                                         # fenceAction
     ;
 
 argumentList
@@ -66,12 +80,17 @@ quantity
 result
     : INT        # numberResult
     | WORD       # nameResult
-    | GP         # faultResult
+    | fault=(GP | PF)  # faultResult
     | OK         # okResult
     ;
 
-// The alternatives share the subject; deciding after it keeps errors at the operator.
+// Over the executions of an explore block: always, never or sometimes; several conditions must all hold.
 expectation
+    : quantifier=(ALWAYS | NEVER | SOMETIMES)? condition (AND condition)*
+    ;
+
+// The alternatives share the subject; deciding after it keeps errors at the operator.
+condition
     : subject expectationBody
     ;
 
@@ -81,7 +100,7 @@ expectationBody
     ;
 
 subject
-    : target=(WORD | TASK) (LPAREN subjectArgument RPAREN)? (DOT field=(WORD | IOPL))?
+    : target=(WORD | TASK) (LPAREN subjectArgument RPAREN)? (LBRACK index=WORD RBRACK)? (DOT field=(WORD | IOPL))?
     ;
 
 subjectArgument

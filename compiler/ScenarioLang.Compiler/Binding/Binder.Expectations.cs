@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using ScenarioLang.Compiler.Syntax;
 using ScenarioLang.Runtime;
 using ScenarioLang.Runtime.Machine;
@@ -6,11 +7,23 @@ namespace ScenarioLang.Compiler.Binding;
 
 public sealed partial class Binder
 {
-    private BoundStatement? BindExpectation(ScenarioScope scope, ExpectStatementSyntax syntax)
+    private BoundExpectation? BindExpectation(ScenarioScope scope, ExpectStatementSyntax syntax)
     {
-        var position = Position(syntax);
-        var text = SyntaxPrinter.Print(syntax);
-        switch (syntax.Expectation)
+        // After an explore block every execution has its own final state: a plain expectation would not say which.
+        if (scope.Explored && syntax.Quantifier is null)
+        {
+            _diagnostics.ReportUnquantifiedAfterExplore(syntax.Span, SyntaxPrinter.Print(syntax));
+            return null;
+        }
+        var conditions = syntax.Conditions.Select(c => BindCondition(scope, c)).ToArray();
+        return conditions.Any(c => c is null)
+            ? null
+            : new BoundExpectation(Position(syntax), SyntaxPrinter.Print(syntax), syntax.Quantifier, conditions.Select(c => c!).ToImmutableArray());
+    }
+
+    private BoundCondition? BindCondition(ScenarioScope scope, ExpectationSyntax syntax)
+    {
+        switch (syntax)
         {
             case ComparisonExpectationSyntax c:
             {
@@ -29,7 +42,7 @@ public sealed partial class Binder
                     return null;
                 }
                 var value = BindConstant(property, c.Value);
-                return value is null ? null : new BoundComparison(position, text, read, c.Operator, value);
+                return value is null ? null : new BoundComparison(SyntaxPrinter.Print(c.Subject), read, c.Operator, value);
             }
             case IdentityExpectationSyntax i:
             {
@@ -37,7 +50,7 @@ public sealed partial class Binder
                 var right = i.Right is null ? null : BindObject(scope, i.Right);
                 if (left is null || (i.Right is not null && right is null))
                     return null;
-                return new BoundIdentity(position, text, left, right, !i.Negated);
+                return new BoundIdentity(SyntaxPrinter.Print(i.Left), left, right, !i.Negated);
             }
             default:
                 return null;
@@ -55,6 +68,14 @@ public sealed partial class Binder
 
     private BoundPropertyRead? BindSubject(ScenarioScope scope, SubjectSyntax subject)
     {
+        // A bare name is a register a load wrote or a shared word, before it is a property.
+        if (subject is { Argument: null, Index: null, Field: null, Object.Text: var name })
+        {
+            if (scope.Registers.Contains(name))
+                return new BoundPropertyRead(PropertyInfo.Register(name), new BoundNameArgument(name));
+            if (scope.SharedWords.ContainsKey(name))
+                return new BoundPropertyRead(PropertyInfo.SharedWord(name), new BoundNameArgument(name));
+        }
         var property = PropertyCatalog.Find(subject.Object.Text, subject.Field?.Text);
         if (property is null)
         {
@@ -69,7 +90,19 @@ public sealed partial class Binder
             (PropertyArgument.Task, { Cpu: null } a) => LookupTask(scope, new NameSyntax(a.Text, a.Span)) is { } task ? new BoundTaskArgument(task) : null,
             _ => ReportArgument(subject, property),
         };
-        return argument is null ? null : new BoundPropertyRead(property, argument);
+        if (argument is null)
+            return null;
+        if (property.Indexed != subject.Index is not null)
+        {
+            _diagnostics.ReportPropertyIndex(subject.Index?.Span ?? subject.Span, SubjectName(subject), property.Display);
+            return null;
+        }
+        if (subject.Index is { } area && !scope.Areas.Contains(area.Text))
+        {
+            _diagnostics.ReportUndefinedArea(area.Span, area.Text);
+            return null;
+        }
+        return new BoundPropertyRead(property, argument, subject.Index?.Text);
     }
 
     private BoundSubjectArgument? ReportCpu(Text.TextSpan span, int cpu, int cpus)

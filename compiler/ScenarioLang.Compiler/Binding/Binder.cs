@@ -49,10 +49,14 @@ public sealed partial class Binder
         var scope = new ScenarioScope(settings.Cpus);
         foreach (var task in syntax.Statements.OfType<TaskStatementSyntax>())
             DeclareTask(scope, task.Name, task.Privilege, declared: true);
+        foreach (var word in syntax.Statements.OfType<SharedStatementSyntax>())
+            DeclareSharedWord(scope, word);
 
         var statements = BindBlock(scope, syntax.Statements, inRepeat: false);
         foreach (var (task, preemption) in scope.Preempted.OrderBy(p => p.Value.Span.Start))
             _diagnostics.ReportPreemptedAtEnd(preemption.Span, task.Name, preemption.Call, _source.GetPosition(preemption.Span.Start).Line);
+        foreach (var (cpu, paused) in scope.Paused.OrderBy(p => p.Key))
+            _diagnostics.ReportPausedAtEnd(paused.Span, cpu, paused.Call, _source.GetPosition(paused.Span.Start).Line);
         return new BoundScenario(
             syntax.Name,
             _source,
@@ -61,6 +65,7 @@ public sealed partial class Binder
             settings.Memory,
             settings.Variants,
             scope.Tasks.Values.Where(t => t.Declared).ToImmutableArray(),
+            scope.SharedWords.Select(w => new BoundSharedWord(w.Key, w.Value)).ToImmutableArray(),
             statements);
     }
 
@@ -69,6 +74,12 @@ public sealed partial class Binder
         var statements = ImmutableArray.CreateBuilder<BoundStatement>();
         foreach (var statement in block)
         {
+            if (scope.Explored && statement is not (ExpectStatementSyntax or KernelStatementSyntax or MemoryStatementSyntax or CpusStatementSyntax
+                    or TaskStatementSyntax or SharedStatementSyntax))
+            {
+                _diagnostics.ReportAfterExplore(statement.Span, SyntaxPrinter.Print(statement));
+                continue;
+            }
             switch (statement)
             {
                 case SwitchStatementSyntax s:
@@ -83,6 +94,15 @@ public sealed partial class Binder
                     break;
                 case RepeatStatementSyntax r:
                     BindRepeat(scope, r, statements);
+                    break;
+                case ExploreStatementSyntax e:
+                    BindExplore(scope, e, statements, inRepeat);
+                    break;
+                case ContinueStatementSyntax c:
+                    BindContinue(scope, c, statements);
+                    break;
+                case DrainStatementSyntax d:
+                    BindDrain(scope, d, statements);
                     break;
                 // Settings and task declarations were taken in before the schedule; they describe the scenario.
                 default:
@@ -187,7 +207,7 @@ public sealed partial class Binder
         variants.Add(mechanism.Name, syntax.Variant.Text);
     }
 
-    private TaskSymbol? DeclareTask(ScenarioScope scope, NameSyntax name, Privilege privilege, bool declared)
+    private TaskSymbol? DeclareTask(ScenarioScope scope, NameSyntax name, Privilege privilege, bool declared, bool deferred = false)
     {
         if (!TaskName().IsMatch(name.Text))
         {
@@ -199,14 +219,14 @@ public sealed partial class Binder
             _diagnostics.ReportDuplicateTask(name.Span, name.Text);
             return null;
         }
-        var task = new TaskSymbol(name.Text, privilege, declared, name.Span);
+        var task = new TaskSymbol(name.Text, privilege, declared, name.Span, deferred);
         scope.Tasks.Add(name.Text, task);
         return task;
     }
 
     private void BindSwitch(ScenarioScope scope, SwitchStatementSyntax syntax, ImmutableArray<BoundStatement>.Builder statements)
     {
-        if (CheckCpu(scope, syntax.Cpu) is not { } cpu)
+        if (CheckCpu(scope, syntax.Cpu) is not { } cpu || !CheckNotPaused(scope, cpu, syntax.Cpu.Span))
             return;
         TaskSymbol? next = null;
         if (syntax.Target is null && scope.Current[cpu] is null)
@@ -240,34 +260,52 @@ public sealed partial class Binder
     private void BindStep(ScenarioScope scope, StepStatementSyntax syntax, ImmutableArray<BoundStatement>.Builder statements, bool inRepeat)
     {
         var cpu = CheckCpu(scope, syntax.Cpu);
-        var task = LookupTask(scope, syntax.Task);
-        if (cpu is null || task is null || !CheckAlive(scope, task, syntax.Task.Span))
+        if (cpu is null || !CheckNotPaused(scope, cpu.Value, syntax.Cpu.Span))
             return;
-        var running = scope.Current[cpu.Value];
+        if (syntax.InKernelContext)
+        {
+            if (BindThreadStep(scope, syntax, cpu.Value, null, inExplore: false) is { } kernelStep)
+                statements.Add(kernelStep);
+            return;
+        }
+        var task = LookupTask(scope, syntax.Task);
+        if (task is null || !CheckAlive(scope, task, syntax.Task.Span))
+            return;
+        if (!PutOnCpu(scope, syntax, cpu.Value, task, statements))
+            return;
+        var bound = RunsAsPath(syntax) ? BindThreadStep(scope, syntax, cpu.Value, task, inExplore: false) : BindAction(scope, syntax, cpu.Value, task, inRepeat);
+        if (bound is not null)
+            statements.Add(bound);
+    }
+
+    /// <summary>
+    /// Checks that the step's task runs on its CPU; on an idle CPU it is switched in first (finishing a syscall it was
+    /// preempted in), as an implicit switch the trace shows. False when the step cannot run there.
+    /// </summary>
+    private bool PutOnCpu(ScenarioScope scope, StepStatementSyntax syntax, int cpu, TaskSymbol task, ImmutableArray<BoundStatement>.Builder statements)
+    {
+        var running = scope.Current[cpu];
         if (running == task && scope.Preempted.TryGetValue(task, out var preemption))
         {
             _diagnostics.ReportTaskPreempted(syntax.Task.Span, task.Name, preemption.Call, _source.GetPosition(preemption.Span.Start).Line);
-            return;
+            return false;
         }
-        if (running != task)
+        if (running == task)
+            return true;
+        if (running is not null)
         {
-            if (running is not null)
-            {
-                _diagnostics.ReportTaskNotCurrent(syntax.Task.Span, task.Name, cpu.Value, running.Name);
-                return;
-            }
-            if (scope.CpuOf(task) is { } elsewhere)
-            {
-                _diagnostics.ReportTaskOnOtherCpu(syntax.Task.Span, task.Name, elsewhere);
-                return;
-            }
-            // The CPU is idle: the step's task is switched in first (finishing a syscall it was preempted in).
-            scope.Current[cpu.Value] = task;
-            scope.Preempted.Remove(task);
-            statements.Add(new BoundSwitch(Position(syntax), $"cpu{cpu} switch {task.Name} (implicit: cpu{cpu} was idle)", cpu.Value, task));
+            _diagnostics.ReportTaskNotCurrent(syntax.Task.Span, task.Name, cpu, running.Name);
+            return false;
         }
-        if (BindAction(scope, syntax, cpu.Value, task, inRepeat) is { } bound)
-            statements.Add(bound);
+        if (scope.CpuOf(task) is { } elsewhere)
+        {
+            _diagnostics.ReportTaskOnOtherCpu(syntax.Task.Span, task.Name, elsewhere);
+            return false;
+        }
+        scope.Current[cpu] = task;
+        scope.Preempted.Remove(task);
+        statements.Add(new BoundSwitch(Position(syntax), $"cpu{cpu} switch {task.Name} (implicit: cpu{cpu} was idle)", cpu, task));
+        return true;
     }
 
     private BoundStatement? BindAction(ScenarioScope scope, StepStatementSyntax syntax, int cpu, TaskSymbol task, bool inRepeat)
@@ -542,10 +580,17 @@ public sealed partial class Binder
 
     private TaskSymbol? LookupTask(ScenarioScope scope, NameSyntax name)
     {
-        if (scope.Tasks.TryGetValue(name.Text, out var task))
-            return task;
-        _diagnostics.ReportUndefinedTask(name.Span, name.Text);
-        return null;
+        if (!scope.Tasks.TryGetValue(name.Text, out var task))
+        {
+            _diagnostics.ReportUndefinedTask(name.Span, name.Text);
+            return null;
+        }
+        if (scope.Paused.FirstOrDefault(p => p.Value.Child == task) is { Value: { } creator } paused)
+        {
+            _diagnostics.ReportTaskUnborn(name.Span, task.Name, paused.Key, _source.GetPosition(creator.Span.Start).Line);
+            return null;
+        }
+        return task;
     }
 
     private bool CheckAlive(ScenarioScope scope, TaskSymbol task, TextSpan span)
@@ -580,6 +625,21 @@ public sealed partial class Binder
 
         /// <summary>The first task of each thread group that clone has grown; a task not listed leads its own.</summary>
         public Dictionary<TaskSymbol, TaskSymbol> Leaders { get; } = [];
+
+        /// <summary>Shared words and their initial values, in declaration order.</summary>
+        public OrderedDictionary<string, long> SharedWords { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Registers that loads and exchanges write.</summary>
+        public HashSet<string> Registers { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>vmalloc areas the scenario created.</summary>
+        public HashSet<string> Areas { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>CPUs whose step the schedule paused with 'until', waiting for 'continue'.</summary>
+        public SortedDictionary<int, PausedStep> Paused { get; } = [];
+
+        /// <summary>Whether the explore block has been bound: every execution ends after it.</summary>
+        public bool Explored { get; set; }
 
         public TaskSymbol LeaderOf(TaskSymbol task) => Leaders.GetValueOrDefault(task, task);
 

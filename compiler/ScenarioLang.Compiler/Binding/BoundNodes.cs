@@ -5,8 +5,12 @@ using ScenarioLang.Runtime.Kernel;
 
 namespace ScenarioLang.Compiler.Binding;
 
-/// <summary>A task of a scenario: declared with <c>task</c> or created by <c>fork -> NAME</c>.</summary>
-public sealed record TaskSymbol(string Name, Privilege Privilege, bool Declared, TextSpan Span);
+/// <summary>
+/// A task of a scenario: declared with <c>task</c> or created by <c>fork -> NAME</c>. A task created by a step the
+/// schedule pauses or an explore block interleaves is <see cref="Deferred"/>: it exists only once that step returned,
+/// so the generated code looks it up then instead of keeping it in a local.
+/// </summary>
+public sealed record TaskSymbol(string Name, Privilege Privilege, bool Declared, TextSpan Span, bool Deferred = false);
 
 /// <summary>A checked scenario: its machine, kernel, tasks and the statements in schedule order.</summary>
 public sealed record BoundScenario(
@@ -17,7 +21,11 @@ public sealed record BoundScenario(
     MemoryModel Memory,
     ImmutableSortedDictionary<string, string> Variants,
     ImmutableArray<TaskSymbol> DeclaredTasks,
+    ImmutableArray<BoundSharedWord> SharedWords,
     ImmutableArray<BoundStatement> Statements);
+
+/// <summary><c>shared x = 1</c>: a word of shared memory and its value when the scenario starts.</summary>
+public sealed record BoundSharedWord(string Name, long Initial);
 
 /// <summary>A statement with its place in the file and its text as the trace prints it.</summary>
 public abstract record BoundStatement(LinePosition Position, string Text);
@@ -59,6 +67,46 @@ public sealed record BoundExit(LinePosition Position, string Text, int Cpu, Task
 public sealed record BoundPortAccess(LinePosition Position, string Text, int Cpu, TaskSymbol Task, int Width, int Port, Outcome? Expected)
     : BoundStatement(Position, Text);
 
+/// <summary>What a step that runs as an interleavable kernel path does.</summary>
+public abstract record BoundOperation;
+
+/// <summary>fork -> Child: a new process with a new mm, whose kernel PGD half the pgd variant fills in.</summary>
+public sealed record BoundForkOperation(TaskSymbol Child) : BoundOperation;
+
+public sealed record BoundExecOperation : BoundOperation;
+
+/// <summary>vmalloc(Size) -> Area, followed by vmalloc_sync_all() as alloc_vm_area() does.</summary>
+public sealed record BoundVmallocOperation(long Size, string Area) : BoundOperation;
+
+/// <summary>touch Area: a kernel access through the current page tables.</summary>
+public sealed record BoundTouchOperation(string Area) : BoundOperation;
+
+public sealed record BoundStoreOperation(string Location, long Value) : BoundOperation;
+
+public sealed record BoundLoadOperation(string Location, string Register) : BoundOperation;
+
+public sealed record BoundFenceOperation : BoundOperation;
+
+/// <summary>xchg Location = Value -> Register: a locked exchange; the register gets the old value.</summary>
+public sealed record BoundExchangeOperation(string Location, long Value, string Register) : BoundOperation;
+
+/// <summary>
+/// A step run as a kernel path: in an explicit schedule, to its end or <see cref="Until"/> a pause point; in an explore
+/// block, as one step of its CPU's program. Task is null in kernel context. Action and Result are the step as written
+/// around its modifier, so a printed schedule can put "until …" between them.
+/// </summary>
+public sealed record BoundThreadStep(LinePosition Position, string Text, int Cpu, TaskSymbol? Task, string Action, string? Result,
+    BoundOperation Operation, Outcome? Expected, string? Until) : BoundStatement(Position, Text);
+
+/// <summary><c>cpu0 continue</c>, optionally until another point.</summary>
+public sealed record BoundContinue(LinePosition Position, string Text, int Cpu, string? Until) : BoundStatement(Position, Text);
+
+/// <summary><c>cpu0 drain 2</c>: stores leave the CPU's store buffer, oldest first.</summary>
+public sealed record BoundDrain(LinePosition Position, string Text, int Cpu, int Count) : BoundStatement(Position, Text);
+
+/// <summary>An explore block: its steps, each CPU's in program order.</summary>
+public sealed record BoundExplore(LinePosition Position, string Text, ImmutableArray<BoundThreadStep> Steps) : BoundStatement(Position, Text);
+
 /// <summary>The argument a property is read for: a CPU, a task, or nothing (machine-wide).</summary>
 public abstract record BoundSubjectArgument;
 
@@ -68,15 +116,27 @@ public sealed record BoundCpuArgument(int Cpu) : BoundSubjectArgument;
 
 public sealed record BoundTaskArgument(TaskSymbol Task) : BoundSubjectArgument;
 
-/// <summary>A property read for its argument, e.g. tss(cpu0).prev_max.</summary>
-public sealed record BoundPropertyRead(PropertyInfo Property, BoundSubjectArgument Argument);
+/// <summary>A register or shared word, read by its name.</summary>
+public sealed record BoundNameArgument(string Name) : BoundSubjectArgument;
+
+/// <summary>A property read for its argument, e.g. tss(cpu0).prev_max; Area is the vmalloc area of an indexed one, pgd(C)[V].</summary>
+public sealed record BoundPropertyRead(PropertyInfo Property, BoundSubjectArgument Argument, string? Area = null);
 
 /// <summary>A constant of a property's type: a number (counts and bytes), a flag, or an io_bitmap_base value.</summary>
 public sealed record BoundConstant(PropertyType Type, long Number, bool Flag, Runtime.Machine.IoBitmapBase Base);
 
-public sealed record BoundComparison(LinePosition Position, string Text, BoundPropertyRead Read, Comparison Operator, BoundConstant Value)
-    : BoundStatement(Position, Text);
+/// <summary>One condition of an expectation; Subject is its left side as written, which a final state prints.</summary>
+public abstract record BoundCondition(string Subject, BoundPropertyRead Read);
+
+public sealed record BoundComparison(string Subject, BoundPropertyRead Read, Comparison Operator, BoundConstant Value) : BoundCondition(Subject, Read);
 
 /// <summary><c>X is Y</c>; Right is null for <c>is none</c>.</summary>
-public sealed record BoundIdentity(LinePosition Position, string Text, BoundPropertyRead Left, BoundPropertyRead? Right, bool Same)
+public sealed record BoundIdentity(string Subject, BoundPropertyRead Read, BoundPropertyRead? Right, bool Same) : BoundCondition(Subject, Read);
+
+/// <summary>
+/// <c>expect [always|never|sometimes] C1 and C2 …</c>. A plain expectation (no quantifier) of one condition is judged as
+/// it always was; a quantified one or a conjunction is judged over every execution of an explore block, or over the one
+/// execution of an explicit schedule.
+/// </summary>
+public sealed record BoundExpectation(LinePosition Position, string Text, Quantifier? Quantifier, ImmutableArray<BoundCondition> Conditions)
     : BoundStatement(Position, Text);

@@ -27,14 +27,21 @@ public enum PropertyArgument
 /// A property an expectation can read: how it is written (<c>tss(cpu0).prev_max</c>), its type, and the
 /// <see cref="Runtime.Observations"/> method the generated code calls to read it.
 /// </summary>
-public sealed record PropertyInfo(string Object, string? Field, PropertyArgument Argument, PropertyType Type, string Accessor, string Meaning)
+/// <remarks>An <see cref="Indexed"/> property is read for a vmalloc area: <c>pgd(C)[V]</c>.</remarks>
+public sealed record PropertyInfo(string Object, string? Field, PropertyArgument Argument, PropertyType Type, string Accessor, string Meaning, bool Indexed = false)
 {
     public string Display => Object + Argument switch
     {
         PropertyArgument.Cpu => "(cpuN)",
         PropertyArgument.Task => "(TASK)",
         _ => "",
-    } + (Field is null ? "" : "." + Field);
+    } + (Indexed ? "[AREA]" : "") + (Field is null ? "" : "." + Field);
+
+    /// <summary>A register loaded by <c>load x -> r0</c>, read by its name.</summary>
+    public static PropertyInfo Register(string name) => new(name, null, PropertyArgument.None, PropertyType.Count, "Register", "a register");
+
+    /// <summary>A word declared with <c>shared x</c>, read from memory (not from any store buffer).</summary>
+    public static PropertyInfo SharedWord(string name) => new(name, null, PropertyArgument.None, PropertyType.Count, "SharedWord", "a shared word");
 }
 
 /// <summary>Every property of the language, in the order docs/language.md lists them.</summary>
@@ -58,6 +65,8 @@ public static class PropertyCatalog
         new("task", "uid", PropertyArgument.Task, PropertyType.Count, "TaskUid", "the task's real uid"),
         new("mm", null, PropertyArgument.Task, PropertyType.Object, "Mm", "the task's address space (struct mm_struct), shared by its threads"),
         new("mm", "users", PropertyArgument.Task, PropertyType.Count, "MmUsers", "tasks using the mm (mm_users)"),
+        new("pgd", null, PropertyArgument.Task, PropertyType.Object, "PgdEntry", "what the task's PGD entry for a vmalloc area points to (a pud page), or none", Indexed: true),
+        new("swapper_pg_dir", null, PropertyArgument.None, PropertyType.Object, "KernelPgdEntry", "the same entry in the kernel's reference PGD (init_mm)", Indexed: true),
         new("machine", "tss_bytes_copied", PropertyArgument.None, PropertyType.Bytes, "TssBytesCopied", "bytes copied into all TSS bitmaps"),
         new("machine", "tss_bytes_cleared", PropertyArgument.None, PropertyType.Bytes, "TssBytesCleared", "bytes of TSS bitmaps reset to 0xff"),
         new("machine", "bitmaps_allocated", PropertyArgument.None, PropertyType.Count, "BitmapsAllocated", "I/O bitmaps allocated since boot"),

@@ -67,6 +67,12 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
     public void ReportNotRepeatable(TextSpan span, string statement) =>
         Error("KSC0110", span, $"{statement} cannot appear inside repeat: it describes the scenario, not a step; move it before the repeat");
 
+    public void ReportDuplicateName(TextSpan span, string kind, string name) =>
+        Error("KSC0111", span, $"a {kind} named {name} already exists in this scenario");
+
+    public void ReportUndefinedSharedWord(TextSpan span, string name) =>
+        Error("KSC0112", span, $"no shared word named {name}; declare it with 'shared {name}'");
+
     // Steps and the schedule: KSC02xx
 
     public void ReportCpuOutOfRange(TextSpan span, int cpu, int cpus) =>
@@ -123,6 +129,42 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
     public void ReportRepeatCannotContinue(TextSpan span, string reason) =>
         Error("KSC0218", span, $"the body of this repeat cannot run a second time: {reason}");
 
+    public void ReportNeedsTask(TextSpan span, string action) =>
+        Error("KSC0219", span, $"{action} runs in a task: write 'cpuN TASK: {action}', not 'kernel'");
+
+    public void ReportCpuPaused(TextSpan span, int cpu, string call, int line) =>
+        Error("KSC0220", span, $"cpu{cpu} is paused inside {call} (line {line}); write 'cpu{cpu} continue' first");
+
+    public void ReportNothingToContinue(TextSpan span, int cpu) =>
+        Error("KSC0221", span, $"cpu{cpu} has no paused step to continue");
+
+    public void ReportPausedAtEnd(TextSpan span, int cpu, string call, int line) =>
+        Error("KSC0222", span, $"cpu{cpu}'s {call} (line {line}) is still paused when the scenario ends; add 'cpu{cpu} continue'");
+
+    public void ReportNotInExplore(TextSpan span, string what, string reason) =>
+        Error("KSC0223", span, $"{what} cannot appear in an explore block: {reason}");
+
+    public void ReportExploreMisplaced(TextSpan span, string reason) =>
+        Error("KSC0224", span, $"this explore block cannot be here: {reason}");
+
+    public void ReportAfterExplore(TextSpan span, string statement) =>
+        Error("KSC0225", span, $"{statement} cannot follow an explore block: every execution ends there; only 'expect always|never|sometimes …' can");
+
+    public void ReportExploreProgram(TextSpan span, string reason) =>
+        Error("KSC0226", span, $"in an explore block {reason}");
+
+    public void ReportNeedsRegister(TextSpan span, string mnemonic) =>
+        Error("KSC0227", span, $"{mnemonic} names the register it reads into: write '{mnemonic} x -> r0'");
+
+    public void ReportUndefinedArea(TextSpan span, string name) =>
+        Error("KSC0228", span, $"no vmalloc area named {name}; create it with 'vmalloc(4 MiB) -> {name}'");
+
+    public void ReportTaskUnborn(TextSpan span, string task, int cpu, int line) =>
+        Error("KSC0229", span, $"{task} does not exist until cpu{cpu}'s fork (line {line}) returns; 'cpu{cpu} continue' first");
+
+    public void ReportDrainCountOutOfRange(TextSpan span, string text, int max) =>
+        Error("KSC0230", span, $"drain takes a count from 1 to {max}, not {text}");
+
     // Expectations: KSC03xx
 
     public void ReportUnknownProperty(TextSpan span, string property, IEnumerable<string> known) =>
@@ -139,4 +181,10 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
 
     public void ReportNotAnObject(TextSpan span, string property) =>
         Error("KSC0305", span, $"{property} is a value, not a kernel object: compare it with ==, not 'is'");
+
+    public void ReportUnquantifiedAfterExplore(TextSpan span, string expectation) =>
+        Error("KSC0306", span, $"'{expectation}' follows an explore block: say over which executions, with 'expect always', 'expect never' or 'expect sometimes'");
+
+    public void ReportPropertyIndex(TextSpan span, string property, string display) =>
+        Error("KSC0307", span, $"{property} is written {display}");
 }

@@ -61,6 +61,8 @@ public static class CSharpEmitter
             w.Directive($"#line {scenario.Source.GetPosition(task.Span.Start).Line} {CSharpLiteral.LineFile(scenario.Source.Path)}");
             w.Line($"var {Local(task)} = run.Task({CSharpLiteral.String(task.Name)});");
         }
+        foreach (var word in scenario.SharedWords)
+            w.Line($"run.Declare({CSharpLiteral.String(word.Name)}, {CSharpLiteral.Long(word.Initial)});");
         EmitStatements(w, scenario.Statements, CSharpLiteral.LineFile(scenario.Source.Path));
         w.Directive("#line default");
         w.CloseBlock();
@@ -78,6 +80,16 @@ public static class CSharpEmitter
                 w.OpenBlock($"run.Repeat({Step(repeat)}, {CSharpLiteral.Int(repeat.Count)}, () =>");
                 EmitStatements(w, repeat.Body, lineFile);
                 w.CloseBlock(");");
+            }
+            else if (statement is BoundExplore explore)
+            {
+                // Each step on a line of its own, under its own #line, so a failure inside one points at it.
+                w.Line($"run.Explore({Step(explore)}{(explore.Steps.IsEmpty ? ");" : ",")}");
+                for (var i = 0; i < explore.Steps.Length; i++)
+                {
+                    w.Directive($"#line {explore.Steps[i].Position.Line} {lineFile}");
+                    w.Line($"    {ThreadStep(explore.Steps[i])}{(i == explore.Steps.Length - 1 ? ");" : ",")}");
+                }
             }
             else
             {
@@ -108,11 +120,67 @@ public static class CSharpEmitter
             // The child of a failing fork never runs; its name only shows in the trace.
             BoundFork s => Call(s.Thread ? "Clone" : "Fork", step, s.Cpu, s.Parent, s.Expected,
                 CSharpLiteral.String($"{s.Parent.Name}'s child"), $"{Runtime}.Kernel.ForkFault.{s.Fault}"),
-            BoundComparison s => $"run.Expect({step}, o => {Read(s.Read)}, {Runtime}.Comparison.{s.Operator}, {Constant(s.Value)}{Format(s.Read.Property.Type)});",
-            BoundIdentity s => $"run.ExpectIdentity({step}, o => {Read(s.Left)}, o => {(s.Right is null ? "null" : Read(s.Right))}, same: {(s.Same ? "true" : "false")});",
+            BoundThreadStep s => $"run.Run({ThreadStep(s)}{(s.Until is null ? "" : ", until: " + CSharpLiteral.String(s.Until))});",
+            BoundContinue s => $"run.Continue({step}, {CSharpLiteral.Int(s.Cpu)}{(s.Until is null ? "" : ", until: " + CSharpLiteral.String(s.Until))});",
+            BoundDrain s => $"run.Drain({step}, {CSharpLiteral.Int(s.Cpu)}, {CSharpLiteral.Int(s.Count)});",
+            BoundExpectation { Quantifier: null, Conditions: [BoundComparison c] } => $"run.Expect({step}, o => {Read(c.Read)}, {Runtime}.Comparison.{c.Operator}, {Constant(c.Value)}{Format(c.Read.Property.Type)});",
+            BoundExpectation { Quantifier: null, Conditions: [BoundIdentity i] } => $"run.ExpectIdentity({step}, o => {Read(i.Read)}, o => {(i.Right is null ? "null" : Read(i.Right))}, same: {Bool(i.Same)});",
+            // A conjunction with no quantifier is judged as 'always': in an explicit schedule, over its one execution.
+            BoundExpectation s => $"run.Expect({step}, {Runtime}.Quantifier.{s.Quantifier ?? Quantifier.Always}, {string.Join(", ", s.Conditions.Select(Condition))});",
             _ => throw new ArgumentOutOfRangeException(nameof(statement), statement.GetType().Name),
         };
     }
+
+    /// <summary>The factory call that makes a step a <see cref="Runtime.ThreadStep"/>: run.ForkStep(step, action, result, cpu, task, …).</summary>
+    private static string ThreadStep(BoundThreadStep s)
+    {
+        var task = s.Task is null ? "null" : Local(s.Task);
+        var head = $"{Step(s)}, {CSharpLiteral.String(s.Action)}, {(s.Result is null ? "null" : CSharpLiteral.String(s.Result))}, {CSharpLiteral.Int(s.Cpu)}, {task}";
+        var expected = s.Expected is { } e ? ", " + Outcome(e) : "";
+        return s.Operation switch
+        {
+            BoundForkOperation f => $"run.ForkStep({head}, {CSharpLiteral.String(f.Child.Name)})",
+            BoundExecOperation => $"run.ExecStep({head}{expected})",
+            BoundVmallocOperation v => $"run.VmallocStep({head}, {CSharpLiteral.Hex((ulong)v.Size)}, {CSharpLiteral.String(v.Area)})",
+            BoundTouchOperation t => $"run.TouchStep({head}, {CSharpLiteral.String(t.Area)}{expected})",
+            BoundStoreOperation st => $"run.StoreStep({head}, {CSharpLiteral.String(st.Location)}, {CSharpLiteral.Long(st.Value)})",
+            BoundLoadOperation l => $"run.LoadStep({head}, {CSharpLiteral.String(l.Location)}, {CSharpLiteral.String(l.Register)})",
+            BoundExchangeOperation x => $"run.ExchangeStep({head}, {CSharpLiteral.String(x.Location)}, {CSharpLiteral.Long(x.Value)}, {CSharpLiteral.String(x.Register)})",
+            _ => $"run.FenceStep({head})",
+        };
+    }
+
+    /// <summary>new Condition(subject, o => its value as a final state prints it, o => whether it holds).</summary>
+    private static string Condition(BoundCondition condition)
+    {
+        var read = Read(condition.Read);
+        var holds = condition switch
+        {
+            BoundComparison c => $"{read} {Operator(c.Operator)} {Constant(c.Value)}",
+            BoundIdentity { Right: null } i => i.Same ? $"{read} is null" : $"{read} is not null",
+            BoundIdentity i => $"{(i.Same ? "" : "!")}global::System.Object.ReferenceEquals({read}, {Read(i.Right!)})",
+            _ => throw new ArgumentOutOfRangeException(nameof(condition)),
+        };
+        var show = condition.Read.Property.Type switch
+        {
+            PropertyType.Object => $"{read}?.ToString() ?? \"none\"",
+            PropertyType.Flag => $"{read} ? \"on\" : \"off\"",
+            PropertyType.IoBitmapBase => $"{Runtime}.VariantCatalog.BaseName({read})",
+            PropertyType.Register => $"{Runtime}.Tracing.Units.Hex({read})",
+            _ => $"{read}.ToString(global::System.Globalization.CultureInfo.InvariantCulture)",
+        };
+        return $"new {Runtime}.Condition({CSharpLiteral.String(condition.Subject)}, o => {show}, o => {holds})";
+    }
+
+    private static string Operator(Comparison comparison) => comparison switch
+    {
+        Comparison.Equal => "==",
+        Comparison.NotEqual => "!=",
+        Comparison.Less => "<",
+        Comparison.LessOrEqual => "<=",
+        Comparison.Greater => ">",
+        _ => ">=",
+    };
 
     private static string Call(string method, string step, int cpu, TaskSymbol task, Outcome? expected, params string[] arguments) =>
         Invoke(method, step, cpu, task, Expected(expected), arguments);
@@ -137,6 +205,7 @@ public static class CSharpEmitter
     {
         OutcomeKind.Ok => $"{Runtime}.Outcome.Ok",
         OutcomeKind.GeneralProtection => $"{Runtime}.Outcome.GeneralProtection",
+        OutcomeKind.PageFault => $"{Runtime}.Outcome.PageFault",
         _ when outcome.Value < 0 && Enum.IsDefined((Errno)(int)-outcome.Value) => $"{Runtime}.Outcome.Fails({Runtime}.Kernel.Errno.{(Errno)(int)-outcome.Value})",
         _ => $"{Runtime}.Outcome.Returns({CSharpLiteral.Long(outcome.Value)})",
     };
@@ -147,8 +216,11 @@ public static class CSharpEmitter
         {
             BoundCpuArgument c => CSharpLiteral.Int(c.Cpu),
             BoundTaskArgument t => Local(t.Task),
+            BoundNameArgument n => CSharpLiteral.String(n.Name),
             _ => "",
         };
+        if (read.Area is { } area)
+            argument += (argument.Length == 0 ? "" : ", ") + $"run.Area({CSharpLiteral.String(area)})";
         return $"o.{read.Property.Accessor}({argument})";
     }
 
@@ -166,6 +238,9 @@ public static class CSharpEmitter
         _ => CSharpLiteral.Long(value.Number),
     };
 
-    /// <summary>Task names are checked to be identifiers; the prefix keeps them clear of C# keywords.</summary>
-    private static string Local(TaskSymbol task) => "task_" + task.Name;
+    /// <summary>
+    /// Task names are checked to be identifiers; the prefix keeps them clear of C# keywords. A deferred task exists only
+    /// once the step creating it returned, so it is looked up where it is used.
+    /// </summary>
+    private static string Local(TaskSymbol task) => task.Deferred ? $"run.Task({CSharpLiteral.String(task.Name)})" : "task_" + task.Name;
 }

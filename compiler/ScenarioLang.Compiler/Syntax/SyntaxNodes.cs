@@ -40,11 +40,29 @@ public sealed record CpusStatementSyntax(NumberSyntax Count, TextSpan Span) : St
 
 public sealed record TaskStatementSyntax(NameSyntax Name, Privilege Privilege, TextSpan Span) : StatementSyntax(Span);
 
+/// <summary><c>shared x = 1</c>: a word of memory the CPUs share, for litmus tests; it starts at 0 unless given a value.</summary>
+public sealed record SharedStatementSyntax(NameSyntax Name, NumberSyntax? Value, TextSpan Span) : StatementSyntax(Span);
+
 /// <summary><c>cpu0 switch B</c>; Target is null for <c>switch idle</c>.</summary>
 public sealed record SwitchStatementSyntax(CpuSyntax Cpu, NameSyntax? Target, TextSpan Span) : StatementSyntax(Span);
 
+/// <summary><c>cpu0 A: ioperm(…) -> 0</c>; Task is the keyword <c>kernel</c> for a step in kernel context, no task needed.</summary>
 public sealed record StepStatementSyntax(CpuSyntax Cpu, NameSyntax Task, ActionSyntax Action, StepModifierSyntax? Modifier, ResultSyntax? Result, TextSpan Span)
-    : StatementSyntax(Span);
+    : StatementSyntax(Span)
+{
+    public const string KernelContext = "kernel";
+
+    public bool InKernelContext => Task.Text == KernelContext;
+}
+
+/// <summary><c>cpu0 continue</c>: the step paused on the CPU goes on, to its end or <c>until</c> another point.</summary>
+public sealed record ContinueStatementSyntax(CpuSyntax Cpu, PauseSyntax? Until, TextSpan Span) : StatementSyntax(Span);
+
+/// <summary><c>cpu0 drain</c>: the oldest store in the CPU's store buffer (or Count of them) reaches memory.</summary>
+public sealed record DrainStatementSyntax(CpuSyntax Cpu, NumberSyntax? Count, TextSpan Span) : StatementSyntax(Span);
+
+/// <summary><c>explore { … }</c>: the steps of each CPU form its program; every interleaving is explored.</summary>
+public sealed record ExploreStatementSyntax(ImmutableArray<StatementSyntax> Body, TextSpan KeywordSpan, TextSpan Span) : StatementSyntax(Span);
 
 /// <summary><c>repeat N { ... }</c>: the body runs N times in a row.</summary>
 public sealed record RepeatStatementSyntax(NumberSyntax Count, ImmutableArray<StatementSyntax> Body, TextSpan KeywordSpan, TextSpan Span) : StatementSyntax(Span);
@@ -55,11 +73,25 @@ public enum StepModifierKind
     Preempted,
     /// <summary><c>failing at POINT</c>: an injected fault makes the syscall fail at a named point.</summary>
     Failing,
+    /// <summary><c>until POINT</c>: the step pauses before the point; its CPU waits for <c>continue</c>.</summary>
+    Until,
 }
 
-public sealed record StepModifierSyntax(StepModifierKind Kind, NameSyntax Point, TextSpan Span) : SyntaxNode(Span);
+/// <summary>A step modifier; Index is the loop iteration of an indexed pause point (<c>until copy_pgd[402]</c>).</summary>
+public sealed record StepModifierSyntax(StepModifierKind Kind, NameSyntax Point, NameSyntax? Index, TextSpan Span) : SyntaxNode(Span)
+{
+    /// <summary>The point as the runtime labels it: <c>copy_pgd[402]</c>, or the bare name.</summary>
+    public string Label => Index is null ? Point.Text : $"{Point.Text}[{Index.Text}]";
+}
 
-public sealed record ExpectStatementSyntax(ExpectationSyntax Expectation, TextSpan Span) : StatementSyntax(Span);
+/// <summary>The <c>until POINT</c> of a continue.</summary>
+public sealed record PauseSyntax(NameSyntax Point, NameSyntax? Index, TextSpan Span) : SyntaxNode(Span)
+{
+    public string Label => Index is null ? Point.Text : $"{Point.Text}[{Index.Text}]";
+}
+
+/// <summary><c>expect [always|never|sometimes] C1 and C2 …</c>; Quantifier is null for a plain expectation.</summary>
+public sealed record ExpectStatementSyntax(Quantifier? Quantifier, ImmutableArray<ExpectationSyntax> Conditions, TextSpan Span) : StatementSyntax(Span);
 
 public enum SyscallKind
 {
@@ -70,6 +102,7 @@ public enum SyscallKind
     Exec,
     Exit,
     Setresuid,
+    Vmalloc,
 }
 
 public abstract record ActionSyntax(TextSpan Span) : SyntaxNode(Span);
@@ -90,6 +123,19 @@ public enum FlagsInstruction
 /// <summary>cli, sti or pushf: the user-mode instructions on EFLAGS.IF and EFLAGS.IOPL.</summary>
 public sealed record FlagsActionSyntax(FlagsInstruction Instruction, string Mnemonic, TextSpan Span) : ActionSyntax(Span);
 
+public enum MemoryInstruction
+{
+    Store,
+    Load,
+    Exchange,
+    Fence,
+    /// <summary>A kernel access to an address (a vmalloc area): it walks the current page tables.</summary>
+    Touch,
+}
+
+/// <summary>store x = 1, load x, xchg x = 1, mfence, touch V; Location and Value are null where the instruction has none.</summary>
+public sealed record MemoryActionSyntax(MemoryInstruction Instruction, string Mnemonic, NameSyntax? Location, NumberSyntax? Value, TextSpan Span) : ActionSyntax(Span);
+
 public abstract record ArgumentSyntax(TextSpan Span) : SyntaxNode(Span);
 
 public sealed record NumberArgumentSyntax(NumberSyntax Number) : ArgumentSyntax(Number.Span);
@@ -103,12 +149,13 @@ public sealed record NumberResultSyntax(NumberSyntax Number) : ResultSyntax(Numb
 /// <summary>An errno name (EPERM) or, after fork, the child's name.</summary>
 public sealed record NameResultSyntax(NameSyntax Name) : ResultSyntax(Name.Span);
 
-public sealed record FaultResultSyntax(TextSpan Span) : ResultSyntax(Span);
+/// <summary>#GP (general protection) or #PF (page fault).</summary>
+public sealed record FaultResultSyntax(bool PageFault, TextSpan Span) : ResultSyntax(Span);
 
 public sealed record OkResultSyntax(TextSpan Span) : ResultSyntax(Span);
 
-/// <summary><c>tss(cpu0).prev_max</c>, <c>bitmap(A)</c>, <c>machine.live_bitmaps</c>.</summary>
-public sealed record SubjectSyntax(NameSyntax Object, SubjectArgumentSyntax? Argument, NameSyntax? Field, TextSpan Span) : SyntaxNode(Span);
+/// <summary><c>tss(cpu0).prev_max</c>, <c>bitmap(A)</c>, <c>machine.live_bitmaps</c>, <c>pgd(C)[V]</c>, <c>r0</c>.</summary>
+public sealed record SubjectSyntax(NameSyntax Object, SubjectArgumentSyntax? Argument, NameSyntax? Index, NameSyntax? Field, TextSpan Span) : SyntaxNode(Span);
 
 /// <summary>The argument of a subject: a task name or a CPU.</summary>
 public sealed record SubjectArgumentSyntax(string Text, int? Cpu, TextSpan Span) : SyntaxNode(Span);

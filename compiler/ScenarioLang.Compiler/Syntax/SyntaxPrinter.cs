@@ -9,15 +9,27 @@ public static class SyntaxPrinter
         MemoryStatementSyntax m => $"memory {m.Model.Text}",
         CpusStatementSyntax c => $"cpus {c.Count.Text}",
         TaskStatementSyntax t => $"task {t.Name.Text} {t.Privilege.ToString().ToLowerInvariant()}",
+        SharedStatementSyntax s => $"shared {s.Name.Text}" + (s.Value is null ? "" : " = " + Print(s.Value)),
+        ContinueStatementSyntax c => $"{Cpu(c.Cpu)} continue" + (c.Until is null ? "" : " until " + c.Until.Label),
+        DrainStatementSyntax d => $"{Cpu(d.Cpu)} drain" + (d.Count is null ? "" : " " + Print(d.Count)),
+        ExploreStatementSyntax => "explore",
         SwitchStatementSyntax s => $"{Cpu(s.Cpu)} switch {s.Target?.Text ?? "idle"}",
-        StepStatementSyntax s => $"{Cpu(s.Cpu)} {s.Task.Text}: {Print(s.Action)}{Print(s.Modifier)}{(s.Result is null ? "" : " -> " + Print(s.Result))}",
+        StepStatementSyntax s => $"{StepAction(s)}{Print(s.Modifier)}{(s.Result is null ? "" : " " + StepResult(s.Result))}",
         RepeatStatementSyntax r => $"repeat {Print(r.Count)}",
-        ExpectStatementSyntax e => "expect " + Print(e.Expectation),
+        ExpectStatementSyntax e => "expect " + (e.Quantifier is { } q ? q.ToString().ToLowerInvariant() + " " : "") + string.Join(" and ", e.Conditions.Select(Print)),
         _ => throw new ArgumentOutOfRangeException(nameof(statement)),
     };
 
+    /// <summary>A step up to its modifier: "cpu0 P: fork", as a printed schedule writes it before "until …".</summary>
+    public static string StepAction(StepStatementSyntax step) => $"{Cpu(step.Cpu)} {step.Task.Text}: {Print(step.Action)}";
+
+    public static string StepResult(ResultSyntax result) => "-> " + Print(result);
+
     public static string Print(ActionSyntax action) => action switch
     {
+        MemoryActionSyntax { Instruction: MemoryInstruction.Fence } => "mfence",
+        MemoryActionSyntax { Value: { } value } m => $"{m.Mnemonic} {m.Location!.Text} = {Print(value)}",
+        MemoryActionSyntax m => $"{m.Mnemonic} {m.Location!.Text}",
         SyscallActionSyntax { Arguments: { } arguments } s => $"{s.Name}({string.Join(", ", arguments.Select(Print))})",
         SyscallActionSyntax s => s.Name,
         PortActionSyntax p => $"{p.Mnemonic} {Print(p.Port)}",
@@ -29,6 +41,7 @@ public static class SyntaxPrinter
     {
         null => "",
         { Kind: StepModifierKind.Preempted } => $" preempted at {modifier.Point.Text}",
+        { Kind: StepModifierKind.Until } => $" until {modifier.Label}",
         _ => $" failing at {modifier.Point.Text}",
     };
 
@@ -46,20 +59,21 @@ public static class SyntaxPrinter
     {
         NumberResultSyntax n => Print(n.Number),
         NameResultSyntax n => n.Name.Text,
-        FaultResultSyntax => "#GP",
+        FaultResultSyntax f => f.PageFault ? "#PF" : "#GP",
         OkResultSyntax => "ok",
         _ => throw new ArgumentOutOfRangeException(nameof(result)),
     };
 
-    private static string Print(ExpectationSyntax expectation) => expectation switch
+    public static string Print(ExpectationSyntax expectation) => expectation switch
     {
         ComparisonExpectationSyntax c => $"{Print(c.Subject)} {c.OperatorText} {Print(c.Value)}",
         IdentityExpectationSyntax i => $"{Print(i.Left)} is {(i.Negated ? "not " : "")}{(i.Right is null ? "none" : Print(i.Right))}",
         _ => throw new ArgumentOutOfRangeException(nameof(expectation)),
     };
 
-    private static string Print(SubjectSyntax subject) =>
-        subject.Object.Text + (subject.Argument is null ? "" : $"({subject.Argument.Text})") + (subject.Field is null ? "" : "." + subject.Field.Text);
+    public static string Print(SubjectSyntax subject) =>
+        subject.Object.Text + (subject.Argument is null ? "" : $"({subject.Argument.Text})") + (subject.Index is null ? "" : $"[{subject.Index.Text}]")
+        + (subject.Field is null ? "" : "." + subject.Field.Text);
 
     private static string Print(ValueSyntax value) => value switch
     {

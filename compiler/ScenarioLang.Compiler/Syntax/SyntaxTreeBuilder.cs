@@ -37,9 +37,11 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
 
     private StatementSyntax? BuildStatement(P.StatementContext context)
     {
-        // A repeat keeps the good statements of its body; an error inside one drops only that statement.
+        // A block keeps the good statements of its body; an error inside one drops only that statement.
         if (context is P.RepeatStatementContext repeat)
             return BuildRepeat(repeat);
+        if (context is P.ExploreStatementContext explore)
+            return BuildExplore(explore);
         // Error recovery adds error nodes for tokens it conjured up or skipped: such a statement is not what was written.
         if (context.exception is not null || HasErrorNode(context))
             return null;
@@ -52,9 +54,10 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
             P.CpusStatementContext c when Present(c.count) => new CpusStatementSyntax(Number(c.count, null), span),
             P.TaskStatementContext t when Present(t.name) && Present(t.privilege) =>
                 new TaskStatementSyntax(Name(t.name), t.privilege.Type == P.ROOT ? Privilege.Root : Privilege.User, span),
+            P.SharedStatementContext sh when Present(sh.name) =>
+                new SharedStatementSyntax(Name(sh.name), sh.initial is null ? null : Number(sh.initial, null), span),
             P.CpuStatementContext c => BuildCpuStatement(Cpu(c.CPU().Symbol), c.cpuBody(), span),
-            P.ExpectStatementContext e when BuildExpectation(e.expectation()) is { } expectation =>
-                new ExpectStatementSyntax(expectation, span),
+            P.ExpectStatementContext e => BuildExpect(e.expectation(), span),
             _ => null,
         };
     }
@@ -67,10 +70,20 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
         return new RepeatStatementSyntax(Number(context.count, null), body, SyntaxErrorListener.SpanOf(context.REPEAT().Symbol), SpanOf(context));
     }
 
+    private ExploreStatementSyntax? BuildExplore(P.ExploreStatementContext context)
+    {
+        if (context.exception is not null || !Present(context.RBRACE()?.Symbol))
+            return null;
+        var body = context.statement().Select(BuildStatement).OfType<StatementSyntax>().ToImmutableArray();
+        return new ExploreStatementSyntax(body, SyntaxErrorListener.SpanOf(context.EXPLORE().Symbol), SpanOf(context));
+    }
+
     private StatementSyntax? BuildCpuStatement(CpuSyntax cpu, P.CpuBodyContext? body, TextSpan span) => body switch
     {
         P.SwitchBodyContext s when s.switchTarget() is { } target =>
             new SwitchStatementSyntax(cpu, target.IDLE() is null ? Name(target.Start) : null, span),
+        P.ContinueBodyContext c => new ContinueStatementSyntax(cpu, c.pause() is { } p ? BuildPause(p) : null, span),
+        P.DrainBodyContext d => new DrainStatementSyntax(cpu, d.count is null ? null : Number(d.count, null), span),
         P.StepBodyContext s when Present(s.task) && BuildAction(s.action()) is { } action => BuildStep(cpu, s, action, span),
         _ => null,
     };
@@ -87,10 +100,20 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
         StepModifierSyntax? modifier = null;
         if (context.stepModifier() is { } m)
         {
-            if (m.exception is not null || !Present(m.point))
+            if (m.exception is not null)
                 return null;
-            var kind = m.kind.Type == P.PREEMPTED ? StepModifierKind.Preempted : StepModifierKind.Failing;
-            modifier = new StepModifierSyntax(kind, Name(m.point), SpanOf(m));
+            if (m.pause() is { } p)
+            {
+                var pause = BuildPause(p);
+                modifier = new StepModifierSyntax(StepModifierKind.Until, pause.Point, pause.Index, pause.Span);
+            }
+            else
+            {
+                if (!Present(m.point))
+                    return null;
+                var kind = m.kind.Type == P.PREEMPTED ? StepModifierKind.Preempted : StepModifierKind.Failing;
+                modifier = new StepModifierSyntax(kind, Name(m.point), null, SpanOf(m));
+            }
         }
         return new StepStatementSyntax(cpu, Name(context.task), action, modifier, result, span);
     }
@@ -114,6 +137,14 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
                 return new PortActionSyntax(p.instruction.Text, WidthOf(p.instruction.Type), Number(p.port, null), SpanOf(p));
             case P.FlagsActionContext f when f.exception is null && Present(f.instruction):
                 return new FlagsActionSyntax(FlagsInstructionOf(f.instruction.Type), f.instruction.Text, SpanOf(f));
+            case P.WriteActionContext w when w.exception is null && Present(w.location) && Present(w.written):
+                var write = w.instruction.Type == P.STORE ? MemoryInstruction.Store : MemoryInstruction.Exchange;
+                return new MemoryActionSyntax(write, w.instruction.Text, Name(w.location), Number(w.written, null), SpanOf(w));
+            case P.ReadActionContext r when r.exception is null && Present(r.location):
+                var read = r.instruction.Type == P.LOAD ? MemoryInstruction.Load : MemoryInstruction.Touch;
+                return new MemoryActionSyntax(read, r.instruction.Text, Name(r.location), null, SpanOf(r));
+            case P.FenceActionContext f when f.exception is null:
+                return new MemoryActionSyntax(MemoryInstruction.Fence, "mfence", null, null, SpanOf(f));
             default:
                 return null;
         }
@@ -130,14 +161,34 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
         { exception: not null } => null,
         P.NumberResultContext n => new NumberResultSyntax(Number(n.INT().Symbol, null)),
         P.NameResultContext n => new NameResultSyntax(Name(n.WORD().Symbol)),
-        P.FaultResultContext f => new FaultResultSyntax(SpanOf(f)),
+        P.FaultResultContext f => new FaultResultSyntax(f.fault.Type == P.PF, SpanOf(f)),
         P.OkResultContext o => new OkResultSyntax(SpanOf(o)),
         _ => null,
     };
 
-    private ExpectationSyntax? BuildExpectation(P.ExpectationContext? context)
+    private PauseSyntax BuildPause(P.PauseContext context) =>
+        new(Name(context.point), context.index is { } index ? Name(index) : null, SpanOf(context));
+
+    private ExpectStatementSyntax? BuildExpect(P.ExpectationContext? context, TextSpan span)
     {
         if (context is null || context.exception is not null)
+            return null;
+        var conditions = context.condition().Select(BuildCondition).ToArray();
+        if (conditions.Any(c => c is null))
+            return null;
+        Quantifier? quantifier = context.quantifier?.Type switch
+        {
+            P.ALWAYS => Quantifier.Always,
+            P.NEVER => Quantifier.Never,
+            P.SOMETIMES => Quantifier.Sometimes,
+            _ => null,
+        };
+        return new ExpectStatementSyntax(quantifier, conditions.Select(c => c!).ToImmutableArray(), span);
+    }
+
+    private ExpectationSyntax? BuildCondition(P.ConditionContext context)
+    {
+        if (context.exception is not null)
             return null;
         if (BuildSubject(context.subject()) is not { } subject)
             return null;
@@ -171,7 +222,8 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
                 : new SubjectArgumentSyntax(a.GetText(), null, SpanOf(a));
         }
         var field = context.field is { } f && Present(f) ? Name(f) : null;
-        return new SubjectSyntax(Name(context.target), argument, field, SpanOf(context));
+        var index = context.index is { } i && Present(i) ? Name(i) : null;
+        return new SubjectSyntax(Name(context.target), argument, index, field, SpanOf(context));
     }
 
     private ValueSyntax? BuildValue(P.ValueContext context)
@@ -241,6 +293,7 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
         P.CLONE => SyscallKind.Clone,
         P.EXEC => SyscallKind.Exec,
         P.SETRESUID => SyscallKind.Setresuid,
+        P.VMALLOC => SyscallKind.Vmalloc,
         _ => SyscallKind.Exit,
     };
 

@@ -24,6 +24,9 @@ public sealed partial class DiagnosticTests
         { "KSC0108", InScenario("  cpu0 C: exec") },
         { "KSC0109", InScenario("  task my-task root") },
         { "KSC0110", InScenario("  repeat 2 { task C root }") },
+        { "KSC0111", InScenario("  shared x\n  shared x = 1") },
+        { "KSC0111", InScenario("  shared x\n  cpu0 A: load x -> r0\n  cpu1 B: load x -> r0") },
+        { "KSC0112", InScenario("  cpu0 A: store y = 1") },
         { "KSC0201", InScenario("  cpu7 A: exec") },
         { "KSC0202", InScenario("  cpu0 A: exec\n  cpu0 B: exec") },
         { "KSC0203", InScenario("  cpu0 A: exec\n  cpu1 A: exec") },
@@ -46,11 +49,31 @@ public sealed partial class DiagnosticTests
         { "KSC0217", InScenario("  repeat 2 { cpu0 A: fork -> C }") },
         { "KSC0218", InScenario("  repeat 2 { cpu0 A: exit }") },
         { "KSC0218", InScenario("  repeat 2 { cpu0 A: outb 0x80 }") },
+        { "KSC0219", InScenario("  cpu0 kernel: ioperm(0x80, 1, on)") },
+        { "KSC0219", InScenario("  cpu0 kernel: fork until link_task -> C") },
+        { "KSC0220", InScenario("  cpu0 A: fork until return -> C\n  cpu0 A: exec") },
+        { "KSC0221", InScenario("  cpu0 continue") },
+        { "KSC0222", InScenario("  shared x\n  cpu0 A: store x = 1 until return") },
+        { "KSC0223", InScenario("  explore {\n    cpu0 A: outb 0x80\n  }") },
+        { "KSC0223", InScenario("  explore {\n    cpu0 A: fork until link_task -> C\n  }") },
+        { "KSC0223", InScenario("  explore {\n    expect task(A).uid == 0\n  }") },
+        { "KSC0224", InScenario("  repeat 2 { explore { } }") },
+        { "KSC0225", InScenario("  explore { }\n  cpu0 A: exec") },
+        { "KSC0226", InScenario("  explore {\n    cpu0 A: fork -> C\n    cpu0 B: exec\n  }") },
+        { "KSC0226", InScenario("  explore {\n    cpu0 A: fork -> C\n    cpu1 C: exec\n  }") },
+        { "KSC0227", InScenario("  shared x\n  cpu0 A: load x") },
+        { "KSC0228", InScenario("  cpu0 A: touch V") },
+        { "KSC0228", InScenario("  expect never pgd(A)[V] is none") },
+        { "KSC0229", InScenario("  cpu0 A: fork until return -> C\n  cpu1 C: exec") },
+        { "KSC0230", InScenario("  cpu0 drain 0") },
         { "KSC0301", InScenario("  expect tss(cpu0).foo == 1") },
         { "KSC0302", InScenario("  expect tss(A).prev_max == 1") },
         { "KSC0303", InScenario("  expect bitmap(A).refcount == 1 KiB") },
         { "KSC0304", InScenario("  expect tss(cpu0).io_bitmap_base < valid-map") },
         { "KSC0305", InScenario("  expect bitmap(A).max is none") },
+        { "KSC0306", InScenario("  explore { }\n  expect task(A).uid == 0") },
+        { "KSC0307", InScenario("  expect pgd(A) is none") },
+        { "KSC0307", InScenario("  cpu0 kernel: vmalloc(4 MiB) -> V\n  expect bitmap(A)[V] is none") },
     };
 
     [Theory]
@@ -109,7 +132,7 @@ public sealed partial class DiagnosticTests
     public void Syntax_errors_name_the_expected_tokens_in_our_words()
     {
         var diagnostic = Assert.Single(Compile("scenario \"t\" { task A root\n cpu0 ioperm(1, 1, on) }").Diagnostics);
-        Assert.Equal("expected 'switch' or a name, found 'ioperm'", diagnostic.Message);
+        Assert.Equal("expected 'kernel', 'switch', 'continue', 'drain' or a name, found 'ioperm'", diagnostic.Message);
         Assert.Equal((2, 7), (diagnostic.Start.Line, diagnostic.Start.Column));
     }
 
@@ -117,7 +140,7 @@ public sealed partial class DiagnosticTests
     public void A_missing_action_lists_syscalls_and_instructions()
     {
         var diagnostic = Assert.Single(Compile(InScenario("  cpu0 A: -> 0")).Diagnostics);
-        Assert.Equal("expected a syscall (ioperm, iopl, fork, clone, exec, exit, setresuid) or an instruction (inb, inw, inl, outb, outw, outl, cli, sti, pushf), found '->'", diagnostic.Message);
+        Assert.Equal("expected a syscall (ioperm, iopl, fork, clone, exec, exit, setresuid, vmalloc) or an instruction (inb, inw, inl, outb, outw, outl, cli, sti, pushf, store, load, xchg, mfence, touch), found '->'", diagnostic.Message);
     }
 
     [Fact]

@@ -77,12 +77,12 @@ public sealed class ParserTests
     public void Expectations_parse_comparisons_and_identities()
     {
         var s = Parse("expect tss(cpu0).prev_max >= 8 KiB\nexpect bitmap(C) is not bitmap(A)\nexpect bitmap(B) is none").Items;
-        var comparison = (ComparisonExpectationSyntax)((ExpectStatementSyntax)s[0]).Expectation;
+        var comparison = (ComparisonExpectationSyntax)((ExpectStatementSyntax)s[0]).Conditions.Single();
         Assert.Equal((Comparison.GreaterOrEqual, 0, "prev_max"), (comparison.Operator, comparison.Subject.Argument!.Cpu!.Value, comparison.Subject.Field!.Text));
-        var identity = (IdentityExpectationSyntax)((ExpectStatementSyntax)s[1]).Expectation;
+        var identity = (IdentityExpectationSyntax)((ExpectStatementSyntax)s[1]).Conditions.Single();
         Assert.True(identity.Negated);
         Assert.Equal("A", identity.Right!.Argument!.Text);
-        Assert.Null(((IdentityExpectationSyntax)((ExpectStatementSyntax)s[2]).Expectation).Right);
+        Assert.Null(((IdentityExpectationSyntax)((ExpectStatementSyntax)s[2]).Conditions.Single()).Right);
     }
 
     [Fact]

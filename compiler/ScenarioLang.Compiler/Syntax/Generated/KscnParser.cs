@@ -37,45 +37,52 @@ public partial class KscnParser : Parser {
 	public const int
 		SCENARIO=1, KERNEL=2, MEMORY=3, CPUS=4, TASK=5, ROOT=6, USER=7, SWITCH=8, 
 		IDLE=9, EXPECT=10, IS=11, NOT=12, NONE=13, ON=14, OFF=15, OK=16, REPEAT=17, 
-		PREEMPTED=18, FAILING=19, AT=20, IOPERM=21, IOPL=22, FORK=23, EXEC=24, 
-		EXIT=25, CLONE=26, SETRESUID=27, INB=28, INW=29, INL=30, OUTB=31, OUTW=32, 
-		OUTL=33, CLI=34, STI=35, PUSHF=36, KIB=37, MIB=38, GIB=39, GP=40, ARROW=41, 
-		LBRACE=42, RBRACE=43, LPAREN=44, RPAREN=45, COMMA=46, COLON=47, DOT=48, 
-		EQEQ=49, NEQ=50, LE=51, GE=52, LT=53, GT=54, ASSIGN=55, CPU=56, INT=57, 
-		WORD=58, STRING=59, UNTERMINATED_STRING=60, LINE_COMMENT=61, BLOCK_COMMENT=62, 
-		WS=63, UNEXPECTED_CHAR=64;
+		PREEMPTED=18, FAILING=19, AT=20, SHARED=21, EXPLORE=22, ALWAYS=23, NEVER=24, 
+		SOMETIMES=25, AND=26, UNTIL=27, CONTINUE=28, DRAIN=29, IOPERM=30, IOPL=31, 
+		FORK=32, EXEC=33, EXIT=34, CLONE=35, SETRESUID=36, VMALLOC=37, INB=38, 
+		INW=39, INL=40, OUTB=41, OUTW=42, OUTL=43, CLI=44, STI=45, PUSHF=46, STORE=47, 
+		LOAD=48, XCHG=49, MFENCE=50, TOUCH=51, KIB=52, MIB=53, GIB=54, GP=55, 
+		PF=56, ARROW=57, LBRACE=58, RBRACE=59, LPAREN=60, RPAREN=61, LBRACK=62, 
+		RBRACK=63, COMMA=64, COLON=65, DOT=66, EQEQ=67, NEQ=68, LE=69, GE=70, 
+		LT=71, GT=72, ASSIGN=73, CPU=74, INT=75, WORD=76, STRING=77, UNTERMINATED_STRING=78, 
+		LINE_COMMENT=79, BLOCK_COMMENT=80, WS=81, UNEXPECTED_CHAR=82;
 	public const int
 		RULE_compilationUnit = 0, RULE_scenario = 1, RULE_statement = 2, RULE_cpuBody = 3, 
-		RULE_stepModifier = 4, RULE_mechanismName = 5, RULE_switchTarget = 6, 
-		RULE_action = 7, RULE_argumentList = 8, RULE_argument = 9, RULE_quantity = 10, 
-		RULE_result = 11, RULE_expectation = 12, RULE_expectationBody = 13, RULE_subject = 14, 
-		RULE_subjectArgument = 15, RULE_value = 16;
+		RULE_stepModifier = 4, RULE_pause = 5, RULE_mechanismName = 6, RULE_switchTarget = 7, 
+		RULE_action = 8, RULE_argumentList = 9, RULE_argument = 10, RULE_quantity = 11, 
+		RULE_result = 12, RULE_expectation = 13, RULE_condition = 14, RULE_expectationBody = 15, 
+		RULE_subject = 16, RULE_subjectArgument = 17, RULE_value = 18;
 	public static readonly string[] ruleNames = {
 		"compilationUnit", "scenario", "statement", "cpuBody", "stepModifier", 
-		"mechanismName", "switchTarget", "action", "argumentList", "argument", 
-		"quantity", "result", "expectation", "expectationBody", "subject", "subjectArgument", 
-		"value"
+		"pause", "mechanismName", "switchTarget", "action", "argumentList", "argument", 
+		"quantity", "result", "expectation", "condition", "expectationBody", "subject", 
+		"subjectArgument", "value"
 	};
 
 	private static readonly string[] _LiteralNames = {
 		null, "'scenario'", "'kernel'", "'memory'", "'cpus'", "'task'", "'root'", 
 		"'user'", "'switch'", "'idle'", "'expect'", "'is'", "'not'", "'none'", 
 		"'on'", "'off'", "'ok'", "'repeat'", "'preempted'", "'failing'", "'at'", 
-		"'ioperm'", "'iopl'", "'fork'", "'exec'", "'exit'", "'clone'", "'setresuid'", 
-		"'inb'", "'inw'", "'inl'", "'outb'", "'outw'", "'outl'", "'cli'", "'sti'", 
-		"'pushf'", "'KiB'", "'MiB'", "'GiB'", "'#GP'", "'->'", "'{'", "'}'", "'('", 
-		"')'", "','", "':'", "'.'", "'=='", "'!='", "'<='", "'>='", "'<'", "'>'", 
-		"'='"
+		"'shared'", "'explore'", "'always'", "'never'", "'sometimes'", "'and'", 
+		"'until'", "'continue'", "'drain'", "'ioperm'", "'iopl'", "'fork'", "'exec'", 
+		"'exit'", "'clone'", "'setresuid'", "'vmalloc'", "'inb'", "'inw'", "'inl'", 
+		"'outb'", "'outw'", "'outl'", "'cli'", "'sti'", "'pushf'", "'store'", 
+		"'load'", "'xchg'", "'mfence'", "'touch'", "'KiB'", "'MiB'", "'GiB'", 
+		"'#GP'", "'#PF'", "'->'", "'{'", "'}'", "'('", "')'", "'['", "']'", "','", 
+		"':'", "'.'", "'=='", "'!='", "'<='", "'>='", "'<'", "'>'", "'='"
 	};
 	private static readonly string[] _SymbolicNames = {
 		null, "SCENARIO", "KERNEL", "MEMORY", "CPUS", "TASK", "ROOT", "USER", 
 		"SWITCH", "IDLE", "EXPECT", "IS", "NOT", "NONE", "ON", "OFF", "OK", "REPEAT", 
-		"PREEMPTED", "FAILING", "AT", "IOPERM", "IOPL", "FORK", "EXEC", "EXIT", 
-		"CLONE", "SETRESUID", "INB", "INW", "INL", "OUTB", "OUTW", "OUTL", "CLI", 
-		"STI", "PUSHF", "KIB", "MIB", "GIB", "GP", "ARROW", "LBRACE", "RBRACE", 
-		"LPAREN", "RPAREN", "COMMA", "COLON", "DOT", "EQEQ", "NEQ", "LE", "GE", 
-		"LT", "GT", "ASSIGN", "CPU", "INT", "WORD", "STRING", "UNTERMINATED_STRING", 
-		"LINE_COMMENT", "BLOCK_COMMENT", "WS", "UNEXPECTED_CHAR"
+		"PREEMPTED", "FAILING", "AT", "SHARED", "EXPLORE", "ALWAYS", "NEVER", 
+		"SOMETIMES", "AND", "UNTIL", "CONTINUE", "DRAIN", "IOPERM", "IOPL", "FORK", 
+		"EXEC", "EXIT", "CLONE", "SETRESUID", "VMALLOC", "INB", "INW", "INL", 
+		"OUTB", "OUTW", "OUTL", "CLI", "STI", "PUSHF", "STORE", "LOAD", "XCHG", 
+		"MFENCE", "TOUCH", "KIB", "MIB", "GIB", "GP", "PF", "ARROW", "LBRACE", 
+		"RBRACE", "LPAREN", "RPAREN", "LBRACK", "RBRACK", "COMMA", "COLON", "DOT", 
+		"EQEQ", "NEQ", "LE", "GE", "LT", "GT", "ASSIGN", "CPU", "INT", "WORD", 
+		"STRING", "UNTERMINATED_STRING", "LINE_COMMENT", "BLOCK_COMMENT", "WS", 
+		"UNEXPECTED_CHAR"
 	};
 	public static readonly IVocabulary DefaultVocabulary = new Vocabulary(_LiteralNames, _SymbolicNames);
 
@@ -132,21 +139,21 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 37;
+			State = 41;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==SCENARIO) {
 				{
 				{
-				State = 34;
+				State = 38;
 				scenario();
 				}
 				}
-				State = 39;
+				State = 43;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 40;
+			State = 44;
 			Match(Eof);
 			}
 		}
@@ -188,27 +195,27 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 42;
+			State = 46;
 			Match(SCENARIO);
-			State = 43;
+			State = 47;
 			_localctx.name = Match(STRING);
-			State = 44;
-			Match(LBRACE);
 			State = 48;
+			Match(LBRACE);
+			State = 52;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 72057594038060092L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 6423612L) != 0) || _la==CPU) {
 				{
 				{
-				State = 45;
+				State = 49;
 				statement();
 				}
 				}
-				State = 50;
+				State = 54;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 51;
+			State = 55;
 			Match(RBRACE);
 			}
 		}
@@ -267,6 +274,15 @@ public partial class KscnParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode USER() { return GetToken(KscnParser.USER, 0); }
 		public TaskStatementContext(StatementContext context) { CopyFrom(context); }
 	}
+	public partial class SharedStatementContext : StatementContext {
+		public IToken name;
+		public IToken initial;
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode SHARED() { return GetToken(KscnParser.SHARED, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WORD() { return GetToken(KscnParser.WORD, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ASSIGN() { return GetToken(KscnParser.ASSIGN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INT() { return GetToken(KscnParser.INT, 0); }
+		public SharedStatementContext(StatementContext context) { CopyFrom(context); }
+	}
 	public partial class CpuStatementContext : StatementContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CPU() { return GetToken(KscnParser.CPU, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public CpuBodyContext cpuBody() {
@@ -295,6 +311,18 @@ public partial class KscnParser : Parser {
 		}
 		public RepeatStatementContext(StatementContext context) { CopyFrom(context); }
 	}
+	public partial class ExploreStatementContext : StatementContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode EXPLORE() { return GetToken(KscnParser.EXPLORE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LBRACE() { return GetToken(KscnParser.LBRACE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RBRACE() { return GetToken(KscnParser.RBRACE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public StatementContext[] statement() {
+			return GetRuleContexts<StatementContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public StatementContext statement(int i) {
+			return GetRuleContext<StatementContext>(i);
+		}
+		public ExploreStatementContext(StatementContext context) { CopyFrom(context); }
+	}
 
 	[RuleVersion(0)]
 	public StatementContext statement() {
@@ -302,20 +330,20 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 4, RULE_statement);
 		int _la;
 		try {
-			State = 79;
+			State = 98;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case KERNEL:
 				_localctx = new KernelStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 53;
+				State = 57;
 				Match(KERNEL);
-				State = 54;
+				State = 58;
 				((KernelStatementContext)_localctx).mechanism = mechanismName();
-				State = 55;
+				State = 59;
 				Match(ASSIGN);
-				State = 56;
+				State = 60;
 				((KernelStatementContext)_localctx).variant = Match(WORD);
 				}
 				break;
@@ -323,9 +351,9 @@ public partial class KscnParser : Parser {
 				_localctx = new MemoryStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 58;
+				State = 62;
 				Match(MEMORY);
-				State = 59;
+				State = 63;
 				((MemoryStatementContext)_localctx).model = Match(WORD);
 				}
 				break;
@@ -333,9 +361,9 @@ public partial class KscnParser : Parser {
 				_localctx = new CpusStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 60;
+				State = 64;
 				Match(CPUS);
-				State = 61;
+				State = 65;
 				((CpusStatementContext)_localctx).count = Match(INT);
 				}
 				break;
@@ -343,11 +371,11 @@ public partial class KscnParser : Parser {
 				_localctx = new TaskStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 62;
+				State = 66;
 				Match(TASK);
-				State = 63;
+				State = 67;
 				((TaskStatementContext)_localctx).name = Match(WORD);
-				State = 64;
+				State = 68;
 				((TaskStatementContext)_localctx).privilege = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==ROOT || _la==USER) ) {
@@ -359,51 +387,99 @@ public partial class KscnParser : Parser {
 				}
 				}
 				break;
-			case CPU:
-				_localctx = new CpuStatementContext(_localctx);
+			case SHARED:
+				_localctx = new SharedStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 65;
+				State = 69;
+				Match(SHARED);
+				State = 70;
+				((SharedStatementContext)_localctx).name = Match(WORD);
+				State = 73;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==ASSIGN) {
+					{
+					State = 71;
+					Match(ASSIGN);
+					State = 72;
+					((SharedStatementContext)_localctx).initial = Match(INT);
+					}
+				}
+
+				}
+				break;
+			case CPU:
+				_localctx = new CpuStatementContext(_localctx);
+				EnterOuterAlt(_localctx, 6);
+				{
+				State = 75;
 				Match(CPU);
-				State = 66;
+				State = 76;
 				cpuBody();
 				}
 				break;
 			case EXPECT:
 				_localctx = new ExpectStatementContext(_localctx);
-				EnterOuterAlt(_localctx, 6);
+				EnterOuterAlt(_localctx, 7);
 				{
-				State = 67;
+				State = 77;
 				Match(EXPECT);
-				State = 68;
+				State = 78;
 				expectation();
 				}
 				break;
 			case REPEAT:
 				_localctx = new RepeatStatementContext(_localctx);
-				EnterOuterAlt(_localctx, 7);
+				EnterOuterAlt(_localctx, 8);
 				{
-				State = 69;
+				State = 79;
 				Match(REPEAT);
-				State = 70;
+				State = 80;
 				((RepeatStatementContext)_localctx).count = Match(INT);
-				State = 71;
+				State = 81;
 				Match(LBRACE);
-				State = 75;
+				State = 85;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 72057594038060092L) != 0)) {
+				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 6423612L) != 0) || _la==CPU) {
 					{
 					{
-					State = 72;
+					State = 82;
 					statement();
 					}
 					}
-					State = 77;
+					State = 87;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 78;
+				State = 88;
+				Match(RBRACE);
+				}
+				break;
+			case EXPLORE:
+				_localctx = new ExploreStatementContext(_localctx);
+				EnterOuterAlt(_localctx, 9);
+				{
+				State = 89;
+				Match(EXPLORE);
+				State = 90;
+				Match(LBRACE);
+				State = 94;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 6423612L) != 0) || _la==CPU) {
+					{
+					{
+					State = 91;
+					statement();
+					}
+					}
+					State = 96;
+					ErrorHandler.Sync(this);
+					_la = TokenStream.LA(1);
+				}
+				State = 97;
 				Match(RBRACE);
 				}
 				break;
@@ -441,6 +517,19 @@ public partial class KscnParser : Parser {
 		}
 		public SwitchBodyContext(CpuBodyContext context) { CopyFrom(context); }
 	}
+	public partial class ContinueBodyContext : CpuBodyContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CONTINUE() { return GetToken(KscnParser.CONTINUE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public PauseContext pause() {
+			return GetRuleContext<PauseContext>(0);
+		}
+		public ContinueBodyContext(CpuBodyContext context) { CopyFrom(context); }
+	}
+	public partial class DrainBodyContext : CpuBodyContext {
+		public IToken count;
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DRAIN() { return GetToken(KscnParser.DRAIN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INT() { return GetToken(KscnParser.INT, 0); }
+		public DrainBodyContext(CpuBodyContext context) { CopyFrom(context); }
+	}
 	public partial class StepBodyContext : CpuBodyContext {
 		public IToken task;
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COLON() { return GetToken(KscnParser.COLON, 0); }
@@ -448,6 +537,7 @@ public partial class KscnParser : Parser {
 			return GetRuleContext<ActionContext>(0);
 		}
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WORD() { return GetToken(KscnParser.WORD, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode KERNEL() { return GetToken(KscnParser.KERNEL, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public StepModifierContext stepModifier() {
 			return GetRuleContext<StepModifierContext>(0);
 		}
@@ -464,47 +554,92 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 6, RULE_cpuBody);
 		int _la;
 		try {
-			State = 93;
+			State = 120;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SWITCH:
 				_localctx = new SwitchBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 81;
+				State = 100;
 				Match(SWITCH);
-				State = 82;
+				State = 101;
 				switchTarget();
 				}
 				break;
-			case WORD:
-				_localctx = new StepBodyContext(_localctx);
+			case CONTINUE:
+				_localctx = new ContinueBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 83;
-				((StepBodyContext)_localctx).task = Match(WORD);
-				State = 84;
-				Match(COLON);
-				State = 85;
-				action();
-				State = 87;
+				State = 102;
+				Match(CONTINUE);
+				State = 104;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if (_la==PREEMPTED || _la==FAILING) {
+				if (_la==UNTIL) {
 					{
-					State = 86;
+					State = 103;
+					pause();
+					}
+				}
+
+				}
+				break;
+			case DRAIN:
+				_localctx = new DrainBodyContext(_localctx);
+				EnterOuterAlt(_localctx, 3);
+				{
+				State = 106;
+				Match(DRAIN);
+				State = 108;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==INT) {
+					{
+					State = 107;
+					((DrainBodyContext)_localctx).count = Match(INT);
+					}
+				}
+
+				}
+				break;
+			case KERNEL:
+			case WORD:
+				_localctx = new StepBodyContext(_localctx);
+				EnterOuterAlt(_localctx, 4);
+				{
+				State = 110;
+				((StepBodyContext)_localctx).task = TokenStream.LT(1);
+				_la = TokenStream.LA(1);
+				if ( !(_la==KERNEL || _la==WORD) ) {
+					((StepBodyContext)_localctx).task = ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 111;
+				Match(COLON);
+				State = 112;
+				action();
+				State = 114;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 135004160L) != 0)) {
+					{
+					State = 113;
 					stepModifier();
 					}
 				}
 
-				State = 91;
+				State = 118;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ARROW) {
 					{
-					State = 89;
+					State = 116;
 					Match(ARROW);
-					State = 90;
+					State = 117;
 					result();
 					}
 				}
@@ -533,6 +668,9 @@ public partial class KscnParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WORD() { return GetToken(KscnParser.WORD, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PREEMPTED() { return GetToken(KscnParser.PREEMPTED, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FAILING() { return GetToken(KscnParser.FAILING, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public PauseContext pause() {
+			return GetRuleContext<PauseContext>(0);
+		}
 		public StepModifierContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
 		{
@@ -546,22 +684,103 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 8, RULE_stepModifier);
 		int _la;
 		try {
+			State = 126;
+			ErrorHandler.Sync(this);
+			switch (TokenStream.LA(1)) {
+			case PREEMPTED:
+			case FAILING:
+				EnterOuterAlt(_localctx, 1);
+				{
+				State = 122;
+				_localctx.kind = TokenStream.LT(1);
+				_la = TokenStream.LA(1);
+				if ( !(_la==PREEMPTED || _la==FAILING) ) {
+					_localctx.kind = ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 123;
+				Match(AT);
+				State = 124;
+				_localctx.point = Match(WORD);
+				}
+				break;
+			case UNTIL:
+				EnterOuterAlt(_localctx, 2);
+				{
+				State = 125;
+				pause();
+				}
+				break;
+			default:
+				throw new NoViableAltException(this);
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class PauseContext : ParserRuleContext {
+		public IToken point;
+		public IToken index;
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode UNTIL() { return GetToken(KscnParser.UNTIL, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] WORD() { return GetTokens(KscnParser.WORD); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WORD(int i) {
+			return GetToken(KscnParser.WORD, i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LBRACK() { return GetToken(KscnParser.LBRACK, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RBRACK() { return GetToken(KscnParser.RBRACK, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INT() { return GetToken(KscnParser.INT, 0); }
+		public PauseContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_pause; } }
+	}
+
+	[RuleVersion(0)]
+	public PauseContext pause() {
+		PauseContext _localctx = new PauseContext(Context, State);
+		EnterRule(_localctx, 10, RULE_pause);
+		int _la;
+		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 95;
-			_localctx.kind = TokenStream.LT(1);
-			_la = TokenStream.LA(1);
-			if ( !(_la==PREEMPTED || _la==FAILING) ) {
-				_localctx.kind = ErrorHandler.RecoverInline(this);
-			}
-			else {
-				ErrorHandler.ReportMatch(this);
-			    Consume();
-			}
-			State = 96;
-			Match(AT);
-			State = 97;
+			State = 128;
+			Match(UNTIL);
+			State = 129;
 			_localctx.point = Match(WORD);
+			State = 133;
+			ErrorHandler.Sync(this);
+			_la = TokenStream.LA(1);
+			if (_la==LBRACK) {
+				{
+				State = 130;
+				Match(LBRACK);
+				State = 131;
+				_localctx.index = TokenStream.LT(1);
+				_la = TokenStream.LA(1);
+				if ( !(_la==INT || _la==WORD) ) {
+					_localctx.index = ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 132;
+				Match(RBRACK);
+				}
+			}
+
 			}
 		}
 		catch (RecognitionException re) {
@@ -588,12 +807,12 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public MechanismNameContext mechanismName() {
 		MechanismNameContext _localctx = new MechanismNameContext(Context, State);
-		EnterRule(_localctx, 10, RULE_mechanismName);
+		EnterRule(_localctx, 12, RULE_mechanismName);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 99;
+			State = 135;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IOPERM || _la==WORD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -628,12 +847,12 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public SwitchTargetContext switchTarget() {
 		SwitchTargetContext _localctx = new SwitchTargetContext(Context, State);
-		EnterRule(_localctx, 12, RULE_switchTarget);
+		EnterRule(_localctx, 14, RULE_switchTarget);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 101;
+			State = 137;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IDLE || _la==WORD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -676,6 +895,7 @@ public partial class KscnParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode EXEC() { return GetToken(KscnParser.EXEC, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode EXIT() { return GetToken(KscnParser.EXIT, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode SETRESUID() { return GetToken(KscnParser.SETRESUID, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode VMALLOC() { return GetToken(KscnParser.VMALLOC, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ArgumentListContext argumentList() {
 			return GetRuleContext<ArgumentListContext>(0);
 		}
@@ -700,14 +920,37 @@ public partial class KscnParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PUSHF() { return GetToken(KscnParser.PUSHF, 0); }
 		public FlagsActionContext(ActionContext context) { CopyFrom(context); }
 	}
+	public partial class WriteActionContext : ActionContext {
+		public IToken instruction;
+		public IToken location;
+		public IToken written;
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ASSIGN() { return GetToken(KscnParser.ASSIGN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WORD() { return GetToken(KscnParser.WORD, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INT() { return GetToken(KscnParser.INT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STORE() { return GetToken(KscnParser.STORE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode XCHG() { return GetToken(KscnParser.XCHG, 0); }
+		public WriteActionContext(ActionContext context) { CopyFrom(context); }
+	}
+	public partial class ReadActionContext : ActionContext {
+		public IToken instruction;
+		public IToken location;
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WORD() { return GetToken(KscnParser.WORD, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LOAD() { return GetToken(KscnParser.LOAD, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TOUCH() { return GetToken(KscnParser.TOUCH, 0); }
+		public ReadActionContext(ActionContext context) { CopyFrom(context); }
+	}
+	public partial class FenceActionContext : ActionContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode MFENCE() { return GetToken(KscnParser.MFENCE, 0); }
+		public FenceActionContext(ActionContext context) { CopyFrom(context); }
+	}
 
 	[RuleVersion(0)]
 	public ActionContext action() {
 		ActionContext _localctx = new ActionContext(Context, State);
-		EnterRule(_localctx, 14, RULE_action);
+		EnterRule(_localctx, 16, RULE_action);
 		int _la;
 		try {
-			State = 110;
+			State = 153;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IOPERM:
@@ -717,25 +960,26 @@ public partial class KscnParser : Parser {
 			case EXIT:
 			case CLONE:
 			case SETRESUID:
+			case VMALLOC:
 				_localctx = new SyscallActionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 103;
+				State = 139;
 				((SyscallActionContext)_localctx).syscall = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 266338304L) != 0)) ) {
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 273804165120L) != 0)) ) {
 					((SyscallActionContext)_localctx).syscall = ErrorHandler.RecoverInline(this);
 				}
 				else {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 105;
+				State = 141;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 104;
+					State = 140;
 					argumentList();
 					}
 				}
@@ -751,17 +995,17 @@ public partial class KscnParser : Parser {
 				_localctx = new PortActionContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 107;
+				State = 143;
 				((PortActionContext)_localctx).instruction = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 16911433728L) != 0)) ) {
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 17317308137472L) != 0)) ) {
 					((PortActionContext)_localctx).instruction = ErrorHandler.RecoverInline(this);
 				}
 				else {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 108;
+				State = 144;
 				((PortActionContext)_localctx).port = Match(INT);
 				}
 				break;
@@ -771,16 +1015,66 @@ public partial class KscnParser : Parser {
 				_localctx = new FlagsActionContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 109;
+				State = 145;
 				((FlagsActionContext)_localctx).instruction = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 120259084288L) != 0)) ) {
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 123145302310912L) != 0)) ) {
 					((FlagsActionContext)_localctx).instruction = ErrorHandler.RecoverInline(this);
 				}
 				else {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
+				}
+				break;
+			case STORE:
+			case XCHG:
+				_localctx = new WriteActionContext(_localctx);
+				EnterOuterAlt(_localctx, 4);
+				{
+				State = 146;
+				((WriteActionContext)_localctx).instruction = TokenStream.LT(1);
+				_la = TokenStream.LA(1);
+				if ( !(_la==STORE || _la==XCHG) ) {
+					((WriteActionContext)_localctx).instruction = ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 147;
+				((WriteActionContext)_localctx).location = Match(WORD);
+				State = 148;
+				Match(ASSIGN);
+				State = 149;
+				((WriteActionContext)_localctx).written = Match(INT);
+				}
+				break;
+			case LOAD:
+			case TOUCH:
+				_localctx = new ReadActionContext(_localctx);
+				EnterOuterAlt(_localctx, 5);
+				{
+				State = 150;
+				((ReadActionContext)_localctx).instruction = TokenStream.LT(1);
+				_la = TokenStream.LA(1);
+				if ( !(_la==LOAD || _la==TOUCH) ) {
+					((ReadActionContext)_localctx).instruction = ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 151;
+				((ReadActionContext)_localctx).location = Match(WORD);
+				}
+				break;
+			case MFENCE:
+				_localctx = new FenceActionContext(_localctx);
+				EnterOuterAlt(_localctx, 6);
+				{
+				State = 152;
+				Match(MFENCE);
 				}
 				break;
 			default:
@@ -821,40 +1115,40 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public ArgumentListContext argumentList() {
 		ArgumentListContext _localctx = new ArgumentListContext(Context, State);
-		EnterRule(_localctx, 16, RULE_argumentList);
+		EnterRule(_localctx, 18, RULE_argumentList);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 112;
+			State = 155;
 			Match(LPAREN);
-			State = 121;
+			State = 164;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 144115188075905024L) != 0)) {
+			if (((((_la - 14)) & ~0x3f) == 0 && ((1L << (_la - 14)) & 2305843009213693955L) != 0)) {
 				{
-				State = 113;
+				State = 156;
 				argument();
-				State = 118;
+				State = 161;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 114;
+					State = 157;
 					Match(COMMA);
-					State = 115;
+					State = 158;
 					argument();
 					}
 					}
-					State = 120;
+					State = 163;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 			}
 
-			State = 123;
+			State = 166;
 			Match(RPAREN);
 			}
 		}
@@ -885,29 +1179,29 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public ArgumentContext argument() {
 		ArgumentContext _localctx = new ArgumentContext(Context, State);
-		EnterRule(_localctx, 18, RULE_argument);
+		EnterRule(_localctx, 20, RULE_argument);
 		try {
-			State = 128;
+			State = 171;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 125;
+				State = 168;
 				quantity();
 				}
 				break;
 			case ON:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 126;
+				State = 169;
 				Match(ON);
 				}
 				break;
 			case OFF:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 127;
+				State = 170;
 				Match(OFF);
 				}
 				break;
@@ -942,22 +1236,22 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public QuantityContext quantity() {
 		QuantityContext _localctx = new QuantityContext(Context, State);
-		EnterRule(_localctx, 20, RULE_quantity);
+		EnterRule(_localctx, 22, RULE_quantity);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 130;
+			State = 173;
 			Match(INT);
-			State = 132;
+			State = 175;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 962072674304L) != 0)) {
+			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 31525197391593472L) != 0)) {
 				{
-				State = 131;
+				State = 174;
 				_localctx.unit = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 962072674304L) != 0)) ) {
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 31525197391593472L) != 0)) ) {
 					_localctx.unit = ErrorHandler.RecoverInline(this);
 				}
 				else {
@@ -1001,7 +1295,9 @@ public partial class KscnParser : Parser {
 		public NameResultContext(ResultContext context) { CopyFrom(context); }
 	}
 	public partial class FaultResultContext : ResultContext {
+		public IToken fault;
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode GP() { return GetToken(KscnParser.GP, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PF() { return GetToken(KscnParser.PF, 0); }
 		public FaultResultContext(ResultContext context) { CopyFrom(context); }
 	}
 	public partial class OkResultContext : ResultContext {
@@ -1012,16 +1308,17 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public ResultContext result() {
 		ResultContext _localctx = new ResultContext(Context, State);
-		EnterRule(_localctx, 22, RULE_result);
+		EnterRule(_localctx, 24, RULE_result);
+		int _la;
 		try {
-			State = 138;
+			State = 181;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				_localctx = new NumberResultContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 134;
+				State = 177;
 				Match(INT);
 				}
 				break;
@@ -1029,23 +1326,32 @@ public partial class KscnParser : Parser {
 				_localctx = new NameResultContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 135;
+				State = 178;
 				Match(WORD);
 				}
 				break;
 			case GP:
+			case PF:
 				_localctx = new FaultResultContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 136;
-				Match(GP);
+				State = 179;
+				((FaultResultContext)_localctx).fault = TokenStream.LT(1);
+				_la = TokenStream.LA(1);
+				if ( !(_la==GP || _la==PF) ) {
+					((FaultResultContext)_localctx).fault = ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
 				}
 				break;
 			case OK:
 				_localctx = new OkResultContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 137;
+				State = 180;
 				Match(OK);
 				}
 				break;
@@ -1065,12 +1371,20 @@ public partial class KscnParser : Parser {
 	}
 
 	public partial class ExpectationContext : ParserRuleContext {
-		[System.Diagnostics.DebuggerNonUserCode] public SubjectContext subject() {
-			return GetRuleContext<SubjectContext>(0);
+		public IToken quantifier;
+		[System.Diagnostics.DebuggerNonUserCode] public ConditionContext[] condition() {
+			return GetRuleContexts<ConditionContext>();
 		}
-		[System.Diagnostics.DebuggerNonUserCode] public ExpectationBodyContext expectationBody() {
-			return GetRuleContext<ExpectationBodyContext>(0);
+		[System.Diagnostics.DebuggerNonUserCode] public ConditionContext condition(int i) {
+			return GetRuleContext<ConditionContext>(i);
 		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] AND() { return GetTokens(KscnParser.AND); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AND(int i) {
+			return GetToken(KscnParser.AND, i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ALWAYS() { return GetToken(KscnParser.ALWAYS, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode NEVER() { return GetToken(KscnParser.NEVER, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode SOMETIMES() { return GetToken(KscnParser.SOMETIMES, 0); }
 		public ExpectationContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
 		{
@@ -1081,13 +1395,84 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public ExpectationContext expectation() {
 		ExpectationContext _localctx = new ExpectationContext(Context, State);
-		EnterRule(_localctx, 24, RULE_expectation);
+		EnterRule(_localctx, 26, RULE_expectation);
+		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 140;
+			State = 184;
+			ErrorHandler.Sync(this);
+			_la = TokenStream.LA(1);
+			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 58720256L) != 0)) {
+				{
+				State = 183;
+				_localctx.quantifier = TokenStream.LT(1);
+				_la = TokenStream.LA(1);
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 58720256L) != 0)) ) {
+					_localctx.quantifier = ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				}
+			}
+
+			State = 186;
+			condition();
+			State = 191;
+			ErrorHandler.Sync(this);
+			_la = TokenStream.LA(1);
+			while (_la==AND) {
+				{
+				{
+				State = 187;
+				Match(AND);
+				State = 188;
+				condition();
+				}
+				}
+				State = 193;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+			}
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class ConditionContext : ParserRuleContext {
+		[System.Diagnostics.DebuggerNonUserCode] public SubjectContext subject() {
+			return GetRuleContext<SubjectContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ExpectationBodyContext expectationBody() {
+			return GetRuleContext<ExpectationBodyContext>(0);
+		}
+		public ConditionContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_condition; } }
+	}
+
+	[RuleVersion(0)]
+	public ConditionContext condition() {
+		ConditionContext _localctx = new ConditionContext(Context, State);
+		EnterRule(_localctx, 28, RULE_condition);
+		try {
+			EnterOuterAlt(_localctx, 1);
+			{
+			State = 194;
 			subject();
-			State = 141;
+			State = 195;
 			expectationBody();
 			}
 		}
@@ -1140,10 +1525,10 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public ExpectationBodyContext expectationBody() {
 		ExpectationBodyContext _localctx = new ExpectationBodyContext(Context, State);
-		EnterRule(_localctx, 26, RULE_expectationBody);
+		EnterRule(_localctx, 30, RULE_expectationBody);
 		int _la;
 		try {
-			State = 153;
+			State = 207;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case EQEQ:
@@ -1155,17 +1540,17 @@ public partial class KscnParser : Parser {
 				_localctx = new ComparisonBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 143;
+				State = 197;
 				((ComparisonBodyContext)_localctx).op = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 35465847065542656L) != 0)) ) {
+				if ( !(((((_la - 67)) & ~0x3f) == 0 && ((1L << (_la - 67)) & 63L) != 0)) ) {
 					((ComparisonBodyContext)_localctx).op = ErrorHandler.RecoverInline(this);
 				}
 				else {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 144;
+				State = 198;
 				value();
 				}
 				break;
@@ -1173,31 +1558,31 @@ public partial class KscnParser : Parser {
 				_localctx = new IdentityBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 145;
+				State = 199;
 				Match(IS);
-				State = 147;
+				State = 201;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 146;
+					State = 200;
 					Match(NOT);
 					}
 				}
 
-				State = 151;
+				State = 205;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case TASK:
 				case WORD:
 					{
-					State = 149;
+					State = 203;
 					subject();
 					}
 					break;
 				case NONE:
 					{
-					State = 150;
+					State = 204;
 					Match(NONE);
 					}
 					break;
@@ -1223,6 +1608,7 @@ public partial class KscnParser : Parser {
 
 	public partial class SubjectContext : ParserRuleContext {
 		public IToken target;
+		public IToken index;
 		public IToken field;
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] WORD() { return GetTokens(KscnParser.WORD); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WORD(int i) {
@@ -1234,6 +1620,8 @@ public partial class KscnParser : Parser {
 			return GetRuleContext<SubjectArgumentContext>(0);
 		}
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPAREN() { return GetToken(KscnParser.RPAREN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LBRACK() { return GetToken(KscnParser.LBRACK, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RBRACK() { return GetToken(KscnParser.RBRACK, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DOT() { return GetToken(KscnParser.DOT, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode IOPL() { return GetToken(KscnParser.IOPL, 0); }
 		public SubjectContext(ParserRuleContext parent, int invokingState)
@@ -1246,12 +1634,12 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public SubjectContext subject() {
 		SubjectContext _localctx = new SubjectContext(Context, State);
-		EnterRule(_localctx, 28, RULE_subject);
+		EnterRule(_localctx, 32, RULE_subject);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 155;
+			State = 209;
 			_localctx.target = TokenStream.LT(1);
 			_la = TokenStream.LA(1);
 			if ( !(_la==TASK || _la==WORD) ) {
@@ -1261,28 +1649,42 @@ public partial class KscnParser : Parser {
 				ErrorHandler.ReportMatch(this);
 			    Consume();
 			}
-			State = 160;
+			State = 214;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LPAREN) {
 				{
-				State = 156;
+				State = 210;
 				Match(LPAREN);
-				State = 157;
+				State = 211;
 				subjectArgument();
-				State = 158;
+				State = 212;
 				Match(RPAREN);
 				}
 			}
 
-			State = 164;
+			State = 219;
+			ErrorHandler.Sync(this);
+			_la = TokenStream.LA(1);
+			if (_la==LBRACK) {
+				{
+				State = 216;
+				Match(LBRACK);
+				State = 217;
+				_localctx.index = Match(WORD);
+				State = 218;
+				Match(RBRACK);
+				}
+			}
+
+			State = 223;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==DOT) {
 				{
-				State = 162;
+				State = 221;
 				Match(DOT);
-				State = 163;
+				State = 222;
 				_localctx.field = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==IOPL || _la==WORD) ) {
@@ -1321,12 +1723,12 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public SubjectArgumentContext subjectArgument() {
 		SubjectArgumentContext _localctx = new SubjectArgumentContext(Context, State);
-		EnterRule(_localctx, 30, RULE_subjectArgument);
+		EnterRule(_localctx, 34, RULE_subjectArgument);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 166;
+			State = 225;
 			_la = TokenStream.LA(1);
 			if ( !(_la==CPU || _la==WORD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -1365,36 +1767,36 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public ValueContext value() {
 		ValueContext _localctx = new ValueContext(Context, State);
-		EnterRule(_localctx, 32, RULE_value);
+		EnterRule(_localctx, 36, RULE_value);
 		try {
-			State = 172;
+			State = 231;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 168;
+				State = 227;
 				quantity();
 				}
 				break;
 			case WORD:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 169;
+				State = 228;
 				Match(WORD);
 				}
 				break;
 			case ON:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 170;
+				State = 229;
 				Match(ON);
 				}
 				break;
 			case OFF:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 171;
+				State = 230;
 				Match(OFF);
 				}
 				break;
@@ -1414,63 +1816,86 @@ public partial class KscnParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,64,175,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,7,
+		4,1,82,234,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,7,
 		7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
-		2,15,7,15,2,16,7,16,1,0,5,0,36,8,0,10,0,12,0,39,9,0,1,0,1,0,1,1,1,1,1,
-		1,1,1,5,1,47,8,1,10,1,12,1,50,9,1,1,1,1,1,1,2,1,2,1,2,1,2,1,2,1,2,1,2,
-		1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,74,8,2,10,2,12,
-		2,77,9,2,1,2,3,2,80,8,2,1,3,1,3,1,3,1,3,1,3,1,3,3,3,88,8,3,1,3,1,3,3,3,
-		92,8,3,3,3,94,8,3,1,4,1,4,1,4,1,4,1,5,1,5,1,6,1,6,1,7,1,7,3,7,106,8,7,
-		1,7,1,7,1,7,3,7,111,8,7,1,8,1,8,1,8,1,8,5,8,117,8,8,10,8,12,8,120,9,8,
-		3,8,122,8,8,1,8,1,8,1,9,1,9,1,9,3,9,129,8,9,1,10,1,10,3,10,133,8,10,1,
-		11,1,11,1,11,1,11,3,11,139,8,11,1,12,1,12,1,12,1,13,1,13,1,13,1,13,3,13,
-		148,8,13,1,13,1,13,3,13,152,8,13,3,13,154,8,13,1,14,1,14,1,14,1,14,1,14,
-		3,14,161,8,14,1,14,1,14,3,14,165,8,14,1,15,1,15,1,16,1,16,1,16,1,16,3,
-		16,173,8,16,1,16,0,0,17,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,
-		0,12,1,0,6,7,1,0,18,19,2,0,21,21,58,58,2,0,9,9,58,58,1,0,21,27,1,0,28,
-		33,1,0,34,36,1,0,37,39,1,0,49,54,2,0,5,5,58,58,2,0,22,22,58,58,2,0,56,
-		56,58,58,188,0,37,1,0,0,0,2,42,1,0,0,0,4,79,1,0,0,0,6,93,1,0,0,0,8,95,
-		1,0,0,0,10,99,1,0,0,0,12,101,1,0,0,0,14,110,1,0,0,0,16,112,1,0,0,0,18,
-		128,1,0,0,0,20,130,1,0,0,0,22,138,1,0,0,0,24,140,1,0,0,0,26,153,1,0,0,
-		0,28,155,1,0,0,0,30,166,1,0,0,0,32,172,1,0,0,0,34,36,3,2,1,0,35,34,1,0,
-		0,0,36,39,1,0,0,0,37,35,1,0,0,0,37,38,1,0,0,0,38,40,1,0,0,0,39,37,1,0,
-		0,0,40,41,5,0,0,1,41,1,1,0,0,0,42,43,5,1,0,0,43,44,5,59,0,0,44,48,5,42,
-		0,0,45,47,3,4,2,0,46,45,1,0,0,0,47,50,1,0,0,0,48,46,1,0,0,0,48,49,1,0,
-		0,0,49,51,1,0,0,0,50,48,1,0,0,0,51,52,5,43,0,0,52,3,1,0,0,0,53,54,5,2,
-		0,0,54,55,3,10,5,0,55,56,5,55,0,0,56,57,5,58,0,0,57,80,1,0,0,0,58,59,5,
-		3,0,0,59,80,5,58,0,0,60,61,5,4,0,0,61,80,5,57,0,0,62,63,5,5,0,0,63,64,
-		5,58,0,0,64,80,7,0,0,0,65,66,5,56,0,0,66,80,3,6,3,0,67,68,5,10,0,0,68,
-		80,3,24,12,0,69,70,5,17,0,0,70,71,5,57,0,0,71,75,5,42,0,0,72,74,3,4,2,
-		0,73,72,1,0,0,0,74,77,1,0,0,0,75,73,1,0,0,0,75,76,1,0,0,0,76,78,1,0,0,
-		0,77,75,1,0,0,0,78,80,5,43,0,0,79,53,1,0,0,0,79,58,1,0,0,0,79,60,1,0,0,
-		0,79,62,1,0,0,0,79,65,1,0,0,0,79,67,1,0,0,0,79,69,1,0,0,0,80,5,1,0,0,0,
-		81,82,5,8,0,0,82,94,3,12,6,0,83,84,5,58,0,0,84,85,5,47,0,0,85,87,3,14,
-		7,0,86,88,3,8,4,0,87,86,1,0,0,0,87,88,1,0,0,0,88,91,1,0,0,0,89,90,5,41,
-		0,0,90,92,3,22,11,0,91,89,1,0,0,0,91,92,1,0,0,0,92,94,1,0,0,0,93,81,1,
-		0,0,0,93,83,1,0,0,0,94,7,1,0,0,0,95,96,7,1,0,0,96,97,5,20,0,0,97,98,5,
-		58,0,0,98,9,1,0,0,0,99,100,7,2,0,0,100,11,1,0,0,0,101,102,7,3,0,0,102,
-		13,1,0,0,0,103,105,7,4,0,0,104,106,3,16,8,0,105,104,1,0,0,0,105,106,1,
-		0,0,0,106,111,1,0,0,0,107,108,7,5,0,0,108,111,5,57,0,0,109,111,7,6,0,0,
-		110,103,1,0,0,0,110,107,1,0,0,0,110,109,1,0,0,0,111,15,1,0,0,0,112,121,
-		5,44,0,0,113,118,3,18,9,0,114,115,5,46,0,0,115,117,3,18,9,0,116,114,1,
-		0,0,0,117,120,1,0,0,0,118,116,1,0,0,0,118,119,1,0,0,0,119,122,1,0,0,0,
-		120,118,1,0,0,0,121,113,1,0,0,0,121,122,1,0,0,0,122,123,1,0,0,0,123,124,
-		5,45,0,0,124,17,1,0,0,0,125,129,3,20,10,0,126,129,5,14,0,0,127,129,5,15,
-		0,0,128,125,1,0,0,0,128,126,1,0,0,0,128,127,1,0,0,0,129,19,1,0,0,0,130,
-		132,5,57,0,0,131,133,7,7,0,0,132,131,1,0,0,0,132,133,1,0,0,0,133,21,1,
-		0,0,0,134,139,5,57,0,0,135,139,5,58,0,0,136,139,5,40,0,0,137,139,5,16,
-		0,0,138,134,1,0,0,0,138,135,1,0,0,0,138,136,1,0,0,0,138,137,1,0,0,0,139,
-		23,1,0,0,0,140,141,3,28,14,0,141,142,3,26,13,0,142,25,1,0,0,0,143,144,
-		7,8,0,0,144,154,3,32,16,0,145,147,5,11,0,0,146,148,5,12,0,0,147,146,1,
-		0,0,0,147,148,1,0,0,0,148,151,1,0,0,0,149,152,3,28,14,0,150,152,5,13,0,
-		0,151,149,1,0,0,0,151,150,1,0,0,0,152,154,1,0,0,0,153,143,1,0,0,0,153,
-		145,1,0,0,0,154,27,1,0,0,0,155,160,7,9,0,0,156,157,5,44,0,0,157,158,3,
-		30,15,0,158,159,5,45,0,0,159,161,1,0,0,0,160,156,1,0,0,0,160,161,1,0,0,
-		0,161,164,1,0,0,0,162,163,5,48,0,0,163,165,7,10,0,0,164,162,1,0,0,0,164,
-		165,1,0,0,0,165,29,1,0,0,0,166,167,7,11,0,0,167,31,1,0,0,0,168,173,3,20,
-		10,0,169,173,5,58,0,0,170,173,5,14,0,0,171,173,5,15,0,0,172,168,1,0,0,
-		0,172,169,1,0,0,0,172,170,1,0,0,0,172,171,1,0,0,0,173,33,1,0,0,0,20,37,
-		48,75,79,87,91,93,105,110,118,121,128,132,138,147,151,153,160,164,172
+		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,1,0,5,0,40,8,0,10,0,12,0,43,9,
+		0,1,0,1,0,1,1,1,1,1,1,1,1,5,1,51,8,1,10,1,12,1,54,9,1,1,1,1,1,1,2,1,2,
+		1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,74,8,2,1,2,
+		1,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,84,8,2,10,2,12,2,87,9,2,1,2,1,2,1,2,1,
+		2,5,2,93,8,2,10,2,12,2,96,9,2,1,2,3,2,99,8,2,1,3,1,3,1,3,1,3,3,3,105,8,
+		3,1,3,1,3,3,3,109,8,3,1,3,1,3,1,3,1,3,3,3,115,8,3,1,3,1,3,3,3,119,8,3,
+		3,3,121,8,3,1,4,1,4,1,4,1,4,3,4,127,8,4,1,5,1,5,1,5,1,5,1,5,3,5,134,8,
+		5,1,6,1,6,1,7,1,7,1,8,1,8,3,8,142,8,8,1,8,1,8,1,8,1,8,1,8,1,8,1,8,1,8,
+		1,8,1,8,3,8,154,8,8,1,9,1,9,1,9,1,9,5,9,160,8,9,10,9,12,9,163,9,9,3,9,
+		165,8,9,1,9,1,9,1,10,1,10,1,10,3,10,172,8,10,1,11,1,11,3,11,176,8,11,1,
+		12,1,12,1,12,1,12,3,12,182,8,12,1,13,3,13,185,8,13,1,13,1,13,1,13,5,13,
+		190,8,13,10,13,12,13,193,9,13,1,14,1,14,1,14,1,15,1,15,1,15,1,15,3,15,
+		202,8,15,1,15,1,15,3,15,206,8,15,3,15,208,8,15,1,16,1,16,1,16,1,16,1,16,
+		3,16,215,8,16,1,16,1,16,1,16,3,16,220,8,16,1,16,1,16,3,16,224,8,16,1,17,
+		1,17,1,18,1,18,1,18,1,18,3,18,232,8,18,1,18,0,0,19,0,2,4,6,8,10,12,14,
+		16,18,20,22,24,26,28,30,32,34,36,0,18,1,0,6,7,2,0,2,2,76,76,1,0,18,19,
+		1,0,75,76,2,0,30,30,76,76,2,0,9,9,76,76,1,0,30,37,1,0,38,43,1,0,44,46,
+		2,0,47,47,49,49,2,0,48,48,51,51,1,0,52,54,1,0,55,56,1,0,23,25,1,0,67,72,
+		2,0,5,5,76,76,2,0,31,31,76,76,2,0,74,74,76,76,261,0,41,1,0,0,0,2,46,1,
+		0,0,0,4,98,1,0,0,0,6,120,1,0,0,0,8,126,1,0,0,0,10,128,1,0,0,0,12,135,1,
+		0,0,0,14,137,1,0,0,0,16,153,1,0,0,0,18,155,1,0,0,0,20,171,1,0,0,0,22,173,
+		1,0,0,0,24,181,1,0,0,0,26,184,1,0,0,0,28,194,1,0,0,0,30,207,1,0,0,0,32,
+		209,1,0,0,0,34,225,1,0,0,0,36,231,1,0,0,0,38,40,3,2,1,0,39,38,1,0,0,0,
+		40,43,1,0,0,0,41,39,1,0,0,0,41,42,1,0,0,0,42,44,1,0,0,0,43,41,1,0,0,0,
+		44,45,5,0,0,1,45,1,1,0,0,0,46,47,5,1,0,0,47,48,5,77,0,0,48,52,5,58,0,0,
+		49,51,3,4,2,0,50,49,1,0,0,0,51,54,1,0,0,0,52,50,1,0,0,0,52,53,1,0,0,0,
+		53,55,1,0,0,0,54,52,1,0,0,0,55,56,5,59,0,0,56,3,1,0,0,0,57,58,5,2,0,0,
+		58,59,3,12,6,0,59,60,5,73,0,0,60,61,5,76,0,0,61,99,1,0,0,0,62,63,5,3,0,
+		0,63,99,5,76,0,0,64,65,5,4,0,0,65,99,5,75,0,0,66,67,5,5,0,0,67,68,5,76,
+		0,0,68,99,7,0,0,0,69,70,5,21,0,0,70,73,5,76,0,0,71,72,5,73,0,0,72,74,5,
+		75,0,0,73,71,1,0,0,0,73,74,1,0,0,0,74,99,1,0,0,0,75,76,5,74,0,0,76,99,
+		3,6,3,0,77,78,5,10,0,0,78,99,3,26,13,0,79,80,5,17,0,0,80,81,5,75,0,0,81,
+		85,5,58,0,0,82,84,3,4,2,0,83,82,1,0,0,0,84,87,1,0,0,0,85,83,1,0,0,0,85,
+		86,1,0,0,0,86,88,1,0,0,0,87,85,1,0,0,0,88,99,5,59,0,0,89,90,5,22,0,0,90,
+		94,5,58,0,0,91,93,3,4,2,0,92,91,1,0,0,0,93,96,1,0,0,0,94,92,1,0,0,0,94,
+		95,1,0,0,0,95,97,1,0,0,0,96,94,1,0,0,0,97,99,5,59,0,0,98,57,1,0,0,0,98,
+		62,1,0,0,0,98,64,1,0,0,0,98,66,1,0,0,0,98,69,1,0,0,0,98,75,1,0,0,0,98,
+		77,1,0,0,0,98,79,1,0,0,0,98,89,1,0,0,0,99,5,1,0,0,0,100,101,5,8,0,0,101,
+		121,3,14,7,0,102,104,5,28,0,0,103,105,3,10,5,0,104,103,1,0,0,0,104,105,
+		1,0,0,0,105,121,1,0,0,0,106,108,5,29,0,0,107,109,5,75,0,0,108,107,1,0,
+		0,0,108,109,1,0,0,0,109,121,1,0,0,0,110,111,7,1,0,0,111,112,5,65,0,0,112,
+		114,3,16,8,0,113,115,3,8,4,0,114,113,1,0,0,0,114,115,1,0,0,0,115,118,1,
+		0,0,0,116,117,5,57,0,0,117,119,3,24,12,0,118,116,1,0,0,0,118,119,1,0,0,
+		0,119,121,1,0,0,0,120,100,1,0,0,0,120,102,1,0,0,0,120,106,1,0,0,0,120,
+		110,1,0,0,0,121,7,1,0,0,0,122,123,7,2,0,0,123,124,5,20,0,0,124,127,5,76,
+		0,0,125,127,3,10,5,0,126,122,1,0,0,0,126,125,1,0,0,0,127,9,1,0,0,0,128,
+		129,5,27,0,0,129,133,5,76,0,0,130,131,5,62,0,0,131,132,7,3,0,0,132,134,
+		5,63,0,0,133,130,1,0,0,0,133,134,1,0,0,0,134,11,1,0,0,0,135,136,7,4,0,
+		0,136,13,1,0,0,0,137,138,7,5,0,0,138,15,1,0,0,0,139,141,7,6,0,0,140,142,
+		3,18,9,0,141,140,1,0,0,0,141,142,1,0,0,0,142,154,1,0,0,0,143,144,7,7,0,
+		0,144,154,5,75,0,0,145,154,7,8,0,0,146,147,7,9,0,0,147,148,5,76,0,0,148,
+		149,5,73,0,0,149,154,5,75,0,0,150,151,7,10,0,0,151,154,5,76,0,0,152,154,
+		5,50,0,0,153,139,1,0,0,0,153,143,1,0,0,0,153,145,1,0,0,0,153,146,1,0,0,
+		0,153,150,1,0,0,0,153,152,1,0,0,0,154,17,1,0,0,0,155,164,5,60,0,0,156,
+		161,3,20,10,0,157,158,5,64,0,0,158,160,3,20,10,0,159,157,1,0,0,0,160,163,
+		1,0,0,0,161,159,1,0,0,0,161,162,1,0,0,0,162,165,1,0,0,0,163,161,1,0,0,
+		0,164,156,1,0,0,0,164,165,1,0,0,0,165,166,1,0,0,0,166,167,5,61,0,0,167,
+		19,1,0,0,0,168,172,3,22,11,0,169,172,5,14,0,0,170,172,5,15,0,0,171,168,
+		1,0,0,0,171,169,1,0,0,0,171,170,1,0,0,0,172,21,1,0,0,0,173,175,5,75,0,
+		0,174,176,7,11,0,0,175,174,1,0,0,0,175,176,1,0,0,0,176,23,1,0,0,0,177,
+		182,5,75,0,0,178,182,5,76,0,0,179,182,7,12,0,0,180,182,5,16,0,0,181,177,
+		1,0,0,0,181,178,1,0,0,0,181,179,1,0,0,0,181,180,1,0,0,0,182,25,1,0,0,0,
+		183,185,7,13,0,0,184,183,1,0,0,0,184,185,1,0,0,0,185,186,1,0,0,0,186,191,
+		3,28,14,0,187,188,5,26,0,0,188,190,3,28,14,0,189,187,1,0,0,0,190,193,1,
+		0,0,0,191,189,1,0,0,0,191,192,1,0,0,0,192,27,1,0,0,0,193,191,1,0,0,0,194,
+		195,3,32,16,0,195,196,3,30,15,0,196,29,1,0,0,0,197,198,7,14,0,0,198,208,
+		3,36,18,0,199,201,5,11,0,0,200,202,5,12,0,0,201,200,1,0,0,0,201,202,1,
+		0,0,0,202,205,1,0,0,0,203,206,3,32,16,0,204,206,5,13,0,0,205,203,1,0,0,
+		0,205,204,1,0,0,0,206,208,1,0,0,0,207,197,1,0,0,0,207,199,1,0,0,0,208,
+		31,1,0,0,0,209,214,7,15,0,0,210,211,5,60,0,0,211,212,3,34,17,0,212,213,
+		5,61,0,0,213,215,1,0,0,0,214,210,1,0,0,0,214,215,1,0,0,0,215,219,1,0,0,
+		0,216,217,5,62,0,0,217,218,5,76,0,0,218,220,5,63,0,0,219,216,1,0,0,0,219,
+		220,1,0,0,0,220,223,1,0,0,0,221,222,5,66,0,0,222,224,7,16,0,0,223,221,
+		1,0,0,0,223,224,1,0,0,0,224,33,1,0,0,0,225,226,7,17,0,0,226,35,1,0,0,0,
+		227,232,3,22,11,0,228,232,5,76,0,0,229,232,5,14,0,0,230,232,5,15,0,0,231,
+		227,1,0,0,0,231,228,1,0,0,0,231,229,1,0,0,0,231,230,1,0,0,0,232,37,1,0,
+		0,0,29,41,52,73,85,94,98,104,108,114,118,120,126,133,141,153,161,164,171,
+		175,181,184,191,201,205,207,214,219,223,231
 	};
 
 	public static readonly ATN _ATN =

@@ -1,0 +1,326 @@
+using System.Collections.Immutable;
+using ScenarioLang.Compiler.Syntax;
+using ScenarioLang.Compiler.Text;
+using ScenarioLang.Runtime;
+using ScenarioLang.Runtime.Scheduling;
+
+namespace ScenarioLang.Compiler.Binding;
+
+// Steps that run as interleavable kernel paths: the memory instructions, vmalloc and touch, and fork and exec when
+// the schedule pauses them or an explore block interleaves them; 'continue', 'drain' and the explore block itself.
+public sealed partial class Binder
+{
+    public const int MaxDrain = 1024;
+
+    /// <summary>A step the schedule paused on its CPU; Child is the task a paused fork creates when it returns.</summary>
+    private sealed record PausedStep(string Call, TextSpan Span, TaskSymbol? Child);
+
+    /// <summary>Steps that are kernel paths the schedule can pause: everything but the ioperm-era syscalls and user instructions.</summary>
+    private static bool RunsAsPath(StepStatementSyntax syntax) => syntax.Action switch
+    {
+        MemoryActionSyntax => true,
+        SyscallActionSyntax { Kind: SyscallKind.Vmalloc } => true,
+        SyscallActionSyntax { Kind: SyscallKind.Fork or SyscallKind.Exec } => syntax.Modifier is { Kind: StepModifierKind.Until },
+        _ => false,
+    };
+
+    /// <summary>The name the pause points of a step are listed under (<see cref="PausePoints"/>).</summary>
+    private static string? PathName(ActionSyntax action) => action switch
+    {
+        MemoryActionSyntax m => m.Mnemonic,
+        SyscallActionSyntax { Kind: SyscallKind.Vmalloc or SyscallKind.Fork or SyscallKind.Exec } s => s.Name,
+        _ => null,
+    };
+
+    private void DeclareSharedWord(ScenarioScope scope, SharedStatementSyntax syntax)
+    {
+        if (scope.SharedWords.ContainsKey(syntax.Name.Text))
+        {
+            _diagnostics.ReportDuplicateName(syntax.Name.Span, "shared word", syntax.Name.Text);
+            return;
+        }
+        long initial = 0;
+        if (syntax.Value is { } value)
+        {
+            if (value.Value is not { } n)
+                return;
+            if (value.Unit != SizeUnit.None || n > long.MaxValue)
+            {
+                _diagnostics.ReportArgumentKind(value.Span, "shared", "initial value", "a whole number (no unit)");
+                return;
+            }
+            initial = (long)n;
+        }
+        scope.SharedWords.Add(syntax.Name.Text, initial);
+    }
+
+    private BoundThreadStep? BindThreadStep(ScenarioScope scope, StepStatementSyntax syntax, int cpu, TaskSymbol? task, bool inExplore)
+    {
+        var call = PathName(syntax.Action);
+        if (call is null)
+        {
+            var what = SyntaxPrinter.Print(syntax.Action);
+            if (inExplore)
+                _diagnostics.ReportNotInExplore(syntax.Action.Span, what, "only fork, exec, vmalloc, touch, store, load, xchg and mfence run as interleavable kernel paths");
+            else
+                _diagnostics.ReportNeedsTask(syntax.Action.Span, what);
+            return null;
+        }
+        if (task is null && syntax.Action is SyscallActionSyntax { Kind: SyscallKind.Fork or SyscallKind.Exec })
+        {
+            _diagnostics.ReportNeedsTask(syntax.Action.Span, call);
+            return null;
+        }
+        string? until = null;
+        if (syntax.Modifier is { } modifier)
+        {
+            if (inExplore)
+            {
+                _diagnostics.ReportNotInExplore(modifier.Span, SyntaxPrinter.Print(syntax), "the explorer chooses where each step stops");
+                return null;
+            }
+            if (modifier.Kind != StepModifierKind.Until)
+            {
+                _diagnostics.ReportModifierNotAllowed(modifier.Span, call, "preempted or made to fail at a named point", "ioperm, fork and clone");
+                return null;
+            }
+            if (!PausePoints.IsKnown(call, modifier.Point.Text))
+            {
+                _diagnostics.ReportUnknownPoint(modifier.Point.Span, call, "paused", modifier.Point.Text, PausePointNames(call));
+                return null;
+            }
+            until = modifier.Label;
+        }
+        var operation = BindOperation(scope, syntax, task);
+        if (operation is null)
+            return null;
+        var (bound, expected) = operation.Value;
+        var step = new BoundThreadStep(Position(syntax), SyntaxPrinter.Print(syntax), cpu, task, SyntaxPrinter.StepAction(syntax),
+            syntax.Result is null ? null : SyntaxPrinter.StepResult(syntax.Result), bound, expected, until);
+        if (until is not null)
+            scope.Paused[cpu] = new PausedStep(call, syntax.Span, (bound as BoundForkOperation)?.Child);
+        return step;
+    }
+
+    private static IReadOnlyList<string> PausePointNames(string call) =>
+        PausePoints.Of(call).Select(p => p.Indexed ? p.Name + "[N]" : p.Name).Append(PausePoints.Return).ToArray();
+
+    private (BoundOperation Operation, Outcome? Expected)? BindOperation(ScenarioScope scope, StepStatementSyntax syntax, TaskSymbol? task)
+    {
+        switch (syntax.Action)
+        {
+            case SyscallActionSyntax { Kind: SyscallKind.Fork } fork:
+            {
+                if (!CheckArgumentCount(fork, fork.Arguments ?? [], 0, $"no arguments; name the child with '{fork.Name} -> NAME'"))
+                    return null;
+                if (syntax.Result is not NameResultSyntax { Name: var childName })
+                {
+                    _diagnostics.ReportForkNeedsChild(syntax.Result?.Span ?? fork.Span, fork.Name);
+                    return null;
+                }
+                var child = DeclareTask(scope, childName, task!.Privilege, declared: false, deferred: true);
+                return child is null ? null : (new BoundForkOperation(child), null);
+            }
+            case SyscallActionSyntax { Kind: SyscallKind.Exec } exec:
+            {
+                var expected = BindSyscallResult(syntax.Result, exec.Name);
+                if (!CheckArgumentCount(exec, exec.Arguments ?? [], 0, "no arguments") || !expected.Ok)
+                    return null;
+                KillOtherThreads(scope, task!, Position(syntax).Line);
+                return (new BoundExecOperation(), expected.Value);
+            }
+            case SyscallActionSyntax vmalloc:
+            {
+                var arguments = vmalloc.Arguments ?? [];
+                if (!CheckArgumentCount(vmalloc, arguments, 1, "one argument: vmalloc(size), e.g. vmalloc(4 MiB)"))
+                    return null;
+                var size = NumberArgument(vmalloc, arguments[0], "size");
+                if (size is null)
+                    return null;
+                if (size is 0 or > long.MaxValue)
+                {
+                    _diagnostics.ReportArgumentKind(arguments[0].Span, vmalloc.Name, "size", "a size from 1 byte, e.g. 4 MiB");
+                    return null;
+                }
+                if (syntax.Result is not NameResultSyntax { Name: var area })
+                {
+                    _diagnostics.ReportResultDoesNotFit(syntax.Result?.Span ?? vmalloc.Span, vmalloc.Name, syntax.Result is null ? "nothing" : SyntaxPrinter.Print(syntax.Result), "the name of the area: vmalloc(4 MiB) -> V");
+                    return null;
+                }
+                return DeclareName(scope.Areas, area, "vmalloc area") ? (new BoundVmallocOperation((long)size.Value, area.Text), null) : null;
+            }
+            case MemoryActionSyntax { Instruction: MemoryInstruction.Touch, Location: { } area } touch:
+            {
+                var expected = BindInstructionResult(syntax.Result, touch.Mnemonic);
+                if (!scope.Areas.Contains(area.Text))
+                {
+                    _diagnostics.ReportUndefinedArea(area.Span, area.Text);
+                    return null;
+                }
+                return expected.Ok ? (new BoundTouchOperation(area.Text), expected.Value) : null;
+            }
+            case MemoryActionSyntax { Instruction: MemoryInstruction.Fence }:
+                return NoResult(syntax, "mfence") ? (new BoundFenceOperation(), null) : null;
+            case MemoryActionSyntax { Location: { } location } memory:
+                return BindMemoryAccess(scope, syntax, memory, location);
+            default:
+                return null;
+        }
+    }
+
+    private (BoundOperation Operation, Outcome? Expected)? BindMemoryAccess(ScenarioScope scope, StepStatementSyntax syntax, MemoryActionSyntax memory, NameSyntax location)
+    {
+        if (!scope.SharedWords.ContainsKey(location.Text))
+        {
+            _diagnostics.ReportUndefinedSharedWord(location.Span, location.Text);
+            return null;
+        }
+        long value = 0;
+        if (memory.Value is { } number)
+        {
+            if (number.Value is not { } n)
+                return null;
+            if (number.Unit != SizeUnit.None || n > long.MaxValue)
+            {
+                _diagnostics.ReportArgumentKind(number.Span, memory.Mnemonic, "value", "a whole number (no unit)");
+                return null;
+            }
+            value = (long)n;
+        }
+        if (memory.Instruction == MemoryInstruction.Store)
+            return NoResult(syntax, "store") ? (new BoundStoreOperation(location.Text, value), null) : null;
+        if (syntax.Result is not NameResultSyntax { Name: var register })
+        {
+            _diagnostics.ReportNeedsRegister(syntax.Result?.Span ?? memory.Span, memory.Mnemonic);
+            return null;
+        }
+        if (!DeclareName(scope.Registers, register, "register"))
+            return null;
+        return memory.Instruction == MemoryInstruction.Load
+            ? (new BoundLoadOperation(location.Text, register.Text), null)
+            : (new BoundExchangeOperation(location.Text, value, register.Text), null);
+    }
+
+    private bool NoResult(StepStatementSyntax syntax, string action)
+    {
+        if (syntax.Result is null)
+            return true;
+        _diagnostics.ReportResultDoesNotFit(syntax.Result.Span, action, SyntaxPrinter.Print(syntax.Result), "nothing: write no '->'");
+        return false;
+    }
+
+    private bool DeclareName(HashSet<string> names, NameSyntax name, string kind)
+    {
+        if (names.Add(name.Text))
+            return true;
+        _diagnostics.ReportDuplicateName(name.Span, kind, name.Text);
+        return false;
+    }
+
+    private bool CheckNotPaused(ScenarioScope scope, int cpu, TextSpan span)
+    {
+        if (!scope.Paused.TryGetValue(cpu, out var paused))
+            return true;
+        _diagnostics.ReportCpuPaused(span, cpu, paused.Call, _source.GetPosition(paused.Span.Start).Line);
+        return false;
+    }
+
+    private void BindContinue(ScenarioScope scope, ContinueStatementSyntax syntax, ImmutableArray<BoundStatement>.Builder statements)
+    {
+        if (CheckCpu(scope, syntax.Cpu) is not { } cpu)
+            return;
+        if (!scope.Paused.TryGetValue(cpu, out var paused))
+        {
+            _diagnostics.ReportNothingToContinue(syntax.Span, cpu);
+            return;
+        }
+        if (syntax.Until is { } until && !PausePoints.IsKnown(paused.Call, until.Point.Text))
+        {
+            _diagnostics.ReportUnknownPoint(until.Point.Span, paused.Call, "paused", until.Point.Text, PausePointNames(paused.Call));
+            return;
+        }
+        // Without 'until' the step returns, and the task a paused fork creates exists from then on.
+        if (syntax.Until is null)
+            scope.Paused.Remove(cpu);
+        statements.Add(new BoundContinue(Position(syntax), SyntaxPrinter.Print(syntax), cpu, syntax.Until?.Label));
+    }
+
+    private void BindDrain(ScenarioScope scope, DrainStatementSyntax syntax, ImmutableArray<BoundStatement>.Builder statements)
+    {
+        if (CheckCpu(scope, syntax.Cpu) is not { } cpu)
+            return;
+        var count = 1;
+        if (syntax.Count is { } number)
+        {
+            if (number.Value is not { } n)
+                return;
+            if (n is 0 or > MaxDrain)
+            {
+                _diagnostics.ReportDrainCountOutOfRange(number.Span, number.Text, MaxDrain);
+                return;
+            }
+            count = (int)n;
+        }
+        statements.Add(new BoundDrain(Position(syntax), SyntaxPrinter.Print(syntax), cpu, count));
+    }
+
+    /// <summary>
+    /// Binds an explore block: each CPU runs one task's (or the kernel's) steps in order. A task on an idle CPU is
+    /// switched in before the block, as a step outside one would be.
+    /// </summary>
+    private void BindExplore(ScenarioScope scope, ExploreStatementSyntax syntax, ImmutableArray<BoundStatement>.Builder statements, bool inRepeat)
+    {
+        if (inRepeat || scope.Explored)
+        {
+            _diagnostics.ReportExploreMisplaced(syntax.KeywordSpan, inRepeat
+                ? "explore cannot be repeated; the explorer already runs every execution"
+                : "a scenario explores once; the statements after an explore block see each execution's end");
+            return;
+        }
+        if (scope.Paused.FirstOrDefault() is { Value: { } paused } pausedCpu)
+        {
+            _diagnostics.ReportCpuPaused(syntax.KeywordSpan, pausedCpu.Key, paused.Call, _source.GetPosition(paused.Span.Start).Line);
+            return;
+        }
+        var created = new HashSet<TaskSymbol>();
+        var runner = new Dictionary<int, string>();
+        var steps = ImmutableArray.CreateBuilder<BoundThreadStep>();
+        foreach (var statement in syntax.Body)
+        {
+            if (statement is not StepStatementSyntax step)
+            {
+                _diagnostics.ReportNotInExplore(statement.Span, SyntaxPrinter.Print(statement), "an explore block holds the steps of each CPU's program");
+                continue;
+            }
+            if (CheckCpu(scope, step.Cpu) is not { } cpu)
+                continue;
+            if (runner.TryGetValue(cpu, out var runs) && runs != step.Task.Text)
+            {
+                _diagnostics.ReportExploreProgram(step.Task.Span, $"each CPU runs one task: cpu{cpu} runs {runs}, so it cannot run {step.Task.Text}");
+                continue;
+            }
+            runner[cpu] = step.Task.Text;
+            TaskSymbol? task = null;
+            if (!step.InKernelContext)
+            {
+                task = LookupTask(scope, step.Task);
+                if (task is null || !CheckAlive(scope, task, step.Task.Span))
+                    continue;
+                if (created.Contains(task))
+                {
+                    _diagnostics.ReportExploreProgram(step.Task.Span, $"{task.Name} is created by a step of the block and cannot run in it");
+                    continue;
+                }
+                if (!PutOnCpu(scope, step, cpu, task, statements))
+                    continue;
+            }
+            if (BindThreadStep(scope, step, cpu, task, inExplore: true) is not { } bound)
+                continue;
+            if (bound.Operation is BoundForkOperation fork)
+                created.Add(fork.Child);
+            steps.Add(bound);
+        }
+        scope.Explored = true;
+        statements.Add(new BoundExplore(Position(syntax), SyntaxPrinter.Print(syntax), steps.ToImmutable()));
+    }
+}
