@@ -11,8 +11,14 @@ cd "$here"
 generate() {
   local out=$1
   rm -rf "$out" && mkdir -p "$out"
-  npx --no-install antlr-ng -Dlanguage=CSharp --package ScenarioLang.Compiler.Syntax.Generated \
-    --generate-listener false --generate-visitor false -o "$out" KscnLexer.g4 KscnParser.g4 >/dev/null
+  # antlr-ng reports grammar errors on stdout and still exits 0: fail on them here.
+  local log
+  log=$(npx --no-install antlr-ng -Dlanguage=CSharp --package ScenarioLang.Compiler.Syntax.Generated \
+    --generate-listener false --generate-visitor false -o "$out" KscnLexer.g4 KscnParser.g4 2>&1)
+  if grep -q '^error' <<<"$log"; then
+    echo "$log" >&2
+    exit 1
+  fi
   # Only the C# sources are committed; .interp/.tokens are build by-products.
   find "$out" -type f ! -name '*.cs' -delete
 }
