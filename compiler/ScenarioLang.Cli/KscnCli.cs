@@ -4,7 +4,7 @@ using ScenarioLang.Compiler;
 
 namespace ScenarioLang.Cli;
 
-/// <summary>The kscn command line: run, check, emit and test, each with --help.</summary>
+/// <summary>The kscn command line: run, check, emit, test and explore, each with --help.</summary>
 public static class KscnCli
 {
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
@@ -16,6 +16,7 @@ public static class KscnCli
             CheckCommand.Create(console),
             EmitCommand.Create(console),
             TestCommand.Create(console),
+            ExploreCommand.Create(console),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ScenarioLang.Compiler;
 using ScenarioLang.Compiler.Hosting;
 using ScenarioLang.Runtime.Tracing;
 
@@ -15,17 +16,19 @@ internal static class RunCommand
         var files = new Argument<string[]>("files") { Description = "The .kscn files to run.", Arity = ArgumentArity.OneOrMore };
         var variant = VariantOption.Create();
         var command = new Command("run", "Compile and run scenarios; print each step, what the kernel did, and the verdicts.") { files, variant };
-        command.SetAction(parse => (int)Execute(parse.GetValue(files)!, parse.GetValue(variant), console));
+        command.SetAction(parse => (int)Execute(parse.GetValue(files)!, parse.GetValue(variant), console, explore: null));
         return command;
     }
 
-    private static ExitCode Execute(string[] paths, string[]? variants, CliConsole console)
+    /// <summary>Runs and prints; with <paramref name="explore"/> (kscn explore) the search options, statistics and saving apply.</summary>
+    public static ExitCode Execute(string[] paths, string[]? variants, CliConsole console, ExploreSettings? explore)
     {
         if (SourceFiles.Prepare(paths, variants, console, allowDirectories: false) is not (var compilation, var overrides))
             return ExitCode.InputErrors;
         using var assembly = compilation.CompileAndLoad();
         var exit = ExitCode.Success;
         var first = true;
+        var explored = new List<(CompiledScenario, Runtime.ScenarioResult)>();
         foreach (var scenario in assembly.Scenarios)
         {
             if (!first)
@@ -34,18 +37,26 @@ internal static class RunCommand
             var results = new List<Runtime.ScenarioResult>();
             foreach (var config in overrides.Select(o => ScenarioRunner.ConfigFor(scenario, o)))
             {
-                var run = ScenarioRunner.Run(assembly, scenario, config);
+                var run = ScenarioRunner.Run(assembly, scenario, config, explore?.Options);
                 if (run.Result is null)
                 {
                     console.Error.Write(run.InternalError + "\n");
                     return ExitCode.InternalError;
                 }
                 results.Add(run.Result);
+                explored.Add((scenario, run.Result));
                 if (!run.Passed)
                     exit = ExitCode.Failed;
             }
             console.Out.Write(results.Count == 1 ? TraceFormatter.Format(results[0]) : MatrixFormatter.Format(results));
+            if (explore is not null)
+            {
+                foreach (var result in results.Where(r => r.Exploration is not null))
+                    console.Out.Write(ExplorationFormatter.Statistics(result));
+            }
         }
+        if (explore?.SavePath is { } save)
+            ExploreCommand.Save(save, explored, console);
         return exit;
     }
 }

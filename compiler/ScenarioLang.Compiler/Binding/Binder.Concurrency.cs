@@ -321,6 +321,6 @@ public sealed partial class Binder
             steps.Add(bound);
         }
         scope.Explored = true;
-        statements.Add(new BoundExplore(Position(syntax), SyntaxPrinter.Print(syntax), steps.ToImmutable()));
+        statements.Add(new BoundExplore(Position(syntax), SyntaxPrinter.Print(syntax), steps.ToImmutable(), syntax.Span));
     }
 }

@@ -61,6 +61,7 @@ public sealed partial class Binder
             syntax.Name,
             _source,
             _source.GetPosition(syntax.Span.Start),
+            syntax.Span,
             settings.Cpus,
             settings.Memory,
             settings.Variants,

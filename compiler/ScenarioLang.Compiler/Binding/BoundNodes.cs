@@ -17,6 +17,7 @@ public sealed record BoundScenario(
     string Name,
     SourceText Source,
     LinePosition Position,
+    TextSpan Span,
     int Cpus,
     MemoryModel Memory,
     ImmutableSortedDictionary<string, string> Variants,
@@ -104,8 +105,8 @@ public sealed record BoundContinue(LinePosition Position, string Text, int Cpu, 
 /// <summary><c>cpu0 drain 2</c>: stores leave the CPU's store buffer, oldest first.</summary>
 public sealed record BoundDrain(LinePosition Position, string Text, int Cpu, int Count) : BoundStatement(Position, Text);
 
-/// <summary>An explore block: its steps, each CPU's in program order.</summary>
-public sealed record BoundExplore(LinePosition Position, string Text, ImmutableArray<BoundThreadStep> Steps) : BoundStatement(Position, Text);
+/// <summary>An explore block: its steps, each CPU's in program order; BlockSpan is where a replayed schedule goes instead.</summary>
+public sealed record BoundExplore(LinePosition Position, string Text, ImmutableArray<BoundThreadStep> Steps, TextSpan BlockSpan) : BoundStatement(Position, Text);
 
 /// <summary>The argument a property is read for: a CPU, a task, or nothing (machine-wide).</summary>
 public abstract record BoundSubjectArgument;
