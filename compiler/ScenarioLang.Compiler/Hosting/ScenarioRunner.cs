@@ -20,14 +20,13 @@ public static class ScenarioRunner
         return KernelConfig.FromNames(names);
     }
 
-    public static ScenarioRunResult Run(CompiledAssembly assembly, CompiledScenario scenario, KernelConfig config)
+    /// <summary>Runs the scenario once, or once per interleaving of its explore block (<paramref name="options"/> bound the search).</summary>
+    public static ScenarioRunResult Run(CompiledAssembly assembly, CompiledScenario scenario, KernelConfig config, ExploreOptions? options = null)
     {
         var instance = assembly.Instantiate(scenario);
-        var run = new ScenarioRun(instance.Description, config);
         try
         {
-            instance.Run(run);
-            return new ScenarioRunResult(scenario, config, run.Complete(), null);
+            return new ScenarioRunResult(scenario, config, ScenarioExecutor.Execute(instance, config, options), null);
         }
         catch (Exception e) when (e is ScenarioRuntimeException or InvalidOperationException or ArgumentException or NullReferenceException)
         {

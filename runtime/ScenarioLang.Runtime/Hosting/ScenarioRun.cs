@@ -55,6 +55,7 @@ public sealed partial class ScenarioRun
     public void Switch(Step step, int cpu, TaskStruct? next)
     {
         var c = Machine.Cpus[cpu];
+        RequireNoPausedStep(c);
         var target = next ?? c.Idle;
         if (target.State != TaskState.Runnable && !target.IsIdle)
             throw new ScenarioRuntimeException($"{target} cannot be switched to: it is {target.State.ToString().ToLowerInvariant()}");
@@ -268,6 +269,7 @@ public sealed partial class ScenarioRun
         var c = Machine.Cpus[cpu];
         if (c.Current != task)
             throw new ScenarioRuntimeException($"{task} is not running on {c} ({c.Current} is)");
+        RequireNoPausedStep(c);
         return _suspended.TryGetValue(task, out var suspended)
             ? throw new ScenarioRuntimeException($"{task} is preempted inside {suspended.Path.Name} at '{suspended.Point}'")
             : c;

@@ -21,7 +21,10 @@ public sealed record CostCounters(
     long BitmapsFreed,
     long LiveBitmaps);
 
-/// <summary>Everything one run of a scenario produced; <see cref="Costs"/> are <see cref="Counters"/> in words.</summary>
+/// <summary>
+/// Everything one run of a scenario produced; <see cref="Costs"/> are <see cref="Counters"/> in words. A scenario with
+/// an explore block runs once per interleaving: its <see cref="Exploration"/> says what all of them found.
+/// </summary>
 public sealed record ScenarioResult(
     ScenarioDescription Description,
     KernelConfig Config,
@@ -29,7 +32,8 @@ public sealed record ScenarioResult(
     IReadOnlyList<Finding> Findings,
     IReadOnlyList<string> Costs,
     CostCounters Counters,
-    int UntracedPasses = 0)
+    int UntracedPasses = 0,
+    ExplorationResult? Exploration = null)
 {
     /// <summary>Every expectation checked, including those of repeat iterations the trace leaves out (<see cref="UntracedPasses"/>).</summary>
     public int Expectations => Entries.Count(e => e.Verdict != Verdict.None) + UntracedPasses;

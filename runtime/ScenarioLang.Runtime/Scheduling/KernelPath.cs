@@ -85,9 +85,12 @@ public sealed class KernelPath
         return Result;
     }
 
-    // In an explicit schedule nothing else runs meanwhile: a fence or locked instruction waits for this CPU's
-    // buffer to drain, and a lock held by a path paused elsewhere will never be released.
-    private void PerformWaiting()
+    /// <summary>
+    /// Performs the pending access as an explicit schedule does, where nothing else runs meanwhile: a fence or locked
+    /// instruction first drains this CPU's buffer, and a lock held by a path paused elsewhere throws
+    /// <see cref="LockHeldException"/>, because it would never be released.
+    /// </summary>
+    public void PerformWaiting()
     {
         var point = Pending!;
         if (point.NeedsEmptyStoreBuffer)

@@ -1,0 +1,31 @@
+using ScenarioLang.Runtime.Machine;
+
+namespace ScenarioLang.Runtime.Exploration;
+
+/// <summary>
+/// What one execution of a scenario with an explore block did from the block on: the block's events and step
+/// outcomes, then what its quantified expectations observed. Its final state is every subject they observed.
+/// </summary>
+internal sealed class ExecutionRecord(ProgramExecution programs, int exploreEntry)
+{
+    private readonly Dictionary<Step, Judgment> _quantified = [];
+    private readonly List<(string Subject, string Value)> _observed = [];
+
+    public ProgramExecution Programs => programs;
+
+    /// <summary>Where the explore step's entry stands among the run's trace entries.</summary>
+    public int ExploreEntry => exploreEntry;
+
+    public void Observe(Step step, Quantifier quantifier, Observation observation)
+    {
+        _quantified[step] = new Judgment(step, quantifier, observation.Satisfies(quantifier), null, observation.Error);
+        foreach (var value in observation.Values.Where(v => !_observed.Exists(o => o.Subject == v.Subject)))
+            _observed.Add(value);
+    }
+
+    public Judgment? Quantified(Step step) => _quantified.GetValueOrDefault(step);
+
+    /// <summary>The subjects the expectations observed, in first-appearance order; without any, the words of memory.</summary>
+    public string State(SharedMemory memory) =>
+        Observation.Format(_observed.Count > 0 ? _observed : memory.Words.Select(w => (w.Key.Name, w.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+}

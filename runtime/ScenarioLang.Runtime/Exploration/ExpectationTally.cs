@@ -1,0 +1,44 @@
+using ScenarioLang.Runtime.Tracing;
+
+namespace ScenarioLang.Runtime.Exploration;
+
+/// <summary>The verdict of one expectation over the executions of an explore block, built one execution at a time.</summary>
+internal sealed class ExpectationTally(Step step, Quantifier quantifier)
+{
+    private int _satisfied;
+    private string? _error;
+    private Counterexample? _counterexample;
+
+    public void Add(Judgment judgment, int execution, string state, Func<IReadOnlyList<ScheduleLine>> schedule)
+    {
+        _error ??= judgment.Error;
+        if (judgment.Satisfied)
+            _satisfied++;
+        else if (quantifier != Quantifier.Sometimes && _counterexample is null)
+            _counterexample = new Counterexample(execution, judgment.Detail ?? state, schedule());
+    }
+
+    public ExpectationVerdict Verdict(int executions) => new(step, quantifier, _satisfied, executions, Passed(executions), _counterexample);
+
+    /// <summary>The expectation's line of the trace: its verdict, why it failed, and the execution that shows it.</summary>
+    public TraceEntry Entry(int executions)
+    {
+        if (_error is not null)
+            return new TraceEntry(step, Runtime.Verdict.Fail, "cannot observe: " + _error, []);
+        if (Passed(executions))
+            return new TraceEntry(step, Runtime.Verdict.Pass, null, [$"satisfied by {_satisfied} of {Units.Count(executions, "execution")}"]);
+        var failure = quantifier switch
+        {
+            Quantifier.Always => $"fails in {executions - _satisfied} of {Units.Count(executions, "execution")}",
+            Quantifier.Never => $"holds in {executions - _satisfied} of {Units.Count(executions, "execution")}",
+            _ => $"holds in none of {Units.Count(executions, "execution")}",
+        };
+        IReadOnlyList<string> notes = _counterexample is { } c
+            ? [$"execution {c.Execution} of {executions} ({c.Detail}), as a schedule:", .. c.Schedule.Select(l => "  " + l.Text)]
+            : [];
+        return new TraceEntry(step, Runtime.Verdict.Fail, failure, notes);
+    }
+
+    private bool Passed(int executions) =>
+        _error is null && (quantifier == Quantifier.Sometimes ? _satisfied > 0 : _satisfied == executions);
+}

@@ -1,0 +1,39 @@
+using ScenarioLang.Runtime.Kernel.Ioport;
+
+namespace ScenarioLang.Runtime.Exploration;
+
+/// <summary>
+/// The conditions of one quantified expectation observed once: each subject's value, whether all of them hold, and
+/// the first reason a subject could not be observed.
+/// </summary>
+internal sealed record Observation(IReadOnlyList<(string Subject, string Value)> Values, bool Holds, string? Error)
+{
+    public static Observation Of(IReadOnlyList<Condition> conditions, Observations observations)
+    {
+        var values = new List<(string, string)>();
+        var holds = true;
+        string? error = null;
+        foreach (var condition in conditions)
+        {
+            try
+            {
+                values.Add((condition.Subject, condition.Observe(observations)));
+                holds &= condition.Holds(observations);
+            }
+            catch (NotModelledException e)
+            {
+                values.Add((condition.Subject, "?"));
+                holds = false;
+                error ??= e.Message;
+            }
+        }
+        return new Observation(values, holds, error);
+    }
+
+    /// <summary>Whether the expectation is satisfied in this execution: never wants the conditions not to hold.</summary>
+    public bool Satisfies(Quantifier quantifier) => quantifier == Quantifier.Never ? !Holds : Holds;
+
+    /// <summary>Herd-style: <c>r0=0; r1=1</c>.</summary>
+    public static string Format(IEnumerable<(string Subject, string Value)> values) =>
+        string.Join("; ", values.Select(v => $"{v.Subject}={v.Value}"));
+}

@@ -1,0 +1,185 @@
+using ScenarioLang.Runtime.Kernel;
+using ScenarioLang.Runtime.Machine;
+using ScenarioLang.Runtime.Scheduling;
+
+namespace ScenarioLang.Runtime;
+
+/// <summary>
+/// Shared memory as an explicit schedule drives it: user instructions on shared words as <see cref="ThreadStep"/>s,
+/// run whole or <c>until</c> a pause point, continued later, and store buffers drained one store at a time.
+/// </summary>
+/// <remarks>
+/// A step that runs to its end (returns) leaves its stores visible: its CPU's whole store buffer reaches memory as
+/// it returns, so a schedule without <c>until</c> reads like sequential consistency. To keep stores buffered a step
+/// stops <c>until return</c>: its body has run, it has not returned. Such a step is returned by <c>cpuN continue</c>
+/// (which drains like any return) or, with its stores still buffered, by the next step on its CPU, so that a CPU's
+/// program can go on while its stores wait (the store-buffering shape). A step paused anywhere else blocks its CPU
+/// until it is continued.
+/// </remarks>
+public sealed partial class ScenarioRun
+{
+    private readonly Dictionary<int, PausedStep> _paused = [];
+
+    private Dictionary<string, long> Registers => _observations.Registers;
+
+    /// <summary>The run's observations, which the tests read as generated expectations do.</summary>
+    internal Observations Observations => _observations;
+
+    /// <summary><c>shared x = 1</c>: the word's value before any step; words never declared nor written read as 0.</summary>
+    public void Declare(string location, long value) => Machine.Memory.Initialize(new MemoryLocation(location), value);
+
+    /// <summary><c>store x = 1</c>: buffered under TSO, in memory at once under SC.</summary>
+    public ThreadStep StoreStep(Step step, string action, string? result, int cpu, TaskStruct? task, string location, long value) =>
+        Instruction(step, action, result, cpu, task, () => InterleavingPoint.Store(InstructionPoints.Store, new MemoryLocation(location), value), register: null);
+
+    /// <summary><c>load r0 = x</c>: the CPU's newest buffered store to the word, else memory; the register is written as the step returns.</summary>
+    public ThreadStep LoadStep(Step step, string action, string? result, int cpu, TaskStruct? task, string location, string register) =>
+        Instruction(step, action, result, cpu, task, () => InterleavingPoint.Load(InstructionPoints.Load, new MemoryLocation(location)), register);
+
+    /// <summary><c>mfence</c>: waits until the CPU's store buffer is empty.</summary>
+    public ThreadStep FenceStep(Step step, string action, string? result, int cpu, TaskStruct? task) =>
+        Instruction(step, action, result, cpu, task, () => InterleavingPoint.Fence(InstructionPoints.Mfence), register: null);
+
+    /// <summary><c>xchg r0, x = 1</c>: locked, so it waits for an empty store buffer; the register gets the old value.</summary>
+    public ThreadStep ExchangeStep(Step step, string action, string? result, int cpu, TaskStruct? task, string location, long value, string register) =>
+        Instruction(step, action, result, cpu, task, () => InterleavingPoint.Exchange(InstructionPoints.Xchg, new MemoryLocation(location), value), register);
+
+    /// <summary>
+    /// Begins the step on its CPU and runs it to its end (it returns: its outcome is judged and its CPU's store buffer
+    /// drains), or stops it before the point labelled or named <paramref name="until"/>, where it stays paused until
+    /// <see cref="Continue"/>; <c>until return</c> runs the body but does not return. A step paused before its return on
+    /// that CPU is returned first, its stores left buffered.
+    /// </summary>
+    public void Run(ThreadStep step, string? until = null)
+    {
+        var cpu = Machine.Cpus[step.Cpu];
+        ReturnPausedBody(cpu);
+        Advance(step.Step, new PausedStep(step, step.Begin(cpu)), until, performFirst: false);
+    }
+
+    /// <summary>Goes on with the step paused on the CPU: performs at least its pending access, then runs as <see cref="Run"/>.</summary>
+    public void Continue(Step step, int cpu, string? until = null)
+    {
+        if (!_paused.Remove(cpu, out var paused))
+            throw new ScenarioRuntimeException($"cpu{cpu} has no paused step to continue");
+        Advance(step, paused, until, performFirst: true);
+    }
+
+    /// <summary>The oldest <paramref name="count"/> stores of the CPU's buffer reach memory; fewer buffered stores fail the step.</summary>
+    public void Drain(Step step, int cpu, int count = 1)
+    {
+        var c = Machine.Cpus[cpu];
+        for (var drained = 0; drained < count; drained++)
+        {
+            if (c.StoreBuffer.IsEmpty)
+            {
+                Record(step, Verdict.Fail, $"{c}'s store buffer held {Tracing.Units.Count(drained, "store")}, not {count}");
+                return;
+            }
+            NoteReachesMemory(Machine.Memory.DrainOldest(c));
+        }
+        Record(step, Verdict.None, null);
+    }
+
+    /// <summary>Refuses anything but <see cref="Continue"/> and <see cref="Drain"/> on a CPU whose step is paused.</summary>
+    private void RequireNoPausedStep(Cpu cpu)
+    {
+        if (_paused.TryGetValue(cpu.Index, out var paused))
+            throw new ScenarioRuntimeException($"{cpu} has a step paused before {PausedAt(paused.Path)} ({paused.Step.Action}): continue it first");
+    }
+
+    private ThreadStep Instruction(Step step, string action, string? result, int cpu, TaskStruct? task, Func<InterleavingPoint> point, string? register) =>
+        new(step, cpu, action, result,
+            c =>
+            {
+                if (task is not null)
+                    RequireCurrent(c.Index, task);
+                var access = point();
+                return new KernelPath(access.Name, c, Machine.Memory, path => Access(path, access));
+            },
+            path =>
+            {
+                if (register is not null)
+                    WriteRegister(register, path.Result);
+                return Outcome.Ok;
+            });
+
+    // One access; a load or exchange returns the value it read, which the step writes to its register as it returns.
+    private static IEnumerable<InterleavingPoint> Access(KernelPath path, InterleavingPoint point)
+    {
+        yield return point;
+        path.Result = point.Value;
+    }
+
+    private void WriteRegister(string register, long value)
+    {
+        Registers[register] = value;
+        Kernel.Log.Note($"{register} = {value}");
+    }
+
+    private void Advance(Step at, PausedStep step, string? until, bool performFirst)
+    {
+        var path = step.Path;
+        try
+        {
+            if (performFirst && !path.Finished)
+                path.PerformWaiting();
+            if (until is null or PausePoints.Return)
+                path.RunToEnd();
+            else if (!path.RunUntil(until))
+            {
+                var outcome = ReturnWhole(step);
+                Record(at, Verdict.Fail, $"{path.Name} returned {outcome} before reaching '{until}'");
+                return;
+            }
+        }
+        catch (LockHeldException e)
+        {
+            Record(at, Verdict.Fail, e.Message);
+            return;
+        }
+        if (until is null)
+            Judge(at, ReturnWhole(step), step.Step.Expected);
+        else
+            Pause(at, step);
+    }
+
+    // A whole step returns: its outcome, then its CPU's buffered stores reach memory.
+    private Outcome ReturnWhole(PausedStep step)
+    {
+        var outcome = step.Step.Complete(step.Path);
+        var cpu = step.Path.Cpu;
+        while (!cpu.StoreBuffer.IsEmpty)
+            NoteReachesMemory(Machine.Memory.DrainOldest(cpu));
+        return outcome;
+    }
+
+    private void Pause(Step at, PausedStep step)
+    {
+        var cpu = step.Path.Cpu;
+        _paused.Add(cpu.Index, step);
+        Kernel.Log.Note($"paused before {PausedAt(step.Path)}; {cpu}'s store buffer: {cpu.StoreBuffer}");
+        Record(at, Verdict.None, null);
+    }
+
+    // The step paused on the CPU before its return returns now, as the CPU's next step begins; its stores stay buffered.
+    private void ReturnPausedBody(Cpu cpu)
+    {
+        if (_paused.TryGetValue(cpu.Index, out var paused) && paused.Path.Finished)
+        {
+            _paused.Remove(cpu.Index);
+            var outcome = paused.Step.Complete(paused.Path);
+            Kernel.Log.Note($"returns as {cpu}'s next step begins; {cpu}'s store buffer: {cpu.StoreBuffer}");
+            var original = paused.Step.Step;
+            Judge(original with { Text = $"return of {original.Text}" }, outcome, paused.Step.Expected);
+        }
+        RequireNoPausedStep(cpu);
+    }
+
+    private void NoteReachesMemory(BufferedStore store) => Kernel.Log.Note($"{store} reaches memory");
+
+    private static string PausedAt(KernelPath path) => path.Pending?.ToString() ?? PausePoints.Return;
+}
+
+/// <summary>A step of an explicit schedule stopped before a point, or before its return, on its CPU.</summary>
+internal sealed record PausedStep(ThreadStep Step, KernelPath Path);
