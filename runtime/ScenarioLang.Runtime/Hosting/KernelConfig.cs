@@ -1,4 +1,5 @@
 using ScenarioLang.Runtime.Kernel.Ioport;
+using ScenarioLang.Runtime.Kernel.Mm;
 
 namespace ScenarioLang.Runtime;
 
@@ -11,7 +12,7 @@ public enum MemoryModel
 }
 
 /// <summary>The kernel a scenario runs against: one variant per mechanism.</summary>
-public sealed record KernelConfig(IopermVariant Ioperm)
+public sealed record KernelConfig(IopermVariant Ioperm, PgdVariant Pgd = PgdVariant.LockedList)
 {
     public static KernelConfig Default { get; } = FromNames(new Dictionary<string, string>());
 
@@ -20,9 +21,18 @@ public sealed record KernelConfig(IopermVariant Ioperm)
     {
         string NameOf(Mechanism m) => names.TryGetValue(m.Name, out var v) ? v : m.Default;
         var ioperm = VariantCatalog.Find(VariantCatalog.IopermMechanism)!;
-        return new KernelConfig(VariantCatalog.ParseIoperm(NameOf(ioperm)));
+        var pgd = VariantCatalog.Find(VariantCatalog.PgdMechanism)!;
+        return new KernelConfig(VariantCatalog.ParseIoperm(NameOf(ioperm)), VariantCatalog.ParsePgd(NameOf(pgd)));
     }
 
-    /// <summary>"ioperm=merged": how the trace and the test names show the configuration.</summary>
-    public override string ToString() => $"{VariantCatalog.IopermMechanism}={VariantCatalog.Name(Ioperm)}";
+    /// <summary>
+    /// "ioperm=merged", and ", pgd=late-mb" when pgd is not the default: how the trace and the test names show the
+    /// configuration, unchanged for the scenarios written before the pgd mechanism existed.
+    /// </summary>
+    public override string ToString()
+    {
+        var ioperm = $"{VariantCatalog.IopermMechanism}={VariantCatalog.Name(Ioperm)}";
+        var pgd = VariantCatalog.Name(Pgd);
+        return pgd == VariantCatalog.Find(VariantCatalog.PgdMechanism)!.Default ? ioperm : $"{ioperm}, {VariantCatalog.PgdMechanism}={pgd}";
+    }
 }

@@ -108,8 +108,7 @@ public sealed partial class ScenarioRun
 
     public void Exec(Step step, int cpu, TaskStruct task, Outcome? expected = null)
     {
-        if (Kernel.Tasks.FirstOrDefault(t => t != task && t.GroupLeader == task.GroupLeader && HasSuspendedPath(t)) is { } preempted)
-            throw new ScenarioRuntimeException($"{task} cannot exec while its thread {preempted} is preempted inside a syscall: not modelled");
+        RequireNoPreemptedThread(task);
         Syscall(step, cpu, task, expected, c =>
         {
             Kernel.Exec(c, task);
@@ -273,6 +272,13 @@ public sealed partial class ScenarioRun
         return _suspended.TryGetValue(task, out var suspended)
             ? throw new ScenarioRuntimeException($"{task} is preempted inside {suspended.Path.Name} at '{suspended.Point}'")
             : c;
+    }
+
+    // de_thread() waits for the other threads to die; one preempted inside a syscall would first finish it: not modelled.
+    private void RequireNoPreemptedThread(TaskStruct task)
+    {
+        if (Kernel.Tasks.FirstOrDefault(t => t != task && t.GroupLeader == task.GroupLeader && HasSuspendedPath(t)) is { } preempted)
+            throw new ScenarioRuntimeException($"{task} cannot exec while its thread {preempted} is preempted inside a syscall: not modelled");
     }
 
     private void ExplainPortCheck(Cpu cpu, TaskStruct task, int port, int width)

@@ -1,4 +1,5 @@
 using ScenarioLang.Runtime.Kernel.Ioport;
+using ScenarioLang.Runtime.Kernel.Mm;
 using ScenarioLang.Runtime.Machine;
 
 namespace ScenarioLang.Runtime;
@@ -16,6 +17,7 @@ public sealed record Mechanism(string Name, IReadOnlyList<VariantValue> Values, 
 public static class VariantCatalog
 {
     public const string IopermMechanism = "ioperm";
+    public const string PgdMechanism = "pgd";
 
     private static readonly (IopermVariant Variant, VariantValue Value)[] IopermValues =
     [
@@ -25,9 +27,17 @@ public static class VariantCatalog
         (IopermVariant.Merged55, new("merged-5.5", "merged as released in 5.5: io_bitmap_exit() acts on current (fork-failure leak, fixed in 5.7), CLI/STI under iopl(3) raise #GP")),
     ];
 
+    private static readonly (PgdVariant Variant, VariantValue Value)[] PgdValues =
+    [
+        (PgdVariant.LockedList, new("locked-list", "mainline (v4.2): pgd_alloc() copies swapper_pg_dir's kernel entries and joins pgd_list under pgd_lock; sync_global_pgds() walks pgd_list")),
+        (PgdVariant.LateWmb, new("late-wmb", "[PATCH 00/12, v2] (June 2015): lockless pgd_alloc(), arch_pgd_init_late() once the task is on the task list, after smp_wmb(), a compiler barrier on x86")),
+        (PgdVariant.LateMb, new("late-mb", "[PATCH 00/11] (September 2015, seed 003): arch_pgd_init_late() after smp_mb()")),
+    ];
+
     public static IReadOnlyList<Mechanism> Mechanisms { get; } =
     [
         new(IopermMechanism, IopermValues.Select(v => v.Value).ToArray(), Name(IopermVariant.Merged)),
+        new(PgdMechanism, PgdValues.Select(v => v.Value).ToArray(), Name(PgdVariant.LockedList)),
     ];
 
     public static Mechanism? Find(string mechanism) => Mechanisms.FirstOrDefault(m => m.Name == mechanism);
@@ -35,6 +45,10 @@ public static class VariantCatalog
     public static string Name(IopermVariant variant) => IopermValues.Single(v => v.Variant == variant).Value.Name;
 
     public static IopermVariant ParseIoperm(string name) => IopermValues.Single(v => v.Value.Name == name).Variant;
+
+    public static string Name(PgdVariant variant) => PgdValues.Single(v => v.Variant == variant).Value.Name;
+
+    public static PgdVariant ParsePgd(string name) => PgdValues.Single(v => v.Value.Name == name).Variant;
 
     public static string BaseName(IoBitmapBase value) => value switch
     {

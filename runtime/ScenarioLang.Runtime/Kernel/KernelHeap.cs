@@ -7,6 +7,7 @@ namespace ScenarioLang.Runtime.Kernel;
 public sealed class KernelHeap
 {
     private readonly SortedDictionary<int, KernelObject> _live = new();
+    private readonly Dictionary<long, KernelObject> _all = [];
     private readonly Dictionary<string, int> _allocated = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _freed = new(StringComparer.Ordinal);
     private readonly List<Finding> _findings = [];
@@ -21,6 +22,7 @@ public sealed class KernelHeap
     public T Register<T>(T obj) where T : KernelObject
     {
         _live.Add(obj.Id, obj);
+        _all.Add(obj.Id, obj);
         _allocated[obj.Kind] = Allocated(obj.Kind) + 1;
         obj.Number = Allocated(obj.Kind);
         return obj;
@@ -45,6 +47,12 @@ public sealed class KernelHeap
         if (obj.Freed)
             Report(FindingKind.UseAfterFree, $"use-after-free: {site} accessed {obj} (allocated by {obj.AllocationSite}), already freed");
     }
+
+    /// <summary>
+    /// The object a word of shared memory points to (its <see cref="KernelObject.Id"/>), freed or not, so that a
+    /// stale pointer read by one CPU is a use-after-free finding rather than a crash of the model; null for 0.
+    /// </summary>
+    public KernelObject? Lookup(long id) => id == 0 ? null : _all[id];
 
     public int Allocated(string kind) => _allocated.GetValueOrDefault(kind);
 

@@ -1,4 +1,5 @@
 using ScenarioLang.Runtime.Kernel.Ioport;
+using ScenarioLang.Runtime.Kernel.Mm;
 using ScenarioLang.Runtime.Machine;
 using ScenarioLang.Runtime.Scheduling;
 
@@ -24,23 +25,33 @@ public sealed class LinuxKernel
     /// <summary>(uid_t)-1: setresuid() leaves that id unchanged.</summary>
     public const uint UidUnchanged = uint.MaxValue;
 
+    /// <summary>tasklist_lock, which copy_process() and de_thread() write_lock_irq() to change the task list.</summary>
+    private static readonly MemoryLocation TasklistLock = new("tasklist_lock");
+
     private readonly List<TaskStruct> _tasks = [];
+    private readonly VmallocSpace _vmalloc;
     private int _nextPid = 1;
 
-    public LinuxKernel(KernelConfig config)
+    public LinuxKernel(KernelConfig config, SharedMemory memory)
     {
         Config = config;
+        Memory = memory;
         Ioport = config.Ioperm switch
         {
             IopermVariant.Pre55 => new PrePatchIoport(this),
             IopermVariant.V2Patch06 => new V2Patch06Ioport(this),
             _ => new MergedIoport(this, config.Ioperm),
         };
+        Pgd = config.Pgd == PgdVariant.LockedList ? new LockedListPgd(this) : new LatePgd(this, config.Pgd);
+        _vmalloc = new VmallocSpace(this);
     }
 
     public KernelConfig Config { get; }
 
     public IoportModel Ioport { get; }
+
+    /// <summary>The kernel half of the page tables: swapper_pg_dir, and how every mm's PGD keeps up with it.</summary>
+    public PgdModel Pgd { get; }
 
     public KernelHeap Heap { get; } = new();
 
@@ -55,13 +66,21 @@ public sealed class LinuxKernel
     internal IReadOnlyList<Cpu> Cpus { get; set; } = [];
 
     /// <summary>The memory the CPUs share, where kernel paths perform the accesses at their interleaving points.</summary>
-    public SharedMemory Memory { get; internal set; } = new(MemoryModel.Sc);
+    public SharedMemory Memory { get; }
 
-    /// <summary>A process that exists when the scenario starts, with its own address space.</summary>
+    /// <summary>
+    /// A process that exists when the scenario starts, with its own address space: it was forked before, so it is on
+    /// the task list and its PGD has swapper_pg_dir's kernel entries, written as boot code would.
+    /// </summary>
     public TaskStruct CreateTask(string name, Cred cred)
     {
-        var task = new TaskStruct(_nextPid++, name, cred) { Mm = MmStruct.Allocate(Heap, "mm_alloc") };
+        var pid = _nextPid++;
+        var mm = MmStruct.Allocate(Heap, "mm_alloc");
+        Pgd.Prepopulate(mm, name);
+        var task = new TaskStruct(pid, name, cred) { Mm = mm };
         _tasks.Add(task);
+        Memory.Initialize(task.TasksLink, 1);
+        Memory.Initialize(task.MmField, mm.Id);
         return task;
     }
 
@@ -102,28 +121,40 @@ public sealed class LinuxKernel
 
     // kernel/fork.c: copy_process() for fork(): a new thread group with a copy of the address space.
     public ForkResult Fork(Cpu cpu, TaskStruct current, string childName, ForkFault fault = ForkFault.None) =>
-        CopyProcess(cpu, current, childName, thread: false, fault);
+        ForkResultOf(RunToEnd(ForkPath(cpu, current, childName, fault)));
+
+    /// <summary>fork() as a kernel path; <see cref="ForkResultOf"/> reads the child off it once it has run.</summary>
+    public KernelPath ForkPath(Cpu cpu, TaskStruct current, string childName, ForkFault fault = ForkFault.None) =>
+        new(PgdPoints.Fork, cpu, Memory, path => CopyProcess(path, current, childName, thread: false, fault));
 
     // kernel/fork.c: copy_process() for pthread_create()'s clone(CLONE_VM | CLONE_THREAD | CLONE_SIGHAND | ...).
     public ForkResult Clone(Cpu cpu, TaskStruct current, string childName, ForkFault fault = ForkFault.None) =>
-        CopyProcess(cpu, current, childName, thread: true, fault);
+        ForkResultOf(RunToEnd(new KernelPath("clone", cpu, Memory, path => CopyProcess(path, current, childName, thread: true, fault))));
 
-    // fs/exec.c: begin_new_exec(): de_thread(), exec_mmap(), then flush_thread(), which leaves the I/O bitmap,
-    // thread.iopl and iopl_emul as they are; start_thread() gives the new program its user flags.
-    public void Exec(Cpu cpu, TaskStruct current)
-    {
-        DeThread(cpu, current);
-        ExecMmap(current);
-        var kept = current.Thread.IoBitmap is { } bitmap ? $"{bitmap} kept" : "no I/O bitmap";
-        Log.Note($"new program image; {kept}");
-        // arch/x86/kernel/process_64.c: start_thread_common(): regs->flags = X86_EFLAGS_IF, so a real IOPL is dropped.
-        var iopl = current.Regs.Iopl;
-        current.Regs.Flags = PtRegs.Initial;
-        if (iopl != 0)
-            Log.Note($"EFLAGS.IOPL {iopl} -> 0 (start_thread: regs->flags = X86_EFLAGS_IF); thread.iopl stays {current.Thread.Iopl}");
-    }
+    /// <summary>What a finished fork or clone path returned: the new task with its pid, or a negative errno.</summary>
+    public ForkResult ForkResultOf(KernelPath path) =>
+        new(path.Result < 0 ? null : _tasks.Single(t => t.Pid == path.Result), path.Result);
 
-    public void Exit(Cpu cpu, TaskStruct current) => DoExit(cpu, current, cpu.Idle);
+    public void Exec(Cpu cpu, TaskStruct current) => RunToEnd(ExecPath(cpu, current));
+
+    /// <summary>execve() as a kernel path; it returns 0.</summary>
+    public KernelPath ExecPath(Cpu cpu, TaskStruct current) =>
+        new(PgdPoints.Exec, cpu, Memory, path => DoExecve(path, current));
+
+    public void Exit(Cpu cpu, TaskStruct current) =>
+        RunToEnd(new KernelPath("exit", cpu, Memory, path => DoExit(path, current, cpu.Idle)));
+
+    /// <summary>vmalloc(size) by a caller that then calls vmalloc_sync_all() (<see cref="VmallocSpace"/>); the result is the area's address.</summary>
+    public KernelPath Vmalloc(Cpu cpu, long size) =>
+        new(PgdPoints.Vmalloc, cpu, Memory, path => _vmalloc.Vmalloc(path, size));
+
+    /// <summary>
+    /// A kernel access to the address with <paramref name="task"/>'s page tables loaded, or with init_mm's
+    /// (swapper_pg_dir) in kernel context when it is null; the lazy TLB of kernel threads, which keep the last user mm
+    /// loaded, is not modelled. The result is 1 when the address is mapped, 0 when the access raised #PF.
+    /// </summary>
+    public KernelPath Touch(Cpu cpu, TaskStruct? task, ulong address) =>
+        new(PgdPoints.Touch, cpu, Memory, path => Pgd.Touch(path, task?.Mm, address));
 
     // kernel/sched/core.c: context_switch() -> arch/x86/kernel/process_64.c: __switch_to() -> __switch_to_xtra()
     public void ContextSwitch(Cpu cpu, TaskStruct next, bool nextReturnsToUser = true)
@@ -141,6 +172,17 @@ public sealed class LinuxKernel
     }
 
     public void ExitToUserMode(Cpu cpu, TaskStruct current) => Ioport.ExitToUserMode(cpu, current);
+
+    /// <summary>
+    /// A step of an explicit schedule: the path runs to its end with nothing else running meanwhile, and its stores
+    /// reach memory before the next step, so that a later step on another CPU sees them.
+    /// </summary>
+    private KernelPath RunToEnd(KernelPath path)
+    {
+        path.RunToEnd();
+        Memory.DrainAll(path.Cpu);
+        return path;
+    }
 
     /// <summary>
     /// A user-mode IN or OUT: allowed outright when CPL 3 &lt;= EFLAGS.IOPL, otherwise checked against the
@@ -180,14 +222,16 @@ public sealed class LinuxKernel
             else if (mm.MmUsers != count)
                 Heap.Report(FindingKind.Leak, $"memory leak: {mm} has mm_users {mm.MmUsers} but is used by {Tracing.Units.Count(count, "task")}: it can never be freed");
         }
+        Pgd.CheckForLeaks();
     }
 
-    // kernel/fork.c: copy_process(): dup_task_struct(), copy_creds(), copy_mm(), copy_thread(), alloc_pid().
-    private ForkResult CopyProcess(Cpu cpu, TaskStruct current, string name, bool thread, ForkFault fault)
+    // kernel/fork.c: copy_process(): dup_task_struct(), copy_creds(), copy_mm(), copy_thread(), alloc_pid(), then the
+    // task joins the task list under tasklist_lock; the lockless PGD series then calls arch_pgd_init_late(p->mm).
+    private IEnumerable<InterleavingPoint> CopyProcess(KernelPath path, TaskStruct current, string name, bool thread, ForkFault fault)
     {
         // dup_task_struct() and copy_creds(): the parent's cred; the pid comes from alloc_pid() below.
         var p = new TaskStruct(0, name, current.Cred);
-        // copy_mm(): CLONE_VM shares the address space, fork copies it (dup_mm()).
+        // copy_mm(): CLONE_VM shares the address space, fork copies it (dup_mm() -> mm_init() -> pgd_alloc()).
         if (thread)
         {
             p.Mm = current.Mm;
@@ -202,46 +246,94 @@ public sealed class LinuxKernel
         else if (current.Mm is { } parentMm)
         {
             Heap.Access(parentMm, "dup_mm");
-            p.Mm = MmStruct.Allocate(Heap, "dup_mm");
+            var mm = MmStruct.Allocate(Heap, "dup_mm");
+            foreach (var point in Pgd.PgdAlloc(mm, name))
+                yield return point;
+            p.Mm = mm;
         }
+        // tsk->mm = mm
+        if (p.Mm is { } own)
+            yield return InterleavingPoint.Store(PgdPoints.CopyMm, p.MmField, own.Id);
         // copy_thread(): *childregs = *current_pt_regs(), then the I/O state.
         p.Regs.Flags = current.Regs.Flags;
         Ioport.CopyThread(current, p);
 
         if (fault == ForkFault.AllocPid)
         {
-            Log.Note($"alloc_pid() fails: -ENOMEM; bad_fork_cleanup_thread: exit_thread({name}) runs in {current} on {cpu}");
-            Ioport.ExitThread(cpu, current, p);
+            Log.Note($"alloc_pid() fails: -ENOMEM; bad_fork_cleanup_thread: exit_thread({name}) runs in {current} on {path.Cpu}");
+            Ioport.ExitThread(path.Cpu, current, p);
             // bad_fork_cleanup_mm: mmput(p->mm); then the task struct is freed: the child never ran.
             if (p.Mm is { } mm)
-                Mmput(p, mm);
-            return new ForkResult(null, -(long)Errno.ENOMEM);
+            {
+                foreach (var point in Mmput(p, mm))
+                    yield return point;
+            }
+            path.Result = -(long)Errno.ENOMEM;
+            yield break;
         }
 
         p.Pid = _nextPid++;
+        // write_lock_irq(&tasklist_lock); list_add_tail_rcu(&p->tasks, &init_task.tasks) for a new thread group (a
+        // thread joins its leader's thread list, which only the model's task list records); write_unlock_irq().
+        yield return InterleavingPoint.Lock(PgdPoints.TasklistLock, TasklistLock);
         _tasks.Add(p);
+        if (!thread)
+            yield return InterleavingPoint.Store(PgdPoints.LinkTask, p.TasksLink, 1);
+        yield return InterleavingPoint.Unlock(PgdPoints.TasklistUnlock, TasklistLock);
         Log.Note(thread
             ? $"{name} created (pid {p.Pid}, thread of {p.GroupLeader} in thread group {p.Tgid}), runnable"
             : $"{name} created (pid {p.Pid}), runnable");
-        return new ForkResult(p, p.Pid);
+        // "If we have a new PGD then initialize it": if (!(clone_flags & CLONE_VM)) arch_pgd_init_late(p->mm).
+        if (!thread && p.Mm is { } created)
+        {
+            foreach (var point in Pgd.PgdInitLate(p, created))
+                yield return point;
+        }
+        path.Result = p.Pid;
+    }
+
+    // fs/exec.c: do_execveat_common(): bprm_mm_init() makes the new mm (mm_alloc() -> mm_init() -> pgd_alloc()), then
+    // begin_new_exec() (flush_old_exec() in 2015): de_thread(), exec_mmap(), then flush_thread(), which leaves the I/O
+    // bitmap, thread.iopl and iopl_emul as they are; start_thread() gives the new program its user flags.
+    private IEnumerable<InterleavingPoint> DoExecve(KernelPath path, TaskStruct current)
+    {
+        var mm = MmStruct.Allocate(Heap, "mm_alloc");
+        foreach (var point in Pgd.PgdAlloc(mm, current.Name))
+            yield return point;
+        foreach (var point in DeThread(path, current))
+            yield return point;
+        foreach (var point in ExecMmap(current, mm))
+            yield return point;
+        var kept = current.Thread.IoBitmap is { } bitmap ? $"{bitmap} kept" : "no I/O bitmap";
+        Log.Note($"new program image; {kept}");
+        // arch/x86/kernel/process_64.c: start_thread_common(): regs->flags = X86_EFLAGS_IF, so a real IOPL is dropped.
+        var iopl = current.Regs.Iopl;
+        current.Regs.Flags = PtRegs.Initial;
+        if (iopl != 0)
+            Log.Note($"EFLAGS.IOPL {iopl} -> 0 (start_thread: regs->flags = X86_EFLAGS_IF); thread.iopl stays {current.Thread.Iopl}");
     }
 
     // kernel/exit.c: do_exit(): exit_mm(), later exit_thread(), then the final schedule() to next.
-    private void DoExit(Cpu cpu, TaskStruct current, TaskStruct next, bool nextReturnsToUser = true)
+    private IEnumerable<InterleavingPoint> DoExit(KernelPath path, TaskStruct current, TaskStruct next, bool nextReturnsToUser = true)
     {
         if (current.Mm is { } mm)
         {
+            // exit_mm(): task_lock() ("more a memory barrier than a real lock"), tsk->mm = NULL, task_unlock(), mmput().
+            yield return InterleavingPoint.Lock(PgdPoints.TaskLock, current.AllocLock);
             current.Mm = null;
-            Mmput(current, mm);
+            yield return InterleavingPoint.Store(PgdPoints.ExitMm, current.MmField, 0);
+            yield return InterleavingPoint.Unlock(PgdPoints.TaskUnlock, current.AllocLock);
+            foreach (var point in Mmput(current, mm))
+                yield return point;
         }
-        Ioport.ExitThread(cpu, current, current);
+        Ioport.ExitThread(path.Cpu, current, current);
         current.State = TaskState.Dead;
-        ContextSwitch(cpu, next, nextReturnsToUser);
+        ContextSwitch(path.Cpu, next, nextReturnsToUser);
     }
 
     // fs/exec.c: de_thread(): zap_other_threads() kills the rest of the thread group and waits until they have
-    // exited; a thread that execs takes over the leader's pid.
-    private void DeThread(Cpu cpu, TaskStruct tsk)
+    // exited; a thread that execs takes over the leader's pid and its place on the task list.
+    private IEnumerable<InterleavingPoint> DeThread(KernelPath path, TaskStruct tsk)
     {
         var others = _tasks.Where(t => t != tsk && t.State != TaskState.Dead && t.GroupLeader == tsk.GroupLeader).ToList();
         foreach (var t in others)
@@ -249,44 +341,62 @@ public sealed class LinuxKernel
             Log.Note($"de_thread: {t} gets SIGKILL");
             if (Cpus.FirstOrDefault(c => c.Current == t) is { } running)
             {
-                // It exits on its own CPU, which then runs its idle task.
-                DoExit(running, t, running.Idle);
+                // It exits on its own CPU, which then runs its idle task; de_thread() waits until it has.
+                RunToEnd(new KernelPath("exit", running, Memory, exit => DoExit(exit, t, running.Idle)));
             }
             else
             {
                 // It runs here to die while tsk waits in de_thread(), which then resumes inside exec.
-                ContextSwitch(cpu, t, nextReturnsToUser: false);
-                DoExit(cpu, t, tsk, nextReturnsToUser: false);
+                ContextSwitch(path.Cpu, t, nextReturnsToUser: false);
+                foreach (var point in DoExit(path, t, tsk, nextReturnsToUser: false))
+                    yield return point;
             }
         }
         var leader = tsk.GroupLeader;
         if (leader == tsk)
-            return;
-        // exchange_tids(), transfer_pid(): tsk becomes the leader under the leader's pid.
+            yield break;
+        // Under write_lock_irq(&tasklist_lock): exchange_tids(), transfer_pid(), list_replace_rcu(&leader->tasks,
+        // &tsk->tasks): tsk becomes the leader under the leader's pid, in its place on the task list.
+        yield return InterleavingPoint.Lock(PgdPoints.TasklistLock, TasklistLock);
         (tsk.Pid, leader.Pid) = (leader.Pid, tsk.Pid);
         tsk.GroupLeader = tsk;
         leader.GroupLeader = tsk;
+        yield return InterleavingPoint.Store(PgdPoints.LinkTask, tsk.TasksLink, 1);
+        yield return InterleavingPoint.Store(PgdPoints.UnlinkTask, leader.TasksLink, 0);
+        yield return InterleavingPoint.Unlock(PgdPoints.TasklistUnlock, TasklistLock);
         Log.Note($"de_thread: {tsk} takes over {leader}'s pid {tsk.Pid} and leads the thread group");
     }
 
-    // fs/exec.c: exec_mmap(): the new program gets a fresh address space, the old one is released.
-    private void ExecMmap(TaskStruct tsk)
+    // fs/exec.c: exec_mmap(): under task_lock(tsk), tsk->mm = mm (followed by arch_pgd_init_late(mm) in the lockless
+    // PGD series), then the old address space is released.
+    private IEnumerable<InterleavingPoint> ExecMmap(TaskStruct tsk, MmStruct mm)
     {
         var old = tsk.Mm;
-        tsk.Mm = MmStruct.Allocate(Heap, "mm_alloc");
-        if (old is not null)
-            Mmput(tsk, old);
+        yield return InterleavingPoint.Lock(PgdPoints.TaskLock, tsk.AllocLock);
+        tsk.Mm = mm;
+        yield return InterleavingPoint.Store(PgdPoints.ExecMmap, tsk.MmField, mm.Id);
+        foreach (var point in Pgd.PgdInitLate(tsk, mm))
+            yield return point;
+        yield return InterleavingPoint.Unlock(PgdPoints.TaskUnlock, tsk.AllocLock);
+        if (old is null)
+            yield break;
+        foreach (var point in Mmput(tsk, old))
+            yield return point;
     }
 
-    // kernel/fork.c: mmput(): the last user frees the address space. Shared ones are worth a note; a
-    // process's own mm coming and going is not.
-    private void Mmput(TaskStruct tsk, MmStruct mm)
+    // kernel/fork.c: mmput(): the last user frees the address space: mmdrop() -> __mmdrop(): mm_free_pgd() (pgd_free()),
+    // then free_mm(). Shared ones are worth a note; a process's own mm coming and going is not.
+    private IEnumerable<InterleavingPoint> Mmput(TaskStruct tsk, MmStruct mm)
     {
         Heap.Access(mm, "mmput");
         var wasShared = mm.MmUsers > 1;
         mm.MmUsers--;
         if (mm.MmUsers == 0)
+        {
+            foreach (var point in Pgd.PgdFree(mm))
+                yield return point;
             Heap.Kfree(mm, "mmput");
+        }
         if (wasShared)
             Log.Note($"{tsk} drops {mm} (mm_users {mm.MmUsers})");
     }

@@ -1,4 +1,5 @@
 using ScenarioLang.Runtime.Kernel.Ioport;
+using ScenarioLang.Runtime.Scheduling;
 
 namespace ScenarioLang.Runtime.Kernel;
 
@@ -72,6 +73,18 @@ public sealed class TaskStruct
     public int Tgid => GroupLeader.Pid;
 
     public TaskState State { get; set; } = TaskState.Runnable;
+
+    /// <summary>
+    /// The word for this task's place on the task list (tasks, linked by list_add_tail_rcu() under tasklist_lock):
+    /// 1 while a walk of for_each_process() reaches it. Threads are never on it; their group leader is.
+    /// </summary>
+    public MemoryLocation TasksLink => new($"{Name}->tasks");
+
+    /// <summary>The word task->mm as other CPUs read it: the mm's <see cref="KernelObject.Id"/>, or 0.</summary>
+    public MemoryLocation MmField => new($"{Name}->mm");
+
+    /// <summary>alloc_lock, which task_lock() takes and which protects ->mm.</summary>
+    public MemoryLocation AllocLock => new($"{Name}->alloc_lock");
 
     public override string ToString() => Name;
 }

@@ -7,11 +7,10 @@ public sealed class X86Machine
 {
     public X86Machine(int cpus, KernelConfig config, MemoryModel memory = MemoryModel.Tso)
     {
-        Kernel = new LinuxKernel(config);
-        Cpus = Enumerable.Range(0, cpus).Select(i => new Cpu(i, LinuxKernel.CreateIdle(i))).ToArray();
         Memory = new SharedMemory(memory);
+        Kernel = new LinuxKernel(config, Memory);
+        Cpus = Enumerable.Range(0, cpus).Select(i => new Cpu(i, LinuxKernel.CreateIdle(i))).ToArray();
         Kernel.Cpus = Cpus;
-        Kernel.Memory = Memory;
         foreach (var cpu in Cpus)
         {
             cpu.Idle.State = TaskState.Running;

@@ -1,0 +1,107 @@
+using ScenarioLang.Runtime.Scheduling;
+
+namespace ScenarioLang.Runtime.Kernel.Mm;
+
+/// <summary>
+/// Ingo Molnar's "x86/mm: Implement lockless pgd_alloc()/pgd_free()": pgd_list is gone, pgd_alloc() leaves the kernel
+/// part zero ([PATCH 12/12] "Simplify pgd_alloc()"), and arch_pgd_init_late() copies swapper_pg_dir's entries once the
+/// new mm can be found through the task list, which sync_global_pgds() now walks. It is the store-buffering shape:
+/// fork stores the task's link and then loads swapper_pg_dir[i]; vmalloc stores swapper_pg_dir[i] and then loads the
+/// link. Two releases of it:
+/// <list type="bullet">
+/// <item><see cref="PgdVariant.LateWmb"/>, v2 of 13 June 2015: smp_wmb() between the two, which on x86 only stops the
+/// compiler, so the link can still sit in the store buffer while the load runs; sync_global_pgds() walks
+/// for_each_process_thread() with task_lock() on each thread.</item>
+/// <item><see cref="PgdVariant.LateMb"/>, v3 of 22 September 2015 (seed 003): smp_mb(), an mfence; sync_global_pgds()
+/// walks for_each_process() and find_lock_task_mm().</item>
+/// </list>
+/// Both posted versions write <c>pgd = mm->pgd;</c> in sync_global_pgds() (patch 02), dropping the
+/// <c>+ pgd_index(address)</c> of the pgd_list code, so they would check and set entry 0; the model uses the entry for
+/// the address, as the patch meant.
+/// </summary>
+public sealed class LatePgd : PgdModel
+{
+    public LatePgd(LinuxKernel kernel, PgdVariant variant) : base(kernel)
+    {
+        if (variant is not (PgdVariant.LateWmb or PgdVariant.LateMb))
+            throw new ArgumentOutOfRangeException(nameof(variant), variant, "not a release of the lockless series");
+        Variant = variant;
+    }
+
+    public override PgdVariant Variant { get; }
+
+    /// <summary>v3's smp_mb(); v2's smp_wmb() is a compiler barrier only.</summary>
+    private bool FullBarrier => Variant == PgdVariant.LateMb;
+
+    /// <summary>v3 walks for_each_process() and syncs the mm of find_lock_task_mm(); v2 every thread's.</summary>
+    private bool FirstThreadWithMm => Variant == PgdVariant.LateMb;
+
+    // arch/x86/mm/pgtable.c: pgd_alloc() after [PATCH 10/12] and [PATCH 12/12]: no lock, no pgd_list, and the kernel
+    // part memset() to zero, which on the zeroed page changes nothing: "we'll set them up in arch_pgd_init_late()".
+    public override IEnumerable<InterleavingPoint> PgdAlloc(MmStruct mm, string owner)
+    {
+        NewPgd(mm, owner);
+        yield break;
+    }
+
+    // arch/x86/mm/pgtable.c: arch_pgd_init_late(), called after "tsk->mm = mm" became visible (fork: the task is on the
+    // task list; exec: under task_lock)
+    public override IEnumerable<InterleavingPoint> PgdInitLate(TaskStruct tsk, MmStruct mm)
+    {
+        // "This barrier makes sure the MM is visible to new RCU walkers before we read and initialize the pagetables
+        // below, so that we don't miss updates"
+        yield return FullBarrier
+            ? InterleavingPoint.Fence(PgdPoints.PgdInitLate)
+            : InterleavingPoint.Preemptible(PgdPoints.PgdInitLate);
+        // "if (!pgd_none(*pgd_src)) set_pgd(pgd_dst, *pgd_src);" for each kernel entry, without a lock
+        var copied = new List<int>();
+        foreach (var point in CopyKernelEntries(mm.Pgd!, copied))
+            yield return point;
+        var barrier = FullBarrier ? "smp_mb() (mfence)" : "smp_wmb() (only a compiler barrier on x86)";
+        Log.Note($"arch_pgd_init_late({mm}) for {tsk}: {barrier}, then swapper_pg_dir's entries {Slots(copied)} copied");
+    }
+
+    // arch/x86/mm/init_64.c: sync_global_pgds() of the series: rcu_read_lock() and pgd_lock, then for each process
+    // find_lock_task_mm(g) (v3), or each thread under task_lock() (v2), and the mm it has.
+    protected override IEnumerable<InterleavingPoint> WalkMms(int slot, long reference, SyncReport report)
+    {
+        // The task list grows at its tail while it is walked (RCU), so it is read by index: a task linked meanwhile is
+        // reached, and then counts if its link is visible to this CPU.
+        for (var i = 0; i < Kernel.Tasks.Count; i++)
+        {
+            var g = Kernel.Tasks[i];
+            var link = InterleavingPoint.Load(PgdPoints.SyncMm, g.TasksLink, g.Name);
+            yield return link;
+            if (link.Value == 0)
+            {
+                // A thread is never on the task list (its group leader is): only a process is worth a word.
+                if (g.GroupLeader == g)
+                    report.Skipped(g.Name, "not on the task list");
+                continue;
+            }
+            var found = false;
+            foreach (var t in ThreadsOf(g))
+            {
+                yield return InterleavingPoint.Lock(PgdPoints.TaskLock, t.AllocLock, t.Name);
+                var mm = InterleavingPoint.Load(PgdPoints.TaskMm, t.MmField, t.Name);
+                yield return mm;
+                if (mm.Value != 0)
+                {
+                    found = true;
+                    foreach (var point in SyncMm(t.Name, (MmStruct)Heap.Lookup(mm.Value)!, slot, reference, report))
+                        yield return point;
+                }
+                yield return InterleavingPoint.Unlock(PgdPoints.TaskUnlock, t.AllocLock, t.Name);
+                // find_lock_task_mm() returns the first thread with an mm; for_each_process_thread() goes on.
+                if (found && FirstThreadWithMm)
+                    break;
+            }
+            if (!found)
+                report.Skipped(g.Name, "no mm");
+        }
+    }
+
+    // for_each_thread(g, t): the group leader, then the threads still alive (one that exited was released).
+    private List<TaskStruct> ThreadsOf(TaskStruct g) =>
+        [g, .. Kernel.Tasks.Where(t => t != g && t.GroupLeader == g && t.State != TaskState.Dead)];
+}

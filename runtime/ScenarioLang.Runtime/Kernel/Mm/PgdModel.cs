@@ -1,0 +1,260 @@
+using ScenarioLang.Runtime.Machine;
+using ScenarioLang.Runtime.Scheduling;
+using ScenarioLang.Runtime.Tracing;
+using static ScenarioLang.Runtime.Kernel.Mm.PagingLayout;
+
+namespace ScenarioLang.Runtime.Kernel.Mm;
+
+/// <summary>
+/// One kernel's code for the kernel part of every PGD (seed 003): how a new mm gets swapper_pg_dir's entries
+/// (pgd_alloc(), and arch_pgd_init_late() in the lockless series), how a new kernel PGD entry reaches every mm
+/// (sync_global_pgds()), and what pgd_free() undoes. Each subclass models one version and names the code it follows;
+/// what they share lives here: swapper_pg_dir as the boot code left it, the copy of its entries, the update of one
+/// mm's entry, and the page walk of a kernel access.
+/// </summary>
+public abstract class PgdModel
+{
+    /// <summary>pgd_lock (arch/x86/mm/pgtable.c), which every version still takes in sync_global_pgds().</summary>
+    protected static readonly MemoryLocation PgdLock = new("pgd_lock");
+
+    // The bases of the kernel PGD entries after boot on v4.2 (Documentation/x86/x86_64/mm.txt, < 512 GiB of RAM). None
+    // for VMALLOC_START (slot 402): vmalloc space gets its PGD entries on demand.
+    private static readonly (ulong Address, string Site)[] BootEntries =
+    [
+        // slot 272: the direct map, arch/x86/mm/init_64.c: kernel_physical_mapping_init()
+        (PageOffset, "kernel_physical_mapping_init"),
+        // slot 468: vmemmap, arch/x86/mm/init_64.c: vmemmap_populate() from sparse_init()
+        (VmemmapStart, "vmemmap_populate"),
+        // slot 510: the espfix stacks, arch/x86/kernel/espfix_64.c: init_espfix_bsp()
+        (EspfixBaseAddr, "init_espfix_bsp"),
+        // slot 511: kernel text, modules and fixmap, level3_kernel_pgt of arch/x86/kernel/head_64.S, which
+        // x86_64_start_kernel() copies into init_level4_pgt[511] after clearing it
+        (StartKernelMap, "head_64.S"),
+    ];
+
+    protected PgdModel(LinuxKernel kernel)
+    {
+        Kernel = kernel;
+        Boot();
+    }
+
+    public abstract PgdVariant Variant { get; }
+
+    /// <summary>swapper_pg_dir (init_mm.pgd): the reference PGD, only ever extended.</summary>
+    public PgdTable Swapper { get; } = PgdTable.Swapper();
+
+    protected LinuxKernel Kernel { get; }
+
+    protected KernelHeap Heap => Kernel.Heap;
+
+    protected KernelLog Log => Kernel.Log;
+
+    protected SharedMemory Memory => Kernel.Memory;
+
+    /// <summary>pgd_alloc() for a new mm (mm_init() -> mm_alloc_pgd()) made for the task <paramref name="owner"/>; sets mm->pgd.</summary>
+    public abstract IEnumerable<InterleavingPoint> PgdAlloc(MmStruct mm, string owner);
+
+    /// <summary>arch_pgd_init_late(mm) for <paramref name="tsk"/>'s new mm, which fork and exec call in the lockless series only.</summary>
+    public virtual IEnumerable<InterleavingPoint> PgdInitLate(TaskStruct tsk, MmStruct mm) => [];
+
+    // arch/x86/mm/pgtable.c: pgd_free(): pgd_mop_up_pmds() (nothing to do on 64-bit), pgd_dtor(), _pgd_free()
+    public IEnumerable<InterleavingPoint> PgdFree(MmStruct mm)
+    {
+        var pgd = mm.Pgd!;
+        foreach (var point in PgdDtor(pgd))
+            yield return point;
+        Heap.Kfree(pgd, "pgd_free");
+    }
+
+    /// <summary>
+    /// The PGD of an mm made before the scenario started (its task was forked earlier): a copy of swapper_pg_dir's
+    /// kernel part, written as boot code would, not by any CPU of the scenario.
+    /// </summary>
+    public void Prepopulate(MmStruct mm, string owner)
+    {
+        var pgd = NewPgd(mm, owner);
+        for (var slot = KernelPgdBoundary; slot < PtrsPerTable; slot++)
+        {
+            var entry = Memory.Read(Swapper.Entry(slot));
+            if (entry != 0)
+                Memory.Initialize(pgd.Entry(slot), entry);
+        }
+        Prepopulated(pgd);
+    }
+
+    // arch/x86/mm/init_64.c: sync_global_pgds(start, end) (v4.2 passes removed = 0): every mm gets each present
+    // swapper_pg_dir entry of the range it lacks. How the mms are found is the variant's.
+    public IEnumerable<InterleavingPoint> SyncGlobalPgds(ulong start, ulong end)
+    {
+        for (var address = start; address <= end; address += 1UL << PgdirShift)
+        {
+            var slot = PgdIndex(address);
+            var reference = InterleavingPoint.Load(PgdPoints.PgdRef, Swapper.Entry(slot), PgdPoints.Slot(slot));
+            yield return reference;
+            // Only sync (potentially) newly added PGD entries.
+            if (reference.Value == 0)
+                continue;
+            var report = new SyncReport();
+            yield return InterleavingPoint.Lock(PgdPoints.SyncGlobalPgds, PgdLock);
+            foreach (var point in WalkMms(slot, reference.Value, report))
+                yield return point;
+            yield return InterleavingPoint.Unlock(PgdPoints.PgdUnlock, PgdLock);
+            Log.Note(report.Describe(Swapper.Entry(slot), Heap.Lookup(reference.Value)!));
+        }
+    }
+
+    /// <summary>
+    /// A kernel access to <paramref name="address"/> with <paramref name="mm"/>'s page tables loaded (swapper_pg_dir when
+    /// null): the CPU walks them from CR3, and a none entry raises #PF. The path's result is 1 when the address is mapped,
+    /// 0 when it faulted.
+    /// </summary>
+    public IEnumerable<InterleavingPoint> Touch(KernelPath path, MmStruct? mm, ulong address)
+    {
+        var pgd = mm?.Pgd ?? Swapper;
+        if (mm is not null)
+            Heap.Access(pgd, "page walk");
+        var slot = PgdIndex(address);
+        var entry = InterleavingPoint.Load(PgdPoints.WalkPgd, pgd.Entry(slot));
+        yield return entry;
+        if (entry.Value == 0)
+        {
+            Log.Note(PgdFault(pgd, slot, address));
+            path.Result = 0;
+            yield break;
+        }
+        var pud = (PageTable)Heap.Lookup(entry.Value)!;
+        var missing = MissingBelow(pud, address);
+        Log.Note(missing is null
+            ? $"{pgd.Entry(slot)} -> {pud}: {Units.Hex((long)address)} is mapped"
+            : $"#PF: {missing} has no entry for {Units.Hex((long)address)}");
+        path.Result = missing is null ? 1 : 0;
+    }
+
+    /// <summary>The object checker: a PGD page outliving its mm can never be freed.</summary>
+    public void CheckForLeaks()
+    {
+        foreach (var pgd in Heap.LiveObjects.OfType<PgdTable>().Where(p => p.Mm!.Freed))
+            Heap.Report(FindingKind.Leak, $"memory leak: {pgd} (allocated by {pgd.AllocationSite}) belongs to {pgd.Mm}, already freed");
+    }
+
+    /// <summary>pgd_dtor(): what pgd_free() undoes besides freeing the page.</summary>
+    protected virtual IEnumerable<InterleavingPoint> PgdDtor(PgdTable pgd) => [];
+
+    /// <summary>What a version records about a PGD made before the scenario, besides its entries.</summary>
+    protected virtual void Prepopulated(PgdTable pgd)
+    {
+    }
+
+    /// <summary>The walk of sync_global_pgds() over every mm, under pgd_lock, for one present entry of swapper_pg_dir.</summary>
+    protected abstract IEnumerable<InterleavingPoint> WalkMms(int slot, long reference, SyncReport report);
+
+    // kernel/fork.c: mm_alloc_pgd(): mm->pgd = pgd_alloc(mm), whose _pgd_alloc() gives a zeroed page.
+    protected PgdTable NewPgd(MmStruct mm, string owner)
+    {
+        var pgd = PgdTable.Allocate(Heap, mm, owner);
+        mm.Pgd = pgd;
+        return pgd;
+    }
+
+    /// <summary>
+    /// Copies swapper_pg_dir's kernel entries into a PGD whose kernel part is zero: pgd_ctor()'s clone_pgd_range() and
+    /// arch_pgd_init_late()'s loop alike, since a memcpy of a none entry onto a zeroed page changes nothing. Returns
+    /// through <paramref name="copied"/> the slots it stored.
+    /// </summary>
+    protected IEnumerable<InterleavingPoint> CopyKernelEntries(PgdTable pgd, List<int> copied)
+    {
+        Heap.Access(pgd, "clone_pgd_range");
+        for (var slot = KernelPgdBoundary; slot < PtrsPerTable; slot++)
+        {
+            var source = InterleavingPoint.Load(PgdPoints.CopyPgd, Swapper.Entry(slot), PgdPoints.Slot(slot));
+            yield return source;
+            if (source.Value == 0)
+                continue;
+            yield return InterleavingPoint.Store(PgdPoints.SetPgd, pgd.Entry(slot), source.Value, PgdPoints.Slot(slot));
+            copied.Add(slot);
+        }
+    }
+
+    // arch/x86/mm/init_64.c: sync_global_pgds(), for one mm: under its page_table_lock, set the entry if it is none.
+    // (Its BUG_ON() for a present entry pointing elsewhere cannot fire here: __pud_alloc() populates each slot once.)
+    protected IEnumerable<InterleavingPoint> SyncMm(string who, MmStruct mm, int slot, long reference, SyncReport report)
+    {
+        var pgd = mm.Pgd!;
+        yield return InterleavingPoint.Lock(PgdPoints.PageTableLock, mm.PageTableLock, who);
+        Heap.Access(pgd, "sync_global_pgds");
+        var entry = InterleavingPoint.Load(PgdPoints.CheckPgd, pgd.Entry(slot), who);
+        yield return entry;
+        if (entry.Value == 0)
+        {
+            yield return InterleavingPoint.Store(PgdPoints.SetPgd, pgd.Entry(slot), reference, who);
+            report.Set(who, mm);
+        }
+        else
+        {
+            report.Present(who, mm);
+        }
+        yield return InterleavingPoint.Unlock(PgdPoints.PageTableUnlock, mm.PageTableLock, who);
+    }
+
+    protected static string Slots(IEnumerable<int> slots) => string.Join(", ", slots.Select(PgdPoints.Slot));
+
+    private static bool InVmallocSpace(ulong address) => address is >= VmallocStart and <= VmallocEnd;
+
+    private static string PgdFault(PgdTable pgd, int slot, ulong address)
+    {
+        var fault = $"#PF: {pgd.Entry(slot)} is none for {Units.Hex((long)address)}";
+        if (pgd.Mm is null)
+            return fault + ": nothing maps it, an oops";
+        return InVmallocSpace(address)
+            ? fault + $" ({pgd.Owner}'s page tables): on a 2015 kernel vmalloc_fault() would copy the entry from swapper_pg_dir (init_mm) lazily, but the fault is still taken"
+            : fault + $" ({pgd.Owner}'s page tables)";
+    }
+
+    // The rest of the walk is init_mm's, shared by every mm: the first level without an entry, or null when mapped.
+    private KernelObject? MissingBelow(PageTable pud, ulong address)
+    {
+        if (pud.Boot)
+            return null;
+        var table = pud;
+        foreach (var shift in (int[])[PudShift, PmdShift, PageShift])
+        {
+            var entry = table.Entries[Index(address, shift)];
+            if (entry == 0)
+                return table;
+            if (shift != PageShift)
+                table = (PageTable)Heap.Lookup(entry)!;
+        }
+        return null;
+    }
+
+    // The kernel PGD entries the boot code created, each pointing to its PUD page.
+    private void Boot()
+    {
+        foreach (var (address, site) in BootEntries)
+            Memory.Initialize(Swapper.Entry(PgdIndex(address)), PageTable.Allocate(Heap, PageTable.PudKind, site, boot: true).Id);
+    }
+
+    /// <summary>What one sync_global_pgds() pass did to each mm, for the trace.</summary>
+    protected sealed class SyncReport
+    {
+        private readonly List<string> _set = [];
+        private readonly List<string> _present = [];
+        private readonly List<string> _skipped = [];
+
+        public void Set(string who, MmStruct mm) => _set.Add($"{who} ({mm})");
+
+        public void Present(string who, MmStruct mm) => _present.Add($"{who} ({mm})");
+
+        public void Skipped(string who, string why) => _skipped.Add($"{who} ({why})");
+
+        public string Describe(MemoryLocation entry, KernelObject pud)
+        {
+            var parts = new List<string> { _set.Count == 0 ? "set in no mm" : "set in " + string.Join(", ", _set) };
+            if (_present.Count > 0)
+                parts.Add("already in " + string.Join(", ", _present));
+            if (_skipped.Count > 0)
+                parts.Add("not reached: " + string.Join(", ", _skipped));
+            return $"sync_global_pgds: {entry} -> {pud} " + string.Join("; ", parts);
+        }
+    }
+}

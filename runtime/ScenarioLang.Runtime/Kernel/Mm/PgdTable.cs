@@ -1,0 +1,46 @@
+using ScenarioLang.Runtime.Scheduling;
+
+namespace ScenarioLang.Runtime.Kernel.Mm;
+
+/// <summary>
+/// A page global directory: the top page of an mm's 4-level page tables (mm->pgd), or swapper_pg_dir, init_mm's,
+/// the reference every mm copies its kernel part from. Its 512 entries live in <see cref="Machine.SharedMemory"/>
+/// because CPUs race on them (seed 003): entry <c>i</c> of mm_struct#2's PGD is the word
+/// <c>mm_struct#2->pgd[i]</c>, of swapper's <c>swapper_pg_dir[i]</c>. A word holds 0 (pgd_none()) or the
+/// <see cref="KernelObject.Id"/> of the PUD page it points to, which <see cref="KernelHeap.Lookup"/> turns back into it.
+/// </summary>
+public sealed class PgdTable : KernelObject
+{
+    public const string KindName = "pgd";
+
+    private readonly string _entries;
+
+    private PgdTable(int id, string site, string entries, MmStruct? mm, string? owner)
+        : base(KindName, id, (int)PagingLayout.PageSize, site)
+    {
+        _entries = entries;
+        Mm = mm;
+        Owner = owner;
+    }
+
+    /// <summary>The mm whose mm->pgd this is (pgd_set_mm() records it in the page); null for swapper_pg_dir.</summary>
+    public MmStruct? Mm { get; }
+
+    /// <summary>The task the mm was made for, which names the PGD in pause points (<c>sync_mm[C]</c>); null for swapper_pg_dir.</summary>
+    public string? Owner { get; }
+
+    /// <summary>The word holding entry <paramref name="slot"/>.</summary>
+    public MemoryLocation Entry(int slot) => new($"{_entries}[{slot}]");
+
+    /// <summary>page->lru of the PGD page: 1 while it is on pgd_list (mainline only).</summary>
+    public MemoryLocation Lru => new($"{this}->lru");
+
+    // arch/x86/mm/pgtable.c: _pgd_alloc(): __get_free_page(PGALLOC_GFP), zeroed, so every entry is none.
+    public static PgdTable Allocate(KernelHeap heap, MmStruct mm, string owner) =>
+        heap.Register(new PgdTable(heap.NextId(), "pgd_alloc", $"{mm}->pgd", mm, owner));
+
+    /// <summary>swapper_pg_dir (init_level4_pgt in head_64.S): a static page, not allocated and never freed.</summary>
+    public static PgdTable Swapper() => new(0, "head_64.S", "swapper_pg_dir", null, null);
+
+    public override string ToString() => Mm is null ? _entries : base.ToString();
+}

@@ -1,0 +1,109 @@
+using ScenarioLang.Runtime.Scheduling;
+using ScenarioLang.Runtime.Tracing;
+using static ScenarioLang.Runtime.Kernel.Mm.PagingLayout;
+
+namespace ScenarioLang.Runtime.Kernel.Mm;
+
+/// <summary>
+/// The vmalloc space (VMALLOC_START..VMALLOC_END) and what a vmalloc() step does with it on v4.2: take an area, map
+/// pages into init_mm's page tables, creating the kernel PGD entry when the area is the first in its 512 GiB slot,
+/// then push new PGD entries to every mm with vmalloc_sync_all(). x86-64's vmalloc() itself leaves that to
+/// vmalloc_fault(); the step is a caller that must not fault on the area (an NMI handler, a hypercall's buffer), as
+/// alloc_vm_area() did until 3.2 (cd12909cb576) and register_die_notifier() still does.
+/// </summary>
+public sealed class VmallocSpace(LinuxKernel kernel)
+{
+    private static readonly MemoryLocation VmapAreaLock = new("vmap_area_lock");
+    private static readonly MemoryLocation InitMmPageTableLock = new("init_mm.page_table_lock");
+
+    // alloc_vmap_area() searches first fit from VMALLOC_START; nothing is ever freed here, so that is the end of the
+    // last area.
+    private ulong _free = VmallocStart;
+    private long _nextPfn = 1;
+
+    private PgdModel Pgd => kernel.Pgd;
+
+    private KernelHeap Heap => kernel.Heap;
+
+    // mm/vmalloc.c: vmalloc() -> __vmalloc_node_range(): __get_vm_area_node(), __vmalloc_area_node() -> map_vm_area();
+    // then the caller's vmalloc_sync_all() (arch/x86/mm/fault.c): sync_global_pgds(VMALLOC_START & PGDIR_MASK, VMALLOC_END).
+    // The path's result is the area's start address.
+    public IEnumerable<InterleavingPoint> Vmalloc(KernelPath path, long size)
+    {
+        // __get_vm_area_node(): size = PAGE_ALIGN(size), plus a guard page unless VM_NO_GUARD.
+        var pages = PageAlign(size) / PageSize;
+        yield return InterleavingPoint.Lock(PgdPoints.AllocVmapArea, VmapAreaLock);
+        var start = _free;
+        var end = start + (ulong)(pages * PageSize);
+        _free = end + PageSize;
+        yield return InterleavingPoint.Unlock(PgdPoints.VmapAreaUnlock, VmapAreaLock);
+        kernel.Log.Note($"vmalloc area {Units.Hex((long)start)}-{Units.Hex((long)(end - 1))} ({Units.Bytes(pages * PageSize)}, then a guard page)");
+
+        // vmap_page_range(): one vmap_pud_range() per PGD slot the area spans (pgd_addr_end()).
+        for (var address = start; address < end;)
+        {
+            var next = Math.Min(end, (address & PgdirMask) + (1UL << PgdirShift));
+            foreach (var point in VmapPudRange(address, next))
+                yield return point;
+            address = next;
+        }
+
+        foreach (var point in Pgd.SyncGlobalPgds(VmallocStart & PgdirMask, VmallocEnd))
+            yield return point;
+        path.Result = (long)start;
+    }
+
+    // mm/vmalloc.c: vmap_pud_range() for addresses under one PGD entry: pud_alloc(&init_mm, pgd, address) (mm/memory.c:
+    // pgd_none(*pgd), else __pud_alloc(): pud_alloc_one(), smp_wmb() (a compiler barrier), then under
+    // init_mm.page_table_lock pgd_populate() unless another CPU populated it meanwhile), then the levels below.
+    private IEnumerable<InterleavingPoint> VmapPudRange(ulong start, ulong end)
+    {
+        var slot = PgdIndex(start);
+        var entry = Pgd.Swapper.Entry(slot);
+        var none = InterleavingPoint.Load(PgdPoints.PudAlloc, entry, PgdPoints.Slot(slot));
+        yield return none;
+        var pudId = none.Value;
+        if (pudId == 0)
+        {
+            var fresh = PageTable.Allocate(Heap, PageTable.PudKind, "__pud_alloc");
+            yield return InterleavingPoint.Lock(PgdPoints.PopulateLock, InitMmPageTableLock, PgdPoints.Slot(slot));
+            var present = InterleavingPoint.Load(PgdPoints.PgdPresent, entry, PgdPoints.Slot(slot));
+            yield return present;
+            if (present.Value != 0)
+            {
+                // Another has populated it.
+                Heap.Kfree(fresh, "pud_free");
+                pudId = present.Value;
+                kernel.Log.Note($"{entry} was populated meanwhile: {fresh} freed");
+            }
+            else
+            {
+                yield return InterleavingPoint.Store(PgdPoints.PopulatePgd, entry, fresh.Id, PgdPoints.Slot(slot));
+                pudId = fresh.Id;
+                kernel.Log.Note($"new kernel PGD entry: {entry} -> {fresh}");
+            }
+            yield return InterleavingPoint.Unlock(PgdPoints.PopulateUnlock, InitMmPageTableLock, PgdPoints.Slot(slot));
+        }
+        MapPages((PageTable)Heap.Lookup(pudId)!, start, end);
+    }
+
+    // mm/vmalloc.c: vmap_pud_range() -> vmap_pmd_range() -> vmap_pte_range(): pmd_alloc(), pte_alloc_kernel(), then
+    // set_pte_at() for each page __vmalloc_area_node() allocated. These levels are init_mm's alone (see PageTable).
+    private void MapPages(PageTable pud, ulong start, ulong end)
+    {
+        for (var address = start; address < end; address += PageSize)
+        {
+            var pmd = Below(pud, Index(address, PudShift), PageTable.PmdKind, "__pmd_alloc");
+            var pte = Below(pmd, Index(address, PmdShift), PageTable.PteKind, "__pte_alloc_kernel");
+            pte.Entries[Index(address, PageShift)] = _nextPfn++;
+        }
+    }
+
+    // The table an entry points to, allocated and populated first when the entry is none.
+    private PageTable Below(PageTable table, int index, string kind, string site)
+    {
+        if (table.Entries[index] == 0)
+            table.Entries[index] = PageTable.Allocate(Heap, kind, site).Id;
+        return (PageTable)Heap.Lookup(table.Entries[index])!;
+    }
+}
