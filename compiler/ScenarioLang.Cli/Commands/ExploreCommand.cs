@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ScenarioLang.Compiler;
 using ScenarioLang.Compiler.Hosting;
 using ScenarioLang.Runtime;
 using ScenarioLang.Runtime.Scheduling;

@@ -141,7 +141,7 @@ public static class CSharpEmitter
         {
             BoundForkOperation f => $"run.ForkStep({head}, {CSharpLiteral.String(f.Child.Name)})",
             BoundExecOperation => $"run.ExecStep({head}{expected})",
-            BoundVmallocOperation v => $"run.VmallocStep({head}, {CSharpLiteral.Hex((ulong)v.Size)}, {CSharpLiteral.String(v.Area)})",
+            BoundVmallocOperation v => $"run.VmallocStep({head}, {CSharpLiteral.Long(v.Size)}, {CSharpLiteral.String(v.Area)})",
             BoundTouchOperation t => $"run.TouchStep({head}, {CSharpLiteral.String(t.Area)}{expected})",
             BoundStoreOperation st => $"run.StoreStep({head}, {CSharpLiteral.String(st.Location)}, {CSharpLiteral.Long(st.Value)})",
             BoundLoadOperation l => $"run.LoadStep({head}, {CSharpLiteral.String(l.Location)}, {CSharpLiteral.String(l.Register)})",

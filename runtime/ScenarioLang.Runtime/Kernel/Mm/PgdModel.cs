@@ -166,11 +166,21 @@ public abstract class PgdModel
         Heap.Access(pgd, "clone_pgd_range");
         for (var slot = KernelPgdBoundary; slot < PtrsPerTable; slot++)
         {
-            var source = InterleavingPoint.Load(PgdPoints.CopyPgd, Swapper.Entry(slot), PgdPoints.Slot(slot));
-            yield return source;
-            if (source.Value == 0)
+            long value;
+            if (CanGrow(slot))
+            {
+                var source = InterleavingPoint.Load(PgdPoints.CopyPgd, Swapper.Entry(slot), PgdPoints.Slot(slot));
+                yield return source;
+                value = source.Value;
+            }
+            else
+            {
+                // No modelled path writes this slot after boot: reading it is no interleaving point.
+                value = Memory.Read(Swapper.Entry(slot));
+            }
+            if (value == 0)
                 continue;
-            yield return InterleavingPoint.Store(PgdPoints.SetPgd, pgd.Entry(slot), source.Value, PgdPoints.Slot(slot));
+            yield return InterleavingPoint.Store(PgdPoints.SetPgd, pgd.Entry(slot), value, PgdPoints.Slot(slot));
             copied.Add(slot);
         }
     }
@@ -199,6 +209,13 @@ public abstract class PgdModel
     protected static string Slots(IEnumerable<int> slots) => string.Join(", ", slots.Select(PgdPoints.Slot));
 
     private static bool InVmallocSpace(ulong address) => address is >= VmallocStart and <= VmallocEnd;
+
+    /// <summary>
+    /// Whether a swapper_pg_dir slot can change while a scenario runs: only vmalloc populates kernel PGD entries in the
+    /// model, and only in the vmalloc range (memory hotplug and vmemmap growth are not modelled), so the other slots hold
+    /// their boot values. The copy loops read those without an interleaving point, which keeps exploration small.
+    /// </summary>
+    internal static bool CanGrow(int slot) => slot >= PgdIndex(VmallocStart) && slot <= PgdIndex(VmallocEnd);
 
     private static string PgdFault(PgdTable pgd, int slot, ulong address)
     {
