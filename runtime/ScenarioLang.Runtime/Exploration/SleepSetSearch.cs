@@ -22,7 +22,7 @@ internal sealed class SleepSetSearch(bool reduce)
         if (_depth < _trail.Count)
         {
             var replayed = _trail[_depth++];
-            if (!replayed.Enabled.Select(t => t.Event).SequenceEqual(enabled.Select(t => t.Event)))
+            if (!SameEvents(replayed.Enabled, enabled))
                 throw new InvalidOperationException("the scenario did not replay the same way: its steps are not deterministic");
             return replayed.Chosen;
         }
@@ -51,6 +51,18 @@ internal sealed class SleepSetSearch(bool reduce)
             _trail.RemoveAt(_trail.Count - 1);
         }
         return false;
+    }
+
+    private static bool SameEvents(IReadOnlyList<Transition> a, IReadOnlyList<Transition> b)
+    {
+        if (a.Count != b.Count)
+            return false;
+        for (var i = 0; i < a.Count; i++)
+        {
+            if (a[i].Event != b[i].Event)
+                return false;
+        }
+        return true;
     }
 
     private static bool Sleeps(IEnumerable<Transition> set, Transition t) => set.Any(s => s.Event == t.Event);

@@ -74,8 +74,7 @@ public sealed class ExplicitScheduleTests
         Assert.Equal(["x = 1 reaches memory"], _tso.Entries()[^1].Notes);
         _tso.Drain(0, 5);
         var failed = _tso.Entries()[^1];
-        Assert.Equal(Verdict.Fail, failed.Verdict);
-        Assert.Equal("cpu0's store buffer held 1 store, not 5", failed.Failure);
+        Assert.Equal((Verdict.Fail, "cpu0's store buffer held 1 store, not 5"), (failed.Verdict, failed.Failure));
         Assert.Equal(2, _tso.Word("y"));
     }
 
@@ -140,8 +139,7 @@ public sealed class ExplicitScheduleTests
         _tso.Run(_tso.Store(0, "x", 1), InstructionPoints.Load);
 
         var entry = _tso.Entries()[^1];
-        Assert.Equal(Verdict.Fail, entry.Verdict);
-        Assert.Equal("store returned ok before reaching 'load'", entry.Failure);
+        Assert.Equal((Verdict.Fail, "store returned ok before reaching 'load'"), (entry.Verdict, entry.Failure));
         Assert.Equal(1, _tso.Word("x"));
     }
 
@@ -187,8 +185,7 @@ public sealed class ExplicitScheduleTests
         _tso.Run(_tso.SpinLock(0, "pgd_lock"));
 
         var entry = _tso.Entries()[^1];
-        Assert.Equal(Verdict.Fail, entry.Verdict);
-        Assert.Equal("spin_lock on cpu0 spins forever in spin_lock(pgd_lock): the lock is held by a path paused on another CPU", entry.Failure);
+        Assert.Equal((Verdict.Fail, "spin_lock on cpu0 spins forever in spin_lock(pgd_lock): the lock is held by a path paused on another CPU"), (entry.Verdict, entry.Failure));
         _tso.Run(_tso.Store(0, "x", 1));
     }
 }

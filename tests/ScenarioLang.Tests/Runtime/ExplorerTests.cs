@@ -135,6 +135,7 @@ public sealed class ExplorerTests
         }), KernelConfig.Default);
 
         Assert.Equal(["cpu0: store z = 3", "explore", "expect x == 1", "expect r1 == 1"], result.Entries.Select(e => e.Step.Text));
+        Assert.Equal([new FinalState("x=1; z=3", 2)], result.Exploration!.States);
         Assert.Equal(["z = 3 reaches memory"], result.Entries[0].Notes);
         Assert.Equal((Verdict.Pass, "satisfied by 2 of 2 executions"), (result.Entries[2].Verdict, result.Entries[2].Notes[0]));
         Assert.Equal((Verdict.Fail, "fails in 1 of 2 executions"), (result.Entries[3].Verdict, result.Entries[3].Failure));
