@@ -18,15 +18,15 @@ internal sealed class ExpectationTally(Step step, Quantifier quantifier)
             _counterexample = new Counterexample(execution, judgment.Detail ?? state, schedule());
     }
 
-    public ExpectationVerdict Verdict(int executions) => new(step, quantifier, _satisfied, executions, Passed(executions), _counterexample);
+    public ExpectationVerdict ToVerdict(int executions) => new(step, quantifier, _satisfied, executions, Passed(executions), _counterexample);
 
     /// <summary>The expectation's line of the trace: its verdict, why it failed, and the execution that shows it.</summary>
     public TraceEntry Entry(int executions)
     {
         if (_error is not null)
-            return new TraceEntry(step, Runtime.Verdict.Fail, "cannot observe: " + _error, []);
+            return new TraceEntry(step, Verdict.Fail, "cannot observe: " + _error, []);
         if (Passed(executions))
-            return new TraceEntry(step, Runtime.Verdict.Pass, null, [$"satisfied by {_satisfied} of {Units.Count(executions, "execution")}"]);
+            return new TraceEntry(step, Verdict.Pass, null, [$"satisfied by {_satisfied} of {Units.Count(executions, "execution")}"]);
         var failure = quantifier switch
         {
             Quantifier.Always => $"fails in {executions - _satisfied} of {Units.Count(executions, "execution")}",
@@ -36,7 +36,7 @@ internal sealed class ExpectationTally(Step step, Quantifier quantifier)
         IReadOnlyList<string> notes = _counterexample is { } c
             ? [$"execution {c.Execution} of {executions} ({c.Detail}), as a schedule:", .. c.Schedule.Select(l => "  " + l.Text)]
             : [];
-        return new TraceEntry(step, Runtime.Verdict.Fail, failure, notes);
+        return new TraceEntry(step, Verdict.Fail, failure, notes);
     }
 
     private bool Passed(int executions) =>

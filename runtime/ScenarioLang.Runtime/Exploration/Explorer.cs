@@ -109,7 +109,7 @@ internal sealed class Explorer(ExploreOptions options)
         var exploration = new ExplorationResult(
             _executions, _prunedCount, _deadlocks, _events, _exhaustive,
             [.. _states.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => new FinalState(s.Key, s.Value))],
-            [.. _order.Where(_tallies.ContainsKey).Select(s => _tallies[s].Verdict(_executions))]);
+            [.. _order.Where(_tallies.ContainsKey).Select(s => _tallies[s].ToVerdict(_executions))]);
         var after = _order.Select(s => _tallies.TryGetValue(s, out var tally) ? tally.Entry(_executions) : _untallied[s]);
         return _first! with
         {

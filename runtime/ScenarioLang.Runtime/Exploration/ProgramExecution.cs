@@ -18,7 +18,7 @@ internal sealed class ProgramExecution
     public ProgramExecution(X86Machine machine, IReadOnlyList<ThreadStep> steps)
     {
         _machine = machine;
-        _programs = [.. machine.Cpus.Select(c => new Queue<(int, ThreadStep)>(steps.Select((s, i) => (i, s)).Where(s => s.s.Cpu == c.Index)))];
+        _programs = [.. machine.Cpus.Select(c => new Queue<(int, ThreadStep)>(steps.Index().Where(s => s.Item.Cpu == c.Index)))];
         _running = new RunningStep?[machine.Cpus.Count];
         foreach (var cpu in machine.Cpus)
             BeginNext(cpu);

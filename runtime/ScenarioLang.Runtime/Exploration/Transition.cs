@@ -22,7 +22,7 @@ internal readonly record struct ExploreEvent(EventKind Kind, int Cpu);
 /// </summary>
 internal readonly record struct MemoryEffect(MemoryLocation? Location, bool Writes, bool NeedsEmptyStoreBuffer)
 {
-    /// <summary>Preemption points and returns: local to their CPU.</summary>
+    /// <summary>Preemption points, returns and buffered stores: independent of every other event.</summary>
     public static MemoryEffect None { get; } = new(null, false, false);
 
     public static MemoryEffect Drain(MemoryLocation location) => new(location, true, false);

@@ -1,8 +1,9 @@
 namespace ScenarioLang.Runtime;
 
 /// <summary>How <see cref="ScenarioExecutor"/> explores an explore block.</summary>
-/// <param name="Reduce">Prunes interleavings that only reorder independent events (sleep sets, Godefroid 1996);
-/// the final states and verdicts are the same either way, only the count of executions differs.</param>
+/// <param name="Reduce">Skips interleavings that only reorder independent events (sleep sets, and an event independent
+/// of all others taken alone: Godefroid 1996); the final states and verdicts are the same either way, only the count of
+/// executions differs.</param>
 /// <param name="MaxExecutions">Stops the search after this many executions; the explore step then fails, because its
 /// verdicts are not exhaustive.</param>
 public sealed record ExploreOptions(bool Reduce = true, int MaxExecutions = 1_000_000);

@@ -18,7 +18,7 @@ namespace ScenarioLang.Runtime;
 /// </remarks>
 public sealed partial class ScenarioRun
 {
-    private readonly Dictionary<int, PausedStep> _paused = [];
+    private readonly Dictionary<int, ExplicitStep> _paused = [];
 
     private Dictionary<string, long> Registers => _observations.Registers;
 
@@ -54,7 +54,7 @@ public sealed partial class ScenarioRun
     {
         var cpu = Machine.Cpus[step.Cpu];
         ReturnPausedBody(cpu);
-        Advance(step.Step, new PausedStep(step, step.Begin(cpu)), until, performFirst: false);
+        Advance(step.Step, new ExplicitStep(step, step.Begin(cpu)), until, performFirst: false);
     }
 
     /// <summary>Goes on with the step paused on the CPU: performs at least its pending access, then runs as <see cref="Run"/>.</summary>
@@ -117,7 +117,7 @@ public sealed partial class ScenarioRun
         Kernel.Log.Note($"{register} = {value}");
     }
 
-    private void Advance(Step at, PausedStep step, string? until, bool performFirst)
+    private void Advance(Step at, ExplicitStep step, string? until, bool performFirst)
     {
         var path = step.Path;
         try
@@ -145,7 +145,7 @@ public sealed partial class ScenarioRun
     }
 
     // A whole step returns: its outcome, then its CPU's buffered stores reach memory.
-    private Outcome ReturnWhole(PausedStep step)
+    private Outcome ReturnWhole(ExplicitStep step)
     {
         var outcome = step.Step.Complete(step.Path);
         var cpu = step.Path.Cpu;
@@ -154,7 +154,7 @@ public sealed partial class ScenarioRun
         return outcome;
     }
 
-    private void Pause(Step at, PausedStep step)
+    private void Pause(Step at, ExplicitStep step)
     {
         var cpu = step.Path.Cpu;
         _paused.Add(cpu.Index, step);
@@ -181,5 +181,5 @@ public sealed partial class ScenarioRun
     private static string PausedAt(KernelPath path) => path.Pending?.ToString() ?? PausePoints.Return;
 }
 
-/// <summary>A step of an explicit schedule stopped before a point, or before its return, on its CPU.</summary>
-internal sealed record PausedStep(ThreadStep Step, KernelPath Path);
+/// <summary>A step of an explicit schedule and its path, running or stopped before a point or before its return.</summary>
+internal sealed record ExplicitStep(ThreadStep Step, KernelPath Path);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ScenarioLang.Runtime;
+using ScenarioLang.Runtime.Scheduling;
 
 namespace ScenarioLang.Tests.Runtime;
 
@@ -71,11 +72,30 @@ internal sealed class Litmus(string name, MemoryModel model, params string[][] p
     private static ThreadStep Instruction(ScenarioRun run, Step step, string action, int cpu, string[] words) => words switch
     {
         ["mfence"] => run.FenceStep(step, action, null, cpu, null),
+        ["scan", .. var operands] => Scan(run, step, action, cpu, operands[..(operands.Length / 2)], operands[(operands.Length / 2 + 1)..]),
         ["xchg", var register, var location, "=", var value] => run.ExchangeStep(step, action, null, cpu, null, location, long.Parse(value, CultureInfo.InvariantCulture), register.TrimEnd(',')),
         [var register, "=", var location] when register.StartsWith('r') => run.LoadStep(step, action, null, cpu, null, location, register),
         [var location, "=", var value] => run.StoreStep(step, action, null, cpu, null, location, long.Parse(value, CultureInfo.InvariantCulture)),
         _ => throw new ArgumentException($"not a litmus instruction: {string.Join(' ', words)}"),
     };
+
+    /// <summary>
+    /// <c>scan r0 r1 = a b</c>: one step that loads several words at points all named <c>scan</c>, without subscripts,
+    /// like a kernel loop whose iterations a schedule cannot tell apart.
+    /// </summary>
+    private static ThreadStep Scan(ScenarioRun run, Step step, string action, int cpu, string[] registers, string[] locations)
+    {
+        IEnumerable<InterleavingPoint> Loads(KernelPath path)
+        {
+            foreach (var (register, location) in registers.Zip(locations))
+            {
+                var load = InterleavingPoint.Load("scan", new MemoryLocation(location));
+                yield return load;
+                run.Observations.Registers[register] = load.Value;
+            }
+        }
+        return new ThreadStep(step, cpu, action, null, c => new KernelPath("scan", c, run.Machine.Memory, Loads), _ => Outcome.Ok);
+    }
 
     private static Condition Condition(string subject, long value)
     {
