@@ -41,7 +41,7 @@ public sealed class PgdSyncTests
         var child = race.Sim.Kernel.ForkResultOf(fork).Child!;
         Assert.NotNull(race.Sim.Observe.KernelPgdEntry(VmallocStart));
         Assert.NotNull(race.Sim.Observe.PgdEntry(race.Sim["P"], VmallocStart));
-        Assert.Null(race.Sim.Observe.PgdEntry(child, VmallocStart));
+        Assert.Null(race.ChildEntry(fork));
         Assert.Contains("sync_global_pgds: swapper_pg_dir[402] -> pud#5 set in P (mm_struct#1); not reached: C (not on the task list)", race.Notes());
         Assert.Equal(0, race.Sim.Kernel.Touch(race.Cpu0, child, VmallocStart).RunToEnd());
     }
@@ -64,7 +64,7 @@ public sealed class PgdSyncTests
         race.Finish(vmalloc);
         race.Finish(fork);
 
-        Assert.NotNull(race.Sim.Observe.PgdEntry(race.Sim.Kernel.ForkResultOf(fork).Child!, VmallocStart));
+        Assert.NotNull(race.ChildEntry(fork));
         Assert.Contains("sync_global_pgds: swapper_pg_dir[402] -> pud#5 set in P (mm_struct#1), C (mm_struct#2)", race.Notes());
     }
 
@@ -84,7 +84,7 @@ public sealed class PgdSyncTests
 
         race.Finish(vmalloc);
         race.Finish(fork);
-        Assert.NotNull(race.Sim.Observe.PgdEntry(race.Sim.Kernel.ForkResultOf(fork).Child!, VmallocStart));
+        Assert.NotNull(race.ChildEntry(fork));
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public sealed class PgdSyncTests
 
         race.Finish(fork);
         race.Finish(vmalloc);
-        Assert.NotNull(race.Sim.Observe.PgdEntry(race.Sim.Kernel.ForkResultOf(fork).Child!, VmallocStart));
+        Assert.NotNull(race.ChildEntry(fork));
         Assert.Contains("sync_global_pgds: swapper_pg_dir[402] -> pud#5 set in P (mm_struct#1), C (mm_struct#2)", race.Notes());
     }
 
@@ -120,7 +120,7 @@ public sealed class PgdSyncTests
         race.Finish(vmalloc);
         race.Finish(fork);
 
-        Assert.NotNull(race.Sim.Observe.PgdEntry(race.Sim.Kernel.ForkResultOf(fork).Child!, VmallocStart));
+        Assert.NotNull(race.ChildEntry(fork));
     }
 
     // exec_mmap() stores tsk->mm and copies under task_lock(tsk), and the walk takes task_lock(t) before it loads t->mm:
@@ -220,6 +220,9 @@ public sealed class PgdSyncTests
         public KernelPath Exec() => Sim.Kernel.ExecPath(Cpu0, Sim["P"]);
 
         public KernelPath Vmalloc() => Sim.Kernel.Vmalloc(Cpu1, 4 << 20);
+
+        /// <summary>What the finished fork's child has in its PGD entry for VMALLOC_START, in memory.</summary>
+        public KernelObject? ChildEntry(KernelPath fork) => Sim.Observe.PgdEntry(Sim.Kernel.ForkResultOf(fork).Child!, VmallocStart);
 
         /// <summary>Performs the pending access (no waiting: it must be possible now); returns the value a load read.</summary>
         public long Perform(KernelPath path)
