@@ -1,6 +1,7 @@
 using ScenarioLang.Runtime;
 using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Kernel.Ioport;
+using ScenarioLang.Runtime.Kernel.Mm;
 using ScenarioLang.Runtime.Machine;
 
 namespace ScenarioLang.Tests.Runtime;
@@ -31,6 +32,16 @@ internal static class Kscn
 
     /// <summary>The flags PUSHF shows.</summary>
     public static Outcome Flags(ulong flags) => Outcome.Eflags(flags);
+}
+
+/// <summary>Each pgd variant, for behaviour every version of the kernel PGD code shares.</summary>
+internal sealed class EveryPgdVariant : TheoryData<PgdVariant>
+{
+    public EveryPgdVariant()
+    {
+        foreach (var variant in Enum.GetValues<PgdVariant>())
+            Add(variant);
+    }
 }
 
 /// <summary>Each ioperm variant, for behaviour every kernel shares.</summary>
@@ -75,9 +86,14 @@ internal sealed class Sim
     private int _line;
 
     public Sim(IopermVariant variant, int cpus, params TaskDeclaration[] tasks)
+        : this(new KernelConfig(variant), MemoryModel.Sc, cpus, tasks)
     {
-        var description = new ScenarioDescription("t", "t.kscn", cpus, MemoryModel.Sc, new Dictionary<string, string>(), tasks);
-        _run = new ScenarioRun(description, new KernelConfig(variant));
+    }
+
+    public Sim(KernelConfig config, MemoryModel memory, int cpus, params TaskDeclaration[] tasks)
+    {
+        var description = new ScenarioDescription("t", "t.kscn", cpus, memory, new Dictionary<string, string>(), tasks);
+        _run = new ScenarioRun(description, config);
         Observe = new Observations(_run.Machine);
     }
 
@@ -199,6 +215,34 @@ internal sealed class Sim
     {
         _run.Exit(Next($"{task}: exit"), CpuOf(task), this[task]);
         return this;
+    }
+
+    /// <summary>
+    /// A step of an explore block run as an explicit schedule runs it: its path to the end, its CPU's store buffer
+    /// drained, then its completion; returns its outcome.
+    /// </summary>
+    public Outcome RunStep(ThreadStep step)
+    {
+        var cpu = Machine.Cpus[step.Cpu];
+        var path = step.Begin(cpu);
+        path.RunToEnd();
+        Machine.Memory.DrainAll(cpu);
+        return step.Complete(path);
+    }
+
+    /// <summary>vmalloc in kernel context on the CPU, bound to <paramref name="area"/>; returns its address.</summary>
+    public ulong Vmalloc(int cpu, string area, long size = 4 << 20)
+    {
+        RunStep(_run.VmallocStep(Next($"cpu{cpu} kernel: vmalloc {size} -> {area}"), $"cpu{cpu} kernel: vmalloc {size}", $"-> {area}", cpu, null, size, area));
+        return _run.Area(area);
+    }
+
+    /// <summary>A kernel access to the area through the task's page tables (init_mm's for null) on the CPU the task runs on, or on <paramref name="cpu"/>.</summary>
+    public Outcome Touch(string? task, string area, int cpu = 0)
+    {
+        var on = task is null ? cpu : CpuOf(task);
+        var who = task ?? "kernel";
+        return RunStep(_run.TouchStep(Next($"cpu{on} {who}: touch {area}"), $"cpu{on} {who}: touch {area}", null, on, task is null ? null : this[task], area));
     }
 
     /// <summary>ioperm() run to its end inside the kernel, without the way back to user mode.</summary>

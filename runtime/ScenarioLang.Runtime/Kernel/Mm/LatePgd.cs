@@ -21,20 +21,20 @@ namespace ScenarioLang.Runtime.Kernel.Mm;
 /// </summary>
 public sealed class LatePgd : PgdModel
 {
+    private readonly PgdVariant _variant;
+
     public LatePgd(LinuxKernel kernel, PgdVariant variant) : base(kernel)
     {
         if (variant is not (PgdVariant.LateWmb or PgdVariant.LateMb))
             throw new ArgumentOutOfRangeException(nameof(variant), variant, "not a release of the lockless series");
-        Variant = variant;
+        _variant = variant;
     }
 
-    public override PgdVariant Variant { get; }
-
     /// <summary>v3's smp_mb(); v2's smp_wmb() is a compiler barrier only.</summary>
-    private bool FullBarrier => Variant == PgdVariant.LateMb;
+    private bool FullBarrier => _variant == PgdVariant.LateMb;
 
     /// <summary>v3 walks for_each_process() and syncs the mm of find_lock_task_mm(); v2 every thread's.</summary>
-    private bool FirstThreadWithMm => Variant == PgdVariant.LateMb;
+    private bool FirstThreadWithMm => _variant == PgdVariant.LateMb;
 
     // arch/x86/mm/pgtable.c: pgd_alloc() after [PATCH 10/12] and [PATCH 12/12]: no lock, no pgd_list, and the kernel
     // part memset() to zero, which on the zeroed page changes nothing: "we'll set them up in arch_pgd_init_late()".
@@ -49,7 +49,8 @@ public sealed class LatePgd : PgdModel
     public override IEnumerable<InterleavingPoint> PgdInitLate(TaskStruct tsk, MmStruct mm)
     {
         // "This barrier makes sure the MM is visible to new RCU walkers before we read and initialize the pagetables
-        // below, so that we don't miss updates"
+        // below, so that we don't miss updates". smp_wmb() accesses nothing; a point of no access is a preemption point
+        // in the scheduling model, though under exec's task_lock preemption is in fact off.
         yield return FullBarrier
             ? InterleavingPoint.Fence(PgdPoints.PgdInitLate)
             : InterleavingPoint.Preemptible(PgdPoints.PgdInitLate);

@@ -13,8 +13,6 @@ public sealed class LockedListPgd(LinuxKernel kernel) : PgdModel(kernel)
     // Every PGD ever allocated, in order; pgd_list is those whose page->lru word is 1.
     private readonly List<PgdTable> _pgds = [];
 
-    public override PgdVariant Variant => PgdVariant.LockedList;
-
     // arch/x86/mm/pgtable.c: pgd_alloc(): _pgd_alloc(), then pgd_ctor() under pgd_lock (no PMDs to preallocate on 64-bit)
     public override IEnumerable<InterleavingPoint> PgdAlloc(MmStruct mm, string owner)
     {
@@ -42,7 +40,7 @@ public sealed class LockedListPgd(LinuxKernel kernel) : PgdModel(kernel)
     protected override void Prepopulated(PgdTable pgd)
     {
         _pgds.Add(pgd);
-        Kernel.Memory.Initialize(pgd.Lru, 1);
+        Memory.Initialize(pgd.Lru, 1);
     }
 
     // arch/x86/mm/init_64.c: sync_global_pgds(): list_for_each_entry(page, &pgd_list, lru), each PGD under

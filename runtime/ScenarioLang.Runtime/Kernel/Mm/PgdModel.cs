@@ -38,8 +38,6 @@ public abstract class PgdModel
         Boot();
     }
 
-    public abstract PgdVariant Variant { get; }
-
     /// <summary>swapper_pg_dir (init_mm.pgd): the reference PGD, only ever extended.</summary>
     public PgdTable Swapper { get; } = PgdTable.Swapper();
 
