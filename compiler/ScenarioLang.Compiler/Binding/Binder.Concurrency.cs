@@ -12,8 +12,12 @@ public sealed partial class Binder
 {
     public const int MaxDrain = 1024;
 
-    /// <summary>A step the schedule paused on its CPU; Child is the task a paused fork creates when it returns.</summary>
-    private sealed record PausedStep(string Call, TextSpan Span, TaskSymbol? Child);
+    /// <summary>
+    /// A step the schedule paused on its CPU; Child is the task a paused fork creates when it returns. A step paused at
+    /// its return (AtReturn) returns when the next step on its CPU begins, its stores still buffered: how a printed
+    /// store-buffering schedule lets a CPU load while its own store waits.
+    /// </summary>
+    private sealed record PausedStep(string Call, TextSpan Span, TaskSymbol? Child, bool AtReturn);
 
     /// <summary>Steps that are kernel paths the schedule can pause: everything but the ioperm-era syscalls and user instructions.</summary>
     private static bool RunsAsPath(StepStatementSyntax syntax) => syntax.Action switch
@@ -98,7 +102,7 @@ public sealed partial class Binder
         var step = new BoundThreadStep(Position(syntax), SyntaxPrinter.Print(syntax), cpu, task, SyntaxPrinter.StepAction(syntax),
             syntax.Result is null ? null : SyntaxPrinter.StepResult(syntax.Result), bound, expected, until);
         if (until is not null)
-            scope.Paused[cpu] = new PausedStep(call, syntax.Span, (bound as BoundForkOperation)?.Child);
+            scope.Paused[cpu] = new PausedStep(call, syntax.Span, (bound as BoundForkOperation)?.Child, until == PausePoints.Return);
         return step;
     }
 
@@ -217,10 +221,16 @@ public sealed partial class Binder
         return false;
     }
 
-    private bool CheckNotPaused(ScenarioScope scope, int cpu, TextSpan span)
+    /// <summary>A CPU with a paused step takes no other statement, except a new step after one paused at its return.</summary>
+    private bool CheckNotPaused(ScenarioScope scope, int cpu, TextSpan span, bool newStep = false)
     {
         if (!scope.Paused.TryGetValue(cpu, out var paused))
             return true;
+        if (newStep && paused.AtReturn)
+        {
+            scope.Paused.Remove(cpu);
+            return true;
+        }
         _diagnostics.ReportCpuPaused(span, cpu, paused.Call, _source.GetPosition(paused.Span.Start).Line);
         return false;
     }
@@ -242,6 +252,8 @@ public sealed partial class Binder
         // Without 'until' the step returns, and the task a paused fork creates exists from then on.
         if (syntax.Until is null)
             scope.Paused.Remove(cpu);
+        else
+            scope.Paused[cpu] = paused with { AtReturn = syntax.Until.Point.Text == PausePoints.Return };
         statements.Add(new BoundContinue(Position(syntax), SyntaxPrinter.Print(syntax), cpu, syntax.Until?.Label));
     }
 

@@ -261,7 +261,7 @@ public sealed partial class Binder
     private void BindStep(ScenarioScope scope, StepStatementSyntax syntax, ImmutableArray<BoundStatement>.Builder statements, bool inRepeat)
     {
         var cpu = CheckCpu(scope, syntax.Cpu);
-        if (cpu is null || !CheckNotPaused(scope, cpu.Value, syntax.Cpu.Span))
+        if (cpu is null || !CheckNotPaused(scope, cpu.Value, syntax.Cpu.Span, newStep: true))
             return;
         if (syntax.InKernelContext)
         {

@@ -25,7 +25,13 @@ internal sealed class ExecutionRecord(ProgramExecution programs, int exploreEntr
 
     public Judgment? Quantified(Step step) => _quantified.GetValueOrDefault(step);
 
-    /// <summary>The subjects the expectations observed, in first-appearance order; without any, the words of memory.</summary>
+    /// <summary>
+    /// The subjects the expectations observed, in first-appearance order; without any, the scenario's shared words (plain
+    /// names: the kernel's own words, swapper_pg_dir[402] or C->mm, are not the scenario's state).
+    /// </summary>
     public string State(SharedMemory memory) =>
-        Observation.Format(_observed.Count > 0 ? _observed : memory.Words.Select(w => (w.Key.Name, w.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        Observation.Format(_observed.Count > 0
+            ? _observed
+            : memory.Words.Where(w => w.Key.Name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+                .Select(w => (w.Key.Name, w.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))));
 }
