@@ -40,8 +40,9 @@ stepModifier
     ;
 
 // A point, with the iteration of its loop for points inside one: until copy_pgd[402].
+// The points of the memory instructions are named after them, so their keywords name points too.
 pause
-    : UNTIL point=WORD (LBRACK index=(INT | WORD) RBRACK)?
+    : UNTIL point=(WORD | STORE | LOAD | XCHG | MFENCE | TOUCH) (LBRACK index=(INT | WORD) RBRACK)?
     ;
 
 mechanismName

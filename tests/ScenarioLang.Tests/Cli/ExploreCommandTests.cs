@@ -60,3 +60,26 @@ public sealed class ExploreCommandTests
         Assert.Contains("return", output.Out);
     }
 }
+
+/// <summary>A schedule can pause a memory instruction at its own point, whose name is the instruction's keyword.</summary>
+public sealed class InstructionPointTests
+{
+    [Fact]
+    public void Until_takes_the_point_of_a_memory_instruction()
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("kscn-points-").FullName, "p.kscn");
+        File.WriteAllText(file, """
+            scenario "paused before the load" {
+              cpus 2
+              shared x
+              cpu0 kernel: load x until load -> r0
+              cpu1 kernel: store x = 1
+              cpu0 continue
+              expect r0 == 1
+            }
+            """);
+        var output = Invoke("run", file);
+        Assert.Equal(0, output.ExitCode);
+        Assert.Contains("paused before load x", output.Out);
+    }
+}
