@@ -12,7 +12,7 @@ public enum MemoryModel
 }
 
 /// <summary>The kernel a scenario runs against: one variant per mechanism.</summary>
-public sealed record KernelConfig(IopermVariant Ioperm, PgdVariant Pgd = PgdVariant.LockedList)
+public sealed record KernelConfig(IopermVariant Ioperm, PgdVariant Pgd = PgdVariant.LockedList, PtshareVariant Ptshare = PtshareVariant.Off)
 {
     public static KernelConfig Default { get; } = FromNames(new Dictionary<string, string>());
 
@@ -22,17 +22,25 @@ public sealed record KernelConfig(IopermVariant Ioperm, PgdVariant Pgd = PgdVari
         string NameOf(Mechanism m) => names.TryGetValue(m.Name, out var v) ? v : m.Default;
         var ioperm = VariantCatalog.Find(VariantCatalog.IopermMechanism)!;
         var pgd = VariantCatalog.Find(VariantCatalog.PgdMechanism)!;
-        return new KernelConfig(VariantCatalog.ParseIoperm(NameOf(ioperm)), VariantCatalog.ParsePgd(NameOf(pgd)));
+        var ptshare = VariantCatalog.Find(VariantCatalog.PtshareMechanism)!;
+        return new KernelConfig(VariantCatalog.ParseIoperm(NameOf(ioperm)), VariantCatalog.ParsePgd(NameOf(pgd)), VariantCatalog.ParsePtshare(NameOf(ptshare)));
     }
 
     /// <summary>
-    /// "ioperm=merged", and ", pgd=late-mb" when pgd is not the default: how the trace and the test names show the
-    /// configuration, unchanged for the scenarios written before the pgd mechanism existed.
+    /// "ioperm=merged", then ", pgd=late-mb" and ", ptshare=locked" for the mechanisms not at their default: how the trace
+    /// and the test names show the configuration, unchanged for the scenarios written before those mechanisms existed.
     /// </summary>
     public override string ToString()
     {
-        var ioperm = $"{VariantCatalog.IopermMechanism}={VariantCatalog.Name(Ioperm)}";
-        var pgd = VariantCatalog.Name(Pgd);
-        return pgd == VariantCatalog.Find(VariantCatalog.PgdMechanism)!.Default ? ioperm : $"{ioperm}, {VariantCatalog.PgdMechanism}={pgd}";
+        var parts = new List<string> { $"{VariantCatalog.IopermMechanism}={VariantCatalog.Name(Ioperm)}" };
+        AddUnlessDefault(parts, VariantCatalog.PgdMechanism, VariantCatalog.Name(Pgd));
+        AddUnlessDefault(parts, VariantCatalog.PtshareMechanism, VariantCatalog.Name(Ptshare));
+        return string.Join(", ", parts);
+    }
+
+    private static void AddUnlessDefault(List<string> parts, string mechanism, string variant)
+    {
+        if (variant != VariantCatalog.Find(mechanism)!.Default)
+            parts.Add($"{mechanism}={variant}");
     }
 }

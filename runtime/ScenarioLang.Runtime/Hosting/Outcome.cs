@@ -14,6 +14,10 @@ public enum OutcomeKind
     Eflags,
     /// <summary>A kernel access faulted: the page tables it went through have no entry for the address.</summary>
     PageFault,
+    /// <summary>mmap() returned an address, printed in hex.</summary>
+    Address,
+    /// <summary>A user access to memory faulted and the kernel delivered SIGSEGV (no vma, or one that forbids it).</summary>
+    Segv,
 }
 
 /// <summary>What a step did, or what the scenario expects it to do; both print as the language writes them.</summary>
@@ -24,6 +28,11 @@ public readonly record struct Outcome(OutcomeKind Kind, long Value)
     public static Outcome GeneralProtection { get; } = new(OutcomeKind.GeneralProtection, 0);
 
     public static Outcome PageFault { get; } = new(OutcomeKind.PageFault, 0);
+
+    public static Outcome Segv { get; } = new(OutcomeKind.Segv, 0);
+
+    /// <summary>What mmap() returns: the address, or -errno as <see cref="Returns"/>.</summary>
+    public static Outcome Address(long value) => value < 0 ? Returns(value) : new(OutcomeKind.Address, value);
 
     public static Outcome Returns(long value) => new(OutcomeKind.Returned, value);
 
@@ -36,7 +45,8 @@ public readonly record struct Outcome(OutcomeKind Kind, long Value)
         OutcomeKind.Ok => "ok",
         OutcomeKind.GeneralProtection => "#GP",
         OutcomeKind.PageFault => "#PF",
-        OutcomeKind.Eflags => Tracing.Units.Hex(Value),
+        OutcomeKind.Eflags or OutcomeKind.Address => Tracing.Units.Hex(Value),
+        OutcomeKind.Segv => "SIGSEGV",
         _ when Value < 0 && Enum.IsDefined(typeof(Errno), (int)-Value) => ((Errno)(int)-Value).ToString(),
         _ => Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };

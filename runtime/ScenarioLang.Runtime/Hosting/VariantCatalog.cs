@@ -18,6 +18,7 @@ public static class VariantCatalog
 {
     public const string IopermMechanism = "ioperm";
     public const string PgdMechanism = "pgd";
+    public const string PtshareMechanism = "ptshare";
 
     private static readonly (IopermVariant Variant, VariantValue Value)[] IopermValues =
     [
@@ -34,10 +35,18 @@ public static class VariantCatalog
         (PgdVariant.LateMb, new("late-mb", "[PATCH 00/11] (September 2015, seed 003): arch_pgd_init_late() after smp_mb()")),
     ];
 
+    private static readonly (PtshareVariant Variant, VariantValue Value)[] PtshareValues =
+    [
+        (PtshareVariant.Off, new("off", "mainline: no page-table sharing; every mapper has its own PTE pages")),
+        (PtshareVariant.RfcV2, new("rfc-v2", "[PATCH RFC v2 3/4] (April 2023, seed 004): host mm and ptshare_data made, looked up and freed without a lock")),
+        (PtshareVariant.Locked, new("locked", "RFC v2 with the fix of Karim Manaouil's review: lookup, creation and removal under the i_mmap lock, ptshare_data cleared before the free")),
+    ];
+
     public static IReadOnlyList<Mechanism> Mechanisms { get; } =
     [
         new(IopermMechanism, IopermValues.Select(v => v.Value).ToArray(), Name(IopermVariant.Merged)),
         new(PgdMechanism, PgdValues.Select(v => v.Value).ToArray(), Name(PgdVariant.LockedList)),
+        new(PtshareMechanism, PtshareValues.Select(v => v.Value).ToArray(), Name(PtshareVariant.Off)),
     ];
 
     public static Mechanism? Find(string mechanism) => Mechanisms.FirstOrDefault(m => m.Name == mechanism);
@@ -49,6 +58,10 @@ public static class VariantCatalog
     public static string Name(PgdVariant variant) => PgdValues.Single(v => v.Variant == variant).Value.Name;
 
     public static PgdVariant ParsePgd(string name) => PgdValues.Single(v => v.Value.Name == name).Variant;
+
+    public static string Name(PtshareVariant variant) => PtshareValues.Single(v => v.Variant == variant).Value.Name;
+
+    public static PtshareVariant ParsePtshare(string name) => PtshareValues.Single(v => v.Value.Name == name).Variant;
 
     public static string BaseName(IoBitmapBase value) => value switch
     {

@@ -4,7 +4,11 @@ namespace ScenarioLang.Runtime.Kernel;
 public enum Errno
 {
     EPERM = 1,
+    EBADF = 9,
     ENOMEM = 12,
+    EACCES = 13,
+    ENODEV = 19,
     EINVAL = 22,
     ENOSYS = 38,
+    EOPNOTSUPP = 95,
 }

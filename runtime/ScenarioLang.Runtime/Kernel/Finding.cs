@@ -1,6 +1,6 @@
 namespace ScenarioLang.Runtime.Kernel;
 
-/// <summary>The kinds of problem the kernel object checker reports.</summary>
+/// <summary>The kinds of problem the kernel object checker reports, named as a scenario expects them (<c>expect leak ptshare_data</c>).</summary>
 public enum FindingKind
 {
     Leak,
@@ -9,5 +9,26 @@ public enum FindingKind
     RefcountMisuse,
 }
 
-/// <summary>A problem the object checker found, with the kernel function where it happened.</summary>
-public sealed record Finding(FindingKind Kind, string Message);
+/// <summary>A problem the object checker found: its kind, the kind of object (<c>ptshare_data</c>), and the message with the kernel function where it happened.</summary>
+public sealed record Finding(FindingKind Kind, string ObjectKind, string Message)
+{
+    /// <summary>How a scenario names the kind: leak, use-after-free, double-free, refcount-misuse.</summary>
+    public static string Name(FindingKind kind) => kind switch
+    {
+        FindingKind.Leak => "leak",
+        FindingKind.UseAfterFree => "use-after-free",
+        FindingKind.DoubleFree => "double-free",
+        _ => "refcount-misuse",
+    };
+
+    public bool Matches(FindingPattern pattern) => Kind == pattern.Kind && ObjectKind == pattern.ObjectKind;
+}
+
+/// <summary>A finding an expectation names: <c>leak ptshare_data</c>.</summary>
+public sealed record FindingPattern(FindingKind Kind, string ObjectKind)
+{
+    /// <summary>The kinds of object the checker tracks, which a pattern can name.</summary>
+    public static IReadOnlyList<string> ObjectKinds { get; } = ["io_bitmap", "mm_struct", "pgd", "pud", "pmd", "pte", "ptshare_data"];
+
+    public override string ToString() => $"{Finding.Name(Kind)} {ObjectKind}";
+}

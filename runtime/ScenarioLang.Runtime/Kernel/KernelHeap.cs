@@ -33,7 +33,7 @@ public sealed class KernelHeap
     {
         if (obj.Freed)
         {
-            Report(FindingKind.DoubleFree, $"double free of {obj} in {site} (allocated by {obj.AllocationSite})");
+            Report(FindingKind.DoubleFree, obj, $"double free of {obj} in {site} (allocated by {obj.AllocationSite})");
             return;
         }
         obj.Freed = true;
@@ -45,7 +45,7 @@ public sealed class KernelHeap
     public void Access(KernelObject obj, string site)
     {
         if (obj.Freed)
-            Report(FindingKind.UseAfterFree, $"use-after-free: {site} accessed {obj} (allocated by {obj.AllocationSite}), already freed");
+            Report(FindingKind.UseAfterFree, obj, $"use-after-free: {site} accessed {obj} (allocated by {obj.AllocationSite}), already freed");
     }
 
     /// <summary>
@@ -60,5 +60,7 @@ public sealed class KernelHeap
 
     public int Live(string kind) => Allocated(kind) - Freed(kind);
 
-    public void Report(FindingKind kind, string message) => _findings.Add(new Finding(kind, message));
+    public void Report(FindingKind kind, KernelObject obj, string message) => Report(kind, obj.Kind, message);
+
+    public void Report(FindingKind kind, string objectKind, string message) => _findings.Add(new Finding(kind, objectKind, message));
 }

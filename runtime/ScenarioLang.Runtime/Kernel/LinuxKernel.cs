@@ -218,9 +218,9 @@ public sealed class LinuxKernel
         {
             var count = users.GetValueOrDefault(mm);
             if (count == 0)
-                Heap.Report(FindingKind.Leak, $"memory leak: {mm} (allocated by {mm.AllocationSite}) is used by no task");
+                Heap.Report(FindingKind.Leak, mm, $"memory leak: {mm} (allocated by {mm.AllocationSite}) is used by no task");
             else if (mm.MmUsers != count)
-                Heap.Report(FindingKind.Leak, $"memory leak: {mm} has mm_users {mm.MmUsers} but is used by {Tracing.Units.Count(count, "task")}: it can never be freed");
+                Heap.Report(FindingKind.Leak, mm, $"memory leak: {mm} has mm_users {mm.MmUsers} but is used by {Tracing.Units.Count(count, "task")}: it can never be freed");
         }
         Pgd.CheckForLeaks();
     }

@@ -23,7 +23,7 @@ public sealed class Refcount
     {
         if (Value == 0)
         {
-            _heap.Report(FindingKind.RefcountMisuse, $"refcount_t: addition on 0; use-after-free ({_owner} in {site})");
+            _heap.Report(FindingKind.RefcountMisuse, _owner, $"refcount_t: addition on 0; use-after-free ({_owner} in {site})");
             return;
         }
         Value++;
@@ -34,7 +34,7 @@ public sealed class Refcount
     {
         if (Value == 0)
         {
-            _heap.Report(FindingKind.RefcountMisuse, $"refcount_t: underflow; use-after-free ({_owner} in {site})");
+            _heap.Report(FindingKind.RefcountMisuse, _owner, $"refcount_t: underflow; use-after-free ({_owner} in {site})");
             return false;
         }
         Value--;

@@ -75,9 +75,9 @@ public abstract class IoportModel
         {
             var references = holders.GetValueOrDefault(bitmap);
             if (references == 0)
-                Heap.Report(FindingKind.Leak, $"memory leak: {bitmap} ({Units.Bytes(bitmap.Size)}, allocated by {bitmap.AllocationSite}) is referenced by no task");
+                Heap.Report(FindingKind.Leak, bitmap, $"memory leak: {bitmap} ({Units.Bytes(bitmap.Size)}, allocated by {bitmap.AllocationSite}) is referenced by no task");
             else if (bitmap.Refcnt is { } refcnt && refcnt.Value != references)
-                Heap.Report(FindingKind.Leak, $"memory leak: {bitmap} has refcount {refcnt.Value} but {Units.Count(references, "task")} hold it: it can never be freed");
+                Heap.Report(FindingKind.Leak, bitmap, $"memory leak: {bitmap} has refcount {refcnt.Value} but {Units.Count(references, "task")} hold it: it can never be freed");
         }
     }
 

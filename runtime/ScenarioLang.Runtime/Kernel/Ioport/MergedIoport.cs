@@ -242,7 +242,7 @@ public sealed class MergedIoport : IoportModel
         if (iobm is null)
         {
             // WARN_ON_ONCE(!iobm)
-            Heap.Report(FindingKind.UseAfterFree, $"WARN_ON_ONCE(!iobm) in tss_update_io_bitmap: {current} has TIF_IO_BITMAP but no bitmap");
+            Heap.Report(FindingKind.UseAfterFree, IoBitmap.KindName, $"WARN_ON_ONCE(!iobm) in tss_update_io_bitmap: {current} has TIF_IO_BITMAP but no bitmap");
             current.TifIoBitmap = false;
             TssInvalidateIoBitmap(cpu, "no bitmap");
             return;

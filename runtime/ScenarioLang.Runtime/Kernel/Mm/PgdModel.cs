@@ -132,7 +132,7 @@ public abstract class PgdModel
     public void CheckForLeaks()
     {
         foreach (var pgd in Heap.LiveObjects.OfType<PgdTable>().Where(p => p.Mm!.Freed))
-            Heap.Report(FindingKind.Leak, $"memory leak: {pgd} (allocated by {pgd.AllocationSite}) belongs to {pgd.Mm}, already freed");
+            Heap.Report(FindingKind.Leak, pgd, $"memory leak: {pgd} (allocated by {pgd.AllocationSite}) belongs to {pgd.Mm}, already freed");
     }
 
     /// <summary>pgd_dtor(): what pgd_free() undoes besides freeing the page.</summary>

@@ -1,0 +1,20 @@
+namespace ScenarioLang.Runtime.Kernel.Mm;
+
+/// <summary>The versions of page-table sharing (MAP_SHARED_PT, seed 004) a scenario can run against.</summary>
+public enum PtshareVariant
+{
+    /// <summary>ptshare=off: mainline, no sharing; MAP_SHARED_PT is an unknown flag (ignored with MAP_SHARED).</summary>
+    Off,
+    /// <summary>ptshare=rfc-v2: "[PATCH RFC v2 3/4] mm/ptshare: Create new mm struct for page table sharing" as posted, unlocked.</summary>
+    RfcV2,
+    /// <summary>ptshare=locked: RFC v2 with Karim Manaouil's fix: lookup, creation and removal under the i_mmap lock.</summary>
+    Locked,
+}
+
+/// <summary>A level of the page tables below the PGD, for page-table memory observations.</summary>
+public enum PageTableLevel
+{
+    Pud,
+    Pmd,
+    Pte,
+}
