@@ -33,11 +33,12 @@ internal sealed class ExpectationTally(Step step, Quantifier quantifier)
             Quantifier.Never => $"holds in {executions - _satisfied} of {Units.Count(executions, "execution")}",
             _ => $"holds in none of {Units.Count(executions, "execution")}",
         };
-        IReadOnlyList<string> notes = _counterexample is { } c
-            ? [$"execution {c.Execution} of {executions} ({c.Detail}), as a schedule:", .. c.Schedule.Select(l => "  " + l.Text)]
-            : [];
-        return new TraceEntry(step, Verdict.Fail, failure, notes);
+        return new TraceEntry(step, Verdict.Fail, failure, _counterexample is { } c ? Notes(c, executions) : []);
     }
+
+    /// <summary>The execution that shows a failure, as the explicit schedule that replays it.</summary>
+    public static IReadOnlyList<string> Notes(Counterexample c, int executions) =>
+        [$"execution {c.Execution} of {executions} ({c.Detail}), as a schedule:", .. c.Schedule.Select(l => "  " + l.Text)];
 
     private bool Passed(int executions) =>
         _error is null && (quantifier == Quantifier.Sometimes ? _satisfied > 0 : _satisfied == executions);

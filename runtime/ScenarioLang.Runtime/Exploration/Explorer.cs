@@ -29,6 +29,8 @@ internal sealed class Explorer(ExploreOptions options)
     private int _deadlocks;
     private long _events;
     private bool _exhaustive = true;
+    private int _withFindings;
+    private Counterexample? _findingExample;
 
     /// <summary>Whether a run has reached the explore block: a scenario without one runs once, as it always did.</summary>
     public bool Started => _prefix is not null;
@@ -89,6 +91,12 @@ internal sealed class Explorer(ExploreOptions options)
         foreach (var finding in result.Findings.Where(f => !_findings.Exists(seen => seen.Message == f.Message)))
             _findings.Add(finding);
         var schedule = new Lazy<IReadOnlyList<ScheduleLine>>(() => SchedulePrinter.Print(current.Programs.Events));
+        // A finding no expectation names fails the scenario; the first execution with one shows how it comes about.
+        if (result.Findings.FirstOrDefault(f => !f.Expected) is { } unexpected)
+        {
+            _withFindings++;
+            _findingExample ??= new Counterexample(execution, unexpected.Message, schedule.Value);
+        }
         foreach (var judgment in current.Programs.Judgments.Concat(Judgments(result.Entries.Skip(current.ExploreEntry + 1), current)))
             Tally(judgment.Step, judgment.Quantifier).Add(judgment, execution, state, () => schedule.Value);
     }
@@ -106,14 +114,19 @@ internal sealed class Explorer(ExploreOptions options)
 
     public ScenarioResult Result()
     {
+        var checkerStep = _exploreStep with { Text = "object checker: no finding in any execution" };
+        var checker = _findingExample is null ? null : new ExpectationVerdict(checkerStep, Quantifier.Never, _executions - _withFindings, _executions, false, _findingExample);
+        var verdicts = _order.Where(_tallies.ContainsKey).Select(s => _tallies[s].ToVerdict(_executions));
         var exploration = new ExplorationResult(
             _executions, _prunedCount, _deadlocks, _events, _exhaustive,
             [.. _states.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => new FinalState(s.Key, s.Value))],
-            [.. _order.Where(_tallies.ContainsKey).Select(s => _tallies[s].ToVerdict(_executions))]);
+            [.. verdicts, .. checker is null ? [] : new[] { checker }]);
         var after = _order.Select(s => _tallies.TryGetValue(s, out var tally) ? tally.Entry(_executions) : _untallied[s]);
+        TraceEntry[] findings = checker is null ? [] :
+            [new(checkerStep, Verdict.Fail, $"findings in {_withFindings} of {Units.Count(_executions, "execution")}", ExpectationTally.Notes(_findingExample!, _executions))];
         return _first! with
         {
-            Entries = [.. _prefix!, ExplorationNotes.Entry(_exploreStep, exploration, options, _runs), .. after],
+            Entries = [.. _prefix!, ExplorationNotes.Entry(_exploreStep, exploration, options, _runs), .. findings, .. after],
             Findings = _findings,
             Exploration = exploration,
         };

@@ -31,7 +31,8 @@ internal readonly record struct MemoryEffect(MemoryLocation? Location, bool Writ
     {
         InterleavingKind.Load => new(point.Location, false, false),
         InterleavingKind.Store or InterleavingKind.Unlock => model == MemoryModel.Tso ? None : new(point.Location, true, false),
-        InterleavingKind.Lock or InterleavingKind.Exchange => new(point.Location, true, true),
+        InterleavingKind.Lock or InterleavingKind.Exchange or InterleavingKind.Add => new(point.Location, true, true),
+        InterleavingKind.Free => new(point.Location, true, false),
         InterleavingKind.Fence => new(null, false, true),
         _ => None,
     };

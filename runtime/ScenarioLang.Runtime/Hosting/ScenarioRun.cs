@@ -200,9 +200,10 @@ public sealed partial class ScenarioRun
     {
         var live = Kernel.Tasks.Where(t => t.State != TaskState.Dead).Concat(Machine.Cpus.Select(c => c.Idle));
         Kernel.CheckForLeaks(live);
+        var findings = JudgeFindingExpectations(Kernel.Heap.Findings);
         var o = _observations;
         var counters = new CostCounters(o.TssBytesCopied(), o.TssBytesCleared(), o.BitmapsAllocated(), o.BitmapsFreed(), o.LiveBitmaps());
-        return new ScenarioResult(Description, Config, _entries.ToArray(), Kernel.Heap.Findings.ToArray(), Costs(counters), counters, _untracedPasses);
+        return new ScenarioResult(Description, Config, _entries.ToArray(), findings, Costs(counters), counters, _untracedPasses);
     }
 
     private void Syscall(Step step, int cpu, TaskStruct task, Outcome? expected, Func<Cpu, long> body)

@@ -40,5 +40,8 @@ public sealed record ScenarioResult(
 
     public int Failed => Entries.Count(e => e.Verdict == Verdict.Fail);
 
-    public bool Passed => Failed == 0 && Findings.Count == 0;
+    /// <summary>The findings no expectation names, which fail the scenario.</summary>
+    public int UnexpectedFindings => Findings.Count(f => !f.Expected);
+
+    public bool Passed => Failed == 0 && UnexpectedFindings == 0;
 }

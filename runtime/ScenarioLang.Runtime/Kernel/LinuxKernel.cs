@@ -44,7 +44,14 @@ public sealed class LinuxKernel
         };
         Pgd = config.Pgd == PgdVariant.LockedList ? new LockedListPgd(this) : new LatePgd(this, config.Pgd);
         _vmalloc = new VmallocSpace(this);
+        User = new UserMemory(this);
     }
+
+    /// <summary>The user half of every address space: mmap(), munmap(), page faults, and page-table sharing (seed 004).</summary>
+    public UserMemory User { get; }
+
+    /// <summary>The files scenarios map, by name.</summary>
+    public Dictionary<string, KernelFile> Files { get; } = new(StringComparer.Ordinal);
 
     public KernelConfig Config { get; }
 
@@ -85,6 +92,16 @@ public sealed class LinuxKernel
     }
 
     public static TaskStruct CreateIdle(int cpu) => new(0, $"swapper/{cpu}", Cred.Root, isIdle: true);
+
+    public KernelPath Mmap(Cpu cpu, TaskStruct current, MmapRequest request) =>
+        new(PtsharePoints.Mmap, cpu, Memory, path => User.DoMmap(path, current, request));
+
+    public KernelPath Munmap(Cpu cpu, TaskStruct current, ulong start, ulong length) =>
+        new(PtsharePoints.Munmap, cpu, Memory, path => User.DoMunmap(path, current, start, length));
+
+    /// <summary>A user-mode read or write of every page of a range; the result is 1, or 0 when SIGSEGV was delivered.</summary>
+    public KernelPath UserAccess(Cpu cpu, TaskStruct current, ulong start, ulong length, bool write) =>
+        new(write ? PtsharePoints.Write : PtsharePoints.Read, cpu, Memory, path => User.Access(path, current, start, length, write));
 
     public KernelPath Ioperm(Cpu cpu, TaskStruct current, ulong from, ulong num, bool turnOn) =>
         new("ioperm", cpu, Memory, path => Ioport.Ioperm(path, current, from, num, turnOn));
@@ -214,7 +231,8 @@ public sealed class LinuxKernel
         var live = liveTasks.ToList();
         Ioport.CheckForLeaks(live);
         var users = live.Where(t => t.Mm is not null).GroupBy(t => t.Mm!).ToDictionary(g => g.Key, g => g.Count());
-        foreach (var mm in Heap.LiveObjects.OfType<MmStruct>())
+        var hosts = Heap.LiveObjects.OfType<PtshareData>().Select(info => info.Mm).ToHashSet();
+        foreach (var mm in Heap.LiveObjects.OfType<MmStruct>().Where(m => !hosts.Contains(m)))
         {
             var count = users.GetValueOrDefault(mm);
             if (count == 0)
@@ -223,6 +241,7 @@ public sealed class LinuxKernel
                 Heap.Report(FindingKind.Leak, mm, $"memory leak: {mm} has mm_users {mm.MmUsers} but is used by {Tracing.Units.Count(count, "task")}: it can never be freed");
         }
         Pgd.CheckForLeaks();
+        User.CheckForLeaks(live);
     }
 
     // kernel/fork.c: copy_process(): dup_task_struct(), copy_creds(), copy_mm(), copy_thread(), alloc_pid(), then the
@@ -249,6 +268,7 @@ public sealed class LinuxKernel
             var mm = MmStruct.Allocate(Heap, "dup_mm");
             foreach (var point in Pgd.PgdAlloc(mm, name))
                 yield return point;
+            User.DupMmap(parentMm, mm);
             p.Mm = mm;
         }
         // tsk->mm = mm
@@ -265,7 +285,7 @@ public sealed class LinuxKernel
             // bad_fork_cleanup_mm: mmput(p->mm); then the task struct is freed: the child never ran.
             if (p.Mm is { } mm)
             {
-                foreach (var point in Mmput(p, mm))
+                foreach (var point in Mmput(p.Name, mm))
                     yield return point;
             }
             path.Result = -(long)Errno.ENOMEM;
@@ -323,7 +343,7 @@ public sealed class LinuxKernel
             current.Mm = null;
             yield return InterleavingPoint.Store(PgdPoints.ExitMm, current.MmField, 0);
             yield return InterleavingPoint.Unlock(PgdPoints.TaskUnlock, current.AllocLock);
-            foreach (var point in Mmput(current, mm))
+            foreach (var point in Mmput(current.Name, mm))
                 yield return point;
         }
         Ioport.ExitThread(path.Cpu, current, current);
@@ -380,25 +400,27 @@ public sealed class LinuxKernel
         yield return InterleavingPoint.Unlock(PgdPoints.TaskUnlock, tsk.AllocLock);
         if (old is null)
             yield break;
-        foreach (var point in Mmput(tsk, old))
+        foreach (var point in Mmput(tsk.Name, old))
             yield return point;
     }
 
     // kernel/fork.c: mmput(): the last user frees the address space: mmdrop() -> __mmdrop(): mm_free_pgd() (pgd_free()),
     // then free_mm(). Shared ones are worth a note; a process's own mm coming and going is not.
-    private IEnumerable<InterleavingPoint> Mmput(TaskStruct tsk, MmStruct mm)
+    internal IEnumerable<InterleavingPoint> Mmput(string who, MmStruct mm)
     {
         Heap.Access(mm, "mmput");
         var wasShared = mm.MmUsers > 1;
         mm.MmUsers--;
         if (mm.MmUsers == 0)
         {
+            // __mmput() -> exit_mmap(): the user mappings and their page tables go first.
+            User.ExitMmap(mm);
             foreach (var point in Pgd.PgdFree(mm))
                 yield return point;
             Heap.Kfree(mm, "mmput");
         }
         if (wasShared)
-            Log.Note($"{tsk} drops {mm} (mm_users {mm.MmUsers})");
+            Log.Note($"{who} drops {mm} (mm_users {mm.MmUsers})");
     }
 
     // security/commoncap.c: cap_task_fix_setuid(LSM_SETID_RES) -> cap_emulate_setxuid(); SECBIT_KEEP_CAPS and

@@ -23,6 +23,15 @@ public sealed class MmStruct : KernelObject
     /// <summary>mm->pgd, set by pgd_alloc() in mm_init() and freed by pgd_free() in __mmdrop().</summary>
     public PgdTable? Pgd { get; internal set; }
 
+    /// <summary>The user half of mm->pgd (entries 0..255): the PUD pages mapping user addresses.</summary>
+    public UserPageTable?[] UserPgd { get; } = new UserPageTable?[PagingLayout.PtrsPerTable / 2];
+
+    /// <summary>The vmas, by address (the maple tree of mm->mm_mt).</summary>
+    public List<VmArea> Vmas { get; } = [];
+
+    /// <summary>mm->mmap_base: where a host mm's single mapping starts (ptshare_new_mm() sets it to the vma's start).</summary>
+    public ulong MmapBase { get; set; } = UserLayout.MmapBase;
+
     /// <summary>mm->page_table_lock, which sync_global_pgds() takes around each mm's PGD entry ("only used by Xen").</summary>
     public MemoryLocation PageTableLock => new($"{this}->page_table_lock");
 

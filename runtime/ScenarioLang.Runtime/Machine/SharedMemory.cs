@@ -57,6 +57,16 @@ public sealed class SharedMemory(MemoryModel model)
                 _words[word] = point.Value;
                 point.Value = old;
                 break;
+            case InterleavingKind.Add:
+                var counter = point.Location!.Value;
+                var before = Read(counter);
+                _words[counter] = before + point.Value;
+                point.Value = before;
+                break;
+            case InterleavingKind.Free:
+                // KASAN's shadow of the object: poisoned at once, not through the store buffer.
+                _words[point.Location!.Value] = -1;
+                break;
         }
     }
 

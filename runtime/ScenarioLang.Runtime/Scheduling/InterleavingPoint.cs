@@ -17,6 +17,13 @@ public enum InterleavingKind
     Unlock,
     /// <summary>A locked exchange (xchg): waits for an empty buffer, then reads and writes memory at once.</summary>
     Exchange,
+    /// <summary>A locked add (lock xadd, as refcount_t's atomics): waits for an empty buffer, adds, and reads the old value.</summary>
+    Add,
+    /// <summary>
+    /// kfree() of an object: its memory goes back to the allocator at once (KASAN poisons its shadow), so any later
+    /// access to the object, a <see cref="Load"/> of its word, is a use after free. The word is the object's, not a field.
+    /// </summary>
+    Free,
 }
 
 /// <summary>
@@ -56,7 +63,7 @@ public sealed class InterleavingPoint
     public bool AccessesMemory => Kind is not (InterleavingKind.Preemption or InterleavingKind.Fence);
 
     /// <summary>Whether the access must wait for this CPU's store buffer to be empty (x86 fences and locked instructions).</summary>
-    public bool NeedsEmptyStoreBuffer => Kind is InterleavingKind.Fence or InterleavingKind.Lock or InterleavingKind.Exchange;
+    public bool NeedsEmptyStoreBuffer => Kind is InterleavingKind.Fence or InterleavingKind.Lock or InterleavingKind.Exchange or InterleavingKind.Add;
 
     public static InterleavingPoint Preemptible(string name) => new(name, InterleavingKind.Preemption, null, 0, null);
 
@@ -77,6 +84,11 @@ public sealed class InterleavingPoint
     public static InterleavingPoint Exchange(string name, MemoryLocation location, long value, string? subscript = null) =>
         new(name, InterleavingKind.Exchange, location, value, subscript);
 
+    public static InterleavingPoint Add(string name, MemoryLocation location, long delta, string? subscript = null) =>
+        new(name, InterleavingKind.Add, location, delta, subscript);
+
+    public static InterleavingPoint Free(string name, MemoryLocation objectWord) => new(name, InterleavingKind.Free, objectWord, 0, null);
+
     /// <summary>How the trace shows the access: "store C->mm = 7", "load swapper_pg_dir[402]", "spin_lock(pgd_lock)".</summary>
     public override string ToString() => Kind switch
     {
@@ -86,6 +98,8 @@ public sealed class InterleavingPoint
         InterleavingKind.Fence => "mfence",
         InterleavingKind.Lock => $"spin_lock({Location})",
         InterleavingKind.Unlock => $"spin_unlock({Location})",
+        InterleavingKind.Add => $"lock xadd {Location}, {Value}",
+        InterleavingKind.Free => $"kfree({Location})",
         _ => $"xchg {Location}, {Value}",
     };
 }

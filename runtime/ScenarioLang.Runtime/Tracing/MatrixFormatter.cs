@@ -26,7 +26,7 @@ public static class MatrixFormatter
         {
             foreach (var failed in result.Entries.Where(e => e.Verdict == Verdict.Fail))
                 b.Append($"  {result.Config}: {d.File}({failed.Step.Line},{failed.Step.Column}): failed: {failed.Step.Text} ({failed.Failure})\n");
-            foreach (var finding in result.Findings)
+            foreach (var finding in result.Findings.Where(f => !f.Expected))
                 b.Append($"  {result.Config}: finding: {finding.Message}\n");
         }
         return b.ToString();
@@ -43,7 +43,7 @@ public static class MatrixFormatter
             Units.Bytes(c.TssBytesCopied),
             Units.Bytes(c.TssBytesCleared),
             $"{c.BitmapsAllocated}/{c.BitmapsFreed}/{c.LiveBitmaps}",
-            result.Findings.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            result.UnexpectedFindings.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ];
     }
 }

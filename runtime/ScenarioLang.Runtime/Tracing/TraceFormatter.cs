@@ -30,7 +30,7 @@ public static class TraceFormatter
         if (result.Findings.Count == 0)
             b.Append("  findings: none\n");
         foreach (var finding in result.Findings)
-            b.Append($"  finding: {finding.Message}\n");
+            b.Append(finding.Expected ? $"  finding (expected): {finding.Message}\n" : $"  finding: {finding.Message}\n");
         b.Append("  ").Append(Summary(result)).Append('\n');
         foreach (var failed in result.Entries.Where(e => e.Verdict == Runtime.Verdict.Fail))
             b.Append($"    {d.File}({failed.Step.Line},{failed.Step.Column}): failed: {failed.Step.Text} ({failed.Failure})\n");
@@ -40,7 +40,7 @@ public static class TraceFormatter
     /// <summary>"PASS: 6 expectations hold" or "FAIL: 1 of 6 expectations failed, 1 finding".</summary>
     public static string Summary(ScenarioResult result)
     {
-        var findings = result.Findings.Count == 0 ? "" : ", " + Units.Count(result.Findings.Count, "finding");
+        var findings = result.UnexpectedFindings == 0 ? "" : ", " + Units.Count(result.UnexpectedFindings, "finding");
         return result.Passed
             ? $"PASS: {Units.Count(result.Expectations, "expectation")} {(result.Expectations == 1 ? "holds" : "hold")}"
             : $"FAIL: {result.Failed} of {Units.Count(result.Expectations, "expectation")} failed{findings}";

@@ -96,7 +96,7 @@ public static class PgdPoints
     public static string Slot(int slot) => slot.ToString(CultureInfo.InvariantCulture);
 
     // The points of pgd_alloc() for an mm and of the copy of swapper_pg_dir's kernel entries, which fork and exec share.
-    private static PausePoint[] PgdAlloc(string step, string whose) =>
+    internal static PausePoint[] PgdAlloc(string step, string whose) =>
     [
         new(step, PgdLock, $"pgd=locked-list: pgd_alloc() is about to take pgd_lock (a locked instruction) to fill {whose} PGD and put it on pgd_list"),
         new(step, CopyPgd, $"about to load swapper_pg_dir[slot] to copy it into {whose} PGD: pgd_ctor() under pgd_lock (locked-list), arch_pgd_init_late() (late-wmb, late-mb)", Indexed: true),

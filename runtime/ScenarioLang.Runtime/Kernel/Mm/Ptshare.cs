@@ -1,0 +1,263 @@
+using ScenarioLang.Runtime.Scheduling;
+using ScenarioLang.Runtime.Tracing;
+
+namespace ScenarioLang.Runtime.Kernel.Mm;
+
+/// <summary>
+/// Page-table sharing of "[PATCH RFC v2 3/4] mm/ptshare: Create new mm struct for page table sharing" (seed 004) and
+/// the fault path of its 4/4 (find_shared_vma()): the first mapper of a file makes a host mm and a ptshare_data on the
+/// file's address space; later mappers of the same range share the host's PTE pages, linked into their own PMD pages.
+/// ptshare=rfc-v2 runs the code as posted, where nothing orders the lookup, creation and removal of ptshare_data;
+/// ptshare=locked runs Karim Manaouil's fix: all three under the i_mmap lock, the pointer cleared before the free.
+/// </summary>
+internal sealed class Ptshare(LinuxKernel kernel, UserMemory user)
+{
+    private KernelHeap Heap => kernel.Heap;
+
+    private KernelLog Log => kernel.Log;
+
+    private bool Locked => kernel.Config.Ptshare == PtshareVariant.Locked;
+
+    // mm/mmap.c: do_mmap(), the RFC's "Check if this mapping is a candidate for page table sharing" block, after
+    // mmap_region() made the vma; path.Result holds the address and becomes -ENOMEM if ptshare_insert_vma() fails.
+    public IEnumerable<InterleavingPoint> Share(KernelPath path, VmArea vma, int prot)
+    {
+        var file = vma.File!;
+        if (!UserLayout.PmdAligned(vma.Start | vma.End))
+        {
+            Log.Note($"{file}: not 2 MiB aligned, a mapping with its own page tables");
+            yield break;
+        }
+        if (Locked)
+            yield return InterleavingPoint.Lock(PtsharePoints.IMmapLock, file.IMmapRwsem);
+        var lookup = InterleavingPoint.Load(PtsharePoints.Lookup, file.PtshareData);
+        yield return lookup;
+        if (lookup.Value == 0)
+        {
+            foreach (var point in NewMm(file, vma))
+                yield return point;
+            // info = file->f_mapping->ptshare_data; ret = ptshare_insert_vma(info->mm, vma);
+            var reload = InterleavingPoint.Load(PtsharePoints.Reload, file.PtshareData);
+            yield return reload;
+            if (Heap.Lookup(reload.Value) is not PtshareData info)
+            {
+                Heap.Report(FindingKind.UseAfterFree, PtshareData.KindName, $"BUG: NULL pointer dereference in do_mmap: {file}'s ptshare_data was cleared after ptshare_new_mm() set it");
+                path.Result = -(long)Errno.ENOMEM;
+                yield break;
+            }
+            yield return InterleavingPoint.Load(PtsharePoints.ReadInfo, info.Object);
+            Heap.Access(info, "do_mmap");
+            foreach (var point in InsertVma(path, info, vma))
+                yield return point;
+        }
+        else
+        {
+            var info = (PtshareData)Heap.Lookup(lookup.Value)!;
+            yield return InterleavingPoint.Load(PtsharePoints.ReadInfo, info.Object);
+            Heap.Access(info, "do_mmap");
+            // "Page tables will be shared only if the file is mapped in with the same permissions across all mappers
+            // with same starting address and size".
+            if ((prot & info.Mode) == info.Mode && vma.Start == info.Start && vma.Length == info.Length)
+            {
+                vma.SharedPt = true;
+                var inc = InterleavingPoint.Add(PtsharePoints.RefcountInc, info.Refcnt, 1);
+                yield return inc;
+                Heap.Access(info, "do_mmap: refcount_inc");
+                if (inc.Value == 0)
+                    Heap.Report(FindingKind.RefcountMisuse, info, $"refcount_t: addition on 0; use-after-free ({info} in do_mmap)");
+                Log.Note($"shares {info}'s page tables in {info.Mm} (refcnt {inc.Value + 1})");
+            }
+            else
+                Log.Note($"{info} describes {Units.Hex((long)info.Start)}, {Units.Bytes((long)info.Length)}: this mapping gets its own page tables");
+        }
+        if (Locked)
+            yield return InterleavingPoint.Unlock(PtsharePoints.IMmapUnlock, file.IMmapRwsem);
+    }
+
+    // mm/mmap.c: do_vmi_munmap(), the RFC's "Check if this vma uses shared page tables" block, then ptshare_del_mm().
+    // Sets path.Result to -EINVAL for a partial munmap; otherwise the ordinary unmap follows.
+    public IEnumerable<InterleavingPoint> Unshare(KernelPath path, VmArea vma, ulong start, ulong length)
+    {
+        var file = vma.File!;
+        if (Locked)
+            yield return InterleavingPoint.Lock(PtsharePoints.IMmapLock, file.IMmapRwsem);
+        var lookup = InterleavingPoint.Load(PtsharePoints.Lookup, file.PtshareData);
+        yield return lookup;
+        var info = Heap.Lookup(lookup.Value) as PtshareData;
+        if (info is not null)
+        {
+            yield return InterleavingPoint.Load(PtsharePoints.ReadInfo, info.Object);
+            Heap.Access(info, "do_vmi_munmap");
+            // "Don't allow partial munmaps"
+            if (start != info.Start || length != info.Length)
+            {
+                Log.Note($"munmap of part of a shared mapping ({info}: {Units.Hex((long)info.Start)}, {Units.Bytes((long)info.Length)}): -EINVAL");
+                path.Result = -(long)Errno.EINVAL;
+                if (Locked)
+                    yield return InterleavingPoint.Unlock(PtsharePoints.IMmapUnlock, file.IMmapRwsem);
+                yield break;
+            }
+        }
+        var points = Locked ? DelMmLocked(file, info) : DelMm(file);
+        foreach (var point in points)
+            yield return point;
+    }
+
+    // RFC 4/4: find_shared_vma(), called by handle_mm_fault() for a VM_SHARED_PT vma: if the guest's PMD entry differs
+    // from the host's, copy it (set_pmd()) and retry; if they agree, fault in the host mm, whose PTE pages both use.
+    public IEnumerable<InterleavingPoint> FindSharedVma(MmStruct guest, VmArea vma, ulong from, ulong to, bool write, FaultResult fault)
+    {
+        var file = vma.File!;
+        var lookup = InterleavingPoint.Load(PtsharePoints.Lookup, file.PtshareData);
+        yield return lookup;
+        if (Heap.Lookup(lookup.Value) is not PtshareData info)
+        {
+            // pr_warn() and return 0: the fault goes on in the guest's own tables.
+            Log.Note("find_shared_vma: \"VM_SHARED_PT vma with NULL ptshare_data\"");
+            yield break;
+        }
+        yield return InterleavingPoint.Load(PtsharePoints.ReadInfo, info.Object);
+        Heap.Access(info, "find_shared_vma");
+        var host = info.Mm;
+        fault.Handled = true;
+        var hostFrom = from - vma.Start + host.MmapBase;
+        var hostPmd = user.GetPmd(host, hostFrom);
+        var guestPmd = user.GetPmd(guest, from);
+        var hostIndex = UserLayout.Index(hostFrom, PageTableLevel.Pmd);
+        var guestIndex = UserLayout.Index(from, PageTableLevel.Pmd);
+        if (guestPmd.Next[guestIndex] != hostPmd.Next[hostIndex])
+        {
+            guestPmd.Next[guestIndex] = hostPmd.Next[hostIndex];
+            Log.Note($"set_pmd(): {guest}'s PMD entry for {Units.Hex((long)(from & ~(UserLayout.PmdSize - 1)))} -> {hostPmd.Next[hostIndex]} of {host}");
+            yield break;
+        }
+        if (!host.Vmas.Any(v => v.Contains(hostFrom)))
+        {
+            fault.Segv = true;
+            yield break;
+        }
+        fault.Pages += user.Fill(host, hostFrom, hostFrom + (to - from), write);
+    }
+
+    public void CheckForLeaks(IReadOnlyList<TaskStruct> live)
+    {
+        var mms = live.Select(t => t.Mm).OfType<MmStruct>().Distinct().ToList();
+        foreach (var info in Heap.LiveObjects.OfType<PtshareData>().ToList())
+        {
+            if (kernel.Memory.Read(info.File.PtshareData) != info.Id)
+            {
+                Heap.Report(FindingKind.Leak, info, $"memory leak: {info} (allocated by {info.AllocationSite}) is referenced by no address_space; it and its host {info.Mm} can never be freed");
+                continue;
+            }
+            var sharers = mms.Count(mm => mm.Vmas.Any(v => v.SharedPt && v.File == info.File));
+            var refcnt = kernel.Memory.Read(info.Refcnt);
+            if (refcnt > sharers)
+                Heap.Report(FindingKind.Leak, info, $"memory leak: {info} has refcnt {refcnt} but {Units.Count(sharers, "mapping")} share it: it and {info.Mm} can never be freed");
+            else if (refcnt < sharers)
+                Heap.Report(FindingKind.RefcountMisuse, info, $"refcount: {info} has refcnt {refcnt} but {Units.Count(sharers, "mapping")} share it: it will be freed while still mapped");
+        }
+        foreach (var table in Heap.LiveObjects.OfType<UserPageTable>().Where(t => t.Owner.Freed).ToList())
+            Heap.Report(FindingKind.Leak, table, $"memory leak: {table} (allocated by {table.AllocationSite}) belongs to {table.Owner}, already freed");
+    }
+
+    // mm/ptshare.c: ptshare_new_mm(): mm_alloc() (whose mm_init() runs pgd_alloc()), then the ptshare_data, published
+    // with a plain store.
+    private IEnumerable<InterleavingPoint> NewMm(KernelFile file, VmArea vma)
+    {
+        var host = MmStruct.Allocate(Heap, "ptshare_new_mm");
+        foreach (var point in kernel.Pgd.PgdAlloc(host, $"ptshare({file})"))
+            yield return point;
+        host.MmapBase = vma.Start;
+        var info = PtshareData.Allocate(Heap, file, host, vma.Start, vma.Length);
+        // refcount_set(&info->refcnt, 1) on an object no other CPU can reach before the store below.
+        kernel.Memory.Initialize(info.Refcnt, 1);
+        Log.Note($"ptshare_new_mm(): host {host} and {info} for {file} at {Units.Hex((long)vma.Start)}, {Units.Bytes((long)vma.Length)}");
+        yield return InterleavingPoint.Store(PtsharePoints.Publish, file.PtshareData, info.Id);
+    }
+
+    // mm/ptshare.c: ptshare_insert_vma(): a copy of the vma without VM_SHARED and VM_SHARED_PT goes into the host mm;
+    // insert_vm_struct() fails with -ENOMEM when the range is taken. The RFC holds no lock of the host mm, so the model
+    // makes the insertion one atomic event (a locked add to the host's map_count).
+    private IEnumerable<InterleavingPoint> InsertVma(KernelPath path, PtshareData info, VmArea vma)
+    {
+        var host = info.Mm;
+        Heap.Access(host, "ptshare_insert_vma");
+        yield return InterleavingPoint.Add(PtsharePoints.InsertVma, new MemoryLocation($"{host}->map_count"), 1);
+        if (host.Vmas.Any(v => v.Intersects(vma.Start, vma.End)))
+        {
+            Log.Note($"ptshare_insert_vma(): {host} already maps {Units.Hex((long)vma.Start)}: -ENOMEM, and the vma stays mapped without VM_SHARED_PT");
+            path.Result = -(long)Errno.ENOMEM;
+            yield break;
+        }
+        UserMemory.Insert(host, new VmArea(vma.Start, vma.End, vma.Prot, shared: false, file: null, vma.Offset));
+        vma.SharedPt = true;
+        Log.Note($"ptshare_insert_vma(): {host} holds the page tables; the vma gets VM_SHARED_PT");
+    }
+
+    // mm/ptshare.c: ptshare_del_mm() as posted: refcount_dec_and_test(), then free_ptshare_mm() and only then
+    // file->f_mapping->ptshare_data = NULL, with no lock against a mapper reading the pointer.
+    private IEnumerable<InterleavingPoint> DelMm(KernelFile file)
+    {
+        var lookup = InterleavingPoint.Load(PtsharePoints.Lookup, file.PtshareData);
+        yield return lookup;
+        if (Heap.Lookup(lookup.Value) is not PtshareData info)
+        {
+            Log.Note("ptshare_del_mm(): WARN_ON(!info)");
+            yield break;
+        }
+        Heap.Access(info, "ptshare_del_mm");
+        var dec = InterleavingPoint.Add(PtsharePoints.RefcountDec, info.Refcnt, -1);
+        yield return dec;
+        if (!DecAndTest(info, dec.Value))
+            yield break;
+        foreach (var point in FreePtshareMm(info))
+            yield return point;
+        yield return InterleavingPoint.Store(PtsharePoints.Clear, file.PtshareData, 0);
+    }
+
+    // The fix Karim Manaouil asks for: ptshare_del_mm() under the i_mmap lock do_vmi_munmap() took for its lookup; the
+    // last reference clears file->f_mapping->ptshare_data under the lock, and the host mm and info are freed after it.
+    private IEnumerable<InterleavingPoint> DelMmLocked(KernelFile file, PtshareData? info)
+    {
+        if (info is null)
+        {
+            Log.Note("ptshare_del_mm(): WARN_ON(!info)");
+            yield return InterleavingPoint.Unlock(PtsharePoints.IMmapUnlock, file.IMmapRwsem);
+            yield break;
+        }
+        var dec = InterleavingPoint.Add(PtsharePoints.RefcountDec, info.Refcnt, -1);
+        yield return dec;
+        var last = DecAndTest(info, dec.Value);
+        if (last)
+            yield return InterleavingPoint.Store(PtsharePoints.Clear, file.PtshareData, 0);
+        yield return InterleavingPoint.Unlock(PtsharePoints.IMmapUnlock, file.IMmapRwsem);
+        if (!last)
+            yield break;
+        foreach (var point in FreePtshareMm(info))
+            yield return point;
+    }
+
+    // include/linux/refcount.h: refcount_dec_and_test(), given the value the locked add found: true for the last
+    // reference; a decrement from 0 or below warns and saturates instead.
+    private bool DecAndTest(PtshareData info, long old)
+    {
+        if (old <= 0)
+        {
+            Heap.Report(FindingKind.RefcountMisuse, info, $"refcount_t: underflow; use-after-free ({info} in ptshare_del_mm)");
+            return false;
+        }
+        Log.Note($"{info} refcnt {old} -> {old - 1}");
+        return old == 1;
+    }
+
+    // mm/ptshare.c: free_ptshare_mm(): mmput(info->mm); kfree(info).
+    private IEnumerable<InterleavingPoint> FreePtshareMm(PtshareData info)
+    {
+        Heap.Access(info, "free_ptshare_mm");
+        foreach (var point in kernel.Mmput($"free_ptshare_mm({info})", info.Mm))
+            yield return point;
+        yield return InterleavingPoint.Free(PtsharePoints.Kfree, info.Object);
+        Heap.Kfree(info, "free_ptshare_mm");
+        Log.Note($"free_ptshare_mm(): {info.Mm} and {info} freed");
+    }
+}

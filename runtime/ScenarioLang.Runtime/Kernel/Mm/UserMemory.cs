@@ -1,0 +1,416 @@
+using ScenarioLang.Runtime.Scheduling;
+using ScenarioLang.Runtime.Tracing;
+using static ScenarioLang.Runtime.Kernel.Mm.UserLayout;
+
+namespace ScenarioLang.Runtime.Kernel.Mm;
+
+/// <summary>The arguments of mmap(2); <see cref="File"/> is null for -1.</summary>
+public sealed record MmapRequest(ulong Address, ulong Length, int Prot, int Flags, KernelFile? File, long Offset);
+
+/// <summary>
+/// The user half of address spaces (mm/mmap.c, mm/memory.c, arch/x86/mm/fault.c): vmas, their page tables, faults,
+/// and teardown, with page-table sharing (<see cref="Ptshare"/>) hooked in where the RFC hooks it. A range access is
+/// taken 2 MiB at a time: one PTE page's worth of pages is checked and faulted in as one update, so a scenario that
+/// touches 1 GiB costs 512 steps of the model, not 262,144.
+/// </summary>
+public sealed class UserMemory
+{
+    private readonly LinuxKernel _kernel;
+    private readonly Ptshare _ptshare;
+
+    public UserMemory(LinuxKernel kernel)
+    {
+        _kernel = kernel;
+        _ptshare = new Ptshare(kernel, this);
+    }
+
+    private KernelHeap Heap => _kernel.Heap;
+
+    private KernelLog Log => _kernel.Log;
+
+    // arch/x86/kernel/sys_x86_64.c: sys_mmap() -> mm/mmap.c: ksys_mmap_pgoff() -> do_mmap() -> mmap_region()
+    public IEnumerable<InterleavingPoint> DoMmap(KernelPath path, TaskStruct current, MmapRequest request)
+    {
+        var mm = current.Mm ?? throw new ScenarioRuntimeException($"{current} has no mm to map into");
+        if (Check(request) is { } error)
+        {
+            path.Result = -(long)error;
+            Log.Note($"mmap: -{error}");
+            yield break;
+        }
+        var file = (request.Flags & Mman.MapAnonymous) != 0 ? null : request.File;
+        var length = PageAlign(request.Length);
+        if (file is { Hugetlbfs: true } && !PmdAligned(length))
+            length = (length + PmdSize - 1) & ~(PmdSize - 1);
+        // "If MAP_SHARED_PT is set, MAP_SHARED or MAP_SHARED_VALIDATE must be set as well" (RFC, do_mmap()).
+        var ptshare = false;
+        if ((request.Flags & Mman.MapSharedPt) != 0 && _kernel.Config.Ptshare != PtshareVariant.Off)
+        {
+            if ((request.Flags & Mman.MapType) is not (Mman.MapShared or Mman.MapSharedValidate))
+            {
+                path.Result = -(long)Errno.EINVAL;
+                Log.Note("mmap: MAP_SHARED_PT without MAP_SHARED: -EINVAL");
+                yield break;
+            }
+            ptshare = true;
+        }
+        var address = GetUnmappedArea(mm, request.Address, length, request.Flags);
+        if (address < 0 || (request.Flags & Mman.MapType) is Mman.MapSharedValidate && (request.Flags & ~LegacyMapMask) != 0)
+        {
+            var errno = address < 0 ? (Errno)(-address) : Errno.EOPNOTSUPP;
+            path.Result = -(long)errno;
+            Log.Note($"mmap: -{errno}");
+            yield break;
+        }
+        var start = (ulong)address;
+        // mmap_region(): MAP_FIXED replaces what was there.
+        Unmap(mm, start, start + length);
+        var vma = new VmArea(start, start + length, request.Prot, (request.Flags & Mman.MapType) != Mman.MapPrivate, file, request.Offset);
+        Insert(mm, vma);
+        path.Result = address;
+        Log.Note($"{current} maps {vma}");
+        if (!ptshare || file is null || file.Hugetlbfs)
+            yield break;
+        foreach (var point in _ptshare.Share(path, vma, request.Prot))
+            yield return point;
+    }
+
+    // mm/mmap.c: __do_sys_munmap() -> __vm_munmap() -> do_vmi_munmap()
+    public IEnumerable<InterleavingPoint> DoMunmap(KernelPath path, TaskStruct current, ulong start, ulong length)
+    {
+        var mm = current.Mm ?? throw new ScenarioRuntimeException($"{current} has no mm");
+        if (!PageAligned(start) || start > TaskSize || length > TaskSize - start || PageAlign(length) == 0)
+        {
+            path.Result = -(long)Errno.EINVAL;
+            Log.Note("munmap: -EINVAL");
+            yield break;
+        }
+        length = PageAlign(length);
+        var end = start + length;
+        // RFC: "Check if this vma uses shared page tables".
+        if (mm.Vmas.FirstOrDefault(v => v.Intersects(start, end)) is { SharedPt: true } vma)
+        {
+            foreach (var point in _ptshare.Unshare(path, vma, start, length))
+                yield return point;
+            if (path.Result < 0)
+                yield break;
+        }
+        var unmapped = mm.Vmas.Count(v => v.Intersects(start, end));
+        Unmap(mm, start, end);
+        Log.Note($"{current} unmaps {Units.Hex((long)start)}-{Units.Hex((long)end)} ({Units.Count(unmapped, "vma")})");
+        path.Result = 0;
+    }
+
+    /// <summary>
+    /// A user access to every page of [start, start + length): the CPU walks the task's page tables, and a page it cannot
+    /// use faults (arch/x86/mm/fault.c: do_user_addr_fault(): no vma or access_error() is SIGSEGV, else handle_mm_fault()).
+    /// The path's result is 1, or 0 when SIGSEGV was delivered.
+    /// </summary>
+    public IEnumerable<InterleavingPoint> Access(KernelPath path, TaskStruct current, ulong start, ulong length, bool write)
+    {
+        var mm = current.Mm ?? throw new ScenarioRuntimeException($"{current} has no mm");
+        var page = start & ~((ulong)PagingLayout.PageSize - 1);
+        var end = PageAlign(start + Math.Max(length, 1));
+        var faulted = 0L;
+        var retries = 0;
+        while (page < end)
+        {
+            var chunkEnd = Math.Min(end, (page & ~(PmdSize - 1)) + PmdSize);
+            var first = FirstFault(mm, page, chunkEnd, write);
+            if (first is not { } faultAddress)
+            {
+                page = chunkEnd;
+                retries = 0;
+                continue;
+            }
+            var vma = mm.Vmas.FirstOrDefault(v => v.Contains(faultAddress));
+            if (vma is null || !vma.Permits(write))
+            {
+                Log.Note($"{Describe(write)} of {Units.Hex((long)faultAddress)}: {(vma is null ? "no vma" : $"{vma} does not allow it")}: SIGSEGV delivered to {current}");
+                path.Result = 0;
+                yield break;
+            }
+            // Bounded: a fault maps the pages or links the host's PMD entry, and the walk then finds them.
+            if (++retries > 3)
+                throw new InvalidOperationException($"the fault at {Units.Hex((long)faultAddress)} makes no progress");
+            var faultEnd = Math.Min(chunkEnd, vma.End);
+            var fault = new FaultResult();
+            foreach (var point in HandleMmFault(mm, vma, faultAddress, faultEnd, write, fault))
+                yield return point;
+            if (fault.Segv)
+            {
+                Log.Note($"{Describe(write)} of {Units.Hex((long)faultAddress)}: the host mm has no vma there: SIGSEGV delivered to {current}");
+                path.Result = 0;
+                yield break;
+            }
+            faulted += fault.Pages;
+        }
+        Log.Note($"{Describe(write)} of {Units.Count((long)((end - (start & ~((ulong)PagingLayout.PageSize - 1))) / (ulong)PagingLayout.PageSize), "page")}: {Units.Count(faulted, "page")} faulted in");
+        path.Result = 1;
+    }
+
+    // kernel/fork.c: dup_mmap(): the child gets a copy of every vma (vm_area_dup() keeps VM_SHARED_PT; the RFC takes no
+    // reference for it); copy_page_range() copies the PTEs of private and anonymous mappings write-protected, while
+    // shared file mappings are left to fault in again.
+    public void DupMmap(MmStruct parent, MmStruct child)
+    {
+        foreach (var vma in parent.Vmas)
+        {
+            child.Vmas.Add(vma.Copy());
+            if (vma.Shared || vma.SharedPt)
+                continue;
+            for (var address = vma.Start; address < vma.End; address = (address & ~(PmdSize - 1)) + PmdSize)
+            {
+                if (WalkPte(parent, address, "copy_page_range") is { PresentCount: > 0 } pte)
+                    PteFor(child, address).CopyWriteProtected(pte);
+            }
+        }
+    }
+
+    // mm/mmap.c: exit_mmap(): unmap_vmas() and free_pgtables() for every vma. The RFC's free_pgtables() leaves the host's
+    // tables to the host; ptshare_del_mm() is only called from munmap, so a sharer that exits keeps its reference.
+    public void ExitMmap(MmStruct mm)
+    {
+        foreach (var vma in mm.Vmas.ToList())
+            Zap(mm, vma, vma.Start, vma.End);
+        mm.Vmas.Clear();
+        for (var i = 0; i < mm.UserPgd.Length; i++)
+        {
+            if (mm.UserPgd[i] is not { } pud)
+                continue;
+            foreach (var pmd in pud.Next.OfType<UserPageTable>())
+            {
+                foreach (var pte in pmd.Next.OfType<UserPageTable>().Where(p => p.Owner == mm))
+                    Heap.Kfree(pte, "free_pgtables");
+                Heap.Kfree(pmd, "free_pgtables");
+            }
+            Heap.Kfree(pud, "free_pgtables");
+            mm.UserPgd[i] = null;
+        }
+    }
+
+    /// <summary>
+    /// The object checker for seed 004: a ptshare_data no address space points to (with its host mm) can never be freed,
+    /// and one whose refcnt differs from the mappings sharing it will be freed too late or too early.
+    /// </summary>
+    public void CheckForLeaks(IReadOnlyList<TaskStruct> live) => _ptshare.CheckForLeaks(live);
+
+    /// <summary>The PMD page for the address in the mm, made on the way down as get_pmd() of mm/ptshare.c does (pud_alloc(), pmd_alloc()).</summary>
+    internal UserPageTable GetPmd(MmStruct mm, ulong address)
+    {
+        Heap.Access(mm, "get_pmd");
+        var slot = Index(address, null);
+        var pud = mm.UserPgd[slot] ??= UserPageTable.Allocate(Heap, PageTableLevel.Pud, mm, "pud_alloc");
+        Heap.Access(pud, "get_pmd");
+        var index = Index(address, PageTableLevel.Pud);
+        var pmd = pud.Next[index] ??= UserPageTable.Allocate(Heap, PageTableLevel.Pmd, mm, "pmd_alloc");
+        Heap.Access(pmd, "get_pmd");
+        return pmd;
+    }
+
+    /// <summary>The PTE page the mm's PMD entry for the address points to, null when the walk finds none on the way.</summary>
+    internal UserPageTable? WalkPte(MmStruct mm, ulong address, string site)
+    {
+        if (mm.UserPgd[Index(address, null)] is not { } pud)
+            return null;
+        Heap.Access(pud, site);
+        if (pud.Next[Index(address, PageTableLevel.Pud)] is not { } pmd)
+            return null;
+        Heap.Access(pmd, site);
+        if (pmd.Next[Index(address, PageTableLevel.Pmd)] is not { } pte)
+            return null;
+        Heap.Access(pte, site);
+        return pte;
+    }
+
+    /// <summary>handle_pte_fault() of an ordinary mapping: __pte_alloc() when the PMD entry is none, then the pages' PTEs.</summary>
+    internal long Fill(MmStruct mm, ulong from, ulong to, bool write)
+    {
+        var pte = PteFor(mm, from);
+        var first = Index(from, PageTableLevel.Pte);
+        var count = (int)((to - from) / (ulong)PagingLayout.PageSize);
+        var missing = Enumerable.Range(first, count).Count(i => !pte.IsPresent(i) || (write && !pte.IsWritable(i)));
+        pte.Fill(first, count, write);
+        return missing;
+    }
+
+    internal static void Insert(MmStruct mm, VmArea vma)
+    {
+        var index = mm.Vmas.FindIndex(v => v.Start > vma.Start);
+        mm.Vmas.Insert(index < 0 ? mm.Vmas.Count : index, vma);
+    }
+
+    // LEGACY_MAP_MASK (include/linux/mman.h), as far as the model names flags: what MAP_SHARED_VALIDATE accepts.
+    private const int LegacyMapMask = Mman.MapShared | Mman.MapPrivate | Mman.MapFixed | Mman.MapAnonymous;
+
+    // The checks before do_mmap() finds an address: sys_mmap()'s offset check, ksys_mmap_pgoff()'s fget(), do_mmap()'s
+    // length checks and the map type.
+    private static Errno? Check(MmapRequest request)
+    {
+        if ((request.Offset & (PagingLayout.PageSize - 1)) != 0 || request.Offset < 0)
+            return Errno.EINVAL;
+        if ((request.Flags & Mman.MapAnonymous) == 0 && request.File is null)
+            return Errno.EBADF;
+        if (request.Length == 0)
+            return Errno.EINVAL;
+        if (PageAlign(request.Length) == 0 || PageAlign(request.Length) > TaskSize)
+            return Errno.ENOMEM;
+        if ((request.Flags & Mman.MapType) is not (Mman.MapShared or Mman.MapPrivate or Mman.MapSharedValidate))
+            return Errno.EINVAL;
+        return null;
+    }
+
+    // mm/mmap.c: get_unmapped_area() -> arch_get_unmapped_area_topdown() without randomisation: MAP_FIXED takes the
+    // address, a free hint is used as it is, otherwise the highest gap below mmap_base (2 MiB aligned for hugetlbfs).
+    private static long GetUnmappedArea(MmStruct mm, ulong hint, ulong length, int flags)
+    {
+        if ((flags & Mman.MapFixed) != 0)
+            return !PageAligned(hint) ? -(long)Errno.EINVAL : hint + length > TaskSize ? -(long)Errno.ENOMEM : (long)hint;
+        if (hint != 0)
+        {
+            hint = PageAlign(hint);
+            if (hint >= MmapMinAddr && hint + length <= TaskSize && !mm.Vmas.Any(v => v.Intersects(hint, hint + length)))
+                return (long)hint;
+        }
+        var top = MmapBase;
+        foreach (var vma in mm.Vmas.Where(v => v.Start < MmapBase).OrderByDescending(v => v.Start))
+        {
+            if (vma.End <= top - length)
+                break;
+            top = Math.Min(top, vma.Start);
+        }
+        return top - length >= MmapMinAddr ? (long)(top - length) : -(long)Errno.ENOMEM;
+    }
+
+    // The first page of [from, to), all under one PMD entry, that this mm's tables cannot serve for the access.
+    private ulong? FirstFault(MmStruct mm, ulong from, ulong to, bool write)
+    {
+        if (WalkPte(mm, from, "page walk") is not { } pte)
+            return from;
+        var first = Index(from, PageTableLevel.Pte);
+        var index = pte.FirstFault(first, (int)((to - from) / (ulong)PagingLayout.PageSize), write);
+        return index < 0 ? null : from + (ulong)(index - first) * (ulong)PagingLayout.PageSize;
+    }
+
+    // mm/memory.c: handle_mm_fault(): a shared vma goes through find_shared_vma() first (RFC 4/4).
+    private IEnumerable<InterleavingPoint> HandleMmFault(MmStruct mm, VmArea vma, ulong from, ulong to, bool write, FaultResult fault)
+    {
+        if (vma.SharedPt)
+        {
+            foreach (var point in _ptshare.FindSharedVma(mm, vma, from, to, write, fault))
+                yield return point;
+            if (fault.Handled)
+                yield break;
+        }
+        fault.Pages += Fill(mm, from, to, write);
+    }
+
+    private UserPageTable PteFor(MmStruct mm, ulong address)
+    {
+        var pmd = GetPmd(mm, address);
+        return pmd.Next[Index(address, PageTableLevel.Pmd)] ??= UserPageTable.Allocate(Heap, PageTableLevel.Pte, mm, "__pte_alloc");
+    }
+
+    // do_vmi_munmap() after the RFC's check: split the vmas at the edges, zap what goes, free_pgtables().
+    private void Unmap(MmStruct mm, ulong start, ulong end)
+    {
+        foreach (var vma in mm.Vmas.Where(v => v.Intersects(start, end)).ToList())
+        {
+            var from = Math.Max(vma.Start, start);
+            var to = Math.Min(vma.End, end);
+            Zap(mm, vma, from, to);
+            if (from > vma.Start && to < vma.End)
+            {
+                var tail = vma.Copy();
+                tail.Offset += (long)(to - vma.Start);
+                tail.Start = to;
+                vma.End = from;
+                Insert(mm, tail);
+            }
+            else if (from > vma.Start)
+                vma.End = from;
+            else if (to < vma.End)
+            {
+                vma.Offset += (long)(to - vma.Start);
+                vma.Start = to;
+            }
+            else
+                mm.Vmas.Remove(vma);
+        }
+        FreePgtables(mm, start, end);
+    }
+
+    // unmap_vmas() -> zap_pte_range(): an ordinary vma's PTEs are cleared; a shared one's PMD entries, which point to the
+    // host's PTE pages, are unlinked and the host's PTEs stay (what the RFC's free_pgtables() hunk intends).
+    private void Zap(MmStruct mm, VmArea vma, ulong from, ulong to)
+    {
+        for (var address = from; address < to; address = (address & ~(PmdSize - 1)) + PmdSize)
+        {
+            var chunkEnd = Math.Min(to, (address & ~(PmdSize - 1)) + PmdSize);
+            if (WalkPte(mm, address, "zap_pte_range") is not { } pte)
+                continue;
+            if (pte.Owner != mm)
+            {
+                if (chunkEnd - address == PmdSize)
+                    mm.UserPgd[Index(address, null)]!.Next[Index(address, PageTableLevel.Pud)]!.Next[Index(address, PageTableLevel.Pmd)] = null;
+                continue;
+            }
+            if (!vma.SharedPt)
+                pte.Clear(Index(address, PageTableLevel.Pte), (int)((chunkEnd - address) / (ulong)PagingLayout.PageSize));
+        }
+    }
+
+    // mm/memory.c: free_pgtables() -> free_pgd_range(): a page-table page whose range no vma uses any more is freed
+    // (only the mm's own pages; an entry pointing at a host's page is just cleared).
+    private void FreePgtables(MmStruct mm, ulong start, ulong end)
+    {
+        for (var slot = Index(start, null); slot <= Index(Math.Max(start, end - 1), null) && slot < mm.UserPgd.Length; slot++)
+        {
+            if (mm.UserPgd[slot] is not { } pud)
+                continue;
+            var pgdBase = (ulong)slot << PagingLayout.PgdirShift;
+            for (var i = 0; i < PagingLayout.PtrsPerTable; i++)
+            {
+                if (pud.Next[i] is not { } pmd)
+                    continue;
+                var pudBase = pgdBase + ((ulong)i << PagingLayout.PudShift);
+                for (var j = 0; j < PagingLayout.PtrsPerTable; j++)
+                {
+                    var pmdBase = pudBase + ((ulong)j << PagingLayout.PmdShift);
+                    if (pmd.Next[j] is not { } pte || !Unused(mm, pmdBase, PmdSize, start, end))
+                        continue;
+                    if (pte.Owner == mm)
+                        Heap.Kfree(pte, "free_pgtables");
+                    pmd.Next[j] = null;
+                }
+                if (pmd.IsEmpty && Unused(mm, pudBase, 1UL << PagingLayout.PudShift, start, end))
+                {
+                    Heap.Kfree(pmd, "free_pgtables");
+                    pud.Next[i] = null;
+                }
+            }
+            if (pud.IsEmpty)
+            {
+                Heap.Kfree(pud, "free_pgtables");
+                mm.UserPgd[slot] = null;
+            }
+        }
+    }
+
+    // A table's range [base, base + size) overlaps the unmapped range and no vma left.
+    private static bool Unused(MmStruct mm, ulong @base, ulong size, ulong start, ulong end) =>
+        @base < end && start < @base + size && !mm.Vmas.Any(v => v.Intersects(@base, @base + size));
+
+    private static string Describe(bool write) => write ? "write" : "read";
+}
+
+/// <summary>What one fault did: pages it mapped, whether page-table sharing handled it, and whether it ended in SIGSEGV.</summary>
+internal sealed class FaultResult
+{
+    public long Pages { get; set; }
+
+    /// <summary>find_shared_vma() handled the fault (linked the host's PMD entry, or faulted in the host); the guest does nothing more.</summary>
+    public bool Handled { get; set; }
+
+    public bool Segv { get; set; }
+}

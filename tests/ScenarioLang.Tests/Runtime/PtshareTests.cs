@@ -1,0 +1,133 @@
+using ScenarioLang.Runtime;
+using ScenarioLang.Runtime.Kernel;
+using ScenarioLang.Runtime.Kernel.Mm;
+using ScenarioLang.Runtime.Tracing;
+
+namespace ScenarioLang.Tests.Runtime;
+
+/// <summary>
+/// Page-table sharing (seed 004) driven through the runtime API the generated code calls: who shares, what page-table
+/// memory that saves, what munmap refuses and frees, and the two races of Karim Manaouil's review under rfc-v2 and locked.
+/// </summary>
+public sealed class PtshareTests
+{
+    private const ulong Base = 0x40000000;
+    private const long GiB = 1L << 30;
+    private const long MiB = 1L << 20;
+    private const int SharedPt = Mman.MapShared | Mman.MapSharedPt;
+    private const int ReadWrite = Mman.ProtRead | Mman.ProtWrite;
+
+    [Theory]
+    [InlineData(PtshareVariant.Off, 4 * 2 * MiB, 2 * MiB)]
+    [InlineData(PtshareVariant.RfcV2, 2 * MiB, 0)]
+    [InlineData(PtshareVariant.Locked, 2 * MiB, 0)]
+    public void Processes_faulting_in_a_shared_gigabyte_use_one_set_of_pte_pages(PtshareVariant variant, long total, long each)
+    {
+        var tasks = new[] { "A", "B", "C", "D" };
+        var result = Scenario.Run(variant, tasks, run =>
+        {
+            run.File("db", GiB);
+            foreach (var (task, cpu) in tasks.Select((t, i) => (t, 0)))
+            {
+                run.Switch(Scenario.At(task + " switch"), cpu, run.Task(task));
+                run.Run(run.MmapStep(Scenario.At(task + " mmap"), "mmap", null, cpu, run.Task(task), Base, (ulong)GiB, ReadWrite, SharedPt, "db", 0, Outcome.Address((long)Base)));
+                run.Run(run.AccessStep(Scenario.At(task + " read"), "read", null, cpu, run.Task(task), Base, (ulong)GiB, write: false, Outcome.Ok));
+            }
+            Assert.Equal(total, run.Observations.TotalPageTableBytes(PageTableLevel.Pte));
+            Assert.All(tasks, t => Assert.Equal(each, run.Observations.PageTableBytes(run.Task(t), PageTableLevel.Pte)));
+            if (variant != PtshareVariant.Off)
+            {
+                Assert.Equal(4, run.Observations.PtshareRefcount("db"));
+                Assert.Equal(2 * MiB, run.Observations.HostPageTableBytes("db", PageTableLevel.Pte));
+                Assert.Same(run.Observations.PteTable(run.Task("A"), Base + 0x1000), run.Observations.PteTable(run.Task("D"), Base));
+            }
+        });
+        Assert.True(result.Passed, TraceFormatter.Format(result));
+    }
+
+    [Theory]
+    [InlineData(Base + 0x1000, GiB, false)]          // start not 2 MiB aligned
+    [InlineData(Base, GiB - 4096, false)]            // end not 2 MiB aligned
+    [InlineData(Base, GiB, true)]
+    public void Only_pmd_aligned_mappings_share(ulong address, long length, bool shared)
+    {
+        var result = Scenario.Run(PtshareVariant.RfcV2, ["A"], run =>
+        {
+            run.File("db", GiB);
+            run.Switch(Scenario.At("switch"), 0, run.Task("A"));
+            run.Run(run.MmapStep(Scenario.At("mmap"), "mmap", null, 0, run.Task("A"), address, (ulong)length, ReadWrite, SharedPt, "db", 0, Outcome.Address((long)address)));
+            Assert.Equal(shared, run.Observations.VmaSharedPt(run.Task("A"), address));
+            Assert.Equal(shared, run.Observations.Ptshare("db") is not null);
+        });
+        Assert.True(result.Passed, TraceFormatter.Format(result));
+    }
+
+    [Theory]
+    [InlineData(PtshareVariant.RfcV2, false)]
+    [InlineData(PtshareVariant.Locked, true)]
+    public void Two_first_mappers_racing_leak_a_host_mm_only_without_the_lock(PtshareVariant variant, bool clean)
+    {
+        var result = Scenario.Run(variant, ["A", "B"], run =>
+        {
+            run.File("db", 4 * MiB);
+            Map(run, "A", 0, explicitly: false);
+            Map(run, "B", 1, explicitly: false);
+            run.Explore(Scenario.At("explore"), Mmap(run, "A", 0), Mmap(run, "B", 1));
+            run.ExpectFindings(Scenario.At("expect never leak ptshare_data"), Quantifier.Never, new FindingPattern(FindingKind.Leak, PtshareData.KindName));
+        }, cpus: 2);
+
+        Assert.Equal(clean, result.Passed);
+        var verdict = result.Exploration!.Expectations.Single(e => e.Step.Text.StartsWith("expect", StringComparison.Ordinal));
+        Assert.Equal(clean, verdict.Passed);
+        Assert.Equal(clean, verdict.Counterexample is null);
+    }
+
+    [Theory]
+    [InlineData(PtshareVariant.RfcV2, false)]
+    [InlineData(PtshareVariant.Locked, true)]
+    public void The_last_unmap_racing_a_new_mapper_is_a_use_after_free_only_without_the_lock(PtshareVariant variant, bool clean)
+    {
+        var result = Scenario.Run(variant, ["A", "B"], run =>
+        {
+            run.File("db", 4 * MiB);
+            Map(run, "A", 0, explicitly: true);
+            Map(run, "B", 1, explicitly: false);
+            run.Explore(Scenario.At("explore"),
+                run.MunmapStep(Scenario.At("munmap"), "cpu0 A: munmap", null, 0, run.Task("A"), Base, 4 * MiB, Outcome.Returns(0)),
+                Mmap(run, "B", 1));
+            run.ExpectFindings(Scenario.At("expect never use-after-free ptshare_data"), Quantifier.Never, new FindingPattern(FindingKind.UseAfterFree, PtshareData.KindName));
+        }, cpus: 2);
+
+        var trace = TraceFormatter.Format(result);
+        Assert.True(clean == result.Passed, trace);
+        if (!clean)
+            Assert.Contains("refcount_t: addition on 0", trace);
+    }
+
+    private static void Map(ScenarioRun run, string task, int cpu, bool explicitly)
+    {
+        run.Switch(Scenario.At(task + " switch"), cpu, run.Task(task));
+        if (explicitly)
+            run.Run(Mmap(run, task, cpu));
+    }
+
+    private static ThreadStep Mmap(ScenarioRun run, string task, int cpu) =>
+        run.MmapStep(Scenario.At($"cpu{cpu} {task}: mmap"), $"cpu{cpu} {task}: mmap", null, cpu, run.Task(task), Base, 4 * MiB, ReadWrite, SharedPt, "db", 0, Outcome.Address((long)Base));
+}
+
+/// <summary>A scenario written as a C# body over <see cref="ScenarioRun"/>, as the generated code is.</summary>
+internal sealed class Scenario(ScenarioDescription description, Action<ScenarioRun> body) : IScenario
+{
+    public ScenarioDescription Description => description;
+
+    public void Run(ScenarioRun run) => body(run);
+
+    public static Step At(string text) => new(1, 1, text);
+
+    public static ScenarioResult Run(PtshareVariant variant, string[] tasks, Action<ScenarioRun> body, int cpus = 1)
+    {
+        var description = new ScenarioDescription("ptshare", "ptshare.kscn", cpus, MemoryModel.Tso, new Dictionary<string, string>(),
+            [.. tasks.Select(t => new TaskDeclaration(t, Privilege.User))]);
+        return ScenarioExecutor.Execute(new Scenario(description, body), KernelConfig.Default with { Ptshare = variant });
+    }
+}
