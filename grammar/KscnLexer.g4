@@ -31,6 +31,7 @@ AND      : 'and' ;
 UNTIL    : 'until' ;
 CONTINUE : 'continue' ;
 DRAIN    : 'drain' ;
+FILE     : 'file' ;
 
 // System calls
 IOPERM   : 'ioperm' ;
@@ -40,6 +41,8 @@ EXEC     : 'exec' ;
 EXIT     : 'exit' ;
 CLONE    : 'clone' ;
 SETRESUID : 'setresuid' ;
+MMAP     : 'mmap' ;
+MUNMAP   : 'munmap' ;
 
 // Kernel functions a step can call directly
 VMALLOC  : 'vmalloc' ;
@@ -63,6 +66,16 @@ LOAD     : 'load' ;
 XCHG     : 'xchg' ;
 MFENCE   : 'mfence' ;
 TOUCH    : 'touch' ;
+
+// User-mode accesses to mapped memory, which fault pages in
+READ     : 'read' ;
+WRITE    : 'write' ;
+
+// What the kernel object checker finds (expect leak ptshare_data); hyphenated, so they must precede WORD to win
+LEAK     : 'leak' ;
+USE_AFTER_FREE : 'use-after-free' ;
+DOUBLE_FREE : 'double-free' ;
+REFCOUNT_MISUSE : 'refcount-misuse' ;
 
 // Size units (binary)
 KIB      : 'KiB' ;
@@ -91,6 +104,9 @@ GE       : '>=' ;
 LT       : '<' ;
 GT       : '>' ;
 ASSIGN   : '=' ;
+// '|' joins mmap flags; '-' is only the sign of mmap's -1 (no file): '->' and hyphenated names are longer matches
+PIPE     : '|' ;
+MINUS    : '-' ;
 
 // A CPU is named by number: cpu0, cpu1, ...
 CPU      : 'cpu' [0-9]+ ;

@@ -18,6 +18,7 @@ statement
     | CPUS count=INT                                             # cpusStatement
     | TASK name=WORD privilege=(ROOT | USER)                     # taskStatement
     | SHARED name=WORD (ASSIGN initial=INT)?                       # sharedStatement
+    | FILE name=WORD ASSIGN size=quantity filesystem=WORD?        # fileStatement
     | CPU cpuBody                                                # cpuStatement
     | EXPECT expectation                                         # expectStatement
     | REPEAT count=INT LBRACE statement* RBRACE                  # repeatStatement
@@ -56,7 +57,7 @@ switchTarget
     ;
 
 action
-    : syscall=(IOPERM | IOPL | FORK | CLONE | EXEC | EXIT | SETRESUID | VMALLOC) argumentList?   # syscallAction
+    : syscall=(IOPERM | IOPL | FORK | CLONE | EXEC | EXIT | SETRESUID | VMALLOC | MMAP | MUNMAP | READ | WRITE) argumentList?   # syscallAction
     | instruction=(INB | INW | INL | OUTB | OUTW | OUTL) port=INT     # portAction
     | instruction=(CLI | STI | PUSHF)                                # flagsAction
     | instruction=(STORE | XCHG) location=WORD ASSIGN written=INT    # writeAction
@@ -68,10 +69,13 @@ argumentList
     : LPAREN (argument (COMMA argument)*)? RPAREN
     ;
 
+// A name, or names joined by '|', is a set of mmap flags or (alone) a file; '-1' is mmap's "no file".
 argument
     : quantity
     | ON
     | OFF
+    | WORD (PIPE WORD)*
+    | MINUS INT
     ;
 
 quantity
@@ -90,9 +94,11 @@ expectation
     : quantifier=(ALWAYS | NEVER | SOMETIMES)? condition (AND condition)*
     ;
 
-// The alternatives share the subject; deciding after it keeps errors at the operator.
+// The alternatives share the subject; deciding after it keeps errors at the operator. A finding the object checker
+// reports (leak ptshare_data) is a condition of its own, judged when the scenario ends.
 condition
-    : subject expectationBody
+    : subject expectationBody                                            # subjectCondition
+    | finding=(LEAK | USE_AFTER_FREE | DOUBLE_FREE | REFCOUNT_MISUSE) objectKind=WORD   # findingCondition
     ;
 
 expectationBody
@@ -101,7 +107,7 @@ expectationBody
     ;
 
 subject
-    : target=(WORD | TASK) (LPAREN subjectArgument RPAREN)? (LBRACK index=WORD RBRACK)? (DOT field=(WORD | IOPL))?
+    : target=(WORD | TASK) (LPAREN subjectArgument RPAREN)? (LBRACK index=(WORD | INT) RBRACK)? (DOT field=(WORD | IOPL))?
     ;
 
 subjectArgument

@@ -6,8 +6,9 @@ using ScenarioLang.Runtime.Scheduling;
 
 namespace ScenarioLang.Compiler.Binding;
 
-// Steps that run as interleavable kernel paths: the memory instructions, vmalloc and touch, and fork and exec when
-// the schedule pauses them or an explore block interleaves them; 'continue', 'drain' and the explore block itself.
+// Steps that run as interleavable kernel paths: the memory instructions, vmalloc and touch, mmap, munmap and the user
+// accesses to mapped memory, and fork and exec when the schedule pauses them or an explore block interleaves them;
+// 'continue', 'drain' and the explore block itself.
 public sealed partial class Binder
 {
     public const int MaxDrain = 1024;
@@ -23,7 +24,7 @@ public sealed partial class Binder
     private static bool RunsAsPath(StepStatementSyntax syntax) => syntax.Action switch
     {
         MemoryActionSyntax => true,
-        SyscallActionSyntax { Kind: SyscallKind.Vmalloc } => true,
+        SyscallActionSyntax s when AlwaysPath(s.Kind) => true,
         SyscallActionSyntax { Kind: SyscallKind.Fork or SyscallKind.Exec } => syntax.Modifier is { Kind: StepModifierKind.Until },
         _ => false,
     };
@@ -32,9 +33,16 @@ public sealed partial class Binder
     private static string? PathName(ActionSyntax action) => action switch
     {
         MemoryActionSyntax m => m.Mnemonic,
-        SyscallActionSyntax { Kind: SyscallKind.Vmalloc or SyscallKind.Fork or SyscallKind.Exec } s => s.Name,
+        SyscallActionSyntax s when AlwaysPath(s.Kind) || s.Kind is SyscallKind.Fork or SyscallKind.Exec => s.Name,
         _ => null,
     };
+
+    /// <summary>Calls that are kernel paths however they are written; fork and exec are when paused or explored.</summary>
+    private static bool AlwaysPath(SyscallKind kind) =>
+        kind is SyscallKind.Vmalloc or SyscallKind.Mmap or SyscallKind.Munmap or SyscallKind.Read or SyscallKind.Write;
+
+    /// <summary>Paths a CPU can run in kernel context, with no task: the memory instructions, touch and vmalloc.</summary>
+    private static bool RunsWithoutTask(ActionSyntax action) => action is MemoryActionSyntax or SyscallActionSyntax { Kind: SyscallKind.Vmalloc };
 
     private void DeclareSharedWord(ScenarioScope scope, SharedStatementSyntax syntax)
     {
@@ -65,12 +73,12 @@ public sealed partial class Binder
         {
             var what = SyntaxPrinter.Print(syntax.Action);
             if (inExplore)
-                _diagnostics.ReportNotInExplore(syntax.Action.Span, what, "only fork, exec, vmalloc, touch, store, load, xchg and mfence run as interleavable kernel paths");
+                _diagnostics.ReportNotInExplore(syntax.Action.Span, what, "only fork, exec, vmalloc, touch, store, load, xchg, mfence, mmap, munmap, read and write run as interleavable kernel paths");
             else
                 _diagnostics.ReportNeedsTask(syntax.Action.Span, what);
             return null;
         }
-        if (task is null && syntax.Action is SyscallActionSyntax { Kind: SyscallKind.Fork or SyscallKind.Exec })
+        if (task is null && !RunsWithoutTask(syntax.Action))
         {
             _diagnostics.ReportNeedsTask(syntax.Action.Span, call);
             return null;
@@ -133,7 +141,9 @@ public sealed partial class Binder
                 KillOtherThreads(scope, task!, Position(syntax).Line);
                 return (new BoundExecOperation(), expected.Value);
             }
-            case SyscallActionSyntax vmalloc:
+            case SyscallActionSyntax { Kind: SyscallKind.Mmap or SyscallKind.Munmap or SyscallKind.Read or SyscallKind.Write } call:
+                return BindMmOperation(scope, syntax, call);
+            case SyscallActionSyntax { Kind: SyscallKind.Vmalloc } vmalloc:
             {
                 var arguments = vmalloc.Arguments ?? [];
                 if (!CheckArgumentCount(vmalloc, arguments, 1, "one argument: vmalloc(size), e.g. vmalloc(4 MiB)"))

@@ -1,14 +1,18 @@
 using System.Collections.Immutable;
 using ScenarioLang.Compiler.Syntax;
+using ScenarioLang.Compiler.Text;
 using ScenarioLang.Runtime;
+using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Machine;
 
 namespace ScenarioLang.Compiler.Binding;
 
 public sealed partial class Binder
 {
-    private BoundExpectation? BindExpectation(ScenarioScope scope, ExpectStatementSyntax syntax)
+    private BoundStatement? BindExpectation(ScenarioScope scope, ExpectStatementSyntax syntax, bool inRepeat)
     {
+        if (syntax.Conditions.Any(c => c is FindingExpectationSyntax))
+            return BindFindingExpectation(syntax, inRepeat);
         // After an explore block every execution has its own final state: a plain expectation would not say which.
         if (scope.Explored && syntax.Quantifier is null)
         {
@@ -19,6 +23,38 @@ public sealed partial class Binder
         return conditions.Any(c => c is null)
             ? null
             : new BoundExpectation(Position(syntax), SyntaxPrinter.Print(syntax), syntax.Quantifier, conditions.Select(c => c!).ToImmutableArray());
+    }
+
+    /// <summary>
+    /// Findings are judged when the scenario ends, whatever the expectation's place: one without a quantifier means
+    /// always, even after an explore block, but one inside a repeat would be stated once per iteration.
+    /// </summary>
+    private BoundFindingExpectation? BindFindingExpectation(ExpectStatementSyntax syntax, bool inRepeat)
+    {
+        if (inRepeat)
+        {
+            _diagnostics.ReportNotRepeatable(syntax.Span, SyntaxPrinter.Print(syntax));
+            return null;
+        }
+        var patterns = ImmutableArray.CreateBuilder<FindingPattern>();
+        foreach (var condition in syntax.Conditions)
+        {
+            switch (condition)
+            {
+                case FindingExpectationSyntax f when FindingPattern.ObjectKinds.Contains(f.ObjectKind.Text):
+                    patterns.Add(new FindingPattern(f.Kind, f.ObjectKind.Text));
+                    break;
+                case FindingExpectationSyntax f:
+                    _diagnostics.ReportUnknownObjectKind(f.ObjectKind.Span, f.ObjectKind.Text, FindingPattern.ObjectKinds);
+                    break;
+                default:
+                    _diagnostics.ReportFindingsMixed(condition.Span, SyntaxPrinter.Print(condition));
+                    break;
+            }
+        }
+        return patterns.Count == syntax.Conditions.Length
+            ? new BoundFindingExpectation(Position(syntax), SyntaxPrinter.Print(syntax), syntax.Quantifier ?? Quantifier.Always, patterns.ToImmutable())
+            : null;
     }
 
     private BoundCondition? BindCondition(ScenarioScope scope, ExpectationSyntax syntax)
@@ -88,24 +124,38 @@ public sealed partial class Binder
             (PropertyArgument.Cpu, { Cpu: { } cpu }) when cpu < scope.Current.Length => new BoundCpuArgument(cpu),
             (PropertyArgument.Cpu, { Cpu: { } cpu }) => ReportCpu(subject.Argument.Span, cpu, scope.Current.Length),
             (PropertyArgument.Task, { Cpu: null } a) => LookupTask(scope, new NameSyntax(a.Text, a.Span)) is { } task ? new BoundTaskArgument(task) : null,
+            (PropertyArgument.File, { Cpu: null } a) => CheckFile(scope, a.Text, a.Span) ? new BoundNameArgument(a.Text) : null,
             _ => ReportArgument(subject, property),
         };
         if (argument is null)
             return null;
-        if (property.Indexed != subject.Index is not null)
+        if ((property.Index == PropertyIndex.None) != (subject.Index is null))
         {
             _diagnostics.ReportPropertyIndex(subject.Index?.Span ?? subject.Span, SubjectName(subject), property.Display);
             return null;
         }
-        if (subject.Index is { } area && !scope.Areas.Contains(area.Text))
+        switch (property.Index, subject.Index)
         {
-            _diagnostics.ReportUndefinedArea(area.Span, area.Text);
-            return null;
+            case (PropertyIndex.Area, { Address: null } area):
+                if (scope.Areas.Contains(area.Text))
+                    return new BoundPropertyRead(property, argument, Area: area.Text);
+                _diagnostics.ReportUndefinedArea(area.Span, area.Text);
+                return null;
+            case (PropertyIndex.Area, { } index):
+                _diagnostics.ReportPropertyIndexKind(index.Span, property.Display, "the name of a vmalloc area, not an address");
+                return null;
+            case (PropertyIndex.Address, { Address: { } address }):
+                // A null value overflowed, which is reported already.
+                return address.Value is { } value ? new BoundPropertyRead(property, argument, Address: value) : null;
+            case (PropertyIndex.Address, { } index):
+                _diagnostics.ReportPropertyIndexKind(index.Span, property.Display, "an address such as 0x40000000, not a name");
+                return null;
+            default:
+                return new BoundPropertyRead(property, argument);
         }
-        return new BoundPropertyRead(property, argument, subject.Index?.Text);
     }
 
-    private BoundSubjectArgument? ReportCpu(Text.TextSpan span, int cpu, int cpus)
+    private BoundSubjectArgument? ReportCpu(TextSpan span, int cpu, int cpus)
     {
         _diagnostics.ReportCpuOutOfRange(span, cpu, cpus);
         return null;
@@ -117,6 +167,7 @@ public sealed partial class Binder
         {
             PropertyArgument.Cpu => "a CPU: " + property.Display.Replace("cpuN", "cpu0", StringComparison.Ordinal),
             PropertyArgument.Task => "a task name: " + property.Display.Replace("TASK", "A", StringComparison.Ordinal),
+            PropertyArgument.File => "a file name: " + property.Display.Replace("FILE", "db", StringComparison.Ordinal),
             _ => "no argument: " + property.Display,
         };
         _diagnostics.ReportPropertyArgument(subject.Argument?.Span ?? subject.Object.Span, SubjectName(subject), expected);

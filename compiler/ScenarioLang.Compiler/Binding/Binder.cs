@@ -51,6 +51,8 @@ public sealed partial class Binder
             DeclareTask(scope, task.Name, task.Privilege, declared: true);
         foreach (var word in syntax.Statements.OfType<SharedStatementSyntax>())
             DeclareSharedWord(scope, word);
+        foreach (var file in syntax.Statements.OfType<FileStatementSyntax>())
+            DeclareFile(scope, file);
 
         var statements = BindBlock(scope, syntax.Statements, inRepeat: false);
         foreach (var (task, preemption) in scope.Preempted.OrderBy(p => p.Value.Span.Start))
@@ -67,6 +69,7 @@ public sealed partial class Binder
             settings.Variants,
             scope.Tasks.Values.Where(t => t.Declared).ToImmutableArray(),
             scope.SharedWords.Select(w => new BoundSharedWord(w.Key, w.Value)).ToImmutableArray(),
+            scope.Files.Values.ToImmutableArray(),
             statements);
     }
 
@@ -76,7 +79,7 @@ public sealed partial class Binder
         foreach (var statement in block)
         {
             if (scope.Explored && statement is not (ExpectStatementSyntax or KernelStatementSyntax or MemoryStatementSyntax or CpusStatementSyntax
-                    or TaskStatementSyntax or SharedStatementSyntax))
+                    or TaskStatementSyntax or SharedStatementSyntax or FileStatementSyntax))
             {
                 _diagnostics.ReportAfterExplore(statement.Span, SyntaxPrinter.Print(statement));
                 continue;
@@ -90,7 +93,7 @@ public sealed partial class Binder
                     BindStep(scope, s, statements, inRepeat);
                     break;
                 case ExpectStatementSyntax e:
-                    if (BindExpectation(scope, e) is { } bound)
+                    if (BindExpectation(scope, e, inRepeat) is { } bound)
                         statements.Add(bound);
                     break;
                 case RepeatStatementSyntax r:
@@ -475,7 +478,7 @@ public sealed partial class Binder
 
     private readonly record struct BoundResult(bool Ok, Outcome? Value);
 
-    private BoundResult BindSyscallResult(ResultSyntax? result, string call)
+    private BoundResult BindSyscallResult(ResultSyntax? result, string call, string allowed = "a return value such as 0 or an errno such as EPERM")
     {
         switch (result)
         {
@@ -491,7 +494,7 @@ public sealed partial class Binder
                 _diagnostics.ReportUnknownErrno(name.Span, name.Text, Enum.GetNames<Errno>());
                 return new BoundResult(false, null);
             default:
-                _diagnostics.ReportResultDoesNotFit(result.Span, call, SyntaxPrinter.Print(result), "a return value such as 0 or an errno such as EPERM");
+                _diagnostics.ReportResultDoesNotFit(result.Span, call, SyntaxPrinter.Print(result), allowed);
                 return new BoundResult(false, null);
         }
     }
@@ -512,9 +515,10 @@ public sealed partial class Binder
         }
     }
 
-    private bool CheckArgumentCount(SyscallActionSyntax call, ImmutableArray<ArgumentSyntax> arguments, int count, string signature)
+    /// <summary>Whether the call has <paramref name="count"/> arguments, or up to <paramref name="max"/> where some are optional.</summary>
+    private bool CheckArgumentCount(SyscallActionSyntax call, ImmutableArray<ArgumentSyntax> arguments, int count, string signature, int? max = null)
     {
-        if (arguments.Length == count)
+        if (arguments.Length >= count && arguments.Length <= (max ?? count))
             return true;
         _diagnostics.ReportWrongArgumentCount(call.Span, call.Name, signature);
         return false;
@@ -524,7 +528,7 @@ public sealed partial class Binder
     {
         if (argument is NumberArgumentSyntax { Number: var number })
             return Scale(number);
-        _diagnostics.ReportArgumentKind(argument.Span, call.Name, parameter, "a number");
+        ReportArgumentKind(call, argument, parameter, "a number");
         return null;
     }
 
@@ -547,9 +551,18 @@ public sealed partial class Binder
             case NumberArgumentSyntax { Number: { Unit: SizeUnit.None, Value: { } value } }:
                 return value != 0;
             default:
-                _diagnostics.ReportArgumentKind(argument.Span, call.Name, parameter, "on, off, 1 or 0");
+                ReportArgumentKind(call, argument, parameter, "on, off, 1 or 0");
                 return null;
         }
+    }
+
+    /// <summary>An argument of the wrong kind; a negative number is a mistake of its own, since only mmap's file takes one.</summary>
+    private void ReportArgumentKind(SyscallActionSyntax call, ArgumentSyntax argument, string parameter, string expected)
+    {
+        if (argument is NegativeArgumentSyntax)
+            _diagnostics.ReportNegativeArgument(argument.Span, call.Name, SyntaxPrinter.Print(argument));
+        else
+            _diagnostics.ReportArgumentKind(argument.Span, call.Name, parameter, expected);
     }
 
     private ulong? Scale(NumberSyntax number)
@@ -632,6 +645,9 @@ public sealed partial class Binder
 
         /// <summary>Registers that loads and exchanges write.</summary>
         public HashSet<string> Registers { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Files the scenario declared, in declaration order.</summary>
+        public OrderedDictionary<string, BoundFile> Files { get; } = new(StringComparer.Ordinal);
 
         /// <summary>vmalloc areas the scenario created.</summary>
         public HashSet<string> Areas { get; } = new(StringComparer.Ordinal);

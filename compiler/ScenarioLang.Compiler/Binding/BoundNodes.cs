@@ -23,10 +23,14 @@ public sealed record BoundScenario(
     ImmutableSortedDictionary<string, string> Variants,
     ImmutableArray<TaskSymbol> DeclaredTasks,
     ImmutableArray<BoundSharedWord> SharedWords,
+    ImmutableArray<BoundFile> Files,
     ImmutableArray<BoundStatement> Statements);
 
 /// <summary><c>shared x = 1</c>: a word of shared memory and its value when the scenario starts.</summary>
 public sealed record BoundSharedWord(string Name, long Initial);
+
+/// <summary><c>file db = 1 GiB [hugetlbfs]</c>: a file with its address space, created before the schedule runs.</summary>
+public sealed record BoundFile(string Name, long Size, bool Hugetlbfs, LinePosition Position);
 
 /// <summary>A statement with its place in the file and its text as the trace prints it.</summary>
 public abstract record BoundStatement(LinePosition Position, string Text);
@@ -91,6 +95,14 @@ public sealed record BoundFenceOperation : BoundOperation;
 /// <summary>xchg Location = Value -> Register: a locked exchange; the register gets the old value.</summary>
 public sealed record BoundExchangeOperation(string Location, long Value, string Register) : BoundOperation;
 
+/// <summary>mmap(Address, Length, Prot, Flags, File, Offset); File is null for -1 (an anonymous mapping).</summary>
+public sealed record BoundMmapOperation(ulong Address, ulong Length, int Prot, int Flags, string? File, long Offset) : BoundOperation;
+
+public sealed record BoundMunmapOperation(ulong Address, ulong Length) : BoundOperation;
+
+/// <summary>read(Address, Length) or write(…): a user-mode access of every page in the range, which faults them in.</summary>
+public sealed record BoundAccessOperation(ulong Address, ulong Length, bool Write) : BoundOperation;
+
 /// <summary>
 /// A step run as a kernel path: in an explicit schedule, to its end or <see cref="Until"/> a pause point; in an explore
 /// block, as one step of its CPU's program. Task is null in kernel context. Action and Result are the step as written
@@ -117,11 +129,14 @@ public sealed record BoundCpuArgument(int Cpu) : BoundSubjectArgument;
 
 public sealed record BoundTaskArgument(TaskSymbol Task) : BoundSubjectArgument;
 
-/// <summary>A register or shared word, read by its name.</summary>
+/// <summary>A register, shared word or file, read by its name.</summary>
 public sealed record BoundNameArgument(string Name) : BoundSubjectArgument;
 
-/// <summary>A property read for its argument, e.g. tss(cpu0).prev_max; Area is the vmalloc area of an indexed one, pgd(C)[V].</summary>
-public sealed record BoundPropertyRead(PropertyInfo Property, BoundSubjectArgument Argument, string? Area = null);
+/// <summary>
+/// A property read for its argument, e.g. tss(cpu0).prev_max; an indexed one has the vmalloc Area, pgd(C)[V], or the
+/// Address, vma(A)[0x40000000].shared_pt, it is read for.
+/// </summary>
+public sealed record BoundPropertyRead(PropertyInfo Property, BoundSubjectArgument Argument, string? Area = null, ulong? Address = null);
 
 /// <summary>A constant of a property's type: a number (counts and bytes), a flag, or an io_bitmap_base value.</summary>
 public sealed record BoundConstant(PropertyType Type, long Number, bool Flag, Runtime.Machine.IoBitmapBase Base);
@@ -140,4 +155,11 @@ public sealed record BoundIdentity(string Subject, BoundPropertyRead Read, Bound
 /// execution of an explicit schedule.
 /// </summary>
 public sealed record BoundExpectation(LinePosition Position, string Text, Quantifier? Quantifier, ImmutableArray<BoundCondition> Conditions)
+    : BoundStatement(Position, Text);
+
+/// <summary>
+/// <c>expect [always|never|sometimes] leak ptshare_data and …</c>: findings of the object checker, judged when the scenario
+/// ends; Quantifier is always when none is written.
+/// </summary>
+public sealed record BoundFindingExpectation(LinePosition Position, string Text, Quantifier Quantifier, ImmutableArray<FindingPattern> Patterns)
     : BoundStatement(Position, Text);

@@ -1,3 +1,5 @@
+using ScenarioLang.Runtime.Kernel.Mm;
+
 namespace ScenarioLang.Compiler.Binding;
 
 public enum PropertyType
@@ -21,21 +23,43 @@ public enum PropertyArgument
     None,
     Cpu,
     Task,
+    /// <summary>A file declared with <c>file NAME = SIZE</c>.</summary>
+    File,
+}
+
+/// <summary>What goes between the brackets of an indexed property.</summary>
+public enum PropertyIndex
+{
+    None,
+    /// <summary>The name of a vmalloc area: <c>pgd(C)[V]</c>.</summary>
+    Area,
+    /// <summary>A user address: <c>vma(A)[0x40000000].shared_pt</c>.</summary>
+    Address,
 }
 
 /// <summary>
 /// A property an expectation can read: how it is written (<c>tss(cpu0).prev_max</c>), its type, and the
 /// <see cref="Runtime.Observations"/> method the generated code calls to read it.
 /// </summary>
-/// <remarks>An <see cref="Indexed"/> property is read for a vmalloc area: <c>pgd(C)[V]</c>.</remarks>
-public sealed record PropertyInfo(string Object, string? Field, PropertyArgument Argument, PropertyType Type, string Accessor, string Meaning, bool Indexed = false)
+/// <remarks>
+/// An indexed property is read for a vmalloc area or an address (<see cref="Index"/>); one with a <see cref="Level"/>
+/// passes that page-table level to its accessor after the other arguments.
+/// </remarks>
+public sealed record PropertyInfo(string Object, string? Field, PropertyArgument Argument, PropertyType Type, string Accessor, string Meaning,
+    PropertyIndex Index = PropertyIndex.None, PageTableLevel? Level = null)
 {
     public string Display => Object + Argument switch
     {
         PropertyArgument.Cpu => "(cpuN)",
         PropertyArgument.Task => "(TASK)",
+        PropertyArgument.File => "(FILE)",
         _ => "",
-    } + (Indexed ? "[AREA]" : "") + (Field is null ? "" : "." + Field);
+    } + Index switch
+    {
+        PropertyIndex.Area => "[AREA]",
+        PropertyIndex.Address => "[ADDR]",
+        _ => "",
+    } + (Field is null ? "" : "." + Field);
 
     /// <summary>A register loaded by <c>load x -> r0</c>, read by its name.</summary>
     public static PropertyInfo Register(string name) => new(name, null, PropertyArgument.None, PropertyType.Count, "Register", "a register");
@@ -65,14 +89,29 @@ public static class PropertyCatalog
         new("task", "uid", PropertyArgument.Task, PropertyType.Count, "TaskUid", "the task's real uid"),
         new("mm", null, PropertyArgument.Task, PropertyType.Object, "Mm", "the task's address space (struct mm_struct), shared by its threads"),
         new("mm", "users", PropertyArgument.Task, PropertyType.Count, "MmUsers", "tasks using the mm (mm_users)"),
-        new("pgd", null, PropertyArgument.Task, PropertyType.Object, "PgdEntry", "what the task's PGD entry for a vmalloc area points to (a pud page), or none", Indexed: true),
-        new("swapper_pg_dir", null, PropertyArgument.None, PropertyType.Object, "KernelPgdEntry", "the same entry in the kernel's reference PGD (init_mm)", Indexed: true),
+        new("pgd", null, PropertyArgument.Task, PropertyType.Object, "PgdEntry", "what the task's PGD entry for a vmalloc area points to (a pud page), or none", PropertyIndex.Area),
+        new("swapper_pg_dir", null, PropertyArgument.None, PropertyType.Object, "KernelPgdEntry", "the same entry in the kernel's reference PGD (init_mm)", PropertyIndex.Area),
+        new("pagetables", "pte", PropertyArgument.Task, PropertyType.Bytes, "PageTableBytes", "bytes of PTE pages the task's mm allocated and holds", Level: PageTableLevel.Pte),
+        new("pagetables", "pmd", PropertyArgument.Task, PropertyType.Bytes, "PageTableBytes", "bytes of PMD pages the task's mm allocated and holds", Level: PageTableLevel.Pmd),
+        new("pagetables", "pud", PropertyArgument.Task, PropertyType.Bytes, "PageTableBytes", "bytes of PUD pages the task's mm allocated and holds", Level: PageTableLevel.Pud),
+        new("ptshare", null, PropertyArgument.File, PropertyType.Object, "Ptshare", "the file's ptshare_data, or none"),
+        new("ptshare", "refcnt", PropertyArgument.File, PropertyType.Count, "PtshareRefcount", "mappers sharing the file's page tables (ptshare_data's refcnt)"),
+        new("ptshare", "start", PropertyArgument.File, PropertyType.Register, "PtshareStart", "start address of the shared range"),
+        new("ptshare", "size", PropertyArgument.File, PropertyType.Bytes, "PtshareSize", "size of the shared range"),
+        new("ptshare", "pte", PropertyArgument.File, PropertyType.Bytes, "HostPageTableBytes", "bytes of PTE pages the host mm holds", Level: PageTableLevel.Pte),
+        new("ptshare", "pmd", PropertyArgument.File, PropertyType.Bytes, "HostPageTableBytes", "bytes of PMD pages the host mm holds", Level: PageTableLevel.Pmd),
+        new("ptshare", "pud", PropertyArgument.File, PropertyType.Bytes, "HostPageTableBytes", "bytes of PUD pages the host mm holds", Level: PageTableLevel.Pud),
+        new("vma", "shared_pt", PropertyArgument.Task, PropertyType.Flag, "VmaSharedPt", "whether the task's vma at the address shares page tables (VM_SHARED_PT)", PropertyIndex.Address),
+        new("pte_table", null, PropertyArgument.Task, PropertyType.Object, "PteTable", "the PTE page the task's PMD entry for the address points to, or none", PropertyIndex.Address),
         new("machine", "tss_bytes_copied", PropertyArgument.None, PropertyType.Bytes, "TssBytesCopied", "bytes copied into all TSS bitmaps"),
         new("machine", "tss_bytes_cleared", PropertyArgument.None, PropertyType.Bytes, "TssBytesCleared", "bytes of TSS bitmaps reset to 0xff"),
         new("machine", "bitmaps_allocated", PropertyArgument.None, PropertyType.Count, "BitmapsAllocated", "I/O bitmaps allocated since boot"),
         new("machine", "bitmaps_freed", PropertyArgument.None, PropertyType.Count, "BitmapsFreed", "I/O bitmaps freed since boot"),
         new("machine", "live_bitmaps", PropertyArgument.None, PropertyType.Count, "LiveBitmaps", "I/O bitmaps allocated and not freed"),
         new("machine", "live_mms", PropertyArgument.None, PropertyType.Count, "LiveMms", "mm_structs allocated and not freed"),
+        new("machine", "pte_bytes", PropertyArgument.None, PropertyType.Bytes, "TotalPageTableBytes", "bytes of every live user PTE page", Level: PageTableLevel.Pte),
+        new("machine", "pmd_bytes", PropertyArgument.None, PropertyType.Bytes, "TotalPageTableBytes", "bytes of every live user PMD page", Level: PageTableLevel.Pmd),
+        new("machine", "pud_bytes", PropertyArgument.None, PropertyType.Bytes, "TotalPageTableBytes", "bytes of every live user PUD page", Level: PageTableLevel.Pud),
     ];
 
     public static PropertyInfo? Find(string obj, string? field) =>

@@ -73,6 +73,15 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
     public void ReportUndefinedSharedWord(TextSpan span, string name) =>
         Error("KSC0112", span, $"no shared word named {name}; declare it with 'shared {name}'");
 
+    public void ReportUndefinedFile(TextSpan span, string name) =>
+        Error("KSC0113", span, $"no file named {name}; declare it with 'file {name} = 4 MiB'");
+
+    public void ReportUnknownFileSystem(TextSpan span, string name) =>
+        Error("KSC0114", span, $"'{name}' is not a file system a file can be on: write 'hugetlbfs' after the size, or nothing for an ordinary file");
+
+    public void ReportFileSizeOutOfRange(TextSpan span, string text) =>
+        Error("KSC0115", span, $"a file's size must be from 1 byte to 2^63 - 1 bytes, not {text}");
+
     // Steps and the schedule: KSC02xx
 
     public void ReportCpuOutOfRange(TextSpan span, int cpu, int cpus) =>
@@ -165,6 +174,12 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
     public void ReportDrainCountOutOfRange(TextSpan span, string text, int max) =>
         Error("KSC0230", span, $"drain takes a count from 1 to {max}, not {text}");
 
+    public void ReportUnknownFlag(TextSpan span, string call, string parameter, string name, IEnumerable<string> known) =>
+        Error("KSC0231", span, $"'{name}' is not a name the {parameter} of {call} takes; it takes {string.Join(", ", known)}, joined by '|'");
+
+    public void ReportNegativeArgument(TextSpan span, string call, string text) =>
+        Error("KSC0232", span, $"{call} takes no negative number here ({text}); the only one is -1 as the file of mmap (no file)");
+
     // Expectations: KSC03xx
 
     public void ReportUnknownProperty(TextSpan span, string property, IEnumerable<string> known) =>
@@ -187,4 +202,13 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
 
     public void ReportPropertyIndex(TextSpan span, string property, string display) =>
         Error("KSC0307", span, $"{property} is written {display}");
+
+    public void ReportFindingsMixed(TextSpan span, string condition) =>
+        Error("KSC0308", span, $"'{condition}' cannot share an expectation with findings: findings are judged when the scenario ends, other conditions where they are written; write two expectations");
+
+    public void ReportUnknownObjectKind(TextSpan span, string name, IEnumerable<string> known) =>
+        Error("KSC0309", span, $"the object checker tracks no objects of kind '{name}'; it tracks {string.Join(", ", known)}");
+
+    public void ReportPropertyIndexKind(TextSpan span, string display, string expected) =>
+        Error("KSC0310", span, $"{display} is indexed by {expected}");
 }

@@ -63,6 +63,11 @@ public static class CSharpEmitter
         }
         foreach (var word in scenario.SharedWords)
             w.Line($"run.Declare({CSharpLiteral.String(word.Name)}, {CSharpLiteral.Long(word.Initial)});");
+        foreach (var file in scenario.Files)
+        {
+            w.Directive($"#line {file.Position.Line} {CSharpLiteral.LineFile(scenario.Source.Path)}");
+            w.Line($"run.File({CSharpLiteral.String(file.Name)}, {CSharpLiteral.Long(file.Size)}, hugetlbfs: {Bool(file.Hugetlbfs)});");
+        }
         EmitStatements(w, scenario.Statements, CSharpLiteral.LineFile(scenario.Source.Path));
         w.Directive("#line default");
         w.CloseBlock();
@@ -127,6 +132,7 @@ public static class CSharpEmitter
             BoundExpectation { Quantifier: null, Conditions: [BoundIdentity i] } => $"run.ExpectIdentity({step}, o => {Read(i.Read)}, o => {(i.Right is null ? "null" : Read(i.Right))}, same: {Bool(i.Same)});",
             // A conjunction with no quantifier is judged as 'always': in an explicit schedule, over its one execution.
             BoundExpectation s => $"run.Expect({step}, {Runtime}.Quantifier.{s.Quantifier ?? Quantifier.Always}, {string.Join(", ", s.Conditions.Select(Condition))});",
+            BoundFindingExpectation s => $"run.ExpectFindings({step}, {Runtime}.Quantifier.{s.Quantifier}, {string.Join(", ", s.Patterns.Select(Pattern))});",
             _ => throw new ArgumentOutOfRangeException(nameof(statement), statement.GetType().Name),
         };
     }
@@ -146,6 +152,10 @@ public static class CSharpEmitter
             BoundStoreOperation st => $"run.StoreStep({head}, {CSharpLiteral.String(st.Location)}, {CSharpLiteral.Long(st.Value)})",
             BoundLoadOperation l => $"run.LoadStep({head}, {CSharpLiteral.String(l.Location)}, {CSharpLiteral.String(l.Register)})",
             BoundExchangeOperation x => $"run.ExchangeStep({head}, {CSharpLiteral.String(x.Location)}, {CSharpLiteral.Long(x.Value)}, {CSharpLiteral.String(x.Register)})",
+            BoundMmapOperation m => $"run.MmapStep({head}, {CSharpLiteral.Hex(m.Address)}, {CSharpLiteral.Hex(m.Length)}, {CSharpLiteral.Hex(m.Prot)}, {CSharpLiteral.Hex(m.Flags)}, "
+                + $"{(m.File is null ? "null" : CSharpLiteral.String(m.File))}, {CSharpLiteral.Long(m.Offset)}{expected})",
+            BoundMunmapOperation m => $"run.MunmapStep({head}, {CSharpLiteral.Hex(m.Address)}, {CSharpLiteral.Hex(m.Length)}{expected})",
+            BoundAccessOperation a => $"run.AccessStep({head}, {CSharpLiteral.Hex(a.Address)}, {CSharpLiteral.Hex(a.Length)}, {Bool(a.Write)}{expected})",
             _ => $"run.FenceStep({head})",
         };
     }
@@ -171,6 +181,9 @@ public static class CSharpEmitter
         };
         return $"new {Runtime}.Condition({CSharpLiteral.String(condition.Subject)}, o => {show}, o => {holds})";
     }
+
+    private static string Pattern(FindingPattern pattern) =>
+        $"new {Runtime}.Kernel.FindingPattern({Runtime}.Kernel.FindingKind.{pattern.Kind}, {CSharpLiteral.String(pattern.ObjectKind)})";
 
     private static string Operator(Comparison comparison) => comparison switch
     {
@@ -206,22 +219,35 @@ public static class CSharpEmitter
         OutcomeKind.Ok => $"{Runtime}.Outcome.Ok",
         OutcomeKind.GeneralProtection => $"{Runtime}.Outcome.GeneralProtection",
         OutcomeKind.PageFault => $"{Runtime}.Outcome.PageFault",
+        OutcomeKind.Segv => $"{Runtime}.Outcome.Segv",
+        OutcomeKind.Address => $"{Runtime}.Outcome.Address({CSharpLiteral.Long(outcome.Value)})",
         _ when outcome.Value < 0 && Enum.IsDefined((Errno)(int)-outcome.Value) => $"{Runtime}.Outcome.Fails({Runtime}.Kernel.Errno.{(Errno)(int)-outcome.Value})",
         _ => $"{Runtime}.Outcome.Returns({CSharpLiteral.Long(outcome.Value)})",
     };
 
+    /// <summary>o.Accessor(argument, area or address, level), each where the property has it.</summary>
     private static string Read(BoundPropertyRead read)
     {
-        var argument = read.Argument switch
+        var arguments = new List<string>();
+        switch (read.Argument)
         {
-            BoundCpuArgument c => CSharpLiteral.Int(c.Cpu),
-            BoundTaskArgument t => Local(t.Task),
-            BoundNameArgument n => CSharpLiteral.String(n.Name),
-            _ => "",
-        };
+            case BoundCpuArgument c:
+                arguments.Add(CSharpLiteral.Int(c.Cpu));
+                break;
+            case BoundTaskArgument t:
+                arguments.Add(Local(t.Task));
+                break;
+            case BoundNameArgument n:
+                arguments.Add(CSharpLiteral.String(n.Name));
+                break;
+        }
         if (read.Area is { } area)
-            argument += (argument.Length == 0 ? "" : ", ") + $"run.Area({CSharpLiteral.String(area)})";
-        return $"o.{read.Property.Accessor}({argument})";
+            arguments.Add($"run.Area({CSharpLiteral.String(area)})");
+        if (read.Address is { } address)
+            arguments.Add(CSharpLiteral.Hex(address));
+        if (read.Property.Level is { } level)
+            arguments.Add($"{Runtime}.Kernel.Mm.PageTableLevel.{level}");
+        return $"o.{read.Property.Accessor}({string.Join(", ", arguments)})";
     }
 
     private static string Format(PropertyType type) => type switch

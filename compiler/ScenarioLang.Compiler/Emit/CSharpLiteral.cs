@@ -45,6 +45,9 @@ internal static class CSharpLiteral
 
     public static string Hex(uint value) => "0x" + value.ToString("X", CultureInfo.InvariantCulture) + "U";
 
+    /// <summary>Bits such as mmap's flags; never negative.</summary>
+    public static string Hex(int value) => "0x" + value.ToString("X", CultureInfo.InvariantCulture);
+
     public static string Long(long value) => value.ToString(CultureInfo.InvariantCulture) + "L";
 
     public static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);

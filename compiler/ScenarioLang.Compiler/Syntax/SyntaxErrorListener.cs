@@ -13,11 +13,11 @@ namespace ScenarioLang.Compiler.Syntax;
 internal sealed class SyntaxErrorListener(DiagnosticBag diagnostics) : BaseErrorListener
 {
     private static readonly int[] Syscalls =
-        [KscnLexer.IOPERM, KscnLexer.IOPL, KscnLexer.FORK, KscnLexer.CLONE, KscnLexer.EXEC, KscnLexer.EXIT, KscnLexer.SETRESUID, KscnLexer.VMALLOC];
+        [KscnLexer.IOPERM, KscnLexer.IOPL, KscnLexer.FORK, KscnLexer.CLONE, KscnLexer.EXEC, KscnLexer.EXIT, KscnLexer.SETRESUID, KscnLexer.VMALLOC, KscnLexer.MMAP, KscnLexer.MUNMAP];
     private static readonly int[] Instructions =
     [
         KscnLexer.INB, KscnLexer.INW, KscnLexer.INL, KscnLexer.OUTB, KscnLexer.OUTW, KscnLexer.OUTL, KscnLexer.CLI, KscnLexer.STI, KscnLexer.PUSHF,
-        KscnLexer.STORE, KscnLexer.LOAD, KscnLexer.XCHG, KscnLexer.MFENCE, KscnLexer.TOUCH,
+        KscnLexer.STORE, KscnLexer.LOAD, KscnLexer.XCHG, KscnLexer.MFENCE, KscnLexer.TOUCH, KscnLexer.READ, KscnLexer.WRITE,
     ];
     private static readonly int[] Comparisons = [KscnLexer.EQEQ, KscnLexer.NEQ, KscnLexer.LT, KscnLexer.LE, KscnLexer.GT, KscnLexer.GE];
     private readonly HashSet<int> _reported = [];
@@ -54,8 +54,8 @@ internal sealed class SyntaxErrorListener(DiagnosticBag diagnostics) : BaseError
     {
         var types = expected.ToList().Where(t => t is not KscnLexer.UNEXPECTED_CHAR and not KscnLexer.UNTERMINATED_STRING).ToList();
         var names = new List<string>();
-        Group(types, names, Syscalls, "a syscall (ioperm, iopl, fork, clone, exec, exit, setresuid, vmalloc)");
-        Group(types, names, Instructions, "an instruction (inb, inw, inl, outb, outw, outl, cli, sti, pushf, store, load, xchg, mfence, touch)");
+        Group(types, names, Syscalls, "a syscall (ioperm, iopl, fork, clone, exec, exit, setresuid, vmalloc, mmap, munmap)");
+        Group(types, names, Instructions, "an instruction (inb, inw, inl, outb, outw, outl, cli, sti, pushf, store, load, xchg, mfence, touch, read, write)");
         Group(types, names, Comparisons, "a comparison (==, !=, <, <=, >, >=)");
         names.AddRange(types.Select(DisplayName));
         return names.Count switch

@@ -43,6 +43,9 @@ public sealed record TaskStatementSyntax(NameSyntax Name, Privilege Privilege, T
 /// <summary><c>shared x = 1</c>: a word of memory the CPUs share, for litmus tests; it starts at 0 unless given a value.</summary>
 public sealed record SharedStatementSyntax(NameSyntax Name, NumberSyntax? Value, TextSpan Span) : StatementSyntax(Span);
 
+/// <summary><c>file db = 1 GiB</c>: a file the tasks can map; FileSystem is the optional word after the size (<c>hugetlbfs</c>).</summary>
+public sealed record FileStatementSyntax(NameSyntax Name, NumberSyntax Size, NameSyntax? FileSystem, TextSpan Span) : StatementSyntax(Span);
+
 /// <summary><c>cpu0 switch B</c>; Target is null for <c>switch idle</c>.</summary>
 public sealed record SwitchStatementSyntax(CpuSyntax Cpu, NameSyntax? Target, TextSpan Span) : StatementSyntax(Span);
 
@@ -103,6 +106,12 @@ public enum SyscallKind
     Exit,
     Setresuid,
     Vmalloc,
+    Mmap,
+    Munmap,
+    /// <summary>A user-mode read of mapped memory; written like a call, <c>read(0x40000000, 4 MiB)</c>.</summary>
+    Read,
+    /// <summary>A user-mode write of mapped memory.</summary>
+    Write,
 }
 
 public abstract record ActionSyntax(TextSpan Span) : SyntaxNode(Span);
@@ -142,6 +151,12 @@ public sealed record NumberArgumentSyntax(NumberSyntax Number) : ArgumentSyntax(
 
 public sealed record SwitchArgumentSyntax(bool On, TextSpan Span) : ArgumentSyntax(Span);
 
+/// <summary><c>PROT_READ | PROT_WRITE</c>: names joined by '|'; a lone name is also how mmap's file is written.</summary>
+public sealed record FlagSetArgumentSyntax(ImmutableArray<NameSyntax> Names, TextSpan Span) : ArgumentSyntax(Span);
+
+/// <summary><c>-1</c>: a number with a minus sign, which only mmap's file takes (no file).</summary>
+public sealed record NegativeArgumentSyntax(NumberSyntax Magnitude, TextSpan Span) : ArgumentSyntax(Span);
+
 public abstract record ResultSyntax(TextSpan Span) : SyntaxNode(Span);
 
 public sealed record NumberResultSyntax(NumberSyntax Number) : ResultSyntax(Number.Span);
@@ -154,8 +169,11 @@ public sealed record FaultResultSyntax(bool PageFault, TextSpan Span) : ResultSy
 
 public sealed record OkResultSyntax(TextSpan Span) : ResultSyntax(Span);
 
-/// <summary><c>tss(cpu0).prev_max</c>, <c>bitmap(A)</c>, <c>machine.live_bitmaps</c>, <c>pgd(C)[V]</c>, <c>r0</c>.</summary>
-public sealed record SubjectSyntax(NameSyntax Object, SubjectArgumentSyntax? Argument, NameSyntax? Index, NameSyntax? Field, TextSpan Span) : SyntaxNode(Span);
+/// <summary><c>tss(cpu0).prev_max</c>, <c>bitmap(A)</c>, <c>machine.live_bitmaps</c>, <c>pgd(C)[V]</c>, <c>vma(A)[0x40000000].shared_pt</c>, <c>r0</c>.</summary>
+public sealed record SubjectSyntax(NameSyntax Object, SubjectArgumentSyntax? Argument, SubjectIndexSyntax? Index, NameSyntax? Field, TextSpan Span) : SyntaxNode(Span);
+
+/// <summary>The <c>[…]</c> of a subject: a vmalloc area's name, or an address (Address is then the number).</summary>
+public sealed record SubjectIndexSyntax(string Text, NumberSyntax? Address, TextSpan Span) : SyntaxNode(Span);
 
 /// <summary>The argument of a subject: a task name or a CPU.</summary>
 public sealed record SubjectArgumentSyntax(string Text, int? Cpu, TextSpan Span) : SyntaxNode(Span);
@@ -166,6 +184,9 @@ public sealed record ComparisonExpectationSyntax(SubjectSyntax Subject, Comparis
 
 /// <summary><c>X is Y</c>, <c>X is not Y</c>, <c>X is none</c> (Right is null).</summary>
 public sealed record IdentityExpectationSyntax(SubjectSyntax Left, bool Negated, SubjectSyntax? Right, TextSpan Span) : ExpectationSyntax(Span);
+
+/// <summary><c>leak ptshare_data</c>: a finding of the object checker, of a kind of object.</summary>
+public sealed record FindingExpectationSyntax(FindingKind Kind, NameSyntax ObjectKind, TextSpan Span) : ExpectationSyntax(Span);
 
 public abstract record ValueSyntax(TextSpan Span) : SyntaxNode(Span);
 

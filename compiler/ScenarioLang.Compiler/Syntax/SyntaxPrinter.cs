@@ -1,3 +1,5 @@
+using ScenarioLang.Runtime.Kernel;
+
 namespace ScenarioLang.Compiler.Syntax;
 
 /// <summary>Prints statements in the canonical form the trace shows: one space between parts, numbers as written.</summary>
@@ -10,6 +12,7 @@ public static class SyntaxPrinter
         CpusStatementSyntax c => $"cpus {c.Count.Text}",
         TaskStatementSyntax t => $"task {t.Name.Text} {t.Privilege.ToString().ToLowerInvariant()}",
         SharedStatementSyntax s => $"shared {s.Name.Text}" + (s.Value is null ? "" : " = " + Print(s.Value)),
+        FileStatementSyntax f => $"file {f.Name.Text} = {Print(f.Size)}" + (f.FileSystem is null ? "" : " " + f.FileSystem.Text),
         ContinueStatementSyntax c => $"{Cpu(c.Cpu)} continue" + (c.Until is null ? "" : " until " + c.Until.Label),
         DrainStatementSyntax d => $"{Cpu(d.Cpu)} drain" + (d.Count is null ? "" : " " + Print(d.Count)),
         ExploreStatementSyntax => "explore",
@@ -48,10 +51,12 @@ public static class SyntaxPrinter
     public static string Print(NumberSyntax number) =>
         number.Unit == SizeUnit.None ? number.Text : $"{number.Text} {number.Unit}";
 
-    private static string Print(ArgumentSyntax argument) => argument switch
+    public static string Print(ArgumentSyntax argument) => argument switch
     {
         NumberArgumentSyntax n => Print(n.Number),
         SwitchArgumentSyntax s => s.On ? "on" : "off",
+        FlagSetArgumentSyntax f => string.Join(" | ", f.Names.Select(n => n.Text)),
+        NegativeArgumentSyntax n => "-" + Print(n.Magnitude),
         _ => throw new ArgumentOutOfRangeException(nameof(argument)),
     };
 
@@ -68,6 +73,7 @@ public static class SyntaxPrinter
     {
         ComparisonExpectationSyntax c => $"{Print(c.Subject)} {c.OperatorText} {Print(c.Value)}",
         IdentityExpectationSyntax i => $"{Print(i.Left)} is {(i.Negated ? "not " : "")}{(i.Right is null ? "none" : Print(i.Right))}",
+        FindingExpectationSyntax f => $"{Finding.Name(f.Kind)} {f.ObjectKind.Text}",
         _ => throw new ArgumentOutOfRangeException(nameof(expectation)),
     };
 

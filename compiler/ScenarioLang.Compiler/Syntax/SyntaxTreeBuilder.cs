@@ -56,6 +56,8 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
                 new TaskStatementSyntax(Name(t.name), t.privilege.Type == P.ROOT ? Privilege.Root : Privilege.User, span),
             P.SharedStatementContext sh when Present(sh.name) =>
                 new SharedStatementSyntax(Name(sh.name), sh.initial is null ? null : Number(sh.initial, null), span),
+            P.FileStatementContext f when Present(f.name) && f.size is { exception: null } size =>
+                new FileStatementSyntax(Name(f.name), Quantity(size), f.filesystem is { } fs ? Name(fs) : null, span),
             P.CpuStatementContext c => BuildCpuStatement(Cpu(c.CPU().Symbol), c.cpuBody(), span),
             P.ExpectStatementContext e => BuildExpect(e.expectation(), span),
             _ => null,
@@ -150,10 +152,17 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
         }
     }
 
-    private ArgumentSyntax BuildArgument(P.ArgumentContext context) =>
-        context.quantity() is { } q
-            ? new NumberArgumentSyntax(Quantity(q))
+    private ArgumentSyntax BuildArgument(P.ArgumentContext context)
+    {
+        if (context.quantity() is { } q)
+            return new NumberArgumentSyntax(Quantity(q));
+        if (context.MINUS() is not null)
+            return new NegativeArgumentSyntax(Number(context.INT().Symbol, null), SpanOf(context));
+        var names = context.WORD();
+        return names.Length > 0
+            ? new FlagSetArgumentSyntax(names.Select(n => Name(n.Symbol)).ToImmutableArray(), SpanOf(context))
             : new SwitchArgumentSyntax(context.ON() is not null, SpanOf(context));
+    }
 
     private ResultSyntax? BuildResult(P.ResultContext? context) => context switch
     {
@@ -190,9 +199,11 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
     {
         if (context.exception is not null)
             return null;
-        if (BuildSubject(context.subject()) is not { } subject)
+        if (context is P.FindingConditionContext finding)
+            return Present(finding.objectKind) ? new FindingExpectationSyntax(FindingKindOf(finding.finding.Type), Name(finding.objectKind), SpanOf(finding)) : null;
+        if (context is not P.SubjectConditionContext condition || BuildSubject(condition.subject()) is not { } subject)
             return null;
-        switch (context.expectationBody())
+        switch (condition.expectationBody())
         {
             case P.ComparisonBodyContext c when Present(c.op) && c.value() is { exception: null } value:
                 var valueSyntax = BuildValue(value);
@@ -222,7 +233,9 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
                 : new SubjectArgumentSyntax(a.GetText(), null, SpanOf(a));
         }
         var field = context.field is { } f && Present(f) ? Name(f) : null;
-        var index = context.index is { } i && Present(i) ? Name(i) : null;
+        var index = context.index is { } i && Present(i)
+            ? new SubjectIndexSyntax(i.Text, i.Type == P.INT ? Number(i, null) : null, SyntaxErrorListener.SpanOf(i))
+            : null;
         return new SubjectSyntax(Name(context.target), argument, index, field, SpanOf(context));
     }
 
@@ -294,7 +307,19 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
         P.EXEC => SyscallKind.Exec,
         P.SETRESUID => SyscallKind.Setresuid,
         P.VMALLOC => SyscallKind.Vmalloc,
+        P.MMAP => SyscallKind.Mmap,
+        P.MUNMAP => SyscallKind.Munmap,
+        P.READ => SyscallKind.Read,
+        P.WRITE => SyscallKind.Write,
         _ => SyscallKind.Exit,
+    };
+
+    private static FindingKind FindingKindOf(int type) => type switch
+    {
+        P.LEAK => FindingKind.Leak,
+        P.USE_AFTER_FREE => FindingKind.UseAfterFree,
+        P.DOUBLE_FREE => FindingKind.DoubleFree,
+        _ => FindingKind.RefcountMisuse,
     };
 
     private static FlagsInstruction FlagsInstructionOf(int type) => type switch

@@ -26,7 +26,12 @@ public sealed partial class DiagnosticTests
         { "KSC0110", InScenario("  repeat 2 { task C root }") },
         { "KSC0111", InScenario("  shared x\n  shared x = 1") },
         { "KSC0111", InScenario("  shared x\n  cpu0 A: load x -> r0\n  cpu1 B: load x -> r0") },
+        { "KSC0111", InScenario("  file db = 1 MiB\n  file db = 2 MiB") },
         { "KSC0112", InScenario("  cpu0 A: store y = 1") },
+        { "KSC0113", InScenario("  cpu0 A: mmap(0x40000000, 2 MiB, PROT_READ, MAP_SHARED | MAP_SHARED_PT, db, 0)") },
+        { "KSC0113", InScenario("  expect ptshare(db) is none") },
+        { "KSC0114", InScenario("  file db = 2 MiB ext4") },
+        { "KSC0115", InScenario("  file db = 0") },
         { "KSC0201", InScenario("  cpu7 A: exec") },
         { "KSC0202", InScenario("  cpu0 A: exec\n  cpu0 B: exec") },
         { "KSC0203", InScenario("  cpu0 A: exec\n  cpu1 A: exec") },
@@ -67,6 +72,10 @@ public sealed partial class DiagnosticTests
         { "KSC0228", InScenario("  expect never pgd(A)[V] is none") },
         { "KSC0229", InScenario("  cpu0 A: fork until return -> C\n  cpu1 C: exec") },
         { "KSC0230", InScenario("  cpu0 drain 0") },
+        { "KSC0231", InScenario("  file db = 2 MiB\n  cpu0 A: mmap(0x40000000, 2 MiB, PROT_READ | PROT_FOO, MAP_SHARED, db, 0)") },
+        { "KSC0231", InScenario("  file db = 2 MiB\n  cpu0 A: mmap(0x40000000, 2 MiB, MAP_SHARED, MAP_SHARED, db, 0)") },
+        { "KSC0232", InScenario("  cpu0 A: mmap(-1, 2 MiB, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)") },
+        { "KSC0232", InScenario("  cpu0 A: ioperm(-1, 1, on)") },
         { "KSC0301", InScenario("  expect tss(cpu0).foo == 1") },
         { "KSC0302", InScenario("  expect tss(A).prev_max == 1") },
         { "KSC0303", InScenario("  expect bitmap(A).refcount == 1 KiB") },
@@ -75,6 +84,11 @@ public sealed partial class DiagnosticTests
         { "KSC0306", InScenario("  explore { }\n  expect task(A).uid == 0") },
         { "KSC0307", InScenario("  expect pgd(A) is none") },
         { "KSC0307", InScenario("  cpu0 kernel: vmalloc(4 MiB) -> V\n  expect bitmap(A)[V] is none") },
+        { "KSC0307", InScenario("  expect vma(A).shared_pt == on") },
+        { "KSC0308", InScenario("  expect leak ptshare_data and task(A).uid == 0") },
+        { "KSC0309", InScenario("  expect leak inode") },
+        { "KSC0310", InScenario("  cpu0 kernel: vmalloc(4 MiB) -> V\n  expect vma(A)[V].shared_pt == on") },
+        { "KSC0310", InScenario("  expect pgd(A)[0x40000000] is none") },
     };
 
     [Theory]
@@ -141,7 +155,7 @@ public sealed partial class DiagnosticTests
     public void A_missing_action_lists_syscalls_and_instructions()
     {
         var diagnostic = Assert.Single(Compile(InScenario("  cpu0 A: -> 0")).Diagnostics);
-        Assert.Equal("expected a syscall (ioperm, iopl, fork, clone, exec, exit, setresuid, vmalloc) or an instruction (inb, inw, inl, outb, outw, outl, cli, sti, pushf, store, load, xchg, mfence, touch), found '->'", diagnostic.Message);
+        Assert.Equal("expected a syscall (ioperm, iopl, fork, clone, exec, exit, setresuid, vmalloc, mmap, munmap) or an instruction (inb, inw, inl, outb, outw, outl, cli, sti, pushf, store, load, xchg, mfence, touch, read, write), found '->'", diagnostic.Message);
     }
 
     [Fact]

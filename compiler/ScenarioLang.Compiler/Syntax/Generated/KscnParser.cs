@@ -38,14 +38,16 @@ public partial class KscnParser : Parser {
 		SCENARIO=1, KERNEL=2, MEMORY=3, CPUS=4, TASK=5, ROOT=6, USER=7, SWITCH=8, 
 		IDLE=9, EXPECT=10, IS=11, NOT=12, NONE=13, ON=14, OFF=15, OK=16, REPEAT=17, 
 		PREEMPTED=18, FAILING=19, AT=20, SHARED=21, EXPLORE=22, ALWAYS=23, NEVER=24, 
-		SOMETIMES=25, AND=26, UNTIL=27, CONTINUE=28, DRAIN=29, IOPERM=30, IOPL=31, 
-		FORK=32, EXEC=33, EXIT=34, CLONE=35, SETRESUID=36, VMALLOC=37, INB=38, 
-		INW=39, INL=40, OUTB=41, OUTW=42, OUTL=43, CLI=44, STI=45, PUSHF=46, STORE=47, 
-		LOAD=48, XCHG=49, MFENCE=50, TOUCH=51, KIB=52, MIB=53, GIB=54, GP=55, 
-		PF=56, ARROW=57, LBRACE=58, RBRACE=59, LPAREN=60, RPAREN=61, LBRACK=62, 
-		RBRACK=63, COMMA=64, COLON=65, DOT=66, EQEQ=67, NEQ=68, LE=69, GE=70, 
-		LT=71, GT=72, ASSIGN=73, CPU=74, INT=75, WORD=76, STRING=77, UNTERMINATED_STRING=78, 
-		LINE_COMMENT=79, BLOCK_COMMENT=80, WS=81, UNEXPECTED_CHAR=82;
+		SOMETIMES=25, AND=26, UNTIL=27, CONTINUE=28, DRAIN=29, FILE=30, IOPERM=31, 
+		IOPL=32, FORK=33, EXEC=34, EXIT=35, CLONE=36, SETRESUID=37, MMAP=38, MUNMAP=39, 
+		VMALLOC=40, INB=41, INW=42, INL=43, OUTB=44, OUTW=45, OUTL=46, CLI=47, 
+		STI=48, PUSHF=49, STORE=50, LOAD=51, XCHG=52, MFENCE=53, TOUCH=54, READ=55, 
+		WRITE=56, LEAK=57, USE_AFTER_FREE=58, DOUBLE_FREE=59, REFCOUNT_MISUSE=60, 
+		KIB=61, MIB=62, GIB=63, GP=64, PF=65, ARROW=66, LBRACE=67, RBRACE=68, 
+		LPAREN=69, RPAREN=70, LBRACK=71, RBRACK=72, COMMA=73, COLON=74, DOT=75, 
+		EQEQ=76, NEQ=77, LE=78, GE=79, LT=80, GT=81, ASSIGN=82, PIPE=83, MINUS=84, 
+		CPU=85, INT=86, WORD=87, STRING=88, UNTERMINATED_STRING=89, LINE_COMMENT=90, 
+		BLOCK_COMMENT=91, WS=92, UNEXPECTED_CHAR=93;
 	public const int
 		RULE_compilationUnit = 0, RULE_scenario = 1, RULE_statement = 2, RULE_cpuBody = 3, 
 		RULE_stepModifier = 4, RULE_pause = 5, RULE_mechanismName = 6, RULE_switchTarget = 7, 
@@ -64,25 +66,28 @@ public partial class KscnParser : Parser {
 		"'user'", "'switch'", "'idle'", "'expect'", "'is'", "'not'", "'none'", 
 		"'on'", "'off'", "'ok'", "'repeat'", "'preempted'", "'failing'", "'at'", 
 		"'shared'", "'explore'", "'always'", "'never'", "'sometimes'", "'and'", 
-		"'until'", "'continue'", "'drain'", "'ioperm'", "'iopl'", "'fork'", "'exec'", 
-		"'exit'", "'clone'", "'setresuid'", "'vmalloc'", "'inb'", "'inw'", "'inl'", 
-		"'outb'", "'outw'", "'outl'", "'cli'", "'sti'", "'pushf'", "'store'", 
-		"'load'", "'xchg'", "'mfence'", "'touch'", "'KiB'", "'MiB'", "'GiB'", 
-		"'#GP'", "'#PF'", "'->'", "'{'", "'}'", "'('", "')'", "'['", "']'", "','", 
-		"':'", "'.'", "'=='", "'!='", "'<='", "'>='", "'<'", "'>'", "'='"
+		"'until'", "'continue'", "'drain'", "'file'", "'ioperm'", "'iopl'", "'fork'", 
+		"'exec'", "'exit'", "'clone'", "'setresuid'", "'mmap'", "'munmap'", "'vmalloc'", 
+		"'inb'", "'inw'", "'inl'", "'outb'", "'outw'", "'outl'", "'cli'", "'sti'", 
+		"'pushf'", "'store'", "'load'", "'xchg'", "'mfence'", "'touch'", "'read'", 
+		"'write'", "'leak'", "'use-after-free'", "'double-free'", "'refcount-misuse'", 
+		"'KiB'", "'MiB'", "'GiB'", "'#GP'", "'#PF'", "'->'", "'{'", "'}'", "'('", 
+		"')'", "'['", "']'", "','", "':'", "'.'", "'=='", "'!='", "'<='", "'>='", 
+		"'<'", "'>'", "'='", "'|'", "'-'"
 	};
 	private static readonly string[] _SymbolicNames = {
 		null, "SCENARIO", "KERNEL", "MEMORY", "CPUS", "TASK", "ROOT", "USER", 
 		"SWITCH", "IDLE", "EXPECT", "IS", "NOT", "NONE", "ON", "OFF", "OK", "REPEAT", 
 		"PREEMPTED", "FAILING", "AT", "SHARED", "EXPLORE", "ALWAYS", "NEVER", 
-		"SOMETIMES", "AND", "UNTIL", "CONTINUE", "DRAIN", "IOPERM", "IOPL", "FORK", 
-		"EXEC", "EXIT", "CLONE", "SETRESUID", "VMALLOC", "INB", "INW", "INL", 
-		"OUTB", "OUTW", "OUTL", "CLI", "STI", "PUSHF", "STORE", "LOAD", "XCHG", 
-		"MFENCE", "TOUCH", "KIB", "MIB", "GIB", "GP", "PF", "ARROW", "LBRACE", 
-		"RBRACE", "LPAREN", "RPAREN", "LBRACK", "RBRACK", "COMMA", "COLON", "DOT", 
-		"EQEQ", "NEQ", "LE", "GE", "LT", "GT", "ASSIGN", "CPU", "INT", "WORD", 
-		"STRING", "UNTERMINATED_STRING", "LINE_COMMENT", "BLOCK_COMMENT", "WS", 
-		"UNEXPECTED_CHAR"
+		"SOMETIMES", "AND", "UNTIL", "CONTINUE", "DRAIN", "FILE", "IOPERM", "IOPL", 
+		"FORK", "EXEC", "EXIT", "CLONE", "SETRESUID", "MMAP", "MUNMAP", "VMALLOC", 
+		"INB", "INW", "INL", "OUTB", "OUTW", "OUTL", "CLI", "STI", "PUSHF", "STORE", 
+		"LOAD", "XCHG", "MFENCE", "TOUCH", "READ", "WRITE", "LEAK", "USE_AFTER_FREE", 
+		"DOUBLE_FREE", "REFCOUNT_MISUSE", "KIB", "MIB", "GIB", "GP", "PF", "ARROW", 
+		"LBRACE", "RBRACE", "LPAREN", "RPAREN", "LBRACK", "RBRACK", "COMMA", "COLON", 
+		"DOT", "EQEQ", "NEQ", "LE", "GE", "LT", "GT", "ASSIGN", "PIPE", "MINUS", 
+		"CPU", "INT", "WORD", "STRING", "UNTERMINATED_STRING", "LINE_COMMENT", 
+		"BLOCK_COMMENT", "WS", "UNEXPECTED_CHAR"
 	};
 	public static readonly IVocabulary DefaultVocabulary = new Vocabulary(_LiteralNames, _SymbolicNames);
 
@@ -204,7 +209,7 @@ public partial class KscnParser : Parser {
 			State = 52;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 6423612L) != 0) || _la==CPU) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1080165436L) != 0) || _la==CPU) {
 				{
 				{
 				State = 49;
@@ -283,6 +288,21 @@ public partial class KscnParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INT() { return GetToken(KscnParser.INT, 0); }
 		public SharedStatementContext(StatementContext context) { CopyFrom(context); }
 	}
+	public partial class FileStatementContext : StatementContext {
+		public IToken name;
+		public QuantityContext size;
+		public IToken filesystem;
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FILE() { return GetToken(KscnParser.FILE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ASSIGN() { return GetToken(KscnParser.ASSIGN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] WORD() { return GetTokens(KscnParser.WORD); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WORD(int i) {
+			return GetToken(KscnParser.WORD, i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public QuantityContext quantity() {
+			return GetRuleContext<QuantityContext>(0);
+		}
+		public FileStatementContext(StatementContext context) { CopyFrom(context); }
+	}
 	public partial class CpuStatementContext : StatementContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CPU() { return GetToken(KscnParser.CPU, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public CpuBodyContext cpuBody() {
@@ -330,7 +350,7 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 4, RULE_statement);
 		int _la;
 		try {
-			State = 98;
+			State = 105;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case KERNEL:
@@ -409,77 +429,101 @@ public partial class KscnParser : Parser {
 
 				}
 				break;
-			case CPU:
-				_localctx = new CpuStatementContext(_localctx);
+			case FILE:
+				_localctx = new FileStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
 				State = 75;
-				Match(CPU);
+				Match(FILE);
 				State = 76;
+				((FileStatementContext)_localctx).name = Match(WORD);
+				State = 77;
+				Match(ASSIGN);
+				State = 78;
+				((FileStatementContext)_localctx).size = quantity();
+				State = 80;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==WORD) {
+					{
+					State = 79;
+					((FileStatementContext)_localctx).filesystem = Match(WORD);
+					}
+				}
+
+				}
+				break;
+			case CPU:
+				_localctx = new CpuStatementContext(_localctx);
+				EnterOuterAlt(_localctx, 7);
+				{
+				State = 82;
+				Match(CPU);
+				State = 83;
 				cpuBody();
 				}
 				break;
 			case EXPECT:
 				_localctx = new ExpectStatementContext(_localctx);
-				EnterOuterAlt(_localctx, 7);
+				EnterOuterAlt(_localctx, 8);
 				{
-				State = 77;
+				State = 84;
 				Match(EXPECT);
-				State = 78;
+				State = 85;
 				expectation();
 				}
 				break;
 			case REPEAT:
 				_localctx = new RepeatStatementContext(_localctx);
-				EnterOuterAlt(_localctx, 8);
+				EnterOuterAlt(_localctx, 9);
 				{
-				State = 79;
+				State = 86;
 				Match(REPEAT);
-				State = 80;
+				State = 87;
 				((RepeatStatementContext)_localctx).count = Match(INT);
-				State = 81;
+				State = 88;
 				Match(LBRACE);
-				State = 85;
+				State = 92;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 6423612L) != 0) || _la==CPU) {
+				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1080165436L) != 0) || _la==CPU) {
 					{
 					{
-					State = 82;
+					State = 89;
 					statement();
 					}
 					}
-					State = 87;
+					State = 94;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 88;
+				State = 95;
 				Match(RBRACE);
 				}
 				break;
 			case EXPLORE:
 				_localctx = new ExploreStatementContext(_localctx);
-				EnterOuterAlt(_localctx, 9);
+				EnterOuterAlt(_localctx, 10);
 				{
-				State = 89;
+				State = 96;
 				Match(EXPLORE);
-				State = 90;
+				State = 97;
 				Match(LBRACE);
-				State = 94;
+				State = 101;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 6423612L) != 0) || _la==CPU) {
+				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1080165436L) != 0) || _la==CPU) {
 					{
 					{
-					State = 91;
+					State = 98;
 					statement();
 					}
 					}
-					State = 96;
+					State = 103;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 97;
+				State = 104;
 				Match(RBRACE);
 				}
 				break;
@@ -554,16 +598,16 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 6, RULE_cpuBody);
 		int _la;
 		try {
-			State = 120;
+			State = 127;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SWITCH:
 				_localctx = new SwitchBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 100;
+				State = 107;
 				Match(SWITCH);
-				State = 101;
+				State = 108;
 				switchTarget();
 				}
 				break;
@@ -571,14 +615,14 @@ public partial class KscnParser : Parser {
 				_localctx = new ContinueBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 102;
+				State = 109;
 				Match(CONTINUE);
-				State = 104;
+				State = 111;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==UNTIL) {
 					{
-					State = 103;
+					State = 110;
 					pause();
 					}
 				}
@@ -589,14 +633,14 @@ public partial class KscnParser : Parser {
 				_localctx = new DrainBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 106;
+				State = 113;
 				Match(DRAIN);
-				State = 108;
+				State = 115;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==INT) {
 					{
-					State = 107;
+					State = 114;
 					((DrainBodyContext)_localctx).count = Match(INT);
 					}
 				}
@@ -608,7 +652,7 @@ public partial class KscnParser : Parser {
 				_localctx = new StepBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 110;
+				State = 117;
 				((StepBodyContext)_localctx).task = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==KERNEL || _la==WORD) ) {
@@ -618,28 +662,28 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 111;
+				State = 118;
 				Match(COLON);
-				State = 112;
+				State = 119;
 				action();
-				State = 114;
+				State = 121;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 135004160L) != 0)) {
 					{
-					State = 113;
+					State = 120;
 					stepModifier();
 					}
 				}
 
-				State = 118;
+				State = 125;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ARROW) {
 					{
-					State = 116;
+					State = 123;
 					Match(ARROW);
-					State = 117;
+					State = 124;
 					result();
 					}
 				}
@@ -684,14 +728,14 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 8, RULE_stepModifier);
 		int _la;
 		try {
-			State = 126;
+			State = 133;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case PREEMPTED:
 			case FAILING:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 122;
+				State = 129;
 				_localctx.kind = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==PREEMPTED || _la==FAILING) ) {
@@ -701,16 +745,16 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 123;
+				State = 130;
 				Match(AT);
-				State = 124;
+				State = 131;
 				_localctx.point = Match(WORD);
 				}
 				break;
 			case UNTIL:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 125;
+				State = 132;
 				pause();
 				}
 				break;
@@ -760,26 +804,26 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 128;
+			State = 135;
 			Match(UNTIL);
-			State = 129;
+			State = 136;
 			_localctx.point = TokenStream.LT(1);
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 47)) & ~0x3f) == 0 && ((1L << (_la - 47)) & 536870943L) != 0)) ) {
+			if ( !(((((_la - 50)) & ~0x3f) == 0 && ((1L << (_la - 50)) & 137438953503L) != 0)) ) {
 				_localctx.point = ErrorHandler.RecoverInline(this);
 			}
 			else {
 				ErrorHandler.ReportMatch(this);
 			    Consume();
 			}
-			State = 133;
+			State = 140;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LBRACK) {
 				{
-				State = 130;
+				State = 137;
 				Match(LBRACK);
-				State = 131;
+				State = 138;
 				_localctx.index = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==INT || _la==WORD) ) {
@@ -789,7 +833,7 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 132;
+				State = 139;
 				Match(RBRACK);
 				}
 			}
@@ -825,7 +869,7 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 135;
+			State = 142;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IOPERM || _la==WORD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -865,7 +909,7 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 137;
+			State = 144;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IDLE || _la==WORD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -909,6 +953,10 @@ public partial class KscnParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode EXIT() { return GetToken(KscnParser.EXIT, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode SETRESUID() { return GetToken(KscnParser.SETRESUID, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode VMALLOC() { return GetToken(KscnParser.VMALLOC, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode MMAP() { return GetToken(KscnParser.MMAP, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode MUNMAP() { return GetToken(KscnParser.MUNMAP, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode READ() { return GetToken(KscnParser.READ, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WRITE() { return GetToken(KscnParser.WRITE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ArgumentListContext argumentList() {
 			return GetRuleContext<ArgumentListContext>(0);
 		}
@@ -963,7 +1011,7 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 16, RULE_action);
 		int _la;
 		try {
-			State = 153;
+			State = 160;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IOPERM:
@@ -973,26 +1021,30 @@ public partial class KscnParser : Parser {
 			case EXIT:
 			case CLONE:
 			case SETRESUID:
+			case MMAP:
+			case MUNMAP:
 			case VMALLOC:
+			case READ:
+			case WRITE:
 				_localctx = new SyscallActionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 139;
+				State = 146;
 				((SyscallActionContext)_localctx).syscall = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 273804165120L) != 0)) ) {
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 108088587932663808L) != 0)) ) {
 					((SyscallActionContext)_localctx).syscall = ErrorHandler.RecoverInline(this);
 				}
 				else {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 141;
+				State = 148;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 140;
+					State = 147;
 					argumentList();
 					}
 				}
@@ -1008,17 +1060,17 @@ public partial class KscnParser : Parser {
 				_localctx = new PortActionContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 143;
+				State = 150;
 				((PortActionContext)_localctx).instruction = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 17317308137472L) != 0)) ) {
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 138538465099776L) != 0)) ) {
 					((PortActionContext)_localctx).instruction = ErrorHandler.RecoverInline(this);
 				}
 				else {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 144;
+				State = 151;
 				((PortActionContext)_localctx).port = Match(INT);
 				}
 				break;
@@ -1028,10 +1080,10 @@ public partial class KscnParser : Parser {
 				_localctx = new FlagsActionContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 145;
+				State = 152;
 				((FlagsActionContext)_localctx).instruction = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 123145302310912L) != 0)) ) {
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 985162418487296L) != 0)) ) {
 					((FlagsActionContext)_localctx).instruction = ErrorHandler.RecoverInline(this);
 				}
 				else {
@@ -1045,7 +1097,7 @@ public partial class KscnParser : Parser {
 				_localctx = new WriteActionContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 146;
+				State = 153;
 				((WriteActionContext)_localctx).instruction = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==STORE || _la==XCHG) ) {
@@ -1055,11 +1107,11 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 147;
+				State = 154;
 				((WriteActionContext)_localctx).location = Match(WORD);
-				State = 148;
+				State = 155;
 				Match(ASSIGN);
-				State = 149;
+				State = 156;
 				((WriteActionContext)_localctx).written = Match(INT);
 				}
 				break;
@@ -1068,7 +1120,7 @@ public partial class KscnParser : Parser {
 				_localctx = new ReadActionContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 150;
+				State = 157;
 				((ReadActionContext)_localctx).instruction = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==LOAD || _la==TOUCH) ) {
@@ -1078,7 +1130,7 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 151;
+				State = 158;
 				((ReadActionContext)_localctx).location = Match(WORD);
 				}
 				break;
@@ -1086,7 +1138,7 @@ public partial class KscnParser : Parser {
 				_localctx = new FenceActionContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 152;
+				State = 159;
 				Match(MFENCE);
 				}
 				break;
@@ -1133,35 +1185,35 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 155;
+			State = 162;
 			Match(LPAREN);
-			State = 164;
+			State = 171;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if (((((_la - 14)) & ~0x3f) == 0 && ((1L << (_la - 14)) & 2305843009213693955L) != 0)) {
+			if (_la==ON || _la==OFF || ((((_la - 84)) & ~0x3f) == 0 && ((1L << (_la - 84)) & 13L) != 0)) {
 				{
-				State = 156;
+				State = 163;
 				argument();
-				State = 161;
+				State = 168;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 157;
+					State = 164;
 					Match(COMMA);
-					State = 158;
+					State = 165;
 					argument();
 					}
 					}
-					State = 163;
+					State = 170;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 			}
 
-			State = 166;
+			State = 173;
 			Match(RPAREN);
 			}
 		}
@@ -1182,6 +1234,16 @@ public partial class KscnParser : Parser {
 		}
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ON() { return GetToken(KscnParser.ON, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode OFF() { return GetToken(KscnParser.OFF, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] WORD() { return GetTokens(KscnParser.WORD); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WORD(int i) {
+			return GetToken(KscnParser.WORD, i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] PIPE() { return GetTokens(KscnParser.PIPE); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PIPE(int i) {
+			return GetToken(KscnParser.PIPE, i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode MINUS() { return GetToken(KscnParser.MINUS, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INT() { return GetToken(KscnParser.INT, 0); }
 		public ArgumentContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
 		{
@@ -1193,29 +1255,62 @@ public partial class KscnParser : Parser {
 	public ArgumentContext argument() {
 		ArgumentContext _localctx = new ArgumentContext(Context, State);
 		EnterRule(_localctx, 20, RULE_argument);
+		int _la;
 		try {
-			State = 171;
+			State = 188;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 168;
+				State = 175;
 				quantity();
 				}
 				break;
 			case ON:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 169;
+				State = 176;
 				Match(ON);
 				}
 				break;
 			case OFF:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 170;
+				State = 177;
 				Match(OFF);
+				}
+				break;
+			case WORD:
+				EnterOuterAlt(_localctx, 4);
+				{
+				State = 178;
+				Match(WORD);
+				State = 183;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				while (_la==PIPE) {
+					{
+					{
+					State = 179;
+					Match(PIPE);
+					State = 180;
+					Match(WORD);
+					}
+					}
+					State = 185;
+					ErrorHandler.Sync(this);
+					_la = TokenStream.LA(1);
+				}
+				}
+				break;
+			case MINUS:
+				EnterOuterAlt(_localctx, 5);
+				{
+				State = 186;
+				Match(MINUS);
+				State = 187;
+				Match(INT);
 				}
 				break;
 			default:
@@ -1254,17 +1349,17 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 173;
+			State = 190;
 			Match(INT);
-			State = 175;
+			State = 192;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 31525197391593472L) != 0)) {
+			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -2305843009213693952L) != 0)) {
 				{
-				State = 174;
+				State = 191;
 				_localctx.unit = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 31525197391593472L) != 0)) ) {
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & -2305843009213693952L) != 0)) ) {
 					_localctx.unit = ErrorHandler.RecoverInline(this);
 				}
 				else {
@@ -1324,14 +1419,14 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 24, RULE_result);
 		int _la;
 		try {
-			State = 181;
+			State = 198;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				_localctx = new NumberResultContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 177;
+				State = 194;
 				Match(INT);
 				}
 				break;
@@ -1339,7 +1434,7 @@ public partial class KscnParser : Parser {
 				_localctx = new NameResultContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 178;
+				State = 195;
 				Match(WORD);
 				}
 				break;
@@ -1348,7 +1443,7 @@ public partial class KscnParser : Parser {
 				_localctx = new FaultResultContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 179;
+				State = 196;
 				((FaultResultContext)_localctx).fault = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==GP || _la==PF) ) {
@@ -1364,7 +1459,7 @@ public partial class KscnParser : Parser {
 				_localctx = new OkResultContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 180;
+				State = 197;
 				Match(OK);
 				}
 				break;
@@ -1413,12 +1508,12 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 184;
+			State = 201;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 58720256L) != 0)) {
 				{
-				State = 183;
+				State = 200;
 				_localctx.quantifier = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 58720256L) != 0)) ) {
@@ -1431,21 +1526,21 @@ public partial class KscnParser : Parser {
 				}
 			}
 
-			State = 186;
+			State = 203;
 			condition();
-			State = 191;
+			State = 208;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==AND) {
 				{
 				{
-				State = 187;
+				State = 204;
 				Match(AND);
-				State = 188;
+				State = 205;
 				condition();
 				}
 				}
-				State = 193;
+				State = 210;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -1463,30 +1558,80 @@ public partial class KscnParser : Parser {
 	}
 
 	public partial class ConditionContext : ParserRuleContext {
+		public ConditionContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_condition; } }
+	 
+		public ConditionContext() { }
+		public virtual void CopyFrom(ConditionContext context) {
+			base.CopyFrom(context);
+		}
+	}
+	public partial class SubjectConditionContext : ConditionContext {
 		[System.Diagnostics.DebuggerNonUserCode] public SubjectContext subject() {
 			return GetRuleContext<SubjectContext>(0);
 		}
 		[System.Diagnostics.DebuggerNonUserCode] public ExpectationBodyContext expectationBody() {
 			return GetRuleContext<ExpectationBodyContext>(0);
 		}
-		public ConditionContext(ParserRuleContext parent, int invokingState)
-			: base(parent, invokingState)
-		{
-		}
-		public override int RuleIndex { get { return RULE_condition; } }
+		public SubjectConditionContext(ConditionContext context) { CopyFrom(context); }
+	}
+	public partial class FindingConditionContext : ConditionContext {
+		public IToken finding;
+		public IToken objectKind;
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WORD() { return GetToken(KscnParser.WORD, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LEAK() { return GetToken(KscnParser.LEAK, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode USE_AFTER_FREE() { return GetToken(KscnParser.USE_AFTER_FREE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DOUBLE_FREE() { return GetToken(KscnParser.DOUBLE_FREE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode REFCOUNT_MISUSE() { return GetToken(KscnParser.REFCOUNT_MISUSE, 0); }
+		public FindingConditionContext(ConditionContext context) { CopyFrom(context); }
 	}
 
 	[RuleVersion(0)]
 	public ConditionContext condition() {
 		ConditionContext _localctx = new ConditionContext(Context, State);
 		EnterRule(_localctx, 28, RULE_condition);
+		int _la;
 		try {
-			EnterOuterAlt(_localctx, 1);
-			{
-			State = 194;
-			subject();
-			State = 195;
-			expectationBody();
+			State = 216;
+			ErrorHandler.Sync(this);
+			switch (TokenStream.LA(1)) {
+			case TASK:
+			case WORD:
+				_localctx = new SubjectConditionContext(_localctx);
+				EnterOuterAlt(_localctx, 1);
+				{
+				State = 211;
+				subject();
+				State = 212;
+				expectationBody();
+				}
+				break;
+			case LEAK:
+			case USE_AFTER_FREE:
+			case DOUBLE_FREE:
+			case REFCOUNT_MISUSE:
+				_localctx = new FindingConditionContext(_localctx);
+				EnterOuterAlt(_localctx, 2);
+				{
+				State = 214;
+				((FindingConditionContext)_localctx).finding = TokenStream.LT(1);
+				_la = TokenStream.LA(1);
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 2161727821137838080L) != 0)) ) {
+					((FindingConditionContext)_localctx).finding = ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 215;
+				((FindingConditionContext)_localctx).objectKind = Match(WORD);
+				}
+				break;
+			default:
+				throw new NoViableAltException(this);
 			}
 		}
 		catch (RecognitionException re) {
@@ -1541,7 +1686,7 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 30, RULE_expectationBody);
 		int _la;
 		try {
-			State = 207;
+			State = 228;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case EQEQ:
@@ -1553,17 +1698,17 @@ public partial class KscnParser : Parser {
 				_localctx = new ComparisonBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 197;
+				State = 218;
 				((ComparisonBodyContext)_localctx).op = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !(((((_la - 67)) & ~0x3f) == 0 && ((1L << (_la - 67)) & 63L) != 0)) ) {
+				if ( !(((((_la - 76)) & ~0x3f) == 0 && ((1L << (_la - 76)) & 63L) != 0)) ) {
 					((ComparisonBodyContext)_localctx).op = ErrorHandler.RecoverInline(this);
 				}
 				else {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 198;
+				State = 219;
 				value();
 				}
 				break;
@@ -1571,31 +1716,31 @@ public partial class KscnParser : Parser {
 				_localctx = new IdentityBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 199;
+				State = 220;
 				Match(IS);
-				State = 201;
+				State = 222;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 200;
+					State = 221;
 					Match(NOT);
 					}
 				}
 
-				State = 205;
+				State = 226;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case TASK:
 				case WORD:
 					{
-					State = 203;
+					State = 224;
 					subject();
 					}
 					break;
 				case NONE:
 					{
-					State = 204;
+					State = 225;
 					Match(NONE);
 					}
 					break;
@@ -1636,6 +1781,7 @@ public partial class KscnParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LBRACK() { return GetToken(KscnParser.LBRACK, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RBRACK() { return GetToken(KscnParser.RBRACK, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DOT() { return GetToken(KscnParser.DOT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INT() { return GetToken(KscnParser.INT, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode IOPL() { return GetToken(KscnParser.IOPL, 0); }
 		public SubjectContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
@@ -1652,7 +1798,7 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 209;
+			State = 230;
 			_localctx.target = TokenStream.LT(1);
 			_la = TokenStream.LA(1);
 			if ( !(_la==TASK || _la==WORD) ) {
@@ -1662,42 +1808,50 @@ public partial class KscnParser : Parser {
 				ErrorHandler.ReportMatch(this);
 			    Consume();
 			}
-			State = 214;
+			State = 235;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LPAREN) {
 				{
-				State = 210;
+				State = 231;
 				Match(LPAREN);
-				State = 211;
+				State = 232;
 				subjectArgument();
-				State = 212;
+				State = 233;
 				Match(RPAREN);
 				}
 			}
 
-			State = 219;
+			State = 240;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LBRACK) {
 				{
-				State = 216;
+				State = 237;
 				Match(LBRACK);
-				State = 217;
-				_localctx.index = Match(WORD);
-				State = 218;
+				State = 238;
+				_localctx.index = TokenStream.LT(1);
+				_la = TokenStream.LA(1);
+				if ( !(_la==INT || _la==WORD) ) {
+					_localctx.index = ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 239;
 				Match(RBRACK);
 				}
 			}
 
-			State = 223;
+			State = 244;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==DOT) {
 				{
-				State = 221;
+				State = 242;
 				Match(DOT);
-				State = 222;
+				State = 243;
 				_localctx.field = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==IOPL || _la==WORD) ) {
@@ -1741,7 +1895,7 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 225;
+			State = 246;
 			_la = TokenStream.LA(1);
 			if ( !(_la==CPU || _la==WORD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -1782,34 +1936,34 @@ public partial class KscnParser : Parser {
 		ValueContext _localctx = new ValueContext(Context, State);
 		EnterRule(_localctx, 36, RULE_value);
 		try {
-			State = 231;
+			State = 252;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 227;
+				State = 248;
 				quantity();
 				}
 				break;
 			case WORD:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 228;
+				State = 249;
 				Match(WORD);
 				}
 				break;
 			case ON:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 229;
+				State = 250;
 				Match(ON);
 				}
 				break;
 			case OFF:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 230;
+				State = 251;
 				Match(OFF);
 				}
 				break;
@@ -1829,87 +1983,95 @@ public partial class KscnParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,82,234,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,7,
+		4,1,93,255,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,7,
 		7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,1,0,5,0,40,8,0,10,0,12,0,43,9,
 		0,1,0,1,0,1,1,1,1,1,1,1,1,5,1,51,8,1,10,1,12,1,54,9,1,1,1,1,1,1,2,1,2,
 		1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,74,8,2,1,2,
-		1,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,84,8,2,10,2,12,2,87,9,2,1,2,1,2,1,2,1,
-		2,5,2,93,8,2,10,2,12,2,96,9,2,1,2,3,2,99,8,2,1,3,1,3,1,3,1,3,3,3,105,8,
-		3,1,3,1,3,3,3,109,8,3,1,3,1,3,1,3,1,3,3,3,115,8,3,1,3,1,3,3,3,119,8,3,
-		3,3,121,8,3,1,4,1,4,1,4,1,4,3,4,127,8,4,1,5,1,5,1,5,1,5,1,5,3,5,134,8,
-		5,1,6,1,6,1,7,1,7,1,8,1,8,3,8,142,8,8,1,8,1,8,1,8,1,8,1,8,1,8,1,8,1,8,
-		1,8,1,8,3,8,154,8,8,1,9,1,9,1,9,1,9,5,9,160,8,9,10,9,12,9,163,9,9,3,9,
-		165,8,9,1,9,1,9,1,10,1,10,1,10,3,10,172,8,10,1,11,1,11,3,11,176,8,11,1,
-		12,1,12,1,12,1,12,3,12,182,8,12,1,13,3,13,185,8,13,1,13,1,13,1,13,5,13,
-		190,8,13,10,13,12,13,193,9,13,1,14,1,14,1,14,1,15,1,15,1,15,1,15,3,15,
-		202,8,15,1,15,1,15,3,15,206,8,15,3,15,208,8,15,1,16,1,16,1,16,1,16,1,16,
-		3,16,215,8,16,1,16,1,16,1,16,3,16,220,8,16,1,16,1,16,3,16,224,8,16,1,17,
-		1,17,1,18,1,18,1,18,1,18,3,18,232,8,18,1,18,0,0,19,0,2,4,6,8,10,12,14,
-		16,18,20,22,24,26,28,30,32,34,36,0,19,1,0,6,7,2,0,2,2,76,76,1,0,18,19,
-		2,0,47,51,76,76,1,0,75,76,2,0,30,30,76,76,2,0,9,9,76,76,1,0,30,37,1,0,
-		38,43,1,0,44,46,2,0,47,47,49,49,2,0,48,48,51,51,1,0,52,54,1,0,55,56,1,
-		0,23,25,1,0,67,72,2,0,5,5,76,76,2,0,31,31,76,76,2,0,74,74,76,76,261,0,
-		41,1,0,0,0,2,46,1,0,0,0,4,98,1,0,0,0,6,120,1,0,0,0,8,126,1,0,0,0,10,128,
-		1,0,0,0,12,135,1,0,0,0,14,137,1,0,0,0,16,153,1,0,0,0,18,155,1,0,0,0,20,
-		171,1,0,0,0,22,173,1,0,0,0,24,181,1,0,0,0,26,184,1,0,0,0,28,194,1,0,0,
-		0,30,207,1,0,0,0,32,209,1,0,0,0,34,225,1,0,0,0,36,231,1,0,0,0,38,40,3,
-		2,1,0,39,38,1,0,0,0,40,43,1,0,0,0,41,39,1,0,0,0,41,42,1,0,0,0,42,44,1,
-		0,0,0,43,41,1,0,0,0,44,45,5,0,0,1,45,1,1,0,0,0,46,47,5,1,0,0,47,48,5,77,
-		0,0,48,52,5,58,0,0,49,51,3,4,2,0,50,49,1,0,0,0,51,54,1,0,0,0,52,50,1,0,
-		0,0,52,53,1,0,0,0,53,55,1,0,0,0,54,52,1,0,0,0,55,56,5,59,0,0,56,3,1,0,
-		0,0,57,58,5,2,0,0,58,59,3,12,6,0,59,60,5,73,0,0,60,61,5,76,0,0,61,99,1,
-		0,0,0,62,63,5,3,0,0,63,99,5,76,0,0,64,65,5,4,0,0,65,99,5,75,0,0,66,67,
-		5,5,0,0,67,68,5,76,0,0,68,99,7,0,0,0,69,70,5,21,0,0,70,73,5,76,0,0,71,
-		72,5,73,0,0,72,74,5,75,0,0,73,71,1,0,0,0,73,74,1,0,0,0,74,99,1,0,0,0,75,
-		76,5,74,0,0,76,99,3,6,3,0,77,78,5,10,0,0,78,99,3,26,13,0,79,80,5,17,0,
-		0,80,81,5,75,0,0,81,85,5,58,0,0,82,84,3,4,2,0,83,82,1,0,0,0,84,87,1,0,
-		0,0,85,83,1,0,0,0,85,86,1,0,0,0,86,88,1,0,0,0,87,85,1,0,0,0,88,99,5,59,
-		0,0,89,90,5,22,0,0,90,94,5,58,0,0,91,93,3,4,2,0,92,91,1,0,0,0,93,96,1,
-		0,0,0,94,92,1,0,0,0,94,95,1,0,0,0,95,97,1,0,0,0,96,94,1,0,0,0,97,99,5,
-		59,0,0,98,57,1,0,0,0,98,62,1,0,0,0,98,64,1,0,0,0,98,66,1,0,0,0,98,69,1,
-		0,0,0,98,75,1,0,0,0,98,77,1,0,0,0,98,79,1,0,0,0,98,89,1,0,0,0,99,5,1,0,
-		0,0,100,101,5,8,0,0,101,121,3,14,7,0,102,104,5,28,0,0,103,105,3,10,5,0,
-		104,103,1,0,0,0,104,105,1,0,0,0,105,121,1,0,0,0,106,108,5,29,0,0,107,109,
-		5,75,0,0,108,107,1,0,0,0,108,109,1,0,0,0,109,121,1,0,0,0,110,111,7,1,0,
-		0,111,112,5,65,0,0,112,114,3,16,8,0,113,115,3,8,4,0,114,113,1,0,0,0,114,
-		115,1,0,0,0,115,118,1,0,0,0,116,117,5,57,0,0,117,119,3,24,12,0,118,116,
-		1,0,0,0,118,119,1,0,0,0,119,121,1,0,0,0,120,100,1,0,0,0,120,102,1,0,0,
-		0,120,106,1,0,0,0,120,110,1,0,0,0,121,7,1,0,0,0,122,123,7,2,0,0,123,124,
-		5,20,0,0,124,127,5,76,0,0,125,127,3,10,5,0,126,122,1,0,0,0,126,125,1,0,
-		0,0,127,9,1,0,0,0,128,129,5,27,0,0,129,133,7,3,0,0,130,131,5,62,0,0,131,
-		132,7,4,0,0,132,134,5,63,0,0,133,130,1,0,0,0,133,134,1,0,0,0,134,11,1,
-		0,0,0,135,136,7,5,0,0,136,13,1,0,0,0,137,138,7,6,0,0,138,15,1,0,0,0,139,
-		141,7,7,0,0,140,142,3,18,9,0,141,140,1,0,0,0,141,142,1,0,0,0,142,154,1,
-		0,0,0,143,144,7,8,0,0,144,154,5,75,0,0,145,154,7,9,0,0,146,147,7,10,0,
-		0,147,148,5,76,0,0,148,149,5,73,0,0,149,154,5,75,0,0,150,151,7,11,0,0,
-		151,154,5,76,0,0,152,154,5,50,0,0,153,139,1,0,0,0,153,143,1,0,0,0,153,
-		145,1,0,0,0,153,146,1,0,0,0,153,150,1,0,0,0,153,152,1,0,0,0,154,17,1,0,
-		0,0,155,164,5,60,0,0,156,161,3,20,10,0,157,158,5,64,0,0,158,160,3,20,10,
-		0,159,157,1,0,0,0,160,163,1,0,0,0,161,159,1,0,0,0,161,162,1,0,0,0,162,
-		165,1,0,0,0,163,161,1,0,0,0,164,156,1,0,0,0,164,165,1,0,0,0,165,166,1,
-		0,0,0,166,167,5,61,0,0,167,19,1,0,0,0,168,172,3,22,11,0,169,172,5,14,0,
-		0,170,172,5,15,0,0,171,168,1,0,0,0,171,169,1,0,0,0,171,170,1,0,0,0,172,
-		21,1,0,0,0,173,175,5,75,0,0,174,176,7,12,0,0,175,174,1,0,0,0,175,176,1,
-		0,0,0,176,23,1,0,0,0,177,182,5,75,0,0,178,182,5,76,0,0,179,182,7,13,0,
-		0,180,182,5,16,0,0,181,177,1,0,0,0,181,178,1,0,0,0,181,179,1,0,0,0,181,
-		180,1,0,0,0,182,25,1,0,0,0,183,185,7,14,0,0,184,183,1,0,0,0,184,185,1,
-		0,0,0,185,186,1,0,0,0,186,191,3,28,14,0,187,188,5,26,0,0,188,190,3,28,
-		14,0,189,187,1,0,0,0,190,193,1,0,0,0,191,189,1,0,0,0,191,192,1,0,0,0,192,
-		27,1,0,0,0,193,191,1,0,0,0,194,195,3,32,16,0,195,196,3,30,15,0,196,29,
-		1,0,0,0,197,198,7,15,0,0,198,208,3,36,18,0,199,201,5,11,0,0,200,202,5,
-		12,0,0,201,200,1,0,0,0,201,202,1,0,0,0,202,205,1,0,0,0,203,206,3,32,16,
-		0,204,206,5,13,0,0,205,203,1,0,0,0,205,204,1,0,0,0,206,208,1,0,0,0,207,
-		197,1,0,0,0,207,199,1,0,0,0,208,31,1,0,0,0,209,214,7,16,0,0,210,211,5,
-		60,0,0,211,212,3,34,17,0,212,213,5,61,0,0,213,215,1,0,0,0,214,210,1,0,
-		0,0,214,215,1,0,0,0,215,219,1,0,0,0,216,217,5,62,0,0,217,218,5,76,0,0,
-		218,220,5,63,0,0,219,216,1,0,0,0,219,220,1,0,0,0,220,223,1,0,0,0,221,222,
-		5,66,0,0,222,224,7,17,0,0,223,221,1,0,0,0,223,224,1,0,0,0,224,33,1,0,0,
-		0,225,226,7,18,0,0,226,35,1,0,0,0,227,232,3,22,11,0,228,232,5,76,0,0,229,
-		232,5,14,0,0,230,232,5,15,0,0,231,227,1,0,0,0,231,228,1,0,0,0,231,229,
-		1,0,0,0,231,230,1,0,0,0,232,37,1,0,0,0,29,41,52,73,85,94,98,104,108,114,
-		118,120,126,133,141,153,161,164,171,175,181,184,191,201,205,207,214,219,
-		223,231
+		1,2,1,2,1,2,1,2,3,2,81,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,91,8,2,
+		10,2,12,2,94,9,2,1,2,1,2,1,2,1,2,5,2,100,8,2,10,2,12,2,103,9,2,1,2,3,2,
+		106,8,2,1,3,1,3,1,3,1,3,3,3,112,8,3,1,3,1,3,3,3,116,8,3,1,3,1,3,1,3,1,
+		3,3,3,122,8,3,1,3,1,3,3,3,126,8,3,3,3,128,8,3,1,4,1,4,1,4,1,4,3,4,134,
+		8,4,1,5,1,5,1,5,1,5,1,5,3,5,141,8,5,1,6,1,6,1,7,1,7,1,8,1,8,3,8,149,8,
+		8,1,8,1,8,1,8,1,8,1,8,1,8,1,8,1,8,1,8,1,8,3,8,161,8,8,1,9,1,9,1,9,1,9,
+		5,9,167,8,9,10,9,12,9,170,9,9,3,9,172,8,9,1,9,1,9,1,10,1,10,1,10,1,10,
+		1,10,1,10,5,10,182,8,10,10,10,12,10,185,9,10,1,10,1,10,3,10,189,8,10,1,
+		11,1,11,3,11,193,8,11,1,12,1,12,1,12,1,12,3,12,199,8,12,1,13,3,13,202,
+		8,13,1,13,1,13,1,13,5,13,207,8,13,10,13,12,13,210,9,13,1,14,1,14,1,14,
+		1,14,1,14,3,14,217,8,14,1,15,1,15,1,15,1,15,3,15,223,8,15,1,15,1,15,3,
+		15,227,8,15,3,15,229,8,15,1,16,1,16,1,16,1,16,1,16,3,16,236,8,16,1,16,
+		1,16,1,16,3,16,241,8,16,1,16,1,16,3,16,245,8,16,1,17,1,17,1,18,1,18,1,
+		18,1,18,3,18,253,8,18,1,18,0,0,19,0,2,4,6,8,10,12,14,16,18,20,22,24,26,
+		28,30,32,34,36,0,20,1,0,6,7,2,0,2,2,87,87,1,0,18,19,2,0,50,54,87,87,1,
+		0,86,87,2,0,31,31,87,87,2,0,9,9,87,87,2,0,31,40,55,56,1,0,41,46,1,0,47,
+		49,2,0,50,50,52,52,2,0,51,51,54,54,1,0,61,63,1,0,64,65,1,0,23,25,1,0,57,
+		60,1,0,76,81,2,0,5,5,87,87,2,0,32,32,87,87,2,0,85,85,87,87,288,0,41,1,
+		0,0,0,2,46,1,0,0,0,4,105,1,0,0,0,6,127,1,0,0,0,8,133,1,0,0,0,10,135,1,
+		0,0,0,12,142,1,0,0,0,14,144,1,0,0,0,16,160,1,0,0,0,18,162,1,0,0,0,20,188,
+		1,0,0,0,22,190,1,0,0,0,24,198,1,0,0,0,26,201,1,0,0,0,28,216,1,0,0,0,30,
+		228,1,0,0,0,32,230,1,0,0,0,34,246,1,0,0,0,36,252,1,0,0,0,38,40,3,2,1,0,
+		39,38,1,0,0,0,40,43,1,0,0,0,41,39,1,0,0,0,41,42,1,0,0,0,42,44,1,0,0,0,
+		43,41,1,0,0,0,44,45,5,0,0,1,45,1,1,0,0,0,46,47,5,1,0,0,47,48,5,88,0,0,
+		48,52,5,67,0,0,49,51,3,4,2,0,50,49,1,0,0,0,51,54,1,0,0,0,52,50,1,0,0,0,
+		52,53,1,0,0,0,53,55,1,0,0,0,54,52,1,0,0,0,55,56,5,68,0,0,56,3,1,0,0,0,
+		57,58,5,2,0,0,58,59,3,12,6,0,59,60,5,82,0,0,60,61,5,87,0,0,61,106,1,0,
+		0,0,62,63,5,3,0,0,63,106,5,87,0,0,64,65,5,4,0,0,65,106,5,86,0,0,66,67,
+		5,5,0,0,67,68,5,87,0,0,68,106,7,0,0,0,69,70,5,21,0,0,70,73,5,87,0,0,71,
+		72,5,82,0,0,72,74,5,86,0,0,73,71,1,0,0,0,73,74,1,0,0,0,74,106,1,0,0,0,
+		75,76,5,30,0,0,76,77,5,87,0,0,77,78,5,82,0,0,78,80,3,22,11,0,79,81,5,87,
+		0,0,80,79,1,0,0,0,80,81,1,0,0,0,81,106,1,0,0,0,82,83,5,85,0,0,83,106,3,
+		6,3,0,84,85,5,10,0,0,85,106,3,26,13,0,86,87,5,17,0,0,87,88,5,86,0,0,88,
+		92,5,67,0,0,89,91,3,4,2,0,90,89,1,0,0,0,91,94,1,0,0,0,92,90,1,0,0,0,92,
+		93,1,0,0,0,93,95,1,0,0,0,94,92,1,0,0,0,95,106,5,68,0,0,96,97,5,22,0,0,
+		97,101,5,67,0,0,98,100,3,4,2,0,99,98,1,0,0,0,100,103,1,0,0,0,101,99,1,
+		0,0,0,101,102,1,0,0,0,102,104,1,0,0,0,103,101,1,0,0,0,104,106,5,68,0,0,
+		105,57,1,0,0,0,105,62,1,0,0,0,105,64,1,0,0,0,105,66,1,0,0,0,105,69,1,0,
+		0,0,105,75,1,0,0,0,105,82,1,0,0,0,105,84,1,0,0,0,105,86,1,0,0,0,105,96,
+		1,0,0,0,106,5,1,0,0,0,107,108,5,8,0,0,108,128,3,14,7,0,109,111,5,28,0,
+		0,110,112,3,10,5,0,111,110,1,0,0,0,111,112,1,0,0,0,112,128,1,0,0,0,113,
+		115,5,29,0,0,114,116,5,86,0,0,115,114,1,0,0,0,115,116,1,0,0,0,116,128,
+		1,0,0,0,117,118,7,1,0,0,118,119,5,74,0,0,119,121,3,16,8,0,120,122,3,8,
+		4,0,121,120,1,0,0,0,121,122,1,0,0,0,122,125,1,0,0,0,123,124,5,66,0,0,124,
+		126,3,24,12,0,125,123,1,0,0,0,125,126,1,0,0,0,126,128,1,0,0,0,127,107,
+		1,0,0,0,127,109,1,0,0,0,127,113,1,0,0,0,127,117,1,0,0,0,128,7,1,0,0,0,
+		129,130,7,2,0,0,130,131,5,20,0,0,131,134,5,87,0,0,132,134,3,10,5,0,133,
+		129,1,0,0,0,133,132,1,0,0,0,134,9,1,0,0,0,135,136,5,27,0,0,136,140,7,3,
+		0,0,137,138,5,71,0,0,138,139,7,4,0,0,139,141,5,72,0,0,140,137,1,0,0,0,
+		140,141,1,0,0,0,141,11,1,0,0,0,142,143,7,5,0,0,143,13,1,0,0,0,144,145,
+		7,6,0,0,145,15,1,0,0,0,146,148,7,7,0,0,147,149,3,18,9,0,148,147,1,0,0,
+		0,148,149,1,0,0,0,149,161,1,0,0,0,150,151,7,8,0,0,151,161,5,86,0,0,152,
+		161,7,9,0,0,153,154,7,10,0,0,154,155,5,87,0,0,155,156,5,82,0,0,156,161,
+		5,86,0,0,157,158,7,11,0,0,158,161,5,87,0,0,159,161,5,53,0,0,160,146,1,
+		0,0,0,160,150,1,0,0,0,160,152,1,0,0,0,160,153,1,0,0,0,160,157,1,0,0,0,
+		160,159,1,0,0,0,161,17,1,0,0,0,162,171,5,69,0,0,163,168,3,20,10,0,164,
+		165,5,73,0,0,165,167,3,20,10,0,166,164,1,0,0,0,167,170,1,0,0,0,168,166,
+		1,0,0,0,168,169,1,0,0,0,169,172,1,0,0,0,170,168,1,0,0,0,171,163,1,0,0,
+		0,171,172,1,0,0,0,172,173,1,0,0,0,173,174,5,70,0,0,174,19,1,0,0,0,175,
+		189,3,22,11,0,176,189,5,14,0,0,177,189,5,15,0,0,178,183,5,87,0,0,179,180,
+		5,83,0,0,180,182,5,87,0,0,181,179,1,0,0,0,182,185,1,0,0,0,183,181,1,0,
+		0,0,183,184,1,0,0,0,184,189,1,0,0,0,185,183,1,0,0,0,186,187,5,84,0,0,187,
+		189,5,86,0,0,188,175,1,0,0,0,188,176,1,0,0,0,188,177,1,0,0,0,188,178,1,
+		0,0,0,188,186,1,0,0,0,189,21,1,0,0,0,190,192,5,86,0,0,191,193,7,12,0,0,
+		192,191,1,0,0,0,192,193,1,0,0,0,193,23,1,0,0,0,194,199,5,86,0,0,195,199,
+		5,87,0,0,196,199,7,13,0,0,197,199,5,16,0,0,198,194,1,0,0,0,198,195,1,0,
+		0,0,198,196,1,0,0,0,198,197,1,0,0,0,199,25,1,0,0,0,200,202,7,14,0,0,201,
+		200,1,0,0,0,201,202,1,0,0,0,202,203,1,0,0,0,203,208,3,28,14,0,204,205,
+		5,26,0,0,205,207,3,28,14,0,206,204,1,0,0,0,207,210,1,0,0,0,208,206,1,0,
+		0,0,208,209,1,0,0,0,209,27,1,0,0,0,210,208,1,0,0,0,211,212,3,32,16,0,212,
+		213,3,30,15,0,213,217,1,0,0,0,214,215,7,15,0,0,215,217,5,87,0,0,216,211,
+		1,0,0,0,216,214,1,0,0,0,217,29,1,0,0,0,218,219,7,16,0,0,219,229,3,36,18,
+		0,220,222,5,11,0,0,221,223,5,12,0,0,222,221,1,0,0,0,222,223,1,0,0,0,223,
+		226,1,0,0,0,224,227,3,32,16,0,225,227,5,13,0,0,226,224,1,0,0,0,226,225,
+		1,0,0,0,227,229,1,0,0,0,228,218,1,0,0,0,228,220,1,0,0,0,229,31,1,0,0,0,
+		230,235,7,17,0,0,231,232,5,69,0,0,232,233,3,34,17,0,233,234,5,70,0,0,234,
+		236,1,0,0,0,235,231,1,0,0,0,235,236,1,0,0,0,236,240,1,0,0,0,237,238,5,
+		71,0,0,238,239,7,4,0,0,239,241,5,72,0,0,240,237,1,0,0,0,240,241,1,0,0,
+		0,241,244,1,0,0,0,242,243,5,75,0,0,243,245,7,18,0,0,244,242,1,0,0,0,244,
+		245,1,0,0,0,245,33,1,0,0,0,246,247,7,19,0,0,247,35,1,0,0,0,248,253,3,22,
+		11,0,249,253,5,87,0,0,250,253,5,14,0,0,251,253,5,15,0,0,252,248,1,0,0,
+		0,252,249,1,0,0,0,252,250,1,0,0,0,252,251,1,0,0,0,253,37,1,0,0,0,32,41,
+		52,73,80,92,101,105,111,115,121,125,127,133,140,148,160,168,171,183,188,
+		192,198,201,208,216,222,226,228,235,240,244,252
 	};
 
 	public static readonly ATN _ATN =
