@@ -347,14 +347,17 @@ public sealed class UserMemory
         for (var address = from; address < to; address = (address & ~(PmdSize - 1)) + PmdSize)
         {
             var chunkEnd = Math.Min(to, (address & ~(PmdSize - 1)) + PmdSize);
-            if (WalkPte(mm, address, "zap_pte_range") is not { } pte)
+            var pmd = mm.UserPgd[Index(address, null)]?.Next[Index(address, PageTableLevel.Pud)];
+            if (pmd?.Next[Index(address, PageTableLevel.Pmd)] is not { } pte)
                 continue;
+            // A link to the host's PTE page is only a PMD entry here: the page is the host's to clear and free.
             if (pte.Owner != mm)
             {
                 if (chunkEnd - address == PmdSize)
-                    mm.UserPgd[Index(address, null)]!.Next[Index(address, PageTableLevel.Pud)]!.Next[Index(address, PageTableLevel.Pmd)] = null;
+                    pmd.Next[Index(address, PageTableLevel.Pmd)] = null;
                 continue;
             }
+            Heap.Access(pte, "zap_pte_range");
             if (!vma.SharedPt)
                 pte.Clear(Index(address, PageTableLevel.Pte), (int)((chunkEnd - address) / (ulong)PagingLayout.PageSize));
         }
