@@ -13,7 +13,7 @@ scenario
     ;
 
 statement
-    : KERNEL mechanism=mechanismName ASSIGN variant=WORD          # kernelStatement
+    : KERNEL mechanism=mechanismName ASSIGN variant=(WORD | OFF)  # kernelStatement
     | MEMORY model=WORD                                          # memoryStatement
     | CPUS count=INT                                             # cpusStatement
     | TASK name=WORD privilege=(ROOT | USER)                     # taskStatement

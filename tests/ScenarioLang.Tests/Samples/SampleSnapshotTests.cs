@@ -5,7 +5,8 @@ namespace ScenarioLang.Tests.Samples;
 
 /// <summary>
 /// Every sample's whole `kscn run` transcript is under snapshot: the I/O port samples under every ioperm variant, the
-/// others (litmus shapes, the PGD race, one file per pgd variant) as their file configures them.
+/// races of the ptshare review under the RFC as posted and under the locked fix, the others (litmus shapes, the PGD
+/// race, one file per pgd variant, the ptshare cases) as their file configures them.
 /// </summary>
 public sealed class SampleSnapshotTests
 {
@@ -14,18 +15,22 @@ public sealed class SampleSnapshotTests
     public static TheoryData<string, string> Runs()
     {
         var data = new TheoryData<string, string>();
-        var variants = VariantCatalog.Find(VariantCatalog.IopermMechanism)!.Values;
         foreach (var sample in Repository.SampleFiles())
         {
-            if (!IsIopermSample(sample))
-            {
-                data.Add(sample, AsWritten);
-                continue;
-            }
-            foreach (var variant in variants)
-                data.Add(sample, variant.Name);
+            foreach (var variant in VariantsOf(sample))
+                data.Add(sample, variant);
         }
         return data;
+    }
+
+    // mechanism=variant for each run of the sample, or AsWritten.
+    private static IEnumerable<string> VariantsOf(string sample)
+    {
+        if (IsIopermSample(sample))
+            return VariantCatalog.Find(VariantCatalog.IopermMechanism)!.Values.Select(v => $"{VariantCatalog.IopermMechanism}={v.Name}");
+        if (sample.StartsWith("samples/ptshare/", StringComparison.Ordinal) && sample.EndsWith("-race.kscn", StringComparison.Ordinal))
+            return ["ptshare=rfc-v2", "ptshare=locked"];
+        return [AsWritten];
     }
 
     private static bool IsIopermSample(string sample) =>
@@ -37,9 +42,11 @@ public sealed class SampleSnapshotTests
     {
         var output = variant == AsWritten
             ? Kscn.Invoke("run", Repository.Full(sample))
-            : Kscn.Invoke("run", Repository.Full(sample), "--variant", $"ioperm={variant}");
+            : Kscn.Invoke("run", Repository.Full(sample), "--variant", variant);
         Assert.InRange(output.ExitCode, 0, 1);
-        var name = Path.GetFileNameWithoutExtension(sample) + "." + variant;
+        // Snapshot names keep the bare ioperm variant they had before other mechanisms had samples of their own.
+        var suffix = variant.StartsWith(VariantCatalog.IopermMechanism + "=", StringComparison.Ordinal) ? variant[(VariantCatalog.IopermMechanism.Length + 1)..] : variant;
+        var name = Path.GetFileNameWithoutExtension(sample) + "." + suffix;
         Snapshot.Verify(output.Transcript, name);
     }
 
