@@ -106,6 +106,7 @@ expectationBody
     | IS NOT? (subject | NONE)                                   # identityBody
     ;
 
+// The index is a vmalloc area, pgd(C)[V], or an address, vma(A)[0x40000000].shared_pt.
 subject
     : target=(WORD | TASK) (LPAREN subjectArgument RPAREN)? (LBRACK index=(WORD | INT) RBRACK)? (DOT field=(WORD | IOPL))?
     ;

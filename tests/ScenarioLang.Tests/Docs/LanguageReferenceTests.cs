@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
+using ScenarioLang.Compiler.Binding;
 using ScenarioLang.Compiler.Hosting;
+using ScenarioLang.Runtime;
 using ScenarioLang.Tests.Infrastructure;
 using static ScenarioLang.Tests.Infrastructure.Kscn;
 
@@ -31,6 +33,49 @@ public sealed partial class LanguageReferenceTests
         }
     }
 
+    [Fact]
+    public void The_properties_table_lists_the_catalog_in_order_with_its_types()
+    {
+        var table = Section("### Properties", "\n\n");
+        var rows = PropertyRow().Matches(table).Select(m => (m.Groups[1].Value, m.Groups[2].Value)).ToArray();
+        var catalog = PropertyCatalog.All.Select(p => (p.Display, TypeName(p.Type))).ToArray();
+        Assert.Equal(catalog, rows);
+    }
+
+    [Fact]
+    public void Every_variant_of_every_mechanism_has_a_row_in_the_kernel_variants_section()
+    {
+        var section = Section("## 10. Kernel variants", "## 11.");
+        foreach (var mechanism in VariantCatalog.Mechanisms)
+        {
+            Assert.Contains($"kernel {mechanism.Name} = V", Reference, StringComparison.Ordinal);
+            foreach (var variant in mechanism.Values)
+                Assert.Contains($"| `{variant.Name}`{(variant.Name == mechanism.Default ? " (default)" : "")} |", section, StringComparison.Ordinal);
+        }
+    }
+
+    private static string Reference => File.ReadAllText(Path.Combine(Repository.Root, "docs/language.md"));
+
+    /// <summary>The text from a heading to the first <paramref name="end"/> after its first table.</summary>
+    private static string Section(string heading, string end)
+    {
+        var start = Reference.IndexOf(heading + "\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, heading);
+        var table = Reference.IndexOf("\n|", start, StringComparison.Ordinal);
+        var stop = Reference.IndexOf(end, table + 1, StringComparison.Ordinal);
+        return Reference[start..stop];
+    }
+
+    private static string TypeName(PropertyType type) => type switch
+    {
+        PropertyType.IoBitmapBase => "io_bitmap_base",
+        _ => type.ToString().ToLowerInvariant(),
+    };
+
     [GeneratedRegex(@"```kscn\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex KscnBlock();
+
+    /// <summary>A row of the properties table: | `tss(cpuN).prev_max` | bytes | … |</summary>
+    [GeneratedRegex(@"^\| `([^`]+)` \| ([a-z_]+) \|", RegexOptions.Multiline)]
+    private static partial Regex PropertyRow();
 }

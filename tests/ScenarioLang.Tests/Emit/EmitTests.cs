@@ -8,10 +8,13 @@ namespace ScenarioLang.Tests.Emit;
 
 public sealed class EmitTests
 {
-    public static TheoryData<string> Samples => new(Repository.SampleFiles());
+    /// <summary>A scenario using every construct of page-table sharing, which no sample covers yet.</summary>
+    private const string Ptshare = "tests/ScenarioLang.Tests/Emit/Inputs/ptshare.kscn";
+
+    public static TheoryData<string> Sources => new([.. Repository.SampleFiles(), Ptshare]);
 
     [Theory]
-    [MemberData(nameof(Samples))]
+    [MemberData(nameof(Sources))]
     public void Generated_code_compiles_without_a_single_warning(string sample)
     {
         var compilation = ScenarioLang.Compiler.Compilation.Create(ScenarioLang.Compiler.Text.SourceText.Load(Repository.Full(sample)));
@@ -29,6 +32,42 @@ public sealed class EmitTests
         var output = Invoke("emit", Repository.Full("samples/ioperm/andy-stale-tss-bits.kscn"));
         Assert.Equal(0, output.ExitCode);
         Snapshot.Verify(output.Out.Replace(Repository.Root + "/", "", StringComparison.Ordinal), "andy-stale-tss-bits.g.cs");
+    }
+
+    [Fact]
+    public void Ptshare_code_reads_as_the_snapshot()
+    {
+        var output = Invoke("emit", Repository.Full(Ptshare));
+        Assert.Equal(0, output.ExitCode);
+        Snapshot.Verify(output.Out.Replace(Repository.Root + "/", "", StringComparison.Ordinal), "ptshare.g.cs");
+    }
+
+    [Theory]
+    [InlineData("  file db = 1 GiB", "run.File(\"db\", 1073741824L, hugetlbfs: false);")]
+    [InlineData("  file db = 4 MiB hugetlbfs", "run.File(\"db\", 4194304L, hugetlbfs: true);")]
+    [InlineData("  file db = 1 GiB\n  cpu0 A: mmap(0x40000000, 1 GiB, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_SHARED_PT, db, 0) -> 0x40000000",
+        "\"-> 0x40000000\", 0, task_A, 0x40000000UL, 0x40000000UL, 0x3, 0x200001, \"db\", 0L, global::ScenarioLang.Runtime.Outcome.Address(1073741824L)))")]
+    [InlineData("  cpu0 A: mmap(0x7f0000000000, 2 MiB, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 4 KiB) -> ENOMEM",
+        "0x7F0000000000UL, 0x200000UL, 0x1, 0x22, null, 4096L, global::ScenarioLang.Runtime.Outcome.Fails(global::ScenarioLang.Runtime.Kernel.Errno.ENOMEM)))")]
+    [InlineData("  cpu1 B: munmap(0x40000000, 2 MiB) until kfree -> 0\n  cpu1 continue",
+        "run.Run(run.MunmapStep(new global::ScenarioLang.Runtime.Step(5, 3, \"cpu1 B: munmap(0x40000000, 2 MiB) until kfree -> 0\"), \"cpu1 B: munmap(0x40000000, 2 MiB)\", \"-> 0\", 1, task_B, 0x40000000UL, 0x200000UL, global::ScenarioLang.Runtime.Outcome.Returns(0L)), until: \"kfree\");")]
+    [InlineData("  cpu0 A: read(0x40000000) -> ok", "0, task_A, 0x40000000UL, 0x1UL, false, global::ScenarioLang.Runtime.Outcome.Ok))")]
+    [InlineData("  cpu0 A: write(0x40000000, 8 KiB) -> SIGSEGV", "0, task_A, 0x40000000UL, 0x2000UL, true, global::ScenarioLang.Runtime.Outcome.Segv))")]
+    [InlineData("  expect leak ptshare_data",
+        "run.ExpectFindings(new global::ScenarioLang.Runtime.Step(5, 3, \"expect leak ptshare_data\"), global::ScenarioLang.Runtime.Quantifier.Always, new global::ScenarioLang.Runtime.Kernel.FindingPattern(global::ScenarioLang.Runtime.Kernel.FindingKind.Leak, \"ptshare_data\"));")]
+    [InlineData("  expect sometimes use-after-free ptshare_data and refcount-misuse pte",
+        "global::ScenarioLang.Runtime.Quantifier.Sometimes, new global::ScenarioLang.Runtime.Kernel.FindingPattern(global::ScenarioLang.Runtime.Kernel.FindingKind.UseAfterFree, \"ptshare_data\"), new global::ScenarioLang.Runtime.Kernel.FindingPattern(global::ScenarioLang.Runtime.Kernel.FindingKind.RefcountMisuse, \"pte\"));")]
+    [InlineData("  expect pagetables(A).pmd == 4 KiB", "o => o.PageTableBytes(task_A, global::ScenarioLang.Runtime.Kernel.Mm.PageTableLevel.Pmd), global::ScenarioLang.Runtime.Comparison.Equal, 4096L, global::ScenarioLang.Runtime.ValueFormat.Bytes);")]
+    [InlineData("  file db = 4 MiB\n  expect ptshare(db).pud == 0", "o => o.HostPageTableBytes(\"db\", global::ScenarioLang.Runtime.Kernel.Mm.PageTableLevel.Pud)")]
+    [InlineData("  file db = 4 MiB\n  expect ptshare(db).start == 0x40000000", "o => o.PtshareStart(\"db\"), global::ScenarioLang.Runtime.Comparison.Equal, 1073741824L, global::ScenarioLang.Runtime.ValueFormat.Hex);")]
+    [InlineData("  expect machine.pte_bytes == 2 MiB", "o => o.TotalPageTableBytes(global::ScenarioLang.Runtime.Kernel.Mm.PageTableLevel.Pte)")]
+    [InlineData("  expect vma(A)[0x40000000].shared_pt == on", "o => o.VmaSharedPt(task_A, 0x40000000UL), global::ScenarioLang.Runtime.Comparison.Equal, true);")]
+    [InlineData("  expect pte_table(A)[0x40000000] is pte_table(B)[0x40000000]", "o => o.PteTable(task_A, 0x40000000UL), o => o.PteTable(task_B, 0x40000000UL), same: true);")]
+    public void Ptshare_constructs_emit_their_runtime_calls(string statements, string expected)
+    {
+        var compilation = Compile(InScenario(statements));
+        Assert.Empty(compilation.Diagnostics.Select(d => d.ToString()));
+        Assert.Contains(expected, compilation.EmitCSharp(compilation.Units[0]).Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -99,4 +99,92 @@ public sealed class ParserTests
         var s = Parse("cpu0   A :ioperm( 0x80,1 ,on )->0").Items[0];
         Assert.Equal("cpu0 A: ioperm(0x80, 1, on) -> 0", SyntaxPrinter.Print(s));
     }
+
+    [Fact]
+    public void A_file_keeps_its_name_size_and_file_system()
+    {
+        var s = Parse("file db = 1 GiB\nfile pages = 0x200000 hugetlbfs").Items;
+        var db = Assert.IsType<FileStatementSyntax>(s[0]);
+        Assert.Equal(("db", 1UL, SizeUnit.GiB), (db.Name.Text, db.Size.Value, db.Size.Unit));
+        Assert.Null(db.FileSystem);
+        var pages = Assert.IsType<FileStatementSyntax>(s[1]);
+        Assert.Equal((0x200000UL, "hugetlbfs"), (pages.Size.Value, pages.FileSystem!.Text));
+    }
+
+    [Fact]
+    public void Mmap_arguments_are_numbers_flag_sets_and_a_file_name()
+    {
+        var step = (StepStatementSyntax)Parse("cpu0 A: mmap(0x40000000, 1 GiB, PROT_READ | PROT_WRITE, MAP_SHARED|MAP_SHARED_PT, db, 0) -> 0x40000000").Items[0];
+        var call = Assert.IsType<SyscallActionSyntax>(step.Action);
+        Assert.Equal(SyscallKind.Mmap, call.Kind);
+        var arguments = call.Arguments!.Value;
+        Assert.Equal(6, arguments.Length);
+        Assert.Equal(0x40000000UL, Assert.IsType<NumberArgumentSyntax>(arguments[0]).Number.Value);
+        Assert.Equal(SizeUnit.GiB, Assert.IsType<NumberArgumentSyntax>(arguments[1]).Number.Unit);
+        Assert.Equal(["PROT_READ", "PROT_WRITE"], Assert.IsType<FlagSetArgumentSyntax>(arguments[2]).Names.Select(n => n.Text));
+        Assert.Equal(["MAP_SHARED", "MAP_SHARED_PT"], Assert.IsType<FlagSetArgumentSyntax>(arguments[3]).Names.Select(n => n.Text));
+        Assert.Equal(["db"], Assert.IsType<FlagSetArgumentSyntax>(arguments[4]).Names.Select(n => n.Text));
+        Assert.Equal(0x40000000UL, Assert.IsType<NumberResultSyntax>(step.Result).Number.Value);
+    }
+
+    [Fact]
+    public void Minus_one_is_a_negative_argument_and_the_arrow_and_hyphenated_names_still_lex()
+    {
+        var s = Parse("kernel ioperm = v2-06-16\ncpu0 A: mmap(0x7f0000000000, 2 MiB, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)->0x7f0000000000").Items;
+        Assert.Equal("v2-06-16", ((KernelStatementSyntax)s[0]).Variant.Text);
+        var step = (StepStatementSyntax)s[1];
+        var file = Assert.IsType<NegativeArgumentSyntax>(((SyscallActionSyntax)step.Action).Arguments!.Value[4]);
+        Assert.Equal(1UL, file.Magnitude.Value);
+        Assert.Equal(0x7f0000000000UL, Assert.IsType<NumberResultSyntax>(step.Result).Number.Value);
+    }
+
+    [Fact]
+    public void A_minus_outside_an_argument_is_a_syntax_error_not_a_stray_character()
+    {
+        var tree = SyntaxTree.Parse(SourceText.From("scenario \"t\" {\n  task A root\n  cpu0 A: outb -1\n}"));
+        Assert.Equal("KSC0001", Assert.Single(tree.Diagnostics).Code);
+    }
+
+    [Theory]
+    [InlineData("munmap(0x40000000, 2 MiB)", SyscallKind.Munmap, 2)]
+    [InlineData("read(0x40000000)", SyscallKind.Read, 1)]
+    [InlineData("read(0x40000000, 4 MiB)", SyscallKind.Read, 2)]
+    [InlineData("write(0x40000000)", SyscallKind.Write, 1)]
+    public void Munmap_read_and_write_are_calls(string action, SyscallKind kind, int arguments)
+    {
+        var call = Assert.IsType<SyscallActionSyntax>(((StepStatementSyntax)Parse($"cpu0 A: {action} -> ok").Items[0]).Action);
+        Assert.Equal((kind, arguments), (call.Kind, call.Arguments!.Value.Length));
+    }
+
+    [Fact]
+    public void Findings_are_conditions_of_their_own_and_hyphenated_keywords_win_over_names()
+    {
+        var s = Parse("expect leak ptshare_data\nexpect never use-after-free pte and double-free pmd and refcount-misuse mm_struct").Items;
+        var leak = Assert.IsType<FindingExpectationSyntax>(Assert.Single(((ExpectStatementSyntax)s[0]).Conditions));
+        Assert.Equal((FindingKind.Leak, "ptshare_data"), (leak.Kind, leak.ObjectKind.Text));
+        var never = (ExpectStatementSyntax)s[1];
+        Assert.Equal(Quantifier.Never, never.Quantifier);
+        Assert.Equal([FindingKind.UseAfterFree, FindingKind.DoubleFree, FindingKind.RefcountMisuse], never.Conditions.Cast<FindingExpectationSyntax>().Select(f => f.Kind));
+    }
+
+    [Fact]
+    public void A_subject_index_is_an_area_name_or_an_address()
+    {
+        var s = Parse("expect pgd(A)[V] is none\nexpect vma(A)[0x40000000].shared_pt == on").Items;
+        var area = ((IdentityExpectationSyntax)((ExpectStatementSyntax)s[0]).Conditions.Single()).Left.Index!;
+        Assert.Equal(("V", null), (area.Text, area.Address));
+        var address = ((ComparisonExpectationSyntax)((ExpectStatementSyntax)s[1]).Conditions.Single()).Subject.Index!;
+        Assert.Equal(0x40000000UL, address.Address!.Value);
+    }
+
+    [Fact]
+    public void Printer_writes_the_new_constructs_in_canonical_form()
+    {
+        var s = Parse("file  db=1GiB hugetlbfs\ncpu0 A:mmap(0x40000000,1GiB,PROT_READ|PROT_WRITE,MAP_SHARED|MAP_SHARED_PT,db,0)until ptshare_publish->0x40000000\n"
+            + "cpu0 A: mmap(0, 4 KiB, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS, - 1, 0)\nexpect sometimes leak ptshare_data and use-after-free pte").Items;
+        Assert.Equal("file db = 1 GiB hugetlbfs", SyntaxPrinter.Print(s[0]));
+        Assert.Equal("cpu0 A: mmap(0x40000000, 1 GiB, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_SHARED_PT, db, 0) until ptshare_publish -> 0x40000000", SyntaxPrinter.Print(s[1]));
+        Assert.Equal("cpu0 A: mmap(0, 4 KiB, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)", SyntaxPrinter.Print(s[2]));
+        Assert.Equal("expect sometimes leak ptshare_data and use-after-free pte", SyntaxPrinter.Print(s[3]));
+    }
 }
