@@ -36,7 +36,7 @@ public sealed partial class Observations
 
     /// <summary><c>pte_table(T)[ADDR]</c>: the PTE page the task's PMD entry for the address points to, or null.</summary>
     public KernelObject? PteTable(TaskStruct task, ulong address) =>
-        Kernel.User.WalkPte(task.Mm ?? throw new NotModelledException($"{task} has no mm"), address, "expect");
+        Kernel.User.WalkPte(task.Mm ?? throw new NotModelledException($"{task} has no mm"), address, site: null);
 
     private KernelFile File(string name) =>
         Kernel.Files.TryGetValue(name, out var file) ? file : throw new NotModelledException($"no file named {name}");

@@ -208,19 +208,24 @@ public sealed class UserMemory
         return pmd;
     }
 
-    /// <summary>The PTE page the mm's PMD entry for the address points to, null when the walk finds none on the way.</summary>
-    internal UserPageTable? WalkPte(MmStruct mm, ulong address, string site)
+    /// <summary>
+    /// The PTE page the mm's PMD entry for the address points to, null when the walk finds none on the way. A kernel or
+    /// CPU walk names its <paramref name="site"/>, and reaching a freed table is a use-after-free; an observation passes
+    /// null, because reading the state must not change the findings.
+    /// </summary>
+    internal UserPageTable? WalkPte(MmStruct mm, ulong address, string? site)
     {
-        if (mm.UserPgd[Index(address, null)] is not { } pud)
-            return null;
-        Heap.Access(pud, site);
-        if (pud.Next[Index(address, PageTableLevel.Pud)] is not { } pmd)
-            return null;
-        Heap.Access(pmd, site);
-        if (pmd.Next[Index(address, PageTableLevel.Pmd)] is not { } pte)
-            return null;
-        Heap.Access(pte, site);
-        return pte;
+        var pud = mm.UserPgd[Index(address, null)];
+        var pmd = Checked(pud, site)?.Next[Index(address, PageTableLevel.Pud)];
+        var pte = Checked(pmd, site)?.Next[Index(address, PageTableLevel.Pmd)];
+        return Checked(pte, site);
+    }
+
+    private UserPageTable? Checked(UserPageTable? table, string? site)
+    {
+        if (table is not null && site is not null)
+            Heap.Access(table, site);
+        return table;
     }
 
     /// <summary>handle_pte_fault() of an ordinary mapping: __pte_alloc() when the PMD entry is none, then the pages' PTEs.</summary>
