@@ -7,9 +7,9 @@ namespace ScenarioLang.Cli;
 /// <summary>The kscn command line: run, check, emit, test and explore, each with --help.</summary>
 public static class KscnCli
 {
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool progressOnStderr = false)
     {
-        var console = new CliConsole(stdout, stderr);
+        var console = new CliConsole(stdout, stderr, progressOnStderr);
         var root = new RootCommand("kscn: compiles ScenarioLang (.kscn) scenarios of x86 kernel mechanisms to C# and runs them on a simulated machine.")
         {
             RunCommand.Create(console),
@@ -38,5 +38,8 @@ public static class KscnCli
     }
 }
 
-/// <summary>Where commands write: stdout for results, stderr for diagnostics; always '\n' line ends.</summary>
-public sealed record CliConsole(TextWriter Out, TextWriter Error);
+/// <summary>
+/// Where commands write: stdout for results, stderr for diagnostics; always '\n' line ends. A live progress line goes
+/// to stderr only when <paramref name="ShowsProgress"/>: stderr is a terminal and no CI variable is set.
+/// </summary>
+public sealed record CliConsole(TextWriter Out, TextWriter Error, bool ShowsProgress = false);

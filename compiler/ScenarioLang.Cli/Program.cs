@@ -2,5 +2,6 @@ namespace ScenarioLang.Cli;
 
 internal static class Program
 {
-    private static int Main(string[] args) => KscnCli.Run(args, Console.Out, Console.Error);
+    private static int Main(string[] args) =>
+        KscnCli.Run(args, Console.Out, Console.Error, progressOnStderr: !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("CI") is null);
 }

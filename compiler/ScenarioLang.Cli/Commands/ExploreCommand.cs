@@ -16,30 +16,73 @@ internal static class ExploreCommand
     {
         var files = new Argument<string[]>("files") { Description = "The .kscn files to explore.", Arity = ArgumentArity.ZeroOrMore };
         var variant = VariantOption.Create();
-        var noReduction = new Option<bool>("--no-reduction") { Description = "Run every interleaving, without sleep sets; verdicts and final states do not change." };
-        var max = new Option<int>("--max-executions") { Description = "Stop after this many executions; a cut search fails its explore block.", DefaultValueFactory = _ => new ExploreOptions().MaxExecutions };
+        var noReduction = new Option<bool>("--no-reduction") { Description = "Run every interleaving, without partial-order reduction; verdicts and final states do not change." };
+        var max = new Option<int?>("--max-executions") { Description = "Stop after this many executions; a cut search fails its explore block. For random and pct, how many to sample (default 1000).", HelpName = "n" };
+        var jobs = new Option<int>("--jobs") { Description = "Threads that search at once (default: every core); the result is the same for any number.", DefaultValueFactory = _ => Environment.ProcessorCount, HelpName = "n" };
+        var shard = new Option<string?>("--shard") { Description = "Search only part i of n of the tree (1/4 … 4/4), for a matrix of CI jobs; an always/never violation fails the shard that finds it.", HelpName = "i/n" };
+        var strategy = new Option<string>("--strategy") { Description = "exhaustive (default), random (random walks) or pct (probabilistic concurrency testing): the last two sample, with a printed seed.", DefaultValueFactory = _ => "exhaustive", HelpName = "name" };
+        strategy.AcceptOnlyFromAmong("exhaustive", "random", "pct");
+        var seed = new Option<int>("--seed") { Description = "The seed of random and pct (default 1).", DefaultValueFactory = _ => 1, HelpName = "n" };
+        var depth = new Option<int>("--pct-depth") { Description = "The bug depth pct aims at: priorities change at depth - 1 steps (default 3).", DefaultValueFactory = _ => 3, HelpName = "d" };
+        var preemptions = new Option<int?>("--preemption-bound") { Description = "Explore only executions with at most n preemptions (without reduction); a bound that leaves executions out fails the block.", HelpName = "n" };
+        var buffers = new Option<int?>("--buffer-bound") { Description = "Keep at most n stores in each store buffer: a store waits for a drain.", HelpName = "n" };
+        var timeout = new Option<double?>("--timeout") { Description = "Stop the search after this many seconds; the result then depends on the machine's speed.", HelpName = "seconds" };
         var save = new Option<string?>("--save") { Description = "Write the first counterexample as a scenario with an explicit schedule, to replay with kscn run.", HelpName = "file" };
         var points = new Option<bool>("--points") { Description = "List the pause points of every step kind, for 'until', and exit." };
-        var command = new Command("explore", "Run scenarios and report how their explore blocks were explored.") { files, variant, noReduction, max, save, points };
+        var command = new Command("explore", "Run scenarios and report how their explore blocks were explored.")
+        {
+            files, variant, noReduction, max, jobs, shard, strategy, seed, depth, preemptions, buffers, timeout, save, points,
+        };
         command.SetAction(parse =>
         {
             if (parse.GetValue(points))
                 return (int)ListPoints(console);
             var paths = parse.GetValue(files)!;
             if (paths.Length == 0)
+                return (int)Refuse(console, "explore needs a file");
+            var chosen = parse.GetValue(strategy) switch
             {
-                console.Error.Write("kscn: explore needs a file\n");
-                return (int)ExitCode.InputErrors;
-            }
-            if (parse.GetValue(max) < 1)
-            {
-                console.Error.Write("kscn: --max-executions must be at least 1\n");
-                return (int)ExitCode.InputErrors;
-            }
-            var options = new ExploreOptions(Reduce: !parse.GetValue(noReduction), MaxExecutions: parse.GetValue(max));
+                "random" => ExploreStrategy.Random,
+                "pct" => ExploreStrategy.Pct,
+                _ => ExploreStrategy.Exhaustive,
+            };
+            var executions = parse.GetValue(max) ?? (chosen == ExploreStrategy.Exhaustive ? new ExploreOptions().MaxExecutions : 1000);
+            if (executions < 1 || parse.GetValue(jobs) < 1 || parse.GetValue(depth) < 1)
+                return (int)Refuse(console, "--max-executions, --jobs and --pct-depth must be at least 1");
+            if (parse.GetValue(preemptions) < 0 || parse.GetValue(buffers) < 1 || parse.GetValue(timeout) <= 0)
+                return (int)Refuse(console, "--preemption-bound must be at least 0, --buffer-bound at least 1, --timeout positive");
+            var shardText = parse.GetValue(shard);
+            var part = shardText is null ? null : ParseShard(shardText);
+            if (shardText is not null && part is null)
+                return (int)Refuse(console, $"--shard takes i/n with 1 <= i <= n, as in 2/4, not '{shardText}'");
+            var options = new ExploreOptions(
+                Reduce: !parse.GetValue(noReduction),
+                MaxExecutions: executions,
+                Jobs: parse.GetValue(jobs),
+                Shard: part,
+                Strategy: chosen,
+                Seed: parse.GetValue(seed),
+                PctDepth: parse.GetValue(depth),
+                PreemptionBound: parse.GetValue(preemptions),
+                BufferBound: parse.GetValue(buffers),
+                Timeout: parse.GetValue(timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
             return (int)RunCommand.Execute(paths, parse.GetValue(variant), console, new ExploreSettings(options, parse.GetValue(save)));
         });
         return command;
+    }
+
+    private static ExitCode Refuse(CliConsole console, string message)
+    {
+        console.Error.Write($"kscn: {message}\n");
+        return ExitCode.InputErrors;
+    }
+
+    private static ExploreShard? ParseShard(string text)
+    {
+        var parts = text.Split('/');
+        return parts.Length == 2 && int.TryParse(parts[0], out var index) && int.TryParse(parts[1], out var count) && index >= 1 && index <= count
+            ? new ExploreShard(index, count)
+            : null;
     }
 
     private static ExitCode ListPoints(CliConsole console)

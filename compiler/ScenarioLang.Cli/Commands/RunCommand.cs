@@ -35,9 +35,12 @@ internal static class RunCommand
                 console.Out.Write("\n");
             first = false;
             var results = new List<Runtime.ScenarioResult>();
+            var times = new List<TimeSpan>();
             foreach (var config in overrides.Select(o => ScenarioRunner.ConfigFor(scenario, o)))
             {
-                var run = ScenarioRunner.Run(assembly, scenario, config, explore?.Options);
+                var progress = new ExploreProgress(console);
+                var run = ScenarioRunner.Run(assembly, scenario, config, explore is null ? null : progress.Attach(explore.Options));
+                times.Add(progress.Finish());
                 if (run.Result is null)
                 {
                     console.Error.Write(run.InternalError + "\n");
@@ -51,8 +54,11 @@ internal static class RunCommand
             console.Out.Write(results.Count == 1 ? TraceFormatter.Format(results[0]) : MatrixFormatter.Format(results));
             if (explore is not null)
             {
-                foreach (var result in results.Where(r => r.Exploration is not null))
+                foreach (var (result, time) in results.Zip(times).Where(r => r.First.Exploration is not null))
+                {
                     console.Out.Write(ExplorationFormatter.Statistics(result));
+                    ExploreProgress.Timing(result, time, console);
+                }
             }
         }
         if (explore?.SavePath is { } save)

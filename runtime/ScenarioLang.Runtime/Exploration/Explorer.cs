@@ -1,165 +1,186 @@
-using ScenarioLang.Runtime.Kernel;
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using ScenarioLang.Runtime.Machine;
-using ScenarioLang.Runtime.Tracing;
 
 namespace ScenarioLang.Runtime.Exploration;
 
 /// <summary>
-/// Explores the explore block of a scenario across the executions <see cref="ScenarioExecutor"/> runs, one per
-/// interleaving, and folds them into one result: the trace before the block as the first execution ran it, the
-/// block's summary (executions, final states), and every expectation after it judged over all executions.
+/// Explores a scenario's explore block. The search is cut into parts that do not depend on one another (the
+/// subtrees below the first states with a choice, or batches of random executions), the parts run on
+/// <see cref="ExploreOptions.Jobs"/> threads (or only this shard's parts), and their tallies are appended in the
+/// parts' order: the result is the same on one thread or many.
 /// </summary>
-internal sealed class Explorer(ExploreOptions options)
+internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreOptions options)
 {
-    private readonly SleepSetSearch _search = new(options.Reduce);
-    private readonly List<Step> _order = [];
-    private readonly Dictionary<Step, ExpectationTally> _tallies = [];
-    private readonly Dictionary<Step, TraceEntry> _untallied = [];
-    private readonly Dictionary<string, int> _states = new(StringComparer.Ordinal);
-    private readonly List<Finding> _findings = [];
-    private IReadOnlyList<TraceEntry>? _prefix;
-    private Step _exploreStep;
-    private ScenarioResult? _first;
-    private ExecutionRecord? _current;
-    private string? _deadlock;
-    private bool _pruned;
-    private int _runs;
-    private int _executions;
-    private int _prunedCount;
-    private int _deadlocks;
-    private long _events;
-    private bool _exhaustive = true;
-    private int _withFindings;
-    private Counterexample? _findingExample;
+    /// <summary>How many subtrees the exhaustive search is split into, at least, when it has that many choices.</summary>
+    public const int SplitTarget = 32;
 
-    /// <summary>Whether a run has reached the explore block: a scenario without one runs once, as it always did.</summary>
-    public bool Started => _prefix is not null;
+    /// <summary>How many executions of a random search make one part.</summary>
+    public const int SampleBatch = 64;
+
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly bool _reduce = options.Reduce && options.PreemptionBound is null;
+    private int _runs;
+    private int _partsDone;
+    private volatile bool _stop;
+    private volatile bool _timedOut;
+
+    public ScenarioResult Execute()
+    {
+        // The first run probes the start of the block; a scenario without one runs once, as it always did.
+        var root = new ProbeSearch(SearchUnit.Root, _reduce);
+        var (result, driver, _) = Run(root);
+        if (driver.Prefix is null)
+            return result;
+        var parts = Parts(root);
+        var mine = options.Shard is { } shard ? parts.Where((_, i) => i % shard.Count == shard.Index - 1).ToArray() : parts;
+        var tallies = RunParts(mine);
+        var total = new ExplorationTally();
+        var cut = Append(total, mine, tallies) ?? Bound(total);
+        return total.Result(options, cut, options.Shard is { } s ? $"shard {s.Index} of {s.Count}: {mine.Length} of {Tracing.Units.Count(parts.Length, "part")} of the search" : null);
+    }
+
+    private Func<ISearch>[] Parts(ProbeSearch root) => options.Strategy switch
+    {
+        ExploreStrategy.Random => Batches((first, count) => new RandomWalkSearch(options.Seed, first, count)),
+        ExploreStrategy.Pct => Batches((first, count) => new PctSearch(options.Seed, options.PctDepth, first, count)),
+        _ => [.. Split(root).Select(unit => (Func<ISearch>)(() => new DporSearch(unit, _reduce, options.BufferBound, options.PreemptionBound)))],
+    };
+
+    private Func<ISearch>[] Batches(Func<int, int, ISearch> batch) =>
+        [.. Enumerable.Range(0, (options.MaxExecutions + SampleBatch - 1) / SampleBatch)
+            .Select(b => (Func<ISearch>)(() => batch(b * SampleBatch, Math.Min(SampleBatch, options.MaxExecutions - b * SampleBatch))))];
 
     /// <summary>
-    /// Runs the block once, following the search: to a final state (the run goes on with the statements after the
-    /// block), or to a deadlock or a pruned state, where the run is abandoned.
+    /// Splits the search at its first states with a choice, breadth first, until it has <see cref="SplitTarget"/>
+    /// subtrees or none left to split. Depends only on the scenario, so every thread count and shard sees the same parts.
     /// </summary>
-    public ExecutionRecord Explore(Step step, IReadOnlyList<ThreadStep> steps, X86Machine machine, IReadOnlyList<TraceEntry> prefix)
+    private List<SearchUnit> Split(ProbeSearch root)
     {
-        if (_prefix is null)
+        if (root.Children is null)
+            return [SearchUnit.Root];
+        var units = new List<SearchUnit>(root.Children);
+        var queue = new Queue<SearchUnit>(root.Children);
+        while (units.Count < SplitTarget && queue.TryDequeue(out var unit))
         {
-            _prefix = prefix;
-            _exploreStep = step;
-            foreach (var judged in steps.Where(s => s.Expected is not null))
-                Tally(judged.Step, Quantifier.Always);
+            var probe = new ProbeSearch(unit, _reduce);
+            Run(probe);
+            if (probe.Children is not { } children)
+                continue;
+            var at = units.FindIndex(u => ReferenceEquals(u, unit));
+            units.RemoveAt(at);
+            units.InsertRange(at, children);
+            foreach (var child in children)
+                queue.Enqueue(child);
         }
-        var programs = new ProgramExecution(machine, steps);
-        _current = new ExecutionRecord(programs, prefix.Count);
-        _deadlock = null;
-        _pruned = false;
-        for (var enabled = programs.Enabled(); enabled.Count > 0; enabled = programs.Enabled())
+        return units;
+    }
+
+    private ExplorationTally?[] RunParts(Func<ISearch>[] parts)
+    {
+        var tallies = new ExplorationTally?[parts.Length];
+        var errors = new ExceptionDispatchInfo?[parts.Length];
+        var next = -1;
+        var workers = Enumerable.Range(0, Math.Clamp(options.Jobs, 1, Math.Max(1, parts.Length))).Select(_ => new Thread(() =>
         {
-            if (_search.Choose(enabled) is not { } next)
+            for (var i = Interlocked.Increment(ref next); i < parts.Length && !_stop; i = Interlocked.Increment(ref next))
             {
-                _pruned = true;
-                throw new AbandonedExecution();
+                // Past the budget, later parts would be dropped: stop taking them (the merge re-runs what it needs).
+                if (Volatile.Read(ref _runs) >= options.MaxExecutions)
+                    return;
+                try
+                {
+                    tallies[i] = RunPart(parts[i], options.MaxExecutions);
+                }
+                catch (Exception e)
+                {
+                    errors[i] = ExceptionDispatchInfo.Capture(e);
+                    _stop = true;
+                }
+                Interlocked.Increment(ref _partsDone);
             }
-            programs.Perform(next.Event);
-            _events++;
+        }, maxStackSize: 16 << 20)).ToArray();
+        foreach (var worker in workers)
+            worker.Start();
+        foreach (var worker in workers)
+        {
+            while (!worker.Join(TimeSpan.FromMilliseconds(200)))
+                options.Progress?.Invoke(new ExplorationProgress(Volatile.Read(ref _runs), Volatile.Read(ref _partsDone), parts.Length, _clock.Elapsed));
         }
-        if (programs.Done)
-            return _current;
-        _deadlock = programs.Deadlock();
-        throw new AbandonedExecution();
+        errors.FirstOrDefault(e => e is not null)?.Throw();
+        return tallies;
     }
 
-    /// <summary>Takes in the run's result: its final state, findings and judgments, if its block reached a final state.</summary>
-    public void Finish(ScenarioResult result, SharedMemory memory)
+    /// <summary>Appends the parts' tallies in order, re-running a part the budget cuts; returns why the search was cut, if it was.</summary>
+    private string? Append(ExplorationTally total, Func<ISearch>[] parts, ExplorationTally?[] tallies)
     {
-        _runs++;
-        _first ??= result;
-        if (_pruned)
+        for (var i = 0; i < parts.Length; i++)
         {
-            _prunedCount++;
-            return;
+            if (_timedOut)
+            {
+                if (tallies[i] is { } done)
+                    total.Append(done);
+                continue;
+            }
+            var remaining = options.MaxExecutions - total.Runs;
+            if (remaining <= 0)
+                return $"stopped after {Tracing.Units.Count(total.Runs, "execution")} (--max-executions {options.MaxExecutions})";
+            var tally = tallies[i] is { } t && t.Runs <= remaining ? t : RunPart(parts[i], remaining);
+            total.Append(tally);
+            if (!tally.Complete && options.Strategy == ExploreStrategy.Exhaustive)
+                return $"stopped after {Tracing.Units.Count(total.Runs, "execution")} (--max-executions {options.MaxExecutions})";
         }
-        if (_deadlock is not null)
-        {
-            _deadlocks++;
-            AddState(_deadlock);
-            return;
-        }
-        var current = _current!;
-        var execution = ++_executions;
-        var state = current.State(memory);
-        AddState(state);
-        foreach (var finding in result.Findings.Where(f => !_findings.Exists(seen => seen.Message == f.Message)))
-            _findings.Add(finding);
-        var schedule = new Lazy<IReadOnlyList<ScheduleLine>>(() => SchedulePrinter.Print(current.Programs.Events));
-        // A finding no expectation names fails the scenario; the first execution with one shows how it comes about.
-        if (result.Findings.FirstOrDefault(f => !f.Expected) is { } unexpected)
-        {
-            _withFindings++;
-            _findingExample ??= new Counterexample(execution, unexpected.Message, schedule.Value);
-        }
-        foreach (var judgment in current.Programs.Judgments.Concat(Judgments(result.Entries.Skip(current.ExploreEntry + 1), current)))
-            Tally(judgment.Step, judgment.Quantifier).Add(judgment, execution, state, () => schedule.Value);
+        return _timedOut ? $"stopped by the timeout ({options.Timeout!.Value.TotalSeconds:0.###} s) after {Tracing.Units.Count(total.Runs, "execution")}" : null;
     }
 
-    /// <summary>Prepares the next execution; false when the search is complete or <see cref="ExploreOptions.MaxExecutions"/> stops it.</summary>
-    public bool Next()
+    /// <summary>Why a search that ran to its end still does not cover every execution: its strategy or a bound.</summary>
+    private string? Bound(ExplorationTally total) => options.Strategy switch
     {
-        if (!_search.Backtrack())
-            return false;
-        if (_runs < options.MaxExecutions)
-            return true;
-        _exhaustive = false;
-        return false;
-    }
+        ExploreStrategy.Random => $"random walks with seed {options.Seed}: {Tracing.Units.Count(total.Runs, "execution")} sampled",
+        ExploreStrategy.Pct => $"PCT schedules of depth {options.PctDepth} with seed {options.Seed}: {Tracing.Units.Count(total.Runs, "execution")} sampled",
+        _ when total.Bounded && options.PreemptionBound is { } p => $"executions with more than {Tracing.Units.Count(p, "preemption")} left out (--preemption-bound {p})",
+        _ when total.Bounded && options.BufferBound is { } b => $"executions with more than {Tracing.Units.Count(b, "buffered store")} per CPU left out (--buffer-bound {b})",
+        _ => null,
+    };
 
-    public ScenarioResult Result()
+    private ExplorationTally RunPart(Func<ISearch> part, int budget)
     {
-        var checkerStep = _exploreStep with { Text = "object checker: no finding in any execution" };
-        var checker = _findingExample is null ? null : new ExpectationVerdict(checkerStep, Quantifier.Never, _executions - _withFindings, _executions, false, _findingExample);
-        var verdicts = _order.Where(_tallies.ContainsKey).Select(s => _tallies[s].ToVerdict(_executions));
-        var exploration = new ExplorationResult(
-            _executions, _prunedCount, _deadlocks, _events, _exhaustive,
-            [.. _states.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => new FinalState(s.Key, s.Value))],
-            [.. verdicts, .. checker is null ? [] : new[] { checker }]);
-        var after = _order.Select(s => _tallies.TryGetValue(s, out var tally) ? tally.Entry(_executions) : _untallied[s]);
-        TraceEntry[] findings = checker is null ? [] :
-            [new(checkerStep, Verdict.Fail, $"findings in {_withFindings} of {Units.Count(_executions, "execution")}", ExpectationTally.Notes(_findingExample!, _executions))];
-        return _first! with
+        var search = part();
+        var tally = new ExplorationTally();
+        while (true)
         {
-            Entries = [.. _prefix!, ExplorationNotes.Entry(_exploreStep, exploration, options, _runs), .. findings, .. after],
-            Findings = _findings,
-            Exploration = exploration,
-        };
-    }
-
-    // The entries after the block: quantified expectations, plain ones (judged like always), and steps without a
-    // verdict, which the trace shows as the first execution ran them.
-    private IEnumerable<Judgment> Judgments(IEnumerable<TraceEntry> entries, ExecutionRecord current)
-    {
-        foreach (var entry in entries)
-        {
-            if (current.Quantified(entry.Step) is { } quantified)
-                yield return quantified;
-            else if (entry.Verdict != Verdict.None)
-                yield return new Judgment(entry.Step, Quantifier.Always, entry.Verdict == Verdict.Pass, entry.Failure);
-            else if (_untallied.TryAdd(entry.Step, entry))
-                _order.Add(entry.Step);
+            var (result, driver, memory) = Run(search);
+            tally.Add(driver, result, memory);
+            tally.Bounded |= search.Bounded;
+            Interlocked.Increment(ref _runs);
+            if (!search.Next())
+            {
+                tally.Complete = true;
+                return tally;
+            }
+            if (tally.Runs >= budget || _stop)
+                return tally;
+            if (options.Timeout is { } timeout && _clock.Elapsed > timeout)
+            {
+                _timedOut = true;
+                _stop = true;
+                return tally;
+            }
         }
     }
 
-    private ExpectationTally Tally(Step step, Quantifier quantifier)
+    private (ScenarioResult Result, ExecutionDriver Driver, SharedMemory Memory) Run(ISearch search)
     {
-        if (!_tallies.TryGetValue(step, out var tally))
+        var driver = new ExecutionDriver(search, options.BufferBound);
+        var run = new ScenarioRun(scenario.Description, config, driver);
+        try
         {
-            tally = new ExpectationTally(step, quantifier);
-            _tallies.Add(step, tally);
-            _order.Add(step);
+            scenario.Run(run);
         }
-        return tally;
+        catch (AbandonedExecution)
+        {
+            // A redundant, deadlocked or probing execution: what follows the block does not run.
+        }
+        return (run.Complete(), driver, run.Machine.Memory);
     }
-
-    private void AddState(string state) => _states[state] = _states.GetValueOrDefault(state) + 1;
 }
-
-/// <summary>Thrown out of the scenario's code when its explore block ends in a pruned or deadlocked state: the statements after it do not run.</summary>
-internal sealed class AbandonedExecution() : Exception("the execution was abandoned by the explorer");

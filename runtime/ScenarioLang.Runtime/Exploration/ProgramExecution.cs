@@ -15,20 +15,30 @@ internal sealed class ProgramExecution
     private readonly List<ExecutedEvent> _events = [];
     private readonly List<Judgment> _judgments = [];
 
-    public ProgramExecution(X86Machine machine, IReadOnlyList<ThreadStep> steps)
+    private readonly int? _bufferBound;
+
+    public ProgramExecution(X86Machine machine, IReadOnlyList<ThreadStep> steps, int? bufferBound = null)
     {
         _machine = machine;
+        _bufferBound = bufferBound;
+        Steps = steps;
         _programs = [.. machine.Cpus.Select(c => new Queue<(int, ThreadStep)>(steps.Index().Where(s => s.Item.Cpu == c.Index)))];
         _running = new RunningStep?[machine.Cpus.Count];
         foreach (var cpu in machine.Cpus)
             BeginNext(cpu);
     }
 
+    /// <summary>The block's steps, in the block's order.</summary>
+    public IReadOnlyList<ThreadStep> Steps { get; }
+
     /// <summary>The events performed so far, for the schedule printer.</summary>
     public IReadOnlyList<ExecutedEvent> Events => _events;
 
     /// <summary>The outcome of every returned step that states one, against what it states.</summary>
     public IReadOnlyList<Judgment> Judgments => _judgments;
+
+    /// <summary>Whether a store was kept out of a full buffer (<c>--buffer-bound</c>) in some state so far.</summary>
+    public bool Bounded { get; private set; }
 
     /// <summary>Every program has returned from its last step.</summary>
     public bool Done => _running.All(r => r is null);
@@ -44,12 +54,18 @@ internal sealed class ProgramExecution
             if (running.Path.Pending is not { } point)
                 enabled.Add(new Transition(new ExploreEvent(EventKind.Step, cpu.Index), MemoryEffect.None));
             else if (_machine.Memory.CanPerform(cpu, point))
-                enabled.Add(new Transition(new ExploreEvent(EventKind.Step, cpu.Index), MemoryEffect.Of(point, _machine.Memory.Model)));
+            {
+                var effect = MemoryEffect.Of(point, _machine.Memory.Model);
+                if (effect.Buffers && cpu.StoreBuffer.Stores.Count >= _bufferBound)
+                    Bounded = true;
+                else
+                    enabled.Add(new Transition(new ExploreEvent(EventKind.Step, cpu.Index), effect));
+            }
         }
         foreach (var cpu in _machine.Cpus)
         {
             if (cpu.StoreBuffer.Oldest is { } oldest)
-                enabled.Add(new Transition(new ExploreEvent(EventKind.Drain, cpu.Index), MemoryEffect.Drain(oldest.Location)));
+                enabled.Add(new Transition(new ExploreEvent(EventKind.Drain, cpu.Index), MemoryEffect.Drain(oldest)));
         }
         return enabled;
     }

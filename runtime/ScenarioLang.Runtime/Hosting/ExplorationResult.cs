@@ -1,12 +1,50 @@
 namespace ScenarioLang.Runtime;
 
 /// <summary>How <see cref="ScenarioExecutor"/> explores an explore block.</summary>
-/// <param name="Reduce">Skips interleavings that only reorder independent events (sleep sets, and an event independent
-/// of all others taken alone: Godefroid 1996); the final states and verdicts are the same either way, only the count of
-/// executions differs.</param>
-/// <param name="MaxExecutions">Stops the search after this many executions; the explore step then fails, because its
-/// verdicts are not exhaustive.</param>
-public sealed record ExploreOptions(bool Reduce = true, int MaxExecutions = 1_000_000);
+/// <param name="Reduce">Explores one execution per class of executions that only reorder independent events
+/// (source-DPOR with sleep sets); the final states and verdicts are the same either way, only the counts differ.</param>
+/// <param name="MaxExecutions">Stops the search after this many executions (of every kind); the explore step then fails,
+/// because its verdicts are not exhaustive. For the random strategies, how many executions to sample.</param>
+/// <param name="Jobs">Threads that search parts of the tree at once; the result does not depend on it.</param>
+/// <param name="Shard">Searches only this shard's parts of the tree, for a matrix of CI jobs.</param>
+/// <param name="Seed">The seed of the random strategies, printed with their results.</param>
+/// <param name="PctDepth">The bug depth of <see cref="ExploreStrategy.Pct"/>: it changes priorities at depth - 1 steps.</param>
+/// <param name="PreemptionBound">Explores, without reduction, only executions with at most this many preemptions.</param>
+/// <param name="BufferBound">Keeps at most this many stores in each CPU's store buffer: a store waits for a drain.</param>
+/// <param name="Timeout">Stops the search after this long; the result then depends on the machine's speed.</param>
+/// <param name="Progress">Called on the calling thread every 200 ms while the search runs.</param>
+public sealed record ExploreOptions(
+    bool Reduce = true,
+    int MaxExecutions = 1_000_000,
+    int Jobs = 1,
+    ExploreShard? Shard = null,
+    ExploreStrategy Strategy = ExploreStrategy.Exhaustive,
+    int Seed = 1,
+    int PctDepth = 3,
+    int? PreemptionBound = null,
+    int? BufferBound = null,
+    TimeSpan? Timeout = null,
+    Action<ExplorationProgress>? Progress = null);
+
+/// <summary>How the explorer chooses the executions it runs.</summary>
+public enum ExploreStrategy
+{
+    /// <summary>Every execution up to equivalence (depth first, source-DPOR): the only strategy whose "never" is a proof.</summary>
+    Exhaustive,
+    /// <summary>Random walks: every enabled event equally likely, each execution from the seed and its number.</summary>
+    Random,
+    /// <summary>Probabilistic concurrency testing: random priorities per CPU and buffer, changed at a few random steps.</summary>
+    Pct,
+}
+
+/// <summary>Shard <paramref name="Index"/> of <paramref name="Count"/> (from 1), written <c>2/4</c>.</summary>
+public sealed record ExploreShard(int Index, int Count)
+{
+    public override string ToString() => $"{Index}/{Count}";
+}
+
+/// <summary>How far a running search is: executions so far, parts of the search done and in all, time spent.</summary>
+public sealed record ExplorationProgress(int Executions, int PartsDone, int Parts, TimeSpan Elapsed);
 
 /// <summary>
 /// What the exhaustive exploration of a scenario's explore block found: the executions it ran, the distinct final
@@ -14,21 +52,26 @@ public sealed record ExploreOptions(bool Reduce = true, int MaxExecutions = 1_00
 /// </summary>
 /// <param name="Executions">Executions that reached a final state (every program returned, every buffer drained); the
 /// expectations are judged over these.</param>
-/// <param name="Pruned">Executions cut short because every enabled event slept: another execution reaches their states.</param>
+/// <param name="Redundant">Executions abandoned because every enabled event slept: each is equivalent to one explored.</param>
 /// <param name="Deadlocks">Executions that stopped with a CPU spinning on a lock no one will release.</param>
 /// <param name="Events">Events performed over all executions, the measure of the search's cost.</param>
-/// <param name="Exhaustive">False when <see cref="ExploreOptions.MaxExecutions"/> stopped the search.</param>
+/// <param name="Cut">Why the search does not cover every execution (a budget, a bound, a random strategy); null if it does.</param>
+/// <param name="Shard">Which part of the search a shard covered; null when the whole search ran.</param>
 /// <param name="States">The final states (and deadlocks), with how many executions reached each, in ordinal order.</param>
 /// <param name="Expectations">The quantified expectations, the steps of the block with an expected outcome and the
 /// plain expectations after it, in trace order.</param>
 public sealed record ExplorationResult(
     int Executions,
-    int Pruned,
+    int Redundant,
     int Deadlocks,
     long Events,
-    bool Exhaustive,
+    string? Cut,
+    string? Shard,
     IReadOnlyList<FinalState> States,
-    IReadOnlyList<ExpectationVerdict> Expectations);
+    IReadOnlyList<ExpectationVerdict> Expectations)
+{
+    public bool Exhaustive => Cut is null;
+}
 
 /// <summary>A final state, printed herd-style (<c>r0=0; r1=1</c>), and how many executions reached it.</summary>
 public sealed record FinalState(string State, int Count);

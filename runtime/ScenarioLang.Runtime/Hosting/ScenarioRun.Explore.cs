@@ -9,11 +9,11 @@ namespace ScenarioLang.Runtime;
 /// </summary>
 public sealed partial class ScenarioRun
 {
-    private readonly Explorer? _explorer;
+    private readonly ExecutionDriver? _explorer;
     private ExecutionRecord? _execution;
 
     /// <summary>A run that is one execution of the exploration <paramref name="explorer"/> steers.</summary>
-    internal ScenarioRun(ScenarioDescription description, KernelConfig config, Explorer explorer)
+    internal ScenarioRun(ScenarioDescription description, KernelConfig config, ExecutionDriver explorer)
         : this(description, config) => _explorer = explorer;
 
     /// <summary>

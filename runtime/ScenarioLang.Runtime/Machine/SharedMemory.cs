@@ -44,7 +44,7 @@ public sealed class SharedMemory(MemoryModel model)
                 break;
             case InterleavingKind.Store or InterleavingKind.Unlock:
                 if (Model == MemoryModel.Tso)
-                    cpu.StoreBuffer.Add(point.Location!.Value, point.Value);
+                    cpu.StoreBuffer.Add(new BufferedStore(point.Location!.Value, point.Value, point.Kind == InterleavingKind.Unlock));
                 else
                     _words[point.Location!.Value] = point.Value;
                 break;

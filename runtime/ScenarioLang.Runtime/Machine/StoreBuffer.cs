@@ -2,8 +2,8 @@ using ScenarioLang.Runtime.Scheduling;
 
 namespace ScenarioLang.Runtime.Machine;
 
-/// <summary>A store waiting in a CPU's store buffer.</summary>
-public readonly record struct BufferedStore(MemoryLocation Location, long Value)
+/// <summary>A store waiting in a CPU's store buffer; <paramref name="Release"/> for spin_unlock()'s store of 0 to the lock word.</summary>
+public readonly record struct BufferedStore(MemoryLocation Location, long Value, bool Release = false)
 {
     public override string ToString() => $"{Location} = {Value}";
 }
@@ -23,7 +23,7 @@ public sealed class StoreBuffer
     /// <summary>The store that would reach memory next.</summary>
     public BufferedStore? Oldest => _stores.Count == 0 ? null : _stores[0];
 
-    public void Add(MemoryLocation location, long value) => _stores.Add(new BufferedStore(location, value));
+    public void Add(BufferedStore store) => _stores.Add(store);
 
     /// <summary>The newest buffered value for the location, if this CPU has one.</summary>
     public long? Forward(MemoryLocation location)

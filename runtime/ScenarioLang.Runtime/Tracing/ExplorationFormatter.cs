@@ -6,9 +6,8 @@ public static class ExplorationFormatter
     public static string Statistics(ScenarioResult result)
     {
         var e = result.Exploration!;
-        var cut = e.Exhaustive ? "exhaustive" : "cut short by --max-executions";
         return $"  exploration ({result.Config}): {Units.Count(e.Executions, "execution")} to a final state, " +
-               $"{Units.Count(e.Pruned, "execution")} pruned by sleep sets, {Units.Count(e.Deadlocks, "deadlock")}, " +
-               $"{Units.Count(e.Events, "event")} (accesses, drains, returns), {Units.Count(e.States.Count, "final state")}; {cut}\n";
+               $"{e.Redundant} redundant, {Units.Count(e.Deadlocks, "deadlock")}, " +
+               $"{Units.Count(e.Events, "event")} (accesses, drains, returns), {Units.Count(e.States.Count, "final state")}; {e.Cut ?? "exhaustive"}\n";
     }
 }

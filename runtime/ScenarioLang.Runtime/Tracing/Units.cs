@@ -10,14 +10,18 @@ public static class Units
     public static string Bytes(long bytes)
     {
         if (Math.Abs(bytes) < 1024)
-            return "byte".ToQuantity(bytes);
+            return Count(bytes, "byte");
         var size = ByteSize.FromBytes(bytes);
         // Humanizer's symbols are binary multiples named KB/MB/GB; print the IEC names.
         var symbol = size.LargestWholeNumberSymbol.Replace("B", "iB", StringComparison.Ordinal);
         return size.LargestWholeNumberValue.ToString("0.##", CultureInfo.InvariantCulture) + " " + symbol;
     }
 
-    public static string Count(long count, string noun) => noun.ToQuantity(count);
+    /// <summary>"1 execution", "3 executions": Humanizer's plural, looked up once per noun (its rules are slow regexes).</summary>
+    public static string Count(long count, string noun) =>
+        count.ToString(CultureInfo.InvariantCulture) + " " + (count == 1 ? noun : Plurals.GetOrAdd(noun, n => n.Pluralize(inputIsKnownToBeSingular: true)));
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Plurals = new(StringComparer.Ordinal);
 
     public static string Port(long port) => Hex(port);
 

@@ -22,7 +22,7 @@ public sealed class ExplorerTests
             scenario "SB"
               litmus.kscn | ioperm=merged | 2 CPUs | memory tso
               [    ] 3:3     explore
-                             4 executions explored, 6 pruned by sleep sets; 4 final states:
+                             4 executions explored, 6 redundant (stopped where every event slept); 4 final states, each with the executions that reach it:
                                1× r0=0; r1=0
                                1× r0=0; r1=1
                                1× r0=1; r1=0
@@ -88,7 +88,7 @@ public sealed class ExplorerTests
         var result = StoreBuffering.Expecting(Quantifier.Never, ("r0", 5)).Explore(new ExploreOptions(MaxExecutions: 3));
 
         var explore = result.Entries.Single(e => e.Step == Litmus.ExploreAt);
-        Assert.Equal((Verdict.Fail, "exploration stopped after 3 executions: verdicts are not exhaustive"), (explore.Verdict, explore.Failure));
+        Assert.Equal((Verdict.Fail, "stopped after 3 executions (--max-executions 3): verdicts are not exhaustive"), (explore.Verdict, explore.Failure));
         Assert.False(result.Exploration!.Exhaustive);
         Assert.False(result.Passed);
     }

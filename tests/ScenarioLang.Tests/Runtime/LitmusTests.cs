@@ -101,7 +101,7 @@ public sealed class LitmusTests
 
         Assert.Equal(States(full), States(reduced));
         Assert.Equal(full.Passed, reduced.Passed);
-        Assert.Equal(0, full.Exploration!.Pruned);
+        Assert.Equal(0, full.Exploration!.Redundant);
         Assert.True(reduced.Exploration!.Executions <= full.Exploration.Executions);
     }
 
@@ -113,7 +113,7 @@ public sealed class LitmusTests
         var reduced = litmus.Explore().Exploration!;
         var full = litmus.Explore(new ExploreOptions(Reduce: false)).Exploration!;
 
-        Assert.True(reduced.Executions + reduced.Pruned < full.Executions, $"{reduced.Executions}+{reduced.Pruned} vs {full.Executions}");
+        Assert.True(reduced.Executions + reduced.Redundant < full.Executions, $"{reduced.Executions}+{reduced.Redundant} vs {full.Executions}");
     }
 
     [Theory]
@@ -127,7 +127,7 @@ public sealed class LitmusTests
 
         Assert.Equal(TraceFormatter.Format(first), TraceFormatter.Format(second));
         var (a, b) = (first.Exploration!, second.Exploration!);
-        Assert.Equal((a.Executions, a.Pruned, a.Events), (b.Executions, b.Pruned, b.Events));
+        Assert.Equal((a.Executions, a.Redundant, a.Events), (b.Executions, b.Redundant, b.Events));
     }
 
     /// <summary>

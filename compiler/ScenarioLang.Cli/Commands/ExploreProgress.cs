@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using System.Globalization;
+using ScenarioLang.Runtime;
+
+namespace ScenarioLang.Cli.Commands;
+
+/// <summary>
+/// The live line of a search that takes more than a second, on a terminal only (never in a CI log), and the time a
+/// search took, on stderr: stdout stays the same bytes for the same input.
+/// </summary>
+internal sealed class ExploreProgress(CliConsole console)
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private int _width;
+
+    public ExploreOptions Attach(ExploreOptions options) => console.ShowsProgress ? options with { Progress = Show } : options;
+
+    /// <summary>Clears the live line, if one was shown; returns how long the run took.</summary>
+    public TimeSpan Finish()
+    {
+        if (_width > 0)
+            console.Error.Write("\r" + new string(' ', _width) + "\r");
+        return _clock.Elapsed;
+    }
+
+    public static void Timing(ScenarioResult result, TimeSpan time, CliConsole console)
+    {
+        var e = result.Exploration!;
+        var runs = e.Executions + e.Redundant + e.Deadlocks;
+        console.Error.Write(string.Create(CultureInfo.InvariantCulture,
+            $"kscn: explored \"{result.Description.Name}\" ({result.Config}) in {time.TotalSeconds:0.000} s: {runs:N0} executions, {runs / Math.Max(time.TotalSeconds, 1e-3):N0} per second\n"));
+    }
+
+    private void Show(ExplorationProgress progress)
+    {
+        if (progress.Elapsed < TimeSpan.FromSeconds(1))
+            return;
+        var line = string.Create(CultureInfo.InvariantCulture,
+            $"  exploring: {progress.Executions:N0} executions, {progress.Executions / progress.Elapsed.TotalSeconds:N0}/s, {progress.PartsDone} of {progress.Parts} parts of the search done");
+        console.Error.Write("\r" + line.PadRight(_width));
+        _width = Math.Max(_width, line.Length);
+    }
+}

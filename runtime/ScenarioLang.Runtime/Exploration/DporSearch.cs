@@ -1,0 +1,193 @@
+namespace ScenarioLang.Runtime.Exploration;
+
+/// <summary>
+/// Source-DPOR with sleep sets (Abdulla, Aronis, Jonsson, Sagonas, "Optimal Dynamic Partial Order Reduction", POPL
+/// 2014, Algorithm 1), over the events of x86-TSO with each store buffer's drains as a process of its own (Abdulla et
+/// al., "Stateless Model Checking for TSO and PSO", TACAS 2015), below the root of a <see cref="SearchUnit"/>.
+/// </summary>
+/// <remarks>
+/// A depth-first search that re-runs the scenario for each execution: <see cref="Choose"/> replays the trail of the
+/// previous execution up to its last open choice, takes the next event to explore there, and goes on with the first
+/// event not asleep. Each new event's races (<see cref="HappensBefore"/>) name the states where the other order of the
+/// two events must be tried: there, unless one of the events that can start that other order is already to be
+/// explored, one of them is added. An event independent of every other (a return, a preemption point, a store into
+/// the buffer) is taken alone. Without reduction every enabled event is explored in every state; with a bound on
+/// preemptions (which implies no reduction), every event that keeps the execution within the bound.
+/// </remarks>
+internal sealed class DporSearch(SearchUnit unit, bool reduce, int? bufferBound, int? preemptionBound = null) : ISearch
+{
+    private readonly List<Node> _trail = [];
+    private HappensBefore? _graph;
+    private int _depth;
+
+    public bool Bounded { get; private set; }
+
+    public void Begin(IReadOnlyList<int> bufferedAtStart)
+    {
+        _depth = 0;
+        if (reduce)
+            _graph ??= new HappensBefore(bufferedAtStart, bufferBound);
+    }
+
+    public Transition? Choose(IReadOnlyList<Transition> enabled)
+    {
+        Transition chosen;
+        if (_depth < _trail.Count)
+        {
+            var replayed = _trail[_depth];
+            if (replayed.Frozen ? !enabled.Any(t => t.Event == replayed.Chosen.Event) : !SameEvents(replayed.Choices, Choices(enabled, _depth)))
+                throw NotDeterministic();
+            chosen = replayed.Chosen;
+        }
+        else if (_depth < unit.Prefix.Count)
+        {
+            chosen = enabled.FirstOrDefault(t => t.Event == unit.Prefix[_depth].Event) ?? throw NotDeterministic();
+            _trail.Add(new Node([chosen], [], chosen, frozen: true, Context(_depth, enabled)));
+        }
+        else
+        {
+            var choices = Choices(enabled, _depth);
+            var sleep = !reduce ? [] : _depth == unit.Prefix.Count ? unit.Sleep : _trail[_depth - 1].ChildSleep();
+            if (choices.FirstOrDefault(t => !Sleeps(sleep, t.Event)) is not { } first)
+                return null;
+            chosen = first;
+            var node = new Node(choices, sleep, chosen, frozen: false, Context(_depth, enabled));
+            node.Backtrack.UnionWith(reduce ? [chosen.Event] : choices.Select(t => t.Event));
+            _trail.Add(node);
+        }
+        if (_graph is not null && _depth == _graph.Count)
+        {
+            foreach (var race in _graph.Add(chosen))
+                Reverse(race, _depth);
+        }
+        _depth++;
+        return chosen;
+    }
+
+    /// <summary>Moves to the deepest state with an event left to explore; false when the unit's subtree is done.</summary>
+    public bool Next()
+    {
+        for (var depth = _trail.Count - 1; depth >= 0 && !_trail[depth].Frozen; depth--)
+        {
+            var node = _trail[depth];
+            node.Done.Add(node.Chosen);
+            if (node.Choices.FirstOrDefault(t => node.Backtrack.Contains(t.Event) && !Sleeps(node.Sleep, t.Event) && !Sleeps(node.Done, t.Event)) is { } next)
+            {
+                node.Chosen = next;
+                _graph?.Truncate(depth);
+                return true;
+            }
+            _trail.RemoveAt(depth);
+        }
+        return false;
+    }
+
+    private IReadOnlyList<Transition> Choices(IReadOnlyList<Transition> enabled, int depth)
+    {
+        if (reduce && enabled.FirstOrDefault(t => t.Effect.IsLocal) is { } local)
+            return [local];
+        if (preemptionBound is not { } bound)
+            return enabled;
+        var context = Context(depth, enabled);
+        var within = enabled.Where(t => context.After(t).Preemptions <= bound).ToArray();
+        Bounded |= within.Length < enabled.Count;
+        return within;
+    }
+
+    /// <summary>The preemptions so far and the CPU that ran the last step, in the state at <paramref name="depth"/>.</summary>
+    private RunningCpu Context(int depth, IReadOnlyList<Transition> enabled) =>
+        (depth == 0 ? new RunningCpu(0, null, []) : _trail[depth - 1].After) with { Enabled = enabled };
+
+    /// <summary>
+    /// The race of the event at <paramref name="earlier"/> with the one at <paramref name="later"/>: in the state
+    /// before the first, the events after it that do not depend on it, then the second, can run instead. One of the
+    /// events that can start that sequence must be explored there.
+    /// </summary>
+    private void Reverse(int earlier, int later)
+    {
+        if (earlier < unit.Prefix.Count)
+            return; // the prefix's states are expanded in full by the split
+        var graph = _graph!;
+        var node = _trail[earlier];
+        var independent = new EventSet(later);
+        for (var k = earlier + 1; k < later; k++)
+        {
+            if (!graph.Before(k).Contains(earlier))
+                independent.Add(k);
+        }
+        ExploreEvent? candidate = null;
+        for (var k = earlier + 1; k <= later; k++)
+        {
+            if (k < later && !independent.Contains(k) || graph.Before(k).Overlaps(independent))
+                continue;
+            var initial = graph.EventAt(k);
+            if (node.Backtrack.Contains(initial))
+                return;
+            if (candidate is null && node.Choices.Any(t => t.Event == initial))
+                candidate = initial;
+        }
+        if (candidate is { } q)
+            node.Backtrack.Add(q);
+        else
+            node.Backtrack.UnionWith(node.Choices.Select(t => t.Event));
+    }
+
+    private static InvalidOperationException NotDeterministic() =>
+        new("the scenario did not replay the same way: its steps are not deterministic");
+
+    private static bool SameEvents(IReadOnlyList<Transition> a, IReadOnlyList<Transition> b)
+    {
+        if (a.Count != b.Count)
+            return false;
+        for (var i = 0; i < a.Count; i++)
+        {
+            if (a[i].Event != b[i].Event)
+                return false;
+        }
+        return true;
+    }
+
+    private static bool Sleeps(IEnumerable<Transition> set, ExploreEvent e) => set.Any(s => s.Event == e);
+
+    /// <summary>
+    /// A state of the trail: the events enabled there (only one if it is independent of all), those asleep on
+    /// arrival, those to explore and explored, and the one taken now. A prefix state is frozen: its unit explores
+    /// only the prefix's event there.
+    /// </summary>
+    private sealed class Node(IReadOnlyList<Transition> choices, IReadOnlyList<Transition> sleep, Transition chosen, bool frozen, RunningCpu before)
+    {
+        public IReadOnlyList<Transition> Choices { get; } = choices;
+
+        public IReadOnlyList<Transition> Sleep { get; } = sleep;
+
+        public HashSet<ExploreEvent> Backtrack { get; } = [];
+
+        public List<Transition> Done { get; } = [];
+
+        public Transition Chosen { get; set; } = chosen;
+
+        public bool Frozen { get; } = frozen;
+
+        /// <summary>The preemptions and the running CPU once <see cref="Chosen"/> has run.</summary>
+        public RunningCpu After => before.After(Chosen);
+
+        /// <summary>The sleep set of the state <see cref="Chosen"/> leads to; a sleeping event keeps its effect.</summary>
+        public IReadOnlyList<Transition> ChildSleep() => [.. Sleep.Concat(Done).Where(t => t.IndependentOf(Chosen))];
+    }
+}
+
+/// <summary>
+/// How many times an execution has switched CPUs while the running one could go on (a preemption, as in context
+/// bounding: Musuvathi, Qadeer, "Iterative Context Bounding for Systematic Testing", PLDI 2007), the CPU that ran the
+/// last step, and the events enabled in the current state. Drains are not a CPU's steps and never preempt.
+/// </summary>
+internal sealed record RunningCpu(int Preemptions, int? Cpu, IReadOnlyList<Transition> Enabled)
+{
+    public RunningCpu After(Transition t)
+    {
+        if (t.Event.Kind == EventKind.Drain)
+            return this with { Enabled = [] };
+        var preempts = Cpu is { } running && running != t.Event.Cpu && Enabled.Any(e => e.Event == new ExploreEvent(EventKind.Step, running));
+        return new RunningCpu(Preemptions + (preempts ? 1 : 0), t.Event.Cpu, []);
+    }
+}

@@ -1,0 +1,164 @@
+using ScenarioLang.Runtime.Scheduling;
+
+namespace ScenarioLang.Runtime.Exploration;
+
+/// <summary>
+/// The happens-before relation of one execution, built an event at a time, and the races of each new event: the
+/// earlier events of other CPUs it conflicts with that no other event orders before it (Abdulla, Aronis, Jonsson,
+/// Sagonas, "Optimal Dynamic Partial Order Reduction", POPL 2014, §3; for TSO with drains as events of their own,
+/// Abdulla, Atig, Jonsson, Leonardsson, "Stateless Model Checking for TSO and PSO", TACAS 2015).
+/// </summary>
+/// <remarks>
+/// An event happens after: the previous event of its process; for a drain, the step that put its store into the
+/// buffer; for a fence or locked instruction, its CPU's last drain; for a step that waited for room in a bounded
+/// buffer, the drain that made room; for spin_lock(), the drain of the spin_unlock() that freed the lock; and every
+/// earlier event of another CPU it conflicts with. Races are the conflicts among those, except that a lock is not
+/// raced by the unlock that enabled it (the two are never both enabled) but by the previous spin_lock() of the word.
+/// </remarks>
+internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? bufferBound)
+{
+    private readonly List<(Transition Transition, EventSet Before)> _events = [];
+    private readonly Dictionary<ExploreEvent, int> _lastOfProcess = [];
+    private readonly Dictionary<MemoryLocation, List<int>> _accesses = [];
+    private readonly Dictionary<MemoryLocation, int> _lastAcquire = [];
+    private readonly Dictionary<int, CpuBuffer> _buffers = [];
+
+    public int Count => _events.Count;
+
+    public ExploreEvent EventAt(int index) => _events[index].Transition.Event;
+
+    /// <summary>The events that happen before the one at <paramref name="index"/>.</summary>
+    public EventSet Before(int index) => _events[index].Before;
+
+    /// <summary>Adds the next event of the execution; returns its races, the earlier events it races with, in order.</summary>
+    public IReadOnlyList<int> Add(Transition transition)
+    {
+        var index = _events.Count;
+        var (e, effect) = (transition.Event, transition.Effect);
+        var predecessors = new SortedSet<int>(Comparer<int>.Create((a, b) => b.CompareTo(a)));
+        var candidates = new HashSet<int>();
+        if (_lastOfProcess.TryGetValue(e, out var previous))
+            predecessors.Add(previous);
+        var buffer = Buffer(e.Cpu);
+        if (e.Kind == EventKind.Drain && buffer.Drained(index) is { } store)
+            predecessors.Add(store);
+        if (effect.NeedsEmptyStoreBuffer && buffer.LastDrain is { } drain)
+            predecessors.Add(drain);
+        if (effect.Buffers && buffer.Stored(index, bufferBound) is { } madeRoom)
+            predecessors.Add(madeRoom);
+        if (effect.Location is { } word)
+        {
+            foreach (var earlier in Accesses(word))
+            {
+                var other = _events[earlier].Transition;
+                if (other.Event.Cpu == e.Cpu || !Transition.Conflicts(other.Effect, effect))
+                    continue;
+                predecessors.Add(earlier);
+                if (!(other.Effect.Access == Access.Release && effect.Access == Access.Acquire))
+                    candidates.Add(earlier);
+            }
+        }
+        var before = new EventSet(index);
+        var races = new List<int>();
+        // Latest first: an event some later predecessor already follows is ordered through it, not a race.
+        foreach (var predecessor in predecessors)
+        {
+            if (before.Contains(predecessor))
+                continue;
+            if (candidates.Contains(predecessor))
+                races.Add(predecessor);
+            before.Add(predecessor);
+            before.UnionWith(_events[predecessor].Before);
+        }
+        if (effect.Access == Access.Acquire && _lastAcquire.TryGetValue(effect.Location!.Value, out var acquired) &&
+            _events[acquired].Transition.Event.Cpu != e.Cpu && !races.Contains(acquired))
+            races.Add(acquired);
+        Record(transition, before);
+        races.Sort();
+        return races;
+    }
+
+    /// <summary>Forgets the events from <paramref name="count"/> on: the search goes another way there.</summary>
+    public void Truncate(int count)
+    {
+        if (count >= _events.Count)
+            return;
+        var kept = _events.Take(count).ToList();
+        _events.Clear();
+        _lastOfProcess.Clear();
+        _accesses.Clear();
+        _lastAcquire.Clear();
+        _buffers.Clear();
+        foreach (var (transition, before) in kept)
+        {
+            var index = _events.Count;
+            var buffer = Buffer(transition.Event.Cpu);
+            if (transition.Event.Kind == EventKind.Drain)
+                buffer.Drained(index);
+            if (transition.Effect.Buffers)
+                buffer.Stored(index, bufferBound);
+            Record(transition, before);
+        }
+    }
+
+    private void Record(Transition transition, EventSet before)
+    {
+        var index = _events.Count;
+        _events.Add((transition, before));
+        _lastOfProcess[transition.Event] = index;
+        if (transition.Effect.Location is { } word)
+        {
+            Accesses(word).Add(index);
+            if (transition.Effect.Access == Access.Acquire)
+                _lastAcquire[word] = index;
+        }
+    }
+
+    private List<int> Accesses(MemoryLocation word)
+    {
+        if (!_accesses.TryGetValue(word, out var list))
+            _accesses[word] = list = [];
+        return list;
+    }
+
+    private CpuBuffer Buffer(int cpu)
+    {
+        if (!_buffers.TryGetValue(cpu, out var buffer))
+            _buffers[cpu] = buffer = new CpuBuffer(cpu < bufferedAtStart.Count ? bufferedAtStart[cpu] : 0);
+        return buffer;
+    }
+
+    /// <summary>
+    /// A CPU's buffer as events: the step that buffered each store and the drain that took it out, FIFO. The stores
+    /// buffered before the explore block drain first, with no step of the block before them.
+    /// </summary>
+    private sealed class CpuBuffer(int bufferedAtStart)
+    {
+        private readonly List<int> _stores = [];
+        private readonly List<int> _drains = [];
+        private int _initial = bufferedAtStart;
+
+        public int? LastDrain { get; private set; }
+
+        /// <summary>Records a drain; returns the step whose store it moves, if that step is in the block.</summary>
+        public int? Drained(int index)
+        {
+            LastDrain = index;
+            if (_initial > 0)
+            {
+                _initial--;
+                return null;
+            }
+            _drains.Add(index);
+            return _stores[_drains.Count - 1];
+        }
+
+        /// <summary>Records a buffered store; returns the drain that made room for it in a buffer of <paramref name="bound"/> stores.</summary>
+        public int? Stored(int index, int? bound)
+        {
+            _stores.Add(index);
+            var waitedFor = _stores.Count - 1 - bound;
+            return waitedFor >= 0 && waitedFor < _drains.Count ? _drains[waitedFor.Value] : null;
+        }
+    }
+}

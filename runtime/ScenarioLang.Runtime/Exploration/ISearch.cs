@@ -1,0 +1,29 @@
+namespace ScenarioLang.Runtime.Exploration;
+
+/// <summary>
+/// Chooses the events of the executions of an explore block. Machine states cannot be copied (kernel paths are
+/// iterators), so every execution runs the scenario from the start and the search steers it event by event.
+/// </summary>
+internal interface ISearch
+{
+    /// <summary>A new execution's block begins, with this many stores already in each CPU's buffer.</summary>
+    void Begin(IReadOnlyList<int> bufferedAtStart);
+
+    /// <summary>The event to perform in the current state, or null to abandon the execution (every enabled event sleeps).</summary>
+    Transition? Choose(IReadOnlyList<Transition> enabled);
+
+    /// <summary>Prepares the next execution; false when this search has none left.</summary>
+    bool Next();
+
+    /// <summary>Whether a bound of the search left an enabled event unexplored in some state.</summary>
+    bool Bounded => false;
+}
+
+/// <summary>
+/// A subtree of the search: the events that lead from the block's start to its root, and the events asleep there
+/// (explored from an ancestor; every execution that begins with one of them is equivalent to one explored there).
+/// </summary>
+internal sealed record SearchUnit(IReadOnlyList<Transition> Prefix, IReadOnlyList<Transition> Sleep)
+{
+    public static SearchUnit Root { get; } = new([], []);
+}
