@@ -16,7 +16,9 @@ internal static class ExploreCommand
     {
         var files = new Argument<string[]>("files") { Description = "The .kscn files to explore.", Arity = ArgumentArity.ZeroOrMore };
         var variant = VariantOption.Create();
-        var noReduction = new Option<bool>("--no-reduction") { Description = "Run every interleaving, without partial-order reduction; verdicts and final states do not change." };
+        var reduction = new Option<string>("--reduction") { Description = "dpor (default: source-DPOR with sleep sets), sleep-sets (sleep sets alone) or none (every interleaving); verdicts and final states do not change.", DefaultValueFactory = _ => "dpor", HelpName = "name" };
+        reduction.AcceptOnlyFromAmong("dpor", "sleep-sets", "none");
+        var noReduction = new Option<bool>("--no-reduction") { Description = "The same as --reduction none." };
         var max = new Option<int?>("--max-executions") { Description = "Stop after this many executions; a cut search fails its explore block. For random and pct, how many to sample (default 1000).", HelpName = "n" };
         var jobs = new Option<int>("--jobs") { Description = "Threads that search at once (default: every core); the result is the same for any number.", DefaultValueFactory = _ => Environment.ProcessorCount, HelpName = "n" };
         var shard = new Option<string?>("--shard") { Description = "Search only part i of n of the tree (1/4 … 4/4), for a matrix of CI jobs; an always/never violation fails the shard that finds it.", HelpName = "i/n" };
@@ -31,7 +33,7 @@ internal static class ExploreCommand
         var points = new Option<bool>("--points") { Description = "List the pause points of every step kind, for 'until', and exit." };
         var command = new Command("explore", "Run scenarios and report how their explore blocks were explored.")
         {
-            files, variant, noReduction, max, jobs, shard, strategy, seed, depth, preemptions, buffers, timeout, save, points,
+            files, variant, reduction, noReduction, max, jobs, shard, strategy, seed, depth, preemptions, buffers, timeout, save, points,
         };
         command.SetAction(parse =>
         {
@@ -56,7 +58,12 @@ internal static class ExploreCommand
             if (shardText is not null && part is null)
                 return (int)Refuse(console, $"--shard takes i/n with 1 <= i <= n, as in 2/4, not '{shardText}'");
             var options = new ExploreOptions(
-                Reduce: !parse.GetValue(noReduction),
+                Reduction: parse.GetValue(noReduction) ? Reduction.None : parse.GetValue(reduction) switch
+                {
+                    "sleep-sets" => Reduction.SleepSets,
+                    "none" => Reduction.None,
+                    _ => Reduction.Dpor,
+                },
                 MaxExecutions: executions,
                 Jobs: parse.GetValue(jobs),
                 Shard: part,

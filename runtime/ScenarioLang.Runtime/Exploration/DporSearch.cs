@@ -11,11 +11,12 @@ namespace ScenarioLang.Runtime.Exploration;
 /// event not asleep. Each new event's races (<see cref="HappensBefore"/>) name the states where the other order of the
 /// two events must be tried: there, unless one of the events that can start that other order is already to be
 /// explored, one of them is added. An event independent of every other (a return, a preemption point, a store into
-/// the buffer) is taken alone. Without reduction every enabled event is explored in every state; with a bound on
-/// preemptions (which implies no reduction), every event that keeps the execution within the bound.
+/// the buffer) is taken alone. With sleep sets alone every event not asleep is explored in every state, without
+/// reduction every enabled event; with a bound on preemptions (no reduction), every event that keeps within it.
 /// </remarks>
-internal sealed class DporSearch(SearchUnit unit, bool reduce, int? bufferBound, int? preemptionBound = null) : ISearch
+internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? bufferBound, int? preemptionBound = null) : ISearch
 {
+    private readonly bool _sleepSets = reduction != Reduction.None;
     private readonly List<Node> _trail = [];
     private HappensBefore? _graph;
     private int _depth;
@@ -25,7 +26,7 @@ internal sealed class DporSearch(SearchUnit unit, bool reduce, int? bufferBound,
     public void Begin(IReadOnlyList<int> bufferedAtStart)
     {
         _depth = 0;
-        if (reduce)
+        if (reduction == Reduction.Dpor)
             _graph ??= new HappensBefore(bufferedAtStart, bufferBound);
     }
 
@@ -47,12 +48,12 @@ internal sealed class DporSearch(SearchUnit unit, bool reduce, int? bufferBound,
         else
         {
             var choices = Choices(enabled, _depth);
-            var sleep = !reduce ? [] : _depth == unit.Prefix.Count ? unit.Sleep : _trail[_depth - 1].ChildSleep();
+            var sleep = !_sleepSets ? [] : _depth == unit.Prefix.Count ? unit.Sleep : _trail[_depth - 1].ChildSleep();
             if (choices.FirstOrDefault(t => !Sleeps(sleep, t.Event)) is not { } first)
                 return null;
             chosen = first;
             var node = new Node(choices, sleep, chosen, frozen: false, Context(_depth, enabled));
-            node.Backtrack.UnionWith(reduce ? [chosen.Event] : choices.Select(t => t.Event));
+            node.Backtrack.UnionWith(reduction == Reduction.Dpor ? [chosen.Event] : choices.Select(t => t.Event));
             _trail.Add(node);
         }
         if (_graph is not null && _depth == _graph.Count)
@@ -84,7 +85,7 @@ internal sealed class DporSearch(SearchUnit unit, bool reduce, int? bufferBound,
 
     private IReadOnlyList<Transition> Choices(IReadOnlyList<Transition> enabled, int depth)
     {
-        if (reduce && enabled.FirstOrDefault(t => t.Effect.IsLocal) is { } local)
+        if (_sleepSets && enabled.FirstOrDefault(t => t.Effect.IsLocal) is { } local)
             return [local];
         if (preemptionBound is not { } bound)
             return enabled;

@@ -19,7 +19,8 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
     public const int SampleBatch = 64;
 
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly bool _reduce = options.Reduce && options.PreemptionBound is null;
+    // A preemption bound explores without reduction: what a reduction skips may need more preemptions than it allows.
+    private readonly Reduction _reduction = options.PreemptionBound is null ? options.Reduction : Reduction.None;
     private int _runs;
     private int _partsDone;
     private volatile bool _stop;
@@ -28,7 +29,7 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
     public ScenarioResult Execute()
     {
         // The first run probes the start of the block; a scenario without one runs once, as it always did.
-        var root = new ProbeSearch(SearchUnit.Root, _reduce);
+        var root = new ProbeSearch(SearchUnit.Root, _reduction != Reduction.None);
         var (result, driver, _) = Run(root);
         if (driver.Prefix is null)
             return result;
@@ -44,7 +45,7 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
     {
         ExploreStrategy.Random => Batches((first, count) => new RandomWalkSearch(options.Seed, first, count)),
         ExploreStrategy.Pct => Batches((first, count) => new PctSearch(options.Seed, options.PctDepth, first, count)),
-        _ => [.. Split(root).Select(unit => (Func<ISearch>)(() => new DporSearch(unit, _reduce, options.BufferBound, options.PreemptionBound)))],
+        _ => [.. Split(root).Select(unit => (Func<ISearch>)(() => new DporSearch(unit, _reduction, options.BufferBound, options.PreemptionBound)))],
     };
 
     private Func<ISearch>[] Batches(Func<int, int, ISearch> batch) =>
@@ -63,7 +64,7 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
         var queue = new Queue<SearchUnit>(root.Children);
         while (units.Count < SplitTarget && queue.TryDequeue(out var unit))
         {
-            var probe = new ProbeSearch(unit, _reduce);
+            var probe = new ProbeSearch(unit, _reduction != Reduction.None);
             Run(probe);
             if (probe.Children is not { } children)
                 continue;

@@ -1,8 +1,8 @@
 namespace ScenarioLang.Runtime;
 
 /// <summary>How <see cref="ScenarioExecutor"/> explores an explore block.</summary>
-/// <param name="Reduce">Explores one execution per class of executions that only reorder independent events
-/// (source-DPOR with sleep sets); the final states and verdicts are the same either way, only the counts differ.</param>
+/// <param name="Reduction">How executions that only reorder independent events are skipped; the final states and
+/// verdicts are the same with every reduction, only the counts differ.</param>
 /// <param name="MaxExecutions">Stops the search after this many executions (of every kind); the explore step then fails,
 /// because its verdicts are not exhaustive. For the random strategies, how many executions to sample.</param>
 /// <param name="Jobs">Threads that search parts of the tree at once; the result does not depend on it.</param>
@@ -14,7 +14,7 @@ namespace ScenarioLang.Runtime;
 /// <param name="Timeout">Stops the search after this long; the result then depends on the machine's speed.</param>
 /// <param name="Progress">Called on the calling thread every 200 ms while the search runs.</param>
 public sealed record ExploreOptions(
-    bool Reduce = true,
+    Reduction Reduction = Reduction.Dpor,
     int MaxExecutions = 1_000_000,
     int Jobs = 1,
     ExploreShard? Shard = null,
@@ -25,6 +25,17 @@ public sealed record ExploreOptions(
     int? BufferBound = null,
     TimeSpan? Timeout = null,
     Action<ExplorationProgress>? Progress = null);
+
+/// <summary>How the exhaustive search skips executions equivalent to one it explores.</summary>
+public enum Reduction
+{
+    /// <summary>Source-DPOR with sleep sets: explores from a state only the events that race with what was explored.</summary>
+    Dpor,
+    /// <summary>Sleep sets alone (Godefroid 1996): every event in every state, but none already explored from an ancestor.</summary>
+    SleepSets,
+    /// <summary>Every interleaving of every event.</summary>
+    None,
+}
 
 /// <summary>How the explorer chooses the executions it runs.</summary>
 public enum ExploreStrategy

@@ -11,7 +11,7 @@ internal static class ExplorationNotes
     public static TraceEntry Entry(Step step, ExplorationResult exploration, ExploreOptions options)
     {
         var explored = Units.Count(exploration.Executions + exploration.Deadlocks, "execution") + " explored";
-        var redundant = options.Reduce && options.PreemptionBound is null && options.Strategy == ExploreStrategy.Exhaustive
+        var redundant = options.Reduction != Reduction.None && options.PreemptionBound is null && options.Strategy == ExploreStrategy.Exhaustive
             ? $", {exploration.Redundant} redundant (stopped where every event slept)"
             : "";
         var width = exploration.States.Select(s => s.Count.ToString(System.Globalization.CultureInfo.InvariantCulture).Length).DefaultIfEmpty(1).Max();

@@ -97,7 +97,7 @@ public sealed class LitmusTests
         var litmus = Shape(shape, model);
 
         var reduced = litmus.Explore();
-        var full = litmus.Explore(new ExploreOptions(Reduce: false));
+        var full = litmus.Explore(new ExploreOptions(Reduction: Reduction.None));
 
         Assert.Equal(States(full), States(reduced));
         Assert.Equal(full.Passed, reduced.Passed);
@@ -111,7 +111,7 @@ public sealed class LitmusTests
         var litmus = Shape("SB", MemoryModel.Tso);
 
         var reduced = litmus.Explore().Exploration!;
-        var full = litmus.Explore(new ExploreOptions(Reduce: false)).Exploration!;
+        var full = litmus.Explore(new ExploreOptions(Reduction: Reduction.None)).Exploration!;
 
         Assert.True(reduced.Executions + reduced.Redundant < full.Executions, $"{reduced.Executions}+{reduced.Redundant} vs {full.Executions}");
     }
@@ -148,7 +148,7 @@ public sealed class LitmusTests
     [InlineData("MP")]
     [InlineData("SB+xchgs")]
     public void Counterexamples_of_the_unreduced_search_replay_too(string shape) =>
-        AssertCounterexamplesReplay(Shape(shape, MemoryModel.Tso), new ExploreOptions(Reduce: false));
+        AssertCounterexamplesReplay(Shape(shape, MemoryModel.Tso), new ExploreOptions(Reduction: Reduction.None));
 
     private static void AssertCounterexamplesReplay(Litmus litmus, ExploreOptions options)
     {

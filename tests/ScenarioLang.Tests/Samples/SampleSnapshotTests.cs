@@ -10,7 +10,7 @@ namespace ScenarioLang.Tests.Samples;
 /// </summary>
 public sealed class SampleSnapshotTests
 {
-    private const string AsWritten = "as-written";
+    public const string AsWritten = "as-written";
 
     public static TheoryData<string, string> Runs()
     {
@@ -23,8 +23,8 @@ public sealed class SampleSnapshotTests
         return data;
     }
 
-    // mechanism=variant for each run of the sample, or AsWritten.
-    private static IEnumerable<string> VariantsOf(string sample)
+    /// <summary>mechanism=variant for each run of the sample, or <see cref="AsWritten"/>.</summary>
+    public static IEnumerable<string> VariantsOf(string sample)
     {
         if (IsIopermSample(sample))
             return VariantCatalog.Find(VariantCatalog.IopermMechanism)!.Values.Select(v => $"{VariantCatalog.IopermMechanism}={v.Name}");

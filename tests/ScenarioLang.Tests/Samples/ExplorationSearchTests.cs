@@ -1,0 +1,106 @@
+using System.Text.RegularExpressions;
+using ScenarioLang.Tests.Infrastructure;
+
+namespace ScenarioLang.Tests.Samples;
+
+/// <summary>
+/// The search's options change how it runs, not what it concludes: on every sample with an explore block, every
+/// reduction reaches the same final states and verdicts, any number of threads prints the same bytes, and shards add
+/// up to the whole search.
+/// </summary>
+public sealed partial class ExplorationSearchTests
+{
+    public static TheoryData<string, string> ExploredRuns()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var sample in Repository.SampleFiles().Where(s => File.ReadAllText(Repository.Full(s)).Contains("explore {", StringComparison.Ordinal)))
+        {
+            foreach (var variant in SampleSnapshotTests.VariantsOf(sample))
+                data.Add(sample, variant);
+        }
+        return data;
+    }
+
+    /// <summary>
+    /// DPOR against sleep sets alone (Godefroid's reduction, an independent argument) everywhere, and against no
+    /// reduction where every interleaving can be run in seconds (the litmus shapes but IRIW, which has more than a
+    /// million; the kernel paths have far more).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ExploredRuns))]
+    public void Every_reduction_reaches_the_same_states_and_verdicts(string sample, string variant)
+    {
+        var dpor = Explore(sample, variant, "--reduction", "dpor");
+        var sleepSets = Explore(sample, variant, "--reduction", "sleep-sets");
+
+        Assert.Equal(Conclusions(sleepSets), Conclusions(dpor));
+        Assert.True(Runs(dpor) <= Runs(sleepSets), $"{Runs(dpor)} runs with DPOR, {Runs(sleepSets)} with sleep sets");
+        if (sample.StartsWith("samples/litmus/", StringComparison.Ordinal) && sample != "samples/litmus/iriw.kscn")
+            Assert.Equal(Conclusions(Explore(sample, variant, "--reduction", "none")), Conclusions(dpor));
+    }
+
+    [Theory]
+    [MemberData(nameof(ExploredRuns))]
+    public void Any_number_of_threads_prints_the_same_bytes(string sample, string variant)
+    {
+        var one = Explore(sample, variant, "--jobs", "1");
+        var three = Explore(sample, variant, "--jobs", "3");
+
+        Assert.Equal(one.Out, three.Out);
+        Assert.Equal(one.ExitCode, three.ExitCode);
+    }
+
+    [Fact]
+    public void A_budget_cuts_the_search_at_the_same_execution_on_any_number_of_threads()
+    {
+        var one = Explore("samples/pgd/late-wmb.kscn", SampleSnapshotTests.AsWritten, "--jobs", "1", "--max-executions", "20");
+        var two = Explore("samples/pgd/late-wmb.kscn", SampleSnapshotTests.AsWritten, "--jobs", "2", "--max-executions", "20");
+
+        Assert.Equal(one.Out, two.Out);
+        Assert.Contains("stopped after 20 executions (--max-executions 20): verdicts are not exhaustive", one.Out);
+        Assert.Equal(1, one.ExitCode);
+    }
+
+    [Fact]
+    public void Shards_add_up_to_the_whole_search()
+    {
+        const string sample = "samples/ptshare/creation-race.kscn";
+        var whole = Explore(sample, "ptshare=rfc-v2");
+        var shards = Enumerable.Range(1, 3).Select(i => Explore(sample, "ptshare=rfc-v2", "--shard", $"{i}/3")).ToArray();
+
+        Assert.Equal(Runs(whole), shards.Sum(Runs));
+        Assert.Equal(Executions(whole), shards.Sum(Executions));
+        Assert.Equal(States(whole), shards.SelectMany(States).Distinct().Order(StringComparer.Ordinal));
+        Assert.All(shards, s => Assert.Matches(@"shard \d of 3: \d+ of \d+ parts of the search", s.Out));
+        // The leak is an always/never violation: a shard that sees it fails.
+        Assert.Contains(shards, s => s.ExitCode == 1 && s.Out.Contains("expect never leak ptshare_data", StringComparison.Ordinal));
+    }
+
+    private static KscnOutput Explore(string sample, string variant, params string[] options) =>
+        Kscn.Invoke(["explore", Repository.Full(sample), .. variant == SampleSnapshotTests.AsWritten ? [] : new[] { "--variant", variant }, .. options]);
+
+    /// <summary>What a search concludes: its exit code, each expectation's verdict by line, the distinct final states.</summary>
+    private static string Conclusions(KscnOutput output) =>
+        $"exit {output.ExitCode}\n" +
+        string.Join('\n', Verdict().Matches(output.Out).Select(m => m.Value)) + "\n" +
+        string.Join('\n', States(output));
+
+    private static IEnumerable<string> States(KscnOutput output) =>
+        State().Matches(output.Out).Select(m => m.Groups[1].Value).Distinct().Order(StringComparer.Ordinal);
+
+    private static int Executions(KscnOutput output) => Statistics(output).Sum(s => s.Executions);
+
+    private static int Runs(KscnOutput output) => Statistics(output).Sum(s => s.Executions + s.Redundant);
+
+    private static IEnumerable<(int Executions, int Redundant)> Statistics(KscnOutput output) =>
+        Stats().Matches(output.Out).Select(m => (int.Parse(m.Groups[1].Value), int.Parse(m.Groups[2].Value)));
+
+    [GeneratedRegex(@"^  \[(pass|FAIL)\] \d+:\d+ .*?(?=   \(|$)", RegexOptions.Multiline)]
+    private static partial Regex Verdict();
+
+    [GeneratedRegex(@"^ +\d+× (.*)$", RegexOptions.Multiline)]
+    private static partial Regex State();
+
+    [GeneratedRegex(@"exploration \(.*?\): (\d+) executions? to a final state, (\d+) redundant")]
+    private static partial Regex Stats();
+}
