@@ -1,0 +1,116 @@
+using ScenarioLang.Runtime;
+using ScenarioLang.Runtime.Tracing;
+
+namespace ScenarioLang.Tests.Runtime;
+
+/// <summary>
+/// The exhaustive search on store-buffering rings (the shape herd7 and Spin are measured on), and the strategies for
+/// searches too big to finish: each says what it covered, and none passes a "never" it did not prove.
+/// </summary>
+public sealed class SearchStrategyTests
+{
+    /// <summary>CPU i stores 1 to x_i, then loads x_(i+1 mod n) into r_i.</summary>
+    private static Litmus Ring(int n, MemoryModel model) =>
+        new($"SB ring {n}", model, [.. Enumerable.Range(0, n).Select(i => new[] { $"x{i} = 1", $"r{i} = x{(i + 1) % n}" })])
+        {
+            Conditions = [.. Enumerable.Range(0, n).Select(i => ($"r{i}", 0L))],
+        };
+
+    private static IReadOnlyList<string> States(ScenarioResult result) => [.. result.Exploration!.States.Select(s => s.State)];
+
+    /// <summary>
+    /// Every one of the 2^n outcomes is allowed under x86-TSO (each load can run while the store before it is buffered)
+    /// and all but "every load reads 0" under SC (herd7: SB rings). The loads race only with the drains of the stores
+    /// they read, so DPOR runs one execution per outcome.
+    /// </summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(5)]
+    public void A_store_buffering_ring_reaches_every_outcome_under_tso_and_all_but_one_under_sc(int n)
+    {
+        var tso = Ring(n, MemoryModel.Tso).Explore();
+        var sc = Ring(n, MemoryModel.Sc).Explore();
+
+        Assert.Equal(1 << n, tso.Exploration!.States.Count);
+        Assert.Equal(1 << n, tso.Exploration.Executions);
+        Assert.Equal((1 << n) - 1, sc.Exploration!.States.Count);
+        Assert.DoesNotContain(string.Join("; ", Enumerable.Range(0, n).Select(i => $"r{i}=0")), States(sc));
+        Assert.Equal(States(Ring(n, MemoryModel.Tso).Explore(new ExploreOptions(Reduction: Reduction.SleepSets))), States(tso));
+    }
+
+    [Fact]
+    public void Dpor_runs_far_fewer_executions_than_sleep_sets_alone()
+    {
+        var dpor = Ring(4, MemoryModel.Tso).Explore().Exploration!;
+        var sleepSets = Ring(4, MemoryModel.Tso).Explore(new ExploreOptions(Reduction: Reduction.SleepSets)).Exploration!;
+
+        Assert.Equal(sleepSets.Executions, dpor.Executions);
+        Assert.True(dpor.Redundant * 4 < sleepSets.Redundant, $"{dpor.Redundant} redundant with DPOR, {sleepSets.Redundant} with sleep sets");
+    }
+
+    [Theory]
+    [InlineData(ExploreStrategy.Random)]
+    [InlineData(ExploreStrategy.Pct)]
+    public void A_random_strategy_prints_its_seed_repeats_itself_and_never_passes_as_exhaustive(ExploreStrategy strategy)
+    {
+        var ring = Ring(3, MemoryModel.Tso).Expecting(Quantifier.Never, ("r0", 0), ("r1", 0), ("r2", 0));
+        var options = new ExploreOptions(Strategy: strategy, Seed: 7, MaxExecutions: 300);
+
+        var first = ring.Explore(options);
+        var again = ring.Explore(options with { Jobs = 2 });
+        var otherSeed = ring.Explore(options with { Seed = 8 });
+
+        Assert.Equal(TraceFormatter.Format(first), TraceFormatter.Format(again));
+        Assert.NotEqual(TraceFormatter.Format(first), TraceFormatter.Format(otherSeed));
+        var explore = first.Entries.Single(e => e.Step == Litmus.ExploreAt);
+        Assert.Equal(Verdict.Fail, explore.Verdict);
+        Assert.Contains("with seed 7: 300 executions sampled: verdicts are not exhaustive", explore.Failure);
+        Assert.Equal(300, first.Exploration!.Executions);
+        // The all-zero outcome needs every load to pass a buffered store: both strategies find it in 300 tries.
+        Assert.Equal(Verdict.Fail, first.Entries[^1].Verdict);
+    }
+
+    [Fact]
+    public void A_preemption_bound_that_leaves_executions_out_says_so()
+    {
+        var sb = Ring(2, MemoryModel.Sc);
+
+        var bounded = sb.Explore(new ExploreOptions(PreemptionBound: 0));
+        var enough = sb.Explore(new ExploreOptions(PreemptionBound: 10));
+
+        Assert.Equal("executions with more than 0 preemptions left out (--preemption-bound 0): verdicts are not exhaustive",
+            bounded.Entries.Single(e => e.Step == Litmus.ExploreAt).Failure);
+        Assert.True(bounded.Exploration!.Executions < enough.Exploration!.Executions);
+        Assert.True(enough.Exploration.Exhaustive);
+        Assert.Equal(States(sb.Explore()), States(enough));
+    }
+
+    [Fact]
+    public void A_buffer_bound_of_one_keeps_the_outcomes_of_one_buffered_store_per_cpu()
+    {
+        // cpu1's fence orders its loads after z reaches memory, so r0 = 0 puts cpu0's load before both of them: all
+        // zero needs x and y buffered at once.
+        var shape = new Litmus("SB2", MemoryModel.Tso, ["x = 1", "y = 1", "r0 = z"], ["z = 1", "mfence", "r1 = x", "r2 = y"])
+        {
+            Conditions = [("r0", 0), ("r1", 0), ("r2", 0)],
+        };
+
+        var bounded = shape.Explore(new ExploreOptions(BufferBound: 1));
+        var free = shape.Explore();
+
+        Assert.Contains("(--buffer-bound 1)", bounded.Entries.Single(e => e.Step == Litmus.ExploreAt).Failure);
+        Assert.Contains("r0=0; r1=0; r2=0", States(free));
+        Assert.DoesNotContain("r0=0; r1=0; r2=0", States(bounded));
+        Assert.Equal(States(shape.Explore(new ExploreOptions(BufferBound: 2))), States(free));
+    }
+
+    [Fact]
+    public void A_timeout_cuts_the_search_and_says_so()
+    {
+        var result = Ring(8, MemoryModel.Tso).Explore(new ExploreOptions(Timeout: TimeSpan.FromTicks(1)));
+
+        Assert.False(result.Exploration!.Exhaustive);
+        Assert.StartsWith("stopped by the timeout", result.Entries.Single(e => e.Step == Litmus.ExploreAt).Failure);
+    }
+}
