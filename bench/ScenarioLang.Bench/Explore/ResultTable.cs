@@ -6,7 +6,8 @@ namespace ScenarioLang.Bench.Explore;
 /// <summary>
 /// The Markdown table of an explore bench. Search time is wall time less the floor (start-up, parse, Roslyn, one
 /// tiny exploration), both measured in the same run; executions/s divides by it, and only where it is large enough
-/// (0.1 s) not to be noise. The ratio to the floor is the figure that travels between machines.
+/// (0.1 s) not to be noise. Runs/s counts the pruned executions too: a sleep-set explorer runs each of them until
+/// it is pruned, so they are most of its work. The ratio to the floor is the figure that travels between machines.
 /// </summary>
 public static class ResultTable
 {
@@ -15,8 +16,8 @@ public static class ResultTable
     public static string Write(IReadOnlyList<ExploreRow> rows, double floorSeconds, TimeSpan timeout)
     {
         var text = new StringBuilder();
-        text.Append("| Shape | CPUs | Reduction | Executions | Pruned | Final states | Search | Wall s | Search s | Executions/s | Wall ÷ floor | Peak MiB | CPU s |\n");
-        text.Append("|---|--:|---|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|\n");
+        text.Append("| Shape | CPUs | Reduction | Executions | Pruned | Final states | Search | Wall s | Search s | Executions/s | Runs/s | Wall ÷ floor | Peak MiB | CPU s |\n");
+        text.Append("|---|--:|---|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|\n");
         foreach (var row in rows)
         {
             var process = row.Process;
@@ -33,7 +34,8 @@ public static class ResultTable
                 row.Search(timeout),
                 Number(process?.WallSeconds, "F2"),
                 Number(search, "F2"),
-                summary is not null && search >= NoiseSeconds ? Count((long)(summary.Executions / search.Value)) : "—",
+                PerSecond(summary?.Executions, search),
+                PerSecond(summary?.Executions + (summary?.Pruned ?? 0), search),
                 Number(process?.WallSeconds / floorSeconds, "F1"),
                 Number(process?.PeakMiB, "F0"),
                 Number(process?.CpuSeconds, "F1"),
@@ -42,6 +44,9 @@ public static class ResultTable
         }
         return text.ToString();
     }
+
+    private static string PerSecond(long? count, double? seconds) =>
+        count is { } n && seconds >= NoiseSeconds ? Count((long)(n / seconds.Value)) : "—";
 
     private static string Count(long? value) => value?.ToString("N0", CultureInfo.InvariantCulture) ?? "—";
 
