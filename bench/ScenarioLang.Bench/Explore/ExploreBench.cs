@@ -1,0 +1,118 @@
+using System.Globalization;
+using ScenarioLang.Bench.Measuring;
+using ScenarioLang.Bench.Shapes;
+
+namespace ScenarioLang.Bench.Explore;
+
+/// <summary>
+/// Runs kscn explore on every shape as a separate process, with reduction and (where feasible) without, and writes
+/// the table. Every figure comes from this one run: the floor too, so the ratios hold even on a noisy machine.
+/// </summary>
+public sealed class ExploreBench(ExploreBenchOptions options, TextWriter progress)
+{
+    private const int FloorRuns = 3;
+    private const string CliProject = "compiler/ScenarioLang.Cli";
+    private const string CliDll = "compiler/ScenarioLang.Cli/bin/Release/net10.0/kscn.dll";
+
+    public async Task<string> RunAsync()
+    {
+        TimedProcess.EnsureAvailable();
+        var root = RepoRoot.Find();
+        var kscn = options.Kscn is { } given ? Path.GetFullPath(given) : await BuildCliAsync(root);
+        if (!File.Exists(kscn))
+            throw new BenchException($"{kscn} does not exist");
+        var outDir = Path.GetFullPath(options.Out ?? Path.Combine(Path.GetTempPath(), $"kscn-bench-{DateTime.UtcNow:yyyyMMdd-HHmmss}"));
+        var shapesDir = Directory.CreateDirectory(Path.Combine(outDir, "shapes")).FullName;
+        var logsDir = Directory.CreateDirectory(Path.Combine(outDir, "logs")).FullName;
+        progress.WriteLine($"kscn-bench: {kscn}; shapes, logs and results.md in {outDir}");
+
+        var floorShape = BenchShape.Generated(LitmusCatalog.SbRing(LitmusCatalog.SmallestRing), shapesDir);
+        var shapes = LitmusCatalog.SbRings(Math.Max(options.MaxRing, options.MaxRingUnreduced))
+            .Append(LitmusCatalog.MessagePassing)
+            .Append(LitmusCatalog.Iriw)
+            .Select(s => BenchShape.Generated(s, shapesDir))
+            .Concat(BenchShape.Samples.Select(s => BenchShape.Sample(root, s)))
+            .Where(s => options.Filter is null || s.Name.Contains(options.Filter, StringComparison.OrdinalIgnoreCase))
+            .ToList();
+
+        var floorRuns = new List<ProcessResult>();
+        for (var i = 0; i < FloorRuns; i++)
+            floorRuns.Add(await ExploreAsync(kscn, floorShape, reduce: true, Path.Combine(logsDir, $"floor-{i + 1}.txt")));
+        var floor = Median(floorRuns);
+        if (floor.ExitCode != 0 || ExploreOutput.Parse(floor.Output) is null)
+            throw new BenchException($"the floor run failed (exit {floor.ExitCode}), so no figure would mean anything:\n{floor.Output}");
+        progress.WriteLine($"floor ({floorShape.Name}, median of {FloorRuns}): {floor.WallSeconds:F2} s, {floor.PeakMiB:F0} MiB");
+
+        var rows = new List<ExploreRow>();
+        foreach (var reduce in (bool[])[true, false])
+        {
+            var timedOutRing = (int?)null;
+            foreach (var shape in shapes.Where(s => s.RingSize is not { } n || n <= (reduce ? options.MaxRing : options.MaxRingUnreduced)))
+            {
+                if (shape.RingSize > timedOutRing)
+                {
+                    rows.Add(new ExploreRow(shape, reduce, null, null, $"SB-ring-{timedOutRing} timed out"));
+                    continue;
+                }
+                var row = await MeasureAsync(kscn, shape, reduce, logsDir);
+                rows.Add(row);
+                if (row.Process!.TimedOut && shape.RingSize is { } size)
+                    timedOutRing = size;
+                progress.WriteLine($"{shape.Name}, reduction {(reduce ? "on" : "off")}: {row.Process.WallSeconds:F2} s, " +
+                    $"{row.Summary?.Executions.ToString(CultureInfo.InvariantCulture) ?? "no"} executions, {row.Search(options.Timeout)}");
+            }
+        }
+
+        var report = Report(kscn, floorShape, floor, rows, root);
+        File.WriteAllText(Path.Combine(outDir, "results.md"), report);
+        return report;
+    }
+
+    private async Task<ExploreRow> MeasureAsync(string kscn, BenchShape shape, bool reduce, string logsDir)
+    {
+        var runs = new List<ProcessResult>();
+        for (var i = 0; i < options.Repeat; i++)
+        {
+            var log = Path.Combine(logsDir, $"{shape.Name.Replace('/', '-')}-reduction-{(reduce ? "on" : "off")}{(options.Repeat > 1 ? $"-{i + 1}" : "")}.txt");
+            runs.Add(await ExploreAsync(kscn, shape, reduce, log));
+        }
+        var median = Median(runs);
+        return new ExploreRow(shape, reduce, median, ExploreOutput.Parse(median.Output), null);
+    }
+
+    private async Task<ProcessResult> ExploreAsync(string kscn, BenchShape shape, bool reduce, string log)
+    {
+        IEnumerable<string> arguments = [kscn, "explore", shape.File];
+        if (!reduce)
+            arguments = arguments.Concat(["--no-reduction", "--max-executions", options.MaxExecutions.ToString(CultureInfo.InvariantCulture)]);
+        var result = await TimedProcess.RunAsync(Path.GetDirectoryName(shape.File)!, options.Timeout, "dotnet", arguments.Concat(options.KscnArguments));
+        File.WriteAllText(log, result.Output);
+        return result;
+    }
+
+    /// <summary>Builds the CLI in Release, so the figures are for the sources checked out, not a stale build.</summary>
+    private async Task<string> BuildCliAsync(string root)
+    {
+        progress.WriteLine($"building {CliProject} in Release");
+        var build = await TimedProcess.RunAsync(root, TimeSpan.FromMinutes(10), "dotnet", ["build", "-c", "Release", CliProject, "-nologo", "-v", "q"]);
+        if (build.ExitCode != 0)
+            throw new BenchException($"dotnet build -c Release {CliProject} failed:\n{build.Output}");
+        return Path.Combine(root, CliDll);
+    }
+
+    private static ProcessResult Median(List<ProcessResult> runs) => runs.OrderBy(r => r.Wall).ElementAt(runs.Count / 2);
+
+    private string Report(string kscn, BenchShape floorShape, ProcessResult floor, List<ExploreRow> rows, string root)
+    {
+        var passed = options.KscnArguments.Count == 0 ? "none" : string.Join(' ', options.KscnArguments);
+        return $"""
+            ## kscn explore, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC
+
+            {MachineInfo.Read(root).Markdown()}- kscn: `{Path.GetRelativePath(root, kscn)}`; extra arguments: {passed}
+            - Floor (`kscn explore` on {floorShape.Name} with reduction, median of {FloorRuns} processes): {floor.WallSeconds:F2} s wall, {floor.PeakMiB:F0} MiB peak
+            - Per process: timeout {options.Timeout.TotalSeconds:F0} s; without reduction `--max-executions {options.MaxExecutions}`; runs per shape: {options.Repeat}
+
+            {ResultTable.Write(rows, floor.WallSeconds, options.Timeout)}
+            """;
+    }
+}

@@ -1,0 +1,95 @@
+using System.CommandLine;
+using ScenarioLang.Bench;
+using ScenarioLang.Bench.Explore;
+using ScenarioLang.Bench.References;
+using ScenarioLang.Bench.Spin;
+
+var root = new RootCommand("kscn-bench: measures kscn explore and writes the herd7 and Spin reference inputs (docs/benchmarks.md).")
+{
+    ExploreCommand(),
+    ReferencesCommand(),
+    SpinCommand(),
+};
+try
+{
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (BenchException e)
+{
+    Console.Error.WriteLine($"kscn-bench: {e.Message}");
+    return 2;
+}
+
+static Command ExploreCommand()
+{
+    var output = new Option<string?>("--out") { Description = "Directory for the generated shapes, the logs and results.md (default: a new temporary one)." };
+    var kscn = new Option<string?>("--kscn") { Description = "The kscn.dll to measure (default: build compiler/ScenarioLang.Cli in Release and use it)." };
+    var filter = new Option<string?>("--filter") { Description = "Only shapes whose name contains this, e.g. SB-ring or pgd/." };
+    var maxRing = new Option<int>("--max-n") { Description = "Largest SB ring explored with reduction.", DefaultValueFactory = _ => 12 };
+    var maxRingUnreduced = new Option<int>("--max-n-unreduced") { Description = "Largest SB ring explored without reduction.", DefaultValueFactory = _ => 5 };
+    var maxExecutions = new Option<int>("--max-executions") { Description = "Bound on executions without reduction.", DefaultValueFactory = _ => 1_000_000 };
+    var timeout = new Option<int>("--timeout") { Description = "Wall-clock limit of one kscn process, in seconds.", DefaultValueFactory = _ => 120 };
+    var repeat = new Option<int>("--repeat") { Description = "Processes per shape; the table shows the median.", DefaultValueFactory = _ => 1 };
+    var passed = new Argument<string[]>("kscn-arguments") { Description = "After --: passed to every kscn explore, e.g. -- --jobs 1.", Arity = ArgumentArity.ZeroOrMore };
+    var command = new Command("explore", "Explore the SB rings, MP, IRIW and the seed samples with kscn, with and without reduction, and print the Markdown table.")
+    {
+        output, kscn, filter, maxRing, maxRingUnreduced, maxExecutions, timeout, repeat, passed,
+    };
+    command.SetAction(async (parse, _) =>
+    {
+        var options = new ExploreBenchOptions(
+            parse.GetValue(output),
+            parse.GetValue(kscn),
+            parse.GetValue(filter),
+            parse.GetValue(maxRing),
+            parse.GetValue(maxRingUnreduced),
+            parse.GetValue(maxExecutions),
+            TimeSpan.FromSeconds(parse.GetValue(timeout)),
+            Math.Max(1, parse.GetValue(repeat)),
+            parse.GetValue(passed) ?? []);
+        Console.Write(await new ExploreBench(options, Console.Error).RunAsync());
+        return 0;
+    });
+    return command;
+}
+
+static Command ReferencesCommand()
+{
+    var output = new Option<string?>("--out") { Description = "Directory to write herd7/ and spin/ into (default: bench/reference)." };
+    var command = new Command("references", "Write the shapes as herd7 litmus tests and Spin models.") { output };
+    command.SetAction(parse =>
+    {
+        var directory = parse.GetValue(output) ?? Path.Combine(RepoRoot.Find(), "bench", "reference");
+        foreach (var file in ReferenceFiles.Write(directory))
+            Console.WriteLine(file);
+        return 0;
+    });
+    return command;
+}
+
+static Command SpinCommand()
+{
+    var models = new Option<string?>("--models") { Description = "Directory of .pml models (default: bench/reference/spin)." };
+    var output = new Option<string?>("--out") { Description = "Directory for the verifiers, the logs and spin-results.md (default: a new temporary one)." };
+    var filter = new Option<string?>("--filter") { Description = "Only models whose name contains this." };
+    var maxRing = new Option<int>("--max-n") { Description = "Largest SB ring to verify.", DefaultValueFactory = _ => ReferenceFiles.LargestSpinRing };
+    var timeout = new Option<int>("--timeout") { Description = "Wall-clock limit of one verifier run, in seconds.", DefaultValueFactory = _ => 300 };
+    var memory = new Option<int>("--memory") { Description = "pan's memory limit in MiB (-DMEMLIM).", DefaultValueFactory = _ => 16384 };
+    var command = new Command("spin", "Verify the Spin models (needs spin and gcc) and print the Markdown table.")
+    {
+        models, output, filter, maxRing, timeout, memory,
+    };
+    command.SetAction(async (parse, _) =>
+    {
+        var options = new SpinBenchOptions(
+            parse.GetValue(models),
+            parse.GetValue(output),
+            parse.GetValue(filter),
+            parse.GetValue(maxRing),
+            TimeSpan.FromSeconds(parse.GetValue(timeout)),
+            parse.GetValue(memory));
+        Console.Write(await new SpinBench(options, Console.Error).RunAsync());
+        return 0;
+    });
+    return command;
+}
