@@ -8,7 +8,8 @@ namespace ScenarioLang.Compiler.Hosting;
 /// <summary>
 /// Writes a counterexample of an explore block as a scenario of its own: the scenario as written, with the explore block
 /// replaced by the execution's explicit schedule. Under the schedule semantics (a quantified expectation judges its one
-/// execution) the replay fails where the exploration did.
+/// execution) the replay fails where the exploration did. Each line carries the store buffers after it as a comment,
+/// and the fence hints follow the schedule as comments, so the file reads like the trace that printed it.
 /// </summary>
 public static class ReplayWriter
 {
@@ -25,8 +26,16 @@ public static class ReplayWriter
         var replayName = quoted[..^1] + $" (replay of execution {counterexample.Execution})\"";
         var nameAt = before.IndexOf(quoted, StringComparison.Ordinal);
         b.Append(before[..nameAt]).Append(replayName).Append(before[(nameAt + quoted.Length)..]);
-        for (var i = 0; i < counterexample.Schedule.Count; i++)
-            b.Append(i == 0 ? "" : indent).Append(counterexample.Schedule[i].Text).Append('\n');
+        var lines = counterexample.Lines();
+        for (var i = 0; i < lines.Count; i++)
+            b.Append(i == 0 ? "" : indent).Append(lines[i]).Append('\n');
+        if (counterexample.FenceHints.Count > 0)
+        {
+            // Hints name the steps by their lines in the explored file, not in this one.
+            b.Append(indent).Append($"// Where a fence is missing (lines of {source.Path}):\n");
+            foreach (var hint in counterexample.FenceHints)
+                b.Append(indent).Append("// ").Append(hint.ToString()).Append('\n');
+        }
         var after = source.ToString(TextSpan.FromBounds(explore.BlockSpan.End, scenario.Span.End));
         b.Append(after.TrimStart('\r', '\n')).Append('\n');
         return b.ToString();

@@ -48,9 +48,16 @@ internal sealed class ExpectationTally(Step step, Quantifier quantifier)
         return new TraceEntry(step, Verdict.Fail, failure, _counterexample is { } c ? Notes(c, executions) : []);
     }
 
-    /// <summary>The execution that shows a failure, as the explicit schedule that replays it.</summary>
+    /// <summary>
+    /// The execution that shows a failure, as the explicit schedule that replays it with the store buffers after each
+    /// line, then where a full fence would forbid it.
+    /// </summary>
     public static IReadOnlyList<string> Notes(Counterexample c, int executions) =>
-        [$"execution {c.Execution} of {executions} ({c.Detail}), as a schedule:", .. c.Schedule.Select(l => "  " + l.Text)];
+        [
+            $"execution {c.Execution} of {executions} ({c.Detail}), as a schedule:",
+            .. c.Lines().Select(l => "  " + l),
+            .. c.FenceHints.Select(h => h.ToString()),
+        ];
 
     private bool Passed(int executions) =>
         _error is null && (quantifier == Quantifier.Sometimes ? _satisfied > 0 : _satisfied == executions);

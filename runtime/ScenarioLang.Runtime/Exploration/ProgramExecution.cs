@@ -75,8 +75,8 @@ internal sealed class ProgramExecution
         var cpu = _machine.Cpus[e.Cpu];
         if (e.Kind == EventKind.Drain)
         {
-            _machine.Memory.DrainOldest(cpu);
-            _events.Add(new ExecutedEvent(e, null, -1, false, null, null, cpu.StoreBuffer.Stores.Count));
+            var drained = _machine.Memory.DrainOldest(cpu);
+            _events.Add(new ExecutedEvent(e, null, -1, false, null, null, cpu.StoreBuffer.Stores.Count) { Drained = drained });
             return;
         }
         var running = _running[e.Cpu]!;
@@ -142,6 +142,9 @@ internal sealed record ExecutedEvent(
     InterleavingPoint? PendingAfter,
     int Buffered)
 {
+    /// <summary>The store a drain moved to memory (null for steps), so a printed schedule can show each buffer's contents.</summary>
+    public BufferedStore? Drained { get; init; }
+
     public bool IsReturn => Event.Kind == EventKind.Step && Performed is null;
 }
 

@@ -4,7 +4,8 @@ namespace ScenarioLang.Runtime.Exploration;
 
 /// <summary>
 /// Writes an execution of an explore block as an explicit schedule that replays it under the semantics of
-/// <c>ScenarioRun.Run</c>, <c>Continue</c> and <c>Drain</c>.
+/// <c>ScenarioRun.Run</c>, <c>Continue</c> and <c>Drain</c>, each line with the store buffers it leaves behind and
+/// the store→load reorderings among its loads that a fence would forbid.
 /// </summary>
 /// <remarks>
 /// Consecutive events of one step make a line, stopped <c>until</c> the label of the point pending after them. An
@@ -16,7 +17,7 @@ internal static class SchedulePrinter
 {
     public static IReadOnlyList<ScheduleLine> Print(IReadOnlyList<ExecutedEvent> events)
     {
-        var lines = new List<ScheduleLine>();
+        var lines = new Lines();
         // CPUs whose step has returned in the execution but is still paused before its return in the schedule.
         var awaitingContinue = new HashSet<int>();
         var i = 0;
@@ -28,35 +29,37 @@ internal static class SchedulePrinter
             {
                 var drains = DrainsAt(events, i, cpu);
                 i += drains;
-                lines.Add(new ScheduleLine(ScheduleVerb.Drain, cpu, null, null, drains));
+                lines.Add(new ScheduleLine(ScheduleVerb.Drain, cpu, null, null, drains), i);
                 if (events[i - 1].Buffered == 0 && awaitingContinue.Remove(cpu))
-                    lines.Add(new ScheduleLine(ScheduleVerb.Continue, cpu, null, null));
+                    lines.Add(new ScheduleLine(ScheduleVerb.Continue, cpu, null, null), i);
                 continue;
             }
             var count = 1;
             while (i + count < events.Count && events[i + count].Event == first.Event && events[i + count].Ordinal == first.Ordinal)
                 count++;
             var group = events.Skip(i).Take(count).ToArray();
+            var start = i;
             i += count;
             awaitingContinue.Remove(cpu);
             var last = group[^1];
             if (!last.IsReturn)
             {
-                StepLines(lines, group, last.PendingAfter?.Label ?? PausePoints.Return);
+                StepLines(lines, group, start, last.PendingAfter?.Label ?? PausePoints.Return);
                 continue;
             }
             if (last.Buffered <= DrainsAt(events, i, cpu))
             {
-                StepLines(lines, group, null);
+                // Run to its end, the step returns and drains its buffer, as the execution does right after it.
                 i += last.Buffered;
+                lines.Add(Line(group[0], group[0].Begins, null), i);
                 continue;
             }
             awaitingContinue.Add(cpu);
             // A lone return of a step already paused before its return changes nothing in the schedule.
             if (group.Length > 1 || first.Begins)
-                StepLines(lines, group, PausePoints.Return);
+                StepLines(lines, group, start, PausePoints.Return);
         }
-        return lines;
+        return lines.Annotate(events);
     }
 
     private static int DrainsAt(IReadOnlyList<ExecutedEvent> events, int from, int cpu)
@@ -69,16 +72,17 @@ internal static class SchedulePrinter
     }
 
     /// <summary>
-    /// The lines for consecutive events of one step. Stopping at a label that a point performed within them also has
-    /// (a loop without subscripts) would stop too early, so the events are split into lines that each stop at the
-    /// next occurrence: a step's first line stops at the first matching point, a continue performs one access first.
+    /// The lines for consecutive events of one step, from event <paramref name="start"/>. Stopping at a label that a
+    /// point performed within them also has (a loop without subscripts) would stop too early, so the events are split
+    /// into lines that each stop at the next occurrence: a step's first line stops at the first matching point, a
+    /// continue performs one access first.
     /// </summary>
-    private static void StepLines(List<ScheduleLine> lines, ExecutedEvent[] group, string? until)
+    private static void StepLines(Lines lines, ExecutedEvent[] group, int start, string until)
     {
         var begins = group[0].Begins;
-        if (until is null or PausePoints.Return)
+        if (until == PausePoints.Return)
         {
-            lines.Add(Line(group[0], begins, until));
+            lines.Add(Line(group[0], begins, until), start + group.Length);
             return;
         }
         var pending = group.Select(e => e.Performed!).Append(group[^1].PendingAfter!).ToArray();
@@ -87,7 +91,8 @@ internal static class SchedulePrinter
         {
             var from = begins ? at : at + 1;
             at = Array.FindIndex(pending, from, p => p.Label == until || p.Name == until);
-            lines.Add(Line(group[0], begins, until));
+            // The line performs the group's events before the pending point it stops at.
+            lines.Add(Line(group[0], begins, until), start + at);
             begins = false;
         }
     }
@@ -96,4 +101,31 @@ internal static class SchedulePrinter
         begins
             ? new ScheduleLine(ScheduleVerb.Run, e.Event.Cpu, e.Step, until)
             : new ScheduleLine(ScheduleVerb.Continue, e.Event.Cpu, null, until);
+
+    /// <summary>The schedule's lines, each with how many of the execution's events have happened once it has run.</summary>
+    private sealed class Lines
+    {
+        private readonly List<(ScheduleLine Line, int End)> _lines = [];
+
+        public void Add(ScheduleLine line, int end) => _lines.Add((line, end));
+
+        /// <summary>Each line with the buffers after it (none under SC) and the fence hints of the loads it performs.</summary>
+        public IReadOnlyList<ScheduleLine> Annotate(IReadOnlyList<ExecutedEvent> events)
+        {
+            var timeline = BufferTimeline.Of(events);
+            var hints = MissingFences.Find(events, timeline);
+            var from = 0;
+            var annotated = new List<ScheduleLine>(_lines.Count);
+            foreach (var (line, end) in _lines)
+            {
+                annotated.Add(line with
+                {
+                    Buffers = timeline.Buffering ? timeline.Describe(end) : null,
+                    FenceHints = [.. hints.Where(h => h.Load >= from && h.Load < end).Select(h => h.Hint)],
+                });
+                from = end;
+            }
+            return annotated;
+        }
+    }
 }

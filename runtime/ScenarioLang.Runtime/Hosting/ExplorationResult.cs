@@ -98,7 +98,25 @@ public sealed record ExpectationVerdict(Step Step, Quantifier Quantifier, int Sa
 /// <summary>One execution as an explicit schedule that replays it (<c>kscn</c> can splice it into a .kscn file).</summary>
 /// <param name="Execution">Its number among the executions that reached a final state, in search order, from 1.</param>
 /// <param name="Detail">What it shows: its final state, or the outcome a step got.</param>
-public sealed record Counterexample(int Execution, string Detail, IReadOnlyList<ScheduleLine> Schedule);
+public sealed record Counterexample(int Execution, string Detail, IReadOnlyList<ScheduleLine> Schedule)
+{
+    // Comments of lines up to this long start in one column; a longer line (an mmap with all its arguments) keeps its
+    // comment just after it rather than pushing every other comment that far right.
+    private const int AlignedWidth = 64;
+
+    /// <summary>Where a full fence would forbid the execution, in the order of their loads.</summary>
+    public IReadOnlyList<FenceHint> FenceHints => [.. Schedule.SelectMany(l => l.FenceHints)];
+
+    /// <summary>
+    /// The schedule as .kscn lines, each followed by its <see cref="ScheduleLine.Comment"/> (the buffers after it) in a
+    /// column of their own, so the buffers read down the page beside the steps.
+    /// </summary>
+    public IReadOnlyList<string> Lines()
+    {
+        var width = Schedule.Select(l => l.Text.Length).Where(n => n <= AlignedWidth).DefaultIfEmpty(0).Max();
+        return [.. Schedule.Select(l => l.Comment is null ? l.Text : l.Text.PadRight(width) + "   " + l.Comment)];
+    }
+}
 
 /// <summary>What a line of an explicit schedule does.</summary>
 public enum ScheduleVerb
@@ -113,13 +131,25 @@ public enum ScheduleVerb
 
 /// <summary>
 /// A line of an explicit schedule, as data for a replay (<c>ScenarioRun.Run</c>, <c>Continue</c>, <c>Drain</c>) and as
-/// the .kscn text <see cref="Text"/>.
+/// the .kscn text <see cref="Text"/>, with what the execution had in its store buffers after it.
 /// </summary>
 /// <param name="Step">The step a <see cref="ScheduleVerb.Run"/> line begins.</param>
 /// <param name="Until">Where the step stops: a point's label, <c>return</c>, or null to run it to its end.</param>
 /// <param name="Count">How many stores a <see cref="ScheduleVerb.Drain"/> line moves.</param>
 public sealed record ScheduleLine(ScheduleVerb Verb, int Cpu, ThreadStep? Step, string? Until, int Count = 1)
 {
+    /// <summary>
+    /// Every non-empty store buffer once the line has run, oldest store first: <c>cpu0 [x=1, y=2]; cpu1 [y=1]</c>, or
+    /// <c>empty</c>; null when no store of the execution went through a buffer (SC).
+    /// </summary>
+    public string? Buffers { get; init; }
+
+    /// <summary>The loads of this line that passed a store of their CPU still in its buffer, where a fence would forbid that.</summary>
+    public IReadOnlyList<FenceHint> FenceHints { get; init; } = [];
+
+    /// <summary>The buffers as a .kscn comment to write after <see cref="Text"/>, or null.</summary>
+    public string? Comment => Buffers is null ? null : "// buffers: " + Buffers;
+
     public string Text
     {
         get

@@ -29,14 +29,16 @@ public sealed class ExplorerTests
                                1× r0=1; r1=1
               [FAIL] 30:3    expect   (holds in 1 of 4 executions)
                              execution 1 of 4 (r0=0; r1=0), as a schedule:
-                               cpu0: x = 1 until return
-                               cpu1: y = 1 until return
-                               cpu0: r0 = y until return
-                               cpu1: r1 = x until return
-                               cpu0 drain
-                               cpu0 continue
-                               cpu1 drain
-                               cpu1 continue
+                               cpu0: x = 1 until return    // buffers: cpu0 [x=1]
+                               cpu1: y = 1 until return    // buffers: cpu0 [x=1]; cpu1 [y=1]
+                               cpu0: r0 = y until return   // buffers: cpu0 [x=1]; cpu1 [y=1]
+                               cpu1: r1 = x until return   // buffers: cpu0 [x=1]; cpu1 [y=1]
+                               cpu0 drain                  // buffers: cpu1 [y=1]
+                               cpu0 continue               // buffers: cpu1 [y=1]
+                               cpu1 drain                  // buffers: empty
+                               cpu1 continue               // buffers: empty
+                             a full fence (mfence, smp_mb()) on cpu0 between 'store x = 1' (line 10) and 'load y' (line 11) would make the load wait for x = 1 to reach memory
+                             a full fence (mfence, smp_mb()) on cpu1 between 'store y = 1' (line 12) and 'load x' (line 13) would make the load wait for y = 1 to reach memory
               costs: 0 bytes copied into TSS bitmaps, 0 bytes cleared; 0 I/O bitmaps allocated, 0 freed, 0 live
               findings: none
               FAIL: 1 of 1 expectation failed
@@ -58,7 +60,7 @@ public sealed class ExplorerTests
         var verdict = Assert.Single(result.Exploration!.Expectations);
         Assert.Equal((quantifier, satisfied, false), (verdict.Quantifier, verdict.Satisfied, verdict.Passed));
         Assert.Equal($"execution {verdict.Counterexample!.Execution} of 4 ({verdict.Counterexample.Detail}), as a schedule:", entry.Notes[0]);
-        Assert.Equal(verdict.Counterexample.Schedule.Select(l => "  " + l.Text), entry.Notes.Skip(1));
+        Assert.Equal(verdict.Counterexample.Lines().Select(l => "  " + l), entry.Notes.Skip(1).Take(verdict.Counterexample.Schedule.Count));
     }
 
     [Fact]
