@@ -7,7 +7,8 @@ namespace ScenarioLang.Bench.Spin;
 /// <param name="OutOfMemory">pan hit its -DMEMLIM bound, so the search is incomplete.</param>
 public sealed record PanSummary(long StatesStored, long Transitions, int Errors, double? MemoryMiB, bool OutOfMemory);
 
-/// <summary>Reads pan's closing report ("errors: 1", "1234 states, stored", "5678 transitions", "... total actual memory usage").</summary>
+/// <summary>Reads pan's closing report ("errors: 1", "1234 states, stored", "5678 transitions", "... total actual memory usage").
+/// pan prints large counts in scientific notation ("2.8426248e+08 transitions"), so counts are read as doubles.</summary>
 public static partial class PanOutput
 {
     public static PanSummary? Parse(string output)
@@ -17,17 +18,19 @@ public static partial class PanOutput
             return null;
         var memory = TotalMemory().Match(output);
         return new PanSummary(
-            long.Parse(stored.Groups[1].Value, CultureInfo.InvariantCulture),
-            Transitions().Match(output) is { Success: true } t ? long.Parse(t.Groups[1].Value, CultureInfo.InvariantCulture) : 0,
+            Count(stored),
+            Transitions().Match(output) is { Success: true } t ? Count(t) : 0,
             Errors().Match(output) is { Success: true } e ? int.Parse(e.Groups[1].Value, CultureInfo.InvariantCulture) : 0,
             memory.Success ? double.Parse(memory.Groups[1].Value, CultureInfo.InvariantCulture) : null,
             output.Contains("MEMLIM", StringComparison.Ordinal) || output.Contains("out of memory", StringComparison.Ordinal));
     }
 
-    [GeneratedRegex(@"(\d+) states, stored")]
+    private static long Count(Match m) => (long)double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"([\d.]+(?:e\+\d+)?) states, stored")]
     private static partial Regex StatesStored();
 
-    [GeneratedRegex(@"(\d+) transitions")]
+    [GeneratedRegex(@"([\d.]+(?:e\+\d+)?) transitions")]
     private static partial Regex Transitions();
 
     [GeneratedRegex(@"errors: (\d+)")]
