@@ -37,12 +37,12 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
         {
             var replayed = _trail[_depth];
             if (replayed.Frozen ? !enabled.Any(t => t.Event == replayed.Chosen.Event) : !SameEvents(replayed.Choices, Choices(enabled, _depth)))
-                throw NotDeterministic();
+                throw SearchUnit.NotReplayed();
             chosen = replayed.Chosen;
         }
         else if (_depth < unit.Prefix.Count)
         {
-            chosen = enabled.FirstOrDefault(t => t.Event == unit.Prefix[_depth].Event) ?? throw NotDeterministic();
+            chosen = unit.Replay(_depth, enabled);
             _trail.Add(new Node([chosen], [], chosen, frozen: true, Context(_depth, enabled)));
         }
         else
@@ -85,7 +85,7 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
 
     private IReadOnlyList<Transition> Choices(IReadOnlyList<Transition> enabled, int depth)
     {
-        if (_sleepSets && enabled.FirstOrDefault(t => t.Effect.IsLocal) is { } local)
+        if (_sleepSets && Transition.LocalAmong(enabled) is { } local)
             return [local];
         if (preemptionBound is not { } bound)
             return enabled;
@@ -132,9 +132,6 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
         else
             node.Backtrack.UnionWith(node.Choices.Select(t => t.Event));
     }
-
-    private static InvalidOperationException NotDeterministic() =>
-        new("the scenario did not replay the same way: its steps are not deterministic");
 
     private static bool SameEvents(IReadOnlyList<Transition> a, IReadOnlyList<Transition> b)
     {

@@ -26,4 +26,12 @@ internal interface ISearch
 internal sealed record SearchUnit(IReadOnlyList<Transition> Prefix, IReadOnlyList<Transition> Sleep)
 {
     public static SearchUnit Root { get; } = new([], []);
+
+    /// <summary>The prefix's event at <paramref name="depth"/>, as enabled in this execution.</summary>
+    public Transition Replay(int depth, IReadOnlyList<Transition> enabled) =>
+        enabled.FirstOrDefault(t => t.Event == Prefix[depth].Event) ?? throw NotReplayed();
+
+    /// <summary>A re-run of the scenario offered other events than the run it replays: its steps are not deterministic.</summary>
+    public static InvalidOperationException NotReplayed() =>
+        new("the scenario did not replay the same way: its steps are not deterministic");
 }

@@ -20,9 +20,8 @@ internal sealed class ProbeSearch(SearchUnit unit, bool reduce) : ISearch
     public Transition? Choose(IReadOnlyList<Transition> enabled)
     {
         if (_path.Count < unit.Prefix.Count)
-            return Follow(enabled.FirstOrDefault(t => t.Event == unit.Prefix[_path.Count].Event)
-                ?? throw new InvalidOperationException("the scenario did not replay the same way: its steps are not deterministic"));
-        IReadOnlyList<Transition> choices = reduce && enabled.FirstOrDefault(t => t.Effect.IsLocal) is { } local ? [local] : enabled;
+            return Follow(unit.Replay(_path.Count, enabled));
+        IReadOnlyList<Transition> choices = reduce && Transition.LocalAmong(enabled) is { } local ? [local] : enabled;
         var awake = choices.Where(t => !_sleep.Any(s => s.Event == t.Event)).ToArray();
         if (awake.Length == 1)
         {

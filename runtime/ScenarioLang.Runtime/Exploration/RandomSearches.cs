@@ -20,7 +20,7 @@ internal abstract class SampledSearch(int seed, int first, int count) : ISearch
 
     /// <summary>An event independent of all others is taken at once: drawing it would only reorder what commutes.</summary>
     public Transition? Choose(IReadOnlyList<Transition> enabled) =>
-        enabled.FirstOrDefault(t => t.Effect.IsLocal) ?? Draw(enabled);
+        Transition.LocalAmong(enabled) ?? Draw(enabled);
 
     public bool Next() => _execution + 1 < first + count;
 

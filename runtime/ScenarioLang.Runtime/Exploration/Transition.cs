@@ -79,6 +79,9 @@ internal sealed record Transition(ExploreEvent Event, MemoryEffect Effect)
         return !Conflicts(Effect, other.Effect);
     }
 
+    /// <summary>The first enabled event independent of all others, which a search takes alone; null if there is none.</summary>
+    public static Transition? LocalAmong(IReadOnlyList<Transition> enabled) => enabled.FirstOrDefault(t => t.Effect.IsLocal);
+
     /// <summary>Two events of different CPUs on the same word, one of which writes it.</summary>
     public static bool Conflicts(MemoryEffect a, MemoryEffect b) =>
         a.Location is { } word && word == b.Location && (a.Writes || b.Writes);
