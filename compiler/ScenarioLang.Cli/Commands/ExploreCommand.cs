@@ -49,10 +49,15 @@ internal static class ExploreCommand
                 _ => ExploreStrategy.Exhaustive,
             };
             var executions = parse.GetValue(max) ?? (chosen == ExploreStrategy.Exhaustive ? new ExploreOptions().MaxExecutions : 1000);
-            if (executions < 1 || parse.GetValue(jobs) < 1 || parse.GetValue(depth) < 1)
-                return (int)Refuse(console, "--max-executions, --jobs and --pct-depth must be at least 1");
-            if (parse.GetValue(preemptions) < 0 || parse.GetValue(buffers) < 1 || parse.GetValue(timeout) <= 0)
-                return (int)Refuse(console, "--preemption-bound must be at least 0, --buffer-bound at least 1, --timeout positive");
+            (string Name, double? Value, double Least)[] bounded =
+            [
+                ("--max-executions", executions, 1), ("--jobs", parse.GetValue(jobs), 1), ("--pct-depth", parse.GetValue(depth), 1),
+                ("--preemption-bound", parse.GetValue(preemptions), 0), ("--buffer-bound", parse.GetValue(buffers), 1),
+            ];
+            if (bounded.FirstOrDefault(b => b.Value < b.Least) is { Name: not null } low)
+                return (int)Refuse(console, $"{low.Name} must be at least {low.Least}, not {low.Value}");
+            if (parse.GetValue(timeout) is <= 0 and var limit)
+                return (int)Refuse(console, $"--timeout must be a positive number of seconds, not {limit}");
             var shardText = parse.GetValue(shard);
             var part = shardText is null ? null : ParseShard(shardText);
             if (shardText is not null && part is null)

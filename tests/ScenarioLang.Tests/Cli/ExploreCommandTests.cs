@@ -51,6 +51,37 @@ public sealed class ExploreCommandTests
         Assert.NotEqual(reduced.Out, full.Out);
     }
 
+    [Theory]
+    [InlineData("--jobs", "0", "kscn: --jobs must be at least 1, not 0\n")]
+    [InlineData("--buffer-bound", "0", "kscn: --buffer-bound must be at least 1, not 0\n")]
+    [InlineData("--preemption-bound", "-1", "kscn: --preemption-bound must be at least 0, not -1\n")]
+    [InlineData("--timeout", "0", "kscn: --timeout must be a positive number of seconds, not 0\n")]
+    [InlineData("--shard", "4/3", "kscn: --shard takes i/n with 1 <= i <= n, as in 2/4, not '4/3'\n")]
+    [InlineData("--shard", "2", "kscn: --shard takes i/n with 1 <= i <= n, as in 2/4, not '2'\n")]
+    public void An_impossible_search_option_is_refused_by_name(string option, string value, string message)
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("kscn-explore-").FullName, "sb.kscn");
+        File.WriteAllText(file, Sb);
+
+        var output = Invoke("explore", file, option, value);
+
+        Assert.Equal(2, output.ExitCode);
+        Assert.Equal(message, output.Error);
+        Assert.Equal("", output.Out);
+    }
+
+    [Fact]
+    public void Redirected_output_gets_the_time_on_stderr_and_no_progress_line()
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("kscn-explore-").FullName, "sb.kscn");
+        File.WriteAllText(file, Sb);
+
+        var output = Invoke("explore", file);
+
+        Assert.Matches(@"^kscn: explored ""SB"" \(ioperm=merged\) in \d+\.\d{3} s: 10 executions, [\d,]+ per second\n$", output.Error);
+        Assert.DoesNotContain('\r', output.Error);
+    }
+
     [Fact]
     public void Points_lists_the_pause_points_of_every_step_kind()
     {
