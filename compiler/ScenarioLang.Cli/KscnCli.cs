@@ -7,9 +7,12 @@ namespace ScenarioLang.Cli;
 /// <summary>The kscn command line: run, check, emit, test and explore, each with --help.</summary>
 public static class KscnCli
 {
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool progressOnStderr = false)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool progressOnStderr = false) =>
+        Run(args, new CliConsole(stdout, stderr, progressOnStderr));
+
+    public static int Run(string[] args, CliConsole console)
     {
-        var console = new CliConsole(stdout, stderr, progressOnStderr);
+        var (stdout, stderr) = (console.Out, console.Error);
         var root = new RootCommand("kscn: compiles ScenarioLang (.kscn) scenarios of x86 kernel mechanisms to C# and runs them on a simulated machine.")
         {
             RunCommand.Create(console),
@@ -42,4 +45,15 @@ public static class KscnCli
 /// Where commands write: stdout for results, stderr for diagnostics; always '\n' line ends. A live progress line goes
 /// to stderr only when <paramref name="ShowsProgress"/>: stderr is a terminal and no CI variable is set.
 /// </summary>
-public sealed record CliConsole(TextWriter Out, TextWriter Error, bool ShowsProgress = false);
+public sealed record CliConsole(TextWriter Out, TextWriter Error, bool ShowsProgress = false)
+{
+    /// <summary>The time of progress lines and result files; tests set one they control, so that no test depends on timing.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>Reports an option the command cannot use, naming it and its value: an input error.</summary>
+    internal ExitCode Refuse(string message)
+    {
+        Error.Write($"kscn: {message}\n");
+        return ExitCode.InputErrors;
+    }
+}

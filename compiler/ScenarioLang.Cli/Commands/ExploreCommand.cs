@@ -41,7 +41,7 @@ internal static class ExploreCommand
                 return (int)ListPoints(console);
             var paths = parse.GetValue(files)!;
             if (paths.Length == 0)
-                return (int)Refuse(console, "explore needs a file");
+                return (int)console.Refuse("explore needs a file");
             var chosen = parse.GetValue(strategy) switch
             {
                 "random" => ExploreStrategy.Random,
@@ -55,13 +55,13 @@ internal static class ExploreCommand
                 ("--preemption-bound", parse.GetValue(preemptions), 0), ("--buffer-bound", parse.GetValue(buffers), 1),
             ];
             if (bounded.FirstOrDefault(b => b.Value < b.Least) is { Name: not null } low)
-                return (int)Refuse(console, $"{low.Name} must be at least {low.Least}, not {low.Value}");
+                return (int)console.Refuse($"{low.Name} must be at least {low.Least}, not {low.Value}");
             if (parse.GetValue(timeout) is <= 0 and var limit)
-                return (int)Refuse(console, $"--timeout must be a positive number of seconds, not {limit}");
+                return (int)console.Refuse($"--timeout must be a positive number of seconds, not {limit}");
             var shardText = parse.GetValue(shard);
             var part = shardText is null ? null : ParseShard(shardText);
             if (shardText is not null && part is null)
-                return (int)Refuse(console, $"--shard takes i/n with 1 <= i <= n, as in 2/4, not '{shardText}'");
+                return (int)console.Refuse($"--shard takes i/n with 1 <= i <= n, as in 2/4, not '{shardText}'");
             var options = new ExploreOptions(
                 Reduction: parse.GetValue(noReduction) ? Reduction.None : parse.GetValue(reduction) switch
                 {
@@ -81,12 +81,6 @@ internal static class ExploreCommand
             return (int)RunCommand.Execute(paths, parse.GetValue(variant), console, new ExploreSettings(options, parse.GetValue(save)));
         });
         return command;
-    }
-
-    private static ExitCode Refuse(CliConsole console, string message)
-    {
-        console.Error.Write($"kscn: {message}\n");
-        return ExitCode.InputErrors;
     }
 
     private static ExploreShard? ParseShard(string text)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using ScenarioLang.Runtime;
 
@@ -10,17 +9,15 @@ namespace ScenarioLang.Cli.Commands;
 /// </summary>
 internal sealed class ExploreProgress(CliConsole console)
 {
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private int _width;
+    private readonly ProgressLine _line = new(console);
 
     public ExploreOptions Attach(ExploreOptions options) => console.ShowsProgress ? options with { Progress = Show } : options;
 
     /// <summary>Clears the live line, if one was shown; returns how long the run took.</summary>
     public TimeSpan Finish()
     {
-        if (_width > 0)
-            console.Error.Write("\r" + new string(' ', _width) + "\r");
-        return _clock.Elapsed;
+        _line.Clear();
+        return _line.Elapsed;
     }
 
     public static void Timing(ScenarioResult result, TimeSpan time, CliConsole console)
@@ -31,13 +28,6 @@ internal sealed class ExploreProgress(CliConsole console)
             $"kscn: explored \"{result.Description.Name}\" ({result.Config}) in {time.TotalSeconds:0.000} s: {runs:N0} executions, {runs / Math.Max(time.TotalSeconds, 1e-3):N0} per second\n"));
     }
 
-    private void Show(ExplorationProgress progress)
-    {
-        if (progress.Elapsed < TimeSpan.FromSeconds(1))
-            return;
-        var line = string.Create(CultureInfo.InvariantCulture,
-            $"  exploring: {progress.Executions:N0} executions, {progress.Executions / progress.Elapsed.TotalSeconds:N0}/s, {progress.PartsDone} of {progress.Parts} parts of the search done");
-        console.Error.Write("\r" + line.PadRight(_width));
-        _width = Math.Max(_width, line.Length);
-    }
+    private void Show(ExplorationProgress progress) => _line.Update(() => string.Create(CultureInfo.InvariantCulture,
+        $"  exploring: {progress.Executions:N0} executions, {progress.Executions / progress.Elapsed.TotalSeconds:N0}/s, {progress.PartsDone} of {progress.Parts} parts of the search done"));
 }

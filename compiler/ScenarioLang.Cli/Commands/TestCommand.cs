@@ -1,42 +1,118 @@
 using System.CommandLine;
+using ScenarioLang.Cli.Results;
+using ScenarioLang.Compiler;
 using ScenarioLang.Compiler.Hosting;
-using ScenarioLang.Runtime.Tracing;
+using ScenarioLang.Runtime;
 
 namespace ScenarioLang.Cli.Commands;
 
-/// <summary>kscn test PATH...: every scenario under the paths, one line each (per variant with a --variant list), compiled in one Roslyn compilation.</summary>
+/// <summary>
+/// kscn test PATH...: every scenario under the paths, one line each (per variant with a --variant list), compiled in one
+/// Roslyn compilation and run on several threads; optionally a JUnit or TRX result file for CI.
+/// </summary>
 internal static class TestCommand
 {
     public static Command Create(CliConsole console)
     {
         var paths = new Argument<string[]>("paths") { Description = "Files, or directories searched for .kscn files.", Arity = ArgumentArity.OneOrMore };
         var variant = VariantOption.Create();
-        var command = new Command("test", "Run every scenario under the paths; one line per scenario and a closing 'N passed, N failed'.") { paths, variant };
-        command.SetAction(parse => (int)Execute(parse.GetValue(paths)!, parse.GetValue(variant), console));
+        var results = new Option<string?>("--results")
+        {
+            Description = "Write a result file for CI, a test case per scenario and variant: TRX for a .trx file, else JUnit XML.",
+            HelpName = "file",
+        };
+        var logger = new Option<string?>("--logger")
+        {
+            Description = $"The format of --results: junit or trx. Without --results, writes {ResultFile.DefaultJUnitPath} or {ResultFile.DefaultTrxPath}.",
+            HelpName = "format",
+        };
+        var jobs = new Option<int>("--jobs")
+        {
+            Description = "Scenarios run at once (default: every core); the output is the same bytes for any number.",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
+            HelpName = "n",
+        };
+        var command = new Command("test", "Run every scenario under the paths; one line per scenario and a closing 'N passed, N failed'.")
+        {
+            paths, variant, results, logger, jobs,
+        };
+        command.SetAction(parse =>
+        {
+            if (parse.GetValue(jobs) is < 1 and var fewer)
+                return (int)console.Refuse($"--jobs must be at least 1, not {fewer}");
+            if (parse.GetValue(logger) is { } format && ResultFile.FormatNamed(format) is null)
+                return (int)console.Refuse($"--logger takes junit or trx, not '{format}'");
+            return (int)Execute(parse.GetValue(paths)!, parse.GetValue(variant), ResultFile.Choose(parse.GetValue(results), parse.GetValue(logger)), parse.GetValue(jobs), console);
+        });
         return command;
     }
 
-    private static ExitCode Execute(string[] paths, string[]? variants, CliConsole console)
+    private static ExitCode Execute(string[] paths, string[]? variants, ResultFile? resultFile, int jobs, CliConsole console)
     {
+        var progress = new ProgressLine(console);
         if (SourceFiles.Prepare(paths, variants, console, allowDirectories: true) is not (var compilation, var overrides))
             return ExitCode.InputErrors;
+        // Opened before the run, so that a path that cannot be written is reported before the work, not after it.
+        using var output = resultFile is null ? null : Create(resultFile.Path, console);
+        if (resultFile is not null && output is null)
+            return ExitCode.InputErrors;
+        var started = console.Clock.GetUtcNow();
         using var assembly = compilation.CompileAndLoad();
-        int passed = 0, failed = 0;
-        var internalError = false;
-        foreach (var scenario in assembly.Scenarios)
-        foreach (var config in overrides.Select(o => ScenarioRunner.ConfigFor(scenario, o)))
+        var runs = assembly.Scenarios.SelectMany(s => overrides.Select(o => (Scenario: s, Config: ScenarioRunner.ConfigFor(s, o)))).ToList();
+        int finished = 0, failedSoFar = 0;
+
+        TestCase RunOne((CompiledScenario Scenario, KernelConfig Config) run)
         {
-            var run = ScenarioRunner.Run(assembly, scenario, config);
-            var verdict = run.Result is null ? "error" : run.Passed ? "pass" : "FAIL";
-            var detail = run.Result is null ? run.InternalError : TraceFormatter.Summary(run.Result);
-            console.Out.Write($"{verdict,-5} {scenario.Bound.Source.Path}:{scenario.Bound.Position.Line} {TraceFormatter.Quote(scenario.Bound.Name)} [{run.Config}] {detail}\n");
-            internalError |= run.Result is null;
-            if (run.Passed)
-                passed++;
-            else
-                failed++;
+            var start = console.Clock.GetTimestamp();
+            var at = console.Clock.GetUtcNow();
+            var result = ScenarioRunner.Run(assembly, run.Scenario, run.Config);
+            var test = TestCase.From(result, at, console.Clock.GetElapsedTime(start));
+            Interlocked.Increment(ref finished);
+            if (!result.Passed)
+                Interlocked.Increment(ref failedSoFar);
+            return test;
         }
+
+        string Describe(int awaited) => ProgressText(Volatile.Read(ref finished), runs.Count, Volatile.Read(ref failedSoFar), runs[awaited].Scenario.Bound.Source.Path);
+
+        var tests = new List<TestCase>(runs.Count);
+        foreach (var test in InOrder.Run(runs, jobs, RunOne, awaited => progress.Update(() => Describe(awaited))))
+        {
+            progress.WriteAbove(test.Line);
+            tests.Add(test);
+        }
+        progress.Clear();
+        var (passed, failed, errors) = (tests.Count(t => t.Outcome == TestOutcome.Passed), tests.Count(t => t.Outcome != TestOutcome.Passed), tests.Count(t => t.Outcome == TestOutcome.Error));
         console.Out.Write($"{passed} passed, {failed} failed\n");
-        return internalError ? ExitCode.InternalError : failed > 0 ? ExitCode.Failed : ExitCode.Success;
+        if (resultFile is not null)
+        {
+            ResultFile.Write(new TestRunReport(tests, started, console.Clock.GetUtcNow()), resultFile.Format, output!);
+            console.Error.Write($"kscn: wrote {resultFile.Description} results to {resultFile.Path}\n");
+        }
+        return errors > 0 ? ExitCode.InternalError : failed > 0 ? ExitCode.Failed : ExitCode.Success;
+    }
+
+    /// <summary>"[ 340/1000] 2 failed  samples/pgd/late-wmb.kscn": runs finished, failures so far, the file the output waits for.</summary>
+    internal static string ProgressText(int finished, int total, int failed, string awaitedFile)
+    {
+        const int Columns = 79; // A line wider than the terminal wraps, and '\r' then rewrites only its last part.
+        var counts = $"[{finished.ToString().PadLeft(total.ToString().Length)}/{total}] {failed} failed  ";
+        var room = Math.Max(Columns - counts.Length, 10);
+        return counts + (awaitedFile.Length <= room ? awaitedFile : "…" + awaitedFile[^(room - 1)..]);
+    }
+
+    private static FileStream? Create(string path, CliConsole console)
+    {
+        try
+        {
+            if (Path.GetDirectoryName(path) is { Length: > 0 } directory)
+                Directory.CreateDirectory(directory);
+            return File.Create(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            console.Refuse($"--results: cannot write '{path}': {e.Message}");
+            return null;
+        }
     }
 }

@@ -14,11 +14,14 @@ internal sealed record KscnOutput(int ExitCode, string Out, string Error)
 /// <summary>Runs the kscn CLI in process, and the compiler on text.</summary>
 internal static class Kscn
 {
-    public static KscnOutput Invoke(params string[] args)
+    public static KscnOutput Invoke(params string[] args) => Invoke(TimeProvider.System, showsProgress: false, args);
+
+    /// <summary>Runs kscn with a clock the test controls, as on a terminal (a progress line on stderr) or not.</summary>
+    public static KscnOutput Invoke(TimeProvider clock, bool showsProgress, params string[] args)
     {
         var stdout = new StringWriter { NewLine = "\n" };
         var stderr = new StringWriter { NewLine = "\n" };
-        var exit = KscnCli.Run(args, stdout, stderr);
+        var exit = KscnCli.Run(args, new CliConsole(stdout, stderr, showsProgress) { Clock = clock });
         return new KscnOutput(exit, stdout.ToString(), stderr.ToString());
     }
 

@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Xml;
+
+namespace ScenarioLang.Cli.Results;
+
+/// <summary>
+/// The JUnit XML that GitLab, Jenkins and GitHub actions read: a testsuite per .kscn file, a testcase per scenario and
+/// variant with its file and line; a failure carries the trace, an internal error is an error.
+/// </summary>
+internal static class JUnitWriter
+{
+    public static void Write(TestRunReport report, XmlWriter xml)
+    {
+        xml.WriteStartDocument();
+        xml.WriteStartElement("testsuites");
+        xml.Attribute("name", "kscn test");
+        Counts(xml, report.Cases);
+        xml.Attribute("time", XmlText.Seconds(report.Finished - report.Started));
+        foreach (var file in report.Cases.GroupBy(c => c.File, StringComparer.Ordinal))
+        {
+            xml.WriteStartElement("testsuite");
+            xml.Attribute("name", file.Key);
+            Counts(xml, file);
+            xml.Attribute("skipped", 0);
+            xml.Attribute("time", XmlText.Seconds(file.Aggregate(TimeSpan.Zero, (sum, c) => sum + c.Duration)));
+            xml.Attribute("timestamp", file.First().Started.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture));
+            foreach (var test in file)
+                TestCase(xml, test);
+            xml.WriteEndElement();
+        }
+        xml.WriteEndElement();
+        xml.WriteEndDocument();
+    }
+
+    private static void Counts(XmlWriter xml, IEnumerable<TestCase> cases)
+    {
+        xml.Attribute("tests", cases.Count());
+        xml.Attribute("failures", cases.Count(c => c.Outcome == TestOutcome.Failed));
+        xml.Attribute("errors", cases.Count(c => c.Outcome == TestOutcome.Error));
+    }
+
+    private static void TestCase(XmlWriter xml, TestCase test)
+    {
+        xml.WriteStartElement("testcase");
+        xml.Attribute("classname", test.ClassName);
+        xml.Attribute("name", test.Name);
+        xml.Attribute("file", test.File);
+        xml.Attribute("line", test.Position.Line);
+        xml.Attribute("time", XmlText.Seconds(test.Duration));
+        if (test.Outcome != TestOutcome.Passed)
+        {
+            var failed = test.Outcome == TestOutcome.Failed;
+            xml.WriteStartElement(failed ? "failure" : "error");
+            xml.Attribute("message", test.Message);
+            xml.Attribute("type", failed ? "expectation failed" : "internal error");
+            xml.WriteString(XmlText.Clean(test.Details!));
+            xml.WriteEndElement();
+        }
+        xml.WriteEndElement();
+    }
+}

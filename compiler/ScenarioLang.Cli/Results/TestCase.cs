@@ -1,0 +1,57 @@
+using ScenarioLang.Compiler.Hosting;
+using ScenarioLang.Compiler.Text;
+using ScenarioLang.Runtime.Tracing;
+
+namespace ScenarioLang.Cli.Results;
+
+internal enum TestOutcome
+{
+    Passed,
+    Failed,
+    /// <summary>The run ended in an internal error: a bug of kscn, not a verdict on the scenario.</summary>
+    Error,
+}
+
+/// <summary>One scenario run under one variant: kscn test's line for it and its test case in a result file.</summary>
+/// <param name="Summary">"PASS: 6 expectations hold", "FAIL: 1 of 6 expectations failed", or the internal error.</param>
+/// <param name="Details">The trace of a failed run, the internal error of a run that ended in one; null for a pass.</param>
+internal sealed record TestCase(
+    string File, LinePosition Position, string Scenario, string Config, TestOutcome Outcome, string Summary, string? Details, DateTimeOffset Started, TimeSpan Duration)
+{
+    /// <summary>The scenario and its variant, which together name the test.</summary>
+    public string Name => $"{Scenario} [{Config}]";
+
+    /// <summary>
+    /// The file as the dotted class name CI tools group tests by (package, then class):
+    /// samples/ioperm/edges.kscn is samples.ioperm.edges.
+    /// </summary>
+    public string ClassName => string.Join('.', Path.ChangeExtension(File, null).Split('/').Where(part => part is not ("" or "." or "..")));
+
+    /// <summary>What a result file shows first: the summary, with the scenario's place unless the internal error names one.</summary>
+    public string Message => Outcome == TestOutcome.Error ? Summary : $"{File}({Position.Line},{Position.Column}): {Summary}";
+
+    /// <summary>kscn test's line on stdout.</summary>
+    public string Line
+    {
+        get
+        {
+            var verdict = Outcome switch { TestOutcome.Passed => "pass", TestOutcome.Failed => "FAIL", _ => "error" };
+            return $"{verdict,-5} {File}:{Position.Line} {TraceFormatter.Quote(Scenario)} [{Config}] {Summary}\n";
+        }
+    }
+
+    public static TestCase From(ScenarioRunResult run, DateTimeOffset started, TimeSpan duration)
+    {
+        var bound = run.Scenario.Bound;
+        var (outcome, summary, details) = run.Result is { } result
+            ? (result.Passed ? TestOutcome.Passed : TestOutcome.Failed, TraceFormatter.Summary(result), result.Passed ? null : TraceFormatter.Format(result))
+            : (TestOutcome.Error, run.InternalError!, run.InternalError);
+        return new TestCase(bound.Source.Path, bound.Position, bound.Name, run.Config.ToString(), outcome, summary, details, started, duration);
+    }
+}
+
+/// <summary>Every test case of a kscn test run, in the order printed, and when the run started and finished.</summary>
+internal sealed record TestRunReport(IReadOnlyList<TestCase> Cases, DateTimeOffset Started, DateTimeOffset Finished)
+{
+    public int Count(TestOutcome outcome) => Cases.Count(c => c.Outcome == outcome);
+}

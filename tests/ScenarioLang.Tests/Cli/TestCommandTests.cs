@@ -1,0 +1,196 @@
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using ScenarioLang.Cli.Commands;
+using ScenarioLang.Cli.Results;
+using ScenarioLang.Compiler.Text;
+using ScenarioLang.Tests.Infrastructure;
+using static ScenarioLang.Tests.Infrastructure.Kscn;
+
+namespace ScenarioLang.Tests.Cli;
+
+/// <summary>kscn test for CI and large runs: result files, the progress line, several jobs with the same output.</summary>
+public sealed class TestCommandTests
+{
+    private static readonly string Passing = Repository.Full("samples/ioperm/edges.kscn");
+    private static readonly string Failing = Repository.Full("samples/ptshare/mode-never-set.kscn");
+    private static readonly XNamespace Trx = "http://microsoft.com/schemas/VisualStudio/TeamTest/2010";
+    /// <summary>The test type and the two test lists: the same in every TRX file.</summary>
+    private static readonly string[] TrxWellKnownIds = ["13cdc9d9-ddb5-4fa4-a97d-d965ccfc6d4b", "8c84fa94-04c1-424b-9868-57a2d4851a1d", "19431567-8539-422a-85d7-44ee4e166bda"];
+
+    [Theory]
+    [InlineData("junit", "results.xml", "test-results-junit")]
+    [InlineData("trx", "results.trx", "test-results-trx")]
+    public void A_result_file_records_every_scenario_with_the_trace_of_each_failure(string format, string name, string snapshot)
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("kscn-test-").FullName, name);
+
+        var output = Invoke(TestClock.Frozen, showsProgress: false, "test", Passing, Failing, "--results", file);
+
+        Assert.Equal(1, output.ExitCode);
+        Assert.Equal($"kscn: wrote {(format == "trx" ? "TRX" : "JUnit XML")} results to {file}\n", output.Error);
+        Snapshot.Verify(WithoutMachine(File.ReadAllText(file)), snapshot);
+    }
+
+    [Fact]
+    public void The_junit_file_counts_what_stdout_counts_and_locates_each_case()
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("kscn-test-").FullName, "results.xml");
+
+        var output = Invoke("test", Passing, Failing, "--variant", "ioperm=*", "--results", file);
+
+        var root = XDocument.Load(file).Root!;
+        var cases = root.Descendants("testcase").ToList();
+        Assert.Equal(("12", "8"), ((string)root.Attribute("tests")!, (string)root.Attribute("failures")!));
+        Assert.EndsWith("4 passed, 8 failed\n", output.Out);
+        Assert.Equal([Passing, Failing], root.Elements("testsuite").Select(s => (string)s.Attribute("name")!));
+        Assert.Equal(output.Out.Split('\n').Count(l => l.StartsWith("FAIL ", StringComparison.Ordinal)), cases.Count(c => c.Element("failure") is not null));
+        var failure = cases.First(c => (string)c.Attribute("file")! == Failing);
+        Assert.Equal(("7", "a read-only sharer cannot write through the host's writable PTEs [ioperm=pre-5.5, ptshare=rfc-v2]"),
+            ((string)failure.Attribute("line")!, (string)failure.Attribute("name")!));
+        Assert.Contains($"{Failing}(18,3): failed: cpu0 B: write(0x40000000) -> SIGSEGV (got ok)", failure.Element("failure")!.Value);
+    }
+
+    [Fact]
+    public void Text_xml_cannot_carry_is_escaped_and_everything_else_survives_in_both_formats()
+    {
+        const string hostile = "a <b> & \"c\" 'd' \u0001 \uD800 ]]> \U0001F600";
+        const string readable = "a <b> & \"c\" 'd' \\u0001 \\uD800 ]]> \U0001F600";
+        var at = TestClock.Start;
+        var report = new TestRunReport(
+            [
+                new TestCase("dir/x.kscn", new LinePosition(3, 1), hostile, "ioperm=merged", TestOutcome.Failed, "FAIL: 1 of 1 expectation failed", "trace " + hostile + "\n", at, TimeSpan.FromMilliseconds(12)),
+                new TestCase("dir/x.kscn", new LinePosition(9, 1), "crashes", "ioperm=merged", TestOutcome.Error, "dir/x.kscn(10): internal error: " + hostile, "dir/x.kscn(10): internal error: " + hostile, at, TimeSpan.Zero),
+            ],
+            at, at.AddSeconds(1));
+
+        var junit = XDocument.Parse(Written(report, ResultFormat.JUnit)).Root!;
+        var trx = XDocument.Parse(Written(report, ResultFormat.Trx)).Root!;
+
+        Assert.Equal(readable + " [ioperm=merged]", (string)junit.Descendants("testcase").First().Attribute("name")!);
+        Assert.Equal("trace " + readable + "\n", junit.Descendants("failure").Single().Value);
+        Assert.Equal("dir/x.kscn(10): internal error: " + readable, (string)junit.Descendants("error").Single().Attribute("message")!);
+        Assert.Equal(("1", "1", "0.012"), ((string)junit.Attribute("failures")!, (string)junit.Attribute("errors")!, (string)junit.Descendants("testcase").First().Attribute("time")!));
+        Assert.Equal(["Failed", "Error"], trx.Descendants(Trx + "UnitTestResult").Select(r => (string)r.Attribute("outcome")!));
+        Assert.Equal("trace " + readable + "\n", trx.Descendants(Trx + "StackTrace").First().Value);
+        Assert.Equal("dir/x.kscn(3,1): FAIL: 1 of 1 expectation failed", trx.Descendants(Trx + "Message").First().Value);
+        Assert.Equal("00:00:00.0120000", (string)trx.Descendants(Trx + "UnitTestResult").First().Attribute("duration")!);
+    }
+
+    [Theory]
+    [InlineData(null, null, null, null)]
+    [InlineData("out/r.xml", null, "out/r.xml", "JUnit")]
+    [InlineData("r.TRX", null, "r.TRX", "Trx")]
+    [InlineData("r.trx", "junit", "r.trx", "JUnit")]
+    [InlineData(null, "trx", "TestResults/kscn.trx", "Trx")]
+    [InlineData(null, "junit", "TestResults/kscn.xml", "JUnit")]
+    public void The_logger_names_the_format_and_the_extension_chooses_without_it(string? results, string? logger, string? path, string? format)
+    {
+        var chosen = ResultFile.Choose(results, logger);
+        Assert.Equal((path, format), (chosen?.Path, chosen?.Format.ToString()));
+    }
+
+    [Fact]
+    public void Three_jobs_print_the_same_bytes_and_write_the_same_file_as_one()
+    {
+        var dir = Directory.CreateTempSubdirectory("kscn-test-").FullName;
+        string[] run = ["test", Path.Combine(Repository.Samples, "ioperm"), Failing, "--variant", "ioperm=*"];
+
+        var one = Invoke(TestClock.Frozen, showsProgress: false, [.. run, "--jobs", "1", "--results", Path.Combine(dir, "1.trx")]);
+        var three = Invoke(TestClock.Frozen, showsProgress: false, [.. run, "--jobs", "3", "--results", Path.Combine(dir, "3.trx")]);
+
+        Assert.Equal((1, one.Out), (three.ExitCode, three.Out));
+        Assert.Equal(File.ReadAllText(Path.Combine(dir, "1.trx")), File.ReadAllText(Path.Combine(dir, "3.trx")));
+        Assert.True(one.Out.Split('\n').Length > 40, "enough scenario runs for the jobs to overlap");
+    }
+
+    [Fact]
+    public void On_a_terminal_a_progress_line_shows_the_count_and_is_cleared_at_the_end()
+    {
+        string[] run = ["test", Passing, Failing, "--jobs", "2"];
+
+        var terminal = Invoke(new TestClock(TimeSpan.FromSeconds(1)), showsProgress: true, run);
+        var redirected = Invoke(new TestClock(TimeSpan.FromSeconds(1)), showsProgress: false, run);
+
+        Assert.Equal(redirected.Out, terminal.Out);
+        Assert.Equal("", redirected.Error);
+        Assert.Matches(@"^\r\[\d/3\] \d failed  .*\.kscn", terminal.Error);
+        var last = terminal.Error.LastIndexOf('\r', terminal.Error.Length - 2);
+        Assert.Matches(@"^\r +\r$", terminal.Error[last..]);
+    }
+
+    [Fact]
+    public void The_progress_line_fits_a_terminal_with_the_end_of_a_long_path()
+    {
+        var path = "samples/" + new string('d', 100) + "/late-wmb.kscn";
+
+        var line = TestCommand.ProgressText(340, 1000, 2, path);
+
+        Assert.StartsWith("[ 340/1000] 2 failed  …", line);
+        Assert.EndsWith("/late-wmb.kscn", line);
+        Assert.Equal(79, line.Length);
+    }
+
+    [Fact]
+    public void Results_come_in_item_order_while_later_items_run_at_once()
+    {
+        using var third = new ManualResetEventSlim();
+        int Work(int item)
+        {
+            if (item == 0 && !third.Wait(TimeSpan.FromMinutes(1)))
+                throw new InvalidOperationException("item 2 never ran while item 0 was running");
+            if (item == 2)
+                third.Set();
+            return item * 10;
+        }
+
+        Assert.Equal([0, 10, 20, 30], InOrder.Run([0, 1, 2, 3], jobs: 3, Work, _ => { }));
+    }
+
+    [Fact]
+    public void An_exception_of_the_work_comes_out_where_its_result_would()
+    {
+        var seen = new List<int>();
+        int Work(int item) => item == 2 ? throw new InvalidOperationException("item 2") : item;
+
+        var thrown = Assert.Throws<InvalidOperationException>(() => seen.AddRange(InOrder.Run([0, 1, 2, 3], jobs: 2, Work, _ => { })));
+
+        Assert.Equal("item 2", thrown.Message);
+        Assert.Equal([0, 1], seen);
+    }
+
+    [Theory]
+    [InlineData("--jobs", "0", "kscn: --jobs must be at least 1, not 0\n")]
+    [InlineData("--logger", "xml", "kscn: --logger takes junit or trx, not 'xml'\n")]
+    [InlineData("--results", "/proc/no/such/dir/r.xml", "kscn: --results: cannot write '/proc/no/such/dir/r.xml': ")]
+    public void An_impossible_option_is_refused_by_name_before_anything_runs(string option, string value, string message)
+    {
+        var output = Invoke("test", Passing, option, value);
+
+        Assert.Equal(2, output.ExitCode);
+        Assert.StartsWith(message, output.Error);
+        Assert.Equal("", output.Out);
+    }
+
+    private static string Written(TestRunReport report, ResultFormat format)
+    {
+        using var stream = new MemoryStream();
+        ResultFile.Write(report, format, stream);
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>
+    /// The file without what depends on where the repository is: its place in paths and in the class names made of them,
+    /// and the TRX ids hashed from those paths, numbered instead in order of appearance (the same id, the same number).
+    /// </summary>
+    private static string WithoutMachine(string text)
+    {
+        var relative = text
+            .Replace(Repository.Root + "/", "", StringComparison.Ordinal)
+            .Replace(Repository.Root.Trim('/').Replace('/', '.') + ".", "", StringComparison.Ordinal);
+        var numbers = new Dictionary<string, int>();
+        int Number(string id) => numbers.TryGetValue(id, out var n) ? n : numbers[id] = numbers.Count + 1;
+        return Regex.Replace(relative, "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+            id => TrxWellKnownIds.Contains(id.Value) ? id.Value : $"id-{Number(id.Value)}");
+    }
+
+}
