@@ -30,10 +30,11 @@ internal static class ExploreCommand
         var buffers = new Option<int?>("--buffer-bound") { Description = "Keep at most n stores in each store buffer: a store waits for a drain.", HelpName = "n" };
         var timeout = new Option<double?>("--timeout") { Description = "Stop the search after this many seconds; the result then depends on the machine's speed.", HelpName = "seconds" };
         var save = new Option<string?>("--save") { Description = "Write the first counterexample as a scenario with an explicit schedule, to replay with kscn run.", HelpName = "file" };
+        var noCache = CacheOption.Create();
         var points = new Option<bool>("--points") { Description = "List the pause points of every step kind, for 'until', and exit." };
         var command = new Command("explore", "Run scenarios and report how their explore blocks were explored.")
         {
-            files, variant, reduction, noReduction, max, jobs, shard, strategy, seed, depth, preemptions, buffers, timeout, save, points,
+            files, variant, reduction, noReduction, max, jobs, shard, strategy, seed, depth, preemptions, buffers, timeout, save, noCache, points,
         };
         command.SetAction(parse =>
         {
@@ -78,7 +79,7 @@ internal static class ExploreCommand
                 PreemptionBound: parse.GetValue(preemptions),
                 BufferBound: parse.GetValue(buffers),
                 Timeout: parse.GetValue(timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
-            return (int)RunCommand.Execute(paths, parse.GetValue(variant), console, new ExploreSettings(options, parse.GetValue(save)));
+            return (int)RunCommand.Execute(paths, parse.GetValue(variant), CacheOption.Resolve(parse, noCache), console, new ExploreSettings(options, parse.GetValue(save)));
         });
         return command;
     }
