@@ -114,14 +114,14 @@ internal static class ExploreCommand
     public static void Save(string path, IEnumerable<(CompiledScenario Scenario, ScenarioResult Result)> results, CliConsole console)
     {
         var first = results
-            .Select(r => (r.Scenario, Counterexample: r.Result.Exploration?.Expectations.FirstOrDefault(e => e.Counterexample is not null)?.Counterexample))
+            .Select(r => (r.Scenario, r.Result.Config, Counterexample: r.Result.Exploration?.Expectations.FirstOrDefault(e => e.Counterexample is not null)?.Counterexample))
             .FirstOrDefault(r => r.Counterexample is not null);
         if (first.Counterexample is null)
         {
             console.Error.Write("kscn: no expectation failed in any execution: nothing to save\n");
             return;
         }
-        File.WriteAllText(path, ReplayWriter.Write(first.Scenario.Bound, first.Counterexample));
+        File.WriteAllText(path, ReplayWriter.Write(first.Scenario.Bound, first.Counterexample, first.Config));
         console.Error.Write($"kscn: wrote execution {first.Counterexample.Execution} of \"{first.Scenario.Bound.Name}\" to {path}\n");
     }
 }

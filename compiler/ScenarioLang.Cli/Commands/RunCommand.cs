@@ -38,7 +38,7 @@ internal static class RunCommand
             first = false;
             var results = new List<Runtime.ScenarioResult>();
             var times = new List<TimeSpan>();
-            foreach (var config in overrides.Select(o => ScenarioRunner.ConfigFor(scenario, o)))
+            foreach (var config in overrides.SelectMany(o => ScenarioRunner.ConfigsFor(scenario, o)))
             {
                 var progress = new ExploreProgress(console);
                 var run = ScenarioRunner.Run(assembly, scenario, config, explore is null ? null : progress.Attach(explore.Options));

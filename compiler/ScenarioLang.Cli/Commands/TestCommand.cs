@@ -26,7 +26,7 @@ internal static class TestCommand
         int passed = 0, failed = 0;
         var internalError = false;
         foreach (var scenario in assembly.Scenarios)
-        foreach (var config in overrides.Select(o => ScenarioRunner.ConfigFor(scenario, o)))
+        foreach (var config in overrides.SelectMany(o => ScenarioRunner.ConfigsFor(scenario, o)))
         {
             var run = ScenarioRunner.Run(assembly, scenario, config);
             var verdict = run.Result is null ? "error" : run.Passed ? "pass" : "FAIL";

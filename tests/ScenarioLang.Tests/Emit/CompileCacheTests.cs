@@ -24,7 +24,7 @@ public sealed class CompileCacheTests : IDisposable
     private static bool Passes(CompiledAssembly assembly)
     {
         var scenario = assembly.Scenarios.Single();
-        return ScenarioRunner.Run(assembly, scenario, ScenarioRunner.ConfigFor(scenario, new Dictionary<string, string>())).Passed;
+        return ScenarioRunner.Run(assembly, scenario, ScenarioRunner.ConfigsFor(scenario, new Dictionary<string, string>()).Single()).Passed;
     }
 
     [Fact]
