@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ScenarioLang.Cli.Results;
 using ScenarioLang.Compiler;
+using ScenarioLang.Compiler.Emit;
 using ScenarioLang.Compiler.Hosting;
 using ScenarioLang.Runtime;
 
@@ -32,9 +33,10 @@ internal static class TestCommand
             DefaultValueFactory = _ => Environment.ProcessorCount,
             HelpName = "n",
         };
+        var noCache = CacheOption.Create();
         var command = new Command("test", "Run every scenario under the paths; one line per scenario and a closing 'N passed, N failed'.")
         {
-            paths, variant, results, logger, jobs,
+            paths, variant, results, logger, jobs, noCache,
         };
         command.SetAction(parse =>
         {
@@ -42,12 +44,13 @@ internal static class TestCommand
                 return (int)console.Refuse($"--jobs must be at least 1, not {fewer}");
             if (parse.GetValue(logger) is { } format && ResultFile.FormatNamed(format) is null)
                 return (int)console.Refuse($"--logger takes junit or trx, not '{format}'");
-            return (int)Execute(parse.GetValue(paths)!, parse.GetValue(variant), ResultFile.Choose(parse.GetValue(results), parse.GetValue(logger)), parse.GetValue(jobs), console);
+            return (int)Execute(parse.GetValue(paths)!, parse.GetValue(variant), CacheOption.Resolve(parse, noCache),
+                ResultFile.Choose(parse.GetValue(results), parse.GetValue(logger)), parse.GetValue(jobs), console);
         });
         return command;
     }
 
-    private static ExitCode Execute(string[] paths, string[]? variants, ResultFile? resultFile, int jobs, CliConsole console)
+    private static ExitCode Execute(string[] paths, string[]? variants, CompileCache? cache, ResultFile? resultFile, int jobs, CliConsole console)
     {
         var progress = new ProgressLine(console);
         if (SourceFiles.Prepare(paths, variants, console, allowDirectories: true) is not (var compilation, var overrides))
@@ -57,8 +60,10 @@ internal static class TestCommand
         if (resultFile is not null && output is null)
             return ExitCode.InputErrors;
         var started = console.Clock.GetUtcNow();
-        using var assembly = compilation.CompileAndLoad();
-        var runs = assembly.Scenarios.SelectMany(s => overrides.Select(o => (Scenario: s, Config: ScenarioRunner.ConfigFor(s, o)))).ToList();
+        using var assembly = compilation.CompileAndLoad(cache);
+        var runs = assembly.Scenarios
+            .SelectMany(s => overrides.SelectMany(o => ScenarioRunner.ConfigsFor(s, o)).Select(config => (Scenario: s, Config: config)))
+            .ToList();
         int finished = 0, failedSoFar = 0;
 
         TestCase RunOne((CompiledScenario Scenario, KernelConfig Config) run)

@@ -44,10 +44,10 @@ public static class CSharpEmitter
         w.Line($"    File: {CSharpLiteral.String(scenario.Source.Path)},");
         w.Line($"    Cpus: {CSharpLiteral.Int(scenario.Cpus)},");
         w.Line($"    Memory: {Runtime}.MemoryModel.{scenario.Memory},");
-        w.Line("    Variants: new global::System.Collections.Generic.SortedDictionary<string, string>(global::System.StringComparer.Ordinal)");
+        w.Line("    Variants: new global::System.Collections.Generic.SortedDictionary<string, global::System.Collections.Generic.IReadOnlyList<string>>(global::System.StringComparer.Ordinal)");
         w.Line("    {");
-        foreach (var (mechanism, variant) in scenario.Variants)
-            w.Line($"        [{CSharpLiteral.String(mechanism)}] = {CSharpLiteral.String(variant)},");
+        foreach (var choice in scenario.Variants)
+            w.Line($"        [{CSharpLiteral.String(choice.Mechanism)}] = new[] {{ {string.Join(", ", choice.Variants.Select(CSharpLiteral.String))} }},");
         w.Line("    },");
         w.Line($"    Tasks: new {Runtime}.TaskDeclaration[]");
         w.Line("    {");

@@ -26,15 +26,24 @@ public sealed record KernelConfig(IopermVariant Ioperm, PgdVariant Pgd = PgdVari
         return new KernelConfig(VariantCatalog.ParseIoperm(NameOf(ioperm)), VariantCatalog.ParsePgd(NameOf(pgd)), VariantCatalog.ParsePtshare(NameOf(ptshare)));
     }
 
+    /// <summary>The name of this configuration's variant of <paramref name="mechanism"/> (ioperm, pgd or ptshare).</summary>
+    public string VariantOf(string mechanism) => mechanism switch
+    {
+        VariantCatalog.IopermMechanism => VariantCatalog.Name(Ioperm),
+        VariantCatalog.PgdMechanism => VariantCatalog.Name(Pgd),
+        VariantCatalog.PtshareMechanism => VariantCatalog.Name(Ptshare),
+        _ => throw new ArgumentException($"no mechanism '{mechanism}'", nameof(mechanism)),
+    };
+
     /// <summary>
     /// "ioperm=merged", then ", pgd=late-mb" and ", ptshare=locked" for the mechanisms not at their default: how the trace
     /// and the test names show the configuration, unchanged for the scenarios written before those mechanisms existed.
     /// </summary>
     public override string ToString()
     {
-        var parts = new List<string> { $"{VariantCatalog.IopermMechanism}={VariantCatalog.Name(Ioperm)}" };
-        AddUnlessDefault(parts, VariantCatalog.PgdMechanism, VariantCatalog.Name(Pgd));
-        AddUnlessDefault(parts, VariantCatalog.PtshareMechanism, VariantCatalog.Name(Ptshare));
+        var parts = new List<string> { $"{VariantCatalog.IopermMechanism}={VariantOf(VariantCatalog.IopermMechanism)}" };
+        AddUnlessDefault(parts, VariantCatalog.PgdMechanism, VariantOf(VariantCatalog.PgdMechanism));
+        AddUnlessDefault(parts, VariantCatalog.PtshareMechanism, VariantOf(VariantCatalog.PtshareMechanism));
         return string.Join(", ", parts);
     }
 
