@@ -9,6 +9,7 @@ var root = new RootCommand("kscn-bench: measures kscn explore and writes the her
     ExploreCommand(),
     ReferencesCommand(),
     SpinCommand(),
+    ScenarioLang.Bench.Batch.BatchBench.Command(),
 };
 try
 {

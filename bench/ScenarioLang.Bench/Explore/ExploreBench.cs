@@ -11,14 +11,12 @@ namespace ScenarioLang.Bench.Explore;
 public sealed class ExploreBench(ExploreBenchOptions options, TextWriter progress)
 {
     private const int FloorRuns = 3;
-    private const string CliProject = "compiler/ScenarioLang.Cli";
-    private const string CliDll = "compiler/ScenarioLang.Cli/bin/Release/net10.0/kscn.dll";
 
     public async Task<string> RunAsync()
     {
         TimedProcess.EnsureAvailable();
         var root = RepoRoot.Find();
-        var kscn = options.Kscn is { } given ? Path.GetFullPath(given) : await BuildCliAsync(root);
+        var kscn = options.Kscn is { } given ? Path.GetFullPath(given) : await KscnBuild.ReleaseAsync(root, progress);
         if (!File.Exists(kscn))
             throw new BenchException($"{kscn} does not exist");
         var outDir = Path.GetFullPath(options.Out ?? Path.Combine(Path.GetTempPath(), $"kscn-bench-{DateTime.UtcNow:yyyyMMdd-HHmmss}"));
@@ -88,16 +86,6 @@ public sealed class ExploreBench(ExploreBenchOptions options, TextWriter progres
         var result = await TimedProcess.RunAsync(Path.GetDirectoryName(shape.File)!, options.Timeout, "dotnet", arguments.Concat(options.KscnArguments));
         File.WriteAllText(log, result.Output);
         return result;
-    }
-
-    /// <summary>Builds the CLI in Release, so the figures are for the sources checked out, not a stale build.</summary>
-    private async Task<string> BuildCliAsync(string root)
-    {
-        progress.WriteLine($"building {CliProject} in Release");
-        var build = await TimedProcess.RunAsync(root, TimeSpan.FromMinutes(10), "dotnet", ["build", "-c", "Release", CliProject, "-nologo", "-v", "q"]);
-        if (build.ExitCode != 0)
-            throw new BenchException($"dotnet build -c Release {CliProject} failed:\n{build.Output}");
-        return Path.Combine(root, CliDll);
     }
 
     private static ProcessResult Median(List<ProcessResult> runs) => runs.OrderBy(r => r.Wall).ElementAt(runs.Count / 2);

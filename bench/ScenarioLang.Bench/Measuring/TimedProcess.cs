@@ -25,7 +25,9 @@ public static class TimedProcess
             throw new BenchException($"{GnuTime} is missing: install GNU time (Debian: apt-get install time)");
     }
 
-    public static async Task<ProcessResult> RunAsync(string workingDirectory, TimeSpan limit, string command, IEnumerable<string> arguments)
+    /// <param name="environment">Variables set for the command on top of the bench's own, e.g. a private KSCN_CACHE_DIR.</param>
+    public static async Task<ProcessResult> RunAsync(
+        string workingDirectory, TimeSpan limit, string command, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var stats = Path.GetTempFileName();
         try
@@ -42,6 +44,8 @@ public static class TimedProcess
                 start.ArgumentList.Add(argument);
             start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
             start.Environment["DOTNET_NOLOGO"] = "1";
+            foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+                start.Environment[name] = value;
 
             var clock = Stopwatch.StartNew();
             using var process = Process.Start(start) ?? throw new BenchException($"could not start {command}");
