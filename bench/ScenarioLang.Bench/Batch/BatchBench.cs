@@ -18,9 +18,10 @@ public sealed class BatchBench(BatchBenchOptions options, TextWriter progress)
         var sizes = new Option<int[]>("--sizes") { Description = "Files in each kscn test corpus.", DefaultValueFactory = _ => [100, 1000], AllowMultipleArgumentsPerToken = true };
         var separate = new Option<int?>("--separate") { Description = "Files run as separate kscn run processes for the reference (default: one copy of each sample)." };
         var timeout = new Option<int>("--timeout") { Description = "Wall-clock limit of one kscn process, in seconds.", DefaultValueFactory = _ => 900 };
+        var repeat = new Option<int>("--repeat") { Description = "Processes per figure; the table shows the median.", DefaultValueFactory = _ => 1 };
         var command = new Command("batch", "Time kscn test on 100 and 1000 generated files against separate kscn run processes, and print the Markdown table.")
         {
-            output, kscn, sizes, separate, timeout,
+            output, kscn, sizes, separate, timeout, repeat,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -29,7 +30,8 @@ public sealed class BatchBench(BatchBenchOptions options, TextWriter progress)
                 parse.GetValue(kscn),
                 parse.GetValue(sizes)!,
                 parse.GetValue(separate) ?? BatchCorpus.Samples(RepoRoot.Find()).Count,
-                TimeSpan.FromSeconds(parse.GetValue(timeout)));
+                TimeSpan.FromSeconds(parse.GetValue(timeout)),
+                Math.Max(1, parse.GetValue(repeat)));
             Console.Write(await new BatchBench(options, Console.Error).RunAsync());
             return 0;
         });
@@ -47,7 +49,7 @@ public sealed class BatchBench(BatchBenchOptions options, TextWriter progress)
         var cache = new Dictionary<string, string> { ["KSCN_CACHE_DIR"] = Directory.CreateDirectory(Path.Combine(outDir, "cache")).FullName };
         progress.WriteLine($"kscn-bench batch: {kscn}; corpora, logs and results.md in {outDir}");
 
-        async Task<ProcessResult> Kscn(string label, params string[] arguments)
+        async Task<ProcessResult> Once(string label, params string[] arguments)
         {
             var result = await TimedProcess.RunAsync(outDir, options.Timeout, "dotnet", [kscn, .. arguments], cache);
             File.WriteAllText(Path.Combine(logs, label + ".txt"), result.Output);
@@ -57,18 +59,27 @@ public sealed class BatchBench(BatchBenchOptions options, TextWriter progress)
             return result;
         }
 
+        // The machine is shared: each figure is the run of median wall time out of options.Repeat.
+        async Task<ProcessResult> Median(string label, params string[] arguments)
+        {
+            var runs = new List<ProcessResult>();
+            for (var i = 1; i <= options.Repeat; i++)
+                runs.Add(await Once(options.Repeat == 1 ? label : $"{label}-{i}", arguments));
+            return runs.OrderBy(r => r.Wall).ElementAt(runs.Count / 2);
+        }
+
         var rows = new List<BatchRow>();
         TestOutput? firstCorpus = null;
         foreach (var size in options.Sizes)
         {
             var corpus = Path.Combine(outDir, $"corpus-{size}");
             BatchCorpus.Write(root, corpus, size);
-            var cold = await Kscn($"test-{size}-cold", "test", corpus, "--no-cache");
+            var cold = await Median($"test-{size}-cold", "test", corpus, "--no-cache");
             var output = TestOutput.Parse(cold.Output);
             firstCorpus ??= output;
-            var oneJob = await Kscn($"test-{size}-cold-jobs-1", "test", corpus, "--no-cache", "--jobs", "1");
-            await Kscn($"test-{size}-fill-cache", "test", corpus);
-            var warm = await Kscn($"test-{size}-warm", "test", corpus);
+            var oneJob = await Median($"test-{size}-cold-jobs-1", "test", corpus, "--no-cache", "--jobs", "1");
+            await Once($"test-{size}-fill-cache", "test", corpus);
+            var warm = await Median($"test-{size}-warm", "test", corpus);
             rows.Add(new BatchRow($"`kscn test` {size} files, --no-cache", 1, output.Runs, cold.Wall, cold.PeakMiB));
             rows.Add(new BatchRow($"`kscn test` {size} files, --no-cache --jobs 1", 1, output.Runs, oneJob.Wall, oneJob.PeakMiB));
             rows.Add(new BatchRow($"`kscn test` {size} files, cache warm", 1, output.Runs, warm.Wall, warm.PeakMiB));
@@ -81,11 +92,11 @@ public sealed class BatchBench(BatchBenchOptions options, TextWriter progress)
             if (arguments.Length == 0)
             {
                 foreach (var file in separateFiles)
-                    await Kscn($"fill-cache-{Path.GetFileNameWithoutExtension(file)}", "run", file);
+                    await Once($"fill-cache-{Path.GetFileNameWithoutExtension(file)}", "run", file);
             }
             var processes = new List<ProcessResult>();
             foreach (var file in separateFiles)
-                processes.Add(await Kscn($"run-{Path.GetFileNameWithoutExtension(file)}{(arguments.Length == 0 ? "-warm" : "-cold")}", ["run", file, .. arguments]));
+                processes.Add(await Median($"run-{Path.GetFileNameWithoutExtension(file)}{(arguments.Length == 0 ? "-warm" : "-cold")}", ["run", file, .. arguments]));
             rows.Add(new BatchRow($"{separateFiles.Count} separate `kscn run FILE`, {label}", separateFiles.Count, separateRuns,
                 processes.Aggregate(TimeSpan.Zero, (sum, p) => sum + p.Wall), processes.Max(p => p.PeakMiB)));
         }
@@ -107,6 +118,7 @@ public sealed class BatchBench(BatchBenchOptions options, TextWriter progress)
             {MachineInfo.Read(root).Markdown()}- kscn: `{Path.GetRelativePath(root, kscn)}`; default `--jobs`: {Environment.ProcessorCount}
             - Corpora: copies of the {samples} samples in turn, scenarios renamed; the separate runs are the first {separate} files{(separate == samples ? " (each sample once, so the same mix as the corpora)" : "")}, their times summed: their per-scenario figure is what N files would cost as separate processes
             - Cold: `--no-cache` (Roslyn in every process); warm: `KSCN_CACHE_DIR` filled by an earlier run of the same files
+            - Each figure: the process of median wall time out of {options.Repeat} (for the separate runs, per file)
 
             | run | processes | scenario runs | wall (s) | per scenario run (ms) | peak RSS (MiB) | faster per scenario than separate `--no-cache` |
             |---|---:|---:|---:|---:|---:|---:|

@@ -5,4 +5,5 @@ namespace ScenarioLang.Bench.Batch;
 /// <param name="Sizes">How many files each kscn test corpus has.</param>
 /// <param name="Separate">How many files run as separate kscn run processes, for the reference.</param>
 /// <param name="Timeout">The wall-clock limit of one kscn process.</param>
-public sealed record BatchBenchOptions(string? Out, string? Kscn, IReadOnlyList<int> Sizes, int Separate, TimeSpan Timeout);
+/// <param name="Repeat">Processes per figure; the table shows the one of median wall time.</param>
+public sealed record BatchBenchOptions(string? Out, string? Kscn, IReadOnlyList<int> Sizes, int Separate, TimeSpan Timeout, int Repeat);
