@@ -4,7 +4,7 @@ using ScenarioLang.Compiler;
 
 namespace ScenarioLang.Cli;
 
-/// <summary>The kscn command line: run, check, emit, test and explore, each with --help.</summary>
+/// <summary>The kscn command line: run, check, emit, test, explore and compile, each with --help.</summary>
 public static class KscnCli
 {
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool progressOnStderr = false)
@@ -17,6 +17,7 @@ public static class KscnCli
             EmitCommand.Create(console),
             TestCommand.Create(console),
             ExploreCommand.Create(console),
+            CompileCommand.Create(console),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
