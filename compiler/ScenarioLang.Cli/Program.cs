@@ -3,5 +3,5 @@ namespace ScenarioLang.Cli;
 internal static class Program
 {
     private static int Main(string[] args) =>
-        KscnCli.Run(args, Console.Out, Console.Error, progressOnStderr: !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("CI") is null);
+        KscnCli.Run(args, Console.Out, Console.Error, progressOnStderr: !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("CI") is null, stdin: Console.In);
 }
