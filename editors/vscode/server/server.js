@@ -35,7 +35,7 @@ connection.onInitialize((params) => {
   };
 });
 
-documents.onDidOpen((event) => schedule(event.document.uri, 0));
+// Fires when a document is opened too, so the first check waits CHANGE_DELAY_MS as well.
 documents.onDidChangeContent((event) => schedule(event.document.uri, CHANGE_DELAY_MS));
 documents.onDidSave((event) => schedule(event.document.uri, 0));
 documents.onDidClose((event) => {

@@ -134,6 +134,19 @@ test('a change is checked as unsaved text, and fixing the errors clears them', a
   }
 });
 
+test('a buffer that was never saved is checked under its name', async () => {
+  const uri = 'untitled:Untitled-1';
+  const server = await startServer(kscnCommand());
+  try {
+    server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'kscn', version: 1, text: withErrors } });
+    await server.until((r) => r.diagnostics.length > 0, 'diagnostics');
+    const expected = expectedDiagnostics(checkJson({ stdinPath: 'Untitled-1', text: withErrors }));
+    assert.deepEqual(server.received.diagnostics[0], { uri, version: 1, diagnostics: expected });
+  } finally {
+    await server.stop();
+  }
+});
+
 test('a kscn that cannot be started is reported once, and the server goes on', async () => {
   const { uri } = tempFile(valid);
   const missing = path.join(os.tmpdir(), 'no-such-kscn', 'kscn');
