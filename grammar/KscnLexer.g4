@@ -95,6 +95,7 @@ RPAREN   : ')' ;
 LBRACK   : '[' ;
 RBRACK   : ']' ;
 COMMA    : ',' ;
+STAR     : '*' ;
 COLON    : ':' ;
 DOT      : '.' ;
 EQEQ     : '==' ;

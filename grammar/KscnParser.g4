@@ -13,7 +13,7 @@ scenario
     ;
 
 statement
-    : KERNEL mechanism=mechanismName ASSIGN variant=(WORD | OFF)  # kernelStatement
+    : KERNEL mechanism=mechanismName ASSIGN variants=variantChoice # kernelStatement
     | MEMORY model=WORD                                          # memoryStatement
     | CPUS count=INT                                             # cpusStatement
     | TASK name=WORD privilege=(ROOT | USER)                     # taskStatement
@@ -23,6 +23,12 @@ statement
     | EXPECT expectation                                         # expectStatement
     | REPEAT count=INT LBRACE statement* RBRACE                  # repeatStatement
     | EXPLORE LBRACE statement* RBRACE                           # exploreStatement
+    ;
+
+// One variant, or a matrix the scenario runs once per variant of: a list, or * for every variant.
+variantChoice
+    : STAR                                                       # everyVariant
+    | names+=(WORD | OFF) (COMMA names+=(WORD | OFF))*           # listedVariants
     ;
 
 // What follows a CPU is decided here, after the CPU, so an error names 'switch' or a task.

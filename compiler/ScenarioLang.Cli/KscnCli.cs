@@ -5,12 +5,12 @@ using ScenarioLang.Compiler.Hosting;
 
 namespace ScenarioLang.Cli;
 
-/// <summary>The kscn command line: run, check, emit, test and explore, each with --help.</summary>
+/// <summary>The kscn command line: run, check, emit, test, explore and compile, each with --help.</summary>
 public static class KscnCli
 {
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool progressOnStderr = false)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool progressOnStderr = false, TextReader? stdin = null)
     {
-        var console = new CliConsole(stdout, stderr, progressOnStderr);
+        var console = new CliConsole(stdout, stderr, progressOnStderr) { In = stdin ?? TextReader.Null };
         var root = new RootCommand("kscn: compiles ScenarioLang (.kscn) scenarios of x86 kernel mechanisms to C# and runs them on a simulated machine.")
         {
             RunCommand.Create(console),
@@ -18,6 +18,7 @@ public static class KscnCli
             EmitCommand.Create(console),
             TestCommand.Create(console),
             ExploreCommand.Create(console),
+            CompileCommand.Create(console),
         };
         var parse = root.Parse(args);
         PhaseTimings.End("command line");
@@ -42,6 +43,10 @@ public static class KscnCli
 
 /// <summary>
 /// Where commands write: stdout for results, stderr for diagnostics; always '\n' line ends. A live progress line goes
-/// to stderr only when <paramref name="ShowsProgress"/>: stderr is a terminal and no CI variable is set.
+/// to stderr only when <paramref name="ShowsProgress"/>: stderr is a terminal and no CI variable is set. Standard input
+/// is read only by kscn check --stdin-path.
 /// </summary>
-public sealed record CliConsole(TextWriter Out, TextWriter Error, bool ShowsProgress = false);
+public sealed record CliConsole(TextWriter Out, TextWriter Error, bool ShowsProgress = false)
+{
+    public TextReader In { get; init; } = TextReader.Null;
+}

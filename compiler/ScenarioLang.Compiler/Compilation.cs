@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
-using System.Security.Cryptography;
-using System.Text;
+using System.Runtime.CompilerServices;
 using ScenarioLang.Compiler.Binding;
 using ScenarioLang.Compiler.Diagnostics;
 using ScenarioLang.Compiler.Emit;
@@ -50,30 +49,36 @@ public sealed class Compilation
     public GeneratedSource EmitCSharp(CompilationUnit unit) =>
         new(Path.GetFileName(unit.Source.Path) + ".g.cs", CSharpEmitter.Emit(unit.Scenarios, unit.Source.Path, unit.FileId));
 
-    /// <summary>Compiles every scenario of every file into one assembly and loads it.</summary>
-    public CompiledAssembly CompileAndLoad()
+    /// <summary>
+    /// Compiles every scenario of every file into one assembly and loads it. With a <paramref name="cache"/>, an
+    /// assembly compiled before from the same generated C# is loaded from disk instead, without Roslyn.
+    /// </summary>
+    public CompiledAssembly CompileAndLoad(CompileCache? cache = null)
     {
         if (HasErrors)
             throw new InvalidOperationException("the sources have errors; report Diagnostics instead of compiling");
         var sources = Units.Select(EmitCSharp).ToArray();
-        var compilation = RoslynCompiler.CreateCompilation(sources, AssemblyName(sources));
-        var (assembly, diagnostics) = RoslynCompiler.EmitAndLoad(compilation);
-        if (assembly is null || diagnostics.Any())
+        var key = CompileCache.KeyFor(sources);
+        var image = cache?.TryRead(key);
+        if (image is null)
         {
-            assembly?.Dispose();
-            throw new InternalCompilerException("Roslyn rejected the generated C#:\n" + string.Join("\n", diagnostics));
+            image = Compile(sources, "Kscn.Scenarios." + key[..16]);
+            cache?.Write(key, image);
         }
         var scenarios = Units
-            .SelectMany(u => u.Scenarios.Select((s, i) => new CompiledScenario(s, $"{CSharpEmitter.Namespace}.{u.FileId}.{CSharpEmitter.ClassName(i)}")))
+            .SelectMany(u => u.Scenarios.Select((s, i) => new CompiledScenario(s, CSharpEmitter.TypeName(u.FileId, i))))
             .ToImmutableArray();
-        return new CompiledAssembly(assembly, scenarios);
+        return new CompiledAssembly(image.Load(), scenarios);
     }
 
-    /// <summary>Named by the hash of its sources, so that the same input gives the same assembly.</summary>
-    private static string AssemblyName(IEnumerable<GeneratedSource> sources)
+    // Not inlined: only a cache miss should load Roslyn, and compiling a method that uses its types would load it.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static AssemblyImage Compile(GeneratedSource[] sources, string assemblyName)
     {
-        var text = string.Concat(sources.Select(s => s.HintName + "\0" + s.Text + "\0"));
-        return "Kscn.Scenarios." + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+        var (image, diagnostics) = RoslynCompiler.Emit(RoslynCompiler.CreateCompilation(sources, assemblyName));
+        if (image is null || diagnostics.Any())
+            throw new InternalCompilerException("Roslyn rejected the generated C#:\n" + string.Join("\n", diagnostics));
+        return image;
     }
 }
 

@@ -30,10 +30,11 @@ internal static class ExploreCommand
         var buffers = new Option<int?>("--buffer-bound") { Description = "Keep at most n stores in each store buffer: a store waits for a drain.", HelpName = "n" };
         var timeout = new Option<double?>("--timeout") { Description = "Stop the search after this many seconds; the result then depends on the machine's speed.", HelpName = "seconds" };
         var save = new Option<string?>("--save") { Description = "Write the first counterexample as a scenario with an explicit schedule, to replay with kscn run.", HelpName = "file" };
+        var noCache = CacheOption.Create();
         var points = new Option<bool>("--points") { Description = "List the pause points of every step kind, for 'until', and exit." };
         var command = new Command("explore", "Run scenarios and report how their explore blocks were explored.")
         {
-            files, variant, reduction, noReduction, max, jobs, shard, strategy, seed, depth, preemptions, buffers, timeout, save, points,
+            files, variant, reduction, noReduction, max, jobs, shard, strategy, seed, depth, preemptions, buffers, timeout, save, noCache, points,
         };
         command.SetAction(parse =>
         {
@@ -78,7 +79,7 @@ internal static class ExploreCommand
                 PreemptionBound: parse.GetValue(preemptions),
                 BufferBound: parse.GetValue(buffers),
                 Timeout: parse.GetValue(timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
-            return (int)RunCommand.Execute(paths, parse.GetValue(variant), console, new ExploreSettings(options, parse.GetValue(save)));
+            return (int)RunCommand.Execute(paths, parse.GetValue(variant), CacheOption.Resolve(parse, noCache), console, new ExploreSettings(options, parse.GetValue(save)));
         });
         return command;
     }
@@ -113,14 +114,14 @@ internal static class ExploreCommand
     public static void Save(string path, IEnumerable<(CompiledScenario Scenario, ScenarioResult Result)> results, CliConsole console)
     {
         var first = results
-            .Select(r => (r.Scenario, Counterexample: r.Result.Exploration?.Expectations.FirstOrDefault(e => e.Counterexample is not null)?.Counterexample))
+            .Select(r => (r.Scenario, r.Result.Config, Counterexample: r.Result.Exploration?.Expectations.FirstOrDefault(e => e.Counterexample is not null)?.Counterexample))
             .FirstOrDefault(r => r.Counterexample is not null);
         if (first.Counterexample is null)
         {
             console.Error.Write("kscn: no expectation failed in any execution: nothing to save\n");
             return;
         }
-        File.WriteAllText(path, ReplayWriter.Write(first.Scenario.Bound, first.Counterexample));
+        File.WriteAllText(path, ReplayWriter.Write(first.Scenario.Bound, first.Counterexample, first.Config));
         console.Error.Write($"kscn: wrote execution {first.Counterexample.Execution} of \"{first.Scenario.Bound.Name}\" to {path}\n");
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ScenarioLang.Compiler;
+using ScenarioLang.Compiler.Emit;
 using ScenarioLang.Compiler.Hosting;
 using ScenarioLang.Runtime.Tracing;
 
@@ -15,18 +16,19 @@ internal static class RunCommand
     {
         var files = new Argument<string[]>("files") { Description = "The .kscn files to run.", Arity = ArgumentArity.OneOrMore };
         var variant = VariantOption.Create();
-        var command = new Command("run", "Compile and run scenarios; print each step, what the kernel did, and the verdicts.") { files, variant };
-        command.SetAction(parse => (int)Execute(parse.GetValue(files)!, parse.GetValue(variant), console, explore: null));
+        var noCache = CacheOption.Create();
+        var command = new Command("run", "Compile and run scenarios; print each step, what the kernel did, and the verdicts.") { files, variant, noCache };
+        command.SetAction(parse => (int)Execute(parse.GetValue(files)!, parse.GetValue(variant), CacheOption.Resolve(parse, noCache), console, explore: null));
         return command;
     }
 
     /// <summary>Runs and prints; with <paramref name="explore"/> (kscn explore) the search options, statistics and saving apply.</summary>
-    public static ExitCode Execute(string[] paths, string[]? variants, CliConsole console, ExploreSettings? explore)
+    public static ExitCode Execute(string[] paths, string[]? variants, CompileCache? cache, CliConsole console, ExploreSettings? explore)
     {
         if (SourceFiles.Prepare(paths, variants, console, allowDirectories: false) is not (var compilation, var overrides))
             return ExitCode.InputErrors;
         PhaseTimings.End("parse and bind");
-        using var assembly = compilation.CompileAndLoad();
+        using var assembly = compilation.CompileAndLoad(cache);
         PhaseTimings.End("compile and load");
         var exit = ExitCode.Success;
         var first = true;
@@ -38,7 +40,7 @@ internal static class RunCommand
             first = false;
             var results = new List<Runtime.ScenarioResult>();
             var times = new List<TimeSpan>();
-            foreach (var config in overrides.Select(o => ScenarioRunner.ConfigFor(scenario, o)))
+            foreach (var config in overrides.SelectMany(o => ScenarioRunner.ConfigsFor(scenario, o)))
             {
                 var progress = new ExploreProgress(console);
                 var run = ScenarioRunner.Run(assembly, scenario, config, explore is null ? null : progress.Attach(explore.Options));

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ScenarioLang.Compiler.Emit;
 using ScenarioLang.Compiler.Hosting;
 using ScenarioLang.Runtime.Tracing;
 
@@ -11,20 +12,21 @@ internal static class TestCommand
     {
         var paths = new Argument<string[]>("paths") { Description = "Files, or directories searched for .kscn files.", Arity = ArgumentArity.OneOrMore };
         var variant = VariantOption.Create();
-        var command = new Command("test", "Run every scenario under the paths; one line per scenario and a closing 'N passed, N failed'.") { paths, variant };
-        command.SetAction(parse => (int)Execute(parse.GetValue(paths)!, parse.GetValue(variant), console));
+        var noCache = CacheOption.Create();
+        var command = new Command("test", "Run every scenario under the paths; one line per scenario and a closing 'N passed, N failed'.") { paths, variant, noCache };
+        command.SetAction(parse => (int)Execute(parse.GetValue(paths)!, parse.GetValue(variant), CacheOption.Resolve(parse, noCache), console));
         return command;
     }
 
-    private static ExitCode Execute(string[] paths, string[]? variants, CliConsole console)
+    private static ExitCode Execute(string[] paths, string[]? variants, CompileCache? cache, CliConsole console)
     {
         if (SourceFiles.Prepare(paths, variants, console, allowDirectories: true) is not (var compilation, var overrides))
             return ExitCode.InputErrors;
-        using var assembly = compilation.CompileAndLoad();
+        using var assembly = compilation.CompileAndLoad(cache);
         int passed = 0, failed = 0;
         var internalError = false;
         foreach (var scenario in assembly.Scenarios)
-        foreach (var config in overrides.Select(o => ScenarioRunner.ConfigFor(scenario, o)))
+        foreach (var config in overrides.SelectMany(o => ScenarioRunner.ConfigsFor(scenario, o)))
         {
             var run = ScenarioRunner.Run(assembly, scenario, config);
             var verdict = run.Result is null ? "error" : run.Passed ? "pass" : "FAIL";

@@ -155,13 +155,13 @@ public sealed partial class Binder
     private static IEnumerable<(LinePosition, string)> Flatten(ImmutableArray<BoundStatement> block) =>
         block.SelectMany(s => s is BoundRepeat r ? Flatten(r.Body).Prepend((r.Position, r.Text)) : [(s.Position, s.Text)]);
 
-    private sealed record Settings(int Cpus, MemoryModel Memory, ImmutableSortedDictionary<string, string> Variants);
+    private sealed record Settings(int Cpus, MemoryModel Memory, ImmutableArray<BoundVariantChoice> Variants);
 
     private Settings BindSettings(ImmutableArray<StatementSyntax> statements)
     {
         int? cpus = null;
         MemoryModel? memory = null;
-        var variants = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        var variants = new SortedDictionary<string, BoundVariantChoice>(StringComparer.Ordinal);
         foreach (var statement in statements)
         {
             switch (statement)
@@ -187,10 +187,10 @@ public sealed partial class Binder
                     break;
             }
         }
-        return new Settings(cpus ?? 1, memory ?? MemoryModel.Tso, variants.ToImmutable());
+        return new Settings(cpus ?? 1, memory ?? MemoryModel.Tso, [.. variants.Values]);
     }
 
-    private void BindVariant(KernelStatementSyntax syntax, ImmutableSortedDictionary<string, string>.Builder variants)
+    private void BindVariant(KernelStatementSyntax syntax, SortedDictionary<string, BoundVariantChoice> variants)
     {
         var mechanism = VariantCatalog.Find(syntax.Mechanism.Text);
         if (mechanism is null)
@@ -203,12 +203,19 @@ public sealed partial class Binder
             _diagnostics.ReportDuplicateSetting(syntax.Span, $"kernel {mechanism.Name}");
             return;
         }
-        if (mechanism.Values.All(v => v.Name != syntax.Variant.Text))
+        var known = mechanism.Values.Select(v => v.Name).ToList();
+        if (syntax.Variants.FirstOrDefault(v => !known.Contains(v.Text)) is { } unknown)
         {
-            _diagnostics.ReportUnknownVariant(syntax.Variant.Span, mechanism.Name, syntax.Variant.Text, mechanism.Values.Select(v => v.Name));
+            _diagnostics.ReportUnknownVariant(unknown.Span, mechanism.Name, unknown.Text, known);
             return;
         }
-        variants.Add(mechanism.Name, syntax.Variant.Text);
+        if (syntax.Variants.GroupBy(v => v.Text).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            _diagnostics.ReportVariantListedTwice(twice.ElementAt(1).Span, mechanism.Name, twice.Key);
+            return;
+        }
+        var chosen = syntax.Every ? [.. known] : syntax.Variants.Select(v => v.Text).ToImmutableArray();
+        variants.Add(mechanism.Name, new BoundVariantChoice(mechanism.Name, chosen, syntax.Span));
     }
 
     private TaskSymbol? DeclareTask(ScenarioScope scope, NameSyntax name, Privilege privilege, bool declared, bool deferred = false)

@@ -20,11 +20,17 @@ public sealed record BoundScenario(
     TextSpan Span,
     int Cpus,
     MemoryModel Memory,
-    ImmutableSortedDictionary<string, string> Variants,
+    ImmutableArray<BoundVariantChoice> Variants,
     ImmutableArray<TaskSymbol> DeclaredTasks,
     ImmutableArray<BoundSharedWord> SharedWords,
     ImmutableArray<BoundFile> Files,
     ImmutableArray<BoundStatement> Statements);
+
+/// <summary>
+/// <c>kernel ioperm = merged</c>: the variants of a mechanism the scenario runs against, in the order written (<c>*</c>:
+/// the catalog's order); with more than one, a matrix, run once per variant. Ordered by mechanism in a scenario.
+/// </summary>
+public sealed record BoundVariantChoice(string Mechanism, ImmutableArray<string> Variants, TextSpan Span);
 
 /// <summary><c>shared x = 1</c>: a word of shared memory and its value when the scenario starts.</summary>
 public sealed record BoundSharedWord(string Name, long Initial);

@@ -82,6 +82,9 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
     public void ReportFileSizeOutOfRange(TextSpan span, string text) =>
         Error("KSC0115", span, $"a file's size must be from 1 byte to 2^63 - 1 bytes, not {text}");
 
+    public void ReportVariantListedTwice(TextSpan span, string mechanism, string variant) =>
+        Error("KSC0116", span, $"kernel {mechanism} lists '{variant}' twice");
+
     // Steps and the schedule: KSC02xx
 
     public void ReportCpuOutOfRange(TextSpan span, int cpu, int cpus) =>

@@ -36,6 +36,9 @@ public static class CSharpEmitter
 
     public static string ClassName(int index) => "Scenario" + CSharpLiteral.Int(index);
 
+    /// <summary>The full name of the class <see cref="Emit"/> writes for a file's scenario number <paramref name="index"/>.</summary>
+    public static string TypeName(string fileId, int index) => $"{Namespace}.{fileId}.{ClassName(index)}";
+
     private static void EmitScenario(IndentedWriter w, BoundScenario scenario, string className)
     {
         w.OpenBlock($"public sealed class {className} : {Runtime}.IScenario");
@@ -44,10 +47,10 @@ public static class CSharpEmitter
         w.Line($"    File: {CSharpLiteral.String(scenario.Source.Path)},");
         w.Line($"    Cpus: {CSharpLiteral.Int(scenario.Cpus)},");
         w.Line($"    Memory: {Runtime}.MemoryModel.{scenario.Memory},");
-        w.Line("    Variants: new global::System.Collections.Generic.SortedDictionary<string, string>(global::System.StringComparer.Ordinal)");
+        w.Line("    Variants: new global::System.Collections.Generic.SortedDictionary<string, global::System.Collections.Generic.IReadOnlyList<string>>(global::System.StringComparer.Ordinal)");
         w.Line("    {");
-        foreach (var (mechanism, variant) in scenario.Variants)
-            w.Line($"        [{CSharpLiteral.String(mechanism)}] = {CSharpLiteral.String(variant)},");
+        foreach (var choice in scenario.Variants)
+            w.Line($"        [{CSharpLiteral.String(choice.Mechanism)}] = new[] {{ {string.Join(", ", choice.Variants.Select(CSharpLiteral.String))} }},");
         w.Line("    },");
         w.Line($"    Tasks: new {Runtime}.TaskDeclaration[]");
         w.Line("    {");

@@ -1,6 +1,4 @@
 using System.Collections.Immutable;
-using System.Reflection;
-using System.Runtime.Loader;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Emit;
@@ -12,8 +10,8 @@ namespace ScenarioLang.Compiler.Emit;
 public sealed record GeneratedSource(string HintName, string Text);
 
 /// <summary>
-/// Compiles generated C# in memory with Roslyn, warnings as errors, and loads it into a collectible
-/// <see cref="AssemblyLoadContext"/> that shares ScenarioLang.Runtime with the host.
+/// Compiles generated C# in memory with Roslyn, warnings as errors, into an <see cref="AssemblyImage"/>.
+/// Its options are code of this assembly, so its identity keys the compile cache (<see cref="CompileCache"/>).
 /// </summary>
 public static class RoslynCompiler
 {
@@ -33,19 +31,13 @@ public static class RoslynCompiler
         return CSharpCompilation.Create(assemblyName, trees, References.Value, options);
     }
 
-    /// <summary>Emits and loads the assembly; Roslyn's diagnostics come back when it fails.</summary>
-    public static (LoadedScenarioAssembly? Assembly, ImmutableArray<Microsoft.CodeAnalysis.Diagnostic> Diagnostics) EmitAndLoad(CSharpCompilation compilation)
+    /// <summary>Emits the assembly with its PDB; Roslyn's diagnostics come back when it fails.</summary>
+    public static (AssemblyImage? Image, ImmutableArray<Microsoft.CodeAnalysis.Diagnostic> Diagnostics) Emit(CSharpCompilation compilation)
     {
         using var pe = new MemoryStream();
         using var pdb = new MemoryStream();
         var result = compilation.Emit(pe, pdb, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb));
-        if (!result.Success)
-            return (null, result.Diagnostics);
-        pe.Position = 0;
-        pdb.Position = 0;
-        var context = new ScenarioLoadContext();
-        var assembly = context.LoadFromStream(pe, pdb);
-        return (new LoadedScenarioAssembly(context, assembly), result.Diagnostics);
+        return (result.Success ? new AssemblyImage(pe.ToArray(), pdb.ToArray()) : null, result.Diagnostics);
     }
 
     private static ImmutableArray<MetadataReference> LoadReferences()
@@ -59,19 +51,4 @@ public static class RoslynCompiler
             .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
             .ToImmutableArray();
     }
-
-    /// <summary>Collectible, and resolving everything else (our runtime above all) from the host's context.</summary>
-    private sealed class ScenarioLoadContext() : AssemblyLoadContext("kscn-scenarios", isCollectible: true)
-    {
-        protected override Assembly? Load(AssemblyName assemblyName) => null;
-    }
-}
-
-/// <summary>A loaded assembly of scenarios; disposing it unloads the context.</summary>
-public sealed class LoadedScenarioAssembly(AssemblyLoadContext context, Assembly assembly) : IDisposable
-{
-    public IScenario CreateScenario(string typeName) =>
-        (IScenario)Activator.CreateInstance(assembly.GetType(typeName, throwOnError: true)!)!;
-
-    public void Dispose() => context.Unload();
 }

@@ -9,11 +9,12 @@ namespace ScenarioLang.Compiler.Hosting;
 /// Writes a counterexample of an explore block as a scenario of its own: the scenario as written, with the explore block
 /// replaced by the execution's explicit schedule. Under the schedule semantics (a quantified expectation judges its one
 /// execution) the replay fails where the exploration did. Each line carries the store buffers after it as a comment,
-/// and the fence hints follow the schedule as comments, so the file reads like the trace that printed it.
+/// and the fence hints follow the schedule as comments, so the file reads like the trace that printed it. A matrix
+/// (<c>kernel ioperm = *</c>) becomes the one variant the execution ran on.
 /// </summary>
 public static class ReplayWriter
 {
-    public static string Write(BoundScenario scenario, Counterexample counterexample)
+    public static string Write(BoundScenario scenario, Counterexample counterexample, KernelConfig config)
     {
         var explore = scenario.Statements.OfType<BoundExplore>().Single();
         var source = scenario.Source;
@@ -21,7 +22,7 @@ public static class ReplayWriter
         var b = new StringBuilder();
         b.Append($"// Replay of execution {counterexample.Execution} of \"{scenario.Name}\" ({source.Path}): {counterexample.Detail}\n");
         b.Append($"// The explore block is replaced by the execution's schedule; written by kscn explore --save.\n");
-        var before = source.ToString(TextSpan.FromBounds(scenario.Span.Start, explore.BlockSpan.Start));
+        var before = Copy(scenario, TextSpan.FromBounds(scenario.Span.Start, explore.BlockSpan.Start), config);
         var quoted = "\"" + scenario.Name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
         var replayName = quoted[..^1] + $" (replay of execution {counterexample.Execution})\"";
         var nameAt = before.IndexOf(quoted, StringComparison.Ordinal);
@@ -36,8 +37,22 @@ public static class ReplayWriter
             foreach (var hint in counterexample.FenceHints)
                 b.Append(indent).Append("// ").Append(hint.ToString()).Append('\n');
         }
-        var after = source.ToString(TextSpan.FromBounds(explore.BlockSpan.End, scenario.Span.End));
+        var after = Copy(scenario, TextSpan.FromBounds(explore.BlockSpan.End, scenario.Span.End), config);
         b.Append(after.TrimStart('\r', '\n')).Append('\n');
         return b.ToString();
+    }
+
+    /// <summary>The source text of <paramref name="range"/>, with each matrix in it narrowed to the variant of <paramref name="config"/>.</summary>
+    private static string Copy(BoundScenario scenario, TextSpan range, KernelConfig config)
+    {
+        var b = new StringBuilder();
+        var at = range.Start;
+        foreach (var matrix in scenario.Variants.Where(c => c.Variants.Length > 1 && c.Span.Start >= range.Start && c.Span.End <= range.End).OrderBy(c => c.Span.Start))
+        {
+            b.Append(scenario.Source.ToString(TextSpan.FromBounds(at, matrix.Span.Start)));
+            b.Append($"kernel {matrix.Mechanism} = {config.VariantOf(matrix.Mechanism)}");
+            at = matrix.Span.End;
+        }
+        return b.Append(scenario.Source.ToString(TextSpan.FromBounds(at, range.End))).ToString();
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Diagnostics;
 using ScenarioLang.Runtime;
 
@@ -12,12 +13,17 @@ public sealed record ScenarioRunResult(CompiledScenario Scenario, KernelConfig C
 /// <summary>Runs compiled scenarios against a kernel configuration: the file's variants, overridden by the command line.</summary>
 public static class ScenarioRunner
 {
-    public static KernelConfig ConfigFor(CompiledScenario scenario, IReadOnlyDictionary<string, string> overrides)
+    /// <summary>
+    /// The kernel configurations to run a scenario against: one per combination of the variants its file chooses
+    /// (several for a matrix such as <c>kernel ioperm = *</c>), where <paramref name="overrides"/> (a --variant set)
+    /// replaces the file's choice of a mechanism. Mechanisms in order, each's variants in the order chosen.
+    /// </summary>
+    public static IReadOnlyList<KernelConfig> ConfigsFor(CompiledScenario scenario, IReadOnlyDictionary<string, string> overrides)
     {
-        var names = new Dictionary<string, string>(scenario.Bound.Variants, StringComparer.Ordinal);
-        foreach (var (mechanism, variant) in overrides)
-            names[mechanism] = variant;
-        return KernelConfig.FromNames(names);
+        IEnumerable<ImmutableSortedDictionary<string, string>> combinations = [ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal)];
+        foreach (var choice in scenario.Bound.Variants.Where(c => !overrides.ContainsKey(c.Mechanism)))
+            combinations = combinations.SelectMany(c => choice.Variants.Select(v => c.Add(choice.Mechanism, v))).ToList();
+        return combinations.Select(c => KernelConfig.FromNames(c.SetItems(overrides))).ToList();
     }
 
     /// <summary>Runs the scenario once, or once per interleaving of its explore block (<paramref name="options"/> bound the search).</summary>

@@ -32,7 +32,8 @@ public sealed record ScenarioSyntax(string Name, TextSpan NameSpan, ImmutableArr
 
 public abstract record StatementSyntax(TextSpan Span) : SyntaxNode(Span);
 
-public sealed record KernelStatementSyntax(NameSyntax Mechanism, NameSyntax Variant, TextSpan Span) : StatementSyntax(Span);
+/// <summary><c>kernel ioperm = merged</c>; several variants (<c>= pre-5.5, merged</c>) or <see cref="Every"/> one (<c>= *</c>) make a matrix.</summary>
+public sealed record KernelStatementSyntax(NameSyntax Mechanism, ImmutableArray<NameSyntax> Variants, bool Every, TextSpan Span) : StatementSyntax(Span);
 
 public sealed record MemoryStatementSyntax(NameSyntax Model, TextSpan Span) : StatementSyntax(Span);
 

@@ -7,7 +7,7 @@ public static class SyntaxPrinter
 {
     public static string Print(StatementSyntax statement) => statement switch
     {
-        KernelStatementSyntax k => $"kernel {k.Mechanism.Text} = {k.Variant.Text}",
+        KernelStatementSyntax k => $"kernel {k.Mechanism.Text} = {(k.Every ? "*" : string.Join(", ", k.Variants.Select(v => v.Text)))}",
         MemoryStatementSyntax m => $"memory {m.Model.Text}",
         CpusStatementSyntax c => $"cpus {c.Count.Text}",
         TaskStatementSyntax t => $"task {t.Name.Text} {t.Privilege.ToString().ToLowerInvariant()}",

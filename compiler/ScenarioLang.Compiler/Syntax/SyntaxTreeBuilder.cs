@@ -48,8 +48,10 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
         var span = SpanOf(context);
         return context switch
         {
-            P.KernelStatementContext k when Present(k.variant) && k.mechanism?.exception is null =>
-                new KernelStatementSyntax(Name(k.mechanism!.Start), Name(k.variant), span),
+            P.KernelStatementContext { variants: P.EveryVariantContext } k when k.mechanism?.exception is null =>
+                new KernelStatementSyntax(Name(k.mechanism!.Start), [], Every: true, span),
+            P.KernelStatementContext { variants: P.ListedVariantsContext listed } k when k.mechanism?.exception is null && listed._names.All(Present) =>
+                new KernelStatementSyntax(Name(k.mechanism!.Start), [.. listed._names.Select(Name)], Every: false, span),
             P.MemoryStatementContext m when Present(m.model) => new MemoryStatementSyntax(Name(m.model), span),
             P.CpusStatementContext c when Present(c.count) => new CpusStatementSyntax(Number(c.count, null), span),
             P.TaskStatementContext t when Present(t.name) && Present(t.privilege) =>

@@ -6,13 +6,16 @@ public readonly record struct Step(int Line, int Column, string Text);
 /// <summary>A task as a scenario declares it.</summary>
 public sealed record TaskDeclaration(string Name, Kernel.Privilege Privilege);
 
-/// <summary>What the generated class says about its scenario, before it runs.</summary>
+/// <summary>
+/// What the generated class says about its scenario, before it runs. <paramref name="Variants"/>: the kernel variants its
+/// file chooses, by mechanism (several for a matrix); the run's <see cref="KernelConfig"/> says which one applies.
+/// </summary>
 public sealed record ScenarioDescription(
     string Name,
     string File,
     int Cpus,
     MemoryModel Memory,
-    IReadOnlyDictionary<string, string> Variants,
+    IReadOnlyDictionary<string, IReadOnlyList<string>> Variants,
     IReadOnlyList<TaskDeclaration> Tasks);
 
 /// <summary>A scenario compiled to C#: the generated classes implement it.</summary>

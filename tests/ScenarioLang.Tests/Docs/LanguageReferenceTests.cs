@@ -21,14 +21,15 @@ public sealed partial class LanguageReferenceTests
 
     [Theory]
     [MemberData(nameof(Examples))]
-    public void Example_checks_clean_and_passes_on_the_default_kernel(int line, string text)
+    public void Example_checks_clean_and_passes_on_its_kernels(int line, string text)
     {
         var compilation = Compile(text, $"language.md:{line}");
         Assert.Empty(compilation.Diagnostics.Select(d => d.ToString()));
         using var assembly = compilation.CompileAndLoad();
         foreach (var scenario in assembly.Scenarios)
+        foreach (var config in ScenarioRunner.ConfigsFor(scenario, new Dictionary<string, string>()))
         {
-            var run = ScenarioRunner.Run(assembly, scenario, ScenarioRunner.ConfigFor(scenario, new Dictionary<string, string>()));
+            var run = ScenarioRunner.Run(assembly, scenario, config);
             Assert.True(run.Passed, $"example at docs/language.md line {line}, scenario \"{scenario.Bound.Name}\": {run.InternalError ?? (run.Result is null ? "" : ScenarioLang.Runtime.Tracing.TraceFormatter.Format(run.Result))}");
         }
     }

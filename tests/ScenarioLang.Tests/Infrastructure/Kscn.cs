@@ -14,11 +14,13 @@ internal sealed record KscnOutput(int ExitCode, string Out, string Error)
 /// <summary>Runs the kscn CLI in process, and the compiler on text.</summary>
 internal static class Kscn
 {
-    public static KscnOutput Invoke(params string[] args)
+    public static KscnOutput Invoke(params string[] args) => InvokeWithInput(null, args);
+
+    public static KscnOutput InvokeWithInput(string? stdin, params string[] args)
     {
         var stdout = new StringWriter { NewLine = "\n" };
         var stderr = new StringWriter { NewLine = "\n" };
-        var exit = KscnCli.Run(args, stdout, stderr);
+        var exit = KscnCli.Run(args, stdout, stderr, stdin: stdin is null ? null : new StringReader(stdin));
         return new KscnOutput(exit, stdout.ToString(), stderr.ToString());
     }
 

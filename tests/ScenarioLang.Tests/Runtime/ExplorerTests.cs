@@ -171,7 +171,7 @@ public sealed class ExplorerTests
     [Fact]
     public void An_explore_block_needs_the_executor_and_comes_once()
     {
-        var description = new ScenarioDescription("t", "t.kscn", 2, MemoryModel.Tso, new Dictionary<string, string>(), []);
+        var description = new ScenarioDescription("t", "t.kscn", 2, MemoryModel.Tso, new Dictionary<string, IReadOnlyList<string>>(), []);
         var alone = new ScenarioRun(description, KernelConfig.Default);
         Assert.Throws<ScenarioRuntimeException>(() => alone.Explore(Litmus.ExploreAt));
 
@@ -200,7 +200,7 @@ public sealed class ExplorerTests
     private sealed class Scripted(Action<ScenarioRun> body) : IScenario
     {
         public ScenarioDescription Description { get; } =
-            new("scripted", "t.kscn", 2, MemoryModel.Tso, new Dictionary<string, string>(), []);
+            new("scripted", "t.kscn", 2, MemoryModel.Tso, new Dictionary<string, IReadOnlyList<string>>(), []);
 
         public void Run(ScenarioRun run) => body(run);
     }

@@ -126,7 +126,7 @@ internal sealed class Scenario(ScenarioDescription description, Action<ScenarioR
 
     public static ScenarioResult Run(PtshareVariant variant, string[] tasks, Action<ScenarioRun> body, int cpus = 1)
     {
-        var description = new ScenarioDescription("ptshare", "ptshare.kscn", cpus, MemoryModel.Tso, new Dictionary<string, string>(),
+        var description = new ScenarioDescription("ptshare", "ptshare.kscn", cpus, MemoryModel.Tso, new Dictionary<string, IReadOnlyList<string>>(),
             [.. tasks.Select(t => new TaskDeclaration(t, Privilege.User))]);
         return ScenarioExecutor.Execute(new Scenario(description, body), KernelConfig.Default with { Ptshare = variant });
     }

@@ -92,7 +92,7 @@ internal sealed class Sim
 
     public Sim(KernelConfig config, MemoryModel memory, int cpus, params TaskDeclaration[] tasks)
     {
-        var description = new ScenarioDescription("t", "t.kscn", cpus, memory, new Dictionary<string, string>(), tasks);
+        var description = new ScenarioDescription("t", "t.kscn", cpus, memory, new Dictionary<string, IReadOnlyList<string>>(), tasks);
         _run = new ScenarioRun(description, config);
         Observe = new Observations(_run.Machine);
     }

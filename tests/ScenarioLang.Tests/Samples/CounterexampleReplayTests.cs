@@ -55,12 +55,12 @@ public sealed class CounterexampleReplayTests
         using var assembly = CompileAndLoad(File.ReadAllText(Repository.Full(sample)), sample);
         foreach (var scenario in assembly.Scenarios)
         {
-            var config = ScenarioRunner.ConfigFor(scenario, overrides);
+            var config = ScenarioRunner.ConfigsFor(scenario, overrides).Single();
             var explored = Run(assembly, scenario, config);
             foreach (var verdict in explored.Exploration?.Expectations.Where(e => e.Counterexample is not null) ?? [])
             {
                 var counterexample = verdict.Counterexample!;
-                var text = ReplayWriter.Write(scenario.Bound, counterexample);
+                var text = ReplayWriter.Write(scenario.Bound, counterexample, config);
                 using var replayAssembly = CompileAndLoad(text, Path.ChangeExtension(sample, ".replay.kscn"));
                 var replay = Run(replayAssembly, replayAssembly.Scenarios.Single(), config);
                 AssertSameViolation(verdict, replay, text);

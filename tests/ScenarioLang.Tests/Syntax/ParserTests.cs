@@ -20,7 +20,7 @@ public sealed class ParserTests
     public void Settings_and_tasks_become_their_nodes()
     {
         var s = Parse("kernel ioperm = v2-06-16\nmemory sc\ncpus 2\ntask A root\ntask B user").Items;
-        Assert.Equal(("ioperm", "v2-06-16"), (((KernelStatementSyntax)s[0]).Mechanism.Text, ((KernelStatementSyntax)s[0]).Variant.Text));
+        Assert.Equal(("ioperm", "v2-06-16"), (((KernelStatementSyntax)s[0]).Mechanism.Text, ((KernelStatementSyntax)s[0]).Variants.Single().Text));
         Assert.Equal("sc", ((MemoryStatementSyntax)s[1]).Model.Text);
         Assert.Equal(2UL, ((CpusStatementSyntax)s[2]).Count.Value);
         Assert.Equal(Privilege.Root, ((TaskStatementSyntax)s[3]).Privilege);
@@ -31,7 +31,7 @@ public sealed class ParserTests
     public void Variant_names_with_dots_and_hyphens_are_one_name()
     {
         var kernel = (KernelStatementSyntax)Parse("kernel ioperm = pre-5.5").Items[0];
-        Assert.Equal("pre-5.5", kernel.Variant.Text);
+        Assert.Equal("pre-5.5", kernel.Variants.Single().Text);
     }
 
     [Fact]
@@ -128,10 +128,23 @@ public sealed class ParserTests
     }
 
     [Fact]
+    public void A_kernel_matrix_lists_its_variants_or_takes_every_one()
+    {
+        var s = Parse("kernel ioperm = pre-5.5, merged\nkernel pgd = *").Items;
+        var listed = (KernelStatementSyntax)s[0];
+        Assert.Equal(["pre-5.5", "merged"], listed.Variants.Select(v => v.Text));
+        Assert.False(listed.Every);
+        var every = (KernelStatementSyntax)s[1];
+        Assert.True(every.Every);
+        Assert.Empty(every.Variants);
+        Assert.Equal(["kernel ioperm = pre-5.5, merged", "kernel pgd = *"], s.Select(SyntaxPrinter.Print));
+    }
+
+    [Fact]
     public void Minus_one_is_a_negative_argument_and_the_arrow_and_hyphenated_names_still_lex()
     {
         var s = Parse("kernel ioperm = v2-06-16\ncpu0 A: mmap(0x7f0000000000, 2 MiB, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)->0x7f0000000000").Items;
-        Assert.Equal("v2-06-16", ((KernelStatementSyntax)s[0]).Variant.Text);
+        Assert.Equal("v2-06-16", ((KernelStatementSyntax)s[0]).Variants.Single().Text);
         var step = (StepStatementSyntax)s[1];
         var file = Assert.IsType<NegativeArgumentSyntax>(((SyscallActionSyntax)step.Action).Arguments!.Value[4]);
         Assert.Equal(1UL, file.Magnitude.Value);

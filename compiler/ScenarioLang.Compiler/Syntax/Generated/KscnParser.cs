@@ -44,21 +44,22 @@ public partial class KscnParser : Parser {
 		STI=48, PUSHF=49, STORE=50, LOAD=51, XCHG=52, MFENCE=53, TOUCH=54, READ=55, 
 		WRITE=56, LEAK=57, USE_AFTER_FREE=58, DOUBLE_FREE=59, REFCOUNT_MISUSE=60, 
 		KIB=61, MIB=62, GIB=63, GP=64, PF=65, ARROW=66, LBRACE=67, RBRACE=68, 
-		LPAREN=69, RPAREN=70, LBRACK=71, RBRACK=72, COMMA=73, COLON=74, DOT=75, 
-		EQEQ=76, NEQ=77, LE=78, GE=79, LT=80, GT=81, ASSIGN=82, PIPE=83, MINUS=84, 
-		CPU=85, INT=86, WORD=87, STRING=88, UNTERMINATED_STRING=89, LINE_COMMENT=90, 
-		BLOCK_COMMENT=91, WS=92, UNEXPECTED_CHAR=93;
+		LPAREN=69, RPAREN=70, LBRACK=71, RBRACK=72, COMMA=73, STAR=74, COLON=75, 
+		DOT=76, EQEQ=77, NEQ=78, LE=79, GE=80, LT=81, GT=82, ASSIGN=83, PIPE=84, 
+		MINUS=85, CPU=86, INT=87, WORD=88, STRING=89, UNTERMINATED_STRING=90, 
+		LINE_COMMENT=91, BLOCK_COMMENT=92, WS=93, UNEXPECTED_CHAR=94;
 	public const int
-		RULE_compilationUnit = 0, RULE_scenario = 1, RULE_statement = 2, RULE_cpuBody = 3, 
-		RULE_stepModifier = 4, RULE_pause = 5, RULE_mechanismName = 6, RULE_switchTarget = 7, 
-		RULE_action = 8, RULE_argumentList = 9, RULE_argument = 10, RULE_quantity = 11, 
-		RULE_result = 12, RULE_expectation = 13, RULE_condition = 14, RULE_expectationBody = 15, 
-		RULE_subject = 16, RULE_subjectArgument = 17, RULE_value = 18;
+		RULE_compilationUnit = 0, RULE_scenario = 1, RULE_statement = 2, RULE_variantChoice = 3, 
+		RULE_cpuBody = 4, RULE_stepModifier = 5, RULE_pause = 6, RULE_mechanismName = 7, 
+		RULE_switchTarget = 8, RULE_action = 9, RULE_argumentList = 10, RULE_argument = 11, 
+		RULE_quantity = 12, RULE_result = 13, RULE_expectation = 14, RULE_condition = 15, 
+		RULE_expectationBody = 16, RULE_subject = 17, RULE_subjectArgument = 18, 
+		RULE_value = 19;
 	public static readonly string[] ruleNames = {
-		"compilationUnit", "scenario", "statement", "cpuBody", "stepModifier", 
-		"pause", "mechanismName", "switchTarget", "action", "argumentList", "argument", 
-		"quantity", "result", "expectation", "condition", "expectationBody", "subject", 
-		"subjectArgument", "value"
+		"compilationUnit", "scenario", "statement", "variantChoice", "cpuBody", 
+		"stepModifier", "pause", "mechanismName", "switchTarget", "action", "argumentList", 
+		"argument", "quantity", "result", "expectation", "condition", "expectationBody", 
+		"subject", "subjectArgument", "value"
 	};
 
 	private static readonly string[] _LiteralNames = {
@@ -72,8 +73,8 @@ public partial class KscnParser : Parser {
 		"'pushf'", "'store'", "'load'", "'xchg'", "'mfence'", "'touch'", "'read'", 
 		"'write'", "'leak'", "'use-after-free'", "'double-free'", "'refcount-misuse'", 
 		"'KiB'", "'MiB'", "'GiB'", "'#GP'", "'#PF'", "'->'", "'{'", "'}'", "'('", 
-		"')'", "'['", "']'", "','", "':'", "'.'", "'=='", "'!='", "'<='", "'>='", 
-		"'<'", "'>'", "'='", "'|'", "'-'"
+		"')'", "'['", "']'", "','", "'*'", "':'", "'.'", "'=='", "'!='", "'<='", 
+		"'>='", "'<'", "'>'", "'='", "'|'", "'-'"
 	};
 	private static readonly string[] _SymbolicNames = {
 		null, "SCENARIO", "KERNEL", "MEMORY", "CPUS", "TASK", "ROOT", "USER", 
@@ -84,9 +85,9 @@ public partial class KscnParser : Parser {
 		"INB", "INW", "INL", "OUTB", "OUTW", "OUTL", "CLI", "STI", "PUSHF", "STORE", 
 		"LOAD", "XCHG", "MFENCE", "TOUCH", "READ", "WRITE", "LEAK", "USE_AFTER_FREE", 
 		"DOUBLE_FREE", "REFCOUNT_MISUSE", "KIB", "MIB", "GIB", "GP", "PF", "ARROW", 
-		"LBRACE", "RBRACE", "LPAREN", "RPAREN", "LBRACK", "RBRACK", "COMMA", "COLON", 
-		"DOT", "EQEQ", "NEQ", "LE", "GE", "LT", "GT", "ASSIGN", "PIPE", "MINUS", 
-		"CPU", "INT", "WORD", "STRING", "UNTERMINATED_STRING", "LINE_COMMENT", 
+		"LBRACE", "RBRACE", "LPAREN", "RPAREN", "LBRACK", "RBRACK", "COMMA", "STAR", 
+		"COLON", "DOT", "EQEQ", "NEQ", "LE", "GE", "LT", "GT", "ASSIGN", "PIPE", 
+		"MINUS", "CPU", "INT", "WORD", "STRING", "UNTERMINATED_STRING", "LINE_COMMENT", 
 		"BLOCK_COMMENT", "WS", "UNEXPECTED_CHAR"
 	};
 	public static readonly IVocabulary DefaultVocabulary = new Vocabulary(_LiteralNames, _SymbolicNames);
@@ -144,21 +145,21 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 41;
+			State = 43;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==SCENARIO) {
 				{
 				{
-				State = 38;
+				State = 40;
 				scenario();
 				}
 				}
-				State = 43;
+				State = 45;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 44;
+			State = 46;
 			Match(Eof);
 			}
 		}
@@ -200,27 +201,27 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 46;
-			Match(SCENARIO);
-			State = 47;
-			_localctx.name = Match(STRING);
 			State = 48;
+			Match(SCENARIO);
+			State = 49;
+			_localctx.name = Match(STRING);
+			State = 50;
 			Match(LBRACE);
-			State = 52;
+			State = 54;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1080165436L) != 0) || _la==CPU) {
 				{
 				{
-				State = 49;
+				State = 51;
 				statement();
 				}
 				}
-				State = 54;
+				State = 56;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 55;
+			State = 57;
 			Match(RBRACE);
 			}
 		}
@@ -249,14 +250,15 @@ public partial class KscnParser : Parser {
 	}
 	public partial class KernelStatementContext : StatementContext {
 		public MechanismNameContext mechanism;
-		public IToken variant;
+		public VariantChoiceContext variants;
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode KERNEL() { return GetToken(KscnParser.KERNEL, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ASSIGN() { return GetToken(KscnParser.ASSIGN, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public MechanismNameContext mechanismName() {
 			return GetRuleContext<MechanismNameContext>(0);
 		}
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WORD() { return GetToken(KscnParser.WORD, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode OFF() { return GetToken(KscnParser.OFF, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public VariantChoiceContext variantChoice() {
+			return GetRuleContext<VariantChoiceContext>(0);
+		}
 		public KernelStatementContext(StatementContext context) { CopyFrom(context); }
 	}
 	public partial class MemoryStatementContext : StatementContext {
@@ -351,38 +353,30 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 4, RULE_statement);
 		int _la;
 		try {
-			State = 105;
+			State = 107;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case KERNEL:
 				_localctx = new KernelStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 57;
-				Match(KERNEL);
-				State = 58;
-				((KernelStatementContext)_localctx).mechanism = mechanismName();
 				State = 59;
-				Match(ASSIGN);
+				Match(KERNEL);
 				State = 60;
-				((KernelStatementContext)_localctx).variant = TokenStream.LT(1);
-				_la = TokenStream.LA(1);
-				if ( !(_la==OFF || _la==WORD) ) {
-					((KernelStatementContext)_localctx).variant = ErrorHandler.RecoverInline(this);
-				}
-				else {
-					ErrorHandler.ReportMatch(this);
-				    Consume();
-				}
+				((KernelStatementContext)_localctx).mechanism = mechanismName();
+				State = 61;
+				Match(ASSIGN);
+				State = 62;
+				((KernelStatementContext)_localctx).variants = variantChoice();
 				}
 				break;
 			case MEMORY:
 				_localctx = new MemoryStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 62;
+				State = 64;
 				Match(MEMORY);
-				State = 63;
+				State = 65;
 				((MemoryStatementContext)_localctx).model = Match(WORD);
 				}
 				break;
@@ -390,9 +384,9 @@ public partial class KscnParser : Parser {
 				_localctx = new CpusStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 64;
+				State = 66;
 				Match(CPUS);
-				State = 65;
+				State = 67;
 				((CpusStatementContext)_localctx).count = Match(INT);
 				}
 				break;
@@ -400,11 +394,11 @@ public partial class KscnParser : Parser {
 				_localctx = new TaskStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 66;
-				Match(TASK);
-				State = 67;
-				((TaskStatementContext)_localctx).name = Match(WORD);
 				State = 68;
+				Match(TASK);
+				State = 69;
+				((TaskStatementContext)_localctx).name = Match(WORD);
+				State = 70;
 				((TaskStatementContext)_localctx).privilege = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==ROOT || _la==USER) ) {
@@ -420,18 +414,18 @@ public partial class KscnParser : Parser {
 				_localctx = new SharedStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 69;
+				State = 71;
 				Match(SHARED);
-				State = 70;
+				State = 72;
 				((SharedStatementContext)_localctx).name = Match(WORD);
-				State = 73;
+				State = 75;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ASSIGN) {
 					{
-					State = 71;
+					State = 73;
 					Match(ASSIGN);
-					State = 72;
+					State = 74;
 					((SharedStatementContext)_localctx).initial = Match(INT);
 					}
 				}
@@ -442,20 +436,20 @@ public partial class KscnParser : Parser {
 				_localctx = new FileStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 75;
-				Match(FILE);
-				State = 76;
-				((FileStatementContext)_localctx).name = Match(WORD);
 				State = 77;
-				Match(ASSIGN);
+				Match(FILE);
 				State = 78;
-				((FileStatementContext)_localctx).size = quantity();
+				((FileStatementContext)_localctx).name = Match(WORD);
+				State = 79;
+				Match(ASSIGN);
 				State = 80;
+				((FileStatementContext)_localctx).size = quantity();
+				State = 82;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WORD) {
 					{
-					State = 79;
+					State = 81;
 					((FileStatementContext)_localctx).filesystem = Match(WORD);
 					}
 				}
@@ -466,9 +460,9 @@ public partial class KscnParser : Parser {
 				_localctx = new CpuStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 82;
+				State = 84;
 				Match(CPU);
-				State = 83;
+				State = 85;
 				cpuBody();
 				}
 				break;
@@ -476,9 +470,9 @@ public partial class KscnParser : Parser {
 				_localctx = new ExpectStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 84;
+				State = 86;
 				Match(EXPECT);
-				State = 85;
+				State = 87;
 				expectation();
 				}
 				break;
@@ -486,27 +480,27 @@ public partial class KscnParser : Parser {
 				_localctx = new RepeatStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 86;
-				Match(REPEAT);
-				State = 87;
-				((RepeatStatementContext)_localctx).count = Match(INT);
 				State = 88;
+				Match(REPEAT);
+				State = 89;
+				((RepeatStatementContext)_localctx).count = Match(INT);
+				State = 90;
 				Match(LBRACE);
-				State = 92;
+				State = 94;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1080165436L) != 0) || _la==CPU) {
 					{
 					{
-					State = 89;
+					State = 91;
 					statement();
 					}
 					}
-					State = 94;
+					State = 96;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 95;
+				State = 97;
 				Match(RBRACE);
 				}
 				break;
@@ -514,26 +508,138 @@ public partial class KscnParser : Parser {
 				_localctx = new ExploreStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 96;
+				State = 98;
 				Match(EXPLORE);
-				State = 97;
+				State = 99;
 				Match(LBRACE);
-				State = 101;
+				State = 103;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1080165436L) != 0) || _la==CPU) {
 					{
 					{
-					State = 98;
+					State = 100;
 					statement();
 					}
 					}
-					State = 103;
+					State = 105;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 104;
+				State = 106;
 				Match(RBRACE);
+				}
+				break;
+			default:
+				throw new NoViableAltException(this);
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class VariantChoiceContext : ParserRuleContext {
+		public VariantChoiceContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_variantChoice; } }
+	 
+		public VariantChoiceContext() { }
+		public virtual void CopyFrom(VariantChoiceContext context) {
+			base.CopyFrom(context);
+		}
+	}
+	public partial class EveryVariantContext : VariantChoiceContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STAR() { return GetToken(KscnParser.STAR, 0); }
+		public EveryVariantContext(VariantChoiceContext context) { CopyFrom(context); }
+	}
+	public partial class ListedVariantsContext : VariantChoiceContext {
+		public IToken _WORD;
+		public IList<IToken> _names = new List<IToken>();
+		public IToken _OFF;
+		public IToken _tset234;
+		public IToken _tset247;
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] WORD() { return GetTokens(KscnParser.WORD); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WORD(int i) {
+			return GetToken(KscnParser.WORD, i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] OFF() { return GetTokens(KscnParser.OFF); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode OFF(int i) {
+			return GetToken(KscnParser.OFF, i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] COMMA() { return GetTokens(KscnParser.COMMA); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMA(int i) {
+			return GetToken(KscnParser.COMMA, i);
+		}
+		public ListedVariantsContext(VariantChoiceContext context) { CopyFrom(context); }
+	}
+
+	[RuleVersion(0)]
+	public VariantChoiceContext variantChoice() {
+		VariantChoiceContext _localctx = new VariantChoiceContext(Context, State);
+		EnterRule(_localctx, 6, RULE_variantChoice);
+		int _la;
+		try {
+			State = 118;
+			ErrorHandler.Sync(this);
+			switch (TokenStream.LA(1)) {
+			case STAR:
+				_localctx = new EveryVariantContext(_localctx);
+				EnterOuterAlt(_localctx, 1);
+				{
+				State = 109;
+				Match(STAR);
+				}
+				break;
+			case OFF:
+			case WORD:
+				_localctx = new ListedVariantsContext(_localctx);
+				EnterOuterAlt(_localctx, 2);
+				{
+				State = 110;
+				((ListedVariantsContext)_localctx)._tset234 = TokenStream.LT(1);
+				_la = TokenStream.LA(1);
+				if ( !(_la==OFF || _la==WORD) ) {
+					((ListedVariantsContext)_localctx)._tset234 = ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				((ListedVariantsContext)_localctx)._names.Add(((ListedVariantsContext)_localctx)._tset234);
+				State = 115;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				while (_la==COMMA) {
+					{
+					{
+					State = 111;
+					Match(COMMA);
+					State = 112;
+					((ListedVariantsContext)_localctx)._tset247 = TokenStream.LT(1);
+					_la = TokenStream.LA(1);
+					if ( !(_la==OFF || _la==WORD) ) {
+						((ListedVariantsContext)_localctx)._tset247 = ErrorHandler.RecoverInline(this);
+					}
+					else {
+						ErrorHandler.ReportMatch(this);
+					    Consume();
+					}
+					((ListedVariantsContext)_localctx)._names.Add(((ListedVariantsContext)_localctx)._tset247);
+					}
+					}
+					State = 117;
+					ErrorHandler.Sync(this);
+					_la = TokenStream.LA(1);
+				}
 				}
 				break;
 			default:
@@ -604,19 +710,19 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public CpuBodyContext cpuBody() {
 		CpuBodyContext _localctx = new CpuBodyContext(Context, State);
-		EnterRule(_localctx, 6, RULE_cpuBody);
+		EnterRule(_localctx, 8, RULE_cpuBody);
 		int _la;
 		try {
-			State = 127;
+			State = 140;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SWITCH:
 				_localctx = new SwitchBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 107;
+				State = 120;
 				Match(SWITCH);
-				State = 108;
+				State = 121;
 				switchTarget();
 				}
 				break;
@@ -624,14 +730,14 @@ public partial class KscnParser : Parser {
 				_localctx = new ContinueBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 109;
+				State = 122;
 				Match(CONTINUE);
-				State = 111;
+				State = 124;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==UNTIL) {
 					{
-					State = 110;
+					State = 123;
 					pause();
 					}
 				}
@@ -642,14 +748,14 @@ public partial class KscnParser : Parser {
 				_localctx = new DrainBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 113;
+				State = 126;
 				Match(DRAIN);
-				State = 115;
+				State = 128;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==INT) {
 					{
-					State = 114;
+					State = 127;
 					((DrainBodyContext)_localctx).count = Match(INT);
 					}
 				}
@@ -661,7 +767,7 @@ public partial class KscnParser : Parser {
 				_localctx = new StepBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 117;
+				State = 130;
 				((StepBodyContext)_localctx).task = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==KERNEL || _la==WORD) ) {
@@ -671,28 +777,28 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 118;
+				State = 131;
 				Match(COLON);
-				State = 119;
+				State = 132;
 				action();
-				State = 121;
+				State = 134;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 135004160L) != 0)) {
 					{
-					State = 120;
+					State = 133;
 					stepModifier();
 					}
 				}
 
-				State = 125;
+				State = 138;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ARROW) {
 					{
-					State = 123;
+					State = 136;
 					Match(ARROW);
-					State = 124;
+					State = 137;
 					result();
 					}
 				}
@@ -734,17 +840,17 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public StepModifierContext stepModifier() {
 		StepModifierContext _localctx = new StepModifierContext(Context, State);
-		EnterRule(_localctx, 8, RULE_stepModifier);
+		EnterRule(_localctx, 10, RULE_stepModifier);
 		int _la;
 		try {
-			State = 133;
+			State = 146;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case PREEMPTED:
 			case FAILING:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 129;
+				State = 142;
 				_localctx.kind = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==PREEMPTED || _la==FAILING) ) {
@@ -754,16 +860,16 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 130;
+				State = 143;
 				Match(AT);
-				State = 131;
+				State = 144;
 				_localctx.point = Match(WORD);
 				}
 				break;
 			case UNTIL:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 132;
+				State = 145;
 				pause();
 				}
 				break;
@@ -808,31 +914,31 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public PauseContext pause() {
 		PauseContext _localctx = new PauseContext(Context, State);
-		EnterRule(_localctx, 10, RULE_pause);
+		EnterRule(_localctx, 12, RULE_pause);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 135;
+			State = 148;
 			Match(UNTIL);
-			State = 136;
+			State = 149;
 			_localctx.point = TokenStream.LT(1);
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 50)) & ~0x3f) == 0 && ((1L << (_la - 50)) & 137438953503L) != 0)) ) {
+			if ( !(((((_la - 50)) & ~0x3f) == 0 && ((1L << (_la - 50)) & 274877906975L) != 0)) ) {
 				_localctx.point = ErrorHandler.RecoverInline(this);
 			}
 			else {
 				ErrorHandler.ReportMatch(this);
 			    Consume();
 			}
-			State = 140;
+			State = 153;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LBRACK) {
 				{
-				State = 137;
+				State = 150;
 				Match(LBRACK);
-				State = 138;
+				State = 151;
 				_localctx.index = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==INT || _la==WORD) ) {
@@ -842,7 +948,7 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 139;
+				State = 152;
 				Match(RBRACK);
 				}
 			}
@@ -873,12 +979,12 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public MechanismNameContext mechanismName() {
 		MechanismNameContext _localctx = new MechanismNameContext(Context, State);
-		EnterRule(_localctx, 12, RULE_mechanismName);
+		EnterRule(_localctx, 14, RULE_mechanismName);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 142;
+			State = 155;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IOPERM || _la==WORD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -913,12 +1019,12 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public SwitchTargetContext switchTarget() {
 		SwitchTargetContext _localctx = new SwitchTargetContext(Context, State);
-		EnterRule(_localctx, 14, RULE_switchTarget);
+		EnterRule(_localctx, 16, RULE_switchTarget);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 144;
+			State = 157;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IDLE || _la==WORD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -1017,10 +1123,10 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public ActionContext action() {
 		ActionContext _localctx = new ActionContext(Context, State);
-		EnterRule(_localctx, 16, RULE_action);
+		EnterRule(_localctx, 18, RULE_action);
 		int _la;
 		try {
-			State = 160;
+			State = 173;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IOPERM:
@@ -1038,7 +1144,7 @@ public partial class KscnParser : Parser {
 				_localctx = new SyscallActionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 146;
+				State = 159;
 				((SyscallActionContext)_localctx).syscall = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 108088587932663808L) != 0)) ) {
@@ -1048,12 +1154,12 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 148;
+				State = 161;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 147;
+					State = 160;
 					argumentList();
 					}
 				}
@@ -1069,7 +1175,7 @@ public partial class KscnParser : Parser {
 				_localctx = new PortActionContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 150;
+				State = 163;
 				((PortActionContext)_localctx).instruction = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 138538465099776L) != 0)) ) {
@@ -1079,7 +1185,7 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 151;
+				State = 164;
 				((PortActionContext)_localctx).port = Match(INT);
 				}
 				break;
@@ -1089,7 +1195,7 @@ public partial class KscnParser : Parser {
 				_localctx = new FlagsActionContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 152;
+				State = 165;
 				((FlagsActionContext)_localctx).instruction = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 985162418487296L) != 0)) ) {
@@ -1106,7 +1212,7 @@ public partial class KscnParser : Parser {
 				_localctx = new WriteActionContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 153;
+				State = 166;
 				((WriteActionContext)_localctx).instruction = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==STORE || _la==XCHG) ) {
@@ -1116,11 +1222,11 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 154;
+				State = 167;
 				((WriteActionContext)_localctx).location = Match(WORD);
-				State = 155;
+				State = 168;
 				Match(ASSIGN);
-				State = 156;
+				State = 169;
 				((WriteActionContext)_localctx).written = Match(INT);
 				}
 				break;
@@ -1129,7 +1235,7 @@ public partial class KscnParser : Parser {
 				_localctx = new ReadActionContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 157;
+				State = 170;
 				((ReadActionContext)_localctx).instruction = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==LOAD || _la==TOUCH) ) {
@@ -1139,7 +1245,7 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 158;
+				State = 171;
 				((ReadActionContext)_localctx).location = Match(WORD);
 				}
 				break;
@@ -1147,7 +1253,7 @@ public partial class KscnParser : Parser {
 				_localctx = new FenceActionContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 159;
+				State = 172;
 				Match(MFENCE);
 				}
 				break;
@@ -1189,40 +1295,40 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public ArgumentListContext argumentList() {
 		ArgumentListContext _localctx = new ArgumentListContext(Context, State);
-		EnterRule(_localctx, 18, RULE_argumentList);
+		EnterRule(_localctx, 20, RULE_argumentList);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 162;
+			State = 175;
 			Match(LPAREN);
-			State = 171;
+			State = 184;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if (_la==ON || _la==OFF || ((((_la - 84)) & ~0x3f) == 0 && ((1L << (_la - 84)) & 13L) != 0)) {
+			if (_la==ON || _la==OFF || ((((_la - 85)) & ~0x3f) == 0 && ((1L << (_la - 85)) & 13L) != 0)) {
 				{
-				State = 163;
+				State = 176;
 				argument();
-				State = 168;
+				State = 181;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 164;
+					State = 177;
 					Match(COMMA);
-					State = 165;
+					State = 178;
 					argument();
 					}
 					}
-					State = 170;
+					State = 183;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 			}
 
-			State = 173;
+			State = 186;
 			Match(RPAREN);
 			}
 		}
@@ -1263,51 +1369,51 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public ArgumentContext argument() {
 		ArgumentContext _localctx = new ArgumentContext(Context, State);
-		EnterRule(_localctx, 20, RULE_argument);
+		EnterRule(_localctx, 22, RULE_argument);
 		int _la;
 		try {
-			State = 188;
+			State = 201;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 175;
+				State = 188;
 				quantity();
 				}
 				break;
 			case ON:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 176;
+				State = 189;
 				Match(ON);
 				}
 				break;
 			case OFF:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 177;
+				State = 190;
 				Match(OFF);
 				}
 				break;
 			case WORD:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 178;
+				State = 191;
 				Match(WORD);
-				State = 183;
+				State = 196;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==PIPE) {
 					{
 					{
-					State = 179;
+					State = 192;
 					Match(PIPE);
-					State = 180;
+					State = 193;
 					Match(WORD);
 					}
 					}
-					State = 185;
+					State = 198;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -1316,9 +1422,9 @@ public partial class KscnParser : Parser {
 			case MINUS:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 186;
+				State = 199;
 				Match(MINUS);
-				State = 187;
+				State = 200;
 				Match(INT);
 				}
 				break;
@@ -1353,19 +1459,19 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public QuantityContext quantity() {
 		QuantityContext _localctx = new QuantityContext(Context, State);
-		EnterRule(_localctx, 22, RULE_quantity);
+		EnterRule(_localctx, 24, RULE_quantity);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 190;
+			State = 203;
 			Match(INT);
-			State = 192;
+			State = 205;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -2305843009213693952L) != 0)) {
 				{
-				State = 191;
+				State = 204;
 				_localctx.unit = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & -2305843009213693952L) != 0)) ) {
@@ -1425,17 +1531,17 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public ResultContext result() {
 		ResultContext _localctx = new ResultContext(Context, State);
-		EnterRule(_localctx, 24, RULE_result);
+		EnterRule(_localctx, 26, RULE_result);
 		int _la;
 		try {
-			State = 198;
+			State = 211;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				_localctx = new NumberResultContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 194;
+				State = 207;
 				Match(INT);
 				}
 				break;
@@ -1443,7 +1549,7 @@ public partial class KscnParser : Parser {
 				_localctx = new NameResultContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 195;
+				State = 208;
 				Match(WORD);
 				}
 				break;
@@ -1452,7 +1558,7 @@ public partial class KscnParser : Parser {
 				_localctx = new FaultResultContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 196;
+				State = 209;
 				((FaultResultContext)_localctx).fault = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==GP || _la==PF) ) {
@@ -1468,7 +1574,7 @@ public partial class KscnParser : Parser {
 				_localctx = new OkResultContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 197;
+				State = 210;
 				Match(OK);
 				}
 				break;
@@ -1512,17 +1618,17 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public ExpectationContext expectation() {
 		ExpectationContext _localctx = new ExpectationContext(Context, State);
-		EnterRule(_localctx, 26, RULE_expectation);
+		EnterRule(_localctx, 28, RULE_expectation);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 201;
+			State = 214;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 58720256L) != 0)) {
 				{
-				State = 200;
+				State = 213;
 				_localctx.quantifier = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 58720256L) != 0)) ) {
@@ -1535,21 +1641,21 @@ public partial class KscnParser : Parser {
 				}
 			}
 
-			State = 203;
+			State = 216;
 			condition();
-			State = 208;
+			State = 221;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==AND) {
 				{
 				{
-				State = 204;
+				State = 217;
 				Match(AND);
-				State = 205;
+				State = 218;
 				condition();
 				}
 				}
-				State = 210;
+				State = 223;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -1601,10 +1707,10 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public ConditionContext condition() {
 		ConditionContext _localctx = new ConditionContext(Context, State);
-		EnterRule(_localctx, 28, RULE_condition);
+		EnterRule(_localctx, 30, RULE_condition);
 		int _la;
 		try {
-			State = 216;
+			State = 229;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case TASK:
@@ -1612,9 +1718,9 @@ public partial class KscnParser : Parser {
 				_localctx = new SubjectConditionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 211;
+				State = 224;
 				subject();
-				State = 212;
+				State = 225;
 				expectationBody();
 				}
 				break;
@@ -1625,7 +1731,7 @@ public partial class KscnParser : Parser {
 				_localctx = new FindingConditionContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 214;
+				State = 227;
 				((FindingConditionContext)_localctx).finding = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 2161727821137838080L) != 0)) ) {
@@ -1635,7 +1741,7 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 215;
+				State = 228;
 				((FindingConditionContext)_localctx).objectKind = Match(WORD);
 				}
 				break;
@@ -1692,10 +1798,10 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public ExpectationBodyContext expectationBody() {
 		ExpectationBodyContext _localctx = new ExpectationBodyContext(Context, State);
-		EnterRule(_localctx, 30, RULE_expectationBody);
+		EnterRule(_localctx, 32, RULE_expectationBody);
 		int _la;
 		try {
-			State = 228;
+			State = 241;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case EQEQ:
@@ -1707,17 +1813,17 @@ public partial class KscnParser : Parser {
 				_localctx = new ComparisonBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 218;
+				State = 231;
 				((ComparisonBodyContext)_localctx).op = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !(((((_la - 76)) & ~0x3f) == 0 && ((1L << (_la - 76)) & 63L) != 0)) ) {
+				if ( !(((((_la - 77)) & ~0x3f) == 0 && ((1L << (_la - 77)) & 63L) != 0)) ) {
 					((ComparisonBodyContext)_localctx).op = ErrorHandler.RecoverInline(this);
 				}
 				else {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 219;
+				State = 232;
 				value();
 				}
 				break;
@@ -1725,31 +1831,31 @@ public partial class KscnParser : Parser {
 				_localctx = new IdentityBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 220;
+				State = 233;
 				Match(IS);
-				State = 222;
+				State = 235;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 221;
+					State = 234;
 					Match(NOT);
 					}
 				}
 
-				State = 226;
+				State = 239;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case TASK:
 				case WORD:
 					{
-					State = 224;
+					State = 237;
 					subject();
 					}
 					break;
 				case NONE:
 					{
-					State = 225;
+					State = 238;
 					Match(NONE);
 					}
 					break;
@@ -1802,12 +1908,12 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public SubjectContext subject() {
 		SubjectContext _localctx = new SubjectContext(Context, State);
-		EnterRule(_localctx, 32, RULE_subject);
+		EnterRule(_localctx, 34, RULE_subject);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 230;
+			State = 243;
 			_localctx.target = TokenStream.LT(1);
 			_la = TokenStream.LA(1);
 			if ( !(_la==TASK || _la==WORD) ) {
@@ -1817,28 +1923,28 @@ public partial class KscnParser : Parser {
 				ErrorHandler.ReportMatch(this);
 			    Consume();
 			}
-			State = 235;
+			State = 248;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LPAREN) {
 				{
-				State = 231;
+				State = 244;
 				Match(LPAREN);
-				State = 232;
+				State = 245;
 				subjectArgument();
-				State = 233;
+				State = 246;
 				Match(RPAREN);
 				}
 			}
 
-			State = 240;
+			State = 253;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LBRACK) {
 				{
-				State = 237;
+				State = 250;
 				Match(LBRACK);
-				State = 238;
+				State = 251;
 				_localctx.index = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==INT || _la==WORD) ) {
@@ -1848,19 +1954,19 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 239;
+				State = 252;
 				Match(RBRACK);
 				}
 			}
 
-			State = 244;
+			State = 257;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==DOT) {
 				{
-				State = 242;
+				State = 255;
 				Match(DOT);
-				State = 243;
+				State = 256;
 				_localctx.field = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==IOPL || _la==WORD) ) {
@@ -1899,12 +2005,12 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public SubjectArgumentContext subjectArgument() {
 		SubjectArgumentContext _localctx = new SubjectArgumentContext(Context, State);
-		EnterRule(_localctx, 34, RULE_subjectArgument);
+		EnterRule(_localctx, 36, RULE_subjectArgument);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 246;
+			State = 259;
 			_la = TokenStream.LA(1);
 			if ( !(_la==CPU || _la==WORD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -1943,36 +2049,36 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public ValueContext value() {
 		ValueContext _localctx = new ValueContext(Context, State);
-		EnterRule(_localctx, 36, RULE_value);
+		EnterRule(_localctx, 38, RULE_value);
 		try {
-			State = 252;
+			State = 265;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 248;
+				State = 261;
 				quantity();
 				}
 				break;
 			case WORD:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 249;
+				State = 262;
 				Match(WORD);
 				}
 				break;
 			case ON:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 250;
+				State = 263;
 				Match(ON);
 				}
 				break;
 			case OFF:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 251;
+				State = 264;
 				Match(OFF);
 				}
 				break;
@@ -1992,95 +2098,100 @@ public partial class KscnParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,93,255,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,7,
+		4,1,94,268,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,7,
 		7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
-		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,1,0,5,0,40,8,0,10,0,12,0,43,9,
-		0,1,0,1,0,1,1,1,1,1,1,1,1,5,1,51,8,1,10,1,12,1,54,9,1,1,1,1,1,1,2,1,2,
-		1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,74,8,2,1,2,
-		1,2,1,2,1,2,1,2,3,2,81,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,91,8,2,
-		10,2,12,2,94,9,2,1,2,1,2,1,2,1,2,5,2,100,8,2,10,2,12,2,103,9,2,1,2,3,2,
-		106,8,2,1,3,1,3,1,3,1,3,3,3,112,8,3,1,3,1,3,3,3,116,8,3,1,3,1,3,1,3,1,
-		3,3,3,122,8,3,1,3,1,3,3,3,126,8,3,3,3,128,8,3,1,4,1,4,1,4,1,4,3,4,134,
-		8,4,1,5,1,5,1,5,1,5,1,5,3,5,141,8,5,1,6,1,6,1,7,1,7,1,8,1,8,3,8,149,8,
-		8,1,8,1,8,1,8,1,8,1,8,1,8,1,8,1,8,1,8,1,8,3,8,161,8,8,1,9,1,9,1,9,1,9,
-		5,9,167,8,9,10,9,12,9,170,9,9,3,9,172,8,9,1,9,1,9,1,10,1,10,1,10,1,10,
-		1,10,1,10,5,10,182,8,10,10,10,12,10,185,9,10,1,10,1,10,3,10,189,8,10,1,
-		11,1,11,3,11,193,8,11,1,12,1,12,1,12,1,12,3,12,199,8,12,1,13,3,13,202,
-		8,13,1,13,1,13,1,13,5,13,207,8,13,10,13,12,13,210,9,13,1,14,1,14,1,14,
-		1,14,1,14,3,14,217,8,14,1,15,1,15,1,15,1,15,3,15,223,8,15,1,15,1,15,3,
-		15,227,8,15,3,15,229,8,15,1,16,1,16,1,16,1,16,1,16,3,16,236,8,16,1,16,
-		1,16,1,16,3,16,241,8,16,1,16,1,16,3,16,245,8,16,1,17,1,17,1,18,1,18,1,
-		18,1,18,3,18,253,8,18,1,18,0,0,19,0,2,4,6,8,10,12,14,16,18,20,22,24,26,
-		28,30,32,34,36,0,21,2,0,15,15,87,87,1,0,6,7,2,0,2,2,87,87,1,0,18,19,2,
-		0,50,54,87,87,1,0,86,87,2,0,31,31,87,87,2,0,9,9,87,87,2,0,31,40,55,56,
-		1,0,41,46,1,0,47,49,2,0,50,50,52,52,2,0,51,51,54,54,1,0,61,63,1,0,64,65,
-		1,0,23,25,1,0,57,60,1,0,76,81,2,0,5,5,87,87,2,0,32,32,87,87,2,0,85,85,
-		87,87,288,0,41,1,0,0,0,2,46,1,0,0,0,4,105,1,0,0,0,6,127,1,0,0,0,8,133,
-		1,0,0,0,10,135,1,0,0,0,12,142,1,0,0,0,14,144,1,0,0,0,16,160,1,0,0,0,18,
-		162,1,0,0,0,20,188,1,0,0,0,22,190,1,0,0,0,24,198,1,0,0,0,26,201,1,0,0,
-		0,28,216,1,0,0,0,30,228,1,0,0,0,32,230,1,0,0,0,34,246,1,0,0,0,36,252,1,
-		0,0,0,38,40,3,2,1,0,39,38,1,0,0,0,40,43,1,0,0,0,41,39,1,0,0,0,41,42,1,
-		0,0,0,42,44,1,0,0,0,43,41,1,0,0,0,44,45,5,0,0,1,45,1,1,0,0,0,46,47,5,1,
-		0,0,47,48,5,88,0,0,48,52,5,67,0,0,49,51,3,4,2,0,50,49,1,0,0,0,51,54,1,
-		0,0,0,52,50,1,0,0,0,52,53,1,0,0,0,53,55,1,0,0,0,54,52,1,0,0,0,55,56,5,
-		68,0,0,56,3,1,0,0,0,57,58,5,2,0,0,58,59,3,12,6,0,59,60,5,82,0,0,60,61,
-		7,0,0,0,61,106,1,0,0,0,62,63,5,3,0,0,63,106,5,87,0,0,64,65,5,4,0,0,65,
-		106,5,86,0,0,66,67,5,5,0,0,67,68,5,87,0,0,68,106,7,1,0,0,69,70,5,21,0,
-		0,70,73,5,87,0,0,71,72,5,82,0,0,72,74,5,86,0,0,73,71,1,0,0,0,73,74,1,0,
-		0,0,74,106,1,0,0,0,75,76,5,30,0,0,76,77,5,87,0,0,77,78,5,82,0,0,78,80,
-		3,22,11,0,79,81,5,87,0,0,80,79,1,0,0,0,80,81,1,0,0,0,81,106,1,0,0,0,82,
-		83,5,85,0,0,83,106,3,6,3,0,84,85,5,10,0,0,85,106,3,26,13,0,86,87,5,17,
-		0,0,87,88,5,86,0,0,88,92,5,67,0,0,89,91,3,4,2,0,90,89,1,0,0,0,91,94,1,
-		0,0,0,92,90,1,0,0,0,92,93,1,0,0,0,93,95,1,0,0,0,94,92,1,0,0,0,95,106,5,
-		68,0,0,96,97,5,22,0,0,97,101,5,67,0,0,98,100,3,4,2,0,99,98,1,0,0,0,100,
-		103,1,0,0,0,101,99,1,0,0,0,101,102,1,0,0,0,102,104,1,0,0,0,103,101,1,0,
-		0,0,104,106,5,68,0,0,105,57,1,0,0,0,105,62,1,0,0,0,105,64,1,0,0,0,105,
-		66,1,0,0,0,105,69,1,0,0,0,105,75,1,0,0,0,105,82,1,0,0,0,105,84,1,0,0,0,
-		105,86,1,0,0,0,105,96,1,0,0,0,106,5,1,0,0,0,107,108,5,8,0,0,108,128,3,
-		14,7,0,109,111,5,28,0,0,110,112,3,10,5,0,111,110,1,0,0,0,111,112,1,0,0,
-		0,112,128,1,0,0,0,113,115,5,29,0,0,114,116,5,86,0,0,115,114,1,0,0,0,115,
-		116,1,0,0,0,116,128,1,0,0,0,117,118,7,2,0,0,118,119,5,74,0,0,119,121,3,
-		16,8,0,120,122,3,8,4,0,121,120,1,0,0,0,121,122,1,0,0,0,122,125,1,0,0,0,
-		123,124,5,66,0,0,124,126,3,24,12,0,125,123,1,0,0,0,125,126,1,0,0,0,126,
-		128,1,0,0,0,127,107,1,0,0,0,127,109,1,0,0,0,127,113,1,0,0,0,127,117,1,
-		0,0,0,128,7,1,0,0,0,129,130,7,3,0,0,130,131,5,20,0,0,131,134,5,87,0,0,
-		132,134,3,10,5,0,133,129,1,0,0,0,133,132,1,0,0,0,134,9,1,0,0,0,135,136,
-		5,27,0,0,136,140,7,4,0,0,137,138,5,71,0,0,138,139,7,5,0,0,139,141,5,72,
-		0,0,140,137,1,0,0,0,140,141,1,0,0,0,141,11,1,0,0,0,142,143,7,6,0,0,143,
-		13,1,0,0,0,144,145,7,7,0,0,145,15,1,0,0,0,146,148,7,8,0,0,147,149,3,18,
-		9,0,148,147,1,0,0,0,148,149,1,0,0,0,149,161,1,0,0,0,150,151,7,9,0,0,151,
-		161,5,86,0,0,152,161,7,10,0,0,153,154,7,11,0,0,154,155,5,87,0,0,155,156,
-		5,82,0,0,156,161,5,86,0,0,157,158,7,12,0,0,158,161,5,87,0,0,159,161,5,
-		53,0,0,160,146,1,0,0,0,160,150,1,0,0,0,160,152,1,0,0,0,160,153,1,0,0,0,
-		160,157,1,0,0,0,160,159,1,0,0,0,161,17,1,0,0,0,162,171,5,69,0,0,163,168,
-		3,20,10,0,164,165,5,73,0,0,165,167,3,20,10,0,166,164,1,0,0,0,167,170,1,
-		0,0,0,168,166,1,0,0,0,168,169,1,0,0,0,169,172,1,0,0,0,170,168,1,0,0,0,
-		171,163,1,0,0,0,171,172,1,0,0,0,172,173,1,0,0,0,173,174,5,70,0,0,174,19,
-		1,0,0,0,175,189,3,22,11,0,176,189,5,14,0,0,177,189,5,15,0,0,178,183,5,
-		87,0,0,179,180,5,83,0,0,180,182,5,87,0,0,181,179,1,0,0,0,182,185,1,0,0,
-		0,183,181,1,0,0,0,183,184,1,0,0,0,184,189,1,0,0,0,185,183,1,0,0,0,186,
-		187,5,84,0,0,187,189,5,86,0,0,188,175,1,0,0,0,188,176,1,0,0,0,188,177,
-		1,0,0,0,188,178,1,0,0,0,188,186,1,0,0,0,189,21,1,0,0,0,190,192,5,86,0,
-		0,191,193,7,13,0,0,192,191,1,0,0,0,192,193,1,0,0,0,193,23,1,0,0,0,194,
-		199,5,86,0,0,195,199,5,87,0,0,196,199,7,14,0,0,197,199,5,16,0,0,198,194,
-		1,0,0,0,198,195,1,0,0,0,198,196,1,0,0,0,198,197,1,0,0,0,199,25,1,0,0,0,
-		200,202,7,15,0,0,201,200,1,0,0,0,201,202,1,0,0,0,202,203,1,0,0,0,203,208,
-		3,28,14,0,204,205,5,26,0,0,205,207,3,28,14,0,206,204,1,0,0,0,207,210,1,
-		0,0,0,208,206,1,0,0,0,208,209,1,0,0,0,209,27,1,0,0,0,210,208,1,0,0,0,211,
-		212,3,32,16,0,212,213,3,30,15,0,213,217,1,0,0,0,214,215,7,16,0,0,215,217,
-		5,87,0,0,216,211,1,0,0,0,216,214,1,0,0,0,217,29,1,0,0,0,218,219,7,17,0,
-		0,219,229,3,36,18,0,220,222,5,11,0,0,221,223,5,12,0,0,222,221,1,0,0,0,
-		222,223,1,0,0,0,223,226,1,0,0,0,224,227,3,32,16,0,225,227,5,13,0,0,226,
-		224,1,0,0,0,226,225,1,0,0,0,227,229,1,0,0,0,228,218,1,0,0,0,228,220,1,
-		0,0,0,229,31,1,0,0,0,230,235,7,18,0,0,231,232,5,69,0,0,232,233,3,34,17,
-		0,233,234,5,70,0,0,234,236,1,0,0,0,235,231,1,0,0,0,235,236,1,0,0,0,236,
-		240,1,0,0,0,237,238,5,71,0,0,238,239,7,5,0,0,239,241,5,72,0,0,240,237,
-		1,0,0,0,240,241,1,0,0,0,241,244,1,0,0,0,242,243,5,75,0,0,243,245,7,19,
-		0,0,244,242,1,0,0,0,244,245,1,0,0,0,245,33,1,0,0,0,246,247,7,20,0,0,247,
-		35,1,0,0,0,248,253,3,22,11,0,249,253,5,87,0,0,250,253,5,14,0,0,251,253,
-		5,15,0,0,252,248,1,0,0,0,252,249,1,0,0,0,252,250,1,0,0,0,252,251,1,0,0,
-		0,253,37,1,0,0,0,32,41,52,73,80,92,101,105,111,115,121,125,127,133,140,
-		148,160,168,171,183,188,192,198,201,208,216,222,226,228,235,240,244,252
+		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,1,0,5,0,42,8,0,10,0,
+		12,0,45,9,0,1,0,1,0,1,1,1,1,1,1,1,1,5,1,53,8,1,10,1,12,1,56,9,1,1,1,1,
+		1,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,
+		76,8,2,1,2,1,2,1,2,1,2,1,2,3,2,83,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,
+		5,2,93,8,2,10,2,12,2,96,9,2,1,2,1,2,1,2,1,2,5,2,102,8,2,10,2,12,2,105,
+		9,2,1,2,3,2,108,8,2,1,3,1,3,1,3,1,3,5,3,114,8,3,10,3,12,3,117,9,3,3,3,
+		119,8,3,1,4,1,4,1,4,1,4,3,4,125,8,4,1,4,1,4,3,4,129,8,4,1,4,1,4,1,4,1,
+		4,3,4,135,8,4,1,4,1,4,3,4,139,8,4,3,4,141,8,4,1,5,1,5,1,5,1,5,3,5,147,
+		8,5,1,6,1,6,1,6,1,6,1,6,3,6,154,8,6,1,7,1,7,1,8,1,8,1,9,1,9,3,9,162,8,
+		9,1,9,1,9,1,9,1,9,1,9,1,9,1,9,1,9,1,9,1,9,3,9,174,8,9,1,10,1,10,1,10,1,
+		10,5,10,180,8,10,10,10,12,10,183,9,10,3,10,185,8,10,1,10,1,10,1,11,1,11,
+		1,11,1,11,1,11,1,11,5,11,195,8,11,10,11,12,11,198,9,11,1,11,1,11,3,11,
+		202,8,11,1,12,1,12,3,12,206,8,12,1,13,1,13,1,13,1,13,3,13,212,8,13,1,14,
+		3,14,215,8,14,1,14,1,14,1,14,5,14,220,8,14,10,14,12,14,223,9,14,1,15,1,
+		15,1,15,1,15,1,15,3,15,230,8,15,1,16,1,16,1,16,1,16,3,16,236,8,16,1,16,
+		1,16,3,16,240,8,16,3,16,242,8,16,1,17,1,17,1,17,1,17,1,17,3,17,249,8,17,
+		1,17,1,17,1,17,3,17,254,8,17,1,17,1,17,3,17,258,8,17,1,18,1,18,1,19,1,
+		19,1,19,1,19,3,19,266,8,19,1,19,0,0,20,0,2,4,6,8,10,12,14,16,18,20,22,
+		24,26,28,30,32,34,36,38,0,21,1,0,6,7,2,0,15,15,88,88,2,0,2,2,88,88,1,0,
+		18,19,2,0,50,54,88,88,1,0,87,88,2,0,31,31,88,88,2,0,9,9,88,88,2,0,31,40,
+		55,56,1,0,41,46,1,0,47,49,2,0,50,50,52,52,2,0,51,51,54,54,1,0,61,63,1,
+		0,64,65,1,0,23,25,1,0,57,60,1,0,77,82,2,0,5,5,88,88,2,0,32,32,88,88,2,
+		0,86,86,88,88,302,0,43,1,0,0,0,2,48,1,0,0,0,4,107,1,0,0,0,6,118,1,0,0,
+		0,8,140,1,0,0,0,10,146,1,0,0,0,12,148,1,0,0,0,14,155,1,0,0,0,16,157,1,
+		0,0,0,18,173,1,0,0,0,20,175,1,0,0,0,22,201,1,0,0,0,24,203,1,0,0,0,26,211,
+		1,0,0,0,28,214,1,0,0,0,30,229,1,0,0,0,32,241,1,0,0,0,34,243,1,0,0,0,36,
+		259,1,0,0,0,38,265,1,0,0,0,40,42,3,2,1,0,41,40,1,0,0,0,42,45,1,0,0,0,43,
+		41,1,0,0,0,43,44,1,0,0,0,44,46,1,0,0,0,45,43,1,0,0,0,46,47,5,0,0,1,47,
+		1,1,0,0,0,48,49,5,1,0,0,49,50,5,89,0,0,50,54,5,67,0,0,51,53,3,4,2,0,52,
+		51,1,0,0,0,53,56,1,0,0,0,54,52,1,0,0,0,54,55,1,0,0,0,55,57,1,0,0,0,56,
+		54,1,0,0,0,57,58,5,68,0,0,58,3,1,0,0,0,59,60,5,2,0,0,60,61,3,14,7,0,61,
+		62,5,83,0,0,62,63,3,6,3,0,63,108,1,0,0,0,64,65,5,3,0,0,65,108,5,88,0,0,
+		66,67,5,4,0,0,67,108,5,87,0,0,68,69,5,5,0,0,69,70,5,88,0,0,70,108,7,0,
+		0,0,71,72,5,21,0,0,72,75,5,88,0,0,73,74,5,83,0,0,74,76,5,87,0,0,75,73,
+		1,0,0,0,75,76,1,0,0,0,76,108,1,0,0,0,77,78,5,30,0,0,78,79,5,88,0,0,79,
+		80,5,83,0,0,80,82,3,24,12,0,81,83,5,88,0,0,82,81,1,0,0,0,82,83,1,0,0,0,
+		83,108,1,0,0,0,84,85,5,86,0,0,85,108,3,8,4,0,86,87,5,10,0,0,87,108,3,28,
+		14,0,88,89,5,17,0,0,89,90,5,87,0,0,90,94,5,67,0,0,91,93,3,4,2,0,92,91,
+		1,0,0,0,93,96,1,0,0,0,94,92,1,0,0,0,94,95,1,0,0,0,95,97,1,0,0,0,96,94,
+		1,0,0,0,97,108,5,68,0,0,98,99,5,22,0,0,99,103,5,67,0,0,100,102,3,4,2,0,
+		101,100,1,0,0,0,102,105,1,0,0,0,103,101,1,0,0,0,103,104,1,0,0,0,104,106,
+		1,0,0,0,105,103,1,0,0,0,106,108,5,68,0,0,107,59,1,0,0,0,107,64,1,0,0,0,
+		107,66,1,0,0,0,107,68,1,0,0,0,107,71,1,0,0,0,107,77,1,0,0,0,107,84,1,0,
+		0,0,107,86,1,0,0,0,107,88,1,0,0,0,107,98,1,0,0,0,108,5,1,0,0,0,109,119,
+		5,74,0,0,110,115,7,1,0,0,111,112,5,73,0,0,112,114,7,1,0,0,113,111,1,0,
+		0,0,114,117,1,0,0,0,115,113,1,0,0,0,115,116,1,0,0,0,116,119,1,0,0,0,117,
+		115,1,0,0,0,118,109,1,0,0,0,118,110,1,0,0,0,119,7,1,0,0,0,120,121,5,8,
+		0,0,121,141,3,16,8,0,122,124,5,28,0,0,123,125,3,12,6,0,124,123,1,0,0,0,
+		124,125,1,0,0,0,125,141,1,0,0,0,126,128,5,29,0,0,127,129,5,87,0,0,128,
+		127,1,0,0,0,128,129,1,0,0,0,129,141,1,0,0,0,130,131,7,2,0,0,131,132,5,
+		75,0,0,132,134,3,18,9,0,133,135,3,10,5,0,134,133,1,0,0,0,134,135,1,0,0,
+		0,135,138,1,0,0,0,136,137,5,66,0,0,137,139,3,26,13,0,138,136,1,0,0,0,138,
+		139,1,0,0,0,139,141,1,0,0,0,140,120,1,0,0,0,140,122,1,0,0,0,140,126,1,
+		0,0,0,140,130,1,0,0,0,141,9,1,0,0,0,142,143,7,3,0,0,143,144,5,20,0,0,144,
+		147,5,88,0,0,145,147,3,12,6,0,146,142,1,0,0,0,146,145,1,0,0,0,147,11,1,
+		0,0,0,148,149,5,27,0,0,149,153,7,4,0,0,150,151,5,71,0,0,151,152,7,5,0,
+		0,152,154,5,72,0,0,153,150,1,0,0,0,153,154,1,0,0,0,154,13,1,0,0,0,155,
+		156,7,6,0,0,156,15,1,0,0,0,157,158,7,7,0,0,158,17,1,0,0,0,159,161,7,8,
+		0,0,160,162,3,20,10,0,161,160,1,0,0,0,161,162,1,0,0,0,162,174,1,0,0,0,
+		163,164,7,9,0,0,164,174,5,87,0,0,165,174,7,10,0,0,166,167,7,11,0,0,167,
+		168,5,88,0,0,168,169,5,83,0,0,169,174,5,87,0,0,170,171,7,12,0,0,171,174,
+		5,88,0,0,172,174,5,53,0,0,173,159,1,0,0,0,173,163,1,0,0,0,173,165,1,0,
+		0,0,173,166,1,0,0,0,173,170,1,0,0,0,173,172,1,0,0,0,174,19,1,0,0,0,175,
+		184,5,69,0,0,176,181,3,22,11,0,177,178,5,73,0,0,178,180,3,22,11,0,179,
+		177,1,0,0,0,180,183,1,0,0,0,181,179,1,0,0,0,181,182,1,0,0,0,182,185,1,
+		0,0,0,183,181,1,0,0,0,184,176,1,0,0,0,184,185,1,0,0,0,185,186,1,0,0,0,
+		186,187,5,70,0,0,187,21,1,0,0,0,188,202,3,24,12,0,189,202,5,14,0,0,190,
+		202,5,15,0,0,191,196,5,88,0,0,192,193,5,84,0,0,193,195,5,88,0,0,194,192,
+		1,0,0,0,195,198,1,0,0,0,196,194,1,0,0,0,196,197,1,0,0,0,197,202,1,0,0,
+		0,198,196,1,0,0,0,199,200,5,85,0,0,200,202,5,87,0,0,201,188,1,0,0,0,201,
+		189,1,0,0,0,201,190,1,0,0,0,201,191,1,0,0,0,201,199,1,0,0,0,202,23,1,0,
+		0,0,203,205,5,87,0,0,204,206,7,13,0,0,205,204,1,0,0,0,205,206,1,0,0,0,
+		206,25,1,0,0,0,207,212,5,87,0,0,208,212,5,88,0,0,209,212,7,14,0,0,210,
+		212,5,16,0,0,211,207,1,0,0,0,211,208,1,0,0,0,211,209,1,0,0,0,211,210,1,
+		0,0,0,212,27,1,0,0,0,213,215,7,15,0,0,214,213,1,0,0,0,214,215,1,0,0,0,
+		215,216,1,0,0,0,216,221,3,30,15,0,217,218,5,26,0,0,218,220,3,30,15,0,219,
+		217,1,0,0,0,220,223,1,0,0,0,221,219,1,0,0,0,221,222,1,0,0,0,222,29,1,0,
+		0,0,223,221,1,0,0,0,224,225,3,34,17,0,225,226,3,32,16,0,226,230,1,0,0,
+		0,227,228,7,16,0,0,228,230,5,88,0,0,229,224,1,0,0,0,229,227,1,0,0,0,230,
+		31,1,0,0,0,231,232,7,17,0,0,232,242,3,38,19,0,233,235,5,11,0,0,234,236,
+		5,12,0,0,235,234,1,0,0,0,235,236,1,0,0,0,236,239,1,0,0,0,237,240,3,34,
+		17,0,238,240,5,13,0,0,239,237,1,0,0,0,239,238,1,0,0,0,240,242,1,0,0,0,
+		241,231,1,0,0,0,241,233,1,0,0,0,242,33,1,0,0,0,243,248,7,18,0,0,244,245,
+		5,69,0,0,245,246,3,36,18,0,246,247,5,70,0,0,247,249,1,0,0,0,248,244,1,
+		0,0,0,248,249,1,0,0,0,249,253,1,0,0,0,250,251,5,71,0,0,251,252,7,5,0,0,
+		252,254,5,72,0,0,253,250,1,0,0,0,253,254,1,0,0,0,254,257,1,0,0,0,255,256,
+		5,76,0,0,256,258,7,19,0,0,257,255,1,0,0,0,257,258,1,0,0,0,258,35,1,0,0,
+		0,259,260,7,20,0,0,260,37,1,0,0,0,261,266,3,24,12,0,262,266,5,88,0,0,263,
+		266,5,14,0,0,264,266,5,15,0,0,265,261,1,0,0,0,265,262,1,0,0,0,265,263,
+		1,0,0,0,265,264,1,0,0,0,266,39,1,0,0,0,34,43,54,75,82,94,103,107,115,118,
+		124,128,134,138,140,146,153,161,173,181,184,196,201,205,211,214,221,229,
+		235,239,241,248,253,257,265
 	};
 
 	public static readonly ATN _ATN =
