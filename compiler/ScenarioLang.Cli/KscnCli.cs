@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ScenarioLang.Cli.Commands;
 using ScenarioLang.Compiler;
+using ScenarioLang.Compiler.Hosting;
 
 namespace ScenarioLang.Cli;
 
@@ -20,6 +21,7 @@ public static class KscnCli
             CompileCommand.Create(console),
         };
         var parse = root.Parse(args);
+        PhaseTimings.End("command line");
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors)

@@ -25,7 +25,8 @@ public static class TimedProcess
             throw new BenchException($"{GnuTime} is missing: install GNU time (Debian: apt-get install time)");
     }
 
-    public static async Task<ProcessResult> RunAsync(string workingDirectory, TimeSpan limit, string command, IEnumerable<string> arguments)
+    public static async Task<ProcessResult> RunAsync(
+        string workingDirectory, TimeSpan limit, string command, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var stats = Path.GetTempFileName();
         try
@@ -42,6 +43,8 @@ public static class TimedProcess
                 start.ArgumentList.Add(argument);
             start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
             start.Environment["DOTNET_NOLOGO"] = "1";
+            foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+                start.Environment[name] = value;
 
             var clock = Stopwatch.StartNew();
             using var process = Process.Start(start) ?? throw new BenchException($"could not start {command}");
