@@ -96,6 +96,8 @@ internal static class ServerCommand
     {
         // A session of its own: closing the terminal, or Ctrl-C in the job that started it, does not stop it.
         _ = Libc.CreateSession();
+        // Each request sets the directory of its client; between requests the server keeps none busy (an unmount, say).
+        Environment.CurrentDirectory = "/";
         new ServerHost(endpoint, ServerHost.IdleTimeoutFromEnvironment(), ServerHost.RunKscn).Run();
         return ExitCode.Success;
     }
