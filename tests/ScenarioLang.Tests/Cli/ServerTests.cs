@@ -20,13 +20,13 @@ public sealed partial class ServerTests : IDisposable
 {
     private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(60);
     private readonly ServerEndpoint _endpoint = new(Path.Combine(Path.GetTempPath(), $"kscn-server-test-{Guid.NewGuid():N}"[..30]), "test");
-    private readonly List<(ServerHost Host, Task<bool> Running)> _hosts = [];
+    private readonly List<Task<bool>> _hosts = [];
 
     public void Dispose()
     {
         if (_hosts.Count > 0)
             ServerClient.Ask(_endpoint, FrameKind.Stop);
-        foreach (var (_, running) in _hosts)
+        foreach (var running in _hosts)
             running.Wait(HangGuard);
         if (Directory.Exists(_endpoint.Directory))
             Directory.Delete(_endpoint.Directory, recursive: true);
@@ -254,7 +254,7 @@ public sealed partial class ServerTests : IDisposable
         Start((_, _, _) => 0);
         Assert.Matches($@"^kscn server: pid {Environment.ProcessId}, build test, idle \d+ s of 60 s, 0 requests served, socket ", ServerClient.Ask(_endpoint, FrameKind.Status));
         Assert.Equal(Environment.ProcessId.ToString(), ServerClient.Ask(_endpoint, FrameKind.Stop));
-        Assert.True(await _hosts.Single().Running.WaitAsync(HangGuard));
+        Assert.True(await _hosts.Single().WaitAsync(HangGuard));
         Assert.Null(ServerClient.Ask(_endpoint, FrameKind.Status));
     }
 
@@ -333,7 +333,7 @@ public sealed partial class ServerTests : IDisposable
     {
         var host = new ServerHost(_endpoint, TimeSpan.FromSeconds(60), execute);
         var running = Task.Run(host.Run);
-        _hosts.Add((host, running));
+        _hosts.Add(running);
         WaitForServer(_endpoint);
     }
 
