@@ -103,7 +103,7 @@ static Command StartupCommand()
     var kscn = new Option<string?>("--kscn") { Description = "A directory with the kscn to measure (default: publish compiler/ScenarioLang.Cli as its tool package ships it)." };
     var runs = new Option<int>("--runs") { Description = "Processes of each kind; the table shows the median.", DefaultValueFactory = _ => 5 };
     var viaDotnet = new Option<bool>("--via-dotnet") { Description = "Start each process as `dotnet X.dll` rather than through its apphost." };
-    var command = new Command("startup", "Measure whole processes: a hello world, kscn run on an unchanged and on a changed sample, and Roslyn alone; print the Markdown table.")
+    var command = new Command("startup", "Measure whole processes: a hello world, kscn run on an unchanged sample (in-process and served by a warm kscn server) and on a changed one, and Roslyn alone; print the Markdown table.")
     {
         output, kscn, runs, viaDotnet,
     };

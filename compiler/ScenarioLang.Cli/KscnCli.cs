@@ -5,21 +5,30 @@ using ScenarioLang.Compiler.Hosting;
 
 namespace ScenarioLang.Cli;
 
-/// <summary>The kscn command line: run, check, emit, test, explore and compile, each with --help.</summary>
+/// <summary>The kscn command line: run, check, emit, test, explore, compile and server, each with --help.</summary>
 public static class KscnCli
 {
+    /// <summary>The verbs, in the order kscn --help lists them.</summary>
+    private static readonly (string Name, Func<CliConsole, Command> Create)[] Verbs =
+    [
+        ("run", RunCommand.Create),
+        ("check", CheckCommand.Create),
+        ("emit", EmitCommand.Create),
+        ("test", TestCommand.Create),
+        ("explore", ExploreCommand.Create),
+        ("compile", CompileCommand.Create),
+        ("server", ServerCommand.Create),
+    ];
+
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool progressOnStderr = false, TextReader? stdin = null)
     {
         var console = new CliConsole(stdout, stderr, progressOnStderr) { In = stdin ?? TextReader.Null };
-        var root = new RootCommand("kscn: compiles ScenarioLang (.kscn) scenarios of x86 kernel mechanisms to C# and runs them on a simulated machine.")
-        {
-            RunCommand.Create(console),
-            CheckCommand.Create(console),
-            EmitCommand.Create(console),
-            TestCommand.Create(console),
-            ExploreCommand.Create(console),
-            CompileCommand.Create(console),
-        };
+        var root = new RootCommand("kscn: compiles ScenarioLang (.kscn) scenarios of x86 kernel mechanisms to C# and runs them on a simulated machine.");
+        // Only the verb typed is built (its options, their descriptions, the catalogs they list): a verb's parse and
+        // help never look at its siblings. kscn --help, or anything that is not a verb first, builds them all.
+        var typed = Array.Find(Verbs, v => args is [var first, ..] && first == v.Name);
+        foreach (var (_, create) in typed.Create is null ? Verbs : [typed])
+            root.Add(create(console));
         var parse = root.Parse(args);
         PhaseTimings.End("command line");
         if (parse.Errors.Count > 0)

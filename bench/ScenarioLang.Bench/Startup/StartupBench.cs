@@ -8,9 +8,10 @@ namespace ScenarioLang.Bench.Startup;
 
 /// <summary>
 /// kscn-bench startup: whole processes, each kind run in turn so that the machine's noise spreads over all of them.
-/// (a) a .NET hello world, (b) kscn run on an unchanged sample (its compile cache warm), (c) kscn run on a copy whose
-/// generated C# differs every time (a cache miss: Roslyn runs), (d) Roslyn alone compiling the sample's C# in a process
-/// of its own. b÷a is what running a scenario costs over starting .NET; c÷d what kscn adds to Roslyn.
+/// (a) a .NET hello world, (b) kscn run on an unchanged sample (its compile cache warm) in its own process,
+/// (b') the same handed to a warm kscn server, (c) kscn run on a copy whose generated C# differs every time (a cache
+/// miss: Roslyn runs), (d) Roslyn alone compiling the sample's C# in a process of its own. b÷a and b'÷a are what
+/// running a scenario costs over starting .NET; c÷d what kscn adds to Roslyn.
 /// </summary>
 public sealed partial class StartupBench(StartupBenchOptions options, TextWriter progress)
 {
@@ -22,7 +23,7 @@ public sealed partial class StartupBench(StartupBenchOptions options, TextWriter
     private int _changes;
 
     /// <param name="Reference">The letter of the kind this one's ratio divides by; null for the reference itself.</param>
-    private sealed record Kind(char Letter, string Name, char? Reference, Func<Task<ProcessResult>> Run);
+    private sealed record Kind(string Letter, string Name, string? Reference, Func<Task<ProcessResult>> Run);
 
     public async Task<string> RunAsync()
     {
@@ -35,7 +36,9 @@ public sealed partial class StartupBench(StartupBenchOptions options, TextWriter
         var kscnDir = options.Kscn is { } given ? Path.GetFullPath(given) : await PublishAsync(root, outDir, "compiler/ScenarioLang.Cli", "kscn");
         var helloDir = await PublishAsync(root, outDir, "bench/HelloWorld", "hello");
         var benchDir = await PublishAsync(root, outDir, "bench/ScenarioLang.Bench", "bench", "-p:PublishReadyToRun=true");
-        var cache = new Dictionary<string, string> { ["KSCN_CACHE_DIR"] = Path.Combine(outDir, "cache") };
+        // Every kscn in its own process but (b'), whose server listens in a runtime directory of this bench's own.
+        var cache = new Dictionary<string, string> { ["KSCN_CACHE_DIR"] = Path.Combine(outDir, "cache"), ["KSCN_SERVER"] = "0" };
+        var served = new Dictionary<string, string>(cache) { ["KSCN_SERVER"] = "1", ["XDG_RUNTIME_DIR"] = Path.Combine(outDir, "run") };
         var changed = Path.Combine(outDir, "changed.kscn");
         var generated = Path.Combine(outDir, "sample.g.cs");
         var emit = await StartAsync(root, kscnDir, "kscn", ["emit", Sample], cache);
@@ -43,12 +46,27 @@ public sealed partial class StartupBench(StartupBenchOptions options, TextWriter
 
         Kind[] kinds =
         [
-            new('a', "hello world", null, () => StartAsync(root, helloDir, "hello", [])),
-            new('b', "kscn run, unchanged sample", 'a', () => StartAsync(root, kscnDir, "kscn", ["run", Sample], cache)),
-            new('c', "kscn run, changed sample", 'd', () => { WriteChanged(root, changed); return StartAsync(root, kscnDir, "kscn", ["run", changed], cache); }),
-            new('d', "Roslyn alone, the sample's C#", 'a', () => StartAsync(root, benchDir, "kscn-bench", ["roslyn", generated, "--reference", Path.Combine(kscnDir, "ScenarioLang.Runtime.dll")])),
+            new("a", "hello world", null, () => StartAsync(root, helloDir, "hello", [])),
+            new("b", "kscn run, unchanged sample, in-process", "a", () => StartAsync(root, kscnDir, "kscn", ["run", Sample], cache)),
+            new("b'", "kscn run, unchanged sample, served", "a", () => StartAsync(root, kscnDir, "kscn", ["run", Sample], served)),
+            new("c", "kscn run, changed sample", "d", () => { WriteChanged(root, changed); return StartAsync(root, kscnDir, "kscn", ["run", changed], cache); }),
+            new("d", "Roslyn alone, the sample's C#", "a", () => StartAsync(root, benchDir, "kscn-bench", ["roslyn", generated, "--reference", Path.Combine(kscnDir, "ScenarioLang.Runtime.dll")])),
         ];
-        // One unmeasured round: the disk cache of the files, and kscn's compile cache for (b).
+        Expect(await StartAsync(root, kscnDir, "kscn", ["server", "start"], served), "kscn server start", "kscn server: pid");
+        try
+        {
+            return await MeasureAsync(root, outDir, kscnDir, kinds, cache, served, changed);
+        }
+        finally
+        {
+            Expect(await StartAsync(root, kscnDir, "kscn", ["server", "stop"], served), "kscn server stop", "kscn server: stopped");
+        }
+    }
+
+    private async Task<string> MeasureAsync(string root, string outDir, string kscnDir, Kind[] kinds,
+        Dictionary<string, string> cache, Dictionary<string, string> served, string changed)
+    {
+        // One unmeasured round: the disk cache of the files, kscn's compile cache for (b), the server's first request for (b').
         foreach (var kind in kinds)
             Expect(await kind.Run(), kind.Name, null);
         var runs = kinds.ToDictionary(k => k.Name, _ => new List<ProcessResult>());
@@ -64,10 +82,11 @@ public sealed partial class StartupBench(StartupBenchOptions options, TextWriter
         }
         var timings = new Dictionary<string, string> { ["KSCN_TIMINGS"] = "1" };
         var unchangedPhases = Phases(await StartAsync(root, kscnDir, "kscn", ["run", Sample], cache.Concat(timings).ToDictionary()));
+        var servedPhases = Phases(await StartAsync(root, kscnDir, "kscn", ["run", Sample], served.Concat(timings).ToDictionary()));
         WriteChanged(root, changed);
         var changedPhases = Phases(await StartAsync(root, kscnDir, "kscn", ["run", changed], cache.Concat(timings).ToDictionary()));
 
-        var report = Report(root, kscnDir, kinds, runs.ToDictionary(r => r.Key, r => Median(r.Value)), unchangedPhases, changedPhases);
+        var report = Report(root, kscnDir, kinds, runs.ToDictionary(r => r.Key, r => Median(r.Value)), [("unchanged (b)", unchangedPhases), ("served (b')", servedPhases), ("changed (c)", changedPhases)]);
         await File.WriteAllTextAsync(Path.Combine(outDir, "results.md"), report);
         return report;
     }
@@ -118,7 +137,7 @@ public sealed partial class StartupBench(StartupBenchOptions options, TextWriter
     private static partial Regex TimingLine();
 
     private string Report(string root, string kscnDir, Kind[] kinds, Dictionary<string, ProcessResult> medians,
-        IReadOnlyDictionary<string, double> unchangedPhases, IReadOnlyDictionary<string, double> changedPhases)
+        (string Process, IReadOnlyDictionary<string, double> Phases)[] phasesOf)
     {
         string Figure(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
         var byLetter = kinds.ToDictionary(k => k.Letter, k => medians[k.Name]);
@@ -129,9 +148,9 @@ public sealed partial class StartupBench(StartupBenchOptions options, TextWriter
             var ratio = kind.Reference is { } reference ? $"{kind.Letter} ÷ {reference} = {Figure(median.WallSeconds / byLetter[reference].WallSeconds, "F1")}" : "reference";
             table.Append($"| ({kind.Letter}) {kind.Name} | {Figure(median.WallSeconds, "F3")} | {ratio} | {Figure(median.PeakMiB, "F0")} |\n");
         }
-        var phases = new StringBuilder("| Phase | unchanged (b) ms | changed (c) ms |\n|---|--:|--:|\n");
-        foreach (var phase in unchangedPhases.Keys.Union(changedPhases.Keys))
-            phases.Append($"| {phase} | {Cell(unchangedPhases, phase)} | {Cell(changedPhases, phase)} |\n");
+        var phases = new StringBuilder($"| Phase | {string.Join(" | ", phasesOf.Select(p => p.Process + " ms"))} |\n|---|{string.Concat(phasesOf.Select(_ => "--:|"))}\n");
+        foreach (var phase in phasesOf.SelectMany(p => p.Phases.Keys).Distinct())
+            phases.Append($"| {phase} | {string.Join(" | ", phasesOf.Select(p => Cell(p.Phases, phase)))} |\n");
         var host = options.ViaDotnet ? "`dotnet X.dll`" : "its apphost";
         return $"""
             ## Start-up, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC

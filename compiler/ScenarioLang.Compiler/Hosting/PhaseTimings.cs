@@ -6,7 +6,8 @@ namespace ScenarioLang.Compiler.Hosting;
 /// <summary>
 /// With KSCN_TIMINGS=1, where a kscn process spends its time: each phase's milliseconds on stderr at the end
 /// (docs/benchmarks.md, "Start-up"). Off, a mark costs one test of a static flag and nothing is printed; stdout never
-/// changes. A phase marked several times (run, format: once per scenario) adds up.
+/// changes. A phase marked several times (run, format: once per scenario) adds up. In <c>kscn server</c> each request
+/// starts afresh with <see cref="BeginRequest"/>, on or off as its client's KSCN_TIMINGS says.
 /// </summary>
 public static class PhaseTimings
 {
@@ -15,7 +16,7 @@ public static class PhaseTimings
     private static readonly List<(string Phase, TimeSpan Time)> Phases = [];
     private static long lastMark = Stopwatch.GetTimestamp();
 
-    public static bool Enabled { get; } = Environment.GetEnvironmentVariable(Variable) == "1";
+    public static bool Enabled { get; private set; } = Environment.GetEnvironmentVariable(Variable) == "1";
 
     /// <summary>The first mark, in Main: the time from the process's start until then is the runtime's.</summary>
     public static void MainEntered()
@@ -25,6 +26,14 @@ public static class PhaseTimings
         lastMark = Stopwatch.GetTimestamp();
         // The kernel's start time has a resolution of 10 ms; good enough beside the other phases.
         Add("runtime start to Main", DateTime.Now - Process.GetCurrentProcess().StartTime);
+    }
+
+    /// <summary>Forgets the phases so far and starts timing a request of the server from now: there is no runtime start in it.</summary>
+    public static void BeginRequest(bool enabled)
+    {
+        Enabled = enabled;
+        Phases.Clear();
+        lastMark = Stopwatch.GetTimestamp();
     }
 
     /// <summary>Ends the phase named: the time since the previous mark is its.</summary>

@@ -13,6 +13,8 @@ public sealed class CliTests
     [InlineData("emit")]
     [InlineData("test")]
     [InlineData("compile")]
+    [InlineData("explore")]
+    [InlineData("server")]
     public void Every_verb_has_help(string verb)
     {
         var output = Invoke(verb, "--help");

@@ -81,6 +81,8 @@ public sealed class ToolPackageTests
             start.Environment.Remove(name);
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
+        // The installed kscn runs in its own process and starts no server that would outlive the test.
+        start.Environment["KSCN_SERVER"] = "0";
         // The apphost of the installed tool finds the runtime this test runs on.
         start.Environment["DOTNET_ROOT"] = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
