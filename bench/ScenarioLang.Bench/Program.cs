@@ -3,12 +3,15 @@ using ScenarioLang.Bench;
 using ScenarioLang.Bench.Explore;
 using ScenarioLang.Bench.References;
 using ScenarioLang.Bench.Spin;
+using ScenarioLang.Bench.Startup;
 
-var root = new RootCommand("kscn-bench: measures kscn explore and writes the herd7 and Spin reference inputs (docs/benchmarks.md).")
+var root = new RootCommand("kscn-bench: measures kscn explore and kscn's start-up, and writes the herd7 and Spin reference inputs (docs/benchmarks.md).")
 {
     ExploreCommand(),
     ReferencesCommand(),
     SpinCommand(),
+    StartupCommand(),
+    RoslynCommand(),
     ScenarioLang.Bench.Batch.BatchBench.Command(),
 };
 try
@@ -92,5 +95,33 @@ static Command SpinCommand()
         Console.Write(await new SpinBench(options, Console.Error).RunAsync());
         return 0;
     });
+    return command;
+}
+
+static Command StartupCommand()
+{
+    var output = new Option<string?>("--out") { Description = "Directory for the published programs, the logs and results.md (default: a new temporary one)." };
+    var kscn = new Option<string?>("--kscn") { Description = "A directory with the kscn to measure (default: publish compiler/ScenarioLang.Cli as its tool package ships it)." };
+    var runs = new Option<int>("--runs") { Description = "Processes of each kind; the table shows the median.", DefaultValueFactory = _ => 5 };
+    var viaDotnet = new Option<bool>("--via-dotnet") { Description = "Start each process as `dotnet X.dll` rather than through its apphost." };
+    var command = new Command("startup", "Measure whole processes: a hello world, kscn run on an unchanged sample (in-process and served by a warm kscn server) and on a changed one, and Roslyn alone; print the Markdown table.")
+    {
+        output, kscn, runs, viaDotnet,
+    };
+    command.SetAction(async (parse, _) =>
+    {
+        var options = new StartupBenchOptions(parse.GetValue(output), parse.GetValue(kscn), Math.Max(1, parse.GetValue(runs)), parse.GetValue(viaDotnet));
+        Console.Write(await new StartupBench(options, Console.Error).RunAsync());
+        return 0;
+    });
+    return command;
+}
+
+static Command RoslynCommand()
+{
+    var source = new Argument<string>("file") { Description = "The C# file to compile, e.g. the output of kscn emit." };
+    var references = new Option<string[]>("--reference") { Description = "Assemblies to reference besides the framework's, e.g. ScenarioLang.Runtime.dll.", AllowMultipleArgumentsPerToken = true };
+    var command = new Command("roslyn", "Compile a C# file in memory as kscn does, without loading it (the reference process of `startup`).") { source, references };
+    command.SetAction(parse => BareRoslynCompile.Run(parse.GetValue(source)!, parse.GetValue(references) ?? [], Console.Error));
     return command;
 }

@@ -66,7 +66,7 @@ public sealed class Compilation
             cache?.Write(key, image);
         }
         var scenarios = Units
-            .SelectMany(u => u.Scenarios.Select((s, i) => new CompiledScenario(s, $"{CSharpEmitter.Namespace}.{u.FileId}.{CSharpEmitter.ClassName(i)}")))
+            .SelectMany(u => u.Scenarios.Select((s, i) => new CompiledScenario(s, CSharpEmitter.TypeName(u.FileId, i))))
             .ToImmutableArray();
         return new CompiledAssembly(image.Load(), scenarios);
     }

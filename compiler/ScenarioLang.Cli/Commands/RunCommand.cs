@@ -27,7 +27,9 @@ internal static class RunCommand
     {
         if (SourceFiles.Prepare(paths, variants, console, allowDirectories: false) is not (var compilation, var overrides))
             return ExitCode.InputErrors;
+        PhaseTimings.End("parse and bind");
         using var assembly = compilation.CompileAndLoad(cache);
+        PhaseTimings.End("compile and load");
         var exit = ExitCode.Success;
         var first = true;
         var explored = new List<(CompiledScenario, Runtime.ScenarioResult)>();
@@ -43,6 +45,7 @@ internal static class RunCommand
                 var progress = new ExploreProgress(console);
                 var run = ScenarioRunner.Run(assembly, scenario, config, explore is null ? null : progress.Attach(explore.Options));
                 times.Add(progress.Finish());
+                PhaseTimings.End("run");
                 if (run.Result is null)
                 {
                     console.Error.Write(run.InternalError + "\n");
@@ -54,6 +57,7 @@ internal static class RunCommand
                     exit = ExitCode.Failed;
             }
             console.Out.Write(results.Count == 1 ? TraceFormatter.Format(results[0]) : MatrixFormatter.Format(results));
+            PhaseTimings.End("format");
             if (explore is not null)
             {
                 foreach (var (result, time) in results.Zip(times).Where(r => r.First.Exploration is not null))

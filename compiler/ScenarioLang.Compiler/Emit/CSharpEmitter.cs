@@ -36,6 +36,9 @@ public static class CSharpEmitter
 
     public static string ClassName(int index) => "Scenario" + CSharpLiteral.Int(index);
 
+    /// <summary>The full name of the class <see cref="Emit"/> writes for a file's scenario number <paramref name="index"/>.</summary>
+    public static string TypeName(string fileId, int index) => $"{Namespace}.{fileId}.{ClassName(index)}";
+
     private static void EmitScenario(IndentedWriter w, BoundScenario scenario, string className)
     {
         w.OpenBlock($"public sealed class {className} : {Runtime}.IScenario");

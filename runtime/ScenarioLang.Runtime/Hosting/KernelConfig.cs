@@ -26,30 +26,24 @@ public sealed record KernelConfig(IopermVariant Ioperm, PgdVariant Pgd = PgdVari
         return new KernelConfig(VariantCatalog.ParseIoperm(NameOf(ioperm)), VariantCatalog.ParsePgd(NameOf(pgd)), VariantCatalog.ParsePtshare(NameOf(ptshare)));
     }
 
+    /// <summary>Every mechanism's variant name, in the catalog's order: what <see cref="FromNames"/> turns back into this configuration.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Names =>
+    [
+        new(VariantCatalog.IopermMechanism, VariantCatalog.Name(Ioperm)),
+        new(VariantCatalog.PgdMechanism, VariantCatalog.Name(Pgd)),
+        new(VariantCatalog.PtshareMechanism, VariantCatalog.Name(Ptshare)),
+    ];
+
     /// <summary>The name of this configuration's variant of <paramref name="mechanism"/> (ioperm, pgd or ptshare).</summary>
-    public string VariantOf(string mechanism) => mechanism switch
-    {
-        VariantCatalog.IopermMechanism => VariantCatalog.Name(Ioperm),
-        VariantCatalog.PgdMechanism => VariantCatalog.Name(Pgd),
-        VariantCatalog.PtshareMechanism => VariantCatalog.Name(Ptshare),
-        _ => throw new ArgumentException($"no mechanism '{mechanism}'", nameof(mechanism)),
-    };
+    public string VariantOf(string mechanism) =>
+        Names.FirstOrDefault(n => n.Key == mechanism).Value ?? throw new ArgumentException($"no mechanism '{mechanism}'", nameof(mechanism));
 
     /// <summary>
     /// "ioperm=merged", then ", pgd=late-mb" and ", ptshare=locked" for the mechanisms not at their default: how the trace
     /// and the test names show the configuration, unchanged for the scenarios written before those mechanisms existed.
     /// </summary>
-    public override string ToString()
-    {
-        var parts = new List<string> { $"{VariantCatalog.IopermMechanism}={VariantOf(VariantCatalog.IopermMechanism)}" };
-        AddUnlessDefault(parts, VariantCatalog.PgdMechanism, VariantOf(VariantCatalog.PgdMechanism));
-        AddUnlessDefault(parts, VariantCatalog.PtshareMechanism, VariantOf(VariantCatalog.PtshareMechanism));
-        return string.Join(", ", parts);
-    }
-
-    private static void AddUnlessDefault(List<string> parts, string mechanism, string variant)
-    {
-        if (variant != VariantCatalog.Find(mechanism)!.Default)
-            parts.Add($"{mechanism}={variant}");
-    }
+    public override string ToString() =>
+        string.Join(", ", Names
+            .Where(n => n.Key == VariantCatalog.IopermMechanism || n.Value != VariantCatalog.Find(n.Key)!.Default)
+            .Select(n => $"{n.Key}={n.Value}"));
 }

@@ -12,6 +12,9 @@ public sealed class CliTests
     [InlineData("check")]
     [InlineData("emit")]
     [InlineData("test")]
+    [InlineData("compile")]
+    [InlineData("explore")]
+    [InlineData("server")]
     public void Every_verb_has_help(string verb)
     {
         var output = Invoke(verb, "--help");

@@ -14,14 +14,20 @@ internal sealed record KscnOutput(int ExitCode, string Out, string Error)
 /// <summary>Runs the kscn CLI in process, and the compiler on text.</summary>
 internal static class Kscn
 {
-    public static KscnOutput Invoke(params string[] args) => Invoke(TimeProvider.System, showsProgress: false, args);
+    public static KscnOutput Invoke(params string[] args) => InvokeWithInput(null, args);
+
+    public static KscnOutput InvokeWithInput(string? stdin, params string[] args) =>
+        Invoke((stdout, stderr) => new CliConsole(stdout, stderr) { In = stdin is null ? TextReader.Null : new StringReader(stdin) }, args);
 
     /// <summary>Runs kscn with a clock the test controls, as on a terminal (a progress line on stderr) or not.</summary>
-    public static KscnOutput Invoke(TimeProvider clock, bool showsProgress, params string[] args)
+    public static KscnOutput Invoke(TimeProvider clock, bool showsProgress, params string[] args) =>
+        Invoke((stdout, stderr) => new CliConsole(stdout, stderr, showsProgress) { Clock = clock }, args);
+
+    private static KscnOutput Invoke(Func<TextWriter, TextWriter, CliConsole> console, string[] args)
     {
         var stdout = new StringWriter { NewLine = "\n" };
         var stderr = new StringWriter { NewLine = "\n" };
-        var exit = KscnCli.Run(args, new CliConsole(stdout, stderr, showsProgress) { Clock = clock });
+        var exit = KscnCli.Run(args, console(stdout, stderr));
         return new KscnOutput(exit, stdout.ToString(), stderr.ToString());
     }
 

@@ -1,0 +1,24 @@
+using ScenarioLang.Runtime.Tracing;
+
+namespace ScenarioLang.Runtime;
+
+/// <summary>
+/// What the xunit tests of <c>kscn compile --xunit</c> call: run a scenario, and unless it passed throw with its trace.
+/// It lives here rather than as text in every generated test, and knows no test framework: any runner reports an
+/// exception as a failure.
+/// </summary>
+public static class ScenarioCheck
+{
+    public static void Passes(IScenario scenario, KernelConfig config)
+    {
+        var result = ScenarioExecutor.Execute(scenario, config);
+        if (!result.Passed)
+            throw new ScenarioFailedException(result);
+    }
+}
+
+/// <summary>
+/// A scenario that failed an expectation or had an unexpected finding. The message is the whole trace, which ends
+/// with <c>path(line,col)</c> of each failed expectation, so a test log leads to the .kscn line.
+/// </summary>
+public sealed class ScenarioFailedException(ScenarioResult result) : Exception(TraceFormatter.Format(result));

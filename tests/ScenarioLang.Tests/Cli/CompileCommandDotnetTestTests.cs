@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using ScenarioLang.Compiler;
+using ScenarioLang.Compiler.Hosting;
+using ScenarioLang.Compiler.Text;
+using ScenarioLang.Runtime;
+using ScenarioLang.Runtime.Tracing;
+using ScenarioLang.Tests.Infrastructure;
+using static ScenarioLang.Tests.Infrastructure.Kscn;
+
+namespace ScenarioLang.Tests.Cli;
+
+/// <summary>
+/// The projects kscn compile --xunit writes, run by <c>dotnet test</c> in a child process as a CI would. Each run restores
+/// and builds, so there are two: one that passes and one that fails. The packages come from the NuGet cache that this
+/// repository's own restore filled (the versions are the same).
+/// </summary>
+public sealed class CompileCommandDotnetTestTests
+{
+    private static readonly IReadOnlyDictionary<string, string> AsWritten = new Dictionary<string, string>();
+
+    [Fact]
+    public async Task The_samples_that_hold_as_written_pass_dotnet_test_with_a_test_per_scenario()
+    {
+        // Some samples fail as written on purpose (the races they document); the others are known by running them here.
+        var compilation = Compilation.Create(Repository.SampleFiles().Select(f => SourceText.Load(Repository.Full(f))));
+        using var assembly = compilation.CompileAndLoad();
+        var holding = assembly.Scenarios.GroupBy(s => s.Bound.Source.Path)
+            .Where(file => file.All(s => ScenarioRunner.ConfigsFor(s, AsWritten).All(c => ScenarioRunner.Run(assembly, s, c).Passed)))
+            .ToList();
+        var expected = holding.SelectMany(file => file).SelectMany(s => ScenarioRunner.ConfigsFor(s, AsWritten).Select(c => DisplayName(s, c))).ToList();
+        Assert.NotEmpty(expected);
+
+        using var temp = new TemporaryDirectory();
+        // No package source at all: the restore must take everything from the cache.
+        File.WriteAllText(temp.Combine("NuGet.config"), "<configuration>\n  <packageSources>\n    <clear />\n  </packageSources>\n</configuration>\n");
+        var project = temp.Combine("samples-tests");
+        var compile = Invoke(["compile", .. holding.Select(file => file.Key), "--xunit", "-o", project]);
+        Assert.Equal(0, compile.ExitCode);
+        Assert.StartsWith($"wrote {project}/samples-tests.csproj: {expected.Count} tests from {holding.Count} files", compile.Out);
+
+        var test = await DotnetTest(project);
+
+        Assert.True(test.ExitCode == 0, test.Output);
+        Assert.Equal((0, expected.Count, expected.Count), Summary(test.Output));
+        Assert.All(expected, name => Assert.Contains($"Passed {name} [", test.Output));
+    }
+
+    [Fact]
+    public async Task A_failing_scenario_fails_dotnet_test_with_its_trace_and_the_kscn_line()
+    {
+        var andy = Repository.Full("samples/ioperm/andy-stale-tss-bits.kscn");
+        // Written inside this repository (the tests' output folder): its Directory.Build.props and central package
+        // versions must not reach the project.
+        using var temp = new TemporaryDirectory(AppContext.BaseDirectory);
+        var compile = Invoke("compile", andy, "--xunit", "-o", temp.Path, "--variant", "ioperm=merged,v2-06-16");
+        Assert.Equal(0, compile.ExitCode);
+
+        var test = await DotnetTest(temp.Path);
+
+        Assert.True(test.ExitCode == 1, test.Output);
+        Assert.Equal((1, 1, 2), Summary(test.Output));
+        Assert.Contains("Failed andy-stale-tss-bits.kscn:12 \"stale TSS bits let B use ports only A enabled\" [ioperm=v2-06-16]", test.Output);
+        Assert.Contains("[FAIL] 23:3    cpu0 B: outb 0x3f8 -> #GP   (got ok)", test.Output);
+        Assert.Contains($"{andy}(23,3): failed: cpu0 B: outb 0x3f8 -> #GP (got ok)", test.Output);
+    }
+
+    /// <summary>What a test is called in dotnet test's output: the line kscn test prints for the same run.</summary>
+    private static string DisplayName(CompiledScenario scenario, KernelConfig config) =>
+        $"{Path.GetFileName(scenario.Bound.Source.Path)}:{scenario.Bound.Position.Line} {TraceFormatter.Quote(scenario.Bound.Name)} [{config}]";
+
+    /// <summary>Failed, passed and total from the closing lines, "Total tests: 2", "     Passed: 1", "     Failed: 1" (absent when none failed).</summary>
+    private static (int Failed, int Passed, int Total) Summary(string output)
+    {
+        int Count(string label, bool required)
+        {
+            var match = Regex.Match(output, $@"^\s*{label}: (\d+)$", RegexOptions.Multiline);
+            Assert.True(match.Success || !required, $"no '{label}:' line in:\n{output}");
+            return match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        }
+        return (Count("Failed", required: false), Count("Passed", required: true), Count("Total tests", required: true));
+    }
+
+    private static async Task<(int ExitCode, string Output)> DotnetTest(string project)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { "test", project, "--logger", "console;verbosity=normal", "-p:UseSharedCompilation=false" },
+            WorkingDirectory = project,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        // This process runs under dotnet test, which left its own MSBuild's paths (MSBuildExtensionsPath, MSBuildSDKsPath…)
+        // and vstest's settings in the environment; the child finds its own.
+        var inherited = start.Environment.Keys.Where(k =>
+            k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || k.StartsWith("_MSBUILD", StringComparison.OrdinalIgnoreCase) ||
+            k.StartsWith("VSTEST_", StringComparison.OrdinalIgnoreCase));
+        foreach (var name in inherited.ToList())
+            start.Environment.Remove(name);
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        // With UseSharedCompilation off above: no MSBuild node or compiler server outlives the test.
+        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        start.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        // Not a timing assertion: a guard so that a hung build fails the test instead of the suite.
+        using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        try
+        {
+            await process.WaitForExitAsync(guard.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
