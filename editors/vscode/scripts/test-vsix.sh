@@ -14,4 +14,4 @@ if [ -e "$extension/test" ] || [ -e "$extension/node_modules/shiki" ]; then
   echo "the .vsix holds tests or development dependencies" >&2
   exit 1
 fi
-KSCN_SERVER="$extension/server/server.js" node --test test/server.test.js
+KSCN_LANGUAGE_SERVER="$extension/server/server.js" node --test test/server.test.js

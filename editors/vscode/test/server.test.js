@@ -1,6 +1,6 @@
 // Starts the language server over stdio as VS Code does, opens .kscn documents and compares the
 // diagnostics it publishes with those of `kscn check --format json` run directly on the same file.
-// KSCN_SERVER runs another copy of the server: scripts/test-vsix.sh points it into the packaged .vsix.
+// KSCN_LANGUAGE_SERVER runs another copy of the server: scripts/test-vsix.sh points it into the packaged .vsix.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -12,7 +12,7 @@ const { pathToFileURL } = require('node:url');
 const { createProtocolConnection, StreamMessageReader, StreamMessageWriter } = require('vscode-languageserver-protocol/node');
 const { kscnCommand, checkJson } = require('./kscn');
 
-const serverPath = process.env.KSCN_SERVER || path.join(__dirname, '..', 'server', 'server.js');
+const serverPath = process.env.KSCN_LANGUAGE_SERVER || path.join(__dirname, '..', 'server', 'server.js');
 const timeoutMs = 30000;
 
 // Four errors of the binder, one after two characters outside the BMP (two UTF-16 units each).
