@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ScenarioLang.Compiler;
@@ -21,7 +20,7 @@ public sealed class CompileCommandDotnetTestTests
     private static readonly IReadOnlyDictionary<string, string> AsWritten = new Dictionary<string, string>();
 
     [Fact]
-    public async Task The_samples_that_hold_as_written_pass_dotnet_test_with_a_test_per_scenario()
+    public void The_samples_that_hold_as_written_pass_dotnet_test_with_a_test_per_scenario()
     {
         // Some samples fail as written on purpose (the races they document); the others are known by running them here.
         var compilation = Compilation.Create(Repository.SampleFiles().Select(f => SourceText.Load(Repository.Full(f))));
@@ -40,7 +39,7 @@ public sealed class CompileCommandDotnetTestTests
         Assert.Equal(0, compile.ExitCode);
         Assert.StartsWith($"wrote {project}/samples-tests.csproj: {expected.Count} tests from {holding.Count} files", compile.Out);
 
-        var test = await DotnetTest(project);
+        var test = DotnetTest(project);
 
         Assert.True(test.ExitCode == 0, test.Output);
         Assert.Equal((0, expected.Count, expected.Count), Summary(test.Output));
@@ -48,7 +47,7 @@ public sealed class CompileCommandDotnetTestTests
     }
 
     [Fact]
-    public async Task A_failing_scenario_fails_dotnet_test_with_its_trace_and_the_kscn_line()
+    public void A_failing_scenario_fails_dotnet_test_with_its_trace_and_the_kscn_line()
     {
         var andy = Repository.Full("samples/ioperm/andy-stale-tss-bits.kscn");
         // Written inside this repository (the tests' output folder): its Directory.Build.props and central package
@@ -57,7 +56,7 @@ public sealed class CompileCommandDotnetTestTests
         var compile = Invoke("compile", andy, "--xunit", "-o", temp.Path, "--variant", "ioperm=merged,v2-06-16");
         Assert.Equal(0, compile.ExitCode);
 
-        var test = await DotnetTest(temp.Path);
+        var test = DotnetTest(temp.Path);
 
         Assert.True(test.ExitCode == 1, test.Output);
         Assert.Equal((1, 1, 2), Summary(test.Output));
@@ -82,42 +81,13 @@ public sealed class CompileCommandDotnetTestTests
         return (Count("Failed", required: false), Count("Passed", required: true), Count("Total tests", required: true));
     }
 
-    private static async Task<(int ExitCode, string Output)> DotnetTest(string project)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { "test", project, "--logger", "console;verbosity=normal", "-p:UseSharedCompilation=false" },
-            WorkingDirectory = project,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        // This process runs under dotnet test, which left its own MSBuild's paths (MSBuildExtensionsPath, MSBuildSDKsPath…)
-        // and vstest's settings in the environment; the child finds its own.
-        var inherited = start.Environment.Keys.Where(k =>
-            k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || k.StartsWith("_MSBUILD", StringComparison.OrdinalIgnoreCase) ||
-            k.StartsWith("VSTEST_", StringComparison.OrdinalIgnoreCase));
-        foreach (var name in inherited.ToList())
-            start.Environment.Remove(name);
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        // With UseSharedCompilation off above: no MSBuild node or compiler server outlives the test.
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        start.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        // Not a timing assertion: a guard so that a hung build fails the test instead of the suite.
-        using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        try
-        {
-            await process.WaitForExitAsync(guard.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private static ChildResult DotnetTest(string project) =>
+        ChildProcess.Run(project, ChildProcess.DotnetHost, ["test", project, "--logger", "console;verbosity=normal", "-p:UseSharedCompilation=false"],
+            TimeSpan.FromMinutes(10),
+            new Dictionary<string, string?>
+            {
+                // With UseSharedCompilation off above: no MSBuild node or compiler server outlives the test.
+                ["MSBUILDDISABLENODEREUSE"] = "1",
+                ["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0",
+            });
 }

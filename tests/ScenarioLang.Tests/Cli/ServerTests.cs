@@ -390,34 +390,8 @@ public sealed partial class ServerTests : IDisposable
         }
     }
 
-    private static KscnOutput RunKscnProcess(IReadOnlyDictionary<string, string?> environment, params string[] args)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            WorkingDirectory = Repository.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "kscn.dll"));
-        foreach (var arg in args)
-            start.ArgumentList.Add(arg);
-        foreach (var (name, value) in environment)
-        {
-            if (value is null)
-                start.Environment.Remove(name);
-            else
-                start.Environment[name] = value;
-        }
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(HangGuard))
-        {
-            process.Kill();
-            Assert.Fail($"kscn {string.Join(' ', args)} did not finish");
-        }
-        return new KscnOutput(process.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static ChildResult RunKscnProcess(IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        ChildProcess.Run(Repository.Root, ChildProcess.DotnetHost, [Path.Combine(AppContext.BaseDirectory, "kscn.dll"), .. args], HangGuard, environment);
 
     [GeneratedRegex(@"pid (\d+)")]
     private static partial Regex ServerPid();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using ScenarioLang.Tests.Infrastructure;
 
@@ -23,11 +22,11 @@ public sealed class ToolPackageTests
         {
             var packages = Path.Combine(work, "packages");
             var tools = Path.Combine(work, "tools");
-            var pack = RunChild(Repository.Root, DotnetHost, ["pack", "compiler/ScenarioLang.Cli", "-o", packages, "--artifacts-path", Path.Combine(work, "artifacts")], PackLimit);
+            var pack = ChildProcess.Run(Repository.Root, ChildProcess.DotnetHost, ["pack", "compiler/ScenarioLang.Cli", "-o", packages, "--artifacts-path", Path.Combine(work, "artifacts")], PackLimit);
             Assert.True(pack.ExitCode == 0, "dotnet pack failed:\n" + pack.Output);
 
-            var install = RunChild(work, DotnetHost, ["tool", "install", "ScenarioLang.Kscn", "--tool-path", tools, "--configfile", WriteOfflineConfig(work, packages)], InstallLimit,
-                new Dictionary<string, string>
+            var install = ChildProcess.Run(work, ChildProcess.DotnetHost, ["tool", "install", "ScenarioLang.Kscn", "--tool-path", tools, "--configfile", WriteOfflineConfig(work, packages)], InstallLimit,
+                new Dictionary<string, string?>
                 {
                     // A proxy nothing listens on: any request that leaves the machine fails the install.
                     ["HTTP_PROXY"] = UnreachableProxy,
@@ -38,7 +37,7 @@ public sealed class ToolPackageTests
                 });
             Assert.True(install.ExitCode == 0, "dotnet tool install failed:\n" + install.Output);
 
-            var run = RunChild(Repository.Root, Path.Combine(tools, "kscn"), ["run", "samples/ioperm/andy-stale-tss-bits.kscn"], InstallLimit);
+            var run = ChildProcess.Run(Repository.Root, Path.Combine(tools, "kscn"), ["run", "samples/ioperm/andy-stale-tss-bits.kscn"], InstallLimit, InstalledKscn);
             Assert.True(run.ExitCode == 0, "the installed kscn failed:\n" + run.Output);
             Assert.Contains("PASS: 7 expectations hold", run.Output);
         }
@@ -48,8 +47,13 @@ public sealed class ToolPackageTests
         }
     }
 
-    /// <summary>The dotnet running this test (the SDK sets DOTNET_HOST_PATH for test hosts), else the one on PATH.</summary>
-    private static string DotnetHost => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+    private static Dictionary<string, string?> InstalledKscn => new()
+    {
+        // The installed kscn runs in its own process and starts no server that would outlive the test.
+        ["KSCN_SERVER"] = "0",
+        // The apphost of the installed tool finds the runtime this test runs on.
+        ["DOTNET_ROOT"] = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", "..")),
+    };
 
     private static string WriteOfflineConfig(string directory, string packages)
     {
@@ -64,38 +68,5 @@ public sealed class ToolPackageTests
             </configuration>
             """);
         return path;
-    }
-
-    private sealed record ChildResult(int ExitCode, string Output);
-
-    private static ChildResult RunChild(string workingDirectory, string command, string[] arguments, TimeSpan limit, IReadOnlyDictionary<string, string>? environment = null)
-    {
-        var start = new ProcessStartInfo(command, arguments)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        // dotnet test's MSBuild variables would point the child's MSBuild at the parent's SDK resolution.
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)).ToList())
-            start.Environment.Remove(name);
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        // The installed kscn runs in its own process and starts no server that would outlive the test.
-        start.Environment["KSCN_SERVER"] = "0";
-        // The apphost of the installed tool finds the runtime this test runs on.
-        start.Environment["DOTNET_ROOT"] = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-            start.Environment[name] = value;
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {command}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(limit))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{command} {string.Join(' ', arguments)} did not finish within {limit}");
-        }
-        return new ChildResult(process.ExitCode, stdout.Result + stderr.Result);
     }
 }
