@@ -32,37 +32,46 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
 
     public Transition? Choose(IReadOnlyList<Transition> enabled)
     {
-        Transition chosen;
         if (_depth < _trail.Count)
         {
             var replayed = _trail[_depth];
-            if (replayed.Frozen ? !enabled.Any(t => t.Event == replayed.Chosen.Event) : !SameEvents(replayed.Choices, Choices(enabled, _depth)))
+            if (replayed.Frozen ? !enabled.Any(t => t.Event == replayed.Chosen.Event) : !SameEvents(replayed.Choices, Choices(enabled, _depth, replayed.Expanded)))
                 throw SearchUnit.NotReplayed();
-            chosen = replayed.Chosen;
+            return replayed.Chosen;
         }
-        else if (_depth < unit.Prefix.Count)
+        if (_depth < unit.Prefix.Count)
         {
-            chosen = unit.Replay(_depth, enabled);
-            _trail.Add(new Node([chosen], [], chosen, frozen: true, Context(_depth, enabled)));
+            var replay = unit.Replay(_depth, enabled);
+            _trail.Add(new Node(enabled, [replay], [], replay, frozen: true, Context(_depth, enabled)));
+            return replay;
         }
-        else
+        var choices = Choices(enabled, _depth, expanded: false);
+        var sleep = !_sleepSets ? [] : _depth == unit.Prefix.Count ? unit.Sleep : _trail[_depth - 1].ChildSleep();
+        if (choices.FirstOrDefault(t => !Sleeps(sleep, t.Event)) is not { } chosen)
+            return null;
+        var node = new Node(enabled, choices, sleep, chosen, frozen: false, Context(_depth, enabled));
+        node.Backtrack.UnionWith(reduction == Reduction.Dpor ? [chosen.Event] : choices.Select(t => t.Event));
+        _trail.Add(node);
+        return chosen;
+    }
+
+    public void Performed(Transition performed)
+    {
+        var node = _trail[_depth];
+        node.Chosen = performed;
+        // An event taken alone because its point touches nothing ran kernel code that touched shared state: the state
+        // is expanded in full, as if the event had not looked local.
+        if (!node.Frozen && !node.Expanded && node.Choices.Count == 1 && node.Enabled.Count > 1 && !performed.Effect.IsLocal)
         {
-            var choices = Choices(enabled, _depth);
-            var sleep = !_sleepSets ? [] : _depth == unit.Prefix.Count ? unit.Sleep : _trail[_depth - 1].ChildSleep();
-            if (choices.FirstOrDefault(t => !Sleeps(sleep, t.Event)) is not { } first)
-                return null;
-            chosen = first;
-            var node = new Node(choices, sleep, chosen, frozen: false, Context(_depth, enabled));
-            node.Backtrack.UnionWith(reduction == Reduction.Dpor ? [chosen.Event] : choices.Select(t => t.Event));
-            _trail.Add(node);
+            node.Expand(Choices(node.Enabled, _depth, expanded: true));
+            node.Backtrack.UnionWith(reduction == Reduction.Dpor ? [performed.Event] : node.Choices.Select(t => t.Event));
         }
         if (_graph is not null && _depth == _graph.Count)
         {
-            foreach (var race in _graph.Add(chosen))
+            foreach (var race in _graph.Add(performed))
                 Reverse(race, _depth);
         }
         _depth++;
-        return chosen;
     }
 
     /// <summary>Moves to the deepest state with an event left to explore; false when the unit's subtree is done.</summary>
@@ -83,9 +92,9 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
         return false;
     }
 
-    private IReadOnlyList<Transition> Choices(IReadOnlyList<Transition> enabled, int depth)
+    private IReadOnlyList<Transition> Choices(IReadOnlyList<Transition> enabled, int depth, bool expanded)
     {
-        if (_sleepSets && Transition.LocalAmong(enabled) is { } local)
+        if (_sleepSets && !expanded && Transition.LocalAmong(enabled) is { } local)
             return [local];
         if (preemptionBound is not { } bound)
             return enabled;
@@ -152,9 +161,15 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
     /// arrival, those to explore and explored, and the one taken now. A prefix state is frozen: its unit explores
     /// only the prefix's event there.
     /// </summary>
-    private sealed class Node(IReadOnlyList<Transition> choices, IReadOnlyList<Transition> sleep, Transition chosen, bool frozen, RunningCpu before)
+    private sealed class Node(IReadOnlyList<Transition> enabled, IReadOnlyList<Transition> choices, IReadOnlyList<Transition> sleep, Transition chosen, bool frozen, RunningCpu before)
     {
-        public IReadOnlyList<Transition> Choices { get; } = choices;
+        /// <summary>Every event enabled here, of which <see cref="Choices"/> are those the search considers.</summary>
+        public IReadOnlyList<Transition> Enabled { get; } = enabled;
+
+        public IReadOnlyList<Transition> Choices { get; private set; } = choices;
+
+        /// <summary>The event taken alone here turned out to touch shared state: every event is considered.</summary>
+        public bool Expanded { get; private set; }
 
         public IReadOnlyList<Transition> Sleep { get; } = sleep;
 
@@ -162,6 +177,7 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
 
         public List<Transition> Done { get; } = [];
 
+        /// <summary>The event taken now: with its whole footprint once it has run.</summary>
         public Transition Chosen { get; set; } = chosen;
 
         public bool Frozen { get; } = frozen;
@@ -169,7 +185,13 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
         /// <summary>The preemptions and the running CPU once <see cref="Chosen"/> has run.</summary>
         public RunningCpu After => before.After(Chosen);
 
-        /// <summary>The sleep set of the state <see cref="Chosen"/> leads to; a sleeping event keeps its effect.</summary>
+        public void Expand(IReadOnlyList<Transition> choices)
+        {
+            Choices = choices;
+            Expanded = true;
+        }
+
+        /// <summary>The sleep set of the state <see cref="Chosen"/> leads to; a sleeping event keeps its footprint.</summary>
         public IReadOnlyList<Transition> ChildSleep() => [.. Sleep.Concat(Done).Where(t => t.IndependentOf(Chosen))];
     }
 }

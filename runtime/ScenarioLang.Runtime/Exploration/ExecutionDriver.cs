@@ -58,7 +58,7 @@ internal sealed class ExecutionDriver(ISearch search, int? bufferBound)
                 End = search is ProbeSearch ? ExecutionEnd.Probe : ExecutionEnd.Redundant;
                 Abandon(programs);
             }
-            programs.Perform(next.Event);
+            search.Performed(programs.Perform(next));
             Events++;
         }
         if (programs.Done)

@@ -58,15 +58,15 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
     /// </summary>
     private List<SearchUnit> Split(ProbeSearch root)
     {
-        if (root.Children is null)
+        if (root.Children(Footprint) is not { } first)
             return [SearchUnit.Root];
-        var units = new List<SearchUnit>(root.Children);
-        var queue = new Queue<SearchUnit>(root.Children);
+        var units = new List<SearchUnit>(first);
+        var queue = new Queue<SearchUnit>(first);
         while (units.Count < SplitTarget && queue.TryDequeue(out var unit))
         {
             var probe = new ProbeSearch(unit, _reduction != Reduction.None);
             Run(probe);
-            if (probe.Children is not { } children)
+            if (probe.Children(Footprint) is not { } children)
                 continue;
             var at = units.FindIndex(u => ReferenceEquals(u, unit));
             units.RemoveAt(at);
@@ -75,6 +75,14 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
                 queue.Enqueue(child);
         }
         return units;
+    }
+
+    /// <summary>Runs a path of events to its end and returns its last event with its whole footprint.</summary>
+    private Transition Footprint(IReadOnlyList<Transition> path)
+    {
+        var probe = new ProbeSearch(new SearchUnit(path, []), reduce: false, prefixOnly: true);
+        Run(probe);
+        return probe.Last ?? throw new InvalidOperationException("a split state's event did not run again");
     }
 
     private ExplorationTally?[] RunParts(Func<ISearch>[] parts)

@@ -1,4 +1,5 @@
 using ScenarioLang.Runtime.Scheduling;
+using ScenarioLang.Runtime.Tracking;
 
 namespace ScenarioLang.Runtime.Exploration;
 
@@ -12,7 +13,7 @@ namespace ScenarioLang.Runtime.Exploration;
 /// An event happens after: the previous event of its process; for a drain, the step that put its store into the
 /// buffer; for a fence or locked instruction, its CPU's last drain; for a step that waited for room in a bounded
 /// buffer, the drain that made room; for spin_lock(), the drain of the spin_unlock() that freed the lock; and every
-/// earlier event of another CPU it conflicts with. Races are the conflicts among those, except that a lock is not
+/// earlier event of another CPU it conflicts with on a word or a piece of tracked kernel state (its whole footprint). Races are the conflicts among those, except that a lock is not
 /// raced by the unlock that enabled it (the two are never both enabled) but by the previous spin_lock() of the word.
 /// </remarks>
 internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? bufferBound)
@@ -46,15 +47,18 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
             predecessors.Add(drain);
         if (effect.Buffers && buffer.Stored(index, bufferBound) is { } madeRoom)
             predecessors.Add(madeRoom);
-        if (effect.Location is { } word)
+        foreach (var access in effect.Accesses)
         {
-            foreach (var earlier in Accesses(word))
+            foreach (var earlier in Accesses(access.Location))
             {
                 var other = _events[earlier].Transition;
-                if (other.Event.Cpu == e.Cpu || !Transition.Conflicts(other.Effect, effect))
+                if (other.Event.Cpu == e.Cpu)
+                    continue;
+                var theirs = Array.Find(other.Effect.Accesses, a => a.Location == access.Location);
+                if (!theirs.Writes && !access.Writes)
                     continue;
                 predecessors.Add(earlier);
-                if (!(other.Effect.Access == Access.Release && effect.Access == Access.Acquire))
+                if (!(theirs.Access == Access.Release && access.Access == Access.Acquire))
                     candidates.Add(earlier);
             }
         }
@@ -70,7 +74,7 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
             before.Add(predecessor);
             before.UnionWith(_events[predecessor].Before);
         }
-        if (effect.Access == Access.Acquire && _lastAcquire.TryGetValue(effect.Location!.Value, out var acquired) &&
+        if (effect.Acquired is { } lockWord && _lastAcquire.TryGetValue(lockWord, out var acquired) &&
             _events[acquired].Transition.Event.Cpu != e.Cpu && !races.Contains(acquired))
             races.Add(acquired);
         Record(transition, before);
@@ -106,12 +110,10 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
         var index = _events.Count;
         _events.Add((transition, before));
         _lastOfProcess[transition.Event] = index;
-        if (transition.Effect.Location is { } word)
-        {
-            Accesses(word).Add(index);
-            if (transition.Effect.Access == Access.Acquire)
-                _lastAcquire[word] = index;
-        }
+        foreach (var access in transition.Effect.Accesses)
+            Accesses(access.Location).Add(index);
+        if (transition.Effect.Acquired is { } lockWord)
+            _lastAcquire[lockWord] = index;
     }
 
     private List<int> Accesses(MemoryLocation word)

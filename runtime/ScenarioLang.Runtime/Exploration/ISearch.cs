@@ -12,6 +12,11 @@ internal interface ISearch
     /// <summary>The event to perform in the current state, or null to abandon the execution (every enabled event sleeps).</summary>
     Transition? Choose(IReadOnlyList<Transition> enabled);
 
+    /// <summary>The chosen event has run: <paramref name="performed"/> has its whole footprint.</summary>
+    void Performed(Transition performed)
+    {
+    }
+
     /// <summary>Prepares the next execution; false when this search has none left.</summary>
     bool Next();
 

@@ -1,17 +1,41 @@
 namespace ScenarioLang.Runtime.Exploration;
 
 /// <summary>
-/// Runs one execution down a unit's prefix to its first state with more than one event to explore, and splits the
-/// unit there into one child per event: the search in full at that state, each child asleep on the events its earlier
+/// Runs one execution down a unit's prefix to its first state with more than one event to explore, where the unit is
+/// split into one child per event: the search in full at that state, each child asleep on the events its earlier
 /// siblings explore (Godefroid 1996), so the children's subtrees can be searched apart and their results added up.
 /// </summary>
-internal sealed class ProbeSearch(SearchUnit unit, bool reduce) : ISearch
+/// <remarks>
+/// A sleeping sibling must be independent of the child's event, which needs both their whole footprints: events of
+/// the split state that have not run are run once each, by a probe of the prefix only, before the children are made.
+/// </remarks>
+internal sealed class ProbeSearch(SearchUnit unit, bool reduce, bool prefixOnly = false) : ISearch
 {
     private readonly List<Transition> _path = [];
     private IReadOnlyList<Transition> _sleep = unit.Sleep;
+    // The state the last event was taken alone in, as a local one: if it turns out not to be, that state is split.
+    private IReadOnlyList<Transition>? _takenAloneIn;
+    private Transition[]? _split;
 
-    /// <summary>The unit's children, or null when the unit has no state to split (its executions are one path).</summary>
-    public IReadOnlyList<SearchUnit>? Children { get; private set; }
+    /// <summary>Whether the probe found a state to split (its children need <see cref="Children"/>).</summary>
+    public bool Splits => _split is not null;
+
+    /// <summary>
+    /// The unit's children at the state the probe split, or null when the unit has no state to split (its executions
+    /// are one path); <paramref name="footprint"/> runs the event that ends a prefix and gives it with its whole footprint.
+    /// </summary>
+    public IReadOnlyList<SearchUnit>? Children(Func<IReadOnlyList<Transition>, Transition> footprint)
+    {
+        if (_split is not { } awake)
+            return null;
+        var whole = awake.Select(t => t.Effect.Complete || !reduce ? t : footprint([.. _path, t])).ToArray();
+        return [.. whole.Select((t, k) => new SearchUnit(
+            [.. _path, t],
+            reduce ? [.. _sleep.Concat(whole.Take(k)).Where(s => s.IndependentOf(t))] : []))];
+    }
+
+    /// <summary>The last event of the unit's prefix, with its whole footprint, once the probe has run past it.</summary>
+    public Transition? Last { get; private set; }
 
     public void Begin(IReadOnlyList<int> bufferedAtStart)
     {
@@ -19,29 +43,40 @@ internal sealed class ProbeSearch(SearchUnit unit, bool reduce) : ISearch
 
     public Transition? Choose(IReadOnlyList<Transition> enabled)
     {
+        if (_split is not null || prefixOnly && Last is not null)
+            return null;
+        _takenAloneIn = null;
         if (_path.Count < unit.Prefix.Count)
-            return Follow(unit.Replay(_path.Count, enabled));
-        IReadOnlyList<Transition> choices = reduce && Transition.LocalAmong(enabled) is { } local ? [local] : enabled;
-        var awake = choices.Where(t => !_sleep.Any(s => s.Event == t.Event)).ToArray();
-        if (awake.Length == 1)
-        {
-            _sleep = [.. _sleep.Where(s => s.IndependentOf(awake[0]))];
-            return Follow(awake[0]);
-        }
+            return unit.Replay(_path.Count, enabled);
+        var local = reduce ? Transition.LocalAmong(enabled) : null;
+        IReadOnlyList<Transition> choices = local is null ? enabled : [local];
+        var awake = Awake(choices);
         if (awake.Length > 1)
+            _split = awake;
+        if (awake.Length != 1)
+            return null;
+        _takenAloneIn = local is null ? null : enabled;
+        return awake[0];
+    }
+
+    public void Performed(Transition performed)
+    {
+        if (_path.Count >= unit.Prefix.Count)
         {
-            Children = [.. awake.Select((t, k) => new SearchUnit(
-                [.. _path, t],
-                reduce ? [.. _sleep.Concat(awake.Take(k)).Where(s => s.IndependentOf(t))] : []))];
+            // Taken alone as local, it touched shared state after all: the state is split over every awake event.
+            if (_takenAloneIn is { } enabled && !performed.Effect.IsLocal && Awake(enabled) is { Length: > 1 } awake)
+            {
+                _split = [performed, .. awake.Where(t => t.Event != performed.Event)];
+                return;
+            }
+            _sleep = [.. _sleep.Where(s => s.IndependentOf(performed))];
         }
-        return null;
+        _path.Add(performed);
+        if (_path.Count == unit.Prefix.Count)
+            Last = performed;
     }
 
     public bool Next() => false;
 
-    private Transition Follow(Transition t)
-    {
-        _path.Add(t);
-        return t;
-    }
+    private Transition[] Awake(IReadOnlyList<Transition> choices) => [.. choices.Where(t => !_sleep.Any(s => s.Event == t.Event))];
 }

@@ -85,16 +85,20 @@ internal static class SchedulePrinter
             lines.Add(Line(group[0], begins, until), start + group.Length);
             return;
         }
-        var pending = group.Select(e => e.Performed!).Append(group[^1].PendingAfter!).ToArray();
+        // A syscall's first event starts it and performs no point: the points pending in turn are those after it.
+        var started = group[0].Starts ? 1 : 0;
+        var performing = group.Skip(started).ToArray();
+        var pending = performing.Select(e => e.Performed!).Append(group[^1].PendingAfter!).ToArray();
         var at = 0;
-        while (at < group.Length)
+        do
         {
             var from = begins ? at : at + 1;
             at = Array.FindIndex(pending, from, p => p.Label == until || p.Name == until);
             // The line performs the group's events before the pending point it stops at.
-            lines.Add(Line(group[0], begins, until), start + at);
+            lines.Add(Line(group[0], begins, until), start + started + at);
             begins = false;
         }
+        while (at < performing.Length);
     }
 
     private static ScheduleLine Line(ExecutedEvent e, bool begins, string? until) =>

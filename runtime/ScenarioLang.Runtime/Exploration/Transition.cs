@@ -1,11 +1,12 @@
 using ScenarioLang.Runtime.Machine;
 using ScenarioLang.Runtime.Scheduling;
+using ScenarioLang.Runtime.Tracking;
 
 namespace ScenarioLang.Runtime.Exploration;
 
 internal enum EventKind
 {
-    /// <summary>The CPU performs its path's pending access, or, when the path has none left, returns from its step.</summary>
+    /// <summary>The CPU starts its next step, performs its path's pending access, or returns from its step.</summary>
     Step,
     /// <summary>The oldest store of the CPU's buffer reaches memory (x86-TSO only).</summary>
     Drain,
@@ -21,68 +22,94 @@ internal readonly record struct ExploreEvent(EventKind Kind, int Cpu)
     public override string ToString() => Kind == EventKind.Step ? $"cpu{Cpu}" : $"cpu{Cpu} drain";
 }
 
-/// <summary>How an event touches the word it names.</summary>
-internal enum Access
-{
-    None,
-    Read,
-    Write,
-    /// <summary>spin_lock(): takes the lock word, and can only happen when it is free.</summary>
-    Acquire,
-    /// <summary>The store of spin_unlock() reaching memory: frees the lock word, so it enables an <see cref="Acquire"/>.</summary>
-    Release,
-}
-
 /// <summary>
-/// What an event does to the memory other CPUs read, in the state where it is enabled: the word it touches and how,
-/// whether it needs its own CPU's buffer empty, and whether it puts a store into that buffer (which enables a drain).
-/// Buffered stores touch no shared word.
+/// What an event does to the state other CPUs can reach: the words of shared memory and the pieces of tracked kernel
+/// state (<see cref="StateTracker"/>) it reads and writes, whether it needs its own CPU's buffer empty, and whether it
+/// puts a store into that buffer (which enables a drain). Buffered stores touch no shared word.
 /// </summary>
-internal readonly record struct MemoryEffect(MemoryLocation? Location, Access Access, bool NeedsEmptyStoreBuffer, bool Buffers = false)
+/// <remarks>
+/// Before a step event runs, only the access at its pending point is known; the kernel code that runs after it up to
+/// the next point adds its tracked accesses when the event is performed (<see cref="Complete"/>). A drain's footprint
+/// is known in full beforehand.
+/// </remarks>
+internal sealed record Footprint(StateAccess[] Accesses, bool NeedsEmptyStoreBuffer, bool Buffers = false, bool Complete = false)
 {
-    /// <summary>Preemption points and returns: independent of every other event.</summary>
-    public static MemoryEffect None { get; } = new(null, Access.None, false);
+    /// <summary>An event not run yet that, as far as its point shows, touches nothing: a start, a return, a preemption point.</summary>
+    public static Footprint None { get; } = new([], false);
 
-    public static MemoryEffect Drain(BufferedStore store) => new(store.Location, store.Release ? Access.Release : Access.Write, false);
+    public static Footprint Drain(BufferedStore store) =>
+        new([new StateAccess(store.Location, store.Release ? Access.Release : Access.Write)], false, Complete: true);
 
-    public static MemoryEffect Of(InterleavingPoint point, MemoryModel model) => point.Kind switch
+    /// <summary>The access at <paramref name="point"/>, as known before the event runs.</summary>
+    public static Footprint Of(InterleavingPoint point, MemoryModel model) => point.Kind switch
     {
-        InterleavingKind.Load => new(point.Location, Access.Read, false),
-        InterleavingKind.Store when model == MemoryModel.Tso => new(null, Access.None, false, Buffers: true),
-        InterleavingKind.Unlock when model == MemoryModel.Tso => new(null, Access.None, false, Buffers: true),
-        InterleavingKind.Store or InterleavingKind.Free => new(point.Location, Access.Write, false),
-        InterleavingKind.Unlock => new(point.Location, Access.Release, false),
-        InterleavingKind.Lock => new(point.Location, Access.Acquire, true),
-        InterleavingKind.Exchange or InterleavingKind.Add => new(point.Location, Access.Write, true),
-        InterleavingKind.Fence => new(null, Access.None, true),
-        _ => None,
+        InterleavingKind.Load => Touching(point, Access.Read, false),
+        InterleavingKind.Store or InterleavingKind.Unlock when model == MemoryModel.Tso => new([], false, Buffers: true),
+        InterleavingKind.Store or InterleavingKind.Free => Touching(point, Access.Write, false),
+        InterleavingKind.Unlock => Touching(point, Access.Release, false),
+        InterleavingKind.Lock => Touching(point, Access.Acquire, true),
+        InterleavingKind.Exchange or InterleavingKind.Add => Touching(point, Access.Write, true),
+        InterleavingKind.Fence => new([], true),
+        InterleavingKind.Preemption => None,
+        _ => throw new ArgumentOutOfRangeException(nameof(point), point.Kind, "an interleaving point of no known kind"),
     };
 
-    /// <summary>Touches no word, waits for nothing: a singleton persistent set, taken alone when enabled.</summary>
-    public bool IsLocal => Access == Access.None && !NeedsEmptyStoreBuffer;
+    /// <summary>This footprint with the tracked accesses of the kernel code the event ran: the event's whole footprint.</summary>
+    public Footprint With(StateAccess[] tracked)
+    {
+        if (tracked.Length == 0)
+            return this with { Complete = true };
+        return this with { Accesses = [.. Accesses, .. tracked.Where(t => !Accesses.Any(a => a.Location == t.Location))], Complete = true };
+    }
 
-    public bool Writes => Access is Access.Write or Access.Acquire or Access.Release;
+    /// <summary>Touches nothing, waits for nothing: independent of every other event.</summary>
+    public bool IsLocal => Accesses.Length == 0 && !NeedsEmptyStoreBuffer;
+
+    /// <summary>The lock word a spin_lock() takes, if the event is one.</summary>
+    public MemoryLocation? Acquired => Accesses.FirstOrDefault(a => a.Access == Access.Acquire) is { Access: Access.Acquire } a ? a.Location : null;
+
+    /// <summary>Both touch a location and one of them writes it; the first such location, or null.</summary>
+    public static MemoryLocation? Conflict(Footprint a, Footprint b)
+    {
+        foreach (var x in a.Accesses)
+        {
+            foreach (var y in b.Accesses)
+            {
+                if (x.Location == y.Location && (x.Writes || y.Writes))
+                    return x.Location;
+            }
+        }
+        return null;
+    }
+
+    public override string ToString() =>
+        Accesses.Length == 0 ? NeedsEmptyStoreBuffer ? "fence" : "nothing" : string.Join(", ", Accesses);
+
+    private static Footprint Touching(InterleavingPoint point, Access access, bool needsEmpty) =>
+        new([new StateAccess(point.Location!.Value, access)], needsEmpty);
 }
 
-/// <summary>An event enabled in a state, with its effect there.</summary>
-internal sealed record Transition(ExploreEvent Event, MemoryEffect Effect)
+/// <summary>An enabled event and its footprint: as far as known before it runs, or whole once it has run.</summary>
+internal sealed record Transition(ExploreEvent Event, Footprint Effect)
 {
     /// <summary>
     /// Whether the two events commute and neither disables the other. On one CPU, a step and a drain commute unless
     /// the step waits for the empty buffer (a load forwards the same value before and after the drain); on two
-    /// CPUs, they commute unless both touch the same word and one of them writes it.
+    /// CPUs, they commute unless both touch the same word or piece of kernel state and one of them writes it. Only
+    /// whole footprints make the answer true: an event that has not run may touch more than its point shows.
     /// </summary>
     public bool IndependentOf(Transition other)
     {
+        if (!Effect.Complete || !other.Effect.Complete)
+            return false;
         if (Event.Cpu == other.Event.Cpu)
-            return !Effect.NeedsEmptyStoreBuffer && !other.Effect.NeedsEmptyStoreBuffer;
-        return !Conflicts(Effect, other.Effect);
+            return Event.Kind != other.Event.Kind && !Effect.NeedsEmptyStoreBuffer && !other.Effect.NeedsEmptyStoreBuffer;
+        return Footprint.Conflict(Effect, other.Effect) is null;
     }
 
-    /// <summary>The first enabled event independent of all others, which a search takes alone; null if there is none.</summary>
+    /// <summary>
+    /// The first enabled event that, as far as its point shows, touches nothing: a search takes it alone, and once it
+    /// has run checks that its whole footprint is empty too (otherwise the state is expanded in full).
+    /// </summary>
     public static Transition? LocalAmong(IReadOnlyList<Transition> enabled) => enabled.FirstOrDefault(t => t.Effect.IsLocal);
-
-    /// <summary>Two events of different CPUs on the same word, one of which writes it.</summary>
-    public static bool Conflicts(MemoryEffect a, MemoryEffect b) =>
-        a.Location is { } word && word == b.Location && (a.Writes || b.Writes);
 }

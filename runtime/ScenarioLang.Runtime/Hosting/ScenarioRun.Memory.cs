@@ -102,7 +102,8 @@ public sealed partial class ScenarioRun
                 if (register is not null)
                     WriteRegister(register, path.Result);
                 return Outcome.Ok;
-            });
+            },
+            Immediate: true);
 
     // One access; a load or exchange returns the value it read, which the step writes to its register as it returns.
     private static IEnumerable<InterleavingPoint> Access(KernelPath path, InterleavingPoint point)

@@ -278,7 +278,7 @@ public sealed partial class ScenarioRun
     // de_thread() waits for the other threads to die; one preempted inside a syscall would first finish it: not modelled.
     private void RequireNoPreemptedThread(TaskStruct task)
     {
-        if (Kernel.Tasks.FirstOrDefault(t => t != task && t.GroupLeader == task.GroupLeader && HasSuspendedPath(t)) is { } preempted)
+        if (task.Threads.FirstOrDefault(t => t != task && HasSuspendedPath(t)) is { } preempted)
             throw new ScenarioRuntimeException($"{task} cannot exec while its thread {preempted} is preempted inside a syscall: not modelled");
     }
 

@@ -17,6 +17,8 @@ namespace ScenarioLang.Runtime;
 /// <param name="Complete">Runs once the path has finished and returned (binds the new task or the register, exits to
 /// user mode) and gives the step's outcome, which is judged against <paramref name="Expected"/>.</param>
 /// <param name="Expected">The outcome the step states (<c>-> 0</c>, <c>-> #PF</c>), or null.</param>
+/// <param name="Immediate">The step runs no kernel code before its first point (a user instruction on a shared word):
+/// in an explore block it begins as soon as its CPU reaches it, where a syscall's start is an event of its own.</param>
 public sealed record ThreadStep(
     Step Step,
     int Cpu,
@@ -24,7 +26,8 @@ public sealed record ThreadStep(
     string? Result,
     Func<Cpu, KernelPath> Begin,
     Func<KernelPath, Outcome> Complete,
-    Outcome? Expected = null);
+    Outcome? Expected = null,
+    bool Immediate = false);
 
 /// <summary>How an expectation quantifies over the executions of an explore block.</summary>
 public enum Quantifier

@@ -1,30 +1,58 @@
+using ScenarioLang.Runtime.Tracking;
+
 namespace ScenarioLang.Runtime.Kernel;
 
 /// <summary>
 /// kmalloc/kfree for the model, with the bookkeeping of an object checker: counts per kind,
 /// the live set, and findings for double frees, use after free and refcount misuse.
 /// </summary>
-public sealed class KernelHeap
+/// <remarks>
+/// The counts, the live set and the findings are only added to while an explore block runs, and read after it:
+/// additions commute, so they are no part of any event's footprint. Object names are what CPUs would otherwise
+/// share: a name taken from one global counter would depend on the order of independent allocations, so the objects
+/// allocated by an explored event are numbered per CPU (<see cref="Identify"/>).
+/// </remarks>
+public sealed class KernelHeap(StateTracker tracker)
 {
+    /// <summary>Ids of objects allocated inside explore blocks: the CPU's index + 1 above this bit, its own count below.</summary>
+    private const int CpuShift = 24;
+
     private readonly SortedDictionary<int, KernelObject> _live = new();
     private readonly Dictionary<long, KernelObject> _all = [];
     private readonly Dictionary<string, int> _allocated = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _freed = new(StringComparer.Ordinal);
+    private readonly Dictionary<(int Cpu, string Kind), int> _perCpu = [];
     private readonly List<Finding> _findings = [];
     private int _nextId = 1;
+    private readonly Dictionary<int, int> _nextCpuId = [];
+
+    public StateTracker Tracker { get; } = tracker;
 
     public IReadOnlyList<Finding> Findings => _findings;
 
     public IEnumerable<KernelObject> LiveObjects => _live.Values;
 
-    public int NextId() => _nextId++;
+    /// <summary>
+    /// The id and name of a new object of <paramref name="kind"/>: in allocation order outside explore blocks
+    /// (<c>mm_struct#2</c>), and by the allocating CPU's own count inside one (<c>mm_struct#cpu0.1</c>), which is the
+    /// same whatever other CPUs did in between.
+    /// </summary>
+    public (int Id, string Name) Identify(string kind)
+    {
+        if (Tracker.Cpu is not { } cpu)
+            return (_nextId++, $"{kind}#{Allocated(kind) + 1}");
+        var id = _nextCpuId[cpu] = _nextCpuId.GetValueOrDefault(cpu) + 1;
+        if (id >= 1 << CpuShift || cpu + 1 >= 1 << (31 - CpuShift))
+            throw new InvalidOperationException($"more objects than the model numbers on cpu{cpu}");
+        var number = _perCpu[(cpu, kind)] = _perCpu.GetValueOrDefault((cpu, kind)) + 1;
+        return (((cpu + 1) << CpuShift) | id, $"{kind}#cpu{cpu}.{number}");
+    }
 
     public T Register<T>(T obj) where T : KernelObject
     {
         _live.Add(obj.Id, obj);
         _all.Add(obj.Id, obj);
         _allocated[obj.Kind] = Allocated(obj.Kind) + 1;
-        obj.Number = Allocated(obj.Kind);
         return obj;
     }
 

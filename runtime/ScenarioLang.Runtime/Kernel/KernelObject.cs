@@ -1,3 +1,6 @@
+using ScenarioLang.Runtime.Scheduling;
+using ScenarioLang.Runtime.Tracking;
+
 namespace ScenarioLang.Runtime.Kernel;
 
 /// <summary>
@@ -7,28 +10,57 @@ namespace ScenarioLang.Runtime.Kernel;
 /// </summary>
 public abstract class KernelObject
 {
-    protected KernelObject(string kind, int id, int size, string allocationSite)
+    private readonly Tracked<bool> _freed;
+
+    protected KernelObject(KernelHeap heap, string kind, int size, string allocationSite)
     {
         Kind = kind;
-        Id = id;
         Size = size;
         AllocationSite = allocationSite;
+        (Id, Name) = heap.Identify(kind);
+        Tracker = heap.Tracker;
+        _freed = new Tracked<bool>(Tracker, Field("freed"), false);
+    }
+
+    /// <summary>A static object of the kernel image (swapper_pg_dir): never allocated nor freed, id 0.</summary>
+    protected KernelObject(StateTracker tracker, string kind, string name, int size, string site)
+    {
+        Kind = kind;
+        Size = size;
+        AllocationSite = site;
+        Name = name;
+        Tracker = tracker;
+        _freed = new Tracked<bool>(Tracker, Field("freed"), false);
     }
 
     public string Kind { get; }
 
-    /// <summary>Unique among all objects, in allocation order.</summary>
+    /// <summary>
+    /// What a word pointing to the object holds. Unique among all objects, and the same in every execution of an explore
+    /// block whatever the order of independent events: see <see cref="KernelHeap.Identify"/>.
+    /// </summary>
     public int Id { get; }
 
-    /// <summary>The object's number among those of its kind, which the trace shows: io_bitmap#2, mm_struct#1.</summary>
-    public int Number { get; internal set; }
+    /// <summary>How the trace shows it: io_bitmap#2, mm_struct#1, or pud#cpu1.1 for the first pud cpu1 allocated in an explore block.</summary>
+    public string Name { get; }
 
     public int Size { get; }
 
     /// <summary>The kernel function that allocated it, e.g. "ksys_ioperm".</summary>
     public string AllocationSite { get; }
 
-    public bool Freed { get; internal set; }
+    /// <summary>Whether kfree() ran: KASAN's poisoned shadow, which every checked access reads.</summary>
+    public bool Freed
+    {
+        get => _freed.Value;
+        internal set => _freed.Value = value;
+    }
 
-    public override string ToString() => $"{Kind}#{Number}";
+    /// <summary>Records the accesses of the explored event that runs now, for the object's tracked fields.</summary>
+    internal StateTracker Tracker { get; }
+
+    /// <summary>The location of one of the object's tracked fields: <c>mm_struct#2.vmas</c>.</summary>
+    internal MemoryLocation Field(string name) => new($"{Name}.{name}");
+
+    public override string ToString() => Name;
 }

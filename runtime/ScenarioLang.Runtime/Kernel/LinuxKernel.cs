@@ -2,6 +2,7 @@ using ScenarioLang.Runtime.Kernel.Ioport;
 using ScenarioLang.Runtime.Kernel.Mm;
 using ScenarioLang.Runtime.Machine;
 using ScenarioLang.Runtime.Scheduling;
+using ScenarioLang.Runtime.Tracking;
 
 namespace ScenarioLang.Runtime.Kernel;
 
@@ -28,14 +29,22 @@ public sealed class LinuxKernel
     /// <summary>tasklist_lock, which copy_process() and de_thread() write_lock_irq() to change the task list.</summary>
     private static readonly MemoryLocation TasklistLock = new("tasklist_lock");
 
-    private readonly List<TaskStruct> _tasks = [];
+    private readonly TrackedList<TaskStruct> _tasks;
+    private readonly TrackedList<TaskStruct> _processes;
     private readonly VmallocSpace _vmalloc;
-    private int _nextPid = 1;
+    private readonly Tracked<int> _nextPid;
+    private readonly Tracked<ulong> _ioBitmapSequence;
 
-    public LinuxKernel(KernelConfig config, SharedMemory memory)
+    public LinuxKernel(KernelConfig config, SharedMemory memory, StateTracker tracker)
     {
         Config = config;
         Memory = memory;
+        Heap = new KernelHeap(tracker);
+        // The task list and the pid allocator (kernel/pid.c: alloc_pid()'s idr) are every CPU's.
+        _tasks = new(tracker, new("task_structs"));
+        _processes = new(tracker, new("init_task.tasks"));
+        _nextPid = new(tracker, new("pid_ns.last_pid"), 1);
+        _ioBitmapSequence = new(tracker, new("ioport.io_bitmap_sequence"), 0);
         Ioport = config.Ioperm switch
         {
             IopermVariant.Pre55 => new PrePatchIoport(this),
@@ -60,14 +69,21 @@ public sealed class LinuxKernel
     /// <summary>The kernel half of the page tables: swapper_pg_dir, and how every mm's PGD keeps up with it.</summary>
     public PgdModel Pgd { get; }
 
-    public KernelHeap Heap { get; } = new();
+    public KernelHeap Heap { get; }
 
     public KernelLog Log { get; } = new();
 
     /// <summary>arch/x86/kernel/ioport.c: static atomic64_t io_bitmap_sequence.</summary>
-    public ulong IoBitmapSequence { get; set; }
+    public ulong IoBitmapSequence
+    {
+        get => _ioBitmapSequence.Value;
+        set => _ioBitmapSequence.Value = value;
+    }
 
-    public IReadOnlyList<TaskStruct> Tasks => _tasks;
+    public TrackedList<TaskStruct> Tasks => _tasks;
+
+    /// <summary>init_task.tasks: the thread group leaders, as for_each_process() walks them.</summary>
+    public TrackedList<TaskStruct> Processes => _processes;
 
     /// <summary>The CPUs the kernel runs on; de_thread() needs to find where the other threads run.</summary>
     internal IReadOnlyList<Cpu> Cpus { get; set; } = [];
@@ -81,17 +97,19 @@ public sealed class LinuxKernel
     /// </summary>
     public TaskStruct CreateTask(string name, Cred cred)
     {
-        var pid = _nextPid++;
+        var pid = _nextPid.Value++;
         var mm = MmStruct.Allocate(Heap, "mm_alloc");
         Pgd.Prepopulate(mm, name);
-        var task = new TaskStruct(pid, name, cred) { Mm = mm };
+        var task = new TaskStruct(Heap.Tracker, pid, name, cred) { Mm = mm };
         _tasks.Add(task);
+        _processes.Add(task);
+        task.Threads.Add(task);
         Memory.Initialize(task.TasksLink, 1);
         Memory.Initialize(task.MmField, mm.Id);
         return task;
     }
 
-    public static TaskStruct CreateIdle(int cpu) => new(0, $"swapper/{cpu}", Cred.Root, isIdle: true);
+    public TaskStruct CreateIdle(int cpu) => new(Heap.Tracker, 0, $"swapper/{cpu}", Cred.Root, isIdle: true);
 
     public KernelPath Mmap(Cpu cpu, TaskStruct current, MmapRequest request) =>
         new(PtsharePoints.Mmap, cpu, Memory, path => User.DoMmap(path, current, request));
@@ -150,7 +168,7 @@ public sealed class LinuxKernel
 
     /// <summary>What a finished fork or clone path returned: the new task with its pid, or a negative errno.</summary>
     public ForkResult ForkResultOf(KernelPath path) =>
-        new(path.Result < 0 ? null : _tasks.Single(t => t.Pid == path.Result), path.Result);
+        new(path.Result < 0 ? null : (TaskStruct)path.Created!, path.Result);
 
     public void Exec(Cpu cpu, TaskStruct current) => RunToEnd(ExecPath(cpu, current));
 
@@ -249,12 +267,11 @@ public sealed class LinuxKernel
     private IEnumerable<InterleavingPoint> CopyProcess(KernelPath path, TaskStruct current, string name, bool thread, ForkFault fault)
     {
         // dup_task_struct() and copy_creds(): the parent's cred; the pid comes from alloc_pid() below.
-        var p = new TaskStruct(0, name, current.Cred);
+        var p = new TaskStruct(Heap.Tracker, 0, name, current.Cred, leader: thread ? current.GroupLeader : null);
         // copy_mm(): CLONE_VM shares the address space, fork copies it (dup_mm() -> mm_init() -> pgd_alloc()).
         if (thread)
         {
             p.Mm = current.Mm;
-            p.GroupLeader = current.GroupLeader;
             if (p.Mm is { } mm)
             {
                 Heap.Access(mm, "copy_mm");
@@ -292,13 +309,17 @@ public sealed class LinuxKernel
             yield break;
         }
 
-        p.Pid = _nextPid++;
-        // write_lock_irq(&tasklist_lock); list_add_tail_rcu(&p->tasks, &init_task.tasks) for a new thread group (a
-        // thread joins its leader's thread list, which only the model's task list records); write_unlock_irq().
+        p.Pid = _nextPid.Value++;
+        // write_lock_irq(&tasklist_lock); list_add_tail_rcu(&p->tasks, &init_task.tasks) for a new thread group, and
+        // list_add_tail_rcu(&p->thread_node, &p->signal->thread_head) for every task; write_unlock_irq().
         yield return InterleavingPoint.Lock(PgdPoints.TasklistLock, TasklistLock);
         _tasks.Add(p);
+        p.Threads.Add(p);
         if (!thread)
+        {
+            _processes.Add(p);
             yield return InterleavingPoint.Store(PgdPoints.LinkTask, p.TasksLink, 1);
+        }
         yield return InterleavingPoint.Unlock(PgdPoints.TasklistUnlock, TasklistLock);
         Log.Note(thread
             ? $"{name} created (pid {p.Pid}, thread of {p.GroupLeader} in thread group {p.Tgid}), runnable"
@@ -310,6 +331,7 @@ public sealed class LinuxKernel
                 yield return point;
         }
         path.Result = p.Pid;
+        path.Created = p;
     }
 
     // fs/exec.c: do_execveat_common(): bprm_mm_init() makes the new mm (mm_alloc() -> mm_init() -> pgd_alloc()), then
@@ -355,7 +377,7 @@ public sealed class LinuxKernel
     // exited; a thread that execs takes over the leader's pid and its place on the task list.
     private IEnumerable<InterleavingPoint> DeThread(KernelPath path, TaskStruct tsk)
     {
-        var others = _tasks.Where(t => t != tsk && t.State != TaskState.Dead && t.GroupLeader == tsk.GroupLeader).ToList();
+        var others = tsk.Threads.Where(t => t != tsk && t.State != TaskState.Dead).ToList();
         foreach (var t in others)
         {
             Log.Note($"de_thread: {t} gets SIGKILL");
@@ -381,6 +403,7 @@ public sealed class LinuxKernel
         (tsk.Pid, leader.Pid) = (leader.Pid, tsk.Pid);
         tsk.GroupLeader = tsk;
         leader.GroupLeader = tsk;
+        _processes.Replace(leader, tsk);
         yield return InterleavingPoint.Store(PgdPoints.LinkTask, tsk.TasksLink, 1);
         yield return InterleavingPoint.Store(PgdPoints.UnlinkTask, leader.TasksLink, 0);
         yield return InterleavingPoint.Unlock(PgdPoints.TasklistUnlock, TasklistLock);

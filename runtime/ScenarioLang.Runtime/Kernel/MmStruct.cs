@@ -1,40 +1,66 @@
 using ScenarioLang.Runtime.Kernel.Mm;
 using ScenarioLang.Runtime.Scheduling;
+using ScenarioLang.Runtime.Tracking;
 
 namespace ScenarioLang.Runtime.Kernel;
 
 /// <summary>
 /// An address space (struct mm_struct, include/linux/mm_types.h), as far as fork, clone, exec and exit
 /// share and release it: <see cref="MmUsers"/> counts the tasks using it, and the last mmput() frees it
-/// with its page tables.
+/// with its page tables. Threads on other CPUs share it, and a host mm of page-table sharing is every mapper's,
+/// so each field is tracked.
 /// </summary>
 public sealed class MmStruct : KernelObject
 {
     public const string KindName = "mm_struct";
 
+    private readonly Tracked<int> _mmUsers;
+    private readonly Tracked<PgdTable?> _pgd;
+    private readonly Tracked<ulong> _mmapBase;
+
     // The checker counts objects, not bytes: sizeof(struct mm_struct) depends on the configuration.
-    private MmStruct(int id, string site) : base(KindName, id, 0, site)
+    private MmStruct(KernelHeap heap, string site) : base(heap, KindName, 0, site)
     {
+        _mmUsers = new(Tracker, Field("mm_users"), 1);
+        _pgd = new(Tracker, Field("pgd"), null);
+        _mmapBase = new(Tracker, Field("mmap_base"), UserLayout.MmapBase);
+        UserPgd = new(Tracker, Field("user_pgd"), new UserPageTable?[PagingLayout.PtrsPerTable / 2]);
+        Vmas = new(Tracker, Field("vmas"));
     }
 
     /// <summary>mm_users: how many tasks use this address space.</summary>
-    public int MmUsers { get; set; } = 1;
+    public int MmUsers
+    {
+        get => _mmUsers.Value;
+        set => _mmUsers.Value = value;
+    }
 
     /// <summary>mm->pgd, set by pgd_alloc() in mm_init() and freed by pgd_free() in __mmdrop().</summary>
-    public PgdTable? Pgd { get; internal set; }
+    public PgdTable? Pgd
+    {
+        get => _pgd.Value;
+        internal set => _pgd.Value = value;
+    }
 
     /// <summary>The user half of mm->pgd (entries 0..255): the PUD pages mapping user addresses.</summary>
-    public UserPageTable?[] UserPgd { get; } = new UserPageTable?[PagingLayout.PtrsPerTable / 2];
+    public TrackedArray<UserPageTable?> UserPgd { get; }
 
     /// <summary>The vmas, by address (the maple tree of mm->mm_mt).</summary>
-    public List<VmArea> Vmas { get; } = [];
+    public TrackedList<VmArea> Vmas { get; }
+
+    /// <summary>The location of the vma tree, which each vma's own fields belong to.</summary>
+    internal MemoryLocation VmasLocation => Vmas.Location;
 
     /// <summary>mm->mmap_base: where a host mm's single mapping starts (ptshare_new_mm() sets it to the vma's start).</summary>
-    public ulong MmapBase { get; set; } = UserLayout.MmapBase;
+    public ulong MmapBase
+    {
+        get => _mmapBase.Value;
+        set => _mmapBase.Value = value;
+    }
 
     /// <summary>mm->page_table_lock, which sync_global_pgds() takes around each mm's PGD entry ("only used by Xen").</summary>
     public MemoryLocation PageTableLock => new($"{this}->page_table_lock");
 
     // kernel/fork.c: allocate_mm(), with mm_users set to 1 by mm_init()
-    public static MmStruct Allocate(KernelHeap heap, string site) => heap.Register(new MmStruct(heap.NextId(), site));
+    public static MmStruct Allocate(KernelHeap heap, string site) => heap.Register(new MmStruct(heap, site));
 }

@@ -1,3 +1,6 @@
+using ScenarioLang.Runtime.Scheduling;
+using ScenarioLang.Runtime.Tracking;
+
 namespace ScenarioLang.Runtime.Kernel;
 
 /// <summary>
@@ -21,13 +24,15 @@ public sealed class PtRegs
     /// <summary>What start_thread() gives a new program: X86_EFLAGS_IF, with the fixed bit as the CPU reports it.</summary>
     public const ulong Initial = InterruptFlag | Fixed;
 
-    private ulong _flags = Initial;
+    private readonly Tracked<ulong> _flags;
+
+    public PtRegs(StateTracker tracker, MemoryLocation location) => _flags = new(tracker, location, Initial);
 
     /// <summary>regs->flags; bit 1 stays set whatever is written.</summary>
     public ulong Flags
     {
-        get => _flags;
-        set => _flags = value | Fixed;
+        get => _flags.Value;
+        set => _flags.Value = value | Fixed;
     }
 
     /// <summary>The IOPL field of <see cref="Flags"/>.</summary>

@@ -1,3 +1,5 @@
+using ScenarioLang.Runtime.Tracking;
+
 namespace ScenarioLang.Runtime.Kernel;
 
 /// <summary>refcount_t (include/linux/refcount.h): saturating, and it warns on misuse instead of wrapping.</summary>
@@ -5,15 +7,20 @@ public sealed class Refcount
 {
     private readonly KernelHeap _heap;
     private readonly KernelObject _owner;
+    private readonly Tracked<int> _value;
 
     public Refcount(KernelHeap heap, KernelObject owner, int initial)
     {
         _heap = heap;
         _owner = owner;
-        Value = initial;
+        _value = new(heap.Tracker, owner.Field("refcnt"), initial);
     }
 
-    public int Value { get; private set; }
+    public int Value
+    {
+        get => _value.Value;
+        private set => _value.Value = value;
+    }
 
     // include/linux/refcount.h: refcount_set()
     public void Set(int value) => Value = value;

@@ -1,5 +1,6 @@
 using ScenarioLang.Runtime.Kernel.Ioport;
 using ScenarioLang.Runtime.Scheduling;
+using ScenarioLang.Runtime.Tracking;
 
 namespace ScenarioLang.Runtime.Kernel;
 
@@ -11,68 +12,140 @@ public enum TaskState
 }
 
 /// <summary>The I/O parts of struct thread_struct (arch/x86/include/asm/processor.h).</summary>
-public sealed class ThreadStruct
+public sealed class ThreadStruct(StateTracker tracker, string task)
 {
+    private readonly Tracked<IoBitmap?> _ioBitmap = new(tracker, new($"{task}.thread.io_bitmap"), null);
+    private readonly Tracked<int> _ioBitmapMax = new(tracker, new($"{task}.thread.io_bitmap_max"), 0);
+    private readonly Tracked<uint> _ioplEmul = new(tracker, new($"{task}.thread.iopl_emul"), 0);
+    private readonly Tracked<bool> _ioplWarn = new(tracker, new($"{task}.thread.iopl_warn"), false);
+    private readonly Tracked<uint> _iopl = new(tracker, new($"{task}.thread.iopl"), 0);
+
     /// <summary>thread.io_bitmap (merged) or thread.io_bitmap_ptr (earlier kernels).</summary>
-    public IoBitmap? IoBitmap { get; set; }
+    public IoBitmap? IoBitmap
+    {
+        get => _ioBitmap.Value;
+        set => _ioBitmap.Value = value;
+    }
 
     /// <summary>thread.io_bitmap_max of the kernels before the merged series.</summary>
-    public int IoBitmapMax { get; set; }
+    public int IoBitmapMax
+    {
+        get => _ioBitmapMax.Value;
+        set => _ioBitmapMax.Value = value;
+    }
 
     /// <summary>thread.iopl_emul: the emulated I/O privilege level of the merged kernel.</summary>
-    public uint IoplEmul { get; set; }
+    public uint IoplEmul
+    {
+        get => _ioplEmul.Value;
+        set => _ioplEmul.Value = value;
+    }
 
     /// <summary>thread.iopl_warn: fixup_iopl_exception() has logged this thread's CLI/STI once (mainline).</summary>
-    public bool IoplWarn { get; set; }
+    public bool IoplWarn
+    {
+        get => _ioplWarn.Value;
+        set => _ioplWarn.Value = value;
+    }
 
     /// <summary>
     /// thread.iopl (as a level, not shifted) of kernels with a real iopl(): what sys_iopl() compares a new
     /// level with (v5.4), and which exec leaves alone while it resets the IOPL of the user flags.
     /// </summary>
-    public uint Iopl { get; set; }
+    public uint Iopl
+    {
+        get => _iopl.Value;
+        set => _iopl.Value = value;
+    }
 }
 
 /// <summary>A task (struct task_struct): name, credentials, user registers, thread state, TIF flags, mm and thread group.</summary>
 public sealed class TaskStruct
 {
-    public TaskStruct(int pid, string name, Cred cred, bool isIdle = false)
+    private readonly Tracked<int> _pid;
+    private readonly Tracked<Cred> _cred;
+    private readonly Tracked<bool> _tifIoBitmap;
+    private readonly Tracked<MmStruct?> _mm;
+    private readonly Tracked<TaskStruct> _groupLeader;
+    private readonly Tracked<TaskState> _state;
+
+    // Another CPU reaches a task through the task list (sync_global_pgds(), de_thread()) or its thread group, so every
+    // field that changes is tracked.
+    public TaskStruct(StateTracker tracker, int pid, string name, Cred cred, bool isIdle = false, TaskStruct? leader = null)
     {
-        Pid = pid;
+        MemoryLocation Field(string field) => new($"{name}.{field}");
         Name = name;
-        Cred = cred;
         IsIdle = isIdle;
-        GroupLeader = this;
+        _pid = new(tracker, Field("pid"), pid);
+        _cred = new(tracker, Field("cred"), cred);
+        _tifIoBitmap = new(tracker, Field("tif_io_bitmap"), false);
+        _mm = new(tracker, Field("mm"), null);
+        _groupLeader = new(tracker, Field("group_leader"), leader ?? this);
+        Threads = leader?.Threads ?? new(tracker, Field("signal.thread_head"));
+        _state = new(tracker, Field("state"), TaskState.Runnable);
+        Regs = new PtRegs(tracker, Field("regs.flags"));
+        Thread = new ThreadStruct(tracker, name);
     }
 
     /// <summary>The task's id; de_thread() hands the leader's to a thread that execs.</summary>
-    public int Pid { get; internal set; }
+    public int Pid
+    {
+        get => _pid.Value;
+        internal set => _pid.Value = value;
+    }
 
     /// <summary>comm.</summary>
     public string Name { get; }
 
     /// <summary>task->cred: each task (thread) has its own; fork and clone start from the parent's.</summary>
-    public Cred Cred { get; set; }
+    public Cred Cred
+    {
+        get => _cred.Value;
+        set => _cred.Value = value;
+    }
 
     public bool IsIdle { get; }
 
     /// <summary>The user-mode registers (current_pt_regs()).</summary>
-    public PtRegs Regs { get; } = new();
+    public PtRegs Regs { get; }
 
-    public ThreadStruct Thread { get; } = new();
+    public ThreadStruct Thread { get; }
 
     /// <summary>TIF_IO_BITMAP: the task needs I/O bitmap work on context switch and exit to user mode.</summary>
-    public bool TifIoBitmap { get; set; }
+    public bool TifIoBitmap
+    {
+        get => _tifIoBitmap.Value;
+        set => _tifIoBitmap.Value = value;
+    }
 
     /// <summary>task->mm: the address space (null for kernel threads such as idle).</summary>
-    public MmStruct? Mm { get; set; }
+    public MmStruct? Mm
+    {
+        get => _mm.Value;
+        set => _mm.Value = value;
+    }
 
     /// <summary>task->group_leader: the first thread of the thread group.</summary>
-    public TaskStruct GroupLeader { get; internal set; }
+    public TaskStruct GroupLeader
+    {
+        get => _groupLeader.Value;
+        internal set => _groupLeader.Value = value;
+    }
+
+    /// <summary>
+    /// signal->thread_head: the threads of the task's thread group, in the order they joined it (for_each_thread()). A
+    /// new thread group starts with its leader, and a thread joins under tasklist_lock.
+    /// </summary>
+    public TrackedList<TaskStruct> Threads { get; }
 
     /// <summary>The thread group id, the leader's pid (what getpid() returns).</summary>
     public int Tgid => GroupLeader.Pid;
 
-    public TaskState State { get; set; } = TaskState.Runnable;
+    public TaskState State
+    {
+        get => _state.Value;
+        set => _state.Value = value;
+    }
 
     /// <summary>
     /// The word for this task's place on the task list (tasks, linked by list_add_tail_rcu() under tasklist_lock):

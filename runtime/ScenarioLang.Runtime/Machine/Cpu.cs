@@ -1,16 +1,20 @@
 using ScenarioLang.Runtime.Kernel;
+using ScenarioLang.Runtime.Scheduling;
+using ScenarioLang.Runtime.Tracking;
 
 namespace ScenarioLang.Runtime.Machine;
 
 /// <summary>One CPU: its TSS, its store buffer and the task it runs (its idle task when nothing else).</summary>
 public sealed class Cpu
 {
-    public Cpu(int index, TaskStruct idle)
+    private readonly Tracked<TaskStruct> _current;
+
+    public Cpu(int index, TaskStruct idle, StateTracker tracker)
     {
         Index = index;
-        Tss = new Tss(index);
+        Tss = new Tss(index, tracker);
         Idle = idle;
-        Current = idle;
+        _current = new(tracker, new MemoryLocation($"cpu{index}.current"), idle);
     }
 
     public int Index { get; }
@@ -22,7 +26,12 @@ public sealed class Cpu
 
     public TaskStruct Idle { get; }
 
-    public TaskStruct Current { get; set; }
+    /// <remarks>Other CPUs read it: de_thread() looks for the CPUs that run the threads it kills.</remarks>
+    public TaskStruct Current
+    {
+        get => _current.Value;
+        set => _current.Value = value;
+    }
 
     public override string ToString() => $"cpu{Index}";
 }

@@ -1,4 +1,6 @@
 using ScenarioLang.Runtime.Kernel.Ioport;
+using ScenarioLang.Runtime.Scheduling;
+using ScenarioLang.Runtime.Tracking;
 
 namespace ScenarioLang.Runtime.Machine;
 
@@ -22,38 +24,75 @@ public sealed class Tss
 {
     private static readonly ulong[] MapAll = CreateMapAll();
 
-    public Tss(int cpu) => Cpu = cpu;
+    private readonly Tracked<IoBitmapBase> _ioBitmapBase;
+    private readonly Tracked<ulong> _prevSequence;
+    private readonly Tracked<int> _prevMax;
+    private readonly Tracked<long> _bytesCopied;
+    private readonly Tracked<long> _bytesCleared;
+
+    // The TSS is per CPU, but de_thread() runs another CPU's exit path, so its fields are tracked like any shared state.
+    public Tss(int cpu, StateTracker tracker)
+    {
+        Cpu = cpu;
+        MemoryLocation Field(string name) => new($"cpu{cpu}.tss.{name}");
+        _ioBitmapBase = new(tracker, Field("io_bitmap_base"), IoBitmapBase.Invalid);
+        _prevSequence = new(tracker, Field("prev_sequence"), 0);
+        _prevMax = new(tracker, Field("prev_max"), 0);
+        _bytesCopied = new(tracker, Field("bytes_copied"), 0);
+        _bytesCleared = new(tracker, Field("bytes_cleared"), 0);
+        Bitmap = new(tracker, Field("bitmap"), CreateAllDenied());
+    }
 
     public int Cpu { get; }
 
-    public IoBitmapBase IoBitmapBase { get; set; } = IoBitmapBase.Invalid;
+    public IoBitmapBase IoBitmapBase
+    {
+        get => _ioBitmapBase.Value;
+        set => _ioBitmapBase.Value = value;
+    }
 
     /// <summary>unsigned long bitmap[IO_BITMAP_LONGS + 1]; the extra long stays all ones.</summary>
-    internal ulong[] Bitmap { get; } = CreateAllDenied();
+    internal TrackedArray<ulong> Bitmap { get; }
 
     /// <summary>x86_io_bitmap.prev_sequence: the sequence of the bitmap last copied in (merged kernel).</summary>
-    public ulong PrevSequence { get; set; }
+    public ulong PrevSequence
+    {
+        get => _prevSequence.Value;
+        set => _prevSequence.Value = value;
+    }
 
     /// <summary>x86_io_bitmap.prev_max: how many bytes of that bitmap may hold zero bits (merged kernel).</summary>
-    public int PrevMax { get; set; }
+    public int PrevMax
+    {
+        get => _prevMax.Value;
+        set => _prevMax.Value = value;
+    }
 
     /// <summary>Bytes memcpy'd into the bitmap since boot: the cost argued about in seed 002.</summary>
-    public long BytesCopied { get; private set; }
+    public long BytesCopied
+    {
+        get => _bytesCopied.Value;
+        private set => _bytesCopied.Value = value;
+    }
 
     /// <summary>Bytes memset to 0xff since boot (the pre-5.5 kernel clears on switch-out and exit).</summary>
-    public long BytesCleared { get; private set; }
+    public long BytesCleared
+    {
+        get => _bytesCleared.Value;
+        private set => _bytesCleared.Value = value;
+    }
 
     // memcpy(tss->io_bitmap.bitmap, iobm->bitmap, bytes)
     public void CopyIn(IoBitmap source, int bytes)
     {
-        Array.Copy(source.Bitmap, Bitmap, LongsIn(bytes));
+        source.Bitmap.Read()[..LongsIn(bytes)].CopyTo(Bitmap.Write());
         BytesCopied += bytes;
     }
 
     // memset(tss->io_bitmap.bitmap, 0xff, bytes)
     public void Clear(int bytes)
     {
-        Array.Fill(Bitmap, ulong.MaxValue, 0, LongsIn(bytes));
+        Bitmap.Write()[..LongsIn(bytes)].Fill(ulong.MaxValue);
         BytesCleared += bytes;
     }
 
@@ -64,13 +103,13 @@ public sealed class Tss
     /// </summary>
     public bool Permits(int port, int width)
     {
-        var map = IoBitmapBase switch
+        ReadOnlySpan<ulong> map = IoBitmapBase switch
         {
-            IoBitmapBase.ValidMap => Bitmap,
+            IoBitmapBase.ValidMap => Bitmap.Read(),
             IoBitmapBase.ValidAll => MapAll,
-            _ => null,
+            _ => [],
         };
-        if (map is null)
+        if (map.IsEmpty)
             return false;
         var word = ReadByte(map, port / 8) | (ReadByte(map, port / 8 + 1) << 8);
         var mask = (1 << width) - 1;
@@ -78,9 +117,9 @@ public sealed class Tss
     }
 
     /// <summary>Whether the TSS's copy of the bitmap allows a port (what the CPU would see with a valid base).</summary>
-    public bool MapAllows(int port) => (ReadByte(Bitmap, port / 8) & (1 << (port % 8))) == 0;
+    public bool MapAllows(int port) => (ReadByte(Bitmap.Read(), port / 8) & (1 << (port % 8))) == 0;
 
-    private static int ReadByte(ulong[] map, int index) => (int)((map[index / 8] >> (index % 8 * 8)) & 0xff);
+    private static int ReadByte(ReadOnlySpan<ulong> map, int index) => (int)((map[index / 8] >> (index % 8 * 8)) & 0xff);
 
     private static int LongsIn(int bytes)
     {

@@ -1,4 +1,5 @@
 using ScenarioLang.Runtime.Kernel;
+using ScenarioLang.Runtime.Tracking;
 
 namespace ScenarioLang.Runtime.Machine;
 
@@ -8,8 +9,8 @@ public sealed class X86Machine
     public X86Machine(int cpus, KernelConfig config, MemoryModel memory = MemoryModel.Tso)
     {
         Memory = new SharedMemory(memory);
-        Kernel = new LinuxKernel(config, Memory);
-        Cpus = Enumerable.Range(0, cpus).Select(i => new Cpu(i, LinuxKernel.CreateIdle(i))).ToArray();
+        Kernel = new LinuxKernel(config, Memory, Tracker);
+        Cpus = Enumerable.Range(0, cpus).Select(i => new Cpu(i, Kernel.CreateIdle(i), Tracker)).ToArray();
         Kernel.Cpus = Cpus;
         foreach (var cpu in Cpus)
         {
@@ -19,6 +20,9 @@ public sealed class X86Machine
     }
 
     public LinuxKernel Kernel { get; }
+
+    /// <summary>Records what each explored event reads and writes of the kernel state outside <see cref="Memory"/>.</summary>
+    public StateTracker Tracker { get; } = new();
 
     public IReadOnlyList<Cpu> Cpus { get; }
 

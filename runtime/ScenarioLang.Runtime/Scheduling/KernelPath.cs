@@ -35,6 +35,9 @@ public sealed class KernelPath
 
     public long Result { get; set; }
 
+    /// <summary>What the path made that its step needs once it has returned: fork's and clone's new task.</summary>
+    public object? Created { get; set; }
+
     public bool Finished { get; private set; }
 
     /// <summary>The point the path is stopped at, its access not yet performed; null before the start and at the end.</summary>

@@ -1,3 +1,4 @@
+using ScenarioLang.Runtime.Tracking;
 using ScenarioLang.Runtime;
 using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Kernel.Ioport;
@@ -9,7 +10,7 @@ namespace ScenarioLang.Tests.Runtime;
 /// <summary>The kernel object checker: KASAN-like heap findings, refcount_t warnings, kmemleak-like leaks.</summary>
 public sealed class ObjectCheckerTests
 {
-    private readonly KernelHeap _heap = new();
+    private readonly KernelHeap _heap = new(new StateTracker());
 
     private IoBitmap NewBitmap() => IoBitmap.Allocate(_heap, "test_alloc");
 

@@ -1,3 +1,4 @@
+using ScenarioLang.Runtime.Tracking;
 using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Kernel.Ioport;
 using ScenarioLang.Runtime.Machine;
@@ -12,10 +13,10 @@ public sealed class TssHardwareTests
     /// <summary>A TSS whose map was copied whole from a bitmap allowing <paramref name="ports"/>, base as given.</summary>
     private static Tss TssAllowing(IoBitmapBase bitmapBase, params int[] ports)
     {
-        var bitmap = IoBitmap.Allocate(new KernelHeap(), "test");
+        var bitmap = IoBitmap.Allocate(new KernelHeap(new StateTracker()), "test");
         foreach (var port in ports)
             bitmap.Update((ulong)port, 1, turnOn: true);
-        var tss = new Tss(0);
+        var tss = new Tss(0, new StateTracker());
         tss.CopyIn(bitmap, IoBitmap.Bytes);
         tss.IoBitmapBase = bitmapBase;
         return tss;
@@ -71,9 +72,9 @@ public sealed class TssHardwareTests
     [Fact]
     public void CopyIn_copies_only_the_first_bytes_and_counts_them()
     {
-        var bitmap = IoBitmap.Allocate(new KernelHeap(), "test");
+        var bitmap = IoBitmap.Allocate(new KernelHeap(new StateTracker()), "test");
         bitmap.Update(0, IoBitmap.Bits, turnOn: true);
-        var tss = new Tss(0) { IoBitmapBase = IoBitmapBase.ValidMap };
+        var tss = new Tss(0, new StateTracker()) { IoBitmapBase = IoBitmapBase.ValidMap };
 
         tss.CopyIn(bitmap, 8);
 
@@ -101,8 +102,8 @@ public sealed class TssHardwareTests
     [InlineData(IoBitmap.Bytes + 8)]
     public void Copies_are_whole_longs_within_the_map(int bytes)
     {
-        var tss = new Tss(0);
-        var bitmap = IoBitmap.Allocate(new KernelHeap(), "test");
+        var tss = new Tss(0, new StateTracker());
+        var bitmap = IoBitmap.Allocate(new KernelHeap(new StateTracker()), "test");
         Assert.Throws<ArgumentOutOfRangeException>(() => tss.CopyIn(bitmap, bytes));
         Assert.Throws<ArgumentOutOfRangeException>(() => tss.Clear(bytes));
     }

@@ -1,3 +1,4 @@
+using ScenarioLang.Runtime.Tracking;
 using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Kernel.Ioport;
 using static ScenarioLang.Tests.Runtime.Kscn;
@@ -94,7 +95,7 @@ public sealed class UserFlagsTests
     [Fact]
     public void Flags_keep_bit_1_whatever_is_written()
     {
-        var regs = new PtRegs { Flags = 0 };
+        var regs = new PtRegs(new StateTracker(), new("T.regs.flags")) { Flags = 0 };
         Assert.Equal(PtRegs.Fixed, regs.Flags);
         regs.Iopl = 3;
         Assert.Equal(0x3002ul, regs.Flags);

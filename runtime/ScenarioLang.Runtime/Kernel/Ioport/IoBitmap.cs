@@ -1,3 +1,5 @@
+using ScenarioLang.Runtime.Tracking;
+
 namespace ScenarioLang.Runtime.Kernel.Ioport;
 
 /// <summary>
@@ -18,33 +20,55 @@ public sealed class IoBitmap : KernelObject
     /// <summary>IO_BITMAP_LONGS.</summary>
     public const int Longs = Bytes / sizeof(ulong);
 
-    private IoBitmap(int id, string site, ulong[] bitmap) : base(KindName, id, Bytes, site) => Bitmap = bitmap;
+    private readonly Tracked<ulong> _sequence;
+    private readonly Tracked<int> _max;
+    private readonly Tracked<Refcount?> _refcnt;
+
+    private IoBitmap(KernelHeap heap, string site, ulong[] bitmap, ulong sequence = 0, int max = 0) : base(heap, KindName, Bytes, site)
+    {
+        Bitmap = new(Tracker, Field("bitmap"), bitmap);
+        _sequence = new(Tracker, Field("sequence"), sequence);
+        _max = new(Tracker, Field("max"), max);
+        _refcnt = new(Tracker, Field("refcnt"), null);
+    }
 
     /// <summary>unsigned long bitmap[IO_BITMAP_LONGS].</summary>
-    internal ulong[] Bitmap { get; }
+    internal TrackedArray<ulong> Bitmap { get; }
 
     /// <summary>The merged kernel's sequence number, taken from io_bitmap_sequence on every change.</summary>
-    public ulong Sequence { get; set; }
+    public ulong Sequence
+    {
+        get => _sequence.Value;
+        set => _sequence.Value = value;
+    }
 
     /// <summary>The merged kernel's max: bytes to copy so that all zero bits are covered.</summary>
-    public int Max { get; set; }
+    public int Max
+    {
+        get => _max.Value;
+        set => _max.Value = value;
+    }
 
     /// <summary>The merged kernel's refcount (null in the kernels that duplicate on fork).</summary>
-    public Refcount? Refcnt { get; private set; }
+    public Refcount? Refcnt
+    {
+        get => _refcnt.Value;
+        private set => _refcnt.Value = value;
+    }
 
     // kmalloc() + memset(0xff): every port denied.
     public static IoBitmap Allocate(KernelHeap heap, string site)
     {
         var bitmap = new ulong[Longs];
         Array.Fill(bitmap, ulong.MaxValue);
-        return heap.Register(new IoBitmap(heap.NextId(), site, bitmap));
+        return heap.Register(new IoBitmap(heap, site, bitmap));
     }
 
     // mm/util.c: kmemdup()
     public IoBitmap Duplicate(KernelHeap heap, string site)
     {
         heap.Access(this, site);
-        var copy = heap.Register(new IoBitmap(heap.NextId(), site, (ulong[])Bitmap.Clone()) { Sequence = Sequence, Max = Max });
+        var copy = heap.Register(new IoBitmap(heap, site, Bitmap.Read().ToArray(), Sequence, Max));
         // kmemdup copies the refcount too; the caller decides whether to reset it.
         if (Refcnt is not null)
             copy.AddRefcount(heap, Refcnt.Value);
@@ -56,26 +80,21 @@ public sealed class IoBitmap : KernelObject
     // lib/bitmap.c: bitmap_clear() / bitmap_set()
     public void Update(ulong from, ulong num, bool turnOn)
     {
+        var bitmap = Bitmap.Write();
         for (var port = from; port < from + num; port++)
         {
             var bit = 1UL << (int)(port % 64);
             if (turnOn)
-                Bitmap[port / 64] &= ~bit;
+                bitmap[(int)(port / 64)] &= ~bit;
             else
-                Bitmap[port / 64] |= bit;
+                bitmap[(int)(port / 64)] |= bit;
         }
     }
 
     /// <summary>The index of the last long with a zero bit, or -1 when every port is denied.</summary>
     public int LastLongWithZeroBit()
     {
-        var maxLong = -1;
-        for (var i = 0; i < Longs; i++)
-        {
-            if (Bitmap[i] != ulong.MaxValue)
-                maxLong = i;
-        }
-        return maxLong;
+        return Bitmap.Read().LastIndexOfAnyExcept(ulong.MaxValue);
     }
 
     public bool Allows(int port) => (Bitmap[port / 64] & (1UL << (port % 64))) == 0;
@@ -84,7 +103,7 @@ public sealed class IoBitmap : KernelObject
     public int AllowedPorts()
     {
         var count = 0;
-        foreach (var word in Bitmap)
+        foreach (var word in Bitmap.Read())
             count += 64 - System.Numerics.BitOperations.PopCount(word);
         return count;
     }

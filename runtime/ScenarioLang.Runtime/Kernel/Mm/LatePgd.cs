@@ -66,18 +66,15 @@ public sealed class LatePgd : PgdModel
     // find_lock_task_mm(g) (v3), or each thread under task_lock() (v2), and the mm it has.
     protected override IEnumerable<InterleavingPoint> WalkMms(int slot, long reference, SyncReport report)
     {
-        // The task list grows at its tail while it is walked (RCU), so it is read by index: a task linked meanwhile is
-        // reached, and then counts if its link is visible to this CPU.
-        for (var i = 0; i < Kernel.Tasks.Count; i++)
+        // The task list grows at its tail while it is walked (RCU), so it is read slot by slot: a task linked meanwhile
+        // is reached, and then counts if its link is visible to this CPU.
+        for (var i = 0; Kernel.Processes.TryGet(i, out var g); i++)
         {
-            var g = Kernel.Tasks[i];
             var link = InterleavingPoint.Load(PgdPoints.SyncMm, g.TasksLink, g.Name);
             yield return link;
             if (link.Value == 0)
             {
-                // A thread is never on the task list (its group leader is): only a process is worth a word.
-                if (g.GroupLeader == g)
-                    report.Skipped(g.Name, "not on the task list");
+                report.Skipped(g.Name, "not on the task list");
                 continue;
             }
             var found = false;
@@ -102,7 +99,6 @@ public sealed class LatePgd : PgdModel
         }
     }
 
-    // for_each_thread(g, t): the group leader, then the threads still alive (one that exited was released).
-    private List<TaskStruct> ThreadsOf(TaskStruct g) =>
-        [g, .. Kernel.Tasks.Where(t => t != g && t.GroupLeader == g && t.State != TaskState.Dead)];
+    // for_each_thread(g, t): the thread group's list, without the threads that exited (release_task() unhashed them).
+    private static List<TaskStruct> ThreadsOf(TaskStruct g) => [.. g.Threads.Where(t => t.State != TaskState.Dead)];
 }

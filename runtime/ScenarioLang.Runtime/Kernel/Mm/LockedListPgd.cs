@@ -1,4 +1,5 @@
 using ScenarioLang.Runtime.Scheduling;
+using ScenarioLang.Runtime.Tracking;
 
 namespace ScenarioLang.Runtime.Kernel.Mm;
 
@@ -11,7 +12,7 @@ namespace ScenarioLang.Runtime.Kernel.Mm;
 public sealed class LockedListPgd(LinuxKernel kernel) : PgdModel(kernel)
 {
     // Every PGD ever allocated, in order; pgd_list is those whose page->lru word is 1.
-    private readonly List<PgdTable> _pgds = [];
+    private readonly TrackedList<PgdTable> _pgds = new(kernel.Heap.Tracker, new("pgd_list.pages"));
 
     // arch/x86/mm/pgtable.c: pgd_alloc(): _pgd_alloc(), then pgd_ctor() under pgd_lock (no PMDs to preallocate on 64-bit)
     public override IEnumerable<InterleavingPoint> PgdAlloc(MmStruct mm, string owner)

@@ -35,11 +35,12 @@ public abstract class PgdModel
     protected PgdModel(LinuxKernel kernel)
     {
         Kernel = kernel;
+        Swapper = PgdTable.Swapper(kernel.Heap.Tracker);
         Boot();
     }
 
     /// <summary>swapper_pg_dir (init_mm.pgd): the reference PGD, only ever extended.</summary>
-    public PgdTable Swapper { get; } = PgdTable.Swapper();
+    public PgdTable Swapper { get; }
 
     protected LinuxKernel Kernel { get; }
 

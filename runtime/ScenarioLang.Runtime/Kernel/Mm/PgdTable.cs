@@ -1,4 +1,5 @@
 using ScenarioLang.Runtime.Scheduling;
+using ScenarioLang.Runtime.Tracking;
 
 namespace ScenarioLang.Runtime.Kernel.Mm;
 
@@ -15,8 +16,8 @@ public sealed class PgdTable : KernelObject
 
     private readonly string _entries;
 
-    private PgdTable(int id, string site, string entries, MmStruct? mm, string? owner)
-        : base(KindName, id, (int)PagingLayout.PageSize, site)
+    private PgdTable(KernelHeap heap, string site, string entries, MmStruct? mm, string? owner)
+        : base(heap, KindName, (int)PagingLayout.PageSize, site)
     {
         _entries = entries;
         Mm = mm;
@@ -37,10 +38,11 @@ public sealed class PgdTable : KernelObject
 
     // arch/x86/mm/pgtable.c: _pgd_alloc(): __get_free_page(PGALLOC_GFP), zeroed, so every entry is none.
     public static PgdTable Allocate(KernelHeap heap, MmStruct mm, string owner) =>
-        heap.Register(new PgdTable(heap.NextId(), "pgd_alloc", $"{mm}->pgd", mm, owner));
+        heap.Register(new PgdTable(heap, "pgd_alloc", $"{mm}->pgd", mm, owner));
+
+    private PgdTable(StateTracker tracker) : base(tracker, KindName, "swapper_pg_dir", (int)PagingLayout.PageSize, "head_64.S") =>
+        _entries = Name;
 
     /// <summary>swapper_pg_dir (init_level4_pgt in head_64.S): a static page, not allocated and never freed.</summary>
-    public static PgdTable Swapper() => new(0, "head_64.S", "swapper_pg_dir", null, null);
-
-    public override string ToString() => Mm is null ? _entries : base.ToString();
+    public static PgdTable Swapper(StateTracker tracker) => new(tracker);
 }

@@ -189,7 +189,7 @@ internal sealed class Ptshare(LinuxKernel kernel, UserMemory user)
             path.Result = -(long)Errno.ENOMEM;
             yield break;
         }
-        UserMemory.Insert(host, new VmArea(vma.Start, vma.End, vma.Prot, shared: false, file: null, vma.Offset));
+        UserMemory.Insert(host, new VmArea(host, vma.Start, vma.End, vma.Prot, shared: false, file: null, vma.Offset));
         vma.SharedPt = true;
         Log.Note($"ptshare_insert_vma(): {host} holds the page tables; the vma gets VM_SHARED_PT");
     }

@@ -12,8 +12,8 @@ public sealed class PtshareData : KernelObject
     public const string KindName = "ptshare_data";
 
     // sizeof(struct ptshare_data) on x86-64: a pointer, a refcount_t padded to 8, three unsigned longs.
-    private PtshareData(int id, KernelFile file, MmStruct mm, ulong start, ulong size)
-        : base(KindName, id, 40, "ptshare_new_mm")
+    private PtshareData(KernelHeap heap, KernelFile file, MmStruct mm, ulong start, ulong size)
+        : base(heap, KindName, 40, "ptshare_new_mm")
     {
         File = file;
         Mm = mm;
@@ -42,5 +42,5 @@ public sealed class PtshareData : KernelObject
 
     // mm/ptshare.c: ptshare_new_mm(): info = kzalloc(sizeof(*info), GFP_KERNEL)
     public static PtshareData Allocate(KernelHeap heap, KernelFile file, MmStruct mm, ulong start, ulong size) =>
-        heap.Register(new PtshareData(heap.NextId(), file, mm, start, size));
+        heap.Register(new PtshareData(heap, file, mm, start, size));
 }

@@ -65,7 +65,7 @@ public sealed class UserMemory
         var start = (ulong)address;
         // mmap_region(): MAP_FIXED replaces what was there.
         Unmap(mm, start, start + length);
-        var vma = new VmArea(start, start + length, request.Prot, (request.Flags & Mman.MapType) != Mman.MapPrivate, file, request.Offset);
+        var vma = new VmArea(mm, start, start + length, request.Prot, (request.Flags & Mman.MapType) != Mman.MapPrivate, file, request.Offset);
         Insert(mm, vma);
         path.Result = address;
         Log.Note($"{current} maps {vma}");
@@ -156,7 +156,7 @@ public sealed class UserMemory
     {
         foreach (var vma in parent.Vmas)
         {
-            child.Vmas.Add(vma.Copy());
+            child.Vmas.Add(vma.Copy(child));
             if (vma.Shared || vma.SharedPt)
                 continue;
             for (var address = vma.Start; address < vma.End; address = (address & ~(PmdSize - 1)) + PmdSize)
@@ -326,7 +326,7 @@ public sealed class UserMemory
             Zap(mm, vma, from, to);
             if (from > vma.Start && to < vma.End)
             {
-                var tail = vma.Copy();
+                var tail = vma.Copy(mm);
                 tail.Offset += (long)(to - vma.Start);
                 tail.Start = to;
                 vma.End = from;

@@ -1,26 +1,63 @@
+using ScenarioLang.Runtime.Tracking;
+
 namespace ScenarioLang.Runtime.Kernel.Mm;
 
-/// <summary>A mapping of an address space (struct vm_area_struct): [Start, End), its protection, and what it maps.</summary>
-public sealed class VmArea(ulong start, ulong end, int prot, bool shared, KernelFile? file, long offset)
+/// <summary>
+/// A vma (struct vm_area_struct) of <paramref name="mm"/>: [Start, End) with its protections, whether it is shared,
+/// its file and offset. Its bounds, offset and VM_SHARED_PT change under the mm's mmap lock, so they are tracked as
+/// part of the mm's vma tree.
+/// </summary>
+public sealed class VmArea
 {
-    public ulong Start { get; set; } = start;
+    private readonly Tracked<ulong> _start;
+    private readonly Tracked<ulong> _end;
+    private readonly Tracked<long> _offset;
+    private readonly Tracked<bool> _sharedPt;
 
-    public ulong End { get; set; } = end;
+    public VmArea(MmStruct mm, ulong start, ulong end, int prot, bool shared, KernelFile? file, long offset)
+    {
+        var tree = mm.VmasLocation;
+        _start = new(mm.Tracker, tree, start);
+        _end = new(mm.Tracker, tree, end);
+        _offset = new(mm.Tracker, tree, offset);
+        _sharedPt = new(mm.Tracker, tree, false);
+        Prot = prot;
+        Shared = shared;
+        File = file;
+    }
 
-    /// <summary>PROT_ bits, from which VM_READ, VM_WRITE and VM_EXEC come.</summary>
-    public int Prot { get; } = prot;
+    public ulong Start
+    {
+        get => _start.Value;
+        set => _start.Value = value;
+    }
 
-    /// <summary>VM_SHARED: MAP_SHARED, writes go to the file.</summary>
-    public bool Shared { get; } = shared;
+    public ulong End
+    {
+        get => _end.Value;
+        set => _end.Value = value;
+    }
 
-    /// <summary>vm_file, null for anonymous memory.</summary>
-    public KernelFile? File { get; } = file;
+    public int Prot { get; }
 
-    /// <summary>The offset in the file of <see cref="Start"/>, in bytes.</summary>
-    public long Offset { get; set; } = offset;
+    /// <summary>VM_SHARED: a MAP_SHARED mapping.</summary>
+    public bool Shared { get; }
 
-    /// <summary>VM_SHARED_PT (RFC): this vma's page tables are the host mm's.</summary>
-    public bool SharedPt { get; set; }
+    public KernelFile? File { get; }
+
+    /// <summary>vm_pgoff, in bytes.</summary>
+    public long Offset
+    {
+        get => _offset.Value;
+        set => _offset.Value = value;
+    }
+
+    /// <summary>VM_SHARED_PT: the vma's page tables are the host mm's (seed 004).</summary>
+    public bool SharedPt
+    {
+        get => _sharedPt.Value;
+        set => _sharedPt.Value = value;
+    }
 
     public ulong Length => End - Start;
 
@@ -31,7 +68,8 @@ public sealed class VmArea(ulong start, ulong end, int prot, bool shared, Kernel
     // arch/x86/mm/fault.c: access_error(): a write needs VM_WRITE; anything else needs the vma to be accessible at all.
     public bool Permits(bool write) => write ? (Prot & Mman.ProtWrite) != 0 : Prot != Mman.ProtNone;
 
-    public VmArea Copy() => new(Start, End, Prot, Shared, File, Offset) { SharedPt = SharedPt };
+    /// <summary>vm_area_dup(): the same vma in <paramref name="mm"/>.</summary>
+    public VmArea Copy(MmStruct mm) => new(mm, Start, End, Prot, Shared, File, Offset) { SharedPt = SharedPt };
 
     public override string ToString() =>
         $"{Tracing.Units.Hex((long)Start)}-{Tracing.Units.Hex((long)End)} {Mman.FormatProt(Prot)}{(File is null ? " anonymous" : $" {File}")}{(SharedPt ? " VM_SHARED_PT" : "")}";

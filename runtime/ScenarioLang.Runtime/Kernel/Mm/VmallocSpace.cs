@@ -1,5 +1,6 @@
 using ScenarioLang.Runtime.Scheduling;
 using ScenarioLang.Runtime.Tracing;
+using ScenarioLang.Runtime.Tracking;
 using static ScenarioLang.Runtime.Kernel.Mm.PagingLayout;
 
 namespace ScenarioLang.Runtime.Kernel.Mm;
@@ -17,9 +18,9 @@ public sealed class VmallocSpace(LinuxKernel kernel)
     private static readonly MemoryLocation InitMmPageTableLock = new("init_mm.page_table_lock");
 
     // alloc_vmap_area() searches first fit from VMALLOC_START; nothing is ever freed here, so that is the end of the
-    // last area.
-    private ulong _free = VmallocStart;
-    private long _nextPfn = 1;
+    // last area. Both it and the page allocator's next frame are every CPU's.
+    private readonly Tracked<ulong> _free = new(kernel.Heap.Tracker, new("vmap_area_root.free"), VmallocStart);
+    private readonly Tracked<long> _nextPfn = new(kernel.Heap.Tracker, new("page_allocator.next_pfn"), 1);
 
     private PgdModel Pgd => kernel.Pgd;
 
@@ -33,9 +34,9 @@ public sealed class VmallocSpace(LinuxKernel kernel)
         // __get_vm_area_node(): size = PAGE_ALIGN(size), plus a guard page unless VM_NO_GUARD.
         var pages = PageAlign(size) / PageSize;
         yield return InterleavingPoint.Lock(PgdPoints.AllocVmapArea, VmapAreaLock);
-        var start = _free;
+        var start = _free.Value;
         var end = start + (ulong)(pages * PageSize);
-        _free = end + PageSize;
+        _free.Value = end + PageSize;
         yield return InterleavingPoint.Unlock(PgdPoints.VmapAreaUnlock, VmapAreaLock);
         kernel.Log.Note($"vmalloc area {Units.Hex((long)start)}-{Units.Hex((long)(end - 1))} ({Units.Bytes(pages * PageSize)}, then a guard page)");
 
@@ -95,7 +96,7 @@ public sealed class VmallocSpace(LinuxKernel kernel)
         {
             var pmd = Below(pud, Index(address, PudShift), PageTable.PmdKind, "__pmd_alloc");
             var pte = Below(pmd, Index(address, PmdShift), PageTable.PteKind, "__pte_alloc_kernel");
-            pte.Entries[Index(address, PageShift)] = _nextPfn++;
+            pte.Entries[Index(address, PageShift)] = _nextPfn.Value++;
         }
     }
 

@@ -1,0 +1,85 @@
+using ScenarioLang.Runtime.Scheduling;
+
+namespace ScenarioLang.Runtime.Tracking;
+
+/// <summary>How an event touches a word of shared memory or a piece of tracked kernel state.</summary>
+public enum Access
+{
+    None,
+    Read,
+    Write,
+    /// <summary>spin_lock(): takes the lock word, and can only happen when it is free.</summary>
+    Acquire,
+    /// <summary>The store of spin_unlock() reaching memory: frees the lock word, so it enables an <see cref="Acquire"/>.</summary>
+    Release,
+}
+
+/// <summary>One access of an event's footprint: a word or a piece of tracked kernel state, and how it is touched.</summary>
+public readonly record struct StateAccess(MemoryLocation Location, Access Access)
+{
+    public bool Writes => Access is Access.Write or Access.Acquire or Access.Release;
+
+    public override string ToString() => $"{(Writes ? "write" : "read")} {Location}";
+}
+
+/// <summary>
+/// Records what the kernel code of one explored event reads and writes of the state other CPUs can reach: the
+/// <see cref="Tracked{T}"/> cells, <see cref="TrackedList{T}"/> and <see cref="TrackedArray{T}"/> that hold every
+/// such piece of the model. The explorer takes the record as the event's footprint, from which its dependence
+/// relation is computed; outside explored events (an explicit schedule, the statements around a block) nothing is
+/// recorded and an access costs one test.
+/// </summary>
+public sealed class StateTracker
+{
+    private readonly Dictionary<MemoryLocation, Access> _accesses = [];
+    private readonly List<MemoryLocation> _order = [];
+
+
+    /// <summary>The CPU whose explored event runs now; null outside explore blocks. Objects it allocates are named after it.</summary>
+    public int? Cpu { get; private set; }
+
+    /// <summary>Whether an explored event runs now, whose accesses are recorded.</summary>
+    public bool Recording { get; private set; }
+
+    public void Read(MemoryLocation location)
+    {
+        if (Recording)
+            Merge(location, Access.Read);
+    }
+
+    public void Write(MemoryLocation location)
+    {
+        if (Recording)
+            Merge(location, Access.Write);
+    }
+
+    /// <summary>Starts recording the event <paramref name="cpu"/> performs next.</summary>
+    internal void Begin(int cpu)
+    {
+        Recording = true;
+        Cpu = cpu;
+    }
+
+    /// <summary>Stops recording; returns the event's accesses in the order each location was first touched.</summary>
+    internal StateAccess[] End()
+    {
+        var footprint = _order.Select(l => new StateAccess(l, _accesses[l])).ToArray();
+        _accesses.Clear();
+        _order.Clear();
+        Recording = false;
+        Cpu = null;
+        return footprint;
+    }
+
+    private void Merge(MemoryLocation location, Access access)
+    {
+        if (_accesses.TryGetValue(location, out var seen))
+        {
+            if (access == Access.Write && seen == Access.Read)
+                _accesses[location] = Access.Write;
+            return;
+        }
+        _accesses.Add(location, access);
+        _order.Add(location);
+    }
+}

@@ -1,0 +1,182 @@
+using System.Collections;
+using ScenarioLang.Runtime.Scheduling;
+
+namespace ScenarioLang.Runtime.Tracking;
+
+/// <summary>
+/// A field of kernel state another CPU can reach (task->mm, mm->mm_users, a vma's bounds): every read and write goes
+/// through <see cref="Value"/> and is recorded in the current event's footprint as an access to <see cref="Location"/>.
+/// </summary>
+public sealed class Tracked<T>(StateTracker tracker, MemoryLocation location, T value)
+{
+    private T _value = value;
+
+    public MemoryLocation Location => location;
+
+    public T Value
+    {
+        get
+        {
+            tracker.Read(location);
+            return _value;
+        }
+        set
+        {
+            tracker.Write(location);
+            _value = value;
+        }
+    }
+
+    public override string ToString() => $"{location} = {_value}";
+}
+
+/// <summary>
+/// A list of kernel state (the task list, an mm's vmas), tracked slot by slot as an RCU list is read: <c>tasks[3]</c>
+/// is the fourth element, or, when there is none, the end a walk stops at. Appending writes only the slot that was the
+/// end, so a walker that has not reached the end does not depend on it; inserting or removing writes every slot from
+/// there on.
+/// </summary>
+public sealed class TrackedList<T>(StateTracker tracker, MemoryLocation location) : IReadOnlyList<T>
+{
+    private readonly List<T> _items = [];
+
+    public MemoryLocation Location => location;
+
+    /// <summary>Reads every slot and the end.</summary>
+    public int Count
+    {
+        get
+        {
+            ReadAll();
+            return _items.Count;
+        }
+    }
+
+    public T this[int index]
+    {
+        get
+        {
+            tracker.Read(Slot(index));
+            return _items[index];
+        }
+    }
+
+    /// <summary>The element at <paramref name="index"/>, or false at or past the end: reads that slot only.</summary>
+    public bool TryGet(int index, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out T item)
+    {
+        tracker.Read(Slot(Math.Min(index, _items.Count)));
+        var found = index < _items.Count;
+        item = found ? _items[index] : default;
+        return found;
+    }
+
+    public void Add(T item)
+    {
+        tracker.Write(Slot(_items.Count));
+        _items.Add(item);
+    }
+
+    public void Insert(int index, T item)
+    {
+        WriteFrom(index);
+        _items.Insert(index, item);
+    }
+
+    public bool Remove(T item)
+    {
+        var index = _items.IndexOf(item);
+        WriteFrom(index < 0 ? _items.Count : index);
+        return index >= 0 && _items.Remove(item);
+    }
+
+    public void Clear()
+    {
+        WriteFrom(0);
+        _items.Clear();
+    }
+
+    /// <summary>list_replace_rcu(): <paramref name="replacement"/> takes <paramref name="old"/>'s slot.</summary>
+    public void Replace(T old, T replacement)
+    {
+        var index = _items.IndexOf(old);
+        tracker.Write(Slot(index));
+        _items[index] = replacement;
+    }
+
+    public int FindIndex(Predicate<T> match)
+    {
+        ReadAll();
+        return _items.FindIndex(match);
+    }
+
+    public IEnumerator<T> GetEnumerator()
+    {
+        ReadAll();
+        return _items.GetEnumerator();
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private MemoryLocation Slot(int index) => new($"{location.Name}[{index}]");
+
+    private void ReadAll()
+    {
+        if (!tracker.Recording)
+            return;
+        for (var i = 0; i <= _items.Count; i++)
+            tracker.Read(Slot(i));
+    }
+
+    private void WriteFrom(int index)
+    {
+        if (!tracker.Recording)
+            return;
+        for (var i = index; i <= _items.Count; i++)
+            tracker.Write(Slot(i));
+    }
+}
+
+/// <summary>
+/// A fixed-size array of kernel state (a page table's entries, an I/O bitmap's longs): the whole array is one location,
+/// read through <see cref="Read"/> or an element, written through <see cref="Write"/> or an element.
+/// </summary>
+public sealed class TrackedArray<T>(StateTracker tracker, MemoryLocation location, T[] items) : IEnumerable<T>
+{
+    public MemoryLocation Location => location;
+
+    public int Length => items.Length;
+
+    public T this[int index]
+    {
+        get
+        {
+            tracker.Read(location);
+            return items[index];
+        }
+        set
+        {
+            tracker.Write(location);
+            items[index] = value;
+        }
+    }
+
+    public ReadOnlySpan<T> Read()
+    {
+        tracker.Read(location);
+        return items;
+    }
+
+    public Span<T> Write()
+    {
+        tracker.Write(location);
+        return items;
+    }
+
+    public IEnumerator<T> GetEnumerator()
+    {
+        tracker.Read(location);
+        return ((IEnumerable<T>)items).GetEnumerator();
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
