@@ -17,6 +17,7 @@ namespace ScenarioLang.Runtime;
 /// <param name="Complete">Runs once the path has finished and returned (binds the new task or the register, exits to
 /// user mode) and gives the step's outcome, which is judged against <paramref name="Expected"/>.</param>
 /// <param name="Expected">The outcome the step states (<c>-> 0</c>, <c>-> #PF</c>), or null.</param>
+/// <param name="Defines">The task, vmalloc area or register the step creates as it returns, or null.</param>
 public sealed record ThreadStep(
     Step Step,
     int Cpu,
@@ -24,7 +25,8 @@ public sealed record ThreadStep(
     string? Result,
     Func<Cpu, KernelPath> Begin,
     Func<KernelPath, Outcome> Complete,
-    Outcome? Expected = null);
+    Outcome? Expected = null,
+    string? Defines = null);
 
 /// <summary>How an expectation quantifies over the executions of an explore block.</summary>
 public enum Quantifier
