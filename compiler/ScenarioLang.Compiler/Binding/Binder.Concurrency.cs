@@ -14,11 +14,12 @@ public sealed partial class Binder
     public const int MaxDrain = 1024;
 
     /// <summary>
-    /// A step the schedule paused on its CPU; Child is the task a paused fork creates when it returns. A step paused at
-    /// its return (AtReturn) returns when the next step on its CPU begins, its stores still buffered: how a printed
+    /// A step the schedule paused on its CPU, run by Task (null in kernel context); Child is the task a paused fork
+    /// creates when it returns, Defines the vmalloc area or register it binds then. A step paused at its return
+    /// (AtReturn) returns when the next step on its CPU begins, its stores still buffered: how a printed
     /// store-buffering schedule lets a CPU load while its own store waits.
     /// </summary>
-    private sealed record PausedStep(string Call, TextSpan Span, TaskSymbol? Child, bool AtReturn);
+    private sealed record PausedStep(string Call, TextSpan Span, TaskSymbol? Task, TaskSymbol? Child, string? Defines, bool AtReturn);
 
     /// <summary>Steps that are kernel paths the schedule can pause: everything but the ioperm-era syscalls and user instructions.</summary>
     private static bool RunsAsPath(StepStatementSyntax syntax) => syntax.Action switch
@@ -110,7 +111,16 @@ public sealed partial class Binder
         var step = new BoundThreadStep(Position(syntax), SyntaxPrinter.Print(syntax), cpu, task, SyntaxPrinter.StepAction(syntax),
             syntax.Result is null ? null : SyntaxPrinter.StepResult(syntax.Result), bound, expected, until);
         if (until is not null)
-            scope.Paused[cpu] = new PausedStep(call, syntax.Span, (bound as BoundForkOperation)?.Child, until == PausePoints.Return);
+        {
+            var defines = bound switch
+            {
+                BoundVmallocOperation v => v.Area,
+                BoundLoadOperation l => l.Register,
+                BoundExchangeOperation x => x.Register,
+                _ => null,
+            };
+            scope.Paused[cpu] = new PausedStep(call, syntax.Span, task, (bound as BoundForkOperation)?.Child, defines, until == PausePoints.Return);
+        }
         return step;
     }
 
@@ -138,7 +148,8 @@ public sealed partial class Binder
                 var expected = BindSyscallResult(syntax.Result, exec.Name);
                 if (!CheckArgumentCount(exec, exec.Arguments ?? [], 0, "no arguments") || !expected.Ok)
                     return null;
-                KillOtherThreads(scope, task!, Position(syntax).Line);
+                if (!KillOtherThreads(scope, task!, exec.Span, Position(syntax).Line))
+                    return null;
                 return (new BoundExecOperation(), expected.Value);
             }
             case SyscallActionSyntax { Kind: SyscallKind.Mmap or SyscallKind.Munmap or SyscallKind.Read or SyscallKind.Write } call:
@@ -166,11 +177,8 @@ public sealed partial class Binder
             case MemoryActionSyntax { Instruction: MemoryInstruction.Touch, Location: { } area } touch:
             {
                 var expected = BindInstructionResult(syntax.Result, touch.Mnemonic);
-                if (!scope.Areas.Contains(area.Text))
-                {
-                    _diagnostics.ReportUndefinedArea(area.Span, area.Text);
+                if (!CheckArea(scope, area.Text, area.Span))
                     return null;
-                }
                 return expected.Ok ? (new BoundTouchOperation(area.Text), expected.Value) : null;
             }
             case MemoryActionSyntax { Instruction: MemoryInstruction.Fence }:
@@ -213,6 +221,26 @@ public sealed partial class Binder
         return memory.Instruction == MemoryInstruction.Load
             ? (new BoundLoadOperation(location.Text, register.Text), null)
             : (new BoundExchangeOperation(location.Text, value, register.Text), null);
+    }
+
+    /// <summary>Whether a vmalloc area exists here: created, by a step that has returned.</summary>
+    private bool CheckArea(ScenarioScope scope, string name, TextSpan span)
+    {
+        if (!scope.Areas.Contains(name))
+        {
+            _diagnostics.ReportUndefinedArea(span, name);
+            return false;
+        }
+        return CheckNotPending(scope, "vmalloc area", name, span);
+    }
+
+    /// <summary>A vmalloc area or register that a paused step binds exists once that step returns.</summary>
+    private bool CheckNotPending(ScenarioScope scope, string kind, string name, TextSpan span)
+    {
+        if (scope.Paused.FirstOrDefault(p => p.Value.Defines == name) is not { Value: { } creator } paused)
+            return true;
+        _diagnostics.ReportResultUnborn(span, kind, name, paused.Key, creator.Call, _source.GetPosition(creator.Span.Start).Line);
+        return false;
     }
 
     private bool NoResult(StepStatementSyntax syntax, string action)

@@ -108,7 +108,7 @@ public sealed partial class Binder
         if (subject is { Argument: null, Index: null, Field: null, Object.Text: var name })
         {
             if (scope.Registers.Contains(name))
-                return new BoundPropertyRead(PropertyInfo.Register(name), new BoundNameArgument(name));
+                return CheckNotPending(scope, "register", name, subject.Span) ? new BoundPropertyRead(PropertyInfo.Register(name), new BoundNameArgument(name)) : null;
             if (scope.SharedWords.ContainsKey(name))
                 return new BoundPropertyRead(PropertyInfo.SharedWord(name), new BoundNameArgument(name));
         }
@@ -129,6 +129,11 @@ public sealed partial class Binder
         };
         if (argument is null)
             return null;
+        if (property.ReadsMm && argument is BoundTaskArgument { Task: var owner } && scope.Exited.TryGetValue(owner, out var exitLine))
+        {
+            _diagnostics.ReportTaskHasNoMm(subject.Span, SyntaxPrinter.Print(subject), owner.Name, exitLine);
+            return null;
+        }
         if ((property.Index == PropertyIndex.None) != (subject.Index is null))
         {
             _diagnostics.ReportPropertyIndex(subject.Index?.Span ?? subject.Span, SubjectName(subject), property.Display);
@@ -137,10 +142,7 @@ public sealed partial class Binder
         switch (property.Index, subject.Index)
         {
             case (PropertyIndex.Area, { Address: null } area):
-                if (scope.Areas.Contains(area.Text))
-                    return new BoundPropertyRead(property, argument, Area: area.Text);
-                _diagnostics.ReportUndefinedArea(area.Span, area.Text);
-                return null;
+                return CheckArea(scope, area.Text, area.Span) ? new BoundPropertyRead(property, argument, Area: area.Text) : null;
             case (PropertyIndex.Area, { } index):
                 _diagnostics.ReportPropertyIndexKind(index.Span, property.Display, "the name of a vmalloc area, not an address");
                 return null;

@@ -423,8 +423,7 @@ public sealed partial class Binder
                 var expected = BindSyscallResult(syntax.Result, call.Name);
                 if (!CheckArgumentCount(call, arguments, 0, "no arguments") || !expected.Ok)
                     return null;
-                KillOtherThreads(scope, task, position.Line);
-                return new BoundExec(position, text, cpu, task, expected.Value);
+                return KillOtherThreads(scope, task, call.Span, position.Line) ? new BoundExec(position, text, cpu, task, expected.Value) : null;
             }
             case SyscallKind.Exit:
                 if (syntax.Result is { } result)
@@ -463,24 +462,46 @@ public sealed partial class Binder
             _diagnostics.ReportForkNeedsChild(syntax.Result?.Span ?? call.Span, call.Name);
             return null;
         }
-        var child = DeclareTask(scope, childName, parent.Privilege, declared: false);
+        // A step paused on another CPU may hold a lock this fork waits for: then the child exists only once the fork has
+        // returned, later in the schedule, and the generated code looks it up where it is used.
+        var mayWait = scope.Paused.Any(p => p.Key != cpu && !p.Value.AtReturn);
+        var child = DeclareTask(scope, childName, parent.Privilege, declared: false, deferred: mayWait);
         if (child is null)
             return null;
         scope.Leaders[child] = thread ? scope.LeaderOf(parent) : child;
         return new BoundFork(position, text, cpu, parent, thread, child, ForkFault.None, null);
     }
 
-    /// <summary>fs/exec.c: de_thread(): exec kills every other thread of the group.</summary>
-    private static void KillOtherThreads(ScenarioScope scope, TaskSymbol task, int line)
+    /// <summary>
+    /// fs/exec.c: de_thread(): exec kills every other thread of the group. A thread stopped inside a kernel path (preempted
+    /// in a syscall, or with a paused step) would have to finish it first, which the model does not do: false, reported.
+    /// </summary>
+    private bool KillOtherThreads(ScenarioScope scope, TaskSymbol task, TextSpan span, int line)
     {
         var leader = scope.LeaderOf(task);
-        foreach (var other in scope.Tasks.Values.Where(t => t != task && scope.LeaderOf(t) == leader && !scope.Exited.ContainsKey(t)).ToList())
+        var others = scope.Tasks.Values.Where(t => t != task && scope.LeaderOf(t) == leader && !scope.Exited.ContainsKey(t)).ToList();
+        foreach (var other in others)
+        {
+            if (scope.Preempted.TryGetValue(other, out var preemption))
+            {
+                _diagnostics.ReportExecWithThreadInKernel(span, task.Name, other.Name,
+                    $"is preempted inside {preemption.Call} (line {_source.GetPosition(preemption.Span.Start).Line})", $"switch to {other.Name} so the syscall can finish");
+                return false;
+            }
+            if (scope.Paused.FirstOrDefault(p => p.Value.Task == other) is { Value: { } paused } at)
+            {
+                _diagnostics.ReportExecWithThreadInKernel(span, task.Name, other.Name,
+                    $"is paused inside {paused.Call} on cpu{at.Key} (line {_source.GetPosition(paused.Span.Start).Line})", $"'cpu{at.Key} continue'");
+                return false;
+            }
+        }
+        foreach (var other in others)
         {
             scope.Exited[other] = line;
-            scope.Preempted.Remove(other);
             if (scope.CpuOf(other) is { } cpu)
                 scope.Current[cpu] = null;
         }
+        return true;
     }
 
     private readonly record struct BoundResult(bool Ok, Outcome? Value);

@@ -43,10 +43,11 @@ public enum PropertyIndex
 /// </summary>
 /// <remarks>
 /// An indexed property is read for a vmalloc area or an address (<see cref="Index"/>); one with a <see cref="Level"/>
-/// passes that page-table level to its accessor after the other arguments.
+/// passes that page-table level to its accessor after the other arguments. One that <see cref="ReadsMm"/> reads the
+/// task's address space, which a task that exited no longer has.
 /// </remarks>
 public sealed record PropertyInfo(string Object, string? Field, PropertyArgument Argument, PropertyType Type, string Accessor, string Meaning,
-    PropertyIndex Index = PropertyIndex.None, PageTableLevel? Level = null)
+    PropertyIndex Index = PropertyIndex.None, PageTableLevel? Level = null, bool ReadsMm = false)
 {
     public string Display => Object + Argument switch
     {
@@ -88,12 +89,12 @@ public static class PropertyCatalog
         new("task", "eflags", PropertyArgument.Task, PropertyType.Register, "TaskEflags", "the EFLAGS user mode sees (what pushf pushes)"),
         new("task", "uid", PropertyArgument.Task, PropertyType.Count, "TaskUid", "the task's real uid"),
         new("mm", null, PropertyArgument.Task, PropertyType.Object, "Mm", "the task's address space (struct mm_struct), shared by its threads"),
-        new("mm", "users", PropertyArgument.Task, PropertyType.Count, "MmUsers", "tasks using the mm (mm_users)"),
-        new("pgd", null, PropertyArgument.Task, PropertyType.Object, "PgdEntry", "what the task's PGD entry for a vmalloc area points to (a pud page), or none", PropertyIndex.Area),
+        new("mm", "users", PropertyArgument.Task, PropertyType.Count, "MmUsers", "tasks using the mm (mm_users)", ReadsMm: true),
+        new("pgd", null, PropertyArgument.Task, PropertyType.Object, "PgdEntry", "what the task's PGD entry for a vmalloc area points to (a pud page), or none", PropertyIndex.Area, ReadsMm: true),
         new("swapper_pg_dir", null, PropertyArgument.None, PropertyType.Object, "KernelPgdEntry", "the same entry in the kernel's reference PGD (init_mm)", PropertyIndex.Area),
-        new("pagetables", "pte", PropertyArgument.Task, PropertyType.Bytes, "PageTableBytes", "bytes of PTE pages the task's mm allocated and holds", Level: PageTableLevel.Pte),
-        new("pagetables", "pmd", PropertyArgument.Task, PropertyType.Bytes, "PageTableBytes", "bytes of PMD pages the task's mm allocated and holds", Level: PageTableLevel.Pmd),
-        new("pagetables", "pud", PropertyArgument.Task, PropertyType.Bytes, "PageTableBytes", "bytes of PUD pages the task's mm allocated and holds", Level: PageTableLevel.Pud),
+        new("pagetables", "pte", PropertyArgument.Task, PropertyType.Bytes, "PageTableBytes", "bytes of PTE pages the task's mm allocated and holds", Level: PageTableLevel.Pte, ReadsMm: true),
+        new("pagetables", "pmd", PropertyArgument.Task, PropertyType.Bytes, "PageTableBytes", "bytes of PMD pages the task's mm allocated and holds", Level: PageTableLevel.Pmd, ReadsMm: true),
+        new("pagetables", "pud", PropertyArgument.Task, PropertyType.Bytes, "PageTableBytes", "bytes of PUD pages the task's mm allocated and holds", Level: PageTableLevel.Pud, ReadsMm: true),
         new("ptshare", null, PropertyArgument.File, PropertyType.Object, "Ptshare", "the file's ptshare_data, or none"),
         new("ptshare", "refcnt", PropertyArgument.File, PropertyType.Count, "PtshareRefcount", "mappers sharing the file's page tables (ptshare_data's refcnt)"),
         new("ptshare", "start", PropertyArgument.File, PropertyType.Register, "PtshareStart", "start address of the shared range"),
@@ -101,8 +102,8 @@ public static class PropertyCatalog
         new("ptshare", "pte", PropertyArgument.File, PropertyType.Bytes, "HostPageTableBytes", "bytes of PTE pages the host mm holds", Level: PageTableLevel.Pte),
         new("ptshare", "pmd", PropertyArgument.File, PropertyType.Bytes, "HostPageTableBytes", "bytes of PMD pages the host mm holds", Level: PageTableLevel.Pmd),
         new("ptshare", "pud", PropertyArgument.File, PropertyType.Bytes, "HostPageTableBytes", "bytes of PUD pages the host mm holds", Level: PageTableLevel.Pud),
-        new("vma", "shared_pt", PropertyArgument.Task, PropertyType.Flag, "VmaSharedPt", "whether the task's vma at the address shares page tables (VM_SHARED_PT)", PropertyIndex.Address),
-        new("pte_table", null, PropertyArgument.Task, PropertyType.Object, "PteTable", "the PTE page the task's PMD entry for the address points to, or none", PropertyIndex.Address),
+        new("vma", "shared_pt", PropertyArgument.Task, PropertyType.Flag, "VmaSharedPt", "whether the task's vma at the address shares page tables (VM_SHARED_PT)", PropertyIndex.Address, ReadsMm: true),
+        new("pte_table", null, PropertyArgument.Task, PropertyType.Object, "PteTable", "the PTE page the task's PMD entry for the address points to, or none", PropertyIndex.Address, ReadsMm: true),
         new("machine", "tss_bytes_copied", PropertyArgument.None, PropertyType.Bytes, "TssBytesCopied", "bytes copied into all TSS bitmaps"),
         new("machine", "tss_bytes_cleared", PropertyArgument.None, PropertyType.Bytes, "TssBytesCleared", "bytes of TSS bitmaps reset to 0xff"),
         new("machine", "bitmaps_allocated", PropertyArgument.None, PropertyType.Count, "BitmapsAllocated", "I/O bitmaps allocated since boot"),

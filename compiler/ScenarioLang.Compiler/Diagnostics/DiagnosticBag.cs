@@ -183,6 +183,12 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
     public void ReportNegativeArgument(TextSpan span, string call, string text) =>
         Error("KSC0232", span, $"{call} takes no negative number here ({text}); the only one is -1 as the file of mmap (no file)");
 
+    public void ReportResultUnborn(TextSpan span, string kind, string name, int cpu, string call, int line) =>
+        Error("KSC0233", span, $"{kind} {name} does not exist until cpu{cpu}'s {call} (line {line}) returns; 'cpu{cpu} continue' first");
+
+    public void ReportExecWithThreadInKernel(TextSpan span, string task, string thread, string where, string fix) =>
+        Error("KSC0234", span, $"{task} cannot exec while its thread {thread} {where}: de_thread() would kill it inside the kernel; {fix} first");
+
     // Expectations: KSC03xx
 
     public void ReportUnknownProperty(TextSpan span, string property, IEnumerable<string> known) =>
@@ -214,4 +220,7 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
 
     public void ReportPropertyIndexKind(TextSpan span, string display, string expected) =>
         Error("KSC0310", span, $"{display} is indexed by {expected}");
+
+    public void ReportTaskHasNoMm(TextSpan span, string property, string task, int line) =>
+        Error("KSC0311", span, $"{property} reads {task}'s mm, but {task} exited on line {line} and has none (exit_mm() cleared it)");
 }

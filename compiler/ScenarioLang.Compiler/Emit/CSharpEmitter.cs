@@ -124,7 +124,8 @@ public static class CSharpEmitter
             BoundPortAccess s => Call("PortAccess", step, s.Cpu, s.Task, s.Expected, CSharpLiteral.Int(s.Width), "0x" + s.Port.ToString("X", System.Globalization.CultureInfo.InvariantCulture)),
             BoundInterruptFlag s => Call(s.Set ? "Sti" : "Cli", step, s.Cpu, s.Task, s.Expected),
             BoundPushf s => Invoke("Pushf", step, s.Cpu, s.Task, s.ExpectedFlags is { } flags ? $"{Runtime}.Outcome.Eflags({CSharpLiteral.Hex(flags)})" : null, []),
-            BoundFork { Child: { } child } s => $"var {Local(child)} = run.{(s.Thread ? "Clone" : "Fork")}({step}, {s.Cpu}, {Local(s.Parent)}, {CSharpLiteral.String(child.Name)});",
+            BoundFork { Child: { Deferred: false } child } s => $"var {Local(child)} = run.{(s.Thread ? "Clone" : "Fork")}({step}, {s.Cpu}, {Local(s.Parent)}, {CSharpLiteral.String(child.Name)});",
+            BoundFork { Child: { } child } s => $"run.{(s.Thread ? "Clone" : "Fork")}({step}, {s.Cpu}, {Local(s.Parent)}, {CSharpLiteral.String(child.Name)});",
             // The child of a failing fork never runs; its name only shows in the trace.
             BoundFork s => Call(s.Thread ? "Clone" : "Fork", step, s.Cpu, s.Parent, s.Expected,
                 CSharpLiteral.String($"{s.Parent.Name}'s child"), $"{Runtime}.Kernel.ForkFault.{s.Fault}"),

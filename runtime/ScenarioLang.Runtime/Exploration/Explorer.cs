@@ -190,6 +190,10 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
         {
             // A redundant, deadlocked or probing execution: what follows the block does not run.
         }
+        catch (ScheduleStoppedException)
+        {
+            // An explicit schedule that cannot go on: the run recorded why, and Complete() reports the deadlock.
+        }
         return (run.Complete(), driver, run.Machine.Memory);
     }
 }

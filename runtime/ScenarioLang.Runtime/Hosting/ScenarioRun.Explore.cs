@@ -27,7 +27,10 @@ public sealed partial class ScenarioRun
         if (_execution is not null)
             throw new ScenarioRuntimeException("a scenario has at most one explore block");
         foreach (var cpu in steps.Select(s => s.Cpu).Distinct())
+        {
+            RequireNotBlocked(step, cpu);
             RequireNoPausedStep(Machine.Cpus[cpu]);
+        }
         _execution = _explorer.Explore(step, steps, Machine, _entries.ToArray());
         Record(step, Verdict.None, null);
     }

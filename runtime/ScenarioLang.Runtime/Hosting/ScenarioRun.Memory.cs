@@ -20,6 +20,9 @@ public sealed partial class ScenarioRun
 {
     private readonly Dictionary<int, ExplicitStep> _paused = [];
 
+    /// <summary>CPUs whose step ran to its end without reaching its <c>until</c> point, with why, for the <c>continue</c> that follows.</summary>
+    private readonly Dictionary<int, string> _unreached = [];
+
     private Dictionary<string, long> Registers => _observations.Registers;
 
     /// <summary>The run's observations, which the tests read as generated expectations do.</summary>
@@ -52,17 +55,33 @@ public sealed partial class ScenarioRun
     /// </summary>
     public void Run(ThreadStep step, string? until = null)
     {
+        RequireNotBlocked(step.Step, step.Cpu);
         var cpu = Machine.Cpus[step.Cpu];
         ReturnPausedBody(cpu);
+        _unreached.Remove(step.Cpu);
         Advance(step.Step, new ExplicitStep(step, step.Begin(cpu)), until, performFirst: false);
+        ResumeUnblocked();
     }
 
-    /// <summary>Goes on with the step paused on the CPU: performs at least its pending access, then runs as <see cref="Run"/>.</summary>
+    /// <summary>
+    /// Goes on with the step paused on the CPU: performs at least its pending access, then runs as <see cref="Run"/>. When
+    /// the step ran to its end before reaching its <c>until</c> point (its failure said so), nothing is paused there: the
+    /// continue fails too, saying why.
+    /// </summary>
     public void Continue(Step step, int cpu, string? until = null)
     {
-        if (!_paused.Remove(cpu, out var paused))
+        RequireNotBlocked(step, cpu);
+        if (_paused.Remove(cpu, out var paused))
+            Advance(step, paused, until, performFirst: true);
+        else if (_unreached.TryGetValue(cpu, out var unreached))
+        {
+            if (until is null)
+                _unreached.Remove(cpu);
+            Record(step, Verdict.Fail, $"cpu{cpu} has no paused step: {unreached}");
+        }
+        else
             throw new ScenarioRuntimeException($"cpu{cpu} has no paused step to continue");
-        Advance(step, paused, until, performFirst: true);
+        ResumeUnblocked();
     }
 
     /// <summary>The oldest <paramref name="count"/> stores of the CPU's buffer reach memory; fewer buffered stores fail the step.</summary>
@@ -79,6 +98,8 @@ public sealed partial class ScenarioRun
             NoteReachesMemory(Machine.Memory.DrainOldest(c));
         }
         Record(step, Verdict.None, null);
+        // A spin_unlock() waiting in the buffer frees its lock as it reaches memory.
+        ResumeUnblocked();
     }
 
     /// <summary>Refuses anything but <see cref="Continue"/> and <see cref="Drain"/> on a CPU whose step is paused.</summary>
@@ -103,6 +124,7 @@ public sealed partial class ScenarioRun
                     WriteRegister(register, path.Result);
                 return Outcome.Ok;
             },
+            Defines: register,
             Immediate: true);
 
     // One access; a load or exchange returns the value it read, which the step writes to its register as it returns.
@@ -121,28 +143,52 @@ public sealed partial class ScenarioRun
     private void Advance(Step at, ExplicitStep step, string? until, bool performFirst)
     {
         var path = step.Path;
-        try
+        switch (Drive(path, until is PausePoints.Return ? null : until, performFirst))
         {
-            if (performFirst && !path.Finished)
-                path.PerformWaiting();
-            if (until is null or PausePoints.Return)
-                path.RunToEnd();
-            else if (!path.RunUntil(until))
-            {
-                var outcome = ReturnWhole(step);
-                Record(at, Verdict.Fail, $"{path.Name} returned {outcome} before reaching '{until}'");
+            case PathStop.Blocked:
+                Block(at, step, until);
                 return;
-            }
-        }
-        catch (LockHeldException e)
-        {
-            Record(at, Verdict.Fail, e.Message);
-            return;
+            case PathStop.End when until is not (null or PausePoints.Return):
+                var outcome = ReturnWhole(step);
+                var why = $"{path.Name} returned {outcome} before reaching '{until}'";
+                _unreached[path.Cpu.Index] = $"its {path.Name} (line {step.Step.Step.Line}) ran to its end without reaching '{until}'";
+                Record(at, Verdict.Fail, why);
+                return;
         }
         if (until is null)
             Judge(at, ReturnWhole(step), step.Step.Expected);
         else
             Pause(at, step);
+    }
+
+    /// <summary>How <see cref="Drive"/> left a path.</summary>
+    private enum PathStop
+    {
+        /// <summary>Before the point it was asked to stop at.</summary>
+        Point,
+        /// <summary>At its end, its body run, not yet returned.</summary>
+        End,
+        /// <summary>Before a spin_lock() of a lock another CPU holds: it spins there.</summary>
+        Blocked,
+    }
+
+    /// <summary>
+    /// Runs the path as an explicit schedule does, nothing else running meanwhile: up to the point labelled or named
+    /// <paramref name="until"/> (null: to its end), performing at least the pending access first when <paramref name="performFirst"/>.
+    /// </summary>
+    private static PathStop Drive(KernelPath path, string? until, bool performFirst)
+    {
+        path.Start();
+        if (performFirst && path.Pending is not null && !path.TryPerformWaiting())
+            return PathStop.Blocked;
+        while (path.Pending is not null)
+        {
+            if (until is not null && path.IsStoppedAt(until))
+                return PathStop.Point;
+            if (!path.TryPerformWaiting())
+                return PathStop.Blocked;
+        }
+        return PathStop.End;
     }
 
     // A whole step returns: its outcome, then its CPU's buffered stores reach memory.

@@ -13,8 +13,19 @@ public sealed partial class ScenarioRun
 
     /// <summary>fork() by <paramref name="parent"/>; once it has run, the child is bound to <paramref name="child"/> and the parent returns to user mode.</summary>
     public ThreadStep ForkStep(Step step, string action, string? result, int cpu, TaskStruct parent, string child, Outcome? expected = null) =>
+        NewTaskStep(step, action, result, cpu, parent, child, thread: false, ForkFault.None, expected);
+
+    /// <summary>
+    /// fork() or, as a <paramref name="thread"/>, clone(), which <paramref name="fault"/> can make fail; once it has run,
+    /// the new task (if any) is bound to <paramref name="child"/> and the parent returns to user mode.
+    /// </summary>
+    public ThreadStep NewTaskStep(Step step, string action, string? result, int cpu, TaskStruct parent, string child, bool thread, ForkFault fault, Outcome? expected) =>
         new(step, cpu, action, result,
-            c => Kernel.ForkPath(RequireCurrent(c.Index, parent), parent, child),
+            c =>
+            {
+                var on = RequireCurrent(c.Index, parent);
+                return thread ? Kernel.ClonePath(on, parent, child, fault) : Kernel.ForkPath(on, parent, child, fault);
+            },
             path =>
             {
                 var forked = Kernel.ForkResultOf(path);
@@ -23,7 +34,8 @@ public sealed partial class ScenarioRun
                 Kernel.ExitToUserMode(path.Cpu, parent);
                 return Outcome.Returns(forked.Result);
             },
-            expected);
+            expected,
+            Defines: fault == ForkFault.None ? child : null);
 
     /// <summary>execve() by <paramref name="task"/>, which then returns to user mode.</summary>
     public ThreadStep ExecStep(Step step, string action, string? result, int cpu, TaskStruct task, Outcome? expected = null) =>
@@ -54,7 +66,8 @@ public sealed partial class ScenarioRun
             {
                 _areas.Add(area, (ulong)path.Result);
                 return Outcome.Ok;
-            });
+            },
+            Defines: area);
     }
 
     /// <summary>
@@ -68,6 +81,9 @@ public sealed partial class ScenarioRun
             expected);
 
     /// <summary>The start address of the vmalloc area a <see cref="VmallocStep"/> bound to <paramref name="name"/>.</summary>
-    public ulong Area(string name) =>
-        _areas.TryGetValue(name, out var start) ? start : throw new ScenarioRuntimeException($"no vmalloc area named {name}");
+    public ulong Area(string name)
+    {
+        RequireNotPending(name, "vmalloc area");
+        return _areas.TryGetValue(name, out var start) ? start : throw new ScenarioRuntimeException($"no vmalloc area named {name}");
+    }
 }

@@ -42,8 +42,11 @@ public sealed partial class ScenarioRun
 
     private LinuxKernel Kernel => Machine.Kernel;
 
-    public TaskStruct Task(string name) =>
-        _tasks.TryGetValue(name, out var task) ? task : throw new ScenarioRuntimeException($"no task named {name}");
+    public TaskStruct Task(string name)
+    {
+        RequireNotPending(name, "task");
+        return _tasks.TryGetValue(name, out var task) ? task : throw new ScenarioRuntimeException($"no task named {name}");
+    }
 
     /// <summary>Whether the task was preempted inside a syscall and has not been switched back to yet.</summary>
     public bool HasSuspendedPath(TaskStruct task) => _suspended.ContainsKey(task);
@@ -54,6 +57,7 @@ public sealed partial class ScenarioRun
 
     public void Switch(Step step, int cpu, TaskStruct? next)
     {
+        RequireNotBlocked(step, cpu);
         var c = Machine.Cpus[cpu];
         RequireNoPausedStep(c);
         var target = next ?? c.Idle;
@@ -79,6 +83,7 @@ public sealed partial class ScenarioRun
     /// </summary>
     public void Ioperm(Step step, int cpu, TaskStruct task, ulong from, ulong num, bool turnOn, Outcome? expected = null, string? preemptAt = null)
     {
+        RequireNotBlocked(step, cpu);
         var c = RequireCurrent(cpu, task);
         var path = Kernel.Ioperm(c, task, from, num, turnOn);
         if (preemptAt is null)
@@ -106,56 +111,48 @@ public sealed partial class ScenarioRun
     public void Setresuid(Step step, int cpu, TaskStruct task, uint ruid, uint euid, uint suid, Outcome? expected = null) =>
         Syscall(step, cpu, task, expected, _ => Kernel.Setresuid(task, ruid, euid, suid));
 
-    public void Exec(Step step, int cpu, TaskStruct task, Outcome? expected = null)
-    {
-        RequireNoPreemptedThread(task);
-        Syscall(step, cpu, task, expected, c =>
-        {
-            Kernel.Exec(c, task);
-            return 0;
-        });
-    }
+    public void Exec(Step step, int cpu, TaskStruct task, Outcome? expected = null) =>
+        RunSyscall(ExecStep(step, step.Text, null, cpu, task, expected));
 
     public TaskStruct Fork(Step step, int cpu, TaskStruct parent, string child) =>
         Fork(step, cpu, parent, child, ForkFault.None, expected: null)!;
 
-    /// <summary>fork(), which can be made to fail; the new task, or null when the fork failed (its errno is the step's outcome).</summary>
+    /// <summary>
+    /// fork(), which can be made to fail; the new task, or null when the fork failed (its errno is the step's outcome) or
+    /// waits for a lock (the task exists once it has returned).
+    /// </summary>
     public TaskStruct? Fork(Step step, int cpu, TaskStruct parent, string child, ForkFault fault = ForkFault.None, Outcome? expected = null) =>
-        NewTask(step, cpu, parent, child, expected, c => Kernel.Fork(c, parent, child, fault));
+        NewTask(step, cpu, parent, child, thread: false, fault, expected);
 
     public TaskStruct Clone(Step step, int cpu, TaskStruct parent, string child) =>
         Clone(step, cpu, parent, child, ForkFault.None, expected: null)!;
 
-    /// <summary>A new thread of <paramref name="parent"/>'s process, or null when clone was made to fail, as <see cref="Fork(Step, int, TaskStruct, string, ForkFault, Outcome?)"/>.</summary>
+    /// <summary>A new thread of <paramref name="parent"/>'s process, or null, as <see cref="Fork(Step, int, TaskStruct, string, ForkFault, Outcome?)"/>.</summary>
     public TaskStruct? Clone(Step step, int cpu, TaskStruct parent, string child, ForkFault fault = ForkFault.None, Outcome? expected = null) =>
-        NewTask(step, cpu, parent, child, expected, c => Kernel.Clone(c, parent, child, fault));
+        NewTask(step, cpu, parent, child, thread: true, fault, expected);
 
-    public void Exit(Step step, int cpu, TaskStruct task)
-    {
-        var c = RequireCurrent(cpu, task);
-        Kernel.Exit(c, task);
-        Record(step, Verdict.None, null);
-    }
+    public void Exit(Step step, int cpu, TaskStruct task) =>
+        RunSyscall(new ThreadStep(step, cpu, step.Text, null, c => Kernel.ExitPath(RequireCurrent(c.Index, task), task), _ => Outcome.Ok));
 
     /// <summary>A user-mode CLI: <see cref="Outcome.Ok"/>, or <see cref="Outcome.GeneralProtection"/> when SIGSEGV was delivered.</summary>
     public void Cli(Step step, int cpu, TaskStruct task, Outcome? expected = null) =>
-        Instruction(step, task, expected, Kernel.UserCli(RequireCurrent(cpu, task), task));
+        Instruction(step, task, expected, Kernel.UserCli(RequireRunning(step, cpu, task), task));
 
     /// <summary>A user-mode STI, as <see cref="Cli"/>.</summary>
     public void Sti(Step step, int cpu, TaskStruct task, Outcome? expected = null) =>
-        Instruction(step, task, expected, Kernel.UserSti(RequireCurrent(cpu, task), task));
+        Instruction(step, task, expected, Kernel.UserSti(RequireRunning(step, cpu, task), task));
 
     /// <summary>A user-mode PUSHF: the outcome is the flags value user mode sees.</summary>
     public void Pushf(Step step, int cpu, TaskStruct task, Outcome? expected = null)
     {
-        RequireCurrent(cpu, task);
+        RequireRunning(step, cpu, task);
         Judge(step, Outcome.Eflags(LinuxKernel.UserPushf(task)), expected);
     }
 
     /// <summary>A user-mode IN or OUT of <paramref name="width"/> bytes at <paramref name="port"/>.</summary>
     public void PortAccess(Step step, int cpu, TaskStruct task, int width, int port, Outcome? expected = null)
     {
-        var c = RequireCurrent(cpu, task);
+        var c = RequireRunning(step, cpu, task);
         ExplainPortCheck(c, task, port, width);
         Instruction(step, task, expected, Kernel.UserPortAccess(c, task, port, width));
     }
@@ -189,8 +186,17 @@ public sealed partial class ScenarioRun
     /// <summary><c>expect X is Y</c> / <c>is not</c> / <c>is none</c>: whether two references name the same kernel object.</summary>
     public void ExpectIdentity(Step step, Func<Observations, KernelObject?> left, Func<Observations, KernelObject?> right, bool same)
     {
-        var l = left(_observations);
-        var r = right(_observations);
+        KernelObject? l, r;
+        try
+        {
+            l = left(_observations);
+            r = right(_observations);
+        }
+        catch (NotModelledException e)
+        {
+            Record(step, Verdict.Fail, "cannot observe: " + e.Message);
+            return;
+        }
         var holds = ReferenceEquals(l, r) == same;
         Record(step, holds ? Verdict.Pass : Verdict.Fail, holds ? null : $"got {l?.ToString() ?? "none"} and {r?.ToString() ?? "none"}");
     }
@@ -198,8 +204,10 @@ public sealed partial class ScenarioRun
     /// <summary>Ends the run: the object checker looks for leaks among what the live tasks hold.</summary>
     public ScenarioResult Complete()
     {
-        var live = Kernel.Tasks.Where(t => t.State != TaskState.Dead).Concat(Machine.Cpus.Select(c => c.Idle));
-        Kernel.CheckForLeaks(live);
+        ReportDeadlocks();
+        // A deadlocked schedule leaves tasks inside kernel paths, holding what they took: no leak to speak of yet.
+        if (!Deadlocked)
+            Kernel.CheckForLeaks(Kernel.Tasks.Where(t => t.State != TaskState.Dead).Concat(Machine.Cpus.Select(c => c.Idle)));
         var findings = JudgeFindingExpectations(Kernel.Heap.Findings);
         var o = _observations;
         var counters = new CostCounters(o.TssBytesCopied(), o.TssBytesCleared(), o.BitmapsAllocated(), o.BitmapsFreed(), o.LiveBitmaps());
@@ -208,9 +216,21 @@ public sealed partial class ScenarioRun
 
     private void Syscall(Step step, int cpu, TaskStruct task, Outcome? expected, Func<Cpu, long> body)
     {
-        var c = RequireCurrent(cpu, task);
+        var c = RequireRunning(step, cpu, task);
         Return(step, c, task, body(c), expected);
     }
+
+    // fork, clone, exec and exit take locks, so they run as paths that can wait for one; as the explicit schedule ran
+    // them before they were paths, their stores reach memory before they return, without a note for each.
+    private void RunSyscall(ThreadStep step) =>
+        Run(step with
+        {
+            Complete = path =>
+            {
+                Machine.Memory.DrainAll(path.Cpu);
+                return step.Complete(path);
+            },
+        });
 
     // Every syscall returns through the exit-to-user-mode work, where the merged kernel updates the TSS.
     private void Return(Step step, Cpu cpu, TaskStruct task, long result, Outcome? expected)
@@ -219,18 +239,10 @@ public sealed partial class ScenarioRun
         Judge(step, Outcome.Returns(result), expected);
     }
 
-    private TaskStruct? NewTask(Step step, int cpu, TaskStruct parent, string child, Outcome? expected, Func<Cpu, ForkResult> create)
+    private TaskStruct? NewTask(Step step, int cpu, TaskStruct parent, string child, bool thread, ForkFault fault, Outcome? expected)
     {
-        TaskStruct? created = null;
-        Syscall(step, cpu, parent, expected, c =>
-        {
-            var forked = create(c);
-            created = forked.Child;
-            return forked.Result;
-        });
-        if (created is not null)
-            _tasks.Add(child, created);
-        return created;
+        RunSyscall(NewTaskStep(step, step.Text, null, cpu, parent, child, thread, fault, expected));
+        return fault == ForkFault.None ? _tasks.GetValueOrDefault(child) : null;
     }
 
     /// <summary>Judges a user-mode instruction: a #GP that was not fixed up is delivered as SIGSEGV.</summary>
@@ -262,6 +274,13 @@ public sealed partial class ScenarioRun
             step = step with { Text = $"iteration {iteration}: {step.Text}" };
         }
         _entries.Add(new TraceEntry(step, verdict, detail, notes));
+    }
+
+    /// <summary><see cref="RequireCurrent"/> for a statement of the schedule, which cannot run on a blocked CPU.</summary>
+    private Cpu RequireRunning(Step step, int cpu, TaskStruct task)
+    {
+        RequireNotBlocked(step, cpu);
+        return RequireCurrent(cpu, task);
     }
 
     private Cpu RequireCurrent(int cpu, TaskStruct task)

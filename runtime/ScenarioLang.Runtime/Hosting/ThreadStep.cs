@@ -17,6 +17,7 @@ namespace ScenarioLang.Runtime;
 /// <param name="Complete">Runs once the path has finished and returned (binds the new task or the register, exits to
 /// user mode) and gives the step's outcome, which is judged against <paramref name="Expected"/>.</param>
 /// <param name="Expected">The outcome the step states (<c>-> 0</c>, <c>-> #PF</c>), or null.</param>
+/// <param name="Defines">The task, vmalloc area or register the step creates as it returns, or null.</param>
 /// <param name="Immediate">The step runs no kernel code before its first point (a user instruction on a shared word):
 /// in an explore block it begins as soon as its CPU reaches it, where a syscall's start is an event of its own.</param>
 public sealed record ThreadStep(
@@ -27,6 +28,7 @@ public sealed record ThreadStep(
     Func<Cpu, KernelPath> Begin,
     Func<KernelPath, Outcome> Complete,
     Outcome? Expected = null,
+    string? Defines = null,
     bool Immediate = false);
 
 /// <summary>How an expectation quantifies over the executions of an explore block.</summary>

@@ -164,7 +164,11 @@ public sealed class LinuxKernel
 
     // kernel/fork.c: copy_process() for pthread_create()'s clone(CLONE_VM | CLONE_THREAD | CLONE_SIGHAND | ...).
     public ForkResult Clone(Cpu cpu, TaskStruct current, string childName, ForkFault fault = ForkFault.None) =>
-        ForkResultOf(RunToEnd(new KernelPath("clone", cpu, Memory, path => CopyProcess(path, current, childName, thread: true, fault))));
+        ForkResultOf(RunToEnd(ClonePath(cpu, current, childName, fault)));
+
+    /// <summary>clone() as a kernel path, as <see cref="ForkPath"/>.</summary>
+    public KernelPath ClonePath(Cpu cpu, TaskStruct current, string childName, ForkFault fault = ForkFault.None) =>
+        new("clone", cpu, Memory, path => CopyProcess(path, current, childName, thread: true, fault));
 
     /// <summary>What a finished fork or clone path returned: the new task with its pid, or a negative errno.</summary>
     public ForkResult ForkResultOf(KernelPath path) =>
@@ -176,8 +180,11 @@ public sealed class LinuxKernel
     public KernelPath ExecPath(Cpu cpu, TaskStruct current) =>
         new(PgdPoints.Exec, cpu, Memory, path => DoExecve(path, current));
 
-    public void Exit(Cpu cpu, TaskStruct current) =>
-        RunToEnd(new KernelPath("exit", cpu, Memory, path => DoExit(path, current, cpu.Idle)));
+    public void Exit(Cpu cpu, TaskStruct current) => RunToEnd(ExitPath(cpu, current));
+
+    /// <summary>do_exit() as a kernel path, which ends on the CPU's idle task.</summary>
+    public KernelPath ExitPath(Cpu cpu, TaskStruct current) =>
+        new("exit", cpu, Memory, path => DoExit(path, current, cpu.Idle));
 
     /// <summary>vmalloc(size) by a caller that then calls vmalloc_sync_all() (<see cref="VmallocSpace"/>); the result is the area's address.</summary>
     public KernelPath Vmalloc(Cpu cpu, long size) =>

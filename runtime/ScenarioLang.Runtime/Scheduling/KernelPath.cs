@@ -13,6 +13,7 @@ namespace ScenarioLang.Runtime.Scheduling;
 public sealed class KernelPath
 {
     private readonly IEnumerator<InterleavingPoint> _steps;
+    private readonly List<MemoryLocation> _held = [];
     private bool _started;
 
     private readonly SharedMemory _memory;
@@ -43,6 +44,12 @@ public sealed class KernelPath
     /// <summary>The point the path is stopped at, its access not yet performed; null before the start and at the end.</summary>
     public InterleavingPoint? Pending { get; private set; }
 
+    /// <summary>The locks the path has taken and not released yet, so a step spinning on one can say who holds it.</summary>
+    public IReadOnlyList<MemoryLocation> Held => _held;
+
+    /// <summary>Whether the path is stopped before the point labelled <paramref name="point"/> or, given a bare name, any of its iterations.</summary>
+    public bool IsStoppedAt(string point) => Pending is { } pending && (pending.Label == point || pending.Name == point);
+
     /// <summary>Runs the path's code up to its first point, once; afterwards <see cref="Pending"/> is known.</summary>
     public void Start()
     {
@@ -59,6 +66,10 @@ public sealed class KernelPath
         if (Pending is { } point)
         {
             _memory.Perform(Cpu, point);
+            if (point.Kind == InterleavingKind.Lock)
+                _held.Add(point.Location!.Value);
+            else if (point.Kind == InterleavingKind.Unlock)
+                _held.Remove(point.Location!.Value);
             MoveNext();
         }
     }
@@ -70,9 +81,9 @@ public sealed class KernelPath
     public bool RunUntil(string point)
     {
         Start();
-        while (Pending is { } pending)
+        while (Pending is not null)
         {
-            if (pending.Label == point || pending.Name == point)
+            if (IsStoppedAt(point))
                 return true;
             PerformWaiting();
         }
@@ -95,12 +106,23 @@ public sealed class KernelPath
     /// </summary>
     public void PerformWaiting()
     {
+        if (!TryPerformWaiting())
+            throw new LockHeldException(this, Pending!);
+    }
+
+    /// <summary>
+    /// <see cref="PerformWaiting"/> for a schedule that lets the path wait: false, with the access not performed, when
+    /// the pending point takes a lock another CPU holds (this CPU's buffer has drained, as the locked instruction drains it).
+    /// </summary>
+    public bool TryPerformWaiting()
+    {
         var point = Pending!;
         if (point.NeedsEmptyStoreBuffer)
             _memory.DrainAll(Cpu);
         if (!_memory.CanPerform(Cpu, point))
-            throw new LockHeldException(this, point);
+            return false;
         Perform();
+        return true;
     }
 
     private void MoveNext()

@@ -78,6 +78,10 @@ public sealed partial class DiagnosticTests
         { "KSC0231", InScenario("  file db = 2 MiB\n  cpu0 A: mmap(0x40000000, 2 MiB, MAP_SHARED, MAP_SHARED, db, 0)") },
         { "KSC0232", InScenario("  cpu0 A: mmap(-1, 2 MiB, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)") },
         { "KSC0232", InScenario("  cpu0 A: ioperm(-1, 1, on)") },
+        { "KSC0233", InScenario("  cpu1 kernel: vmalloc(4 KiB) until pgd_unlock -> V\n  cpu0 kernel: touch V") },
+        { "KSC0233", InScenario("  shared x\n  cpu0 kernel: load x until return -> r0\n  expect r0 == 0") },
+        { "KSC0234", InScenario("  cpu0 A: clone -> T\n  cpu1 T: ioperm(0x80, 1, on) preempted at installed\n  cpu0 A: exec") },
+        { "KSC0234", InScenario("  cpu0 A: clone -> T\n  cpu1 T: mmap(0x40000000, 2 MiB, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) until return\n  cpu0 A: exec") },
         { "KSC0301", InScenario("  expect tss(cpu0).foo == 1") },
         { "KSC0302", InScenario("  expect tss(A).prev_max == 1") },
         { "KSC0303", InScenario("  expect bitmap(A).refcount == 1 KiB") },
@@ -91,6 +95,8 @@ public sealed partial class DiagnosticTests
         { "KSC0309", InScenario("  expect leak inode") },
         { "KSC0310", InScenario("  cpu0 kernel: vmalloc(4 MiB) -> V\n  expect vma(A)[V].shared_pt == on") },
         { "KSC0310", InScenario("  expect pgd(A)[0x40000000] is none") },
+        { "KSC0311", InScenario("  cpu0 A: exit\n  cpu0 kernel: vmalloc(4 KiB) -> V\n  expect pgd(A)[V] is not none") },
+        { "KSC0311", InScenario("  cpu0 A: exit\n  expect mm(A).users == 0") },
     };
 
     [Theory]

@@ -179,14 +179,55 @@ public sealed class ExplicitScheduleTests
     }
 
     [Fact]
-    public void A_lock_held_by_a_paused_path_fails_the_step_that_would_spin_on_it()
+    public void A_step_spinning_on_a_lock_a_paused_step_holds_blocks_and_takes_it_when_the_holder_unlocks()
+    {
+        _tso.Run(_tso.LockAndUnlock(1, "pgd_lock"), "unlock");
+        _tso.Run(_tso.LockAndUnlock(0, "pgd_lock"));
+
+        Assert.True(_tso.Raw.Deadlocked);
+        _tso.Continue(1);
+
+        Assert.False(_tso.Raw.Deadlocked);
+        var entries = _tso.Entries();
+        Assert.Equal(["cpu0 spins in spin_lock(pgd_lock), held by cpu1's spin_lock (line 1), paused at unlock"], entries[1].Notes);
+        Assert.Equal(("cpu0 gets pgd_lock: cpu0 kernel: spin_lock(pgd_lock)", 2, Verdict.None), (entries[^1].Step.Text, entries[^1].Step.Line, entries[^1].Verdict));
+        Assert.Equal(0, _tso.Word("pgd_lock"));
+    }
+
+    [Fact]
+    public void A_blocked_step_still_spinning_when_the_schedule_ends_is_a_deadlock_at_its_line()
     {
         _tso.Raw.Declare("pgd_lock", 1);
         _tso.Run(_tso.SpinLock(0, "pgd_lock"));
 
         var entry = _tso.Entries()[^1];
-        Assert.Equal((Verdict.Fail, "spin_lock on cpu0 spins forever in spin_lock(pgd_lock): the lock is held by a path paused on another CPU"), (entry.Verdict, entry.Failure));
-        _tso.Run(_tso.Store(0, "x", 1));
+        Assert.Equal((1, Verdict.Fail, "deadlock: cpu0's spin_lock (line 1) spins in spin_lock(pgd_lock) held by no step of the schedule"),
+            (entry.Step.Line, entry.Verdict, entry.Failure));
+    }
+
+    [Fact]
+    public void A_statement_on_a_blocked_cpu_stops_the_schedule_and_the_blocked_step_is_a_deadlock()
+    {
+        _tso.Run(_tso.LockAndUnlock(1, "pgd_lock"), "unlock");
+        _tso.Run(_tso.LockAndUnlock(0, "pgd_lock"));
+
+        Assert.Throws<ScheduleStoppedException>(() => _tso.Run(_tso.Store(0, "x", 1)));
+
+        var entries = _tso.Entries();
+        Assert.Equal((3, Verdict.Fail, "cpu0 is blocked: cpu0's spin_lock (line 2) spins in spin_lock(pgd_lock) held by cpu1's spin_lock (line 1), paused at unlock"),
+            (entries[^2].Step.Line, entries[^2].Verdict, entries[^2].Failure));
+        Assert.Equal((2, "deadlock: cpu0's spin_lock (line 2) spins in spin_lock(pgd_lock) held by cpu1's spin_lock (line 1), paused at unlock"),
+            (entries[^1].Step.Line, entries[^1].Failure));
+    }
+
+    [Fact]
+    public void Continue_after_a_step_that_never_reached_its_point_fails_saying_so()
+    {
+        _tso.Run(_tso.Store(0, "x", 1), InstructionPoints.Load);
+        _tso.Continue(0);
+
+        var entry = _tso.Entries()[^1];
+        Assert.Equal((Verdict.Fail, "cpu0 has no paused step: its store (line 1) ran to its end without reaching 'load'"), (entry.Verdict, entry.Failure));
     }
 }
 
@@ -226,6 +267,16 @@ internal sealed class Schedule
         var action = $"cpu{cpu} kernel: spin_lock({lockWord})";
         return new ThreadStep(Next(action), cpu, action, null,
             c => new KernelPath("spin_lock", c, Machine.Memory, _ => [InterleavingPoint.Lock("lock", new MemoryLocation(lockWord))]),
+            _ => Outcome.Ok);
+    }
+
+    /// <summary>A kernel path that takes a lock and releases it, with the points "lock" and "unlock".</summary>
+    public ThreadStep LockAndUnlock(int cpu, string lockWord)
+    {
+        var action = $"cpu{cpu} kernel: spin_lock({lockWord})";
+        var word = new MemoryLocation(lockWord);
+        return new ThreadStep(Next(action), cpu, action, null,
+            c => new KernelPath("spin_lock", c, Machine.Memory, _ => [InterleavingPoint.Lock("lock", word), InterleavingPoint.Unlock("unlock", word)]),
             _ => Outcome.Ok);
     }
 
