@@ -1,0 +1,131 @@
+using CsCheck;
+using ScenarioLang.Compiler;
+using ScenarioLang.Compiler.Hosting;
+using ScenarioLang.Compiler.Text;
+using ScenarioLang.Runtime;
+
+namespace ScenarioLang.Tests.Generated;
+
+/// <summary>
+/// A reduction never changes what a search concludes (issue 16). Kernel state another CPU can reach is tracked, so an
+/// untracked access would show up here as a state or verdict that only the unreduced search finds:
+/// <list type="bullet">
+/// <item>on every pair of small kernel steps on two CPUs (mmap with and without page-table sharing, munmap, read,
+/// write, exit, touch, under each ptshare variant and memory model), DPOR, sleep sets alone and no reduction reach the
+/// same verdicts and the same set of final states;</item>
+/// <item>on generated blocks with fork, exec and vmalloc as well, too big for no reduction (their PGD loops have 64
+/// points), DPOR and sleep sets alone, an independent argument, agree.</item>
+/// </list>
+/// </summary>
+public sealed class ReductionDifferentialTests
+{
+    /// <summary>How many executions a search may run: a case cut short is not compared, and the tests require enough that were not.</summary>
+    private const int Budget = 5_000;
+
+    private static readonly string[] Cpu0Steps =
+    [
+        "cpu0 A: mmap(0x40000000, 2 MiB, PROT_READ, MAP_SHARED | MAP_SHARED_PT, db, 0)",
+        "cpu0 A: munmap(0x40000000, 2 MiB)",
+        "cpu0 A: read(0x40000000)",
+        "cpu0 A: exit",
+        "cpu0 A: touch V",
+    ];
+
+    private static readonly string[] Cpu1Steps =
+    [
+        "cpu1 B: mmap(0x40000000, 2 MiB, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_SHARED_PT, db, 0)",
+        "cpu1 B: write(0x40000000)",
+        "cpu1 B: munmap(0x40000000, 2 MiB)",
+    ];
+
+    /// <summary>Every pair of small steps, with A's mapping made before the block or not, under each ptshare variant and memory model.</summary>
+    public static IEnumerable<string> SmallBlocks()
+    {
+        foreach (var memory in new[] { "sc", "tso" })
+        foreach (var ptshare in new[] { "rfc-v2", "locked" })
+        foreach (var premapped in new[] { false, true })
+        foreach (var first in Cpu0Steps)
+        foreach (var second in Cpu1Steps)
+        {
+            yield return $$"""
+                scenario "{{first}} against {{second}}" {
+                  kernel ptshare = {{ptshare}}
+                  kernel pgd = late-mb
+                  memory {{memory}}
+                  cpus 2
+                  task A root
+                  task B root
+                  file db = 2 MiB
+                  cpu1 kernel: vmalloc(4 KiB) -> V
+                {{(premapped ? "  cpu0 A: mmap(0x40000000, 2 MiB, PROT_READ, MAP_SHARED | MAP_SHARED_PT, db, 0)\n" : "")}}  explore {
+                    {{first}}
+                    {{second}}
+                  }
+                  expect sometimes leak ptshare_data
+                }
+                """;
+        }
+    }
+
+    [Fact]
+    public void Dpor_sleep_sets_and_no_reduction_agree_on_every_pair_of_small_kernel_steps()
+    {
+        var texts = SmallBlocks().ToArray();
+
+        var (compared, disagreements) = Compare(texts, [Reduction.None, Reduction.SleepSets, Reduction.Dpor]);
+
+        Assert.True(compared >= texts.Length * 3 / 4, $"only {compared} of {texts.Length} blocks were small enough to compare");
+        Assert.True(disagreements.Count == 0, string.Join("\n", disagreements));
+    }
+
+    [Fact]
+    public void Dpor_and_sleep_sets_agree_on_generated_blocks_with_fork_exec_and_vmalloc()
+    {
+        var pcg = new PCG(16, 16);
+        var texts = Enumerable.Range(0, 24).Select(_ => ScenarioGenerator.Explore.Generate(pcg, null!, out Size _)).ToArray();
+
+        var (compared, disagreements) = Compare(texts, [Reduction.SleepSets, Reduction.Dpor]);
+
+        Assert.True(compared >= texts.Length / 3, $"only {compared} of {texts.Length} blocks were small enough to compare");
+        Assert.True(disagreements.Count == 0, string.Join("\n", disagreements));
+    }
+
+    /// <summary>How many (block, kernel) pairs every reduction searched to the end, and where one disagreed with the first.</summary>
+    private static (int Compared, List<string> Disagreements) Compare(IReadOnlyList<string> texts, Reduction[] reductions)
+    {
+        var sources = texts.Select((t, i) => SourceText.From(t, $"case{i}.kscn")).Where(s => !Compilation.Create(s).HasErrors).ToArray();
+        using var assembly = Compilation.Create(sources).CompileAndLoad();
+        var compared = 0;
+        var disagreements = new List<string>();
+        foreach (var scenario in assembly.Scenarios)
+        {
+            foreach (var config in ScenarioRunner.ConfigsFor(scenario, new Dictionary<string, string>()))
+            {
+                var reference = Conclusions(assembly, scenario, config, reductions[0]);
+                if (reference is null)
+                    continue;
+                var others = reductions.Skip(1).Select(r => (Reduction: r, Conclusions: Conclusions(assembly, scenario, config, r))).ToArray();
+                compared++;
+                foreach (var (reduction, conclusions) in others.Where(o => o.Conclusions != reference))
+                    disagreements.Add($"{scenario.Bound.Name} ({config}):\n  {reductions[0]}: {reference}\n  {reduction}: {conclusions}\n{texts[Index(scenario)]}");
+            }
+        }
+        return (compared, disagreements);
+    }
+
+    /// <summary>Each verdict by line and the distinct final states; null when the search was cut.</summary>
+    private static string? Conclusions(CompiledAssembly assembly, CompiledScenario scenario, KernelConfig config, Reduction reduction)
+    {
+        var run = ScenarioRunner.Run(assembly, scenario, config, new ExploreOptions(reduction, MaxExecutions: Budget, Jobs: 1));
+        Assert.Null(run.InternalError);
+        var result = run.Result!;
+        if (result.Exploration is { Exhaustive: false })
+            return null;
+        var verdicts = result.Entries.Where(e => e.Verdict != Verdict.None).Select(e => $"{e.Step.Line}:{e.Step.Column} {e.Verdict}");
+        var states = result.Exploration?.States.Select(s => s.State) ?? [];
+        return string.Join("; ", verdicts) + " | " + string.Join(" / ", states.Order(StringComparer.Ordinal));
+    }
+
+    private static int Index(CompiledScenario scenario) =>
+        int.Parse(scenario.Bound.Source.Path["case".Length..^".kscn".Length], System.Globalization.CultureInfo.InvariantCulture);
+}

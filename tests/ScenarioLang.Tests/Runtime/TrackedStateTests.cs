@@ -1,0 +1,161 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using ScenarioLang.Runtime.Kernel;
+using ScenarioLang.Runtime.Kernel.Mm;
+using ScenarioLang.Runtime.Machine;
+using ScenarioLang.Runtime.Scheduling;
+using ScenarioLang.Runtime.Tracking;
+
+namespace ScenarioLang.Tests.Runtime;
+
+/// <summary>
+/// Kernel state two CPUs can reach is tracked by construction (issue 16): the kernel's and the machine's classes keep
+/// mutable state only in tracked storage, every exception says why it is not shared, and tracked storage records what
+/// an explored event reads and writes.
+/// </summary>
+public sealed class TrackedStateTests
+{
+    /// <summary>The only mutable state of the kernel's and machine's classes outside tracked storage, and why no second CPU reaches it.</summary>
+    private static readonly Dictionary<string, string> Untracked = new(StringComparer.Ordinal)
+    {
+        ["KernelHeap._live"] = "the checker's bookkeeping: only added to during a block, which commutes, and read after it",
+        ["KernelHeap._all"] = "the checker's bookkeeping, as _live",
+        ["KernelHeap._allocated"] = "allocation counts: increments commute, read after the block",
+        ["KernelHeap._freed"] = "free counts: increments commute, read after the block",
+        ["KernelHeap._findings"] = "findings: appended (the tally compares them as a set), read after the block",
+        ["KernelHeap._nextId"] = "ids outside explore blocks, where one CPU runs at a time",
+        ["KernelHeap._nextCpuId"] = "per-CPU counts: each CPU's own",
+        ["KernelHeap._perCpu"] = "per-CPU counts: each CPU's own",
+        ["KernelLog._notes"] = "the trace's text, not kernel state",
+        ["LinuxKernel.<Cpus>k__BackingField"] = "set once at boot",
+        ["LinuxKernel.<Files>k__BackingField"] = "the scenario's files, declared before any step",
+        ["SharedMemory._words"] = "shared memory itself: accessed only at interleaving points, whose footprints name the word",
+        ["StoreBuffer._stores"] = "a CPU's store buffer: filled by its own stores, emptied by its drain events",
+        ["FaultResult.<Pages>k__BackingField"] = "one fault's result, local to the path that made it",
+        ["FaultResult.<Handled>k__BackingField"] = "one fault's result, local to the path that made it",
+        ["FaultResult.<Segv>k__BackingField"] = "one fault's result, local to the path that made it",
+        ["SyncReport._set"] = "one sync_global_pgds() pass's report for the trace, local to its path",
+        ["SyncReport._present"] = "as _set",
+        ["SyncReport._skipped"] = "as _set",
+    };
+
+    public static TheoryData<string> KernelTypes() =>
+        [.. typeof(LinuxKernel).Assembly.GetTypes()
+            .Where(t => t.Namespace is { } ns && (ns.StartsWith("ScenarioLang.Runtime.Kernel", StringComparison.Ordinal) || ns == "ScenarioLang.Runtime.Machine"))
+            .Where(t => t.IsClass && !t.IsAbstract || t.IsClass && t.IsAbstract && !t.IsSealed)
+            .Where(t => t.GetCustomAttribute<CompilerGeneratedAttribute>() is null && !typeof(Exception).IsAssignableFrom(t))
+            .Select(t => t.FullName!)];
+
+    [Theory]
+    [MemberData(nameof(KernelTypes))]
+    public void Kernel_state_is_readonly_or_in_tracked_storage(string typeName)
+    {
+        var type = typeof(LinuxKernel).Assembly.GetType(typeName)!;
+        foreach (var field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+        {
+            var name = $"{type.Name}.{field.Name}";
+            if (Untracked.ContainsKey(name))
+                continue;
+            // A primary constructor's captured parameter is a field C# does not mark readonly; the code never assigns it.
+            var captured = field.Name.StartsWith('<') && field.Name.EndsWith(">P", StringComparison.Ordinal);
+            Assert.True(field.IsInitOnly || captured, $"{name} can change after construction outside tracked storage: make it a Tracked<T>, or say in the list above why no second CPU reaches it");
+            Assert.False(IsMutableContainer(field.FieldType), $"{name} is a {field.FieldType.Name} whose contents can change untracked: use TrackedList<T> or TrackedArray<T>");
+        }
+    }
+
+    [Fact]
+    public void Every_exception_names_a_field_that_exists()
+    {
+        var fields = typeof(LinuxKernel).Assembly.GetTypes()
+            .SelectMany(t => t.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly).Select(f => $"{t.Name}.{f.Name}"))
+            .ToHashSet(StringComparer.Ordinal);
+        Assert.All(Untracked.Keys, k => Assert.Contains(k, fields));
+    }
+
+    [Fact]
+    public void Tracked_storage_records_only_while_an_event_runs()
+    {
+        var tracker = new StateTracker();
+        var cell = new Tracked<int>(tracker, new("T.x"), 1);
+        cell.Value = 2;
+        tracker.Begin(0);
+        _ = cell.Value;
+        var read = tracker.End();
+        tracker.Begin(1);
+        _ = cell.Value;
+        cell.Value = 3;
+        var written = tracker.End();
+
+        Assert.Equal([new StateAccess(new("T.x"), Access.Read)], read);
+        Assert.Equal([new StateAccess(new("T.x"), Access.Write)], written);
+        Assert.Equal(3, cell.Value);
+    }
+
+    [Fact]
+    public void A_list_append_writes_only_the_slot_that_was_the_end()
+    {
+        var tracker = new StateTracker();
+        var list = new TrackedList<string>(tracker, new("tasks"));
+        list.Add("P");
+        list.Add("Q");
+
+        tracker.Begin(0);
+        Assert.True(list.TryGet(0, out _));
+        var walkerBeforeEnd = tracker.End();
+        tracker.Begin(0);
+        Assert.False(list.TryGet(2, out _));
+        var walkerAtEnd = tracker.End();
+        tracker.Begin(1);
+        list.Add("C");
+        var append = tracker.End();
+        tracker.Begin(1);
+        list.Remove("P");
+        var removal = tracker.End();
+
+        Assert.Equal([new StateAccess(new("tasks[0]"), Access.Read)], walkerBeforeEnd);
+        Assert.Equal([new StateAccess(new("tasks[2]"), Access.Read)], walkerAtEnd);
+        Assert.Equal([new StateAccess(new("tasks[2]"), Access.Write)], append);
+        Assert.Equal(["tasks[0]", "tasks[1]", "tasks[2]", "tasks[3]"], removal.Select(a => a.Location.Name));
+    }
+
+    [Fact]
+    public void Objects_allocated_by_an_explored_event_are_named_after_its_cpu_whatever_ran_before()
+    {
+        var tracker = new StateTracker();
+        var heap = new KernelHeap(tracker);
+        var before = MmStruct.Allocate(heap, "test");
+        tracker.Begin(1);
+        var cpu1 = MmStruct.Allocate(heap, "test");
+        tracker.End();
+        tracker.Begin(0);
+        var cpu0 = MmStruct.Allocate(heap, "test");
+        var cpu0Again = PageTable.Allocate(heap, PageTable.PudKind, "test");
+        tracker.End();
+
+        Assert.Equal(["mm_struct#1", "mm_struct#cpu1.1", "mm_struct#cpu0.1", "pud#cpu0.1"], new KernelObject[] { before, cpu1, cpu0, cpu0Again }.Select(o => o.Name));
+        Assert.Equal(cpu0.Id + 1, cpu0Again.Id);
+        Assert.NotEqual(cpu0.Id, cpu1.Id);
+    }
+
+    [Fact]
+    public void Freeing_an_object_writes_what_every_checked_access_reads()
+    {
+        var tracker = new StateTracker();
+        var heap = new KernelHeap(tracker);
+        var mm = MmStruct.Allocate(heap, "test");
+        tracker.Begin(0);
+        heap.Access(mm, "test");
+        var access = tracker.End();
+        tracker.Begin(1);
+        heap.Kfree(mm, "test");
+        var free = tracker.End();
+
+        Assert.Contains(new StateAccess(new("mm_struct#1.freed"), Access.Read), access);
+        Assert.Contains(new StateAccess(new("mm_struct#1.freed"), Access.Write), free);
+    }
+
+    private static bool IsMutableContainer(Type type) =>
+        type.IsArray ||
+        type.IsGenericType && type.GetGenericTypeDefinition() is var g &&
+        (g == typeof(List<>) || g == typeof(Dictionary<,>) || g == typeof(HashSet<>) || g == typeof(SortedDictionary<,>) || g == typeof(Queue<>));
+}
