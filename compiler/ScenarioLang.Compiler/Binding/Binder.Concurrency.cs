@@ -165,7 +165,7 @@ public sealed partial class Binder
             }
             case MemoryActionSyntax { Instruction: MemoryInstruction.Touch, Location: { } area } touch:
             {
-                var expected = BindInstructionResult(syntax.Result, touch.Mnemonic);
+                var expected = BindFaultResult(syntax.Result, touch.Mnemonic, Outcome.PageFault);
                 if (!scope.Areas.Contains(area.Text))
                 {
                     _diagnostics.ReportUndefinedArea(area.Span, area.Text);

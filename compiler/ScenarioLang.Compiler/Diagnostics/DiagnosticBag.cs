@@ -183,6 +183,9 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
     public void ReportNegativeArgument(TextSpan span, string call, string text) =>
         Error("KSC0232", span, $"{call} takes no negative number here ({text}); the only one is -1 as the file of mmap (no file)");
 
+    public void ReportWrongFault(TextSpan span, string action, string named, string fault, string why) =>
+        Error("KSC0233", span, $"{action} gives ok or {fault}, not {named}: {why}");
+
     // Expectations: KSC03xx
 
     public void ReportUnknownProperty(TextSpan span, string property, IEnumerable<string> known) =>

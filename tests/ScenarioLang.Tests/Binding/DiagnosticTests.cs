@@ -78,6 +78,7 @@ public sealed partial class DiagnosticTests
         { "KSC0231", InScenario("  file db = 2 MiB\n  cpu0 A: mmap(0x40000000, 2 MiB, MAP_SHARED, MAP_SHARED, db, 0)") },
         { "KSC0232", InScenario("  cpu0 A: mmap(-1, 2 MiB, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)") },
         { "KSC0232", InScenario("  cpu0 A: ioperm(-1, 1, on)") },
+        { "KSC0233", InScenario("  cpu0 A: outb 0x80 -> #PF") },
         { "KSC0301", InScenario("  expect tss(cpu0).foo == 1") },
         { "KSC0302", InScenario("  expect tss(A).prev_max == 1") },
         { "KSC0303", InScenario("  expect bitmap(A).refcount == 1 KiB") },
