@@ -45,10 +45,10 @@ public static class KscnCli
         {
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
-        catch (InternalCompilerException e)
+        catch (Exception e)
         {
-            stderr.Write($"kscn: internal error: {e.Message}\n");
-            return (int)ExitCode.InternalError;
+            // Whatever escapes a command is a bug of ours (bad input has diagnostics, a verdict has exit 1 or 4).
+            return (int)console.InternalError("kscn: internal error: " + InternalErrors.Describe(e), e);
         }
     }
 }
@@ -64,6 +64,18 @@ public sealed record CliConsole(TextWriter Out, TextWriter Error, bool ShowsProg
 
     /// <summary>The time of progress lines and result files; tests set one they control, so that no test depends on timing.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>Whether an internal error prints its stack trace after its line: KSCN_STACK=1, for kscn's developers.</summary>
+    public bool ShowsStack { get; init; } = InternalErrors.StackWanted;
+
+    /// <summary>Reports a bug of ours in one line, with the stack trace of <paramref name="cause"/> only if <see cref="ShowsStack"/>.</summary>
+    internal ExitCode InternalError(string line, Exception? cause)
+    {
+        Error.Write(line + "\n");
+        if (ShowsStack && cause is not null)
+            Error.Write(cause + "\n");
+        return ExitCode.InternalError;
+    }
 
     /// <summary>Reports an option the command cannot use, naming it and its value: an input error.</summary>
     internal ExitCode Refuse(string message)

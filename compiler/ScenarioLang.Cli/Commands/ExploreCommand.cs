@@ -19,22 +19,23 @@ internal static class ExploreCommand
         var reduction = new Option<string>("--reduction") { Description = "dpor (default: source-DPOR with sleep sets), sleep-sets (sleep sets alone) or none (every interleaving); verdicts and final states do not change.", DefaultValueFactory = _ => "dpor", HelpName = "name" };
         reduction.AcceptOnlyFromAmong("dpor", "sleep-sets", "none");
         var noReduction = new Option<bool>("--no-reduction") { Description = "The same as --reduction none." };
-        var max = new Option<int?>("--max-executions") { Description = "Stop after this many executions; a cut search fails its explore block. For random and pct, how many to sample (default 1000).", HelpName = "n" };
+        var max = new Option<int?>("--max-executions") { Description = "Stop after this many executions; with no violation seen, a cut search is inconclusive (exit 4). For random and pct, how many to sample (default 1000).", HelpName = "n" };
         var jobs = new Option<int>("--jobs") { Description = "Threads that search at once (default: every core); the result is the same for any number.", DefaultValueFactory = _ => Environment.ProcessorCount, HelpName = "n" };
-        var shard = new Option<string?>("--shard") { Description = "Search only part i of n of the tree (1/4 … 4/4), for a matrix of CI jobs; an always/never violation fails the shard that finds it.", HelpName = "i/n" };
+        var shard = new Option<string?>("--shard") { Description = "Search only part i of n of the tree (1/4 … 4/4), for a matrix of CI jobs; a violation fails the shard that finds it (exit 1), a shard without one is inconclusive (exit 4).", HelpName = "i/n" };
         var strategy = new Option<string>("--strategy") { Description = "exhaustive (default), random (random walks) or pct (probabilistic concurrency testing): the last two sample, with a printed seed.", DefaultValueFactory = _ => "exhaustive", HelpName = "name" };
         strategy.AcceptOnlyFromAmong("exhaustive", "random", "pct");
         var seed = new Option<int>("--seed") { Description = "The seed of random and pct (default 1).", DefaultValueFactory = _ => 1, HelpName = "n" };
         var depth = new Option<int>("--pct-depth") { Description = "The bug depth pct aims at: priorities change at depth - 1 steps (default 3).", DefaultValueFactory = _ => 3, HelpName = "d" };
-        var preemptions = new Option<int?>("--preemption-bound") { Description = "Explore only executions with at most n preemptions (without reduction); a bound that leaves executions out fails the block.", HelpName = "n" };
+        var preemptions = new Option<int?>("--preemption-bound") { Description = "Explore only executions with at most n preemptions (without reduction); a bound that leaves executions out makes the search inconclusive.", HelpName = "n" };
         var buffers = new Option<int?>("--buffer-bound") { Description = "Keep at most n stores in each store buffer: a store waits for a drain.", HelpName = "n" };
         var timeout = new Option<double?>("--timeout") { Description = "Stop the search after this many seconds; the result then depends on the machine's speed.", HelpName = "seconds" };
+        var stopAtFirst = new Option<bool>("--stop-at-first") { Description = "Stop at the first violation in search order (an always/never failing, a finding, a deadlock), for bug hunting; without one the search runs to its end." };
         var save = new Option<string?>("--save") { Description = "Write the first counterexample as a scenario with an explicit schedule, to replay with kscn run.", HelpName = "file" };
         var noCache = CacheOption.Create();
         var points = new Option<bool>("--points") { Description = "List the pause points of every step kind, for 'until', and exit." };
         var command = new Command("explore", "Run scenarios and report how their explore blocks were explored.")
         {
-            files, variant, reduction, noReduction, max, jobs, shard, strategy, seed, depth, preemptions, buffers, timeout, save, noCache, points,
+            files, variant, reduction, noReduction, max, jobs, shard, strategy, seed, depth, preemptions, buffers, timeout, stopAtFirst, save, noCache, points,
         };
         command.SetAction(parse =>
         {
@@ -78,7 +79,8 @@ internal static class ExploreCommand
                 PctDepth: parse.GetValue(depth),
                 PreemptionBound: parse.GetValue(preemptions),
                 BufferBound: parse.GetValue(buffers),
-                Timeout: parse.GetValue(timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
+                Timeout: parse.GetValue(timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+                StopAtFirst: parse.GetValue(stopAtFirst));
             return (int)RunCommand.Execute(paths, parse.GetValue(variant), CacheOption.Resolve(parse, noCache), console, new ExploreSettings(options, parse.GetValue(save)));
         });
         return command;

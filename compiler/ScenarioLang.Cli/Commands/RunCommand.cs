@@ -47,14 +47,10 @@ internal static class RunCommand
                 times.Add(progress.Finish());
                 PhaseTimings.End("run");
                 if (run.Result is null)
-                {
-                    console.Error.Write(run.InternalError + "\n");
-                    return ExitCode.InternalError;
-                }
+                    return console.InternalError(run.InternalError!, run.Cause);
                 results.Add(run.Result);
                 explored.Add((scenario, run.Result));
-                if (!run.Passed)
-                    exit = ExitCode.Failed;
+                exit = ExitCodes.Worst(exit, ExitCodes.Of(run.Result.Verdict));
             }
             console.Out.Write(results.Count == 1 ? TraceFormatter.Format(results[0]) : MatrixFormatter.Format(results));
             PhaseTimings.End("format");

@@ -73,7 +73,7 @@ internal static class TestCommand
             var result = ScenarioRunner.Run(assembly, run.Scenario, run.Config);
             var test = TestCase.From(result, at, console.Clock.GetElapsedTime(start));
             Interlocked.Increment(ref finished);
-            if (!result.Passed)
+            if (test.Outcome is TestOutcome.Failed or TestOutcome.Error)
                 Interlocked.Increment(ref failedSoFar);
             return test;
         }
@@ -87,14 +87,15 @@ internal static class TestCommand
             tests.Add(test);
         }
         progress.Clear();
-        var (passed, failed, errors) = (tests.Count(t => t.Outcome == TestOutcome.Passed), tests.Count(t => t.Outcome != TestOutcome.Passed), tests.Count(t => t.Outcome == TestOutcome.Error));
-        console.Out.Write($"{passed} passed, {failed} failed\n");
+        var report = new TestRunReport(tests, started, console.Clock.GetUtcNow());
+        var (passed, failed, errors, inconclusive) = (report.Count(TestOutcome.Passed), report.Count(TestOutcome.Failed) + report.Count(TestOutcome.Error), report.Count(TestOutcome.Error), report.Count(TestOutcome.Inconclusive));
+        console.Out.Write($"{passed} passed, {failed} failed{(inconclusive == 0 ? "" : $", {inconclusive} inconclusive")}\n");
         if (resultFile is not null)
         {
-            ResultFile.Write(new TestRunReport(tests, started, console.Clock.GetUtcNow()), resultFile.Format, output!);
+            ResultFile.Write(report, resultFile.Format, output!);
             console.Error.Write($"kscn: wrote {resultFile.Description} results to {resultFile.Path}\n");
         }
-        return errors > 0 ? ExitCode.InternalError : failed > 0 ? ExitCode.Failed : ExitCode.Success;
+        return errors > 0 ? ExitCode.InternalError : failed > 0 ? ExitCode.Failed : inconclusive > 0 ? ExitCode.Inconclusive : ExitCode.Success;
     }
 
     /// <summary>"[ 340/1000] 2 failed  samples/pgd/late-wmb.kscn": runs finished, failures so far, the file the output waits for.</summary>

@@ -5,7 +5,8 @@ namespace ScenarioLang.Cli.Results;
 
 /// <summary>
 /// The JUnit XML that GitLab, Jenkins and GitHub actions read: a testsuite per .kscn file, a testcase per scenario and
-/// variant with its file and line; a failure carries the trace, an internal error is an error.
+/// variant with its file and line; a failure carries the trace, an internal error is an error, and an inconclusive run
+/// (an exploration cut short with no violation seen) is skipped, with its trace: neither passed nor failed.
 /// </summary>
 internal static class JUnitWriter
 {
@@ -21,7 +22,7 @@ internal static class JUnitWriter
             xml.WriteStartElement("testsuite");
             xml.Attribute("name", file.Key);
             Counts(xml, file);
-            xml.Attribute("skipped", 0);
+            xml.Attribute("skipped", file.Count(c => c.Outcome == TestOutcome.Inconclusive));
             xml.Attribute("time", XmlText.Seconds(file.Aggregate(TimeSpan.Zero, (sum, c) => sum + c.Duration)));
             xml.Attribute("timestamp", file.First().Started.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture));
             foreach (var test in file)
@@ -47,7 +48,14 @@ internal static class JUnitWriter
         xml.Attribute("file", test.File);
         xml.Attribute("line", test.Position.Line);
         xml.Attribute("time", XmlText.Seconds(test.Duration));
-        if (test.Outcome != TestOutcome.Passed)
+        if (test.Outcome == TestOutcome.Inconclusive)
+        {
+            xml.WriteStartElement("skipped");
+            xml.Attribute("message", test.Message);
+            xml.WriteString(XmlText.Clean(test.Details!));
+            xml.WriteEndElement();
+        }
+        else if (test.Outcome != TestOutcome.Passed)
         {
             var failed = test.Outcome == TestOutcome.Failed;
             xml.WriteStartElement(failed ? "failure" : "error");

@@ -8,13 +8,15 @@ internal enum TestOutcome
 {
     Passed,
     Failed,
+    /// <summary>No violation seen, but an exploration was cut short: not proved (TRX's Inconclusive, JUnit's skipped).</summary>
+    Inconclusive,
     /// <summary>The run ended in an internal error: a bug of kscn, not a verdict on the scenario.</summary>
     Error,
 }
 
 /// <summary>One scenario run under one variant: kscn test's line for it and its test case in a result file.</summary>
-/// <param name="Summary">"PASS: 6 expectations hold", "FAIL: 1 of 6 expectations failed", or the internal error.</param>
-/// <param name="Details">The trace of a failed run, the internal error of a run that ended in one; null for a pass.</param>
+/// <param name="Summary">"PASS: 6 expectations hold", "FAIL: 1 of 6 expectations failed", "INCONCLUSIVE: …", or the internal error.</param>
+/// <param name="Details">The trace of a failed or inconclusive run, the internal error of a run that ended in one; null for a pass.</param>
 internal sealed record TestCase(
     string File, LinePosition Position, string Scenario, string Config, TestOutcome Outcome, string Summary, string? Details, DateTimeOffset Started, TimeSpan Duration)
 {
@@ -35,7 +37,14 @@ internal sealed record TestCase(
     {
         get
         {
-            var verdict = Outcome switch { TestOutcome.Passed => "pass", TestOutcome.Failed => "FAIL", _ => "error" };
+            var verdict = Outcome switch
+            {
+                TestOutcome.Passed => "pass",
+                TestOutcome.Failed => "FAIL",
+                TestOutcome.Inconclusive => "inconclusive",
+                TestOutcome.Error => "error",
+                _ => throw new ArgumentOutOfRangeException(nameof(Outcome), Outcome, "a test outcome kscn test cannot print"),
+            };
             return $"{verdict,-5} {File}:{Position.Line} {TraceFormatter.Quote(Scenario)} [{Config}] {Summary}\n";
         }
     }
@@ -44,10 +53,18 @@ internal sealed record TestCase(
     {
         var bound = run.Scenario.Bound;
         var (outcome, summary, details) = run.Result is { } result
-            ? (result.Passed ? TestOutcome.Passed : TestOutcome.Failed, TraceFormatter.Summary(result), result.Passed ? null : TraceFormatter.Format(result))
+            ? (OutcomeOf(result.Verdict), TraceFormatter.Summary(result), result.Passed ? null : TraceFormatter.Format(result))
             : (TestOutcome.Error, run.InternalError!, run.InternalError);
         return new TestCase(bound.Source.Path, bound.Position, bound.Name, run.Config.ToString(), outcome, summary, details, started, duration);
     }
+
+    private static TestOutcome OutcomeOf(Runtime.Verdict verdict) => verdict switch
+    {
+        Runtime.Verdict.Pass => TestOutcome.Passed,
+        Runtime.Verdict.Fail => TestOutcome.Failed,
+        Runtime.Verdict.Inconclusive => TestOutcome.Inconclusive,
+        _ => throw new ArgumentOutOfRangeException(nameof(verdict), verdict, "not a scenario's verdict"),
+    };
 }
 
 /// <summary>Every test case of a kscn test run, in the order printed, and when the run started and finished.</summary>

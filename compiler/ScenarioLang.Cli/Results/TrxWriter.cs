@@ -112,17 +112,18 @@ internal static class TrxWriter
 
     private static void Summary(XmlWriter xml, TestRunReport report)
     {
-        var (passed, failed, errors) = (report.Count(TestOutcome.Passed), report.Count(TestOutcome.Failed), report.Count(TestOutcome.Error));
+        var (passed, failed, errors, inconclusive) = (report.Count(TestOutcome.Passed), report.Count(TestOutcome.Failed), report.Count(TestOutcome.Error), report.Count(TestOutcome.Inconclusive));
         xml.WriteStartElement("ResultSummary");
-        xml.Attribute("outcome", failed + errors == 0 ? "Completed" : "Failed");
+        xml.Attribute("outcome", failed + errors > 0 ? "Failed" : inconclusive > 0 ? "Inconclusive" : "Completed");
         xml.WriteStartElement("Counters");
         xml.Attribute("total", report.Cases.Count);
         xml.Attribute("executed", report.Cases.Count);
         xml.Attribute("passed", passed);
         xml.Attribute("failed", failed);
         xml.Attribute("error", errors);
-        foreach (var unused in (string[])["timeout", "aborted", "inconclusive", "passedButRunAborted", "notRunnable", "notExecuted", "disconnected", "warning", "completed", "inProgress", "pending"])
-            xml.Attribute(unused, 0);
+        // The other counters in the order dotnet test writes them; of these only inconclusive can be other than 0.
+        foreach (var counter in (string[])["timeout", "aborted", "inconclusive", "passedButRunAborted", "notRunnable", "notExecuted", "disconnected", "warning", "completed", "inProgress", "pending"])
+            xml.Attribute(counter, counter == "inconclusive" ? inconclusive : 0);
         xml.WriteEndElement();
         xml.WriteEndElement();
     }

@@ -178,7 +178,9 @@ internal sealed class ServerHost(ServerEndpoint endpoint, TimeSpan idleTimeout, 
             catch (Exception e)
             {
                 // In-process this would have ended the process; here only the request ends, and the server goes on.
-                stderr.Write($"kscn: internal error in the kscn server: {e}\n");
+                stderr.Write($"kscn: internal error in the kscn server: {InternalErrors.Describe(e)}\n");
+                if (request.Environment.GetValueOrDefault(InternalErrors.StackVariable) == "1")
+                    stderr.Write(e + "\n");
                 exit = (int)ExitCode.InternalError;
             }
             sink.Send(FrameKind.Exit, ServerProtocol.ExitPayload(exit));

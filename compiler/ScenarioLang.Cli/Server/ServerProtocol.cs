@@ -43,9 +43,10 @@ internal static class ServerProtocol
     /// The environment variables an invocation reads, which the server sets to the client's values for the request
     /// (unset when the client has none) and restores after: the compile cache's (<c>CompileCache.FromEnvironment</c>:
     /// KSCN_CACHE_DIR, KSCN_CACHE_MAX_MB, XDG_CACHE_HOME, and HOME behind the user profile folder), KSCN_TIMINGS
-    /// (<c>PhaseTimings</c>) and TMPDIR (temporary files). CI only decides the progress line, which the client decides.
+    /// (<c>PhaseTimings</c>), KSCN_STACK (an internal error's stack trace) and TMPDIR (temporary files). CI only decides
+    /// the progress line, which the client decides.
     /// </summary>
-    public static readonly string[] ForwardedVariables = ["KSCN_CACHE_DIR", "KSCN_CACHE_MAX_MB", "KSCN_TIMINGS", "XDG_CACHE_HOME", "HOME", "TMPDIR"];
+    public static readonly string[] ForwardedVariables = ["KSCN_CACHE_DIR", "KSCN_CACHE_MAX_MB", "KSCN_TIMINGS", "KSCN_STACK", "XDG_CACHE_HOME", "HOME", "TMPDIR"];
 
     /// <summary>
     /// Whether the server may take an invocation: not with KSCN_SERVER=0, not <c>kscn server …</c> itself, and not

@@ -176,7 +176,7 @@ public sealed partial class Binder
             }
             case MemoryActionSyntax { Instruction: MemoryInstruction.Touch, Location: { } area } touch:
             {
-                var expected = BindInstructionResult(syntax.Result, touch.Mnemonic);
+                var expected = BindFaultResult(syntax.Result, touch.Mnemonic, Outcome.PageFault);
                 if (!CheckArea(scope, area.Text, area.Span))
                     return null;
                 return expected.Ok ? (new BoundTouchOperation(area.Text), expected.Value) : null;

@@ -73,7 +73,7 @@ public sealed partial class Binder
             }
             default:
             {
-                var expected = BindAccessResult(syntax.Result, call.Name);
+                var expected = BindFaultResult(syntax.Result, call.Name, Outcome.Segv);
                 if (!CheckArgumentCount(call, arguments, 1, $"one or two arguments: {call.Name}(addr) or {call.Name}(addr, length)", max: 2))
                     return null;
                 var address = AddressArgument(call, arguments[0]);
@@ -153,22 +153,5 @@ public sealed partial class Binder
             return BindSyscallResult(result, call, allowed);
         _diagnostics.ReportResultDoesNotFit(result.Span, call, SyntaxPrinter.Print(result), allowed);
         return new BoundResult(false, null);
-    }
-
-    /// <summary>A user access completes, or the kernel delivers SIGSEGV (no vma there, or one that forbids it).</summary>
-    private BoundResult BindAccessResult(ResultSyntax? result, string call)
-    {
-        switch (result)
-        {
-            case null:
-                return new BoundResult(true, null);
-            case OkResultSyntax:
-                return new BoundResult(true, Outcome.Ok);
-            case NameResultSyntax { Name.Text: "SIGSEGV" }:
-                return new BoundResult(true, Outcome.Segv);
-            default:
-                _diagnostics.ReportResultDoesNotFit(result.Span, call, SyntaxPrinter.Print(result), "ok or SIGSEGV");
-                return new BoundResult(false, null);
-        }
     }
 }

@@ -329,7 +329,7 @@ public sealed partial class Binder
         {
             case PortActionSyntax port:
             {
-                var expected = BindInstructionResult(syntax.Result, port.Mnemonic);
+                var expected = BindFaultResult(syntax.Result, port.Mnemonic, Outcome.GeneralProtection);
                 if (port.Port.Value is not { } value)
                     return null;
                 if (value > 0xffff)
@@ -349,7 +349,7 @@ public sealed partial class Binder
             }
             case FlagsActionSyntax flags:
             {
-                var expected = BindInstructionResult(syntax.Result, flags.Mnemonic);
+                var expected = BindFaultResult(syntax.Result, flags.Mnemonic, Outcome.GeneralProtection);
                 return expected.Ok ? new BoundInterruptFlag(position, text, cpu, task, flags.Instruction == FlagsInstruction.Sti, expected.Value) : null;
             }
             case SyscallActionSyntax call:
@@ -527,7 +527,12 @@ public sealed partial class Binder
         }
     }
 
-    private BoundResult BindInstructionResult(ResultSyntax? result, string mnemonic)
+    /// <summary>
+    /// The result of an instruction or access that completes (<c>ok</c>) or ends in the one fault it can raise: a port
+    /// instruction, CLI or STI raises #GP, a kernel touch #PF, a user read or write gets SIGSEGV. Naming another fault
+    /// is KSC0235, so that <c>touch V -> #GP</c> cannot silently mean something else.
+    /// </summary>
+    private BoundResult BindFaultResult(ResultSyntax? result, string action, Outcome fault)
     {
         switch (result)
         {
@@ -535,13 +540,34 @@ public sealed partial class Binder
                 return new BoundResult(true, null);
             case OkResultSyntax:
                 return new BoundResult(true, Outcome.Ok);
-            case FaultResultSyntax:
-                return new BoundResult(true, Outcome.GeneralProtection);
+            case not null when FaultNamed(result) is { } named:
+                if (named == fault)
+                    return new BoundResult(true, fault);
+                _diagnostics.ReportWrongFault(result.Span, action, named.ToString(), fault.ToString(), FaultMeaning(fault));
+                return new BoundResult(false, null);
             default:
-                _diagnostics.ReportResultDoesNotFit(result.Span, mnemonic, SyntaxPrinter.Print(result), "ok or #GP");
+                _diagnostics.ReportResultDoesNotFit(result.Span, action, SyntaxPrinter.Print(result), $"ok or {fault}");
                 return new BoundResult(false, null);
         }
     }
+
+    /// <summary>The fault a result names, or null when it names none (a number, an errno, ok).</summary>
+    private static Outcome? FaultNamed(ResultSyntax result) => result switch
+    {
+        FaultResultSyntax { PageFault: true } => Outcome.PageFault,
+        FaultResultSyntax { PageFault: false } => Outcome.GeneralProtection,
+        NameResultSyntax { Name.Text: "SIGSEGV" } => Outcome.Segv,
+        _ => null,
+    };
+
+    /// <summary>Why an action raises the fault it does, for the KSC0235 message.</summary>
+    private static string FaultMeaning(Outcome fault) => fault.Kind switch
+    {
+        OutcomeKind.GeneralProtection => "a port instruction, CLI or STI that IOPL or the TSS bitmap denies raises #GP (which the kernel delivers as SIGSEGV)",
+        OutcomeKind.PageFault => "a kernel access whose page walk finds no entry raises #PF",
+        OutcomeKind.Segv => "the kernel delivers SIGSEGV when the task has no vma there, or one that forbids the access",
+        _ => throw new InternalCompilerException($"{fault} is not a fault an action raises"),
+    };
 
     /// <summary>Whether the call has <paramref name="count"/> arguments, or up to <paramref name="max"/> where some are optional.</summary>
     private bool CheckArgumentCount(SyscallActionSyntax call, ImmutableArray<ArgumentSyntax> arguments, int count, string signature, int? max = null)

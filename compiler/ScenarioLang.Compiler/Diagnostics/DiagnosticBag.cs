@@ -189,6 +189,9 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
     public void ReportExecWithThreadInKernel(TextSpan span, string task, string thread, string where, string fix) =>
         Error("KSC0234", span, $"{task} cannot exec while its thread {thread} {where}: de_thread() would kill it inside the kernel; {fix} first");
 
+    public void ReportWrongFault(TextSpan span, string action, string named, string fault, string why) =>
+        Error("KSC0235", span, $"{action} gives ok or {fault}, not {named}: {why}");
+
     // Expectations: KSC03xx
 
     public void ReportUnknownProperty(TextSpan span, string property, IEnumerable<string> known) =>

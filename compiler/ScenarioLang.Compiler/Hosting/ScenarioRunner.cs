@@ -4,10 +4,26 @@ using ScenarioLang.Runtime;
 
 namespace ScenarioLang.Compiler.Hosting;
 
-/// <summary>How one scenario run ended: with a result, or with an internal error mapped to its .kscn line.</summary>
-public sealed record ScenarioRunResult(CompiledScenario Scenario, KernelConfig Config, ScenarioResult? Result, string? InternalError)
+/// <summary>
+/// How one scenario run ended: with a result, or with an internal error mapped to its .kscn line, one line, and the
+/// exception behind it (whose stack trace only KSCN_STACK=1 prints).
+/// </summary>
+public sealed record ScenarioRunResult(CompiledScenario Scenario, KernelConfig Config, ScenarioResult? Result, string? InternalError, Exception? Cause = null)
 {
     public bool Passed => Result is { Passed: true };
+}
+
+/// <summary>How kscn words a bug of its own: one line, the first of the exception's message; the stack trace is for us.</summary>
+public static class InternalErrors
+{
+    /// <summary>Set to 1, kscn prints the stack trace of an internal error after its line (for kscn's developers).</summary>
+    public const string StackVariable = "KSCN_STACK";
+
+    public static bool StackWanted => Environment.GetEnvironmentVariable(StackVariable) == "1";
+
+    /// <summary>The exception's message, up to its first line break; its type when it has no message.</summary>
+    public static string Describe(Exception e) =>
+        e.Message.Split('\n', 2)[0].TrimEnd('\r') is { Length: > 0 } first ? first : e.GetType().FullName!;
 }
 
 /// <summary>Runs compiled scenarios against a kernel configuration: the file's variants, overridden by the command line.</summary>
@@ -34,9 +50,11 @@ public static class ScenarioRunner
         {
             return new ScenarioRunResult(scenario, config, ScenarioExecutor.Execute(instance, config, options), null);
         }
-        catch (Exception e) when (e is ScenarioRuntimeException or InvalidOperationException or ArgumentException or NullReferenceException)
+        catch (Exception e)
         {
-            return new ScenarioRunResult(scenario, config, null, $"{Locate(e, scenario)}: internal error: {e.Message}");
+            // Any exception out of a run, from this thread or an explorer's worker, is a bug of ours: a scenario the
+            // checker accepted runs to a verdict. It becomes the run's internal error, located at its .kscn line.
+            return new ScenarioRunResult(scenario, config, null, $"{Locate(e, scenario)}: internal error: {InternalErrors.Describe(e)}", e);
         }
     }
 

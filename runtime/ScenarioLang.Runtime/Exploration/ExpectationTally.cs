@@ -28,25 +28,35 @@ internal sealed class ExpectationTally(Step step, Quantifier quantifier)
         _counterexample ??= later._counterexample is { } c ? c with { Execution = c.Execution + offset } : null;
     }
 
-    public ExpectationVerdict ToVerdict(int executions) => new(step, quantifier, _satisfied, executions, Passed(executions), _counterexample);
+    /// <summary>
+    /// The verdict over <paramref name="executions"/>; <paramref name="partial"/> says why they are not every execution
+    /// (the search was cut short, or searched one shard), or is null when they are.
+    /// </summary>
+    public ExpectationVerdict ToVerdict(int executions, string? partial) => new(step, quantifier, _satisfied, executions, Judge(executions, partial), _counterexample);
 
-    /// <summary>The expectation's line of the trace: its verdict, why it failed, and the execution that shows it.</summary>
-    public TraceEntry Entry(int executions, bool sharded)
+    /// <summary>The expectation's line of the trace: its verdict, why it failed or is undecided, and the execution that shows it.</summary>
+    public TraceEntry Entry(int executions, string? partial)
     {
         if (_error is not null)
             return new TraceEntry(step, Verdict.Fail, "cannot observe: " + _error, []);
-        if (sharded && quantifier == Quantifier.Sometimes && _satisfied == 0)
-            return new TraceEntry(step, Verdict.None, null, [$"not seen in this shard's {Units.Count(executions, "execution")}: the other shards may see it"]);
-        if (Passed(executions))
-            return new TraceEntry(step, Verdict.Pass, null, [$"satisfied by {_satisfied} of {Units.Count(executions, "execution")}"]);
-        var failure = quantifier switch
-        {
-            Quantifier.Always => $"fails in {executions - _satisfied} of {Units.Count(executions, "execution")}",
-            Quantifier.Never => $"holds in {executions - _satisfied} of {Units.Count(executions, "execution")}",
-            _ => $"holds in none of {Units.Count(executions, "execution")}",
-        };
-        return new TraceEntry(step, Verdict.Fail, failure, _counterexample is { } c ? Notes(c, executions) : []);
+        var verdict = Judge(executions, partial);
+        var of = $"{_satisfied} of {Units.Count(executions, "execution")}";
+        if (verdict == Verdict.Fail)
+            return new TraceEntry(step, Verdict.Fail, Failure(executions), _counterexample is { } c ? Notes(c, executions) : []);
+        if (verdict == Verdict.Pass)
+            return new TraceEntry(step, Verdict.Pass, null, [$"satisfied by {of}"]);
+        var undecided = quantifier == Quantifier.Sometimes
+            ? $"inconclusive: not seen in {Units.Count(executions, "execution")}, not disproved: {partial}"
+            : $"inconclusive: satisfied by {of}, not proved: {partial}";
+        return new TraceEntry(step, Verdict.Inconclusive, undecided, []);
     }
+
+    private string Failure(int executions) => quantifier switch
+    {
+        Quantifier.Always => $"fails in {executions - _satisfied} of {Units.Count(executions, "execution")}",
+        Quantifier.Never => $"holds in {executions - _satisfied} of {Units.Count(executions, "execution")}",
+        _ => $"holds in none of {Units.Count(executions, "execution")}",
+    };
 
     /// <summary>
     /// The execution that shows a failure, as the explicit schedule that replays it with the store buffers after each
@@ -59,6 +69,16 @@ internal sealed class ExpectationTally(Step step, Quantifier quantifier)
             .. c.FenceHints.Select(h => h.ToString()),
         ];
 
-    private bool Passed(int executions) =>
-        _error is null && (quantifier == Quantifier.Sometimes ? _satisfied > 0 : _satisfied == executions);
+    /// <summary>
+    /// A violation seen (an always or never failing in one execution) or a sometimes seen is decided whatever the search
+    /// left out; the rest is decided only by a search that covered every execution.
+    /// </summary>
+    private Verdict Judge(int executions, string? partial)
+    {
+        if (_error is not null)
+            return Verdict.Fail;
+        var held = quantifier == Quantifier.Sometimes ? _satisfied > 0 : _satisfied == executions;
+        var decided = quantifier == Quantifier.Sometimes ? held : !held;
+        return decided || partial is null ? (held ? Verdict.Pass : Verdict.Fail) : Verdict.Inconclusive;
+    }
 }

@@ -41,8 +41,14 @@ internal sealed class ExplorationTally
     /// <summary>Whether the buffer bound kept a store out of a full buffer in some execution.</summary>
     public bool Bounded { get; set; }
 
-    /// <summary>Whether the part's search ran to its end (false: a budget or the timeout stopped it).</summary>
+    /// <summary>Whether the part's search ran to its end (false: a budget, the timeout or --stop-at-first stopped it).</summary>
     public bool Complete { get; set; }
+
+    /// <summary>
+    /// Whether some execution showed a violation: an always or never expectation failing, an unexpected finding, a
+    /// deadlock. What --stop-at-first stops at.
+    /// </summary>
+    public bool Violated { get; private set; }
 
     /// <summary>Takes in one execution: its final state, findings and judgments, if its block reached a final state.</summary>
     public void Add(ExecutionDriver driver, ScenarioResult result, SharedMemory memory)
@@ -68,6 +74,7 @@ internal sealed class ExplorationTally
         if (driver.End == ExecutionEnd.Deadlock)
         {
             Deadlocks++;
+            Violated = true;
             AddState(driver.Deadlock!, 1);
             return;
         }
@@ -81,10 +88,14 @@ internal sealed class ExplorationTally
         if (result.Findings.FirstOrDefault(f => !f.Expected) is { } unexpected)
         {
             WithFindings++;
+            Violated = true;
             _findingExample ??= new Counterexample(execution, unexpected.Message, schedule.Value);
         }
         foreach (var judgment in record.Programs.Judgments.Concat(Judgments(result.Entries.Skip(record.ExploreEntry + 1), record)))
+        {
             Tally(judgment.Step, judgment.Quantifier).Add(judgment, execution, state, () => schedule.Value);
+            Violated |= !judgment.Satisfied && judgment.Quantifier != Quantifier.Sometimes;
+        }
     }
 
     /// <summary>Appends the tally of the next part of the search: its executions are numbered after these.</summary>
@@ -104,6 +115,7 @@ internal sealed class ExplorationTally
         Events += next.Events;
         WithFindings += next.WithFindings;
         Bounded |= next.Bounded;
+        Violated |= next.Violated;
         foreach (var (state, count) in next._states)
             AddState(state, count);
         _findings.AddRange(next._findings.Where(f => !_findings.Exists(seen => seen.Message == f.Message)));
@@ -117,17 +129,21 @@ internal sealed class ExplorationTally
         }
     }
 
-    /// <summary>The exploration's result: the first execution's trace before the block, then the block's summary and verdicts.</summary>
+    /// <summary>
+    /// The exploration's result: the first execution's trace before the block, then the block's summary and verdicts.
+    /// After a search cut short, or one shard's part of it, what held in every execution it ran is inconclusive.
+    /// </summary>
     public ScenarioResult Result(ExploreOptions options, string? cut, string? shard)
     {
+        var partial = cut is not null ? "the search was cut short" : shard is not null ? "this shard searched part of the tree" : null;
         var checkerStep = ExploreStep with { Text = "object checker: no finding in any execution" };
-        var checker = _findingExample is null ? null : new ExpectationVerdict(checkerStep, Quantifier.Never, Executions - WithFindings, Executions, false, _findingExample);
-        var verdicts = _order.Where(_tallies.ContainsKey).Select(s => _tallies[s].ToVerdict(Executions));
+        var checker = _findingExample is null ? null : new ExpectationVerdict(checkerStep, Quantifier.Never, Executions - WithFindings, Executions, Verdict.Fail, _findingExample);
+        var verdicts = _order.Where(_tallies.ContainsKey).Select(s => _tallies[s].ToVerdict(Executions, partial));
         var exploration = new ExplorationResult(
             Executions, Redundant, Deadlocks, Events, cut, shard,
             [.. _states.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => new FinalState(s.Key, s.Value))],
             [.. verdicts, .. checker is null ? [] : new[] { checker }]);
-        var after = _order.Select(s => _tallies.TryGetValue(s, out var tally) ? tally.Entry(Executions, shard is not null) : _untallied[s]);
+        var after = _order.Select(s => _tallies.TryGetValue(s, out var tally) ? tally.Entry(Executions, partial) : _untallied[s]);
         TraceEntry[] findings = checker is null ? [] :
             [new(checkerStep, Verdict.Fail, $"findings in {WithFindings} of {Units.Count(Executions, "execution")}", ExpectationTally.Notes(_findingExample!, Executions))];
         return First! with

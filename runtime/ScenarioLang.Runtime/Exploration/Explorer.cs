@@ -8,7 +8,9 @@ namespace ScenarioLang.Runtime.Exploration;
 /// Explores a scenario's explore block. The search is cut into parts that do not depend on one another (the
 /// subtrees below the first states with a choice, or batches of random executions), the parts run on
 /// <see cref="ExploreOptions.Jobs"/> threads (or only this shard's parts), and their tallies are appended in the
-/// parts' order: the result is the same on one thread or many.
+/// parts' order: the result is the same on one thread or many. With <see cref="ExploreOptions.StopAtFirst"/> a part
+/// stops at its first violation and the parts after it are cancelled, while those before it run to their end: the
+/// first violation in search order, whatever thread found which.
 /// </summary>
 internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreOptions options)
 {
@@ -25,6 +27,8 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
     private int _partsDone;
     private volatile bool _stop;
     private volatile bool _timedOut;
+    // The lowest index of a part that showed a violation, under --stop-at-first: the parts after it are not needed.
+    private int _firstViolation = int.MaxValue;
 
     public ScenarioResult Execute()
     {
@@ -92,14 +96,14 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
         var next = -1;
         var workers = Enumerable.Range(0, Math.Clamp(options.Jobs, 1, Math.Max(1, parts.Length))).Select(_ => new Thread(() =>
         {
-            for (var i = Interlocked.Increment(ref next); i < parts.Length && !_stop; i = Interlocked.Increment(ref next))
+            for (var i = Interlocked.Increment(ref next); i < parts.Length && !_stop && i < Volatile.Read(ref _firstViolation); i = Interlocked.Increment(ref next))
             {
                 // Past the budget, later parts would be dropped: stop taking them (the merge re-runs what it needs).
                 if (Volatile.Read(ref _runs) >= options.MaxExecutions)
                     return;
                 try
                 {
-                    tallies[i] = RunPart(parts[i], options.MaxExecutions);
+                    tallies[i] = RunPart(parts[i], i, options.MaxExecutions);
                 }
                 catch (Exception e)
                 {
@@ -134,8 +138,10 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
             var remaining = options.MaxExecutions - total.Runs;
             if (remaining <= 0)
                 return $"stopped after {Tracing.Units.Count(total.Runs, "execution")} (--max-executions {options.MaxExecutions})";
-            var tally = tallies[i] is { } t && t.Runs <= remaining ? t : RunPart(parts[i], remaining);
+            var tally = tallies[i] is { } t && t.Runs <= remaining ? t : RunPart(parts[i], i, remaining);
             total.Append(tally);
+            if (options.StopAtFirst && tally.Violated)
+                return tally.Complete && i == parts.Length - 1 ? null : $"stopped at the first violation (--stop-at-first), after {Tracing.Units.Count(total.Runs, "execution")}";
             if (!tally.Complete && options.Strategy == ExploreStrategy.Exhaustive)
                 return $"stopped after {Tracing.Units.Count(total.Runs, "execution")} (--max-executions {options.MaxExecutions})";
         }
@@ -152,7 +158,8 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
         _ => null,
     };
 
-    private ExplorationTally RunPart(Func<ISearch> part, int budget)
+    /// <summary>Runs part <paramref name="index"/> of the search, up to <paramref name="budget"/> executions.</summary>
+    private ExplorationTally RunPart(Func<ISearch> part, int index, int budget)
     {
         var search = part();
         var tally = new ExplorationTally();
@@ -162,12 +169,15 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
             tally.Add(driver, result, memory);
             tally.Bounded |= search.Bounded;
             Interlocked.Increment(ref _runs);
-            if (!search.Next())
+            tally.Complete = !search.Next();
+            if (options.StopAtFirst && tally.Violated)
             {
-                tally.Complete = true;
+                for (var seen = Volatile.Read(ref _firstViolation); index < seen; seen = Volatile.Read(ref _firstViolation))
+                    Interlocked.CompareExchange(ref _firstViolation, index, seen);
                 return tally;
             }
-            if (tally.Runs >= budget || _stop)
+            // A part after one that showed a violation is not needed: its tally is never appended.
+            if (tally.Complete || tally.Runs >= budget || _stop || index > Volatile.Read(ref _firstViolation))
                 return tally;
             if (options.Timeout is { } timeout && _clock.Elapsed > timeout)
             {

@@ -3,8 +3,8 @@ namespace ScenarioLang.Runtime;
 /// <summary>How <see cref="ScenarioExecutor"/> explores an explore block.</summary>
 /// <param name="Reduction">How executions that only reorder independent events are skipped; the final states and
 /// verdicts are the same with every reduction, only the counts differ.</param>
-/// <param name="MaxExecutions">Stops the search after this many executions (of every kind); the explore step then fails,
-/// because its verdicts are not exhaustive. For the random strategies, how many executions to sample.</param>
+/// <param name="MaxExecutions">Stops the search after this many executions (of every kind); what held in all of them is
+/// then inconclusive, not proved. For the random strategies, how many executions to sample.</param>
 /// <param name="Jobs">Threads that search parts of the tree at once; the result does not depend on it.</param>
 /// <param name="Shard">Searches only this shard's parts of the tree, for a matrix of CI jobs.</param>
 /// <param name="Seed">The seed of the random strategies, printed with their results.</param>
@@ -13,6 +13,8 @@ namespace ScenarioLang.Runtime;
 /// <param name="BufferBound">Keeps at most this many stores in each CPU's store buffer: a store waits for a drain.</param>
 /// <param name="Timeout">Stops the search after this long; the result then depends on the machine's speed.</param>
 /// <param name="Progress">Called on the calling thread every 200 ms while the search runs.</param>
+/// <param name="StopAtFirst">Stops at the first violation in search order (an always or never failing, an unexpected
+/// finding, a deadlock), for bug hunting; the same execution is first for any number of jobs.</param>
 public sealed record ExploreOptions(
     Reduction Reduction = Reduction.Dpor,
     int MaxExecutions = 1_000_000,
@@ -24,7 +26,8 @@ public sealed record ExploreOptions(
     int? PreemptionBound = null,
     int? BufferBound = null,
     TimeSpan? Timeout = null,
-    Action<ExplorationProgress>? Progress = null);
+    Action<ExplorationProgress>? Progress = null,
+    bool StopAtFirst = false);
 
 /// <summary>How the exhaustive search skips executions equivalent to one it explores.</summary>
 public enum Reduction
@@ -66,7 +69,8 @@ public sealed record ExplorationProgress(int Executions, int PartsDone, int Part
 /// <param name="Redundant">Executions abandoned because every enabled event slept: each is equivalent to one explored.</param>
 /// <param name="Deadlocks">Executions that stopped with a CPU spinning on a lock no one will release.</param>
 /// <param name="Events">Events performed over all executions, the measure of the search's cost.</param>
-/// <param name="Cut">Why the search does not cover every execution (a budget, a bound, a random strategy); null if it does.</param>
+/// <param name="Cut">Why the search does not cover every execution (a budget, the timeout, a bound, a random strategy,
+/// --stop-at-first); null if it does.</param>
 /// <param name="Shard">Which part of the search a shard covered; null when the whole search ran.</param>
 /// <param name="States">The final states (and deadlocks), with how many executions reached each, in ordinal order.</param>
 /// <param name="Expectations">The quantified expectations, the steps of the block with an expected outcome and the
@@ -81,7 +85,8 @@ public sealed record ExplorationResult(
     IReadOnlyList<FinalState> States,
     IReadOnlyList<ExpectationVerdict> Expectations)
 {
-    public bool Exhaustive => Cut is null;
+    /// <summary>Whether the search covered every execution: then, and only then, what held in all of them is proved.</summary>
+    public bool Exhaustive => Cut is null && Shard is null;
 }
 
 /// <summary>A final state, printed herd-style (<c>r0=0; r1=1</c>), and how many executions reached it.</summary>
@@ -93,7 +98,10 @@ public sealed record FinalState(string State, int Count);
 /// a step).
 /// </summary>
 /// <param name="Counterexample">The first execution, in search order, that violates an always or never expectation.</param>
-public sealed record ExpectationVerdict(Step Step, Quantifier Quantifier, int Satisfied, int Executions, bool Passed, Counterexample? Counterexample);
+public sealed record ExpectationVerdict(Step Step, Quantifier Quantifier, int Satisfied, int Executions, Verdict Verdict, Counterexample? Counterexample)
+{
+    public bool Passed => Verdict == Verdict.Pass;
+}
 
 /// <summary>One execution as an explicit schedule that replays it (<c>kscn</c> can splice it into a .kscn file).</summary>
 /// <param name="Execution">Its number among the executions that reached a final state, in search order, from 1.</param>

@@ -5,7 +5,8 @@ namespace ScenarioLang.Runtime;
 /// <summary>
 /// What the xunit tests of <c>kscn compile --xunit</c> call: run a scenario, and unless it passed throw with its trace.
 /// It lives here rather than as text in every generated test, and knows no test framework: any runner reports an
-/// exception as a failure.
+/// exception as a failure. An inconclusive scenario (an exploration past the default budget) throws too, its trace
+/// saying INCONCLUSIVE: a test is green only for what was proved.
 /// </summary>
 public static class ScenarioCheck
 {

@@ -8,6 +8,11 @@ public enum Verdict
     None,
     Pass,
     Fail,
+    /// <summary>
+    /// Not proved either way: it held in every execution a cut search ran (a budget, a timeout, sampling, a bound, one
+    /// shard), or a <c>sometimes</c> was not seen in them; the executions left out may decide it.
+    /// </summary>
+    Inconclusive,
 }
 
 /// <summary>One line of the trace: a step or an expectation, its verdict, and what the kernel did inside it.</summary>
@@ -40,8 +45,17 @@ public sealed record ScenarioResult(
 
     public int Failed => Entries.Count(e => e.Verdict == Verdict.Fail);
 
+    /// <summary>Expectations a cut search could not decide (<see cref="Verdict.Inconclusive"/>).</summary>
+    public int Inconclusive => Entries.Count(e => e.Verdict == Verdict.Inconclusive);
+
     /// <summary>The findings no expectation names, which fail the scenario.</summary>
     public int UnexpectedFindings => Findings.Count(f => !f.Expected);
 
-    public bool Passed => Failed == 0 && UnexpectedFindings == 0;
+    /// <summary>
+    /// The scenario's verdict: a failed expectation or an unexpected finding is a violation seen, which beats an
+    /// undecided expectation (a bug found is worth more than a proof missed); pass only when everything is decided.
+    /// </summary>
+    public Verdict Verdict => Failed > 0 || UnexpectedFindings > 0 ? Verdict.Fail : Inconclusive > 0 ? Verdict.Inconclusive : Verdict.Pass;
+
+    public bool Passed => Verdict == Verdict.Pass;
 }

@@ -2,9 +2,9 @@ namespace ScenarioLang.Runtime.Tracing;
 
 /// <summary>
 /// The explore step's line of the trace: how many executions the search ran and the final states they reached,
-/// herd-style, each with the number of executions that reached it. It fails when the search does not cover every
-/// execution (a budget, a bound, a random strategy) or some execution deadlocked, because the verdicts after it then
-/// do not cover every execution. A shard's part of the search is noted, not failed: the other shards run the rest.
+/// herd-style, each with the number of executions that reached it. It fails when some execution deadlocked. When the
+/// search does not cover every execution (a budget, a timeout, a bound, a random strategy, --stop-at-first, one shard)
+/// it is inconclusive: its implicit claims (no deadlock, no finding) hold only in the executions it ran.
 /// </summary>
 internal static class ExplorationNotes
 {
@@ -21,12 +21,14 @@ internal static class ExplorationNotes
             .. exploration.States.Select(s => $"  {s.Count.ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(width)}× {s.State}"),
         ];
         if (exploration.Shard is { } shard)
-            notes.Add(shard + "; 'sometimes' holds if it holds in any shard");
-        List<string> failures = [];
-        if (exploration.Cut is { } cut)
-            failures.Add($"{cut}: verdicts are not exhaustive");
+            notes.Add($"{shard}; 'sometimes' holds if it holds in any shard, always and never if they hold in every shard");
+        List<string> details = [];
         if (exploration.Deadlocks > 0)
-            failures.Add($"{Units.Count(exploration.Deadlocks, "execution")} deadlocked: the expectations judge only the other {exploration.Executions}");
-        return new TraceEntry(step, failures.Count == 0 ? Verdict.None : Verdict.Fail, failures.Count == 0 ? null : string.Join("; ", failures), notes);
+            details.Add($"{Units.Count(exploration.Deadlocks, "execution")} deadlocked: the expectations judge only the other {exploration.Executions}");
+        var partial = exploration.Cut ?? exploration.Shard;
+        if (partial is not null)
+            details.Add($"inconclusive: {partial}: what held in every execution explored is not proved");
+        var verdict = exploration.Deadlocks > 0 ? Verdict.Fail : partial is not null ? Verdict.Inconclusive : Verdict.None;
+        return new TraceEntry(step, verdict, details.Count == 0 ? null : string.Join("; ", details), notes);
     }
 }

@@ -26,6 +26,8 @@ public static class MatrixFormatter
         {
             foreach (var failed in result.Entries.Where(e => e.Verdict == Verdict.Fail))
                 b.Append($"  {result.Config}: {d.File}({failed.Step.Line},{failed.Step.Column}): failed: {failed.Step.Text} ({failed.Failure})\n");
+            foreach (var open in result.Entries.Where(e => e.Verdict == Verdict.Inconclusive))
+                b.Append($"  {result.Config}: {d.File}({open.Step.Line},{open.Step.Column}): {open.Step.Text} ({open.Failure})\n");
             foreach (var finding in result.Findings.Where(f => !f.Expected))
                 b.Append($"  {result.Config}: finding: {finding.Message}\n");
         }
@@ -38,7 +40,7 @@ public static class MatrixFormatter
         return
         [
             result.Config.ToString(),
-            result.Passed ? "PASS" : "FAIL",
+            result.Verdict.ToString().ToUpperInvariant(),
             result.Failed == 0 ? $"{result.Expectations} hold" : $"{result.Failed} of {result.Expectations} failed",
             Units.Bytes(c.TssBytesCopied),
             Units.Bytes(c.TssBytesCleared),

@@ -19,7 +19,14 @@ public static class TraceFormatter
         b.Append($"  {d.File} | {result.Config} | {Units.Count(d.Cpus, "CPU")} | memory {d.Memory.ToString().ToLowerInvariant()}\n");
         foreach (var entry in result.Entries)
         {
-            var mark = entry.Verdict switch { Runtime.Verdict.Pass => "[pass]", Runtime.Verdict.Fail => "[FAIL]", _ => "[    ]" };
+            var mark = entry.Verdict switch
+            {
+                Runtime.Verdict.None => "[    ]",
+                Runtime.Verdict.Pass => "[pass]",
+                Runtime.Verdict.Fail => "[FAIL]",
+                Runtime.Verdict.Inconclusive => "[ ?? ]",
+                _ => throw new ArgumentOutOfRangeException(nameof(result), entry.Verdict, "a verdict the trace cannot print"),
+            };
             var at = $"{entry.Step.Line}:{entry.Step.Column}".PadRight(7);
             var detail = entry.Failure is null ? "" : $"   ({entry.Failure})";
             b.Append($"  {mark} {at} {entry.Step.Text}{detail}\n");
@@ -34,16 +41,26 @@ public static class TraceFormatter
         b.Append("  ").Append(Summary(result)).Append('\n');
         foreach (var failed in result.Entries.Where(e => e.Verdict == Runtime.Verdict.Fail))
             b.Append($"    {d.File}({failed.Step.Line},{failed.Step.Column}): failed: {failed.Step.Text} ({failed.Failure})\n");
+        foreach (var open in result.Entries.Where(e => e.Verdict == Runtime.Verdict.Inconclusive))
+            b.Append($"    {d.File}({open.Step.Line},{open.Step.Column}): {open.Step.Text} ({open.Failure})\n");
         return b.ToString();
     }
 
-    /// <summary>"PASS: 6 expectations hold" or "FAIL: 1 of 6 expectations failed, 1 finding".</summary>
+    /// <summary>
+    /// "PASS: 6 expectations hold", "FAIL: 1 of 6 expectations failed, 1 finding" (and how many are inconclusive, if
+    /// any), or "INCONCLUSIVE: 2 of 6 expectations not proved, no violation seen".
+    /// </summary>
     public static string Summary(ScenarioResult result)
     {
         var findings = result.UnexpectedFindings == 0 ? "" : ", " + Units.Count(result.UnexpectedFindings, "finding");
-        return result.Passed
-            ? $"PASS: {Units.Count(result.Expectations, "expectation")} {(result.Expectations == 1 ? "holds" : "hold")}"
-            : $"FAIL: {result.Failed} of {Units.Count(result.Expectations, "expectation")} failed{findings}";
+        var expectations = Units.Count(result.Expectations, "expectation");
+        return result.Verdict switch
+        {
+            Runtime.Verdict.Pass => $"PASS: {expectations} {(result.Expectations == 1 ? "holds" : "hold")}",
+            Runtime.Verdict.Fail => $"FAIL: {result.Failed} of {expectations} failed{findings}{(result.Inconclusive == 0 ? "" : $", {result.Inconclusive} inconclusive")}",
+            Runtime.Verdict.Inconclusive => $"INCONCLUSIVE: {result.Inconclusive} of {expectations} not proved, no violation seen",
+            _ => throw new ArgumentOutOfRangeException(nameof(result), result.Verdict, "not a scenario's verdict"),
+        };
     }
 
     public static string Quote(string name) => "\"" + name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";

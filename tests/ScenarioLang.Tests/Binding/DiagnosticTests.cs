@@ -82,6 +82,7 @@ public sealed partial class DiagnosticTests
         { "KSC0233", InScenario("  shared x\n  cpu0 kernel: load x until return -> r0\n  expect r0 == 0") },
         { "KSC0234", InScenario("  cpu0 A: clone -> T\n  cpu1 T: ioperm(0x80, 1, on) preempted at installed\n  cpu0 A: exec") },
         { "KSC0234", InScenario("  cpu0 A: clone -> T\n  cpu1 T: mmap(0x40000000, 2 MiB, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) until return\n  cpu0 A: exec") },
+        { "KSC0235", InScenario("  cpu0 A: outb 0x80 -> #PF") },
         { "KSC0301", InScenario("  expect tss(cpu0).foo == 1") },
         { "KSC0302", InScenario("  expect tss(A).prev_max == 1") },
         { "KSC0303", InScenario("  expect bitmap(A).refcount == 1 KiB") },

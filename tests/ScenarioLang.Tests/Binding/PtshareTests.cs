@@ -164,7 +164,7 @@ public sealed class PtshareTests
     [InlineData("  cpu0 A: mmap(0x40000000, 2 MiB, PROT_READ, MAP_SHARED, db, 0) -> ok", "KSC0208", "ok")]
     [InlineData("  cpu0 A: munmap(0x40000000, 2 MiB) -> 1", "KSC0208", "1")]
     [InlineData("  cpu0 A: read(0x40000000) -> 0", "KSC0208", "0")]
-    [InlineData("  cpu0 A: write(0x40000000) -> #GP", "KSC0208", "#GP")]
+    [InlineData("  cpu0 A: write(0x40000000) -> #GP", "KSC0235", "#GP")]
     [InlineData("  cpu0 A: write(0x40000000) -> EPERM", "KSC0208", "EPERM")]
     [InlineData("  cpu0 A: munmap(0x40000000, 2 MiB) -> EBUSY", "KSC0209", "EBUSY")]
     [InlineData("  cpu0 kernel: munmap(0x40000000, 2 MiB)", "KSC0219", "munmap(0x40000000, 2 MiB)")]

@@ -1,3 +1,4 @@
+using ScenarioLang.Cli;
 using ScenarioLang.Tests.Infrastructure;
 using static ScenarioLang.Tests.Infrastructure.Kscn;
 
@@ -112,5 +113,102 @@ public sealed class InstructionPointTests
         var output = Invoke("run", file);
         Assert.Equal(0, output.ExitCode);
         Assert.Contains("paused before load x", output.Out);
+    }
+}
+
+/// <summary>
+/// Exit codes of a search: 1 when a violation was seen, 4 when it was cut short without one (not proved), 0 only when
+/// it covered every execution; and --stop-at-first, which stops at the same first violation for any number of jobs.
+/// </summary>
+public sealed class ExploreVerdictTests
+{
+    private const string LateMb = "samples/pgd/late-mb.kscn";
+    private const string LateWmb = "samples/pgd/late-wmb.kscn";
+
+    private static KscnOutput Explore(params string[] arguments) =>
+        Invoke(["explore", .. arguments.Select(a => a.EndsWith(".kscn", StringComparison.Ordinal) ? Repository.Full(a) : a)]);
+
+    [Fact]
+    public void A_budget_that_cuts_a_search_without_a_violation_is_inconclusive_exit_4()
+    {
+        var cut = Explore(LateMb, "--max-executions", "3");
+        var whole = Explore(LateMb);
+
+        Assert.Equal((4, 0), (cut.ExitCode, whole.ExitCode));
+        Assert.Contains("[ ?? ] 16:3    expect never pgd(C)[V] is none   (inconclusive: satisfied by 3 of 3 executions, not proved: the search was cut short)\n", cut.Out);
+        Assert.Contains("  INCONCLUSIVE: 4 of 4 expectations not proved, no violation seen\n", cut.Out);
+        Assert.Contains("(16,3): expect never pgd(C)[V] is none (inconclusive: ", cut.Out);
+        Assert.DoesNotContain("[FAIL]", cut.Out);
+        Assert.DoesNotContain("inconclusive", whole.Out);
+    }
+
+    [Theory]
+    [InlineData("--strategy", "random")]
+    [InlineData("--strategy", "pct")]
+    public void Sampling_is_inconclusive_and_says_why(string option, string value)
+    {
+        var output = Explore(LateMb, option, value, "--max-executions", "5");
+
+        Assert.Equal(4, output.ExitCode);
+        Assert.Contains("(inconclusive: ", output.Out);
+    }
+
+    [Fact]
+    public void A_violation_beats_inconclusive_across_files_and_scenarios()
+    {
+        // late-wmb loses the entry within 20 executions; late-mb is cut there with nothing seen.
+        var both = Explore(LateMb, LateWmb, "--max-executions", "20");
+
+        Assert.Equal(1, both.ExitCode);
+        Assert.Contains("INCONCLUSIVE: ", both.Out);
+        Assert.Contains("FAIL: ", both.Out);
+    }
+
+    [Theory]
+    [InlineData(ExitCode.Success, ExitCode.Inconclusive, ExitCode.Inconclusive)]
+    [InlineData(ExitCode.Inconclusive, ExitCode.Failed, ExitCode.Failed)]
+    [InlineData(ExitCode.Failed, ExitCode.InputErrors, ExitCode.InputErrors)]
+    [InlineData(ExitCode.InternalError, ExitCode.InputErrors, ExitCode.InternalError)]
+    [InlineData(ExitCode.Success, ExitCode.Success, ExitCode.Success)]
+    public void Exit_codes_combine_3_over_2_over_1_over_4_over_0(ExitCode a, ExitCode b, ExitCode worst)
+    {
+        Assert.Equal(worst, ExitCodes.Worst(a, b));
+        Assert.Equal(worst, ExitCodes.Worst(b, a));
+    }
+
+    [Fact]
+    public void Stop_at_first_stops_at_the_same_violation_for_any_number_of_jobs()
+    {
+        var one = Explore(LateWmb, "--stop-at-first", "--jobs", "1");
+        var three = Explore(LateWmb, "--stop-at-first", "--jobs", "3");
+        var whole = Explore(LateWmb, "--jobs", "1");
+
+        Assert.Equal(one.Out, three.Out);
+        Assert.Equal(1, one.ExitCode);
+        Assert.Contains("stopped at the first violation (--stop-at-first), after 2 executions", one.Out);
+        // The counterexample is the first in search order, the one the whole search prints.
+        Assert.Contains("execution 2 of 2 (swapper_pg_dir[V]=pud#5; pgd(C)[V]=none; pgd(P)[V]=pud#5), as a schedule:", one.Out);
+        Assert.Contains("execution 2 of 6 (swapper_pg_dir[V]=pud#5; pgd(C)[V]=none; pgd(P)[V]=pud#5), as a schedule:", whole.Out);
+    }
+
+    [Fact]
+    public void Stop_at_first_cancels_later_parts_the_same_way_on_many_threads()
+    {
+        const string race = "samples/ptshare/creation-race.kscn";
+        var one = Explore(race, "--variant", "ptshare=rfc-v2", "--stop-at-first", "--jobs", "1");
+        var four = Explore(race, "--variant", "ptshare=rfc-v2", "--stop-at-first", "--jobs", "4");
+
+        Assert.Equal(one.Out, four.Out);
+        Assert.Equal(1, four.ExitCode);
+        Assert.Contains("stopped at the first violation (--stop-at-first)", four.Out);
+    }
+
+    [Fact]
+    public void Without_a_violation_stop_at_first_runs_the_search_to_its_end()
+    {
+        var stopping = Explore(LateMb, "--stop-at-first");
+        var plain = Explore(LateMb);
+
+        Assert.Equal((0, plain.Out), (stopping.ExitCode, stopping.Out));
     }
 }

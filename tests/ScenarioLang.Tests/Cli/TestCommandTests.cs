@@ -76,6 +76,31 @@ public sealed class TestCommandTests
         Assert.Equal("00:00:00.0120000", (string)trx.Descendants(Trx + "UnitTestResult").First().Attribute("duration")!);
     }
 
+    [Fact]
+    public void An_inconclusive_run_is_skipped_in_junit_and_inconclusive_in_trx_neither_passed_nor_failed()
+    {
+        var at = TestClock.Start;
+        const string summary = "INCONCLUSIVE: 2 of 2 expectations not proved, no violation seen";
+        var report = new TestRunReport(
+            [
+                new TestCase("dir/x.kscn", new LinePosition(3, 1), "holds", "ioperm=merged", TestOutcome.Passed, "PASS: 1 expectation holds", null, at, TimeSpan.Zero),
+                new TestCase("dir/x.kscn", new LinePosition(9, 1), "too big", "ioperm=merged", TestOutcome.Inconclusive, summary, "trace\n", at, TimeSpan.Zero),
+            ],
+            at, at.AddSeconds(1));
+
+        var junit = XDocument.Parse(Written(report, ResultFormat.JUnit)).Root!;
+        var trx = XDocument.Parse(Written(report, ResultFormat.Trx)).Root!;
+
+        var suite = junit.Element("testsuite")!;
+        Assert.Equal(("0", "0", "1"), ((string)suite.Attribute("failures")!, (string)suite.Attribute("errors")!, (string)suite.Attribute("skipped")!));
+        Assert.Equal("dir/x.kscn(9,1): " + summary, (string)junit.Descendants("skipped").Single().Attribute("message")!);
+        Assert.Equal(["Passed", "Inconclusive"], trx.Descendants(Trx + "UnitTestResult").Select(r => (string)r.Attribute("outcome")!));
+        var counters = trx.Descendants(Trx + "Counters").Single();
+        Assert.Equal(("1", "0", "1"), ((string)counters.Attribute("passed")!, (string)counters.Attribute("failed")!, (string)counters.Attribute("inconclusive")!));
+        Assert.Equal("Inconclusive", (string)trx.Descendants(Trx + "ResultSummary").Single().Attribute("outcome")!);
+        Assert.Equal("inconclusive dir/x.kscn:9 \"too big\" [ioperm=merged] " + summary + "\n", report.Cases[1].Line);
+    }
+
     [Theory]
     [InlineData(null, null, null, null)]
     [InlineData("out/r.xml", null, "out/r.xml", "JUnit")]

@@ -85,14 +85,38 @@ public sealed class ExplorerTests
     }
 
     [Fact]
-    public void The_search_stops_at_its_bound_and_fails_instead_of_passing()
+    public void The_search_stops_at_its_bound_and_is_inconclusive_instead_of_passing()
     {
         var result = StoreBuffering.Expecting(Quantifier.Never, ("r0", 5)).Explore(new ExploreOptions(MaxExecutions: 3));
 
         var explore = result.Entries.Single(e => e.Step == Litmus.ExploreAt);
-        Assert.Equal((Verdict.Fail, "stopped after 3 executions (--max-executions 3): verdicts are not exhaustive"), (explore.Verdict, explore.Failure));
+        Assert.Equal((Verdict.Inconclusive, "inconclusive: stopped after 3 executions (--max-executions 3): what held in every execution explored is not proved"), (explore.Verdict, explore.Failure));
+        Assert.Equal((Verdict.Inconclusive, "inconclusive: satisfied by 2 of 2 executions, not proved: the search was cut short"), (result.Entries[^1].Verdict, result.Entries[^1].Failure));
         Assert.False(result.Exploration!.Exhaustive);
+        Assert.Equal(Verdict.Inconclusive, result.Verdict);
         Assert.False(result.Passed);
+    }
+
+    [Fact]
+    public void A_sometimes_seen_in_a_cut_search_passes_and_one_not_seen_is_inconclusive()
+    {
+        // The budget of 3 runs reaches two final states, r0=0; r1=0 and r0=0; r1=1: r1 = 1 is seen, r0 = 5 never is.
+        var seen = StoreBuffering.Expecting(Quantifier.Sometimes, ("r1", 1)).Explore(new ExploreOptions(MaxExecutions: 3));
+        var unseen = StoreBuffering.Expecting(Quantifier.Sometimes, ("r0", 5)).Explore(new ExploreOptions(MaxExecutions: 3));
+
+        Assert.Equal(Verdict.Pass, seen.Entries[^1].Verdict);
+        Assert.Equal((Verdict.Inconclusive, "inconclusive: not seen in 2 executions, not disproved: the search was cut short"), (unseen.Entries[^1].Verdict, unseen.Entries[^1].Failure));
+        Assert.Equal(Verdict.Inconclusive, unseen.Verdict);
+    }
+
+    [Fact]
+    public void A_violation_seen_in_a_cut_search_fails_it()
+    {
+        var result = StoreBuffering.Expecting(Quantifier.Always, ("r0", 1)).Explore(new ExploreOptions(MaxExecutions: 3));
+
+        Assert.Equal(Verdict.Fail, result.Entries[^1].Verdict);
+        Assert.NotNull(result.Exploration!.Expectations.Single().Counterexample);
+        Assert.Equal(Verdict.Fail, result.Verdict);
     }
 
     [Fact]

@@ -57,7 +57,8 @@ public sealed partial class ExplorationSearchTests
         var two = Explore("samples/pgd/late-wmb.kscn", SampleSnapshotTests.AsWritten, "--jobs", "2", "--max-executions", "20");
 
         Assert.Equal(one.Out, two.Out);
-        Assert.Contains("stopped after 20 executions (--max-executions 20): verdicts are not exhaustive", one.Out);
+        Assert.Contains("(inconclusive: stopped after 20 executions (--max-executions 20): what held in every execution explored is not proved)", one.Out);
+        // The lost entry is in the first 20 executions: a violation seen beats the missing proof.
         Assert.Equal(1, one.ExitCode);
     }
 
@@ -72,8 +73,15 @@ public sealed partial class ExplorationSearchTests
         Assert.Equal(Executions(whole), shards.Sum(Executions));
         Assert.Equal(States(whole), shards.SelectMany(States).Distinct().Order(StringComparer.Ordinal));
         Assert.All(shards, s => Assert.Matches(@"shard \d of 3: \d+ of \d+ parts of the search", s.Out));
-        // The leak is an always/never violation: a shard that sees it fails.
+        // The leak is an always/never violation: a shard that sees it fails. A shard that sees none proves nothing
+        // about the whole search: it is inconclusive, not a pass.
         Assert.Contains(shards, s => s.ExitCode == 1 && s.Out.Contains("expect never leak ptshare_data", StringComparison.Ordinal));
+        Assert.All(shards.Where(s => !s.Out.Contains("[FAIL]", StringComparison.Ordinal)), s =>
+        {
+            Assert.Equal(4, s.ExitCode);
+            Assert.Contains("INCONCLUSIVE: ", s.Out);
+        });
+        Assert.Contains(shards, s => s.ExitCode == 4);
     }
 
     private static KscnOutput Explore(string sample, string variant, params string[] options) =>

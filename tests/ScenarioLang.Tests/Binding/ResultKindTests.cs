@@ -1,0 +1,89 @@
+using ScenarioLang.Tests.Infrastructure;
+using static ScenarioLang.Tests.Infrastructure.Kscn;
+
+namespace ScenarioLang.Tests.Binding;
+
+/// <summary>
+/// Each instruction or access names the one fault it can raise: port instructions, CLI and STI #GP, a kernel touch #PF,
+/// a user read or write SIGSEGV. Another fault is KSC0235 at the result; the right one is judged against what ran.
+/// </summary>
+public sealed class ResultKindTests
+{
+    private const string Area = "  kernel pgd = late-wmb\n  cpu1 kernel: vmalloc(4 MiB) -> V\n";
+
+    [Theory]
+    [InlineData("  cpu0 A: outb 0x80 -> #PF", "outb gives ok or #GP, not #PF")]
+    [InlineData("  cpu0 A: inl 0x80 -> SIGSEGV", "inl gives ok or #GP, not SIGSEGV")]
+    [InlineData("  cpu0 A: cli -> #PF", "cli gives ok or #GP, not #PF")]
+    [InlineData("  cpu0 A: sti -> SIGSEGV", "sti gives ok or #GP, not SIGSEGV")]
+    [InlineData(Area + "  cpu0 A: touch V -> #GP", "touch gives ok or #PF, not #GP")]
+    [InlineData(Area + "  cpu0 kernel: touch V -> SIGSEGV", "touch gives ok or #PF, not SIGSEGV")]
+    [InlineData("  cpu0 A: read(0x40000000) -> #PF", "read gives ok or SIGSEGV, not #PF")]
+    [InlineData("  cpu0 A: write(0x40000000, 4 KiB) -> #GP", "write gives ok or SIGSEGV, not #GP")]
+    public void A_fault_the_action_cannot_raise_is_KSC0235_at_the_result_with_the_valid_choices(string statements, string message)
+    {
+        var diagnostic = Assert.Single(Compile(InScenario(statements)).Diagnostics);
+
+        Assert.Equal("KSC0235", diagnostic.Code);
+        Assert.StartsWith(message + ": ", diagnostic.Message, StringComparison.Ordinal);
+        var line = InScenario(statements).Split('\n')[diagnostic.Start.Line - 1];
+        Assert.Equal(message.Split(' ')[^1], line[(diagnostic.Start.Column - 1)..]);
+    }
+
+    [Theory]
+    [InlineData("  cpu0 A: outb 0x80 -> #GP")]
+    [InlineData("  cpu0 A: inw 0x80 -> ok")]
+    [InlineData("  cpu0 A: sti -> #GP")]
+    [InlineData(Area + "  cpu0 A: touch V -> #PF")]
+    [InlineData(Area + "  cpu0 kernel: touch V -> ok")]
+    [InlineData("  cpu0 A: read(0x40000000) -> SIGSEGV")]
+    [InlineData("  cpu0 A: write(0x40000000) -> ok")]
+    public void The_fault_the_action_raises_binds(string statements) =>
+        Assert.Empty(Compile(InScenario(statements)).Diagnostics.Select(d => d.ToString()));
+
+    [Theory]
+    // A denied port: no ioperm() yet, so the TSS base is invalid.
+    [InlineData("  cpu0 A: outb 0x80", "#GP")]
+    [InlineData("  cpu0 A: cli", "#GP")]
+    // Nothing is mapped at 0x40000000.
+    [InlineData("  cpu0 A: write(0x40000000)", "SIGSEGV")]
+    public void A_stated_fault_passes_and_ok_fails_with_what_happened(string step, string fault)
+    {
+        var holds = RunText(InScenario($"{step} -> {fault}"));
+        var fails = RunText(InScenario($"{step} -> ok"));
+
+        Assert.Equal(0, holds.ExitCode);
+        Assert.Contains($"[pass] 5:3     {step.Trim()} -> {fault}\n", holds.Out);
+        Assert.Equal(1, fails.ExitCode);
+        Assert.Contains($"[FAIL] 5:3     {step.Trim()} -> ok   (got {fault})\n", fails.Out);
+    }
+
+    /// <summary>
+    /// Seed 003's lost entry as an explicit schedule (samples/pgd/lost-entry-faults.kscn): under late-wmb the child's
+    /// PGD slot for the area stays none, so its touch is a page fault; claiming it completes fails.
+    /// </summary>
+    [Fact]
+    public void The_child_that_lost_the_PGD_entry_faults_on_touch()
+    {
+        var sample = File.ReadAllText(Repository.Full("samples/pgd/lost-entry-faults.kscn"));
+        var lateWmb = sample[..sample.IndexOf("scenario \"late-mb", StringComparison.Ordinal)];
+        Assert.Contains("  cpu0 C: touch V -> #PF\n", lateWmb);
+
+        var faults = RunText(lateWmb);
+        var claimedOk = RunText(lateWmb.Replace("touch V -> #PF", "touch V -> ok", StringComparison.Ordinal));
+
+        Assert.Equal(0, faults.ExitCode);
+        Assert.Contains("[pass] 22:3    expect pgd(C)[V] is none\n", faults.Out);
+        Assert.Contains("[pass] 24:3    cpu0 C: touch V -> #PF\n", faults.Out);
+        Assert.Equal(1, claimedOk.ExitCode);
+        Assert.Contains("[FAIL] 24:3    cpu0 C: touch V -> ok   (got #PF)\n", claimedOk.Out);
+        Assert.Contains("[402] is none for 0xffffc90000000000 (C's page tables)", claimedOk.Out);
+    }
+
+    private static KscnOutput RunText(string text)
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("kscn-results-").FullName, "t.kscn");
+        File.WriteAllText(file, text);
+        return Invoke("run", file);
+    }
+}
