@@ -39,6 +39,8 @@ public sealed class Tracked<T>(StateTracker tracker, MemoryLocation location, T 
 public sealed class TrackedList<T>(StateTracker tracker, MemoryLocation location) : IReadOnlyList<T>
 {
     private readonly List<T> _items = [];
+    // The slots' names, made once each: a walk reads them on every event.
+    private readonly List<MemoryLocation> _slots = [];
 
     public MemoryLocation Location => location;
 
@@ -117,7 +119,12 @@ public sealed class TrackedList<T>(StateTracker tracker, MemoryLocation location
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    private MemoryLocation Slot(int index) => new($"{location.Name}[{index}]");
+    private MemoryLocation Slot(int index)
+    {
+        while (_slots.Count <= index)
+            _slots.Add(new($"{location.Name}[{_slots.Count}]"));
+        return _slots[index];
+    }
 
     private void ReadAll()
     {

@@ -187,8 +187,8 @@ public sealed class ExploreVerdictTests
         Assert.Equal(1, one.ExitCode);
         Assert.Contains("stopped at the first violation (--stop-at-first), after 2 executions", one.Out);
         // The counterexample is the first in search order, the one the whole search prints.
-        Assert.Contains("execution 2 of 2 (swapper_pg_dir[V]=pud#5; pgd(C)[V]=none; pgd(P)[V]=pud#5), as a schedule:", one.Out);
-        Assert.Contains("execution 2 of 6 (swapper_pg_dir[V]=pud#5; pgd(C)[V]=none; pgd(P)[V]=pud#5), as a schedule:", whole.Out);
+        Assert.Contains("execution 2 of 2 (swapper_pg_dir[V]=pud#cpu1.1; pgd(C)[V]=none; pgd(P)[V]=pud#cpu1.1), as a schedule:", one.Out);
+        Assert.Contains("execution 2 of 7 (swapper_pg_dir[V]=pud#cpu1.1; pgd(C)[V]=none; pgd(P)[V]=pud#cpu1.1), as a schedule:", whole.Out);
     }
 
     [Fact]
