@@ -292,6 +292,7 @@ public sealed class LinuxKernel
             var mm = MmStruct.Allocate(Heap, "dup_mm");
             foreach (var point in Pgd.PgdAlloc(mm, name))
                 yield return point;
+            // dup_mmap() holds mmap_write_lock(oldmm) and the new mm's: the copy of the vmas is one event.
             User.DupMmap(parentMm, mm);
             p.Mm = mm;
         }

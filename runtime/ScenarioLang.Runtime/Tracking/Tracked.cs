@@ -32,15 +32,16 @@ public sealed class Tracked<T>(StateTracker tracker, MemoryLocation location, T 
 
 /// <summary>
 /// A list of kernel state (the task list, an mm's vmas), tracked slot by slot as an RCU list is read: <c>tasks[3]</c>
-/// is the fourth element, or, when there is none, the end a walk stops at. Appending writes only the slot that was the
-/// end, so a walker that has not reached the end does not depend on it; inserting or removing writes every slot from
-/// there on.
+/// is the fourth element, and <c>tasks[end]</c> the end a walk stops at (the last element's next pointer). Appending
+/// writes the new slot and the end, so a walker that has not reached the end does not depend on it, while two appends
+/// and a walker at the end do; inserting or removing writes every slot from there on and the end.
 /// </summary>
 public sealed class TrackedList<T>(StateTracker tracker, MemoryLocation location) : IReadOnlyList<T>
 {
     private readonly List<T> _items = [];
     // The slots' names, made once each: a walk reads them on every event.
     private readonly List<MemoryLocation> _slots = [];
+    private readonly MemoryLocation _end = new($"{location.Name}[end]");
 
     public MemoryLocation Location => location;
 
@@ -66,8 +67,8 @@ public sealed class TrackedList<T>(StateTracker tracker, MemoryLocation location
     /// <summary>The element at <paramref name="index"/>, or false at or past the end: reads that slot only.</summary>
     public bool TryGet(int index, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out T item)
     {
-        tracker.Read(Slot(Math.Min(index, _items.Count)));
         var found = index < _items.Count;
+        tracker.Read(found ? Slot(index) : _end);
         item = found ? _items[index] : default;
         return found;
     }
@@ -75,6 +76,7 @@ public sealed class TrackedList<T>(StateTracker tracker, MemoryLocation location
     public void Add(T item)
     {
         tracker.Write(Slot(_items.Count));
+        tracker.Write(_end);
         _items.Add(item);
     }
 
@@ -130,16 +132,18 @@ public sealed class TrackedList<T>(StateTracker tracker, MemoryLocation location
     {
         if (!tracker.Recording)
             return;
-        for (var i = 0; i <= _items.Count; i++)
+        for (var i = 0; i < _items.Count; i++)
             tracker.Read(Slot(i));
+        tracker.Read(_end);
     }
 
     private void WriteFrom(int index)
     {
         if (!tracker.Recording)
             return;
-        for (var i = index; i <= _items.Count; i++)
+        for (var i = index; i < _items.Count; i++)
             tracker.Write(Slot(i));
+        tracker.Write(_end);
     }
 }
 

@@ -92,7 +92,7 @@ public sealed class TrackedStateTests
     }
 
     [Fact]
-    public void A_list_append_writes_only_the_slot_that_was_the_end()
+    public void A_list_append_writes_the_new_slot_and_the_end_which_only_a_walker_at_the_end_reads()
     {
         var tracker = new StateTracker();
         var list = new TrackedList<string>(tracker, new("tasks"));
@@ -113,9 +113,9 @@ public sealed class TrackedStateTests
         var removal = tracker.End();
 
         Assert.Equal([new StateAccess(new("tasks[0]"), Access.Read)], walkerBeforeEnd);
-        Assert.Equal([new StateAccess(new("tasks[2]"), Access.Read)], walkerAtEnd);
-        Assert.Equal([new StateAccess(new("tasks[2]"), Access.Write)], append);
-        Assert.Equal(["tasks[0]", "tasks[1]", "tasks[2]", "tasks[3]"], removal.Select(a => a.Location.Name));
+        Assert.Equal([new StateAccess(new("tasks[end]"), Access.Read)], walkerAtEnd);
+        Assert.Equal([new StateAccess(new("tasks[2]"), Access.Write), new StateAccess(new("tasks[end]"), Access.Write)], append);
+        Assert.Equal(["tasks[0]", "tasks[1]", "tasks[2]", "tasks[end]"], removal.Select(a => a.Location.Name));
     }
 
     [Fact]

@@ -118,6 +118,10 @@ internal sealed class Ptshare(LinuxKernel kernel, UserMemory user)
         }
         yield return InterleavingPoint.Load(PtsharePoints.ReadInfo, info.Object);
         Heap.Access(info, "find_shared_vma");
+        // From here to the end the model runs one event: the walk of both mms' PMDs, the host vma lookup and the fill.
+        // The guest holds its own mmap_lock (do_user_addr_fault()), nothing of the host's, as posted; the event's
+        // footprint (the host's vma tree and page-table pages) orders it against ptshare_insert_vma() and the host's
+        // other faults, so only interleavings inside find_shared_vma() itself are not split.
         var host = info.Mm;
         fault.Handled = true;
         var hostFrom = from - vma.Start + host.MmapBase;

@@ -63,6 +63,8 @@ public sealed class UserMemory
             yield break;
         }
         var start = (ulong)address;
+        // Up to here and on to the sharing block, do_mmap() runs under mmap_write_lock(current->mm) (vm_mmap_pgoff()):
+        // no other path changes this mm's vmas meanwhile, so it is one event of the model.
         // mmap_region(): MAP_FIXED replaces what was there.
         Unmap(mm, start, start + length);
         var vma = new VmArea(mm, start, start + length, request.Prot, (request.Flags & Mman.MapType) != Mman.MapPrivate, file, request.Offset);
@@ -116,6 +118,8 @@ public sealed class UserMemory
         while (page < end)
         {
             var chunkEnd = Math.Min(end, (page & ~(PmdSize - 1)) + PmdSize);
+            // The walk and the fault's own updates run under mmap_read_lock(mm) (do_user_addr_fault()), one event each
+            // stretch; the host's tables a shared vma reaches are in the footprint, so a racing mapper is ordered.
             var first = FirstFault(mm, page, chunkEnd, write);
             if (first is not { } faultAddress)
             {

@@ -85,6 +85,8 @@ public sealed class VmallocSpace(LinuxKernel kernel)
             }
             yield return InterleavingPoint.Unlock(PgdPoints.PopulateUnlock, InitMmPageTableLock, PgdPoints.Slot(slot));
         }
+        // The levels below are filled without init_mm.page_table_lock's help (each pmd/pte_alloc takes it briefly): one
+        // event whose footprint has the pages' entries, so a CPU walking them through the new PGD entry is ordered.
         MapPages((PageTable)Heap.Lookup(pudId)!, start, end);
     }
 
