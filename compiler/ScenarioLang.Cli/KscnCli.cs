@@ -45,7 +45,7 @@ public static class KscnCli
         {
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
-        catch (InternalCompilerException e)
+        catch (Exception e) when (e is InternalCompilerException or Runtime.IndependenceViolationException)
         {
             stderr.Write($"kscn: internal error: {e.Message}\n");
             return (int)ExitCode.InternalError;

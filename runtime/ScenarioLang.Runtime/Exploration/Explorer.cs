@@ -156,10 +156,13 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
     {
         var search = part();
         var tally = new ExplorationTally();
+        var verifier = options.VerifyIndependence ? new IndependenceVerifier(Run, options.BufferBound) : null;
         while (true)
         {
-            var (result, driver, memory) = Run(search);
-            tally.Add(driver, result, memory);
+            var (result, driver, run) = Run(search);
+            tally.Add(driver, result, run.Machine.Memory);
+            if (driver.End == ExecutionEnd.Final)
+                verifier?.Verify(driver, result, run);
             tally.Bounded |= search.Bounded;
             Interlocked.Increment(ref _runs);
             if (!search.Next())
@@ -178,7 +181,7 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
         }
     }
 
-    private (ScenarioResult Result, ExecutionDriver Driver, SharedMemory Memory) Run(ISearch search)
+    private (ScenarioResult Result, ExecutionDriver Driver, ScenarioRun Run) Run(ISearch search)
     {
         var driver = new ExecutionDriver(search, options.BufferBound);
         var run = new ScenarioRun(scenario.Description, config, driver);
@@ -190,6 +193,6 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
         {
             // A redundant, deadlocked or probing execution: what follows the block does not run.
         }
-        return (run.Complete(), driver, run.Machine.Memory);
+        return (run.Complete(), driver, run);
     }
 }

@@ -13,6 +13,9 @@ namespace ScenarioLang.Runtime;
 /// <param name="BufferBound">Keeps at most this many stores in each CPU's store buffer: a store waits for a drain.</param>
 /// <param name="Timeout">Stops the search after this long; the result then depends on the machine's speed.</param>
 /// <param name="Progress">Called on the calling thread every 200 ms while the search runs.</param>
+/// <param name="VerifyIndependence">Checks, after each execution that reaches a final state, that moving each event
+/// before the earlier events the search deems it independent of changes nothing (see <c>IndependenceVerifier</c>);
+/// a change throws <see cref="IndependenceViolationException"/>. Costs about one more run per event.</param>
 public sealed record ExploreOptions(
     Reduction Reduction = Reduction.Dpor,
     int MaxExecutions = 1_000_000,
@@ -24,7 +27,8 @@ public sealed record ExploreOptions(
     int? PreemptionBound = null,
     int? BufferBound = null,
     TimeSpan? Timeout = null,
-    Action<ExplorationProgress>? Progress = null);
+    Action<ExplorationProgress>? Progress = null,
+    bool VerifyIndependence = false);
 
 /// <summary>How the exhaustive search skips executions equivalent to one it explores.</summary>
 public enum Reduction
