@@ -6,10 +6,27 @@ namespace ScenarioLang.Tests.Samples;
 /// <summary>
 /// The search's options change how it runs, not what it concludes: on every sample with an explore block, every
 /// reduction reaches the same final states and verdicts, any number of threads prints the same bytes, and shards add
-/// up to the whole search.
+/// up to the whole search. The independence the reductions rely on is verified on every sample (--verify-independence).
 /// </summary>
 public sealed partial class ExplorationSearchTests
 {
+    /// <summary>
+    /// The violations --verify-independence finds in the model today, with the line it prints. creation-race under
+    /// rfc-v2: both mmap()s reach pgd_alloc(), whose TrackedList.Add writes only the slot that was the end
+    /// (pgd_list.pages[2], then [3]), so the two appends look independent though their order decides the order of
+    /// pgd_list. Remove an entry once the tracking is fixed: this test then fails to say so.
+    /// </summary>
+    private static readonly Dictionary<(string Sample, string Variant), string> KnownViolations = new()
+    {
+        [("samples/ptshare/creation-race.kscn", "ptshare=rfc-v2")] =
+            "kscn: internal error: independence violated: " +
+            "cpu0 'cpu0 A: mmap(0x40000000, 4 MiB, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_SHARED_PT, db, 0)' at ptshare_lookup (load db->f_mapping->ptshare_data) reading 0 and " +
+            "cpu1 'cpu1 B: mmap(0x40000000, 4 MiB, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_SHARED_PT, db, 0)' at ptshare_lookup (load db->f_mapping->ptshare_data) reading 0 " +
+            "have footprints that do not conflict, but running the second first changes the execution: " +
+            "run.Machine.Kernel.Pgd._pgds._items[2] &run.Machine.Kernel.Heap._all[16777217]._pgd._value (pgd#cpu0.1) -> &run.Machine.Kernel.Heap._all[33554433]._pgd._value (pgd#cpu1.1) " +
+            "(footprints: read db->f_mapping->ptshare_data, write mm_struct#cpu0.1.pgd, write pgd_list.pages[2] / read db->f_mapping->ptshare_data, write mm_struct#cpu1.1.pgd, write pgd_list.pages[3])\n",
+    };
+
     public static TheoryData<string, string> ExploredRuns()
     {
         var data = new TheoryData<string, string>();
@@ -30,13 +47,28 @@ public sealed partial class ExplorationSearchTests
     [MemberData(nameof(ExploredRuns))]
     public void Every_reduction_reaches_the_same_states_and_verdicts(string sample, string variant)
     {
-        var dpor = Explore(sample, variant, "--reduction", "dpor");
+        var dpor = Explore(sample, variant, ["--reduction", "dpor", .. KnownViolations.ContainsKey((sample, variant)) ? [] : new[] { "--verify-independence" }]);
         var sleepSets = Explore(sample, variant, "--reduction", "sleep-sets");
 
         Assert.Equal(Conclusions(sleepSets), Conclusions(dpor));
         Assert.True(Runs(dpor) <= Runs(sleepSets), $"{Runs(dpor)} runs with DPOR, {Runs(sleepSets)} with sleep sets");
         if (sample.StartsWith("samples/litmus/", StringComparison.Ordinal) && sample != "samples/litmus/iriw.kscn")
             Assert.Equal(Conclusions(Explore(sample, variant, "--reduction", "none")), Conclusions(dpor));
+    }
+
+    /// <summary>Re-running each execution with its independent events reordered changes nothing: no internal error (exit 3).</summary>
+    [Theory]
+    [MemberData(nameof(ExploredRuns))]
+    public void Every_explored_sample_passes_independence_verification(string sample, string variant)
+    {
+        var verified = Explore(sample, variant, "--verify-independence");
+
+        if (KnownViolations.TryGetValue((sample, variant), out var violation))
+        {
+            Assert.Equal((3, violation), (verified.ExitCode, verified.Error));
+            return;
+        }
+        Assert.True(verified.ExitCode != 3, verified.Error);
     }
 
     [Theory]
