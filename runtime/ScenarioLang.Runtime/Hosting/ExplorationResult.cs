@@ -15,7 +15,8 @@ namespace ScenarioLang.Runtime;
 /// <param name="Progress">Called on the calling thread every 200 ms while the search runs.</param>
 /// <param name="VerifyIndependence">Checks, after each execution that reaches a final state, that moving each event
 /// before the earlier events the search deems it independent of changes nothing (see <c>IndependenceVerifier</c>);
-/// a change throws <see cref="IndependenceViolationException"/>. Costs about one more run per event.</param>
+/// a change throws <see cref="IndependenceViolationException"/>. Costs about one more run per event. Without reduction
+/// (<see cref="Reduction.None"/>, or a preemption bound) the exhaustive search relies on no independence and nothing is checked.</param>
 public sealed record ExploreOptions(
     Reduction Reduction = Reduction.Dpor,
     int MaxExecutions = 1_000_000,
