@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
-using ScenarioLang.Runtime.Machine;
 
 namespace ScenarioLang.Runtime.Exploration;
 
