@@ -32,10 +32,11 @@ internal static class ExploreCommand
         var stopAtFirst = new Option<bool>("--stop-at-first") { Description = "Stop at the first violation in search order (an always/never failing, a finding, a deadlock), for bug hunting; without one the search runs to its end." };
         var save = new Option<string?>("--save") { Description = "Write the first counterexample as a scenario with an explicit schedule, to replay with kscn run.", HelpName = "file" };
         var noCache = CacheOption.Create();
+        var verify = new Option<bool>("--verify-independence") { Description = "Check that every event the search takes as independent of earlier ones can run before them with the same outcome: one more run per event; a violation is an internal error." };
         var points = new Option<bool>("--points") { Description = "List the pause points of every step kind, for 'until', and exit." };
         var command = new Command("explore", "Run scenarios and report how their explore blocks were explored.")
         {
-            files, variant, reduction, noReduction, max, jobs, shard, strategy, seed, depth, preemptions, buffers, timeout, stopAtFirst, save, noCache, points,
+            files, variant, reduction, noReduction, max, jobs, shard, strategy, seed, depth, preemptions, buffers, timeout, stopAtFirst, save, noCache, verify, points,
         };
         command.SetAction(parse =>
         {
@@ -80,7 +81,8 @@ internal static class ExploreCommand
                 PreemptionBound: parse.GetValue(preemptions),
                 BufferBound: parse.GetValue(buffers),
                 Timeout: parse.GetValue(timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
-                StopAtFirst: parse.GetValue(stopAtFirst));
+                StopAtFirst: parse.GetValue(stopAtFirst),
+                VerifyIndependence: parse.GetValue(verify));
             return (int)RunCommand.Execute(paths, parse.GetValue(variant), CacheOption.Resolve(parse, noCache), console, new ExploreSettings(options, parse.GetValue(save)));
         });
         return command;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
-using ScenarioLang.Runtime.Machine;
 
 namespace ScenarioLang.Runtime.Exploration;
 
@@ -163,10 +162,17 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
     {
         var search = part();
         var tally = new ExplorationTally();
+        // Every interleaving, without reduction, relies on no independence: nothing to verify. The sampling strategies
+        // rely on it to take a local event alone.
+        var verifier = options.VerifyIndependence && (_reduction != Reduction.None || options.Strategy != ExploreStrategy.Exhaustive)
+            ? new IndependenceVerifier(Run, options.BufferBound)
+            : null;
         while (true)
         {
-            var (result, driver, memory) = Run(search);
-            tally.Add(driver, result, memory);
+            var (result, driver, run) = Run(search);
+            tally.Add(driver, result, run.Machine.Memory);
+            if (driver.End == ExecutionEnd.Final)
+                verifier?.Verify(driver, result, run);
             tally.Bounded |= search.Bounded;
             Interlocked.Increment(ref _runs);
             tally.Complete = !search.Next();
@@ -188,7 +194,7 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
         }
     }
 
-    private (ScenarioResult Result, ExecutionDriver Driver, SharedMemory Memory) Run(ISearch search)
+    private (ScenarioResult Result, ExecutionDriver Driver, ScenarioRun Run) Run(ISearch search)
     {
         var driver = new ExecutionDriver(search, options.BufferBound);
         var run = new ScenarioRun(scenario.Description, config, driver);
@@ -204,6 +210,6 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
         {
             // An explicit schedule that cannot go on: the run recorded why, and Complete() reports the deadlock.
         }
-        return (run.Complete(), driver, run.Machine.Memory);
+        return (run.Complete(), driver, run);
     }
 }

@@ -15,6 +15,10 @@ namespace ScenarioLang.Runtime;
 /// <param name="Progress">Called on the calling thread every 200 ms while the search runs.</param>
 /// <param name="StopAtFirst">Stops at the first violation in search order (an always or never failing, an unexpected
 /// finding, a deadlock), for bug hunting; the same execution is first for any number of jobs.</param>
+/// <param name="VerifyIndependence">Checks, after each execution that reaches a final state, that moving each event
+/// before the earlier events the search deems it independent of changes nothing (see <c>IndependenceVerifier</c>);
+/// a change throws <see cref="IndependenceViolationException"/>. Costs about one more run per event. Without reduction
+/// (<see cref="Reduction.None"/>, or a preemption bound) the exhaustive search relies on no independence and nothing is checked.</param>
 public sealed record ExploreOptions(
     Reduction Reduction = Reduction.Dpor,
     int MaxExecutions = 1_000_000,
@@ -27,7 +31,8 @@ public sealed record ExploreOptions(
     int? BufferBound = null,
     TimeSpan? Timeout = null,
     Action<ExplorationProgress>? Progress = null,
-    bool StopAtFirst = false);
+    bool StopAtFirst = false,
+    bool VerifyIndependence = false);
 
 /// <summary>How the exhaustive search skips executions equivalent to one it explores.</summary>
 public enum Reduction

@@ -52,6 +52,19 @@ public sealed class ExploreCommandTests
         Assert.NotEqual(reduced.Out, full.Out);
     }
 
+    [Fact]
+    public void Verifying_independence_prints_the_same_result_when_the_footprints_hold()
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("kscn-explore-").FullName, "sb.kscn");
+        File.WriteAllText(file, Sb);
+
+        var plain = Invoke("explore", file);
+        var verified = Invoke("explore", file, "--verify-independence");
+
+        Assert.Equal((1, plain.Out), (verified.ExitCode, verified.Out));
+        Assert.Contains("exploration (ioperm=merged): 4 executions to a final state", verified.Out);
+    }
+
     [Theory]
     [InlineData("--jobs", "0", "kscn: --jobs must be at least 1, not 0\n")]
     [InlineData("--buffer-bound", "0", "kscn: --buffer-bound must be at least 1, not 0\n")]

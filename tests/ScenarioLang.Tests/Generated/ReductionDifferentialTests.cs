@@ -116,7 +116,9 @@ public sealed class ReductionDifferentialTests
     /// <summary>Each verdict by line and the distinct final states; null when the search was cut.</summary>
     private static string? Conclusions(CompiledAssembly assembly, CompiledScenario scenario, KernelConfig config, Reduction reduction)
     {
-        var run = ScenarioRunner.Run(assembly, scenario, config, new ExploreOptions(reduction, MaxExecutions: Budget, Jobs: 1));
+        // DPOR's runs also check the independence they rely on (an untracked access is an internal error).
+        var options = new ExploreOptions(reduction, MaxExecutions: Budget, Jobs: 1, VerifyIndependence: reduction == Reduction.Dpor);
+        var run = ScenarioRunner.Run(assembly, scenario, config, options);
         Assert.Null(run.InternalError);
         var result = run.Result!;
         if (result.Exploration is { Exhaustive: false })

@@ -33,7 +33,15 @@ internal sealed class Litmus(string name, MemoryModel model, params string[][] p
         Expect(run);
     }
 
-    public ScenarioResult Explore(ExploreOptions? options = null) => ScenarioExecutor.Execute(this, KernelConfig.Default, options);
+    /// <summary>
+    /// Explores the block; an exhaustive search checks the independence it relies on (<c>--verify-independence</c>).
+    /// The sampling strategies' executions are among those, so checking them again would only cost time.
+    /// </summary>
+    public ScenarioResult Explore(ExploreOptions? options = null)
+    {
+        var search = options ?? new ExploreOptions();
+        return ScenarioExecutor.Execute(this, KernelConfig.Default, search with { VerifyIndependence = search.Strategy == ExploreStrategy.Exhaustive });
+    }
 
     /// <summary>The same test with another expectation.</summary>
     public Litmus Expecting(Quantifier quantifier, params (string Subject, long Value)[] conditions) =>
