@@ -1,8 +1,8 @@
-using ScenarioLang.Runtime.Tracking;
 using ScenarioLang.Runtime;
 using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Kernel.Ioport;
 using ScenarioLang.Runtime.Machine;
+using ScenarioLang.Runtime.Tracking;
 using static ScenarioLang.Tests.Runtime.Kscn;
 
 namespace ScenarioLang.Tests.Runtime;

@@ -1,7 +1,7 @@
-using ScenarioLang.Runtime.Tracking;
 using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Kernel.Ioport;
 using ScenarioLang.Runtime.Machine;
+using ScenarioLang.Runtime.Tracking;
 
 namespace ScenarioLang.Tests.Runtime;
 

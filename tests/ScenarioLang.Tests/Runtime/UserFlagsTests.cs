@@ -1,6 +1,6 @@
-using ScenarioLang.Runtime.Tracking;
 using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Kernel.Ioport;
+using ScenarioLang.Runtime.Tracking;
 using static ScenarioLang.Tests.Runtime.Kscn;
 
 namespace ScenarioLang.Tests.Runtime;
