@@ -11,8 +11,6 @@ public sealed class Tracked<T>(StateTracker tracker, MemoryLocation location, T 
 {
     private T _value = value;
 
-    public MemoryLocation Location => location;
-
     public T Value
     {
         get
@@ -153,8 +151,6 @@ public sealed class TrackedList<T>(StateTracker tracker, MemoryLocation location
 /// </summary>
 public sealed class TrackedArray<T>(StateTracker tracker, MemoryLocation location, T[] items) : IEnumerable<T>
 {
-    public MemoryLocation Location => location;
-
     public int Length => items.Length;
 
     public T this[int index]
