@@ -83,9 +83,9 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
     /// <summary>Runs a path of events to its end and returns its last event with its whole footprint.</summary>
     private Transition Footprint(IReadOnlyList<Transition> path)
     {
-        var probe = new ProbeSearch(new SearchUnit(path, []), reduce: false, prefixOnly: true);
-        Run(probe);
-        return probe.Last ?? throw new InvalidOperationException("a split state's event did not run again");
+        var replay = new ReplaySearch([.. path.Select(t => t.Event)]);
+        Run(replay);
+        return replay.Count == path.Count ? replay.Last! : throw new InvalidOperationException("a split state's event did not run again");
     }
 
     private ExplorationTally?[] RunParts(Func<ISearch>[] parts)

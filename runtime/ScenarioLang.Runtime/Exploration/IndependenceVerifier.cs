@@ -78,7 +78,7 @@ internal sealed class IndependenceVerifier(Func<ISearch, (ScenarioResult Result,
         var replay = new ReplaySearch(sequence);
         var (result, driver, after) = run(replay);
         if (!replay.Followed)
-            return new Outcome(replay.Refused ?? $"the execution ended after {replay.Performed} of {sequence.Length} events{(driver.Deadlock is { } d ? $" ({d})" : "")}", [], null);
+            return new Outcome(replay.Refused ?? $"the execution ended after {replay.Count} of {sequence.Length} events{(driver.Deadlock is { } d ? $" ({d})" : "")}", [], null);
         return new Outcome(null, Points(driver.Record!.Programs.Events), StateSnapshot.Of(after, driver.Record, result));
     }
 

@@ -7,9 +7,9 @@ namespace ScenarioLang.Runtime.Exploration;
 /// </summary>
 /// <remarks>
 /// A sleeping sibling must be independent of the child's event, which needs both their whole footprints: events of
-/// the split state that have not run are run once each, by a probe of the prefix only, before the children are made.
+/// the split state that have not run are run once each, up to that event, before the children are made.
 /// </remarks>
-internal sealed class ProbeSearch(SearchUnit unit, bool reduce, bool prefixOnly = false) : ISearch
+internal sealed class ProbeSearch(SearchUnit unit, bool reduce) : ISearch
 {
     private readonly List<Transition> _path = [];
     private IReadOnlyList<Transition> _sleep = unit.Sleep;
@@ -34,16 +34,13 @@ internal sealed class ProbeSearch(SearchUnit unit, bool reduce, bool prefixOnly 
             reduce ? [.. _sleep.Concat(whole.Take(k)).Where(s => s.IndependentOf(t))] : []))];
     }
 
-    /// <summary>The last event of the unit's prefix, with its whole footprint, once the probe has run past it.</summary>
-    public Transition? Last { get; private set; }
-
     public void Begin(IReadOnlyList<int> bufferedAtStart)
     {
     }
 
     public Transition? Choose(IReadOnlyList<Transition> enabled)
     {
-        if (_split is not null || prefixOnly && Last is not null)
+        if (_split is not null)
             return null;
         _takenAloneIn = null;
         if (_path.Count < unit.Prefix.Count)
@@ -72,8 +69,6 @@ internal sealed class ProbeSearch(SearchUnit unit, bool reduce, bool prefixOnly 
             _sleep = [.. _sleep.Where(s => s.IndependentOf(performed))];
         }
         _path.Add(performed);
-        if (_path.Count == unit.Prefix.Count)
-            Last = performed;
     }
 
     public bool Next() => false;

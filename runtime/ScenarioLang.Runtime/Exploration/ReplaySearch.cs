@@ -1,7 +1,8 @@
 namespace ScenarioLang.Runtime.Exploration;
 
 /// <summary>
-/// Runs one execution whose events are given in advance, for <see cref="IndependenceVerifier"/>: where the event due
+/// Runs one execution whose events are given in advance, for <see cref="IndependenceVerifier"/> and for the footprint of
+/// a split state's event (<see cref="Last"/>): where the event due
 /// is not enabled, or an event is enabled after the last one, it abandons the execution and says so in
 /// <see cref="Refused"/> rather than throwing, since that is a finding of the verifier, not a fault of the search.
 /// </summary>
@@ -13,10 +14,13 @@ internal sealed class ReplaySearch(IReadOnlyList<ExploreEvent> events) : ISearch
     public string? Refused { get; private set; }
 
     /// <summary>How many of the events were performed.</summary>
-    public int Performed => _position;
+    public int Count => _position;
 
     /// <summary>Every event was performed, in order, and then no event was enabled.</summary>
     public bool Followed => Refused is null && _position == events.Count;
+
+    /// <summary>The last event performed, with its whole footprint.</summary>
+    public Transition? Last { get; private set; }
 
     public void Begin(IReadOnlyList<int> bufferedAtStart) => _position = 0;
 
@@ -36,6 +40,8 @@ internal sealed class ReplaySearch(IReadOnlyList<ExploreEvent> events) : ISearch
         _position++;
         return chosen;
     }
+
+    public void Performed(Transition performed) => Last = performed;
 
     public bool Next() => false;
 }
