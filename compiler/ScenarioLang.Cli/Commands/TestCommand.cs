@@ -15,7 +15,7 @@ internal static class TestCommand
 {
     public static Command Create(CliConsole console)
     {
-        var paths = new Argument<string[]>("paths") { Description = "Files, or directories searched for .kscn files.", Arity = ArgumentArity.OneOrMore };
+        var paths = Parsers.Paths("paths", "Files, or directories searched for .kscn files.", ArgumentArity.OneOrMore);
         var variant = VariantOption.Create();
         var results = new Option<string?>("--results")
         {
@@ -27,11 +27,12 @@ internal static class TestCommand
             Description = $"The format of --results: junit or trx. Without --results, writes {ResultFile.DefaultJUnitPath} or {ResultFile.DefaultTrxPath}.",
             HelpName = "format",
         };
-        var jobs = new Option<int>("--jobs")
+        // No default value in the help: "[default: 2]" would differ from one machine to the next.
+        var jobs = new Option<int?>("--jobs")
         {
             Description = "Scenarios run at once (default: every core); the output is the same bytes for any number.",
-            DefaultValueFactory = _ => Environment.ProcessorCount,
             HelpName = "n",
+            CustomParser = r => Parsers.WholeNumber(r),
         };
         var noCache = CacheOption.Create();
         var command = new Command("test", "Run every scenario under the paths; one line per scenario and a closing 'N passed, N failed'.")
@@ -45,7 +46,7 @@ internal static class TestCommand
             if (parse.GetValue(logger) is { } format && ResultFile.FormatNamed(format) is null)
                 return (int)console.Refuse($"--logger takes junit or trx, not '{format}'");
             return (int)Execute(parse.GetValue(paths)!, parse.GetValue(variant), CacheOption.Resolve(parse, noCache),
-                ResultFile.Choose(parse.GetValue(results), parse.GetValue(logger)), parse.GetValue(jobs), console);
+                ResultFile.Choose(parse.GetValue(results), parse.GetValue(logger)), parse.GetValue(jobs) ?? Environment.ProcessorCount, console);
         });
         return command;
     }
