@@ -26,6 +26,7 @@ public static class KscnCli
 
     public static int Run(string[] args, CliConsole console)
     {
+        console = console with { Out = new StandardOutput(console.Out) };
         var (stdout, stderr) = (console.Out, console.Error);
         var root = new RootCommand("kscn: compiles ScenarioLang (.kscn) scenarios of x86 kernel mechanisms to C# and runs them on a simulated machine.");
         // Only the verb typed is built (its options, their descriptions, the catalogs they list): a verb's parse and
@@ -40,6 +41,10 @@ public static class KscnCli
         try
         {
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (OutputFailedException e)
+        {
+            return (int)console.Refuse($"cannot write standard output: {e.Message}");
         }
         catch (Exception e)
         {

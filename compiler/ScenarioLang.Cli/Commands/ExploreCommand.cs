@@ -4,6 +4,7 @@ using ScenarioLang.Compiler;
 using ScenarioLang.Compiler.Hosting;
 using ScenarioLang.Runtime;
 using ScenarioLang.Runtime.Scheduling;
+using ScenarioLang.Runtime.Tracing;
 
 namespace ScenarioLang.Cli.Commands;
 
@@ -94,6 +95,8 @@ internal static class ExploreCommand
                 Timeout: parse.GetValue(timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 StopAtFirst: parse.GetValue(stopAtFirst),
                 VerifyIndependence: parse.GetValue(verify));
+            if (parse.GetValue(save) is { } savePath && CannotWrite(savePath) is { } problem)
+                return (int)console.Refuse($"--save: cannot write '{savePath}': {problem}");
             return (int)RunCommand.Execute(paths, parse.GetValue(variant), CacheOption.Resolve(parse, noCache), console, new ExploreSettings(options, parse.GetValue(save)));
         });
         return command;
@@ -119,8 +122,31 @@ internal static class ExploreCommand
         return ExitCode.Success;
     }
 
-    /// <summary>Writes the first counterexample of the results, if any, as a replay scenario.</summary>
-    public static void Save(string path, IEnumerable<(CompiledScenario Scenario, ScenarioResult Result)> results, CliConsole console)
+    /// <summary>
+    /// Why <paramref name="path"/> cannot take a counterexample, if it cannot: asked before the search, so that a
+    /// missing directory or a directory named as the file is not found out only after it. The file is opened as
+    /// for writing, and removed again if that made it.
+    /// </summary>
+    private static string? CannotWrite(string path)
+    {
+        if (Directory.Exists(path))
+            return "it is a directory";
+        var existed = File.Exists(path);
+        try
+        {
+            new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write).Dispose();
+            if (!existed)
+                File.Delete(path);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>Writes the first counterexample of the results, if any, as a replay scenario; an input error if it cannot.</summary>
+    public static ExitCode Save(string path, IEnumerable<(CompiledScenario Scenario, ScenarioResult Result)> results, CliConsole console)
     {
         var first = results
             .Select(r => (r.Scenario, r.Result.Config, Counterexample: r.Result.Exploration?.Expectations.FirstOrDefault(e => e.Counterexample is not null)?.Counterexample))
@@ -128,10 +154,19 @@ internal static class ExploreCommand
         if (first.Counterexample is null)
         {
             console.Error.Write("kscn: no expectation failed in any execution: nothing to save\n");
-            return;
+            return ExitCode.Success;
         }
-        File.WriteAllText(path, ReplayWriter.Write(first.Scenario.Bound, first.Counterexample, first.Config));
-        console.Error.Write($"kscn: wrote execution {first.Counterexample.Execution} of \"{first.Scenario.Bound.Name}\" to {path}\n");
+        try
+        {
+            File.WriteAllText(path, ReplayWriter.Write(first.Scenario.Bound, first.Counterexample, first.Config));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Writable before the search (a full disk, /dev/full), or no longer.
+            return console.Refuse($"--save: cannot write '{path}': {e.Message}");
+        }
+        console.Error.Write($"kscn: wrote execution {first.Counterexample.Execution} of {TraceFormatter.Quote(first.Scenario.Bound.Name)} to {path}\n");
+        return ExitCode.Success;
     }
 }
 

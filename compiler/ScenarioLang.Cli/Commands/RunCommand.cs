@@ -64,7 +64,7 @@ internal static class RunCommand
             }
         }
         if (explore?.SavePath is { } save)
-            ExploreCommand.Save(save, explored, console);
+            exit = ExitCodes.Worst(exit, ExploreCommand.Save(save, explored, console));
         return exit;
     }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using ScenarioLang.Compiler;
 using ScenarioLang.Compiler.Diagnostics;
 using ScenarioLang.Compiler.Text;
+using ScenarioLang.Runtime.Tracing;
 
 namespace ScenarioLang.Cli.Commands;
 
@@ -25,7 +26,7 @@ internal static class SourceFiles
             {
                 if (!allowDirectories)
                 {
-                    console.Error.Write($"kscn: cannot read '{path}': it is a directory; 'kscn test {path}' runs every .kscn file under it\n");
+                    console.Error.Write($"kscn: cannot read '{PrintableText.Escape(path)}': it is a directory; 'kscn test {PrintableText.Escape(path)}' runs every .kscn file under it\n");
                     ok = false;
                     continue;
                 }
@@ -36,7 +37,7 @@ internal static class SourceFiles
                     .ToList();
                 if (files.Count == 0)
                 {
-                    console.Error.Write($"kscn: no .kscn file under '{path}'\n");
+                    console.Error.Write($"kscn: no .kscn file under '{PrintableText.Escape(path)}'\n");
                     ok = false;
                 }
                 foreach (var file in files)
@@ -48,7 +49,7 @@ internal static class SourceFiles
             }
             else
             {
-                console.Error.Write($"kscn: cannot read '{path}': {Missing(path, allowDirectories)}\n");
+                console.Error.Write($"kscn: cannot read '{PrintableText.Escape(path)}': {Missing(path, allowDirectories)}\n");
                 ok = false;
             }
         }
@@ -82,7 +83,7 @@ internal static class SourceFiles
         }
         if (text is null)
         {
-            console.Error.Write($"kscn: cannot read '{path}': {problem}\n");
+            console.Error.Write($"kscn: cannot read '{PrintableText.Escape(path)}': {problem}\n");
             return false;
         }
         sources.Add(SourceText.From(text, path));
