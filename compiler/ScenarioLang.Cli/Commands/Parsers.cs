@@ -12,6 +12,10 @@ internal static class Parsers
     /// so that System.CommandLine reports an unknown option, with the closest known one ('--varient': did you mean
     /// '--variant'?), instead of kscn looking for a file of that name (name such a file ./-x).
     /// </summary>
+    /// <remarks>
+    /// A list even for one file (kscn emit): System.CommandLine 2.0.0 fails with an exception of its own when a
+    /// single-valued argument is left no token, and the command checks the count instead.
+    /// </remarks>
     public static Argument<string[]> Paths(string name, string description, ArgumentArity arity)
     {
         var paths = new Argument<string[]>(name) { Description = description, Arity = arity };

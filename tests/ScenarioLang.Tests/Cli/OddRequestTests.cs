@@ -56,6 +56,14 @@ public sealed class OddRequestTests
         Assert.Equal((2, "Unrecognized command or argument '--frobnicate'.\nRun 'kscn --help' for usage.\n"), (output.ExitCode, output.Error));
     }
 
+    [Fact]
+    public void Emit_takes_one_file()
+    {
+        var output = Invoke("emit", Sample, Sample);
+
+        Assert.Equal((2, "kscn: emit takes one file\n", ""), (output.ExitCode, output.Error, output.Out));
+    }
+
     [Theory]
     [InlineData("test", "--jobs", "abc", "--jobs takes a whole number, not 'abc'\n")]
     [InlineData("explore", "--jobs", "two", "--jobs takes a whole number, not 'two'\n")]
