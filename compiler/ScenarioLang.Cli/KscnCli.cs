@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using ScenarioLang.Cli.Commands;
 using ScenarioLang.Compiler;
 using ScenarioLang.Compiler.Hosting;
@@ -25,6 +26,7 @@ public static class KscnCli
 
     public static int Run(string[] args, CliConsole console)
     {
+        console = console with { Out = new StandardOutput(console.Out) };
         var (stdout, stderr) = (console.Out, console.Error);
         var root = new RootCommand("kscn: compiles ScenarioLang (.kscn) scenarios of x86 kernel mechanisms to C# and runs them on a simulated machine.");
         // Only the verb typed is built (its options, their descriptions, the catalogs they list): a verb's parse and
@@ -35,21 +37,37 @@ public static class KscnCli
         var parse = root.Parse(args);
         PhaseTimings.End("command line");
         if (parse.Errors.Count > 0)
-        {
-            foreach (var error in parse.Errors)
-                stderr.Write($"kscn: {error.Message}\n");
-            stderr.Write("Run 'kscn --help' for usage.\n");
-            return (int)ExitCode.InputErrors;
-        }
+            return ReportParseErrors(parse, stderr);
         try
         {
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (OutputFailedException e)
+        {
+            return (int)console.Refuse($"cannot write standard output: {e.Message}");
         }
         catch (Exception e)
         {
             // Whatever escapes a command is a bug of ours (bad input has diagnostics, a verdict has exit 1 or 4).
             return (int)console.InternalError("kscn: internal error: " + InternalErrors.Describe(e), e);
         }
+    }
+
+    /// <summary>
+    /// System.CommandLine's own report of what it could not parse, with its "did you mean" for an unknown verb or option,
+    /// without the help page (kscn VERB --help shows it); exit 2, as for any bad request.
+    /// </summary>
+    private static int ReportParseErrors(ParseResult parse, TextWriter stderr)
+    {
+        if (parse.Action is ParseErrorAction action)
+            action.ShowHelp = false;
+        // Captured, so that its lines end in '\n' on any platform and its suggestions go to stderr with the errors.
+        var report = new StringWriter { NewLine = "\n" };
+        parse.Invoke(new InvocationConfiguration { Output = report, Error = report, EnableDefaultExceptionHandler = false });
+        // Without the blank lines it leaves around a report with no suggestion, or after the errors.
+        stderr.Write(report.ToString().Trim('\n') + "\n");
+        stderr.Write("Run 'kscn --help' for usage.\n");
+        return (int)ExitCode.InputErrors;
     }
 }
 

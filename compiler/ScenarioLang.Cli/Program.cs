@@ -27,7 +27,7 @@ internal static class Program
     private static int RunInProcess(string[] args, bool progressOnStderr)
     {
         PhaseTimings.MainEntered();
-        var exit = KscnCli.Run(args, Console.Out, Console.Error, progressOnStderr, stdin: Console.In);
+        var exit = KscnCli.Run(args, Console.Out, Console.Error, progressOnStderr, stdin: new StandardInput());
         PhaseTimings.Report(Console.Error);
         return exit;
     }

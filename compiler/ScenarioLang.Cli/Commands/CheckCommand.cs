@@ -13,7 +13,7 @@ internal static class CheckCommand
 {
     public static Command Create(CliConsole console)
     {
-        var files = new Argument<string[]>("files") { Description = "The .kscn files to check.", Arity = ArgumentArity.ZeroOrMore };
+        var files = Parsers.Paths("files", "The .kscn files to check.", ArgumentArity.ZeroOrMore);
         var format = new Option<string>("--format") { Description = "text (default): diagnostics with carets on stderr; json: one JSON object on stdout (see docs/language.md).", DefaultValueFactory = _ => "text", HelpName = "text|json" };
         format.AcceptOnlyFromAmong("text", "json");
         var stdinPath = new Option<string?>("--stdin-path") { Description = "Check the text on standard input as the file PATH (an editor's unsaved buffer), instead of files.", HelpName = "path" };
@@ -22,19 +22,38 @@ internal static class CheckCommand
         {
             var paths = parse.GetValue(files)!;
             var fromStdin = parse.GetValue(stdinPath);
-            if ((paths.Length == 0) == (fromStdin is null))
-            {
-                console.Error.Write("kscn: check takes files, or --stdin-path with the text on standard input, not both\n");
-                return (int)ExitCode.InputErrors;
-            }
-            IReadOnlyList<SourceText>? sources = fromStdin is null
-                ? SourceFiles.Load(paths, console, allowDirectories: false)
-                : [SourceText.From(console.In.ReadToEnd(), fromStdin)];
+            if (paths.Length == 0 && fromStdin is null)
+                return (int)console.Refuse("check needs files, or --stdin-path PATH with the text on standard input");
+            if (paths.Length > 0 && fromStdin is not null)
+                return (int)console.Refuse("check takes files or --stdin-path, not both");
+            var sources = fromStdin is null ? SourceFiles.Load(paths, console, allowDirectories: false) : FromStdin(fromStdin, console);
             if (sources is null)
                 return (int)ExitCode.InputErrors;
             return (int)(parse.GetValue(format) == "json" ? ReportJson(sources, console) : ReportText(sources, console));
         });
         return command;
+    }
+
+    /// <summary>
+    /// The text on standard input as the file <paramref name="path"/>. Standard input at its end is an empty text (an
+    /// editor's empty buffer); one that is closed, or cannot be read, is reported, never waited on.
+    /// </summary>
+    private static IReadOnlyList<SourceText>? FromStdin(string path, CliConsole console)
+    {
+        string? text;
+        string problem;
+        try
+        {
+            text = SourceFiles.ReadBounded(console.In, out problem);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            (text, problem) = (null, e.Message);
+        }
+        if (text is not null)
+            return [SourceText.From(text, path)];
+        console.Refuse($"--stdin-path: cannot read standard input: {problem}");
+        return null;
     }
 
     private static ExitCode ReportText(IReadOnlyList<SourceText> sources, CliConsole console)

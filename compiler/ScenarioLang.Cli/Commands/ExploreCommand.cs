@@ -1,8 +1,10 @@
 using System.CommandLine;
+using System.Globalization;
 using ScenarioLang.Compiler;
 using ScenarioLang.Compiler.Hosting;
 using ScenarioLang.Runtime;
 using ScenarioLang.Runtime.Scheduling;
+using ScenarioLang.Runtime.Tracing;
 
 namespace ScenarioLang.Cli.Commands;
 
@@ -12,23 +14,31 @@ namespace ScenarioLang.Cli.Commands;
 /// </summary>
 internal static class ExploreCommand
 {
+    /// <summary>PCT changes priorities at depth - 1 points of every execution; research uses depths up to 5, and a depth
+    /// past the steps of an execution changes nothing more, so a larger one is a mistake, not a wish.</summary>
+    private const int MaxPctDepth = 1000;
+
+    /// <summary>About 31 years: far beyond any search, and well within what a TimeSpan holds.</summary>
+    private const int MaxTimeoutSeconds = 1_000_000_000;
+
     public static Command Create(CliConsole console)
     {
-        var files = new Argument<string[]>("files") { Description = "The .kscn files to explore.", Arity = ArgumentArity.ZeroOrMore };
+        var files = Parsers.Paths("files", "The .kscn files to explore.", ArgumentArity.ZeroOrMore);
         var variant = VariantOption.Create();
         var reduction = new Option<string>("--reduction") { Description = "dpor (default: source-DPOR with sleep sets), sleep-sets (sleep sets alone) or none (every interleaving); verdicts and final states do not change.", DefaultValueFactory = _ => "dpor", HelpName = "name" };
         reduction.AcceptOnlyFromAmong("dpor", "sleep-sets", "none");
         var noReduction = new Option<bool>("--no-reduction") { Description = "The same as --reduction none." };
-        var max = new Option<int?>("--max-executions") { Description = "Stop after this many executions; with no violation seen, a cut search is inconclusive (exit 4). For random and pct, how many to sample (default 1000).", HelpName = "n" };
-        var jobs = new Option<int>("--jobs") { Description = "Threads that search at once (default: every core); the result is the same for any number.", DefaultValueFactory = _ => Environment.ProcessorCount, HelpName = "n" };
+        var max = new Option<int?>("--max-executions") { Description = "Stop after this many executions; with no violation seen, a cut search is inconclusive (exit 4). For random and pct, how many to sample (default 1000).", HelpName = "n", CustomParser = r => Parsers.WholeNumber(r) };
+        // No default value in the help: "[default: 2]" would differ from one machine to the next.
+        var jobs = new Option<int?>("--jobs") { Description = "Threads that search at once (default: every core); the result is the same for any number.", HelpName = "n", CustomParser = r => Parsers.WholeNumber(r) };
         var shard = new Option<string?>("--shard") { Description = "Search only part i of n of the tree (1/4 … 4/4), for a matrix of CI jobs; a violation fails the shard that finds it (exit 1), a shard without one is inconclusive (exit 4).", HelpName = "i/n" };
         var strategy = new Option<string>("--strategy") { Description = "exhaustive (default), random (random walks) or pct (probabilistic concurrency testing): the last two sample, with a printed seed.", DefaultValueFactory = _ => "exhaustive", HelpName = "name" };
         strategy.AcceptOnlyFromAmong("exhaustive", "random", "pct");
-        var seed = new Option<int>("--seed") { Description = "The seed of random and pct (default 1).", DefaultValueFactory = _ => 1, HelpName = "n" };
-        var depth = new Option<int>("--pct-depth") { Description = "The bug depth pct aims at: priorities change at depth - 1 steps (default 3).", DefaultValueFactory = _ => 3, HelpName = "d" };
-        var preemptions = new Option<int?>("--preemption-bound") { Description = "Explore only executions with at most n preemptions (without reduction); a bound that leaves executions out makes the search inconclusive.", HelpName = "n" };
-        var buffers = new Option<int?>("--buffer-bound") { Description = "Keep at most n stores in each store buffer: a store waits for a drain.", HelpName = "n" };
-        var timeout = new Option<double?>("--timeout") { Description = "Stop the search after this many seconds; the result then depends on the machine's speed.", HelpName = "seconds" };
+        var seed = new Option<int>("--seed") { Description = "The seed of random and pct (default 1).", DefaultValueFactory = _ => 1, HelpName = "n", CustomParser = Parsers.WholeNumber };
+        var depth = new Option<int>("--pct-depth") { Description = $"The bug depth pct aims at: priorities change at depth - 1 steps (default 3, at most {MaxPctDepth}).", DefaultValueFactory = _ => 3, HelpName = "d", CustomParser = Parsers.WholeNumber };
+        var preemptions = new Option<int?>("--preemption-bound") { Description = "Explore only executions with at most n preemptions (without reduction); a bound that leaves executions out makes the search inconclusive.", HelpName = "n", CustomParser = r => Parsers.WholeNumber(r) };
+        var buffers = new Option<int?>("--buffer-bound") { Description = "Keep at most n stores in each store buffer: a store waits for a drain.", HelpName = "n", CustomParser = r => Parsers.WholeNumber(r) };
+        var timeout = new Option<double?>("--timeout") { Description = $"Stop the search after this many seconds (at most {MaxTimeoutSeconds}); the result then depends on the machine's speed.", HelpName = "seconds", CustomParser = r => Parsers.Seconds(r) };
         var stopAtFirst = new Option<bool>("--stop-at-first") { Description = "Stop at the first violation in search order (an always/never failing, a finding, a deadlock), for bug hunting; without one the search runs to its end." };
         var save = new Option<string?>("--save") { Description = "Write the first counterexample as a scenario with an explicit schedule, to replay with kscn run.", HelpName = "file" };
         var noCache = CacheOption.Create();
@@ -52,15 +62,17 @@ internal static class ExploreCommand
                 _ => ExploreStrategy.Exhaustive,
             };
             var executions = parse.GetValue(max) ?? (chosen == ExploreStrategy.Exhaustive ? new ExploreOptions().MaxExecutions : 1000);
-            (string Name, double? Value, double Least)[] bounded =
+            (string Name, int? Value, int Least, int Most)[] bounded =
             [
-                ("--max-executions", executions, 1), ("--jobs", parse.GetValue(jobs), 1), ("--pct-depth", parse.GetValue(depth), 1),
-                ("--preemption-bound", parse.GetValue(preemptions), 0), ("--buffer-bound", parse.GetValue(buffers), 1),
+                ("--max-executions", executions, 1, int.MaxValue), ("--jobs", parse.GetValue(jobs), 1, int.MaxValue),
+                ("--pct-depth", parse.GetValue(depth), 1, MaxPctDepth),
+                ("--preemption-bound", parse.GetValue(preemptions), 0, int.MaxValue), ("--buffer-bound", parse.GetValue(buffers), 1, int.MaxValue),
             ];
-            if (bounded.FirstOrDefault(b => b.Value < b.Least) is { Name: not null } low)
-                return (int)console.Refuse($"{low.Name} must be at least {low.Least}, not {low.Value}");
-            if (parse.GetValue(timeout) is <= 0 and var limit)
-                return (int)console.Refuse($"--timeout must be a positive number of seconds, not {limit}");
+            if (bounded.FirstOrDefault(b => b.Value < b.Least || b.Value > b.Most) is { Name: not null } bad)
+                return (int)console.Refuse(bad.Most == int.MaxValue ? $"{bad.Name} must be at least {bad.Least}, not {bad.Value}" : $"{bad.Name} must be from {bad.Least} to {bad.Most}, not {bad.Value}");
+            // NaN fails both comparisons; past the maximum, a TimeSpan cannot hold the value.
+            if (parse.GetValue(timeout) is { } limit && !(limit > 0 && limit <= MaxTimeoutSeconds))
+                return (int)console.Refuse(string.Create(CultureInfo.InvariantCulture, $"--timeout takes a number of seconds above 0 and at most {MaxTimeoutSeconds}, not {limit}"));
             var shardText = parse.GetValue(shard);
             var part = shardText is null ? null : ParseShard(shardText);
             if (shardText is not null && part is null)
@@ -73,7 +85,7 @@ internal static class ExploreCommand
                     _ => Reduction.Dpor,
                 },
                 MaxExecutions: executions,
-                Jobs: parse.GetValue(jobs),
+                Jobs: parse.GetValue(jobs) ?? Environment.ProcessorCount,
                 Shard: part,
                 Strategy: chosen,
                 Seed: parse.GetValue(seed),
@@ -83,6 +95,8 @@ internal static class ExploreCommand
                 Timeout: parse.GetValue(timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 StopAtFirst: parse.GetValue(stopAtFirst),
                 VerifyIndependence: parse.GetValue(verify));
+            if (parse.GetValue(save) is { } savePath && CannotWrite(savePath) is { } problem)
+                return (int)console.Refuse($"--save: cannot write '{savePath}': {problem}");
             return (int)RunCommand.Execute(paths, parse.GetValue(variant), CacheOption.Resolve(parse, noCache), console, new ExploreSettings(options, parse.GetValue(save)));
         });
         return command;
@@ -108,8 +122,31 @@ internal static class ExploreCommand
         return ExitCode.Success;
     }
 
-    /// <summary>Writes the first counterexample of the results, if any, as a replay scenario.</summary>
-    public static void Save(string path, IEnumerable<(CompiledScenario Scenario, ScenarioResult Result)> results, CliConsole console)
+    /// <summary>
+    /// Why <paramref name="path"/> cannot take a counterexample, if it cannot: asked before the search, so that a
+    /// missing directory or a directory named as the file is not found out only after it. The file is opened as
+    /// for writing, and removed again if that made it.
+    /// </summary>
+    private static string? CannotWrite(string path)
+    {
+        if (Directory.Exists(path))
+            return "it is a directory";
+        var existed = File.Exists(path);
+        try
+        {
+            new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write).Dispose();
+            if (!existed)
+                File.Delete(path);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>Writes the first counterexample of the results, if any, as a replay scenario; an input error if it cannot.</summary>
+    public static ExitCode Save(string path, IEnumerable<(CompiledScenario Scenario, ScenarioResult Result)> results, CliConsole console)
     {
         var first = results
             .Select(r => (r.Scenario, r.Result.Config, Counterexample: r.Result.Exploration?.Expectations.FirstOrDefault(e => e.Counterexample is not null)?.Counterexample))
@@ -117,10 +154,19 @@ internal static class ExploreCommand
         if (first.Counterexample is null)
         {
             console.Error.Write("kscn: no expectation failed in any execution: nothing to save\n");
-            return;
+            return ExitCode.Success;
         }
-        File.WriteAllText(path, ReplayWriter.Write(first.Scenario.Bound, first.Counterexample, first.Config));
-        console.Error.Write($"kscn: wrote execution {first.Counterexample.Execution} of \"{first.Scenario.Bound.Name}\" to {path}\n");
+        try
+        {
+            File.WriteAllText(path, ReplayWriter.Write(first.Scenario.Bound, first.Counterexample, first.Config));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Writable before the search (a full disk, /dev/full), or no longer.
+            return console.Refuse($"--save: cannot write '{path}': {e.Message}");
+        }
+        console.Error.Write($"kscn: wrote execution {first.Counterexample.Execution} of {TraceFormatter.Quote(first.Scenario.Bound.Name)} to {path}\n");
+        return ExitCode.Success;
     }
 }
 

@@ -14,7 +14,7 @@ internal static class RunCommand
 {
     public static Command Create(CliConsole console)
     {
-        var files = new Argument<string[]>("files") { Description = "The .kscn files to run.", Arity = ArgumentArity.OneOrMore };
+        var files = Parsers.Paths("files", "The .kscn files to run.", ArgumentArity.OneOrMore);
         var variant = VariantOption.Create();
         var noCache = CacheOption.Create();
         var command = new Command("run", "Compile and run scenarios; print each step, what the kernel did, and the verdicts.") { files, variant, noCache };
@@ -64,7 +64,7 @@ internal static class RunCommand
             }
         }
         if (explore?.SavePath is { } save)
-            ExploreCommand.Save(save, explored, console);
+            exit = ExitCodes.Worst(exit, ExploreCommand.Save(save, explored, console));
         return exit;
     }
 }

@@ -4,6 +4,7 @@ using ScenarioLang.Compiler;
 using ScenarioLang.Compiler.Emit;
 using ScenarioLang.Compiler.Hosting;
 using ScenarioLang.Runtime;
+using ScenarioLang.Runtime.Tracing;
 
 namespace ScenarioLang.Cli.Commands;
 
@@ -15,7 +16,7 @@ internal static class TestCommand
 {
     public static Command Create(CliConsole console)
     {
-        var paths = new Argument<string[]>("paths") { Description = "Files, or directories searched for .kscn files.", Arity = ArgumentArity.OneOrMore };
+        var paths = Parsers.Paths("paths", "Files, or directories searched for .kscn files.", ArgumentArity.OneOrMore);
         var variant = VariantOption.Create();
         var results = new Option<string?>("--results")
         {
@@ -27,11 +28,12 @@ internal static class TestCommand
             Description = $"The format of --results: junit or trx. Without --results, writes {ResultFile.DefaultJUnitPath} or {ResultFile.DefaultTrxPath}.",
             HelpName = "format",
         };
-        var jobs = new Option<int>("--jobs")
+        // No default value in the help: "[default: 2]" would differ from one machine to the next.
+        var jobs = new Option<int?>("--jobs")
         {
             Description = "Scenarios run at once (default: every core); the output is the same bytes for any number.",
-            DefaultValueFactory = _ => Environment.ProcessorCount,
             HelpName = "n",
+            CustomParser = r => Parsers.WholeNumber(r),
         };
         var noCache = CacheOption.Create();
         var command = new Command("test", "Run every scenario under the paths; one line per scenario and a closing 'N passed, N failed'.")
@@ -45,7 +47,7 @@ internal static class TestCommand
             if (parse.GetValue(logger) is { } format && ResultFile.FormatNamed(format) is null)
                 return (int)console.Refuse($"--logger takes junit or trx, not '{format}'");
             return (int)Execute(parse.GetValue(paths)!, parse.GetValue(variant), CacheOption.Resolve(parse, noCache),
-                ResultFile.Choose(parse.GetValue(results), parse.GetValue(logger)), parse.GetValue(jobs), console);
+                ResultFile.Choose(parse.GetValue(results), parse.GetValue(logger)), parse.GetValue(jobs) ?? Environment.ProcessorCount, console);
         });
         return command;
     }
@@ -55,6 +57,9 @@ internal static class TestCommand
         var progress = new ProgressLine(console);
         if (SourceFiles.Prepare(paths, variants, console, allowDirectories: true) is not (var compilation, var overrides))
             return ExitCode.InputErrors;
+        // Nothing to test is a mistake (a wrong folder, files without scenarios), not "0 passed, 0 failed" and a green job.
+        if (compilation.Units.Sum(u => u.Scenarios.Length) == 0)
+            return console.Refuse($"no scenario in {Units.Count(compilation.Units.Length, "file")}: nothing to test");
         // Opened before the run, so that a path that cannot be written is reported before the work, not after it.
         using var output = resultFile is null ? null : Create(resultFile.Path, console);
         if (resultFile is not null && output is null)
@@ -78,7 +83,7 @@ internal static class TestCommand
             return test;
         }
 
-        string Describe(int awaited) => ProgressText(Volatile.Read(ref finished), runs.Count, Volatile.Read(ref failedSoFar), runs[awaited].Scenario.Bound.Source.Path);
+        string Describe(int awaited) => ProgressText(Volatile.Read(ref finished), runs.Count, Volatile.Read(ref failedSoFar), PrintableText.Escape(runs[awaited].Scenario.Bound.Source.Path));
 
         var tests = new List<TestCase>(runs.Count);
         foreach (var test in InOrder.Run(runs, jobs, RunOne, awaited => progress.Update(() => Describe(awaited))))
@@ -90,12 +95,21 @@ internal static class TestCommand
         var report = new TestRunReport(tests, started, console.Clock.GetUtcNow());
         var (passed, failed, errors, inconclusive) = (report.Count(TestOutcome.Passed), report.Count(TestOutcome.Failed) + report.Count(TestOutcome.Error), report.Count(TestOutcome.Error), report.Count(TestOutcome.Inconclusive));
         console.Out.Write($"{passed} passed, {failed} failed{(inconclusive == 0 ? "" : $", {inconclusive} inconclusive")}\n");
-        if (resultFile is not null)
+        var verdict = errors > 0 ? ExitCode.InternalError : failed > 0 ? ExitCode.Failed : inconclusive > 0 ? ExitCode.Inconclusive : ExitCode.Success;
+        if (resultFile is null)
+            return verdict;
+        try
         {
             ResultFile.Write(report, resultFile.Format, output!);
-            console.Error.Write($"kscn: wrote {resultFile.Description} results to {resultFile.Path}\n");
+            output!.Flush();
         }
-        return errors > 0 ? ExitCode.InternalError : failed > 0 ? ExitCode.Failed : inconclusive > 0 ? ExitCode.Inconclusive : ExitCode.Success;
+        catch (IOException e)
+        {
+            // Opened before the run, but the disk filled up meanwhile (or it is /dev/full).
+            return ExitCodes.Worst(verdict, console.Refuse($"--results: cannot write '{resultFile.Path}': {e.Message}"));
+        }
+        console.Error.Write($"kscn: wrote {resultFile.Description} results to {resultFile.Path}\n");
+        return verdict;
     }
 
     /// <summary>"[ 340/1000] 2 failed  samples/pgd/late-wmb.kscn": runs finished, failures so far, the file the output waits for.</summary>
@@ -113,7 +127,8 @@ internal static class TestCommand
         {
             if (Path.GetDirectoryName(path) is { Length: > 0 } directory)
                 Directory.CreateDirectory(directory);
-            return File.Create(path);
+            // Unbuffered: a write that fails (a full disk) fails in ResultFile.Write, not again when the stream is closed.
+            return File.Create(path, bufferSize: 0);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

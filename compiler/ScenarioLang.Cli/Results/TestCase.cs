@@ -45,7 +45,7 @@ internal sealed record TestCase(
                 TestOutcome.Error => "error",
                 _ => throw new ArgumentOutOfRangeException(nameof(Outcome), Outcome, "a test outcome kscn test cannot print"),
             };
-            return $"{verdict,-5} {File}:{Position.Line} {TraceFormatter.Quote(Scenario)} [{Config}] {Summary}\n";
+            return $"{verdict,-5} {PrintableText.Escape(File)}:{Position.Line} {TraceFormatter.Quote(Scenario)} [{Config}] {Summary}\n";
         }
     }
 

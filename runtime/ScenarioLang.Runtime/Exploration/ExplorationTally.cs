@@ -50,6 +50,17 @@ internal sealed class ExplorationTally
     /// </summary>
     public bool Violated { get; private set; }
 
+    /// <summary>
+    /// Takes the trace before the block from the run that probed its start, for a shard given no part of the search:
+    /// its result is then the block's note (inconclusive, nothing searched) after that trace.
+    /// </summary>
+    public void StartFrom(ScenarioResult probe, ExecutionDriver driver)
+    {
+        First = probe;
+        Prefix = driver.Prefix;
+        ExploreStep = driver.ExploreStep;
+    }
+
     /// <summary>Takes in one execution: its final state, findings and judgments, if its block reached a final state.</summary>
     public void Add(ExecutionDriver driver, ScenarioResult result, SharedMemory memory)
     {

@@ -40,6 +40,9 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
         var mine = options.Shard is { } shard ? parts.Where((_, i) => i % shard.Count == shard.Index - 1).ToArray() : parts;
         var tallies = RunParts(mine);
         var total = new ExplorationTally();
+        // More shards than parts: this one has nothing to search, and says so.
+        if (mine.Length == 0)
+            total.StartFrom(result, driver);
         var cut = Append(total, mine, tallies) ?? Bound(total);
         return total.Result(options, cut, options.Shard is { } s ? $"shard {s.Index} of {s.Count}: {mine.Length} of {Tracing.Units.Count(parts.Length, "part")} of the search" : null);
     }

@@ -31,7 +31,7 @@ public static class MatrixFormatter
             foreach (var finding in result.Findings.Where(f => !f.Expected))
                 b.Append($"  {result.Config}: finding: {finding.Message}\n");
         }
-        return b.ToString();
+        return TraceFormatter.Printable(b.ToString());
     }
 
     private static string[] Row(ScenarioResult result)

@@ -43,7 +43,7 @@ public static class TraceFormatter
             b.Append($"    {d.File}({failed.Step.Line},{failed.Step.Column}): failed: {failed.Step.Text} ({failed.Failure})\n");
         foreach (var open in result.Entries.Where(e => e.Verdict == Runtime.Verdict.Inconclusive))
             b.Append($"    {d.File}({open.Step.Line},{open.Step.Column}): {open.Step.Text} ({open.Failure})\n");
-        return b.ToString();
+        return Printable(b.ToString());
     }
 
     /// <summary>
@@ -63,5 +63,15 @@ public static class TraceFormatter
         };
     }
 
-    public static string Quote(string name) => "\"" + name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+    /// <summary>A title or name in quotes, with quotes, backslashes and what <see cref="PrintableText"/> escapes escaped.</summary>
+    public static string Quote(string name) => "\"" + PrintableText.Escape(name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)) + "\"";
+
+    /// <summary>
+    /// Each line of <paramref name="lines"/> escaped by <see cref="PrintableText"/>: a file's text reaches a trace in its
+    /// path, steps, notes and failures too, and none of it may drive the terminal.
+    /// </summary>
+    internal static string Printable(string lines) =>
+        lines.All(c => c == '\n' || !(PrintableText.IsEscaped(c) || char.IsSurrogate(c)))
+            ? lines
+            : string.Join('\n', lines.Split('\n').Select(line => PrintableText.Escape(line)));
 }

@@ -70,13 +70,13 @@ public sealed class CheckJsonTests
     }
 
     [Theory]
-    [InlineData("check", "--stdin-path", "x.kscn", "other.kscn")]
-    [InlineData("check")]
-    public void Files_and_stdin_are_one_or_the_other(params string[] args)
+    [InlineData("kscn: check takes files or --stdin-path, not both\n", "check", "--stdin-path", "x.kscn", "other.kscn")]
+    [InlineData("kscn: check needs files, or --stdin-path PATH with the text on standard input\n", "check")]
+    public void Files_and_stdin_are_one_or_the_other(string message, params string[] args)
     {
         var output = InvokeWithInput("", args);
         Assert.Equal(2, output.ExitCode);
-        Assert.Equal("kscn: check takes files, or --stdin-path with the text on standard input, not both\n", output.Error);
+        Assert.Equal(message, output.Error);
     }
 
     [Fact]
