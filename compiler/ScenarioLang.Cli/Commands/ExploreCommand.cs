@@ -83,7 +83,7 @@ internal static class ExploreCommand
                 Timeout: parse.GetValue(timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 StopAtFirst: parse.GetValue(stopAtFirst),
                 VerifyIndependence: parse.GetValue(verify));
-            return (int)RunCommand.Execute(paths, parse.GetValue(variant), CacheOption.Resolve(parse, noCache), console, new ExploreSettings(options, parse.GetValue(save)));
+            return (int)RunCommand.Execute(paths, parse.GetValue(variant), CacheOption.Resolve(parse, noCache, console), console, new ExploreSettings(options, parse.GetValue(save)));
         });
         return command;
     }

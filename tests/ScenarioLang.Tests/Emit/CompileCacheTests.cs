@@ -19,7 +19,7 @@ public sealed class CompileCacheTests : IDisposable
     /// <summary>Passes with #GP (A has no ioperm()), fails with ok.</summary>
     private static string Scenario(string result) => InScenario($"  cpu0 A: outb 0x80 -> {result}");
 
-    private static string KeyOf(Compilation compilation) => CompileCache.KeyFor(compilation.Units.Select(compilation.EmitCSharp));
+    private static string KeyOf(Compilation compilation) => CompileCache.KeyFor(compilation.Units.Select(u => compilation.EmitCSharp(u)));
 
     private static bool Passes(CompiledAssembly assembly)
     {
@@ -139,7 +139,7 @@ public sealed class CompileCacheTests : IDisposable
 
     private static AssemblyImage CompileImage(Compilation compilation)
     {
-        var sources = compilation.Units.Select(compilation.EmitCSharp).ToArray();
+        var sources = compilation.Units.Select(u => compilation.EmitCSharp(u)).ToArray();
         var (image, diagnostics) = RoslynCompiler.Emit(RoslynCompiler.CreateCompilation(sources, "CacheTest"));
         Assert.Empty(diagnostics);
         return image!;
