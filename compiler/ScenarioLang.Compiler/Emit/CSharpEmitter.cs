@@ -274,8 +274,10 @@ public static class CSharpEmitter
     };
 
     /// <summary>
-    /// Task names are checked to be identifiers; the prefix keeps them clear of C# keywords. A deferred task exists only
-    /// once the step creating it returned, so it is looked up where it is used.
+    /// Task names are checked to be identifiers; the prefix keeps them clear of C# keywords, and a long one is cut (its
+    /// hash keeps it apart from the others). A deferred task exists only once the step creating it returned, so it is
+    /// looked up where it is used.
     /// </summary>
-    private static string Local(TaskSymbol task) => task.Deferred ? $"run.Task({CSharpLiteral.String(task.Name)})" : "task_" + task.Name;
+    private static string Local(TaskSymbol task) =>
+        task.Deferred ? $"run.Task({CSharpLiteral.String(task.Name)})" : CSharpLiteral.Identifier("task_" + task.Name);
 }
