@@ -46,8 +46,15 @@ public sealed class Compilation
         return new CompilationUnit(source, tree, scenarios, all);
     }
 
-    public GeneratedSource EmitCSharp(CompilationUnit unit) =>
-        new(Path.GetFileName(unit.Source.Path) + ".g.cs", CSharpEmitter.Emit(unit.Scenarios, unit.Source.Path, unit.FileId));
+    /// <summary>
+    /// The C# of a file's scenarios, naming the file by its name only (so one file has one compile cache key however its
+    /// path is typed), or by its path with <paramref name="withPath"/>, for a project that debuggers read from disk.
+    /// </summary>
+    public GeneratedSource EmitCSharp(CompilationUnit unit, bool withPath = false)
+    {
+        var name = Path.GetFileName(unit.Source.Path);
+        return new(name + ".g.cs", CSharpEmitter.Emit(unit.Scenarios, withPath ? unit.Source.Path : name, unit.FileId));
+    }
 
     /// <summary>
     /// Compiles every scenario of every file into one assembly and loads it. With a <paramref name="cache"/>, an
@@ -57,7 +64,7 @@ public sealed class Compilation
     {
         if (HasErrors)
             throw new InvalidOperationException("the sources have errors; report Diagnostics instead of compiling");
-        var sources = Units.Select(EmitCSharp).ToArray();
+        var sources = Units.Select(u => EmitCSharp(u)).ToArray();
         var key = CompileCache.KeyFor(sources);
         var image = cache?.TryRead(key);
         if (image is null)
@@ -87,7 +94,7 @@ public sealed class CompiledAssembly(LoadedScenarioAssembly assembly, ImmutableA
 {
     public ImmutableArray<CompiledScenario> Scenarios { get; } = scenarios;
 
-    public Runtime.IScenario Instantiate(CompiledScenario scenario) => assembly.CreateScenario(scenario.TypeName);
+    public Runtime.IScenario Instantiate(CompiledScenario scenario) => assembly.CreateScenario(scenario.TypeName, scenario.Bound.Source.Path);
 
     public void Dispose() => assembly.Dispose();
 }

@@ -13,7 +13,7 @@ internal static class CompileCommand
 {
     public static Command Create(CliConsole console)
     {
-        var paths = new Argument<string[]>("paths") { Description = "Files, or directories searched for .kscn files.", Arity = ArgumentArity.OneOrMore };
+        var paths = Parsers.Paths("paths", "Files, or directories searched for .kscn files.", ArgumentArity.OneOrMore);
         var xunit = new Option<bool>("--xunit") { Description = "Write an xunit test project (required: the only output for now)." };
         var output = new Option<string>("--output", "-o")
         {
@@ -35,6 +35,11 @@ internal static class CompileCommand
         if (!xunit)
         {
             console.Error.Write("kscn compile: --xunit is required; it is the only output for now ('kscn emit FILE' prints a file's C#)\n");
+            return ExitCode.InputErrors;
+        }
+        if (directory.Length == 0)
+        {
+            console.Error.Write("kscn compile: --output is empty; name the directory to write the project to\n");
             return ExitCode.InputErrors;
         }
         // Absolute paths reach the #line directives and the traces, so failures point at the .kscn files from wherever the project is.

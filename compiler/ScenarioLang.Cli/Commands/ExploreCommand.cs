@@ -97,7 +97,7 @@ internal static class ExploreCommand
                 VerifyIndependence: parse.GetValue(verify));
             if (parse.GetValue(save) is { } savePath && CannotWrite(savePath) is { } problem)
                 return (int)console.Refuse($"--save: cannot write '{savePath}': {problem}");
-            return (int)RunCommand.Execute(paths, parse.GetValue(variant), CacheOption.Resolve(parse, noCache), console, new ExploreSettings(options, parse.GetValue(save)));
+            return (int)RunCommand.Execute(paths, parse.GetValue(variant), CacheOption.Resolve(parse, noCache, console), console, new ExploreSettings(options, parse.GetValue(save)));
         });
         return command;
     }

@@ -18,7 +18,7 @@ internal static class RunCommand
         var variant = VariantOption.Create();
         var noCache = CacheOption.Create();
         var command = new Command("run", "Compile and run scenarios; print each step, what the kernel did, and the verdicts.") { files, variant, noCache };
-        command.SetAction(parse => (int)Execute(parse.GetValue(files)!, parse.GetValue(variant), CacheOption.Resolve(parse, noCache), console, explore: null));
+        command.SetAction(parse => (int)Execute(parse.GetValue(files)!, parse.GetValue(variant), CacheOption.Resolve(parse, noCache, console), console, explore: null));
         return command;
     }
 

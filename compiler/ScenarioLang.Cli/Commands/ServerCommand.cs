@@ -71,7 +71,7 @@ internal static class ServerCommand
     {
         if (!endpoint.MakePrivate())
         {
-            console.Error.Write($"kscn server: {endpoint.Directory} must be a directory of yours with mode 0700\n");
+            console.Error.Write($"kscn server: {endpoint.Directory} {endpoint.Problem()}: it must be a directory of yours with mode 0700\n");
             return ExitCode.InputErrors;
         }
         if (ServerClient.Ask(endpoint, FrameKind.Status) is null)

@@ -46,7 +46,7 @@ internal static class TestCommand
                 return (int)console.Refuse($"--jobs must be at least 1, not {fewer}");
             if (parse.GetValue(logger) is { } format && ResultFile.FormatNamed(format) is null)
                 return (int)console.Refuse($"--logger takes junit or trx, not '{format}'");
-            return (int)Execute(parse.GetValue(paths)!, parse.GetValue(variant), CacheOption.Resolve(parse, noCache),
+            return (int)Execute(parse.GetValue(paths)!, parse.GetValue(variant), CacheOption.Resolve(parse, noCache, console),
                 ResultFile.Choose(parse.GetValue(results), parse.GetValue(logger)), parse.GetValue(jobs) ?? Environment.ProcessorCount, console);
         });
         return command;

@@ -35,6 +35,12 @@ internal static class ServerClient
     {
         if (!ServerProtocol.Takes(args, Environment.GetEnvironmentVariable(ServerProtocol.ServerVariable)) || ServerEndpoint.FromEnvironment() is not { } endpoint)
             return new Attempt(null, StartServer: false);
+        // Another user's directory, or one others may write to, could hold a socket answering in the server's place.
+        if (Directory.Exists(endpoint.Directory) && endpoint.Problem() is { } problem)
+        {
+            Console.Error.Write($"kscn: not using the kscn server: {endpoint.Directory} {problem}\n");
+            return new Attempt(null, StartServer: false);
+        }
         ServerRequest request;
         try
         {

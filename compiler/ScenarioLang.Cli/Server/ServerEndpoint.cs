@@ -9,7 +9,6 @@ namespace ScenarioLang.Cli.Server;
 /// </summary>
 internal sealed record ServerEndpoint(string Directory, string Build)
 {
-    private const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private static readonly string[] BuildFiles = ["kscn.dll", "ScenarioLang.Compiler.dll", "ScenarioLang.Runtime.dll"];
 
     public string SocketPath => Path.Join(Directory, $"server-{Build}.sock");
@@ -23,7 +22,7 @@ internal sealed record ServerEndpoint(string Directory, string Build)
             return null;
         var directory = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR") is { Length: > 0 } runtime
             ? Path.Join(runtime, "kscn")
-            : Path.Join(Path.GetTempPath(), "kscn-" + Libc.GetEffectiveUserId().ToString(CultureInfo.InvariantCulture));
+            : Path.Join(Path.GetTempPath(), "kscn-" + PrivateDirectory.EffectiveUserId.ToString(CultureInfo.InvariantCulture));
         return new ServerEndpoint(directory, BuildOf(AppContext.BaseDirectory));
     }
 
@@ -49,22 +48,28 @@ internal sealed record ServerEndpoint(string Directory, string Build)
     }
 
     /// <summary>
-    /// Whether the directory exists with mode 0700. That is enough to trust it: a directory of another user with that
-    /// mode cannot be entered, and one anybody may write to is refused.
+    /// Why the directory is not the private one it must be, as the end of a sentence starting with its path; null when
+    /// it is: a directory of this user (<see cref="PrivateDirectory"/>: another user's could hold their socket, which
+    /// would answer for kscn) with mode 0700 exactly.
     /// </summary>
-    public bool IsPrivate()
+    public string? Problem()
     {
         if (OperatingSystem.IsWindows())
-            return false;
+            return "is not used on Windows";
+        if (PrivateDirectory.Problem(Directory) is { } problem)
+            return problem;
         try
         {
-            return System.IO.Directory.Exists(Directory) && File.GetUnixFileMode(Directory) == Private;
+            var mode = File.GetUnixFileMode(Directory);
+            return mode == PrivateDirectory.OwnerOnly ? null : $"has mode {PrivateDirectory.Octal(mode)}, not 0700";
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return false;
+            return "cannot be examined: " + e.Message;
         }
     }
+
+    public bool IsPrivate() => Problem() is null;
 
     /// <summary>Creates the directory with mode 0700 if it is missing; whether it is private then.</summary>
     public bool MakePrivate()
@@ -73,7 +78,7 @@ internal sealed record ServerEndpoint(string Directory, string Build)
             return false;
         try
         {
-            System.IO.Directory.CreateDirectory(Directory, Private);
+            PrivateDirectory.Create(Directory);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

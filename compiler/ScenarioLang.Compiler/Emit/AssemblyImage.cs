@@ -29,8 +29,9 @@ public sealed record AssemblyImage(byte[] Pe, byte[] Pdb)
 /// <summary>A loaded assembly of scenarios; disposing it unloads the context.</summary>
 public sealed class LoadedScenarioAssembly(AssemblyLoadContext context, Assembly assembly) : IDisposable
 {
-    public IScenario CreateScenario(string typeName) =>
-        (IScenario)Activator.CreateInstance(assembly.GetType(typeName, throwOnError: true)!)!;
+    /// <summary>An instance of a generated scenario class, told the path of its .kscn file as the user gave it.</summary>
+    public IScenario CreateScenario(string typeName, string file) =>
+        (IScenario)Activator.CreateInstance(assembly.GetType(typeName, throwOnError: true)!, file)!;
 
     public void Dispose() => context.Unload();
 }

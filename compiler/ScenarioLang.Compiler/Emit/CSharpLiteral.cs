@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace ScenarioLang.Compiler.Emit;
@@ -6,10 +7,30 @@ namespace ScenarioLang.Compiler.Emit;
 /// <summary>
 /// Text from a scenario enters the generated C# only through these methods: as string literals with
 /// everything outside printable ASCII escaped (so no quote, backslash or Unicode line separator can
-/// end the literal), and as #line file names stripped of what could end the directive.
+/// end the literal), as #line file names stripped of what could end the directive, and as identifiers of bounded length.
 /// </summary>
 internal static class CSharpLiteral
 {
+    /// <summary>
+    /// The longest identifier made from a scenario's text: far below the 1,023 UTF-8 bytes metadata allows a name
+    /// (CS7013), and short enough that a file named after it fits every file system.
+    /// </summary>
+    public const int MaxIdentifier = 128;
+
+    /// <summary>
+    /// <paramref name="name"/>, made of identifier characters already, at most <see cref="MaxIdentifier"/> long: a longer
+    /// one keeps its start and ends in a hash of the whole, so names that differ only past the cut stay apart, and the
+    /// same name is cut the same way in every run.
+    /// </summary>
+    public static string Identifier(string name)
+    {
+        const int hashDigits = 16;
+        if (name.Length <= MaxIdentifier)
+            return name;
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..hashDigits];
+        return name[..(MaxIdentifier - hashDigits - 1)] + "_" + hash;
+    }
+
     public static string String(string value)
     {
         var builder = new StringBuilder(value.Length + 2).Append('"');

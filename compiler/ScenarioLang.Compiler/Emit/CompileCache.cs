@@ -9,7 +9,14 @@ namespace ScenarioLang.Compiler.Emit;
 /// <summary>
 /// Compiled scenario assemblies kept on disk, so Roslyn never compiles the same generated C# twice. An entry's key
 /// hashes the generated sources with what else decides the image: the builds of this compiler (its Roslyn options
-/// and version are part of it) and of the runtime, and the .NET runtime the references come from.
+/// and version are part of it) and of the runtime, and the .NET runtime the references come from. The generated
+/// sources hold no path, only the file's name, so one file has one key however its path is typed.
+/// <para>
+/// An entry is never trusted blindly: it holds the key it was written under and a SHA-256 of its image, and is used
+/// only when both match (a copy of another entry, or flipped bytes, do not). A bad entry is deleted, reported through
+/// <see cref="Note"/> and compiled again. The hash finds damage, not forgery: whoever may write the directory could
+/// write a matching entry, which is why kscn refuses a directory others may write to (kscn's CacheOption).
+/// </para>
 /// <para>
 /// Safe with several kscn processes at once: an entry is written to a temporary file of its own and renamed into
 /// place, so a reader sees a whole entry or none; readers touch what they use, and whoever adds an entry evicts the
@@ -23,18 +30,22 @@ public sealed class CompileCache(string directory, long maxBytes)
     public const string SizeVariable = "KSCN_CACHE_MAX_MB";
     private const long DefaultMaxBytes = 256L << 20;
     private const string Extension = ".kscnasm";
-    private static readonly byte[] Magic = "KSCNASM1"u8.ToArray();
+    private static readonly byte[] Magic = "KSCNASM2"u8.ToArray();
+    private const int HashLength = 32;
     private static readonly TimeSpan AbandonedAfter = TimeSpan.FromHours(1);
 
     public string Directory { get; } = directory;
 
     public long MaxBytes { get; } = maxBytes;
 
+    /// <summary>Told, in a line without its end, of each bad entry discarded.</summary>
+    public Action<string>? Note { get; init; }
+
     /// <summary>
     /// <c>$KSCN_CACHE_DIR</c>, else <c>$XDG_CACHE_HOME/kscn</c>, else <c>~/.cache/kscn</c> (LocalApplicationData on
-    /// Windows); bounded by <c>$KSCN_CACHE_MAX_MB</c> mebibytes (default 256).
+    /// Windows); bounded by <c>$KSCN_CACHE_MAX_MB</c> mebibytes (default 256). <paramref name="note"/> becomes its <see cref="Note"/>.
     /// </summary>
-    public static CompileCache FromEnvironment()
+    public static CompileCache FromEnvironment(Action<string>? note = null)
     {
         var directory = Environment.GetEnvironmentVariable(DirectoryVariable) is { Length: > 0 } chosen
             ? chosen
@@ -42,7 +53,7 @@ public sealed class CompileCache(string directory, long maxBytes)
         var size = long.TryParse(Environment.GetEnvironmentVariable(SizeVariable), out var mebibytes) && mebibytes > 0
             ? mebibytes << 20
             : DefaultMaxBytes;
-        return new CompileCache(directory, size);
+        return new CompileCache(directory, size) { Note = note };
     }
 
     private static string UserCacheRoot()
@@ -70,17 +81,25 @@ public sealed class CompileCache(string directory, long maxBytes)
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    /// <summary>The cached image of <paramref name="key"/>, or null when there is none (or it cannot be read).</summary>
+    /// <summary>
+    /// The cached image of <paramref name="key"/>, or null when there is none, it cannot be read, or it is bad (then
+    /// it is deleted, with a <see cref="Note"/>).
+    /// </summary>
     public AssemblyImage? TryRead(string key)
     {
         var path = PathOf(key);
         try
         {
-            var image = Decode(File.ReadAllBytes(path));
+            var (image, problem) = Decode(File.ReadAllBytes(path), key);
             if (image is null)
+            {
                 File.Delete(path);
+                Note?.Invoke($"discarded compile cache entry {path}: {problem}; compiling again");
+            }
             else
+            {
                 File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
+            }
             return image;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -95,8 +114,11 @@ public sealed class CompileCache(string directory, long maxBytes)
         var temporary = Path.Combine(Directory, $"{key}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
-            System.IO.Directory.CreateDirectory(Directory);
-            File.WriteAllBytes(temporary, Encode(image));
+            if (OperatingSystem.IsWindows())
+                System.IO.Directory.CreateDirectory(Directory);
+            else
+                System.IO.Directory.CreateDirectory(Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            File.WriteAllBytes(temporary, Encode(key, image));
             File.Move(temporary, PathOf(key), overwrite: true);
             Evict();
         }
@@ -136,37 +158,58 @@ public sealed class CompileCache(string directory, long maxBytes)
         }
     }
 
-    // An entry: the magic, then the PE image and the PDB, each preceded by its length (little-endian int32).
-    private static byte[] Encode(AssemblyImage image)
+    // An entry: the magic, the key it was written under (UTF-8, after its length), the SHA-256 of the PE image and
+    // the PDB as they follow, then the PE image and the PDB, each after its length (little-endian int32).
+    private static byte[] Encode(string key, AssemblyImage image)
     {
-        var bytes = new byte[Magic.Length + 4 + image.Pe.Length + 4 + image.Pdb.Length];
+        var keyBytes = Encoding.UTF8.GetBytes(key);
+        var bytes = new byte[Magic.Length + 4 + keyBytes.Length + HashLength + 4 + image.Pe.Length + 4 + image.Pdb.Length];
         var span = bytes.AsSpan();
         Magic.CopyTo(span);
         span = span[Magic.Length..];
-        foreach (var part in new[] { image.Pe, image.Pdb })
-        {
-            BinaryPrimitives.WriteInt32LittleEndian(span, part.Length);
-            part.CopyTo(span[4..]);
-            span = span[(4 + part.Length)..];
-        }
+        span = WritePart(span, keyBytes);
+        var hashed = span;
+        span = span[HashLength..];
+        span = WritePart(span, image.Pe);
+        WritePart(span, image.Pdb);
+        SHA256.HashData(hashed[HashLength..], hashed);
         return bytes;
     }
 
-    /// <summary>The image in an entry's bytes, or null when they are not a whole entry.</summary>
-    private static AssemblyImage? Decode(ReadOnlySpan<byte> bytes)
+    private static Span<byte> WritePart(Span<byte> span, byte[] part)
+    {
+        BinaryPrimitives.WriteInt32LittleEndian(span, part.Length);
+        part.CopyTo(span[4..]);
+        return span[(4 + part.Length)..];
+    }
+
+    /// <summary>The image in an entry's bytes, or why there is none: they are not a whole entry, or not the entry of <paramref name="key"/>.</summary>
+    private static (AssemblyImage? Image, string Problem) Decode(ReadOnlySpan<byte> bytes, string key)
     {
         if (!bytes.StartsWith(Magic))
-            return null;
+            return (null, "not an entry of this kscn");
         bytes = bytes[Magic.Length..];
-        var parts = new byte[2][];
-        for (var i = 0; i < parts.Length; i++)
-        {
-            var length = bytes.Length < 4 ? -1 : BinaryPrimitives.ReadInt32LittleEndian(bytes);
-            if (length < 0 || length > bytes.Length - 4)
-                return null;
-            parts[i] = bytes.Slice(4, length).ToArray();
-            bytes = bytes[(4 + length)..];
-        }
-        return bytes.IsEmpty ? new AssemblyImage(parts[0], parts[1]) : null;
+        if (ReadPart(ref bytes) is not { } written || bytes.Length < HashLength)
+            return (null, "cut short");
+        if (!written.AsSpan().SequenceEqual(Encoding.UTF8.GetBytes(key)))
+            return (null, "it was written for other sources");
+        var hash = bytes[..HashLength];
+        bytes = bytes[HashLength..];
+        if (!SHA256.HashData(bytes).AsSpan().SequenceEqual(hash))
+            return (null, "its image does not match its hash");
+        if (ReadPart(ref bytes) is not { } pe || ReadPart(ref bytes) is not { } pdb || !bytes.IsEmpty)
+            return (null, "cut short");
+        return (new AssemblyImage(pe, pdb), "");
+    }
+
+    /// <summary>A part after its length, or null when the bytes hold no whole part.</summary>
+    private static byte[]? ReadPart(ref ReadOnlySpan<byte> bytes)
+    {
+        var length = bytes.Length < 4 ? -1 : BinaryPrimitives.ReadInt32LittleEndian(bytes);
+        if (length < 0 || length > bytes.Length - 4)
+            return null;
+        var part = bytes.Slice(4, length).ToArray();
+        bytes = bytes[(4 + length)..];
+        return part;
     }
 }

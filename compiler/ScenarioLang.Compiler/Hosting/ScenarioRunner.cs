@@ -58,13 +58,16 @@ public static class ScenarioRunner
         }
     }
 
-    /// <summary>The .kscn line the generated code was running, read from the #line-mapped stack trace.</summary>
+    /// <summary>
+    /// The .kscn line the generated code was running, read from the #line-mapped stack trace, at the file's path as
+    /// given (the #line directives name the file only, <see cref="Emit.CSharpEmitter"/>).
+    /// </summary>
     private static string Locate(Exception e, CompiledScenario scenario)
     {
         var frame = new StackTrace(e, fNeedFileInfo: true).GetFrames()
             .FirstOrDefault(f => f.GetFileName()?.EndsWith(".kscn", StringComparison.Ordinal) == true);
         return frame is null
             ? scenario.Bound.Source.Path
-            : $"{frame.GetFileName()}({frame.GetFileLineNumber()})";
+            : $"{scenario.Bound.Source.Path}({frame.GetFileLineNumber()})";
     }
 }

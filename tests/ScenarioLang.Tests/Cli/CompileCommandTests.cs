@@ -146,7 +146,7 @@ public sealed class CompileCommandTests
     }
 
     /// <summary>The Roslyn errors of the project's C#, compiled against xunit and the runtime with every warning an error.</summary>
-    private static IEnumerable<Microsoft.CodeAnalysis.Diagnostic> RoslynErrors(GeneratedProject project)
+    internal static IEnumerable<Microsoft.CodeAnalysis.Diagnostic> RoslynErrors(GeneratedProject project)
     {
         // The test host's platform assemblies include its own dependencies: xunit and ScenarioLang.Runtime.
         var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)

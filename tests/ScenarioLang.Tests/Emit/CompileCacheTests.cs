@@ -19,7 +19,7 @@ public sealed class CompileCacheTests : IDisposable
     /// <summary>Passes with #GP (A has no ioperm()), fails with ok.</summary>
     private static string Scenario(string result) => InScenario($"  cpu0 A: outb 0x80 -> {result}");
 
-    private static string KeyOf(Compilation compilation) => CompileCache.KeyFor(compilation.Units.Select(compilation.EmitCSharp));
+    private static string KeyOf(Compilation compilation) => CompileCache.KeyFor(compilation.Units.Select(u => compilation.EmitCSharp(u)));
 
     private static bool Passes(CompiledAssembly assembly)
     {
@@ -137,9 +137,76 @@ public sealed class CompileCacheTests : IDisposable
         Assert.Null(user.TryRead(KeyOf(Compile(Scenario("#GP"), uncached))));
     }
 
+    private string WriteFile(string prefix, string text)
+    {
+        Directory.CreateDirectory(_directory);
+        var path = Path.Combine(_directory, $"{prefix}-{Guid.NewGuid():N}.kscn");
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    /// <summary>The entry kscn run keeps for the file at <paramref name="path"/>, in the tests' cache (named so no other test shares it).</summary>
+    private static string EntryOf(string path) =>
+        Path.Combine(TestCompileCache.Directory, KeyOf(Compile(File.ReadAllText(path), path)) + ".kscnasm");
+
+    [Fact]
+    public void An_entry_with_flipped_bytes_is_discarded_with_a_note_and_compiled_again()
+    {
+        var path = WriteFile("flipped", Scenario("#GP"));
+        var first = Invoke("run", path);
+        Assert.Equal((0, ""), (first.ExitCode, first.Error));
+        var entry = EntryOf(path);
+        var bytes = File.ReadAllBytes(entry);
+        for (var i = bytes.Length / 4; i < bytes.Length / 2; i++)
+            bytes[i] ^= 0x5a;
+        File.WriteAllBytes(entry, bytes);
+
+        // Before: BadImageFormatException on this and every later run, until the entry was deleted by hand.
+        var second = Invoke("run", path);
+        Assert.Equal((0, first.Out), (second.ExitCode, second.Out));
+        Assert.Equal($"kscn: discarded compile cache entry {entry}: its image does not match its hash; compiling again\n", second.Error);
+        Assert.Equal((0, first.Out, ""), (Invoke("run", path) is var third ? (third.ExitCode, third.Out, third.Error) : default));
+    }
+
+    [Fact]
+    public void Another_scenario_s_entry_copied_over_this_one_s_is_discarded()
+    {
+        var passing = WriteFile("copied-over", Scenario("#GP"));
+        var failing = WriteFile("copied", Scenario("ok"));
+        var expected = Invoke("run", passing);
+        Assert.Equal(0, expected.ExitCode);
+        Assert.Equal(1, Invoke("run", failing).ExitCode);
+        File.Copy(EntryOf(failing), EntryOf(passing), overwrite: true);
+
+        // Before: the other scenario ran, and its verdict was printed for this one.
+        var run = Invoke("run", passing);
+        Assert.Equal((0, expected.Out), (run.ExitCode, run.Out));
+        Assert.Equal($"kscn: discarded compile cache entry {EntryOf(passing)}: it was written for other sources; compiling again\n", run.Error);
+    }
+
+    [Fact]
+    public void A_file_has_one_key_however_its_path_is_typed_and_runs_show_the_path_as_typed()
+    {
+        var absolute = WriteFile("typed", Scenario("ok"));
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, absolute);
+        var dotted = Path.Join(Path.GetDirectoryName(absolute), ".", Path.GetFileName(absolute));
+        var text = File.ReadAllText(absolute);
+        Assert.Equal(KeyOf(Compile(text, absolute)), KeyOf(Compile(text, relative)));
+        Assert.Equal(KeyOf(Compile(text, absolute)), KeyOf(Compile(text, dotted)));
+
+        foreach (var typed in new[] { absolute, relative })
+        {
+            var run = Invoke("run", typed);
+            Assert.Equal(1, run.ExitCode);
+            Assert.Contains($"  {typed} | ", run.Out, StringComparison.Ordinal);
+            Assert.Contains($"    {typed}(", run.Out, StringComparison.Ordinal);
+        }
+        Assert.True(File.Exists(EntryOf(relative)));
+    }
+
     private static AssemblyImage CompileImage(Compilation compilation)
     {
-        var sources = compilation.Units.Select(compilation.EmitCSharp).ToArray();
+        var sources = compilation.Units.Select(u => compilation.EmitCSharp(u)).ToArray();
         var (image, diagnostics) = RoslynCompiler.Emit(RoslynCompiler.CreateCompilation(sources, "CacheTest"));
         Assert.Empty(diagnostics);
         return image!;

@@ -4,11 +4,16 @@ namespace ScenarioLang.Compiler.Emit.TestProject;
 
 /// <summary>
 /// C# identifiers made from file and scenario names for test classes and methods, unique in their scope (a namespace,
-/// a class), so that <c>dotnet test</c> lists and filters them by names a reader recognises.
+/// a class), so that <c>dotnet test</c> lists and filters them by names a reader recognises. Unique ignoring case too:
+/// a class names its files, and MSBuild's items, like the file systems of Windows and macOS, ignore case. Never one of
+/// the members every class inherits from object (a test named ToString would hide it, an error under warnings as
+/// errors), and at most <see cref="CSharpLiteral.MaxIdentifier"/> characters before a numeric suffix.
 /// </summary>
 internal sealed class Identifiers(params string[] reserved)
 {
-    private readonly HashSet<string> _taken = new(reserved, StringComparer.Ordinal);
+    private static readonly string[] ObjectMembers = ["Equals", "Finalize", "GetHashCode", "GetType", "MemberwiseClone", "ReferenceEquals", "ToString"];
+
+    private readonly HashSet<string> _taken = new(reserved.Concat(ObjectMembers), StringComparer.OrdinalIgnoreCase);
 
     /// <summary>"andy-stale-tss-bits" becomes AndyStaleTssBits.</summary>
     public string Pascal(string text) => Claim(string.Concat(Words(text).Select(w => char.ToUpperInvariant(w[0]) + w[1..])));
@@ -28,6 +33,7 @@ internal sealed class Identifiers(params string[] reserved)
     {
         if (candidate.Length == 0 || char.IsAsciiDigit(candidate[0]))
             candidate = "_" + candidate;
+        candidate = CSharpLiteral.Identifier(candidate);
         var name = candidate;
         for (var suffix = 2; !_taken.Add(name); suffix++)
             name = candidate + CSharpLiteral.Int(suffix);

@@ -43,7 +43,7 @@ public static class XunitProjectWriter
                 .Select(s => new ScenarioTests(s, ConfigsOf(s, overrides)))
                 .ToList();
             var className = classNames.Pascal(Path.GetFileNameWithoutExtension(unit.Source.Path));
-            files.Add(new ProjectFile($"{className}.kscn.g.cs", compilation.EmitCSharp(unit).Text));
+            files.Add(new ProjectFile($"{className}.kscn.g.cs", compilation.EmitCSharp(unit, withPath: true).Text));
             files.Add(new ProjectFile($"{className}.Tests.g.cs", XunitTestClassEmitter.Emit(unit.Source.Path, className, scenarios)));
             tests += scenarios.Sum(s => s.Configs.Count);
         }

@@ -39,7 +39,7 @@ internal static class XunitTestClassEmitter
             var method = methods.Underscored(configs.Count == 1 ? bound.Name : $"{bound.Name} {config}");
             w.Line($"[global::Xunit.Fact(DisplayName = {CSharpLiteral.String(displayName)})]");
             w.Line($"public void {method}() => {Runtime}.ScenarioCheck.Passes(");
-            w.Line($"    new global::{scenario.TypeName}(),");
+            w.Line($"    new global::{scenario.TypeName}({CSharpLiteral.String(sourcePath)}),");
             w.Line($"    {Runtime}.KernelConfig.FromNames(new global::System.Collections.Generic.Dictionary<string, string> {{ {Names(config)} }}));");
         }
         w.CloseBlock();
