@@ -20,8 +20,7 @@ public sealed class MutationFuzzTests
     private const int RunCases = 12;
     private const ulong RunSeed = 1717;
 
-    internal static IReadOnlyList<FuzzSample> Samples() =>
-        Repository.SampleFiles().Select(f => new FuzzSample(f, File.ReadAllText(Repository.Full(f)))).ToList();
+    private static IReadOnlyList<FuzzSample> Samples() => FuzzSample.UnderSamples(Repository.Root);
 
     [Fact]
     public void Check_ends_with_a_verdict_and_well_formed_diagnostics_on_mutated_samples()

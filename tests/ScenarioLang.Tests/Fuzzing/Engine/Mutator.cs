@@ -3,7 +3,16 @@ using System.Text;
 namespace ScenarioLang.Tests.Fuzzing.Engine;
 
 /// <summary>A file the mutator starts from.</summary>
-internal sealed record FuzzSample(string Name, string Text);
+internal sealed record FuzzSample(string Name, string Text)
+{
+    /// <summary>Every samples/**/*.kscn of the repository at <paramref name="root"/>, named by relative path, in ordinal order.</summary>
+    public static IReadOnlyList<FuzzSample> UnderSamples(string root) =>
+        Directory.EnumerateFiles(Path.Combine(root, "samples"), "*.kscn", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal)
+            .Select(f => new FuzzSample(f, File.ReadAllText(Path.Combine(root, f))))
+            .ToList();
+}
 
 internal enum MutationClass
 {
