@@ -13,11 +13,11 @@ namespace ScenarioLang.Tests.Fuzzing;
 public sealed class MutationFuzzTests
 {
     /// <summary>Every mutation class a few hundred times; checking one costs a millisecond or two.</summary>
-    private const int CheckCases = 3000;
+    private const int CheckCases = 2000;
     private const ulong CheckSeed = 17;
 
     /// <summary>Run compiles each mutant with Roslyn (a few hundred milliseconds): a dozen.</summary>
-    private const int RunCases = 12;
+    private const int RunCases = 8;
     private const ulong RunSeed = 1717;
 
     private static IReadOnlyList<FuzzSample> Samples() => FuzzSample.UnderSamples(Repository.Root);

@@ -264,8 +264,10 @@ internal sealed class Mutator(IReadOnlyList<FuzzSample> samples, bool forRun = f
                 log.Add("no final line end, byte order mark");
                 return "\ufeff" + text.TrimEnd('\n');
             default:
-                log.Add("lines joined with spaces");
-                return text.Replace('\n', ' ');
+                // Line comments become block comments first, or the first one would swallow the whole file.
+                log.Add("line comments made block comments, lines joined with spaces");
+                var tokens = KscnTokens.Split(text).Select(t => t.Kind == TokenKind.Comment && t.Text.StartsWith("//", StringComparison.Ordinal) ? "/*" + t.Text[2..].Replace("*/", "* /", StringComparison.Ordinal) + " */" : t.Text);
+                return string.Concat(tokens).Replace('\n', ' ');
         }
     }
 
