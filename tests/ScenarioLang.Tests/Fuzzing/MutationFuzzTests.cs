@@ -104,6 +104,26 @@ public sealed class MutationFuzzTests
     }
 
     [Theory]
+    [InlineData("check", 3, "", "kscn: internal error: planted\n", "check exited 3")]
+    [InlineData("check", 1, "", "", "check exited 1")]
+    [InlineData("check", 0, "", "", "without the 'no errors' line")]
+    [InlineData("check", 2, "x", "x.kscn(1,1): error KSC0001: bad\n    abc\n    ^\n1 error\n", "output on stdout")]
+    [InlineData("check", 0, "1 file, 1 scenario: no errors\n", "", null)]
+    [InlineData("run", 3, "", "kscn: internal error: planted\n", "run exited 3")]
+    [InlineData("run", 1, "", "", "nothing on stdout")]
+    [InlineData("run", 0, "trace\n", "kscn: internal error: planted\n", "internal error")]
+    [InlineData("run", 4, "trace\n", "", null)]
+    public void The_oracle_rejects_exit_codes_and_output_that_break_the_promise(string command, int exit, string stdout, string stderr, string? problem)
+    {
+        const string text = "abc\ndef\n";
+        var found = command == "check" ? FuzzOracle.CheckProblem(exit, stdout, stderr, "x.kscn", text) : FuzzOracle.RunProblem(exit, stdout, stderr, "x.kscn", text);
+        if (problem is null)
+            Assert.Null(found);
+        else
+            Assert.Contains(problem, found);
+    }
+
+    [Theory]
     [InlineData("ab\rcd\r", 2, 3, true)]
     [InlineData("ab\rcd\r", 1, 7, true)]
     [InlineData("ab\rcd\r", 3, 2, false)]

@@ -72,7 +72,8 @@ internal sealed class FuzzOracle(string directory)
         var invocation = Task.Run(() => KscnCli.Run([command, path], console));
         string? problem;
         int? exit = null;
-        if (!invocation.Wait(FuzzLimits.StuckAfter))
+        // WaitAny, unlike Wait, does not throw when the invocation threw: that is judged below, with the input named.
+        if (Task.WaitAny([invocation], FuzzLimits.StuckAfter) < 0)
         {
             Stuck = true;
             problem = $"still running after {FuzzLimits.StuckAfter.TotalSeconds} s on a {input.Bytes.Length}-byte input (stuck, not slow: a case takes milliseconds)";
@@ -93,7 +94,7 @@ internal sealed class FuzzOracle(string directory)
         return new FuzzVerdict(exit, Keep(new FuzzFinding(input, command, problem, exit, stdout.ToString(), stderr.ToString(), path), path));
     }
 
-    private static string? CheckProblem(int exit, string stdout, string stderr, string path, string text) => exit switch
+    internal static string? CheckProblem(int exit, string stdout, string stderr, string path, string text) => exit switch
     {
         0 when !stdout.StartsWith("1 file, ", StringComparison.Ordinal) || !stdout.EndsWith(": no errors\n", StringComparison.Ordinal) => "exit 0 without the 'no errors' line",
         0 => DiagnosticShape.Problem(stderr, path, text, errorsExpected: false),
@@ -102,7 +103,7 @@ internal sealed class FuzzOracle(string directory)
         _ => $"check exited {exit}",
     };
 
-    private static string? RunProblem(int exit, string stdout, string stderr, string path, string text) => exit switch
+    internal static string? RunProblem(int exit, string stdout, string stderr, string path, string text) => exit switch
     {
         // A file of comments only has no scenario to run: today that is silent with exit 0 (see docs/fuzzing.md, findings).
         0 when stdout.Length == 0 && ScenarioCount(path, text) == 0 => null,

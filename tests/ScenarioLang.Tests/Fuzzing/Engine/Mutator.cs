@@ -42,7 +42,8 @@ internal sealed class Mutator(IReadOnlyList<FuzzSample> samples, bool forRun = f
     private static readonly MutationClass[] CheckClasses = Enum.GetValues<MutationClass>();
     private static readonly MutationClass[] RunClasses = [MutationClass.TokenEdit, MutationClass.Splice, MutationClass.Unicode, MutationClass.LineEnds, MutationClass.Nesting];
 
-    private static readonly string[] Keywords =
+    /// <summary>Keywords and operators of the language, and a few characters that end strings and comments.</summary>
+    private static readonly string[] LanguageTokens =
     [
         "scenario", "kernel", "memory", "cpus", "task", "root", "user", "switch", "idle", "expect", "is", "not", "none", "on",
         "off", "ok", "repeat", "preempted", "failing", "at", "shared", "explore", "always", "never", "sometimes", "and",
@@ -80,7 +81,7 @@ internal sealed class Mutator(IReadOnlyList<FuzzSample> samples, bool forRun = f
     /// <summary>Invalid UTF-8: a lone surrogate (ED A0 80), overlong NUL, a stray continuation, a cut sequence, FF.</summary>
     private static readonly byte[][] InvalidUtf8 = [[0xED, 0xA0, 0x80], [0xED, 0xBF, 0xBF], [0xC0, 0x80], [0x80], [0xE2, 0x82], [0xFF], [0xFE, 0xFF], [0xF4, 0x90, 0x80, 0x80]];
 
-    private readonly List<string> _vocabulary = [.. Keywords, .. samples.SelectMany(s => KscnTokens.Split(s.Text)).Where(t => !t.IsTrivia && t.Text.Length < 40).Select(t => t.Text).Distinct().Order(StringComparer.Ordinal)];
+    private readonly List<string> _vocabulary = [.. LanguageTokens, .. samples.SelectMany(s => KscnTokens.Split(s.Text)).Where(t => !t.IsTrivia && t.Text.Length < 40).Select(t => t.Text).Distinct().Order(StringComparer.Ordinal)];
 
     public FuzzInput Create(ulong seed)
     {
@@ -173,7 +174,7 @@ internal sealed class Mutator(IReadOnlyList<FuzzSample> samples, bool forRun = f
                 default:
                     var replacement = random.Pick(_vocabulary);
                     if (forRun && KscnTokens.Split(replacement).Any(t => t.Kind == TokenKind.Number))
-                        replacement = random.Pick(Keywords);
+                        replacement = random.Pick(LanguageTokens);
                     tokens[i] = token with { Text = replacement };
                     log.Add($"'{token.Text}' -> '{replacement}'");
                     break;
