@@ -1,0 +1,87 @@
+using System.Text;
+
+namespace ScenarioLang.Tests.Fuzzing.Engine;
+
+/// <summary>What a campaign did: cases per command, exit codes seen, and the findings.</summary>
+internal sealed class FuzzSummary
+{
+    public int Checked { get; set; }
+
+    public int Ran { get; set; }
+
+    public SortedDictionary<string, int> Exits { get; } = new(StringComparer.Ordinal);
+
+    public SortedDictionary<MutationClass, int> Classes { get; } = [];
+
+    public List<FuzzFinding> Findings { get; } = [];
+
+    public void Count(string command, FuzzInput input, FuzzVerdict verdict)
+    {
+        var key = $"{command} exit {verdict.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}";
+        Exits[key] = Exits.GetValueOrDefault(key) + 1;
+        if (command == "check")
+            Classes[input.Class] = Classes.GetValueOrDefault(input.Class) + 1;
+        if (verdict.Finding is { } finding)
+            Findings.Add(finding);
+    }
+
+    public string Describe()
+    {
+        var text = new StringBuilder($"{Checked} checked, {Ran} run, {Findings.Count} findings\n");
+        text.Append("  mutations: ").AppendJoin(", ", Classes.Select(c => $"{c.Key} {c.Value}")).Append('\n');
+        text.Append("  exits: ").AppendJoin(", ", Exits.Select(e => $"{e.Key}: {e.Value}")).Append('\n');
+        return text.ToString();
+    }
+}
+
+/// <summary>
+/// A seeded campaign: case i of a campaign with seed S is the input <see cref="FuzzRandom.CaseSeed"/>(S, i) makes, so
+/// the same seed and count give the same inputs and verdicts on any machine. It goes on past findings (up to
+/// <paramref name="maxFindings"/>), so that one run lists them all, and stops early only when a case is stuck.
+/// </summary>
+internal sealed class FuzzCampaign(IReadOnlyList<FuzzSample> samples, string directory, int maxFindings = 50)
+{
+    public FuzzSummary Summary { get; } = new();
+
+    /// <summary>kscn check on <paramref name="cases"/> mutants of any class.</summary>
+    public FuzzSummary Check(ulong seed, int cases, Action<int>? progress = null)
+    {
+        var mutator = new Mutator(samples);
+        var oracle = new FuzzOracle(directory);
+        for (var i = 0; i < cases && !Done(oracle); i++)
+        {
+            var input = mutator.Create(FuzzRandom.CaseSeed(seed, i));
+            Summary.Count("check", input, oracle.Check(input));
+            Summary.Checked++;
+            progress?.Invoke(i + 1);
+        }
+        return Summary;
+    }
+
+    /// <summary>
+    /// kscn run on <paramref name="runs"/> mutants that check cleanly and stay small to run; each is checked first.
+    /// Gives up after ten attempts per run wanted (most mutants do not check).
+    /// </summary>
+    public FuzzSummary Run(ulong seed, int runs, Action<int>? progress = null)
+    {
+        var mutator = new Mutator(samples.Where(s => FuzzOracle.SmallToRun(s.Text)).ToList(), forRun: true);
+        var oracle = new FuzzOracle(directory);
+        var done = 0;
+        for (var i = 0; done < runs && i < runs * 10 && !Done(oracle); i++)
+        {
+            var input = mutator.Create(FuzzRandom.CaseSeed(seed, i));
+            var check = oracle.Check(input);
+            Summary.Count("check", input, check);
+            Summary.Checked++;
+            if (check.ExitCode != 0 || !FuzzOracle.SmallToRun(Encoding.UTF8.GetString(input.Bytes)))
+                continue;
+            Summary.Count("run", input, oracle.Run(input));
+            Summary.Ran++;
+            done++;
+            progress?.Invoke(done);
+        }
+        return Summary;
+    }
+
+    private bool Done(FuzzOracle oracle) => oracle.Stuck || Summary.Findings.Count >= maxFindings;
+}

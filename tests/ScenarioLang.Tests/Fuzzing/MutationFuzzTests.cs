@@ -1,0 +1,147 @@
+using System.Text;
+using ScenarioLang.Tests.Fuzzing.Engine;
+using ScenarioLang.Tests.Infrastructure;
+
+namespace ScenarioLang.Tests.Fuzzing;
+
+/// <summary>
+/// The mutation fuzzer in CI: a fixed number of mutants of the samples, fixed seeds, so every run checks the same
+/// inputs. A failure names each input's seed and the file it was kept in (under the test output folder fuzz-findings/);
+/// <c>kscn check FILE</c> reproduces it. The long campaign and the coverage-guided harness are tests/fuzz/run.sh
+/// (docs/fuzzing.md).
+/// </summary>
+public sealed class MutationFuzzTests
+{
+    /// <summary>Every mutation class a few hundred times; checking one costs a millisecond or two.</summary>
+    private const int CheckCases = 2000;
+    private const ulong CheckSeed = 17;
+
+    /// <summary>Run compiles each mutant with Roslyn (a few hundred milliseconds): a dozen.</summary>
+    private const int RunCases = 8;
+    private const ulong RunSeed = 1717;
+
+    private static IReadOnlyList<FuzzSample> Samples() => FuzzSample.UnderSamples(Repository.Root);
+
+    [Fact]
+    public void Check_ends_with_a_verdict_and_well_formed_diagnostics_on_mutated_samples()
+    {
+        var summary = new FuzzCampaign(Samples(), FindingsDirectory("check")).Check(CheckSeed, CheckCases);
+        Assert.True(summary.Findings.Count == 0, Describe(summary));
+        Assert.Equal(CheckCases, summary.Checked);
+        // The oracle judged both sides: mutants that still check and mutants with errors.
+        Assert.Contains("check exit 0", summary.Exits.Keys);
+        Assert.Contains("check exit 2", summary.Exits.Keys);
+    }
+
+    [Fact]
+    public void Run_ends_with_a_verdict_on_mutated_samples_that_check()
+    {
+        var summary = new FuzzCampaign(Samples(), FindingsDirectory("run")).Run(RunSeed, RunCases);
+        Assert.True(summary.Findings.Count == 0, Describe(summary));
+        Assert.Equal(RunCases, summary.Ran);
+    }
+
+    [Fact]
+    public void A_seed_makes_the_same_input_every_time()
+    {
+        var samples = Samples();
+        var (one, other) = (new Mutator(samples), new Mutator(samples));
+        var first = Enumerable.Range(0, 200).Select(i => one.Create(FuzzRandom.CaseSeed(5, i))).ToList();
+        // Made in the opposite order by another mutator: an input depends on its seed alone, not on the cases before it.
+        var second = Enumerable.Range(0, 200).Reverse().Select(i => other.Create(FuzzRandom.CaseSeed(5, i))).Reverse().ToList();
+        Assert.Equal(first.Select(i => (i.Description, Convert.ToHexString(i.Bytes))), second.Select(i => (i.Description, Convert.ToHexString(i.Bytes))));
+    }
+
+    [Fact]
+    public void The_mutator_uses_every_class_and_keeps_inputs_small()
+    {
+        var mutator = new Mutator(Samples());
+        var inputs = Enumerable.Range(0, 400).Select(i => mutator.Create(FuzzRandom.CaseSeed(CheckSeed, i))).ToList();
+        Assert.Equal(Enum.GetValues<MutationClass>(), inputs.Select(i => i.Class).Distinct().Order());
+        Assert.All(inputs, i => Assert.InRange(i.Bytes.Length, 0, FuzzLimits.MaxInputBytes));
+        // Mutants differ from their sample (a mutation that changed nothing would test the samples again).
+        var samples = Samples().ToDictionary(s => s.Name, s => s.Text);
+        Assert.True(inputs.Count(i => Encoding.UTF8.GetString(i.Bytes) != samples[i.Sample]) > 390);
+    }
+
+    [Fact]
+    public void Only_mutants_that_stay_small_are_run()
+    {
+        Assert.False(FuzzOracle.SmallToRun("repeat 1000 { repeat 1000 { cpu0 switch A } }"));
+        Assert.False(FuzzOracle.SmallToRun("repeat 3 { repeat 1000 { repeat 4 { cpu0 switch A } } }"));
+        Assert.True(FuzzOracle.SmallToRun("repeat 100 { cpu0 switch A } repeat 100 { cpu0 switch A }"));
+        Assert.False(FuzzOracle.SmallToRun("scenario \"x\" { explore { cpu0 A: mfence } }"));
+        Assert.False(FuzzOracle.SmallToRun("task " + new string('a', FuzzLimits.MaxNameLengthForRun + 1)));
+    }
+
+    [Fact]
+    public void The_oracle_accepts_what_kscn_prints_for_a_file_with_errors()
+    {
+        const string text = "scenario \"x\" {\n  task A root\n  cpu3 A: exec\n  cpu0 Z: exec\n}\n";
+        var output = Kscn.InvokeWithInput(text, "check", "--stdin-path", "x.kscn");
+        Assert.Equal(2, output.ExitCode);
+        Assert.Null(DiagnosticShape.Problem(output.Error, "x.kscn", text, errorsExpected: true));
+    }
+
+    [Theory]
+    [InlineData("x.kscn(1,1): error KSC0001: bad\n1 error\n", "no source line")]
+    [InlineData("x.kscn(1,1): error KSC0001: bad\n    abc\n    x\n1 error\n", "no caret line")]
+    [InlineData("x.kscn(9,1): error KSC0001: bad\n    abc\n    ^\n1 error\n", "not a position in the file")]
+    [InlineData("x.kscn(1,40): error KSC0001: bad\n    abc\n    ^\n1 error\n", "not a position in the file")]
+    [InlineData("x.kscn(1,1): error KSC0001: bad\n    abc\n    ^\n2 errors\n", null)]
+    [InlineData("x.kscn(1,1): error KSC0001: bad\n    abc\n    ^\n", "no closing error count")]
+    [InlineData("x.kscn(1,1): error KSC0001: bad\n    abc\n    ^\n1 error\n   at Foo.Bar()\n", "follows the error count")]
+    [InlineData("Unhandled exception. System.StackOverflowException\n", "not a diagnostic")]
+    [InlineData("x.kscn(1,1): error KSC01: bad\n    abc\n    ^\n1 error\n", "not a diagnostic")]
+    [InlineData("", "no error printed")]
+    public void The_oracle_rejects_malformed_diagnostics(string stderr, string? problem)
+    {
+        var found = DiagnosticShape.Problem(stderr, "x.kscn", "abc\ndef\n", errorsExpected: true);
+        if (problem is null)
+            Assert.Null(found);
+        else
+            Assert.Contains(problem, found);
+    }
+
+    [Theory]
+    [InlineData("check", 3, "", "kscn: internal error: planted\n", "check exited 3")]
+    [InlineData("check", 1, "", "", "check exited 1")]
+    [InlineData("check", 0, "", "", "without the 'no errors' line")]
+    [InlineData("check", 2, "x", "x.kscn(1,1): error KSC0001: bad\n    abc\n    ^\n1 error\n", "output on stdout")]
+    [InlineData("check", 0, "1 file, 1 scenario: no errors\n", "", null)]
+    [InlineData("run", 3, "", "kscn: internal error: planted\n", "run exited 3")]
+    [InlineData("run", 1, "", "", "nothing on stdout")]
+    [InlineData("run", 0, "trace\n", "kscn: internal error: planted\n", "internal error")]
+    [InlineData("run", 4, "trace\n", "", null)]
+    public void The_oracle_rejects_exit_codes_and_output_that_break_the_promise(string command, int exit, string stdout, string stderr, string? problem)
+    {
+        const string text = "abc\ndef\n";
+        var found = command == "check" ? FuzzOracle.CheckProblem(exit, stdout, stderr, "x.kscn", text) : FuzzOracle.RunProblem(exit, stdout, stderr, "x.kscn", text);
+        if (problem is null)
+            Assert.Null(found);
+        else
+            Assert.Contains(problem, found);
+    }
+
+    [Theory]
+    [InlineData("ab\rcd\r", 2, 3, true)]
+    [InlineData("ab\rcd\r", 1, 7, true)]
+    [InlineData("ab\rcd\r", 3, 2, false)]
+    [InlineData("ab\ncd", 2, 3, true)]
+    [InlineData("ab\ncd", 2, 4, false)]
+    [InlineData("ab\ncd", 0, 1, false)]
+    public void A_position_is_inside_under_either_line_break_convention(string text, long line, long column, bool inside) =>
+        Assert.Equal(inside, DiagnosticShape.Inside(text, line, column));
+
+    private static string FindingsDirectory(string command)
+    {
+        var directory = Path.Combine(AppContext.BaseDirectory, "fuzz-findings", command);
+        if (Directory.Exists(directory))
+            Directory.Delete(directory, recursive: true);
+        Directory.CreateDirectory(directory);
+        return directory;
+    }
+
+    private static string Describe(FuzzSummary summary) =>
+        summary.Describe() + string.Concat(summary.Findings.Select(f => f.Report()));
+}
