@@ -6,11 +6,12 @@ using static ScenarioLang.Runtime.Kernel.Mm.PagingLayout;
 namespace ScenarioLang.Tests.Runtime;
 
 /// <summary>
-/// vmalloc() fails as v4.2's __vmalloc_node_range() does, with NULL and its warning, before walking a page: for more
-/// pages than the machine's 4 GiB, or when the area does not fit below VMALLOC_END (issue 17: a terabyte walked every
-/// page for 25 s, and 2^63 bytes wrapped the address space).
+/// Sizes near 2^64 do bounded work and fail as the kernel does (issue 17). vmalloc() returns NULL with v4.2's warning
+/// before walking a page, for more pages than the machine's 4 GiB or an area that does not fit below VMALLOC_END (a
+/// terabyte walked every page for 25 s, and 2^63 bytes wrapped the address space); a user access that reaches
+/// TASK_SIZE_MAX gets SIGSEGV there (a range wrapping past 2^64 read as "ok").
 /// </summary>
-public sealed class VmallocLimitTests
+public sealed class HugeSizeTests
 {
     [Theory]
     [InlineData("1000000 MiB", "vmalloc: allocation failure: 1048576000000 bytes")]
@@ -45,6 +46,22 @@ public sealed class VmallocLimitTests
     [InlineData(VmallocStart, ulong.MaxValue, false)]
     public void The_vmalloc_space_ends_at_VMALLOC_END_whatever_the_size(ulong free, ulong size, bool fits) =>
         Assert.Equal(fits, VmallocSpace.Fits(free, size));
+
+    [Theory]
+    [InlineData("read(0xfffffffffffff000, 0x2000)", "read of 0xfffffffffffff000: a kernel address: SIGSEGV delivered to A")]
+    [InlineData("write(0x7ffffffff000, 1)", "write of 0x7ffffffff000: a kernel address: SIGSEGV delivered to A")]
+    [InlineData("read(0x7fffffffe000, 0xffffffffffffffff)", "read of 0x7fffffffe000: no vma: SIGSEGV delivered to A")]
+    [InlineData("read(0x40000000, 8589934591 GiB)", "read of 0x80000000: no vma: SIGSEGV delivered to A")]
+    public void A_user_access_past_the_user_half_faults_where_it_leaves_it(string access, string note)
+    {
+        var result = Run("scenario \"t\" {\n  cpus 1\n  task A root\n"
+            + "  cpu0 A: mmap(0x40000000, 1 GiB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) -> 0x40000000\n"
+            + $"  cpu0 A: {access} -> SIGSEGV\n}}\n");
+
+        var step = result.Entries.Single(e => e.Step.Text.StartsWith($"cpu0 A: {access}", StringComparison.Ordinal));
+        Assert.Equal(Verdict.Pass, step.Verdict);
+        Assert.Equal([note], step.Notes);
+    }
 
     private static ScenarioResult Run(string text)
     {
