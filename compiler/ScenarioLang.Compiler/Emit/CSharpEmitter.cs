@@ -7,7 +7,8 @@ namespace ScenarioLang.Compiler.Emit;
 
 /// <summary>
 /// Writes the C# for the scenarios of one file: a class per scenario implementing
-/// <see cref="IScenario"/>, whose Run method calls <see cref="ScenarioRun"/> once per statement.
+/// <see cref="IScenario"/>, whose Run method calls <see cref="ScenarioRun"/> once per statement (in methods of a
+/// bounded size, see <see cref="EmitRun"/>).
 /// Every statement is preceded by a #line directive, so exceptions and debuggers point at the .kscn line.
 /// <para>
 /// The path of the file, which traces show, is the class's constructor argument, not a literal: the code compiled
@@ -19,6 +20,9 @@ public static class CSharpEmitter
 {
     public const string Namespace = "Kscn.Generated";
     private const string Runtime = "global::ScenarioLang.Runtime";
+
+    /// <summary>Top-level statements per generated method (see <see cref="EmitRun"/>).</summary>
+    private const int StatementsPerMethod = 256;
 
     /// <summary>Emits a file's scenarios into namespace Kscn.Generated.{fileId}; <paramref name="shownPath"/> is how its header and #line directives name the file.</summary>
     public static string Emit(IReadOnlyList<BoundScenario> scenarios, string shownPath, string fileId)
@@ -63,11 +67,29 @@ public static class CSharpEmitter
             w.Line($"        new({CSharpLiteral.String(task.Name)}, {Runtime}.Kernel.Privilege.{task.Privilege}),");
         w.Line("    });");
         w.Line();
-        w.OpenBlock($"public void Run({Runtime}.ScenarioRun run)");
+        EmitRun(w, scenario, lineFile);
+        w.CloseBlock();
+    }
+
+    /// <summary>
+    /// Run hands the schedule to a class of its own, whose fields are the tasks and whose methods take at most
+    /// <see cref="StatementsPerMethod"/> top-level statements each: one method of a large file's whole schedule took
+    /// Roslyn's flow analysis gigabytes (4 GB for 34,000 statements and 2,048 tasks), small ones keep it proportional.
+    /// A class per run, not fields of the scenario, because a search runs the scenario on several threads at once.
+    /// </summary>
+    private static void EmitRun(IndentedWriter w, BoundScenario scenario, string lineFile)
+    {
+        w.Line($"public void Run({Runtime}.ScenarioRun run) => new Schedule(run).Run();");
+        w.Line();
+        w.OpenBlock($"private sealed class Schedule({Runtime}.ScenarioRun run)");
+        foreach (var task in scenario.DeclaredTasks.Concat(ForkedChildren(scenario.Statements)))
+            w.Line($"private {Runtime}.Kernel.TaskStruct {Local(task)} = null!;");
+        w.Line();
+        w.OpenBlock("public void Run()");
         foreach (var task in scenario.DeclaredTasks)
         {
             w.Directive($"#line {scenario.Source.GetPosition(task.Span.Start).Line} {lineFile}");
-            w.Line($"var {Local(task)} = run.Task({CSharpLiteral.String(task.Name)});");
+            w.Line($"{Local(task)} = run.Task({CSharpLiteral.String(task.Name)});");
         }
         foreach (var word in scenario.SharedWords)
             w.Line($"run.Declare({CSharpLiteral.String(word.Name)}, {CSharpLiteral.Long(word.Initial)});");
@@ -76,11 +98,30 @@ public static class CSharpEmitter
             w.Directive($"#line {file.Position.Line} {lineFile}");
             w.Line($"run.File({CSharpLiteral.String(file.Name)}, {CSharpLiteral.Long(file.Size)}, hugetlbfs: {Bool(file.Hugetlbfs)});");
         }
-        EmitStatements(w, scenario.Statements, lineFile);
+        var parts = scenario.Statements.Chunk(StatementsPerMethod).ToArray();
         w.Directive("#line default");
+        for (var i = 0; i < parts.Length; i++)
+            w.Line($"Part{CSharpLiteral.Int(i)}();");
         w.CloseBlock();
+        for (var i = 0; i < parts.Length; i++)
+        {
+            w.Line();
+            w.OpenBlock($"private void Part{CSharpLiteral.Int(i)}()");
+            EmitStatements(w, parts[i], lineFile);
+            w.Directive("#line default");
+            w.CloseBlock();
+        }
         w.CloseBlock();
     }
+
+    /// <summary>The children of forks that the schedule names by a field (not <see cref="TaskSymbol.Deferred"/>).</summary>
+    private static IEnumerable<TaskSymbol> ForkedChildren(IEnumerable<BoundStatement> statements) =>
+        statements.SelectMany(s => s switch
+        {
+            BoundFork { Child: { Deferred: false } child } => [child],
+            BoundRepeat repeat => ForkedChildren(repeat.Body),
+            _ => [],
+        });
 
     private static void EmitStatements(IndentedWriter w, IEnumerable<BoundStatement> statements, string lineFile)
     {
@@ -129,7 +170,7 @@ public static class CSharpEmitter
             BoundPortAccess s => Call("PortAccess", step, s.Cpu, s.Task, s.Expected, CSharpLiteral.Int(s.Width), "0x" + s.Port.ToString("X", System.Globalization.CultureInfo.InvariantCulture)),
             BoundInterruptFlag s => Call(s.Set ? "Sti" : "Cli", step, s.Cpu, s.Task, s.Expected),
             BoundPushf s => Invoke("Pushf", step, s.Cpu, s.Task, s.ExpectedFlags is { } flags ? $"{Runtime}.Outcome.Eflags({CSharpLiteral.Hex(flags)})" : null, []),
-            BoundFork { Child: { Deferred: false } child } s => $"var {Local(child)} = run.{(s.Thread ? "Clone" : "Fork")}({step}, {s.Cpu}, {Local(s.Parent)}, {CSharpLiteral.String(child.Name)});",
+            BoundFork { Child: { Deferred: false } child } s => $"{Local(child)} = run.{(s.Thread ? "Clone" : "Fork")}({step}, {s.Cpu}, {Local(s.Parent)}, {CSharpLiteral.String(child.Name)});",
             BoundFork { Child: { } child } s => $"run.{(s.Thread ? "Clone" : "Fork")}({step}, {s.Cpu}, {Local(s.Parent)}, {CSharpLiteral.String(child.Name)});",
             // The child of a failing fork never runs; its name only shows in the trace.
             BoundFork s => Call(s.Thread ? "Clone" : "Fork", step, s.Cpu, s.Parent, s.Expected,

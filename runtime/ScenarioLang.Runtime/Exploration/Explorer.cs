@@ -37,26 +37,34 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
         if (driver.Prefix is null)
             return result;
         var parts = Parts(root);
-        var mine = options.Shard is { } shard ? parts.Where((_, i) => i % shard.Count == shard.Index - 1).ToArray() : parts;
+        var mine = options.Shard is { } shard ? parts.Shard(shard) : parts;
         var tallies = RunParts(mine);
         var total = new ExplorationTally();
         // More shards than parts: this one has nothing to search, and says so.
-        if (mine.Length == 0)
+        if (mine.Count == 0)
             total.StartFrom(result, driver);
         var cut = Append(total, mine, tallies) ?? Bound(total);
-        return total.Result(options, cut, options.Shard is { } s ? $"shard {s.Index} of {s.Count}: {mine.Length} of {Tracing.Units.Count(parts.Length, "part")} of the search" : null);
+        return total.Result(options, cut, options.Shard is { } s ? $"shard {s.Index} of {s.Count}: {mine.Count} of {Tracing.Units.Count(parts.Count, "part")} of the search" : null);
     }
 
-    private Func<ISearch>[] Parts(ProbeSearch root) => options.Strategy switch
+    private SearchParts Parts(ProbeSearch root)
     {
-        ExploreStrategy.Random => Batches((first, count) => new RandomWalkSearch(options.Seed, first, count)),
-        ExploreStrategy.Pct => Batches((first, count) => new PctSearch(options.Seed, options.PctDepth, first, count)),
-        _ => [.. Split(root).Select(unit => (Func<ISearch>)(() => new DporSearch(unit, _reduction, options.BufferBound, options.PreemptionBound)))],
-    };
-
-    private Func<ISearch>[] Batches(Func<int, int, ISearch> batch) =>
-        [.. Enumerable.Range(0, (options.MaxExecutions + SampleBatch - 1) / SampleBatch)
-            .Select(b => (Func<ISearch>)(() => batch(b * SampleBatch, Math.Min(SampleBatch, options.MaxExecutions - b * SampleBatch))))];
+        if (options.Strategy == ExploreStrategy.Exhaustive)
+        {
+            var units = Split(root);
+            return new(units.Count, i => new DporSearch(units[i], _reduction, options.BufferBound, options.PreemptionBound));
+        }
+        // In long: --max-executions 2147483647 is a batch count the int sum would overflow.
+        var batches = (int)(((long)options.MaxExecutions + SampleBatch - 1) / SampleBatch);
+        return new(batches, b =>
+        {
+            var first = b * SampleBatch;
+            var count = Math.Min(SampleBatch, options.MaxExecutions - first);
+            return options.Strategy == ExploreStrategy.Pct
+                ? new PctSearch(options.Seed, options.PctDepth, first, count)
+                : new RandomWalkSearch(options.Seed, first, count);
+        });
+    }
 
     /// <summary>
     /// Splits the search at its first states with a choice, breadth first, until it has <see cref="SplitTarget"/>
@@ -91,25 +99,30 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
         return replay.Count == path.Count ? replay.Last! : throw new InvalidOperationException("a split state's event did not run again");
     }
 
-    private ExplorationTally?[] RunParts(Func<ISearch>[] parts)
+    /// <summary>Runs the parts on the worker threads; returns the tallies of those that ran, by part index.</summary>
+    private SortedDictionary<int, ExplorationTally> RunParts(SearchParts parts)
     {
-        var tallies = new ExplorationTally?[parts.Length];
-        var errors = new ExceptionDispatchInfo?[parts.Length];
+        // Filled as parts run, not sized by the parts there are: a sampled search of 2^31 executions has 2^25 of them.
+        var tallies = new SortedDictionary<int, ExplorationTally>();
+        var errors = new SortedDictionary<int, ExceptionDispatchInfo>();
         var next = -1;
-        var workers = Enumerable.Range(0, Math.Clamp(options.Jobs, 1, Math.Max(1, parts.Length))).Select(_ => new Thread(() =>
+        var workers = Enumerable.Range(0, Math.Clamp(options.Jobs, 1, Math.Max(1, parts.Count))).Select(_ => new Thread(() =>
         {
-            for (var i = Interlocked.Increment(ref next); i < parts.Length && !_stop && i < Volatile.Read(ref _firstViolation); i = Interlocked.Increment(ref next))
+            for (var i = Interlocked.Increment(ref next); i < parts.Count && !_stop && i < Volatile.Read(ref _firstViolation); i = Interlocked.Increment(ref next))
             {
                 // Past the budget, later parts would be dropped: stop taking them (the merge re-runs what it needs).
                 if (Volatile.Read(ref _runs) >= options.MaxExecutions)
                     return;
                 try
                 {
-                    tallies[i] = RunPart(parts[i], i, options.MaxExecutions);
+                    var tally = RunPart(parts.Create, i, options.MaxExecutions);
+                    lock (tallies)
+                        tallies.Add(i, tally);
                 }
                 catch (Exception e)
                 {
-                    errors[i] = ExceptionDispatchInfo.Capture(e);
+                    lock (errors)
+                        errors.Add(i, ExceptionDispatchInfo.Capture(e));
                     _stop = true;
                 }
                 Interlocked.Increment(ref _partsDone);
@@ -120,30 +133,31 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
         foreach (var worker in workers)
         {
             while (!worker.Join(TimeSpan.FromMilliseconds(200)))
-                options.Progress?.Invoke(new ExplorationProgress(Volatile.Read(ref _runs), Volatile.Read(ref _partsDone), parts.Length, _clock.Elapsed));
+                options.Progress?.Invoke(new ExplorationProgress(Volatile.Read(ref _runs), Volatile.Read(ref _partsDone), parts.Count, _clock.Elapsed));
         }
-        errors.FirstOrDefault(e => e is not null)?.Throw();
+        errors.Values.FirstOrDefault()?.Throw();
         return tallies;
     }
 
     /// <summary>Appends the parts' tallies in order, re-running a part the budget cuts; returns why the search was cut, if it was.</summary>
-    private string? Append(ExplorationTally total, Func<ISearch>[] parts, ExplorationTally?[] tallies)
+    private string? Append(ExplorationTally total, SearchParts parts, SortedDictionary<int, ExplorationTally> tallies)
     {
-        for (var i = 0; i < parts.Length; i++)
+        for (var i = 0; i < parts.Count; i++)
         {
             if (_timedOut)
             {
-                if (tallies[i] is { } done)
-                    total.Append(done);
-                continue;
+                // The parts that ran before the timeout, without walking the indices of all those that did not.
+                foreach (var done in tallies.Where(t => t.Key >= i))
+                    total.Append(done.Value);
+                break;
             }
             var remaining = options.MaxExecutions - total.Runs;
             if (remaining <= 0)
                 return $"stopped after {Tracing.Units.Count(total.Runs, "execution")} (--max-executions {options.MaxExecutions})";
-            var tally = tallies[i] is { } t && t.Runs <= remaining ? t : RunPart(parts[i], i, remaining);
+            var tally = tallies.GetValueOrDefault(i) is { } t && t.Runs <= remaining ? t : RunPart(parts.Create, i, remaining);
             total.Append(tally);
             if (options.StopAtFirst && tally.Violated)
-                return tally.Complete && i == parts.Length - 1 ? null : $"stopped at the first violation (--stop-at-first), after {Tracing.Units.Count(total.Runs, "execution")}";
+                return tally.Complete && i == parts.Count - 1 ? null : $"stopped at the first violation (--stop-at-first), after {Tracing.Units.Count(total.Runs, "execution")}";
             if (!tally.Complete && options.Strategy == ExploreStrategy.Exhaustive)
                 return $"stopped after {Tracing.Units.Count(total.Runs, "execution")} (--max-executions {options.MaxExecutions})";
         }
@@ -161,9 +175,9 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
     };
 
     /// <summary>Runs part <paramref name="index"/> of the search, up to <paramref name="budget"/> executions.</summary>
-    private ExplorationTally RunPart(Func<ISearch> part, int index, int budget)
+    private ExplorationTally RunPart(Func<int, ISearch> part, int index, int budget)
     {
-        var search = part();
+        var search = part(index);
         var tally = new ExplorationTally();
         // Every interleaving, without reduction, relies on no independence: nothing to verify. The sampling strategies
         // rely on it to take a local event alone.
@@ -215,4 +229,15 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
         }
         return (run.Complete(), driver, run);
     }
+}
+
+/// <summary>
+/// The parts of a search, each made when it is run: a sampled search of --max-executions 2147483647 has 2^25 batches,
+/// which only a search that runs them all should pay for.
+/// </summary>
+internal sealed record SearchParts(int Count, Func<int, ISearch> Create)
+{
+    /// <summary>The parts of shard <c>Index</c> of <c>Count</c>: every Count-th part, from part Index - 1.</summary>
+    public SearchParts Shard(ExploreShard shard) =>
+        new((int)(((long)Count - shard.Index + shard.Count) / shard.Count), i => Create(i * shard.Count + shard.Index - 1));
 }

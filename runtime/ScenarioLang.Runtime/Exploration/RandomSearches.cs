@@ -48,7 +48,8 @@ internal sealed class RandomWalkSearch(int seed, int first, int count) : Sampled
 internal sealed class PctSearch(int seed, int depth, int first, int count) : SampledSearch(seed, first, count)
 {
     private readonly Dictionary<ExploreEvent, double> _priorities = [];
-    private readonly List<int> _changePoints = [];
+    // Each change point's step and its index among the draws; of two draws of one step, the first counts.
+    private readonly Dictionary<int, int> _changePoints = [];
     private int _steps;
     private int _length = 64;
 
@@ -58,16 +59,18 @@ internal sealed class PctSearch(int seed, int depth, int first, int count) : Sam
         _steps = 0;
         _priorities.Clear();
         _changePoints.Clear();
-        for (var i = 1; i < depth; i++)
-            _changePoints.Add(1 + Random.Next(_length));
+        // depth - 1 draws among the steps of the longest execution seen, but no more draws than it has steps: past
+        // that, more draws mostly hit taken steps, and a depth of 2^31 would take gigabytes and minutes per execution.
+        var draws = Math.Min(depth - 1, _length);
+        for (var i = 0; i < draws; i++)
+            _changePoints.TryAdd(1 + Random.Next(_length), i);
     }
 
     protected override Transition Draw(IReadOnlyList<Transition> enabled)
     {
         _steps++;
         var chosen = Highest(enabled);
-        var change = _changePoints.IndexOf(_steps);
-        if (change < 0)
+        if (!_changePoints.TryGetValue(_steps, out var change))
             return chosen;
         // Priorities below every initial one (those are at least depth), lower for later change points.
         _priorities[chosen.Event] = depth - 1 - change;

@@ -64,8 +64,9 @@ public sealed partial class ScenarioRun
             c => Kernel.Vmalloc(task is null ? c : RequireCurrent(c.Index, task), size),
             path =>
             {
+                // A failed vmalloc() returned NULL: the name stands for address 0, which nothing maps.
                 _areas.Add(area, (ulong)path.Result);
-                return Outcome.Ok;
+                return path.Result == 0 ? Outcome.Returns(0) : Outcome.Ok;
             },
             Defines: area);
     }

@@ -111,8 +111,17 @@ public sealed class UserMemory
     public IEnumerable<InterleavingPoint> Access(KernelPath path, TaskStruct current, ulong start, ulong length, bool write)
     {
         var mm = current.Mm ?? throw new ScenarioRuntimeException($"{current} has no mm");
+        // A user access cannot reach kernel space (arch/x86/mm/fault.c: fault_in_kernel_space() from user mode goes to
+        // bad_area_nosemaphore(): SIGSEGV). A range past TASK_SIZE_MAX is cut at its first page there, which no vma
+        // covers, so a length near 2^64 cannot wrap around to a small end.
+        if (start >= TaskSize)
+        {
+            Log.Note($"{Describe(write)} of {Units.Hex((long)start)}: a kernel address: SIGSEGV delivered to {current}");
+            path.Result = 0;
+            yield break;
+        }
         var page = start & ~((ulong)PagingLayout.PageSize - 1);
-        var end = PageAlign(start + Math.Max(length, 1));
+        var end = Math.Max(length, 1) > TaskSize - start ? TaskSize + (ulong)PagingLayout.PageSize : PageAlign(start + Math.Max(length, 1));
         var faulted = 0L;
         var retries = 0;
         while (page < end)

@@ -22,22 +22,43 @@ public sealed class VmallocSpace(LinuxKernel kernel)
     private readonly Tracked<ulong> _free = new(kernel.Heap.Tracker, new("vmap_area_root.free"), VmallocStart);
     private readonly Tracked<long> _nextPfn = new(kernel.Heap.Tracker, new("page_allocator.next_pfn"), 1);
 
+    /// <summary>totalram_pages: the model's machine has 4 GiB of RAM.</summary>
+    public const long TotalramPages = 1L << 20;
+
     private PgdModel Pgd => kernel.Pgd;
 
     private KernelHeap Heap => kernel.Heap;
 
     // mm/vmalloc.c: vmalloc() -> __vmalloc_node_range(): __get_vm_area_node(), __vmalloc_area_node() -> map_vm_area();
     // then the caller's vmalloc_sync_all() (arch/x86/mm/fault.c): sync_global_pgds(VMALLOC_START & PGDIR_MASK, VMALLOC_END).
-    // The path's result is the area's start address.
+    // The path's result is the area's start address, or 0 (NULL) when the allocation fails as the kernel's does: for
+    // more pages than the machine has, or no room left in the vmalloc space. Both checks come before any page is
+    // walked, so a size of terabytes fails at once. (The page allocator never runs out here: pages are not counted.)
     public IEnumerable<InterleavingPoint> Vmalloc(KernelPath path, long size)
     {
-        // __get_vm_area_node(): size = PAGE_ALIGN(size), plus a guard page unless VM_NO_GUARD.
-        var pages = PageAlign(size) / PageSize;
+        // size = PAGE_ALIGN(size); if (!size || (size >> PAGE_SHIFT) > totalram_pages) goto fail;
+        var aligned = ((ulong)size + (ulong)PageSize - 1) & ~((ulong)PageSize - 1);
+        if (aligned == 0 || aligned >> PageShift > TotalramPages)
+        {
+            VmallocFailed(path, size);
+            yield break;
+        }
+        // __get_vm_area_node(): plus a guard page unless VM_NO_GUARD; alloc_vmap_area() under vmap_area_lock.
+        var pages = (long)(aligned >> PageShift);
+        var withGuard = aligned + (ulong)PageSize;
         yield return InterleavingPoint.Lock(PgdPoints.AllocVmapArea, VmapAreaLock);
         var start = _free.Value;
-        var end = start + (ulong)(pages * PageSize);
-        _free.Value = end + PageSize;
+        var fits = Fits(start, withGuard);
+        if (fits)
+            _free.Value = start + withGuard;
         yield return InterleavingPoint.Unlock(PgdPoints.VmapAreaUnlock, VmapAreaLock);
+        if (!fits)
+        {
+            kernel.Log.Note($"vmap allocation for size {withGuard} failed: use vmalloc=<size> to increase size");
+            VmallocFailed(path, size);
+            yield break;
+        }
+        var end = start + aligned;
         kernel.Log.Note($"vmalloc area {Units.Hex((long)start)}-{Units.Hex((long)(end - 1))} ({Units.Bytes(pages * PageSize)}, then a guard page)");
 
         // vmap_page_range(): one vmap_pud_range() per PGD slot the area spans (pgd_addr_end()).
@@ -52,6 +73,19 @@ public sealed class VmallocSpace(LinuxKernel kernel)
         foreach (var point in Pgd.SyncGlobalPgds(VmallocStart & PgdirMask, VmallocEnd))
             yield return point;
         path.Result = (long)start;
+    }
+
+    /// <summary>
+    /// alloc_vmap_area(): whether <paramref name="size"/> bytes from <paramref name="free"/> end by VMALLOC_END
+    /// (inclusive); a difference, so that no size wraps around the address space.
+    /// </summary>
+    internal static bool Fits(ulong free, ulong size) => VmallocEnd - free + 1 >= size;
+
+    // mm/vmalloc.c: __vmalloc_node_range()'s fail: warn_alloc_failed() with the size asked for, and NULL.
+    private void VmallocFailed(KernelPath path, long size)
+    {
+        kernel.Log.Note($"vmalloc: allocation failure: {size} bytes");
+        path.Result = 0;
     }
 
     // mm/vmalloc.c: vmap_pud_range() for addresses under one PGD entry: pud_alloc(&init_mm, pgd, address) (mm/memory.c:
