@@ -1,4 +1,6 @@
 using System.Collections;
+using System.Collections.Immutable;
+using System.Globalization;
 using ScenarioLang.Compiler.Text;
 
 namespace ScenarioLang.Compiler.Diagnostics;
@@ -12,14 +14,50 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
 {
     private readonly List<Diagnostic> _diagnostics = [];
 
-    public bool HasErrors => _diagnostics.Any(d => d.IsError);
+    public bool HasErrors => ErrorCount > 0;
+
+    public int ErrorCount { get; private set; }
 
     public IEnumerator<Diagnostic> GetEnumerator() => _diagnostics.GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    private void Error(string code, TextSpan span, string message) =>
+    /// <summary>The most errors a file reports; KSC0006 says how many more there were.</summary>
+    public const int MaxErrorsPerFile = 100;
+
+    /// <summary>
+    /// A file's diagnostics, in order, cut after <see cref="MaxErrorsPerFile"/> errors: the rest are counted in one KSC0006
+    /// at the first one left out, so that a garbled file cannot print without bound.
+    /// </summary>
+    public static ImmutableArray<Diagnostic> Capped(SourceText source, IEnumerable<Diagnostic> ordered)
+    {
+        var kept = ImmutableArray.CreateBuilder<Diagnostic>();
+        var errors = 0;
+        Diagnostic? firstLeftOut = null;
+        var leftOut = 0;
+        foreach (var diagnostic in ordered)
+        {
+            if (diagnostic.IsError && errors == MaxErrorsPerFile)
+            {
+                firstLeftOut ??= diagnostic;
+                leftOut++;
+                continue;
+            }
+            if (firstLeftOut is not null)
+                continue;
+            errors += diagnostic.IsError ? 1 : 0;
+            kept.Add(diagnostic);
+        }
+        if (firstLeftOut is not null)
+            kept.Add(MoreErrors(source, firstLeftOut.Span, leftOut, MaxErrorsPerFile));
+        return kept.ToImmutable();
+    }
+
+    private void Error(string code, TextSpan span, string message)
+    {
         _diagnostics.Add(new Diagnostic(code, DiagnosticSeverity.Error, message, source, span));
+        ErrorCount++;
+    }
 
     // Syntax: KSC00xx
 
@@ -34,6 +72,13 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
 
     public void ReportNumberTooLarge(TextSpan span, string text) =>
         Error("KSC0004", span, $"the number {text} does not fit in 64 bits");
+
+    public void ReportNestingTooDeep(TextSpan span, int max) =>
+        Error("KSC0005", span, $"blocks nest too deep here: repeat and explore blocks nest at most {max} levels inside a scenario");
+
+    /// <summary>Closes a file's diagnostics once <paramref name="shown"/> errors are printed, so a garbled file cannot flood the output.</summary>
+    public static Diagnostic MoreErrors(SourceText source, TextSpan span, int more, int shown) =>
+        new("KSC0006", DiagnosticSeverity.Error, $"{more} more {(more == 1 ? "error" : "errors")} in this file not shown: only the first {shown} are; fix those and check again", source, span);
 
     // Declarations and settings: KSC01xx
 
@@ -191,6 +236,9 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
 
     public void ReportWrongFault(TextSpan span, string action, string named, string fault, string why) =>
         Error("KSC0235", span, $"{action} gives ok or {fault}, not {named}: {why}");
+
+    public void ReportTooManySteps(TextSpan span, long max) =>
+        Error("KSC0236", span, $"with this statement the scenario runs more than {max.ToString("N0", CultureInfo.InvariantCulture)} steps, counting every iteration of its repeats; lower a repeat count");
 
     // Expectations: KSC03xx
 
