@@ -697,7 +697,7 @@ public sealed partial class Binder
     {
         if (!scope.Tasks.TryGetValue(name.Text, out var task))
         {
-            _diagnostics.ReportUndefinedTask(name.Span, name.Text);
+            _diagnostics.ReportUndefinedTask(name.Span, name.Text, scope.Tasks.Keys);
             return null;
         }
         if (scope.Paused.FirstOrDefault(p => p.Value.Child == task) is { Value: { } creator } paused)
