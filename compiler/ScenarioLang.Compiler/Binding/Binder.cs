@@ -32,9 +32,12 @@ public sealed partial class Binder
     /// <summary>
     /// Whether a repeat checks that its body can run a second time. The binder that checks an outer repeat's second
     /// iteration does not: a nested body that binds as it did in the first iteration leaves the schedule as it did then,
-    /// where its own second iteration was already checked. So each body is bound at most twice, whatever the nesting.
+    /// where its own second iteration was already checked. So a statement is bound once, and once more for each repeat
+    /// around it, instead of twice per level (2^depth).
     /// </summary>
     private readonly bool _checkRepeats;
+
+    private readonly BindCounter _counter;
 
     private Binder(SourceText source, DiagnosticBag diagnostics, bool checkRepeats, BindCounter counter)
     {
@@ -49,8 +52,6 @@ public sealed partial class Binder
     {
         public long Statements { get; set; }
     }
-
-    private readonly BindCounter _counter;
 
     public static ImmutableArray<BoundScenario> Bind(SyntaxTree tree, DiagnosticBag diagnostics) => Bind(tree, diagnostics, new BindCounter());
 
