@@ -42,7 +42,7 @@ public sealed class Compilation
         var tree = SyntaxTree.Parse(source);
         var diagnostics = new DiagnosticBag(source);
         var scenarios = Binder.Bind(tree, diagnostics);
-        var all = tree.Diagnostics.Concat(diagnostics).OrderBy(d => d.Span.Start).ToImmutableArray();
+        var all = DiagnosticBag.Capped(source, tree.Diagnostics.Concat(diagnostics).OrderBy(d => d.Span.Start));
         return new CompilationUnit(source, tree, scenarios, all);
     }
 

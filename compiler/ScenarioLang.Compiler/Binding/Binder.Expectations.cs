@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ScenarioLang.Compiler.Diagnostics;
 using ScenarioLang.Compiler.Syntax;
 using ScenarioLang.Compiler.Text;
 using ScenarioLang.Runtime;
@@ -115,7 +116,7 @@ public sealed partial class Binder
         var property = PropertyCatalog.Find(subject.Object.Text, subject.Field?.Text);
         if (property is null)
         {
-            _diagnostics.ReportUnknownProperty(subject.Span, SubjectName(subject), PropertyCatalog.All.Select(p => p.Display));
+            _diagnostics.ReportUnknownProperty(subject.Span, SubjectName(subject), PropertyHint(subject));
             return null;
         }
         BoundSubjectArgument? argument = (property.Argument, subject.Argument) switch
@@ -211,6 +212,21 @@ public sealed partial class Binder
         "valid-all" => IoBitmapBase.ValidAll,
         _ => null,
     };
+
+    /// <summary>
+    /// For KSC0301: the property spelled closest to the one written, else the properties of its object, else where the
+    /// docs list them all (forty are too many for a message).
+    /// </summary>
+    private static string PropertyHint(SubjectSyntax subject)
+    {
+        var byName = PropertyCatalog.All.ToDictionary(p => p.Object + (p.Field is null ? "" : "." + p.Field), p => p.Display, StringComparer.Ordinal);
+        if (Spelling.Closest(SubjectName(subject), byName.Keys) is { } closest)
+            return $"did you mean '{byName[closest]}'?";
+        var same = PropertyCatalog.All.Where(p => p.Object == subject.Object.Text).Select(p => p.Display).ToList();
+        return same.Count > 0
+            ? $"{subject.Object.Text} has {string.Join(", ", same)}"
+            : "docs/language.md lists every property (section 9, Properties)";
+    }
 
     private static string SubjectName(SubjectSyntax subject) =>
         subject.Object.Text + (subject.Field is null ? "" : "." + subject.Field.Text);

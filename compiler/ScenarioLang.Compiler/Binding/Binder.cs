@@ -20,18 +20,44 @@ public sealed partial class Binder
     public const int MaxCpus = 64;
     public const int MaxRepeat = 1_000_000;
 
+    /// <summary>
+    /// The most steps a scenario may run with its repeats unrolled (each statement of a body counted once per iteration),
+    /// so that nested repeats cannot multiply into a run that never ends.
+    /// </summary>
+    public const long MaxSteps = 10_000_000;
+
     private readonly SourceText _source;
     private readonly DiagnosticBag _diagnostics;
 
-    private Binder(SourceText source, DiagnosticBag diagnostics)
+    /// <summary>
+    /// Whether a repeat checks that its body can run a second time. The binder that checks an outer repeat's second
+    /// iteration does not: a nested body that binds as it did in the first iteration leaves the schedule as it did then,
+    /// where its own second iteration was already checked. So a statement is bound once, and once more for each repeat
+    /// around it, instead of twice per level (2^depth).
+    /// </summary>
+    private readonly bool _checkRepeats;
+
+    private readonly BindCounter _counter;
+
+    private Binder(SourceText source, DiagnosticBag diagnostics, bool checkRepeats, BindCounter counter)
     {
         _source = source;
         _diagnostics = diagnostics;
+        _checkRepeats = checkRepeats;
+        _counter = counter;
     }
 
-    public static ImmutableArray<BoundScenario> Bind(SyntaxTree tree, DiagnosticBag diagnostics)
+    /// <summary>How many statements a binding visited, with re-binding counted: the work it did, for tests.</summary>
+    internal sealed class BindCounter
     {
-        var binder = new Binder(tree.Source, diagnostics);
+        public long Statements { get; set; }
+    }
+
+    public static ImmutableArray<BoundScenario> Bind(SyntaxTree tree, DiagnosticBag diagnostics) => Bind(tree, diagnostics, new BindCounter());
+
+    internal static ImmutableArray<BoundScenario> Bind(SyntaxTree tree, DiagnosticBag diagnostics, BindCounter counter)
+    {
+        var binder = new Binder(tree.Source, diagnostics, checkRepeats: true, counter);
         var names = new HashSet<string>(StringComparer.Ordinal);
         var scenarios = ImmutableArray.CreateBuilder<BoundScenario>();
         foreach (var scenario in tree.Root.Scenarios)
@@ -76,8 +102,11 @@ public sealed partial class Binder
     private ImmutableArray<BoundStatement> BindBlock(ScenarioScope scope, ImmutableArray<StatementSyntax> block, bool inRepeat)
     {
         var statements = ImmutableArray.CreateBuilder<BoundStatement>();
+        long steps = 0;
         foreach (var statement in block)
         {
+            _counter.Statements++;
+            var before = statements.Count;
             if (scope.Explored && statement is not (ExpectStatementSyntax or KernelStatementSyntax or MemoryStatementSyntax or CpusStatementSyntax
                     or TaskStatementSyntax or SharedStatementSyntax or FileStatementSyntax))
             {
@@ -114,6 +143,13 @@ public sealed partial class Binder
                         _diagnostics.ReportNotRepeatable(statement.Span, SyntaxPrinter.Print(statement));
                     break;
             }
+            // A repeat's body is counted in its repeat, once per iteration; the scenario's own block sums them.
+            if (!inRepeat && steps <= MaxSteps)
+            {
+                steps = Saturate(steps + StepsOf(statements, before));
+                if (steps > MaxSteps)
+                    _diagnostics.ReportTooManySteps(statement is RepeatStatementSyntax r ? r.KeywordSpan : statement.Span, MaxSteps);
+            }
         }
         return statements.ToImmutable();
     }
@@ -128,14 +164,14 @@ public sealed partial class Binder
         int? count = syntax.Count.Value is { } n && n is >= 1 and <= MaxRepeat ? (int)n : null;
         if (count is null && syntax.Count.Value is not null)
             _diagnostics.ReportRepeatCountOutOfRange(syntax.Count.Span, syntax.Count.Text, MaxRepeat);
-        var errors = _diagnostics.Count(d => d.IsError);
+        var errors = _diagnostics.ErrorCount;
         var body = BindBlock(scope, syntax.Body, inRepeat: true);
-        if (count is null || _diagnostics.Count(d => d.IsError) > errors)
+        if (count is null || _diagnostics.ErrorCount > errors)
             return;
-        if (count > 1)
+        if (count > 1 && _checkRepeats)
         {
             var quiet = new DiagnosticBag(_source);
-            var again = new Binder(_source, quiet).BindBlock(scope, syntax.Body, inRepeat: true);
+            var again = new Binder(_source, quiet, checkRepeats: false, _counter).BindBlock(scope, syntax.Body, inRepeat: true);
             if (quiet.FirstOrDefault(d => d.IsError) is { } problem)
             {
                 _diagnostics.ReportRepeatCannotContinue(syntax.KeywordSpan, $"line {problem.Start.Line}: {problem.Message}");
@@ -148,8 +184,20 @@ public sealed partial class Binder
                 return;
             }
         }
-        statements.Add(new BoundRepeat(Position(syntax), SyntaxPrinter.Print(syntax), count.Value, body));
+        statements.Add(new BoundRepeat(Position(syntax), SyntaxPrinter.Print(syntax), count.Value, body, Saturate(1 + count.Value * StepsOf(body))));
     }
+
+    /// <summary>The steps a block runs with its repeats unrolled, saturated just past <see cref="MaxSteps"/>.</summary>
+    private static long StepsOf(IReadOnlyList<BoundStatement> block, int from = 0)
+    {
+        long steps = 0;
+        for (var i = from; i < block.Count; i++)
+            steps = Saturate(steps + (block[i] is BoundRepeat r ? r.Steps : 1));
+        return steps;
+    }
+
+    // Every term is at most MaxSteps + 1 and a count at most MaxRepeat, so nothing here overflows a long.
+    private static long Saturate(long steps) => Math.Min(steps, MaxSteps + 1);
 
     /// <summary>What a bound block does, statement by statement, as the trace would print it.</summary>
     private static IEnumerable<(LinePosition, string)> Flatten(ImmutableArray<BoundStatement> block) =>
@@ -650,7 +698,7 @@ public sealed partial class Binder
     {
         if (!scope.Tasks.TryGetValue(name.Text, out var task))
         {
-            _diagnostics.ReportUndefinedTask(name.Span, name.Text);
+            _diagnostics.ReportUndefinedTask(name.Span, name.Text, scope.Tasks.Keys);
             return null;
         }
         if (scope.Paused.FirstOrDefault(p => p.Value.Child == task) is { Value: { } creator } paused)

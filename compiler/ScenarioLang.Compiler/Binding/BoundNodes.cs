@@ -68,8 +68,11 @@ public sealed record BoundInterruptFlag(LinePosition Position, string Text, int 
 /// <summary>pushf in user mode: reads the EFLAGS value user mode sees.</summary>
 public sealed record BoundPushf(LinePosition Position, string Text, int Cpu, TaskSymbol Task, ulong? ExpectedFlags) : BoundStatement(Position, Text);
 
-/// <summary>The body runs <see cref="Count"/> times; the binder checked that every iteration binds as the first.</summary>
-public sealed record BoundRepeat(LinePosition Position, string Text, int Count, ImmutableArray<BoundStatement> Body) : BoundStatement(Position, Text);
+/// <summary>
+/// The body runs <see cref="Count"/> times; the binder checked that every iteration binds as the first. <see cref="Steps"/>
+/// is what the repeat runs with its iterations unrolled, saturated just past <see cref="Binder.MaxSteps"/>.
+/// </summary>
+public sealed record BoundRepeat(LinePosition Position, string Text, int Count, ImmutableArray<BoundStatement> Body, long Steps) : BoundStatement(Position, Text);
 
 public sealed record BoundExec(LinePosition Position, string Text, int Cpu, TaskSymbol Task, Outcome? Expected) : BoundStatement(Position, Text);
 

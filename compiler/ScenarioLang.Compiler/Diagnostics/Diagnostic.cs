@@ -1,4 +1,5 @@
 using ScenarioLang.Compiler.Text;
+using ScenarioLang.Runtime.Tracing;
 
 namespace ScenarioLang.Compiler.Diagnostics;
 
@@ -15,7 +16,10 @@ public sealed record Diagnostic(string Code, DiagnosticSeverity Severity, string
 
     public bool IsError => Severity == DiagnosticSeverity.Error;
 
-    /// <summary><c>path(line,col): error KSC0001: message</c>, the form compilers and editors parse.</summary>
+    /// <summary>
+    /// <c>path(line,col): error KSC0001: message</c>, the form compilers and editors parse; a control character the path or
+    /// a quoted name brings in is shown escaped, so a file cannot drive the terminal through its diagnostics.
+    /// </summary>
     public override string ToString() =>
-        $"{Source.Path}({Start.Line},{Start.Column}): {(IsError ? "error" : "warning")} {Code}: {Message}";
+        PrintableText.Escape($"{Source.Path}({Start.Line},{Start.Column}): {(IsError ? "error" : "warning")} {Code}: {Message}");
 }

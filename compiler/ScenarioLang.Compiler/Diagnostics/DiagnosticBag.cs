@@ -1,4 +1,6 @@
 using System.Collections;
+using System.Collections.Immutable;
+using System.Globalization;
 using ScenarioLang.Compiler.Text;
 
 namespace ScenarioLang.Compiler.Diagnostics;
@@ -12,28 +14,71 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
 {
     private readonly List<Diagnostic> _diagnostics = [];
 
-    public bool HasErrors => _diagnostics.Any(d => d.IsError);
+    public bool HasErrors => ErrorCount > 0;
+
+    public int ErrorCount { get; private set; }
 
     public IEnumerator<Diagnostic> GetEnumerator() => _diagnostics.GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    private void Error(string code, TextSpan span, string message) =>
+    /// <summary>The most errors a file reports; KSC0006 says how many more there were.</summary>
+    public const int MaxErrorsPerFile = 100;
+
+    /// <summary>
+    /// A file's diagnostics, in order, cut after <see cref="MaxErrorsPerFile"/> errors: the rest are counted in one KSC0006
+    /// at the first one left out, so that a garbled file cannot print without bound.
+    /// </summary>
+    public static ImmutableArray<Diagnostic> Capped(SourceText source, IEnumerable<Diagnostic> ordered)
+    {
+        var kept = ImmutableArray.CreateBuilder<Diagnostic>();
+        var errors = 0;
+        Diagnostic? firstLeftOut = null;
+        var leftOut = 0;
+        foreach (var diagnostic in ordered)
+        {
+            if (diagnostic.IsError && errors == MaxErrorsPerFile)
+            {
+                firstLeftOut ??= diagnostic;
+                leftOut++;
+                continue;
+            }
+            if (firstLeftOut is not null)
+                continue;
+            errors += diagnostic.IsError ? 1 : 0;
+            kept.Add(diagnostic);
+        }
+        if (firstLeftOut is not null)
+            kept.Add(MoreErrors(source, firstLeftOut.Span, leftOut, MaxErrorsPerFile));
+        return kept.ToImmutable();
+    }
+
+    private void Error(string code, TextSpan span, string message)
+    {
         _diagnostics.Add(new Diagnostic(code, DiagnosticSeverity.Error, message, source, span));
+        ErrorCount++;
+    }
 
     // Syntax: KSC00xx
 
-    public void ReportUnexpectedToken(TextSpan span, string found, string expected) =>
-        Error("KSC0001", span, $"expected {expected}, found {found}");
+    public void ReportUnexpectedToken(TextSpan span, string found, string expected, string? closest = null) =>
+        Error("KSC0001", span, $"expected {expected}, found {found}" + (closest is null ? "" : $"; did you mean '{closest}'?"));
 
     public void ReportUnterminatedString(TextSpan span) =>
         Error("KSC0002", span, "unterminated string: a string ends with '\"' on the same line");
 
-    public void ReportUnexpectedCharacter(TextSpan span, string character) =>
-        Error("KSC0003", span, $"unexpected character '{character}'");
+    public void ReportUnexpectedCharacter(TextSpan span, string character, string? closest = null) =>
+        Error("KSC0003", span, $"unexpected character '{character}'" + (closest is null ? "" : $"; did you mean '{closest}'?"));
 
     public void ReportNumberTooLarge(TextSpan span, string text) =>
         Error("KSC0004", span, $"the number {text} does not fit in 64 bits");
+
+    public void ReportNestingTooDeep(TextSpan span, int max) =>
+        Error("KSC0005", span, $"blocks nest too deep here: repeat and explore blocks nest at most {max} levels inside a scenario");
+
+    /// <summary>Closes a file's diagnostics once <paramref name="shown"/> errors are printed, so a garbled file cannot flood the output.</summary>
+    public static Diagnostic MoreErrors(SourceText source, TextSpan span, int more, int shown) =>
+        new("KSC0006", DiagnosticSeverity.Error, $"{more} more {(more == 1 ? "error" : "errors")} in this file not shown: only the first {shown} are; fix those and check again", source, span);
 
     // Declarations and settings: KSC01xx
 
@@ -41,10 +86,10 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
         Error("KSC0101", span, $"a scenario named \"{name}\" is already defined in this file");
 
     public void ReportUnknownMechanism(TextSpan span, string name, IEnumerable<string> known) =>
-        Error("KSC0102", span, $"unknown kernel mechanism '{name}'; known mechanisms: {string.Join(", ", known)}");
+        Error("KSC0102", span, $"unknown kernel mechanism '{name}'; {Spelling.Suggest(name, [.. known], "known mechanisms:")}");
 
     public void ReportUnknownVariant(TextSpan span, string mechanism, string name, IEnumerable<string> known) =>
-        Error("KSC0103", span, $"'{name}' is not a variant of {mechanism}; choose one of {string.Join(", ", known)}");
+        Error("KSC0103", span, $"'{name}' is not a variant of {mechanism}; {Spelling.Suggest(name, [.. known], "choose one of")}");
 
     public void ReportDuplicateSetting(TextSpan span, string setting) =>
         Error("KSC0104", span, $"{setting} is set more than once in this scenario");
@@ -58,8 +103,10 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
     public void ReportDuplicateTask(TextSpan span, string name) =>
         Error("KSC0107", span, $"a task named {name} already exists in this scenario");
 
-    public void ReportUndefinedTask(TextSpan span, string name) =>
-        Error("KSC0108", span, $"no task named {name}; declare it with 'task {name} root' or create it with 'fork -> {name}'");
+    public void ReportUndefinedTask(TextSpan span, string name, IEnumerable<string> known) =>
+        Error("KSC0108", span, Spelling.Closest(name, known) is { } closest
+            ? $"no task named {name}; did you mean '{closest}'?"
+            : $"no task named {name}; declare it with 'task {name} root' or create it with 'fork -> {name}'");
 
     public void ReportInvalidTaskName(TextSpan span, string name) =>
         Error("KSC0109", span, $"'{name}' cannot name a task: task names are letters, digits and '_'");
@@ -112,7 +159,7 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
         Error("KSC0208", span, $"{action} cannot result in {result}; it results in {allowed}");
 
     public void ReportUnknownErrno(TextSpan span, string name, IEnumerable<string> known) =>
-        Error("KSC0209", span, $"unknown error '{name}'; the modelled syscalls return {string.Join(", ", known)}");
+        Error("KSC0209", span, $"unknown error '{name}'; {Spelling.Suggest(name, [.. known], "the modelled syscalls return")}");
 
     public void ReportForkNeedsChild(TextSpan span, string call) =>
         Error("KSC0210", span, $"{call} names the child it creates: write '{call} -> NAME'");
@@ -124,7 +171,7 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
         Error("KSC0212", span, $"{call} cannot be {modifier}: only {allowed} can");
 
     public void ReportUnknownPoint(TextSpan span, string call, string modifier, string point, IEnumerable<string> known) =>
-        Error("KSC0213", span, $"'{point}' is not a point {call} can be {modifier} at; its points are {string.Join(", ", known)}");
+        Error("KSC0213", span, $"'{point}' is not a point {call} can be {modifier} at; {Spelling.Suggest(point, [.. known], "its points are")}");
 
     public void ReportTaskPreempted(TextSpan span, string task, string call, int line) =>
         Error("KSC0214", span, $"{task} is preempted inside {call} (line {line}); switch to {task} so the syscall can finish first");
@@ -178,7 +225,9 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
         Error("KSC0230", span, $"drain takes a count from 1 to {max}, not {text}");
 
     public void ReportUnknownFlag(TextSpan span, string call, string parameter, string name, IEnumerable<string> known) =>
-        Error("KSC0231", span, $"'{name}' is not a name the {parameter} of {call} takes; it takes {string.Join(", ", known)}, joined by '|'");
+        Error("KSC0231", span, $"'{name}' is not a name the {parameter} of {call} takes; " + (Spelling.Closest(name, known) is { } closest
+            ? $"did you mean '{closest}'?"
+            : $"it takes {string.Join(", ", known)}, joined by '|'"));
 
     public void ReportNegativeArgument(TextSpan span, string call, string text) =>
         Error("KSC0232", span, $"{call} takes no negative number here ({text}); the only one is -1 as the file of mmap (no file)");
@@ -192,10 +241,14 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
     public void ReportWrongFault(TextSpan span, string action, string named, string fault, string why) =>
         Error("KSC0235", span, $"{action} gives ok or {fault}, not {named}: {why}");
 
+    public void ReportTooManySteps(TextSpan span, long max) =>
+        Error("KSC0236", span, $"with this statement the scenario runs more than {max.ToString("N0", CultureInfo.InvariantCulture)} steps, counting every iteration of its repeats; lower a repeat count");
+
     // Expectations: KSC03xx
 
-    public void ReportUnknownProperty(TextSpan span, string property, IEnumerable<string> known) =>
-        Error("KSC0301", span, $"unknown property '{property}'; known: {string.Join(", ", known)}");
+    /// <summary><paramref name="hint"/>: the closest property, or those of the object named, or where the docs list them all.</summary>
+    public void ReportUnknownProperty(TextSpan span, string property, string hint) =>
+        Error("KSC0301", span, $"unknown property '{property}'; {hint}");
 
     public void ReportPropertyArgument(TextSpan span, string property, string expected) =>
         Error("KSC0302", span, $"{property} takes {expected}");
@@ -219,7 +272,7 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
         Error("KSC0308", span, $"'{condition}' cannot share an expectation with findings: findings are judged when the scenario ends, other conditions where they are written; write two expectations");
 
     public void ReportUnknownObjectKind(TextSpan span, string name, IEnumerable<string> known) =>
-        Error("KSC0309", span, $"the object checker tracks no objects of kind '{name}'; it tracks {string.Join(", ", known)}");
+        Error("KSC0309", span, $"the object checker tracks no objects of kind '{name}'; {Spelling.Suggest(name, [.. known], "it tracks")}");
 
     public void ReportPropertyIndexKind(TextSpan span, string display, string expected) =>
         Error("KSC0310", span, $"{display} is indexed by {expected}");

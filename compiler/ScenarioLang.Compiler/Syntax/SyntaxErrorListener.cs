@@ -31,7 +31,7 @@ internal sealed class SyntaxErrorListener(DiagnosticBag diagnostics) : BaseError
         switch (offendingSymbol.Type)
         {
             case KscnLexer.UNEXPECTED_CHAR:
-                diagnostics.ReportUnexpectedCharacter(span, offendingSymbol.Text);
+                diagnostics.ReportUnexpectedCharacter(span, offendingSymbol.Text, ClosestFault((Parser)recognizer, offendingSymbol));
                 return;
             case KscnLexer.UNTERMINATED_STRING:
                 diagnostics.ReportUnterminatedString(span);
@@ -39,7 +39,27 @@ internal sealed class SyntaxErrorListener(DiagnosticBag diagnostics) : BaseError
         }
         var parser = (Parser)recognizer;
         var expected = e?.GetExpectedTokens() ?? parser.GetExpectedTokens();
-        diagnostics.ReportUnexpectedToken(span, Found(offendingSymbol), Describe(expected));
+        diagnostics.ReportUnexpectedToken(span, Found(offendingSymbol), Describe(expected), ClosestKeyword(offendingSymbol, expected));
+    }
+
+    /// <summary>The keyword expected here that a mistyped name is closest to: 'iopem' where a syscall goes is ioperm.</summary>
+    private static string? ClosestKeyword(IToken found, IntervalSet expected) =>
+        found.Type == KscnLexer.WORD
+            ? Spelling.Closest(found.Text, expected.ToList().Select(KeywordOf).OfType<string>())
+            : null;
+
+    private static string? KeywordOf(int type) =>
+        KscnLexer.DefaultVocabulary.GetLiteralName(type) is { Length: > 2 } literal && char.IsLetter(literal[1]) ? literal[1..^1] : null;
+
+    /// <summary>'#gp' is a '#' the lexer cannot start a token with, then a name: the fault it was meant to be, if close.</summary>
+    private static string? ClosestFault(Parser parser, IToken hash)
+    {
+        if (hash.Text != "#" || parser.InputStream is not ITokenStream tokens || hash.TokenIndex + 1 >= tokens.Size)
+            return null;
+        var next = tokens.Get(hash.TokenIndex + 1);
+        return next.Type == KscnLexer.WORD && next.StartIndex == hash.StopIndex + 1
+            ? Spelling.Closest("#" + next.Text, [KscnLexer.DefaultVocabulary.GetLiteralName(KscnLexer.GP)[1..^1], KscnLexer.DefaultVocabulary.GetLiteralName(KscnLexer.PF)[1..^1]])
+            : null;
     }
 
     internal static TextSpan SpanOf(IToken token) =>
@@ -47,8 +67,11 @@ internal sealed class SyntaxErrorListener(DiagnosticBag diagnostics) : BaseError
             ? new TextSpan(Math.Max(0, token.StartIndex), 0)
             : TextSpan.FromBounds(token.StartIndex, token.StopIndex + 1);
 
+    /// <summary>How the offending token reads in a message; a long one is cut, since a message does not window it.</summary>
     private static string Found(IToken token) =>
-        token.Type == TokenConstants.EOF ? "end of file" : $"'{token.Text}'";
+        token.Type == TokenConstants.EOF ? "end of file" : token.Text.Length > MaxQuoted ? $"'{token.Text[..MaxQuoted]}…'" : $"'{token.Text}'";
+
+    private const int MaxQuoted = 40;
 
     private static string Describe(IntervalSet expected)
     {

@@ -20,10 +20,11 @@ public sealed class SourceText
     {
         Path = path;
         Text = text;
+        // A line ends at \n, \r\n or a lone \r (old Mac files), as the lexer, which skips all three, sees it.
         var starts = new List<int> { 0 };
         for (var i = 0; i < text.Length; i++)
         {
-            if (text[i] == '\n')
+            if (text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.Length || text[i + 1] != '\n')))
                 starts.Add(i + 1);
         }
         _lineStarts = starts.ToArray();

@@ -2,12 +2,19 @@ namespace ScenarioLang.Runtime;
 
 /// <summary>
 /// <c>repeat N { ... }</c>: the body runs N times; the trace shows the first iteration in full, then only
-/// the failures of later ones, and closes with what the untraced iterations did.
+/// the first <see cref="MaxTracedFailures"/> failures of later ones, and closes with what the untraced iterations did.
 /// </summary>
 public sealed partial class ScenarioRun
 {
+    /// <summary>
+    /// The most failures of later iterations a repeat traces; the rest are only counted, so that a body failing a
+    /// million times costs a line in the summary, not a million entries.
+    /// </summary>
+    public const int MaxTracedFailures = 10;
+
     private readonly Stack<RepeatFrame> _repeats = new();
     private int _untracedPasses;
+    private int _untracedFailures;
 
     public void Repeat(Step step, int count, Action body)
     {
@@ -22,28 +29,47 @@ public sealed partial class ScenarioRun
         var summary = frame.Expectations == 0
             ? $"iterations 2 to {count} ran untraced"
             : $"iterations 2 to {count} ran untraced: {frame.Expectations - frame.Failed} of {Tracing.Units.Count(frame.Expectations, "expectation")} held";
+        if (frame.Failed > frame.TracedFailures)
+            summary += $"; the trace shows the first {Tracing.Units.Count(frame.TracedFailures, "failure")}";
         Kernel.Log.Note(summary);
         Record(step with { Text = $"end of {step.Text}: {Tracing.Units.Count(count, "iteration")}" }, Verdict.None, null);
     }
 
     /// <summary>
-    /// Null when the statement being recorded is traced; otherwise counts its verdict in every repeat past its
-    /// first iteration and returns the iteration it belongs to ("517", or "2.517" inside an outer repeat).
+    /// False when the statement being recorded is traced as it is. Otherwise it belongs to a repeat past its first
+    /// iteration: its verdict is counted in every such repeat, and it is traced only if it is one of the first failures
+    /// of each (renamed after its iteration, "517", or "2.517" inside an outer repeat): true when it is left out.
     /// </summary>
-    private string? Untraced(Verdict verdict)
+    private bool Untraced(Verdict verdict, ref Step step)
     {
-        if (!_repeats.Any(r => r.Iteration > 1))
-            return null;
-        if (verdict == Verdict.Pass)
-            _untracedPasses++;
-        foreach (var frame in _repeats.Where(r => r.Iteration > 1))
+        var later = false;
+        var full = false;
+        foreach (var frame in _repeats)
         {
+            if (frame.Iteration == 1)
+                continue;
+            later = true;
             if (verdict != Verdict.None)
                 frame.Expectations++;
             if (verdict == Verdict.Fail)
                 frame.Failed++;
+            full |= frame.TracedFailures == MaxTracedFailures;
         }
-        return string.Join(".", _repeats.Reverse().Select(r => r.Iteration));
+        if (!later)
+            return false;
+        if (verdict == Verdict.Pass)
+            _untracedPasses++;
+        if (verdict != Verdict.Fail)
+            return true;
+        if (full)
+        {
+            _untracedFailures++;
+            return true;
+        }
+        foreach (var frame in _repeats.Where(r => r.Iteration > 1))
+            frame.TracedFailures++;
+        step = step with { Text = $"iteration {string.Join(".", _repeats.Reverse().Select(r => r.Iteration))}: {step.Text}" };
+        return false;
     }
 
     private sealed class RepeatFrame
@@ -53,5 +79,7 @@ public sealed partial class ScenarioRun
         public int Expectations { get; set; }
 
         public int Failed { get; set; }
+
+        public int TracedFailures { get; set; }
     }
 }

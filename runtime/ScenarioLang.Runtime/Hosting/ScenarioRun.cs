@@ -211,7 +211,7 @@ public sealed partial class ScenarioRun
         var findings = JudgeFindingExpectations(Kernel.Heap.Findings);
         var o = _observations;
         var counters = new CostCounters(o.TssBytesCopied(), o.TssBytesCleared(), o.BitmapsAllocated(), o.BitmapsFreed(), o.LiveBitmaps());
-        return new ScenarioResult(Description, Config, _entries.ToArray(), findings, Costs(counters), counters, _untracedPasses);
+        return new ScenarioResult(Description, Config, _entries.ToArray(), findings, Costs(counters), counters, _untracedPasses, UntracedFailures: _untracedFailures);
     }
 
     private void Syscall(Step step, int cpu, TaskStruct task, Outcome? expected, Func<Cpu, long> body)
@@ -266,13 +266,9 @@ public sealed partial class ScenarioRun
     private void Record(Step step, Verdict verdict, string? detail)
     {
         var notes = Kernel.Log.Take();
-        // After a repeat's first iteration only failures are traced, named by their iteration.
-        if (Untraced(verdict) is { } iteration)
-        {
-            if (verdict != Verdict.Fail)
-                return;
-            step = step with { Text = $"iteration {iteration}: {step.Text}" };
-        }
+        // After a repeat's first iteration only its first failures are traced, named by their iteration.
+        if (Untraced(verdict, ref step))
+            return;
         _entries.Add(new TraceEntry(step, verdict, detail, notes));
     }
 

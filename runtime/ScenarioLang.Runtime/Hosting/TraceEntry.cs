@@ -38,12 +38,16 @@ public sealed record ScenarioResult(
     IReadOnlyList<string> Costs,
     CostCounters Counters,
     int UntracedPasses = 0,
-    ExplorationResult? Exploration = null)
+    ExplorationResult? Exploration = null,
+    int UntracedFailures = 0)
 {
-    /// <summary>Every expectation checked, including those of repeat iterations the trace leaves out (<see cref="UntracedPasses"/>).</summary>
-    public int Expectations => Entries.Count(e => e.Verdict != Verdict.None) + UntracedPasses;
+    /// <summary>
+    /// Every expectation checked, including those of repeat iterations the trace leaves out (<see cref="UntracedPasses"/>,
+    /// <see cref="UntracedFailures"/>).
+    /// </summary>
+    public int Expectations => Entries.Count(e => e.Verdict != Verdict.None) + UntracedPasses + UntracedFailures;
 
-    public int Failed => Entries.Count(e => e.Verdict == Verdict.Fail);
+    public int Failed => Entries.Count(e => e.Verdict == Verdict.Fail) + UntracedFailures;
 
     /// <summary>Expectations a cut search could not decide (<see cref="Verdict.Inconclusive"/>).</summary>
     public int Inconclusive => Entries.Count(e => e.Verdict == Verdict.Inconclusive);
