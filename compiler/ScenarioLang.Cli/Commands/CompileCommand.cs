@@ -43,7 +43,7 @@ internal static class CompileCommand
             return ExitCode.InputErrors;
         }
         // Absolute paths reach the #line directives and the traces, so failures point at the .kscn files from wherever the project is.
-        if (SourceFiles.Prepare(paths.Select(Path.GetFullPath), variants, console, allowDirectories: true) is not (var compilation, var overrides))
+        if (SourceFiles.Prepare(paths.Select(Path.GetFullPath), variants, console, allowDirectories: true, "compile") is not (var compilation, var overrides))
             return ExitCode.InputErrors;
         var project = XunitProjectWriter.Create(compilation, overrides, XunitProjectWriter.ProjectName(directory));
         try

@@ -25,7 +25,7 @@ internal static class RunCommand
     /// <summary>Runs and prints; with <paramref name="explore"/> (kscn explore) the search options, statistics and saving apply.</summary>
     public static ExitCode Execute(string[] paths, string[]? variants, CompileCache? cache, CliConsole console, ExploreSettings? explore)
     {
-        if (SourceFiles.Prepare(paths, variants, console, allowDirectories: false) is not (var compilation, var overrides))
+        if (SourceFiles.Prepare(paths, variants, console, allowDirectories: false, explore is null ? "run" : "explore") is not (var compilation, var overrides))
             return ExitCode.InputErrors;
         PhaseTimings.End("parse and bind");
         using var assembly = compilation.CompileAndLoad(cache);

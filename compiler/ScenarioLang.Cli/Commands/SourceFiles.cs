@@ -111,14 +111,23 @@ internal static class SourceFiles
         return text.ToString();
     }
 
-    /// <summary>What run and test start with: the --variant override sets and the checked sources; null after reporting a problem.</summary>
+    /// <summary>
+    /// What run, explore, test and compile start with: the --variant override sets and the checked sources, with at
+    /// least one scenario; null after reporting a problem. <paramref name="verb"/> names the work in that report.
+    /// </summary>
     public static (Compilation Compilation, IReadOnlyList<IReadOnlyDictionary<string, string>> Overrides)? Prepare(
-        IEnumerable<string> paths, string[]? variants, CliConsole console, bool allowDirectories)
+        IEnumerable<string> paths, string[]? variants, CliConsole console, bool allowDirectories, string verb)
     {
         var overrides = VariantOption.Parse(variants, console);
         var sources = Load(paths, console, allowDirectories);
         if (overrides is null || sources is null || Check(sources, console) is not { } compilation)
             return null;
+        // Nothing to do is a mistake (a wrong folder, a file of comments), not a silent exit 0 and a green job.
+        if (compilation.Units.Sum(u => u.Scenarios.Length) == 0)
+        {
+            console.Refuse($"no scenario in {Units.Count(compilation.Units.Length, "file")}: nothing to {verb}");
+            return null;
+        }
         return (compilation, overrides);
     }
 

@@ -55,11 +55,8 @@ internal static class TestCommand
     private static ExitCode Execute(string[] paths, string[]? variants, CompileCache? cache, ResultFile? resultFile, int jobs, CliConsole console)
     {
         var progress = new ProgressLine(console);
-        if (SourceFiles.Prepare(paths, variants, console, allowDirectories: true) is not (var compilation, var overrides))
+        if (SourceFiles.Prepare(paths, variants, console, allowDirectories: true, "test") is not (var compilation, var overrides))
             return ExitCode.InputErrors;
-        // Nothing to test is a mistake (a wrong folder, files without scenarios), not "0 passed, 0 failed" and a green job.
-        if (compilation.Units.Sum(u => u.Scenarios.Length) == 0)
-            return console.Refuse($"no scenario in {Units.Count(compilation.Units.Length, "file")}: nothing to test");
         // Opened before the run, so that a path that cannot be written is reported before the work, not after it.
         using var output = resultFile is null ? null : Create(resultFile.Path, console);
         if (resultFile is not null && output is null)

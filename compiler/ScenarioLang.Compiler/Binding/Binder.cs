@@ -21,8 +21,8 @@ public sealed partial class Binder
     public const int MaxRepeat = 1_000_000;
 
     /// <summary>
-    /// The most steps a scenario may run with its repeats unrolled (each statement of a body counted once per iteration),
-    /// so that nested repeats cannot multiply into a run that never ends.
+    /// The most steps a scenario may run with its repeats unrolled (each statement of a body counted once per iteration,
+    /// a user access or vmalloc once per page), so that nested repeats or a huge range cannot make a run that never ends.
     /// </summary>
     public const long MaxSteps = 10_000_000;
 
@@ -192,9 +192,25 @@ public sealed partial class Binder
     {
         long steps = 0;
         for (var i = from; i < block.Count; i++)
-            steps = Saturate(steps + (block[i] is BoundRepeat r ? r.Steps : 1));
+            steps = Saturate(steps + StepsOf(block[i]));
         return steps;
     }
+
+    /// <summary>
+    /// What one statement costs: a repeat its unrolled body; a user access or a vmalloc a step per page, since the run
+    /// walks (and may fault in) each of them, so a 64 TiB read is not one step; an explore block one execution of its
+    /// steps; any other statement one step.
+    /// </summary>
+    private static long StepsOf(BoundStatement statement) => statement switch
+    {
+        BoundRepeat r => r.Steps,
+        BoundThreadStep { Operation: BoundAccessOperation access } => Pages(access.Length),
+        BoundThreadStep { Operation: BoundVmallocOperation vmalloc } => Pages((ulong)vmalloc.Size),
+        BoundExplore explore => StepsOf(explore.Steps),
+        _ => 1,
+    };
+
+    private static long Pages(ulong bytes) => (long)Math.Min(Math.Max(1, bytes / 4096 + (bytes % 4096 == 0 ? 0UL : 1UL)), (ulong)MaxSteps + 1);
 
     // Every term is at most MaxSteps + 1 and a count at most MaxRepeat, so nothing here overflows a long.
     private static long Saturate(long steps) => Math.Min(steps, MaxSteps + 1);

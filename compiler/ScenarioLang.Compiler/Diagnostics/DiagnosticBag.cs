@@ -242,7 +242,7 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
         Error("KSC0235", span, $"{action} gives ok or {fault}, not {named}: {why}");
 
     public void ReportTooManySteps(TextSpan span, long max) =>
-        Error("KSC0236", span, $"with this statement the scenario runs more than {max.ToString("N0", CultureInfo.InvariantCulture)} steps, counting every iteration of its repeats; lower a repeat count");
+        Error("KSC0236", span, $"with this statement the scenario runs more than {max.ToString("N0", CultureInfo.InvariantCulture)} steps, counting every iteration of its repeats and a step per page of a read, write or vmalloc; lower a repeat count or a size");
 
     // Expectations: KSC03xx
 

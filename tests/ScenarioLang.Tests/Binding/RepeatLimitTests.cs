@@ -47,7 +47,7 @@ public sealed class RepeatLimitTests
         var diagnostic = Assert.Single(Compile(InScenario("  cpu0 switch A\n  repeat 1000 { repeat 10000 { cpu0 A: outb 0x80 } }")).Diagnostics);
         Assert.Equal("KSC0236", diagnostic.Code);
         Assert.Equal((6, 3), (diagnostic.Start.Line, diagnostic.Start.Column));
-        Assert.Equal("with this statement the scenario runs more than 10,000,000 steps, counting every iteration of its repeats; lower a repeat count", diagnostic.Message);
+        Assert.Equal("with this statement the scenario runs more than 10,000,000 steps, counting every iteration of its repeats and a step per page of a read, write or vmalloc; lower a repeat count or a size", diagnostic.Message);
     }
 
     [Fact]
@@ -64,6 +64,24 @@ public sealed class RepeatLimitTests
         var diagnostic = Assert.Single(Compile(text).Diagnostics);
         Assert.Equal(("KSC0236", 15), (diagnostic.Code, diagnostic.Start.Line));
     }
+
+    /// <summary>A 64 TiB file mapped at 1 GiB, then <paramref name="access"/>.</summary>
+    private static string Mapped(string access) => InScenario(
+        "  file db = 65536 GiB\n  cpu0 A: mmap(0x40000000, 65536 GiB, PROT_READ | PROT_WRITE, MAP_SHARED, db, 0) -> 0x40000000\n  " + access);
+
+    [Theory]
+    [InlineData("cpu0 A: read(0x40000000, 65536 GiB) -> ok")] // walked every page without end
+    [InlineData("cpu0 A: write(0x40000000, 40 GiB) -> ok")] // 10,485,760 pages
+    [InlineData("repeat 3 { cpu0 A: read(0x40000000, 16 GiB) -> ok }")]
+    public void An_access_counts_a_step_per_page(string access)
+    {
+        var diagnostic = Assert.Single(Compile(Mapped(access)).Diagnostics);
+        Assert.Equal(("KSC0236", 7), (diagnostic.Code, diagnostic.Start.Line));
+    }
+
+    [Fact]
+    public void An_access_under_the_limit_is_accepted() =>
+        Assert.Empty(Compile(Mapped("cpu0 A: read(0x40000000, 38 GiB) -> ok")).Diagnostics); // 9,961,472 pages
 
     [Fact]
     public void Steps_up_to_the_limit_are_accepted()

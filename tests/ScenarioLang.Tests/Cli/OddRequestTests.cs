@@ -120,6 +120,21 @@ public sealed class OddRequestTests
         Assert.Equal((2, "kscn: no scenario in 1 file: nothing to test\n", ""), (output.ExitCode, output.Error, output.Out));
     }
 
+    [Theory]
+    [InlineData("run")]
+    [InlineData("explore")]
+    public void Run_and_explore_of_a_file_without_scenarios_say_so(string verb)
+    {
+        // Found by the fuzzer (docs/fuzzing.md, finding 1): a file of comments ran silently with exit 0.
+        using var folder = new TemporaryDirectory();
+        File.WriteAllText(folder.Combine("empty.kscn"), "");
+        File.WriteAllText(folder.Combine("comments.kscn"), "// scenario \"later\" {\n");
+
+        var output = Invoke(verb, folder.Combine("empty.kscn"), folder.Combine("comments.kscn"));
+
+        Assert.Equal((2, $"kscn: no scenario in 2 files: nothing to {verb}\n", ""), (output.ExitCode, output.Error, output.Out));
+    }
+
     [Fact]
     public void A_backslash_in_a_file_name_under_a_directory_is_part_of_the_name()
     {

@@ -105,13 +105,15 @@ internal sealed class FuzzOracle(string directory)
 
     internal static string? RunProblem(int exit, string stdout, string stderr, string path, string text) => exit switch
     {
-        // A file of comments only has no scenario to run: today that is silent with exit 0 (see docs/fuzzing.md, findings).
-        0 when stdout.Length == 0 && ScenarioCount(path, text) == 0 => null,
         0 or 1 or 4 when stdout.Length == 0 => $"exit {exit} with nothing on stdout",
         0 or 1 or 4 => stderr.Contains("internal error", StringComparison.Ordinal) ? "an internal error with a verdict exit code" : null,
+        // A file without a scenario is refused in one line (docs/fuzzing.md, finding 1); any other exit 2 has diagnostics.
+        2 when stderr == NothingToRun => stdout.Length == 0 && ScenarioCount(path, text) == 0 ? null : "'nothing to run' said of a file with a scenario",
         2 => DiagnosticShape.Problem(stderr, path, text, errorsExpected: true),
         _ => $"run exited {exit}",
     };
+
+    private const string NothingToRun = "kscn: no scenario in 1 file: nothing to run\n";
 
     private static int ScenarioCount(string path, string text) =>
         Compilation.Create(SourceText.From(text, path)).Units.Sum(u => u.Scenarios.Length);

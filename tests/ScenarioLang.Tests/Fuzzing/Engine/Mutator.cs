@@ -34,8 +34,9 @@ internal sealed record FuzzInput(ulong Seed, string Sample, MutationClass Class,
 
 /// <summary>
 /// Mutates the samples: every input is a function of its seed alone. For <c>check</c> anything goes within
-/// <see cref="FuzzLimits"/>; <paramref name="forRun"/> keeps to edits whose run stays small (no new numbers, shallow
-/// nesting with small counts), since a valid file with a huge repeat or vmalloc is a long run, not a bug.
+/// <see cref="FuzzLimits"/>; <paramref name="forRun"/> keeps to edits whose run stays small (no new numbers, small
+/// repeat counts), since a valid file with a big repeat or a read of gigabytes is a run of seconds within the step
+/// limit (KSC0236), not a bug.
 /// </summary>
 internal sealed class Mutator(IReadOnlyList<FuzzSample> samples, bool forRun = false)
 {
