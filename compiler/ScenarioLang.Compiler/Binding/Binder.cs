@@ -205,10 +205,13 @@ public sealed partial class Binder
     {
         BoundRepeat r => r.Steps,
         BoundThreadStep { Operation: BoundAccessOperation access } => Pages(access.Length),
-        BoundThreadStep { Operation: BoundVmallocOperation vmalloc } => Pages((ulong)vmalloc.Size),
+        BoundThreadStep { Operation: BoundVmallocOperation vmalloc } => Math.Min(Pages((ulong)vmalloc.Size), MostVmallocPages),
         BoundExplore explore => StepsOf(explore.Steps),
         _ => 1,
     };
+
+    /// <summary>A vmalloc of more than the model's 4 GiB of RAM fails before it walks a page, as the kernel's does.</summary>
+    private const long MostVmallocPages = 1 << 20;
 
     private static long Pages(ulong bytes) => (long)Math.Min(Math.Max(1, bytes / 4096 + (bytes % 4096 == 0 ? 0UL : 1UL)), (ulong)MaxSteps + 1);
 

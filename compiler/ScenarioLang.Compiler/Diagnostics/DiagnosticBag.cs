@@ -61,8 +61,9 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
 
     // Syntax: KSC00xx
 
+    /// <summary>A close spelling replaces the list of what was expected: the one word the writer meant, not twenty.</summary>
     public void ReportUnexpectedToken(TextSpan span, string found, string expected, string? closest = null) =>
-        Error("KSC0001", span, $"expected {expected}, found {found}" + (closest is null ? "" : $"; did you mean '{closest}'?"));
+        Error("KSC0001", span, closest is null ? $"expected {expected}, found {found}" : $"unexpected {found}; did you mean '{closest}'?");
 
     public void ReportUnterminatedString(TextSpan span) =>
         Error("KSC0002", span, "unterminated string: a string ends with '\"' on the same line");

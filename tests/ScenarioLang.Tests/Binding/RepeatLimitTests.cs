@@ -72,11 +72,23 @@ public sealed class RepeatLimitTests
     [Theory]
     [InlineData("cpu0 A: read(0x40000000, 65536 GiB) -> ok")] // walked every page without end
     [InlineData("cpu0 A: write(0x40000000, 40 GiB) -> ok")] // 10,485,760 pages
+    [InlineData("cpu0 A: read(0x7fffffffe000, 0xffffffffffffffff) -> SIGSEGV")] // wrapped past 2^64 to a small end
     [InlineData("repeat 3 { cpu0 A: read(0x40000000, 16 GiB) -> ok }")]
     public void An_access_counts_a_step_per_page(string access)
     {
         var diagnostic = Assert.Single(Compile(Mapped(access)).Diagnostics);
         Assert.Equal(("KSC0236", 7), (diagnostic.Code, diagnostic.Start.Line));
+    }
+
+    [Fact]
+    public void A_vmalloc_counts_its_pages_up_to_the_machines_memory()
+    {
+        // 1000000 MiB fails at once (NULL, as the kernel's vmalloc does), so it costs what 4 GiB does: 2^20 pages.
+        Assert.Empty(Compile(InScenario("  cpu0 kernel: vmalloc(1000000 MiB) -> V")).Diagnostics);
+        // Ten of 4 GiB are 10 * 2^20 pages: the tenth, on line 14, takes the scenario past 10,000,000.
+        var tenAreas = string.Concat(Enumerable.Range(0, 10).Select(i => $"  cpu0 kernel: vmalloc(4 GiB) -> V{i}\n"));
+        var diagnostic = Assert.Single(Compile(InScenario(tenAreas)).Diagnostics);
+        Assert.Equal(("KSC0236", 14), (diagnostic.Code, diagnostic.Start.Line));
     }
 
     [Fact]

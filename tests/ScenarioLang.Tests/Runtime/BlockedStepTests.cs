@@ -1,5 +1,3 @@
-using ScenarioLang.Compiler;
-using ScenarioLang.Compiler.Hosting;
 using ScenarioLang.Runtime;
 
 namespace ScenarioLang.Tests.Runtime;
@@ -86,16 +84,7 @@ public sealed class BlockedStepTests
         Assert.Contains(result.Entries, e => e.Step.Text == resumed);
     }
 
-    private static ScenarioResult Run(string text)
-    {
-        var compilation = Infrastructure.Kscn.Compile(text);
-        Assert.Empty(compilation.Diagnostics);
-        using var assembly = compilation.CompileAndLoad();
-        var scenario = assembly.Scenarios.Single();
-        var run = ScenarioRunner.Run(assembly, scenario, ScenarioRunner.ConfigsFor(scenario, new Dictionary<string, string>()).Single());
-        Assert.Null(run.InternalError);
-        return run.Result!;
-    }
+    private static ScenarioResult Run(string text) => Infrastructure.Kscn.RunSingle(text);
 
     private static string Failures(ScenarioResult result) =>
         string.Join("\n", result.Entries.Where(e => e.Verdict == Verdict.Fail).Select(e => $"{e.Step.Line}: {e.Step.Text}: {e.Failure}"));
