@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using System.Numerics;
 
 namespace ScenarioLang.Cli.Commands;
 
@@ -32,23 +33,18 @@ internal static class Parsers
     private static bool LooksLikeAnOption(string token) => token.Length > 1 && token[0] == '-';
 
     /// <summary>An option's whole number, or an error naming the option and what it takes.</summary>
-    public static int WholeNumber(ArgumentResult result)
-    {
-        var text = result.Tokens.Single().Value;
-        if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
-            return value;
-        result.AddError($"{OptionName(result)} takes a whole number, not '{text}'");
-        return 0;
-    }
+    public static int WholeNumber(ArgumentResult result) => Number<int>(result, NumberStyles.AllowLeadingSign, "a whole number");
 
     /// <summary>An option's number of seconds (any decimal number; its range is the command's to check), or an error.</summary>
-    public static double Seconds(ArgumentResult result)
+    public static double Seconds(ArgumentResult result) => Number<double>(result, NumberStyles.Float, "a number of seconds");
+
+    private static T Number<T>(ArgumentResult result, NumberStyles styles, string what) where T : INumber<T>
     {
         var text = result.Tokens.Single().Value;
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        if (T.TryParse(text, styles, CultureInfo.InvariantCulture, out var value))
             return value;
-        result.AddError($"{OptionName(result)} takes a number of seconds, not '{text}'");
-        return 0;
+        result.AddError($"{OptionName(result)} takes {what}, not '{text}'");
+        return T.Zero;
     }
 
     private static string OptionName(ArgumentResult result) => result.Parent is OptionResult option ? option.Option.Name : result.Argument.Name;
