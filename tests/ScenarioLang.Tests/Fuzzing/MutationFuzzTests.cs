@@ -125,12 +125,16 @@ public sealed class MutationFuzzTests
 
     [Theory]
     [InlineData("ab\rcd\r", 2, 3, true)]
-    [InlineData("ab\rcd\r", 1, 7, true)]
+    [InlineData("ab\rcd\r", 1, 7, false)] // a lone CR ends a line, as kscn's SourceText says
     [InlineData("ab\rcd\r", 3, 2, false)]
+    [InlineData("ab\r\ncd", 2, 3, true)]
+    [InlineData("ab\r\ncd", 3, 1, false)]
+    [InlineData("ab\u2028cd\u0085ef", 1, 9, true)] // U+2028 and NEL are characters of a line, not its end
+    [InlineData("ab\u2028cd\u0085ef", 2, 1, false)]
     [InlineData("ab\ncd", 2, 3, true)]
     [InlineData("ab\ncd", 2, 4, false)]
     [InlineData("ab\ncd", 0, 1, false)]
-    public void A_position_is_inside_under_either_line_break_convention(string text, long line, long column, bool inside) =>
+    public void A_position_is_inside_with_lines_ended_as_kscn_ends_them(string text, long line, long column, bool inside) =>
         Assert.Equal(inside, DiagnosticShape.Inside(text, line, column));
 
     private static string FindingsDirectory(string command)

@@ -65,11 +65,11 @@ internal static partial class DiagnosticShape
     }
 
     /// <summary>
-    /// Whether (line, column) is a character of the text, or just past the end of its line, under one of the line-break
-    /// conventions a fix may choose: LF only (today), or CR, LF and CRLF.
+    /// Whether (line, column) is a character of the text, or just past the end of its line, with lines ended as kscn ends
+    /// them: LF, CRLF or a lone CR (not NEL, FF or U+2028, which .NET's ReplaceLineEndings would also take).
     /// </summary>
     internal static bool Inside(string text, long line, long column) =>
-        InsideLines(text.Split('\n'), line, column) || InsideLines(text.ReplaceLineEndings("\n").Split('\n'), line, column);
+        InsideLines(text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n'), line, column);
 
     private static bool InsideLines(string[] lines, long line, long column) =>
         line >= 1 && line <= lines.Length && column >= 1 && column <= lines[line - 1].Length + 1;
