@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 using ScenarioLang.Compiler;
 using ScenarioLang.Compiler.Hosting;
@@ -59,7 +60,8 @@ internal static class ExploreCommand
             {
                 "random" => ExploreStrategy.Random,
                 "pct" => ExploreStrategy.Pct,
-                _ => ExploreStrategy.Exhaustive,
+                "exhaustive" => ExploreStrategy.Exhaustive,
+                var other => throw new UnreachableException($"--strategy {other} passed AcceptOnlyFromAmong"),
             };
             var executions = parse.GetValue(max) ?? (chosen == ExploreStrategy.Exhaustive ? new ExploreOptions().MaxExecutions : 1000);
             (string Name, int? Value, int Least, int Most)[] bounded =
@@ -82,7 +84,8 @@ internal static class ExploreCommand
                 {
                     "sleep-sets" => Reduction.SleepSets,
                     "none" => Reduction.None,
-                    _ => Reduction.Dpor,
+                    "dpor" => Reduction.Dpor,
+                    var other => throw new UnreachableException($"--reduction {other} passed AcceptOnlyFromAmong"),
                 },
                 MaxExecutions: executions,
                 Jobs: parse.GetValue(jobs) ?? Environment.ProcessorCount,

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 using ScenarioLang.Compiler.Diagnostics;
 using ScenarioLang.Compiler.Syntax;
@@ -503,8 +504,17 @@ public sealed partial class Binder
                 scope.Exited[task] = position.Line;
                 scope.Current[cpu] = null;
                 return new BoundExit(position, text, cpu, task);
-            default:
+            case SyscallKind.Fork:
+            case SyscallKind.Clone:
                 return BindFork(scope, syntax, call, arguments, position, text, cpu, task, inRepeat);
+            case SyscallKind.Vmalloc:
+            case SyscallKind.Mmap:
+            case SyscallKind.Munmap:
+            case SyscallKind.Read:
+            case SyscallKind.Write:
+                throw new UnreachableException($"{call.Kind} runs as a path: BindStep gives it to BindThreadStep");
+            default:
+                throw new UnreachableException($"syscall kind {call.Kind} has no binder");
         }
     }
 

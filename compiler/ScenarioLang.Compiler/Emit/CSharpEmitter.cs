@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ScenarioLang.Compiler.Binding;
 using ScenarioLang.Runtime;
 using ScenarioLang.Runtime.Kernel;
@@ -206,7 +207,8 @@ public static class CSharpEmitter
                 + $"{(m.File is null ? "null" : CSharpLiteral.String(m.File))}, {CSharpLiteral.Long(m.Offset)}{expected})",
             BoundMunmapOperation m => $"run.MunmapStep({head}, {CSharpLiteral.Hex(m.Address)}, {CSharpLiteral.Hex(m.Length)}{expected})",
             BoundAccessOperation a => $"run.AccessStep({head}, {CSharpLiteral.Hex(a.Address)}, {CSharpLiteral.Hex(a.Length)}, {Bool(a.Write)}{expected})",
-            _ => $"run.FenceStep({head})",
+            BoundFenceOperation => $"run.FenceStep({head})",
+            _ => throw new UnreachableException($"{s.Operation.GetType().Name} has no step factory"),
         };
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Globalization;
 using Antlr4.Runtime;
 using Antlr4.Runtime.Tree;
@@ -259,7 +260,8 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
             P.KIB => SizeUnit.KiB,
             P.MIB => SizeUnit.MiB,
             P.GIB => SizeUnit.GiB,
-            _ => SizeUnit.None,
+            null => SizeUnit.None,
+            var other => throw new UnreachableException($"token {P.DefaultVocabulary.GetSymbolicName(other.Value)} is not a size unit"),
         };
         return Number(context.INT().Symbol, unit, SpanOf(context));
     }
@@ -313,7 +315,8 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
         P.MUNMAP => SyscallKind.Munmap,
         P.READ => SyscallKind.Read,
         P.WRITE => SyscallKind.Write,
-        _ => SyscallKind.Exit,
+        P.EXIT => SyscallKind.Exit,
+        _ => throw new UnreachableException($"token {P.DefaultVocabulary.GetSymbolicName(type)} is not a syscall of the grammar's syscallAction"),
     };
 
     private static FindingKind FindingKindOf(int type) => type switch
@@ -321,21 +324,24 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
         P.LEAK => FindingKind.Leak,
         P.USE_AFTER_FREE => FindingKind.UseAfterFree,
         P.DOUBLE_FREE => FindingKind.DoubleFree,
-        _ => FindingKind.RefcountMisuse,
+        P.REFCOUNT_MISUSE => FindingKind.RefcountMisuse,
+        _ => throw new UnreachableException($"token {P.DefaultVocabulary.GetSymbolicName(type)} is not a finding of the grammar's findingCondition"),
     };
 
     private static FlagsInstruction FlagsInstructionOf(int type) => type switch
     {
         P.CLI => FlagsInstruction.Cli,
         P.STI => FlagsInstruction.Sti,
-        _ => FlagsInstruction.Pushf,
+        P.PUSHF => FlagsInstruction.Pushf,
+        _ => throw new UnreachableException($"token {P.DefaultVocabulary.GetSymbolicName(type)} is not a flags instruction"),
     };
 
     private static int WidthOf(int type) => type switch
     {
         P.INB or P.OUTB => 1,
         P.INW or P.OUTW => 2,
-        _ => 4,
+        P.INL or P.OUTL => 4,
+        _ => throw new UnreachableException($"token {P.DefaultVocabulary.GetSymbolicName(type)} is not a port instruction"),
     };
 
     private static Comparison OperatorOf(int type) => type switch
@@ -345,6 +351,7 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
         P.LT => Comparison.Less,
         P.LE => Comparison.LessOrEqual,
         P.GT => Comparison.Greater,
-        _ => Comparison.GreaterOrEqual,
+        P.GE => Comparison.GreaterOrEqual,
+        _ => throw new UnreachableException($"token {P.DefaultVocabulary.GetSymbolicName(type)} is not a comparison"),
     };
 }

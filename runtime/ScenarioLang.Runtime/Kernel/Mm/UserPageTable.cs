@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using ScenarioLang.Runtime.Tracking;
 
@@ -100,7 +101,8 @@ public sealed class UserPageTable : KernelObject
     {
         PageTableLevel.Pud => PageTable.PudKind,
         PageTableLevel.Pmd => PageTable.PmdKind,
-        _ => PageTable.PteKind,
+        PageTableLevel.Pte => PageTable.PteKind,
+        _ => throw new UnreachableException($"page-table level {level}"),
     };
 
     // pud_alloc_one(), pmd_alloc_one(), pte_alloc_one(): a zeroed page.
