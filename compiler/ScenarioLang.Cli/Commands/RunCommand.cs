@@ -52,7 +52,10 @@ internal static class RunCommand
                 explored.Add((scenario, run.Result));
                 exit = ExitCodes.Worst(exit, ExitCodes.Of(run.Result.Verdict));
             }
-            console.Out.Write(results.Count == 1 ? TraceFormatter.Format(results[0]) : MatrixFormatter.Format(results));
+            if (results.Count == 1)
+                TraceFormatter.Write(results[0], console.Out);
+            else
+                console.Out.Write(MatrixFormatter.Format(results));
             PhaseTimings.End("format");
             if (explore is not null)
             {

@@ -1,4 +1,4 @@
-using System.Text;
+using System.Globalization;
 
 namespace ScenarioLang.Runtime.Tracing;
 
@@ -13,10 +13,30 @@ public static class TraceFormatter
 
     public static string Format(ScenarioResult result)
     {
+        var writer = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
+        Write(result, writer);
+        return writer.ToString();
+    }
+
+    /// <summary>
+    /// Writes the trace line by line, each escaped by <see cref="PrintableText"/> (a file's text reaches a trace in its
+    /// path, steps, notes and failures, and none of it may drive the terminal), so that a long run's trace is never
+    /// held whole a second time: 69 MB of output for a 10 MB scenario.
+    /// </summary>
+    public static void Write(ScenarioResult result, TextWriter output)
+    {
+        void Line(string text)
+        {
+            foreach (var line in text.Split('\n'))
+            {
+                output.Write(PrintableText.Escape(line));
+                output.Write('\n');
+            }
+        }
+
         var d = result.Description;
-        var b = new StringBuilder();
-        b.Append("scenario ").Append(Quote(d.Name)).Append('\n');
-        b.Append($"  {d.File} | {result.Config} | {Units.Count(d.Cpus, "CPU")} | memory {d.Memory.ToString().ToLowerInvariant()}\n");
+        Line("scenario " + Quote(d.Name));
+        Line($"  {d.File} | {result.Config} | {Units.Count(d.Cpus, "CPU")} | memory {d.Memory.ToString().ToLowerInvariant()}");
         foreach (var entry in result.Entries)
         {
             var mark = entry.Verdict switch
@@ -29,21 +49,20 @@ public static class TraceFormatter
             };
             var at = $"{entry.Step.Line}:{entry.Step.Column}".PadRight(7);
             var detail = entry.Failure is null ? "" : $"   ({entry.Failure})";
-            b.Append($"  {mark} {at} {entry.Step.Text}{detail}\n");
+            Line($"  {mark} {at} {entry.Step.Text}{detail}");
             foreach (var note in entry.Notes)
-                b.Append(NoteIndent).Append(note).Append('\n');
+                Line(NoteIndent + note);
         }
-        b.Append("  costs: ").Append(string.Join("; ", result.Costs)).Append('\n');
+        Line("  costs: " + string.Join("; ", result.Costs));
         if (result.Findings.Count == 0)
-            b.Append("  findings: none\n");
+            Line("  findings: none");
         foreach (var finding in result.Findings)
-            b.Append(finding.Expected ? $"  finding (expected): {finding.Message}\n" : $"  finding: {finding.Message}\n");
-        b.Append("  ").Append(Summary(result)).Append('\n');
+            Line(finding.Expected ? $"  finding (expected): {finding.Message}" : $"  finding: {finding.Message}");
+        Line("  " + Summary(result));
         foreach (var failed in result.Entries.Where(e => e.Verdict == Runtime.Verdict.Fail))
-            b.Append($"    {d.File}({failed.Step.Line},{failed.Step.Column}): failed: {failed.Step.Text} ({failed.Failure})\n");
+            Line($"    {d.File}({failed.Step.Line},{failed.Step.Column}): failed: {failed.Step.Text} ({failed.Failure})");
         foreach (var open in result.Entries.Where(e => e.Verdict == Runtime.Verdict.Inconclusive))
-            b.Append($"    {d.File}({open.Step.Line},{open.Step.Column}): {open.Step.Text} ({open.Failure})\n");
-        return Printable(b.ToString());
+            Line($"    {d.File}({open.Step.Line},{open.Step.Column}): {open.Step.Text} ({open.Failure})");
     }
 
     /// <summary>
