@@ -27,11 +27,8 @@ public static class TraceFormatter
     {
         void Line(string text)
         {
-            foreach (var line in text.Split('\n'))
-            {
-                output.Write(PrintableText.Escape(line));
-                output.Write('\n');
-            }
+            output.Write(Printable(text));
+            output.Write('\n');
         }
 
         var d = result.Description;
@@ -90,7 +87,5 @@ public static class TraceFormatter
     /// path, steps, notes and failures too, and none of it may drive the terminal.
     /// </summary>
     internal static string Printable(string lines) =>
-        lines.All(c => c == '\n' || !(PrintableText.IsEscaped(c) || char.IsSurrogate(c)))
-            ? lines
-            : string.Join('\n', lines.Split('\n').Select(line => PrintableText.Escape(line)));
+        lines.Contains('\n') ? string.Join('\n', lines.Split('\n').Select(line => PrintableText.Escape(line))) : PrintableText.Escape(lines);
 }
