@@ -26,7 +26,7 @@ internal sealed class ExploreProgress(CliConsole console)
         var e = result.Exploration!;
         var runs = e.Executions + e.Redundant + e.Deadlocks;
         console.Error.Write(string.Create(CultureInfo.InvariantCulture,
-            $"kscn: explored {TraceFormatter.Quote(result.Description.Name)} ({result.Config}) in {time.TotalSeconds:0.000} s: {runs:N0} {(runs == 1 ? "execution" : "executions")}, {runs / Math.Max(time.TotalSeconds, 1e-3):N0} per second\n"));
+            $"kscn: explored {TraceFormatter.Quote(result.Description.Name)}{result.ConfigSuffix} in {time.TotalSeconds:0.000} s: {runs:N0} {(runs == 1 ? "execution" : "executions")}, {runs / Math.Max(time.TotalSeconds, 1e-3):N0} per second\n"));
     }
 
     private void Show(ExplorationProgress progress) => _line.Update(() => string.Create(CultureInfo.InvariantCulture,

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using ScenarioLang.Runtime;
+using ScenarioLang.Runtime.Catalog;
 
 namespace ScenarioLang.Cli.Commands;
 
@@ -9,13 +9,18 @@ namespace ScenarioLang.Cli.Commands;
 /// </summary>
 internal static class VariantOption
 {
-    public static Option<string[]> Create() => new("--variant")
+    public static Option<string[]> Create()
     {
-        Description = "Run against other kernel variants: --variant ioperm=v2-06-16, a list (ioperm=pre-5.5,merged) or every one " +
-                      "(ioperm=*), which runs each scenario once per variant. Repeat for other mechanisms. " +
-                      "Known: " + string.Join("; ", VariantCatalog.Mechanisms.Select(m => $"{m.Name}={string.Join("|", m.Values.Select(v => v.Name))}")),
-        HelpName = "mechanism=value",
-    };
+        // The examples are the catalog's first mechanism, so the help reads as the kernel kscn models today.
+        var m = KernelCatalog.Mechanisms[0];
+        return new("--variant")
+        {
+            Description = $"Run against other kernel variants: --variant {m.Name}={m.Variants[^1].Name}, a list ({m.Name}={m.Variants[0].Name},{m.Default}) " +
+                          $"or every one ({m.Name}=*), which runs each scenario once per variant. Repeat for other mechanisms. " +
+                          "Known: " + string.Join("; ", KernelCatalog.Mechanisms.Select(k => $"{k.Name}={string.Join("|", k.Variants.Select(v => v.Name))}")),
+            HelpName = "mechanism=value",
+        };
+    }
 
     /// <summary>
     /// The override sets to run with, one per combination of the values named (a single empty set without
@@ -43,9 +48,9 @@ internal static class VariantOption
         var parts = value.Split('=', 2);
         if (parts.Length != 2)
             return $"'{value}' is not of the form mechanism=value";
-        if (VariantCatalog.Find(parts[0]) is not { } mechanism)
-            return $"unknown mechanism '{parts[0]}'; known: {string.Join(", ", VariantCatalog.Mechanisms.Select(m => m.Name))}";
-        var known = mechanism.Values.Select(v => v.Name).ToList();
+        if (KernelCatalog.Find(parts[0]) is not { } mechanism)
+            return $"unknown mechanism '{parts[0]}'; known: {string.Join(", ", KernelCatalog.Mechanisms.Select(m => m.Name))}";
+        var known = mechanism.Variants.Select(v => v.Name).ToList();
         var names = parts[1] == "*" ? known : parts[1].Split(',').ToList();
         if (names.FirstOrDefault(n => !known.Contains(n)) is { } unknown)
             return $"'{unknown}' is not a variant of {mechanism.Name}; choose one of {string.Join(", ", known)}, or * for all";

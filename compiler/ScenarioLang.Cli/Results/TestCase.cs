@@ -55,7 +55,7 @@ internal sealed record TestCase(
         var (outcome, summary, details) = run.Result is { } result
             ? (OutcomeOf(result.Verdict), TraceFormatter.Summary(result), result.Passed ? null : TraceFormatter.Format(result))
             : (TestOutcome.Error, run.InternalError!, run.InternalError);
-        return new TestCase(bound.Source.Path, bound.Position, bound.Name, run.Config.ToString(), outcome, summary, details, started, duration);
+        return new TestCase(bound.Source.Path, bound.Position, bound.Name, run.Config.DescribeFor(bound.Mechanisms), outcome, summary, details, started, duration);
     }
 
     private static TestOutcome OutcomeOf(Runtime.Verdict verdict) => verdict switch

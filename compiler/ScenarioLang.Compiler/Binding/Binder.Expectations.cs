@@ -1,10 +1,11 @@
+using System.Diagnostics;
 using System.Collections.Immutable;
 using ScenarioLang.Compiler.Diagnostics;
 using ScenarioLang.Compiler.Syntax;
 using ScenarioLang.Compiler.Text;
-using ScenarioLang.Runtime;
+using ScenarioLang.Runtime.Catalog;
 using ScenarioLang.Runtime.Kernel;
-using ScenarioLang.Runtime.Machine;
+using ScenarioLang.Runtime;
 
 namespace ScenarioLang.Compiler.Binding;
 
@@ -42,11 +43,11 @@ public sealed partial class Binder
         {
             switch (condition)
             {
-                case FindingExpectationSyntax f when FindingPattern.ObjectKinds.Contains(f.ObjectKind.Text):
+                case FindingExpectationSyntax f when KernelCatalog.ObjectKinds.Any(k => k.Name == f.ObjectKind.Text):
                     patterns.Add(new FindingPattern(f.Kind, f.ObjectKind.Text));
                     break;
                 case FindingExpectationSyntax f:
-                    _diagnostics.ReportUnknownObjectKind(f.ObjectKind.Span, f.ObjectKind.Text, FindingPattern.ObjectKinds);
+                    _diagnostics.ReportUnknownObjectKind(f.ObjectKind.Span, f.ObjectKind.Text, KernelCatalog.ObjectKinds.Select(k => k.Name));
                     break;
                 default:
                     _diagnostics.ReportFindingsMixed(condition.Span, SyntaxPrinter.Print(condition));
@@ -73,7 +74,7 @@ public sealed partial class Binder
                     _diagnostics.ReportValueDoesNotFit(c.Value.Span, property.Display, "'is' another object or 'is none'");
                     return null;
                 }
-                if (property.Type is PropertyType.Flag or PropertyType.IoBitmapBase && c.Operator is not (Comparison.Equal or Comparison.NotEqual))
+                if (property.Type is PropertyType.Flag or PropertyType.Name && c.Operator is not (Comparison.Equal or Comparison.NotEqual))
                 {
                     _diagnostics.ReportOperatorNotAllowed(c.OperatorSpan, c.OperatorText, property.Display);
                     return null;
@@ -109,11 +110,11 @@ public sealed partial class Binder
         if (subject is { Argument: null, Index: null, Field: null, Object.Text: var name })
         {
             if (scope.Registers.Contains(name))
-                return CheckNotPending(scope, "register", name, subject.Span) ? new BoundPropertyRead(PropertyInfo.Register(name), new BoundNameArgument(name)) : null;
+                return CheckNotPending(scope, "register", name, subject.Span) ? new BoundPropertyRead(PropertyDeclaration.Register(name), new BoundNameArgument(name)) : null;
             if (scope.SharedWords.ContainsKey(name))
-                return new BoundPropertyRead(PropertyInfo.SharedWord(name), new BoundNameArgument(name));
+                return new BoundPropertyRead(PropertyDeclaration.SharedWord(name), new BoundNameArgument(name));
         }
-        var property = PropertyCatalog.Find(subject.Object.Text, subject.Field?.Text);
+        var property = KernelCatalog.FindProperty(subject.Object.Text, subject.Field?.Text);
         if (property is null)
         {
             _diagnostics.ReportUnknownProperty(subject.Span, SubjectName(subject), PropertyHint(subject));
@@ -164,7 +165,7 @@ public sealed partial class Binder
         return null;
     }
 
-    private BoundSubjectArgument? ReportArgument(SubjectSyntax subject, PropertyInfo property)
+    private BoundSubjectArgument? ReportArgument(SubjectSyntax subject, PropertyDeclaration property)
     {
         var expected = property.Argument switch
         {
@@ -177,20 +178,20 @@ public sealed partial class Binder
         return null;
     }
 
-    private BoundConstant? BindConstant(PropertyInfo property, ValueSyntax value)
+    private BoundConstant? BindConstant(PropertyDeclaration property, ValueSyntax value)
     {
         switch (property.Type, value)
         {
             case (PropertyType.Count or PropertyType.Register, NumberValueSyntax { Number: { Unit: SizeUnit.None, Value: { } n } }) when n <= long.MaxValue:
-                return new BoundConstant(property.Type, (long)n, false, default);
+                return new BoundConstant(property.Type, (long)n, false, null);
             case (PropertyType.Bytes, NumberValueSyntax { Number: var number }) when Scale(number) is { } bytes && bytes <= long.MaxValue:
-                return new BoundConstant(property.Type, (long)bytes, false, default);
+                return new BoundConstant(property.Type, (long)bytes, false, null);
             case (PropertyType.Flag, SwitchValueSyntax s):
-                return new BoundConstant(property.Type, 0, s.On, default);
+                return new BoundConstant(property.Type, 0, s.On, null);
             case (PropertyType.Flag, NameValueSyntax { Name.Text: "true" or "false" } n):
-                return new BoundConstant(property.Type, 0, n.Name.Text == "true", default);
-            case (PropertyType.IoBitmapBase, NameValueSyntax { Name.Text: var name }) when BaseValue(name) is { } b:
-                return new BoundConstant(property.Type, 0, false, b);
+                return new BoundConstant(property.Type, 0, n.Name.Text == "true", null);
+            case (PropertyType.Name, NameValueSyntax { Name.Text: var name }) when property.Names.Contains(name):
+                return new BoundConstant(property.Type, 0, false, name);
             case (_, NumberValueSyntax { Number.Value: null }):
                 return null; // already reported as too large
             default:
@@ -199,19 +200,13 @@ public sealed partial class Binder
                     PropertyType.Count or PropertyType.Register => "a whole number (no unit)",
                     PropertyType.Bytes => "a size such as 24, 0x18 or 8 KiB",
                     PropertyType.Flag => "on or off",
-                    _ => "invalid, valid-map or valid-all",
+                    PropertyType.Name => string.Join(", ", property.Names.SkipLast(1)) + " or " + property.Names[^1],
+                    PropertyType.Object => throw new UnreachableException("an object is compared with 'is', not a constant"),
+                    _ => throw new UnreachableException($"property type {property.Type}"),
                 });
                 return null;
         }
     }
-
-    private static IoBitmapBase? BaseValue(string name) => name switch
-    {
-        "invalid" => IoBitmapBase.Invalid,
-        "valid-map" => IoBitmapBase.ValidMap,
-        "valid-all" => IoBitmapBase.ValidAll,
-        _ => null,
-    };
 
     /// <summary>
     /// For KSC0301: the property spelled closest to the one written, else the properties of its object, else where the
@@ -219,10 +214,10 @@ public sealed partial class Binder
     /// </summary>
     private static string PropertyHint(SubjectSyntax subject)
     {
-        var byName = PropertyCatalog.All.ToDictionary(p => p.Object + (p.Field is null ? "" : "." + p.Field), p => p.Display, StringComparer.Ordinal);
+        var byName = KernelCatalog.Properties.ToDictionary(p => p.Object + (p.Field is null ? "" : "." + p.Field), p => p.Display, StringComparer.Ordinal);
         if (Spelling.Closest(SubjectName(subject), byName.Keys) is { } closest)
             return $"did you mean '{byName[closest]}'?";
-        var same = PropertyCatalog.All.Where(p => p.Object == subject.Object.Text).Select(p => p.Display).ToList();
+        var same = KernelCatalog.Properties.Where(p => p.Object == subject.Object.Text).Select(p => p.Display).ToList();
         return same.Count > 0
             ? $"{subject.Object.Text} has {string.Join(", ", same)}"
             : "docs/language.md lists every property (section 9, Properties)";

@@ -1,7 +1,7 @@
 using ScenarioLang.Compiler.Syntax;
 using ScenarioLang.Compiler.Text;
 using ScenarioLang.Runtime;
-using ScenarioLang.Runtime.Kernel.Mm;
+using ScenarioLang.Runtime.Catalog;
 
 namespace ScenarioLang.Compiler.Binding;
 
@@ -47,8 +47,8 @@ public sealed partial class Binder
                     return null;
                 var address = AddressArgument(call, arguments[0]);
                 var length = NumberArgument(call, arguments[1], "length");
-                var prot = FlagsArgument(call, arguments[2], "prot", Mman.ProtNames);
-                var flags = FlagsArgument(call, arguments[3], "flags", Mman.MapNames);
+                var prot = FlagsArgument(call, arguments[2], "prot", SharedKernel.ProtFlags);
+                var flags = FlagsArgument(call, arguments[3], "flags", SharedKernel.MapFlags);
                 var file = FileArgument(scope, call, arguments[4]);
                 var offset = NumberArgument(call, arguments[5], "offset");
                 if (offset > long.MaxValue)

@@ -4,9 +4,9 @@ using System.Text.RegularExpressions;
 using ScenarioLang.Compiler.Diagnostics;
 using ScenarioLang.Compiler.Syntax;
 using ScenarioLang.Compiler.Text;
-using ScenarioLang.Runtime;
+using ScenarioLang.Runtime.Catalog;
 using ScenarioLang.Runtime.Kernel;
-using ScenarioLang.Runtime.Machine;
+using ScenarioLang.Runtime;
 
 namespace ScenarioLang.Compiler.Binding;
 
@@ -97,7 +97,8 @@ public sealed partial class Binder
             scope.Tasks.Values.Where(t => t.Declared).ToImmutableArray(),
             scope.SharedWords.Select(w => new BoundSharedWord(w.Key, w.Value)).ToImmutableArray(),
             scope.Files.Values.ToImmutableArray(),
-            statements);
+            statements,
+            MechanismUse.Of(syntax.Statements));
     }
 
     private ImmutableArray<BoundStatement> BindBlock(ScenarioScope scope, ImmutableArray<StatementSyntax> block, bool inRepeat)
@@ -260,10 +261,10 @@ public sealed partial class Binder
 
     private void BindVariant(KernelStatementSyntax syntax, SortedDictionary<string, BoundVariantChoice> variants)
     {
-        var mechanism = VariantCatalog.Find(syntax.Mechanism.Text);
+        var mechanism = KernelCatalog.Find(syntax.Mechanism.Text);
         if (mechanism is null)
         {
-            _diagnostics.ReportUnknownMechanism(syntax.Mechanism.Span, syntax.Mechanism.Text, VariantCatalog.Mechanisms.Select(m => m.Name));
+            _diagnostics.ReportUnknownMechanism(syntax.Mechanism.Span, syntax.Mechanism.Text, KernelCatalog.Mechanisms.Select(m => m.Name));
             return;
         }
         if (variants.ContainsKey(mechanism.Name))
@@ -271,7 +272,7 @@ public sealed partial class Binder
             _diagnostics.ReportDuplicateSetting(syntax.Span, $"kernel {mechanism.Name}");
             return;
         }
-        var known = mechanism.Values.Select(v => v.Name).ToList();
+        var known = mechanism.Variants.Select(v => v.Name).ToList();
         if (syntax.Variants.FirstOrDefault(v => !known.Contains(v.Text)) is { } unknown)
         {
             _diagnostics.ReportUnknownVariant(unknown.Span, mechanism.Name, unknown.Text, known);

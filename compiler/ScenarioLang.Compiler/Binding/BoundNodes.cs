@@ -1,7 +1,8 @@
 using System.Collections.Immutable;
 using ScenarioLang.Compiler.Text;
-using ScenarioLang.Runtime;
+using ScenarioLang.Runtime.Catalog;
 using ScenarioLang.Runtime.Kernel;
+using ScenarioLang.Runtime;
 
 namespace ScenarioLang.Compiler.Binding;
 
@@ -12,7 +13,10 @@ namespace ScenarioLang.Compiler.Binding;
 /// </summary>
 public sealed record TaskSymbol(string Name, Privilege Privilege, bool Declared, TextSpan Span, bool Deferred = false);
 
-/// <summary>A checked scenario: its machine, kernel, tasks and the statements in schedule order.</summary>
+/// <summary>
+/// A checked scenario: its machine, kernel, tasks and the statements in schedule order; <see cref="Mechanisms"/> are the
+/// mechanisms it uses (<see cref="MechanismUse"/>), whose variants and costs its trace shows.
+/// </summary>
 public sealed record BoundScenario(
     string Name,
     SourceText Source,
@@ -24,7 +28,8 @@ public sealed record BoundScenario(
     ImmutableArray<TaskSymbol> DeclaredTasks,
     ImmutableArray<BoundSharedWord> SharedWords,
     ImmutableArray<BoundFile> Files,
-    ImmutableArray<BoundStatement> Statements);
+    ImmutableArray<BoundStatement> Statements,
+    ImmutableArray<string> Mechanisms);
 
 /// <summary>
 /// <c>kernel ioperm = merged</c>: the variants of a mechanism the scenario runs against, in the order written (<c>*</c>:
@@ -145,10 +150,10 @@ public sealed record BoundNameArgument(string Name) : BoundSubjectArgument;
 /// A property read for its argument, e.g. tss(cpu0).prev_max; an indexed one has the vmalloc Area, pgd(C)[V], or the
 /// Address, vma(A)[0x40000000].shared_pt, it is read for.
 /// </summary>
-public sealed record BoundPropertyRead(PropertyInfo Property, BoundSubjectArgument Argument, string? Area = null, ulong? Address = null);
+public sealed record BoundPropertyRead(PropertyDeclaration Property, BoundSubjectArgument Argument, string? Area = null, ulong? Address = null);
 
-/// <summary>A constant of a property's type: a number (counts and bytes), a flag, or an io_bitmap_base value.</summary>
-public sealed record BoundConstant(PropertyType Type, long Number, bool Flag, Runtime.Machine.IoBitmapBase Base);
+/// <summary>A constant of a property's type: a number (counts and bytes), a flag, or one of the names the property takes.</summary>
+public sealed record BoundConstant(PropertyType Type, long Number, bool Flag, string? Name);
 
 /// <summary>One condition of an expectation; Subject is its left side as written, which a final state prints.</summary>
 public abstract record BoundCondition(string Subject, BoundPropertyRead Read);

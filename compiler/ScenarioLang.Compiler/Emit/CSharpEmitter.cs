@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using ScenarioLang.Compiler.Binding;
-using ScenarioLang.Runtime;
+using ScenarioLang.Runtime.Catalog;
 using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Machine;
+using ScenarioLang.Runtime;
 
 namespace ScenarioLang.Compiler.Emit;
 
@@ -66,7 +67,8 @@ public static class CSharpEmitter
         w.Line("    {");
         foreach (var task in scenario.DeclaredTasks)
             w.Line($"        new({CSharpLiteral.String(task.Name)}, {Runtime}.Kernel.Privilege.{task.Privilege}),");
-        w.Line("    });");
+        w.Line("    },");
+        w.Line($"    Mechanisms: new string[] {{ {string.Join(", ", scenario.Mechanisms.Select(CSharpLiteral.String))} }});");
         w.Line();
         EmitRun(w, scenario, lineFile);
         w.CloseBlock();
@@ -227,9 +229,10 @@ public static class CSharpEmitter
         {
             PropertyType.Object => $"{read}?.ToString() ?? \"none\"",
             PropertyType.Flag => $"{read} ? \"on\" : \"off\"",
-            PropertyType.IoBitmapBase => $"{Runtime}.VariantCatalog.BaseName({read})",
             PropertyType.Register => $"{Runtime}.Tracing.Units.Hex({read})",
-            _ => $"{read}.ToString(global::System.Globalization.CultureInfo.InvariantCulture)",
+            PropertyType.Name => read,
+            PropertyType.Count or PropertyType.Bytes => $"{read}.ToString(global::System.Globalization.CultureInfo.InvariantCulture)",
+            var other => throw new UnreachableException($"property type {other}"),
         };
         return $"new {Runtime}.Condition({CSharpLiteral.String(condition.Subject)}, o => {show}, o => {holds})";
     }
@@ -297,9 +300,10 @@ public static class CSharpEmitter
             arguments.Add($"run.Area({CSharpLiteral.String(area)})");
         if (read.Address is { } address)
             arguments.Add(CSharpLiteral.Hex(address));
-        if (read.Property.Level is { } level)
-            arguments.Add($"{Runtime}.Kernel.Mm.PageTableLevel.{level}");
-        return $"o.{read.Property.Accessor}({string.Join(", ", arguments)})";
+        // A mechanism's property is a static method of its folder's observations class, the shared kernel's a method of o.
+        return read.Property.Owner is { } owner
+            ? $"global::{owner.FullName}.{read.Property.Accessor}({string.Join(", ", arguments.Prepend("o"))})"
+            : $"o.{read.Property.Accessor}({string.Join(", ", arguments)})";
     }
 
     private static string Format(PropertyType type) => type switch
@@ -312,7 +316,7 @@ public static class CSharpEmitter
     private static string Constant(BoundConstant value) => value.Type switch
     {
         PropertyType.Flag => value.Flag ? "true" : "false",
-        PropertyType.IoBitmapBase => $"{Runtime}.Machine.IoBitmapBase.{value.Base}",
+        PropertyType.Name => CSharpLiteral.String(value.Name!),
         _ => CSharpLiteral.Long(value.Number),
     };
 

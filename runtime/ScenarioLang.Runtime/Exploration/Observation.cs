@@ -1,4 +1,3 @@
-using ScenarioLang.Runtime.Kernel.Ioport;
 
 namespace ScenarioLang.Runtime.Exploration;
 

@@ -1,5 +1,4 @@
-using ScenarioLang.Runtime.Kernel.Ioport;
-using ScenarioLang.Runtime.Kernel.Mm;
+using ScenarioLang.Runtime.Catalog;
 
 namespace ScenarioLang.Runtime;
 
@@ -11,39 +10,81 @@ public enum MemoryModel
     Tso,
 }
 
-/// <summary>The kernel a scenario runs against: one variant per mechanism.</summary>
-public sealed record KernelConfig(IopermVariant Ioperm, PgdVariant Pgd = PgdVariant.LockedList, PtshareVariant Ptshare = PtshareVariant.Off)
+/// <summary>
+/// The kernel a scenario runs against: one variant per mechanism of <see cref="KernelCatalog"/>, by name. A mechanism's
+/// folder turns its name into the enum its code switches on.
+/// </summary>
+public sealed class KernelConfig : IEquatable<KernelConfig>
 {
+    // One variant name per mechanism, in the catalog's order.
+    private readonly string[] _variants;
+
+    private KernelConfig(string[] variants) => _variants = variants;
+
     public static KernelConfig Default { get; } = FromNames(new Dictionary<string, string>());
 
     /// <summary>Builds a configuration from mechanism=variant names; mechanisms not named take their default.</summary>
     public static KernelConfig FromNames(IReadOnlyDictionary<string, string> names)
     {
-        string NameOf(Mechanism m) => names.TryGetValue(m.Name, out var v) ? v : m.Default;
-        var ioperm = VariantCatalog.Find(VariantCatalog.IopermMechanism)!;
-        var pgd = VariantCatalog.Find(VariantCatalog.PgdMechanism)!;
-        var ptshare = VariantCatalog.Find(VariantCatalog.PtshareMechanism)!;
-        return new KernelConfig(VariantCatalog.ParseIoperm(NameOf(ioperm)), VariantCatalog.ParsePgd(NameOf(pgd)), VariantCatalog.ParsePtshare(NameOf(ptshare)));
+        foreach (var (mechanism, variant) in names)
+        {
+            if (KernelCatalog.Find(mechanism)?.FindVariant(variant) is null)
+                throw new ArgumentException($"no variant {mechanism}={variant}", nameof(names));
+        }
+        return new([.. KernelCatalog.Mechanisms.Select(m => names.TryGetValue(m.Name, out var v) ? v : m.Default)]);
+    }
+
+    /// <summary>This configuration with <paramref name="variant"/> for <paramref name="mechanism"/>.</summary>
+    public KernelConfig With(string mechanism, string variant)
+    {
+        var index = IndexOf(mechanism);
+        if (KernelCatalog.Mechanisms[index].FindVariant(variant) is null)
+            throw new ArgumentException($"no variant {mechanism}={variant}", nameof(variant));
+        var variants = (string[])_variants.Clone();
+        variants[index] = variant;
+        return new(variants);
     }
 
     /// <summary>Every mechanism's variant name, in the catalog's order: what <see cref="FromNames"/> turns back into this configuration.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Names =>
-    [
-        new(VariantCatalog.IopermMechanism, VariantCatalog.Name(Ioperm)),
-        new(VariantCatalog.PgdMechanism, VariantCatalog.Name(Pgd)),
-        new(VariantCatalog.PtshareMechanism, VariantCatalog.Name(Ptshare)),
-    ];
+        [.. KernelCatalog.Mechanisms.Select((m, i) => new KeyValuePair<string, string>(m.Name, _variants[i]))];
 
-    /// <summary>The name of this configuration's variant of <paramref name="mechanism"/> (ioperm, pgd or ptshare).</summary>
-    public string VariantOf(string mechanism) =>
-        Names.FirstOrDefault(n => n.Key == mechanism).Value ?? throw new ArgumentException($"no mechanism '{mechanism}'", nameof(mechanism));
+    /// <summary>The name of this configuration's variant of <paramref name="mechanism"/>.</summary>
+    public string VariantOf(string mechanism) => _variants[IndexOf(mechanism)];
 
     /// <summary>
-    /// "ioperm=merged", then ", pgd=late-mb" and ", ptshare=locked" for the mechanisms not at their default: how the trace
-    /// and the test names show the configuration, unchanged for the scenarios written before those mechanisms existed.
+    /// "ioperm=merged", "pgd=late-mb, ptshare=locked": the variants of the mechanisms a scenario uses, as its trace, matrix
+    /// and test names show them; empty for a scenario that uses none (a litmus test).
     /// </summary>
-    public override string ToString() =>
-        string.Join(", ", Names
-            .Where(n => n.Key == VariantCatalog.IopermMechanism || n.Value != VariantCatalog.Find(n.Key)!.Default)
-            .Select(n => $"{n.Key}={n.Value}"));
+    public string Describe(IEnumerable<string> mechanisms)
+    {
+        var used = mechanisms.ToHashSet(StringComparer.Ordinal);
+        return string.Join(", ", Names.Where(n => used.Contains(n.Key)).Select(n => $"{n.Key}={n.Value}"));
+    }
+
+    /// <summary>
+    /// How the trace and a test's name show this configuration for a scenario that uses <paramref name="used"/>: their
+    /// variants, and those of any other mechanism not at its default (a --variant the scenario does not need still shows).
+    /// </summary>
+    public string DescribeFor(IEnumerable<string> used) =>
+        Describe(used.Concat(KernelCatalog.Mechanisms.Where((m, i) => _variants[i] != m.Default).Select(m => m.Name)));
+
+    /// <summary>Every mechanism's variant: for messages about the whole kernel, not one scenario.</summary>
+    public override string ToString() => Describe(KernelCatalog.Mechanisms.Select(m => m.Name));
+
+    public bool Equals(KernelConfig? other) => other is not null && _variants.AsSpan().SequenceEqual(other._variants);
+
+    public override bool Equals(object? obj) => Equals(obj as KernelConfig);
+
+    public override int GetHashCode() => string.Join('\n', _variants).GetHashCode(StringComparison.Ordinal);
+
+    private static int IndexOf(string mechanism)
+    {
+        for (var i = 0; i < KernelCatalog.Mechanisms.Count; i++)
+        {
+            if (KernelCatalog.Mechanisms[i].Name == mechanism)
+                return i;
+        }
+        throw new ArgumentException($"no mechanism '{mechanism}'", nameof(mechanism));
+    }
 }

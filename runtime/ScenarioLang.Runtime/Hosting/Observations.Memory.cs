@@ -1,4 +1,3 @@
-using ScenarioLang.Runtime.Kernel.Ioport;
 using ScenarioLang.Runtime.Scheduling;
 
 namespace ScenarioLang.Runtime;

@@ -1,5 +1,6 @@
+using ScenarioLang.Runtime.Catalog;
 using ScenarioLang.Runtime.Kernel;
-using ScenarioLang.Runtime.Kernel.Ioport;
+using ScenarioLang.Runtime.Mechanisms.Ioport;
 using ScenarioLang.Runtime.Machine;
 using ScenarioLang.Runtime.Scheduling;
 using ScenarioLang.Runtime.Tracing;
@@ -153,7 +154,7 @@ public sealed partial class ScenarioRun
     public void PortAccess(Step step, int cpu, TaskStruct task, int width, int port, Outcome? expected = null)
     {
         var c = RequireRunning(step, cpu, task);
-        ExplainPortCheck(c, task, port, width);
+        IoportTrace.ExplainPortCheck(Kernel, c, task, port, width);
         Instruction(step, task, expected, Kernel.UserPortAccess(c, task, port, width));
     }
 
@@ -209,9 +210,11 @@ public sealed partial class ScenarioRun
         if (!Deadlocked)
             Kernel.CheckForLeaks(Kernel.Tasks.Where(t => t.State != TaskState.Dead).Concat(Machine.Cpus.Select(c => c.Idle)));
         var findings = JudgeFindingExpectations(Kernel.Heap.Findings);
-        var o = _observations;
-        var counters = new CostCounters(o.TssBytesCopied(), o.TssBytesCleared(), o.BitmapsAllocated(), o.BitmapsFreed(), o.LiveBitmaps());
-        return new ScenarioResult(Description, Config, _entries.ToArray(), findings, Costs(counters), counters, _untracedPasses, UntracedFailures: _untracedFailures);
+        // Only the mechanisms the scenario uses count costs: a litmus test has no TSS to copy.
+        var used = Description.Mechanisms.Select(m => KernelCatalog.Find(m) ?? throw new ScenarioRuntimeException($"no mechanism named {m}")).ToList();
+        var counters = new CostValues([.. used.SelectMany(m => m.Costs.Counters).Select(c => KeyValuePair.Create(c.Name, c.Read(_observations)))]);
+        var costs = used.SelectMany(m => m.Costs.Lines(counters)).ToList();
+        return new ScenarioResult(Description, Config, _entries.ToArray(), findings, costs, counters, _untracedPasses, UntracedFailures: _untracedFailures);
     }
 
     private void Syscall(Step step, int cpu, TaskStruct task, Outcome? expected, Func<Cpu, long> body)
@@ -297,39 +300,10 @@ public sealed partial class ScenarioRun
             throw new ScenarioRuntimeException($"{task} cannot exec while its thread {preempted} is preempted inside a syscall: not modelled");
     }
 
-    private void ExplainPortCheck(Cpu cpu, TaskStruct task, int port, int width)
-    {
-        var what = width == 1 ? $"port {Units.Port(port)}" : $"ports {Units.Port(port)}..{Units.Port(port + width - 1)}";
-        if (task.Regs.Iopl == 3)
-        {
-            Kernel.Log.Note($"EFLAGS.IOPL is 3: {what} allowed without the bitmap");
-            return;
-        }
-        var tss = cpu.Tss;
-        var baseName = VariantCatalog.BaseName(tss.IoBitmapBase);
-        if (tss.IoBitmapBase != IoBitmapBase.ValidMap)
-        {
-            Kernel.Log.Note($"{cpu}'s io_bitmap_base is {baseName}: {what} {(tss.Permits(port, width) ? "allowed" : "denied")}");
-            return;
-        }
-        var allowed = tss.Permits(port, width);
-        var own = task.Thread.IoBitmap;
-        var ownAllows = own is not null && Enumerable.Range(port, width).All(p => p < IoBitmap.Bits && own.Allows(p));
-        var stale = allowed && !ownAllows ? $", but {task}'s own bitmap denies it: stale bits in the TSS" : "";
-        Kernel.Log.Note($"{cpu}'s TSS map {(allowed ? "allows" : "denies")} {what}{stale}");
-    }
-
-    private static List<string> Costs(CostCounters c) =>
-    [
-        $"{Units.Bytes(c.TssBytesCopied)} copied into TSS bitmaps, {Units.Bytes(c.TssBytesCleared)} cleared",
-        $"{Units.Count(c.BitmapsAllocated, "I/O bitmap")} allocated, {c.BitmapsFreed} freed, {c.LiveBitmaps} live",
-    ];
-
     private static string Format<T>(T value, ValueFormat format) => value switch
     {
         long bytes when format == ValueFormat.Bytes => $"{Units.Bytes(bytes)} ({bytes})",
         long flags when format == ValueFormat.Hex => Units.Hex(flags),
-        IoBitmapBase b => VariantCatalog.BaseName(b),
         bool b => b ? "true" : "false",
         _ => value?.ToString() ?? "",
     };

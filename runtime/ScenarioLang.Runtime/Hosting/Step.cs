@@ -9,6 +9,8 @@ public sealed record TaskDeclaration(string Name, Kernel.Privilege Privilege);
 /// <summary>
 /// What the generated class says about its scenario, before it runs. <paramref name="Variants"/>: the kernel variants its
 /// file chooses, by mechanism (several for a matrix); the run's <see cref="KernelConfig"/> says which one applies.
+/// <paramref name="Mechanisms"/>: the mechanisms it uses (names, or steps, properties, object kinds or points they
+/// declare), in the catalog's order: the ones its trace and matrix show.
 /// </summary>
 public sealed record ScenarioDescription(
     string Name,
@@ -16,7 +18,12 @@ public sealed record ScenarioDescription(
     int Cpus,
     MemoryModel Memory,
     IReadOnlyDictionary<string, IReadOnlyList<string>> Variants,
-    IReadOnlyList<TaskDeclaration> Tasks);
+    IReadOnlyList<TaskDeclaration> Tasks,
+    IReadOnlyList<string> Mechanisms)
+{
+    /// <summary>How the trace shows the configuration a run of this scenario used (<see cref="KernelConfig.DescribeFor"/>).</summary>
+    public string Describe(KernelConfig config) => config.DescribeFor(Mechanisms);
+}
 
 /// <summary>A scenario compiled to C#: the generated classes implement it.</summary>
 public interface IScenario

@@ -1,3 +1,4 @@
+using ScenarioLang.Runtime.Catalog;
 using ScenarioLang.Runtime.Kernel;
 
 namespace ScenarioLang.Runtime;
@@ -18,16 +19,9 @@ public enum Verdict
 /// <summary>One line of the trace: a step or an expectation, its verdict, and what the kernel did inside it.</summary>
 public sealed record TraceEntry(Step Step, Verdict Verdict, string? Failure, IReadOnlyList<string> Notes);
 
-/// <summary>The costs of a run as numbers, so that runs under different variants can be tabulated.</summary>
-public sealed record CostCounters(
-    long TssBytesCopied,
-    long TssBytesCleared,
-    long BitmapsAllocated,
-    long BitmapsFreed,
-    long LiveBitmaps);
-
 /// <summary>
-/// Everything one run of a scenario produced; <see cref="Costs"/> are <see cref="Counters"/> in words. A scenario with
+/// Everything one run of a scenario produced; <see cref="Costs"/> are <see cref="Counters"/> in words, for the mechanisms
+/// the scenario uses. A scenario with
 /// an explore block runs once per interleaving: its <see cref="Exploration"/> says what all of them found.
 /// </summary>
 public sealed record ScenarioResult(
@@ -36,7 +30,7 @@ public sealed record ScenarioResult(
     IReadOnlyList<TraceEntry> Entries,
     IReadOnlyList<Finding> Findings,
     IReadOnlyList<string> Costs,
-    CostCounters Counters,
+    CostValues Counters,
     int UntracedPasses = 0,
     ExplorationResult? Exploration = null,
     int UntracedFailures = 0)
@@ -62,4 +56,10 @@ public sealed record ScenarioResult(
     public Verdict Verdict => Failed > 0 || UnexpectedFindings > 0 ? Verdict.Fail : Inconclusive > 0 ? Verdict.Inconclusive : Verdict.Pass;
 
     public bool Passed => Verdict == Verdict.Pass;
+
+    /// <summary>The configuration as the trace shows it: the variants of the mechanisms the scenario uses.</summary>
+    public string ConfigName => Description.Describe(Config);
+
+    /// <summary>" (ioperm=merged)" after a name, or nothing for a scenario that uses no mechanism.</summary>
+    public string ConfigSuffix => ConfigName.Length == 0 ? "" : $" ({ConfigName})";
 }

@@ -30,8 +30,5 @@ public sealed record Finding(FindingKind Kind, string ObjectKind, string Message
 /// <summary>A finding an expectation names: <c>leak ptshare_data</c>.</summary>
 public sealed record FindingPattern(FindingKind Kind, string ObjectKind)
 {
-    /// <summary>The kinds of object the checker tracks, which a pattern can name.</summary>
-    public static IReadOnlyList<string> ObjectKinds { get; } = ["io_bitmap", "mm_struct", "pgd", "pud", "pmd", "pte", "ptshare_data"];
-
     public override string ToString() => $"{Finding.Name(Kind)} {ObjectKind}";
 }

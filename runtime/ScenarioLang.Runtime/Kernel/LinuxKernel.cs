@@ -1,6 +1,8 @@
-using ScenarioLang.Runtime.Kernel.Ioport;
 using ScenarioLang.Runtime.Kernel.Mm;
 using ScenarioLang.Runtime.Machine;
+using ScenarioLang.Runtime.Mechanisms.Ioport;
+using ScenarioLang.Runtime.Mechanisms.PgdSync;
+using ScenarioLang.Runtime.Mechanisms.Ptshare;
 using ScenarioLang.Runtime.Scheduling;
 using ScenarioLang.Runtime.Tracking;
 
@@ -45,13 +47,8 @@ public sealed class LinuxKernel
         _processes = new(tracker, new("init_task.tasks"));
         _nextPid = new(tracker, new("pid_ns.last_pid"), 1);
         _ioBitmapSequence = new(tracker, new("ioport.io_bitmap_sequence"), 0);
-        Ioport = config.Ioperm switch
-        {
-            IopermVariant.Pre55 => new PrePatchIoport(this),
-            IopermVariant.V2Patch06 => new V2Patch06Ioport(this),
-            _ => new MergedIoport(this, config.Ioperm),
-        };
-        Pgd = config.Pgd == PgdVariant.LockedList ? new LockedListPgd(this) : new LatePgd(this, config.Pgd);
+        Ioport = IoportMechanism.Create(this);
+        Pgd = PgdSyncMechanism.Create(this);
         _vmalloc = new VmallocSpace(this);
         User = new UserMemory(this);
     }
@@ -108,6 +105,9 @@ public sealed class LinuxKernel
         Memory.Initialize(task.MmField, mm.Id);
         return task;
     }
+
+    /// <summary>arch/x86/kernel/cpu/common.c: cpu_init(): the CPU's TSS as the kernel sets it up at boot.</summary>
+    public void InitCpu(Cpu cpu) => Ioport.InitTss(cpu.Tss);
 
     public TaskStruct CreateIdle(int cpu) => new(Heap.Tracker, 0, $"swapper/{cpu}", Cred.Root, isIdle: true);
 

@@ -1,4 +1,3 @@
-using ScenarioLang.Runtime.Kernel.Ioport;
 using ScenarioLang.Runtime.Scheduling;
 using ScenarioLang.Runtime.Tracking;
 
@@ -22,6 +21,13 @@ public enum IoBitmapBase
 /// </summary>
 public sealed class Tss
 {
+    /// <summary>IO_BITMAP_BITS: one bit per port of the 64 KiB I/O space.</summary>
+    public const int IoBitmapBits = 65536;
+
+    public const int IoBitmapBytes = IoBitmapBits / 8;
+
+    public const int IoBitmapLongs = IoBitmapBytes / sizeof(ulong);
+
     private static readonly ulong[] MapAll = CreateMapAll();
 
     private readonly Tracked<IoBitmapBase> _ioBitmapBase;
@@ -83,9 +89,9 @@ public sealed class Tss
     }
 
     // memcpy(tss->io_bitmap.bitmap, iobm->bitmap, bytes)
-    public void CopyIn(IoBitmap source, int bytes)
+    public void CopyIn(ReadOnlySpan<ulong> source, int bytes)
     {
-        source.Bitmap.Read()[..LongsIn(bytes)].CopyTo(Bitmap.Write());
+        source[..LongsIn(bytes)].CopyTo(Bitmap.Write());
         BytesCopied += bytes;
     }
 
@@ -123,14 +129,14 @@ public sealed class Tss
 
     private static int LongsIn(int bytes)
     {
-        if (bytes % sizeof(ulong) != 0 || bytes < 0 || bytes > IoBitmap.Bytes)
+        if (bytes % sizeof(ulong) != 0 || bytes < 0 || bytes > IoBitmapBytes)
             throw new ArgumentOutOfRangeException(nameof(bytes), bytes, "copies into the TSS bitmap are whole longs");
         return bytes / sizeof(ulong);
     }
 
     private static ulong[] CreateAllDenied()
     {
-        var map = new ulong[IoBitmap.Longs + 1];
+        var map = new ulong[IoBitmapLongs + 1];
         Array.Fill(map, ulong.MaxValue);
         return map;
     }
@@ -138,8 +144,8 @@ public sealed class Tss
     private static ulong[] CreateMapAll()
     {
         // tss_setup_io_bitmap(): mapall[IO_BITMAP_LONGS] = ~0UL, the rest zero.
-        var map = new ulong[IoBitmap.Longs + 1];
-        map[IoBitmap.Longs] = ulong.MaxValue;
+        var map = new ulong[IoBitmapLongs + 1];
+        map[IoBitmapLongs] = ulong.MaxValue;
         return map;
     }
 }

@@ -15,7 +15,7 @@ public sealed class X86Machine
         foreach (var cpu in Cpus)
         {
             cpu.Idle.State = TaskState.Running;
-            Kernel.Ioport.InitTss(cpu.Tss);
+            Kernel.InitCpu(cpu);
         }
     }
 

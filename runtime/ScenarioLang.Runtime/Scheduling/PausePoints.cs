@@ -1,5 +1,3 @@
-using ScenarioLang.Runtime.Kernel.Mm;
-
 namespace ScenarioLang.Runtime.Scheduling;
 
 /// <summary>
@@ -18,7 +16,7 @@ public static class PausePoints
 {
     public const string Return = "return";
 
-    public static IReadOnlyList<PausePoint> All { get; } = [.. InstructionPoints.All, .. PgdPoints.All, .. PtsharePoints.All];
+    public static IReadOnlyList<PausePoint> All => Catalog.KernelCatalog.Points;
 
     public static IEnumerable<PausePoint> Of(string step) => All.Where(p => p.Step == step);
 

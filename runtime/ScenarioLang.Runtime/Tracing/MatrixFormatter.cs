@@ -1,4 +1,5 @@
 using System.Text;
+using ScenarioLang.Runtime.Catalog;
 
 namespace ScenarioLang.Runtime.Tracing;
 
@@ -9,43 +10,40 @@ namespace ScenarioLang.Runtime.Tracing;
 /// </summary>
 public static class MatrixFormatter
 {
-    private static readonly string[] Header =
-        ["variant", "verdict", "expectations", "TSS copied", "TSS cleared", "bitmaps alloc/freed/live", "findings"];
-
     public static string Format(IReadOnlyList<ScenarioResult> results)
     {
         var d = results[0].Description;
-        var rows = results.Select(Row).Prepend(Header).ToList();
-        var widths = Enumerable.Range(0, Header.Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
+        // The cost columns of the mechanisms the scenario uses, between its expectations and its findings.
+        var costs = d.Mechanisms.SelectMany(m => KernelCatalog.Find(m)!.Costs.Columns).ToList();
+        string[] header = ["variant", "verdict", "expectations", .. costs.Select(c => c.Header), "findings"];
+        // A row names the mechanisms the scenario uses and those the rows differ in, even at their default.
+        var shown = d.Mechanisms.Concat(KernelCatalog.Mechanisms.Select(m => m.Name).Where(m => results.Select(r => r.Config.VariantOf(m)).Distinct().Count() > 1)).ToList();
+        var labels = results.Select(r => r.Config.Describe(shown)).ToList();
+        var rows = results.Select((r, i) => Row(r, labels[i], costs)).Prepend(header).ToList();
+        var widths = Enumerable.Range(0, header.Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
         var b = new StringBuilder();
         b.Append("scenario ").Append(TraceFormatter.Quote(d.Name)).Append('\n');
         b.Append($"  {d.File} | {Units.Count(d.Cpus, "CPU")} | memory {d.Memory.ToString().ToLowerInvariant()}\n");
         foreach (var row in rows)
             b.Append("  ").Append(string.Join("  ", row.Select((cell, i) => cell.PadRight(widths[i]))).TrimEnd()).Append('\n');
-        foreach (var result in results)
+        foreach (var (result, label) in results.Zip(labels))
         {
             foreach (var failed in result.Entries.Where(e => e.Verdict == Verdict.Fail))
-                b.Append($"  {result.Config}: {d.File}({failed.Step.Line},{failed.Step.Column}): failed: {failed.Step.Text} ({failed.Failure})\n");
+                b.Append($"  {label}: {d.File}({failed.Step.Line},{failed.Step.Column}): failed: {failed.Step.Text} ({failed.Failure})\n");
             foreach (var open in result.Entries.Where(e => e.Verdict == Verdict.Inconclusive))
-                b.Append($"  {result.Config}: {d.File}({open.Step.Line},{open.Step.Column}): {open.Step.Text} ({open.Failure})\n");
+                b.Append($"  {label}: {d.File}({open.Step.Line},{open.Step.Column}): {open.Step.Text} ({open.Failure})\n");
             foreach (var finding in result.Findings.Where(f => !f.Expected))
-                b.Append($"  {result.Config}: finding: {finding.Message}\n");
+                b.Append($"  {label}: finding: {finding.Message}\n");
         }
         return TraceFormatter.Printable(b.ToString());
     }
 
-    private static string[] Row(ScenarioResult result)
-    {
-        var c = result.Counters;
-        return
-        [
-            result.Config.ToString(),
-            result.Verdict.ToString().ToUpperInvariant(),
-            result.Failed == 0 ? $"{result.Expectations} hold" : $"{result.Failed} of {result.Expectations} failed",
-            Units.Bytes(c.TssBytesCopied),
-            Units.Bytes(c.TssBytesCleared),
-            $"{c.BitmapsAllocated}/{c.BitmapsFreed}/{c.LiveBitmaps}",
-            result.UnexpectedFindings.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ];
-    }
+    private static string[] Row(ScenarioResult result, string config, IReadOnlyList<CostColumn> costs) =>
+    [
+        config,
+        result.Verdict.ToString().ToUpperInvariant(),
+        result.Failed == 0 ? $"{result.Expectations} hold" : $"{result.Failed} of {result.Expectations} failed",
+        .. costs.Select(c => c.Cell(result.Counters)),
+        result.UnexpectedFindings.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    ];
 }

@@ -33,7 +33,9 @@ public static class TraceFormatter
 
         var d = result.Description;
         Line("scenario " + Quote(d.Name));
-        Line($"  {d.File} | {result.Config} | {Units.Count(d.Cpus, "CPU")} | memory {d.Memory.ToString().ToLowerInvariant()}");
+        // A scenario that uses no mechanism (a litmus test) has no kernel variant to name.
+        var kernel = result.ConfigName.Length == 0 ? "" : $" | {result.ConfigName}";
+        Line($"  {d.File}{kernel} | {Units.Count(d.Cpus, "CPU")} | memory {d.Memory.ToString().ToLowerInvariant()}");
         foreach (var entry in result.Entries)
         {
             var mark = entry.Verdict switch
@@ -50,7 +52,7 @@ public static class TraceFormatter
             foreach (var note in entry.Notes)
                 Line(NoteIndent + note);
         }
-        Line("  costs: " + string.Join("; ", result.Costs));
+        Line("  costs: " + (result.Costs.Count == 0 ? "none" : string.Join("; ", result.Costs)));
         if (result.Findings.Count == 0)
             Line("  findings: none");
         foreach (var finding in result.Findings)

@@ -1,7 +1,8 @@
 using ScenarioLang.Compiler.Binding;
-using ScenarioLang.Runtime;
-using ScenarioLang.Runtime.Kernel;
+using ScenarioLang.Runtime.Catalog;
 using ScenarioLang.Runtime.Kernel.Mm;
+using ScenarioLang.Runtime.Kernel;
+using ScenarioLang.Runtime;
 using static ScenarioLang.Tests.Infrastructure.Kscn;
 
 namespace ScenarioLang.Tests.Binding;
@@ -124,12 +125,12 @@ public sealed class PtshareTests
     public void Properties_bind_their_file_address_and_level()
     {
         var pagetables = Read("  expect pagetables(B).pmd == 4 KiB");
-        Assert.Equal(("PageTableBytes", PageTableLevel.Pmd, "B"), (pagetables.Property.Accessor, pagetables.Property.Level, ((BoundTaskArgument)pagetables.Argument).Task.Name));
+        Assert.Equal(("PmdBytes", "B"), (pagetables.Property.Accessor, ((BoundTaskArgument)pagetables.Argument).Task.Name));
         var host = Read(Db + "  expect ptshare(db).pud == 0");
-        Assert.Equal(("HostPageTableBytes", PageTableLevel.Pud, new BoundNameArgument("db")), (host.Property.Accessor, host.Property.Level, host.Argument));
+        Assert.Equal(("HostPudBytes", new BoundNameArgument("db")), (host.Property.Accessor, host.Argument));
         Assert.Equal(PropertyType.Register, Read(Db + "  expect ptshare(db).start == 0x40000000").Property.Type);
         var machine = Read("  expect machine.pte_bytes == 2 MiB");
-        Assert.Equal(("TotalPageTableBytes", PageTableLevel.Pte), (machine.Property.Accessor, machine.Property.Level));
+        Assert.Equal("TotalPteBytes", machine.Property.Accessor);
         var vma = Read("  expect vma(A)[0x40000000].shared_pt == on");
         Assert.Equal(("VmaSharedPt", 0x40000000UL, null), (vma.Property.Accessor, vma.Address, vma.Area));
         var identity = Assert.IsType<BoundIdentity>(Last<BoundExpectation>("  expect pte_table(A)[0x40000000] is pte_table(B)[0x200000]").Conditions.Single());

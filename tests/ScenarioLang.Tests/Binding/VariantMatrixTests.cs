@@ -1,5 +1,6 @@
-using ScenarioLang.Compiler;
 using ScenarioLang.Compiler.Hosting;
+using ScenarioLang.Compiler;
+using ScenarioLang.Runtime.Mechanisms.Ioport;
 using ScenarioLang.Runtime;
 using static ScenarioLang.Tests.Infrastructure.Kscn;
 
@@ -13,7 +14,7 @@ public sealed class VariantMatrixTests
         var compilation = Compile(InScenario(settings));
         Assert.Empty(compilation.Diagnostics.Select(d => d.ToString()));
         var scenario = new CompiledScenario(compilation.Units.Single().Scenarios.Single(), "unused");
-        return ScenarioRunner.ConfigsFor(scenario, overrides.ToDictionary(o => o.Mechanism, o => o.Variant)).Select(c => c.ToString()).ToList();
+        return ScenarioRunner.ConfigsFor(scenario, overrides.ToDictionary(o => o.Mechanism, o => o.Variant)).Select(c => c.DescribeFor(["ioperm"])).ToList();
     }
 
     [Fact]
@@ -25,7 +26,7 @@ public sealed class VariantMatrixTests
     [Fact]
     public void A_star_runs_every_variant_in_the_catalog_order()
     {
-        var every = VariantCatalog.Find(VariantCatalog.IopermMechanism)!.Values.Select(v => "ioperm=" + v.Name);
+        var every = IoportMechanism.Declaration.Variants.Select(v => "ioperm=" + v.Name);
         Assert.Equal(every, Configs("  kernel ioperm = *"));
     }
 

@@ -67,7 +67,7 @@ public sealed class CompileCommandDotnetTestTests
 
     /// <summary>What a test is called in dotnet test's output: the line kscn test prints for the same run.</summary>
     private static string DisplayName(CompiledScenario scenario, KernelConfig config) =>
-        $"{Path.GetFileName(scenario.Bound.Source.Path)}:{scenario.Bound.Position.Line} {TraceFormatter.Quote(scenario.Bound.Name)} [{config}]";
+        $"{Path.GetFileName(scenario.Bound.Source.Path)}:{scenario.Bound.Position.Line} {TraceFormatter.Quote(scenario.Bound.Name)} [{config.DescribeFor(scenario.Bound.Mechanisms)}]";
 
     /// <summary>Failed, passed and total from the closing lines, "Total tests: 2", "     Passed: 1", "     Failed: 1" (absent when none failed).</summary>
     private static (int Failed, int Passed, int Total) Summary(string output)

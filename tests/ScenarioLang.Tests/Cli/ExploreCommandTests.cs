@@ -33,7 +33,7 @@ public sealed class ExploreCommandTests
 
         var explored = Invoke("explore", file, "--save", replay);
         Assert.Equal(1, explored.ExitCode);
-        Assert.Contains("exploration (ioperm=merged): 4 executions to a final state", explored.Out);
+        Assert.Contains("exploration: 4 executions to a final state", explored.Out);
         var replayed = Invoke("run", replay);
         Assert.Equal(1, replayed.ExitCode);
         Assert.Contains("expect never r0 == 0 and r1 == 0   (got r0=0; r1=0)", replayed.Out);
@@ -62,7 +62,7 @@ public sealed class ExploreCommandTests
         var verified = Invoke("explore", file, "--verify-independence");
 
         Assert.Equal((1, plain.Out), (verified.ExitCode, verified.Out));
-        Assert.Contains("exploration (ioperm=merged): 4 executions to a final state", verified.Out);
+        Assert.Contains("exploration: 4 executions to a final state", verified.Out);
     }
 
     [Theory]
@@ -99,7 +99,7 @@ public sealed class ExploreCommandTests
 
         var output = Invoke("explore", file);
 
-        Assert.Matches(@"^kscn: explored ""SB"" \(ioperm=merged\) in \d+\.\d{3} s: 10 executions, [\d,]+ per second\n$", output.Error);
+        Assert.Matches(@"^kscn: explored ""SB"" in \d+\.\d{3} s: 10 executions, [\d,]+ per second\n$", output.Error);
         Assert.DoesNotContain('\r', output.Error);
     }
 

@@ -68,7 +68,7 @@ public sealed class InternalErrorTests
     /// <summary>A block of two steps, after which every execution throws: that happens in the parts of the search.</summary>
     private sealed class ThrowsAfterTheBlock : IScenario
     {
-        public ScenarioDescription Description { get; } = new("throws", "throws.kscn", 2, MemoryModel.Tso, new Dictionary<string, IReadOnlyList<string>>(), []);
+        public ScenarioDescription Description { get; } = new("throws", "throws.kscn", 2, MemoryModel.Tso, new Dictionary<string, IReadOnlyList<string>>(), [], []);
 
         public void Run(ScenarioRun run)
         {

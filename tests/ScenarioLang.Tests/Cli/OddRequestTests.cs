@@ -213,7 +213,7 @@ public sealed class OddRequestTests
         var output = Invoke("explore", FourParts, "--shard", "8/8");
 
         Assert.Equal(4, output.ExitCode);
-        Assert.Contains("exploration (ioperm=merged): 0 executions to a final state, 0 redundant, 0 deadlocks, 0 events (accesses, drains, returns), 0 final states; shard 8 of 8: 0 of 4 parts of the search\n", output.Out);
+        Assert.Contains("exploration: 0 executions to a final state, 0 redundant, 0 deadlocks, 0 events (accesses, drains, returns), 0 final states; shard 8 of 8: 0 of 4 parts of the search\n", output.Out);
         Assert.Contains("INCONCLUSIVE", output.Out);
         Assert.DoesNotContain("internal error", output.Error);
     }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using ScenarioLang.Compiler.Binding;
 using ScenarioLang.Compiler.Hosting;
+using ScenarioLang.Runtime.Catalog;
 using ScenarioLang.Runtime;
 using ScenarioLang.Tests.Infrastructure;
 using static ScenarioLang.Tests.Infrastructure.Kscn;
@@ -35,11 +36,11 @@ public sealed partial class LanguageReferenceTests
     }
 
     [Fact]
-    public void The_properties_table_lists_the_catalog_in_order_with_its_types()
+    public void The_properties_table_lists_the_catalog_in_order_with_its_types_and_mechanisms()
     {
         var table = Section("### Properties", "\n\n");
-        var rows = PropertyRow().Matches(table).Select(m => (m.Groups[1].Value, m.Groups[2].Value)).ToArray();
-        var catalog = PropertyCatalog.All.Select(p => (p.Display, TypeName(p.Type))).ToArray();
+        var rows = PropertyRow().Matches(table).Select(m => (m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value)).ToArray();
+        var catalog = KernelCatalog.Properties.Select(p => (p.Display, TypeName(p.Type), KernelCatalog.OwnerOf(p)?.Name ?? "—")).ToArray();
         Assert.Equal(catalog, rows);
     }
 
@@ -47,10 +48,10 @@ public sealed partial class LanguageReferenceTests
     public void Every_variant_of_every_mechanism_has_a_row_in_the_kernel_variants_section()
     {
         var section = Section("## 10. Kernel variants", "## 11.");
-        foreach (var mechanism in VariantCatalog.Mechanisms)
+        foreach (var mechanism in KernelCatalog.Mechanisms)
         {
             Assert.Contains($"kernel {mechanism.Name} = V", Reference, StringComparison.Ordinal);
-            foreach (var variant in mechanism.Values)
+            foreach (var variant in mechanism.Variants)
                 Assert.Contains($"| `{variant.Name}`{(variant.Name == mechanism.Default ? " (default)" : "")} |", section, StringComparison.Ordinal);
         }
     }
@@ -69,14 +70,14 @@ public sealed partial class LanguageReferenceTests
 
     private static string TypeName(PropertyType type) => type switch
     {
-        PropertyType.IoBitmapBase => "io_bitmap_base",
+        PropertyType.Name => "name",
         _ => type.ToString().ToLowerInvariant(),
     };
 
     [GeneratedRegex(@"```kscn\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex KscnBlock();
 
-    /// <summary>A row of the properties table: | `tss(cpuN).prev_max` | bytes | … |</summary>
-    [GeneratedRegex(@"^\| `([^`]+)` \| ([a-z_]+) \|", RegexOptions.Multiline)]
+    /// <summary>A row of the properties table: | `tss(cpuN).prev_max` | bytes | ioperm | … |</summary>
+    [GeneratedRegex(@"^\| `([^`]+)` \| ([a-z_]+) \| ([a-z_—-]+) \|", RegexOptions.Multiline)]
     private static partial Regex PropertyRow();
 }

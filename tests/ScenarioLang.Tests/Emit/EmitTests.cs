@@ -57,12 +57,12 @@ public sealed class EmitTests
         "run.ExpectFindings(new global::ScenarioLang.Runtime.Step(5, 3, \"expect leak ptshare_data\"), global::ScenarioLang.Runtime.Quantifier.Always, new global::ScenarioLang.Runtime.Kernel.FindingPattern(global::ScenarioLang.Runtime.Kernel.FindingKind.Leak, \"ptshare_data\"));")]
     [InlineData("  expect sometimes use-after-free ptshare_data and refcount-misuse pte",
         "global::ScenarioLang.Runtime.Quantifier.Sometimes, new global::ScenarioLang.Runtime.Kernel.FindingPattern(global::ScenarioLang.Runtime.Kernel.FindingKind.UseAfterFree, \"ptshare_data\"), new global::ScenarioLang.Runtime.Kernel.FindingPattern(global::ScenarioLang.Runtime.Kernel.FindingKind.RefcountMisuse, \"pte\"));")]
-    [InlineData("  expect pagetables(A).pmd == 4 KiB", "o => o.PageTableBytes(task_A, global::ScenarioLang.Runtime.Kernel.Mm.PageTableLevel.Pmd), global::ScenarioLang.Runtime.Comparison.Equal, 4096L, global::ScenarioLang.Runtime.ValueFormat.Bytes);")]
-    [InlineData("  file db = 4 MiB\n  expect ptshare(db).pud == 0", "o => o.HostPageTableBytes(\"db\", global::ScenarioLang.Runtime.Kernel.Mm.PageTableLevel.Pud)")]
-    [InlineData("  file db = 4 MiB\n  expect ptshare(db).start == 0x40000000", "o => o.PtshareStart(\"db\"), global::ScenarioLang.Runtime.Comparison.Equal, 1073741824L, global::ScenarioLang.Runtime.ValueFormat.Hex);")]
-    [InlineData("  expect machine.pte_bytes == 2 MiB", "o => o.TotalPageTableBytes(global::ScenarioLang.Runtime.Kernel.Mm.PageTableLevel.Pte)")]
-    [InlineData("  expect vma(A)[0x40000000].shared_pt == on", "o => o.VmaSharedPt(task_A, 0x40000000UL), global::ScenarioLang.Runtime.Comparison.Equal, true);")]
-    [InlineData("  expect pte_table(A)[0x40000000] is pte_table(B)[0x40000000]", "o => o.PteTable(task_A, 0x40000000UL), o => o.PteTable(task_B, 0x40000000UL), same: true);")]
+    [InlineData("  expect pagetables(A).pmd == 4 KiB", "o => o.PmdBytes(task_A), global::ScenarioLang.Runtime.Comparison.Equal, 4096L, global::ScenarioLang.Runtime.ValueFormat.Bytes);")]
+    [InlineData("  file db = 4 MiB\n  expect ptshare(db).pud == 0", "o => global::ScenarioLang.Runtime.Mechanisms.Ptshare.PtshareObservations.HostPudBytes(o, \"db\")")]
+    [InlineData("  file db = 4 MiB\n  expect ptshare(db).start == 0x40000000", "o => global::ScenarioLang.Runtime.Mechanisms.Ptshare.PtshareObservations.PtshareStart(o, \"db\"), global::ScenarioLang.Runtime.Comparison.Equal, 1073741824L, global::ScenarioLang.Runtime.ValueFormat.Hex);")]
+    [InlineData("  expect machine.pte_bytes == 2 MiB", "o => o.TotalPteBytes()")]
+    [InlineData("  expect vma(A)[0x40000000].shared_pt == on", "o => global::ScenarioLang.Runtime.Mechanisms.Ptshare.PtshareObservations.VmaSharedPt(o, task_A, 0x40000000UL), global::ScenarioLang.Runtime.Comparison.Equal, true);")]
+    [InlineData("  expect pte_table(A)[0x40000000] is pte_table(B)[0x40000000]", "o => global::ScenarioLang.Runtime.Mechanisms.Ptshare.PtshareObservations.PteTable(o, task_A, 0x40000000UL), o => global::ScenarioLang.Runtime.Mechanisms.Ptshare.PtshareObservations.PteTable(o, task_B, 0x40000000UL), same: true);")]
     public void Ptshare_constructs_emit_their_runtime_calls(string statements, string expected)
     {
         var compilation = Compile(InScenario(statements));

@@ -1,9 +1,13 @@
 using System.Globalization;
 using System.Text;
 using CsCheck;
-using ScenarioLang.Runtime;
+using ScenarioLang.Runtime.Catalog;
 using ScenarioLang.Runtime.Kernel.Mm;
+using ScenarioLang.Runtime.Mechanisms.Ioport;
+using ScenarioLang.Runtime.Mechanisms.PgdSync;
+using ScenarioLang.Runtime.Mechanisms.Ptshare;
 using ScenarioLang.Runtime.Scheduling;
+using ScenarioLang.Runtime;
 
 namespace ScenarioLang.Tests.Generated;
 
@@ -60,9 +64,9 @@ public static class ScenarioGenerator
         public string Render()
         {
             _text.Append("scenario \"generated\" {\n");
-            Line($"kernel pgd = {Variant(VariantCatalog.PgdMechanism, plan.Pgd)}");
-            Line($"kernel ptshare = {Variant(VariantCatalog.PtshareMechanism, plan.Ptshare)}");
-            Line($"kernel ioperm = {Variant(VariantCatalog.IopermMechanism, plan.Ioperm)}");
+            Line($"kernel pgd = {Variant(PgdSyncMechanism.Declaration, plan.Pgd)}");
+            Line($"kernel ptshare = {Variant(PtshareMechanism.Declaration, plan.Ptshare)}");
+            Line($"kernel ioperm = {Variant(IoportMechanism.Declaration, plan.Ioperm)}");
             Line($"cpus {_cpus}");
             Line("task A root");
             Line("task B user");
@@ -414,9 +418,9 @@ public static class ScenarioGenerator
 
         private void Line(string text) => _text.Append("  ").Append(text).Append('\n');
 
-        private static string Variant(string mechanism, int choice)
+        private static string Variant(MechanismDeclaration mechanism, int choice)
         {
-            var values = VariantCatalog.Find(mechanism)!.Values;
+            var values = mechanism.Variants;
             return values[choice % values.Count].Name;
         }
     }

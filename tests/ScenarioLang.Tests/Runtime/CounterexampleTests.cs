@@ -182,7 +182,7 @@ public sealed class CounterexampleTests
 
     private sealed class PausedBeforeTheBlock : IScenario
     {
-        public ScenarioDescription Description { get; } = new("paused", "paused.kscn", 2, MemoryModel.Tso, new Dictionary<string, IReadOnlyList<string>>(), []);
+        public ScenarioDescription Description { get; } = new("paused", "paused.kscn", 2, MemoryModel.Tso, new Dictionary<string, IReadOnlyList<string>>(), [], []);
 
         public ScenarioResult Explore() => ScenarioExecutor.Execute(this, KernelConfig.Default);
 

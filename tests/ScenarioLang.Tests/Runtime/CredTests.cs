@@ -1,5 +1,5 @@
 using ScenarioLang.Runtime.Kernel;
-using ScenarioLang.Runtime.Kernel.Ioport;
+using ScenarioLang.Runtime.Mechanisms.Ioport;
 using static ScenarioLang.Tests.Runtime.Kscn;
 
 namespace ScenarioLang.Tests.Runtime;

@@ -240,7 +240,7 @@ internal sealed class Schedule
 
     /// <summary>A fresh run on two CPUs.</summary>
     public Schedule(MemoryModel model, params TaskDeclaration[] tasks)
-        : this(new ScenarioRun(new ScenarioDescription("t", "t.kscn", 2, model, new Dictionary<string, IReadOnlyList<string>>(), tasks), KernelConfig.Default))
+        : this(new ScenarioRun(new ScenarioDescription("t", "t.kscn", 2, model, new Dictionary<string, IReadOnlyList<string>>(), tasks, []), KernelConfig.Default))
     {
     }
 

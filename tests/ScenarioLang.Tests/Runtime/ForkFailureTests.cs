@@ -1,6 +1,6 @@
 using ScenarioLang.Runtime;
 using ScenarioLang.Runtime.Kernel;
-using ScenarioLang.Runtime.Kernel.Ioport;
+using ScenarioLang.Runtime.Mechanisms.Ioport;
 using ScenarioLang.Runtime.Machine;
 using static ScenarioLang.Tests.Runtime.Kscn;
 

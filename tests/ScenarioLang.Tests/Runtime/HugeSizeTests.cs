@@ -1,5 +1,6 @@
-using ScenarioLang.Runtime;
 using ScenarioLang.Runtime.Kernel.Mm;
+using ScenarioLang.Runtime.Mechanisms.PgdSync;
+using ScenarioLang.Runtime;
 using static ScenarioLang.Runtime.Kernel.Mm.PagingLayout;
 
 namespace ScenarioLang.Tests.Runtime;

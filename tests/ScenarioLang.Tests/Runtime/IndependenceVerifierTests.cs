@@ -57,7 +57,7 @@ public sealed class IndependenceVerifierTests
     private sealed class SharedField(bool tracked) : IScenario
     {
         public ScenarioDescription Description { get; } =
-            new("shared field", "t.kscn", 2, MemoryModel.Tso, new Dictionary<string, IReadOnlyList<string>>(), []);
+            new("shared field", "t.kscn", 2, MemoryModel.Tso, new Dictionary<string, IReadOnlyList<string>>(), [], []);
 
         public void Run(ScenarioRun run)
         {

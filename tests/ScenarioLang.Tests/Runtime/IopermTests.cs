@@ -1,5 +1,5 @@
 using ScenarioLang.Runtime.Kernel;
-using ScenarioLang.Runtime.Kernel.Ioport;
+using ScenarioLang.Runtime.Mechanisms.Ioport;
 using ScenarioLang.Runtime.Machine;
 using static ScenarioLang.Tests.Runtime.Kscn;
 

@@ -16,7 +16,7 @@ internal sealed class Litmus(string name, MemoryModel model, params string[][] p
     public static readonly Step ExpectAt = new(30, 3, "expect");
 
     public ScenarioDescription Description { get; } =
-        new(name, "litmus.kscn", programs.Length, model, new Dictionary<string, IReadOnlyList<string>>(), []);
+        new(name, "litmus.kscn", programs.Length, model, new Dictionary<string, IReadOnlyList<string>>(), [], []);
 
     public Quantifier Quantifier { get; init; } = Quantifier.Never;
 

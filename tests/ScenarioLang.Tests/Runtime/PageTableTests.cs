@@ -1,8 +1,9 @@
-using ScenarioLang.Runtime;
-using ScenarioLang.Runtime.Kernel;
-using ScenarioLang.Runtime.Kernel.Ioport;
+using ScenarioLang.Runtime.Catalog;
 using ScenarioLang.Runtime.Kernel.Mm;
+using ScenarioLang.Runtime.Kernel;
+using ScenarioLang.Runtime.Mechanisms.PgdSync;
 using ScenarioLang.Runtime.Scheduling;
+using ScenarioLang.Runtime;
 using static ScenarioLang.Runtime.Kernel.Mm.PagingLayout;
 using static ScenarioLang.Tests.Runtime.Kscn;
 
@@ -228,28 +229,28 @@ public sealed class PageTableTests
     }
 
     [Theory]
-    [InlineData(PgdVariant.LockedList, "ioperm=merged")]
-    [InlineData(PgdVariant.LateWmb, "ioperm=merged, pgd=late-wmb")]
-    [InlineData(PgdVariant.LateMb, "ioperm=merged, pgd=late-mb")]
-    public void The_configuration_names_pgd_only_when_it_is_not_the_default(PgdVariant variant, string name)
+    [InlineData(PgdVariant.LockedList, "pgd=locked-list")]
+    [InlineData(PgdVariant.LateWmb, "pgd=late-wmb")]
+    [InlineData(PgdVariant.LateMb, "pgd=late-mb")]
+    public void A_scenario_that_uses_only_pgd_names_only_its_variant(PgdVariant variant, string name)
     {
-        Assert.Equal(name, new KernelConfig(IopermVariant.Merged, variant).ToString());
-        var parsed = KernelConfig.FromNames(new Dictionary<string, string> { ["pgd"] = VariantCatalog.Name(variant) });
-        Assert.Equal(new KernelConfig(IopermVariant.Merged, variant), parsed);
+        Assert.Equal(name, KernelConfig.Default.With(variant).Describe(["pgd"]));
+        var parsed = KernelConfig.FromNames(new Dictionary<string, string> { ["pgd"] = PgdSyncMechanism.Variants.NameOf(variant) });
+        Assert.Equal(KernelConfig.Default.With(variant), parsed);
     }
 
     [Fact]
     public void The_catalog_lists_the_pgd_variants_with_locked_list_the_default()
     {
-        var pgd = VariantCatalog.Find("pgd")!;
-        Assert.Equal(["locked-list", "late-wmb", "late-mb"], pgd.Values.Select(v => v.Name));
+        var pgd = KernelCatalog.Find("pgd")!;
+        Assert.Equal(["locked-list", "late-wmb", "late-mb"], pgd.Variants.Select(v => v.Name));
         Assert.Equal("locked-list", pgd.Default);
-        Assert.Equal(PgdVariant.LockedList, KernelConfig.Default.Pgd);
+        Assert.Equal(PgdVariant.LockedList, PgdSyncMechanism.Variants.VariantOf(KernelConfig.Default));
     }
 
     /// <summary>One CPU for P (cpu0) and one idle for vmalloc (cpu1), under TSO.</summary>
     internal static Sim Pgd(PgdVariant variant, params string[] others) =>
-        new Sim(new KernelConfig(IopermVariant.Merged, variant), MemoryModel.Tso, 2, [Root("P"), .. others.Select(Root)]).Run("P");
+        new Sim(KernelConfig.Default.With(variant), MemoryModel.Tso, 2, [Root("P"), .. others.Select(Root)]).Run("P");
 
     private static IEnumerable<(int Slot, long Value)> KernelSlots(Sim sim, PgdTable? pgd = null) =>
         Enumerable.Range(KernelPgdBoundary, KernelPgdPtrs).Select(slot => (slot, sim.Machine.Memory.Read((pgd ?? sim.Kernel.Pgd.Swapper).Entry(slot))));

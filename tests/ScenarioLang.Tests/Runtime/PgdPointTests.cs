@@ -1,5 +1,6 @@
-using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Kernel.Mm;
+using ScenarioLang.Runtime.Kernel;
+using ScenarioLang.Runtime.Mechanisms.PgdSync;
 using ScenarioLang.Runtime.Scheduling;
 
 namespace ScenarioLang.Tests.Runtime;

@@ -1,8 +1,9 @@
-using ScenarioLang.Runtime;
-using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Kernel.Mm;
+using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Machine;
+using ScenarioLang.Runtime.Mechanisms.PgdSync;
 using ScenarioLang.Runtime.Scheduling;
+using ScenarioLang.Runtime;
 using static ScenarioLang.Runtime.Kernel.Mm.PagingLayout;
 using static ScenarioLang.Tests.Runtime.Kscn;
 

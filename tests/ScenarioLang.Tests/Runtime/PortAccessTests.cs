@@ -1,4 +1,4 @@
-using ScenarioLang.Runtime.Kernel.Ioport;
+using ScenarioLang.Runtime.Mechanisms.Ioport;
 using ScenarioLang.Runtime.Machine;
 using static ScenarioLang.Tests.Runtime.Kscn;
 

@@ -1,7 +1,8 @@
-using ScenarioLang.Runtime;
-using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Kernel.Mm;
+using ScenarioLang.Runtime.Kernel;
+using ScenarioLang.Runtime.Mechanisms.Ptshare;
 using ScenarioLang.Runtime.Tracing;
+using ScenarioLang.Runtime;
 
 namespace ScenarioLang.Tests.Runtime;
 
@@ -33,12 +34,12 @@ public sealed class PtshareTests
                 run.Run(run.MmapStep(Scenario.At(task + " mmap"), "mmap", null, cpu, run.Task(task), Base, (ulong)GiB, ReadWrite, SharedPt, "db", 0, Outcome.Address((long)Base)));
                 run.Run(run.AccessStep(Scenario.At(task + " read"), "read", null, cpu, run.Task(task), Base, (ulong)GiB, write: false, Outcome.Ok));
             }
-            Assert.Equal(total, run.Observations.TotalPageTableBytes(PageTableLevel.Pte));
-            Assert.All(tasks, t => Assert.Equal(each, run.Observations.PageTableBytes(run.Task(t), PageTableLevel.Pte)));
+            Assert.Equal(total, run.Observations.TotalPteBytes());
+            Assert.All(tasks, t => Assert.Equal(each, run.Observations.PteBytes(run.Task(t))));
             if (variant != PtshareVariant.Off)
             {
                 Assert.Equal(4, run.Observations.PtshareRefcount("db"));
-                Assert.Equal(2 * MiB, run.Observations.HostPageTableBytes("db", PageTableLevel.Pte));
+                Assert.Equal(2 * MiB, run.Observations.HostPteBytes("db"));
                 Assert.Same(run.Observations.PteTable(run.Task("A"), Base + 0x1000), run.Observations.PteTable(run.Task("D"), Base));
             }
         });
@@ -127,7 +128,7 @@ internal sealed class Scenario(ScenarioDescription description, Action<ScenarioR
     public static ScenarioResult Run(PtshareVariant variant, string[] tasks, Action<ScenarioRun> body, int cpus = 1)
     {
         var description = new ScenarioDescription("ptshare", "ptshare.kscn", cpus, MemoryModel.Tso, new Dictionary<string, IReadOnlyList<string>>(),
-            [.. tasks.Select(t => new TaskDeclaration(t, Privilege.User))]);
-        return ScenarioExecutor.Execute(new Scenario(description, body), KernelConfig.Default with { Ptshare = variant });
+            [.. tasks.Select(t => new TaskDeclaration(t, Privilege.User))], [PtshareMechanism.Name]);
+        return ScenarioExecutor.Execute(new Scenario(description, body), KernelConfig.Default.With(variant));
     }
 }

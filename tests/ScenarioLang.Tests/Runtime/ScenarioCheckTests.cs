@@ -1,6 +1,8 @@
-using ScenarioLang.Runtime;
-using ScenarioLang.Runtime.Kernel.Ioport;
 using ScenarioLang.Runtime.Kernel.Mm;
+using ScenarioLang.Runtime.Mechanisms.Ioport;
+using ScenarioLang.Runtime.Mechanisms.PgdSync;
+using ScenarioLang.Runtime.Mechanisms.Ptshare;
+using ScenarioLang.Runtime;
 using ScenarioLang.Tests.Infrastructure;
 
 namespace ScenarioLang.Tests.Runtime;
@@ -17,8 +19,8 @@ public sealed class ScenarioCheckTests
         using var assembly = compilation.CompileAndLoad();
         var scenario = assembly.Scenarios.Single();
 
-        ScenarioCheck.Passes(assembly.Instantiate(scenario), new KernelConfig(IopermVariant.Merged));
-        var failure = Assert.Throws<ScenarioFailedException>(() => ScenarioCheck.Passes(assembly.Instantiate(scenario), new KernelConfig(IopermVariant.V2Patch06)));
+        ScenarioCheck.Passes(assembly.Instantiate(scenario), KernelConfig.Default.With(IopermVariant.Merged));
+        var failure = Assert.Throws<ScenarioFailedException>(() => ScenarioCheck.Passes(assembly.Instantiate(scenario), KernelConfig.Default.With(IopermVariant.V2Patch06)));
 
         Assert.StartsWith("scenario \"stale TSS bits let B use ports only A enabled\"\n", failure.Message);
         Assert.EndsWith($"  FAIL: 1 of 7 expectations failed\n    {Andy}(23,3): failed: cpu0 B: outb 0x3f8 -> #GP (got ok)\n", failure.Message);
@@ -31,7 +33,7 @@ public sealed class ScenarioCheckTests
             from ioperm in Enum.GetValues<IopermVariant>()
             from pgd in Enum.GetValues<PgdVariant>()
             from ptshare in Enum.GetValues<PtshareVariant>()
-            select new KernelConfig(ioperm, pgd, ptshare);
+            select KernelConfig.Default.With(ioperm).With(pgd).With(ptshare);
         Assert.All(configs, config => Assert.Equal(config, KernelConfig.FromNames(config.Names.ToDictionary())));
     }
 }

@@ -1,6 +1,6 @@
 using ScenarioLang.Runtime;
 using ScenarioLang.Runtime.Kernel;
-using ScenarioLang.Runtime.Kernel.Ioport;
+using ScenarioLang.Runtime.Mechanisms.Ioport;
 using static ScenarioLang.Tests.Runtime.Kscn;
 
 namespace ScenarioLang.Tests.Runtime;
@@ -72,7 +72,9 @@ public sealed class ScenarioRunTests
         var sim = Sim.RootA(IopermVariant.Pre55, "B").Ioperm("A", 0, AllPorts, On, Zero);
         sim.Fork("A", "C");
         var result = sim.Run("B").Finish();
-        Assert.Equal(new CostCounters(8192, 8192, 2, 0, 2), result.Counters);
+        Assert.Equal(
+            [new("tss_bytes_copied", 8192), new("tss_bytes_cleared", 8192), new("bitmaps_allocated", 2), new("bitmaps_freed", 0), new KeyValuePair<string, long>("live_bitmaps", 2)],
+            result.Counters.All);
     }
 
     [Fact]

@@ -1,8 +1,10 @@
-using ScenarioLang.Runtime;
-using ScenarioLang.Runtime.Kernel;
-using ScenarioLang.Runtime.Kernel.Ioport;
+using ScenarioLang.Runtime.Catalog;
 using ScenarioLang.Runtime.Kernel.Mm;
+using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Machine;
+using ScenarioLang.Runtime.Mechanisms.Ioport;
+using ScenarioLang.Runtime.Mechanisms.PgdSync;
+using ScenarioLang.Runtime;
 
 namespace ScenarioLang.Tests.Runtime;
 
@@ -82,17 +84,20 @@ internal sealed class BitmapPtrVariants : TheoryData<IopermVariant>
 /// </summary>
 internal sealed class Sim
 {
+    // A scenario built by hand uses every mechanism: its costs are all counted.
+    private static readonly string[] AllMechanisms = [.. KernelCatalog.Mechanisms.Select(m => m.Name)];
+
     private readonly ScenarioRun _run;
     private int _line;
 
     public Sim(IopermVariant variant, int cpus, params TaskDeclaration[] tasks)
-        : this(new KernelConfig(variant), MemoryModel.Sc, cpus, tasks)
+        : this(KernelConfig.Default.With(variant), MemoryModel.Sc, cpus, tasks)
     {
     }
 
     public Sim(KernelConfig config, MemoryModel memory, int cpus, params TaskDeclaration[] tasks)
     {
-        var description = new ScenarioDescription("t", "t.kscn", cpus, memory, new Dictionary<string, IReadOnlyList<string>>(), tasks);
+        var description = new ScenarioDescription("t", "t.kscn", cpus, memory, new Dictionary<string, IReadOnlyList<string>>(), tasks, AllMechanisms);
         _run = new ScenarioRun(description, config);
         Observe = new Observations(_run.Machine);
     }

@@ -1,5 +1,5 @@
 using ScenarioLang.Runtime.Kernel;
-using ScenarioLang.Runtime.Kernel.Ioport;
+using ScenarioLang.Runtime.Mechanisms.Ioport;
 using ScenarioLang.Runtime.Machine;
 using ScenarioLang.Runtime.Tracking;
 
@@ -17,7 +17,7 @@ public sealed class TssHardwareTests
         foreach (var port in ports)
             bitmap.Update((ulong)port, 1, turnOn: true);
         var tss = new Tss(0, new StateTracker());
-        tss.CopyIn(bitmap, IoBitmap.Bytes);
+        tss.CopyIn(bitmap.Bitmap.Read(), IoBitmap.Bytes);
         tss.IoBitmapBase = bitmapBase;
         return tss;
     }
@@ -76,7 +76,7 @@ public sealed class TssHardwareTests
         bitmap.Update(0, IoBitmap.Bits, turnOn: true);
         var tss = new Tss(0, new StateTracker()) { IoBitmapBase = IoBitmapBase.ValidMap };
 
-        tss.CopyIn(bitmap, 8);
+        tss.CopyIn(bitmap.Bitmap.Read(), 8);
 
         Assert.Equal(8, tss.BytesCopied);
         Assert.True(tss.Permits(63, 1));
@@ -104,7 +104,7 @@ public sealed class TssHardwareTests
     {
         var tss = new Tss(0, new StateTracker());
         var bitmap = IoBitmap.Allocate(new KernelHeap(new StateTracker()), "test");
-        Assert.Throws<ArgumentOutOfRangeException>(() => tss.CopyIn(bitmap, bytes));
+        Assert.Throws<ArgumentOutOfRangeException>(() => tss.CopyIn(bitmap.Bitmap.Read(), bytes));
         Assert.Throws<ArgumentOutOfRangeException>(() => tss.Clear(bytes));
     }
 }

@@ -1,3 +1,4 @@
+using ScenarioLang.Runtime.Mechanisms.Ioport;
 using ScenarioLang.Runtime;
 using ScenarioLang.Tests.Infrastructure;
 
@@ -27,7 +28,7 @@ public sealed class SampleSnapshotTests
     public static IEnumerable<string> VariantsOf(string sample)
     {
         if (IsIopermSample(sample))
-            return VariantCatalog.Find(VariantCatalog.IopermMechanism)!.Values.Select(v => $"{VariantCatalog.IopermMechanism}={v.Name}");
+            return IoportMechanism.Declaration.Variants.Select(v => $"{IoportMechanism.Name}={v.Name}");
         if (sample.StartsWith("samples/ptshare/", StringComparison.Ordinal) && sample.EndsWith("-race.kscn", StringComparison.Ordinal))
             return ["ptshare=rfc-v2", "ptshare=locked"];
         return [AsWritten];
@@ -45,7 +46,7 @@ public sealed class SampleSnapshotTests
             : Kscn.Invoke("run", Repository.Full(sample), "--variant", variant);
         Assert.InRange(output.ExitCode, 0, 1);
         // Snapshot names keep the bare ioperm variant they had before other mechanisms had samples of their own.
-        var suffix = variant.StartsWith(VariantCatalog.IopermMechanism + "=", StringComparison.Ordinal) ? variant[(VariantCatalog.IopermMechanism.Length + 1)..] : variant;
+        var suffix = variant.StartsWith(IoportMechanism.Name + "=", StringComparison.Ordinal) ? variant[(IoportMechanism.Name.Length + 1)..] : variant;
         var name = Path.GetFileNameWithoutExtension(sample) + "." + suffix;
         Snapshot.Verify(output.Transcript, name);
     }

@@ -35,8 +35,9 @@ internal static class XunitTestClassEmitter
                 w.Line();
             first = false;
             var bound = scenario.Bound;
-            var displayName = $"{Path.GetFileName(sourcePath)}:{bound.Position.Line} {TraceFormatter.Quote(bound.Name)} [{config}]";
-            var method = methods.Underscored(configs.Count == 1 ? bound.Name : $"{bound.Name} {config}");
+            var shown = config.DescribeFor(bound.Mechanisms);
+            var displayName = $"{Path.GetFileName(sourcePath)}:{bound.Position.Line} {TraceFormatter.Quote(bound.Name)} [{shown}]";
+            var method = methods.Underscored(configs.Count == 1 ? bound.Name : $"{bound.Name} {shown}");
             w.Line($"[global::Xunit.Fact(DisplayName = {CSharpLiteral.String(displayName)})]");
             w.Line($"public void {method}() => {Runtime}.ScenarioCheck.Passes(");
             w.Line($"    new global::{scenario.TypeName}({CSharpLiteral.String(sourcePath)}),");

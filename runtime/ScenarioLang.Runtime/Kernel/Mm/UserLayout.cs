@@ -1,3 +1,4 @@
+
 namespace ScenarioLang.Runtime.Kernel.Mm;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using ScenarioLang.Runtime.Mechanisms.Ptshare;
 using ScenarioLang.Runtime.Scheduling;
 using ScenarioLang.Runtime.Tracing;
 using static ScenarioLang.Runtime.Kernel.Mm.UserLayout;
@@ -44,7 +45,7 @@ public sealed class UserMemory
             length = (length + PmdSize - 1) & ~(PmdSize - 1);
         // "If MAP_SHARED_PT is set, MAP_SHARED or MAP_SHARED_VALIDATE must be set as well" (RFC, do_mmap()).
         var ptshare = false;
-        if ((request.Flags & Mman.MapSharedPt) != 0 && _kernel.Config.Ptshare != PtshareVariant.Off)
+        if ((request.Flags & Mman.MapSharedPt) != 0 && PtshareMechanism.VariantOf(_kernel) != PtshareVariant.Off)
         {
             if ((request.Flags & Mman.MapType) is not (Mman.MapShared or Mman.MapSharedValidate))
             {

@@ -1,8 +1,9 @@
+using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Machine;
 using ScenarioLang.Runtime.Scheduling;
 using ScenarioLang.Runtime.Tracing;
 
-namespace ScenarioLang.Runtime.Kernel.Ioport;
+namespace ScenarioLang.Runtime.Mechanisms.Ioport;
 
 /// <summary>
 /// The kernels before the merged series (5.4 and [patch V2 06/16] on top of it): each thread owns
@@ -54,7 +55,7 @@ public abstract class BitmapPtrIoport(LinuxKernel kernel) : IoportModel(kernel)
         var bytes = (maxLong + 1) * sizeof(ulong);
         var bytesUpdated = Math.Max(bytes, t.IoBitmapMax);
         t.IoBitmapMax = bytes;
-        cpu.Tss.CopyIn(iobm, bytesUpdated);
+        cpu.Tss.CopyIn(iobm.Bitmap.Read(), bytesUpdated);
         NoteCopy(cpu, bytesUpdated, $"max of {current}'s old and new io_bitmap_max, {Units.Bytes(bytes)} now");
         path.Result = 0;
     }
@@ -125,7 +126,7 @@ public abstract class BitmapPtrIoport(LinuxKernel kernel) : IoportModel(kernel)
             // Copy the incoming bitmap's range, and the previous one's if that was larger.
             var (bytes, why) = SwitchInCopyBytes(cpu, prev, next);
             Heap.Access(next.Thread.IoBitmap!, "switch_to_bitmap");
-            cpu.Tss.CopyIn(next.Thread.IoBitmap!, bytes);
+            cpu.Tss.CopyIn(next.Thread.IoBitmap!.Bitmap.Read(), bytes);
             NoteCopy(cpu, bytes, why);
             AfterSwitchInCopy(cpu, next);
         }
@@ -162,7 +163,7 @@ public abstract class BitmapPtrIoport(LinuxKernel kernel) : IoportModel(kernel)
     protected void SetBase(Cpu cpu, IoBitmapBase value, string why)
     {
         cpu.Tss.IoBitmapBase = value;
-        Log.Note($"{cpu}'s io_bitmap_base -> {VariantCatalog.BaseName(value)} ({why})");
+        Log.Note($"{cpu}'s io_bitmap_base -> {IoportObservations.BaseName(value)} ({why})");
     }
 }
 

@@ -1,4 +1,4 @@
-namespace ScenarioLang.Runtime.Kernel.Ioport;
+namespace ScenarioLang.Runtime.Mechanisms.Ioport;
 
 /// <summary>The versions of the I/O permission code a scenario can run against.</summary>
 public enum IopermVariant

@@ -1,7 +1,9 @@
+using ScenarioLang.Runtime.Kernel.Mm;
+using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Scheduling;
 using ScenarioLang.Runtime.Tracing;
 
-namespace ScenarioLang.Runtime.Kernel.Mm;
+namespace ScenarioLang.Runtime.Mechanisms.Ptshare;
 
 /// <summary>
 /// Page-table sharing of "[PATCH RFC v2 3/4] mm/ptshare: Create new mm struct for page table sharing" (seed 004) and
@@ -16,7 +18,7 @@ internal sealed class Ptshare(LinuxKernel kernel, UserMemory user)
 
     private KernelLog Log => kernel.Log;
 
-    private bool Locked => kernel.Config.Ptshare == PtshareVariant.Locked;
+    private readonly bool _locked = PtshareMechanism.VariantOf(kernel) == PtshareVariant.Locked;
 
     // mm/mmap.c: do_mmap(), the RFC's "Check if this mapping is a candidate for page table sharing" block, after
     // mmap_region() made the vma; path.Result holds the address and becomes -ENOMEM if ptshare_insert_vma() fails.
@@ -28,7 +30,7 @@ internal sealed class Ptshare(LinuxKernel kernel, UserMemory user)
             Log.Note($"{file}: not 2 MiB aligned, a mapping with its own page tables");
             yield break;
         }
-        if (Locked)
+        if (_locked)
             yield return InterleavingPoint.Lock(PtsharePoints.IMmapLock, file.IMmapRwsem);
         var lookup = InterleavingPoint.Load(PtsharePoints.Lookup, file.PtshareData);
         yield return lookup;
@@ -70,7 +72,7 @@ internal sealed class Ptshare(LinuxKernel kernel, UserMemory user)
             else
                 Log.Note($"{info} describes {Units.Hex((long)info.Start)}, {Units.Bytes((long)info.Length)}: this mapping gets its own page tables");
         }
-        if (Locked)
+        if (_locked)
             yield return InterleavingPoint.Unlock(PtsharePoints.IMmapUnlock, file.IMmapRwsem);
     }
 
@@ -79,7 +81,7 @@ internal sealed class Ptshare(LinuxKernel kernel, UserMemory user)
     public IEnumerable<InterleavingPoint> Unshare(KernelPath path, VmArea vma, ulong start, ulong length)
     {
         var file = vma.File!;
-        if (Locked)
+        if (_locked)
             yield return InterleavingPoint.Lock(PtsharePoints.IMmapLock, file.IMmapRwsem);
         var lookup = InterleavingPoint.Load(PtsharePoints.Lookup, file.PtshareData);
         yield return lookup;
@@ -93,12 +95,12 @@ internal sealed class Ptshare(LinuxKernel kernel, UserMemory user)
             {
                 Log.Note($"munmap of part of a shared mapping ({info}: {Units.Hex((long)info.Start)}, {Units.Bytes((long)info.Length)}): -EINVAL");
                 path.Result = -(long)Errno.EINVAL;
-                if (Locked)
+                if (_locked)
                     yield return InterleavingPoint.Unlock(PtsharePoints.IMmapUnlock, file.IMmapRwsem);
                 yield break;
             }
         }
-        var points = Locked ? DelMmLocked(file, info) : DelMm(file);
+        var points = _locked ? DelMmLocked(file, info) : DelMm(file);
         foreach (var point in points)
             yield return point;
     }

@@ -1,4 +1,4 @@
-namespace ScenarioLang.Runtime.Kernel.Mm;
+namespace ScenarioLang.Runtime.Mechanisms.PgdSync;
 
 /// <summary>The versions of the kernel-PGD synchronisation a scenario can run against (seed 003).</summary>
 public enum PgdVariant

@@ -1,6 +1,8 @@
+using ScenarioLang.Runtime.Machine;
+using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Tracking;
 
-namespace ScenarioLang.Runtime.Kernel.Ioport;
+namespace ScenarioLang.Runtime.Mechanisms.Ioport;
 
 /// <summary>
 /// A task's I/O permission bitmap: struct io_bitmap (arch/x86/include/asm/io_bitmap.h) in the merged
@@ -11,14 +13,14 @@ public sealed class IoBitmap : KernelObject
 {
     public const string KindName = "io_bitmap";
 
-    /// <summary>IO_BITMAP_BITS: one bit per port.</summary>
-    public const int Bits = 65536;
+    /// <summary>IO_BITMAP_BITS: one bit per port, as the TSS's map has.</summary>
+    public const int Bits = Tss.IoBitmapBits;
 
     /// <summary>IO_BITMAP_BYTES.</summary>
-    public const int Bytes = Bits / 8;
+    public const int Bytes = Tss.IoBitmapBytes;
 
     /// <summary>IO_BITMAP_LONGS.</summary>
-    public const int Longs = Bytes / sizeof(ulong);
+    public const int Longs = Tss.IoBitmapLongs;
 
     private readonly Tracked<ulong> _sequence;
     private readonly Tracked<int> _max;

@@ -1,8 +1,9 @@
+using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Machine;
 using ScenarioLang.Runtime.Scheduling;
 using ScenarioLang.Runtime.Tracing;
 
-namespace ScenarioLang.Runtime.Kernel.Ioport;
+namespace ScenarioLang.Runtime.Mechanisms.Ioport;
 
 /// <summary>
 /// The merged kernel (5.5 and later): a refcounted bitmap shared on fork and copied on write
@@ -262,7 +263,7 @@ public sealed class MergedIoport : IoportModel
         var tss = cpu.Tss;
         // Cover the incoming bitmap's zero bits and whatever the previous one allowed beyond them.
         var bytes = Math.Max(tss.PrevMax, iobm.Max);
-        tss.CopyIn(iobm, bytes);
+        tss.CopyIn(iobm.Bitmap.Read(), bytes);
         NoteCopy(cpu, bytes, $"max of prev_max {Units.Bytes(tss.PrevMax)} and {iobm}'s max {Units.Bytes(iobm.Max)}");
         tss.PrevMax = iobm.Max;
         tss.PrevSequence = iobm.Sequence;

@@ -1,9 +1,11 @@
+using ScenarioLang.Runtime.Kernel.Mm;
+using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Scheduling;
 using ScenarioLang.Runtime.Tracing;
 using ScenarioLang.Runtime.Tracking;
 using static ScenarioLang.Runtime.Kernel.Mm.PagingLayout;
 
-namespace ScenarioLang.Runtime.Kernel.Mm;
+namespace ScenarioLang.Runtime.Mechanisms.PgdSync;
 
 /// <summary>
 /// The vmalloc space (VMALLOC_START..VMALLOC_END) and what a vmalloc() step does with it on v4.2: take an area, map

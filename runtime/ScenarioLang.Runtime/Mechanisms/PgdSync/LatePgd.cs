@@ -1,6 +1,7 @@
+using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Scheduling;
 
-namespace ScenarioLang.Runtime.Kernel.Mm;
+namespace ScenarioLang.Runtime.Mechanisms.PgdSync;
 
 /// <summary>
 /// Ingo Molnar's "x86/mm: Implement lockless pgd_alloc()/pgd_free()": pgd_list is gone, pgd_alloc() leaves the kernel

@@ -1,6 +1,8 @@
+using ScenarioLang.Runtime.Kernel.Mm;
+using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Scheduling;
 
-namespace ScenarioLang.Runtime.Kernel.Mm;
+namespace ScenarioLang.Runtime.Mechanisms.Ptshare;
 
 /// <summary>
 /// struct ptshare_data (mm/internal.h of the RFC): the host mm holding a file's shared page tables, the one mapping it

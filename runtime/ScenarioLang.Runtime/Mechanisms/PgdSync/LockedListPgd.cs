@@ -1,7 +1,9 @@
+using ScenarioLang.Runtime.Kernel.Mm;
+using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Scheduling;
 using ScenarioLang.Runtime.Tracking;
 
-namespace ScenarioLang.Runtime.Kernel.Mm;
+namespace ScenarioLang.Runtime.Mechanisms.PgdSync;
 
 /// <summary>
 /// Mainline x86-64 as of v4.2 (arch/x86/mm/pgtable.c, init_64.c): pgd_alloc() copies swapper_pg_dir's kernel part and

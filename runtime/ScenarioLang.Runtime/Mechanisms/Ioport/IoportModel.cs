@@ -1,8 +1,9 @@
+using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Machine;
 using ScenarioLang.Runtime.Scheduling;
 using ScenarioLang.Runtime.Tracing;
 
-namespace ScenarioLang.Runtime.Kernel.Ioport;
+namespace ScenarioLang.Runtime.Mechanisms.Ioport;
 
 /// <summary>
 /// One kernel's I/O port permission code: ioperm(), iopl(), what fork, exit, the context switch and
@@ -53,16 +54,16 @@ public abstract class IoportModel
     public abstract int BitmapMax(TaskStruct task);
 
     public virtual int BitmapRefcount(TaskStruct task) =>
-        throw new NotModelledException($"ioperm={VariantCatalog.Name(Variant)} has no refcount: each task owns its bitmap");
+        throw new NotModelledException($"ioperm={IoportMechanism.Variants.NameOf(Variant)} has no refcount: each task owns its bitmap");
 
     public virtual ulong BitmapSequence(TaskStruct task) =>
-        throw new NotModelledException($"ioperm={VariantCatalog.Name(Variant)} has no bitmap sequence numbers");
+        throw new NotModelledException($"ioperm={IoportMechanism.Variants.NameOf(Variant)} has no bitmap sequence numbers");
 
     public virtual int TssPrevMax(Tss tss) =>
-        throw new NotModelledException($"ioperm={VariantCatalog.Name(Variant)} keeps no prev_max in the TSS");
+        throw new NotModelledException($"ioperm={IoportMechanism.Variants.NameOf(Variant)} keeps no prev_max in the TSS");
 
     public virtual ulong TssPrevSequence(Tss tss) =>
-        throw new NotModelledException($"ioperm={VariantCatalog.Name(Variant)} keeps no prev_sequence in the TSS");
+        throw new NotModelledException($"ioperm={IoportMechanism.Variants.NameOf(Variant)} keeps no prev_sequence in the TSS");
 
     /// <summary>Reports live bitmaps that no task can reach, or whose refcount no task accounts for.</summary>
     public void CheckForLeaks(IEnumerable<TaskStruct> liveTasks)
@@ -95,6 +96,3 @@ public abstract class IoportModel
 
     protected static long Error(Errno errno) => -(long)errno;
 }
-
-/// <summary>A field the selected kernel version does not have.</summary>
-public sealed class NotModelledException(string message) : Exception(message);

@@ -1,4 +1,4 @@
-namespace ScenarioLang.Runtime.Scheduling;
+namespace ScenarioLang.Runtime.Mechanisms.Ioport;
 
 /// <summary>A named place in a syscall where a scenario can preempt it: the same name for the same place in every variant.</summary>
 public sealed record PreemptionPoint(string Syscall, string Name, string Description);

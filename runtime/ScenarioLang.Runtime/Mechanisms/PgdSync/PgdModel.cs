@@ -1,9 +1,11 @@
+using ScenarioLang.Runtime.Kernel.Mm;
+using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Machine;
 using ScenarioLang.Runtime.Scheduling;
 using ScenarioLang.Runtime.Tracing;
 using static ScenarioLang.Runtime.Kernel.Mm.PagingLayout;
 
-namespace ScenarioLang.Runtime.Kernel.Mm;
+namespace ScenarioLang.Runtime.Mechanisms.PgdSync;
 
 /// <summary>
 /// One kernel's code for the kernel part of every PGD (seed 003): how a new mm gets swapper_pg_dir's entries

@@ -1,4 +1,4 @@
-namespace ScenarioLang.Runtime.Kernel.Mm;
+namespace ScenarioLang.Runtime.Mechanisms.Ptshare;
 
 /// <summary>The versions of page-table sharing (MAP_SHARED_PT, seed 004) a scenario can run against.</summary>
 public enum PtshareVariant
@@ -9,12 +9,4 @@ public enum PtshareVariant
     RfcV2,
     /// <summary>ptshare=locked: RFC v2 with Karim Manaouil's fix: lookup, creation and removal under the i_mmap lock.</summary>
     Locked,
-}
-
-/// <summary>A level of the page tables below the PGD, for page-table memory observations.</summary>
-public enum PageTableLevel
-{
-    Pud,
-    Pmd,
-    Pte,
 }

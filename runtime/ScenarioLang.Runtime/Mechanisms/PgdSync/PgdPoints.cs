@@ -1,7 +1,7 @@
 using System.Globalization;
 using ScenarioLang.Runtime.Scheduling;
 
-namespace ScenarioLang.Runtime.Kernel.Mm;
+namespace ScenarioLang.Runtime.Mechanisms.PgdSync;
 
 /// <summary>
 /// The pause points of fork, exec, vmalloc and touch in the kernel PGD code (seed 003). Each path yields these names

@@ -1,4 +1,6 @@
-namespace ScenarioLang.Runtime.Kernel.Mm;
+using ScenarioLang.Runtime.Mechanisms.PgdSync;
+
+namespace ScenarioLang.Runtime.Mechanisms.Ptshare;
 
 /// <summary>
 /// The interleaving points of mmap(), munmap() and user accesses under page-table sharing (seed 004), by the names a

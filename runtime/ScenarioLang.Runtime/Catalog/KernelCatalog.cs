@@ -1,0 +1,44 @@
+using System.Reflection;
+using ScenarioLang.Runtime.Scheduling;
+
+namespace ScenarioLang.Runtime.Catalog;
+
+/// <summary>
+/// Everything the language knows about the kernel: the shared kernel's steps, properties and object kinds
+/// (<see cref="SharedKernel"/>), and the mechanisms the folders under Mechanisms/ declare, in the order of their names.
+/// </summary>
+public static class KernelCatalog
+{
+    public static IReadOnlyList<MechanismDeclaration> Mechanisms { get; } = typeof(KernelCatalog).Assembly
+        .GetCustomAttributes<KernelMechanismAttribute>()
+        .Select(a => (MechanismDeclaration)a.DeclaringType.GetProperty("Declaration", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!)
+        .OrderBy(m => m.Name, StringComparer.Ordinal)
+        .ToArray();
+
+    /// <summary>Every property, the shared kernel's first, then each mechanism's.</summary>
+    public static IReadOnlyList<PropertyDeclaration> Properties { get; } = [.. SharedKernel.Properties, .. Mechanisms.SelectMany(m => m.Properties)];
+
+    /// <summary>Every kind of object the checker tracks, which <c>expect leak KIND</c> can name.</summary>
+    public static IReadOnlyList<ObjectKindDeclaration> ObjectKinds { get; } = [.. SharedKernel.ObjectKinds, .. Mechanisms.SelectMany(m => m.ObjectKinds)];
+
+    /// <summary>Every step, the shared kernel's first.</summary>
+    public static IReadOnlyList<StepDeclaration> Steps { get; } = [.. SharedKernel.Steps, .. Mechanisms.SelectMany(m => m.Steps)];
+
+    /// <summary>The pause points of every step: the memory instructions', then each mechanism's.</summary>
+    public static IReadOnlyList<PausePoint> Points { get; } = [.. InstructionPoints.All, .. Mechanisms.SelectMany(m => m.Points)];
+
+    public static MechanismDeclaration? Find(string name) => Mechanisms.FirstOrDefault(m => m.Name == name);
+
+    public static PropertyDeclaration? FindProperty(string obj, string? field) =>
+        Properties.FirstOrDefault(p => p.Object == obj && p.Field == field);
+
+    /// <summary>The mechanism that declares a property, step name, object kind or pause point; null for the shared kernel's.</summary>
+    public static MechanismDeclaration? OwnerOf(PropertyDeclaration property) => Mechanisms.FirstOrDefault(m => m.Properties.Contains(property));
+
+    public static MechanismDeclaration? OwnerOfStep(string step) => Mechanisms.FirstOrDefault(m => m.Steps.Any(s => s.Name == step));
+
+    public static MechanismDeclaration? OwnerOfObjectKind(string kind) => Mechanisms.FirstOrDefault(m => m.ObjectKinds.Any(k => k.Name == kind));
+
+    public static MechanismDeclaration? OwnerOfPoint(string step, string point) =>
+        Mechanisms.FirstOrDefault(m => m.Points.Any(p => p.Step == step && p.Name == point));
+}

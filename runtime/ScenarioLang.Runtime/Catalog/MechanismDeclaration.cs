@@ -1,0 +1,65 @@
+using ScenarioLang.Runtime.Scheduling;
+
+namespace ScenarioLang.Runtime.Catalog;
+
+/// <summary>One version of a mechanism a scenario can run against, and the code it models (the posting or release).</summary>
+public sealed record VariantDeclaration(string Name, string Models);
+
+/// <summary>A kind of kernel object the object checker tracks, as an expectation names it (<c>expect leak io_bitmap</c>).</summary>
+public sealed record ObjectKindDeclaration(string Name, string Meaning);
+
+/// <summary>A step a scenario writes (<c>ioperm(…)</c>, <c>outb PORT</c>): its name as written and what it models.</summary>
+public sealed record StepDeclaration(string Name, string Signature, string Models);
+
+/// <summary>A number a run counts (bytes copied into TSS bitmaps), read from the machine when the run ends.</summary>
+public sealed record CostCounter(string Name, Func<Observations, long> Read);
+
+/// <summary>A column of a variant matrix, made of the run's counters.</summary>
+public sealed record CostColumn(string Header, Func<CostValues, string> Cell);
+
+/// <summary>
+/// What a mechanism costs and how a trace and a matrix show it: its counters, the lines a trace ends with, the columns
+/// of a matrix. A mechanism without costs has none of each.
+/// </summary>
+public sealed record CostDeclaration(IReadOnlyList<CostCounter> Counters, Func<CostValues, IReadOnlyList<string>> Lines, IReadOnlyList<CostColumn> Columns)
+{
+    public static CostDeclaration None { get; } = new([], _ => [], []);
+}
+
+/// <summary>The counters of a run by name, in the order the mechanisms declare them.</summary>
+public sealed class CostValues(IReadOnlyList<KeyValuePair<string, long>> values)
+{
+    public IReadOnlyList<KeyValuePair<string, long>> All => values;
+
+    public long this[string name] =>
+        values.FirstOrDefault(v => v.Key == name) is { Key: not null } found ? found.Value : throw new KeyNotFoundException($"no cost counter '{name}'");
+}
+
+/// <summary>
+/// A kernel mechanism whose version a scenario chooses (<c>kernel ioperm = merged</c>), declared once in its folder
+/// under Mechanisms/: its variants, the steps, properties, object kinds and pause points it adds to the language, and
+/// its costs. The compiler, the command line, the trace and the docs take these from <see cref="KernelCatalog"/>.
+/// </summary>
+public sealed record MechanismDeclaration(
+    string Name,
+    string Summary,
+    IReadOnlyList<VariantDeclaration> Variants,
+    string Default,
+    IReadOnlyList<StepDeclaration> Steps,
+    IReadOnlyList<PropertyDeclaration> Properties,
+    IReadOnlyList<ObjectKindDeclaration> ObjectKinds,
+    IReadOnlyList<PausePoint> Points,
+    CostDeclaration Costs)
+{
+    public VariantDeclaration? FindVariant(string name) => Variants.FirstOrDefault(v => v.Name == name);
+}
+
+/// <summary>
+/// Names the class of a mechanism's declaration: a folder under Mechanisms/ registers itself with one such attribute,
+/// so nothing outside it lists the mechanism. The class has a static <c>Declaration</c> property.
+/// </summary>
+[AttributeUsage(AttributeTargets.Assembly, AllowMultiple = true)]
+public sealed class KernelMechanismAttribute(Type declaringType) : Attribute
+{
+    public Type DeclaringType { get; } = declaringType;
+}

@@ -1,0 +1,104 @@
+using ScenarioLang.Runtime.Catalog;
+using ScenarioLang.Runtime.Kernel;
+using ScenarioLang.Runtime.Mechanisms.Ioport;
+using ScenarioLang.Runtime.Scheduling;
+using ScenarioLang.Runtime.Tracing;
+
+[assembly: KernelMechanism(typeof(IoportMechanism))]
+
+namespace ScenarioLang.Runtime.Mechanisms.Ioport;
+
+/// <summary>
+/// I/O port permissions (seeds 000-002): ioperm(), iopl(), the TSS I/O bitmap and the port instructions it governs,
+/// declared once for the language, the trace and the docs.
+/// </summary>
+public static class IoportMechanism
+{
+    public const string Name = "ioperm";
+
+    public static VariantTable<IopermVariant> Variants { get; } = new(Name,
+    [
+        (IopermVariant.Pre55, new("pre-5.5", "v5.4: bitmap duplicated on fork, TSS cleared on every switch-out")),
+        (IopermVariant.V2Patch06, new("v2-06-16", "[patch V2 06/16]: base invalidated on switch-out, only max bytes copied")),
+        (IopermVariant.Merged, new("merged", "5.5+: refcounted bitmap shared on fork, sequence/prev_max, iopl emulated")),
+        (IopermVariant.Merged55, new("merged-5.5", "merged as released in 5.5: io_bitmap_exit() acts on current (fork-failure leak, fixed in 5.7), CLI/STI under iopl(3) raise #GP")),
+    ]);
+
+    public static MechanismDeclaration Declaration { get; } = new(
+        Name,
+        "I/O port permissions: ioperm(), iopl() and the TSS I/O bitmap",
+        Variants.Declarations,
+        Variants.NameOf(IopermVariant.Merged),
+        [
+            new("ioperm", "ioperm(from, num, on | off)", "arch/x86/kernel/ioport.c: ksys_ioperm()"),
+            new("iopl", "iopl(level)", "arch/x86/kernel/ioport.c: SYSCALL_DEFINE1(iopl)"),
+            new("inb", "inb PORT", "a user-mode IN of one byte: the CPU checks IOPL, then the TSS I/O bitmap"),
+            new("inw", "inw PORT", "a user-mode IN of two bytes"),
+            new("inl", "inl PORT", "a user-mode IN of four bytes"),
+            new("outb", "outb PORT", "a user-mode OUT of one byte"),
+            new("outw", "outw PORT", "a user-mode OUT of two bytes"),
+            new("outl", "outl PORT", "a user-mode OUT of four bytes"),
+            new("cli", "cli", "a user-mode CLI: #GP unless IOPL is 3 (the merged kernel's emulated iopl(3) makes it a NOP)"),
+            new("sti", "sti", "a user-mode STI, as cli"),
+            new("pushf", "pushf", "a user-mode PUSHF: the EFLAGS user mode sees"),
+        ],
+        [
+            new("tss", "io_bitmap_base", PropertyArgument.Cpu, PropertyType.Name, nameof(IoportObservations.TssIoBitmapBase), "where the CPU's TSS points for the I/O bitmap", Owner: typeof(IoportObservations)) { Names = IoportObservations.BaseNames },
+            new("tss", "prev_max", PropertyArgument.Cpu, PropertyType.Bytes, nameof(IoportObservations.TssPrevMax), "bytes of the last copied bitmap that may hold zero bits (merged, v2-06-16)", Owner: typeof(IoportObservations)),
+            new("tss", "prev_sequence", PropertyArgument.Cpu, PropertyType.Count, nameof(IoportObservations.TssPrevSequence), "sequence number of the last copied bitmap (merged)", Owner: typeof(IoportObservations)),
+            new("tss", "bytes_copied", PropertyArgument.Cpu, PropertyType.Bytes, nameof(IoportObservations.TssBytesCopied), "bytes copied into this CPU's TSS bitmap since boot", Owner: typeof(IoportObservations)),
+            new("tss", "allowed_ports", PropertyArgument.Cpu, PropertyType.Count, nameof(IoportObservations.TssAllowedPorts), "ports a user-mode inb on this CPU would be allowed now (0 with an invalid base)", Owner: typeof(IoportObservations)),
+            new("bitmap", null, PropertyArgument.Task, PropertyType.Object, nameof(IoportObservations.Bitmap), "the task's I/O bitmap object, or none", Owner: typeof(IoportObservations)),
+            new("bitmap", "refcount", PropertyArgument.Task, PropertyType.Count, nameof(IoportObservations.BitmapRefcount), "tasks sharing the bitmap (merged)", Owner: typeof(IoportObservations)),
+            new("bitmap", "max", PropertyArgument.Task, PropertyType.Bytes, nameof(IoportObservations.BitmapMax), "bytes up to the last long holding a zero bit", Owner: typeof(IoportObservations)),
+            new("bitmap", "sequence", PropertyArgument.Task, PropertyType.Count, nameof(IoportObservations.BitmapSequence), "the bitmap's sequence number (merged)", Owner: typeof(IoportObservations)),
+            new("bitmap", "allowed_ports", PropertyArgument.Task, PropertyType.Count, nameof(IoportObservations.BitmapAllowedPorts), "how many ports the bitmap allows", Owner: typeof(IoportObservations)),
+            new("task", "iopl", PropertyArgument.Task, PropertyType.Count, nameof(IoportObservations.TaskIopl), "the task's I/O privilege level (emulated or real)", Owner: typeof(IoportObservations)),
+            new("task", "tif_io_bitmap", PropertyArgument.Task, PropertyType.Flag, nameof(IoportObservations.TaskTifIoBitmap), "whether TIF_IO_BITMAP is set", Owner: typeof(IoportObservations)),
+            new("task", "eflags", PropertyArgument.Task, PropertyType.Register, nameof(IoportObservations.TaskEflags), "the EFLAGS user mode sees (what pushf pushes)", Owner: typeof(IoportObservations)),
+            new("machine", "tss_bytes_copied", PropertyArgument.None, PropertyType.Bytes, nameof(IoportObservations.TssBytesCopied), "bytes copied into all TSS bitmaps", Owner: typeof(IoportObservations)),
+            new("machine", "tss_bytes_cleared", PropertyArgument.None, PropertyType.Bytes, nameof(IoportObservations.TssBytesCleared), "bytes of TSS bitmaps reset to 0xff", Owner: typeof(IoportObservations)),
+            new("machine", "bitmaps_allocated", PropertyArgument.None, PropertyType.Count, nameof(IoportObservations.BitmapsAllocated), "I/O bitmaps allocated since boot", Owner: typeof(IoportObservations)),
+            new("machine", "bitmaps_freed", PropertyArgument.None, PropertyType.Count, nameof(IoportObservations.BitmapsFreed), "I/O bitmaps freed since boot", Owner: typeof(IoportObservations)),
+            new("machine", "live_bitmaps", PropertyArgument.None, PropertyType.Count, nameof(IoportObservations.LiveBitmaps), "I/O bitmaps allocated and not freed", Owner: typeof(IoportObservations)),
+        ],
+        [new(IoBitmap.KindName, "struct io_bitmap, a task's I/O permission bitmap")],
+        [.. PreemptionPoints.All.Select(p => new PausePoint(p.Syscall, p.Name, p.Description))],
+        new CostDeclaration(
+            [
+                new(CopiedCounter, IoportObservations.TssBytesCopied),
+                new(ClearedCounter, IoportObservations.TssBytesCleared),
+                new(AllocatedCounter, IoportObservations.BitmapsAllocated),
+                new(FreedCounter, IoportObservations.BitmapsFreed),
+                new(LiveCounter, IoportObservations.LiveBitmaps),
+            ],
+            c =>
+            [
+                $"{Units.Bytes(c[CopiedCounter])} copied into TSS bitmaps, {Units.Bytes(c[ClearedCounter])} cleared",
+                $"{Units.Count(c[AllocatedCounter], "I/O bitmap")} allocated, {c[FreedCounter]} freed, {c[LiveCounter]} live",
+            ],
+            [
+                new("TSS copied", c => Units.Bytes(c[CopiedCounter])),
+                new("TSS cleared", c => Units.Bytes(c[ClearedCounter])),
+                new("bitmaps alloc/freed/live", c => $"{c[AllocatedCounter]}/{c[FreedCounter]}/{c[LiveCounter]}"),
+            ]));
+
+    private const string CopiedCounter = "tss_bytes_copied";
+    private const string ClearedCounter = "tss_bytes_cleared";
+    private const string AllocatedCounter = "bitmaps_allocated";
+    private const string FreedCounter = "bitmaps_freed";
+    private const string LiveCounter = "live_bitmaps";
+
+    /// <summary>The configuration with <paramref name="variant"/> for ioperm and the others' variants unchanged.</summary>
+    public static KernelConfig With(this KernelConfig config, IopermVariant variant) => Variants.With(config, variant);
+
+    /// <summary>The kernel's I/O port code in the configured version.</summary>
+    internal static IoportModel Create(LinuxKernel kernel) => Variants.VariantOf(kernel.Config) switch
+    {
+        IopermVariant.Pre55 => new PrePatchIoport(kernel),
+        IopermVariant.V2Patch06 => new V2Patch06Ioport(kernel),
+        IopermVariant.Merged => new MergedIoport(kernel, IopermVariant.Merged),
+        IopermVariant.Merged55 => new MergedIoport(kernel, IopermVariant.Merged55),
+        var other => throw new System.Diagnostics.UnreachableException($"ioperm variant {other}"),
+    };
+}

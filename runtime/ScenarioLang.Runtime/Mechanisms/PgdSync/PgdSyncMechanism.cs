@@ -1,0 +1,54 @@
+using ScenarioLang.Runtime.Catalog;
+using ScenarioLang.Runtime.Kernel;
+using ScenarioLang.Runtime.Mechanisms.PgdSync;
+
+[assembly: KernelMechanism(typeof(PgdSyncMechanism))]
+
+namespace ScenarioLang.Runtime.Mechanisms.PgdSync;
+
+/// <summary>
+/// The kernel half of the page tables (seed 003): how every mm's PGD gets swapper_pg_dir's kernel entries, at
+/// pgd_alloc() and when vmalloc() adds one (sync_global_pgds()), declared once for the language, the trace and the docs.
+/// </summary>
+public static class PgdSyncMechanism
+{
+    public const string Name = "pgd";
+
+    public static VariantTable<PgdVariant> Variants { get; } = new(Name,
+    [
+        (PgdVariant.LockedList, new("locked-list", "mainline (v4.2): pgd_alloc() copies swapper_pg_dir's kernel entries and joins pgd_list under pgd_lock; sync_global_pgds() walks pgd_list")),
+        (PgdVariant.LateWmb, new("late-wmb", "[PATCH 00/12, v2] (June 2015): lockless pgd_alloc(), arch_pgd_init_late() once the task is on the task list, after smp_wmb(), a compiler barrier on x86")),
+        (PgdVariant.LateMb, new("late-mb", "[PATCH 00/11] (September 2015, seed 003): arch_pgd_init_late() after smp_mb()")),
+    ]);
+
+    public static MechanismDeclaration Declaration { get; } = new(
+        Name,
+        "kernel PGD entries: pgd_alloc(), pgd_list and sync_global_pgds()",
+        Variants.Declarations,
+        Variants.NameOf(PgdVariant.LockedList),
+        [
+            new(PgdPoints.Vmalloc, "vmalloc(size) -> AREA", "mm/vmalloc.c: __vmalloc_node_range(), then vmalloc_sync_all() as alloc_vm_area() does"),
+            new(PgdPoints.Touch, "touch AREA", "a kernel access to the area through the current page tables: #PF when the PGD entry is missing"),
+        ],
+        [
+            new("pgd", null, PropertyArgument.Task, PropertyType.Object, nameof(PgdObservations.PgdEntry), "what the task's PGD entry for a vmalloc area points to (a pud page), or none",
+                PropertyIndex.Area, ReadsMm: true, Owner: typeof(PgdObservations)),
+            new("swapper_pg_dir", null, PropertyArgument.None, PropertyType.Object, nameof(PgdObservations.KernelPgdEntry), "the same entry in the kernel's reference PGD (init_mm)",
+                PropertyIndex.Area, Owner: typeof(PgdObservations)),
+        ],
+        [],
+        PgdPoints.All,
+        CostDeclaration.None);
+
+    /// <summary>The configuration with <paramref name="variant"/> for pgd and the others' variants unchanged.</summary>
+    public static KernelConfig With(this KernelConfig config, PgdVariant variant) => Variants.With(config, variant);
+
+    /// <summary>The kernel's PGD code in the configured version.</summary>
+    internal static PgdModel Create(LinuxKernel kernel) => Variants.VariantOf(kernel.Config) switch
+    {
+        PgdVariant.LockedList => new LockedListPgd(kernel),
+        PgdVariant.LateWmb => new LatePgd(kernel, PgdVariant.LateWmb),
+        PgdVariant.LateMb => new LatePgd(kernel, PgdVariant.LateMb),
+        var other => throw new System.Diagnostics.UnreachableException($"pgd variant {other}"),
+    };
+}

@@ -1,0 +1,52 @@
+using ScenarioLang.Runtime.Catalog;
+using ScenarioLang.Runtime.Kernel;
+using ScenarioLang.Runtime.Mechanisms.Ptshare;
+
+[assembly: KernelMechanism(typeof(PtshareMechanism))]
+
+namespace ScenarioLang.Runtime.Mechanisms.Ptshare;
+
+/// <summary>
+/// Page-table sharing between processes mapping one file with MAP_SHARED_PT (seed 004), declared once for the
+/// language, the trace and the docs. Its steps are the shared kernel's mmap, munmap and user accesses, which it hooks.
+/// </summary>
+public static class PtshareMechanism
+{
+    public const string Name = "ptshare";
+
+    public static VariantTable<PtshareVariant> Variants { get; } = new(Name,
+    [
+        (PtshareVariant.Off, new("off", "mainline: no page-table sharing; every mapper has its own PTE pages")),
+        (PtshareVariant.RfcV2, new("rfc-v2", "[PATCH RFC v2 3/4] (April 2023, seed 004): host mm and ptshare_data made, looked up and freed without a lock")),
+        (PtshareVariant.Locked, new("locked", "RFC v2 with the fix of Karim Manaouil's review: lookup, creation and removal under the i_mmap lock, ptshare_data cleared before the free")),
+    ]);
+
+    public static MechanismDeclaration Declaration { get; } = new(
+        Name,
+        "page-table sharing: MAP_SHARED_PT, the host mm and ptshare_data",
+        Variants.Declarations,
+        Variants.NameOf(PtshareVariant.Off),
+        [],
+        [
+            new("ptshare", null, PropertyArgument.File, PropertyType.Object, nameof(PtshareObservations.Ptshare), "the file's ptshare_data, or none", Owner: typeof(PtshareObservations)),
+            new("ptshare", "refcnt", PropertyArgument.File, PropertyType.Count, nameof(PtshareObservations.PtshareRefcount), "mappers sharing the file's page tables (ptshare_data's refcnt)", Owner: typeof(PtshareObservations)),
+            new("ptshare", "start", PropertyArgument.File, PropertyType.Register, nameof(PtshareObservations.PtshareStart), "start address of the shared range", Owner: typeof(PtshareObservations)),
+            new("ptshare", "size", PropertyArgument.File, PropertyType.Bytes, nameof(PtshareObservations.PtshareSize), "size of the shared range", Owner: typeof(PtshareObservations)),
+            new("ptshare", "pte", PropertyArgument.File, PropertyType.Bytes, nameof(PtshareObservations.HostPteBytes), "bytes of PTE pages the host mm holds", Owner: typeof(PtshareObservations)),
+            new("ptshare", "pmd", PropertyArgument.File, PropertyType.Bytes, nameof(PtshareObservations.HostPmdBytes), "bytes of PMD pages the host mm holds", Owner: typeof(PtshareObservations)),
+            new("ptshare", "pud", PropertyArgument.File, PropertyType.Bytes, nameof(PtshareObservations.HostPudBytes), "bytes of PUD pages the host mm holds", Owner: typeof(PtshareObservations)),
+            new("vma", "shared_pt", PropertyArgument.Task, PropertyType.Flag, nameof(PtshareObservations.VmaSharedPt), "whether the task's vma at the address shares page tables (VM_SHARED_PT)",
+                PropertyIndex.Address, ReadsMm: true, Owner: typeof(PtshareObservations)),
+            new("pte_table", null, PropertyArgument.Task, PropertyType.Object, nameof(PtshareObservations.PteTable), "the PTE page the task's PMD entry for the address points to, or none",
+                PropertyIndex.Address, ReadsMm: true, Owner: typeof(PtshareObservations)),
+        ],
+        [new(PtshareData.KindName, "struct ptshare_data, a file's shared page tables (the host mm)")],
+        PtsharePoints.All,
+        CostDeclaration.None);
+
+    /// <summary>The configuration with <paramref name="variant"/> for ptshare and the others' variants unchanged.</summary>
+    public static KernelConfig With(this KernelConfig config, PtshareVariant variant) => Variants.With(config, variant);
+
+    /// <summary>The ptshare variant the kernel runs.</summary>
+    internal static PtshareVariant VariantOf(LinuxKernel kernel) => Variants.VariantOf(kernel.Config);
+}

@@ -1,0 +1,166 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ScenarioLang.Runtime;
+using ScenarioLang.Runtime.Catalog;
+using ScenarioLang.Runtime.Kernel;
+using ScenarioLang.Runtime.Mechanisms.Ioport;
+using ScenarioLang.Runtime.Mechanisms.PgdSync;
+using ScenarioLang.Runtime.Mechanisms.Ptshare;
+using ScenarioLang.Tests.Infrastructure;
+
+namespace ScenarioLang.Tests.Catalog;
+
+/// <summary>
+/// The mechanism declarations are the one place the language's kernel vocabulary lives: each entry must be whole
+/// (an accessor the generated code can call, a row per enum value), unique, and what the editor and the docs show.
+/// </summary>
+public sealed partial class KernelCatalogTests
+{
+    [Fact]
+    public void Every_mechanism_folder_registers_its_declaration_once()
+    {
+        Assert.Equal(["ioperm", "pgd", "ptshare"], KernelCatalog.Mechanisms.Select(m => m.Name));
+        Assert.Same(IoportMechanism.Declaration, KernelCatalog.Find("ioperm"));
+        Assert.Same(PgdSyncMechanism.Declaration, KernelCatalog.Find("pgd"));
+        Assert.Same(PtshareMechanism.Declaration, KernelCatalog.Find("ptshare"));
+        foreach (var mechanism in KernelCatalog.Mechanisms)
+            Assert.Contains(mechanism.Default, mechanism.Variants.Select(v => v.Name));
+    }
+
+    [Fact]
+    public void Every_variant_enum_value_has_exactly_one_name()
+    {
+        AssertWhole(IoportMechanism.Variants);
+        AssertWhole(PgdSyncMechanism.Variants);
+        AssertWhole(PtshareMechanism.Variants);
+
+        static void AssertWhole<T>(VariantTable<T> table) where T : struct, Enum
+        {
+            Assert.Equal(Enum.GetValues<T>().OrderBy(v => v), table.Values.OrderBy(v => v));
+            Assert.Equal(table.Declarations.Count, table.Declarations.Select(d => d.Name).Distinct().Count());
+            foreach (var value in Enum.GetValues<T>())
+                Assert.Equal(value, table.VariantOf(table.With(KernelConfig.Default, value)));
+        }
+    }
+
+    [Fact]
+    public void Names_are_unique_across_the_shared_kernel_and_every_mechanism()
+    {
+        AssertUnique(KernelCatalog.Steps.Select(s => s.Name));
+        AssertUnique(KernelCatalog.ObjectKinds.Select(k => k.Name));
+        AssertUnique(KernelCatalog.Properties.Select(p => p.Display));
+        AssertUnique(KernelCatalog.Points.Select(p => p.Step + " " + p.Name));
+
+        static void AssertUnique(IEnumerable<string> names)
+        {
+            var twice = names.GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+            Assert.Empty(twice);
+        }
+    }
+
+    /// <summary>The generated code calls o.Accessor(args) or Owner.Accessor(o, args): each must exist with the property's shape.</summary>
+    [Fact]
+    public void Every_property_has_an_accessor_of_its_shape_and_type()
+    {
+        foreach (var property in KernelCatalog.Properties)
+        {
+            List<Type> parameters = [];
+            if (property.Owner is not null)
+                parameters.Add(typeof(Observations));
+            parameters.AddRange(property.Argument switch
+            {
+                PropertyArgument.None => [],
+                PropertyArgument.Cpu => [typeof(int)],
+                PropertyArgument.Task => [typeof(TaskStruct)],
+                PropertyArgument.File => [typeof(string)],
+                _ => throw new InvalidOperationException($"argument {property.Argument}"),
+            });
+            parameters.AddRange(property.Index switch
+            {
+                PropertyIndex.None => [],
+                PropertyIndex.Area or PropertyIndex.Address => [typeof(ulong)],
+                _ => throw new InvalidOperationException($"index {property.Index}"),
+            });
+            var type = property.Owner ?? typeof(Observations);
+            var method = type.GetMethod(property.Accessor, BindingFlags.Public | (property.Owner is null ? BindingFlags.Instance : BindingFlags.Static), [.. parameters]);
+            Assert.True(method is not null, $"{property.Display}: no {type.Name}.{property.Accessor}({string.Join(", ", parameters.Select(p => p.Name))})");
+            var expected = property.Type switch
+            {
+                PropertyType.Count or PropertyType.Bytes or PropertyType.Register => typeof(long),
+                PropertyType.Flag => typeof(bool),
+                PropertyType.Name => typeof(string),
+                PropertyType.Object => typeof(KernelObject),
+                _ => throw new InvalidOperationException($"type {property.Type}"),
+            };
+            Assert.True(expected.IsAssignableFrom(method!.ReturnType), $"{property.Display} returns {method.ReturnType.Name}, not {expected.Name}");
+            Assert.Equal(property.Type == PropertyType.Name, property.Names.Count > 0);
+        }
+    }
+
+    [Fact]
+    public void The_editor_grammar_colours_exactly_the_catalog_s_steps()
+    {
+        using var grammar = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "editors/vscode/syntaxes/kscn.tmLanguage.json")));
+        var patterns = grammar.RootElement.GetProperty("repository").GetProperty("keywords").GetProperty("patterns").EnumerateArray();
+        var steps = patterns
+            .Where(p => p.GetProperty("name").GetString() is "entity.name.function.syscall.kscn" or "support.function.instruction.kscn")
+            .SelectMany(p => Alternatives().Match(p.GetProperty("match").GetString()!).Groups[1].Value.Split('|'))
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(KernelCatalog.Steps.Select(s => s.Name).Order(StringComparer.Ordinal), steps);
+    }
+
+    [Fact]
+    public void The_docs_list_every_object_kind_the_checker_tracks()
+    {
+        var reference = File.ReadAllText(Path.Combine(Repository.Root, "docs/language.md"));
+        foreach (var kind in KernelCatalog.ObjectKinds)
+            Assert.Contains($"`{kind.Name}`", reference, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The files outside the mechanism folders that still name a mechanism's code: the shared kernel's hooks into it
+    /// (copy_thread(), switch_to(), exit to user mode, pgd_alloc()), the thread's I/O fields and the ioperm-era steps.
+    /// The list may only shrink: a new file naming a mechanism fails here.
+    /// </summary>
+    private static readonly string[] StillNamingAMechanism =
+    [
+        "runtime/ScenarioLang.Runtime/Hosting/ScenarioRun.cs",
+        "runtime/ScenarioLang.Runtime/Kernel/LinuxKernel.cs",
+        "runtime/ScenarioLang.Runtime/Kernel/Mm/UserMemory.cs",
+        "runtime/ScenarioLang.Runtime/Kernel/TaskStruct.cs",
+    ];
+
+    [Fact]
+    public void Only_the_known_hooks_outside_a_mechanism_folder_name_one()
+    {
+        var naming = Directory.EnumerateFiles(Path.Combine(Repository.Root, "runtime"), "*.cs", SearchOption.AllDirectories)
+            .Concat(Directory.EnumerateFiles(Path.Combine(Repository.Root, "compiler"), "*.cs", SearchOption.AllDirectories))
+            .Select(f => Path.GetRelativePath(Repository.Root, f).Replace('\\', '/'))
+            .Where(f => !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal))
+            .Where(f => !f.StartsWith("runtime/ScenarioLang.Runtime/Mechanisms/", StringComparison.Ordinal))
+            .Where(f => MechanismNamespace().IsMatch(File.ReadAllText(Path.Combine(Repository.Root, f))))
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(StillNamingAMechanism, naming);
+    }
+
+    [Fact]
+    public void Syntax_and_binding_import_no_kernel_machine_or_mechanism_code()
+    {
+        foreach (var phase in new[] { "Syntax", "Binding" })
+        {
+            foreach (var file in Directory.EnumerateFiles(Path.Combine(Repository.Root, "compiler/ScenarioLang.Compiler", phase), "*.cs", SearchOption.AllDirectories))
+            {
+                var text = File.ReadAllText(file);
+                Assert.DoesNotMatch(@"using ScenarioLang\.Runtime\.(Mechanisms|Machine|Kernel\.Mm)", text);
+            }
+        }
+    }
+
+    [GeneratedRegex(@"ScenarioLang\.Runtime\.Mechanisms\.\w+")]
+    private static partial Regex MechanismNamespace();
+
+    /// <summary>(?:a|b|c) in a TextMate pattern.</summary>
+    [GeneratedRegex(@"\(\?:([a-z|]+)\)")]
+    private static partial Regex Alternatives();
+}
