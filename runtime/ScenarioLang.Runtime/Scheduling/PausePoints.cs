@@ -18,7 +18,7 @@ public static class PausePoints
 {
     public const string Return = "return";
 
-    public static IReadOnlyList<PausePoint> All { get; } = [.. InstructionPoints.All, .. PgdPoints.All, .. PtsharePoints.All];
+    public static IReadOnlyList<PausePoint> All { get; } = [.. InstructionPoints.All, .. PreemptionPoints.All, .. PgdPoints.All, .. PtsharePoints.All];
 
     public static IEnumerable<PausePoint> Of(string step) => All.Where(p => p.Step == step);
 
