@@ -1,8 +1,11 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using ScenarioLang.Compiler.Syntax;
 using ScenarioLang.Compiler.Text;
-using ScenarioLang.Runtime;
+using ScenarioLang.Runtime.Kernel;
+using ScenarioLang.Runtime.Mechanisms.Ioport;
 using ScenarioLang.Runtime.Scheduling;
+using ScenarioLang.Runtime;
 
 namespace ScenarioLang.Compiler.Binding;
 
@@ -21,26 +24,15 @@ public sealed partial class Binder
     /// </summary>
     private sealed record PausedStep(string Call, TextSpan Span, TaskSymbol? Task, TaskSymbol? Child, string? Defines, bool AtReturn);
 
-    /// <summary>Steps that are kernel paths the schedule can pause: everything but the ioperm-era syscalls and user instructions.</summary>
-    private static bool RunsAsPath(StepStatementSyntax syntax) => syntax.Action switch
-    {
-        MemoryActionSyntax => true,
-        SyscallActionSyntax s when AlwaysPath(s.Kind) => true,
-        SyscallActionSyntax { Kind: SyscallKind.Fork or SyscallKind.Exec } => syntax.Modifier is { Kind: StepModifierKind.Until },
-        _ => false,
-    };
-
-    /// <summary>The name the pause points of a step are listed under (<see cref="PausePoints"/>).</summary>
-    private static string? PathName(ActionSyntax action) => action switch
+    /// <summary>The name a step's path has, under which its pause points are listed (<see cref="PausePoints"/>).</summary>
+    private static string PathName(ActionSyntax action) => action switch
     {
         MemoryActionSyntax m => m.Mnemonic,
-        SyscallActionSyntax s when AlwaysPath(s.Kind) || s.Kind is SyscallKind.Fork or SyscallKind.Exec => s.Name,
-        _ => null,
+        SyscallActionSyntax s => s.Name,
+        PortActionSyntax p => p.Mnemonic,
+        FlagsActionSyntax f => f.Mnemonic,
+        _ => throw new UnreachableException($"{action.GetType().Name} is an action with no path"),
     };
-
-    /// <summary>Calls that are kernel paths however they are written; fork and exec are when paused or explored.</summary>
-    private static bool AlwaysPath(SyscallKind kind) =>
-        kind is SyscallKind.Vmalloc or SyscallKind.Mmap or SyscallKind.Munmap or SyscallKind.Read or SyscallKind.Write;
 
     /// <summary>Paths a CPU can run in kernel context, with no task: the memory instructions, touch and vmalloc.</summary>
     private static bool RunsWithoutTask(ActionSyntax action) => action is MemoryActionSyntax or SyscallActionSyntax { Kind: SyscallKind.Vmalloc };
@@ -67,24 +59,21 @@ public sealed partial class Binder
         scope.SharedWords.Add(syntax.Name.Text, initial);
     }
 
-    private BoundThreadStep? BindThreadStep(ScenarioScope scope, StepStatementSyntax syntax, int cpu, TaskSymbol? task, bool inExplore)
+    /// <summary>
+    /// Binds a step of any kind: its modifier (<c>until</c> a pause point of its path, <c>preempted at</c> one of its
+    /// preemption points, <c>failing at</c> an injected fault of fork and clone), then what it does.
+    /// </summary>
+    private BoundThreadStep? BindThreadStep(ScenarioScope scope, StepStatementSyntax syntax, int cpu, TaskSymbol? task, bool inExplore, bool inRepeat)
     {
         var call = PathName(syntax.Action);
-        if (call is null)
-        {
-            var what = SyntaxPrinter.Print(syntax.Action);
-            if (inExplore)
-                _diagnostics.ReportNotInExplore(syntax.Action.Span, what, "only fork, exec, vmalloc, touch, store, load, xchg, mfence, mmap, munmap, read and write run as interleavable kernel paths");
-            else
-                _diagnostics.ReportNeedsTask(syntax.Action.Span, what);
-            return null;
-        }
         if (task is null && !RunsWithoutTask(syntax.Action))
         {
-            _diagnostics.ReportNeedsTask(syntax.Action.Span, call);
+            _diagnostics.ReportNeedsTask(syntax.Action.Span, SyntaxPrinter.Print(syntax.Action));
             return null;
         }
         string? until = null;
+        var preempted = false;
+        var fault = ForkFault.None;
         if (syntax.Modifier is { } modifier)
         {
             if (inExplore)
@@ -92,25 +81,57 @@ public sealed partial class Binder
                 _diagnostics.ReportNotInExplore(modifier.Span, SyntaxPrinter.Print(syntax), "the explorer chooses where each step stops");
                 return null;
             }
-            if (modifier.Kind != StepModifierKind.Until)
+            switch (modifier.Kind)
             {
-                _diagnostics.ReportModifierNotAllowed(modifier.Span, call, "preempted or made to fail at a named point", "ioperm, fork and clone");
-                return null;
+                case StepModifierKind.Until:
+                    if (!PausePoints.IsKnown(call, modifier.Point.Text))
+                    {
+                        _diagnostics.ReportUnknownPoint(modifier.Point.Span, call, "paused", modifier.Point.Text, PausePointNames(call));
+                        return null;
+                    }
+                    until = modifier.Label;
+                    break;
+                case StepModifierKind.Preempted:
+                    // The scheduler switches a task out only where the kernel code enables preemption.
+                    var preemption = PreemptionPoints.Of(call).Select(p => p.Name).ToArray();
+                    if (preemption.Length == 0)
+                    {
+                        _diagnostics.ReportModifierNotAllowed(modifier.Span, call, "preempted at a named point", string.Join(", ", PreemptionPoints.All.Select(p => p.Step).Distinct()));
+                        return null;
+                    }
+                    if (!preemption.Contains(modifier.Point.Text))
+                    {
+                        _diagnostics.ReportUnknownPoint(modifier.Point.Span, call, "preempted", modifier.Point.Text, preemption);
+                        return null;
+                    }
+                    (until, preempted) = (modifier.Point.Text, true);
+                    break;
+                case StepModifierKind.Failing:
+                    if (syntax.Action is not SyscallActionSyntax { Kind: SyscallKind.Fork or SyscallKind.Clone })
+                    {
+                        _diagnostics.ReportModifierNotAllowed(modifier.Span, call, "made to fail at a named point", "fork and clone");
+                        return null;
+                    }
+                    if (!StepPoints.ForkFailure.Contains(modifier.Point.Text))
+                    {
+                        _diagnostics.ReportUnknownPoint(modifier.Point.Span, call, "made to fail", modifier.Point.Text, StepPoints.ForkFailure);
+                        return null;
+                    }
+                    fault = StepPoints.ForkFaultNamed(modifier.Point.Text);
+                    break;
+                default:
+                    throw new UnreachableException($"step modifier {modifier.Kind} has no binder");
             }
-            if (!PausePoints.IsKnown(call, modifier.Point.Text))
-            {
-                _diagnostics.ReportUnknownPoint(modifier.Point.Span, call, "paused", modifier.Point.Text, PausePointNames(call));
-                return null;
-            }
-            until = modifier.Label;
         }
-        var operation = BindOperation(scope, syntax, task);
+        var operation = BindOperation(scope, syntax, cpu, task, new StepContext(inExplore, inRepeat, until is not null && !preempted, fault));
         if (operation is null)
             return null;
         var (bound, expected) = operation.Value;
         var step = new BoundThreadStep(Position(syntax), SyntaxPrinter.Print(syntax), cpu, task, SyntaxPrinter.StepAction(syntax),
-            syntax.Result is null ? null : SyntaxPrinter.StepResult(syntax.Result), bound, expected, until);
-        if (until is not null)
+            syntax.Result is null ? null : SyntaxPrinter.StepResult(syntax.Result), bound, expected, until, preempted);
+        if (preempted)
+            scope.Preempted[task!] = new Preemption(call, syntax.Span);
+        else if (until is not null)
         {
             var defines = bound switch
             {
@@ -124,33 +145,57 @@ public sealed partial class Binder
         return step;
     }
 
+    /// <summary>Where a step is bound: in an explore block, a repeat, paused by the schedule; and the fault it is made to fail with.</summary>
+    private readonly record struct StepContext(bool InExplore, bool InRepeat, bool Paused, ForkFault Fault);
+
     private static IReadOnlyList<string> PausePointNames(string call) =>
         PausePoints.Of(call).Select(p => p.Indexed ? p.Name + "[N]" : p.Name).Append(PausePoints.Return).ToArray();
 
-    private (BoundOperation Operation, Outcome? Expected)? BindOperation(ScenarioScope scope, StepStatementSyntax syntax, TaskSymbol? task)
+    private (BoundOperation Operation, Outcome? Expected)? BindOperation(ScenarioScope scope, StepStatementSyntax syntax, int cpu, TaskSymbol? task, StepContext context)
     {
         switch (syntax.Action)
         {
-            case SyscallActionSyntax { Kind: SyscallKind.Fork } fork:
-            {
-                if (!CheckArgumentCount(fork, fork.Arguments ?? [], 0, $"no arguments; name the child with '{fork.Name} -> NAME'"))
-                    return null;
-                if (syntax.Result is not NameResultSyntax { Name: var childName })
-                {
-                    _diagnostics.ReportForkNeedsChild(syntax.Result?.Span ?? fork.Span, fork.Name);
-                    return null;
-                }
-                var child = DeclareTask(scope, childName, task!.Privilege, declared: false, deferred: true);
-                return child is null ? null : (new BoundForkOperation(child), null);
-            }
+            case SyscallActionSyntax { Kind: SyscallKind.Ioperm or SyscallKind.Iopl or SyscallKind.Setresuid or SyscallKind.Exit } call:
+                return BindTaskSyscall(scope, syntax, call, cpu, task!);
+            case SyscallActionSyntax { Kind: SyscallKind.Fork or SyscallKind.Clone } fork:
+                return BindFork(scope, syntax, fork, cpu, task!, context);
             case SyscallActionSyntax { Kind: SyscallKind.Exec } exec:
             {
                 var expected = BindSyscallResult(syntax.Result, exec.Name);
                 if (!CheckArgumentCount(exec, exec.Arguments ?? [], 0, "no arguments") || !expected.Ok)
                     return null;
+                if (context.InExplore && !CheckExecAlone(scope, task!, exec.Span))
+                    return null;
                 if (!KillOtherThreads(scope, task!, exec.Span, Position(syntax).Line))
                     return null;
                 return (new BoundExecOperation(), expected.Value);
+            }
+            case PortActionSyntax port:
+            {
+                var expected = BindFaultResult(syntax.Result, port.Mnemonic, Outcome.GeneralProtection);
+                if (port.Port.Value is not { } value)
+                    return null;
+                if (value > 0xffff)
+                {
+                    _diagnostics.ReportPortOutOfRange(port.Port.Span, port.Port.Text);
+                    return null;
+                }
+                return expected.Ok ? (new BoundPortOperation(port.Mnemonic, port.Width, (int)value), expected.Value) : null;
+            }
+            case FlagsActionSyntax { Instruction: FlagsInstruction.Pushf }:
+            {
+                if (syntax.Result is null)
+                    return (new BoundPushfOperation(), null);
+                if (syntax.Result is NumberResultSyntax { Number.Value: { } flags })
+                    return (new BoundPushfOperation(), Outcome.Eflags(flags));
+                if (syntax.Result is not NumberResultSyntax)
+                    _diagnostics.ReportResultDoesNotFit(syntax.Result.Span, "pushf", SyntaxPrinter.Print(syntax.Result), "the EFLAGS value user mode sees, a number such as 0x202");
+                return null;
+            }
+            case FlagsActionSyntax flags:
+            {
+                var expected = BindFaultResult(syntax.Result, flags.Mnemonic, Outcome.GeneralProtection);
+                return expected.Ok ? (new BoundInterruptFlagOperation(flags.Instruction == FlagsInstruction.Sti), expected.Value) : null;
             }
             case SyscallActionSyntax { Kind: SyscallKind.Mmap or SyscallKind.Munmap or SyscallKind.Read or SyscallKind.Write } call:
                 return BindMmOperation(scope, syntax, call);
@@ -364,10 +409,10 @@ public sealed partial class Binder
                 if (!PutOnCpu(scope, step, cpu, task, statements))
                     continue;
             }
-            if (BindThreadStep(scope, step, cpu, task, inExplore: true) is not { } bound)
+            if (BindThreadStep(scope, step, cpu, task, inExplore: true, inRepeat) is not { } bound)
                 continue;
-            if (bound.Operation is BoundForkOperation fork)
-                created.Add(fork.Child);
+            if (bound.Operation is BoundForkOperation { Child: { } child })
+                created.Add(child);
             steps.Add(bound);
         }
         scope.Explored = true;

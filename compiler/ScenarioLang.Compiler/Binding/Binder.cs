@@ -344,7 +344,7 @@ public sealed partial class Binder
             return;
         if (syntax.InKernelContext)
         {
-            if (BindThreadStep(scope, syntax, cpu.Value, null, inExplore: false) is { } kernelStep)
+            if (BindThreadStep(scope, syntax, cpu.Value, null, inExplore: false, inRepeat) is { } kernelStep)
                 statements.Add(kernelStep);
             return;
         }
@@ -353,8 +353,7 @@ public sealed partial class Binder
             return;
         if (!PutOnCpu(scope, syntax, cpu.Value, task, statements))
             return;
-        var bound = RunsAsPath(syntax) ? BindThreadStep(scope, syntax, cpu.Value, task, inExplore: false) : BindAction(scope, syntax, cpu.Value, task, inRepeat);
-        if (bound is not null)
+        if (BindThreadStep(scope, syntax, cpu.Value, task, inExplore: false, inRepeat) is { } bound)
             statements.Add(bound);
     }
 
@@ -388,68 +387,8 @@ public sealed partial class Binder
         return true;
     }
 
-    private BoundStatement? BindAction(ScenarioScope scope, StepStatementSyntax syntax, int cpu, TaskSymbol task, bool inRepeat)
-    {
-        var position = Position(syntax);
-        var text = SyntaxPrinter.Print(syntax);
-        if (!CheckModifier(syntax))
-            return null;
-        switch (syntax.Action)
-        {
-            case PortActionSyntax port:
-            {
-                var expected = BindFaultResult(syntax.Result, port.Mnemonic, Outcome.GeneralProtection);
-                if (port.Port.Value is not { } value)
-                    return null;
-                if (value > 0xffff)
-                {
-                    _diagnostics.ReportPortOutOfRange(port.Port.Span, port.Port.Text);
-                    return null;
-                }
-                return expected.Ok ? new BoundPortAccess(position, text, cpu, task, port.Width, (int)value, expected.Value) : null;
-            }
-            case FlagsActionSyntax { Instruction: FlagsInstruction.Pushf }:
-            {
-                if (syntax.Result is null or NumberResultSyntax { Number.Value: not null })
-                    return new BoundPushf(position, text, cpu, task, (syntax.Result as NumberResultSyntax)?.Number.Value);
-                if (syntax.Result is not NumberResultSyntax)
-                    _diagnostics.ReportResultDoesNotFit(syntax.Result.Span, "pushf", SyntaxPrinter.Print(syntax.Result), "the EFLAGS value user mode sees, a number such as 0x202");
-                return null;
-            }
-            case FlagsActionSyntax flags:
-            {
-                var expected = BindFaultResult(syntax.Result, flags.Mnemonic, Outcome.GeneralProtection);
-                return expected.Ok ? new BoundInterruptFlag(position, text, cpu, task, flags.Instruction == FlagsInstruction.Sti, expected.Value) : null;
-            }
-            case SyscallActionSyntax call:
-                return BindSyscall(scope, syntax, call, position, text, cpu, task, inRepeat);
-            default:
-                return null;
-        }
-    }
-
-    /// <summary>Only ioperm can be preempted at a named point, and only fork and clone made to fail at one.</summary>
-    private bool CheckModifier(StepStatementSyntax syntax)
-    {
-        if (syntax.Modifier is not { } modifier)
-            return true;
-        var call = (syntax.Action as SyscallActionSyntax)?.Kind;
-        var name = syntax.Action is SyscallActionSyntax named ? named.Name : SyntaxPrinter.Print(syntax.Action);
-        var (verb, points, allowed) = modifier.Kind == StepModifierKind.Preempted
-            ? ("preempted", call == SyscallKind.Ioperm ? StepPoints.IopermPreemption : null, "ioperm")
-            : ("made to fail", call is SyscallKind.Fork or SyscallKind.Clone ? StepPoints.ForkFailure : null, "fork and clone");
-        if (points is null)
-        {
-            _diagnostics.ReportModifierNotAllowed(modifier.Span, name, $"{verb} at a named point", allowed);
-            return false;
-        }
-        if (points.Contains(modifier.Point.Text))
-            return true;
-        _diagnostics.ReportUnknownPoint(modifier.Point.Span, name, verb, modifier.Point.Text, points);
-        return false;
-    }
-
-    private BoundStatement? BindSyscall(ScenarioScope scope, StepStatementSyntax syntax, SyscallActionSyntax call, LinePosition position, string text, int cpu, TaskSymbol task, bool inRepeat)
+    /// <summary>ioperm, iopl, setresuid and exit: syscalls of the task on its CPU, with their arguments and result.</summary>
+    private (BoundOperation Operation, Outcome? Expected)? BindTaskSyscall(ScenarioScope scope, StepStatementSyntax syntax, SyscallActionSyntax call, int cpu, TaskSymbol task)
     {
         var arguments = call.Arguments ?? [];
         switch (call.Kind)
@@ -464,10 +403,7 @@ public sealed partial class Binder
                 var turnOn = SwitchArgument(call, arguments[2], "turn_on");
                 if (from is null || num is null || turnOn is null || !expected.Ok)
                     return null;
-                var preemptAt = syntax.Modifier?.Point.Text;
-                if (preemptAt is not null)
-                    scope.Preempted[task] = new Preemption("ioperm", syntax.Span);
-                return new BoundIoperm(position, text, cpu, task, from.Value, num.Value, turnOn.Value, preemptAt, expected.Value);
+                return (new BoundIopermOperation(from.Value, num.Value, turnOn.Value), expected.Value);
             }
             case SyscallKind.Iopl:
             {
@@ -475,7 +411,7 @@ public sealed partial class Binder
                 if (!CheckArgumentCount(call, arguments, 1, "one argument: iopl(level)"))
                     return null;
                 var level = NumberArgument(call, arguments[0], "level");
-                return level is null || !expected.Ok ? null : new BoundIopl(position, text, cpu, task, level.Value, expected.Value);
+                return level is null || !expected.Ok ? null : (new BoundIoplOperation(level.Value), expected.Value);
             }
             case SyscallKind.Setresuid:
             {
@@ -485,14 +421,7 @@ public sealed partial class Binder
                 var ids = new[] { "ruid", "euid", "suid" }.Select((name, i) => UidArgument(call, arguments[i], name)).ToArray();
                 return ids.Any(id => id is null) || !expected.Ok
                     ? null
-                    : new BoundSetresuid(position, text, cpu, task, ids[0]!.Value, ids[1]!.Value, ids[2]!.Value, expected.Value);
-            }
-            case SyscallKind.Exec:
-            {
-                var expected = BindSyscallResult(syntax.Result, call.Name);
-                if (!CheckArgumentCount(call, arguments, 0, "no arguments") || !expected.Ok)
-                    return null;
-                return KillOtherThreads(scope, task, call.Span, position.Line) ? new BoundExec(position, text, cpu, task, expected.Value) : null;
+                    : (new BoundSetresuidOperation(ids[0]!.Value, ids[1]!.Value, ids[2]!.Value), expected.Value);
             }
             case SyscallKind.Exit:
                 if (syntax.Result is { } result)
@@ -502,35 +431,26 @@ public sealed partial class Binder
                 }
                 if (!CheckArgumentCount(call, arguments, 0, "no arguments"))
                     return null;
-                scope.Exited[task] = position.Line;
+                scope.Exited[task] = Position(syntax).Line;
                 scope.Current[cpu] = null;
-                return new BoundExit(position, text, cpu, task);
-            case SyscallKind.Fork:
-            case SyscallKind.Clone:
-                return BindFork(scope, syntax, call, arguments, position, text, cpu, task, inRepeat);
-            case SyscallKind.Vmalloc:
-            case SyscallKind.Mmap:
-            case SyscallKind.Munmap:
-            case SyscallKind.Read:
-            case SyscallKind.Write:
-                throw new UnreachableException($"{call.Kind} runs as a path: BindStep gives it to BindThreadStep");
+                return (new BoundExitOperation(), null);
             default:
-                throw new UnreachableException($"syscall kind {call.Kind} has no binder");
+                throw new UnreachableException($"{call.Kind} is not a syscall BindTaskSyscall binds");
         }
     }
 
-    private BoundStatement? BindFork(ScenarioScope scope, StepStatementSyntax syntax, SyscallActionSyntax call, ImmutableArray<ArgumentSyntax> arguments, LinePosition position, string text, int cpu, TaskSymbol parent, bool inRepeat)
+    /// <summary>fork or clone -> NAME; made to fail, it creates no task and its result is the error, if one is stated.</summary>
+    private (BoundOperation Operation, Outcome? Expected)? BindFork(ScenarioScope scope, StepStatementSyntax syntax, SyscallActionSyntax call, int cpu, TaskSymbol parent, StepContext context)
     {
         var thread = call.Kind == SyscallKind.Clone;
-        if (!CheckArgumentCount(call, arguments, 0, $"no arguments; name the child with '{call.Name} -> NAME'"))
+        if (!CheckArgumentCount(call, call.Arguments ?? [], 0, $"no arguments; name the child with '{call.Name} -> NAME'"))
             return null;
-        // A fork made to fail creates nothing: its result is the error, if the scenario states one.
-        if (syntax.Modifier is { Kind: StepModifierKind.Failing, Point.Text: var failAt })
+        if (context.Fault != ForkFault.None)
         {
             var expected = BindSyscallResult(syntax.Result, call.Name);
-            return expected.Ok ? new BoundFork(position, text, cpu, parent, thread, null, StepPoints.ForkFaultNamed(failAt), expected.Value) : null;
+            return expected.Ok ? (new BoundForkOperation(null, thread, context.Fault), expected.Value) : null;
         }
-        if (inRepeat)
+        if (context.InRepeat)
         {
             _diagnostics.ReportCreatesTaskInRepeat(call.Span, call.Name);
             return null;
@@ -540,14 +460,27 @@ public sealed partial class Binder
             _diagnostics.ReportForkNeedsChild(syntax.Result?.Span ?? call.Span, call.Name);
             return null;
         }
-        // A step paused on another CPU may hold a lock this fork waits for: then the child exists only once the fork has
-        // returned, later in the schedule, and the generated code looks it up where it is used.
-        var mayWait = scope.Paused.Any(p => p.Key != cpu && !p.Value.AtReturn);
-        var child = DeclareTask(scope, childName, parent.Privilege, declared: false, deferred: mayWait);
+        // The child exists only once the fork has returned: later in the schedule when the fork is paused, explored, or
+        // may wait for a lock a step paused on another CPU holds; the generated code then looks it up where it is used.
+        var deferred = context.InExplore || context.Paused || scope.Paused.Any(p => p.Key != cpu && !p.Value.AtReturn);
+        var child = DeclareTask(scope, childName, parent.Privilege, declared: false, deferred);
         if (child is null)
             return null;
         scope.Leaders[child] = thread ? scope.LeaderOf(parent) : child;
-        return new BoundFork(position, text, cpu, parent, thread, child, ForkFault.None, null);
+        return (new BoundForkOperation(child, thread), null);
+    }
+
+    /// <summary>
+    /// exec in an explore block: de_thread() would kill the task's other threads while the explorer runs their programs
+    /// on other CPUs, which the model does not do; a task alone in its thread group can exec.
+    /// </summary>
+    private bool CheckExecAlone(ScenarioScope scope, TaskSymbol task, TextSpan span)
+    {
+        var leader = scope.LeaderOf(task);
+        if (scope.Tasks.Values.FirstOrDefault(t => t != task && scope.LeaderOf(t) == leader && !scope.Exited.ContainsKey(t)) is not { } other)
+            return true;
+        _diagnostics.ReportExploredExecWithThreads(span, task.Name, other.Name);
+        return false;
     }
 
     /// <summary>

@@ -49,50 +49,41 @@ public abstract record BoundStatement(LinePosition Position, string Text);
 /// <summary>A context switch; Next is null for idle. Implicit switches put a task on an idle CPU.</summary>
 public sealed record BoundSwitch(LinePosition Position, string Text, int Cpu, TaskSymbol? Next) : BoundStatement(Position, Text);
 
-/// <summary>ioperm(); with <see cref="PreemptAt"/> the task is preempted at that point and finishes when switched back in.</summary>
-public sealed record BoundIoperm(LinePosition Position, string Text, int Cpu, TaskSymbol Task, ulong From, ulong Num, bool TurnOn, string? PreemptAt, Outcome? Expected)
-    : BoundStatement(Position, Text);
-
-public sealed record BoundIopl(LinePosition Position, string Text, int Cpu, TaskSymbol Task, ulong Level, Outcome? Expected)
-    : BoundStatement(Position, Text);
-
-/// <summary>
-/// fork, or clone of a thread (<see cref="Thread"/>). With a <see cref="Fault"/> the syscall is made to fail
-/// there and creates no task, so <see cref="Child"/> is null.
-/// </summary>
-public sealed record BoundFork(LinePosition Position, string Text, int Cpu, TaskSymbol Parent, bool Thread, TaskSymbol? Child, ForkFault Fault, Outcome? Expected)
-    : BoundStatement(Position, Text);
-
-public sealed record BoundSetresuid(LinePosition Position, string Text, int Cpu, TaskSymbol Task, uint Ruid, uint Euid, uint Suid, Outcome? Expected)
-    : BoundStatement(Position, Text);
-
-/// <summary>cli or sti in user mode.</summary>
-public sealed record BoundInterruptFlag(LinePosition Position, string Text, int Cpu, TaskSymbol Task, bool Set, Outcome? Expected)
-    : BoundStatement(Position, Text);
-
-/// <summary>pushf in user mode: reads the EFLAGS value user mode sees.</summary>
-public sealed record BoundPushf(LinePosition Position, string Text, int Cpu, TaskSymbol Task, ulong? ExpectedFlags) : BoundStatement(Position, Text);
-
 /// <summary>
 /// The body runs <see cref="Count"/> times; the binder checked that every iteration binds as the first. <see cref="Steps"/>
 /// is what the repeat runs with its iterations unrolled, saturated just past <see cref="Binder.MaxSteps"/>.
 /// </summary>
 public sealed record BoundRepeat(LinePosition Position, string Text, int Count, ImmutableArray<BoundStatement> Body, long Steps) : BoundStatement(Position, Text);
 
-public sealed record BoundExec(LinePosition Position, string Text, int Cpu, TaskSymbol Task, Outcome? Expected) : BoundStatement(Position, Text);
-
-public sealed record BoundExit(LinePosition Position, string Text, int Cpu, TaskSymbol Task) : BoundStatement(Position, Text);
-
-public sealed record BoundPortAccess(LinePosition Position, string Text, int Cpu, TaskSymbol Task, int Width, int Port, Outcome? Expected)
-    : BoundStatement(Position, Text);
-
-/// <summary>What a step that runs as an interleavable kernel path does.</summary>
+/// <summary>What a step does: every step runs as a kernel path (<see cref="BoundThreadStep"/>), whatever its kind.</summary>
 public abstract record BoundOperation;
 
-/// <summary>fork -> Child: a new process with a new mm, whose kernel PGD half the pgd variant fills in.</summary>
-public sealed record BoundForkOperation(TaskSymbol Child) : BoundOperation;
+public sealed record BoundIopermOperation(ulong From, ulong Num, bool TurnOn) : BoundOperation;
+
+public sealed record BoundIoplOperation(ulong Level) : BoundOperation;
+
+public sealed record BoundSetresuidOperation(uint Ruid, uint Euid, uint Suid) : BoundOperation;
+
+/// <summary>cli (<see cref="Set"/> false) or sti in user mode.</summary>
+public sealed record BoundInterruptFlagOperation(bool Set) : BoundOperation;
+
+/// <summary>pushf in user mode: reads the EFLAGS value user mode sees, which the step's expected outcome states.</summary>
+public sealed record BoundPushfOperation : BoundOperation;
+
+/// <summary>inb/inw/inl/outb/outw/outl: a user-mode port access of <see cref="Width"/> bytes.</summary>
+public sealed record BoundPortOperation(string Mnemonic, int Width, int Port) : BoundOperation;
+
+/// <summary>
+/// fork -> Child (a new process with a new mm, whose kernel PGD half the pgd variant fills in), or clone of a thread
+/// (<see cref="Thread"/>). With a <see cref="Fault"/> the syscall is made to fail there and creates no task, so
+/// <see cref="Child"/> is null.
+/// </summary>
+public sealed record BoundForkOperation(TaskSymbol? Child, bool Thread = false, ForkFault Fault = ForkFault.None) : BoundOperation;
 
 public sealed record BoundExecOperation : BoundOperation;
+
+/// <summary>exit: do_exit(), after which the CPU runs its idle task.</summary>
+public sealed record BoundExitOperation : BoundOperation;
 
 /// <summary>vmalloc(Size) -> Area, followed by vmalloc_sync_all() as alloc_vm_area() does.</summary>
 public sealed record BoundVmallocOperation(long Size, string Area) : BoundOperation;
@@ -118,12 +109,13 @@ public sealed record BoundMunmapOperation(ulong Address, ulong Length) : BoundOp
 public sealed record BoundAccessOperation(ulong Address, ulong Length, bool Write) : BoundOperation;
 
 /// <summary>
-/// A step run as a kernel path: in an explicit schedule, to its end or <see cref="Until"/> a pause point; in an explore
-/// block, as one step of its CPU's program. Task is null in kernel context. Action and Result are the step as written
-/// around its modifier, so a printed schedule can put "until …" between them.
+/// A step, run as a kernel path: in an explicit schedule, to its end or <see cref="Until"/> a pause point (where its
+/// CPU waits for <c>continue</c>), or, when <see cref="Preempted"/>, to a preemption point where its task is switched
+/// out (<c>preempted at</c>); in an explore block, as one step of its CPU's program. Task is null in kernel context.
+/// Action and Result are the step as written around its modifier, so a printed schedule can put "until …" between them.
 /// </summary>
 public sealed record BoundThreadStep(LinePosition Position, string Text, int Cpu, TaskSymbol? Task, string Action, string? Result,
-    BoundOperation Operation, Outcome? Expected, string? Until) : BoundStatement(Position, Text);
+    BoundOperation Operation, Outcome? Expected, string? Until, bool Preempted = false) : BoundStatement(Position, Text);
 
 /// <summary><c>cpu0 continue</c>, optionally until another point.</summary>
 public sealed record BoundContinue(LinePosition Position, string Text, int Cpu, string? Until) : BoundStatement(Position, Text);

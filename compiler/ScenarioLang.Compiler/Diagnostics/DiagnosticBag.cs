@@ -242,6 +242,9 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
     public void ReportWrongFault(TextSpan span, string action, string named, string fault, string why) =>
         Error("KSC0235", span, $"{action} gives ok or {fault}, not {named}: {why}");
 
+    public void ReportExploredExecWithThreads(TextSpan span, string task, string thread) =>
+        Error("KSC0237", span, $"{task} cannot exec in an explore block while its thread {thread} lives: de_thread() would kill {thread} while the explorer runs it; let {thread} exit before the block");
+
     public void ReportTooManySteps(TextSpan span, long max) =>
         Error("KSC0236", span, $"with this statement the scenario runs more than {max.ToString("N0", CultureInfo.InvariantCulture)} steps, counting every iteration of its repeats and a step per page of a read, write or vmalloc; lower a repeat count or a size");
 

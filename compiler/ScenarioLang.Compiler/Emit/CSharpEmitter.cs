@@ -121,7 +121,7 @@ public static class CSharpEmitter
     private static IEnumerable<TaskSymbol> ForkedChildren(IEnumerable<BoundStatement> statements) =>
         statements.SelectMany(s => s switch
         {
-            BoundFork { Child: { Deferred: false } child } => [child],
+            BoundThreadStep { Operation: BoundForkOperation { Child: { Deferred: false } child } } => [child],
             BoundRepeat repeat => ForkedChildren(repeat.Body),
             _ => [],
         });
@@ -164,21 +164,10 @@ public static class CSharpEmitter
         return statement switch
         {
             BoundSwitch s => $"run.Switch({step}, {s.Cpu}, {(s.Next is null ? "null" : Local(s.Next))});",
-            BoundIoperm s => Invoke("Ioperm", step, s.Cpu, s.Task, Expected(s.Expected), [CSharpLiteral.Hex(s.From), CSharpLiteral.Hex(s.Num), Bool(s.TurnOn)],
-                s.PreemptAt is { } point ? "preemptAt: " + CSharpLiteral.String(point) : null),
-            BoundIopl s => Call("Iopl", step, s.Cpu, s.Task, s.Expected, CSharpLiteral.Hex(s.Level)),
-            BoundSetresuid s => Call("Setresuid", step, s.Cpu, s.Task, s.Expected, CSharpLiteral.Hex(s.Ruid), CSharpLiteral.Hex(s.Euid), CSharpLiteral.Hex(s.Suid)),
-            BoundExec s => Call("Exec", step, s.Cpu, s.Task, s.Expected),
-            BoundExit s => Call("Exit", step, s.Cpu, s.Task, null),
-            BoundPortAccess s => Call("PortAccess", step, s.Cpu, s.Task, s.Expected, CSharpLiteral.Int(s.Width), "0x" + s.Port.ToString("X", System.Globalization.CultureInfo.InvariantCulture)),
-            BoundInterruptFlag s => Call(s.Set ? "Sti" : "Cli", step, s.Cpu, s.Task, s.Expected),
-            BoundPushf s => Invoke("Pushf", step, s.Cpu, s.Task, s.ExpectedFlags is { } flags ? $"{Runtime}.Outcome.Eflags({CSharpLiteral.Hex(flags)})" : null, []),
-            BoundFork { Child: { Deferred: false } child } s => $"{Local(child)} = run.{(s.Thread ? "Clone" : "Fork")}({step}, {s.Cpu}, {Local(s.Parent)}, {CSharpLiteral.String(child.Name)});",
-            BoundFork { Child: { } child } s => $"run.{(s.Thread ? "Clone" : "Fork")}({step}, {s.Cpu}, {Local(s.Parent)}, {CSharpLiteral.String(child.Name)});",
-            // The child of a failing fork never runs; its name only shows in the trace.
-            BoundFork s => Call(s.Thread ? "Clone" : "Fork", step, s.Cpu, s.Parent, s.Expected,
-                CSharpLiteral.String($"{s.Parent.Name}'s child"), $"{Runtime}.Kernel.ForkFault.{s.Fault}"),
-            BoundThreadStep s => $"run.Run({ThreadStep(s)}{(s.Until is null ? "" : ", until: " + CSharpLiteral.String(s.Until))});",
+            // A child the schedule names by a field is bound to it as soon as the fork has returned.
+            BoundThreadStep { Operation: BoundForkOperation { Child: { Deferred: false } child } } s =>
+                $"{Run(s)} {Local(child)} = run.Task({CSharpLiteral.String(child.Name)});",
+            BoundThreadStep s => Run(s),
             BoundContinue s => $"run.Continue({step}, {CSharpLiteral.Int(s.Cpu)}{(s.Until is null ? "" : ", until: " + CSharpLiteral.String(s.Until))});",
             BoundDrain s => $"run.Drain({step}, {CSharpLiteral.Int(s.Cpu)}, {CSharpLiteral.Int(s.Count)});",
             BoundExpectation { Quantifier: null, Conditions: [BoundComparison c] } => $"run.Expect({step}, o => {Read(c.Read)}, {Runtime}.Comparison.{c.Operator}, {Constant(c.Value)}{Format(c.Read.Property.Type)});",
@@ -190,7 +179,11 @@ public static class CSharpEmitter
         };
     }
 
-    /// <summary>The factory call that makes a step a <see cref="Runtime.ThreadStep"/>: run.ForkStep(step, action, result, cpu, task, …).</summary>
+    /// <summary>run.Run(step, until: point, preempted: true), each where the step has it.</summary>
+    private static string Run(BoundThreadStep s) =>
+        $"run.Run({ThreadStep(s)}{(s.Until is null ? "" : ", until: " + CSharpLiteral.String(s.Until))}{(s.Preempted ? ", preempted: true" : "")});";
+
+    /// <summary>The factory call that makes a step a <see cref="Runtime.ThreadStep"/>: run.IopermStep(step, action, result, cpu, task, …).</summary>
     private static string ThreadStep(BoundThreadStep s)
     {
         var task = s.Task is null ? "null" : Local(s.Task);
@@ -198,8 +191,17 @@ public static class CSharpEmitter
         var expected = s.Expected is { } e ? ", " + Outcome(e) : "";
         return s.Operation switch
         {
-            BoundForkOperation f => $"run.ForkStep({head}, {CSharpLiteral.String(f.Child.Name)})",
+            BoundIopermOperation i => $"run.IopermStep({head}, {CSharpLiteral.Hex(i.From)}, {CSharpLiteral.Hex(i.Num)}, {Bool(i.TurnOn)}{expected})",
+            BoundIoplOperation i => $"run.IoplStep({head}, {CSharpLiteral.Hex(i.Level)}{expected})",
+            BoundSetresuidOperation u => $"run.SetresuidStep({head}, {CSharpLiteral.Hex(u.Ruid)}, {CSharpLiteral.Hex(u.Euid)}, {CSharpLiteral.Hex(u.Suid)}{expected})",
+            BoundInterruptFlagOperation f => $"run.InterruptFlagStep({head}, {Bool(f.Set)}{expected})",
+            BoundPushfOperation => $"run.PushfStep({head}{expected})",
+            BoundPortOperation p => $"run.PortStep({head}, {CSharpLiteral.String(p.Mnemonic)}, {CSharpLiteral.Int(p.Width)}, 0x{p.Port.ToString("X", System.Globalization.CultureInfo.InvariantCulture)}{expected})",
+            // The child of a failing fork never runs; its name only shows in the trace.
+            BoundForkOperation f => $"run.NewTaskStep({head}, {CSharpLiteral.String(f.Child?.Name ?? $"{s.Task!.Name}'s child")}, {Bool(f.Thread)}, "
+                + $"{Runtime}.Kernel.ForkFault.{f.Fault}, {(s.Expected is { } failure ? Outcome(failure) : "null")})",
             BoundExecOperation => $"run.ExecStep({head}{expected})",
+            BoundExitOperation => $"run.ExitStep({head})",
             BoundVmallocOperation v => $"run.VmallocStep({head}, {CSharpLiteral.Long(v.Size)}, {CSharpLiteral.String(v.Area)})",
             BoundTouchOperation t => $"run.TouchStep({head}, {CSharpLiteral.String(t.Area)}{expected})",
             BoundStoreOperation st => $"run.StoreStep({head}, {CSharpLiteral.String(st.Location)}, {CSharpLiteral.Long(st.Value)})",
@@ -250,23 +252,6 @@ public static class CSharpEmitter
         _ => ">=",
     };
 
-    private static string Call(string method, string step, int cpu, TaskSymbol task, Outcome? expected, params string[] arguments) =>
-        Invoke(method, step, cpu, task, Expected(expected), arguments);
-
-    /// <summary>run.Method(step, cpu, task, arguments…, expected, named); an absent expected outcome is left to its default.</summary>
-    private static string Invoke(string method, string step, int cpu, TaskSymbol task, string? expected, IEnumerable<string> arguments, string? named = null)
-    {
-        var all = new List<string> { step, CSharpLiteral.Int(cpu), Local(task) };
-        all.AddRange(arguments);
-        if (expected is not null)
-            all.Add(expected);
-        if (named is not null)
-            all.Add(named);
-        return $"run.{method}({string.Join(", ", all)});";
-    }
-
-    private static string? Expected(Outcome? expected) => expected is { } e ? Outcome(e) : null;
-
     private static string Bool(bool value) => value ? "true" : "false";
 
     private static string Outcome(Outcome outcome) => outcome.Kind switch
@@ -276,6 +261,7 @@ public static class CSharpEmitter
         OutcomeKind.PageFault => $"{Runtime}.Outcome.PageFault",
         OutcomeKind.Segv => $"{Runtime}.Outcome.Segv",
         OutcomeKind.Address => $"{Runtime}.Outcome.Address({CSharpLiteral.Long(outcome.Value)})",
+        OutcomeKind.Eflags => $"{Runtime}.Outcome.Eflags({CSharpLiteral.Hex((ulong)outcome.Value)})",
         _ when outcome.Value < 0 && Enum.IsDefined((Errno)(int)-outcome.Value) => $"{Runtime}.Outcome.Fails({Runtime}.Kernel.Errno.{(Errno)(int)-outcome.Value})",
         _ => $"{Runtime}.Outcome.Returns({CSharpLiteral.Long(outcome.Value)})",
     };

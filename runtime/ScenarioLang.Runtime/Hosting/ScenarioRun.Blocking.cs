@@ -23,9 +23,9 @@ public sealed partial class ScenarioRun
     /// <summary>Whether a step of the schedule is blocked on a lock, or the schedule stopped because of one.</summary>
     public bool Deadlocked => _stopped || _blocked.Count > 0;
 
-    private void Block(Step at, ExplicitStep step, string? until)
+    private void Block(Step at, ExplicitStep step, string? until, bool preempted)
     {
-        var blocked = new BlockedStep(step, until);
+        var blocked = new BlockedStep(step, until, preempted);
         _blocked.Add(step.Path.Cpu.Index, blocked);
         Kernel.Log.Note($"{step.Path.Cpu} spins in {step.Path.Pending}, {HolderOf(blocked)}");
         Record(at, Verdict.None, null);
@@ -39,7 +39,7 @@ public sealed partial class ScenarioRun
             var path = free.Step.Path;
             _blocked.Remove(path.Cpu.Index);
             var original = free.Step.Step.Step;
-            Advance(original with { Text = $"{path.Cpu} gets {free.Lock}: {original.Text}" }, free.Step, free.Until, performFirst: false);
+            Advance(original with { Text = $"{path.Cpu} gets {free.Lock}: {original.Text}" }, free.Step, free.Until, performFirst: false, free.Preempted);
         }
     }
 
@@ -86,8 +86,8 @@ public sealed partial class ScenarioRun
 
     private static string Describe(ExplicitStep step) => $"{step.Path.Cpu}'s {step.Path.Name} (line {step.Step.Step.Line})";
 
-    /// <summary>A step spinning before spin_lock() of <see cref="Lock"/>, with where the schedule asked it to stop.</summary>
-    private sealed record BlockedStep(ExplicitStep Step, string? Until)
+    /// <summary>A step spinning before spin_lock() of <see cref="Lock"/>, with where the schedule asked it to stop, and whether it is to be preempted there.</summary>
+    private sealed record BlockedStep(ExplicitStep Step, string? Until, bool Preempted)
     {
         public MemoryLocation Lock { get; } = Step.Path.Pending!.Location!.Value;
     }

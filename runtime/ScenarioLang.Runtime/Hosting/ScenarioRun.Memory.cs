@@ -1,5 +1,6 @@
 using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Machine;
+using ScenarioLang.Runtime.Mechanisms.Ioport;
 using ScenarioLang.Runtime.Scheduling;
 
 namespace ScenarioLang.Runtime;
@@ -53,13 +54,34 @@ public sealed partial class ScenarioRun
     /// <see cref="Continue"/>; <c>until return</c> runs the body but does not return. A step paused before its return on
     /// that CPU is returned first, its stores left buffered.
     /// </summary>
-    public void Run(ThreadStep step, string? until = null)
+    /// <remarks>
+    /// With <paramref name="preempted"/> (<c>preempted at POINT</c>) the step stops at a preemption point of its path
+    /// instead and its task is switched out there: the CPU is free for <see cref="Switch"/>, and the path goes on to its
+    /// end when a later switch brings the task back, on that CPU or another.
+    /// </remarks>
+    public void Run(ThreadStep step, string? until = null, bool preempted = false)
     {
         RequireNotBlocked(step.Step, step.Cpu);
         var cpu = Machine.Cpus[step.Cpu];
         ReturnPausedBody(cpu);
         _unreached.Remove(step.Cpu);
-        Advance(step.Step, new ExplicitStep(step, step.Begin(cpu)), until, performFirst: false);
+        var path = step.Begin(cpu);
+        if (preempted && !PreemptionPoints.Of(path.Name).Any(p => p.Name == until))
+            throw new ScenarioRuntimeException($"{path.Name} has no preemption point named '{until}'");
+        // Whole, fork, clone, exec and exit drain their CPU's buffer as they always did, without a note per store.
+        if (until is null && step.DrainsQuietly)
+        {
+            var complete = step.Complete;
+            step = step with
+            {
+                Complete = p =>
+                {
+                    Machine.Memory.DrainAll(p.Cpu);
+                    return complete(p);
+                },
+            };
+        }
+        Advance(step.Step, new ExplicitStep(step, path), until, performFirst: false, preempted);
         ResumeUnblocked();
     }
 
@@ -140,13 +162,13 @@ public sealed partial class ScenarioRun
         Kernel.Log.Note($"{register} = {value}");
     }
 
-    private void Advance(Step at, ExplicitStep step, string? until, bool performFirst)
+    private void Advance(Step at, ExplicitStep step, string? until, bool performFirst, bool preempted = false)
     {
         var path = step.Path;
         switch (Drive(path, until is PausePoints.Return ? null : until, performFirst))
         {
             case PathStop.Blocked:
-                Block(at, step, until);
+                Block(at, step, until, preempted);
                 return;
             case PathStop.End when until is not (null or PausePoints.Return):
                 var outcome = ReturnWhole(step);
@@ -157,8 +179,18 @@ public sealed partial class ScenarioRun
         }
         if (until is null)
             Judge(at, ReturnWhole(step), step.Step.Expected);
+        else if (preempted)
+            Suspend(at, step, until);
         else
             Pause(at, step);
+    }
+
+    // The scheduler switches the task out at a preemption point: it stays in the kernel, and its CPU can run another.
+    private void Suspend(Step at, ExplicitStep step, string point)
+    {
+        var task = step.Path.Cpu.Current;
+        _suspended.Add(task, new SuspendedPath(step, point));
+        Record(at, Verdict.None, $"{task} stays in the kernel until it is switched in");
     }
 
     /// <summary>How <see cref="Drive"/> left a path.</summary>

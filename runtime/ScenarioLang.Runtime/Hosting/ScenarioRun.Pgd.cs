@@ -35,7 +35,8 @@ public sealed partial class ScenarioRun
                 return Outcome.Returns(forked.Result);
             },
             expected,
-            Defines: fault == ForkFault.None ? child : null);
+            Defines: fault == ForkFault.None ? child : null,
+            DrainsQuietly: true);
 
     /// <summary>execve() by <paramref name="task"/>, which then returns to user mode.</summary>
     public ThreadStep ExecStep(Step step, string action, string? result, int cpu, TaskStruct task, Outcome? expected = null) =>
@@ -50,7 +51,8 @@ public sealed partial class ScenarioRun
                 Kernel.ExitToUserMode(path.Cpu, task);
                 return Outcome.Returns(path.Result);
             },
-            expected);
+            expected,
+            DrainsQuietly: true);
 
     /// <summary>
     /// vmalloc(<paramref name="size"/>) followed by vmalloc_sync_all(), in <paramref name="task"/>'s kernel context or,

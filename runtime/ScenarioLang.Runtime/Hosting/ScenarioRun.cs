@@ -12,8 +12,9 @@ namespace ScenarioLang.Runtime;
 /// the .kscn file. It runs the step on the machine, checks the expected outcome and records the trace.
 /// </summary>
 /// <remarks>
-/// A syscall can be preempted at a named point (<see cref="PreemptionPoints"/>): its step is recorded as
-/// "preempted at …" and the task stays in the kernel, current on its CPU. When a later
+/// Every step is a <see cref="ThreadStep"/> run by <see cref="Run"/>. A step can be preempted at a preemption point of
+/// its path (<see cref="PreemptionPoints"/>): it is recorded as "preempted at …" and the task stays in the kernel,
+/// current on its CPU, which (unlike a step paused <c>until</c> a point) can be switched to another task. When a later
 /// <see cref="Switch"/> brings the task back, on that CPU or another, the path runs to its end there and the
 /// task returns to user mode; the original step's expected outcome is judged in an entry of its own, at the
 /// original step's line and column, whose text reads "A resumes on cpu1: &lt;original text&gt;".
@@ -70,93 +71,48 @@ public sealed partial class ScenarioRun
         if (suspended is null)
             return;
         _suspended.Remove(target);
-        // The path goes on where it was preempted, with this_cpu now this CPU.
-        suspended.Path.Cpu = c;
-        var result = suspended.Path.RunToEnd();
-        Kernel.ExitToUserMode(c, target);
-        var original = suspended.Step;
-        Judge(original with { Text = $"{target} resumes on {c}: {original.Text}" }, Outcome.Returns(result), suspended.Expected);
+        // The path goes on where it was preempted, with this_cpu now this CPU, and returns to user mode.
+        var path = suspended.Step.Path;
+        path.Cpu = c;
+        path.RunToEnd();
+        var original = suspended.Step.Step;
+        Judge(original.Step with { Text = $"{target} resumes on {c}: {original.Step.Text}" }, original.Complete(path), original.Expected);
     }
 
-    /// <summary>
-    /// ioperm(); with <paramref name="preemptAt"/>, the path stops at that preemption point and stays in the kernel
-    /// until the task is switched to again. A path that returns before the point fails the step.
-    /// </summary>
-    public void Ioperm(Step step, int cpu, TaskStruct task, ulong from, ulong num, bool turnOn, Outcome? expected = null, string? preemptAt = null)
-    {
-        RequireNotBlocked(step, cpu);
-        var c = RequireCurrent(cpu, task);
-        var path = Kernel.Ioperm(c, task, from, num, turnOn);
-        if (preemptAt is null)
-        {
-            Return(step, c, task, path.RunToEnd(), expected);
-            return;
-        }
-        if (PreemptionPoints.Find(path.Name, preemptAt) is null)
-            throw new ScenarioRuntimeException($"{path.Name} has no preemption point named '{preemptAt}'");
-        if (path.RunUntil(preemptAt))
-        {
-            _suspended.Add(task, new SuspendedPath(path, preemptAt, step, expected));
-            Record(step, Verdict.None, $"{task} stays in the kernel until it is switched in");
-            return;
-        }
-        Kernel.ExitToUserMode(c, task);
-        var call = $"ioperm({Units.Port((long)from)}, {Units.Port((long)num)}, {(turnOn ? "on" : "off")})";
-        Record(step, Verdict.Fail, $"{call} returned {Outcome.Returns(path.Result)} before reaching '{preemptAt}'");
-    }
+    /// <summary>ioperm(from, num, turn_on): its path stops at the preemption points alloc, cow and installed.</summary>
+    public ThreadStep IopermStep(Step step, string action, string? result, int cpu, TaskStruct task, ulong from, ulong num, bool turnOn, Outcome? expected = null) =>
+        SyscallStep(step, action, result, cpu, task, expected, c => Kernel.Ioperm(c, task, from, num, turnOn));
 
-    public void Iopl(Step step, int cpu, TaskStruct task, ulong level, Outcome? expected = null) =>
-        Syscall(step, cpu, task, expected, c => Kernel.Iopl(c, task, level).RunToEnd());
+    public ThreadStep IoplStep(Step step, string action, string? result, int cpu, TaskStruct task, ulong level, Outcome? expected = null) =>
+        SyscallStep(step, action, result, cpu, task, expected, c => Kernel.Iopl(c, task, level));
 
     /// <summary>setresuid(); <see cref="LinuxKernel.UidUnchanged"/> ((uid_t)-1) leaves an id as it is.</summary>
-    public void Setresuid(Step step, int cpu, TaskStruct task, uint ruid, uint euid, uint suid, Outcome? expected = null) =>
-        Syscall(step, cpu, task, expected, _ => Kernel.Setresuid(task, ruid, euid, suid));
+    public ThreadStep SetresuidStep(Step step, string action, string? result, int cpu, TaskStruct task, uint ruid, uint euid, uint suid, Outcome? expected = null) =>
+        SyscallStep(step, action, result, cpu, task, expected, c => Kernel.Setresuid(c, task, ruid, euid, suid));
 
-    public void Exec(Step step, int cpu, TaskStruct task, Outcome? expected = null) =>
-        RunSyscall(ExecStep(step, step.Text, null, cpu, task, expected));
+    /// <summary>exit(): do_exit() ends on the CPU's idle task; the step's outcome is <see cref="Outcome.Ok"/>.</summary>
+    public ThreadStep ExitStep(Step step, string action, string? result, int cpu, TaskStruct task) =>
+        new(step, cpu, action, result, c => Kernel.ExitPath(RequireCurrent(c.Index, task), task), _ => Outcome.Ok, DrainsQuietly: true);
 
-    public TaskStruct Fork(Step step, int cpu, TaskStruct parent, string child) =>
-        Fork(step, cpu, parent, child, ForkFault.None, expected: null)!;
-
-    /// <summary>
-    /// fork(), which can be made to fail; the new task, or null when the fork failed (its errno is the step's outcome) or
-    /// waits for a lock (the task exists once it has returned).
-    /// </summary>
-    public TaskStruct? Fork(Step step, int cpu, TaskStruct parent, string child, ForkFault fault = ForkFault.None, Outcome? expected = null) =>
-        NewTask(step, cpu, parent, child, thread: false, fault, expected);
-
-    public TaskStruct Clone(Step step, int cpu, TaskStruct parent, string child) =>
-        Clone(step, cpu, parent, child, ForkFault.None, expected: null)!;
-
-    /// <summary>A new thread of <paramref name="parent"/>'s process, or null, as <see cref="Fork(Step, int, TaskStruct, string, ForkFault, Outcome?)"/>.</summary>
-    public TaskStruct? Clone(Step step, int cpu, TaskStruct parent, string child, ForkFault fault = ForkFault.None, Outcome? expected = null) =>
-        NewTask(step, cpu, parent, child, thread: true, fault, expected);
-
-    public void Exit(Step step, int cpu, TaskStruct task) =>
-        RunSyscall(new ThreadStep(step, cpu, step.Text, null, c => Kernel.ExitPath(RequireCurrent(c.Index, task), task), _ => Outcome.Ok));
-
-    /// <summary>A user-mode CLI: <see cref="Outcome.Ok"/>, or <see cref="Outcome.GeneralProtection"/> when SIGSEGV was delivered.</summary>
-    public void Cli(Step step, int cpu, TaskStruct task, Outcome? expected = null) =>
-        Instruction(step, task, expected, Kernel.UserCli(RequireRunning(step, cpu, task), task));
-
-    /// <summary>A user-mode STI, as <see cref="Cli"/>.</summary>
-    public void Sti(Step step, int cpu, TaskStruct task, Outcome? expected = null) =>
-        Instruction(step, task, expected, Kernel.UserSti(RequireRunning(step, cpu, task), task));
-
-    /// <summary>A user-mode PUSHF: the outcome is the flags value user mode sees.</summary>
-    public void Pushf(Step step, int cpu, TaskStruct task, Outcome? expected = null)
-    {
-        RequireRunning(step, cpu, task);
-        Judge(step, Outcome.Eflags(LinuxKernel.UserPushf(task)), expected);
-    }
+    /// <summary>A user-mode CLI (<paramref name="set"/> false) or STI: <see cref="Outcome.Ok"/>, or <see cref="Outcome.GeneralProtection"/> when SIGSEGV was delivered.</summary>
+    public ThreadStep InterruptFlagStep(Step step, string action, string? result, int cpu, TaskStruct task, bool set, Outcome? expected = null) =>
+        InstructionStep(step, action, result, cpu, task, expected, set ? "sti" : "cli",
+            c => set ? Kernel.UserSti(c, task) : Kernel.UserCli(c, task));
 
     /// <summary>A user-mode IN or OUT of <paramref name="width"/> bytes at <paramref name="port"/>.</summary>
-    public void PortAccess(Step step, int cpu, TaskStruct task, int width, int port, Outcome? expected = null)
-    {
-        var c = RequireRunning(step, cpu, task);
-        IoportTrace.ExplainPortCheck(Kernel, c, task, port, width);
-        Instruction(step, task, expected, Kernel.UserPortAccess(c, task, port, width));
-    }
+    public ThreadStep PortStep(Step step, string action, string? result, int cpu, TaskStruct task, string mnemonic, int width, int port, Outcome? expected = null) =>
+        InstructionStep(step, action, result, cpu, task, expected, mnemonic, c =>
+        {
+            IoportTrace.ExplainPortCheck(Kernel, c, task, port, width);
+            return Kernel.UserPortAccess(c, task, port, width);
+        });
+
+    /// <summary>A user-mode PUSHF: the outcome is the flags value user mode sees.</summary>
+    public ThreadStep PushfStep(Step step, string action, string? result, int cpu, TaskStruct task, Outcome? expected = null) =>
+        new(step, cpu, action, result,
+            c => new KernelPath("pushf", RequireCurrent(c.Index, task), Machine.Memory, path => Body(path, () => (long)LinuxKernel.UserPushf(task))),
+            path => Outcome.Eflags((ulong)path.Result),
+            expected);
 
     public void Expect<T>(Step step, Func<Observations, T> actual, Comparison comparison, T expected, ValueFormat format = ValueFormat.Plain)
         where T : notnull
@@ -217,43 +173,40 @@ public sealed partial class ScenarioRun
         return new ScenarioResult(Description, Config, _entries.ToArray(), findings, costs, counters, _untracedPasses, UntracedFailures: _untracedFailures);
     }
 
-    private void Syscall(Step step, int cpu, TaskStruct task, Outcome? expected, Func<Cpu, long> body)
-    {
-        var c = RequireRunning(step, cpu, task);
-        Return(step, c, task, body(c), expected);
-    }
-
-    // fork, clone, exec and exit take locks, so they run as paths that can wait for one; as the explicit schedule ran
-    // them before they were paths, their stores reach memory before they return, without a note for each.
-    private void RunSyscall(ThreadStep step) =>
-        Run(step with
-        {
-            Complete = path =>
+    /// <summary>
+    /// A syscall by <paramref name="task"/>, which returns through the exit-to-user-mode work (where the merged kernel
+    /// updates the TSS) with the path's result.
+    /// </summary>
+    private ThreadStep SyscallStep(Step step, string action, string? result, int cpu, TaskStruct task, Outcome? expected, Func<Cpu, KernelPath> begin) =>
+        new(step, cpu, action, result,
+            c => begin(RequireCurrent(c.Index, task)),
+            path =>
             {
-                Machine.Memory.DrainAll(path.Cpu);
-                return step.Complete(path);
+                Kernel.ExitToUserMode(path.Cpu, task);
+                return Outcome.Returns(path.Result);
             },
-        });
+            expected);
 
-    // Every syscall returns through the exit-to-user-mode work, where the merged kernel updates the TSS.
-    private void Return(Step step, Cpu cpu, TaskStruct task, long result, Outcome? expected)
-    {
-        Kernel.ExitToUserMode(cpu, task);
-        Judge(step, Outcome.Returns(result), expected);
-    }
+    /// <summary>
+    /// A user-mode instruction that may trap: a path with no point before its return, whose body runs the instruction
+    /// and any #GP handling; a #GP that was not fixed up is delivered as SIGSEGV.
+    /// </summary>
+    private ThreadStep InstructionStep(Step step, string action, string? result, int cpu, TaskStruct task, Outcome? expected, string name, Func<Cpu, bool> execute) =>
+        new(step, cpu, action, result,
+            c => new KernelPath(name, RequireCurrent(c.Index, task), Machine.Memory, path => Body(path, () => execute(path.Cpu) ? 1 : 0)),
+            path =>
+            {
+                if (path.Result == 0)
+                    Kernel.Log.Note($"#GP: SIGSEGV delivered to {task}");
+                return path.Result == 0 ? Outcome.GeneralProtection : Outcome.Ok;
+            },
+            expected);
 
-    private TaskStruct? NewTask(Step step, int cpu, TaskStruct parent, string child, bool thread, ForkFault fault, Outcome? expected)
+    // A path whose code touches only this CPU's and its task's state: it runs at the start, no point before the return.
+    private static IEnumerable<InterleavingPoint> Body(KernelPath path, Func<long> body)
     {
-        RunSyscall(NewTaskStep(step, step.Text, null, cpu, parent, child, thread, fault, expected));
-        return fault == ForkFault.None ? _tasks.GetValueOrDefault(child) : null;
-    }
-
-    /// <summary>Judges a user-mode instruction: a #GP that was not fixed up is delivered as SIGSEGV.</summary>
-    private void Instruction(Step step, TaskStruct task, Outcome? expected, bool completed)
-    {
-        if (!completed)
-            Kernel.Log.Note($"#GP: SIGSEGV delivered to {task}");
-        Judge(step, completed ? Outcome.Ok : Outcome.GeneralProtection, expected);
+        path.Result = body();
+        yield break;
     }
 
     private void Judge(Step step, Outcome actual, Outcome? expected)
@@ -275,13 +228,6 @@ public sealed partial class ScenarioRun
         _entries.Add(new TraceEntry(step, verdict, detail, notes));
     }
 
-    /// <summary><see cref="RequireCurrent"/> for a statement of the schedule, which cannot run on a blocked CPU.</summary>
-    private Cpu RequireRunning(Step step, int cpu, TaskStruct task)
-    {
-        RequireNotBlocked(step, cpu);
-        return RequireCurrent(cpu, task);
-    }
-
     private Cpu RequireCurrent(int cpu, TaskStruct task)
     {
         var c = Machine.Cpus[cpu];
@@ -289,7 +235,7 @@ public sealed partial class ScenarioRun
             throw new ScenarioRuntimeException($"{task} is not running on {c} ({c.Current} is)");
         RequireNoPausedStep(c);
         return _suspended.TryGetValue(task, out var suspended)
-            ? throw new ScenarioRuntimeException($"{task} is preempted inside {suspended.Path.Name} at '{suspended.Point}'")
+            ? throw new ScenarioRuntimeException($"{task} is preempted inside {suspended.Step.Path.Name} at '{suspended.Point}'")
             : c;
     }
 
@@ -309,8 +255,8 @@ public sealed partial class ScenarioRun
     };
 }
 
-/// <summary>A syscall preempted at a named point, with the step that started it and what that step expects.</summary>
-internal sealed record SuspendedPath(KernelPath Path, string Point, Step Step, Outcome? Expected);
+/// <summary>A step preempted at a named point, its task switched out inside the kernel, with its path.</summary>
+internal sealed record SuspendedPath(ExplicitStep Step, string Point);
 
 /// <summary>A step the machine cannot carry out; the binder should have rejected it, so it is an internal error.</summary>
 public sealed class ScenarioRuntimeException(string message) : Exception(message);

@@ -20,6 +20,8 @@ namespace ScenarioLang.Runtime;
 /// <param name="Defines">The task, vmalloc area or register the step creates as it returns, or null.</param>
 /// <param name="Immediate">The step runs no kernel code before its first point (a user instruction on a shared word):
 /// in an explore block it begins as soon as its CPU reaches it, where a syscall's start is an event of its own.</param>
+/// <param name="DrainsQuietly">Run whole by an explicit schedule, its CPU's stores reach memory as it returns without a
+/// note for each: fork, clone, exec and exit ran that way before they were paths, and their traces show no drains.</param>
 public sealed record ThreadStep(
     Step Step,
     int Cpu,
@@ -29,7 +31,8 @@ public sealed record ThreadStep(
     Func<KernelPath, Outcome> Complete,
     Outcome? Expected = null,
     string? Defines = null,
-    bool Immediate = false);
+    bool Immediate = false,
+    bool DrainsQuietly = false);
 
 /// <summary>How an expectation quantifies over the executions of an explore block.</summary>
 public enum Quantifier

@@ -122,37 +122,14 @@ public sealed class LinuxKernel
         new(write ? PtsharePoints.Write : PtsharePoints.Read, cpu, Memory, path => User.Access(path, current, start, length, write));
 
     public KernelPath Ioperm(Cpu cpu, TaskStruct current, ulong from, ulong num, bool turnOn) =>
-        new("ioperm", cpu, Memory, path => Ioport.Ioperm(path, current, from, num, turnOn));
+        new(PreemptionPoints.Ioperm, cpu, Memory, path => Ioport.Ioperm(path, current, from, num, turnOn));
 
     public KernelPath Iopl(Cpu cpu, TaskStruct current, ulong level) =>
         new("iopl", cpu, Memory, path => Ioport.Iopl(path, current, level));
 
-    // kernel/sys.c: __sys_setresuid()
-    public long Setresuid(TaskStruct current, uint ruid, uint euid, uint suid)
-    {
-        var old = current.Cred;
-        // Check for no-op.
-        if ((ruid == UidUnchanged || ruid == old.Uid) &&
-            (euid == UidUnchanged || (euid == old.Euid && euid == old.Fsuid)) &&
-            (suid == UidUnchanged || suid == old.Suid))
-            return 0;
-        // Without CAP_SETUID each new id must be one of the old real, effective or saved ids.
-        bool IsNew(uint id) => id != UidUnchanged && id != old.Uid && id != old.Euid && id != old.Suid;
-        if ((IsNew(ruid) || IsNew(euid) || IsNew(suid)) && !old.Capable(Capabilities.Setuid))
-            return -(long)Errno.EPERM;
-
-        // prepare_creds(), the new ids, fsuid follows euid.
-        var updated = old with
-        {
-            Uid = ruid == UidUnchanged ? old.Uid : ruid,
-            Euid = euid == UidUnchanged ? old.Euid : euid,
-            Suid = suid == UidUnchanged ? old.Suid : suid,
-        };
-        updated = CapTaskFixSetuid(updated with { Fsuid = updated.Euid }, old);
-        current.Cred = updated;
-        Log.Note($"{current}'s cred: {old} -> {updated}");
-        return 0;
-    }
+    /// <summary>setresuid() as a kernel path; <see cref="UidUnchanged"/> ((uid_t)-1) leaves an id as it is.</summary>
+    public KernelPath Setresuid(Cpu cpu, TaskStruct current, uint ruid, uint euid, uint suid) =>
+        new("setresuid", cpu, Memory, path => SysSetresuid(path, current, ruid, euid, suid));
 
     // kernel/fork.c: copy_process() for fork(): a new thread group with a copy of the address space.
     public ForkResult Fork(Cpu cpu, TaskStruct current, string childName, ForkFault fault = ForkFault.None) =>
@@ -168,7 +145,7 @@ public sealed class LinuxKernel
 
     /// <summary>clone() as a kernel path, as <see cref="ForkPath"/>.</summary>
     public KernelPath ClonePath(Cpu cpu, TaskStruct current, string childName, ForkFault fault = ForkFault.None) =>
-        new("clone", cpu, Memory, path => CopyProcess(path, current, childName, thread: true, fault));
+        new(PgdPoints.Clone, cpu, Memory, path => CopyProcess(path, current, childName, thread: true, fault));
 
     /// <summary>What a finished fork or clone path returned: the new task with its pid, or a negative errno.</summary>
     public ForkResult ForkResultOf(KernelPath path) =>
@@ -184,7 +161,7 @@ public sealed class LinuxKernel
 
     /// <summary>do_exit() as a kernel path, which ends on the CPU's idle task.</summary>
     public KernelPath ExitPath(Cpu cpu, TaskStruct current) =>
-        new("exit", cpu, Memory, path => DoExit(path, current, cpu.Idle));
+        new(PgdPoints.Exit, cpu, Memory, path => DoExit(path, current, cpu.Idle));
 
     /// <summary>vmalloc(size) by a caller that then calls vmalloc_sync_all() (<see cref="VmallocSpace"/>); the result is the area's address.</summary>
     public KernelPath Vmalloc(Cpu cpu, long size) =>
@@ -392,7 +369,7 @@ public sealed class LinuxKernel
             if (Cpus.FirstOrDefault(c => c.Current == t) is { } running)
             {
                 // It exits on its own CPU, which then runs its idle task; de_thread() waits until it has.
-                RunToEnd(new KernelPath("exit", running, Memory, exit => DoExit(exit, t, running.Idle)));
+                RunToEnd(new KernelPath(PgdPoints.Exit, running, Memory, exit => DoExit(exit, t, running.Idle)));
             }
             else
             {
@@ -452,6 +429,40 @@ public sealed class LinuxKernel
         }
         if (wasShared)
             Log.Note($"{who} drops {mm} (mm_users {mm.MmUsers})");
+    }
+
+    // kernel/sys.c: __sys_setresuid(): no access another CPU makes to the cred is modelled, so the path has no point
+    // before its return.
+    private IEnumerable<InterleavingPoint> SysSetresuid(KernelPath path, TaskStruct current, uint ruid, uint euid, uint suid)
+    {
+        var old = current.Cred;
+        // Check for no-op.
+        if ((ruid == UidUnchanged || ruid == old.Uid) &&
+            (euid == UidUnchanged || (euid == old.Euid && euid == old.Fsuid)) &&
+            (suid == UidUnchanged || suid == old.Suid))
+        {
+            path.Result = 0;
+            yield break;
+        }
+        // Without CAP_SETUID each new id must be one of the old real, effective or saved ids.
+        bool IsNew(uint id) => id != UidUnchanged && id != old.Uid && id != old.Euid && id != old.Suid;
+        if ((IsNew(ruid) || IsNew(euid) || IsNew(suid)) && !old.Capable(Capabilities.Setuid))
+        {
+            path.Result = -(long)Errno.EPERM;
+            yield break;
+        }
+
+        // prepare_creds(), the new ids, fsuid follows euid.
+        var updated = old with
+        {
+            Uid = ruid == UidUnchanged ? old.Uid : ruid,
+            Euid = euid == UidUnchanged ? old.Euid : euid,
+            Suid = suid == UidUnchanged ? old.Suid : suid,
+        };
+        updated = CapTaskFixSetuid(updated with { Fsuid = updated.Euid }, old);
+        current.Cred = updated;
+        Log.Note($"{current}'s cred: {old} -> {updated}");
+        path.Result = 0;
     }
 
     // security/commoncap.c: cap_task_fix_setuid(LSM_SETID_RES) -> cap_emulate_setxuid(); SECBIT_KEEP_CAPS and

@@ -14,7 +14,7 @@ namespace ScenarioLang.Tests.Generated;
 /// <summary>
 /// Generates well-formed .kscn scenarios for property tests: explicit schedules mixing fork, clone, exec, exit, vmalloc,
 /// touch, mmap/munmap, read/write, port instructions, switches, <c>until</c> pauses, <c>continue</c>, drains and
-/// expectations, across kernel variants; and small <c>explore</c> blocks (2 CPUs, 1-2 steps each).
+/// expectations, across kernel variants; and small <c>explore</c> blocks (2 CPUs, 1-2 steps each, of every kind).
 /// </summary>
 /// <remarks>
 /// A scenario is a <see cref="Plan"/>, a list of small numbers that <see cref="Render"/> reads as choices while it
@@ -112,7 +112,7 @@ public static class ScenarioGenerator
                 for (var i = 0; i < count; i++)
                 {
                     var c = choices.Count > 2 + cpu * 2 + i ? choices[2 + cpu * 2 + i] : new Choices([]);
-                    steps.Add($"  cpu{cpu} {task}: " + ExploreStep(c, task));
+                    steps.Add($"  cpu{cpu} {task}: " + ExploreStep(c, task, last: i == count - 1));
                 }
             }
             foreach (var step in steps)
@@ -124,11 +124,19 @@ public static class ScenarioGenerator
                 "mm(A).users == 1",
                 "ptshare(db).refcnt == 1",
                 "machine.live_mms == 2",
-                _areas.Count > 0 ? "pgd(A)[V0] is none" : "mm(B) is none"));
+                _areas.Count > 0 ? "pgd(A)[V0] is none" : "mm(B) is none",
+                "machine.live_bitmaps == 1"));
         }
 
-        private string ExploreStep(Choices c, string task) => c.Next(7) switch
+        // A task that exits takes no step after it.
+        private string ExploreStep(Choices c, string task, bool last) => c.Next(12) switch
         {
+            7 => $"ioperm({c.Pick("0x80", "0x3f8")}, 1, {c.Pick("on", "off")})",
+            8 => $"iopl({c.Pick("0", "3")})",
+            9 => c.Pick("cli", "sti", "outb 0x80", "pushf"),
+            10 => "setresuid(1000, 1000, 1000)",
+            11 when last => "exit",
+            11 => "setresuid(1000, 1000, 1000)",
             0 => $"fork -> {Fresh("C")}",
             1 => "exec",
             2 when _areas.Count > 0 => $"touch V0{c.Pick("", " -> ok", " -> #PF")}",

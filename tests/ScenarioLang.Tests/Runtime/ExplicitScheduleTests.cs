@@ -155,7 +155,7 @@ public sealed class ExplicitScheduleTests
             () => sim.Run(sim.Load(0, "x", "r0")),
             () => sim.Run(sim.Load(0, "x", "r0"), PausePoints.Return),
             () => sim.Raw.Switch(new Step(9, 3, "cpu0 switch idle"), 0, null),
-            () => sim.Raw.Iopl(new Step(9, 3, "cpu0 A: iopl(3)"), 0, sim.Raw.Task("A"), 3),
+            () => sim.Raw.Run(sim.Raw.IoplStep(new Step(9, 3, "cpu0 A: iopl(3)"), "cpu0 A: iopl(3)", null, 0, sim.Raw.Task("A"), 3)),
         };
         foreach (var step in refused)
             Assert.Contains("has a step paused before store x = 1", Assert.Throws<ScenarioRuntimeException>(step).Message);

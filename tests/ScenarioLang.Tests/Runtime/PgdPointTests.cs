@@ -56,7 +56,7 @@ public sealed class PgdPointTests
     }
 
     // Every path of the table once under the variant: a vmalloc that creates slot 402 and syncs it, a fork, a failing
-    // fork, an exec that kills a thread here, an exec by a thread that takes over its leader, a touch.
+    // fork, a clone, an exec that kills that thread here, an exec by a thread that takes over its leader, a touch, an exit.
     private static List<(string Step, InterleavingPoint Point)> Yielded(PgdVariant variant)
     {
         var sim = PageTableTests.Pgd(variant, "Q");
@@ -80,12 +80,13 @@ public sealed class PgdPointTests
         Drive(k.ForkPath(cpu0, sim["P"], "C"));
         Drive(k.Vmalloc(cpu1, 4096));
         Drive(k.ForkPath(cpu0, sim["P"], "D", ForkFault.AllocPid));
-        sim.Clone("P", "T");
+        Drive(k.ClonePath(cpu0, sim["P"], "T"));
         Drive(k.ExecPath(cpu0, sim["P"]));
         sim.Run("Q", 1).Clone("Q", "U");
         sim.Run("U", 1);
         Drive(k.ExecPath(cpu1, sim["U"]));
         Drive(k.Touch(cpu0, sim["P"], PagingLayout.VmallocStart));
+        Drive(k.ExitPath(cpu0, sim["P"]));
         return points;
     }
 }

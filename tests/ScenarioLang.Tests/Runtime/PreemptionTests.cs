@@ -14,8 +14,9 @@ public sealed class PreemptionTests
     public void The_catalog_names_iopermss_three_points()
     {
         Assert.Equal(["alloc", "cow", "installed"], PreemptionPoints.Of("ioperm").Select(p => p.Name));
-        Assert.NotNull(PreemptionPoints.Find("ioperm", PreemptionPoints.Cow));
-        Assert.Null(PreemptionPoints.Find("iopl", PreemptionPoints.Cow));
+        Assert.Empty(PreemptionPoints.Of("iopl"));
+        // They are ioperm's pause points too, where 'until' stops it.
+        Assert.True(PausePoints.IsKnown("ioperm", PreemptionPoints.Cow));
     }
 
     [Theory]
@@ -114,7 +115,7 @@ public sealed class PreemptionTests
         var entry = sim.Raw.Complete().Entries[^1];
 
         Assert.Equal(Verdict.Fail, entry.Verdict);
-        Assert.Equal("ioperm(0x80, 0x1, on) returned 0 before reaching 'cow'", entry.Failure);
+        Assert.Equal("ioperm returned 0 before reaching 'cow'", entry.Failure);
         // The syscall still ran and returned to user mode.
         sim.Port("A", 0x80, Ok);
     }
@@ -173,8 +174,8 @@ public sealed class PreemptionTests
     {
         var sim = Sim.RootA(IopermVariant.Merged).IopermPreempted("A", 0x80, 1, On, PreemptionPoints.Installed, Zero);
 
-        Assert.Throws<ScenarioRuntimeException>(() => sim.Raw.Iopl(new Step(5, 1, "A: iopl(3)"), 0, sim["A"], 3));
-        Assert.Throws<ScenarioRuntimeException>(() => sim.Raw.Exit(new Step(6, 1, "A: exit"), 0, sim["A"]));
+        Assert.Throws<ScenarioRuntimeException>(() => sim.Raw.Run(sim.Raw.IoplStep(new Step(5, 1, "A: iopl(3)"), "A: iopl(3)", null, 0, sim["A"], 3)));
+        Assert.Throws<ScenarioRuntimeException>(() => sim.Raw.Run(sim.Raw.ExitStep(new Step(6, 1, "A: exit"), "A: exit", null, 0, sim["A"])));
         Assert.Equal([(sim["A"], "installed")], sim.Raw.SuspendedPaths);
     }
 
@@ -183,6 +184,6 @@ public sealed class PreemptionTests
     {
         var sim = Sim.RootA(IopermVariant.Merged);
         Assert.Throws<ScenarioRuntimeException>(() =>
-            sim.Raw.Ioperm(new Step(2, 1, "A: ioperm"), 0, sim["A"], 0x80, 1, true, Zero, preemptAt: "kmalloc"));
+            sim.Raw.Run(sim.Raw.IopermStep(new Step(2, 1, "A: ioperm"), "A: ioperm", null, 0, sim["A"], 0x80, 1, true, Zero), until: "kmalloc", preempted: true));
     }
 }

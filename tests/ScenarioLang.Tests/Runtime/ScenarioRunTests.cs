@@ -14,7 +14,7 @@ public sealed class ScenarioRunTests
     public void An_outcome_other_than_the_expected_one_fails_its_step()
     {
         var sim = new Sim(IopermVariant.Merged, 1, User("U")).Run("U");
-        sim.Raw.Ioperm(At(7, "U: ioperm(0x80, 1, on) -> 0"), 0, sim["U"], 0x80, 1, true, Zero);
+        sim.Raw.Run(sim.Raw.IopermStep(At(7, "U: ioperm(0x80, 1, on) -> 0"), "U: ioperm(0x80, 1, on)", "-> 0", 0, sim["U"], 0x80, 1, true, Zero));
 
         var result = sim.Raw.Complete();
 
@@ -56,7 +56,7 @@ public sealed class ScenarioRunTests
     public void A_step_for_a_task_that_is_not_running_on_that_cpu_is_refused()
     {
         var sim = Sim.RootA(IopermVariant.Merged, "B");
-        Assert.Throws<ScenarioRuntimeException>(() => sim.Raw.Ioperm(At(3, "B: ioperm"), 0, sim["B"], 0x80, 1, true));
+        Assert.Throws<ScenarioRuntimeException>(() => sim.Raw.Run(sim.Raw.IopermStep(At(3, "B: ioperm"), "B: ioperm", null, 0, sim["B"], 0x80, 1, true)));
     }
 
     [Fact]
@@ -81,11 +81,11 @@ public sealed class ScenarioRunTests
     public void A_failing_fork_is_judged_by_its_errno_and_returns_no_task()
     {
         var sim = Sim.RootA(IopermVariant.Merged);
-        var child = sim.Raw.Fork(At(4, "A: fork -> C"), 0, sim["A"], "C", ForkFault.AllocPid, Zero);
+        sim.Raw.Run(sim.Raw.NewTaskStep(At(4, "A: fork -> C"), "A: fork", "-> C", 0, sim["A"], "C", thread: false, ForkFault.AllocPid, Zero));
 
         var entry = sim.Raw.Complete().Entries[^1];
 
-        Assert.Null(child);
+        Assert.DoesNotContain(sim.Kernel.Tasks, t => t.Name == "C");
         Assert.Equal(Verdict.Fail, entry.Verdict);
         Assert.Equal("got ENOMEM", entry.Failure);
     }
@@ -94,10 +94,10 @@ public sealed class ScenarioRunTests
     public void Fork_and_clone_name_the_new_task_for_later_steps()
     {
         var sim = Sim.RootA(IopermVariant.Merged);
-        var thread = sim.Raw.Clone(At(2, "A: clone -> T"), 0, sim["A"], "T");
-        var child = sim.Raw.Fork(At(3, "A: fork -> C"), 0, sim["A"], "C");
-        Assert.Same(thread, sim.Raw.Task("T"));
-        Assert.Same(child, sim.Raw.Task("C"));
+        sim.Raw.Run(sim.Raw.NewTaskStep(At(2, "A: clone -> T"), "A: clone", "-> T", 0, sim["A"], "T", thread: true, ForkFault.None, null));
+        sim.Raw.Run(sim.Raw.NewTaskStep(At(3, "A: fork -> C"), "A: fork", "-> C", 0, sim["A"], "C", thread: false, ForkFault.None, null));
+        Assert.Same(sim["A"].Threads[1], sim.Raw.Task("T"));
+        Assert.Contains(sim.Raw.Task("C"), sim.Kernel.Processes);
         Assert.Equal("returned 3", sim.Raw.Complete().Entries[^1].Failure);
     }
 

@@ -152,74 +152,67 @@ internal sealed class Sim
 
     public Sim Ioperm(string task, ulong from, ulong num, bool on, Outcome expect)
     {
-        _run.Ioperm(Next($"{task}: ioperm(0x{from:x}, 0x{num:x}, {(on ? "on" : "off")})"), CpuOf(task), this[task], from, num, on, expect);
+        var text = $"{task}: ioperm(0x{from:x}, 0x{num:x}, {(on ? "on" : "off")})";
+        _run.Run(_run.IopermStep(Next(text), text, null, CpuOf(task), this[task], from, num, on, expect));
         return this;
     }
 
     /// <summary>ioperm() stopped at a preemption point: the task stays in the kernel until it is switched to again.</summary>
     public Sim IopermPreempted(string task, ulong from, ulong num, bool on, string at, Outcome expect)
     {
-        _run.Ioperm(Next($"{task}: ioperm(0x{from:x}, 0x{num:x}, {(on ? "on" : "off")}) preempted at {at}"), CpuOf(task), this[task], from, num, on, expect, at);
+        var text = $"{task}: ioperm(0x{from:x}, 0x{num:x}, {(on ? "on" : "off")})";
+        _run.Run(_run.IopermStep(Next($"{text} preempted at {at}"), text, null, CpuOf(task), this[task], from, num, on, expect), until: at, preempted: true);
         return this;
     }
 
-    public Sim Iopl(string task, ulong level, Outcome expect)
-    {
-        _run.Iopl(Next($"{task}: iopl({level})"), CpuOf(task), this[task], level, expect);
-        return this;
-    }
+    public Sim Iopl(string task, ulong level, Outcome expect) =>
+        Step($"{task}: iopl({level})", (step, text) => _run.IoplStep(step, text, null, CpuOf(task), this[task], level, expect));
 
-    public Sim Setresuid(string task, uint ruid, uint euid, uint suid, Outcome expect)
-    {
-        _run.Setresuid(Next($"{task}: setresuid({ruid}, {euid}, {suid})"), CpuOf(task), this[task], ruid, euid, suid, expect);
-        return this;
-    }
+    public Sim Setresuid(string task, uint ruid, uint euid, uint suid, Outcome expect) =>
+        Step($"{task}: setresuid({ruid}, {euid}, {suid})", (step, text) => _run.SetresuidStep(step, text, null, CpuOf(task), this[task], ruid, euid, suid, expect));
 
-    public Sim Cli(string task, Outcome expect)
-    {
-        _run.Cli(Next($"{task}: cli"), CpuOf(task), this[task], expect);
-        return this;
-    }
+    public Sim Cli(string task, Outcome expect) =>
+        Step($"{task}: cli", (step, text) => _run.InterruptFlagStep(step, text, null, CpuOf(task), this[task], set: false, expect));
 
-    public Sim Sti(string task, Outcome expect)
-    {
-        _run.Sti(Next($"{task}: sti"), CpuOf(task), this[task], expect);
-        return this;
-    }
+    public Sim Sti(string task, Outcome expect) =>
+        Step($"{task}: sti", (step, text) => _run.InterruptFlagStep(step, text, null, CpuOf(task), this[task], set: true, expect));
 
-    public Sim Pushf(string task, ulong flags)
-    {
-        _run.Pushf(Next($"{task}: pushf"), CpuOf(task), this[task], Kscn.Flags(flags));
-        return this;
-    }
+    public Sim Pushf(string task, ulong flags) =>
+        Step($"{task}: pushf", (step, text) => _run.PushfStep(step, text, null, CpuOf(task), this[task], Kscn.Flags(flags)));
 
     /// <summary>A user-mode IN/OUT of <paramref name="width"/> bytes at <paramref name="port"/>.</summary>
-    public Sim Port(string task, int port, Outcome expect, int width = 1)
+    public Sim Port(string task, int port, Outcome expect, int width = 1) =>
+        Step($"{task}: in/out{width} 0x{port:x}", (step, text) => _run.PortStep(step, text, null, CpuOf(task), this[task], $"out{width}", width, port, expect));
+
+    public TaskStruct Fork(string parent, string child) => NewTask(parent, child, thread: false);
+
+    /// <summary>A fork that copy_process() fails at <paramref name="fault"/>; returns the task it made, if any (none).</summary>
+    public TaskStruct? FailingFork(string parent, string child, ForkFault fault, Outcome expect)
     {
-        _run.PortAccess(Next($"{task}: in/out{width} 0x{port:x}"), CpuOf(task), this[task], width, port, expect);
+        var text = $"{parent}: fork -> {child} failing at {fault}";
+        _run.Run(_run.NewTaskStep(Next(text), text, null, CpuOf(parent), this[parent], child, thread: false, fault, expect));
+        return Kernel.Tasks.FirstOrDefault(t => t.Name == child);
+    }
+
+    public TaskStruct Clone(string parent, string thread) => NewTask(parent, thread, thread: true);
+
+    public Sim Exec(string task) =>
+        Step($"{task}: exec", (step, text) => _run.ExecStep(step, text, null, CpuOf(task), this[task], Kscn.Zero));
+
+    public Sim Exit(string task) =>
+        Step($"{task}: exit", (step, text) => _run.ExitStep(step, text, null, CpuOf(task), this[task]));
+
+    private Sim Step(string text, Func<Step, string, ThreadStep> make)
+    {
+        _run.Run(make(Next(text), text));
         return this;
     }
 
-    public TaskStruct Fork(string parent, string child) =>
-        _run.Fork(Next($"{parent}: fork -> {child}"), CpuOf(parent), this[parent], child);
-
-    /// <summary>A fork that copy_process() fails at <paramref name="fault"/>; returns what the run returned (null).</summary>
-    public TaskStruct? FailingFork(string parent, string child, ForkFault fault, Outcome expect) =>
-        _run.Fork(Next($"{parent}: fork -> {child} failing at {fault}"), CpuOf(parent), this[parent], child, fault, expect);
-
-    public TaskStruct Clone(string parent, string thread) =>
-        _run.Clone(Next($"{parent}: clone thread -> {thread}"), CpuOf(parent), this[parent], thread);
-
-    public Sim Exec(string task)
+    private TaskStruct NewTask(string parent, string child, bool thread)
     {
-        _run.Exec(Next($"{task}: exec"), CpuOf(task), this[task], Kscn.Zero);
-        return this;
-    }
-
-    public Sim Exit(string task)
-    {
-        _run.Exit(Next($"{task}: exit"), CpuOf(task), this[task]);
-        return this;
+        var text = $"{parent}: {(thread ? "clone thread" : "fork")} -> {child}";
+        _run.Run(_run.NewTaskStep(Next(text), text, null, CpuOf(parent), this[parent], child, thread, ForkFault.None, expected: null));
+        return _run.Task(child);
     }
 
     /// <summary>

@@ -108,7 +108,7 @@ public sealed class UserFlagsTests
     {
         Assert.Equal("0x3202", Flags(0x3202).ToString());
         var sim = Sim.RootA(IopermVariant.Merged);
-        sim.Raw.Pushf(new ScenarioLang.Runtime.Step(1, 1, "A: pushf -> 0x3202"), 0, sim["A"], Flags(0x3202));
+        sim.Raw.Run(sim.Raw.PushfStep(new ScenarioLang.Runtime.Step(1, 1, "A: pushf -> 0x3202"), "A: pushf", "-> 0x3202", 0, sim["A"], Flags(0x3202)));
         var entry = sim.Raw.Complete().Entries[^1];
         Assert.Equal("got 0x202", entry.Failure);
     }

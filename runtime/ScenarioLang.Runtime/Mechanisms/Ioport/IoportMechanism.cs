@@ -63,7 +63,7 @@ public static class IoportMechanism
             new("machine", "live_bitmaps", PropertyArgument.None, PropertyType.Count, nameof(IoportObservations.LiveBitmaps), "I/O bitmaps allocated and not freed", Owner: typeof(IoportObservations)),
         ],
         [new(IoBitmap.KindName, "struct io_bitmap, a task's I/O permission bitmap")],
-        [.. PreemptionPoints.All.Select(p => new PausePoint(p.Syscall, p.Name, p.Description))],
+        PreemptionPoints.All,
         new CostDeclaration(
             [
                 new(CopiedCounter, IoportObservations.TssBytesCopied),

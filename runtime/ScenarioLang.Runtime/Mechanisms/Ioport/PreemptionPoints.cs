@@ -1,27 +1,26 @@
+using ScenarioLang.Runtime.Scheduling;
+
 namespace ScenarioLang.Runtime.Mechanisms.Ioport;
 
-/// <summary>A named place in a syscall where a scenario can preempt it: the same name for the same place in every variant.</summary>
-public sealed record PreemptionPoint(string Syscall, string Name, string Description);
-
 /// <summary>
-/// The preemption points a scenario can name (<c>ioperm(0x80, 1, on) preempted at installed</c>). The
-/// kernel paths yield these names; the compiler reads this table to validate them.
+/// The places in ioperm() where preemption is enabled (<see cref="InterleavingKind.Preemption"/>): the pause points of
+/// ioperm, which <c>until</c> stops at like any other, and the only points <c>preempted at</c> can name, since the
+/// scheduler can switch a task out only where the kernel code lets it. The same name for the same place in every variant.
 /// </summary>
 public static class PreemptionPoints
 {
+    public const string Ioperm = "ioperm";
+
     public const string Alloc = "alloc";
     public const string Cow = "cow";
     public const string Installed = "installed";
 
-    public static IReadOnlyList<PreemptionPoint> All { get; } =
+    public static IReadOnlyList<PausePoint> All { get; } =
     [
-        new("ioperm", Alloc, "the new bitmap is allocated, not yet installed in the thread"),
-        new("ioperm", Cow, "the shared bitmap was duplicated, the reference to it not yet dropped (merged only)"),
-        new("ioperm", Installed, "the thread's bitmap pointer and TIF_IO_BITMAP are set, the bits not yet updated"),
+        new(Ioperm, Alloc, "the new bitmap is allocated, not yet installed in the thread"),
+        new(Ioperm, Cow, "the shared bitmap was duplicated, the reference to it not yet dropped (merged only)"),
+        new(Ioperm, Installed, "the thread's bitmap pointer and TIF_IO_BITMAP are set, the bits not yet updated"),
     ];
 
-    public static IEnumerable<PreemptionPoint> Of(string syscall) => All.Where(p => p.Syscall == syscall);
-
-    public static PreemptionPoint? Find(string syscall, string name) =>
-        All.FirstOrDefault(p => p.Syscall == syscall && p.Name == name);
+    public static IEnumerable<PausePoint> Of(string step) => All.Where(p => p.Step == step);
 }

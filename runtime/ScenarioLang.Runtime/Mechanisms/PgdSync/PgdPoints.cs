@@ -4,7 +4,7 @@ using ScenarioLang.Runtime.Scheduling;
 namespace ScenarioLang.Runtime.Mechanisms.PgdSync;
 
 /// <summary>
-/// The pause points of fork, exec, vmalloc and touch in the kernel PGD code (seed 003). Each path yields these names
+/// The pause points of fork, clone, exec, exit, vmalloc and touch in the kernel PGD code (seed 003). Each path yields these names
 /// in every pgd variant where the code they stand for exists (the description says where that is); indexed points are
 /// in a loop over PGD slots (<c>copy_pgd[402]</c>) or over tasks (<c>sync_mm[C]</c>). Every access the paths make is
 /// at one of these points, so a schedule the explorer prints can always be written back as <c>until</c>.
@@ -13,6 +13,8 @@ public static class PgdPoints
 {
     public const string Fork = "fork";
     public const string Exec = "exec";
+    public const string Exit = "exit";
+    public const string Clone = "clone";
     public const string Vmalloc = "vmalloc";
     public const string Touch = "touch";
 
@@ -69,6 +71,17 @@ public static class PgdPoints
         InitLatePoint(Exec, "right after tsk->mm = mm in exec_mmap(), still under task_lock"),
         new(Exec, TaskUnlock, "exec_mmap(): about to release task_lock (a buffered store); the old mm is put after it"),
         new(Exec, PgdListDel, "pgd=locked-list: the old mm's pgd_free() is about to take its PGD off pgd_list, under pgd_lock"),
+
+        new(Clone, CopyMm, "copy_mm() with CLONE_VM: about to store the shared mm in the new thread's ->mm"),
+        new(Clone, TasklistLock, "write_lock_irq(&tasklist_lock): about to take it to add the thread to its thread group"),
+        new(Clone, TasklistUnlock, "write_unlock_irq(&tasklist_lock): about to release it, a plain store that stays in the store buffer"),
+
+        new(Exit, TaskLock, "exit_mm(): task_lock(), \"more a memory barrier than a real lock\": about to take alloc_lock"),
+        new(Exit, ExitMm, "exit_mm(): about to store NULL in the task's ->mm, under task_lock"),
+        new(Exit, TaskUnlock, "exit_mm(): about to release task_lock (a buffered store); mmput() follows"),
+        new(Exit, PgdLock, "pgd=locked-list, when the task held the last reference to its mm: pgd_free() is about to take pgd_lock"),
+        new(Exit, PgdListDel, "pgd=locked-list: pgd_free() is about to take the PGD off pgd_list, under pgd_lock"),
+        new(Exit, PgdUnlock, "pgd=locked-list: pgd_free() is about to release pgd_lock (a buffered store)"),
 
         new(Vmalloc, AllocVmapArea, "alloc_vmap_area(): about to take vmap_area_lock to carve the area (and a guard page) out of the vmalloc space"),
         new(Vmalloc, VmapAreaUnlock, "alloc_vmap_area(): about to release vmap_area_lock"),
