@@ -3,7 +3,7 @@ using System.Diagnostics;
 using ScenarioLang.Compiler.Syntax;
 using ScenarioLang.Compiler.Text;
 using ScenarioLang.Runtime.Kernel;
-using ScenarioLang.Runtime.Mechanisms.Ioport;
+using ScenarioLang.Runtime.Catalog;
 using ScenarioLang.Runtime.Scheduling;
 using ScenarioLang.Runtime;
 
@@ -93,10 +93,10 @@ public sealed partial class Binder
                     break;
                 case StepModifierKind.Preempted:
                     // The scheduler switches a task out only where the kernel code enables preemption.
-                    var preemption = PreemptionPoints.Of(call).Select(p => p.Name).ToArray();
+                    var preemption = KernelCatalog.PreemptionPoints.Where(p => p.Step == call).Select(p => p.Name).ToArray();
                     if (preemption.Length == 0)
                     {
-                        _diagnostics.ReportModifierNotAllowed(modifier.Span, call, "preempted at a named point", string.Join(", ", PreemptionPoints.All.Select(p => p.Step).Distinct()));
+                        _diagnostics.ReportModifierNotAllowed(modifier.Span, call, "preempted at a named point", string.Join(", ", KernelCatalog.PreemptionPoints.Select(p => p.Step).Distinct()));
                         return null;
                     }
                     if (!preemption.Contains(modifier.Point.Text))

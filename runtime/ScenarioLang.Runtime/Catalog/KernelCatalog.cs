@@ -27,6 +27,9 @@ public static class KernelCatalog
     /// <summary>The pause points of every step: the memory instructions', then each mechanism's.</summary>
     public static IReadOnlyList<PausePoint> Points { get; } = [.. InstructionPoints.All, .. Mechanisms.SelectMany(m => m.Points)];
 
+    /// <summary>The points <c>preempted at</c> can name: where each mechanism's code runs preemptible.</summary>
+    public static IReadOnlyList<PausePoint> PreemptionPoints { get; } = [.. Mechanisms.SelectMany(m => m.PreemptionPoints)];
+
     public static MechanismDeclaration? Find(string name) => Mechanisms.FirstOrDefault(m => m.Name == name);
 
     public static PropertyDeclaration? FindProperty(string obj, string? field) =>

@@ -51,6 +51,9 @@ public sealed record MechanismDeclaration(
     IReadOnlyList<PausePoint> Points,
     CostDeclaration Costs)
 {
+    /// <summary>The points among <see cref="Points"/> where the kernel code lets the scheduler preempt the task (<c>preempted at</c>).</summary>
+    public IReadOnlyList<PausePoint> PreemptionPoints { get; init; } = [];
+
     public VariantDeclaration? FindVariant(string name) => Variants.FirstOrDefault(v => v.Name == name);
 }
 

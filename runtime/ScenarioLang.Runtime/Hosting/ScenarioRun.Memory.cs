@@ -1,6 +1,6 @@
 using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Machine;
-using ScenarioLang.Runtime.Mechanisms.Ioport;
+using ScenarioLang.Runtime.Catalog;
 using ScenarioLang.Runtime.Scheduling;
 
 namespace ScenarioLang.Runtime;
@@ -66,7 +66,7 @@ public sealed partial class ScenarioRun
         ReturnPausedBody(cpu);
         _unreached.Remove(step.Cpu);
         var path = step.Begin(cpu);
-        if (preempted && !PreemptionPoints.Of(path.Name).Any(p => p.Name == until))
+        if (preempted && !KernelCatalog.PreemptionPoints.Any(p => p.Step == path.Name && p.Name == until))
             throw new ScenarioRuntimeException($"{path.Name} has no preemption point named '{until}'");
         // Whole, fork, clone, exec and exit drain their CPU's buffer as they always did, without a note per store.
         if (until is null && step.DrainsQuietly)

@@ -81,7 +81,10 @@ public static class IoportMechanism
                 new("TSS copied", c => Units.Bytes(c[CopiedCounter])),
                 new("TSS cleared", c => Units.Bytes(c[ClearedCounter])),
                 new("bitmaps alloc/freed/live", c => $"{c[AllocatedCounter]}/{c[FreedCounter]}/{c[LiveCounter]}"),
-            ]));
+            ]))
+    {
+        PreemptionPoints = PreemptionPoints.All,
+    };
 
     private const string CopiedCounter = "tss_bytes_copied";
     private const string ClearedCounter = "tss_bytes_cleared";
