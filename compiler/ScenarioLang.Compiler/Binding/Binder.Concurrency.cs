@@ -24,8 +24,11 @@ public sealed partial class Binder
     /// </summary>
     private sealed record PausedStep(string Call, TextSpan Span, TaskSymbol? Task, TaskSymbol? Child, string? Defines, bool AtReturn);
 
-    /// <summary>The name a step's path has, under which its pause points are listed (<see cref="PausePoints"/>).</summary>
-    private static string PathName(ActionSyntax action) => action switch
+    /// <summary>
+    /// The name a step's path has, under which its pause points are listed (<see cref="PausePoints"/>): the step's name as
+    /// the catalog declares it.
+    /// </summary>
+    internal static string PathName(ActionSyntax action) => action switch
     {
         MemoryActionSyntax m => m.Mnemonic,
         SyscallActionSyntax s => s.Name,

@@ -35,7 +35,7 @@ internal static class MechanismUse
                 Add(KernelCatalog.Find(k.Mechanism.Text));
                 break;
             case StepStatementSyntax s:
-                var step = StepName(s.Action);
+                var step = Binder.PathName(s.Action);
                 Add(KernelCatalog.OwnerOfStep(step));
                 if (s.Modifier is { } modifier)
                     Add(KernelCatalog.OwnerOfPoint(step, modifier.Point.Text));
@@ -79,14 +79,4 @@ internal static class MechanismUse
                 throw new UnreachableException($"expectation {condition.GetType().Name}");
         }
     }
-
-    /// <summary>The step's name as the catalog declares it: <c>ioperm</c>, <c>outb</c>, <c>cli</c>, <c>store</c>.</summary>
-    private static string StepName(ActionSyntax action) => action switch
-    {
-        SyscallActionSyntax s => s.Name,
-        PortActionSyntax p => p.Mnemonic,
-        FlagsActionSyntax f => f.Mnemonic,
-        MemoryActionSyntax m => m.Mnemonic,
-        _ => throw new UnreachableException($"action {action.GetType().Name}"),
-    };
 }
