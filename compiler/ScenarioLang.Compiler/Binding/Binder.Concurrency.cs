@@ -127,7 +127,7 @@ public sealed partial class Binder
     private static IReadOnlyList<string> PausePointNames(string call) =>
         PausePoints.Of(call).Select(p => p.Indexed ? p.Name + "[N]" : p.Name).Append(PausePoints.Return).ToArray();
 
-    private (BoundOperation Operation, Outcome? Expected)? BindOperation(ScenarioScope scope, StepStatementSyntax syntax, TaskSymbol? task)
+    private (BoundOperation Operation, ExpectedOutcome? Expected)? BindOperation(ScenarioScope scope, StepStatementSyntax syntax, TaskSymbol? task)
     {
         switch (syntax.Action)
         {
@@ -190,7 +190,7 @@ public sealed partial class Binder
         }
     }
 
-    private (BoundOperation Operation, Outcome? Expected)? BindMemoryAccess(ScenarioScope scope, StepStatementSyntax syntax, MemoryActionSyntax memory, NameSyntax location)
+    private (BoundOperation Operation, ExpectedOutcome? Expected)? BindMemoryAccess(ScenarioScope scope, StepStatementSyntax syntax, MemoryActionSyntax memory, NameSyntax location)
     {
         if (!scope.SharedWords.ContainsKey(location.Text))
         {

@@ -10,7 +10,14 @@ namespace ScenarioLang.Compiler.Binding;
 /// schedule pauses or an explore block interleaves is <see cref="Deferred"/>: it exists only once that step returned,
 /// so the generated code looks it up then instead of keeping it in a local.
 /// </summary>
-public sealed record TaskSymbol(string Name, Privilege Privilege, bool Declared, TextSpan Span, bool Deferred = false);
+/// <remarks>
+/// A member of a task group (<c>task W[1000] user</c>) has its <see cref="Group"/>; inside <c>for each W</c> the member the
+/// body runs for is a <see cref="Cursor"/>, which the generated code names by the loop's variable, not by its name.
+/// </remarks>
+public sealed record TaskSymbol(string Name, Privilege Privilege, bool Declared, TextSpan Span, bool Deferred = false, TaskGroupSymbol? Group = null, bool Cursor = false);
+
+/// <summary><c>task W[1000] user</c>: the group W of Count tasks, W0 to W999.</summary>
+public sealed record TaskGroupSymbol(string Name, Privilege Privilege, int Count, TextSpan Span);
 
 /// <summary>A checked scenario: its machine, kernel, tasks and the statements in schedule order.</summary>
 public sealed record BoundScenario(
@@ -45,28 +52,28 @@ public abstract record BoundStatement(LinePosition Position, string Text);
 public sealed record BoundSwitch(LinePosition Position, string Text, int Cpu, TaskSymbol? Next) : BoundStatement(Position, Text);
 
 /// <summary>ioperm(); with <see cref="PreemptAt"/> the task is preempted at that point and finishes when switched back in.</summary>
-public sealed record BoundIoperm(LinePosition Position, string Text, int Cpu, TaskSymbol Task, ulong From, ulong Num, bool TurnOn, string? PreemptAt, Outcome? Expected)
+public sealed record BoundIoperm(LinePosition Position, string Text, int Cpu, TaskSymbol Task, ulong From, ulong Num, bool TurnOn, string? PreemptAt, ExpectedOutcome? Expected)
     : BoundStatement(Position, Text);
 
-public sealed record BoundIopl(LinePosition Position, string Text, int Cpu, TaskSymbol Task, ulong Level, Outcome? Expected)
+public sealed record BoundIopl(LinePosition Position, string Text, int Cpu, TaskSymbol Task, ulong Level, ExpectedOutcome? Expected)
     : BoundStatement(Position, Text);
 
 /// <summary>
 /// fork, or clone of a thread (<see cref="Thread"/>). With a <see cref="Fault"/> the syscall is made to fail
 /// there and creates no task, so <see cref="Child"/> is null.
 /// </summary>
-public sealed record BoundFork(LinePosition Position, string Text, int Cpu, TaskSymbol Parent, bool Thread, TaskSymbol? Child, ForkFault Fault, Outcome? Expected)
+public sealed record BoundFork(LinePosition Position, string Text, int Cpu, TaskSymbol Parent, bool Thread, TaskSymbol? Child, ForkFault Fault, ExpectedOutcome? Expected)
     : BoundStatement(Position, Text);
 
-public sealed record BoundSetresuid(LinePosition Position, string Text, int Cpu, TaskSymbol Task, uint Ruid, uint Euid, uint Suid, Outcome? Expected)
+public sealed record BoundSetresuid(LinePosition Position, string Text, int Cpu, TaskSymbol Task, uint Ruid, uint Euid, uint Suid, ExpectedOutcome? Expected)
     : BoundStatement(Position, Text);
 
 /// <summary>cli or sti in user mode.</summary>
-public sealed record BoundInterruptFlag(LinePosition Position, string Text, int Cpu, TaskSymbol Task, bool Set, Outcome? Expected)
+public sealed record BoundInterruptFlag(LinePosition Position, string Text, int Cpu, TaskSymbol Task, bool Set, ExpectedOutcome? Expected)
     : BoundStatement(Position, Text);
 
-/// <summary>pushf in user mode: reads the EFLAGS value user mode sees.</summary>
-public sealed record BoundPushf(LinePosition Position, string Text, int Cpu, TaskSymbol Task, ulong? ExpectedFlags) : BoundStatement(Position, Text);
+/// <summary>pushf in user mode: reads the EFLAGS value user mode sees; Expected is the values stated (<c>-> 0x202 | 0x3202</c>).</summary>
+public sealed record BoundPushf(LinePosition Position, string Text, int Cpu, TaskSymbol Task, ExpectedOutcome? Expected) : BoundStatement(Position, Text);
 
 /// <summary>
 /// The body runs <see cref="Count"/> times; the binder checked that every iteration binds as the first. <see cref="Steps"/>
@@ -74,11 +81,18 @@ public sealed record BoundPushf(LinePosition Position, string Text, int Cpu, Tas
 /// </summary>
 public sealed record BoundRepeat(LinePosition Position, string Text, int Count, ImmutableArray<BoundStatement> Body, long Steps) : BoundStatement(Position, Text);
 
-public sealed record BoundExec(LinePosition Position, string Text, int Cpu, TaskSymbol Task, Outcome? Expected) : BoundStatement(Position, Text);
+/// <summary>
+/// <c>for each W { ... }</c>: the body runs once per member of the group, which the body names W; the binder bound it for
+/// every member (the body here is W0's, its member a <see cref="TaskSymbol.Cursor"/>) and found each run alike.
+/// <see cref="Steps"/> is as a repeat's.
+/// </summary>
+public sealed record BoundForEach(LinePosition Position, string Text, TaskGroupSymbol Group, ImmutableArray<BoundStatement> Body, long Steps) : BoundStatement(Position, Text);
+
+public sealed record BoundExec(LinePosition Position, string Text, int Cpu, TaskSymbol Task, ExpectedOutcome? Expected) : BoundStatement(Position, Text);
 
 public sealed record BoundExit(LinePosition Position, string Text, int Cpu, TaskSymbol Task) : BoundStatement(Position, Text);
 
-public sealed record BoundPortAccess(LinePosition Position, string Text, int Cpu, TaskSymbol Task, int Width, int Port, Outcome? Expected)
+public sealed record BoundPortAccess(LinePosition Position, string Text, int Cpu, TaskSymbol Task, int Width, int Port, ExpectedOutcome? Expected)
     : BoundStatement(Position, Text);
 
 /// <summary>What a step that runs as an interleavable kernel path does.</summary>
@@ -118,7 +132,7 @@ public sealed record BoundAccessOperation(ulong Address, ulong Length, bool Writ
 /// around its modifier, so a printed schedule can put "until …" between them.
 /// </summary>
 public sealed record BoundThreadStep(LinePosition Position, string Text, int Cpu, TaskSymbol? Task, string Action, string? Result,
-    BoundOperation Operation, Outcome? Expected, string? Until) : BoundStatement(Position, Text);
+    BoundOperation Operation, ExpectedOutcome? Expected, string? Until) : BoundStatement(Position, Text);
 
 /// <summary><c>cpu0 continue</c>, optionally until another point.</summary>
 public sealed record BoundContinue(LinePosition Position, string Text, int Cpu, string? Until) : BoundStatement(Position, Text);
@@ -154,6 +168,10 @@ public sealed record BoundConstant(PropertyType Type, long Number, bool Flag, Ru
 public abstract record BoundCondition(string Subject, BoundPropertyRead Read);
 
 public sealed record BoundComparison(string Subject, BoundPropertyRead Read, Comparison Operator, BoundConstant Value) : BoundCondition(Subject, Read);
+
+/// <summary><c>tss(cpu0).prev_sequence == bitmap(A).sequence</c>: two subjects of one type; RightSubject is the right one as written.</summary>
+public sealed record BoundSubjectComparison(string Subject, BoundPropertyRead Read, Comparison Operator, string RightSubject, BoundPropertyRead Right)
+    : BoundCondition(Subject, Read);
 
 /// <summary><c>X is Y</c>; Right is null for <c>is none</c>.</summary>
 public sealed record BoundIdentity(string Subject, BoundPropertyRead Read, BoundPropertyRead? Right, bool Same) : BoundCondition(Subject, Read);

@@ -64,8 +64,14 @@ public static class CSharpEmitter
         w.Line("    },");
         w.Line($"    Tasks: new {Runtime}.TaskDeclaration[]");
         w.Line("    {");
+        // A group is one declaration, however many members it has.
         foreach (var task in scenario.DeclaredTasks)
-            w.Line($"        new({CSharpLiteral.String(task.Name)}, {Runtime}.Kernel.Privilege.{task.Privilege}),");
+        {
+            if (task.Group is null)
+                w.Line($"        new({CSharpLiteral.String(task.Name)}, {Runtime}.Kernel.Privilege.{task.Privilege}),");
+            else if (task.Name == TaskDeclaration.Member(task.Group.Name, 0))
+                w.Line($"        new({CSharpLiteral.String(task.Group.Name)}, {Runtime}.Kernel.Privilege.{task.Privilege}, Members: {CSharpLiteral.Int(task.Group.Count)}),");
+        }
         w.Line("    });");
         w.Line();
         EmitRun(w, scenario, lineFile);
@@ -83,11 +89,14 @@ public static class CSharpEmitter
         w.Line($"public void Run({Runtime}.ScenarioRun run) => new Schedule(run).Run();");
         w.Line();
         w.OpenBlock($"private sealed class Schedule({Runtime}.ScenarioRun run)");
-        foreach (var task in scenario.DeclaredTasks.Concat(ForkedChildren(scenario.Statements)))
+        var single = scenario.DeclaredTasks.Where(t => t.Group is null).ToList();
+        var fields = single.Concat(ForkedChildren(scenario.Statements)).ToList();
+        foreach (var task in fields)
             w.Line($"private {Runtime}.Kernel.TaskStruct {Local(task)} = null!;");
-        w.Line();
+        if (fields.Count > 0)
+            w.Line();
         w.OpenBlock("public void Run()");
-        foreach (var task in scenario.DeclaredTasks)
+        foreach (var task in single)
         {
             w.Directive($"#line {scenario.Source.GetPosition(task.Span.Start).Line} {lineFile}");
             w.Line($"{Local(task)} = run.Task({CSharpLiteral.String(task.Name)});");
@@ -136,6 +145,13 @@ public static class CSharpEmitter
                 EmitStatements(w, repeat.Body, lineFile);
                 w.CloseBlock(");");
             }
+            else if (statement is BoundForEach forEach)
+            {
+                // One loop, whatever the group's size: the body names the member by the lambda's parameter.
+                w.OpenBlock($"run.ForEach({Step(forEach)}, {CSharpLiteral.String(forEach.Group.Name)}, {Cursor(forEach.Group)} =>");
+                EmitStatements(w, forEach.Body, lineFile);
+                w.CloseBlock(");");
+            }
             else if (statement is BoundExplore explore)
             {
                 // Each step on a line of its own, under its own #line, so a failure inside one points at it.
@@ -170,7 +186,7 @@ public static class CSharpEmitter
             BoundExit s => Call("Exit", step, s.Cpu, s.Task, null),
             BoundPortAccess s => Call("PortAccess", step, s.Cpu, s.Task, s.Expected, CSharpLiteral.Int(s.Width), "0x" + s.Port.ToString("X", System.Globalization.CultureInfo.InvariantCulture)),
             BoundInterruptFlag s => Call(s.Set ? "Sti" : "Cli", step, s.Cpu, s.Task, s.Expected),
-            BoundPushf s => Invoke("Pushf", step, s.Cpu, s.Task, s.ExpectedFlags is { } flags ? $"{Runtime}.Outcome.Eflags({CSharpLiteral.Hex(flags)})" : null, []),
+            BoundPushf s => Invoke("Pushf", step, s.Cpu, s.Task, Expected(s.Expected), []),
             BoundFork { Child: { Deferred: false } child } s => $"{Local(child)} = run.{(s.Thread ? "Clone" : "Fork")}({step}, {s.Cpu}, {Local(s.Parent)}, {CSharpLiteral.String(child.Name)});",
             BoundFork { Child: { } child } s => $"run.{(s.Thread ? "Clone" : "Fork")}({step}, {s.Cpu}, {Local(s.Parent)}, {CSharpLiteral.String(child.Name)});",
             // The child of a failing fork never runs; its name only shows in the trace.
@@ -180,6 +196,8 @@ public static class CSharpEmitter
             BoundContinue s => $"run.Continue({step}, {CSharpLiteral.Int(s.Cpu)}{(s.Until is null ? "" : ", until: " + CSharpLiteral.String(s.Until))});",
             BoundDrain s => $"run.Drain({step}, {CSharpLiteral.Int(s.Cpu)}, {CSharpLiteral.Int(s.Count)});",
             BoundExpectation { Quantifier: null, Conditions: [BoundComparison c] } => $"run.Expect({step}, o => {Read(c.Read)}, {Runtime}.Comparison.{c.Operator}, {Constant(c.Value)}{Format(c.Read.Property.Type)});",
+            BoundExpectation { Quantifier: null, Conditions: [BoundSubjectComparison c] } =>
+                $"run.ExpectSubjects({step}, o => {Read(c.Read)}, {Runtime}.Comparison.{c.Operator}, o => {Read(c.Right)}{Format(c.Read.Property.Type)});",
             BoundExpectation { Quantifier: null, Conditions: [BoundIdentity i] } => $"run.ExpectIdentity({step}, o => {Read(i.Read)}, o => {(i.Right is null ? "null" : Read(i.Right))}, same: {Bool(i.Same)});",
             // A conjunction with no quantifier is judged as 'always': in an explicit schedule, over its one execution.
             BoundExpectation s => $"run.Expect({step}, {Runtime}.Quantifier.{s.Quantifier ?? Quantifier.Always}, {string.Join(", ", s.Conditions.Select(Condition))});",
@@ -193,7 +211,7 @@ public static class CSharpEmitter
     {
         var task = s.Task is null ? "null" : Local(s.Task);
         var head = $"{Step(s)}, {CSharpLiteral.String(s.Action)}, {(s.Result is null ? "null" : CSharpLiteral.String(s.Result))}, {CSharpLiteral.Int(s.Cpu)}, {task}";
-        var expected = s.Expected is { } e ? ", " + Outcome(e) : "";
+        var expected = s.Expected is { } e ? ", " + Alternatives(e) : "";
         return s.Operation switch
         {
             BoundForkOperation f => $"run.ForkStep({head}, {CSharpLiteral.String(f.Child.Name)})",
@@ -219,20 +237,26 @@ public static class CSharpEmitter
         var holds = condition switch
         {
             BoundComparison c => $"{read} {Operator(c.Operator)} {Constant(c.Value)}",
+            BoundSubjectComparison c => $"{read} {Operator(c.Operator)} {Read(c.Right)}",
             BoundIdentity { Right: null } i => i.Same ? $"{read} is null" : $"{read} is not null",
             BoundIdentity i => $"{(i.Same ? "" : "!")}global::System.Object.ReferenceEquals({read}, {Read(i.Right!)})",
             _ => throw new ArgumentOutOfRangeException(nameof(condition)),
         };
-        var show = condition.Read.Property.Type switch
-        {
-            PropertyType.Object => $"{read}?.ToString() ?? \"none\"",
-            PropertyType.Flag => $"{read} ? \"on\" : \"off\"",
-            PropertyType.IoBitmapBase => $"{Runtime}.VariantCatalog.BaseName({read})",
-            PropertyType.Register => $"{Runtime}.Tracing.Units.Hex({read})",
-            _ => $"{read}.ToString(global::System.Globalization.CultureInfo.InvariantCulture)",
-        };
-        return $"new {Runtime}.Condition({CSharpLiteral.String(condition.Subject)}, o => {show}, o => {holds})";
+        var made = $"new {Runtime}.Condition({CSharpLiteral.String(condition.Subject)}, o => {Show(condition.Read)}, o => {holds})";
+        return condition is BoundSubjectComparison two
+            ? $"{made} {{ Right = ({CSharpLiteral.String(two.RightSubject)}, o => {Show(two.Right)}) }}"
+            : made;
     }
+
+    /// <summary>A property's value as a final state prints it.</summary>
+    private static string Show(BoundPropertyRead read) => read.Property.Type switch
+    {
+        PropertyType.Object => $"{Read(read)}?.ToString() ?? \"none\"",
+        PropertyType.Flag => $"{Read(read)} ? \"on\" : \"off\"",
+        PropertyType.IoBitmapBase => $"{Runtime}.VariantCatalog.BaseName({Read(read)})",
+        PropertyType.Register => $"{Runtime}.Tracing.Units.Hex({Read(read)})",
+        _ => $"{Read(read)}.ToString(global::System.Globalization.CultureInfo.InvariantCulture)",
+    };
 
     private static string Pattern(FindingPattern pattern) =>
         $"new {Runtime}.Kernel.FindingPattern({Runtime}.Kernel.FindingKind.{pattern.Kind}, {CSharpLiteral.String(pattern.ObjectKind)})";
@@ -247,7 +271,7 @@ public static class CSharpEmitter
         _ => ">=",
     };
 
-    private static string Call(string method, string step, int cpu, TaskSymbol task, Outcome? expected, params string[] arguments) =>
+    private static string Call(string method, string step, int cpu, TaskSymbol task, ExpectedOutcome? expected, params string[] arguments) =>
         Invoke(method, step, cpu, task, Expected(expected), arguments);
 
     /// <summary>run.Method(step, cpu, task, arguments…, expected, named); an absent expected outcome is left to its default.</summary>
@@ -262,7 +286,12 @@ public static class CSharpEmitter
         return $"run.{method}({string.Join(", ", all)});";
     }
 
-    private static string? Expected(Outcome? expected) => expected is { } e ? Outcome(e) : null;
+    private static string? Expected(ExpectedOutcome? expected) => expected is null ? null : Alternatives(expected);
+
+    /// <summary>One outcome as it is (it converts to an ExpectedOutcome), alternatives as a new ExpectedOutcome of them all.</summary>
+    private static string Alternatives(ExpectedOutcome expected) => expected.Alternatives is [var one]
+        ? Outcome(one)
+        : $"new {Runtime}.ExpectedOutcome({string.Join(", ", expected.Alternatives.Select(Outcome))})";
 
     private static string Bool(bool value) => value ? "true" : "false";
 
@@ -273,6 +302,7 @@ public static class CSharpEmitter
         OutcomeKind.PageFault => $"{Runtime}.Outcome.PageFault",
         OutcomeKind.Segv => $"{Runtime}.Outcome.Segv",
         OutcomeKind.Address => $"{Runtime}.Outcome.Address({CSharpLiteral.Long(outcome.Value)})",
+        OutcomeKind.Eflags => $"{Runtime}.Outcome.Eflags({CSharpLiteral.Hex((ulong)outcome.Value)})",
         _ when outcome.Value < 0 && Enum.IsDefined((Errno)(int)-outcome.Value) => $"{Runtime}.Outcome.Fails({Runtime}.Kernel.Errno.{(Errno)(int)-outcome.Value})",
         _ => $"{Runtime}.Outcome.Returns({CSharpLiteral.Long(outcome.Value)})",
     };
@@ -321,6 +351,17 @@ public static class CSharpEmitter
     /// hash keeps it apart from the others). A deferred task exists only once the step creating it returned, so it is
     /// looked up where it is used.
     /// </summary>
-    private static string Local(TaskSymbol task) =>
-        task.Deferred ? $"run.Task({CSharpLiteral.String(task.Name)})" : CSharpLiteral.Identifier("task_" + task.Name);
+    /// <remarks>
+    /// A group's members have no fields (a thousand would make the code as long as the group): one is looked up by its
+    /// name, and inside a for each the member it runs for is the loop's parameter.
+    /// </remarks>
+    private static string Local(TaskSymbol task) => task switch
+    {
+        { Cursor: true, Group: { } group } => Cursor(group),
+        { Deferred: true } or { Group: not null } => $"run.Task({CSharpLiteral.String(task.Name)})",
+        _ => CSharpLiteral.Identifier("task_" + task.Name),
+    };
+
+    /// <summary>The parameter of a for each's lambda: the member the body runs for.</summary>
+    private static string Cursor(TaskGroupSymbol group) => CSharpLiteral.Identifier("each_" + group.Name);
 }

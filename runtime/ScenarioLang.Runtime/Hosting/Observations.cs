@@ -45,6 +45,13 @@ public sealed partial class Observations(X86Machine machine)
     /// <summary>The flags user mode sees with PUSHF; print with <see cref="ValueFormat.Hex"/>.</summary>
     public long TaskEflags(TaskStruct task) => (long)LinuxKernel.UserPushf(task);
 
+    /// <summary><c>faults(T)</c>: the task's page faults, minor and major (task_struct min_flt + maj_flt).</summary>
+    public long TaskFaults(TaskStruct task) => task.MinFlt + task.MajFlt;
+
+    public long TaskMinorFaults(TaskStruct task) => task.MinFlt;
+
+    public long TaskMajorFaults(TaskStruct task) => task.MajFlt;
+
     public KernelObject? Mm(TaskStruct task) => task.Mm;
 
     public long MmUsers(TaskStruct task) =>

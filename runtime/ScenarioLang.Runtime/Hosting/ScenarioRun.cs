@@ -31,7 +31,10 @@ public sealed partial class ScenarioRun
         Machine = new X86Machine(description.Cpus, config, description.Memory);
         _observations = new Observations(Machine);
         foreach (var task in description.Tasks)
-            _tasks.Add(task.Name, Kernel.CreateTask(task.Name, Cred.For(task.Privilege)));
+        {
+            foreach (var name in task.Names)
+                _tasks.Add(name, Kernel.CreateTask(name, Cred.For(task.Privilege)));
+        }
     }
 
     public ScenarioDescription Description { get; }
@@ -81,7 +84,7 @@ public sealed partial class ScenarioRun
     /// ioperm(); with <paramref name="preemptAt"/>, the path stops at that preemption point and stays in the kernel
     /// until the task is switched to again. A path that returns before the point fails the step.
     /// </summary>
-    public void Ioperm(Step step, int cpu, TaskStruct task, ulong from, ulong num, bool turnOn, Outcome? expected = null, string? preemptAt = null)
+    public void Ioperm(Step step, int cpu, TaskStruct task, ulong from, ulong num, bool turnOn, ExpectedOutcome? expected = null, string? preemptAt = null)
     {
         RequireNotBlocked(step, cpu);
         var c = RequireCurrent(cpu, task);
@@ -104,14 +107,14 @@ public sealed partial class ScenarioRun
         Record(step, Verdict.Fail, $"{call} returned {Outcome.Returns(path.Result)} before reaching '{preemptAt}'");
     }
 
-    public void Iopl(Step step, int cpu, TaskStruct task, ulong level, Outcome? expected = null) =>
+    public void Iopl(Step step, int cpu, TaskStruct task, ulong level, ExpectedOutcome? expected = null) =>
         Syscall(step, cpu, task, expected, c => Kernel.Iopl(c, task, level).RunToEnd());
 
     /// <summary>setresuid(); <see cref="LinuxKernel.UidUnchanged"/> ((uid_t)-1) leaves an id as it is.</summary>
-    public void Setresuid(Step step, int cpu, TaskStruct task, uint ruid, uint euid, uint suid, Outcome? expected = null) =>
+    public void Setresuid(Step step, int cpu, TaskStruct task, uint ruid, uint euid, uint suid, ExpectedOutcome? expected = null) =>
         Syscall(step, cpu, task, expected, _ => Kernel.Setresuid(task, ruid, euid, suid));
 
-    public void Exec(Step step, int cpu, TaskStruct task, Outcome? expected = null) =>
+    public void Exec(Step step, int cpu, TaskStruct task, ExpectedOutcome? expected = null) =>
         RunSyscall(ExecStep(step, step.Text, null, cpu, task, expected));
 
     public TaskStruct Fork(Step step, int cpu, TaskStruct parent, string child) =>
@@ -121,36 +124,36 @@ public sealed partial class ScenarioRun
     /// fork(), which can be made to fail; the new task, or null when the fork failed (its errno is the step's outcome) or
     /// waits for a lock (the task exists once it has returned).
     /// </summary>
-    public TaskStruct? Fork(Step step, int cpu, TaskStruct parent, string child, ForkFault fault = ForkFault.None, Outcome? expected = null) =>
+    public TaskStruct? Fork(Step step, int cpu, TaskStruct parent, string child, ForkFault fault = ForkFault.None, ExpectedOutcome? expected = null) =>
         NewTask(step, cpu, parent, child, thread: false, fault, expected);
 
     public TaskStruct Clone(Step step, int cpu, TaskStruct parent, string child) =>
         Clone(step, cpu, parent, child, ForkFault.None, expected: null)!;
 
-    /// <summary>A new thread of <paramref name="parent"/>'s process, or null, as <see cref="Fork(Step, int, TaskStruct, string, ForkFault, Outcome?)"/>.</summary>
-    public TaskStruct? Clone(Step step, int cpu, TaskStruct parent, string child, ForkFault fault = ForkFault.None, Outcome? expected = null) =>
+    /// <summary>A new thread of <paramref name="parent"/>'s process, or null, as <see cref="Fork(Step, int, TaskStruct, string, ForkFault, ExpectedOutcome?)"/>.</summary>
+    public TaskStruct? Clone(Step step, int cpu, TaskStruct parent, string child, ForkFault fault = ForkFault.None, ExpectedOutcome? expected = null) =>
         NewTask(step, cpu, parent, child, thread: true, fault, expected);
 
     public void Exit(Step step, int cpu, TaskStruct task) =>
         RunSyscall(new ThreadStep(step, cpu, step.Text, null, c => Kernel.ExitPath(RequireCurrent(c.Index, task), task), _ => Outcome.Ok));
 
     /// <summary>A user-mode CLI: <see cref="Outcome.Ok"/>, or <see cref="Outcome.GeneralProtection"/> when SIGSEGV was delivered.</summary>
-    public void Cli(Step step, int cpu, TaskStruct task, Outcome? expected = null) =>
+    public void Cli(Step step, int cpu, TaskStruct task, ExpectedOutcome? expected = null) =>
         Instruction(step, task, expected, Kernel.UserCli(RequireRunning(step, cpu, task), task));
 
     /// <summary>A user-mode STI, as <see cref="Cli"/>.</summary>
-    public void Sti(Step step, int cpu, TaskStruct task, Outcome? expected = null) =>
+    public void Sti(Step step, int cpu, TaskStruct task, ExpectedOutcome? expected = null) =>
         Instruction(step, task, expected, Kernel.UserSti(RequireRunning(step, cpu, task), task));
 
     /// <summary>A user-mode PUSHF: the outcome is the flags value user mode sees.</summary>
-    public void Pushf(Step step, int cpu, TaskStruct task, Outcome? expected = null)
+    public void Pushf(Step step, int cpu, TaskStruct task, ExpectedOutcome? expected = null)
     {
         RequireRunning(step, cpu, task);
         Judge(step, Outcome.Eflags(LinuxKernel.UserPushf(task)), expected);
     }
 
     /// <summary>A user-mode IN or OUT of <paramref name="width"/> bytes at <paramref name="port"/>.</summary>
-    public void PortAccess(Step step, int cpu, TaskStruct task, int width, int port, Outcome? expected = null)
+    public void PortAccess(Step step, int cpu, TaskStruct task, int width, int port, ExpectedOutcome? expected = null)
     {
         var c = RequireRunning(step, cpu, task);
         ExplainPortCheck(c, task, port, width);
@@ -170,17 +173,30 @@ public sealed partial class ScenarioRun
             Record(step, Verdict.Fail, "cannot observe: " + e.Message);
             return;
         }
-        var order = Comparer<T>.Default.Compare(value, expected);
-        var holds = comparison switch
-        {
-            Comparison.Equal => order == 0,
-            Comparison.NotEqual => order != 0,
-            Comparison.Less => order < 0,
-            Comparison.LessOrEqual => order <= 0,
-            Comparison.Greater => order > 0,
-            _ => order >= 0,
-        };
+        var holds = Holds(Comparer<T>.Default.Compare(value, expected), comparison);
         Record(step, holds ? Verdict.Pass : Verdict.Fail, holds ? null : "got " + Format(value, format));
+    }
+
+    /// <summary>
+    /// <c>expect tss(cpu0).prev_sequence == bitmap(A).sequence</c>: two subjects of one type compared; a failure shows
+    /// both values, "got 3 and 4".
+    /// </summary>
+    public void ExpectSubjects<T>(Step step, Func<Observations, T> left, Comparison comparison, Func<Observations, T> right, ValueFormat format = ValueFormat.Plain)
+        where T : notnull
+    {
+        T l, r;
+        try
+        {
+            l = left(_observations);
+            r = right(_observations);
+        }
+        catch (NotModelledException e)
+        {
+            Record(step, Verdict.Fail, "cannot observe: " + e.Message);
+            return;
+        }
+        var holds = Holds(Comparer<T>.Default.Compare(l, r), comparison);
+        Record(step, holds ? Verdict.Pass : Verdict.Fail, holds ? null : $"got {Format(l, format)} and {Format(r, format)}");
     }
 
     /// <summary><c>expect X is Y</c> / <c>is not</c> / <c>is none</c>: whether two references name the same kernel object.</summary>
@@ -214,7 +230,7 @@ public sealed partial class ScenarioRun
         return new ScenarioResult(Description, Config, _entries.ToArray(), findings, Costs(counters), counters, _untracedPasses, UntracedFailures: _untracedFailures);
     }
 
-    private void Syscall(Step step, int cpu, TaskStruct task, Outcome? expected, Func<Cpu, long> body)
+    private void Syscall(Step step, int cpu, TaskStruct task, ExpectedOutcome? expected, Func<Cpu, long> body)
     {
         var c = RequireRunning(step, cpu, task);
         Return(step, c, task, body(c), expected);
@@ -233,31 +249,31 @@ public sealed partial class ScenarioRun
         });
 
     // Every syscall returns through the exit-to-user-mode work, where the merged kernel updates the TSS.
-    private void Return(Step step, Cpu cpu, TaskStruct task, long result, Outcome? expected)
+    private void Return(Step step, Cpu cpu, TaskStruct task, long result, ExpectedOutcome? expected)
     {
         Kernel.ExitToUserMode(cpu, task);
         Judge(step, Outcome.Returns(result), expected);
     }
 
-    private TaskStruct? NewTask(Step step, int cpu, TaskStruct parent, string child, bool thread, ForkFault fault, Outcome? expected)
+    private TaskStruct? NewTask(Step step, int cpu, TaskStruct parent, string child, bool thread, ForkFault fault, ExpectedOutcome? expected)
     {
         RunSyscall(NewTaskStep(step, step.Text, null, cpu, parent, child, thread, fault, expected));
         return fault == ForkFault.None ? _tasks.GetValueOrDefault(child) : null;
     }
 
     /// <summary>Judges a user-mode instruction: a #GP that was not fixed up is delivered as SIGSEGV.</summary>
-    private void Instruction(Step step, TaskStruct task, Outcome? expected, bool completed)
+    private void Instruction(Step step, TaskStruct task, ExpectedOutcome? expected, bool completed)
     {
         if (!completed)
             Kernel.Log.Note($"#GP: SIGSEGV delivered to {task}");
         Judge(step, completed ? Outcome.Ok : Outcome.GeneralProtection, expected);
     }
 
-    private void Judge(Step step, Outcome actual, Outcome? expected)
+    private void Judge(Step step, Outcome actual, ExpectedOutcome? expected)
     {
         if (expected is null)
             Record(step, Verdict.None, actual.Kind == OutcomeKind.Returned ? $"returned {actual}" : null);
-        else if (expected == actual)
+        else if (expected.Matches(actual))
             Record(step, Verdict.Pass, null);
         else
             Record(step, Verdict.Fail, $"got {actual}");
@@ -325,6 +341,17 @@ public sealed partial class ScenarioRun
         $"{Units.Count(c.BitmapsAllocated, "I/O bitmap")} allocated, {c.BitmapsFreed} freed, {c.LiveBitmaps} live",
     ];
 
+    private static bool Holds(int order, Comparison comparison) => comparison switch
+    {
+        Comparison.Equal => order == 0,
+        Comparison.NotEqual => order != 0,
+        Comparison.Less => order < 0,
+        Comparison.LessOrEqual => order <= 0,
+        Comparison.Greater => order > 0,
+        Comparison.GreaterOrEqual => order >= 0,
+        _ => throw new System.Diagnostics.UnreachableException($"comparison {comparison}"),
+    };
+
     private static string Format<T>(T value, ValueFormat format) => value switch
     {
         long bytes when format == ValueFormat.Bytes => $"{Units.Bytes(bytes)} ({bytes})",
@@ -336,7 +363,7 @@ public sealed partial class ScenarioRun
 }
 
 /// <summary>A syscall preempted at a named point, with the step that started it and what that step expects.</summary>
-internal sealed record SuspendedPath(KernelPath Path, string Point, Step Step, Outcome? Expected);
+internal sealed record SuspendedPath(KernelPath Path, string Point, Step Step, ExpectedOutcome? Expected);
 
 /// <summary>A step the machine cannot carry out; the binder should have rejected it, so it is an internal error.</summary>
 public sealed class ScenarioRuntimeException(string message) : Exception(message);

@@ -111,7 +111,7 @@ public sealed class ScheduleTests
     public void Pushf_takes_a_number_and_cli_takes_ok_or_gp()
     {
         var pushf = Assert.IsType<BoundPushf>(Bind("  cpu0 A: pushf -> 0x202").Statements[^1]);
-        Assert.Equal(0x202UL, pushf.ExpectedFlags);
+        Assert.Equal(new ScenarioLang.Runtime.ExpectedOutcome(ScenarioLang.Runtime.Outcome.Eflags(0x202)), pushf.Expected);
         Assert.Equal(["KSC0208"], Codes("  cpu0 A: pushf -> ok"));
         Assert.Equal(["KSC0208"], Codes("  cpu0 A: cli -> 0"));
     }
