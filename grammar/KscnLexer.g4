@@ -19,6 +19,8 @@ ON       : 'on' ;
 OFF      : 'off' ;
 OK       : 'ok' ;
 REPEAT   : 'repeat' ;
+FOR      : 'for' ;
+EACH     : 'each' ;
 PREEMPTED : 'preempted' ;
 FAILING  : 'failing' ;
 AT       : 'at' ;
@@ -105,7 +107,7 @@ GE       : '>=' ;
 LT       : '<' ;
 GT       : '>' ;
 ASSIGN   : '=' ;
-// '|' joins mmap flags; '-' is only the sign of mmap's -1 (no file): '->' and hyphenated names are longer matches
+// '|' joins mmap flags and a step's alternative results; '-' is only the sign of mmap's -1 (no file): '->' and hyphenated names are longer matches
 PIPE     : '|' ;
 MINUS    : '-' ;
 

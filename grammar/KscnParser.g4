@@ -16,12 +16,13 @@ statement
     : KERNEL mechanism=mechanismName ASSIGN variants=variantChoice # kernelStatement
     | MEMORY model=WORD                                          # memoryStatement
     | CPUS count=INT                                             # cpusStatement
-    | TASK name=WORD privilege=(ROOT | USER)                     # taskStatement
+    | TASK name=WORD (LBRACK members=INT RBRACK)? privilege=(ROOT | USER)   # taskStatement
     | SHARED name=WORD (ASSIGN initial=INT)?                       # sharedStatement
     | FILE name=WORD ASSIGN size=quantity filesystem=WORD?        # fileStatement
     | CPU cpuBody                                                # cpuStatement
     | EXPECT expectation                                         # expectStatement
     | REPEAT count=INT LBRACE statement* RBRACE                  # repeatStatement
+    | FOR EACH group=WORD LBRACE statement* RBRACE               # forEachStatement
     | EXPLORE LBRACE statement* RBRACE                           # exploreStatement
     ;
 
@@ -36,7 +37,7 @@ cpuBody
     : SWITCH switchTarget                                        # switchBody
     | CONTINUE pause?                                            # continueBody
     | DRAIN count=INT?                                           # drainBody
-    | task=(WORD | KERNEL) COLON action stepModifier? (ARROW result)?   # stepBody
+    | task=(WORD | KERNEL) COLON action stepModifier? (ARROW result (PIPE result)*)?   # stepBody
     ;
 
 // Where a step stops short: preempted inside the syscall, failing at an injected fault, or paused
@@ -122,9 +123,11 @@ subjectArgument
     | CPU
     ;
 
+// A bare name is a constant (valid-map, true) or, where the left side is a number, a register or shared word; a name
+// with an argument, index or field is another subject: tss(cpu0).prev_sequence == bitmap(A).sequence.
 value
     : quantity
-    | WORD
+    | subject
     | ON
     | OFF
     ;

@@ -154,7 +154,7 @@ public sealed partial class Binder
     private static IReadOnlyList<string> PausePointNames(string call) =>
         PausePoints.Of(call).Select(p => p.Indexed ? p.Name + "[N]" : p.Name).Append(PausePoints.Return).ToArray();
 
-    private (BoundOperation Operation, Outcome? Expected)? BindOperation(ScenarioScope scope, StepStatementSyntax syntax, int cpu, TaskSymbol? task, StepContext context)
+    private (BoundOperation Operation, ExpectedOutcome? Expected)? BindOperation(ScenarioScope scope, StepStatementSyntax syntax, int cpu, TaskSymbol? task, StepContext context)
     {
         switch (syntax.Action)
         {
@@ -187,13 +187,8 @@ public sealed partial class Binder
             }
             case FlagsActionSyntax { Instruction: FlagsInstruction.Pushf }:
             {
-                if (syntax.Result is null)
-                    return (new BoundPushfOperation(), null);
-                if (syntax.Result is NumberResultSyntax { Number.Value: { } flags })
-                    return (new BoundPushfOperation(), Outcome.Eflags(flags));
-                if (syntax.Result is not NumberResultSyntax)
-                    _diagnostics.ReportResultDoesNotFit(syntax.Result.Span, "pushf", SyntaxPrinter.Print(syntax.Result), "the EFLAGS value user mode sees, a number such as 0x202");
-                return null;
+                var expected = BindPushfResult(syntax.Result);
+                return expected.Ok ? (new BoundPushfOperation(), expected.Value) : null;
             }
             case FlagsActionSyntax flags:
             {
@@ -238,7 +233,7 @@ public sealed partial class Binder
         }
     }
 
-    private (BoundOperation Operation, Outcome? Expected)? BindMemoryAccess(ScenarioScope scope, StepStatementSyntax syntax, MemoryActionSyntax memory, NameSyntax location)
+    private (BoundOperation Operation, ExpectedOutcome? Expected)? BindMemoryAccess(ScenarioScope scope, StepStatementSyntax syntax, MemoryActionSyntax memory, NameSyntax location)
     {
         if (!scope.SharedWords.ContainsKey(location.Text))
         {

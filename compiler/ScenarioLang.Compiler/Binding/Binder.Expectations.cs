@@ -79,6 +79,8 @@ public sealed partial class Binder
                     _diagnostics.ReportOperatorNotAllowed(c.OperatorSpan, c.OperatorText, property.Display);
                     return null;
                 }
+                if (RightSubject(scope, property, c.Value) is { } other)
+                    return BindSubjectComparison(scope, c, read, other);
                 var value = BindConstant(property, c.Value);
                 return value is null ? null : new BoundComparison(SyntaxPrinter.Print(c.Subject), read, c.Operator, value);
             }
@@ -94,6 +96,45 @@ public sealed partial class Binder
                 return null;
         }
     }
+
+    /// <summary>
+    /// The right side of a comparison when it is another subject: one written with an argument, index or field, or a bare
+    /// name that is a register or shared word where the left side is a number (elsewhere a bare name is a constant such
+    /// as valid-map).
+    /// </summary>
+    private static SubjectSyntax? RightSubject(ScenarioScope scope, PropertyDeclaration left, ValueSyntax value) => value switch
+    {
+        SubjectValueSyntax s => s.Subject,
+        NameValueSyntax { Name: var name } when left.Type is PropertyType.Count or PropertyType.Bytes or PropertyType.Register
+            && (scope.Registers.Contains(name.Text) || scope.SharedWords.ContainsKey(name.Text)) => new SubjectSyntax(name, null, null, null, name.Span),
+        _ => null,
+    };
+
+    /// <summary>Both sides are read when the expectation is judged; they must be of one type (a count with a count, bytes with bytes…).</summary>
+    private BoundSubjectComparison? BindSubjectComparison(ScenarioScope scope, ComparisonExpectationSyntax syntax, BoundPropertyRead left, SubjectSyntax subject)
+    {
+        var right = BindSubject(scope, subject);
+        if (right is null)
+            return null;
+        if (right.Property.Type != left.Property.Type)
+        {
+            _diagnostics.ReportSubjectsOfDifferentTypes(subject.Span, SyntaxPrinter.Print(syntax.Subject), TypeDescription(left.Property.Type),
+                SyntaxPrinter.Print(subject), TypeDescription(right.Property.Type));
+            return null;
+        }
+        return new BoundSubjectComparison(SyntaxPrinter.Print(syntax.Subject), left, syntax.Operator, SyntaxPrinter.Print(subject), right);
+    }
+
+    private static string TypeDescription(PropertyType type) => type switch
+    {
+        PropertyType.Count => "a count",
+        PropertyType.Bytes => "a size in bytes",
+        PropertyType.Register => "a register's bits",
+        PropertyType.Flag => "a flag",
+        PropertyType.Name => "a name",
+        PropertyType.Object => "a kernel object (compare it with 'is')",
+        _ => throw new System.Diagnostics.UnreachableException($"property type {type}"),
+    };
 
     private BoundPropertyRead? BindObject(ScenarioScope scope, SubjectSyntax subject)
     {

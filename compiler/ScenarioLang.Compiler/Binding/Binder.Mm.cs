@@ -35,7 +35,7 @@ public sealed partial class Binder
         return false;
     }
 
-    private (BoundOperation Operation, Outcome? Expected)? BindMmOperation(ScenarioScope scope, StepStatementSyntax syntax, SyscallActionSyntax call)
+    private (BoundOperation Operation, ExpectedOutcome? Expected)? BindMmOperation(ScenarioScope scope, StepStatementSyntax syntax, SyscallActionSyntax call)
     {
         var arguments = call.Arguments ?? [];
         switch (call.Kind)
@@ -141,14 +141,18 @@ public sealed partial class Binder
     }
 
     /// <summary>mmap returns the address of the mapping, or fails with an errno.</summary>
-    private BoundResult BindMmapResult(ResultSyntax? result, string call) =>
-        result is NumberResultSyntax { Number.Value: { } address }
-            ? new BoundResult(true, Outcome.Address((long)address))
-            : BindSyscallResult(result, call, "an address such as 0x40000000 or an errno such as EINVAL");
+    private BoundResult BindMmapResult(ResultSyntax? result, string call) => result switch
+    {
+        AlternativeResultsSyntax alternatives => BindAlternatives(alternatives, call, r => BindMmapResult(r, call)),
+        NumberResultSyntax { Number.Value: { } address } => new BoundResult(true, Outcome.Address((long)address)),
+        _ => BindSyscallResult(result, call, "an address such as 0x40000000 or an errno such as EINVAL"),
+    };
 
     private BoundResult BindMunmapResult(ResultSyntax? result, string call)
     {
         const string allowed = "0 or an errno such as EINVAL";
+        if (result is AlternativeResultsSyntax alternatives)
+            return BindAlternatives(alternatives, call, r => BindMunmapResult(r, call));
         if (result is not NumberResultSyntax { Number.Value: > 0 })
             return BindSyscallResult(result, call, allowed);
         _diagnostics.ReportResultDoesNotFit(result.Span, call, SyntaxPrinter.Print(result), allowed);

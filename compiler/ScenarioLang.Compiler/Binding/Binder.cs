@@ -75,7 +75,12 @@ public sealed partial class Binder
         var settings = BindSettings(syntax.Statements);
         var scope = new ScenarioScope(settings.Cpus);
         foreach (var task in syntax.Statements.OfType<TaskStatementSyntax>())
-            DeclareTask(scope, task.Name, task.Privilege, declared: true);
+        {
+            if (task.Members is null)
+                DeclareTask(scope, task.Name, task.Privilege, declared: true);
+            else
+                DeclareGroup(scope, task);
+        }
         foreach (var word in syntax.Statements.OfType<SharedStatementSyntax>())
             DeclareSharedWord(scope, word);
         foreach (var file in syntax.Statements.OfType<FileStatementSyntax>())
@@ -130,6 +135,9 @@ public sealed partial class Binder
                 case RepeatStatementSyntax r:
                     BindRepeat(scope, r, statements);
                     break;
+                case ForEachStatementSyntax f:
+                    BindForEach(scope, f, statements);
+                    break;
                 case ExploreStatementSyntax e:
                     BindExplore(scope, e, statements, inRepeat);
                     break;
@@ -150,7 +158,12 @@ public sealed partial class Binder
             {
                 steps = Saturate(steps + StepsOf(statements, before));
                 if (steps > MaxSteps)
-                    _diagnostics.ReportTooManySteps(statement is RepeatStatementSyntax r ? r.KeywordSpan : statement.Span, MaxSteps);
+                    _diagnostics.ReportTooManySteps(statement switch
+                    {
+                        RepeatStatementSyntax r => r.KeywordSpan,
+                        ForEachStatementSyntax f => f.KeywordSpan,
+                        _ => statement.Span,
+                    }, MaxSteps);
             }
         }
         return statements.ToImmutable();
@@ -206,6 +219,7 @@ public sealed partial class Binder
     private static long StepsOf(BoundStatement statement) => statement switch
     {
         BoundRepeat r => r.Steps,
+        BoundForEach f => f.Steps,
         BoundThreadStep { Operation: BoundAccessOperation access } => Pages(access.Length),
         BoundThreadStep { Operation: BoundVmallocOperation vmalloc } => Math.Min(Pages((ulong)vmalloc.Size), MostVmallocPages),
         BoundExplore explore => StepsOf(explore.Steps),
@@ -222,7 +236,12 @@ public sealed partial class Binder
 
     /// <summary>What a bound block does, statement by statement, as the trace would print it.</summary>
     private static IEnumerable<(LinePosition, string)> Flatten(ImmutableArray<BoundStatement> block) =>
-        block.SelectMany(s => s is BoundRepeat r ? Flatten(r.Body).Prepend((r.Position, r.Text)) : [(s.Position, s.Text)]);
+        block.SelectMany(s => s switch
+        {
+            BoundRepeat r => Flatten(r.Body).Prepend((r.Position, r.Text)),
+            BoundForEach f => Flatten(f.Body).Prepend((f.Position, f.Text)),
+            _ => [(s.Position, s.Text)],
+        });
 
     private sealed record Settings(int Cpus, MemoryModel Memory, ImmutableArray<BoundVariantChoice> Variants);
 
@@ -294,7 +313,7 @@ public sealed partial class Binder
             _diagnostics.ReportInvalidTaskName(name.Span, name.Text);
             return null;
         }
-        if (scope.Tasks.ContainsKey(name.Text))
+        if (scope.Tasks.ContainsKey(name.Text) || scope.Groups.ContainsKey(name.Text))
         {
             _diagnostics.ReportDuplicateTask(name.Span, name.Text);
             return null;
@@ -388,7 +407,7 @@ public sealed partial class Binder
     }
 
     /// <summary>ioperm, iopl, setresuid and exit: syscalls of the task on its CPU, with their arguments and result.</summary>
-    private (BoundOperation Operation, Outcome? Expected)? BindTaskSyscall(ScenarioScope scope, StepStatementSyntax syntax, SyscallActionSyntax call, int cpu, TaskSymbol task)
+    private (BoundOperation Operation, ExpectedOutcome? Expected)? BindTaskSyscall(ScenarioScope scope, StepStatementSyntax syntax, SyscallActionSyntax call, int cpu, TaskSymbol task)
     {
         var arguments = call.Arguments ?? [];
         switch (call.Kind)
@@ -440,7 +459,7 @@ public sealed partial class Binder
     }
 
     /// <summary>fork or clone -> NAME; made to fail, it creates no task and its result is the error, if one is stated.</summary>
-    private (BoundOperation Operation, Outcome? Expected)? BindFork(ScenarioScope scope, StepStatementSyntax syntax, SyscallActionSyntax call, int cpu, TaskSymbol parent, StepContext context)
+    private (BoundOperation Operation, ExpectedOutcome? Expected)? BindFork(ScenarioScope scope, StepStatementSyntax syntax, SyscallActionSyntax call, int cpu, TaskSymbol parent, StepContext context)
     {
         var thread = call.Kind == SyscallKind.Clone;
         if (!CheckArgumentCount(call, call.Arguments ?? [], 0, $"no arguments; name the child with '{call.Name} -> NAME'"))
@@ -515,12 +534,14 @@ public sealed partial class Binder
         return true;
     }
 
-    private readonly record struct BoundResult(bool Ok, Outcome? Value);
+    private readonly record struct BoundResult(bool Ok, ExpectedOutcome? Value);
 
     private BoundResult BindSyscallResult(ResultSyntax? result, string call, string allowed = "a return value such as 0 or an errno such as EPERM")
     {
         switch (result)
         {
+            case AlternativeResultsSyntax alternatives:
+                return BindAlternatives(alternatives, call, r => BindSyscallResult(r, call, allowed));
             case null:
                 return new BoundResult(true, null);
             case NumberResultSyntax { Number.Value: { } value }:
@@ -547,6 +568,8 @@ public sealed partial class Binder
     {
         switch (result)
         {
+            case AlternativeResultsSyntax alternatives:
+                return BindAlternatives(alternatives, action, r => BindFaultResult(r, action, fault));
             case null:
                 return new BoundResult(true, null);
             case OkResultSyntax:
@@ -560,6 +583,52 @@ public sealed partial class Binder
                 _diagnostics.ReportResultDoesNotFit(result.Span, action, SyntaxPrinter.Print(result), $"ok or {fault}");
                 return new BoundResult(false, null);
         }
+    }
+
+    /// <summary>What pushf leaves for user mode to see: the EFLAGS value, a number such as 0x202.</summary>
+    private BoundResult BindPushfResult(ResultSyntax? result)
+    {
+        switch (result)
+        {
+            case AlternativeResultsSyntax alternatives:
+                return BindAlternatives(alternatives, "pushf", BindPushfResult);
+            case null:
+                return new BoundResult(true, null);
+            case NumberResultSyntax { Number.Value: { } flags }:
+                return new BoundResult(true, Outcome.Eflags(flags));
+            case NumberResultSyntax:
+                return new BoundResult(false, null);
+            default:
+                _diagnostics.ReportResultDoesNotFit(result.Span, "pushf", SyntaxPrinter.Print(result), "the EFLAGS value user mode sees, a number such as 0x202");
+                return new BoundResult(false, null);
+        }
+    }
+
+    /// <summary>
+    /// <c>-> ok | #GP</c>: each alternative is checked as the step's one result would be (so a fault the step cannot raise
+    /// is KSC0235 there); an alternative that gives an outcome already listed is KSC0313.
+    /// </summary>
+    private BoundResult BindAlternatives(AlternativeResultsSyntax syntax, string call, Func<ResultSyntax, BoundResult> bindOne)
+    {
+        var outcomes = new List<Outcome>();
+        var ok = true;
+        foreach (var alternative in syntax.Alternatives)
+        {
+            var bound = bindOne(alternative);
+            if (bound is not { Ok: true, Value.Alternatives: [var outcome] })
+            {
+                ok = false;
+                continue;
+            }
+            if (outcomes.Contains(outcome))
+            {
+                _diagnostics.ReportAlternativeTwice(alternative.Span, call, SyntaxPrinter.Print(alternative), outcome.ToString());
+                ok = false;
+                continue;
+            }
+            outcomes.Add(outcome);
+        }
+        return ok ? new BoundResult(true, new ExpectedOutcome([.. outcomes])) : new BoundResult(false, null);
     }
 
     /// <summary>The fault a result names, or null when it names none (a number, an errno, ok).</summary>
@@ -659,11 +728,18 @@ public sealed partial class Binder
 
     private TaskSymbol? LookupTask(ScenarioScope scope, NameSyntax name)
     {
+        // Inside 'for each W', W is the member the body runs for.
+        if (scope.Cursors.TryGetValue(name.Text, out var cursor))
+            return cursor.Member;
         if (!scope.Tasks.TryGetValue(name.Text, out var task))
         {
-            _diagnostics.ReportUndefinedTask(name.Span, name.Text, scope.Tasks.Keys);
+            if (scope.Groups.TryGetValue(name.Text, out var group))
+                _diagnostics.ReportGroupIsNotATask(name.Span, group.Name, group.Count);
+            else
+                _diagnostics.ReportUndefinedTask(name.Span, name.Text, scope.Tasks.Keys);
             return null;
         }
+        task = CurrentMember(scope, name, task);
         if (scope.Paused.FirstOrDefault(p => p.Value.Child == task) is { Value: { } creator } paused)
         {
             _diagnostics.ReportTaskUnborn(name.Span, task.Name, paused.Key, _source.GetPosition(creator.Span.Start).Line);
@@ -722,6 +798,31 @@ public sealed partial class Binder
 
         /// <summary>Whether the explore block has been bound: every execution ends after it.</summary>
         public bool Explored { get; set; }
+
+        /// <summary>Task groups (<c>task W[1000] user</c>) by name; their members are in <see cref="Tasks"/>.</summary>
+        public Dictionary<string, TaskGroupSymbol> Groups { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The groups a <c>for each</c> is running through while its body binds, with the member it binds for.</summary>
+        public Dictionary<string, ForEachCursor> Cursors { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Puts <paramref name="to"/> in the place of <paramref name="from"/> in everything the schedule knows of tasks.</summary>
+        public void Replace(TaskSymbol from, TaskSymbol to)
+        {
+            TaskSymbol Swap(TaskSymbol t) => t == from ? to : t;
+            for (var cpu = 0; cpu < Current.Length; cpu++)
+                Current[cpu] = Current[cpu] is { } t ? Swap(t) : null;
+            if (Exited.Remove(from, out var line))
+                Exited[to] = line;
+            if (Preempted.Remove(from, out var preemption))
+                Preempted[to] = preemption;
+            foreach (var (task, leader) in Leaders.ToList())
+            {
+                Leaders.Remove(task);
+                Leaders[Swap(task)] = Swap(leader);
+            }
+            foreach (var (cpu, paused) in Paused.ToList())
+                Paused[cpu] = paused with { Task = paused.Task is { } t ? Swap(t) : null, Child = paused.Child is { } c ? Swap(c) : null };
+        }
 
         public TaskSymbol LeaderOf(TaskSymbol task) => Leaders.GetValueOrDefault(task, task);
 

@@ -11,7 +11,14 @@ namespace ScenarioLang.Compiler.Binding;
 /// schedule pauses or an explore block interleaves is <see cref="Deferred"/>: it exists only once that step returned,
 /// so the generated code looks it up then instead of keeping it in a local.
 /// </summary>
-public sealed record TaskSymbol(string Name, Privilege Privilege, bool Declared, TextSpan Span, bool Deferred = false);
+/// <remarks>
+/// A member of a task group (<c>task W[1000] user</c>) has its <see cref="Group"/>; inside <c>for each W</c> the member the
+/// body runs for is a <see cref="Cursor"/>, which the generated code names by the loop's variable, not by its name.
+/// </remarks>
+public sealed record TaskSymbol(string Name, Privilege Privilege, bool Declared, TextSpan Span, bool Deferred = false, TaskGroupSymbol? Group = null, bool Cursor = false);
+
+/// <summary><c>task W[1000] user</c>: the group W of Count tasks, W0 to W999.</summary>
+public sealed record TaskGroupSymbol(string Name, Privilege Privilege, int Count, TextSpan Span);
 
 /// <summary>
 /// A checked scenario: its machine, kernel, tasks and the statements in schedule order; <see cref="Mechanisms"/> are the
@@ -54,6 +61,13 @@ public sealed record BoundSwitch(LinePosition Position, string Text, int Cpu, Ta
 /// is what the repeat runs with its iterations unrolled, saturated just past <see cref="Binder.MaxSteps"/>.
 /// </summary>
 public sealed record BoundRepeat(LinePosition Position, string Text, int Count, ImmutableArray<BoundStatement> Body, long Steps) : BoundStatement(Position, Text);
+
+/// <summary>
+/// <c>for each W { ... }</c>: the body runs once per member of the group, which the body names W; the binder bound it for
+/// every member (the body here is W0's, its member a <see cref="TaskSymbol.Cursor"/>) and found each run alike.
+/// <see cref="Steps"/> is as a repeat's.
+/// </summary>
+public sealed record BoundForEach(LinePosition Position, string Text, TaskGroupSymbol Group, ImmutableArray<BoundStatement> Body, long Steps) : BoundStatement(Position, Text);
 
 /// <summary>What a step does: every step runs as a kernel path (<see cref="BoundThreadStep"/>), whatever its kind.</summary>
 public abstract record BoundOperation;
@@ -115,7 +129,7 @@ public sealed record BoundAccessOperation(ulong Address, ulong Length, bool Writ
 /// Action and Result are the step as written around its modifier, so a printed schedule can put "until …" between them.
 /// </summary>
 public sealed record BoundThreadStep(LinePosition Position, string Text, int Cpu, TaskSymbol? Task, string Action, string? Result,
-    BoundOperation Operation, Outcome? Expected, string? Until, bool Preempted = false) : BoundStatement(Position, Text);
+    BoundOperation Operation, ExpectedOutcome? Expected, string? Until, bool Preempted = false) : BoundStatement(Position, Text);
 
 /// <summary><c>cpu0 continue</c>, optionally until another point.</summary>
 public sealed record BoundContinue(LinePosition Position, string Text, int Cpu, string? Until) : BoundStatement(Position, Text);
@@ -151,6 +165,10 @@ public sealed record BoundConstant(PropertyType Type, long Number, bool Flag, st
 public abstract record BoundCondition(string Subject, BoundPropertyRead Read);
 
 public sealed record BoundComparison(string Subject, BoundPropertyRead Read, Comparison Operator, BoundConstant Value) : BoundCondition(Subject, Read);
+
+/// <summary><c>tss(cpu0).prev_sequence == bitmap(A).sequence</c>: two subjects of one type; RightSubject is the right one as written.</summary>
+public sealed record BoundSubjectComparison(string Subject, BoundPropertyRead Read, Comparison Operator, string RightSubject, BoundPropertyRead Right)
+    : BoundCondition(Subject, Read);
 
 /// <summary><c>X is Y</c>; Right is null for <c>is none</c>.</summary>
 public sealed record BoundIdentity(string Subject, BoundPropertyRead Read, BoundPropertyRead? Right, bool Same) : BoundCondition(Subject, Read);

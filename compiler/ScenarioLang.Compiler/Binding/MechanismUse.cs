@@ -52,6 +52,10 @@ internal static class MechanismUse
                 foreach (var inner in x.Body)
                     Collect(inner, used);
                 break;
+            case ForEachStatementSyntax f:
+                foreach (var inner in f.Body)
+                    Collect(inner, used);
+                break;
         }
     }
 
@@ -67,6 +71,7 @@ internal static class MechanismUse
         {
             case ComparisonExpectationSyntax c:
                 Subject(c.Subject);
+                Subject((c.Value as SubjectValueSyntax)?.Subject);
                 break;
             case IdentityExpectationSyntax i:
                 Subject(i.Left);

@@ -81,6 +81,13 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
     public static Diagnostic MoreErrors(SourceText source, TextSpan span, int more, int shown) =>
         new("KSC0006", DiagnosticSeverity.Error, $"{more} more {(more == 1 ? "error" : "errors")} in this file not shown: only the first {shown} are; fix those and check again", source, span);
 
+    public void ReportGroupSizeOutOfRange(TextSpan span, string text, int max) =>
+        Error("KSC0007", span, $"a task group has 1 to {max.ToString("N0", CultureInfo.InvariantCulture)} members, not {text}");
+
+    public void ReportNotAGroup(TextSpan span, string name, bool isTask, IEnumerable<string> groups) =>
+        Error("KSC0008", span, (isTask ? $"{name} is one task, not a group: " : $"no task group named {name}; ")
+            + (Spelling.Closest(name, groups) is { } closest ? $"did you mean '{closest}'?" : $"'for each' runs through a group declared as 'task {name}[N] user'"));
+
     // Declarations and settings: KSC01xx
 
     public void ReportDuplicateScenario(TextSpan span, string name) =>
@@ -283,4 +290,16 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
 
     public void ReportTaskHasNoMm(TextSpan span, string property, string task, int line) =>
         Error("KSC0311", span, $"{property} reads {task}'s mm, but {task} exited on line {line} and has none (exit_mm() cleared it)");
+
+    public void ReportSubjectsOfDifferentTypes(TextSpan span, string left, string leftType, string right, string rightType) =>
+        Error("KSC0312", span, $"{left} is {leftType} and {right} is {rightType}: the two sides of a comparison must be of one kind");
+
+    public void ReportAlternativeTwice(TextSpan span, string call, string written, string outcome) =>
+        Error("KSC0313", span, $"{call} already lists the result {outcome}" + (written == outcome ? "" : $" ({written} is the same result)") + ": write each alternative once");
+
+    public void ReportGroupIsNotATask(TextSpan span, string group, int count) =>
+        Error("KSC0314", span, $"{group} is a group of {count.ToString("N0", CultureInfo.InvariantCulture)} tasks, not one task: name a member ({group}0 to {group}{count - 1}), or write the step inside 'for each {group} {{ … }}'");
+
+    public void ReportForEachCannotRun(TextSpan span, string group, string member, string reason) =>
+        Error("KSC0315", span, $"the body of this for each {group} cannot run for {member}: {reason}");
 }

@@ -65,8 +65,14 @@ public static class CSharpEmitter
         w.Line("    },");
         w.Line($"    Tasks: new {Runtime}.TaskDeclaration[]");
         w.Line("    {");
+        // A group is one declaration, however many members it has.
         foreach (var task in scenario.DeclaredTasks)
-            w.Line($"        new({CSharpLiteral.String(task.Name)}, {Runtime}.Kernel.Privilege.{task.Privilege}),");
+        {
+            if (task.Group is null)
+                w.Line($"        new({CSharpLiteral.String(task.Name)}, {Runtime}.Kernel.Privilege.{task.Privilege}),");
+            else if (task.Name == TaskDeclaration.Member(task.Group.Name, 0))
+                w.Line($"        new({CSharpLiteral.String(task.Group.Name)}, {Runtime}.Kernel.Privilege.{task.Privilege}, Members: {CSharpLiteral.Int(task.Group.Count)}),");
+        }
         w.Line("    },");
         w.Line($"    Mechanisms: new string[] {{ {string.Join(", ", scenario.Mechanisms.Select(CSharpLiteral.String))} }});");
         w.Line();
@@ -85,11 +91,14 @@ public static class CSharpEmitter
         w.Line($"public void Run({Runtime}.ScenarioRun run) => new Schedule(run).Run();");
         w.Line();
         w.OpenBlock($"private sealed class Schedule({Runtime}.ScenarioRun run)");
-        foreach (var task in scenario.DeclaredTasks.Concat(ForkedChildren(scenario.Statements)))
+        var single = scenario.DeclaredTasks.Where(t => t.Group is null).ToList();
+        var fields = single.Concat(ForkedChildren(scenario.Statements)).ToList();
+        foreach (var task in fields)
             w.Line($"private {Runtime}.Kernel.TaskStruct {Local(task)} = null!;");
-        w.Line();
+        if (fields.Count > 0)
+            w.Line();
         w.OpenBlock("public void Run()");
-        foreach (var task in scenario.DeclaredTasks)
+        foreach (var task in single)
         {
             w.Directive($"#line {scenario.Source.GetPosition(task.Span.Start).Line} {lineFile}");
             w.Line($"{Local(task)} = run.Task({CSharpLiteral.String(task.Name)});");
@@ -138,6 +147,13 @@ public static class CSharpEmitter
                 EmitStatements(w, repeat.Body, lineFile);
                 w.CloseBlock(");");
             }
+            else if (statement is BoundForEach forEach)
+            {
+                // One loop, whatever the group's size: the body names the member by the lambda's parameter.
+                w.OpenBlock($"run.ForEach({Step(forEach)}, {CSharpLiteral.String(forEach.Group.Name)}, {Cursor(forEach.Group)} =>");
+                EmitStatements(w, forEach.Body, lineFile);
+                w.CloseBlock(");");
+            }
             else if (statement is BoundExplore explore)
             {
                 // Each step on a line of its own, under its own #line, so a failure inside one points at it.
@@ -171,6 +187,8 @@ public static class CSharpEmitter
             BoundContinue s => $"run.Continue({step}, {CSharpLiteral.Int(s.Cpu)}{(s.Until is null ? "" : ", until: " + CSharpLiteral.String(s.Until))});",
             BoundDrain s => $"run.Drain({step}, {CSharpLiteral.Int(s.Cpu)}, {CSharpLiteral.Int(s.Count)});",
             BoundExpectation { Quantifier: null, Conditions: [BoundComparison c] } => $"run.Expect({step}, o => {Read(c.Read)}, {Runtime}.Comparison.{c.Operator}, {Constant(c.Value)}{Format(c.Read.Property.Type)});",
+            BoundExpectation { Quantifier: null, Conditions: [BoundSubjectComparison c] } =>
+                $"run.ExpectSubjects({step}, o => {Read(c.Read)}, {Runtime}.Comparison.{c.Operator}, o => {Read(c.Right)}{Format(c.Read.Property.Type)});",
             BoundExpectation { Quantifier: null, Conditions: [BoundIdentity i] } => $"run.ExpectIdentity({step}, o => {Read(i.Read)}, o => {(i.Right is null ? "null" : Read(i.Right))}, same: {Bool(i.Same)});",
             // A conjunction with no quantifier is judged as 'always': in an explicit schedule, over its one execution.
             BoundExpectation s => $"run.Expect({step}, {Runtime}.Quantifier.{s.Quantifier ?? Quantifier.Always}, {string.Join(", ", s.Conditions.Select(Condition))});",
@@ -188,7 +206,7 @@ public static class CSharpEmitter
     {
         var task = s.Task is null ? "null" : Local(s.Task);
         var head = $"{Step(s)}, {CSharpLiteral.String(s.Action)}, {(s.Result is null ? "null" : CSharpLiteral.String(s.Result))}, {CSharpLiteral.Int(s.Cpu)}, {task}";
-        var expected = s.Expected is { } e ? ", " + Outcome(e) : "";
+        var expected = s.Expected is { } e ? ", " + Alternatives(e) : "";
         return s.Operation switch
         {
             BoundIopermOperation i => $"run.IopermStep({head}, {CSharpLiteral.Hex(i.From)}, {CSharpLiteral.Hex(i.Num)}, {Bool(i.TurnOn)}{expected})",
@@ -199,7 +217,7 @@ public static class CSharpEmitter
             BoundPortOperation p => $"run.PortStep({head}, {CSharpLiteral.String(p.Mnemonic)}, {CSharpLiteral.Int(p.Width)}, 0x{p.Port.ToString("X", System.Globalization.CultureInfo.InvariantCulture)}{expected})",
             // The child of a failing fork never runs; its name only shows in the trace.
             BoundForkOperation f => $"run.NewTaskStep({head}, {CSharpLiteral.String(f.Child?.Name ?? $"{s.Task!.Name}'s child")}, {Bool(f.Thread)}, "
-                + $"{Runtime}.Kernel.ForkFault.{f.Fault}, {(s.Expected is { } failure ? Outcome(failure) : "null")})",
+                + $"{Runtime}.Kernel.ForkFault.{f.Fault}, {(s.Expected is { } failure ? Alternatives(failure) : "null")})",
             BoundExecOperation => $"run.ExecStep({head}{expected})",
             BoundExitOperation => $"run.ExitStep({head})",
             BoundVmallocOperation v => $"run.VmallocStep({head}, {CSharpLiteral.Long(v.Size)}, {CSharpLiteral.String(v.Area)})",
@@ -223,21 +241,27 @@ public static class CSharpEmitter
         var holds = condition switch
         {
             BoundComparison c => $"{read} {Operator(c.Operator)} {Constant(c.Value)}",
+            BoundSubjectComparison c => $"{read} {Operator(c.Operator)} {Read(c.Right)}",
             BoundIdentity { Right: null } i => i.Same ? $"{read} is null" : $"{read} is not null",
             BoundIdentity i => $"{(i.Same ? "" : "!")}global::System.Object.ReferenceEquals({read}, {Read(i.Right!)})",
             _ => throw new ArgumentOutOfRangeException(nameof(condition)),
         };
-        var show = condition.Read.Property.Type switch
-        {
-            PropertyType.Object => $"{read}?.ToString() ?? \"none\"",
-            PropertyType.Flag => $"{read} ? \"on\" : \"off\"",
-            PropertyType.Register => $"{Runtime}.Tracing.Units.Hex({read})",
-            PropertyType.Name => read,
-            PropertyType.Count or PropertyType.Bytes => $"{read}.ToString(global::System.Globalization.CultureInfo.InvariantCulture)",
-            var other => throw new UnreachableException($"property type {other}"),
-        };
-        return $"new {Runtime}.Condition({CSharpLiteral.String(condition.Subject)}, o => {show}, o => {holds})";
+        var made = $"new {Runtime}.Condition({CSharpLiteral.String(condition.Subject)}, o => {Show(condition.Read)}, o => {holds})";
+        return condition is BoundSubjectComparison two
+            ? $"{made} {{ Right = ({CSharpLiteral.String(two.RightSubject)}, o => {Show(two.Right)}) }}"
+            : made;
     }
+
+    /// <summary>A property's value as a final state prints it.</summary>
+    private static string Show(BoundPropertyRead read) => read.Property.Type switch
+    {
+        PropertyType.Object => $"{Read(read)}?.ToString() ?? \"none\"",
+        PropertyType.Flag => $"{Read(read)} ? \"on\" : \"off\"",
+        PropertyType.Name => Read(read),
+        PropertyType.Register => $"{Runtime}.Tracing.Units.Hex({Read(read)})",
+        PropertyType.Count or PropertyType.Bytes => $"{Read(read)}.ToString(global::System.Globalization.CultureInfo.InvariantCulture)",
+        var other => throw new UnreachableException($"property type {other}"),
+    };
 
     private static string Pattern(FindingPattern pattern) =>
         $"new {Runtime}.Kernel.FindingPattern({Runtime}.Kernel.FindingKind.{pattern.Kind}, {CSharpLiteral.String(pattern.ObjectKind)})";
@@ -251,6 +275,13 @@ public static class CSharpEmitter
         Comparison.Greater => ">",
         _ => ">=",
     };
+
+    private static string? Expected(ExpectedOutcome? expected) => expected is null ? null : Alternatives(expected);
+
+    /// <summary>One outcome as it is (it converts to an ExpectedOutcome), alternatives as a new ExpectedOutcome of them all.</summary>
+    private static string Alternatives(ExpectedOutcome expected) => expected.Alternatives is [var one]
+        ? Outcome(one)
+        : $"new {Runtime}.ExpectedOutcome({string.Join(", ", expected.Alternatives.Select(Outcome))})";
 
     private static string Bool(bool value) => value ? "true" : "false";
 
@@ -311,6 +342,17 @@ public static class CSharpEmitter
     /// hash keeps it apart from the others). A deferred task exists only once the step creating it returned, so it is
     /// looked up where it is used.
     /// </summary>
-    private static string Local(TaskSymbol task) =>
-        task.Deferred ? $"run.Task({CSharpLiteral.String(task.Name)})" : CSharpLiteral.Identifier("task_" + task.Name);
+    /// <remarks>
+    /// A group's members have no fields (a thousand would make the code as long as the group): one is looked up by its
+    /// name, and inside a for each the member it runs for is the loop's parameter.
+    /// </remarks>
+    private static string Local(TaskSymbol task) => task switch
+    {
+        { Cursor: true, Group: { } group } => Cursor(group),
+        { Deferred: true } or { Group: not null } => $"run.Task({CSharpLiteral.String(task.Name)})",
+        _ => CSharpLiteral.Identifier("task_" + task.Name),
+    };
+
+    /// <summary>The parameter of a for each's lambda: the member the body runs for.</summary>
+    private static string Cursor(TaskGroupSymbol group) => CSharpLiteral.Identifier("each_" + group.Name);
 }

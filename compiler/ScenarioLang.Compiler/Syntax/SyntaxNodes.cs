@@ -39,7 +39,8 @@ public sealed record MemoryStatementSyntax(NameSyntax Model, TextSpan Span) : St
 
 public sealed record CpusStatementSyntax(NumberSyntax Count, TextSpan Span) : StatementSyntax(Span);
 
-public sealed record TaskStatementSyntax(NameSyntax Name, Privilege Privilege, TextSpan Span) : StatementSyntax(Span);
+/// <summary><c>task A root</c>; with <see cref="Members"/>, <c>task W[1000] user</c>, a group of tasks W0 to W999.</summary>
+public sealed record TaskStatementSyntax(NameSyntax Name, Privilege Privilege, TextSpan Span, NumberSyntax? Members = null) : StatementSyntax(Span);
 
 /// <summary><c>shared x = 1</c>: a word of memory the CPUs share, for litmus tests; it starts at 0 unless given a value.</summary>
 public sealed record SharedStatementSyntax(NameSyntax Name, NumberSyntax? Value, TextSpan Span) : StatementSyntax(Span);
@@ -70,6 +71,9 @@ public sealed record ExploreStatementSyntax(ImmutableArray<StatementSyntax> Body
 
 /// <summary><c>repeat N { ... }</c>: the body runs N times in a row.</summary>
 public sealed record RepeatStatementSyntax(NumberSyntax Count, ImmutableArray<StatementSyntax> Body, TextSpan KeywordSpan, TextSpan Span) : StatementSyntax(Span);
+
+/// <summary><c>for each W { ... }</c>: the body runs once for each member of the task group W, which W names inside it.</summary>
+public sealed record ForEachStatementSyntax(NameSyntax Group, ImmutableArray<StatementSyntax> Body, TextSpan KeywordSpan, TextSpan Span) : StatementSyntax(Span);
 
 public enum StepModifierKind
 {
@@ -170,6 +174,9 @@ public sealed record FaultResultSyntax(bool PageFault, TextSpan Span) : ResultSy
 
 public sealed record OkResultSyntax(TextSpan Span) : ResultSyntax(Span);
 
+/// <summary><c>ok | #GP</c>: the step passes when its outcome is any of the alternatives (two or more, none of them alternatives).</summary>
+public sealed record AlternativeResultsSyntax(ImmutableArray<ResultSyntax> Alternatives, TextSpan Span) : ResultSyntax(Span);
+
 /// <summary><c>tss(cpu0).prev_max</c>, <c>bitmap(A)</c>, <c>machine.live_bitmaps</c>, <c>pgd(C)[V]</c>, <c>vma(A)[0x40000000].shared_pt</c>, <c>r0</c>.</summary>
 public sealed record SubjectSyntax(NameSyntax Object, SubjectArgumentSyntax? Argument, SubjectIndexSyntax? Index, NameSyntax? Field, TextSpan Span) : SyntaxNode(Span);
 
@@ -196,3 +203,6 @@ public sealed record NumberValueSyntax(NumberSyntax Number) : ValueSyntax(Number
 public sealed record NameValueSyntax(NameSyntax Name) : ValueSyntax(Name.Span);
 
 public sealed record SwitchValueSyntax(bool On, TextSpan Span) : ValueSyntax(Span);
+
+/// <summary>Another subject as the right side of a comparison: <c>bitmap(A).sequence</c> (a bare name is a <see cref="NameValueSyntax"/>).</summary>
+public sealed record SubjectValueSyntax(SubjectSyntax Subject) : ValueSyntax(Subject.Span);

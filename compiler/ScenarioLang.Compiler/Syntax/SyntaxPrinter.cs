@@ -10,7 +10,7 @@ public static class SyntaxPrinter
         KernelStatementSyntax k => $"kernel {k.Mechanism.Text} = {(k.Every ? "*" : string.Join(", ", k.Variants.Select(v => v.Text)))}",
         MemoryStatementSyntax m => $"memory {m.Model.Text}",
         CpusStatementSyntax c => $"cpus {c.Count.Text}",
-        TaskStatementSyntax t => $"task {t.Name.Text} {t.Privilege.ToString().ToLowerInvariant()}",
+        TaskStatementSyntax t => $"task {t.Name.Text}{(t.Members is null ? "" : $"[{Print(t.Members)}]")} {t.Privilege.ToString().ToLowerInvariant()}",
         SharedStatementSyntax s => $"shared {s.Name.Text}" + (s.Value is null ? "" : " = " + Print(s.Value)),
         FileStatementSyntax f => $"file {f.Name.Text} = {Print(f.Size)}" + (f.FileSystem is null ? "" : " " + f.FileSystem.Text),
         ContinueStatementSyntax c => $"{Cpu(c.Cpu)} continue" + (c.Until is null ? "" : " until " + c.Until.Label),
@@ -19,6 +19,7 @@ public static class SyntaxPrinter
         SwitchStatementSyntax s => $"{Cpu(s.Cpu)} switch {s.Target?.Text ?? "idle"}",
         StepStatementSyntax s => $"{StepAction(s)}{Print(s.Modifier)}{(s.Result is null ? "" : " " + StepResult(s.Result))}",
         RepeatStatementSyntax r => $"repeat {Print(r.Count)}",
+        ForEachStatementSyntax f => $"for each {f.Group.Text}",
         ExpectStatementSyntax e => "expect " + (e.Quantifier is { } q ? q.ToString().ToLowerInvariant() + " " : "") + string.Join(" and ", e.Conditions.Select(Print)),
         _ => throw new ArgumentOutOfRangeException(nameof(statement)),
     };
@@ -66,6 +67,7 @@ public static class SyntaxPrinter
         NameResultSyntax n => n.Name.Text,
         FaultResultSyntax f => f.PageFault ? "#PF" : "#GP",
         OkResultSyntax => "ok",
+        AlternativeResultsSyntax a => string.Join(" | ", a.Alternatives.Select(Print)),
         _ => throw new ArgumentOutOfRangeException(nameof(result)),
     };
 
@@ -86,6 +88,7 @@ public static class SyntaxPrinter
         NumberValueSyntax n => Print(n.Number),
         NameValueSyntax n => n.Name.Text,
         SwitchValueSyntax s => s.On ? "on" : "off",
+        SubjectValueSyntax s => Print(s.Subject),
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 

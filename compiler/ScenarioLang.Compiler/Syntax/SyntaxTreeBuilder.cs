@@ -43,6 +43,8 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
             return BuildRepeat(repeat);
         if (context is P.ExploreStatementContext explore)
             return BuildExplore(explore);
+        if (context is P.ForEachStatementContext forEach)
+            return BuildForEach(forEach);
         // Error recovery adds error nodes for tokens it conjured up or skipped: such a statement is not what was written.
         if (context.exception is not null || HasErrorNode(context))
             return null;
@@ -55,8 +57,8 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
                 new KernelStatementSyntax(Name(k.mechanism!.Start), [.. listed._names.Select(Name)], Every: false, span),
             P.MemoryStatementContext m when Present(m.model) => new MemoryStatementSyntax(Name(m.model), span),
             P.CpusStatementContext c when Present(c.count) => new CpusStatementSyntax(Number(c.count, null), span),
-            P.TaskStatementContext t when Present(t.name) && Present(t.privilege) =>
-                new TaskStatementSyntax(Name(t.name), t.privilege.Type == P.ROOT ? Privilege.Root : Privilege.User, span),
+            P.TaskStatementContext t when Present(t.name) && Present(t.privilege) && (t.LBRACK() is null || Present(t.members)) =>
+                new TaskStatementSyntax(Name(t.name), t.privilege.Type == P.ROOT ? Privilege.Root : Privilege.User, span, t.members is null ? null : Number(t.members, null)),
             P.SharedStatementContext sh when Present(sh.name) =>
                 new SharedStatementSyntax(Name(sh.name), sh.initial is null ? null : Number(sh.initial, null), span),
             P.FileStatementContext f when Present(f.name) && f.size is { exception: null } size =>
@@ -83,6 +85,15 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
         return new ExploreStatementSyntax(body, SyntaxErrorListener.SpanOf(context.EXPLORE().Symbol), SpanOf(context));
     }
 
+    private ForEachStatementSyntax? BuildForEach(P.ForEachStatementContext context)
+    {
+        if (context.exception is not null || !Present(context.group) || !Present(context.RBRACE()?.Symbol))
+            return null;
+        var body = context.statement().Select(BuildStatement).OfType<StatementSyntax>().ToImmutableArray();
+        var keyword = TextSpan.FromBounds(context.FOR().Symbol.StartIndex, context.EACH().Symbol.StopIndex + 1);
+        return new ForEachStatementSyntax(Name(context.group), body, keyword, SpanOf(context));
+    }
+
     private StatementSyntax? BuildCpuStatement(CpuSyntax cpu, P.CpuBodyContext? body, TextSpan span) => body switch
     {
         P.SwitchBodyContext s when s.switchTarget() is { } target =>
@@ -98,9 +109,12 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
         ResultSyntax? result = null;
         if (context.ARROW() is not null)
         {
-            result = BuildResult(context.result());
-            if (result is null)
+            var alternatives = context.result().Select(BuildResult).ToArray();
+            if (alternatives.Length == 0 || alternatives.Any(r => r is null))
                 return null;
+            result = alternatives.Length == 1
+                ? alternatives[0]
+                : new AlternativeResultsSyntax([.. alternatives.Select(r => r!)], TextSpan.FromBounds(alternatives[0]!.Span.Start, alternatives[^1]!.Span.End));
         }
         StepModifierSyntax? modifier = null;
         if (context.stepModifier() is { } m)
@@ -246,8 +260,15 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
     {
         if (context.quantity() is { } q)
             return new NumberValueSyntax(Quantity(q));
-        if (context.WORD() is { } word)
-            return new NameValueSyntax(Name(word.Symbol));
+        if (context.subject() is { } s)
+        {
+            return BuildSubject(s) switch
+            {
+                null => null,
+                { Argument: null, Index: null, Field: null } bare => new NameValueSyntax(bare.Object),
+                var subject => new SubjectValueSyntax(subject),
+            };
+        }
         return context.ON() is not null || context.OFF() is not null
             ? new SwitchValueSyntax(context.ON() is not null, SpanOf(context))
             : null;

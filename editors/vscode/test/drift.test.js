@@ -35,6 +35,8 @@ const contexts = {
   OFF: ['cpu0 A: ioperm(0x80, 1, «off») -> 0', 'kernel ptshare = «off»'],
   OK: 'cpu0 A: outb 0x80 -> «ok»',
   REPEAT: '«repeat» 1000 {\n  cpu0 switch S\n}',
+  FOR: '«for» each W {\n  cpu0 switch W\n}',
+  EACH: 'for «each» W {\n  cpu0 switch W\n}',
   PREEMPTED: 'cpu0 A: ioperm(0x80, 1, on) «preempted» at installed -> 0',
   FAILING: 'cpu0 P: fork «failing» at alloc_pid -> ENOMEM',
   AT: 'cpu0 P: fork failing «at» alloc_pid -> ENOMEM',

@@ -29,6 +29,9 @@ public static class SharedKernel
     public static IReadOnlyList<PropertyDeclaration> Properties { get; } =
     [
         new("task", "uid", PropertyArgument.Task, PropertyType.Count, nameof(Observations.TaskUid), "the task's real uid"),
+        new("faults", null, PropertyArgument.Task, PropertyType.Count, nameof(Observations.TaskFaults), "page faults the task took, minor and major (min_flt + maj_flt)"),
+        new("faults", "minor", PropertyArgument.Task, PropertyType.Count, nameof(Observations.TaskMinorFaults), "page faults handled without I/O (task_struct min_flt)"),
+        new("faults", "major", PropertyArgument.Task, PropertyType.Count, nameof(Observations.TaskMajorFaults), "page faults that needed I/O or a retry (maj_flt; 0 in the model, which keeps every page in memory)"),
         new("mm", null, PropertyArgument.Task, PropertyType.Object, nameof(Observations.Mm), "the task's address space (struct mm_struct), shared by its threads"),
         new("mm", "users", PropertyArgument.Task, PropertyType.Count, nameof(Observations.MmUsers), "tasks using the mm (mm_users)", ReadsMm: true),
         new("pagetables", "pte", PropertyArgument.Task, PropertyType.Bytes, nameof(Observations.PteBytes), "bytes of PTE pages the task's mm allocated and holds", ReadsMm: true),

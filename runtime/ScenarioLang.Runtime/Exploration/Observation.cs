@@ -16,12 +16,18 @@ internal sealed record Observation(IReadOnlyList<(string Subject, string Value)>
         {
             try
             {
-                values.Add((condition.Subject, condition.Observe(observations)));
+                var value = condition.Observe(observations);
+                var right = condition.Right is { } r ? r.Observe(observations) : null;
+                values.Add((condition.Subject, value));
+                if (right is not null)
+                    values.Add((condition.Right!.Value.Subject, right));
                 holds &= condition.Holds(observations);
             }
             catch (NotModelledException e)
             {
                 values.Add((condition.Subject, "?"));
+                if (condition.Right is { } r)
+                    values.Add((r.Subject, "?"));
                 holds = false;
                 error ??= e.Message;
             }

@@ -115,7 +115,7 @@ internal sealed class ProgramExecution
     {
         var outcome = running.Step.Complete(running.Path!);
         if (running.Step.Expected is { } expected)
-            _judgments.Add(new Judgment(running.Step.Step, Quantifier.Always, outcome == expected, $"got {outcome}"));
+            _judgments.Add(new Judgment(running.Step.Step, Quantifier.Always, expected.Matches(outcome), $"got {outcome}"));
         Next(cpu);
     }
 

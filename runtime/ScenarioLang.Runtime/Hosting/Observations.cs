@@ -18,6 +18,13 @@ public sealed partial class Observations(X86Machine machine)
     /// <summary>The real user id (cred->uid).</summary>
     public long TaskUid(TaskStruct task) => task.Cred.Uid;
 
+    /// <summary><c>faults(T)</c>: the task's page faults, minor and major (task_struct min_flt + maj_flt).</summary>
+    public long TaskFaults(TaskStruct task) => task.MinFlt + task.MajFlt;
+
+    public long TaskMinorFaults(TaskStruct task) => task.MinFlt;
+
+    public long TaskMajorFaults(TaskStruct task) => task.MajFlt;
+
     public KernelObject? Mm(TaskStruct task) => task.Mm;
 
     public long MmUsers(TaskStruct task) =>

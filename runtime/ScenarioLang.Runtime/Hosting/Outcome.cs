@@ -52,6 +52,36 @@ public readonly record struct Outcome(OutcomeKind Kind, long Value)
     };
 }
 
+/// <summary>
+/// What a step states it results in: one outcome (<c>-> 0</c>) or alternatives (<c>-> ok | #GP</c>), in the order written;
+/// the step passes when its outcome is any of them. It prints as written.
+/// </summary>
+public sealed class ExpectedOutcome : IEquatable<ExpectedOutcome>
+{
+    private readonly Outcome[] _alternatives;
+
+    public ExpectedOutcome(params Outcome[] alternatives)
+    {
+        if (alternatives.Length == 0)
+            throw new ArgumentException("an expected result has at least one alternative", nameof(alternatives));
+        _alternatives = alternatives;
+    }
+
+    public IReadOnlyList<Outcome> Alternatives => _alternatives;
+
+    public bool Matches(Outcome actual) => Array.IndexOf(_alternatives, actual) >= 0;
+
+    public static implicit operator ExpectedOutcome(Outcome outcome) => new(outcome);
+
+    public bool Equals(ExpectedOutcome? other) => other is not null && _alternatives.AsSpan().SequenceEqual(other._alternatives);
+
+    public override bool Equals(object? obj) => Equals(obj as ExpectedOutcome);
+
+    public override int GetHashCode() => _alternatives.Aggregate(0, (hash, o) => HashCode.Combine(hash, o));
+
+    public override string ToString() => string.Join(" | ", _alternatives);
+}
+
 /// <summary>How an expectation compares an observed value with the expected one.</summary>
 public enum Comparison
 {

@@ -22,21 +22,21 @@ public sealed partial class ScenarioRun
     }
 
     /// <summary>mmap(addr, length, prot, flags, file or -1 when <paramref name="file"/> is null, offset) by <paramref name="task"/>.</summary>
-    public ThreadStep MmapStep(Step step, string action, string? result, int cpu, TaskStruct task, ulong address, ulong length, int prot, int flags, string? file, long offset, Outcome? expected = null)
+    public ThreadStep MmapStep(Step step, string action, string? result, int cpu, TaskStruct task, ulong address, ulong length, int prot, int flags, string? file, long offset, ExpectedOutcome? expected = null)
     {
         var request = new MmapRequest(address, length, prot, flags, file is null ? null : RequireFile(file), offset);
         return UserStep(step, action, result, cpu, task, c => Kernel.Mmap(c, task, request), path => Outcome.Address(path.Result), expected);
     }
 
     /// <summary>munmap(addr, length) by <paramref name="task"/>.</summary>
-    public ThreadStep MunmapStep(Step step, string action, string? result, int cpu, TaskStruct task, ulong address, ulong length, Outcome? expected = null) =>
+    public ThreadStep MunmapStep(Step step, string action, string? result, int cpu, TaskStruct task, ulong address, ulong length, ExpectedOutcome? expected = null) =>
         UserStep(step, action, result, cpu, task, c => Kernel.Munmap(c, task, address, length), path => Outcome.Returns(path.Result), expected);
 
     /// <summary>
     /// A user-mode read or write of every page of [address, address + length): <see cref="Outcome.Ok"/>, or
     /// <see cref="Outcome.Segv"/> at the first page the task may not access.
     /// </summary>
-    public ThreadStep AccessStep(Step step, string action, string? result, int cpu, TaskStruct task, ulong address, ulong length, bool write, Outcome? expected = null) =>
+    public ThreadStep AccessStep(Step step, string action, string? result, int cpu, TaskStruct task, ulong address, ulong length, bool write, ExpectedOutcome? expected = null) =>
         UserStep(step, action, result, cpu, task, c => Kernel.UserAccess(c, task, address, length, write), path => path.Result == 1 ? Outcome.Ok : Outcome.Segv, expected);
 
     /// <summary>
@@ -50,7 +50,7 @@ public sealed partial class ScenarioRun
     }
 
     // Each step returns to user mode through the exit work of the task, as every syscall and fault does.
-    private ThreadStep UserStep(Step step, string action, string? result, int cpu, TaskStruct task, Func<Machine.Cpu, Scheduling.KernelPath> begin, Func<Scheduling.KernelPath, Outcome> outcome, Outcome? expected) =>
+    private ThreadStep UserStep(Step step, string action, string? result, int cpu, TaskStruct task, Func<Machine.Cpu, Scheduling.KernelPath> begin, Func<Scheduling.KernelPath, Outcome> outcome, ExpectedOutcome? expected) =>
         new(step, cpu, action, result,
             c => begin(RequireCurrent(c.Index, task)),
             path =>

@@ -12,14 +12,14 @@ public sealed partial class ScenarioRun
     private readonly Dictionary<string, ulong> _areas = new(StringComparer.Ordinal);
 
     /// <summary>fork() by <paramref name="parent"/>; once it has run, the child is bound to <paramref name="child"/> and the parent returns to user mode.</summary>
-    public ThreadStep ForkStep(Step step, string action, string? result, int cpu, TaskStruct parent, string child, Outcome? expected = null) =>
+    public ThreadStep ForkStep(Step step, string action, string? result, int cpu, TaskStruct parent, string child, ExpectedOutcome? expected = null) =>
         NewTaskStep(step, action, result, cpu, parent, child, thread: false, ForkFault.None, expected);
 
     /// <summary>
     /// fork() or, as a <paramref name="thread"/>, clone(), which <paramref name="fault"/> can make fail; once it has run,
     /// the new task (if any) is bound to <paramref name="child"/> and the parent returns to user mode.
     /// </summary>
-    public ThreadStep NewTaskStep(Step step, string action, string? result, int cpu, TaskStruct parent, string child, bool thread, ForkFault fault, Outcome? expected) =>
+    public ThreadStep NewTaskStep(Step step, string action, string? result, int cpu, TaskStruct parent, string child, bool thread, ForkFault fault, ExpectedOutcome? expected) =>
         new(step, cpu, action, result,
             c =>
             {
@@ -39,7 +39,7 @@ public sealed partial class ScenarioRun
             DrainsQuietly: true);
 
     /// <summary>execve() by <paramref name="task"/>, which then returns to user mode.</summary>
-    public ThreadStep ExecStep(Step step, string action, string? result, int cpu, TaskStruct task, Outcome? expected = null) =>
+    public ThreadStep ExecStep(Step step, string action, string? result, int cpu, TaskStruct task, ExpectedOutcome? expected = null) =>
         new(step, cpu, action, result,
             c =>
             {
@@ -77,7 +77,7 @@ public sealed partial class ScenarioRun
     /// A kernel access to the start of a vmalloc area through <paramref name="task"/>'s page tables, or init_mm's when it
     /// is null: <see cref="Outcome.Ok"/>, or <see cref="Outcome.PageFault"/> when the walk finds no entry.
     /// </summary>
-    public ThreadStep TouchStep(Step step, string action, string? result, int cpu, TaskStruct? task, string area, Outcome? expected = null) =>
+    public ThreadStep TouchStep(Step step, string action, string? result, int cpu, TaskStruct? task, string area, ExpectedOutcome? expected = null) =>
         new(step, cpu, action, result,
             c => Kernel.Touch(task is null ? c : RequireCurrent(c.Index, task), task, Area(area)),
             path => path.Result == 0 ? Outcome.PageFault : Outcome.Ok,

@@ -1,7 +1,9 @@
+using ScenarioLang.Runtime.Kernel;
+
 namespace ScenarioLang.Runtime;
 
 /// <summary>
-/// <c>repeat N { ... }</c>: the body runs N times; the trace shows the first iteration in full, then only
+/// <c>repeat N { ... }</c> and <c>for each W { ... }</c>: the body runs N times, or once per member of a task group; the trace shows the first iteration in full, then only
 /// the first <see cref="MaxTracedFailures"/> failures of later ones, and closes with what the untraced iterations did.
 /// </summary>
 public sealed partial class ScenarioRun
@@ -16,23 +18,43 @@ public sealed partial class ScenarioRun
     private int _untracedPasses;
     private int _untracedFailures;
 
-    public void Repeat(Step step, int count, Action body)
+    public void Repeat(Step step, int count, Action body) =>
+        Iterate(step, count, null, _ => body(), $"iterations 2 to {count}", Tracing.Units.Count(count, "iteration"));
+
+    /// <summary>
+    /// <c>for each W { ... }</c>: the body runs for each member of the task group, W0 first, and is traced as a repeat's:
+    /// in full for W0, then only the first failures of the others, named by their member ("iteration W517").
+    /// </summary>
+    public void ForEach(Step step, string group, Action<TaskStruct> body)
+    {
+        var count = Description.Tasks.FirstOrDefault(t => t.Name == group)?.Members
+            ?? throw new ScenarioRuntimeException($"no task group named {group}");
+        var members = Enumerable.Range(0, count).Select(i => Task(TaskDeclaration.Member(group, i))).ToArray();
+        Kernel.Log.Note(count == 1 ? $"{group} is {members[0]}" : $"{group} is {members[0]} here; {TaskDeclaration.Member(group, 1)} to {TaskDeclaration.Member(group, count - 1)} follow untraced");
+        Iterate(step, count, i => members[i - 1].Name, i => body(members[i - 1]),
+            $"{TaskDeclaration.Member(group, 1)} to {TaskDeclaration.Member(group, count - 1)}", Tracing.Units.Count(count, "task"));
+    }
+
+    /// <param name="label">How a later iteration is named in the trace (the member of a for each); null: by its number.</param>
+    /// <param name="later">The iterations after the first, as the closing note names them.</param>
+    /// <param name="all">All the iterations, as the closing entry counts them.</param>
+    private void Iterate(Step step, int count, Func<int, string>? label, Action<int> body, string later, string all)
     {
         Record(step, Verdict.None, null);
-        var frame = new RepeatFrame();
+        var frame = new RepeatFrame(label);
         _repeats.Push(frame);
         for (frame.Iteration = 1; frame.Iteration <= count; frame.Iteration++)
-            body();
+            body(frame.Iteration);
         _repeats.Pop();
         if (count == 1)
             return;
         var summary = frame.Expectations == 0
-            ? $"iterations 2 to {count} ran untraced"
-            : $"iterations 2 to {count} ran untraced: {frame.Expectations - frame.Failed} of {Tracing.Units.Count(frame.Expectations, "expectation")} held";
+            ? $"{later} ran untraced"
+            : $"{later} ran untraced: {frame.Expectations - frame.Failed} of {Tracing.Units.Count(frame.Expectations, "expectation")} held";
         if (frame.Failed > frame.TracedFailures)
             summary += $"; the trace shows the first {Tracing.Units.Count(frame.TracedFailures, "failure")}";
         Kernel.Log.Note(summary);
-        Record(step with { Text = $"end of {step.Text}: {Tracing.Units.Count(count, "iteration")}" }, Verdict.None, null);
+        Record(step with { Text = $"end of {step.Text}: {all}" }, Verdict.None, null);
     }
 
     /// <summary>
@@ -68,13 +90,16 @@ public sealed partial class ScenarioRun
         }
         foreach (var frame in _repeats.Where(r => r.Iteration > 1))
             frame.TracedFailures++;
-        step = step with { Text = $"iteration {string.Join(".", _repeats.Reverse().Select(r => r.Iteration))}: {step.Text}" };
+        step = step with { Text = $"iteration {string.Join(".", _repeats.Reverse().Select(r => r.Label))}: {step.Text}" };
         return false;
     }
 
-    private sealed class RepeatFrame
+    /// <summary>A repeat or a for each being run; <paramref name="label"/> names a for each's iteration by its member.</summary>
+    private sealed class RepeatFrame(Func<int, string>? label)
     {
         public int Iteration { get; set; }
+
+        public string Label => label?.Invoke(Iteration) ?? Iteration.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         public int Expectations { get; set; }
 

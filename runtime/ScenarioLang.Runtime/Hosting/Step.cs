@@ -3,8 +3,18 @@ namespace ScenarioLang.Runtime;
 /// <summary>Where a step or expectation stands in its .kscn file, and how it reads there.</summary>
 public readonly record struct Step(int Line, int Column, string Text);
 
-/// <summary>A task as a scenario declares it.</summary>
-public sealed record TaskDeclaration(string Name, Kernel.Privilege Privilege);
+/// <summary>
+/// A task as a scenario declares it, or with <paramref name="Members"/> a group of tasks (<c>task W[1000] user</c>) named
+/// W0 to W999, created in that order.
+/// </summary>
+public sealed record TaskDeclaration(string Name, Kernel.Privilege Privilege, int? Members = null)
+{
+    /// <summary>The tasks it declares: itself, or the members of its group.</summary>
+    public IEnumerable<string> Names => Members is { } count ? Enumerable.Range(0, count).Select(i => Member(Name, i)) : [Name];
+
+    /// <summary>The name of a group's member: W0, W1, …</summary>
+    public static string Member(string group, int index) => group + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
 
 /// <summary>
 /// What the generated class says about its scenario, before it runs. <paramref name="Variants"/>: the kernel variants its

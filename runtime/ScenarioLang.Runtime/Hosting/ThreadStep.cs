@@ -29,7 +29,7 @@ public sealed record ThreadStep(
     string? Result,
     Func<Cpu, KernelPath> Begin,
     Func<KernelPath, Outcome> Complete,
-    Outcome? Expected = null,
+    ExpectedOutcome? Expected = null,
     string? Defines = null,
     bool Immediate = false,
     bool DrainsQuietly = false);
@@ -47,6 +47,10 @@ public enum Quantifier
 
 /// <summary>
 /// One conjunct of a quantified expectation (<c>r0 == 0</c>): the subject as written, its value as a final state
-/// prints it (<c>0</c>, <c>none</c>, <c>pud#1</c>), and whether the comparison holds.
+/// prints it (<c>0</c>, <c>none</c>, <c>pud#1</c>), and whether the comparison holds. A comparison of two subjects
+/// (<c>r0 == r1</c>) has the right one as <see cref="Right"/>, observed and printed as the left one is.
 /// </summary>
-public sealed record Condition(string Subject, Func<Observations, string> Observe, Func<Observations, bool> Holds);
+public sealed record Condition(string Subject, Func<Observations, string> Observe, Func<Observations, bool> Holds)
+{
+    public (string Subject, Func<Observations, string> Observe)? Right { get; init; }
+}

@@ -68,6 +68,8 @@ public sealed class TaskStruct
     private readonly Tracked<MmStruct?> _mm;
     private readonly Tracked<TaskStruct> _groupLeader;
     private readonly Tracked<TaskState> _state;
+    private readonly Tracked<long> _minFlt;
+    private readonly Tracked<long> _majFlt;
 
     // Another CPU reaches a task through the task list (sync_global_pgds(), de_thread()) or its thread group, so every
     // field that changes is tracked.
@@ -83,6 +85,8 @@ public sealed class TaskStruct
         _groupLeader = new(tracker, Field("group_leader"), leader ?? this);
         Threads = leader?.Threads ?? new(tracker, Field("signal.thread_head"));
         _state = new(tracker, Field("state"), TaskState.Runnable);
+        _minFlt = new(tracker, Field("min_flt"), 0);
+        _majFlt = new(tracker, Field("maj_flt"), 0);
         Regs = new PtRegs(tracker, Field("regs.flags"));
         Thread = new ThreadStruct(tracker, name);
     }
@@ -140,6 +144,19 @@ public sealed class TaskStruct
 
     /// <summary>The thread group id, the leader's pid (what getpid() returns).</summary>
     public int Tgid => GroupLeader.Pid;
+
+    /// <summary>min_flt: page faults handled without I/O, counted by mm/memory.c: mm_account_fault() (0 in a new task: copy_mm()).</summary>
+    public long MinFlt
+    {
+        get => _minFlt.Value;
+        set => _minFlt.Value = value;
+    }
+
+    /// <summary>
+    /// maj_flt: page faults that needed I/O (VM_FAULT_MAJOR) or were retried (FAULT_FLAG_TRIED). The model has no backing
+    /// store (every file page is in the page cache) and retries no fault, so nothing counts one: it stays 0.
+    /// </summary>
+    public long MajFlt => _majFlt.Value;
 
     public TaskState State
     {

@@ -16,6 +16,8 @@ public sealed partial class DiagnosticTests
         { "KSC0004", InScenario("  cpu0 A: ioperm(99999999999999999999, 1, on)") },
         { "KSC0005", "scenario \"t\" {" + string.Concat(Enumerable.Repeat(" repeat 1 {", 33)) },
         { "KSC0006", InScenario(string.Concat(Enumerable.Repeat("  cpu0 A: outb 0x10000\n", 101))) },
+        { "KSC0007", InScenario("  task W[0] user") },
+        { "KSC0008", InScenario("  for each A { cpu0 switch A }") },
         { "KSC0101", "scenario \"t\" { }\nscenario \"t\" { }" },
         { "KSC0102", InScenario("  kernel pgdx = merged") },
         { "KSC0103", InScenario("  kernel ioperm = v3-14-20") },
@@ -102,6 +104,10 @@ public sealed partial class DiagnosticTests
         { "KSC0310", InScenario("  expect pgd(A)[0x40000000] is none") },
         { "KSC0311", InScenario("  cpu0 A: exit\n  cpu0 kernel: vmalloc(4 KiB) -> V\n  expect pgd(A)[V] is not none") },
         { "KSC0311", InScenario("  cpu0 A: exit\n  expect mm(A).users == 0") },
+        { "KSC0312", InScenario("  expect tss(cpu0).prev_max == task(A).uid") },
+        { "KSC0313", InScenario("  cpu0 A: cli -> ok | ok") },
+        { "KSC0314", InScenario("  task W[4] user\n  cpu0 W: exec") },
+        { "KSC0315", InScenario("  task W[2] user\n  for each W { cpu0 W: exec }") },
     };
 
     [Theory]

@@ -113,7 +113,7 @@ public sealed class ScheduleTests
     {
         var pushf = Assert.IsType<BoundThreadStep>(Bind("  cpu0 A: pushf -> 0x202").Statements[^1]);
         Assert.IsType<BoundPushfOperation>(pushf.Operation);
-        Assert.Equal(ScenarioLang.Runtime.Outcome.Eflags(0x202), pushf.Expected);
+        Assert.Equal(new ScenarioLang.Runtime.ExpectedOutcome(ScenarioLang.Runtime.Outcome.Eflags(0x202)), pushf.Expected);
         Assert.Equal(["KSC0208"], Codes("  cpu0 A: pushf -> ok"));
         Assert.Equal(["KSC0208"], Codes("  cpu0 A: cli -> 0"));
     }

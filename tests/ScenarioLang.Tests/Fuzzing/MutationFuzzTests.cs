@@ -70,6 +70,8 @@ public sealed class MutationFuzzTests
         Assert.False(FuzzOracle.SmallToRun("repeat 1000 { repeat 1000 { cpu0 switch A } }"));
         Assert.False(FuzzOracle.SmallToRun("repeat 30 { repeat 1000 { repeat 4 { cpu0 switch A } } }"));
         Assert.True(FuzzOracle.SmallToRun("repeat 100 { cpu0 switch A } repeat 100 { cpu0 switch A }"));
+        Assert.False(FuzzOracle.SmallToRun("task W[1000] user for each W { repeat 1000 { cpu0 switch W } }"));
+        Assert.True(FuzzOracle.SmallToRun("task W[1000] user for each W { repeat 100 { cpu0 switch W } }"));
         Assert.False(FuzzOracle.SmallToRun("scenario \"x\" { explore { cpu0 A: mfence } }"));
         Assert.False(FuzzOracle.SmallToRun("task " + new string('a', FuzzLimits.MaxNameLengthForRun + 1)));
     }

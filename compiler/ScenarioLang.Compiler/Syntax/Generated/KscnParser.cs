@@ -37,17 +37,17 @@ public partial class KscnParser : Parser {
 	public const int
 		SCENARIO=1, KERNEL=2, MEMORY=3, CPUS=4, TASK=5, ROOT=6, USER=7, SWITCH=8, 
 		IDLE=9, EXPECT=10, IS=11, NOT=12, NONE=13, ON=14, OFF=15, OK=16, REPEAT=17, 
-		PREEMPTED=18, FAILING=19, AT=20, SHARED=21, EXPLORE=22, ALWAYS=23, NEVER=24, 
-		SOMETIMES=25, AND=26, UNTIL=27, CONTINUE=28, DRAIN=29, FILE=30, IOPERM=31, 
-		IOPL=32, FORK=33, EXEC=34, EXIT=35, CLONE=36, SETRESUID=37, MMAP=38, MUNMAP=39, 
-		VMALLOC=40, INB=41, INW=42, INL=43, OUTB=44, OUTW=45, OUTL=46, CLI=47, 
-		STI=48, PUSHF=49, STORE=50, LOAD=51, XCHG=52, MFENCE=53, TOUCH=54, READ=55, 
-		WRITE=56, LEAK=57, USE_AFTER_FREE=58, DOUBLE_FREE=59, REFCOUNT_MISUSE=60, 
-		KIB=61, MIB=62, GIB=63, GP=64, PF=65, ARROW=66, LBRACE=67, RBRACE=68, 
-		LPAREN=69, RPAREN=70, LBRACK=71, RBRACK=72, COMMA=73, STAR=74, COLON=75, 
-		DOT=76, EQEQ=77, NEQ=78, LE=79, GE=80, LT=81, GT=82, ASSIGN=83, PIPE=84, 
-		MINUS=85, CPU=86, INT=87, WORD=88, STRING=89, UNTERMINATED_STRING=90, 
-		LINE_COMMENT=91, BLOCK_COMMENT=92, WS=93, UNEXPECTED_CHAR=94;
+		FOR=18, EACH=19, PREEMPTED=20, FAILING=21, AT=22, SHARED=23, EXPLORE=24, 
+		ALWAYS=25, NEVER=26, SOMETIMES=27, AND=28, UNTIL=29, CONTINUE=30, DRAIN=31, 
+		FILE=32, IOPERM=33, IOPL=34, FORK=35, EXEC=36, EXIT=37, CLONE=38, SETRESUID=39, 
+		MMAP=40, MUNMAP=41, VMALLOC=42, INB=43, INW=44, INL=45, OUTB=46, OUTW=47, 
+		OUTL=48, CLI=49, STI=50, PUSHF=51, STORE=52, LOAD=53, XCHG=54, MFENCE=55, 
+		TOUCH=56, READ=57, WRITE=58, LEAK=59, USE_AFTER_FREE=60, DOUBLE_FREE=61, 
+		REFCOUNT_MISUSE=62, KIB=63, MIB=64, GIB=65, GP=66, PF=67, ARROW=68, LBRACE=69, 
+		RBRACE=70, LPAREN=71, RPAREN=72, LBRACK=73, RBRACK=74, COMMA=75, STAR=76, 
+		COLON=77, DOT=78, EQEQ=79, NEQ=80, LE=81, GE=82, LT=83, GT=84, ASSIGN=85, 
+		PIPE=86, MINUS=87, CPU=88, INT=89, WORD=90, STRING=91, UNTERMINATED_STRING=92, 
+		LINE_COMMENT=93, BLOCK_COMMENT=94, WS=95, UNEXPECTED_CHAR=96;
 	public const int
 		RULE_compilationUnit = 0, RULE_scenario = 1, RULE_statement = 2, RULE_variantChoice = 3, 
 		RULE_cpuBody = 4, RULE_stepModifier = 5, RULE_pause = 6, RULE_mechanismName = 7, 
@@ -65,30 +65,30 @@ public partial class KscnParser : Parser {
 	private static readonly string[] _LiteralNames = {
 		null, "'scenario'", "'kernel'", "'memory'", "'cpus'", "'task'", "'root'", 
 		"'user'", "'switch'", "'idle'", "'expect'", "'is'", "'not'", "'none'", 
-		"'on'", "'off'", "'ok'", "'repeat'", "'preempted'", "'failing'", "'at'", 
-		"'shared'", "'explore'", "'always'", "'never'", "'sometimes'", "'and'", 
-		"'until'", "'continue'", "'drain'", "'file'", "'ioperm'", "'iopl'", "'fork'", 
-		"'exec'", "'exit'", "'clone'", "'setresuid'", "'mmap'", "'munmap'", "'vmalloc'", 
-		"'inb'", "'inw'", "'inl'", "'outb'", "'outw'", "'outl'", "'cli'", "'sti'", 
-		"'pushf'", "'store'", "'load'", "'xchg'", "'mfence'", "'touch'", "'read'", 
-		"'write'", "'leak'", "'use-after-free'", "'double-free'", "'refcount-misuse'", 
-		"'KiB'", "'MiB'", "'GiB'", "'#GP'", "'#PF'", "'->'", "'{'", "'}'", "'('", 
-		"')'", "'['", "']'", "','", "'*'", "':'", "'.'", "'=='", "'!='", "'<='", 
-		"'>='", "'<'", "'>'", "'='", "'|'", "'-'"
+		"'on'", "'off'", "'ok'", "'repeat'", "'for'", "'each'", "'preempted'", 
+		"'failing'", "'at'", "'shared'", "'explore'", "'always'", "'never'", "'sometimes'", 
+		"'and'", "'until'", "'continue'", "'drain'", "'file'", "'ioperm'", "'iopl'", 
+		"'fork'", "'exec'", "'exit'", "'clone'", "'setresuid'", "'mmap'", "'munmap'", 
+		"'vmalloc'", "'inb'", "'inw'", "'inl'", "'outb'", "'outw'", "'outl'", 
+		"'cli'", "'sti'", "'pushf'", "'store'", "'load'", "'xchg'", "'mfence'", 
+		"'touch'", "'read'", "'write'", "'leak'", "'use-after-free'", "'double-free'", 
+		"'refcount-misuse'", "'KiB'", "'MiB'", "'GiB'", "'#GP'", "'#PF'", "'->'", 
+		"'{'", "'}'", "'('", "')'", "'['", "']'", "','", "'*'", "':'", "'.'", 
+		"'=='", "'!='", "'<='", "'>='", "'<'", "'>'", "'='", "'|'", "'-'"
 	};
 	private static readonly string[] _SymbolicNames = {
 		null, "SCENARIO", "KERNEL", "MEMORY", "CPUS", "TASK", "ROOT", "USER", 
 		"SWITCH", "IDLE", "EXPECT", "IS", "NOT", "NONE", "ON", "OFF", "OK", "REPEAT", 
-		"PREEMPTED", "FAILING", "AT", "SHARED", "EXPLORE", "ALWAYS", "NEVER", 
-		"SOMETIMES", "AND", "UNTIL", "CONTINUE", "DRAIN", "FILE", "IOPERM", "IOPL", 
-		"FORK", "EXEC", "EXIT", "CLONE", "SETRESUID", "MMAP", "MUNMAP", "VMALLOC", 
-		"INB", "INW", "INL", "OUTB", "OUTW", "OUTL", "CLI", "STI", "PUSHF", "STORE", 
-		"LOAD", "XCHG", "MFENCE", "TOUCH", "READ", "WRITE", "LEAK", "USE_AFTER_FREE", 
-		"DOUBLE_FREE", "REFCOUNT_MISUSE", "KIB", "MIB", "GIB", "GP", "PF", "ARROW", 
-		"LBRACE", "RBRACE", "LPAREN", "RPAREN", "LBRACK", "RBRACK", "COMMA", "STAR", 
-		"COLON", "DOT", "EQEQ", "NEQ", "LE", "GE", "LT", "GT", "ASSIGN", "PIPE", 
-		"MINUS", "CPU", "INT", "WORD", "STRING", "UNTERMINATED_STRING", "LINE_COMMENT", 
-		"BLOCK_COMMENT", "WS", "UNEXPECTED_CHAR"
+		"FOR", "EACH", "PREEMPTED", "FAILING", "AT", "SHARED", "EXPLORE", "ALWAYS", 
+		"NEVER", "SOMETIMES", "AND", "UNTIL", "CONTINUE", "DRAIN", "FILE", "IOPERM", 
+		"IOPL", "FORK", "EXEC", "EXIT", "CLONE", "SETRESUID", "MMAP", "MUNMAP", 
+		"VMALLOC", "INB", "INW", "INL", "OUTB", "OUTW", "OUTL", "CLI", "STI", 
+		"PUSHF", "STORE", "LOAD", "XCHG", "MFENCE", "TOUCH", "READ", "WRITE", 
+		"LEAK", "USE_AFTER_FREE", "DOUBLE_FREE", "REFCOUNT_MISUSE", "KIB", "MIB", 
+		"GIB", "GP", "PF", "ARROW", "LBRACE", "RBRACE", "LPAREN", "RPAREN", "LBRACK", 
+		"RBRACK", "COMMA", "STAR", "COLON", "DOT", "EQEQ", "NEQ", "LE", "GE", 
+		"LT", "GT", "ASSIGN", "PIPE", "MINUS", "CPU", "INT", "WORD", "STRING", 
+		"UNTERMINATED_STRING", "LINE_COMMENT", "BLOCK_COMMENT", "WS", "UNEXPECTED_CHAR"
 	};
 	public static readonly IVocabulary DefaultVocabulary = new Vocabulary(_LiteralNames, _SymbolicNames);
 
@@ -210,7 +210,7 @@ public partial class KscnParser : Parser {
 			State = 54;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1080165436L) != 0) || _la==CPU) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 4320527420L) != 0) || _la==CPU) {
 				{
 				{
 				State = 51;
@@ -275,11 +275,15 @@ public partial class KscnParser : Parser {
 	}
 	public partial class TaskStatementContext : StatementContext {
 		public IToken name;
+		public IToken members;
 		public IToken privilege;
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TASK() { return GetToken(KscnParser.TASK, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WORD() { return GetToken(KscnParser.WORD, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ROOT() { return GetToken(KscnParser.ROOT, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode USER() { return GetToken(KscnParser.USER, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LBRACK() { return GetToken(KscnParser.LBRACK, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RBRACK() { return GetToken(KscnParser.RBRACK, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INT() { return GetToken(KscnParser.INT, 0); }
 		public TaskStatementContext(StatementContext context) { CopyFrom(context); }
 	}
 	public partial class SharedStatementContext : StatementContext {
@@ -334,6 +338,21 @@ public partial class KscnParser : Parser {
 		}
 		public RepeatStatementContext(StatementContext context) { CopyFrom(context); }
 	}
+	public partial class ForEachStatementContext : StatementContext {
+		public IToken group;
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FOR() { return GetToken(KscnParser.FOR, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode EACH() { return GetToken(KscnParser.EACH, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LBRACE() { return GetToken(KscnParser.LBRACE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RBRACE() { return GetToken(KscnParser.RBRACE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WORD() { return GetToken(KscnParser.WORD, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public StatementContext[] statement() {
+			return GetRuleContexts<StatementContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public StatementContext statement(int i) {
+			return GetRuleContext<StatementContext>(i);
+		}
+		public ForEachStatementContext(StatementContext context) { CopyFrom(context); }
+	}
 	public partial class ExploreStatementContext : StatementContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode EXPLORE() { return GetToken(KscnParser.EXPLORE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LBRACE() { return GetToken(KscnParser.LBRACE, 0); }
@@ -353,7 +372,7 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 4, RULE_statement);
 		int _la;
 		try {
-			State = 107;
+			State = 123;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case KERNEL:
@@ -398,7 +417,21 @@ public partial class KscnParser : Parser {
 				Match(TASK);
 				State = 69;
 				((TaskStatementContext)_localctx).name = Match(WORD);
-				State = 70;
+				State = 73;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==LBRACK) {
+					{
+					State = 70;
+					Match(LBRACK);
+					State = 71;
+					((TaskStatementContext)_localctx).members = Match(INT);
+					State = 72;
+					Match(RBRACK);
+					}
+				}
+
+				State = 75;
 				((TaskStatementContext)_localctx).privilege = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==ROOT || _la==USER) ) {
@@ -414,18 +447,18 @@ public partial class KscnParser : Parser {
 				_localctx = new SharedStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 71;
+				State = 76;
 				Match(SHARED);
-				State = 72;
+				State = 77;
 				((SharedStatementContext)_localctx).name = Match(WORD);
-				State = 75;
+				State = 80;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ASSIGN) {
 					{
-					State = 73;
+					State = 78;
 					Match(ASSIGN);
-					State = 74;
+					State = 79;
 					((SharedStatementContext)_localctx).initial = Match(INT);
 					}
 				}
@@ -436,20 +469,20 @@ public partial class KscnParser : Parser {
 				_localctx = new FileStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 77;
-				Match(FILE);
-				State = 78;
-				((FileStatementContext)_localctx).name = Match(WORD);
-				State = 79;
-				Match(ASSIGN);
-				State = 80;
-				((FileStatementContext)_localctx).size = quantity();
 				State = 82;
+				Match(FILE);
+				State = 83;
+				((FileStatementContext)_localctx).name = Match(WORD);
+				State = 84;
+				Match(ASSIGN);
+				State = 85;
+				((FileStatementContext)_localctx).size = quantity();
+				State = 87;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WORD) {
 					{
-					State = 81;
+					State = 86;
 					((FileStatementContext)_localctx).filesystem = Match(WORD);
 					}
 				}
@@ -460,9 +493,9 @@ public partial class KscnParser : Parser {
 				_localctx = new CpuStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 84;
+				State = 89;
 				Match(CPU);
-				State = 85;
+				State = 90;
 				cpuBody();
 				}
 				break;
@@ -470,9 +503,9 @@ public partial class KscnParser : Parser {
 				_localctx = new ExpectStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 86;
+				State = 91;
 				Match(EXPECT);
-				State = 87;
+				State = 92;
 				expectation();
 				}
 				break;
@@ -480,53 +513,83 @@ public partial class KscnParser : Parser {
 				_localctx = new RepeatStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 88;
+				State = 93;
 				Match(REPEAT);
-				State = 89;
-				((RepeatStatementContext)_localctx).count = Match(INT);
-				State = 90;
-				Match(LBRACE);
 				State = 94;
+				((RepeatStatementContext)_localctx).count = Match(INT);
+				State = 95;
+				Match(LBRACE);
+				State = 99;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1080165436L) != 0) || _la==CPU) {
+				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 4320527420L) != 0) || _la==CPU) {
 					{
 					{
-					State = 91;
+					State = 96;
 					statement();
 					}
 					}
-					State = 96;
+					State = 101;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 97;
+				State = 102;
+				Match(RBRACE);
+				}
+				break;
+			case FOR:
+				_localctx = new ForEachStatementContext(_localctx);
+				EnterOuterAlt(_localctx, 10);
+				{
+				State = 103;
+				Match(FOR);
+				State = 104;
+				Match(EACH);
+				State = 105;
+				((ForEachStatementContext)_localctx).group = Match(WORD);
+				State = 106;
+				Match(LBRACE);
+				State = 110;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 4320527420L) != 0) || _la==CPU) {
+					{
+					{
+					State = 107;
+					statement();
+					}
+					}
+					State = 112;
+					ErrorHandler.Sync(this);
+					_la = TokenStream.LA(1);
+				}
+				State = 113;
 				Match(RBRACE);
 				}
 				break;
 			case EXPLORE:
 				_localctx = new ExploreStatementContext(_localctx);
-				EnterOuterAlt(_localctx, 10);
+				EnterOuterAlt(_localctx, 11);
 				{
-				State = 98;
+				State = 114;
 				Match(EXPLORE);
-				State = 99;
+				State = 115;
 				Match(LBRACE);
-				State = 103;
+				State = 119;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1080165436L) != 0) || _la==CPU) {
+				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 4320527420L) != 0) || _la==CPU) {
 					{
 					{
-					State = 100;
+					State = 116;
 					statement();
 					}
 					}
-					State = 105;
+					State = 121;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 106;
+				State = 122;
 				Match(RBRACE);
 				}
 				break;
@@ -565,8 +628,8 @@ public partial class KscnParser : Parser {
 		public IToken _WORD;
 		public IList<IToken> _names = new List<IToken>();
 		public IToken _OFF;
-		public IToken _tset234;
-		public IToken _tset247;
+		public IToken _tset266;
+		public IToken _tset279;
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] WORD() { return GetTokens(KscnParser.WORD); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WORD(int i) {
 			return GetToken(KscnParser.WORD, i);
@@ -588,14 +651,14 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 6, RULE_variantChoice);
 		int _la;
 		try {
-			State = 118;
+			State = 134;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case STAR:
 				_localctx = new EveryVariantContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 109;
+				State = 125;
 				Match(STAR);
 				}
 				break;
@@ -604,39 +667,39 @@ public partial class KscnParser : Parser {
 				_localctx = new ListedVariantsContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 110;
-				((ListedVariantsContext)_localctx)._tset234 = TokenStream.LT(1);
+				State = 126;
+				((ListedVariantsContext)_localctx)._tset266 = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==OFF || _la==WORD) ) {
-					((ListedVariantsContext)_localctx)._tset234 = ErrorHandler.RecoverInline(this);
+					((ListedVariantsContext)_localctx)._tset266 = ErrorHandler.RecoverInline(this);
 				}
 				else {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				((ListedVariantsContext)_localctx)._names.Add(((ListedVariantsContext)_localctx)._tset234);
-				State = 115;
+				((ListedVariantsContext)_localctx)._names.Add(((ListedVariantsContext)_localctx)._tset266);
+				State = 131;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 111;
+					State = 127;
 					Match(COMMA);
-					State = 112;
-					((ListedVariantsContext)_localctx)._tset247 = TokenStream.LT(1);
+					State = 128;
+					((ListedVariantsContext)_localctx)._tset279 = TokenStream.LT(1);
 					_la = TokenStream.LA(1);
 					if ( !(_la==OFF || _la==WORD) ) {
-						((ListedVariantsContext)_localctx)._tset247 = ErrorHandler.RecoverInline(this);
+						((ListedVariantsContext)_localctx)._tset279 = ErrorHandler.RecoverInline(this);
 					}
 					else {
 						ErrorHandler.ReportMatch(this);
 					    Consume();
 					}
-					((ListedVariantsContext)_localctx)._names.Add(((ListedVariantsContext)_localctx)._tset247);
+					((ListedVariantsContext)_localctx)._names.Add(((ListedVariantsContext)_localctx)._tset279);
 					}
 					}
-					State = 117;
+					State = 133;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -701,8 +764,15 @@ public partial class KscnParser : Parser {
 			return GetRuleContext<StepModifierContext>(0);
 		}
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ARROW() { return GetToken(KscnParser.ARROW, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ResultContext result() {
-			return GetRuleContext<ResultContext>(0);
+		[System.Diagnostics.DebuggerNonUserCode] public ResultContext[] result() {
+			return GetRuleContexts<ResultContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ResultContext result(int i) {
+			return GetRuleContext<ResultContext>(i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] PIPE() { return GetTokens(KscnParser.PIPE); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PIPE(int i) {
+			return GetToken(KscnParser.PIPE, i);
 		}
 		public StepBodyContext(CpuBodyContext context) { CopyFrom(context); }
 	}
@@ -713,16 +783,16 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 8, RULE_cpuBody);
 		int _la;
 		try {
-			State = 140;
+			State = 163;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SWITCH:
 				_localctx = new SwitchBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 120;
+				State = 136;
 				Match(SWITCH);
-				State = 121;
+				State = 137;
 				switchTarget();
 				}
 				break;
@@ -730,14 +800,14 @@ public partial class KscnParser : Parser {
 				_localctx = new ContinueBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 122;
+				State = 138;
 				Match(CONTINUE);
-				State = 124;
+				State = 140;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==UNTIL) {
 					{
-					State = 123;
+					State = 139;
 					pause();
 					}
 				}
@@ -748,14 +818,14 @@ public partial class KscnParser : Parser {
 				_localctx = new DrainBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 126;
+				State = 142;
 				Match(DRAIN);
-				State = 128;
+				State = 144;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==INT) {
 					{
-					State = 127;
+					State = 143;
 					((DrainBodyContext)_localctx).count = Match(INT);
 					}
 				}
@@ -767,7 +837,7 @@ public partial class KscnParser : Parser {
 				_localctx = new StepBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 130;
+				State = 146;
 				((StepBodyContext)_localctx).task = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==KERNEL || _la==WORD) ) {
@@ -777,29 +847,45 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 131;
+				State = 147;
 				Match(COLON);
-				State = 132;
+				State = 148;
 				action();
-				State = 134;
+				State = 150;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 135004160L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 540016640L) != 0)) {
 					{
-					State = 133;
+					State = 149;
 					stepModifier();
 					}
 				}
 
-				State = 138;
+				State = 161;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ARROW) {
 					{
-					State = 136;
+					State = 152;
 					Match(ARROW);
-					State = 137;
+					State = 153;
 					result();
+					State = 158;
+					ErrorHandler.Sync(this);
+					_la = TokenStream.LA(1);
+					while (_la==PIPE) {
+						{
+						{
+						State = 154;
+						Match(PIPE);
+						State = 155;
+						result();
+						}
+						}
+						State = 160;
+						ErrorHandler.Sync(this);
+						_la = TokenStream.LA(1);
+					}
 					}
 				}
 
@@ -843,14 +929,14 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 10, RULE_stepModifier);
 		int _la;
 		try {
-			State = 146;
+			State = 169;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case PREEMPTED:
 			case FAILING:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 142;
+				State = 165;
 				_localctx.kind = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==PREEMPTED || _la==FAILING) ) {
@@ -860,16 +946,16 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 143;
+				State = 166;
 				Match(AT);
-				State = 144;
+				State = 167;
 				_localctx.point = Match(WORD);
 				}
 				break;
 			case UNTIL:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 145;
+				State = 168;
 				pause();
 				}
 				break;
@@ -919,26 +1005,26 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 148;
+			State = 171;
 			Match(UNTIL);
-			State = 149;
+			State = 172;
 			_localctx.point = TokenStream.LT(1);
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 50)) & ~0x3f) == 0 && ((1L << (_la - 50)) & 274877906975L) != 0)) ) {
+			if ( !(((((_la - 52)) & ~0x3f) == 0 && ((1L << (_la - 52)) & 274877906975L) != 0)) ) {
 				_localctx.point = ErrorHandler.RecoverInline(this);
 			}
 			else {
 				ErrorHandler.ReportMatch(this);
 			    Consume();
 			}
-			State = 153;
+			State = 176;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LBRACK) {
 				{
-				State = 150;
+				State = 173;
 				Match(LBRACK);
-				State = 151;
+				State = 174;
 				_localctx.index = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==INT || _la==WORD) ) {
@@ -948,7 +1034,7 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 152;
+				State = 175;
 				Match(RBRACK);
 				}
 			}
@@ -984,7 +1070,7 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 155;
+			State = 178;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IOPERM || _la==WORD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -1024,7 +1110,7 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 157;
+			State = 180;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IDLE || _la==WORD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -1126,7 +1212,7 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 18, RULE_action);
 		int _la;
 		try {
-			State = 173;
+			State = 196;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IOPERM:
@@ -1144,22 +1230,22 @@ public partial class KscnParser : Parser {
 				_localctx = new SyscallActionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 159;
+				State = 182;
 				((SyscallActionContext)_localctx).syscall = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 108088587932663808L) != 0)) ) {
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 432354351730655232L) != 0)) ) {
 					((SyscallActionContext)_localctx).syscall = ErrorHandler.RecoverInline(this);
 				}
 				else {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 161;
+				State = 184;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 160;
+					State = 183;
 					argumentList();
 					}
 				}
@@ -1175,17 +1261,17 @@ public partial class KscnParser : Parser {
 				_localctx = new PortActionContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 163;
+				State = 186;
 				((PortActionContext)_localctx).instruction = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 138538465099776L) != 0)) ) {
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 554153860399104L) != 0)) ) {
 					((PortActionContext)_localctx).instruction = ErrorHandler.RecoverInline(this);
 				}
 				else {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 164;
+				State = 187;
 				((PortActionContext)_localctx).port = Match(INT);
 				}
 				break;
@@ -1195,10 +1281,10 @@ public partial class KscnParser : Parser {
 				_localctx = new FlagsActionContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 165;
+				State = 188;
 				((FlagsActionContext)_localctx).instruction = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 985162418487296L) != 0)) ) {
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 3940649673949184L) != 0)) ) {
 					((FlagsActionContext)_localctx).instruction = ErrorHandler.RecoverInline(this);
 				}
 				else {
@@ -1212,7 +1298,7 @@ public partial class KscnParser : Parser {
 				_localctx = new WriteActionContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 166;
+				State = 189;
 				((WriteActionContext)_localctx).instruction = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==STORE || _la==XCHG) ) {
@@ -1222,11 +1308,11 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 167;
+				State = 190;
 				((WriteActionContext)_localctx).location = Match(WORD);
-				State = 168;
+				State = 191;
 				Match(ASSIGN);
-				State = 169;
+				State = 192;
 				((WriteActionContext)_localctx).written = Match(INT);
 				}
 				break;
@@ -1235,7 +1321,7 @@ public partial class KscnParser : Parser {
 				_localctx = new ReadActionContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 170;
+				State = 193;
 				((ReadActionContext)_localctx).instruction = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==LOAD || _la==TOUCH) ) {
@@ -1245,7 +1331,7 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 171;
+				State = 194;
 				((ReadActionContext)_localctx).location = Match(WORD);
 				}
 				break;
@@ -1253,7 +1339,7 @@ public partial class KscnParser : Parser {
 				_localctx = new FenceActionContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 172;
+				State = 195;
 				Match(MFENCE);
 				}
 				break;
@@ -1300,35 +1386,35 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 175;
+			State = 198;
 			Match(LPAREN);
-			State = 184;
+			State = 207;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if (_la==ON || _la==OFF || ((((_la - 85)) & ~0x3f) == 0 && ((1L << (_la - 85)) & 13L) != 0)) {
+			if (_la==ON || _la==OFF || ((((_la - 87)) & ~0x3f) == 0 && ((1L << (_la - 87)) & 13L) != 0)) {
 				{
-				State = 176;
+				State = 199;
 				argument();
-				State = 181;
+				State = 204;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 177;
+					State = 200;
 					Match(COMMA);
-					State = 178;
+					State = 201;
 					argument();
 					}
 					}
-					State = 183;
+					State = 206;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 			}
 
-			State = 186;
+			State = 209;
 			Match(RPAREN);
 			}
 		}
@@ -1372,48 +1458,48 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 22, RULE_argument);
 		int _la;
 		try {
-			State = 201;
+			State = 224;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 188;
+				State = 211;
 				quantity();
 				}
 				break;
 			case ON:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 189;
+				State = 212;
 				Match(ON);
 				}
 				break;
 			case OFF:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 190;
+				State = 213;
 				Match(OFF);
 				}
 				break;
 			case WORD:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 191;
+				State = 214;
 				Match(WORD);
-				State = 196;
+				State = 219;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==PIPE) {
 					{
 					{
-					State = 192;
+					State = 215;
 					Match(PIPE);
-					State = 193;
+					State = 216;
 					Match(WORD);
 					}
 					}
-					State = 198;
+					State = 221;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -1422,9 +1508,9 @@ public partial class KscnParser : Parser {
 			case MINUS:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 199;
+				State = 222;
 				Match(MINUS);
-				State = 200;
+				State = 223;
 				Match(INT);
 				}
 				break;
@@ -1464,17 +1550,17 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 203;
+			State = 226;
 			Match(INT);
-			State = 205;
+			State = 228;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -2305843009213693952L) != 0)) {
+			if (((((_la - 63)) & ~0x3f) == 0 && ((1L << (_la - 63)) & 7L) != 0)) {
 				{
-				State = 204;
+				State = 227;
 				_localctx.unit = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & -2305843009213693952L) != 0)) ) {
+				if ( !(((((_la - 63)) & ~0x3f) == 0 && ((1L << (_la - 63)) & 7L) != 0)) ) {
 					_localctx.unit = ErrorHandler.RecoverInline(this);
 				}
 				else {
@@ -1534,14 +1620,14 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 26, RULE_result);
 		int _la;
 		try {
-			State = 211;
+			State = 234;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				_localctx = new NumberResultContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 207;
+				State = 230;
 				Match(INT);
 				}
 				break;
@@ -1549,7 +1635,7 @@ public partial class KscnParser : Parser {
 				_localctx = new NameResultContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 208;
+				State = 231;
 				Match(WORD);
 				}
 				break;
@@ -1558,7 +1644,7 @@ public partial class KscnParser : Parser {
 				_localctx = new FaultResultContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 209;
+				State = 232;
 				((FaultResultContext)_localctx).fault = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==GP || _la==PF) ) {
@@ -1574,7 +1660,7 @@ public partial class KscnParser : Parser {
 				_localctx = new OkResultContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 210;
+				State = 233;
 				Match(OK);
 				}
 				break;
@@ -1623,15 +1709,15 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 214;
+			State = 237;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 58720256L) != 0)) {
+			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 234881024L) != 0)) {
 				{
-				State = 213;
+				State = 236;
 				_localctx.quantifier = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 58720256L) != 0)) ) {
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 234881024L) != 0)) ) {
 					_localctx.quantifier = ErrorHandler.RecoverInline(this);
 				}
 				else {
@@ -1641,21 +1727,21 @@ public partial class KscnParser : Parser {
 				}
 			}
 
-			State = 216;
+			State = 239;
 			condition();
-			State = 221;
+			State = 244;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==AND) {
 				{
 				{
-				State = 217;
+				State = 240;
 				Match(AND);
-				State = 218;
+				State = 241;
 				condition();
 				}
 				}
-				State = 223;
+				State = 246;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -1710,7 +1796,7 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 30, RULE_condition);
 		int _la;
 		try {
-			State = 229;
+			State = 252;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case TASK:
@@ -1718,9 +1804,9 @@ public partial class KscnParser : Parser {
 				_localctx = new SubjectConditionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 224;
+				State = 247;
 				subject();
-				State = 225;
+				State = 248;
 				expectationBody();
 				}
 				break;
@@ -1731,17 +1817,17 @@ public partial class KscnParser : Parser {
 				_localctx = new FindingConditionContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 227;
+				State = 250;
 				((FindingConditionContext)_localctx).finding = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 2161727821137838080L) != 0)) ) {
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 8646911284551352320L) != 0)) ) {
 					((FindingConditionContext)_localctx).finding = ErrorHandler.RecoverInline(this);
 				}
 				else {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 228;
+				State = 251;
 				((FindingConditionContext)_localctx).objectKind = Match(WORD);
 				}
 				break;
@@ -1801,7 +1887,7 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 32, RULE_expectationBody);
 		int _la;
 		try {
-			State = 241;
+			State = 264;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case EQEQ:
@@ -1813,17 +1899,17 @@ public partial class KscnParser : Parser {
 				_localctx = new ComparisonBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 231;
+				State = 254;
 				((ComparisonBodyContext)_localctx).op = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !(((((_la - 77)) & ~0x3f) == 0 && ((1L << (_la - 77)) & 63L) != 0)) ) {
+				if ( !(((((_la - 79)) & ~0x3f) == 0 && ((1L << (_la - 79)) & 63L) != 0)) ) {
 					((ComparisonBodyContext)_localctx).op = ErrorHandler.RecoverInline(this);
 				}
 				else {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 232;
+				State = 255;
 				value();
 				}
 				break;
@@ -1831,31 +1917,31 @@ public partial class KscnParser : Parser {
 				_localctx = new IdentityBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 233;
+				State = 256;
 				Match(IS);
-				State = 235;
+				State = 258;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 234;
+					State = 257;
 					Match(NOT);
 					}
 				}
 
-				State = 239;
+				State = 262;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case TASK:
 				case WORD:
 					{
-					State = 237;
+					State = 260;
 					subject();
 					}
 					break;
 				case NONE:
 					{
-					State = 238;
+					State = 261;
 					Match(NONE);
 					}
 					break;
@@ -1913,7 +1999,7 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 243;
+			State = 266;
 			_localctx.target = TokenStream.LT(1);
 			_la = TokenStream.LA(1);
 			if ( !(_la==TASK || _la==WORD) ) {
@@ -1923,28 +2009,28 @@ public partial class KscnParser : Parser {
 				ErrorHandler.ReportMatch(this);
 			    Consume();
 			}
-			State = 248;
+			State = 271;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LPAREN) {
 				{
-				State = 244;
+				State = 267;
 				Match(LPAREN);
-				State = 245;
+				State = 268;
 				subjectArgument();
-				State = 246;
+				State = 269;
 				Match(RPAREN);
 				}
 			}
 
-			State = 253;
+			State = 276;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LBRACK) {
 				{
-				State = 250;
+				State = 273;
 				Match(LBRACK);
-				State = 251;
+				State = 274;
 				_localctx.index = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==INT || _la==WORD) ) {
@@ -1954,19 +2040,19 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 252;
+				State = 275;
 				Match(RBRACK);
 				}
 			}
 
-			State = 257;
+			State = 280;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==DOT) {
 				{
-				State = 255;
+				State = 278;
 				Match(DOT);
-				State = 256;
+				State = 279;
 				_localctx.field = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==IOPL || _la==WORD) ) {
@@ -2010,7 +2096,7 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 259;
+			State = 282;
 			_la = TokenStream.LA(1);
 			if ( !(_la==CPU || _la==WORD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -2036,7 +2122,9 @@ public partial class KscnParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public QuantityContext quantity() {
 			return GetRuleContext<QuantityContext>(0);
 		}
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WORD() { return GetToken(KscnParser.WORD, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public SubjectContext subject() {
+			return GetRuleContext<SubjectContext>(0);
+		}
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ON() { return GetToken(KscnParser.ON, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode OFF() { return GetToken(KscnParser.OFF, 0); }
 		public ValueContext(ParserRuleContext parent, int invokingState)
@@ -2051,34 +2139,35 @@ public partial class KscnParser : Parser {
 		ValueContext _localctx = new ValueContext(Context, State);
 		EnterRule(_localctx, 38, RULE_value);
 		try {
-			State = 265;
+			State = 288;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 261;
+				State = 284;
 				quantity();
 				}
 				break;
+			case TASK:
 			case WORD:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 262;
-				Match(WORD);
+				State = 285;
+				subject();
 				}
 				break;
 			case ON:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 263;
+				State = 286;
 				Match(ON);
 				}
 				break;
 			case OFF:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 264;
+				State = 287;
 				Match(OFF);
 				}
 				break;
@@ -2098,100 +2187,108 @@ public partial class KscnParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,94,268,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,7,
+		4,1,96,291,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,7,
 		7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,1,0,5,0,42,8,0,10,0,
 		12,0,45,9,0,1,0,1,0,1,1,1,1,1,1,1,1,5,1,53,8,1,10,1,12,1,56,9,1,1,1,1,
-		1,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,
-		76,8,2,1,2,1,2,1,2,1,2,1,2,3,2,83,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,
-		5,2,93,8,2,10,2,12,2,96,9,2,1,2,1,2,1,2,1,2,5,2,102,8,2,10,2,12,2,105,
-		9,2,1,2,3,2,108,8,2,1,3,1,3,1,3,1,3,5,3,114,8,3,10,3,12,3,117,9,3,3,3,
-		119,8,3,1,4,1,4,1,4,1,4,3,4,125,8,4,1,4,1,4,3,4,129,8,4,1,4,1,4,1,4,1,
-		4,3,4,135,8,4,1,4,1,4,3,4,139,8,4,3,4,141,8,4,1,5,1,5,1,5,1,5,3,5,147,
-		8,5,1,6,1,6,1,6,1,6,1,6,3,6,154,8,6,1,7,1,7,1,8,1,8,1,9,1,9,3,9,162,8,
-		9,1,9,1,9,1,9,1,9,1,9,1,9,1,9,1,9,1,9,1,9,3,9,174,8,9,1,10,1,10,1,10,1,
-		10,5,10,180,8,10,10,10,12,10,183,9,10,3,10,185,8,10,1,10,1,10,1,11,1,11,
-		1,11,1,11,1,11,1,11,5,11,195,8,11,10,11,12,11,198,9,11,1,11,1,11,3,11,
-		202,8,11,1,12,1,12,3,12,206,8,12,1,13,1,13,1,13,1,13,3,13,212,8,13,1,14,
-		3,14,215,8,14,1,14,1,14,1,14,5,14,220,8,14,10,14,12,14,223,9,14,1,15,1,
-		15,1,15,1,15,1,15,3,15,230,8,15,1,16,1,16,1,16,1,16,3,16,236,8,16,1,16,
-		1,16,3,16,240,8,16,3,16,242,8,16,1,17,1,17,1,17,1,17,1,17,3,17,249,8,17,
-		1,17,1,17,1,17,3,17,254,8,17,1,17,1,17,3,17,258,8,17,1,18,1,18,1,19,1,
-		19,1,19,1,19,3,19,266,8,19,1,19,0,0,20,0,2,4,6,8,10,12,14,16,18,20,22,
-		24,26,28,30,32,34,36,38,0,21,1,0,6,7,2,0,15,15,88,88,2,0,2,2,88,88,1,0,
-		18,19,2,0,50,54,88,88,1,0,87,88,2,0,31,31,88,88,2,0,9,9,88,88,2,0,31,40,
-		55,56,1,0,41,46,1,0,47,49,2,0,50,50,52,52,2,0,51,51,54,54,1,0,61,63,1,
-		0,64,65,1,0,23,25,1,0,57,60,1,0,77,82,2,0,5,5,88,88,2,0,32,32,88,88,2,
-		0,86,86,88,88,302,0,43,1,0,0,0,2,48,1,0,0,0,4,107,1,0,0,0,6,118,1,0,0,
-		0,8,140,1,0,0,0,10,146,1,0,0,0,12,148,1,0,0,0,14,155,1,0,0,0,16,157,1,
-		0,0,0,18,173,1,0,0,0,20,175,1,0,0,0,22,201,1,0,0,0,24,203,1,0,0,0,26,211,
-		1,0,0,0,28,214,1,0,0,0,30,229,1,0,0,0,32,241,1,0,0,0,34,243,1,0,0,0,36,
-		259,1,0,0,0,38,265,1,0,0,0,40,42,3,2,1,0,41,40,1,0,0,0,42,45,1,0,0,0,43,
-		41,1,0,0,0,43,44,1,0,0,0,44,46,1,0,0,0,45,43,1,0,0,0,46,47,5,0,0,1,47,
-		1,1,0,0,0,48,49,5,1,0,0,49,50,5,89,0,0,50,54,5,67,0,0,51,53,3,4,2,0,52,
-		51,1,0,0,0,53,56,1,0,0,0,54,52,1,0,0,0,54,55,1,0,0,0,55,57,1,0,0,0,56,
-		54,1,0,0,0,57,58,5,68,0,0,58,3,1,0,0,0,59,60,5,2,0,0,60,61,3,14,7,0,61,
-		62,5,83,0,0,62,63,3,6,3,0,63,108,1,0,0,0,64,65,5,3,0,0,65,108,5,88,0,0,
-		66,67,5,4,0,0,67,108,5,87,0,0,68,69,5,5,0,0,69,70,5,88,0,0,70,108,7,0,
-		0,0,71,72,5,21,0,0,72,75,5,88,0,0,73,74,5,83,0,0,74,76,5,87,0,0,75,73,
-		1,0,0,0,75,76,1,0,0,0,76,108,1,0,0,0,77,78,5,30,0,0,78,79,5,88,0,0,79,
-		80,5,83,0,0,80,82,3,24,12,0,81,83,5,88,0,0,82,81,1,0,0,0,82,83,1,0,0,0,
-		83,108,1,0,0,0,84,85,5,86,0,0,85,108,3,8,4,0,86,87,5,10,0,0,87,108,3,28,
-		14,0,88,89,5,17,0,0,89,90,5,87,0,0,90,94,5,67,0,0,91,93,3,4,2,0,92,91,
-		1,0,0,0,93,96,1,0,0,0,94,92,1,0,0,0,94,95,1,0,0,0,95,97,1,0,0,0,96,94,
-		1,0,0,0,97,108,5,68,0,0,98,99,5,22,0,0,99,103,5,67,0,0,100,102,3,4,2,0,
-		101,100,1,0,0,0,102,105,1,0,0,0,103,101,1,0,0,0,103,104,1,0,0,0,104,106,
-		1,0,0,0,105,103,1,0,0,0,106,108,5,68,0,0,107,59,1,0,0,0,107,64,1,0,0,0,
-		107,66,1,0,0,0,107,68,1,0,0,0,107,71,1,0,0,0,107,77,1,0,0,0,107,84,1,0,
-		0,0,107,86,1,0,0,0,107,88,1,0,0,0,107,98,1,0,0,0,108,5,1,0,0,0,109,119,
-		5,74,0,0,110,115,7,1,0,0,111,112,5,73,0,0,112,114,7,1,0,0,113,111,1,0,
-		0,0,114,117,1,0,0,0,115,113,1,0,0,0,115,116,1,0,0,0,116,119,1,0,0,0,117,
-		115,1,0,0,0,118,109,1,0,0,0,118,110,1,0,0,0,119,7,1,0,0,0,120,121,5,8,
-		0,0,121,141,3,16,8,0,122,124,5,28,0,0,123,125,3,12,6,0,124,123,1,0,0,0,
-		124,125,1,0,0,0,125,141,1,0,0,0,126,128,5,29,0,0,127,129,5,87,0,0,128,
-		127,1,0,0,0,128,129,1,0,0,0,129,141,1,0,0,0,130,131,7,2,0,0,131,132,5,
-		75,0,0,132,134,3,18,9,0,133,135,3,10,5,0,134,133,1,0,0,0,134,135,1,0,0,
-		0,135,138,1,0,0,0,136,137,5,66,0,0,137,139,3,26,13,0,138,136,1,0,0,0,138,
-		139,1,0,0,0,139,141,1,0,0,0,140,120,1,0,0,0,140,122,1,0,0,0,140,126,1,
-		0,0,0,140,130,1,0,0,0,141,9,1,0,0,0,142,143,7,3,0,0,143,144,5,20,0,0,144,
-		147,5,88,0,0,145,147,3,12,6,0,146,142,1,0,0,0,146,145,1,0,0,0,147,11,1,
-		0,0,0,148,149,5,27,0,0,149,153,7,4,0,0,150,151,5,71,0,0,151,152,7,5,0,
-		0,152,154,5,72,0,0,153,150,1,0,0,0,153,154,1,0,0,0,154,13,1,0,0,0,155,
-		156,7,6,0,0,156,15,1,0,0,0,157,158,7,7,0,0,158,17,1,0,0,0,159,161,7,8,
-		0,0,160,162,3,20,10,0,161,160,1,0,0,0,161,162,1,0,0,0,162,174,1,0,0,0,
-		163,164,7,9,0,0,164,174,5,87,0,0,165,174,7,10,0,0,166,167,7,11,0,0,167,
-		168,5,88,0,0,168,169,5,83,0,0,169,174,5,87,0,0,170,171,7,12,0,0,171,174,
-		5,88,0,0,172,174,5,53,0,0,173,159,1,0,0,0,173,163,1,0,0,0,173,165,1,0,
-		0,0,173,166,1,0,0,0,173,170,1,0,0,0,173,172,1,0,0,0,174,19,1,0,0,0,175,
-		184,5,69,0,0,176,181,3,22,11,0,177,178,5,73,0,0,178,180,3,22,11,0,179,
-		177,1,0,0,0,180,183,1,0,0,0,181,179,1,0,0,0,181,182,1,0,0,0,182,185,1,
-		0,0,0,183,181,1,0,0,0,184,176,1,0,0,0,184,185,1,0,0,0,185,186,1,0,0,0,
-		186,187,5,70,0,0,187,21,1,0,0,0,188,202,3,24,12,0,189,202,5,14,0,0,190,
-		202,5,15,0,0,191,196,5,88,0,0,192,193,5,84,0,0,193,195,5,88,0,0,194,192,
-		1,0,0,0,195,198,1,0,0,0,196,194,1,0,0,0,196,197,1,0,0,0,197,202,1,0,0,
-		0,198,196,1,0,0,0,199,200,5,85,0,0,200,202,5,87,0,0,201,188,1,0,0,0,201,
-		189,1,0,0,0,201,190,1,0,0,0,201,191,1,0,0,0,201,199,1,0,0,0,202,23,1,0,
-		0,0,203,205,5,87,0,0,204,206,7,13,0,0,205,204,1,0,0,0,205,206,1,0,0,0,
-		206,25,1,0,0,0,207,212,5,87,0,0,208,212,5,88,0,0,209,212,7,14,0,0,210,
-		212,5,16,0,0,211,207,1,0,0,0,211,208,1,0,0,0,211,209,1,0,0,0,211,210,1,
-		0,0,0,212,27,1,0,0,0,213,215,7,15,0,0,214,213,1,0,0,0,214,215,1,0,0,0,
-		215,216,1,0,0,0,216,221,3,30,15,0,217,218,5,26,0,0,218,220,3,30,15,0,219,
-		217,1,0,0,0,220,223,1,0,0,0,221,219,1,0,0,0,221,222,1,0,0,0,222,29,1,0,
-		0,0,223,221,1,0,0,0,224,225,3,34,17,0,225,226,3,32,16,0,226,230,1,0,0,
-		0,227,228,7,16,0,0,228,230,5,88,0,0,229,224,1,0,0,0,229,227,1,0,0,0,230,
-		31,1,0,0,0,231,232,7,17,0,0,232,242,3,38,19,0,233,235,5,11,0,0,234,236,
-		5,12,0,0,235,234,1,0,0,0,235,236,1,0,0,0,236,239,1,0,0,0,237,240,3,34,
-		17,0,238,240,5,13,0,0,239,237,1,0,0,0,239,238,1,0,0,0,240,242,1,0,0,0,
-		241,231,1,0,0,0,241,233,1,0,0,0,242,33,1,0,0,0,243,248,7,18,0,0,244,245,
-		5,69,0,0,245,246,3,36,18,0,246,247,5,70,0,0,247,249,1,0,0,0,248,244,1,
-		0,0,0,248,249,1,0,0,0,249,253,1,0,0,0,250,251,5,71,0,0,251,252,7,5,0,0,
-		252,254,5,72,0,0,253,250,1,0,0,0,253,254,1,0,0,0,254,257,1,0,0,0,255,256,
-		5,76,0,0,256,258,7,19,0,0,257,255,1,0,0,0,257,258,1,0,0,0,258,35,1,0,0,
-		0,259,260,7,20,0,0,260,37,1,0,0,0,261,266,3,24,12,0,262,266,5,88,0,0,263,
-		266,5,14,0,0,264,266,5,15,0,0,265,261,1,0,0,0,265,262,1,0,0,0,265,263,
-		1,0,0,0,265,264,1,0,0,0,266,39,1,0,0,0,34,43,54,75,82,94,103,107,115,118,
-		124,128,134,138,140,146,153,161,173,181,184,196,201,205,211,214,221,229,
-		235,239,241,248,253,257,265
+		1,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,74,8,2,1,
+		2,1,2,1,2,1,2,1,2,3,2,81,8,2,1,2,1,2,1,2,1,2,1,2,3,2,88,8,2,1,2,1,2,1,
+		2,1,2,1,2,1,2,1,2,1,2,5,2,98,8,2,10,2,12,2,101,9,2,1,2,1,2,1,2,1,2,1,2,
+		1,2,5,2,109,8,2,10,2,12,2,112,9,2,1,2,1,2,1,2,1,2,5,2,118,8,2,10,2,12,
+		2,121,9,2,1,2,3,2,124,8,2,1,3,1,3,1,3,1,3,5,3,130,8,3,10,3,12,3,133,9,
+		3,3,3,135,8,3,1,4,1,4,1,4,1,4,3,4,141,8,4,1,4,1,4,3,4,145,8,4,1,4,1,4,
+		1,4,1,4,3,4,151,8,4,1,4,1,4,1,4,1,4,5,4,157,8,4,10,4,12,4,160,9,4,3,4,
+		162,8,4,3,4,164,8,4,1,5,1,5,1,5,1,5,3,5,170,8,5,1,6,1,6,1,6,1,6,1,6,3,
+		6,177,8,6,1,7,1,7,1,8,1,8,1,9,1,9,3,9,185,8,9,1,9,1,9,1,9,1,9,1,9,1,9,
+		1,9,1,9,1,9,1,9,3,9,197,8,9,1,10,1,10,1,10,1,10,5,10,203,8,10,10,10,12,
+		10,206,9,10,3,10,208,8,10,1,10,1,10,1,11,1,11,1,11,1,11,1,11,1,11,5,11,
+		218,8,11,10,11,12,11,221,9,11,1,11,1,11,3,11,225,8,11,1,12,1,12,3,12,229,
+		8,12,1,13,1,13,1,13,1,13,3,13,235,8,13,1,14,3,14,238,8,14,1,14,1,14,1,
+		14,5,14,243,8,14,10,14,12,14,246,9,14,1,15,1,15,1,15,1,15,1,15,3,15,253,
+		8,15,1,16,1,16,1,16,1,16,3,16,259,8,16,1,16,1,16,3,16,263,8,16,3,16,265,
+		8,16,1,17,1,17,1,17,1,17,1,17,3,17,272,8,17,1,17,1,17,1,17,3,17,277,8,
+		17,1,17,1,17,3,17,281,8,17,1,18,1,18,1,19,1,19,1,19,1,19,3,19,289,8,19,
+		1,19,0,0,20,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,0,21,
+		1,0,6,7,2,0,15,15,90,90,2,0,2,2,90,90,1,0,20,21,2,0,52,56,90,90,1,0,89,
+		90,2,0,33,33,90,90,2,0,9,9,90,90,2,0,33,42,57,58,1,0,43,48,1,0,49,51,2,
+		0,52,52,54,54,2,0,53,53,56,56,1,0,63,65,1,0,66,67,1,0,25,27,1,0,59,62,
+		1,0,79,84,2,0,5,5,90,90,2,0,34,34,90,90,2,0,88,88,90,90,329,0,43,1,0,0,
+		0,2,48,1,0,0,0,4,123,1,0,0,0,6,134,1,0,0,0,8,163,1,0,0,0,10,169,1,0,0,
+		0,12,171,1,0,0,0,14,178,1,0,0,0,16,180,1,0,0,0,18,196,1,0,0,0,20,198,1,
+		0,0,0,22,224,1,0,0,0,24,226,1,0,0,0,26,234,1,0,0,0,28,237,1,0,0,0,30,252,
+		1,0,0,0,32,264,1,0,0,0,34,266,1,0,0,0,36,282,1,0,0,0,38,288,1,0,0,0,40,
+		42,3,2,1,0,41,40,1,0,0,0,42,45,1,0,0,0,43,41,1,0,0,0,43,44,1,0,0,0,44,
+		46,1,0,0,0,45,43,1,0,0,0,46,47,5,0,0,1,47,1,1,0,0,0,48,49,5,1,0,0,49,50,
+		5,91,0,0,50,54,5,69,0,0,51,53,3,4,2,0,52,51,1,0,0,0,53,56,1,0,0,0,54,52,
+		1,0,0,0,54,55,1,0,0,0,55,57,1,0,0,0,56,54,1,0,0,0,57,58,5,70,0,0,58,3,
+		1,0,0,0,59,60,5,2,0,0,60,61,3,14,7,0,61,62,5,85,0,0,62,63,3,6,3,0,63,124,
+		1,0,0,0,64,65,5,3,0,0,65,124,5,90,0,0,66,67,5,4,0,0,67,124,5,89,0,0,68,
+		69,5,5,0,0,69,73,5,90,0,0,70,71,5,73,0,0,71,72,5,89,0,0,72,74,5,74,0,0,
+		73,70,1,0,0,0,73,74,1,0,0,0,74,75,1,0,0,0,75,124,7,0,0,0,76,77,5,23,0,
+		0,77,80,5,90,0,0,78,79,5,85,0,0,79,81,5,89,0,0,80,78,1,0,0,0,80,81,1,0,
+		0,0,81,124,1,0,0,0,82,83,5,32,0,0,83,84,5,90,0,0,84,85,5,85,0,0,85,87,
+		3,24,12,0,86,88,5,90,0,0,87,86,1,0,0,0,87,88,1,0,0,0,88,124,1,0,0,0,89,
+		90,5,88,0,0,90,124,3,8,4,0,91,92,5,10,0,0,92,124,3,28,14,0,93,94,5,17,
+		0,0,94,95,5,89,0,0,95,99,5,69,0,0,96,98,3,4,2,0,97,96,1,0,0,0,98,101,1,
+		0,0,0,99,97,1,0,0,0,99,100,1,0,0,0,100,102,1,0,0,0,101,99,1,0,0,0,102,
+		124,5,70,0,0,103,104,5,18,0,0,104,105,5,19,0,0,105,106,5,90,0,0,106,110,
+		5,69,0,0,107,109,3,4,2,0,108,107,1,0,0,0,109,112,1,0,0,0,110,108,1,0,0,
+		0,110,111,1,0,0,0,111,113,1,0,0,0,112,110,1,0,0,0,113,124,5,70,0,0,114,
+		115,5,24,0,0,115,119,5,69,0,0,116,118,3,4,2,0,117,116,1,0,0,0,118,121,
+		1,0,0,0,119,117,1,0,0,0,119,120,1,0,0,0,120,122,1,0,0,0,121,119,1,0,0,
+		0,122,124,5,70,0,0,123,59,1,0,0,0,123,64,1,0,0,0,123,66,1,0,0,0,123,68,
+		1,0,0,0,123,76,1,0,0,0,123,82,1,0,0,0,123,89,1,0,0,0,123,91,1,0,0,0,123,
+		93,1,0,0,0,123,103,1,0,0,0,123,114,1,0,0,0,124,5,1,0,0,0,125,135,5,76,
+		0,0,126,131,7,1,0,0,127,128,5,75,0,0,128,130,7,1,0,0,129,127,1,0,0,0,130,
+		133,1,0,0,0,131,129,1,0,0,0,131,132,1,0,0,0,132,135,1,0,0,0,133,131,1,
+		0,0,0,134,125,1,0,0,0,134,126,1,0,0,0,135,7,1,0,0,0,136,137,5,8,0,0,137,
+		164,3,16,8,0,138,140,5,30,0,0,139,141,3,12,6,0,140,139,1,0,0,0,140,141,
+		1,0,0,0,141,164,1,0,0,0,142,144,5,31,0,0,143,145,5,89,0,0,144,143,1,0,
+		0,0,144,145,1,0,0,0,145,164,1,0,0,0,146,147,7,2,0,0,147,148,5,77,0,0,148,
+		150,3,18,9,0,149,151,3,10,5,0,150,149,1,0,0,0,150,151,1,0,0,0,151,161,
+		1,0,0,0,152,153,5,68,0,0,153,158,3,26,13,0,154,155,5,86,0,0,155,157,3,
+		26,13,0,156,154,1,0,0,0,157,160,1,0,0,0,158,156,1,0,0,0,158,159,1,0,0,
+		0,159,162,1,0,0,0,160,158,1,0,0,0,161,152,1,0,0,0,161,162,1,0,0,0,162,
+		164,1,0,0,0,163,136,1,0,0,0,163,138,1,0,0,0,163,142,1,0,0,0,163,146,1,
+		0,0,0,164,9,1,0,0,0,165,166,7,3,0,0,166,167,5,22,0,0,167,170,5,90,0,0,
+		168,170,3,12,6,0,169,165,1,0,0,0,169,168,1,0,0,0,170,11,1,0,0,0,171,172,
+		5,29,0,0,172,176,7,4,0,0,173,174,5,73,0,0,174,175,7,5,0,0,175,177,5,74,
+		0,0,176,173,1,0,0,0,176,177,1,0,0,0,177,13,1,0,0,0,178,179,7,6,0,0,179,
+		15,1,0,0,0,180,181,7,7,0,0,181,17,1,0,0,0,182,184,7,8,0,0,183,185,3,20,
+		10,0,184,183,1,0,0,0,184,185,1,0,0,0,185,197,1,0,0,0,186,187,7,9,0,0,187,
+		197,5,89,0,0,188,197,7,10,0,0,189,190,7,11,0,0,190,191,5,90,0,0,191,192,
+		5,85,0,0,192,197,5,89,0,0,193,194,7,12,0,0,194,197,5,90,0,0,195,197,5,
+		55,0,0,196,182,1,0,0,0,196,186,1,0,0,0,196,188,1,0,0,0,196,189,1,0,0,0,
+		196,193,1,0,0,0,196,195,1,0,0,0,197,19,1,0,0,0,198,207,5,71,0,0,199,204,
+		3,22,11,0,200,201,5,75,0,0,201,203,3,22,11,0,202,200,1,0,0,0,203,206,1,
+		0,0,0,204,202,1,0,0,0,204,205,1,0,0,0,205,208,1,0,0,0,206,204,1,0,0,0,
+		207,199,1,0,0,0,207,208,1,0,0,0,208,209,1,0,0,0,209,210,5,72,0,0,210,21,
+		1,0,0,0,211,225,3,24,12,0,212,225,5,14,0,0,213,225,5,15,0,0,214,219,5,
+		90,0,0,215,216,5,86,0,0,216,218,5,90,0,0,217,215,1,0,0,0,218,221,1,0,0,
+		0,219,217,1,0,0,0,219,220,1,0,0,0,220,225,1,0,0,0,221,219,1,0,0,0,222,
+		223,5,87,0,0,223,225,5,89,0,0,224,211,1,0,0,0,224,212,1,0,0,0,224,213,
+		1,0,0,0,224,214,1,0,0,0,224,222,1,0,0,0,225,23,1,0,0,0,226,228,5,89,0,
+		0,227,229,7,13,0,0,228,227,1,0,0,0,228,229,1,0,0,0,229,25,1,0,0,0,230,
+		235,5,89,0,0,231,235,5,90,0,0,232,235,7,14,0,0,233,235,5,16,0,0,234,230,
+		1,0,0,0,234,231,1,0,0,0,234,232,1,0,0,0,234,233,1,0,0,0,235,27,1,0,0,0,
+		236,238,7,15,0,0,237,236,1,0,0,0,237,238,1,0,0,0,238,239,1,0,0,0,239,244,
+		3,30,15,0,240,241,5,28,0,0,241,243,3,30,15,0,242,240,1,0,0,0,243,246,1,
+		0,0,0,244,242,1,0,0,0,244,245,1,0,0,0,245,29,1,0,0,0,246,244,1,0,0,0,247,
+		248,3,34,17,0,248,249,3,32,16,0,249,253,1,0,0,0,250,251,7,16,0,0,251,253,
+		5,90,0,0,252,247,1,0,0,0,252,250,1,0,0,0,253,31,1,0,0,0,254,255,7,17,0,
+		0,255,265,3,38,19,0,256,258,5,11,0,0,257,259,5,12,0,0,258,257,1,0,0,0,
+		258,259,1,0,0,0,259,262,1,0,0,0,260,263,3,34,17,0,261,263,5,13,0,0,262,
+		260,1,0,0,0,262,261,1,0,0,0,263,265,1,0,0,0,264,254,1,0,0,0,264,256,1,
+		0,0,0,265,33,1,0,0,0,266,271,7,18,0,0,267,268,5,71,0,0,268,269,3,36,18,
+		0,269,270,5,72,0,0,270,272,1,0,0,0,271,267,1,0,0,0,271,272,1,0,0,0,272,
+		276,1,0,0,0,273,274,5,73,0,0,274,275,7,5,0,0,275,277,5,74,0,0,276,273,
+		1,0,0,0,276,277,1,0,0,0,277,280,1,0,0,0,278,279,5,78,0,0,279,281,7,19,
+		0,0,280,278,1,0,0,0,280,281,1,0,0,0,281,35,1,0,0,0,282,283,7,20,0,0,283,
+		37,1,0,0,0,284,289,3,24,12,0,285,289,3,34,17,0,286,289,5,14,0,0,287,289,
+		5,15,0,0,288,284,1,0,0,0,288,285,1,0,0,0,288,286,1,0,0,0,288,287,1,0,0,
+		0,289,39,1,0,0,0,37,43,54,73,80,87,99,110,119,123,131,134,140,144,150,
+		158,161,163,169,176,184,196,204,207,219,224,228,234,237,244,252,258,262,
+		264,271,276,280,288
 	};
 
 	public static readonly ATN _ATN =

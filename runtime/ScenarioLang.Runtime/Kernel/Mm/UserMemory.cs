@@ -158,6 +158,11 @@ public sealed class UserMemory
                 yield break;
             }
             faulted += fault.Pages;
+            // mm/memory.c: mm_account_fault(): one count per fault handled, on current; a fault is major only when it did
+            // I/O or was retried, and the model keeps every page in memory and retries none. The model handles the
+            // stretch's missing pages at once where the kernel faults on each page (no fault-around): one per page
+            // mapped, or one for the fault that links the host's PTE page.
+            current.MinFlt += Math.Max(1, fault.Pages);
         }
         Log.Note($"{Describe(write)} of {Units.Count((long)((end - (start & ~((ulong)PagingLayout.PageSize - 1))) / (ulong)PagingLayout.PageSize), "page")}: {Units.Count(faulted, "page")} faulted in");
         path.Result = 1;

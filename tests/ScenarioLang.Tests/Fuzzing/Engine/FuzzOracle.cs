@@ -41,15 +41,24 @@ internal sealed class FuzzOracle(string directory)
         var tokens = KscnTokens.Split(text).Where(t => !t.IsTrivia).ToList();
         if (tokens.Any(t => t.Text == "explore" || t.Text.Length > FuzzLimits.MaxNameLengthForRun))
             return false;
-        // The product of the counts of the repeats open at each brace: a bound on the iterations of the innermost body.
+        // The product of the counts of the repeats (and the sizes of the groups of for eaches) open at each brace: a bound
+        // on the iterations of the innermost body.
         var cap = FuzzLimits.MaxRepeatWorkForRun + 1;
+        var groups = new Dictionary<string, long>(StringComparer.Ordinal);
+        for (var i = 0; i + 4 < tokens.Count; i++)
+        {
+            if (tokens[i].Text == "task" && tokens[i + 2].Text == "[" && ulong.TryParse(tokens[i + 3].Text, out var members))
+                groups[tokens[i + 1].Text] = (long)Math.Min(members, (ulong)cap);
+        }
         var open = new Stack<long>();
         long most = 1;
         for (var i = 0; i < tokens.Count; i++)
         {
             if (tokens[i].Text == "{")
             {
-                var count = i >= 2 && tokens[i - 2].Text == "repeat" && ulong.TryParse(tokens[i - 1].Text, out var n) ? (long)Math.Min(n, (ulong)cap) : 1;
+                var count = i >= 2 && tokens[i - 2].Text == "repeat" && ulong.TryParse(tokens[i - 1].Text, out var n) ? (long)Math.Min(n, (ulong)cap)
+                    : i >= 3 && tokens[i - 3].Text == "for" && tokens[i - 2].Text == "each" ? groups.GetValueOrDefault(tokens[i - 1].Text, 1)
+                    : 1;
                 open.Push(Math.Min((open.Count == 0 ? 1 : open.Peek()) * count, cap));
                 most = Math.Max(most, open.Peek());
             }

@@ -47,7 +47,7 @@ internal sealed class Mutator(IReadOnlyList<FuzzSample> samples, bool forRun = f
     private static readonly string[] LanguageTokens =
     [
         "scenario", "kernel", "memory", "cpus", "task", "root", "user", "switch", "idle", "expect", "is", "not", "none", "on",
-        "off", "ok", "repeat", "preempted", "failing", "at", "shared", "explore", "always", "never", "sometimes", "and",
+        "off", "ok", "repeat", "for", "each", "preempted", "failing", "at", "shared", "explore", "always", "never", "sometimes", "and",
         "until", "continue", "drain", "file", "ioperm", "iopl", "fork", "clone", "exec", "exit", "setresuid", "vmalloc",
         "mmap", "munmap", "inb", "inw", "inl", "outb", "outw", "outl", "cli", "sti", "pushf", "store", "load", "xchg",
         "mfence", "touch", "read", "write", "leak", "use-after-free", "double-free", "refcount-misuse", "KiB", "MiB", "GiB",
