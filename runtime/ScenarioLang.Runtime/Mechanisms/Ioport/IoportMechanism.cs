@@ -22,6 +22,7 @@ public static class IoportMechanism
         (IopermVariant.V2Patch06, new("v2-06-16", "[patch V2 06/16]: base invalidated on switch-out, only max bytes copied")),
         (IopermVariant.Merged, new("merged", "5.5+: refcounted bitmap shared on fork, sequence/prev_max, iopl emulated")),
         (IopermVariant.Merged55, new("merged-5.5", "merged as released in 5.5: io_bitmap_exit() acts on current (fork-failure leak, fixed in 5.7), CLI/STI under iopl(3) raise #GP")),
+        (IopermVariant.V2Patch11, new("v2-11-16", "[patch V2 11/16] \"x86/ioperm: Share I/O bitmap if identical\" (November 2019): the refcounted sharing of merged-5.5, but ksys_ioperm() keeps the refcount kmemdup() copied (V3 resets it)")),
     ]);
 
     public static MechanismDeclaration Declaration { get; } = new(
@@ -103,6 +104,7 @@ public static class IoportMechanism
         IopermVariant.V2Patch06 => new V2Patch06Ioport(kernel),
         IopermVariant.Merged => new MergedIoport(kernel, IopermVariant.Merged),
         IopermVariant.Merged55 => new MergedIoport(kernel, IopermVariant.Merged55),
+        IopermVariant.V2Patch11 => new MergedIoport(kernel, IopermVariant.V2Patch11),
         var other => throw new System.Diagnostics.UnreachableException($"ioperm variant {other}"),
     };
 }

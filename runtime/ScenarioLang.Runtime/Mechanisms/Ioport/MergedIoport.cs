@@ -15,6 +15,10 @@ namespace ScenarioLang.Runtime.Mechanisms.Ioport;
 /// <item><see cref="IopermVariant.Merged55"/>, as released in 5.5: io_bitmap_exit(void) and
 /// task_update_io_bitmap(void) act on current, and CLI/STI under iopl(3) raise #GP.</item>
 /// </list>
+/// And one posting of it: <see cref="IopermVariant.V2Patch11"/>, "[patch V2 11/16] x86/ioperm: Share I/O bitmap if
+/// identical" (Thomas Gleixner, 11 November 2019), whose ksys_ioperm() does not reset the refcount kmemdup() copied
+/// into the duplicate; V3 14/20 (seed 000) added the refcount_set() "(Peter, Andy)". The rest of that variant is
+/// merged-5.5's code: the sharing path is what the posting is modelled for.
 /// </summary>
 public sealed class MergedIoport : IoportModel
 {
@@ -22,7 +26,7 @@ public sealed class MergedIoport : IoportModel
 
     public MergedIoport(LinuxKernel kernel, IopermVariant variant) : base(kernel)
     {
-        if (variant is not (IopermVariant.Merged or IopermVariant.Merged55))
+        if (variant is not (IopermVariant.Merged or IopermVariant.Merged55 or IopermVariant.V2Patch11))
             throw new ArgumentOutOfRangeException(nameof(variant), variant, "not a release of the merged code");
         Variant = variant;
     }
@@ -30,7 +34,10 @@ public sealed class MergedIoport : IoportModel
     public override IopermVariant Variant { get; }
 
     /// <summary>5.5's io_bitmap_exit(void): whatever task exit_thread() cleans up, current's bitmap is dropped.</summary>
-    private bool ExitActsOnCurrent => Variant == IopermVariant.Merged55;
+    private bool ExitActsOnCurrent => Variant is IopermVariant.Merged55 or IopermVariant.V2Patch11;
+
+    /// <summary>refcount_set(&amp;iobm->refcnt, 1) after kmemdup(): added in V3 14/20, missing from V2 11/16.</summary>
+    private bool ResetsDuplicateRefcount => Variant != IopermVariant.V2Patch11;
 
     public override bool FakesIoplCliSti => Variant == IopermVariant.Merged;
 
@@ -79,8 +86,10 @@ public sealed class MergedIoport : IoportModel
         {
             var shared = iobm;
             iobm = shared.Duplicate(Heap, Site);
-            iobm.Refcnt!.Set(1);
-            Log.Note($"{shared} is shared (refcount {shared.Refcnt.Value}): copied on write to {iobm}, refcount reset to 1");
+            if (ResetsDuplicateRefcount)
+                iobm.Refcnt!.Set(1);
+            Log.Note($"{shared} is shared (refcount {shared.Refcnt!.Value}): copied on write to {iobm}, "
+                + (ResetsDuplicateRefcount ? "refcount reset to 1" : $"its refcount left at the copied {iobm.Refcnt!.Value}"));
             yield return InterleavingPoint.Preemptible(PreemptionPoints.Cow);
             IoBitmapExit(path.Cpu, current, current);
         }
