@@ -1,4 +1,3 @@
-using System.Reflection;
 using ScenarioLang.Runtime.Scheduling;
 
 namespace ScenarioLang.Runtime.Catalog;
@@ -9,11 +8,9 @@ namespace ScenarioLang.Runtime.Catalog;
 /// </summary>
 public static class KernelCatalog
 {
-    public static IReadOnlyList<MechanismDeclaration> Mechanisms { get; } = typeof(KernelCatalog).Assembly
-        .GetCustomAttributes<KernelMechanismAttribute>()
-        .Select(a => (MechanismDeclaration)a.DeclaringType.GetProperty("Declaration", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!)
-        .OrderBy(m => m.Name, StringComparer.Ordinal)
-        .ToArray();
+    /// <summary>The folders' declarations, listed by the build (ScenarioLang.Runtime.csproj: GenerateMechanismList).</summary>
+    public static IReadOnlyList<MechanismDeclaration> Mechanisms { get; } =
+        [.. MechanismFolders.Declarations().OrderBy(m => m.Name, StringComparer.Ordinal)];
 
     /// <summary>Every property, the shared kernel's first, then each mechanism's.</summary>
     public static IReadOnlyList<PropertyDeclaration> Properties { get; } = [.. SharedKernel.Properties, .. Mechanisms.SelectMany(m => m.Properties)];

@@ -56,13 +56,3 @@ public sealed record MechanismDeclaration(
 
     public VariantDeclaration? FindVariant(string name) => Variants.FirstOrDefault(v => v.Name == name);
 }
-
-/// <summary>
-/// Names the class of a mechanism's declaration: a folder under Mechanisms/ registers itself with one such attribute,
-/// so nothing outside it lists the mechanism. The class has a static <c>Declaration</c> property.
-/// </summary>
-[AttributeUsage(AttributeTargets.Assembly, AllowMultiple = true)]
-public sealed class KernelMechanismAttribute(Type declaringType) : Attribute
-{
-    public Type DeclaringType { get; } = declaringType;
-}

@@ -18,7 +18,7 @@ namespace ScenarioLang.Tests.Catalog;
 public sealed partial class KernelCatalogTests
 {
     [Fact]
-    public void Every_mechanism_folder_registers_its_declaration_once()
+    public void Every_mechanism_folder_s_declaration_is_listed_once()
     {
         Assert.Equal(["ioperm", "pgd", "ptshare"], KernelCatalog.Mechanisms.Select(m => m.Name));
         Assert.Same(IoportMechanism.Declaration, KernelCatalog.Find("ioperm"));

@@ -1,10 +1,7 @@
 using ScenarioLang.Runtime.Catalog;
 using ScenarioLang.Runtime.Kernel;
-using ScenarioLang.Runtime.Mechanisms.Ioport;
 using ScenarioLang.Runtime.Scheduling;
 using ScenarioLang.Runtime.Tracing;
-
-[assembly: KernelMechanism(typeof(IoportMechanism))]
 
 namespace ScenarioLang.Runtime.Mechanisms.Ioport;
 

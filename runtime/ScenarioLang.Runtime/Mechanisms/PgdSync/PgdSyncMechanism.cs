@@ -1,8 +1,5 @@
 using ScenarioLang.Runtime.Catalog;
 using ScenarioLang.Runtime.Kernel;
-using ScenarioLang.Runtime.Mechanisms.PgdSync;
-
-[assembly: KernelMechanism(typeof(PgdSyncMechanism))]
 
 namespace ScenarioLang.Runtime.Mechanisms.PgdSync;
 

@@ -1,8 +1,5 @@
 using ScenarioLang.Runtime.Catalog;
 using ScenarioLang.Runtime.Kernel;
-using ScenarioLang.Runtime.Mechanisms.Ptshare;
-
-[assembly: KernelMechanism(typeof(PtshareMechanism))]
 
 namespace ScenarioLang.Runtime.Mechanisms.Ptshare;
 
