@@ -24,7 +24,7 @@ public sealed partial class Binder
         var conditions = syntax.Conditions.Select(c => BindCondition(scope, c)).ToArray();
         return conditions.Any(c => c is null)
             ? null
-            : new BoundExpectation(Position(syntax), SyntaxPrinter.Print(syntax), syntax.Quantifier, conditions.Select(c => c!).ToImmutableArray());
+            : new BoundExpectation(Position(syntax), SyntaxPrinter.Print(syntax), syntax.Quantifier is { } q ? Keywords.Quantifier(q) : null, conditions.Select(c => c!).ToImmutableArray());
     }
 
     /// <summary>
@@ -44,7 +44,7 @@ public sealed partial class Binder
             switch (condition)
             {
                 case FindingExpectationSyntax f when KernelCatalog.ObjectKinds.Any(k => k.Name == f.ObjectKind.Text):
-                    patterns.Add(new FindingPattern(f.Kind, f.ObjectKind.Text));
+                    patterns.Add(new FindingPattern(Keywords.Finding(f.Kind), f.ObjectKind.Text));
                     break;
                 case FindingExpectationSyntax f:
                     _diagnostics.ReportUnknownObjectKind(f.ObjectKind.Span, f.ObjectKind.Text, KernelCatalog.ObjectKinds.Select(k => k.Name));
@@ -55,7 +55,7 @@ public sealed partial class Binder
             }
         }
         return patterns.Count == syntax.Conditions.Length
-            ? new BoundFindingExpectation(Position(syntax), SyntaxPrinter.Print(syntax), syntax.Quantifier ?? Quantifier.Always, patterns.ToImmutable())
+            ? new BoundFindingExpectation(Position(syntax), SyntaxPrinter.Print(syntax), syntax.Quantifier is { } quantifier ? Keywords.Quantifier(quantifier) : Quantifier.Always, patterns.ToImmutable())
             : null;
     }
 
@@ -74,7 +74,7 @@ public sealed partial class Binder
                     _diagnostics.ReportValueDoesNotFit(c.Value.Span, property.Display, "'is' another object or 'is none'");
                     return null;
                 }
-                if (property.Type is PropertyType.Flag or PropertyType.Name && c.Operator is not (Comparison.Equal or Comparison.NotEqual))
+                if (property.Type is PropertyType.Flag or PropertyType.Name && c.Operator is not (ComparisonOperator.Equal or ComparisonOperator.NotEqual))
                 {
                     _diagnostics.ReportOperatorNotAllowed(c.OperatorSpan, c.OperatorText, property.Display);
                     return null;
@@ -82,7 +82,7 @@ public sealed partial class Binder
                 if (RightSubject(scope, property, c.Value) is { } other)
                     return BindSubjectComparison(scope, c, read, other);
                 var value = BindConstant(property, c.Value);
-                return value is null ? null : new BoundComparison(SyntaxPrinter.Print(c.Subject), read, c.Operator, value);
+                return value is null ? null : new BoundComparison(SyntaxPrinter.Print(c.Subject), read, Keywords.Comparison(c.Operator), value);
             }
             case IdentityExpectationSyntax i:
             {
@@ -122,7 +122,7 @@ public sealed partial class Binder
                 SyntaxPrinter.Print(subject), TypeDescription(right.Property.Type));
             return null;
         }
-        return new BoundSubjectComparison(SyntaxPrinter.Print(syntax.Subject), left, syntax.Operator, SyntaxPrinter.Print(subject), right);
+        return new BoundSubjectComparison(SyntaxPrinter.Print(syntax.Subject), left, Keywords.Comparison(syntax.Operator), SyntaxPrinter.Print(subject), right);
     }
 
     private static string TypeDescription(PropertyType type) => type switch

@@ -45,7 +45,7 @@ public sealed partial class Binder
             _diagnostics.ReportDuplicateTask(name.Span, name.Text);
             return;
         }
-        var group = new TaskGroupSymbol(name.Text, syntax.Privilege, (int)count, name.Span);
+        var group = new TaskGroupSymbol(name.Text, Keywords.Privilege(syntax.Privilege), (int)count, name.Span);
         scope.Groups.Add(name.Text, group);
         for (var i = 0; i < group.Count; i++)
         {
@@ -55,7 +55,7 @@ public sealed partial class Binder
                 _diagnostics.ReportDuplicateTask(name.Span, member);
                 return;
             }
-            scope.Tasks.Add(member, new TaskSymbol(member, syntax.Privilege, Declared: true, name.Span, Group: group));
+            scope.Tasks.Add(member, new TaskSymbol(member, Keywords.Privilege(syntax.Privilege), Declared: true, name.Span, Group: group));
         }
     }
 

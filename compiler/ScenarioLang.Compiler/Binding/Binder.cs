@@ -77,7 +77,7 @@ public sealed partial class Binder
         foreach (var task in syntax.Statements.OfType<TaskStatementSyntax>())
         {
             if (task.Members is null)
-                DeclareTask(scope, task.Name, task.Privilege, declared: true);
+                DeclareTask(scope, task.Name, Keywords.Privilege(task.Privilege), declared: true);
             else
                 DeclareGroup(scope, task);
         }

@@ -6,7 +6,6 @@ namespace ScenarioLang.Compiler.Binding;
 /// <summary>The named points a step can stop at: where ioperm can be preempted (the runtime's table), where fork and clone can be made to fail.</summary>
 internal static class StepPoints
 {
-    public static IReadOnlyList<string> IopermPreemption { get; } = PausePoints.Of("ioperm").Select(p => p.Name).ToArray();
 
     private static readonly (string Name, ForkFault Fault)[] ForkFaults = [("alloc_pid", ForkFault.AllocPid)];
 

@@ -1,7 +1,5 @@
 using System.Collections.Immutable;
 using ScenarioLang.Compiler.Text;
-using ScenarioLang.Runtime;
-using ScenarioLang.Runtime.Kernel;
 
 namespace ScenarioLang.Compiler.Syntax;
 
@@ -9,6 +7,44 @@ namespace ScenarioLang.Compiler.Syntax;
 // spans for diagnostics; past that builder nothing depends on ANTLR.
 
 public abstract record SyntaxNode(TextSpan Span);
+
+// The words of the language as the parser read them; the binder gives each its meaning in the runtime, so the syntax
+// knows nothing of the kernel.
+
+/// <summary><c>root</c> or <c>user</c> in a task declaration.</summary>
+public enum PrivilegeKeyword
+{
+    Root,
+    User,
+}
+
+/// <summary><c>always</c>, <c>never</c> or <c>sometimes</c> before an expectation's conditions.</summary>
+public enum QuantifierKeyword
+{
+    Always,
+    Never,
+    Sometimes,
+}
+
+/// <summary><c>==</c> <c>!=</c> <c>&lt;</c> <c>&lt;=</c> <c>&gt;</c> <c>&gt;=</c>.</summary>
+public enum ComparisonOperator
+{
+    Equal,
+    NotEqual,
+    Less,
+    LessOrEqual,
+    Greater,
+    GreaterOrEqual,
+}
+
+/// <summary><c>leak</c>, <c>use-after-free</c>, <c>double-free</c>, <c>refcount-misuse</c>.</summary>
+public enum FindingKeyword
+{
+    Leak,
+    UseAfterFree,
+    DoubleFree,
+    RefcountMisuse,
+}
 
 public sealed record NameSyntax(string Text, TextSpan Span) : SyntaxNode(Span);
 
@@ -40,7 +76,7 @@ public sealed record MemoryStatementSyntax(NameSyntax Model, TextSpan Span) : St
 public sealed record CpusStatementSyntax(NumberSyntax Count, TextSpan Span) : StatementSyntax(Span);
 
 /// <summary><c>task A root</c>; with <see cref="Members"/>, <c>task W[1000] user</c>, a group of tasks W0 to W999.</summary>
-public sealed record TaskStatementSyntax(NameSyntax Name, Privilege Privilege, TextSpan Span, NumberSyntax? Members = null) : StatementSyntax(Span);
+public sealed record TaskStatementSyntax(NameSyntax Name, PrivilegeKeyword Privilege, TextSpan Span, NumberSyntax? Members = null) : StatementSyntax(Span);
 
 /// <summary><c>shared x = 1</c>: a word of memory the CPUs share, for litmus tests; it starts at 0 unless given a value.</summary>
 public sealed record SharedStatementSyntax(NameSyntax Name, NumberSyntax? Value, TextSpan Span) : StatementSyntax(Span);
@@ -99,7 +135,7 @@ public sealed record PauseSyntax(NameSyntax Point, NameSyntax? Index, TextSpan S
 }
 
 /// <summary><c>expect [always|never|sometimes] C1 and C2 …</c>; Quantifier is null for a plain expectation.</summary>
-public sealed record ExpectStatementSyntax(Quantifier? Quantifier, ImmutableArray<ExpectationSyntax> Conditions, TextSpan Span) : StatementSyntax(Span);
+public sealed record ExpectStatementSyntax(QuantifierKeyword? Quantifier, ImmutableArray<ExpectationSyntax> Conditions, TextSpan Span) : StatementSyntax(Span);
 
 public enum SyscallKind
 {
@@ -188,13 +224,13 @@ public sealed record SubjectArgumentSyntax(string Text, int? Cpu, TextSpan Span)
 
 public abstract record ExpectationSyntax(TextSpan Span) : SyntaxNode(Span);
 
-public sealed record ComparisonExpectationSyntax(SubjectSyntax Subject, Comparison Operator, string OperatorText, TextSpan OperatorSpan, ValueSyntax Value, TextSpan Span) : ExpectationSyntax(Span);
+public sealed record ComparisonExpectationSyntax(SubjectSyntax Subject, ComparisonOperator Operator, string OperatorText, TextSpan OperatorSpan, ValueSyntax Value, TextSpan Span) : ExpectationSyntax(Span);
 
 /// <summary><c>X is Y</c>, <c>X is not Y</c>, <c>X is none</c> (Right is null).</summary>
 public sealed record IdentityExpectationSyntax(SubjectSyntax Left, bool Negated, SubjectSyntax? Right, TextSpan Span) : ExpectationSyntax(Span);
 
 /// <summary><c>leak ptshare_data</c>: a finding of the object checker, of a kind of object.</summary>
-public sealed record FindingExpectationSyntax(FindingKind Kind, NameSyntax ObjectKind, TextSpan Span) : ExpectationSyntax(Span);
+public sealed record FindingExpectationSyntax(FindingKeyword Kind, NameSyntax ObjectKind, TextSpan Span) : ExpectationSyntax(Span);
 
 public abstract record ValueSyntax(TextSpan Span) : SyntaxNode(Span);
 

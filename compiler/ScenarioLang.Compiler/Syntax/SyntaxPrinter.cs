@@ -1,4 +1,3 @@
-using ScenarioLang.Runtime.Kernel;
 
 namespace ScenarioLang.Compiler.Syntax;
 
@@ -75,7 +74,7 @@ public static class SyntaxPrinter
     {
         ComparisonExpectationSyntax c => $"{Print(c.Subject)} {c.OperatorText} {Print(c.Value)}",
         IdentityExpectationSyntax i => $"{Print(i.Left)} is {(i.Negated ? "not " : "")}{(i.Right is null ? "none" : Print(i.Right))}",
-        FindingExpectationSyntax f => $"{Finding.Name(f.Kind)} {f.ObjectKind.Text}",
+        FindingExpectationSyntax f => $"{FindingWord(f.Kind)} {f.ObjectKind.Text}",
         _ => throw new ArgumentOutOfRangeException(nameof(expectation)),
     };
 
@@ -93,4 +92,14 @@ public static class SyntaxPrinter
     };
 
     private static string Cpu(CpuSyntax cpu) => $"cpu{cpu.Index}";
+
+    /// <summary>How a finding is written: <c>leak</c>, <c>use-after-free</c>, <c>double-free</c>, <c>refcount-misuse</c>.</summary>
+    public static string FindingWord(FindingKeyword kind) => kind switch
+    {
+        FindingKeyword.Leak => "leak",
+        FindingKeyword.UseAfterFree => "use-after-free",
+        FindingKeyword.DoubleFree => "double-free",
+        FindingKeyword.RefcountMisuse => "refcount-misuse",
+        _ => throw new System.Diagnostics.UnreachableException($"finding keyword {kind}"),
+    };
 }

@@ -6,8 +6,6 @@ using Antlr4.Runtime.Tree;
 using ScenarioLang.Compiler.Diagnostics;
 using ScenarioLang.Compiler.Syntax.Generated;
 using ScenarioLang.Compiler.Text;
-using ScenarioLang.Runtime;
-using ScenarioLang.Runtime.Kernel;
 using P = ScenarioLang.Compiler.Syntax.Generated.KscnParser;
 
 namespace ScenarioLang.Compiler.Syntax;
@@ -58,7 +56,7 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
             P.MemoryStatementContext m when Present(m.model) => new MemoryStatementSyntax(Name(m.model), span),
             P.CpusStatementContext c when Present(c.count) => new CpusStatementSyntax(Number(c.count, null), span),
             P.TaskStatementContext t when Present(t.name) && Present(t.privilege) && (t.LBRACK() is null || Present(t.members)) =>
-                new TaskStatementSyntax(Name(t.name), t.privilege.Type == P.ROOT ? Privilege.Root : Privilege.User, span, t.members is null ? null : Number(t.members, null)),
+                new TaskStatementSyntax(Name(t.name), t.privilege.Type == P.ROOT ? PrivilegeKeyword.Root : PrivilegeKeyword.User, span, t.members is null ? null : Number(t.members, null)),
             P.SharedStatementContext sh when Present(sh.name) =>
                 new SharedStatementSyntax(Name(sh.name), sh.initial is null ? null : Number(sh.initial, null), span),
             P.FileStatementContext f when Present(f.name) && f.size is { exception: null } size =>
@@ -202,12 +200,13 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
         var conditions = context.condition().Select(BuildCondition).ToArray();
         if (conditions.Any(c => c is null))
             return null;
-        Quantifier? quantifier = context.quantifier?.Type switch
+        QuantifierKeyword? quantifier = context.quantifier?.Type switch
         {
-            P.ALWAYS => Quantifier.Always,
-            P.NEVER => Quantifier.Never,
-            P.SOMETIMES => Quantifier.Sometimes,
-            _ => null,
+            null => null,
+            P.ALWAYS => QuantifierKeyword.Always,
+            P.NEVER => QuantifierKeyword.Never,
+            P.SOMETIMES => QuantifierKeyword.Sometimes,
+            var other => throw new UnreachableException($"token {P.DefaultVocabulary.GetSymbolicName(other.Value)} is not a quantifier"),
         };
         return new ExpectStatementSyntax(quantifier, conditions.Select(c => c!).ToImmutableArray(), span);
     }
@@ -340,12 +339,12 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
         _ => throw new UnreachableException($"token {P.DefaultVocabulary.GetSymbolicName(type)} is not a syscall of the grammar's syscallAction"),
     };
 
-    private static FindingKind FindingKindOf(int type) => type switch
+    private static FindingKeyword FindingKindOf(int type) => type switch
     {
-        P.LEAK => FindingKind.Leak,
-        P.USE_AFTER_FREE => FindingKind.UseAfterFree,
-        P.DOUBLE_FREE => FindingKind.DoubleFree,
-        P.REFCOUNT_MISUSE => FindingKind.RefcountMisuse,
+        P.LEAK => FindingKeyword.Leak,
+        P.USE_AFTER_FREE => FindingKeyword.UseAfterFree,
+        P.DOUBLE_FREE => FindingKeyword.DoubleFree,
+        P.REFCOUNT_MISUSE => FindingKeyword.RefcountMisuse,
         _ => throw new UnreachableException($"token {P.DefaultVocabulary.GetSymbolicName(type)} is not a finding of the grammar's findingCondition"),
     };
 
@@ -365,14 +364,14 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
         _ => throw new UnreachableException($"token {P.DefaultVocabulary.GetSymbolicName(type)} is not a port instruction"),
     };
 
-    private static Comparison OperatorOf(int type) => type switch
+    private static ComparisonOperator OperatorOf(int type) => type switch
     {
-        P.EQEQ => Comparison.Equal,
-        P.NEQ => Comparison.NotEqual,
-        P.LT => Comparison.Less,
-        P.LE => Comparison.LessOrEqual,
-        P.GT => Comparison.Greater,
-        P.GE => Comparison.GreaterOrEqual,
+        P.EQEQ => ComparisonOperator.Equal,
+        P.NEQ => ComparisonOperator.NotEqual,
+        P.LT => ComparisonOperator.Less,
+        P.LE => ComparisonOperator.LessOrEqual,
+        P.GT => ComparisonOperator.Greater,
+        P.GE => ComparisonOperator.GreaterOrEqual,
         _ => throw new UnreachableException($"token {P.DefaultVocabulary.GetSymbolicName(type)} is not a comparison"),
     };
 }

@@ -23,8 +23,8 @@ public sealed class ParserTests
         Assert.Equal(("ioperm", "v2-06-16"), (((KernelStatementSyntax)s[0]).Mechanism.Text, ((KernelStatementSyntax)s[0]).Variants.Single().Text));
         Assert.Equal("sc", ((MemoryStatementSyntax)s[1]).Model.Text);
         Assert.Equal(2UL, ((CpusStatementSyntax)s[2]).Count.Value);
-        Assert.Equal(Privilege.Root, ((TaskStatementSyntax)s[3]).Privilege);
-        Assert.Equal(Privilege.User, ((TaskStatementSyntax)s[4]).Privilege);
+        Assert.Equal(PrivilegeKeyword.Root, ((TaskStatementSyntax)s[3]).Privilege);
+        Assert.Equal(PrivilegeKeyword.User, ((TaskStatementSyntax)s[4]).Privilege);
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class ParserTests
     {
         var s = Parse("expect tss(cpu0).prev_max >= 8 KiB\nexpect bitmap(C) is not bitmap(A)\nexpect bitmap(B) is none").Items;
         var comparison = (ComparisonExpectationSyntax)((ExpectStatementSyntax)s[0]).Conditions.Single();
-        Assert.Equal((Comparison.GreaterOrEqual, 0, "prev_max"), (comparison.Operator, comparison.Subject.Argument!.Cpu!.Value, comparison.Subject.Field!.Text));
+        Assert.Equal((ComparisonOperator.GreaterOrEqual, 0, "prev_max"), (comparison.Operator, comparison.Subject.Argument!.Cpu!.Value, comparison.Subject.Field!.Text));
         var identity = (IdentityExpectationSyntax)((ExpectStatementSyntax)s[1]).Conditions.Single();
         Assert.True(identity.Negated);
         Assert.Equal("A", identity.Right!.Argument!.Text);
@@ -174,10 +174,10 @@ public sealed class ParserTests
     {
         var s = Parse("expect leak ptshare_data\nexpect never use-after-free pte and double-free pmd and refcount-misuse mm_struct").Items;
         var leak = Assert.IsType<FindingExpectationSyntax>(Assert.Single(((ExpectStatementSyntax)s[0]).Conditions));
-        Assert.Equal((FindingKind.Leak, "ptshare_data"), (leak.Kind, leak.ObjectKind.Text));
+        Assert.Equal((FindingKeyword.Leak, "ptshare_data"), (leak.Kind, leak.ObjectKind.Text));
         var never = (ExpectStatementSyntax)s[1];
-        Assert.Equal(Quantifier.Never, never.Quantifier);
-        Assert.Equal([FindingKind.UseAfterFree, FindingKind.DoubleFree, FindingKind.RefcountMisuse], never.Conditions.Cast<FindingExpectationSyntax>().Select(f => f.Kind));
+        Assert.Equal(QuantifierKeyword.Never, never.Quantifier);
+        Assert.Equal([FindingKeyword.UseAfterFree, FindingKeyword.DoubleFree, FindingKeyword.RefcountMisuse], never.Conditions.Cast<FindingExpectationSyntax>().Select(f => f.Kind));
     }
 
     [Fact]

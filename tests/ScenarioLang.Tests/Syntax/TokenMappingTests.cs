@@ -1,8 +1,9 @@
 using System.Collections.Immutable;
+using ScenarioLang.Compiler.Binding;
 using ScenarioLang.Compiler.Syntax;
 using ScenarioLang.Compiler.Text;
-using ScenarioLang.Runtime;
 using ScenarioLang.Runtime.Kernel;
+using ScenarioLang.Runtime;
 
 namespace ScenarioLang.Tests.Syntax;
 
@@ -49,7 +50,8 @@ public sealed class TokenMappingTests
         string[] operators = ["==", "!=", "<", "<=", ">", ">="];
         var parsed = operators.Select(o => Statements($"  expect tss(cpu0).io_bitmap_base {o} 0").OfType<ExpectStatementSyntax>().Single().Conditions.Single())
             .Cast<ComparisonExpectationSyntax>().Select(c => c.Operator);
-        Assert.Equal(Enum.GetValues<Comparison>(), parsed);
+        Assert.Equal(Enum.GetValues<ComparisonOperator>(), parsed);
+        Assert.Equal(Enum.GetValues<Comparison>(), Enum.GetValues<ComparisonOperator>().Select(Keywords.Comparison));
     }
 
     [Fact]
@@ -58,6 +60,16 @@ public sealed class TokenMappingTests
         string[] spellings = ["leak", "use-after-free", "double-free", "refcount-misuse"];
         var parsed = spellings.Select(f => Statements($"  expect never {f} io_bitmap").OfType<ExpectStatementSyntax>().Single().Conditions.Single())
             .Cast<FindingExpectationSyntax>().Select(f => f.Kind);
-        Assert.Equal(Enum.GetValues<FindingKind>(), parsed);
+        Assert.Equal(Enum.GetValues<FindingKeyword>(), parsed);
+        Assert.Equal(Enum.GetValues<FindingKind>(), Enum.GetValues<FindingKeyword>().Select(Keywords.Finding));
+        Assert.Equal(spellings, Enum.GetValues<FindingKeyword>().Select(SyntaxPrinter.FindingWord));
+        Assert.Equal(Enum.GetValues<FindingKind>().Select(Finding.Name), Enum.GetValues<FindingKeyword>().Select(SyntaxPrinter.FindingWord));
+    }
+
+    [Fact]
+    public void Every_privilege_and_quantifier_keyword_means_one_runtime_value()
+    {
+        Assert.Equal(Enum.GetValues<Privilege>(), Enum.GetValues<PrivilegeKeyword>().Select(Keywords.Privilege));
+        Assert.Equal(Enum.GetValues<Quantifier>(), Enum.GetValues<QuantifierKeyword>().Select(Keywords.Quantifier));
     }
 }
