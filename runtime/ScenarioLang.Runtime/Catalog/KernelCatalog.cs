@@ -9,23 +9,22 @@ namespace ScenarioLang.Runtime.Catalog;
 public static class KernelCatalog
 {
     /// <summary>The folders' declarations, listed by the build (ScenarioLang.Runtime.csproj: GenerateMechanismList).</summary>
-    public static IReadOnlyList<MechanismDeclaration> Mechanisms { get; } =
-        [.. MechanismFolders.Declarations().OrderBy(m => m.Name, StringComparer.Ordinal)];
+    public static IReadOnlyList<MechanismDeclaration> Mechanisms { get; } = Sorted(MechanismFolders.Declarations());
 
     /// <summary>Every property, the shared kernel's first, then each mechanism's.</summary>
-    public static IReadOnlyList<PropertyDeclaration> Properties { get; } = [.. SharedKernel.Properties, .. Mechanisms.SelectMany(m => m.Properties)];
+    public static IReadOnlyList<PropertyDeclaration> Properties { get; } = Gather(SharedKernel.Properties, m => m.Properties);
 
     /// <summary>Every kind of object the checker tracks, which <c>expect leak KIND</c> can name.</summary>
-    public static IReadOnlyList<ObjectKindDeclaration> ObjectKinds { get; } = [.. SharedKernel.ObjectKinds, .. Mechanisms.SelectMany(m => m.ObjectKinds)];
+    public static IReadOnlyList<ObjectKindDeclaration> ObjectKinds { get; } = Gather(SharedKernel.ObjectKinds, m => m.ObjectKinds);
 
     /// <summary>Every step, the shared kernel's first.</summary>
-    public static IReadOnlyList<StepDeclaration> Steps { get; } = [.. SharedKernel.Steps, .. Mechanisms.SelectMany(m => m.Steps)];
+    public static IReadOnlyList<StepDeclaration> Steps { get; } = Gather(SharedKernel.Steps, m => m.Steps);
 
     /// <summary>The pause points of every step: the memory instructions', then each mechanism's.</summary>
-    public static IReadOnlyList<PausePoint> Points { get; } = [.. InstructionPoints.All, .. Mechanisms.SelectMany(m => m.Points)];
+    public static IReadOnlyList<PausePoint> Points { get; } = Gather(InstructionPoints.All, m => m.Points);
 
     /// <summary>The points <c>preempted at</c> can name: where each mechanism's code runs preemptible.</summary>
-    public static IReadOnlyList<PausePoint> PreemptionPoints { get; } = [.. Mechanisms.SelectMany(m => m.PreemptionPoints)];
+    public static IReadOnlyList<PausePoint> PreemptionPoints { get; } = Gather([], m => m.PreemptionPoints);
 
     public static MechanismDeclaration? Find(string name) => Mechanisms.FirstOrDefault(m => m.Name == name);
 
@@ -41,4 +40,19 @@ public static class KernelCatalog
 
     public static MechanismDeclaration? OwnerOfPoint(string step, string point) =>
         Mechanisms.FirstOrDefault(m => m.Points.Any(p => p.Step == step && p.Name == point));
+
+    // Loops, not LINQ: every kscn process builds the catalog, and this keeps it to plain precompiled code.
+    private static MechanismDeclaration[] Sorted(MechanismDeclaration[] mechanisms)
+    {
+        Array.Sort(mechanisms, (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return mechanisms;
+    }
+
+    private static List<T> Gather<T>(IReadOnlyList<T> shared, Func<MechanismDeclaration, IReadOnlyList<T>> of)
+    {
+        var all = new List<T>(shared);
+        foreach (var mechanism in Mechanisms)
+            all.AddRange(of(mechanism));
+        return all;
+    }
 }
