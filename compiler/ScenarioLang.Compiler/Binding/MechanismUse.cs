@@ -44,20 +44,20 @@ internal static class MechanismUse
                 foreach (var condition in e.Conditions)
                     Collect(condition, Add);
                 break;
-            case RepeatStatementSyntax r:
-                foreach (var inner in r.Body)
-                    Collect(inner, used);
-                break;
-            case ExploreStatementSyntax x:
-                foreach (var inner in x.Body)
-                    Collect(inner, used);
-                break;
-            case ForEachStatementSyntax f:
-                foreach (var inner in f.Body)
+            case RepeatStatementSyntax or ExploreStatementSyntax or ForEachStatementSyntax:
+                foreach (var inner in Body(statement))
                     Collect(inner, used);
                 break;
         }
     }
+
+    private static ImmutableArray<StatementSyntax> Body(StatementSyntax block) => block switch
+    {
+        RepeatStatementSyntax r => r.Body,
+        ExploreStatementSyntax x => x.Body,
+        ForEachStatementSyntax f => f.Body,
+        _ => throw new UnreachableException($"{block.GetType().Name} has no body"),
+    };
 
     private static void Collect(ExpectationSyntax condition, Action<MechanismDeclaration?> add)
     {

@@ -120,16 +120,8 @@ public sealed partial class ScenarioRun
     public void Expect<T>(Step step, Func<Observations, T> actual, Comparison comparison, T expected, ValueFormat format = ValueFormat.Plain)
         where T : notnull
     {
-        T value;
-        try
-        {
-            value = actual(_observations);
-        }
-        catch (NotModelledException e)
-        {
-            Record(step, Verdict.Fail, "cannot observe: " + e.Message);
+        if (!Observe(step, actual, out var value))
             return;
-        }
         var holds = Holds(Comparer<T>.Default.Compare(value, expected), comparison);
         Record(step, holds ? Verdict.Pass : Verdict.Fail, holds ? null : "got " + Format(value, format));
     }
@@ -141,17 +133,8 @@ public sealed partial class ScenarioRun
     public void ExpectSubjects<T>(Step step, Func<Observations, T> left, Comparison comparison, Func<Observations, T> right, ValueFormat format = ValueFormat.Plain)
         where T : notnull
     {
-        T l, r;
-        try
-        {
-            l = left(_observations);
-            r = right(_observations);
-        }
-        catch (NotModelledException e)
-        {
-            Record(step, Verdict.Fail, "cannot observe: " + e.Message);
+        if (!Observe(step, left, out var l) || !Observe(step, right, out var r))
             return;
-        }
         var holds = Holds(Comparer<T>.Default.Compare(l, r), comparison);
         Record(step, holds ? Verdict.Pass : Verdict.Fail, holds ? null : $"got {Format(l, format)} and {Format(r, format)}");
     }
@@ -159,19 +142,26 @@ public sealed partial class ScenarioRun
     /// <summary><c>expect X is Y</c> / <c>is not</c> / <c>is none</c>: whether two references name the same kernel object.</summary>
     public void ExpectIdentity(Step step, Func<Observations, KernelObject?> left, Func<Observations, KernelObject?> right, bool same)
     {
-        KernelObject? l, r;
+        if (!Observe(step, left, out var l) || !Observe(step, right, out var r))
+            return;
+        var holds = ReferenceEquals(l, r) == same;
+        Record(step, holds ? Verdict.Pass : Verdict.Fail, holds ? null : $"got {l?.ToString() ?? "none"} and {r?.ToString() ?? "none"}");
+    }
+
+    /// <summary>Reads what an expectation compares; a value the selected kernel does not have fails it (false).</summary>
+    private bool Observe<T>(Step step, Func<Observations, T> read, out T value)
+    {
         try
         {
-            l = left(_observations);
-            r = right(_observations);
+            value = read(_observations);
+            return true;
         }
         catch (NotModelledException e)
         {
             Record(step, Verdict.Fail, "cannot observe: " + e.Message);
-            return;
+            value = default!;
+            return false;
         }
-        var holds = ReferenceEquals(l, r) == same;
-        Record(step, holds ? Verdict.Pass : Verdict.Fail, holds ? null : $"got {l?.ToString() ?? "none"} and {r?.ToString() ?? "none"}");
     }
 
     /// <summary>Ends the run: the object checker looks for leaks among what the live tasks hold.</summary>
