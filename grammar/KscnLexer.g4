@@ -20,6 +20,7 @@ OFF      : 'off' ;
 OK       : 'ok' ;
 REPEAT   : 'repeat' ;
 PREEMPTED : 'preempted' ;
+PREEMPTS : 'preempts' ;
 FAILING  : 'failing' ;
 AT       : 'at' ;
 SHARED   : 'shared' ;

@@ -37,17 +37,17 @@ public partial class KscnParser : Parser {
 	public const int
 		SCENARIO=1, KERNEL=2, MEMORY=3, CPUS=4, TASK=5, ROOT=6, USER=7, SWITCH=8, 
 		IDLE=9, EXPECT=10, IS=11, NOT=12, NONE=13, ON=14, OFF=15, OK=16, REPEAT=17, 
-		PREEMPTED=18, FAILING=19, AT=20, SHARED=21, EXPLORE=22, ALWAYS=23, NEVER=24, 
-		SOMETIMES=25, AND=26, UNTIL=27, CONTINUE=28, DRAIN=29, FILE=30, IOPERM=31, 
-		IOPL=32, FORK=33, EXEC=34, EXIT=35, CLONE=36, SETRESUID=37, MMAP=38, MUNMAP=39, 
-		VMALLOC=40, INB=41, INW=42, INL=43, OUTB=44, OUTW=45, OUTL=46, CLI=47, 
-		STI=48, PUSHF=49, STORE=50, LOAD=51, XCHG=52, MFENCE=53, TOUCH=54, READ=55, 
-		WRITE=56, LEAK=57, USE_AFTER_FREE=58, DOUBLE_FREE=59, REFCOUNT_MISUSE=60, 
-		KIB=61, MIB=62, GIB=63, GP=64, PF=65, ARROW=66, LBRACE=67, RBRACE=68, 
-		LPAREN=69, RPAREN=70, LBRACK=71, RBRACK=72, COMMA=73, STAR=74, COLON=75, 
-		DOT=76, EQEQ=77, NEQ=78, LE=79, GE=80, LT=81, GT=82, ASSIGN=83, PIPE=84, 
-		MINUS=85, CPU=86, INT=87, WORD=88, STRING=89, UNTERMINATED_STRING=90, 
-		LINE_COMMENT=91, BLOCK_COMMENT=92, WS=93, UNEXPECTED_CHAR=94;
+		PREEMPTED=18, PREEMPTS=19, FAILING=20, AT=21, SHARED=22, EXPLORE=23, ALWAYS=24, 
+		NEVER=25, SOMETIMES=26, AND=27, UNTIL=28, CONTINUE=29, DRAIN=30, FILE=31, 
+		IOPERM=32, IOPL=33, FORK=34, EXEC=35, EXIT=36, CLONE=37, SETRESUID=38, 
+		MMAP=39, MUNMAP=40, VMALLOC=41, INB=42, INW=43, INL=44, OUTB=45, OUTW=46, 
+		OUTL=47, CLI=48, STI=49, PUSHF=50, STORE=51, LOAD=52, XCHG=53, MFENCE=54, 
+		TOUCH=55, READ=56, WRITE=57, LEAK=58, USE_AFTER_FREE=59, DOUBLE_FREE=60, 
+		REFCOUNT_MISUSE=61, KIB=62, MIB=63, GIB=64, GP=65, PF=66, ARROW=67, LBRACE=68, 
+		RBRACE=69, LPAREN=70, RPAREN=71, LBRACK=72, RBRACK=73, COMMA=74, STAR=75, 
+		COLON=76, DOT=77, EQEQ=78, NEQ=79, LE=80, GE=81, LT=82, GT=83, ASSIGN=84, 
+		PIPE=85, MINUS=86, CPU=87, INT=88, WORD=89, STRING=90, UNTERMINATED_STRING=91, 
+		LINE_COMMENT=92, BLOCK_COMMENT=93, WS=94, UNEXPECTED_CHAR=95;
 	public const int
 		RULE_compilationUnit = 0, RULE_scenario = 1, RULE_statement = 2, RULE_variantChoice = 3, 
 		RULE_cpuBody = 4, RULE_stepModifier = 5, RULE_pause = 6, RULE_mechanismName = 7, 
@@ -65,30 +65,30 @@ public partial class KscnParser : Parser {
 	private static readonly string[] _LiteralNames = {
 		null, "'scenario'", "'kernel'", "'memory'", "'cpus'", "'task'", "'root'", 
 		"'user'", "'switch'", "'idle'", "'expect'", "'is'", "'not'", "'none'", 
-		"'on'", "'off'", "'ok'", "'repeat'", "'preempted'", "'failing'", "'at'", 
-		"'shared'", "'explore'", "'always'", "'never'", "'sometimes'", "'and'", 
-		"'until'", "'continue'", "'drain'", "'file'", "'ioperm'", "'iopl'", "'fork'", 
-		"'exec'", "'exit'", "'clone'", "'setresuid'", "'mmap'", "'munmap'", "'vmalloc'", 
-		"'inb'", "'inw'", "'inl'", "'outb'", "'outw'", "'outl'", "'cli'", "'sti'", 
-		"'pushf'", "'store'", "'load'", "'xchg'", "'mfence'", "'touch'", "'read'", 
-		"'write'", "'leak'", "'use-after-free'", "'double-free'", "'refcount-misuse'", 
-		"'KiB'", "'MiB'", "'GiB'", "'#GP'", "'#PF'", "'->'", "'{'", "'}'", "'('", 
-		"')'", "'['", "']'", "','", "'*'", "':'", "'.'", "'=='", "'!='", "'<='", 
-		"'>='", "'<'", "'>'", "'='", "'|'", "'-'"
+		"'on'", "'off'", "'ok'", "'repeat'", "'preempted'", "'preempts'", "'failing'", 
+		"'at'", "'shared'", "'explore'", "'always'", "'never'", "'sometimes'", 
+		"'and'", "'until'", "'continue'", "'drain'", "'file'", "'ioperm'", "'iopl'", 
+		"'fork'", "'exec'", "'exit'", "'clone'", "'setresuid'", "'mmap'", "'munmap'", 
+		"'vmalloc'", "'inb'", "'inw'", "'inl'", "'outb'", "'outw'", "'outl'", 
+		"'cli'", "'sti'", "'pushf'", "'store'", "'load'", "'xchg'", "'mfence'", 
+		"'touch'", "'read'", "'write'", "'leak'", "'use-after-free'", "'double-free'", 
+		"'refcount-misuse'", "'KiB'", "'MiB'", "'GiB'", "'#GP'", "'#PF'", "'->'", 
+		"'{'", "'}'", "'('", "')'", "'['", "']'", "','", "'*'", "':'", "'.'", 
+		"'=='", "'!='", "'<='", "'>='", "'<'", "'>'", "'='", "'|'", "'-'"
 	};
 	private static readonly string[] _SymbolicNames = {
 		null, "SCENARIO", "KERNEL", "MEMORY", "CPUS", "TASK", "ROOT", "USER", 
 		"SWITCH", "IDLE", "EXPECT", "IS", "NOT", "NONE", "ON", "OFF", "OK", "REPEAT", 
-		"PREEMPTED", "FAILING", "AT", "SHARED", "EXPLORE", "ALWAYS", "NEVER", 
-		"SOMETIMES", "AND", "UNTIL", "CONTINUE", "DRAIN", "FILE", "IOPERM", "IOPL", 
-		"FORK", "EXEC", "EXIT", "CLONE", "SETRESUID", "MMAP", "MUNMAP", "VMALLOC", 
-		"INB", "INW", "INL", "OUTB", "OUTW", "OUTL", "CLI", "STI", "PUSHF", "STORE", 
-		"LOAD", "XCHG", "MFENCE", "TOUCH", "READ", "WRITE", "LEAK", "USE_AFTER_FREE", 
-		"DOUBLE_FREE", "REFCOUNT_MISUSE", "KIB", "MIB", "GIB", "GP", "PF", "ARROW", 
-		"LBRACE", "RBRACE", "LPAREN", "RPAREN", "LBRACK", "RBRACK", "COMMA", "STAR", 
-		"COLON", "DOT", "EQEQ", "NEQ", "LE", "GE", "LT", "GT", "ASSIGN", "PIPE", 
-		"MINUS", "CPU", "INT", "WORD", "STRING", "UNTERMINATED_STRING", "LINE_COMMENT", 
-		"BLOCK_COMMENT", "WS", "UNEXPECTED_CHAR"
+		"PREEMPTED", "PREEMPTS", "FAILING", "AT", "SHARED", "EXPLORE", "ALWAYS", 
+		"NEVER", "SOMETIMES", "AND", "UNTIL", "CONTINUE", "DRAIN", "FILE", "IOPERM", 
+		"IOPL", "FORK", "EXEC", "EXIT", "CLONE", "SETRESUID", "MMAP", "MUNMAP", 
+		"VMALLOC", "INB", "INW", "INL", "OUTB", "OUTW", "OUTL", "CLI", "STI", 
+		"PUSHF", "STORE", "LOAD", "XCHG", "MFENCE", "TOUCH", "READ", "WRITE", 
+		"LEAK", "USE_AFTER_FREE", "DOUBLE_FREE", "REFCOUNT_MISUSE", "KIB", "MIB", 
+		"GIB", "GP", "PF", "ARROW", "LBRACE", "RBRACE", "LPAREN", "RPAREN", "LBRACK", 
+		"RBRACK", "COMMA", "STAR", "COLON", "DOT", "EQEQ", "NEQ", "LE", "GE", 
+		"LT", "GT", "ASSIGN", "PIPE", "MINUS", "CPU", "INT", "WORD", "STRING", 
+		"UNTERMINATED_STRING", "LINE_COMMENT", "BLOCK_COMMENT", "WS", "UNEXPECTED_CHAR"
 	};
 	public static readonly IVocabulary DefaultVocabulary = new Vocabulary(_LiteralNames, _SymbolicNames);
 
@@ -210,7 +210,7 @@ public partial class KscnParser : Parser {
 			State = 54;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1080165436L) != 0) || _la==CPU) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 2160198716L) != 0) || _la==CPU) {
 				{
 				{
 				State = 51;
@@ -489,7 +489,7 @@ public partial class KscnParser : Parser {
 				State = 94;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1080165436L) != 0) || _la==CPU) {
+				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 2160198716L) != 0) || _la==CPU) {
 					{
 					{
 					State = 91;
@@ -515,7 +515,7 @@ public partial class KscnParser : Parser {
 				State = 103;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1080165436L) != 0) || _la==CPU) {
+				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 2160198716L) != 0) || _la==CPU) {
 					{
 					{
 					State = 100;
@@ -691,12 +691,17 @@ public partial class KscnParser : Parser {
 	}
 	public partial class StepBodyContext : CpuBodyContext {
 		public IToken task;
+		public IToken preempted;
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COLON() { return GetToken(KscnParser.COLON, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ActionContext action() {
 			return GetRuleContext<ActionContext>(0);
 		}
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WORD() { return GetToken(KscnParser.WORD, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] WORD() { return GetTokens(KscnParser.WORD); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WORD(int i) {
+			return GetToken(KscnParser.WORD, i);
+		}
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode KERNEL() { return GetToken(KscnParser.KERNEL, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PREEMPTS() { return GetToken(KscnParser.PREEMPTS, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public StepModifierContext stepModifier() {
 			return GetRuleContext<StepModifierContext>(0);
 		}
@@ -713,7 +718,7 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 8, RULE_cpuBody);
 		int _la;
 		try {
-			State = 140;
+			State = 144;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SWITCH:
@@ -777,28 +782,40 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 131;
-				Match(COLON);
-				State = 132;
-				action();
-				State = 134;
+				State = 133;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 135004160L) != 0)) {
+				if (_la==PREEMPTS) {
 					{
-					State = 133;
+					State = 131;
+					Match(PREEMPTS);
+					State = 132;
+					((StepBodyContext)_localctx).preempted = Match(WORD);
+					}
+				}
+
+				State = 135;
+				Match(COLON);
+				State = 136;
+				action();
+				State = 138;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 269746176L) != 0)) {
+					{
+					State = 137;
 					stepModifier();
 					}
 				}
 
-				State = 138;
+				State = 142;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ARROW) {
 					{
-					State = 136;
+					State = 140;
 					Match(ARROW);
-					State = 137;
+					State = 141;
 					result();
 					}
 				}
@@ -843,14 +860,14 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 10, RULE_stepModifier);
 		int _la;
 		try {
-			State = 146;
+			State = 150;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case PREEMPTED:
 			case FAILING:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 142;
+				State = 146;
 				_localctx.kind = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==PREEMPTED || _la==FAILING) ) {
@@ -860,16 +877,16 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 143;
+				State = 147;
 				Match(AT);
-				State = 144;
+				State = 148;
 				_localctx.point = Match(WORD);
 				}
 				break;
 			case UNTIL:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 145;
+				State = 149;
 				pause();
 				}
 				break;
@@ -919,26 +936,26 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 148;
+			State = 152;
 			Match(UNTIL);
-			State = 149;
+			State = 153;
 			_localctx.point = TokenStream.LT(1);
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 50)) & ~0x3f) == 0 && ((1L << (_la - 50)) & 274877906975L) != 0)) ) {
+			if ( !(((((_la - 51)) & ~0x3f) == 0 && ((1L << (_la - 51)) & 274877906975L) != 0)) ) {
 				_localctx.point = ErrorHandler.RecoverInline(this);
 			}
 			else {
 				ErrorHandler.ReportMatch(this);
 			    Consume();
 			}
-			State = 153;
+			State = 157;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LBRACK) {
 				{
-				State = 150;
+				State = 154;
 				Match(LBRACK);
-				State = 151;
+				State = 155;
 				_localctx.index = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==INT || _la==WORD) ) {
@@ -948,7 +965,7 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 152;
+				State = 156;
 				Match(RBRACK);
 				}
 			}
@@ -984,7 +1001,7 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 155;
+			State = 159;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IOPERM || _la==WORD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -1024,7 +1041,7 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 157;
+			State = 161;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IDLE || _la==WORD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -1126,7 +1143,7 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 18, RULE_action);
 		int _la;
 		try {
-			State = 173;
+			State = 177;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IOPERM:
@@ -1144,22 +1161,22 @@ public partial class KscnParser : Parser {
 				_localctx = new SyscallActionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 159;
+				State = 163;
 				((SyscallActionContext)_localctx).syscall = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 108088587932663808L) != 0)) ) {
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 216177175865327616L) != 0)) ) {
 					((SyscallActionContext)_localctx).syscall = ErrorHandler.RecoverInline(this);
 				}
 				else {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 161;
+				State = 165;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 160;
+					State = 164;
 					argumentList();
 					}
 				}
@@ -1175,17 +1192,17 @@ public partial class KscnParser : Parser {
 				_localctx = new PortActionContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 163;
+				State = 167;
 				((PortActionContext)_localctx).instruction = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 138538465099776L) != 0)) ) {
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 277076930199552L) != 0)) ) {
 					((PortActionContext)_localctx).instruction = ErrorHandler.RecoverInline(this);
 				}
 				else {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 164;
+				State = 168;
 				((PortActionContext)_localctx).port = Match(INT);
 				}
 				break;
@@ -1195,10 +1212,10 @@ public partial class KscnParser : Parser {
 				_localctx = new FlagsActionContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 165;
+				State = 169;
 				((FlagsActionContext)_localctx).instruction = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 985162418487296L) != 0)) ) {
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 1970324836974592L) != 0)) ) {
 					((FlagsActionContext)_localctx).instruction = ErrorHandler.RecoverInline(this);
 				}
 				else {
@@ -1212,7 +1229,7 @@ public partial class KscnParser : Parser {
 				_localctx = new WriteActionContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 166;
+				State = 170;
 				((WriteActionContext)_localctx).instruction = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==STORE || _la==XCHG) ) {
@@ -1222,11 +1239,11 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 167;
+				State = 171;
 				((WriteActionContext)_localctx).location = Match(WORD);
-				State = 168;
+				State = 172;
 				Match(ASSIGN);
-				State = 169;
+				State = 173;
 				((WriteActionContext)_localctx).written = Match(INT);
 				}
 				break;
@@ -1235,7 +1252,7 @@ public partial class KscnParser : Parser {
 				_localctx = new ReadActionContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 170;
+				State = 174;
 				((ReadActionContext)_localctx).instruction = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==LOAD || _la==TOUCH) ) {
@@ -1245,7 +1262,7 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 171;
+				State = 175;
 				((ReadActionContext)_localctx).location = Match(WORD);
 				}
 				break;
@@ -1253,7 +1270,7 @@ public partial class KscnParser : Parser {
 				_localctx = new FenceActionContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 172;
+				State = 176;
 				Match(MFENCE);
 				}
 				break;
@@ -1300,35 +1317,35 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 175;
+			State = 179;
 			Match(LPAREN);
-			State = 184;
+			State = 188;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if (_la==ON || _la==OFF || ((((_la - 85)) & ~0x3f) == 0 && ((1L << (_la - 85)) & 13L) != 0)) {
+			if (_la==ON || _la==OFF || ((((_la - 86)) & ~0x3f) == 0 && ((1L << (_la - 86)) & 13L) != 0)) {
 				{
-				State = 176;
+				State = 180;
 				argument();
-				State = 181;
+				State = 185;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 177;
+					State = 181;
 					Match(COMMA);
-					State = 178;
+					State = 182;
 					argument();
 					}
 					}
-					State = 183;
+					State = 187;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 			}
 
-			State = 186;
+			State = 190;
 			Match(RPAREN);
 			}
 		}
@@ -1372,48 +1389,48 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 22, RULE_argument);
 		int _la;
 		try {
-			State = 201;
+			State = 205;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 188;
+				State = 192;
 				quantity();
 				}
 				break;
 			case ON:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 189;
+				State = 193;
 				Match(ON);
 				}
 				break;
 			case OFF:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 190;
+				State = 194;
 				Match(OFF);
 				}
 				break;
 			case WORD:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 191;
+				State = 195;
 				Match(WORD);
-				State = 196;
+				State = 200;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==PIPE) {
 					{
 					{
-					State = 192;
+					State = 196;
 					Match(PIPE);
-					State = 193;
+					State = 197;
 					Match(WORD);
 					}
 					}
-					State = 198;
+					State = 202;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -1422,9 +1439,9 @@ public partial class KscnParser : Parser {
 			case MINUS:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 199;
+				State = 203;
 				Match(MINUS);
-				State = 200;
+				State = 204;
 				Match(INT);
 				}
 				break;
@@ -1464,17 +1481,17 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 203;
+			State = 207;
 			Match(INT);
-			State = 205;
+			State = 209;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -2305843009213693952L) != 0)) {
+			if (((((_la - 62)) & ~0x3f) == 0 && ((1L << (_la - 62)) & 7L) != 0)) {
 				{
-				State = 204;
+				State = 208;
 				_localctx.unit = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & -2305843009213693952L) != 0)) ) {
+				if ( !(((((_la - 62)) & ~0x3f) == 0 && ((1L << (_la - 62)) & 7L) != 0)) ) {
 					_localctx.unit = ErrorHandler.RecoverInline(this);
 				}
 				else {
@@ -1534,14 +1551,14 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 26, RULE_result);
 		int _la;
 		try {
-			State = 211;
+			State = 215;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				_localctx = new NumberResultContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 207;
+				State = 211;
 				Match(INT);
 				}
 				break;
@@ -1549,7 +1566,7 @@ public partial class KscnParser : Parser {
 				_localctx = new NameResultContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 208;
+				State = 212;
 				Match(WORD);
 				}
 				break;
@@ -1558,7 +1575,7 @@ public partial class KscnParser : Parser {
 				_localctx = new FaultResultContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 209;
+				State = 213;
 				((FaultResultContext)_localctx).fault = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==GP || _la==PF) ) {
@@ -1574,7 +1591,7 @@ public partial class KscnParser : Parser {
 				_localctx = new OkResultContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 210;
+				State = 214;
 				Match(OK);
 				}
 				break;
@@ -1623,15 +1640,15 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 214;
+			State = 218;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 58720256L) != 0)) {
+			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 117440512L) != 0)) {
 				{
-				State = 213;
+				State = 217;
 				_localctx.quantifier = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 58720256L) != 0)) ) {
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 117440512L) != 0)) ) {
 					_localctx.quantifier = ErrorHandler.RecoverInline(this);
 				}
 				else {
@@ -1641,21 +1658,21 @@ public partial class KscnParser : Parser {
 				}
 			}
 
-			State = 216;
+			State = 220;
 			condition();
-			State = 221;
+			State = 225;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==AND) {
 				{
 				{
-				State = 217;
+				State = 221;
 				Match(AND);
-				State = 218;
+				State = 222;
 				condition();
 				}
 				}
-				State = 223;
+				State = 227;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -1710,7 +1727,7 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 30, RULE_condition);
 		int _la;
 		try {
-			State = 229;
+			State = 233;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case TASK:
@@ -1718,9 +1735,9 @@ public partial class KscnParser : Parser {
 				_localctx = new SubjectConditionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 224;
+				State = 228;
 				subject();
-				State = 225;
+				State = 229;
 				expectationBody();
 				}
 				break;
@@ -1731,17 +1748,17 @@ public partial class KscnParser : Parser {
 				_localctx = new FindingConditionContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 227;
+				State = 231;
 				((FindingConditionContext)_localctx).finding = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 2161727821137838080L) != 0)) ) {
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 4323455642275676160L) != 0)) ) {
 					((FindingConditionContext)_localctx).finding = ErrorHandler.RecoverInline(this);
 				}
 				else {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 228;
+				State = 232;
 				((FindingConditionContext)_localctx).objectKind = Match(WORD);
 				}
 				break;
@@ -1801,7 +1818,7 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 32, RULE_expectationBody);
 		int _la;
 		try {
-			State = 241;
+			State = 245;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case EQEQ:
@@ -1813,17 +1830,17 @@ public partial class KscnParser : Parser {
 				_localctx = new ComparisonBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 231;
+				State = 235;
 				((ComparisonBodyContext)_localctx).op = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !(((((_la - 77)) & ~0x3f) == 0 && ((1L << (_la - 77)) & 63L) != 0)) ) {
+				if ( !(((((_la - 78)) & ~0x3f) == 0 && ((1L << (_la - 78)) & 63L) != 0)) ) {
 					((ComparisonBodyContext)_localctx).op = ErrorHandler.RecoverInline(this);
 				}
 				else {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 232;
+				State = 236;
 				value();
 				}
 				break;
@@ -1831,31 +1848,31 @@ public partial class KscnParser : Parser {
 				_localctx = new IdentityBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 233;
+				State = 237;
 				Match(IS);
-				State = 235;
+				State = 239;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 234;
+					State = 238;
 					Match(NOT);
 					}
 				}
 
-				State = 239;
+				State = 243;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case TASK:
 				case WORD:
 					{
-					State = 237;
+					State = 241;
 					subject();
 					}
 					break;
 				case NONE:
 					{
-					State = 238;
+					State = 242;
 					Match(NONE);
 					}
 					break;
@@ -1913,7 +1930,7 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 243;
+			State = 247;
 			_localctx.target = TokenStream.LT(1);
 			_la = TokenStream.LA(1);
 			if ( !(_la==TASK || _la==WORD) ) {
@@ -1923,28 +1940,28 @@ public partial class KscnParser : Parser {
 				ErrorHandler.ReportMatch(this);
 			    Consume();
 			}
-			State = 248;
+			State = 252;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LPAREN) {
 				{
-				State = 244;
+				State = 248;
 				Match(LPAREN);
-				State = 245;
+				State = 249;
 				subjectArgument();
-				State = 246;
+				State = 250;
 				Match(RPAREN);
 				}
 			}
 
-			State = 253;
+			State = 257;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LBRACK) {
 				{
-				State = 250;
+				State = 254;
 				Match(LBRACK);
-				State = 251;
+				State = 255;
 				_localctx.index = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==INT || _la==WORD) ) {
@@ -1954,19 +1971,19 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 252;
+				State = 256;
 				Match(RBRACK);
 				}
 			}
 
-			State = 257;
+			State = 261;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==DOT) {
 				{
-				State = 255;
+				State = 259;
 				Match(DOT);
-				State = 256;
+				State = 260;
 				_localctx.field = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==IOPL || _la==WORD) ) {
@@ -2010,7 +2027,7 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 259;
+			State = 263;
 			_la = TokenStream.LA(1);
 			if ( !(_la==CPU || _la==WORD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -2051,34 +2068,34 @@ public partial class KscnParser : Parser {
 		ValueContext _localctx = new ValueContext(Context, State);
 		EnterRule(_localctx, 38, RULE_value);
 		try {
-			State = 265;
+			State = 269;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 261;
+				State = 265;
 				quantity();
 				}
 				break;
 			case WORD:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 262;
+				State = 266;
 				Match(WORD);
 				}
 				break;
 			case ON:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 263;
+				State = 267;
 				Match(ON);
 				}
 				break;
 			case OFF:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 264;
+				State = 268;
 				Match(OFF);
 				}
 				break;
@@ -2098,7 +2115,7 @@ public partial class KscnParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,94,268,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,7,
+		4,1,95,272,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,7,
 		7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,1,0,5,0,42,8,0,10,0,
 		12,0,45,9,0,1,0,1,0,1,1,1,1,1,1,1,1,5,1,53,8,1,10,1,12,1,56,9,1,1,1,1,
@@ -2106,92 +2123,94 @@ public partial class KscnParser : Parser {
 		76,8,2,1,2,1,2,1,2,1,2,1,2,3,2,83,8,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,
 		5,2,93,8,2,10,2,12,2,96,9,2,1,2,1,2,1,2,1,2,5,2,102,8,2,10,2,12,2,105,
 		9,2,1,2,3,2,108,8,2,1,3,1,3,1,3,1,3,5,3,114,8,3,10,3,12,3,117,9,3,3,3,
-		119,8,3,1,4,1,4,1,4,1,4,3,4,125,8,4,1,4,1,4,3,4,129,8,4,1,4,1,4,1,4,1,
-		4,3,4,135,8,4,1,4,1,4,3,4,139,8,4,3,4,141,8,4,1,5,1,5,1,5,1,5,3,5,147,
-		8,5,1,6,1,6,1,6,1,6,1,6,3,6,154,8,6,1,7,1,7,1,8,1,8,1,9,1,9,3,9,162,8,
-		9,1,9,1,9,1,9,1,9,1,9,1,9,1,9,1,9,1,9,1,9,3,9,174,8,9,1,10,1,10,1,10,1,
-		10,5,10,180,8,10,10,10,12,10,183,9,10,3,10,185,8,10,1,10,1,10,1,11,1,11,
-		1,11,1,11,1,11,1,11,5,11,195,8,11,10,11,12,11,198,9,11,1,11,1,11,3,11,
-		202,8,11,1,12,1,12,3,12,206,8,12,1,13,1,13,1,13,1,13,3,13,212,8,13,1,14,
-		3,14,215,8,14,1,14,1,14,1,14,5,14,220,8,14,10,14,12,14,223,9,14,1,15,1,
-		15,1,15,1,15,1,15,3,15,230,8,15,1,16,1,16,1,16,1,16,3,16,236,8,16,1,16,
-		1,16,3,16,240,8,16,3,16,242,8,16,1,17,1,17,1,17,1,17,1,17,3,17,249,8,17,
-		1,17,1,17,1,17,3,17,254,8,17,1,17,1,17,3,17,258,8,17,1,18,1,18,1,19,1,
-		19,1,19,1,19,3,19,266,8,19,1,19,0,0,20,0,2,4,6,8,10,12,14,16,18,20,22,
-		24,26,28,30,32,34,36,38,0,21,1,0,6,7,2,0,15,15,88,88,2,0,2,2,88,88,1,0,
-		18,19,2,0,50,54,88,88,1,0,87,88,2,0,31,31,88,88,2,0,9,9,88,88,2,0,31,40,
-		55,56,1,0,41,46,1,0,47,49,2,0,50,50,52,52,2,0,51,51,54,54,1,0,61,63,1,
-		0,64,65,1,0,23,25,1,0,57,60,1,0,77,82,2,0,5,5,88,88,2,0,32,32,88,88,2,
-		0,86,86,88,88,302,0,43,1,0,0,0,2,48,1,0,0,0,4,107,1,0,0,0,6,118,1,0,0,
-		0,8,140,1,0,0,0,10,146,1,0,0,0,12,148,1,0,0,0,14,155,1,0,0,0,16,157,1,
-		0,0,0,18,173,1,0,0,0,20,175,1,0,0,0,22,201,1,0,0,0,24,203,1,0,0,0,26,211,
-		1,0,0,0,28,214,1,0,0,0,30,229,1,0,0,0,32,241,1,0,0,0,34,243,1,0,0,0,36,
-		259,1,0,0,0,38,265,1,0,0,0,40,42,3,2,1,0,41,40,1,0,0,0,42,45,1,0,0,0,43,
-		41,1,0,0,0,43,44,1,0,0,0,44,46,1,0,0,0,45,43,1,0,0,0,46,47,5,0,0,1,47,
-		1,1,0,0,0,48,49,5,1,0,0,49,50,5,89,0,0,50,54,5,67,0,0,51,53,3,4,2,0,52,
-		51,1,0,0,0,53,56,1,0,0,0,54,52,1,0,0,0,54,55,1,0,0,0,55,57,1,0,0,0,56,
-		54,1,0,0,0,57,58,5,68,0,0,58,3,1,0,0,0,59,60,5,2,0,0,60,61,3,14,7,0,61,
-		62,5,83,0,0,62,63,3,6,3,0,63,108,1,0,0,0,64,65,5,3,0,0,65,108,5,88,0,0,
-		66,67,5,4,0,0,67,108,5,87,0,0,68,69,5,5,0,0,69,70,5,88,0,0,70,108,7,0,
-		0,0,71,72,5,21,0,0,72,75,5,88,0,0,73,74,5,83,0,0,74,76,5,87,0,0,75,73,
-		1,0,0,0,75,76,1,0,0,0,76,108,1,0,0,0,77,78,5,30,0,0,78,79,5,88,0,0,79,
-		80,5,83,0,0,80,82,3,24,12,0,81,83,5,88,0,0,82,81,1,0,0,0,82,83,1,0,0,0,
-		83,108,1,0,0,0,84,85,5,86,0,0,85,108,3,8,4,0,86,87,5,10,0,0,87,108,3,28,
-		14,0,88,89,5,17,0,0,89,90,5,87,0,0,90,94,5,67,0,0,91,93,3,4,2,0,92,91,
-		1,0,0,0,93,96,1,0,0,0,94,92,1,0,0,0,94,95,1,0,0,0,95,97,1,0,0,0,96,94,
-		1,0,0,0,97,108,5,68,0,0,98,99,5,22,0,0,99,103,5,67,0,0,100,102,3,4,2,0,
-		101,100,1,0,0,0,102,105,1,0,0,0,103,101,1,0,0,0,103,104,1,0,0,0,104,106,
-		1,0,0,0,105,103,1,0,0,0,106,108,5,68,0,0,107,59,1,0,0,0,107,64,1,0,0,0,
-		107,66,1,0,0,0,107,68,1,0,0,0,107,71,1,0,0,0,107,77,1,0,0,0,107,84,1,0,
-		0,0,107,86,1,0,0,0,107,88,1,0,0,0,107,98,1,0,0,0,108,5,1,0,0,0,109,119,
-		5,74,0,0,110,115,7,1,0,0,111,112,5,73,0,0,112,114,7,1,0,0,113,111,1,0,
-		0,0,114,117,1,0,0,0,115,113,1,0,0,0,115,116,1,0,0,0,116,119,1,0,0,0,117,
-		115,1,0,0,0,118,109,1,0,0,0,118,110,1,0,0,0,119,7,1,0,0,0,120,121,5,8,
-		0,0,121,141,3,16,8,0,122,124,5,28,0,0,123,125,3,12,6,0,124,123,1,0,0,0,
-		124,125,1,0,0,0,125,141,1,0,0,0,126,128,5,29,0,0,127,129,5,87,0,0,128,
-		127,1,0,0,0,128,129,1,0,0,0,129,141,1,0,0,0,130,131,7,2,0,0,131,132,5,
-		75,0,0,132,134,3,18,9,0,133,135,3,10,5,0,134,133,1,0,0,0,134,135,1,0,0,
-		0,135,138,1,0,0,0,136,137,5,66,0,0,137,139,3,26,13,0,138,136,1,0,0,0,138,
-		139,1,0,0,0,139,141,1,0,0,0,140,120,1,0,0,0,140,122,1,0,0,0,140,126,1,
-		0,0,0,140,130,1,0,0,0,141,9,1,0,0,0,142,143,7,3,0,0,143,144,5,20,0,0,144,
-		147,5,88,0,0,145,147,3,12,6,0,146,142,1,0,0,0,146,145,1,0,0,0,147,11,1,
-		0,0,0,148,149,5,27,0,0,149,153,7,4,0,0,150,151,5,71,0,0,151,152,7,5,0,
-		0,152,154,5,72,0,0,153,150,1,0,0,0,153,154,1,0,0,0,154,13,1,0,0,0,155,
-		156,7,6,0,0,156,15,1,0,0,0,157,158,7,7,0,0,158,17,1,0,0,0,159,161,7,8,
-		0,0,160,162,3,20,10,0,161,160,1,0,0,0,161,162,1,0,0,0,162,174,1,0,0,0,
-		163,164,7,9,0,0,164,174,5,87,0,0,165,174,7,10,0,0,166,167,7,11,0,0,167,
-		168,5,88,0,0,168,169,5,83,0,0,169,174,5,87,0,0,170,171,7,12,0,0,171,174,
-		5,88,0,0,172,174,5,53,0,0,173,159,1,0,0,0,173,163,1,0,0,0,173,165,1,0,
-		0,0,173,166,1,0,0,0,173,170,1,0,0,0,173,172,1,0,0,0,174,19,1,0,0,0,175,
-		184,5,69,0,0,176,181,3,22,11,0,177,178,5,73,0,0,178,180,3,22,11,0,179,
-		177,1,0,0,0,180,183,1,0,0,0,181,179,1,0,0,0,181,182,1,0,0,0,182,185,1,
-		0,0,0,183,181,1,0,0,0,184,176,1,0,0,0,184,185,1,0,0,0,185,186,1,0,0,0,
-		186,187,5,70,0,0,187,21,1,0,0,0,188,202,3,24,12,0,189,202,5,14,0,0,190,
-		202,5,15,0,0,191,196,5,88,0,0,192,193,5,84,0,0,193,195,5,88,0,0,194,192,
-		1,0,0,0,195,198,1,0,0,0,196,194,1,0,0,0,196,197,1,0,0,0,197,202,1,0,0,
-		0,198,196,1,0,0,0,199,200,5,85,0,0,200,202,5,87,0,0,201,188,1,0,0,0,201,
-		189,1,0,0,0,201,190,1,0,0,0,201,191,1,0,0,0,201,199,1,0,0,0,202,23,1,0,
-		0,0,203,205,5,87,0,0,204,206,7,13,0,0,205,204,1,0,0,0,205,206,1,0,0,0,
-		206,25,1,0,0,0,207,212,5,87,0,0,208,212,5,88,0,0,209,212,7,14,0,0,210,
-		212,5,16,0,0,211,207,1,0,0,0,211,208,1,0,0,0,211,209,1,0,0,0,211,210,1,
-		0,0,0,212,27,1,0,0,0,213,215,7,15,0,0,214,213,1,0,0,0,214,215,1,0,0,0,
-		215,216,1,0,0,0,216,221,3,30,15,0,217,218,5,26,0,0,218,220,3,30,15,0,219,
-		217,1,0,0,0,220,223,1,0,0,0,221,219,1,0,0,0,221,222,1,0,0,0,222,29,1,0,
-		0,0,223,221,1,0,0,0,224,225,3,34,17,0,225,226,3,32,16,0,226,230,1,0,0,
-		0,227,228,7,16,0,0,228,230,5,88,0,0,229,224,1,0,0,0,229,227,1,0,0,0,230,
-		31,1,0,0,0,231,232,7,17,0,0,232,242,3,38,19,0,233,235,5,11,0,0,234,236,
-		5,12,0,0,235,234,1,0,0,0,235,236,1,0,0,0,236,239,1,0,0,0,237,240,3,34,
-		17,0,238,240,5,13,0,0,239,237,1,0,0,0,239,238,1,0,0,0,240,242,1,0,0,0,
-		241,231,1,0,0,0,241,233,1,0,0,0,242,33,1,0,0,0,243,248,7,18,0,0,244,245,
-		5,69,0,0,245,246,3,36,18,0,246,247,5,70,0,0,247,249,1,0,0,0,248,244,1,
-		0,0,0,248,249,1,0,0,0,249,253,1,0,0,0,250,251,5,71,0,0,251,252,7,5,0,0,
-		252,254,5,72,0,0,253,250,1,0,0,0,253,254,1,0,0,0,254,257,1,0,0,0,255,256,
-		5,76,0,0,256,258,7,19,0,0,257,255,1,0,0,0,257,258,1,0,0,0,258,35,1,0,0,
-		0,259,260,7,20,0,0,260,37,1,0,0,0,261,266,3,24,12,0,262,266,5,88,0,0,263,
-		266,5,14,0,0,264,266,5,15,0,0,265,261,1,0,0,0,265,262,1,0,0,0,265,263,
-		1,0,0,0,265,264,1,0,0,0,266,39,1,0,0,0,34,43,54,75,82,94,103,107,115,118,
-		124,128,134,138,140,146,153,161,173,181,184,196,201,205,211,214,221,229,
-		235,239,241,248,253,257,265
+		119,8,3,1,4,1,4,1,4,1,4,3,4,125,8,4,1,4,1,4,3,4,129,8,4,1,4,1,4,1,4,3,
+		4,134,8,4,1,4,1,4,1,4,3,4,139,8,4,1,4,1,4,3,4,143,8,4,3,4,145,8,4,1,5,
+		1,5,1,5,1,5,3,5,151,8,5,1,6,1,6,1,6,1,6,1,6,3,6,158,8,6,1,7,1,7,1,8,1,
+		8,1,9,1,9,3,9,166,8,9,1,9,1,9,1,9,1,9,1,9,1,9,1,9,1,9,1,9,1,9,3,9,178,
+		8,9,1,10,1,10,1,10,1,10,5,10,184,8,10,10,10,12,10,187,9,10,3,10,189,8,
+		10,1,10,1,10,1,11,1,11,1,11,1,11,1,11,1,11,5,11,199,8,11,10,11,12,11,202,
+		9,11,1,11,1,11,3,11,206,8,11,1,12,1,12,3,12,210,8,12,1,13,1,13,1,13,1,
+		13,3,13,216,8,13,1,14,3,14,219,8,14,1,14,1,14,1,14,5,14,224,8,14,10,14,
+		12,14,227,9,14,1,15,1,15,1,15,1,15,1,15,3,15,234,8,15,1,16,1,16,1,16,1,
+		16,3,16,240,8,16,1,16,1,16,3,16,244,8,16,3,16,246,8,16,1,17,1,17,1,17,
+		1,17,1,17,3,17,253,8,17,1,17,1,17,1,17,3,17,258,8,17,1,17,1,17,3,17,262,
+		8,17,1,18,1,18,1,19,1,19,1,19,1,19,3,19,270,8,19,1,19,0,0,20,0,2,4,6,8,
+		10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,0,21,1,0,6,7,2,0,15,15,89,
+		89,2,0,2,2,89,89,2,0,18,18,20,20,2,0,51,55,89,89,1,0,88,89,2,0,32,32,89,
+		89,2,0,9,9,89,89,2,0,32,41,56,57,1,0,42,47,1,0,48,50,2,0,51,51,53,53,2,
+		0,52,52,55,55,1,0,62,64,1,0,65,66,1,0,24,26,1,0,58,61,1,0,78,83,2,0,5,
+		5,89,89,2,0,33,33,89,89,2,0,87,87,89,89,307,0,43,1,0,0,0,2,48,1,0,0,0,
+		4,107,1,0,0,0,6,118,1,0,0,0,8,144,1,0,0,0,10,150,1,0,0,0,12,152,1,0,0,
+		0,14,159,1,0,0,0,16,161,1,0,0,0,18,177,1,0,0,0,20,179,1,0,0,0,22,205,1,
+		0,0,0,24,207,1,0,0,0,26,215,1,0,0,0,28,218,1,0,0,0,30,233,1,0,0,0,32,245,
+		1,0,0,0,34,247,1,0,0,0,36,263,1,0,0,0,38,269,1,0,0,0,40,42,3,2,1,0,41,
+		40,1,0,0,0,42,45,1,0,0,0,43,41,1,0,0,0,43,44,1,0,0,0,44,46,1,0,0,0,45,
+		43,1,0,0,0,46,47,5,0,0,1,47,1,1,0,0,0,48,49,5,1,0,0,49,50,5,90,0,0,50,
+		54,5,68,0,0,51,53,3,4,2,0,52,51,1,0,0,0,53,56,1,0,0,0,54,52,1,0,0,0,54,
+		55,1,0,0,0,55,57,1,0,0,0,56,54,1,0,0,0,57,58,5,69,0,0,58,3,1,0,0,0,59,
+		60,5,2,0,0,60,61,3,14,7,0,61,62,5,84,0,0,62,63,3,6,3,0,63,108,1,0,0,0,
+		64,65,5,3,0,0,65,108,5,89,0,0,66,67,5,4,0,0,67,108,5,88,0,0,68,69,5,5,
+		0,0,69,70,5,89,0,0,70,108,7,0,0,0,71,72,5,22,0,0,72,75,5,89,0,0,73,74,
+		5,84,0,0,74,76,5,88,0,0,75,73,1,0,0,0,75,76,1,0,0,0,76,108,1,0,0,0,77,
+		78,5,31,0,0,78,79,5,89,0,0,79,80,5,84,0,0,80,82,3,24,12,0,81,83,5,89,0,
+		0,82,81,1,0,0,0,82,83,1,0,0,0,83,108,1,0,0,0,84,85,5,87,0,0,85,108,3,8,
+		4,0,86,87,5,10,0,0,87,108,3,28,14,0,88,89,5,17,0,0,89,90,5,88,0,0,90,94,
+		5,68,0,0,91,93,3,4,2,0,92,91,1,0,0,0,93,96,1,0,0,0,94,92,1,0,0,0,94,95,
+		1,0,0,0,95,97,1,0,0,0,96,94,1,0,0,0,97,108,5,69,0,0,98,99,5,23,0,0,99,
+		103,5,68,0,0,100,102,3,4,2,0,101,100,1,0,0,0,102,105,1,0,0,0,103,101,1,
+		0,0,0,103,104,1,0,0,0,104,106,1,0,0,0,105,103,1,0,0,0,106,108,5,69,0,0,
+		107,59,1,0,0,0,107,64,1,0,0,0,107,66,1,0,0,0,107,68,1,0,0,0,107,71,1,0,
+		0,0,107,77,1,0,0,0,107,84,1,0,0,0,107,86,1,0,0,0,107,88,1,0,0,0,107,98,
+		1,0,0,0,108,5,1,0,0,0,109,119,5,75,0,0,110,115,7,1,0,0,111,112,5,74,0,
+		0,112,114,7,1,0,0,113,111,1,0,0,0,114,117,1,0,0,0,115,113,1,0,0,0,115,
+		116,1,0,0,0,116,119,1,0,0,0,117,115,1,0,0,0,118,109,1,0,0,0,118,110,1,
+		0,0,0,119,7,1,0,0,0,120,121,5,8,0,0,121,145,3,16,8,0,122,124,5,29,0,0,
+		123,125,3,12,6,0,124,123,1,0,0,0,124,125,1,0,0,0,125,145,1,0,0,0,126,128,
+		5,30,0,0,127,129,5,88,0,0,128,127,1,0,0,0,128,129,1,0,0,0,129,145,1,0,
+		0,0,130,133,7,2,0,0,131,132,5,19,0,0,132,134,5,89,0,0,133,131,1,0,0,0,
+		133,134,1,0,0,0,134,135,1,0,0,0,135,136,5,76,0,0,136,138,3,18,9,0,137,
+		139,3,10,5,0,138,137,1,0,0,0,138,139,1,0,0,0,139,142,1,0,0,0,140,141,5,
+		67,0,0,141,143,3,26,13,0,142,140,1,0,0,0,142,143,1,0,0,0,143,145,1,0,0,
+		0,144,120,1,0,0,0,144,122,1,0,0,0,144,126,1,0,0,0,144,130,1,0,0,0,145,
+		9,1,0,0,0,146,147,7,3,0,0,147,148,5,21,0,0,148,151,5,89,0,0,149,151,3,
+		12,6,0,150,146,1,0,0,0,150,149,1,0,0,0,151,11,1,0,0,0,152,153,5,28,0,0,
+		153,157,7,4,0,0,154,155,5,72,0,0,155,156,7,5,0,0,156,158,5,73,0,0,157,
+		154,1,0,0,0,157,158,1,0,0,0,158,13,1,0,0,0,159,160,7,6,0,0,160,15,1,0,
+		0,0,161,162,7,7,0,0,162,17,1,0,0,0,163,165,7,8,0,0,164,166,3,20,10,0,165,
+		164,1,0,0,0,165,166,1,0,0,0,166,178,1,0,0,0,167,168,7,9,0,0,168,178,5,
+		88,0,0,169,178,7,10,0,0,170,171,7,11,0,0,171,172,5,89,0,0,172,173,5,84,
+		0,0,173,178,5,88,0,0,174,175,7,12,0,0,175,178,5,89,0,0,176,178,5,54,0,
+		0,177,163,1,0,0,0,177,167,1,0,0,0,177,169,1,0,0,0,177,170,1,0,0,0,177,
+		174,1,0,0,0,177,176,1,0,0,0,178,19,1,0,0,0,179,188,5,70,0,0,180,185,3,
+		22,11,0,181,182,5,74,0,0,182,184,3,22,11,0,183,181,1,0,0,0,184,187,1,0,
+		0,0,185,183,1,0,0,0,185,186,1,0,0,0,186,189,1,0,0,0,187,185,1,0,0,0,188,
+		180,1,0,0,0,188,189,1,0,0,0,189,190,1,0,0,0,190,191,5,71,0,0,191,21,1,
+		0,0,0,192,206,3,24,12,0,193,206,5,14,0,0,194,206,5,15,0,0,195,200,5,89,
+		0,0,196,197,5,85,0,0,197,199,5,89,0,0,198,196,1,0,0,0,199,202,1,0,0,0,
+		200,198,1,0,0,0,200,201,1,0,0,0,201,206,1,0,0,0,202,200,1,0,0,0,203,204,
+		5,86,0,0,204,206,5,88,0,0,205,192,1,0,0,0,205,193,1,0,0,0,205,194,1,0,
+		0,0,205,195,1,0,0,0,205,203,1,0,0,0,206,23,1,0,0,0,207,209,5,88,0,0,208,
+		210,7,13,0,0,209,208,1,0,0,0,209,210,1,0,0,0,210,25,1,0,0,0,211,216,5,
+		88,0,0,212,216,5,89,0,0,213,216,7,14,0,0,214,216,5,16,0,0,215,211,1,0,
+		0,0,215,212,1,0,0,0,215,213,1,0,0,0,215,214,1,0,0,0,216,27,1,0,0,0,217,
+		219,7,15,0,0,218,217,1,0,0,0,218,219,1,0,0,0,219,220,1,0,0,0,220,225,3,
+		30,15,0,221,222,5,27,0,0,222,224,3,30,15,0,223,221,1,0,0,0,224,227,1,0,
+		0,0,225,223,1,0,0,0,225,226,1,0,0,0,226,29,1,0,0,0,227,225,1,0,0,0,228,
+		229,3,34,17,0,229,230,3,32,16,0,230,234,1,0,0,0,231,232,7,16,0,0,232,234,
+		5,89,0,0,233,228,1,0,0,0,233,231,1,0,0,0,234,31,1,0,0,0,235,236,7,17,0,
+		0,236,246,3,38,19,0,237,239,5,11,0,0,238,240,5,12,0,0,239,238,1,0,0,0,
+		239,240,1,0,0,0,240,243,1,0,0,0,241,244,3,34,17,0,242,244,5,13,0,0,243,
+		241,1,0,0,0,243,242,1,0,0,0,244,246,1,0,0,0,245,235,1,0,0,0,245,237,1,
+		0,0,0,246,33,1,0,0,0,247,252,7,18,0,0,248,249,5,70,0,0,249,250,3,36,18,
+		0,250,251,5,71,0,0,251,253,1,0,0,0,252,248,1,0,0,0,252,253,1,0,0,0,253,
+		257,1,0,0,0,254,255,5,72,0,0,255,256,7,5,0,0,256,258,5,73,0,0,257,254,
+		1,0,0,0,257,258,1,0,0,0,258,261,1,0,0,0,259,260,5,77,0,0,260,262,7,19,
+		0,0,261,259,1,0,0,0,261,262,1,0,0,0,262,35,1,0,0,0,263,264,7,20,0,0,264,
+		37,1,0,0,0,265,270,3,24,12,0,266,270,5,89,0,0,267,270,5,14,0,0,268,270,
+		5,15,0,0,269,265,1,0,0,0,269,266,1,0,0,0,269,267,1,0,0,0,269,268,1,0,0,
+		0,270,39,1,0,0,0,35,43,54,75,82,94,103,107,115,118,124,128,133,138,142,
+		144,150,157,165,177,185,188,200,205,209,215,218,225,233,239,243,245,252,
+		257,261,269
 	};
 
 	public static readonly ATN _ATN =
