@@ -406,12 +406,15 @@ public sealed partial class Binder
             _diagnostics.ReportPreemptionChangesTask(call.Span, call.Name, task.Name, $"its steps end with a switch back to {preempted.Text}, which exit and exec do not leave the CPU ready for");
             return null;
         }
+        // The program's own line reported a task that does not exist.
+        if (!scope.Tasks.TryGetValue(preempted.Text, out var preemptedTask))
+            return null;
         preempting[cpu] = task;
         if (BindThreadStep(scope, step, cpu, task, inExplore: true, inRepeat) is not { } bound)
             return null;
         if (bound.Operation is BoundForkOperation { Child: { } child })
             created.Add(child);
-        return bound with { Preempts = scope.Tasks[preempted.Text] };
+        return bound with { Preempts = preemptedTask };
     }
 
     /// <summary>

@@ -96,6 +96,8 @@ public sealed partial class DiagnosticTests
         { "KSC0240", InScenario("  explore {\n    cpu0 A: fork -> C\n    cpu0 C preempts A: pushf\n  }") },
         { "KSC0241", InScenario("  explore {\n    cpu0 A: pushf\n    cpu0 B preempts A: exit\n  }") },
         { "KSC0241", InScenario("  explore {\n    cpu0 A: exit\n    cpu0 B preempts A: pushf\n  }") },
+        // The preempted task is unknown: its own line reports it, the preempting step is not bound (it crashed the binder).
+        { "KSC0108", InScenario("  explore {\n    cpu0 X: pushf\n    cpu0 B preempts X: pushf\n  }") },
         { "KSC0236", InScenario("  cpu0 switch A\n  repeat 1000 { repeat 10000 { cpu0 A: outb 0x80 } }") },
         { "KSC0301", InScenario("  expect tss(cpu0).foo == 1") },
         { "KSC0302", InScenario("  expect tss(A).prev_max == 1") },
