@@ -22,6 +22,7 @@ REPEAT   : 'repeat' ;
 FOR      : 'for' ;
 EACH     : 'each' ;
 PREEMPTED : 'preempted' ;
+PREEMPTS : 'preempts' ;
 FAILING  : 'failing' ;
 AT       : 'at' ;
 SHARED   : 'shared' ;

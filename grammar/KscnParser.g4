@@ -32,12 +32,13 @@ variantChoice
     | names+=(WORD | OFF) (COMMA names+=(WORD | OFF))*           # listedVariants
     ;
 
-// What follows a CPU is decided here, after the CPU, so an error names 'switch' or a task.
+// What follows a CPU is decided here, after the CPU, so an error names 'switch' or a task. In an explore block,
+// 'cpu0 B preempts A: …' is a step of B, which the explorer lets preempt A wherever A can be preempted.
 cpuBody
     : SWITCH switchTarget                                        # switchBody
     | CONTINUE pause?                                            # continueBody
     | DRAIN count=INT?                                           # drainBody
-    | task=(WORD | KERNEL) COLON action stepModifier? (ARROW result (PIPE result)*)?   # stepBody
+    | task=(WORD | KERNEL) (PREEMPTS preempted=WORD)? COLON action stepModifier? (ARROW result (PIPE result)*)?   # stepBody
     ;
 
 // Where a step stops short: preempted inside the syscall, failing at an injected fault, or paused

@@ -358,6 +358,61 @@ public sealed partial class Binder
     }
 
     /// <summary>
+    /// <c>cpu0 B preempts A: step</c> in an explore block: a step B runs when it preempts A, the task whose program cpu0
+    /// runs. One task preempts on a CPU, a task that runs no program and is not preempted inside a syscall itself; its
+    /// steps leave it the CPU's current task, so they do not exit or exec.
+    /// </summary>
+    private BoundThreadStep? BindPreemptingStep(ScenarioScope scope, StepStatementSyntax step, int cpu, Dictionary<int, string> runner,
+        Dictionary<int, TaskSymbol> preempting, HashSet<TaskSymbol> created, bool inRepeat)
+    {
+        var preempted = step.Preempts!;
+        if (!runner.TryGetValue(cpu, out var runs) || runs != preempted.Text)
+        {
+            _diagnostics.ReportPreemptedNotRunning(preempted.Span, step.Task.Text, preempted.Text, cpu, runner.GetValueOrDefault(cpu));
+            return null;
+        }
+        if (step.InKernelContext)
+        {
+            _diagnostics.ReportPreemptingTask(step.Task.Span, step.Task.Text, cpu, "a task preempts another, kernel context does not");
+            return null;
+        }
+        if (LookupTask(scope, step.Task) is not { } task || !CheckAlive(scope, task, step.Task.Span))
+            return null;
+        string? why = null;
+        if (preempting.TryGetValue(cpu, out var other) && other != task)
+            why = $"{other.Name} preempts there already; one task preempts per CPU";
+        else if (task.Name == preempted.Text)
+            why = "it is the task it would preempt";
+        else if (scope.CpuOf(task) is { } elsewhere)
+            why = $"it runs on cpu{elsewhere}; a preempting task waits off the CPUs";
+        else if (preempting.FirstOrDefault(p => p.Value == task && p.Key != cpu) is { Value: not null } twice)
+            why = $"it preempts the task of cpu{twice.Key} already";
+        else if (created.Contains(task))
+            why = "it is created by a step of the block";
+        else if (scope.Preempted.TryGetValue(task, out var inside))
+            why = $"it is preempted inside {inside.Call} (line {_source.GetPosition(inside.Span.Start).Line}); switch to it before the block";
+        if (why is not null)
+        {
+            _diagnostics.ReportPreemptingTask(step.Task.Span, task.Name, cpu, why);
+            return null;
+        }
+        if (step.Action is SyscallActionSyntax { Kind: SyscallKind.Exit or SyscallKind.Exec } call)
+        {
+            _diagnostics.ReportPreemptionChangesTask(call.Span, call.Name, task.Name, $"its steps end with a switch back to {preempted.Text}, which exit and exec do not leave the CPU ready for");
+            return null;
+        }
+        // The program's own line reported a task that does not exist.
+        if (!scope.Tasks.TryGetValue(preempted.Text, out var preemptedTask))
+            return null;
+        preempting[cpu] = task;
+        if (BindThreadStep(scope, step, cpu, task, inExplore: true, inRepeat) is not { } bound)
+            return null;
+        if (bound.Operation is BoundForkOperation { Child: { } child })
+            created.Add(child);
+        return bound with { Preempts = preemptedTask };
+    }
+
+    /// <summary>
     /// Binds an explore block: each CPU runs one task's (or the kernel's) steps in order. A task on an idle CPU is
     /// switched in before the block, as a step outside one would be.
     /// </summary>
@@ -377,6 +432,8 @@ public sealed partial class Binder
         }
         var created = new HashSet<TaskSymbol>();
         var runner = new Dictionary<int, string>();
+        var preempting = new Dictionary<int, TaskSymbol>();
+        var exits = new List<(int Cpu, TextSpan Span, string Task)>();
         var steps = ImmutableArray.CreateBuilder<BoundThreadStep>();
         foreach (var statement in syntax.Body)
         {
@@ -387,6 +444,17 @@ public sealed partial class Binder
             }
             if (CheckCpu(scope, step.Cpu) is not { } cpu)
                 continue;
+            if (step.Preempts is not null)
+            {
+                if (BindPreemptingStep(scope, step, cpu, runner, preempting, created, inRepeat) is { } preemptingStep)
+                    steps.Add(preemptingStep);
+                continue;
+            }
+            if (preempting.FirstOrDefault(p => p.Value.Name == step.Task.Text) is { Value: not null } elsewhere)
+            {
+                _diagnostics.ReportExploreProgram(step.Task.Span, $"{step.Task.Text} preempts the task of cpu{elsewhere.Key}, so it cannot run cpu{cpu}'s program");
+                continue;
+            }
             if (runner.TryGetValue(cpu, out var runs) && runs != step.Task.Text)
             {
                 _diagnostics.ReportExploreProgram(step.Task.Span, $"each CPU runs one task: cpu{cpu} runs {runs}, so it cannot run {step.Task.Text}");
@@ -411,8 +479,13 @@ public sealed partial class Binder
                 continue;
             if (bound.Operation is BoundForkOperation { Child: { } child })
                 created.Add(child);
+            if (bound.Operation is BoundExitOperation)
+                exits.Add((cpu, step.Action.Span, step.Task.Text));
             steps.Add(bound);
         }
+        // The preempting task switches back to the task it preempted, which must still be there.
+        foreach (var (cpu, span, task) in exits.Where(e => preempting.ContainsKey(e.Cpu)))
+            _diagnostics.ReportPreemptionChangesTask(span, "exit", task, $"{preempting[cpu].Name} preempts it on cpu{cpu} and switches back to it");
         scope.Explored = true;
         statements.Add(new BoundExplore(Position(syntax), SyntaxPrinter.Print(syntax), steps.ToImmutable(), syntax.Span));
     }

@@ -361,6 +361,11 @@ public sealed partial class Binder
         var cpu = CheckCpu(scope, syntax.Cpu);
         if (cpu is null || !CheckNotPaused(scope, cpu.Value, syntax.Cpu.Span, newStep: true))
             return;
+        if (syntax.Preempts is { } preempted)
+        {
+            _diagnostics.ReportPreemptsOutsideExplore(preempted.Span, syntax.Task.Text, preempted.Text);
+            return;
+        }
         if (syntax.InKernelContext)
         {
             if (BindThreadStep(scope, syntax, cpu.Value, null, inExplore: false, inRepeat) is { } kernelStep)

@@ -127,9 +127,10 @@ public sealed record BoundAccessOperation(ulong Address, ulong Length, bool Writ
 /// CPU waits for <c>continue</c>), or, when <see cref="Preempted"/>, to a preemption point where its task is switched
 /// out (<c>preempted at</c>); in an explore block, as one step of its CPU's program. Task is null in kernel context.
 /// Action and Result are the step as written around its modifier, so a printed schedule can put "until …" between them.
+/// In an explore block, a step with <see cref="Preempts"/> is one of the steps Task runs when it preempts that task.
 /// </summary>
 public sealed record BoundThreadStep(LinePosition Position, string Text, int Cpu, TaskSymbol? Task, string Action, string? Result,
-    BoundOperation Operation, ExpectedOutcome? Expected, string? Until, bool Preempted = false) : BoundStatement(Position, Text);
+    BoundOperation Operation, ExpectedOutcome? Expected, string? Until, bool Preempted = false, TaskSymbol? Preempts = null) : BoundStatement(Position, Text);
 
 /// <summary><c>cpu0 continue</c>, optionally until another point.</summary>
 public sealed record BoundContinue(LinePosition Position, string Text, int Cpu, string? Until) : BoundStatement(Position, Text);

@@ -255,6 +255,20 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
     public void ReportTooManySteps(TextSpan span, long max) =>
         Error("KSC0236", span, $"with this statement the scenario runs more than {max.ToString("N0", CultureInfo.InvariantCulture)} steps, counting every iteration of its repeats and a step per page of a read, write or vmalloc; lower a repeat count or a size");
 
+    public void ReportPreemptsOutsideExplore(TextSpan span, string task, string preempted) =>
+        Error("KSC0238", span, $"'{task} preempts {preempted}' lets the explorer choose where {preempted} is preempted, so it belongs in an explore block; in an explicit schedule write '… preempted at POINT', then 'switch {task}'");
+
+    public void ReportPreemptedNotRunning(TextSpan span, string task, string preempted, int cpu, string? runner) =>
+        Error("KSC0239", span, runner is null
+            ? $"{task} preempts {preempted}, but cpu{cpu} has no program yet: write {preempted}'s steps on cpu{cpu} before those of {task}"
+            : $"{task} preempts {preempted}, but cpu{cpu} runs {runner} in this block; write '{task} preempts {runner}'");
+
+    public void ReportPreemptingTask(TextSpan span, string task, int cpu, string reason) =>
+        Error("KSC0240", span, $"{task} cannot preempt a task on cpu{cpu}: {reason}");
+
+    public void ReportPreemptionChangesTask(TextSpan span, string call, string task, string why) =>
+        Error("KSC0241", span, $"{task} cannot {call} in this block: {why}");
+
     // Expectations: KSC03xx
 
     /// <summary><paramref name="hint"/>: the closest property, or those of the object named, or where the docs list them all.</summary>

@@ -161,7 +161,7 @@ public static class CSharpEmitter
                 for (var i = 0; i < explore.Steps.Length; i++)
                 {
                     w.Directive($"#line {explore.Steps[i].Position.Line} {lineFile}");
-                    w.Line($"    {ThreadStep(explore.Steps[i])}{(i == explore.Steps.Length - 1 ? ");" : ",")}");
+                    w.Line($"    {ExploredStep(explore.Steps[i])}{(i == explore.Steps.Length - 1 ? ");" : ",")}");
                 }
             }
             else
@@ -200,6 +200,10 @@ public static class CSharpEmitter
     /// <summary>run.Run(step, until: point, preempted: true), each where the step has it.</summary>
     private static string Run(BoundThreadStep s) =>
         $"run.Run({ThreadStep(s)}{(s.Until is null ? "" : ", until: " + CSharpLiteral.String(s.Until))}{(s.Preempted ? ", preempted: true" : "")});";
+
+    /// <summary>A step of an explore block: one of its CPU's program, or one its task runs when it preempts that program's task.</summary>
+    private static string ExploredStep(BoundThreadStep s) =>
+        s.Preempts is null ? ThreadStep(s) : $"run.Preempting({ThreadStep(s)}, {Local(s.Task!)})";
 
     /// <summary>The factory call that makes a step a <see cref="Runtime.ThreadStep"/>: run.IopermStep(step, action, result, cpu, task, …).</summary>
     private static string ThreadStep(BoundThreadStep s)

@@ -94,6 +94,9 @@ public sealed record StepStatementSyntax(CpuSyntax Cpu, NameSyntax Task, ActionS
     public const string KernelContext = "kernel";
 
     public bool InKernelContext => Task.Text == KernelContext;
+
+    /// <summary>The task named after <c>preempts</c> (<c>cpu0 B preempts A: …</c>): in an explore block, Task's step runs when it preempts that task.</summary>
+    public NameSyntax? Preempts { get; init; }
 }
 
 /// <summary><c>cpu0 continue</c>: the step paused on the CPU goes on, to its end or <c>until</c> another point.</summary>

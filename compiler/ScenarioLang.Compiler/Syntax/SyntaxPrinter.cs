@@ -16,7 +16,7 @@ public static class SyntaxPrinter
         DrainStatementSyntax d => $"{Cpu(d.Cpu)} drain" + (d.Count is null ? "" : " " + Print(d.Count)),
         ExploreStatementSyntax => "explore",
         SwitchStatementSyntax s => $"{Cpu(s.Cpu)} switch {s.Target?.Text ?? "idle"}",
-        StepStatementSyntax s => $"{StepAction(s)}{Print(s.Modifier)}{(s.Result is null ? "" : " " + StepResult(s.Result))}",
+        StepStatementSyntax s => $"{(s.Preempts is { } preempted ? $"{Cpu(s.Cpu)} {s.Task.Text} preempts {preempted.Text}: {Print(s.Action)}" : StepAction(s))}{Print(s.Modifier)}{(s.Result is null ? "" : " " + StepResult(s.Result))}",
         RepeatStatementSyntax r => $"repeat {Print(r.Count)}",
         ForEachStatementSyntax f => $"for each {f.Group.Text}",
         ExpectStatementSyntax e => "expect " + (e.Quantifier is { } q ? q.ToString().ToLowerInvariant() + " " : "") + string.Join(" and ", e.Conditions.Select(Print)),

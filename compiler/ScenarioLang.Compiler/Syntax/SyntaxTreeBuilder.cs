@@ -132,7 +132,14 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
                 modifier = new StepModifierSyntax(kind, Name(m.point), null, SpanOf(m));
             }
         }
-        return new StepStatementSyntax(cpu, Name(context.task), action, modifier, result, span);
+        NameSyntax? preempts = null;
+        if (context.PREEMPTS() is not null)
+        {
+            if (!Present(context.preempted))
+                return null;
+            preempts = Name(context.preempted);
+        }
+        return new StepStatementSyntax(cpu, Name(context.task), action, modifier, result, span) { Preempts = preempts };
     }
 
     private ActionSyntax? BuildAction(P.ActionContext? context)

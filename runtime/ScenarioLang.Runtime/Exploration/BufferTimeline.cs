@@ -85,7 +85,7 @@ internal sealed class BufferTimeline
     private static List<BufferedWrite> Initial(IReadOnlyList<ExecutedEvent> events, int cpu, bool buffering)
     {
         var mine = events.Where(e => e.Event.Cpu == cpu).ToArray();
-        var buffered = buffering ? mine.Count(e => e.Event.Kind == EventKind.Step && Buffers(e.Performed)) : 0;
+        var buffered = buffering ? mine.Count(e => e.Event.Kind != EventKind.Drain && Buffers(e.Performed)) : 0;
         var drained = mine.Where(e => e.Event.Kind == EventKind.Drain).Select(e => e.Drained!.Value).ToArray();
         return [.. drained.Take(drained.Length - buffered).Select(s => new BufferedWrite(cpu, -1, s.Location, s.Value))];
     }

@@ -207,7 +207,7 @@ internal sealed record RunningCpu(int Preemptions, int? Cpu, IReadOnlyList<Trans
     {
         if (t.Event.Kind == EventKind.Drain)
             return this with { Enabled = [] };
-        var preempts = Cpu is { } running && running != t.Event.Cpu && Enabled.Any(e => e.Event == new ExploreEvent(EventKind.Step, running));
+        var preempts = Cpu is { } running && running != t.Event.Cpu && Enabled.Any(e => e.Event.Cpu == running && e.Event.Kind != EventKind.Drain);
         return new RunningCpu(Preemptions + (preempts ? 1 : 0), t.Event.Cpu, []);
     }
 }

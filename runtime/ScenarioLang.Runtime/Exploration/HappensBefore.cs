@@ -5,7 +5,7 @@ namespace ScenarioLang.Runtime.Exploration;
 
 /// <summary>
 /// The happens-before relation of one execution, built an event at a time, and the races of each new event: the
-/// earlier events of other CPUs it conflicts with that no other event orders before it (Abdulla, Aronis, Jonsson,
+/// earlier events of other CPUs (or of the other task of its CPU) it conflicts with that no other event orders before it (Abdulla, Aronis, Jonsson,
 /// Sagonas, "Optimal Dynamic Partial Order Reduction", POPL 2014, §3; for TSO with drains as events of their own,
 /// Abdulla, Atig, Jonsson, Leonardsson, "Stateless Model Checking for TSO and PSO", TACAS 2015).
 /// </summary>
@@ -52,7 +52,7 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
             foreach (var earlier in Accesses(access.Location))
             {
                 var other = _events[earlier].Transition;
-                if (other.Event.Cpu == e.Cpu)
+                if (other.Event.Cpu == e.Cpu && !other.Event.OtherTaskOnCpu(e))
                     continue;
                 var theirs = Array.Find(other.Effect.Accesses, a => a.Location == access.Location);
                 if (!theirs.Writes && !access.Writes)
@@ -75,7 +75,7 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
             before.UnionWith(_events[predecessor].Before);
         }
         if (effect.Acquired is { } lockWord && _lastAcquire.TryGetValue(lockWord, out var acquired) &&
-            _events[acquired].Transition.Event.Cpu != e.Cpu && !races.Contains(acquired))
+            (_events[acquired].Transition.Event.Cpu != e.Cpu || _events[acquired].Transition.Event.OtherTaskOnCpu(e)) && !races.Contains(acquired))
             races.Add(acquired);
         Record(transition, before);
         races.Sort();

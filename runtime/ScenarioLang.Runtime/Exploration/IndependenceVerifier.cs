@@ -49,7 +49,7 @@ internal sealed class IndependenceVerifier(Func<ISearch, (ScenarioResult Result,
         var (a, b) = (events[i], events[j]);
         if (a.Event == b.Event || !new Transition(a.Event, a.Footprint).IndependentOf(new Transition(b.Event, b.Footprint)))
             return false;
-        if (a.Event.Cpu != b.Event.Cpu)
+        if (a.Event.Cpu != b.Event.Cpu || a.Event.OtherTaskOnCpu(b.Event))
             return true;
         // A step and a drain of one CPU: a drain comes after the step that buffered its store, and with a bound on
         // the buffer, a store may have waited for a drain to make room.
@@ -63,7 +63,8 @@ internal sealed class IndependenceVerifier(Func<ISearch, (ScenarioResult Result,
         var newer = events[j].Buffered;
         for (var i = j - 1; i >= 0; i--)
         {
-            if (events[i].Event == events[j].Event with { Kind = EventKind.Step } && events[i].Footprint.Buffers && newer-- == 0)
+            // Either task of the CPU may have buffered it: the buffer is the CPU's.
+            if (events[i].Event.Cpu == events[j].Event.Cpu && events[i].Event.Kind != EventKind.Drain && events[i].Footprint.Buffers && newer-- == 0)
                 return i;
         }
         return -1;
@@ -124,6 +125,7 @@ internal sealed class IndependenceVerifier(Func<ISearch, (ScenarioResult Result,
     private static string Performed(ExecutedEvent e) => e switch
     {
         { Drained: { } store } => $"the drain of {store}",
+        { Switch: { } switched } => switched.ToString(),
         { Starts: true } => "the start",
         { Performed: { } point } => point.Kind is InterleavingKind.Load or InterleavingKind.Exchange or InterleavingKind.Add
             ? $"{point.Label} ({point}) reading {point.Value.ToString(CultureInfo.InvariantCulture)}"

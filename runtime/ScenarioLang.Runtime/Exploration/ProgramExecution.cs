@@ -1,3 +1,4 @@
+using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Machine;
 using ScenarioLang.Runtime.Scheduling;
 using ScenarioLang.Runtime.Tracking;
@@ -12,11 +13,19 @@ namespace ScenarioLang.Runtime.Exploration;
 /// enabled event comes next; every event runs with the machine's <see cref="StateTracker"/> recording, so its
 /// footprint is whole once it has run.
 /// </summary>
+/// <remarks>
+/// A CPU may also have a preempting task (<c>cpu0 B preempts A: …</c>, <see cref="ThreadStep.Preempting"/>), a process
+/// of its own (<see cref="EventKind.Preempting"/>): its first event switches the CPU to that task wherever the
+/// program's task can be preempted (in user mode before, between or after its steps, or stopped at a preemption point
+/// of a step's path), its steps follow, and its last event switches back, the preempted task going on where it
+/// stopped. The switches write <c>cpuN.current</c> and every event of the program's task reads it, so the two tasks'
+/// events depend on each other through them; a switch, like the scheduler's locked runqueue, waits for an empty buffer.
+/// </remarks>
 internal sealed class ProgramExecution
 {
     private readonly X86Machine _machine;
-    private readonly Queue<(int Ordinal, ThreadStep Step)>[] _programs;
-    private readonly RunningStep?[] _running;
+    private readonly Program[] _programs;
+    private readonly Preemptor?[] _preemptors;
     private readonly List<ExecutedEvent> _events = [];
     private readonly List<Judgment> _judgments = [];
 
@@ -27,10 +36,12 @@ internal sealed class ProgramExecution
         _machine = machine;
         _bufferBound = bufferBound;
         Steps = steps;
-        _programs = [.. machine.Cpus.Select(c => new Queue<(int, ThreadStep)>(steps.Index().Where(s => s.Item.Cpu == c.Index)))];
-        _running = new RunningStep?[machine.Cpus.Count];
+        _programs = [.. machine.Cpus.Select(c => new Program(steps.Index().Where(s => s.Item.Cpu == c.Index && s.Item.Preempting is null)))];
+        _preemptors = [.. machine.Cpus.Select(c => steps.FirstOrDefault(s => s.Cpu == c.Index && s.Preempting is not null) is { Preempting: { } task }
+            ? new Preemptor(task, c.Current, new Program(steps.Index().Where(s => s.Item.Cpu == c.Index && s.Item.Preempting is not null)))
+            : null)];
         foreach (var cpu in machine.Cpus)
-            Next(cpu);
+            Next(cpu, _programs[cpu.Index]);
     }
 
     /// <summary>The block's steps, in the block's order.</summary>
@@ -45,27 +56,34 @@ internal sealed class ProgramExecution
     /// <summary>Whether a store was kept out of a full buffer (<c>--buffer-bound</c>) in some state so far.</summary>
     public bool Bounded { get; private set; }
 
-    /// <summary>Every program has returned from its last step.</summary>
-    public bool Done => _running.All(r => r is null);
+    /// <summary>Every program has returned from its last step, and every preempting task has switched back.</summary>
+    public bool Done => _programs.All(p => p.Running is null) && _preemptors.All(p => p is null or { State: PreemptorState.Done });
 
-    /// <summary>The enabled events: each CPU's step (access or return) by CPU index, then each non-empty buffer's drain.</summary>
+    /// <summary>
+    /// The enabled events: by CPU index, each CPU's step (access or return) or its preempting task's event, then each
+    /// non-empty buffer's drain.
+    /// </summary>
     public IReadOnlyList<Transition> Enabled()
     {
         var enabled = new List<Transition>();
         foreach (var cpu in _machine.Cpus)
         {
-            if (_running[cpu.Index] is not { } running)
-                continue;
-            if (running.Path?.Pending is not { } point)
-                enabled.Add(new Transition(new ExploreEvent(EventKind.Step, cpu.Index), Footprint.None));
-            else if (_machine.Memory.CanPerform(cpu, point))
+            var preemptor = _preemptors[cpu.Index];
+            if (preemptor is { State: PreemptorState.Running })
             {
-                var effect = Footprint.Of(point, _machine.Memory.Model);
-                if (effect.Buffers && cpu.StoreBuffer.Stores.Count >= _bufferBound)
-                    Bounded = true;
-                else
-                    enabled.Add(new Transition(new ExploreEvent(EventKind.Step, cpu.Index), effect));
+                var preempting = new ExploreEvent(EventKind.Preempting, cpu.Index);
+                if (preemptor.Program.Running is { } step)
+                    AddStep(enabled, cpu, preempting, step, []);
+                else if (cpu.StoreBuffer.IsEmpty)
+                    enabled.Add(new Transition(preempting, Switch(cpu)));
+                continue;
             }
+            // The preempted task reads which task its CPU runs, which the preempting task's switches write.
+            StateAccess[] current = preemptor is null ? [] : [new StateAccess(CurrentOf(cpu), Access.Read)];
+            if (_programs[cpu.Index].Running is { } running)
+                AddStep(enabled, cpu, new ExploreEvent(EventKind.Step, cpu.Index), running, current);
+            if (preemptor is { State: PreemptorState.Waiting } && cpu.StoreBuffer.IsEmpty && Preemptible(cpu, preemptor) is not null)
+                enabled.Add(new Transition(new ExploreEvent(EventKind.Preempting, cpu.Index), Switch(cpu)));
         }
         foreach (var cpu in _machine.Cpus)
         {
@@ -86,14 +104,20 @@ internal sealed class ProgramExecution
             _events.Add(new ExecutedEvent(e, null, -1, false, null, null, cpu.StoreBuffer.Stores.Count) { Drained = drained, Footprint = chosen.Effect });
             return chosen;
         }
-        var running = _running[e.Cpu]!;
+        var preemptor = _preemptors[e.Cpu];
         _machine.Tracker.Begin(e.Cpu);
+        if (e.Kind == EventKind.Preempting && preemptor!.Program.Running is null)
+            return SwitchPreemptor(chosen, cpu, preemptor);
+        var program = e.Kind == EventKind.Preempting ? preemptor!.Program : _programs[e.Cpu];
+        if (e.Kind == EventKind.Step && preemptor is not null)
+            _ = cpu.Current;
+        var running = program.Running!;
         InterleavingPoint? before = null;
         var starts = running.Path is null;
         if (starts)
             running.Start(cpu);
         else if ((before = running.Path!.Pending) is null)
-            Return(cpu, running);
+            Return(cpu, program, running);
         else
             running.Path.Perform();
         var performed = chosen with { Effect = chosen.Effect.With(_machine.Tracker.End()) };
@@ -106,25 +130,119 @@ internal sealed class ProgramExecution
     /// <summary>"deadlock: cpu1 spins in spin_lock(pgd_lock)": the CPUs whose pending access can never be performed.</summary>
     public string Deadlock() =>
         "deadlock: " + string.Join(", ", _machine.Cpus
-            .Where(c => _running[c.Index]?.Path?.Pending is { } point && !_machine.Memory.CanPerform(c, point))
-            .Select(c => $"{c} spins in {_running[c.Index]!.Path!.Pending}"));
+            .Select(c => (Cpu: c, Running: _preemptors[c.Index] is { State: PreemptorState.Running } p ? p.Program.Running : _programs[c.Index].Running))
+            .Where(c => c.Running?.Path?.Pending is { } point && !_machine.Memory.CanPerform(c.Cpu, point))
+            .Select(c => $"{c.Cpu} spins in {c.Running!.Path!.Pending}"));
+
+    private void AddStep(List<Transition> enabled, Cpu cpu, ExploreEvent e, RunningStep running, StateAccess[] reads)
+    {
+        if (running.Path?.Pending is not { } point)
+            enabled.Add(new Transition(e, reads.Length == 0 ? Footprint.None : new Footprint(reads, false)));
+        else if (_machine.Memory.CanPerform(cpu, point))
+        {
+            var effect = Footprint.Of(point, _machine.Memory.Model);
+            if (effect.Buffers && cpu.StoreBuffer.Stores.Count >= _bufferBound)
+                Bounded = true;
+            else
+                enabled.Add(new Transition(e, reads.Length == 0 ? effect : effect with { Accesses = [.. effect.Accesses, .. reads] }));
+        }
+    }
+
+    /// <summary>
+    /// Where the CPU's task can be preempted now, or null where it cannot: in user mode (its step not begun, or none
+    /// left), or stopped at a preemption point of its step's path. It must still be the CPU's task.
+    /// </summary>
+    private string? Preemptible(Cpu cpu, Preemptor preemptor)
+    {
+        if (cpu.Current != preemptor.Preempted)
+            return null;
+        var running = _programs[cpu.Index].Running;
+        if (running is null || running.Path is null || running.Step.Immediate && !running.Moved)
+            return UserMode;
+        return running.Path.Pending is { Kind: InterleavingKind.Preemption } point ? point.Label : null;
+    }
+
+    private const string UserMode = "";
+
+    // kernel/sched/core.c: __schedule() -> context_switch(): the preempting task in, or the preempted one back.
+    private Transition SwitchPreemptor(Transition chosen, Cpu cpu, Preemptor preemptor)
+    {
+        SwitchEvent switched;
+        if (preemptor.State == PreemptorState.Waiting)
+        {
+            var at = Preemptible(cpu, preemptor)!;
+            preemptor.ResumesInKernel = at != UserMode;
+            _machine.Kernel.ContextSwitch(cpu, preemptor.Task);
+            preemptor.State = PreemptorState.Running;
+            Next(cpu, preemptor.Program);
+            switched = new SwitchEvent(preemptor.Task.ToString(), preemptor.Preempted.ToString(), at == UserMode ? null : at);
+        }
+        else
+        {
+            // A task preempted inside a syscall goes on in the kernel; one preempted in user mode returns there.
+            _machine.Kernel.ContextSwitch(cpu, preemptor.Preempted, nextReturnsToUser: !preemptor.ResumesInKernel);
+            preemptor.State = PreemptorState.Done;
+            switched = new SwitchEvent(preemptor.Preempted.ToString(), null, null);
+        }
+        var performed = chosen with { Effect = chosen.Effect.With(_machine.Tracker.End()) };
+        _events.Add(new ExecutedEvent(chosen.Event, null, -1, false, null, null, cpu.StoreBuffer.Stores.Count) { Footprint = performed.Effect, Switch = switched });
+        return performed;
+    }
+
+    /// <summary>A switch of the CPU's task, as known before it runs: it writes which task the CPU runs, once the buffer is empty.</summary>
+    private static Footprint Switch(Cpu cpu) => new([new StateAccess(CurrentOf(cpu), Access.Write)], true);
+
+    private static MemoryLocation CurrentOf(Cpu cpu) => new($"cpu{cpu.Index}.current");
 
     // The step returns (its outcome is judged; no drain: the explorer drains as events); the CPU's next step is
     // started by an event of its own.
-    private void Return(Cpu cpu, RunningStep running)
+    private void Return(Cpu cpu, Program program, RunningStep running)
     {
         var outcome = running.Step.Complete(running.Path!);
         if (running.Step.Expected is { } expected)
             _judgments.Add(new Judgment(running.Step.Step, Quantifier.Always, expected.Matches(outcome), $"got {outcome}"));
-        Next(cpu);
+        Next(cpu, program);
     }
 
-    private void Next(Cpu cpu)
+    private static void Next(Cpu cpu, Program program)
     {
-        var next = _programs[cpu.Index].TryDequeue(out var step) ? new RunningStep(step.Ordinal, step.Step) : null;
-        _running[cpu.Index] = next;
+        var next = program.Steps.TryDequeue(out var step) ? new RunningStep(step.Ordinal, step.Step) : null;
+        program.Running = next;
         if (next is { Step.Immediate: true })
             next.Start(cpu);
+    }
+
+    /// <summary>A task's steps on a CPU, in order, and the one it runs now.</summary>
+    private sealed class Program(IEnumerable<(int Ordinal, ThreadStep Step)> steps)
+    {
+        public Queue<(int Ordinal, ThreadStep Step)> Steps { get; } = new(steps);
+
+        public RunningStep? Running { get; set; }
+    }
+
+    private enum PreemptorState
+    {
+        /// <summary>Off the CPU, waiting to preempt its task.</summary>
+        Waiting,
+        /// <summary>Switched in: running its steps, then the switch back.</summary>
+        Running,
+        /// <summary>Switched back: the preempted task runs again.</summary>
+        Done,
+    }
+
+    /// <summary>A CPU's preempting task, the task it preempts, its steps, and where it is in them.</summary>
+    private sealed class Preemptor(TaskStruct task, TaskStruct preempted, Program program)
+    {
+        public TaskStruct Task { get; } = task;
+
+        public TaskStruct Preempted { get; } = preempted;
+
+        public Program Program { get; } = program;
+
+        public PreemptorState State { get; set; }
+
+        /// <summary>The preempted task stopped inside a syscall, which it finishes when it is switched back.</summary>
+        public bool ResumesInKernel { get; set; }
     }
 
     private sealed class RunningStep(int ordinal, ThreadStep step)
@@ -145,6 +263,16 @@ internal sealed class ProgramExecution
         /// <summary>Whether an event of this step has happened: its next line in a schedule continues it.</summary>
         public bool Moved { get; set; }
     }
+}
+
+/// <summary>
+/// A switch of a CPU's task by its preempting task's process: to <paramref name="Next"/>, preempting
+/// <paramref name="Preempted"/> (null for the switch back) at the preemption point <paramref name="At"/> of its step's
+/// path (null: in user mode).
+/// </summary>
+internal sealed record SwitchEvent(string Next, string? Preempted, string? At)
+{
+    public override string ToString() => Preempted is null ? $"the switch back to {Next}" : $"the switch to {Next}, preempting {Preempted}{(At is null ? " in user mode" : " at " + At)}";
 }
 
 /// <summary>
@@ -170,7 +298,10 @@ internal sealed record ExecutedEvent(
     /// <summary>The event started its step: made its path and ran it to its first point, performing none.</summary>
     public bool Starts { get; init; }
 
-    public bool IsReturn => Event.Kind == EventKind.Step && Performed is null && !Starts;
+    /// <summary>The switch a preempting task's first or last event made (null for any other event).</summary>
+    public SwitchEvent? Switch { get; init; }
+
+    public bool IsReturn => Event.Kind != EventKind.Drain && Switch is null && Performed is null && !Starts;
 }
 
 /// <summary>

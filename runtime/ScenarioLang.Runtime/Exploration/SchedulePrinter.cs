@@ -8,10 +8,15 @@ namespace ScenarioLang.Runtime.Exploration;
 /// the store→load reorderings among its loads that a fence would forbid.
 /// </summary>
 /// <remarks>
+/// A preempting task's switch in is <c>cpuN switch B</c>, after its task's line stopped <c>preempted at</c> the point
+/// (when it was preempted inside a step); its steps follow, and the switch back is <c>cpuN switch A</c>, which runs a
+/// step preempted at a point to its end, as the explicit schedule does.
+/// <para>
 /// Consecutive events of one step make a line, stopped <c>until</c> the label of the point pending after them. An
 /// explicit return drains its CPU's buffer and the explorer's does not, so a step that returns with stores that drain
 /// only after other events is printed <c>until return</c>, its drains at their places, and <c>cpuN continue</c> once
 /// the buffer is empty, unless the CPU's next step comes first (which returns the paused one, its stores kept).
+/// </para>
 /// </remarks>
 internal static class SchedulePrinter
 {
@@ -20,11 +25,33 @@ internal static class SchedulePrinter
         var lines = new Lines();
         // CPUs whose step has returned in the execution but is still paused before its return in the schedule.
         var awaitingContinue = new HashSet<int>();
+        // Steps preempted at a point whose task has been switched back to: the switch runs them to their end.
+        var resumed = new HashSet<(ExploreEvent, int)>();
+        // Steps preempted at a point, by CPU, until their task is switched back to.
+        var preempted = new Dictionary<int, int>();
         var i = 0;
         while (i < events.Count)
         {
             var first = events[i];
             var cpu = first.Event.Cpu;
+            if (first.Switch is { } switched)
+            {
+                i++;
+                if (switched.At is not null)
+                {
+                    lines.Preempt(cpu);
+                    preempted[cpu] = LastOrdinal(events, i - 1, cpu);
+                }
+                if (switched.Preempted is null && preempted.Remove(cpu, out var ordinal))
+                    resumed.Add((new ExploreEvent(EventKind.Step, cpu), ordinal));
+                lines.Add(new ScheduleLine(ScheduleVerb.Switch, cpu, null, null) { Task = switched.Next }, i);
+                continue;
+            }
+            if (resumed.Contains((first.Event, first.Ordinal)))
+            {
+                i++;
+                continue;
+            }
             if (first.Event.Kind == EventKind.Drain)
             {
                 var drains = DrainsAt(events, i, cpu);
@@ -61,6 +88,10 @@ internal static class SchedulePrinter
         }
         return lines.Annotate(events);
     }
+
+    /// <summary>The step of the CPU's program that the event before <paramref name="before"/> last moved.</summary>
+    private static int LastOrdinal(IReadOnlyList<ExecutedEvent> events, int before, int cpu) =>
+        events.Take(before).Last(e => e.Event == new ExploreEvent(EventKind.Step, cpu)).Ordinal;
 
     private static int DrainsAt(IReadOnlyList<ExecutedEvent> events, int from, int cpu)
     {
@@ -112,6 +143,13 @@ internal static class SchedulePrinter
         private readonly List<(ScheduleLine Line, int End)> _lines = [];
 
         public void Add(ScheduleLine line, int end) => _lines.Add((line, end));
+
+        /// <summary>The CPU's last line stopped its step at a preemption point: its task is switched out there.</summary>
+        public void Preempt(int cpu)
+        {
+            var at = _lines.FindLastIndex(l => l.Line.Cpu == cpu && l.Line.Verb is ScheduleVerb.Run or ScheduleVerb.Continue);
+            _lines[at] = (_lines[at].Line with { Preempted = true }, _lines[at].End);
+        }
 
         /// <summary>Each line with the buffers after it (none under SC) and the fence hints of the loads it performs.</summary>
         public IReadOnlyList<ScheduleLine> Annotate(IReadOnlyList<ExecutedEvent> events)

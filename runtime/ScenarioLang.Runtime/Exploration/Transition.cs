@@ -10,16 +10,31 @@ internal enum EventKind
     Step,
     /// <summary>The oldest store of the CPU's buffer reaches memory (x86-TSO only).</summary>
     Drain,
+    /// <summary>The CPU's preempting task switches in, performs its step's next event, or switches back.</summary>
+    Preempting,
 }
 
 /// <summary>
 /// An event of the explorer, named by what it does to which CPU, so the same event can be recognised in the states
 /// that follow (a sleeping event is the same event until its CPU moves). Each (kind, CPU) is a process of the search:
-/// a CPU's program, and its store buffer's drains (Abdulla et al., "Stateless Model Checking for TSO and PSO", 2015).
+/// a CPU's program, its store buffer's drains (Abdulla et al., "Stateless Model Checking for TSO and PSO", 2015), and
+/// the task that preempts the program's task.
 /// </summary>
 internal readonly record struct ExploreEvent(EventKind Kind, int Cpu)
 {
-    public override string ToString() => Kind == EventKind.Step ? $"cpu{Cpu}" : $"cpu{Cpu} drain";
+    /// <summary>
+    /// The two are events of different tasks on one CPU (its program's and its preempting task's): they share the CPU
+    /// but not a program order, so, like events of two CPUs, their footprints say whether they commute.
+    /// </summary>
+    public bool OtherTaskOnCpu(ExploreEvent other) =>
+        Cpu == other.Cpu && Kind != other.Kind && Kind != EventKind.Drain && other.Kind != EventKind.Drain;
+
+    public override string ToString() => Kind switch
+    {
+        EventKind.Step => $"cpu{Cpu}",
+        EventKind.Drain => $"cpu{Cpu} drain",
+        _ => $"cpu{Cpu} preempting",
+    };
 }
 
 /// <summary>
@@ -95,14 +110,14 @@ internal sealed record Transition(ExploreEvent Event, Footprint Effect)
     /// <summary>
     /// Whether the two events commute and neither disables the other. On one CPU, a step and a drain commute unless
     /// the step waits for the empty buffer (a load forwards the same value before and after the drain); on two
-    /// CPUs, they commute unless both touch the same word or piece of kernel state and one of them writes it. Only
+    /// CPUs, or for two tasks of one CPU, they commute unless both touch the same word or piece of kernel state and one of them writes it. Only
     /// whole footprints make the answer true: an event that has not run may touch more than its point shows.
     /// </summary>
     public bool IndependentOf(Transition other)
     {
         if (!Effect.Complete || !other.Effect.Complete)
             return false;
-        if (Event.Cpu == other.Event.Cpu)
+        if (Event.Cpu == other.Event.Cpu && !Event.OtherTaskOnCpu(other.Event))
             return Event.Kind != other.Event.Kind && !Effect.NeedsEmptyStoreBuffer && !other.Effect.NeedsEmptyStoreBuffer;
         return Footprint.Conflict(Effect, other.Effect) is null;
     }

@@ -140,6 +140,8 @@ public enum ScheduleVerb
     Continue,
     /// <summary>The oldest stores of the CPU's buffer reach memory: <c>cpu0 drain 2</c>.</summary>
     Drain,
+    /// <summary>The CPU switches to a task, which finishes a syscall it was preempted in: <c>cpu0 switch B</c>.</summary>
+    Switch,
 }
 
 /// <summary>
@@ -151,6 +153,12 @@ public enum ScheduleVerb
 /// <param name="Count">How many stores a <see cref="ScheduleVerb.Drain"/> line moves.</param>
 public sealed record ScheduleLine(ScheduleVerb Verb, int Cpu, ThreadStep? Step, string? Until, int Count = 1)
 {
+    /// <summary>The task a <see cref="ScheduleVerb.Switch"/> line switches to.</summary>
+    public string? Task { get; init; }
+
+    /// <summary>The step stops at <see cref="Until"/>, a preemption point, and its task is switched out there: <c>preempted at</c>.</summary>
+    public bool Preempted { get; init; }
+
     /// <summary>
     /// Every non-empty store buffer once the line has run, oldest store first: <c>cpu0 [x=1, y=2]; cpu1 [y=1]</c>, or
     /// <c>empty</c>; null when no store of the execution went through a buffer (SC).
@@ -167,11 +175,12 @@ public sealed record ScheduleLine(ScheduleVerb Verb, int Cpu, ThreadStep? Step, 
     {
         get
         {
-            var until = Until is null ? "" : " until " + Until;
+            var until = Until is null ? "" : (Preempted ? " preempted at " : " until ") + Until;
             return Verb switch
             {
                 ScheduleVerb.Run => Step!.Action + until + (Step.Result is null ? "" : " " + Step.Result),
                 ScheduleVerb.Continue => $"cpu{Cpu} continue{until}",
+                ScheduleVerb.Switch => $"cpu{Cpu} switch {Task}",
                 _ => Count == 1 ? $"cpu{Cpu} drain" : $"cpu{Cpu} drain {Count}",
             };
         }

@@ -1,3 +1,4 @@
+using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Exploration;
 
 namespace ScenarioLang.Runtime;
@@ -31,9 +32,17 @@ public sealed partial class ScenarioRun
             RequireNotBlocked(step, cpu);
             RequireNoPausedStep(Machine.Cpus[cpu]);
         }
+        foreach (var task in steps.Select(s => s.Preempting).OfType<TaskStruct>().Distinct())
+        {
+            if (task.State != TaskState.Runnable || HasSuspendedPath(task))
+                throw new ScenarioRuntimeException($"{task} cannot preempt: it is {(HasSuspendedPath(task) ? "preempted inside a syscall" : task.State.ToString().ToLowerInvariant())}");
+        }
         _execution = _explorer.Explore(step, steps, Machine, _entries.ToArray());
         Record(step, Verdict.None, null);
     }
+
+    /// <summary><c>cpu0 B preempts A: step</c>: the step, which <paramref name="task"/> runs when it preempts the CPU's task.</summary>
+    public ThreadStep Preempting(ThreadStep step, TaskStruct task) => step with { Preempting = task };
 
     /// <summary>
     /// <c>expect always|never|sometimes c1 and c2</c>: the conditions hold when all of them do. After an explore block

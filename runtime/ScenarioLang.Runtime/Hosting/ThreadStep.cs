@@ -1,3 +1,4 @@
+using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Machine;
 using ScenarioLang.Runtime.Scheduling;
 
@@ -22,6 +23,8 @@ namespace ScenarioLang.Runtime;
 /// in an explore block it begins as soon as its CPU reaches it, where a syscall's start is an event of its own.</param>
 /// <param name="DrainsQuietly">Run whole by an explicit schedule, its CPU's stores reach memory as it returns without a
 /// note for each: fork, clone, exec and exit ran that way before they were paths, and their traces show no drains.</param>
+/// <param name="Preempting">In an explore block, the task that runs this step when it preempts its CPU's task
+/// (<c>cpu0 B preempts A: …</c>); null for a step of the CPU's own program.</param>
 public sealed record ThreadStep(
     Step Step,
     int Cpu,
@@ -32,7 +35,8 @@ public sealed record ThreadStep(
     ExpectedOutcome? Expected = null,
     string? Defines = null,
     bool Immediate = false,
-    bool DrainsQuietly = false);
+    bool DrainsQuietly = false,
+    TaskStruct? Preempting = null);
 
 /// <summary>How an expectation quantifies over the executions of an explore block.</summary>
 public enum Quantifier

@@ -139,6 +139,90 @@ public sealed class ReductionDifferentialTests
         Assert.True(disagreements.Count == 0, string.Join("\n", disagreements));
     }
 
+    // Few: no reduction re-runs the fork before the block for each of a few hundred interleavings per case.
+    private static readonly string[] PreemptedSteps = ["ioperm(0x81, 1, on) -> 0", "iopl(3) -> 0"];
+
+    private static readonly string[] PreemptingSteps = ["ioperm(0x3f8, 1, on) -> 0", "outb 0x80"];
+
+    private static readonly string[] OtherCpuSteps = ["ioperm(0x80, 1, off) -> 0"];
+
+    /// <summary>
+    /// A task preempted by another on its CPU (<c>cpu0 B preempts A</c>) while a child sharing its bitmap runs on the
+    /// other CPU, under the patch Andy reviewed and the merged kernel.
+    /// </summary>
+    public static IEnumerable<string> PreemptionBlocks()
+    {
+        foreach (var variant in new[] { "v2-06-16", "merged" })
+        foreach (var preempted in PreemptedSteps)
+        foreach (var preempting in PreemptingSteps)
+        foreach (var other in OtherCpuSteps)
+        {
+            yield return $$"""
+                scenario "cpu0 B preempts A in {{preempted}} with {{preempting}} against {{other}}" {
+                  kernel ioperm = {{variant}}
+                  cpus 2
+                  task A root
+                  task B root
+                  cpu0 A: ioperm(0x80, 1, on) -> 0
+                  cpu0 A: fork -> C
+                  cpu1 switch C
+                  explore {
+                    cpu0 A: {{preempted}}
+                    cpu0 B preempts A: {{preempting}}
+                    cpu1 C: {{other}}
+                  }
+                  expect sometimes tss(cpu0).allowed_ports == 1 and tss(cpu1).allowed_ports == 1 and machine.live_bitmaps == 2
+                }
+                """;
+        }
+    }
+
+    /// <summary>
+    /// Store buffering with a task preempting one side: the switches wait for the CPU's buffer, the preempting task's
+    /// load reads what the other CPU's drains left. Every interleaving of it is too many for no reduction.
+    /// </summary>
+    private const string PreemptedStoreBuffering = """
+        scenario "store buffering with a preempting task" {
+          memory tso
+          cpus 2
+          task A root
+          task B root
+          task C root
+          shared x
+          shared y
+          cpu1 switch C
+          explore {
+            cpu0 A: store x = 1
+            cpu0 A: load y -> r0
+            cpu0 B preempts A: load x -> r2
+            cpu0 B preempts A: store y = 2
+            cpu1 C: store y = 1
+            cpu1 C: load x -> r1
+          }
+          expect sometimes r0 == 0 and r1 == 0 and r2 == 1
+        }
+        """;
+
+    [Fact]
+    public void Dpor_sleep_sets_and_no_reduction_agree_with_a_preempting_task()
+    {
+        var texts = PreemptionBlocks().ToArray();
+
+        var (compared, disagreements) = Compare(texts, [Reduction.None, Reduction.SleepSets, Reduction.Dpor]);
+
+        Assert.Equal(texts.Length, compared);
+        Assert.True(disagreements.Count == 0, string.Join("\n", disagreements));
+    }
+
+    [Fact]
+    public void Dpor_and_sleep_sets_agree_on_store_buffering_with_a_preempting_task()
+    {
+        var (compared, disagreements) = Compare([PreemptedStoreBuffering], [Reduction.SleepSets, Reduction.Dpor]);
+
+        Assert.Equal(1, compared);
+        Assert.True(disagreements.Count == 0, string.Join("\n", disagreements));
+    }
+
     [Fact]
     public void Dpor_and_sleep_sets_agree_on_generated_blocks_with_fork_exec_and_vmalloc()
     {

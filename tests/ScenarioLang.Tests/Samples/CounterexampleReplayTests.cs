@@ -27,6 +27,7 @@ public sealed class CounterexampleReplayTests
     [Theory]
     [InlineData("samples/pgd/late-wmb.kscn", "as-written", "expect never pgd(C)[V] is none")]
     [InlineData("samples/ptshare/creation-race.kscn", "ptshare=rfc-v2", "expect never leak ptshare_data|expect always ptshare(db).refcnt == 2|" + CheckerText)]
+    [InlineData("samples/ioperm/andy-preempted-ioperm.kscn", "ioperm=v2-06-16", "expect never tss(cpu0).allowed_ports > 1")]
     [InlineData("samples/ptshare/removal-race.kscn", "ptshare=rfc-v2", "expect never use-after-free ptshare_data|expect never refcount-misuse ptshare_data")]
     public void The_racy_samples_have_counterexamples_that_replay(string sample, string variant, string violated) =>
         Assert.Equal(violated.Split('|'), Replay(sample, variant).Select(r => r.Expectation));

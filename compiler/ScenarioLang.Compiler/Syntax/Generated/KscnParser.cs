@@ -37,17 +37,17 @@ public partial class KscnParser : Parser {
 	public const int
 		SCENARIO=1, KERNEL=2, MEMORY=3, CPUS=4, TASK=5, ROOT=6, USER=7, SWITCH=8, 
 		IDLE=9, EXPECT=10, IS=11, NOT=12, NONE=13, ON=14, OFF=15, OK=16, REPEAT=17, 
-		FOR=18, EACH=19, PREEMPTED=20, FAILING=21, AT=22, SHARED=23, EXPLORE=24, 
-		ALWAYS=25, NEVER=26, SOMETIMES=27, AND=28, UNTIL=29, CONTINUE=30, DRAIN=31, 
-		FILE=32, IOPERM=33, IOPL=34, FORK=35, EXEC=36, EXIT=37, CLONE=38, SETRESUID=39, 
-		MMAP=40, MUNMAP=41, VMALLOC=42, INB=43, INW=44, INL=45, OUTB=46, OUTW=47, 
-		OUTL=48, CLI=49, STI=50, PUSHF=51, STORE=52, LOAD=53, XCHG=54, MFENCE=55, 
-		TOUCH=56, READ=57, WRITE=58, LEAK=59, USE_AFTER_FREE=60, DOUBLE_FREE=61, 
-		REFCOUNT_MISUSE=62, KIB=63, MIB=64, GIB=65, GP=66, PF=67, ARROW=68, LBRACE=69, 
-		RBRACE=70, LPAREN=71, RPAREN=72, LBRACK=73, RBRACK=74, COMMA=75, STAR=76, 
-		COLON=77, DOT=78, EQEQ=79, NEQ=80, LE=81, GE=82, LT=83, GT=84, ASSIGN=85, 
-		PIPE=86, MINUS=87, CPU=88, INT=89, WORD=90, STRING=91, UNTERMINATED_STRING=92, 
-		LINE_COMMENT=93, BLOCK_COMMENT=94, WS=95, UNEXPECTED_CHAR=96;
+		FOR=18, EACH=19, PREEMPTED=20, PREEMPTS=21, FAILING=22, AT=23, SHARED=24, 
+		EXPLORE=25, ALWAYS=26, NEVER=27, SOMETIMES=28, AND=29, UNTIL=30, CONTINUE=31, 
+		DRAIN=32, FILE=33, IOPERM=34, IOPL=35, FORK=36, EXEC=37, EXIT=38, CLONE=39, 
+		SETRESUID=40, MMAP=41, MUNMAP=42, VMALLOC=43, INB=44, INW=45, INL=46, 
+		OUTB=47, OUTW=48, OUTL=49, CLI=50, STI=51, PUSHF=52, STORE=53, LOAD=54, 
+		XCHG=55, MFENCE=56, TOUCH=57, READ=58, WRITE=59, LEAK=60, USE_AFTER_FREE=61, 
+		DOUBLE_FREE=62, REFCOUNT_MISUSE=63, KIB=64, MIB=65, GIB=66, GP=67, PF=68, 
+		ARROW=69, LBRACE=70, RBRACE=71, LPAREN=72, RPAREN=73, LBRACK=74, RBRACK=75, 
+		COMMA=76, STAR=77, COLON=78, DOT=79, EQEQ=80, NEQ=81, LE=82, GE=83, LT=84, 
+		GT=85, ASSIGN=86, PIPE=87, MINUS=88, CPU=89, INT=90, WORD=91, STRING=92, 
+		UNTERMINATED_STRING=93, LINE_COMMENT=94, BLOCK_COMMENT=95, WS=96, UNEXPECTED_CHAR=97;
 	public const int
 		RULE_compilationUnit = 0, RULE_scenario = 1, RULE_statement = 2, RULE_variantChoice = 3, 
 		RULE_cpuBody = 4, RULE_stepModifier = 5, RULE_pause = 6, RULE_mechanismName = 7, 
@@ -66,24 +66,25 @@ public partial class KscnParser : Parser {
 		null, "'scenario'", "'kernel'", "'memory'", "'cpus'", "'task'", "'root'", 
 		"'user'", "'switch'", "'idle'", "'expect'", "'is'", "'not'", "'none'", 
 		"'on'", "'off'", "'ok'", "'repeat'", "'for'", "'each'", "'preempted'", 
-		"'failing'", "'at'", "'shared'", "'explore'", "'always'", "'never'", "'sometimes'", 
-		"'and'", "'until'", "'continue'", "'drain'", "'file'", "'ioperm'", "'iopl'", 
-		"'fork'", "'exec'", "'exit'", "'clone'", "'setresuid'", "'mmap'", "'munmap'", 
-		"'vmalloc'", "'inb'", "'inw'", "'inl'", "'outb'", "'outw'", "'outl'", 
-		"'cli'", "'sti'", "'pushf'", "'store'", "'load'", "'xchg'", "'mfence'", 
-		"'touch'", "'read'", "'write'", "'leak'", "'use-after-free'", "'double-free'", 
-		"'refcount-misuse'", "'KiB'", "'MiB'", "'GiB'", "'#GP'", "'#PF'", "'->'", 
-		"'{'", "'}'", "'('", "')'", "'['", "']'", "','", "'*'", "':'", "'.'", 
-		"'=='", "'!='", "'<='", "'>='", "'<'", "'>'", "'='", "'|'", "'-'"
+		"'preempts'", "'failing'", "'at'", "'shared'", "'explore'", "'always'", 
+		"'never'", "'sometimes'", "'and'", "'until'", "'continue'", "'drain'", 
+		"'file'", "'ioperm'", "'iopl'", "'fork'", "'exec'", "'exit'", "'clone'", 
+		"'setresuid'", "'mmap'", "'munmap'", "'vmalloc'", "'inb'", "'inw'", "'inl'", 
+		"'outb'", "'outw'", "'outl'", "'cli'", "'sti'", "'pushf'", "'store'", 
+		"'load'", "'xchg'", "'mfence'", "'touch'", "'read'", "'write'", "'leak'", 
+		"'use-after-free'", "'double-free'", "'refcount-misuse'", "'KiB'", "'MiB'", 
+		"'GiB'", "'#GP'", "'#PF'", "'->'", "'{'", "'}'", "'('", "')'", "'['", 
+		"']'", "','", "'*'", "':'", "'.'", "'=='", "'!='", "'<='", "'>='", "'<'", 
+		"'>'", "'='", "'|'", "'-'"
 	};
 	private static readonly string[] _SymbolicNames = {
 		null, "SCENARIO", "KERNEL", "MEMORY", "CPUS", "TASK", "ROOT", "USER", 
 		"SWITCH", "IDLE", "EXPECT", "IS", "NOT", "NONE", "ON", "OFF", "OK", "REPEAT", 
-		"FOR", "EACH", "PREEMPTED", "FAILING", "AT", "SHARED", "EXPLORE", "ALWAYS", 
-		"NEVER", "SOMETIMES", "AND", "UNTIL", "CONTINUE", "DRAIN", "FILE", "IOPERM", 
-		"IOPL", "FORK", "EXEC", "EXIT", "CLONE", "SETRESUID", "MMAP", "MUNMAP", 
-		"VMALLOC", "INB", "INW", "INL", "OUTB", "OUTW", "OUTL", "CLI", "STI", 
-		"PUSHF", "STORE", "LOAD", "XCHG", "MFENCE", "TOUCH", "READ", "WRITE", 
+		"FOR", "EACH", "PREEMPTED", "PREEMPTS", "FAILING", "AT", "SHARED", "EXPLORE", 
+		"ALWAYS", "NEVER", "SOMETIMES", "AND", "UNTIL", "CONTINUE", "DRAIN", "FILE", 
+		"IOPERM", "IOPL", "FORK", "EXEC", "EXIT", "CLONE", "SETRESUID", "MMAP", 
+		"MUNMAP", "VMALLOC", "INB", "INW", "INL", "OUTB", "OUTW", "OUTL", "CLI", 
+		"STI", "PUSHF", "STORE", "LOAD", "XCHG", "MFENCE", "TOUCH", "READ", "WRITE", 
 		"LEAK", "USE_AFTER_FREE", "DOUBLE_FREE", "REFCOUNT_MISUSE", "KIB", "MIB", 
 		"GIB", "GP", "PF", "ARROW", "LBRACE", "RBRACE", "LPAREN", "RPAREN", "LBRACK", 
 		"RBRACK", "COMMA", "STAR", "COLON", "DOT", "EQEQ", "NEQ", "LE", "GE", 
@@ -210,7 +211,7 @@ public partial class KscnParser : Parser {
 			State = 54;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 4320527420L) != 0) || _la==CPU) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 8640660540L) != 0) || _la==CPU) {
 				{
 				{
 				State = 51;
@@ -522,7 +523,7 @@ public partial class KscnParser : Parser {
 				State = 99;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 4320527420L) != 0) || _la==CPU) {
+				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 8640660540L) != 0) || _la==CPU) {
 					{
 					{
 					State = 96;
@@ -552,7 +553,7 @@ public partial class KscnParser : Parser {
 				State = 110;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 4320527420L) != 0) || _la==CPU) {
+				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 8640660540L) != 0) || _la==CPU) {
 					{
 					{
 					State = 107;
@@ -578,7 +579,7 @@ public partial class KscnParser : Parser {
 				State = 119;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 4320527420L) != 0) || _la==CPU) {
+				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 8640660540L) != 0) || _la==CPU) {
 					{
 					{
 					State = 116;
@@ -754,12 +755,17 @@ public partial class KscnParser : Parser {
 	}
 	public partial class StepBodyContext : CpuBodyContext {
 		public IToken task;
+		public IToken preempted;
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COLON() { return GetToken(KscnParser.COLON, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ActionContext action() {
 			return GetRuleContext<ActionContext>(0);
 		}
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WORD() { return GetToken(KscnParser.WORD, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] WORD() { return GetTokens(KscnParser.WORD); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WORD(int i) {
+			return GetToken(KscnParser.WORD, i);
+		}
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode KERNEL() { return GetToken(KscnParser.KERNEL, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PREEMPTS() { return GetToken(KscnParser.PREEMPTS, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public StepModifierContext stepModifier() {
 			return GetRuleContext<StepModifierContext>(0);
 		}
@@ -783,7 +789,7 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 8, RULE_cpuBody);
 		int _la;
 		try {
-			State = 163;
+			State = 167;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SWITCH:
@@ -847,42 +853,54 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 147;
-				Match(COLON);
-				State = 148;
-				action();
-				State = 150;
+				State = 149;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 540016640L) != 0)) {
+				if (_la==PREEMPTS) {
 					{
-					State = 149;
+					State = 147;
+					Match(PREEMPTS);
+					State = 148;
+					((StepBodyContext)_localctx).preempted = Match(WORD);
+					}
+				}
+
+				State = 151;
+				Match(COLON);
+				State = 152;
+				action();
+				State = 154;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1078984704L) != 0)) {
+					{
+					State = 153;
 					stepModifier();
 					}
 				}
 
-				State = 161;
+				State = 165;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ARROW) {
 					{
-					State = 152;
+					State = 156;
 					Match(ARROW);
-					State = 153;
+					State = 157;
 					result();
-					State = 158;
+					State = 162;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==PIPE) {
 						{
 						{
-						State = 154;
+						State = 158;
 						Match(PIPE);
-						State = 155;
+						State = 159;
 						result();
 						}
 						}
-						State = 160;
+						State = 164;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
@@ -929,14 +947,14 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 10, RULE_stepModifier);
 		int _la;
 		try {
-			State = 169;
+			State = 173;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case PREEMPTED:
 			case FAILING:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 165;
+				State = 169;
 				_localctx.kind = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==PREEMPTED || _la==FAILING) ) {
@@ -946,16 +964,16 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 166;
+				State = 170;
 				Match(AT);
-				State = 167;
+				State = 171;
 				_localctx.point = Match(WORD);
 				}
 				break;
 			case UNTIL:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 168;
+				State = 172;
 				pause();
 				}
 				break;
@@ -1005,26 +1023,26 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 171;
+			State = 175;
 			Match(UNTIL);
-			State = 172;
+			State = 176;
 			_localctx.point = TokenStream.LT(1);
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 52)) & ~0x3f) == 0 && ((1L << (_la - 52)) & 274877906975L) != 0)) ) {
+			if ( !(((((_la - 53)) & ~0x3f) == 0 && ((1L << (_la - 53)) & 274877906975L) != 0)) ) {
 				_localctx.point = ErrorHandler.RecoverInline(this);
 			}
 			else {
 				ErrorHandler.ReportMatch(this);
 			    Consume();
 			}
-			State = 176;
+			State = 180;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LBRACK) {
 				{
-				State = 173;
+				State = 177;
 				Match(LBRACK);
-				State = 174;
+				State = 178;
 				_localctx.index = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==INT || _la==WORD) ) {
@@ -1034,7 +1052,7 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 175;
+				State = 179;
 				Match(RBRACK);
 				}
 			}
@@ -1070,7 +1088,7 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 178;
+			State = 182;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IOPERM || _la==WORD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -1110,7 +1128,7 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 180;
+			State = 184;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IDLE || _la==WORD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -1212,7 +1230,7 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 18, RULE_action);
 		int _la;
 		try {
-			State = 196;
+			State = 200;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IOPERM:
@@ -1230,22 +1248,22 @@ public partial class KscnParser : Parser {
 				_localctx = new SyscallActionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 182;
+				State = 186;
 				((SyscallActionContext)_localctx).syscall = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 432354351730655232L) != 0)) ) {
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 864708703461310464L) != 0)) ) {
 					((SyscallActionContext)_localctx).syscall = ErrorHandler.RecoverInline(this);
 				}
 				else {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 184;
+				State = 188;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LPAREN) {
 					{
-					State = 183;
+					State = 187;
 					argumentList();
 					}
 				}
@@ -1261,17 +1279,17 @@ public partial class KscnParser : Parser {
 				_localctx = new PortActionContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 186;
+				State = 190;
 				((PortActionContext)_localctx).instruction = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 554153860399104L) != 0)) ) {
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 1108307720798208L) != 0)) ) {
 					((PortActionContext)_localctx).instruction = ErrorHandler.RecoverInline(this);
 				}
 				else {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 187;
+				State = 191;
 				((PortActionContext)_localctx).port = Match(INT);
 				}
 				break;
@@ -1281,10 +1299,10 @@ public partial class KscnParser : Parser {
 				_localctx = new FlagsActionContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 188;
+				State = 192;
 				((FlagsActionContext)_localctx).instruction = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 3940649673949184L) != 0)) ) {
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 7881299347898368L) != 0)) ) {
 					((FlagsActionContext)_localctx).instruction = ErrorHandler.RecoverInline(this);
 				}
 				else {
@@ -1298,7 +1316,7 @@ public partial class KscnParser : Parser {
 				_localctx = new WriteActionContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 189;
+				State = 193;
 				((WriteActionContext)_localctx).instruction = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==STORE || _la==XCHG) ) {
@@ -1308,11 +1326,11 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 190;
+				State = 194;
 				((WriteActionContext)_localctx).location = Match(WORD);
-				State = 191;
+				State = 195;
 				Match(ASSIGN);
-				State = 192;
+				State = 196;
 				((WriteActionContext)_localctx).written = Match(INT);
 				}
 				break;
@@ -1321,7 +1339,7 @@ public partial class KscnParser : Parser {
 				_localctx = new ReadActionContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 193;
+				State = 197;
 				((ReadActionContext)_localctx).instruction = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==LOAD || _la==TOUCH) ) {
@@ -1331,7 +1349,7 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 194;
+				State = 198;
 				((ReadActionContext)_localctx).location = Match(WORD);
 				}
 				break;
@@ -1339,7 +1357,7 @@ public partial class KscnParser : Parser {
 				_localctx = new FenceActionContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 195;
+				State = 199;
 				Match(MFENCE);
 				}
 				break;
@@ -1386,35 +1404,35 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 198;
+			State = 202;
 			Match(LPAREN);
-			State = 207;
+			State = 211;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if (_la==ON || _la==OFF || ((((_la - 87)) & ~0x3f) == 0 && ((1L << (_la - 87)) & 13L) != 0)) {
+			if (_la==ON || _la==OFF || ((((_la - 88)) & ~0x3f) == 0 && ((1L << (_la - 88)) & 13L) != 0)) {
 				{
-				State = 199;
+				State = 203;
 				argument();
-				State = 204;
+				State = 208;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 200;
+					State = 204;
 					Match(COMMA);
-					State = 201;
+					State = 205;
 					argument();
 					}
 					}
-					State = 206;
+					State = 210;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 			}
 
-			State = 209;
+			State = 213;
 			Match(RPAREN);
 			}
 		}
@@ -1458,48 +1476,48 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 22, RULE_argument);
 		int _la;
 		try {
-			State = 224;
+			State = 228;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 211;
+				State = 215;
 				quantity();
 				}
 				break;
 			case ON:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 212;
+				State = 216;
 				Match(ON);
 				}
 				break;
 			case OFF:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 213;
+				State = 217;
 				Match(OFF);
 				}
 				break;
 			case WORD:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 214;
+				State = 218;
 				Match(WORD);
-				State = 219;
+				State = 223;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==PIPE) {
 					{
 					{
-					State = 215;
+					State = 219;
 					Match(PIPE);
-					State = 216;
+					State = 220;
 					Match(WORD);
 					}
 					}
-					State = 221;
+					State = 225;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -1508,9 +1526,9 @@ public partial class KscnParser : Parser {
 			case MINUS:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 222;
+				State = 226;
 				Match(MINUS);
-				State = 223;
+				State = 227;
 				Match(INT);
 				}
 				break;
@@ -1550,17 +1568,17 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 226;
+			State = 230;
 			Match(INT);
-			State = 228;
+			State = 232;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if (((((_la - 63)) & ~0x3f) == 0 && ((1L << (_la - 63)) & 7L) != 0)) {
+			if (((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 7L) != 0)) {
 				{
-				State = 227;
+				State = 231;
 				_localctx.unit = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !(((((_la - 63)) & ~0x3f) == 0 && ((1L << (_la - 63)) & 7L) != 0)) ) {
+				if ( !(((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 7L) != 0)) ) {
 					_localctx.unit = ErrorHandler.RecoverInline(this);
 				}
 				else {
@@ -1620,14 +1638,14 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 26, RULE_result);
 		int _la;
 		try {
-			State = 234;
+			State = 238;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				_localctx = new NumberResultContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 230;
+				State = 234;
 				Match(INT);
 				}
 				break;
@@ -1635,7 +1653,7 @@ public partial class KscnParser : Parser {
 				_localctx = new NameResultContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 231;
+				State = 235;
 				Match(WORD);
 				}
 				break;
@@ -1644,7 +1662,7 @@ public partial class KscnParser : Parser {
 				_localctx = new FaultResultContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 232;
+				State = 236;
 				((FaultResultContext)_localctx).fault = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==GP || _la==PF) ) {
@@ -1660,7 +1678,7 @@ public partial class KscnParser : Parser {
 				_localctx = new OkResultContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 233;
+				State = 237;
 				Match(OK);
 				}
 				break;
@@ -1709,15 +1727,15 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 237;
+			State = 241;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 234881024L) != 0)) {
+			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 469762048L) != 0)) {
 				{
-				State = 236;
+				State = 240;
 				_localctx.quantifier = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 234881024L) != 0)) ) {
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 469762048L) != 0)) ) {
 					_localctx.quantifier = ErrorHandler.RecoverInline(this);
 				}
 				else {
@@ -1727,21 +1745,21 @@ public partial class KscnParser : Parser {
 				}
 			}
 
-			State = 239;
+			State = 243;
 			condition();
-			State = 244;
+			State = 248;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==AND) {
 				{
 				{
-				State = 240;
+				State = 244;
 				Match(AND);
-				State = 241;
+				State = 245;
 				condition();
 				}
 				}
-				State = 246;
+				State = 250;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -1796,7 +1814,7 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 30, RULE_condition);
 		int _la;
 		try {
-			State = 252;
+			State = 256;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case TASK:
@@ -1804,9 +1822,9 @@ public partial class KscnParser : Parser {
 				_localctx = new SubjectConditionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 247;
+				State = 251;
 				subject();
-				State = 248;
+				State = 252;
 				expectationBody();
 				}
 				break;
@@ -1817,17 +1835,17 @@ public partial class KscnParser : Parser {
 				_localctx = new FindingConditionContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 250;
+				State = 254;
 				((FindingConditionContext)_localctx).finding = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 8646911284551352320L) != 0)) ) {
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & -1152921504606846976L) != 0)) ) {
 					((FindingConditionContext)_localctx).finding = ErrorHandler.RecoverInline(this);
 				}
 				else {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 251;
+				State = 255;
 				((FindingConditionContext)_localctx).objectKind = Match(WORD);
 				}
 				break;
@@ -1887,7 +1905,7 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 32, RULE_expectationBody);
 		int _la;
 		try {
-			State = 264;
+			State = 268;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case EQEQ:
@@ -1899,17 +1917,17 @@ public partial class KscnParser : Parser {
 				_localctx = new ComparisonBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 254;
+				State = 258;
 				((ComparisonBodyContext)_localctx).op = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !(((((_la - 79)) & ~0x3f) == 0 && ((1L << (_la - 79)) & 63L) != 0)) ) {
+				if ( !(((((_la - 80)) & ~0x3f) == 0 && ((1L << (_la - 80)) & 63L) != 0)) ) {
 					((ComparisonBodyContext)_localctx).op = ErrorHandler.RecoverInline(this);
 				}
 				else {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 255;
+				State = 259;
 				value();
 				}
 				break;
@@ -1917,31 +1935,31 @@ public partial class KscnParser : Parser {
 				_localctx = new IdentityBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 256;
+				State = 260;
 				Match(IS);
-				State = 258;
+				State = 262;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 257;
+					State = 261;
 					Match(NOT);
 					}
 				}
 
-				State = 262;
+				State = 266;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case TASK:
 				case WORD:
 					{
-					State = 260;
+					State = 264;
 					subject();
 					}
 					break;
 				case NONE:
 					{
-					State = 261;
+					State = 265;
 					Match(NONE);
 					}
 					break;
@@ -1999,7 +2017,7 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 266;
+			State = 270;
 			_localctx.target = TokenStream.LT(1);
 			_la = TokenStream.LA(1);
 			if ( !(_la==TASK || _la==WORD) ) {
@@ -2009,28 +2027,28 @@ public partial class KscnParser : Parser {
 				ErrorHandler.ReportMatch(this);
 			    Consume();
 			}
-			State = 271;
+			State = 275;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LPAREN) {
 				{
-				State = 267;
+				State = 271;
 				Match(LPAREN);
-				State = 268;
+				State = 272;
 				subjectArgument();
-				State = 269;
+				State = 273;
 				Match(RPAREN);
 				}
 			}
 
-			State = 276;
+			State = 280;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LBRACK) {
 				{
-				State = 273;
+				State = 277;
 				Match(LBRACK);
-				State = 274;
+				State = 278;
 				_localctx.index = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==INT || _la==WORD) ) {
@@ -2040,19 +2058,19 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 275;
+				State = 279;
 				Match(RBRACK);
 				}
 			}
 
-			State = 280;
+			State = 284;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==DOT) {
 				{
-				State = 278;
+				State = 282;
 				Match(DOT);
-				State = 279;
+				State = 283;
 				_localctx.field = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==IOPL || _la==WORD) ) {
@@ -2096,7 +2114,7 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 282;
+			State = 286;
 			_la = TokenStream.LA(1);
 			if ( !(_la==CPU || _la==WORD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -2139,13 +2157,13 @@ public partial class KscnParser : Parser {
 		ValueContext _localctx = new ValueContext(Context, State);
 		EnterRule(_localctx, 38, RULE_value);
 		try {
-			State = 288;
+			State = 292;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 284;
+				State = 288;
 				quantity();
 				}
 				break;
@@ -2153,21 +2171,21 @@ public partial class KscnParser : Parser {
 			case WORD:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 285;
+				State = 289;
 				subject();
 				}
 				break;
 			case ON:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 286;
+				State = 290;
 				Match(ON);
 				}
 				break;
 			case OFF:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 287;
+				State = 291;
 				Match(OFF);
 				}
 				break;
@@ -2187,7 +2205,7 @@ public partial class KscnParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,96,291,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,7,
+		4,1,97,295,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,7,
 		7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,1,0,5,0,42,8,0,10,0,
 		12,0,45,9,0,1,0,1,0,1,1,1,1,1,1,1,1,5,1,53,8,1,10,1,12,1,56,9,1,1,1,1,
@@ -2197,98 +2215,99 @@ public partial class KscnParser : Parser {
 		1,2,5,2,109,8,2,10,2,12,2,112,9,2,1,2,1,2,1,2,1,2,5,2,118,8,2,10,2,12,
 		2,121,9,2,1,2,3,2,124,8,2,1,3,1,3,1,3,1,3,5,3,130,8,3,10,3,12,3,133,9,
 		3,3,3,135,8,3,1,4,1,4,1,4,1,4,3,4,141,8,4,1,4,1,4,3,4,145,8,4,1,4,1,4,
-		1,4,1,4,3,4,151,8,4,1,4,1,4,1,4,1,4,5,4,157,8,4,10,4,12,4,160,9,4,3,4,
-		162,8,4,3,4,164,8,4,1,5,1,5,1,5,1,5,3,5,170,8,5,1,6,1,6,1,6,1,6,1,6,3,
-		6,177,8,6,1,7,1,7,1,8,1,8,1,9,1,9,3,9,185,8,9,1,9,1,9,1,9,1,9,1,9,1,9,
-		1,9,1,9,1,9,1,9,3,9,197,8,9,1,10,1,10,1,10,1,10,5,10,203,8,10,10,10,12,
-		10,206,9,10,3,10,208,8,10,1,10,1,10,1,11,1,11,1,11,1,11,1,11,1,11,5,11,
-		218,8,11,10,11,12,11,221,9,11,1,11,1,11,3,11,225,8,11,1,12,1,12,3,12,229,
-		8,12,1,13,1,13,1,13,1,13,3,13,235,8,13,1,14,3,14,238,8,14,1,14,1,14,1,
-		14,5,14,243,8,14,10,14,12,14,246,9,14,1,15,1,15,1,15,1,15,1,15,3,15,253,
-		8,15,1,16,1,16,1,16,1,16,3,16,259,8,16,1,16,1,16,3,16,263,8,16,3,16,265,
-		8,16,1,17,1,17,1,17,1,17,1,17,3,17,272,8,17,1,17,1,17,1,17,3,17,277,8,
-		17,1,17,1,17,3,17,281,8,17,1,18,1,18,1,19,1,19,1,19,1,19,3,19,289,8,19,
-		1,19,0,0,20,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,0,21,
-		1,0,6,7,2,0,15,15,90,90,2,0,2,2,90,90,1,0,20,21,2,0,52,56,90,90,1,0,89,
-		90,2,0,33,33,90,90,2,0,9,9,90,90,2,0,33,42,57,58,1,0,43,48,1,0,49,51,2,
-		0,52,52,54,54,2,0,53,53,56,56,1,0,63,65,1,0,66,67,1,0,25,27,1,0,59,62,
-		1,0,79,84,2,0,5,5,90,90,2,0,34,34,90,90,2,0,88,88,90,90,329,0,43,1,0,0,
-		0,2,48,1,0,0,0,4,123,1,0,0,0,6,134,1,0,0,0,8,163,1,0,0,0,10,169,1,0,0,
-		0,12,171,1,0,0,0,14,178,1,0,0,0,16,180,1,0,0,0,18,196,1,0,0,0,20,198,1,
-		0,0,0,22,224,1,0,0,0,24,226,1,0,0,0,26,234,1,0,0,0,28,237,1,0,0,0,30,252,
-		1,0,0,0,32,264,1,0,0,0,34,266,1,0,0,0,36,282,1,0,0,0,38,288,1,0,0,0,40,
-		42,3,2,1,0,41,40,1,0,0,0,42,45,1,0,0,0,43,41,1,0,0,0,43,44,1,0,0,0,44,
-		46,1,0,0,0,45,43,1,0,0,0,46,47,5,0,0,1,47,1,1,0,0,0,48,49,5,1,0,0,49,50,
-		5,91,0,0,50,54,5,69,0,0,51,53,3,4,2,0,52,51,1,0,0,0,53,56,1,0,0,0,54,52,
-		1,0,0,0,54,55,1,0,0,0,55,57,1,0,0,0,56,54,1,0,0,0,57,58,5,70,0,0,58,3,
-		1,0,0,0,59,60,5,2,0,0,60,61,3,14,7,0,61,62,5,85,0,0,62,63,3,6,3,0,63,124,
-		1,0,0,0,64,65,5,3,0,0,65,124,5,90,0,0,66,67,5,4,0,0,67,124,5,89,0,0,68,
-		69,5,5,0,0,69,73,5,90,0,0,70,71,5,73,0,0,71,72,5,89,0,0,72,74,5,74,0,0,
-		73,70,1,0,0,0,73,74,1,0,0,0,74,75,1,0,0,0,75,124,7,0,0,0,76,77,5,23,0,
-		0,77,80,5,90,0,0,78,79,5,85,0,0,79,81,5,89,0,0,80,78,1,0,0,0,80,81,1,0,
-		0,0,81,124,1,0,0,0,82,83,5,32,0,0,83,84,5,90,0,0,84,85,5,85,0,0,85,87,
-		3,24,12,0,86,88,5,90,0,0,87,86,1,0,0,0,87,88,1,0,0,0,88,124,1,0,0,0,89,
-		90,5,88,0,0,90,124,3,8,4,0,91,92,5,10,0,0,92,124,3,28,14,0,93,94,5,17,
-		0,0,94,95,5,89,0,0,95,99,5,69,0,0,96,98,3,4,2,0,97,96,1,0,0,0,98,101,1,
-		0,0,0,99,97,1,0,0,0,99,100,1,0,0,0,100,102,1,0,0,0,101,99,1,0,0,0,102,
-		124,5,70,0,0,103,104,5,18,0,0,104,105,5,19,0,0,105,106,5,90,0,0,106,110,
-		5,69,0,0,107,109,3,4,2,0,108,107,1,0,0,0,109,112,1,0,0,0,110,108,1,0,0,
-		0,110,111,1,0,0,0,111,113,1,0,0,0,112,110,1,0,0,0,113,124,5,70,0,0,114,
-		115,5,24,0,0,115,119,5,69,0,0,116,118,3,4,2,0,117,116,1,0,0,0,118,121,
-		1,0,0,0,119,117,1,0,0,0,119,120,1,0,0,0,120,122,1,0,0,0,121,119,1,0,0,
-		0,122,124,5,70,0,0,123,59,1,0,0,0,123,64,1,0,0,0,123,66,1,0,0,0,123,68,
-		1,0,0,0,123,76,1,0,0,0,123,82,1,0,0,0,123,89,1,0,0,0,123,91,1,0,0,0,123,
-		93,1,0,0,0,123,103,1,0,0,0,123,114,1,0,0,0,124,5,1,0,0,0,125,135,5,76,
-		0,0,126,131,7,1,0,0,127,128,5,75,0,0,128,130,7,1,0,0,129,127,1,0,0,0,130,
-		133,1,0,0,0,131,129,1,0,0,0,131,132,1,0,0,0,132,135,1,0,0,0,133,131,1,
-		0,0,0,134,125,1,0,0,0,134,126,1,0,0,0,135,7,1,0,0,0,136,137,5,8,0,0,137,
-		164,3,16,8,0,138,140,5,30,0,0,139,141,3,12,6,0,140,139,1,0,0,0,140,141,
-		1,0,0,0,141,164,1,0,0,0,142,144,5,31,0,0,143,145,5,89,0,0,144,143,1,0,
-		0,0,144,145,1,0,0,0,145,164,1,0,0,0,146,147,7,2,0,0,147,148,5,77,0,0,148,
-		150,3,18,9,0,149,151,3,10,5,0,150,149,1,0,0,0,150,151,1,0,0,0,151,161,
-		1,0,0,0,152,153,5,68,0,0,153,158,3,26,13,0,154,155,5,86,0,0,155,157,3,
-		26,13,0,156,154,1,0,0,0,157,160,1,0,0,0,158,156,1,0,0,0,158,159,1,0,0,
-		0,159,162,1,0,0,0,160,158,1,0,0,0,161,152,1,0,0,0,161,162,1,0,0,0,162,
-		164,1,0,0,0,163,136,1,0,0,0,163,138,1,0,0,0,163,142,1,0,0,0,163,146,1,
-		0,0,0,164,9,1,0,0,0,165,166,7,3,0,0,166,167,5,22,0,0,167,170,5,90,0,0,
-		168,170,3,12,6,0,169,165,1,0,0,0,169,168,1,0,0,0,170,11,1,0,0,0,171,172,
-		5,29,0,0,172,176,7,4,0,0,173,174,5,73,0,0,174,175,7,5,0,0,175,177,5,74,
-		0,0,176,173,1,0,0,0,176,177,1,0,0,0,177,13,1,0,0,0,178,179,7,6,0,0,179,
-		15,1,0,0,0,180,181,7,7,0,0,181,17,1,0,0,0,182,184,7,8,0,0,183,185,3,20,
-		10,0,184,183,1,0,0,0,184,185,1,0,0,0,185,197,1,0,0,0,186,187,7,9,0,0,187,
-		197,5,89,0,0,188,197,7,10,0,0,189,190,7,11,0,0,190,191,5,90,0,0,191,192,
-		5,85,0,0,192,197,5,89,0,0,193,194,7,12,0,0,194,197,5,90,0,0,195,197,5,
-		55,0,0,196,182,1,0,0,0,196,186,1,0,0,0,196,188,1,0,0,0,196,189,1,0,0,0,
-		196,193,1,0,0,0,196,195,1,0,0,0,197,19,1,0,0,0,198,207,5,71,0,0,199,204,
-		3,22,11,0,200,201,5,75,0,0,201,203,3,22,11,0,202,200,1,0,0,0,203,206,1,
-		0,0,0,204,202,1,0,0,0,204,205,1,0,0,0,205,208,1,0,0,0,206,204,1,0,0,0,
-		207,199,1,0,0,0,207,208,1,0,0,0,208,209,1,0,0,0,209,210,5,72,0,0,210,21,
-		1,0,0,0,211,225,3,24,12,0,212,225,5,14,0,0,213,225,5,15,0,0,214,219,5,
-		90,0,0,215,216,5,86,0,0,216,218,5,90,0,0,217,215,1,0,0,0,218,221,1,0,0,
-		0,219,217,1,0,0,0,219,220,1,0,0,0,220,225,1,0,0,0,221,219,1,0,0,0,222,
-		223,5,87,0,0,223,225,5,89,0,0,224,211,1,0,0,0,224,212,1,0,0,0,224,213,
-		1,0,0,0,224,214,1,0,0,0,224,222,1,0,0,0,225,23,1,0,0,0,226,228,5,89,0,
-		0,227,229,7,13,0,0,228,227,1,0,0,0,228,229,1,0,0,0,229,25,1,0,0,0,230,
-		235,5,89,0,0,231,235,5,90,0,0,232,235,7,14,0,0,233,235,5,16,0,0,234,230,
-		1,0,0,0,234,231,1,0,0,0,234,232,1,0,0,0,234,233,1,0,0,0,235,27,1,0,0,0,
-		236,238,7,15,0,0,237,236,1,0,0,0,237,238,1,0,0,0,238,239,1,0,0,0,239,244,
-		3,30,15,0,240,241,5,28,0,0,241,243,3,30,15,0,242,240,1,0,0,0,243,246,1,
-		0,0,0,244,242,1,0,0,0,244,245,1,0,0,0,245,29,1,0,0,0,246,244,1,0,0,0,247,
-		248,3,34,17,0,248,249,3,32,16,0,249,253,1,0,0,0,250,251,7,16,0,0,251,253,
-		5,90,0,0,252,247,1,0,0,0,252,250,1,0,0,0,253,31,1,0,0,0,254,255,7,17,0,
-		0,255,265,3,38,19,0,256,258,5,11,0,0,257,259,5,12,0,0,258,257,1,0,0,0,
-		258,259,1,0,0,0,259,262,1,0,0,0,260,263,3,34,17,0,261,263,5,13,0,0,262,
-		260,1,0,0,0,262,261,1,0,0,0,263,265,1,0,0,0,264,254,1,0,0,0,264,256,1,
-		0,0,0,265,33,1,0,0,0,266,271,7,18,0,0,267,268,5,71,0,0,268,269,3,36,18,
-		0,269,270,5,72,0,0,270,272,1,0,0,0,271,267,1,0,0,0,271,272,1,0,0,0,272,
-		276,1,0,0,0,273,274,5,73,0,0,274,275,7,5,0,0,275,277,5,74,0,0,276,273,
-		1,0,0,0,276,277,1,0,0,0,277,280,1,0,0,0,278,279,5,78,0,0,279,281,7,19,
-		0,0,280,278,1,0,0,0,280,281,1,0,0,0,281,35,1,0,0,0,282,283,7,20,0,0,283,
-		37,1,0,0,0,284,289,3,24,12,0,285,289,3,34,17,0,286,289,5,14,0,0,287,289,
-		5,15,0,0,288,284,1,0,0,0,288,285,1,0,0,0,288,286,1,0,0,0,288,287,1,0,0,
-		0,289,39,1,0,0,0,37,43,54,73,80,87,99,110,119,123,131,134,140,144,150,
-		158,161,163,169,176,184,196,204,207,219,224,228,234,237,244,252,258,262,
-		264,271,276,280,288
+		1,4,3,4,150,8,4,1,4,1,4,1,4,3,4,155,8,4,1,4,1,4,1,4,1,4,5,4,161,8,4,10,
+		4,12,4,164,9,4,3,4,166,8,4,3,4,168,8,4,1,5,1,5,1,5,1,5,3,5,174,8,5,1,6,
+		1,6,1,6,1,6,1,6,3,6,181,8,6,1,7,1,7,1,8,1,8,1,9,1,9,3,9,189,8,9,1,9,1,
+		9,1,9,1,9,1,9,1,9,1,9,1,9,1,9,1,9,3,9,201,8,9,1,10,1,10,1,10,1,10,5,10,
+		207,8,10,10,10,12,10,210,9,10,3,10,212,8,10,1,10,1,10,1,11,1,11,1,11,1,
+		11,1,11,1,11,5,11,222,8,11,10,11,12,11,225,9,11,1,11,1,11,3,11,229,8,11,
+		1,12,1,12,3,12,233,8,12,1,13,1,13,1,13,1,13,3,13,239,8,13,1,14,3,14,242,
+		8,14,1,14,1,14,1,14,5,14,247,8,14,10,14,12,14,250,9,14,1,15,1,15,1,15,
+		1,15,1,15,3,15,257,8,15,1,16,1,16,1,16,1,16,3,16,263,8,16,1,16,1,16,3,
+		16,267,8,16,3,16,269,8,16,1,17,1,17,1,17,1,17,1,17,3,17,276,8,17,1,17,
+		1,17,1,17,3,17,281,8,17,1,17,1,17,3,17,285,8,17,1,18,1,18,1,19,1,19,1,
+		19,1,19,3,19,293,8,19,1,19,0,0,20,0,2,4,6,8,10,12,14,16,18,20,22,24,26,
+		28,30,32,34,36,38,0,21,1,0,6,7,2,0,15,15,91,91,2,0,2,2,91,91,2,0,20,20,
+		22,22,2,0,53,57,91,91,1,0,90,91,2,0,34,34,91,91,2,0,9,9,91,91,2,0,34,43,
+		58,59,1,0,44,49,1,0,50,52,2,0,53,53,55,55,2,0,54,54,57,57,1,0,64,66,1,
+		0,67,68,1,0,26,28,1,0,60,63,1,0,80,85,2,0,5,5,91,91,2,0,35,35,91,91,2,
+		0,89,89,91,91,334,0,43,1,0,0,0,2,48,1,0,0,0,4,123,1,0,0,0,6,134,1,0,0,
+		0,8,167,1,0,0,0,10,173,1,0,0,0,12,175,1,0,0,0,14,182,1,0,0,0,16,184,1,
+		0,0,0,18,200,1,0,0,0,20,202,1,0,0,0,22,228,1,0,0,0,24,230,1,0,0,0,26,238,
+		1,0,0,0,28,241,1,0,0,0,30,256,1,0,0,0,32,268,1,0,0,0,34,270,1,0,0,0,36,
+		286,1,0,0,0,38,292,1,0,0,0,40,42,3,2,1,0,41,40,1,0,0,0,42,45,1,0,0,0,43,
+		41,1,0,0,0,43,44,1,0,0,0,44,46,1,0,0,0,45,43,1,0,0,0,46,47,5,0,0,1,47,
+		1,1,0,0,0,48,49,5,1,0,0,49,50,5,92,0,0,50,54,5,70,0,0,51,53,3,4,2,0,52,
+		51,1,0,0,0,53,56,1,0,0,0,54,52,1,0,0,0,54,55,1,0,0,0,55,57,1,0,0,0,56,
+		54,1,0,0,0,57,58,5,71,0,0,58,3,1,0,0,0,59,60,5,2,0,0,60,61,3,14,7,0,61,
+		62,5,86,0,0,62,63,3,6,3,0,63,124,1,0,0,0,64,65,5,3,0,0,65,124,5,91,0,0,
+		66,67,5,4,0,0,67,124,5,90,0,0,68,69,5,5,0,0,69,73,5,91,0,0,70,71,5,74,
+		0,0,71,72,5,90,0,0,72,74,5,75,0,0,73,70,1,0,0,0,73,74,1,0,0,0,74,75,1,
+		0,0,0,75,124,7,0,0,0,76,77,5,24,0,0,77,80,5,91,0,0,78,79,5,86,0,0,79,81,
+		5,90,0,0,80,78,1,0,0,0,80,81,1,0,0,0,81,124,1,0,0,0,82,83,5,33,0,0,83,
+		84,5,91,0,0,84,85,5,86,0,0,85,87,3,24,12,0,86,88,5,91,0,0,87,86,1,0,0,
+		0,87,88,1,0,0,0,88,124,1,0,0,0,89,90,5,89,0,0,90,124,3,8,4,0,91,92,5,10,
+		0,0,92,124,3,28,14,0,93,94,5,17,0,0,94,95,5,90,0,0,95,99,5,70,0,0,96,98,
+		3,4,2,0,97,96,1,0,0,0,98,101,1,0,0,0,99,97,1,0,0,0,99,100,1,0,0,0,100,
+		102,1,0,0,0,101,99,1,0,0,0,102,124,5,71,0,0,103,104,5,18,0,0,104,105,5,
+		19,0,0,105,106,5,91,0,0,106,110,5,70,0,0,107,109,3,4,2,0,108,107,1,0,0,
+		0,109,112,1,0,0,0,110,108,1,0,0,0,110,111,1,0,0,0,111,113,1,0,0,0,112,
+		110,1,0,0,0,113,124,5,71,0,0,114,115,5,25,0,0,115,119,5,70,0,0,116,118,
+		3,4,2,0,117,116,1,0,0,0,118,121,1,0,0,0,119,117,1,0,0,0,119,120,1,0,0,
+		0,120,122,1,0,0,0,121,119,1,0,0,0,122,124,5,71,0,0,123,59,1,0,0,0,123,
+		64,1,0,0,0,123,66,1,0,0,0,123,68,1,0,0,0,123,76,1,0,0,0,123,82,1,0,0,0,
+		123,89,1,0,0,0,123,91,1,0,0,0,123,93,1,0,0,0,123,103,1,0,0,0,123,114,1,
+		0,0,0,124,5,1,0,0,0,125,135,5,77,0,0,126,131,7,1,0,0,127,128,5,76,0,0,
+		128,130,7,1,0,0,129,127,1,0,0,0,130,133,1,0,0,0,131,129,1,0,0,0,131,132,
+		1,0,0,0,132,135,1,0,0,0,133,131,1,0,0,0,134,125,1,0,0,0,134,126,1,0,0,
+		0,135,7,1,0,0,0,136,137,5,8,0,0,137,168,3,16,8,0,138,140,5,31,0,0,139,
+		141,3,12,6,0,140,139,1,0,0,0,140,141,1,0,0,0,141,168,1,0,0,0,142,144,5,
+		32,0,0,143,145,5,90,0,0,144,143,1,0,0,0,144,145,1,0,0,0,145,168,1,0,0,
+		0,146,149,7,2,0,0,147,148,5,21,0,0,148,150,5,91,0,0,149,147,1,0,0,0,149,
+		150,1,0,0,0,150,151,1,0,0,0,151,152,5,78,0,0,152,154,3,18,9,0,153,155,
+		3,10,5,0,154,153,1,0,0,0,154,155,1,0,0,0,155,165,1,0,0,0,156,157,5,69,
+		0,0,157,162,3,26,13,0,158,159,5,87,0,0,159,161,3,26,13,0,160,158,1,0,0,
+		0,161,164,1,0,0,0,162,160,1,0,0,0,162,163,1,0,0,0,163,166,1,0,0,0,164,
+		162,1,0,0,0,165,156,1,0,0,0,165,166,1,0,0,0,166,168,1,0,0,0,167,136,1,
+		0,0,0,167,138,1,0,0,0,167,142,1,0,0,0,167,146,1,0,0,0,168,9,1,0,0,0,169,
+		170,7,3,0,0,170,171,5,23,0,0,171,174,5,91,0,0,172,174,3,12,6,0,173,169,
+		1,0,0,0,173,172,1,0,0,0,174,11,1,0,0,0,175,176,5,30,0,0,176,180,7,4,0,
+		0,177,178,5,74,0,0,178,179,7,5,0,0,179,181,5,75,0,0,180,177,1,0,0,0,180,
+		181,1,0,0,0,181,13,1,0,0,0,182,183,7,6,0,0,183,15,1,0,0,0,184,185,7,7,
+		0,0,185,17,1,0,0,0,186,188,7,8,0,0,187,189,3,20,10,0,188,187,1,0,0,0,188,
+		189,1,0,0,0,189,201,1,0,0,0,190,191,7,9,0,0,191,201,5,90,0,0,192,201,7,
+		10,0,0,193,194,7,11,0,0,194,195,5,91,0,0,195,196,5,86,0,0,196,201,5,90,
+		0,0,197,198,7,12,0,0,198,201,5,91,0,0,199,201,5,56,0,0,200,186,1,0,0,0,
+		200,190,1,0,0,0,200,192,1,0,0,0,200,193,1,0,0,0,200,197,1,0,0,0,200,199,
+		1,0,0,0,201,19,1,0,0,0,202,211,5,72,0,0,203,208,3,22,11,0,204,205,5,76,
+		0,0,205,207,3,22,11,0,206,204,1,0,0,0,207,210,1,0,0,0,208,206,1,0,0,0,
+		208,209,1,0,0,0,209,212,1,0,0,0,210,208,1,0,0,0,211,203,1,0,0,0,211,212,
+		1,0,0,0,212,213,1,0,0,0,213,214,5,73,0,0,214,21,1,0,0,0,215,229,3,24,12,
+		0,216,229,5,14,0,0,217,229,5,15,0,0,218,223,5,91,0,0,219,220,5,87,0,0,
+		220,222,5,91,0,0,221,219,1,0,0,0,222,225,1,0,0,0,223,221,1,0,0,0,223,224,
+		1,0,0,0,224,229,1,0,0,0,225,223,1,0,0,0,226,227,5,88,0,0,227,229,5,90,
+		0,0,228,215,1,0,0,0,228,216,1,0,0,0,228,217,1,0,0,0,228,218,1,0,0,0,228,
+		226,1,0,0,0,229,23,1,0,0,0,230,232,5,90,0,0,231,233,7,13,0,0,232,231,1,
+		0,0,0,232,233,1,0,0,0,233,25,1,0,0,0,234,239,5,90,0,0,235,239,5,91,0,0,
+		236,239,7,14,0,0,237,239,5,16,0,0,238,234,1,0,0,0,238,235,1,0,0,0,238,
+		236,1,0,0,0,238,237,1,0,0,0,239,27,1,0,0,0,240,242,7,15,0,0,241,240,1,
+		0,0,0,241,242,1,0,0,0,242,243,1,0,0,0,243,248,3,30,15,0,244,245,5,29,0,
+		0,245,247,3,30,15,0,246,244,1,0,0,0,247,250,1,0,0,0,248,246,1,0,0,0,248,
+		249,1,0,0,0,249,29,1,0,0,0,250,248,1,0,0,0,251,252,3,34,17,0,252,253,3,
+		32,16,0,253,257,1,0,0,0,254,255,7,16,0,0,255,257,5,91,0,0,256,251,1,0,
+		0,0,256,254,1,0,0,0,257,31,1,0,0,0,258,259,7,17,0,0,259,269,3,38,19,0,
+		260,262,5,11,0,0,261,263,5,12,0,0,262,261,1,0,0,0,262,263,1,0,0,0,263,
+		266,1,0,0,0,264,267,3,34,17,0,265,267,5,13,0,0,266,264,1,0,0,0,266,265,
+		1,0,0,0,267,269,1,0,0,0,268,258,1,0,0,0,268,260,1,0,0,0,269,33,1,0,0,0,
+		270,275,7,18,0,0,271,272,5,72,0,0,272,273,3,36,18,0,273,274,5,73,0,0,274,
+		276,1,0,0,0,275,271,1,0,0,0,275,276,1,0,0,0,276,280,1,0,0,0,277,278,5,
+		74,0,0,278,279,7,5,0,0,279,281,5,75,0,0,280,277,1,0,0,0,280,281,1,0,0,
+		0,281,284,1,0,0,0,282,283,5,79,0,0,283,285,7,19,0,0,284,282,1,0,0,0,284,
+		285,1,0,0,0,285,35,1,0,0,0,286,287,7,20,0,0,287,37,1,0,0,0,288,293,3,24,
+		12,0,289,293,3,34,17,0,290,293,5,14,0,0,291,293,5,15,0,0,292,288,1,0,0,
+		0,292,289,1,0,0,0,292,290,1,0,0,0,292,291,1,0,0,0,293,39,1,0,0,0,38,43,
+		54,73,80,87,99,110,119,123,131,134,140,144,149,154,162,165,167,173,180,
+		188,200,208,211,223,228,232,238,241,248,256,262,266,268,275,280,284,292
 	};
 
 	public static readonly ATN _ATN =
