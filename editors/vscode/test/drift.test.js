@@ -38,6 +38,7 @@ const contexts = {
   FOR: '«for» each W {\n  cpu0 switch W\n}',
   EACH: 'for «each» W {\n  cpu0 switch W\n}',
   PREEMPTED: 'cpu0 A: ioperm(0x80, 1, on) «preempted» at installed -> 0',
+  PREEMPTS: 'explore {\n  cpu0 A: ioperm(0x80, 1, on) -> 0\n  cpu0 B «preempts» A: outb 0x80 -> #GP\n}',
   FAILING: 'cpu0 P: fork «failing» at alloc_pid -> ENOMEM',
   AT: 'cpu0 P: fork failing «at» alloc_pid -> ENOMEM',
   SHARED: '«shared» x = 1',
