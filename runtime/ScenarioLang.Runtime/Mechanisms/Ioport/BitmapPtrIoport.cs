@@ -19,14 +19,9 @@ public abstract class BitmapPtrIoport(LinuxKernel kernel) : IoportModel(kernel)
     public override IEnumerable<InterleavingPoint> Ioperm(KernelPath path, TaskStruct current, ulong from, ulong num, bool turnOn)
     {
         var t = current.Thread;
-        if (RangeInvalid(from, num))
+        if (IopermRefused(current, from, num, turnOn) is { } refused)
         {
-            path.Result = Error(Errno.EINVAL);
-            yield break;
-        }
-        if (turnOn && !Capable(current))
-        {
-            path.Result = Error(Errno.EPERM);
+            path.Result = refused;
             yield break;
         }
 

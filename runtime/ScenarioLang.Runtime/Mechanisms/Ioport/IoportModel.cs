@@ -95,4 +95,11 @@ public abstract class IoportModel
         Log.Note($"copied {Units.Bytes(bytes)} into {cpu}'s TSS ({why})");
 
     protected static long Error(Errno errno) => -(long)errno;
+
+    /// <summary>
+    /// ksys_ioperm()'s first checks, in its order and the same in every version: a range past the bitmap is -EINVAL,
+    /// turning ports on without CAP_SYS_RAWIO -EPERM; null when the call goes on.
+    /// </summary>
+    protected static long? IopermRefused(TaskStruct current, ulong from, ulong num, bool turnOn) =>
+        RangeInvalid(from, num) ? Error(Errno.EINVAL) : turnOn && !Capable(current) ? Error(Errno.EPERM) : null;
 }
