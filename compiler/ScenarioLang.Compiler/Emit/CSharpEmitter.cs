@@ -280,7 +280,6 @@ public static class CSharpEmitter
         _ => ">=",
     };
 
-    private static string? Expected(ExpectedOutcome? expected) => expected is null ? null : Alternatives(expected);
 
     /// <summary>One outcome as it is (it converts to an ExpectedOutcome), alternatives as a new ExpectedOutcome of them all.</summary>
     private static string Alternatives(ExpectedOutcome expected) => expected.Alternatives is [var one]

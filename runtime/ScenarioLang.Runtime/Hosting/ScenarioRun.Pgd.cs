@@ -11,10 +11,6 @@ public sealed partial class ScenarioRun
 {
     private readonly Dictionary<string, ulong> _areas = new(StringComparer.Ordinal);
 
-    /// <summary>fork() by <paramref name="parent"/>; once it has run, the child is bound to <paramref name="child"/> and the parent returns to user mode.</summary>
-    public ThreadStep ForkStep(Step step, string action, string? result, int cpu, TaskStruct parent, string child, ExpectedOutcome? expected = null) =>
-        NewTaskStep(step, action, result, cpu, parent, child, thread: false, ForkFault.None, expected);
-
     /// <summary>
     /// fork() or, as a <paramref name="thread"/>, clone(), which <paramref name="fault"/> can make fail; once it has run,
     /// the new task (if any) is bound to <paramref name="child"/> and the parent returns to user mode.

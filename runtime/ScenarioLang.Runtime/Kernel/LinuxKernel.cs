@@ -131,19 +131,14 @@ public sealed class LinuxKernel
     public KernelPath Setresuid(Cpu cpu, TaskStruct current, uint ruid, uint euid, uint suid) =>
         new("setresuid", cpu, Memory, path => SysSetresuid(path, current, ruid, euid, suid));
 
-    // kernel/fork.c: copy_process() for fork(): a new thread group with a copy of the address space.
-    public ForkResult Fork(Cpu cpu, TaskStruct current, string childName, ForkFault fault = ForkFault.None) =>
-        ForkResultOf(RunToEnd(ForkPath(cpu, current, childName, fault)));
-
-    /// <summary>fork() as a kernel path; <see cref="ForkResultOf"/> reads the child off it once it has run.</summary>
+    /// <summary>
+    /// kernel/fork.c: copy_process() for fork(), a new thread group with a copy of the address space, as a kernel path;
+    /// <see cref="ForkResultOf"/> reads the child off it once it has run.
+    /// </summary>
     public KernelPath ForkPath(Cpu cpu, TaskStruct current, string childName, ForkFault fault = ForkFault.None) =>
         new(PgdPoints.Fork, cpu, Memory, path => CopyProcess(path, current, childName, thread: false, fault));
 
-    // kernel/fork.c: copy_process() for pthread_create()'s clone(CLONE_VM | CLONE_THREAD | CLONE_SIGHAND | ...).
-    public ForkResult Clone(Cpu cpu, TaskStruct current, string childName, ForkFault fault = ForkFault.None) =>
-        ForkResultOf(RunToEnd(ClonePath(cpu, current, childName, fault)));
-
-    /// <summary>clone() as a kernel path, as <see cref="ForkPath"/>.</summary>
+    /// <summary>kernel/fork.c: copy_process() for pthread_create()'s clone(CLONE_VM | CLONE_THREAD | …), as <see cref="ForkPath"/>.</summary>
     public KernelPath ClonePath(Cpu cpu, TaskStruct current, string childName, ForkFault fault = ForkFault.None) =>
         new(PgdPoints.Clone, cpu, Memory, path => CopyProcess(path, current, childName, thread: true, fault));
 
@@ -151,13 +146,9 @@ public sealed class LinuxKernel
     public ForkResult ForkResultOf(KernelPath path) =>
         new(path.Result < 0 ? null : (TaskStruct)path.Created!, path.Result);
 
-    public void Exec(Cpu cpu, TaskStruct current) => RunToEnd(ExecPath(cpu, current));
-
     /// <summary>execve() as a kernel path; it returns 0.</summary>
     public KernelPath ExecPath(Cpu cpu, TaskStruct current) =>
         new(PgdPoints.Exec, cpu, Memory, path => DoExecve(path, current));
-
-    public void Exit(Cpu cpu, TaskStruct current) => RunToEnd(ExitPath(cpu, current));
 
     /// <summary>do_exit() as a kernel path, which ends on the CPU's idle task.</summary>
     public KernelPath ExitPath(Cpu cpu, TaskStruct current) =>
