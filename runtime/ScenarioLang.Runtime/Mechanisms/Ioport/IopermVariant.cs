@@ -11,6 +11,6 @@ public enum IopermVariant
     Merged,
     /// <summary>ioperm=merged-5.5: the merged code as released in 5.5, before the fork-failure fix.</summary>
     Merged55,
-    /// <summary>ioperm=v2-11-16: [patch V2 11/16] "x86/ioperm: Share I/O bitmap if identical" as posted: the duplicate keeps the shared refcount.</summary>
+    /// <summary>ioperm=v2-11-16: [patch V2 11/16] "x86/ioperm: Share I/O bitmap if identical" (Thomas Gleixner, 11 November 2019) as posted: the duplicate keeps the shared refcount.</summary>
     V2Patch11,
 }
