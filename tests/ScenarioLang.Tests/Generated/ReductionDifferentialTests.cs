@@ -133,6 +133,38 @@ public sealed class ReductionDifferentialTests
         AllReductionsAgreeOnMost(texts);
     }
 
+    /// <summary>
+    /// Parent and child both copying their shared bitmap on write under v2-11-16, whose copy keeps the shared refcount:
+    /// no reduction finds a final state with one live bitmap (the child copies and drops its reference first, then the
+    /// parent frees the original), which DPOR and sleep sets miss.
+    /// </summary>
+    [Fact(Skip = "Known bug, found when the I/O pairs above were run under v2-11-16 (issue 18's closing note): DPOR and "
+        + "sleep sets explore 3 executions with 1 final state where no reduction finds 2, and --verify-independence sees "
+        + "no violation in them. Until it is found, explore results under ioperm=v2-11-16 are not to be trusted.")]
+    public void Dpor_sleep_sets_and_no_reduction_agree_on_concurrent_copies_on_write_under_v2_11_16()
+    {
+        const string text = """
+            scenario "A drops its port while C takes others, both on one shared bitmap" {
+              kernel ioperm = v2-11-16
+              cpus 2
+              task A root
+              cpu0 A: ioperm(0x80, 1, on) -> 0
+              cpu0 A: fork -> C
+              cpu1 switch C
+              explore {
+                cpu0 A: ioperm(0x80, 1, off) -> 0
+                cpu1 C: ioperm(0x3f8, 8, on) -> 0
+              }
+              expect sometimes machine.live_bitmaps == 1
+            }
+            """;
+
+        var (compared, disagreements) = Compare([text], [Reduction.None, Reduction.SleepSets, Reduction.Dpor]);
+
+        Assert.Equal(1, compared);
+        Assert.True(disagreements.Count == 0, string.Join("\n", disagreements));
+    }
+
     // Few: no reduction re-runs the fork before the block for each of a few hundred interleavings per case.
     private static readonly string[] PreemptedSteps = ["ioperm(0x81, 1, on) -> 0", "iopl(3) -> 0"];
 
