@@ -35,7 +35,7 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
         if (_depth < _trail.Count)
         {
             var replayed = _trail[_depth];
-            if (replayed.Frozen ? !enabled.Any(t => t.Event == replayed.Chosen.Event) : !SameEvents(replayed.Choices, Choices(enabled, _depth, replayed.Expanded)))
+            if (replayed.Frozen ? !enabled.Any(t => t.Event == replayed.Chosen.Event) : !SameEvents(replayed.Choices, Choices(enabled, _depth, replayed.Sleep, replayed.Expanded)))
                 throw SearchUnit.NotReplayed();
             return replayed.Chosen;
         }
@@ -45,8 +45,8 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
             _trail.Add(new Node(enabled, [replay], [], replay, frozen: true, Context(_depth, enabled)));
             return replay;
         }
-        var choices = Choices(enabled, _depth, expanded: false);
         var sleep = !_sleepSets ? [] : _depth == unit.Prefix.Count ? unit.Sleep : _trail[_depth - 1].ChildSleep();
+        var choices = Choices(enabled, _depth, sleep, expanded: false);
         if (choices.FirstOrDefault(t => !Sleeps(sleep, t.Event)) is not { } chosen)
             return null;
         var node = new Node(enabled, choices, sleep, chosen, frozen: false, Context(_depth, enabled));
@@ -63,7 +63,7 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
         // is expanded in full, as if the event had not looked local.
         if (!node.Frozen && !node.Expanded && node.Choices.Count == 1 && node.Enabled.Count > 1 && !performed.Effect.IsLocal)
         {
-            node.Expand(Choices(node.Enabled, _depth, expanded: true));
+            node.Expand(Choices(node.Enabled, _depth, node.Sleep, expanded: true));
             node.Backtrack.UnionWith(reduction == Reduction.Dpor ? [performed.Event] : node.Choices.Select(t => t.Event));
         }
         if (_graph is not null && _depth == _graph.Count)
@@ -92,9 +92,13 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
         return false;
     }
 
-    private IReadOnlyList<Transition> Choices(IReadOnlyList<Transition> enabled, int depth, bool expanded)
+    /// <remarks>
+    /// The event taken alone must not be asleep: a sleeping event looks local only because it has not run here, while
+    /// its footprint from where it ran says it is not, and taking it alone would end the state without the others.
+    /// </remarks>
+    private IReadOnlyList<Transition> Choices(IReadOnlyList<Transition> enabled, int depth, IReadOnlyList<Transition> sleep, bool expanded)
     {
-        if (_sleepSets && !expanded && Transition.LocalAmong(enabled) is { } local)
+        if (_sleepSets && !expanded && Transition.LocalAmong(enabled, t => !Sleeps(sleep, t.Event)) is { } local)
             return [local];
         if (preemptionBound is not { } bound)
             return enabled;

@@ -45,7 +45,8 @@ internal sealed class ProbeSearch(SearchUnit unit, bool reduce) : ISearch
         _takenAloneIn = null;
         if (_path.Count < unit.Prefix.Count)
             return unit.Replay(_path.Count, enabled);
-        var local = reduce ? Transition.LocalAmong(enabled) : null;
+        // As in DporSearch: a sleeping event is never the one taken alone.
+        var local = reduce ? Transition.LocalAmong(enabled, t => !Asleep(t)) : null;
         IReadOnlyList<Transition> choices = local is null ? enabled : [local];
         var awake = Awake(choices);
         if (awake.Length > 1)
@@ -73,5 +74,7 @@ internal sealed class ProbeSearch(SearchUnit unit, bool reduce) : ISearch
 
     public bool Next() => false;
 
-    private Transition[] Awake(IReadOnlyList<Transition> choices) => [.. choices.Where(t => !_sleep.Any(s => s.Event == t.Event))];
+    private Transition[] Awake(IReadOnlyList<Transition> choices) => [.. choices.Where(t => !Asleep(t))];
+
+    private bool Asleep(Transition t) => _sleep.Any(s => s.Event == t.Event);
 }

@@ -127,4 +127,8 @@ internal sealed record Transition(ExploreEvent Event, Footprint Effect)
     /// has run checks that its whole footprint is empty too (otherwise the state is expanded in full).
     /// </summary>
     public static Transition? LocalAmong(IReadOnlyList<Transition> enabled) => enabled.FirstOrDefault(t => t.Effect.IsLocal);
+
+    /// <summary>The first enabled event that touches nothing as far as its point shows, among those <paramref name="eligible"/>.</summary>
+    public static Transition? LocalAmong(IReadOnlyList<Transition> enabled, Func<Transition, bool> eligible) =>
+        enabled.FirstOrDefault(t => t.Effect.IsLocal && eligible(t));
 }

@@ -3,6 +3,7 @@ using ScenarioLang.Compiler;
 using ScenarioLang.Compiler.Hosting;
 using ScenarioLang.Compiler.Text;
 using ScenarioLang.Runtime;
+using ScenarioLang.Runtime.Mechanisms.Ioport;
 
 namespace ScenarioLang.Tests.Generated;
 
@@ -102,7 +103,7 @@ public sealed class ReductionDifferentialTests
     /// </summary>
     public static IEnumerable<string> IoBlocks()
     {
-        foreach (var variant in new[] { "pre-5.5", "v2-06-16", "merged", "merged-5.5" })
+        foreach (var variant in IoportMechanism.Declaration.Variants.Select(v => v.Name))
         foreach (var first in Cpu0IoSteps)
         foreach (var second in Cpu1IoSteps)
         {
@@ -135,12 +136,12 @@ public sealed class ReductionDifferentialTests
 
     /// <summary>
     /// Parent and child both copying their shared bitmap on write under v2-11-16, whose copy keeps the shared refcount:
-    /// no reduction finds a final state with one live bitmap (the child copies and drops its reference first, then the
-    /// parent frees the original), which DPOR and sleep sets miss.
+    /// one final state (one live bitmap) needs the child to copy and drop its reference before the parent reads the
+    /// refcount. The reductions used to miss it: after the child's copy, the parent's start of step was asleep and,
+    /// looking local because it had not run there, was taken alone, which ended the state without the child's next
+    /// event. A sleeping event is now never the one taken alone.
     /// </summary>
-    [Fact(Skip = "Known bug, found when the I/O pairs above were run under v2-11-16 (issue 18's closing note): DPOR and "
-        + "sleep sets explore 3 executions with 1 final state where no reduction finds 2, and --verify-independence sees "
-        + "no violation in them. Until it is found, explore results under ioperm=v2-11-16 are not to be trusted.")]
+    [Fact]
     public void Dpor_sleep_sets_and_no_reduction_agree_on_concurrent_copies_on_write_under_v2_11_16()
     {
         const string text = """

@@ -69,12 +69,12 @@ public sealed partial class ExplorationSearchTests
     {
         const string sample = "samples/ptshare/creation-race.kscn";
         var whole = Explore(sample, "ptshare=rfc-v2");
-        var shards = Enumerable.Range(1, 3).Select(i => Explore(sample, "ptshare=rfc-v2", "--shard", $"{i}/3")).ToArray();
+        var shards = Enumerable.Range(1, 4).Select(i => Explore(sample, "ptshare=rfc-v2", "--shard", $"{i}/4")).ToArray();
 
         Assert.Equal(Runs(whole), shards.Sum(Runs));
         Assert.Equal(Executions(whole), shards.Sum(Executions));
         Assert.Equal(States(whole), shards.SelectMany(States).Distinct().Order(StringComparer.Ordinal));
-        Assert.All(shards, s => Assert.Matches(@"shard \d of 3: \d+ of \d+ parts of the search", s.Out));
+        Assert.All(shards, s => Assert.Matches(@"shard \d of 4: \d+ of \d+ parts of the search", s.Out));
         // The leak is an always/never violation: a shard that sees it fails. A shard that sees none proves nothing
         // about the whole search: it is inconclusive, not a pass.
         Assert.Contains(shards, s => s.ExitCode == 1 && s.Out.Contains("expect never leak ptshare_data", StringComparison.Ordinal));
