@@ -13,7 +13,7 @@ scenario
     ;
 
 statement
-    : KERNEL mechanism=mechanismName ASSIGN variants=variantChoice # kernelStatement
+    : KERNEL mechanism=WORD ASSIGN variants=variantChoice        # kernelStatement
     | MEMORY model=WORD                                          # memoryStatement
     | CPUS count=INT                                             # cpusStatement
     | TASK name=WORD (LBRACK members=INT RBRACK)? privilege=(ROOT | USER)   # taskStatement
@@ -49,14 +49,8 @@ stepModifier
     ;
 
 // A point, with the iteration of its loop for points inside one: until copy_pgd[402].
-// The points of the memory instructions are named after them, so their keywords name points too.
 pause
-    : UNTIL point=(WORD | STORE | LOAD | XCHG | MFENCE | TOUCH) (LBRACK index=(INT | WORD) RBRACK)?
-    ;
-
-mechanismName
-    : WORD
-    | IOPERM
+    : UNTIL point=WORD (LBRACK index=(INT | WORD) RBRACK)?
     ;
 
 switchTarget
@@ -64,13 +58,15 @@ switchTarget
     | IDLE
     ;
 
+// Every step has one shape, bound against the kernel catalog by its name: a call, with its arguments in parentheses
+// or bare (fork), or an instruction with its operand (outb 0x80, load x, store x = 1).
 action
-    : syscall=(IOPERM | IOPL | FORK | CLONE | EXEC | EXIT | SETRESUID | VMALLOC | MMAP | MUNMAP | READ | WRITE) argumentList?   # syscallAction
-    | instruction=(INB | INW | INL | OUTB | OUTW | OUTL) port=INT     # portAction
-    | instruction=(CLI | STI | PUSHF)                                # flagsAction
-    | instruction=(STORE | XCHG) location=WORD ASSIGN written=INT    # writeAction
-    | instruction=(LOAD | TOUCH) location=WORD                       # readAction
-    | MFENCE                                                         # fenceAction
+    : name=WORD (argumentList | operand)?
+    ;
+
+operand
+    : port=INT
+    | location=WORD (ASSIGN written=INT)?
     ;
 
 argumentList
@@ -116,7 +112,7 @@ expectationBody
 
 // The index is a vmalloc area, pgd(C)[V], or an address, vma(A)[0x40000000].shared_pt.
 subject
-    : target=(WORD | TASK) (LPAREN subjectArgument RPAREN)? (LBRACK index=(WORD | INT) RBRACK)? (DOT field=(WORD | IOPL))?
+    : target=(WORD | TASK) (LPAREN subjectArgument RPAREN)? (LBRACK index=(WORD | INT) RBRACK)? (DOT field=WORD)?
     ;
 
 subjectArgument

@@ -24,22 +24,6 @@ public sealed partial class Binder
     /// </summary>
     private sealed record PausedStep(string Call, TextSpan Span, TaskSymbol? Task, TaskSymbol? Child, string? Defines, bool AtReturn);
 
-    /// <summary>
-    /// The name a step's path has, under which its pause points are listed (<see cref="PausePoints"/>): the step's name as
-    /// the catalog declares it.
-    /// </summary>
-    internal static string PathName(ActionSyntax action) => action switch
-    {
-        MemoryActionSyntax m => m.Mnemonic,
-        SyscallActionSyntax s => s.Name,
-        PortActionSyntax p => p.Mnemonic,
-        FlagsActionSyntax f => f.Mnemonic,
-        _ => throw new UnreachableException($"{action.GetType().Name} is an action with no path"),
-    };
-
-    /// <summary>Paths a CPU can run in kernel context, with no task: the memory instructions, touch and vmalloc.</summary>
-    private static bool RunsWithoutTask(ActionSyntax action) => action is MemoryActionSyntax or SyscallActionSyntax { Kind: SyscallKind.Vmalloc };
-
     private void DeclareSharedWord(ScenarioScope scope, SharedStatementSyntax syntax)
     {
         if (scope.SharedWords.ContainsKey(syntax.Name.Text))
@@ -68,15 +52,17 @@ public sealed partial class Binder
     /// </summary>
     private BoundThreadStep? BindThreadStep(ScenarioScope scope, StepStatementSyntax syntax, int cpu, TaskSymbol? task, bool inExplore, bool inRepeat)
     {
-        var call = PathName(syntax.Action);
-        if (task is null && !RunsWithoutTask(syntax.Action))
+        if (LookupStep(syntax.Action) is not { } declared)
+            return null;
+        var call = declared.Name;
+        if (task is null && !declared.RunsWithoutTask)
         {
             _diagnostics.ReportNeedsTask(syntax.Action.Span, SyntaxPrinter.Print(syntax.Action));
             return null;
         }
         string? until = null;
         var preempted = false;
-        var fault = ForkFault.None;
+        string? failingAt = null;
         if (syntax.Modifier is { } modifier)
         {
             if (inExplore)
@@ -110,23 +96,24 @@ public sealed partial class Binder
                     (until, preempted) = (modifier.Point.Text, true);
                     break;
                 case StepModifierKind.Failing:
-                    if (syntax.Action is not SyscallActionSyntax { Kind: SyscallKind.Fork or SyscallKind.Clone })
+                    if (declared.FaultPoints.Count == 0)
                     {
-                        _diagnostics.ReportModifierNotAllowed(modifier.Span, call, "made to fail at a named point", "fork and clone");
+                        var failing = KernelCatalog.Steps.Where(s => s.FaultPoints.Count > 0).Select(s => s.Name).ToArray();
+                        _diagnostics.ReportModifierNotAllowed(modifier.Span, call, "made to fail at a named point", string.Join(" and ", failing));
                         return null;
                     }
-                    if (!StepPoints.ForkFailure.Contains(modifier.Point.Text))
+                    if (!declared.FaultPoints.Contains(modifier.Point.Text))
                     {
-                        _diagnostics.ReportUnknownPoint(modifier.Point.Span, call, "made to fail", modifier.Point.Text, StepPoints.ForkFailure);
+                        _diagnostics.ReportUnknownPoint(modifier.Point.Span, call, "made to fail", modifier.Point.Text, declared.FaultPoints);
                         return null;
                     }
-                    fault = StepPoints.ForkFaultNamed(modifier.Point.Text);
+                    failingAt = modifier.Point.Text;
                     break;
                 default:
                     throw new UnreachableException($"step modifier {modifier.Kind} has no binder");
             }
         }
-        var operation = BindOperation(scope, syntax, cpu, task, new StepContext(inExplore, inRepeat, until is not null && !preempted, fault));
+        var operation = BindCall(scope, syntax, declared, cpu, task, new StepContext(inExplore, inRepeat, until is not null && !preempted, failingAt));
         if (operation is null)
             return null;
         var (bound, expected) = operation.Value;
@@ -136,135 +123,17 @@ public sealed partial class Binder
             scope.Preempted[task!] = new Preemption(call, syntax.Span);
         else if (until is not null)
         {
-            var defines = bound switch
-            {
-                BoundVmallocOperation v => v.Area,
-                BoundLoadOperation l => l.Register,
-                BoundExchangeOperation x => x.Register,
-                _ => null,
-            };
-            scope.Paused[cpu] = new PausedStep(call, syntax.Span, task, (bound as BoundForkOperation)?.Child, defines, until == PausePoints.Return);
+            var defines = bound.Child is null ? bound.Binds : null;
+            scope.Paused[cpu] = new PausedStep(call, syntax.Span, task, bound.Child, defines, until == PausePoints.Return);
         }
         return step;
     }
 
-    /// <summary>Where a step is bound: in an explore block, a repeat, paused by the schedule; and the fault it is made to fail with.</summary>
-    private readonly record struct StepContext(bool InExplore, bool InRepeat, bool Paused, ForkFault Fault);
+    /// <summary>Where a step is bound: in an explore block, a repeat, paused by the schedule; and the point it is made to fail at.</summary>
+    private readonly record struct StepContext(bool InExplore, bool InRepeat, bool Paused, string? FailingAt);
 
     private static IReadOnlyList<string> PausePointNames(string call) =>
         PausePoints.Of(call).Select(p => p.Indexed ? p.Name + "[N]" : p.Name).Append(PausePoints.Return).ToArray();
-
-    private (BoundOperation Operation, ExpectedOutcome? Expected)? BindOperation(ScenarioScope scope, StepStatementSyntax syntax, int cpu, TaskSymbol? task, StepContext context)
-    {
-        switch (syntax.Action)
-        {
-            case SyscallActionSyntax { Kind: SyscallKind.Ioperm or SyscallKind.Iopl or SyscallKind.Setresuid or SyscallKind.Exit } call:
-                return BindTaskSyscall(scope, syntax, call, cpu, task!);
-            case SyscallActionSyntax { Kind: SyscallKind.Fork or SyscallKind.Clone } fork:
-                return BindFork(scope, syntax, fork, cpu, task!, context);
-            case SyscallActionSyntax { Kind: SyscallKind.Exec } exec:
-            {
-                var expected = BindSyscallResult(syntax.Result, exec.Name);
-                if (!CheckArgumentCount(exec, exec.Arguments ?? [], 0, "no arguments") || !expected.Ok)
-                    return null;
-                if (context.InExplore && !CheckExecAlone(scope, task!, exec.Span))
-                    return null;
-                if (!KillOtherThreads(scope, task!, exec.Span, Position(syntax).Line))
-                    return null;
-                return (new BoundExecOperation(), expected.Value);
-            }
-            case PortActionSyntax port:
-            {
-                var expected = BindFaultResult(syntax.Result, port.Mnemonic, Outcome.GeneralProtection);
-                if (port.Port.Value is not { } value)
-                    return null;
-                if (value > 0xffff)
-                {
-                    _diagnostics.ReportPortOutOfRange(port.Port.Span, port.Port.Text);
-                    return null;
-                }
-                return expected.Ok ? (new BoundPortOperation(port.Mnemonic, port.Width, (int)value), expected.Value) : null;
-            }
-            case FlagsActionSyntax { Instruction: FlagsInstruction.Pushf }:
-            {
-                var expected = BindPushfResult(syntax.Result);
-                return expected.Ok ? (new BoundPushfOperation(), expected.Value) : null;
-            }
-            case FlagsActionSyntax flags:
-            {
-                var expected = BindFaultResult(syntax.Result, flags.Mnemonic, Outcome.GeneralProtection);
-                return expected.Ok ? (new BoundInterruptFlagOperation(flags.Instruction == FlagsInstruction.Sti), expected.Value) : null;
-            }
-            case SyscallActionSyntax { Kind: SyscallKind.Mmap or SyscallKind.Munmap or SyscallKind.Read or SyscallKind.Write } call:
-                return BindMmOperation(scope, syntax, call);
-            case SyscallActionSyntax { Kind: SyscallKind.Vmalloc } vmalloc:
-            {
-                var arguments = vmalloc.Arguments ?? [];
-                if (!CheckArgumentCount(vmalloc, arguments, 1, "one argument: vmalloc(size), e.g. vmalloc(4 MiB)"))
-                    return null;
-                var size = NumberArgument(vmalloc, arguments[0], "size");
-                if (size is null)
-                    return null;
-                if (size is 0 or > long.MaxValue)
-                {
-                    _diagnostics.ReportArgumentKind(arguments[0].Span, vmalloc.Name, "size", "a size from 1 byte, e.g. 4 MiB");
-                    return null;
-                }
-                if (syntax.Result is not NameResultSyntax { Name: var area })
-                {
-                    _diagnostics.ReportResultDoesNotFit(syntax.Result?.Span ?? vmalloc.Span, vmalloc.Name, syntax.Result is null ? "nothing" : SyntaxPrinter.Print(syntax.Result), "the name of the area: vmalloc(4 MiB) -> V");
-                    return null;
-                }
-                return DeclareName(scope.Areas, area, "vmalloc area") ? (new BoundVmallocOperation((long)size.Value, area.Text), null) : null;
-            }
-            case MemoryActionSyntax { Instruction: MemoryInstruction.Touch, Location: { } area } touch:
-            {
-                var expected = BindFaultResult(syntax.Result, touch.Mnemonic, Outcome.PageFault);
-                if (!CheckArea(scope, area.Text, area.Span))
-                    return null;
-                return expected.Ok ? (new BoundTouchOperation(area.Text), expected.Value) : null;
-            }
-            case MemoryActionSyntax { Instruction: MemoryInstruction.Fence }:
-                return NoResult(syntax, "mfence") ? (new BoundFenceOperation(), null) : null;
-            case MemoryActionSyntax { Location: { } location } memory:
-                return BindMemoryAccess(scope, syntax, memory, location);
-            default:
-                return null;
-        }
-    }
-
-    private (BoundOperation Operation, ExpectedOutcome? Expected)? BindMemoryAccess(ScenarioScope scope, StepStatementSyntax syntax, MemoryActionSyntax memory, NameSyntax location)
-    {
-        if (!scope.SharedWords.ContainsKey(location.Text))
-        {
-            _diagnostics.ReportUndefinedSharedWord(location.Span, location.Text);
-            return null;
-        }
-        long value = 0;
-        if (memory.Value is { } number)
-        {
-            if (number.Value is not { } n)
-                return null;
-            if (number.Unit != SizeUnit.None || n > long.MaxValue)
-            {
-                _diagnostics.ReportArgumentKind(number.Span, memory.Mnemonic, "value", "a whole number (no unit)");
-                return null;
-            }
-            value = (long)n;
-        }
-        if (memory.Instruction == MemoryInstruction.Store)
-            return NoResult(syntax, "store") ? (new BoundStoreOperation(location.Text, value), null) : null;
-        if (syntax.Result is not NameResultSyntax { Name: var register })
-        {
-            _diagnostics.ReportNeedsRegister(syntax.Result?.Span ?? memory.Span, memory.Mnemonic);
-            return null;
-        }
-        if (!DeclareName(scope.Registers, register, "register"))
-            return null;
-        return memory.Instruction == MemoryInstruction.Load
-            ? (new BoundLoadOperation(location.Text, register.Text), null)
-            : (new BoundExchangeOperation(location.Text, value, register.Text), null);
-    }
 
     /// <summary>Whether a vmalloc area exists here: created, by a step that has returned.</summary>
     private bool CheckArea(ScenarioScope scope, string name, TextSpan span)
@@ -283,14 +152,6 @@ public sealed partial class Binder
         if (scope.Paused.FirstOrDefault(p => p.Value.Defines == name) is not { Value: { } creator } paused)
             return true;
         _diagnostics.ReportResultUnborn(span, kind, name, paused.Key, creator.Call, _source.GetPosition(creator.Span.Start).Line);
-        return false;
-    }
-
-    private bool NoResult(StepStatementSyntax syntax, string action)
-    {
-        if (syntax.Result is null)
-            return true;
-        _diagnostics.ReportResultDoesNotFit(syntax.Result.Span, action, SyntaxPrinter.Print(syntax.Result), "nothing: write no '->'");
         return false;
     }
 
@@ -396,9 +257,9 @@ public sealed partial class Binder
             _diagnostics.ReportPreemptingTask(step.Task.Span, task.Name, cpu, why);
             return null;
         }
-        if (step.Action is SyscallActionSyntax { Kind: SyscallKind.Exit or SyscallKind.Exec } call)
+        if (KernelCatalog.FindStep(step.Action.Name.Text) is { Effect: StepEffect.EndsTask or StepEffect.ReplacesProgram } ending)
         {
-            _diagnostics.ReportPreemptionChangesTask(call.Span, call.Name, task.Name, $"its steps end with a switch back to {preempted.Text}, which exit and exec do not leave the CPU ready for");
+            _diagnostics.ReportPreemptionChangesTask(step.Action.Span, ending.Name, task.Name, $"its steps end with a switch back to {preempted.Text}, which exit and exec do not leave the CPU ready for");
             return null;
         }
         // The program's own line reported a task that does not exist.
@@ -407,7 +268,7 @@ public sealed partial class Binder
         preempting[cpu] = task;
         if (BindThreadStep(scope, step, cpu, task, inExplore: true, inRepeat) is not { } bound)
             return null;
-        if (bound.Operation is BoundForkOperation { Child: { } child })
+        if (bound.Operation.Child is { } child)
             created.Add(child);
         return bound with { Preempts = preemptedTask };
     }
@@ -477,9 +338,9 @@ public sealed partial class Binder
             }
             if (BindThreadStep(scope, step, cpu, task, inExplore: true, inRepeat) is not { } bound)
                 continue;
-            if (bound.Operation is BoundForkOperation { Child: { } child })
+            if (bound.Operation.Child is { } child)
                 created.Add(child);
-            if (bound.Operation is BoundExitOperation)
+            if (bound.Operation.Step.Effect == StepEffect.EndsTask)
                 exits.Add((cpu, step.Action.Span, step.Task.Text));
             steps.Add(bound);
         }

@@ -35,79 +35,13 @@ public sealed partial class Binder
         return false;
     }
 
-    private (BoundOperation Operation, ExpectedOutcome? Expected)? BindMmOperation(ScenarioScope scope, StepStatementSyntax syntax, SyscallActionSyntax call)
-    {
-        var arguments = call.Arguments ?? [];
-        switch (call.Kind)
-        {
-            case SyscallKind.Mmap:
-            {
-                var expected = BindMmapResult(syntax.Result, call.Name);
-                if (!CheckArgumentCount(call, arguments, 6, "six arguments: mmap(addr, length, prot, flags, file or -1, offset)"))
-                    return null;
-                var address = AddressArgument(call, arguments[0]);
-                var length = NumberArgument(call, arguments[1], "length");
-                var prot = FlagsArgument(call, arguments[2], "prot", SharedKernel.ProtFlags);
-                var flags = FlagsArgument(call, arguments[3], "flags", SharedKernel.MapFlags);
-                var file = FileArgument(scope, call, arguments[4]);
-                var offset = NumberArgument(call, arguments[5], "offset");
-                if (offset > long.MaxValue)
-                {
-                    _diagnostics.ReportArgumentKind(arguments[5].Span, call.Name, "offset", "a size up to 2^63 - 1 bytes");
-                    return null;
-                }
-                if (address is null || length is null || prot is null || flags is null || !file.Ok || offset is null || !expected.Ok)
-                    return null;
-                return (new BoundMmapOperation(address.Value, length.Value, prot.Value, flags.Value, file.Name, (long)offset.Value), expected.Value);
-            }
-            case SyscallKind.Munmap:
-            {
-                var expected = BindMunmapResult(syntax.Result, call.Name);
-                if (!CheckArgumentCount(call, arguments, 2, "two arguments: munmap(addr, length)"))
-                    return null;
-                var address = AddressArgument(call, arguments[0]);
-                var length = NumberArgument(call, arguments[1], "length");
-                if (address is null || length is null || !expected.Ok)
-                    return null;
-                return (new BoundMunmapOperation(address.Value, length.Value), expected.Value);
-            }
-            default:
-            {
-                var expected = BindFaultResult(syntax.Result, call.Name, Outcome.Segv);
-                if (!CheckArgumentCount(call, arguments, 1, $"one or two arguments: {call.Name}(addr) or {call.Name}(addr, length)", max: 2))
-                    return null;
-                var address = AddressArgument(call, arguments[0]);
-                // One byte unless a length is given: the page holding the address.
-                var length = arguments.Length == 2 ? NumberArgument(call, arguments[1], "length") : 1UL;
-                if (length == 0)
-                {
-                    _diagnostics.ReportArgumentKind(arguments[1].Span, call.Name, "length", "a size from 1 byte");
-                    return null;
-                }
-                if (address is null || length is null || !expected.Ok)
-                    return null;
-                return (new BoundAccessOperation(address.Value, length.Value, call.Kind == SyscallKind.Write), expected.Value);
-            }
-        }
-    }
-
-    private ulong? AddressArgument(SyscallActionSyntax call, ArgumentSyntax argument)
-    {
-        // A size such as 2 MiB says how much, not where.
-        if (argument is NumberArgumentSyntax { Number.Unit: not SizeUnit.None })
-        {
-            _diagnostics.ReportArgumentKind(argument.Span, call.Name, "address", "a plain number such as 0x40000000, not a size");
-            return null;
-        }
-        return NumberArgument(call, argument, "address");
-    }
-
     /// <summary>PROT_ or MAP_ names joined by '|', as their bits or'ed together.</summary>
-    private int? FlagsArgument(SyscallActionSyntax call, ArgumentSyntax argument, string parameter, IReadOnlyDictionary<string, int> names)
+    private int? FlagsArgument(CallSyntax call, ArgumentSyntax argument, ParameterDeclaration parameter)
     {
+        var names = parameter.Flags;
         if (argument is not FlagSetArgumentSyntax set)
         {
-            ReportArgumentKind(call, argument, parameter, $"names joined by '|' from {string.Join(", ", names.Keys)}");
+            ReportArgumentKind(call, argument, parameter.Name, $"names joined by '|' from {string.Join(", ", names.Keys)}");
             return null;
         }
         var bits = 0;
@@ -118,7 +52,7 @@ public sealed partial class Binder
                 bits |= value;
             else
             {
-                _diagnostics.ReportUnknownFlag(name.Span, call.Name, parameter, name.Text, names.Keys);
+                _diagnostics.ReportUnknownFlag(name.Span, call.Name.Text, parameter.Name, name.Text, names.Keys);
                 known = false;
             }
         }
@@ -126,7 +60,7 @@ public sealed partial class Binder
     }
 
     /// <summary>mmap's file: a declared file by name, or -1 for none (Name is then null).</summary>
-    private (bool Ok, string? Name) FileArgument(ScenarioScope scope, SyscallActionSyntax call, ArgumentSyntax argument)
+    private (bool Ok, string? Name) FileArgument(ScenarioScope scope, CallSyntax call, ArgumentSyntax argument)
     {
         switch (argument)
         {

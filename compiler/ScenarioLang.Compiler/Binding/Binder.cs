@@ -220,14 +220,10 @@ public sealed partial class Binder
     {
         BoundRepeat r => r.Steps,
         BoundForEach f => f.Steps,
-        BoundThreadStep { Operation: BoundAccessOperation access } => Pages(access.Length),
-        BoundThreadStep { Operation: BoundVmallocOperation vmalloc } => Math.Min(Pages((ulong)vmalloc.Size), MostVmallocPages),
+        BoundThreadStep s => PagesOf(s.Operation),
         BoundExplore explore => StepsOf(explore.Steps),
         _ => 1,
     };
-
-    /// <summary>A vmalloc of more than the model's 4 GiB of RAM fails before it walks a page, as the kernel's does.</summary>
-    private const long MostVmallocPages = 1 << 20;
 
     private static long Pages(ulong bytes) => (long)Math.Min(Math.Max(1, bytes / 4096 + (bytes % 4096 == 0 ? 0UL : 1UL)), (ulong)MaxSteps + 1);
 
@@ -412,88 +408,6 @@ public sealed partial class Binder
     }
 
     /// <summary>ioperm, iopl, setresuid and exit: syscalls of the task on its CPU, with their arguments and result.</summary>
-    private (BoundOperation Operation, ExpectedOutcome? Expected)? BindTaskSyscall(ScenarioScope scope, StepStatementSyntax syntax, SyscallActionSyntax call, int cpu, TaskSymbol task)
-    {
-        var arguments = call.Arguments ?? [];
-        switch (call.Kind)
-        {
-            case SyscallKind.Ioperm:
-            {
-                var expected = BindSyscallResult(syntax.Result, call.Name);
-                if (!CheckArgumentCount(call, arguments, 3, "three arguments: ioperm(from, num, on|off)"))
-                    return null;
-                var from = NumberArgument(call, arguments[0], "from");
-                var num = NumberArgument(call, arguments[1], "num");
-                var turnOn = SwitchArgument(call, arguments[2], "turn_on");
-                if (from is null || num is null || turnOn is null || !expected.Ok)
-                    return null;
-                return (new BoundIopermOperation(from.Value, num.Value, turnOn.Value), expected.Value);
-            }
-            case SyscallKind.Iopl:
-            {
-                var expected = BindSyscallResult(syntax.Result, call.Name);
-                if (!CheckArgumentCount(call, arguments, 1, "one argument: iopl(level)"))
-                    return null;
-                var level = NumberArgument(call, arguments[0], "level");
-                return level is null || !expected.Ok ? null : (new BoundIoplOperation(level.Value), expected.Value);
-            }
-            case SyscallKind.Setresuid:
-            {
-                var expected = BindSyscallResult(syntax.Result, call.Name);
-                if (!CheckArgumentCount(call, arguments, 3, "three arguments: setresuid(ruid, euid, suid)"))
-                    return null;
-                var ids = new[] { "ruid", "euid", "suid" }.Select((name, i) => UidArgument(call, arguments[i], name)).ToArray();
-                return ids.Any(id => id is null) || !expected.Ok
-                    ? null
-                    : (new BoundSetresuidOperation(ids[0]!.Value, ids[1]!.Value, ids[2]!.Value), expected.Value);
-            }
-            case SyscallKind.Exit:
-                if (syntax.Result is { } result)
-                {
-                    _diagnostics.ReportResultDoesNotFit(result.Span, "exit", SyntaxPrinter.Print(result), "nothing: it does not return");
-                    return null;
-                }
-                if (!CheckArgumentCount(call, arguments, 0, "no arguments"))
-                    return null;
-                scope.Exited[task] = Position(syntax).Line;
-                scope.Current[cpu] = null;
-                return (new BoundExitOperation(), null);
-            default:
-                throw new UnreachableException($"{call.Kind} is not a syscall BindTaskSyscall binds");
-        }
-    }
-
-    /// <summary>fork or clone -> NAME; made to fail, it creates no task and its result is the error, if one is stated.</summary>
-    private (BoundOperation Operation, ExpectedOutcome? Expected)? BindFork(ScenarioScope scope, StepStatementSyntax syntax, SyscallActionSyntax call, int cpu, TaskSymbol parent, StepContext context)
-    {
-        var thread = call.Kind == SyscallKind.Clone;
-        if (!CheckArgumentCount(call, call.Arguments ?? [], 0, $"no arguments; name the child with '{call.Name} -> NAME'"))
-            return null;
-        if (context.Fault != ForkFault.None)
-        {
-            var expected = BindSyscallResult(syntax.Result, call.Name);
-            return expected.Ok ? (new BoundForkOperation(null, thread, context.Fault), expected.Value) : null;
-        }
-        if (context.InRepeat)
-        {
-            _diagnostics.ReportCreatesTaskInRepeat(call.Span, call.Name);
-            return null;
-        }
-        if (syntax.Result is not NameResultSyntax { Name: var childName })
-        {
-            _diagnostics.ReportForkNeedsChild(syntax.Result?.Span ?? call.Span, call.Name);
-            return null;
-        }
-        // The child exists only once the fork has returned: later in the schedule when the fork is paused, explored, or
-        // may wait for a lock a step paused on another CPU holds; the generated code then looks it up where it is used.
-        var deferred = context.InExplore || context.Paused || scope.Paused.Any(p => p.Key != cpu && !p.Value.AtReturn);
-        var child = DeclareTask(scope, childName, parent.Privilege, declared: false, deferred);
-        if (child is null)
-            return null;
-        scope.Leaders[child] = thread ? scope.LeaderOf(parent) : child;
-        return (new BoundForkOperation(child, thread), null);
-    }
-
     /// <summary>
     /// exec in an explore block: de_thread() would kill the task's other threads while the explorer runs their programs
     /// on other CPUs, which the model does not do; a task alone in its thread group can exec.
@@ -654,54 +568,13 @@ public sealed partial class Binder
         _ => throw new InternalCompilerException($"{fault} is not a fault an action raises"),
     };
 
-    /// <summary>Whether the call has <paramref name="count"/> arguments, or up to <paramref name="max"/> where some are optional.</summary>
-    private bool CheckArgumentCount(SyscallActionSyntax call, ImmutableArray<ArgumentSyntax> arguments, int count, string signature, int? max = null)
-    {
-        if (arguments.Length >= count && arguments.Length <= (max ?? count))
-            return true;
-        _diagnostics.ReportWrongArgumentCount(call.Span, call.Name, signature);
-        return false;
-    }
-
-    private ulong? NumberArgument(SyscallActionSyntax call, ArgumentSyntax argument, string parameter)
-    {
-        if (argument is NumberArgumentSyntax { Number: var number })
-            return Scale(number);
-        ReportArgumentKind(call, argument, parameter, "a number");
-        return null;
-    }
-
-    private uint? UidArgument(SyscallActionSyntax call, ArgumentSyntax argument, string parameter)
-    {
-        var value = NumberArgument(call, argument, parameter);
-        if (value is null or <= uint.MaxValue)
-            return (uint?)value;
-        _diagnostics.ReportArgumentKind(argument.Span, call.Name, parameter, "a uid from 0 to 0xffffffff (0xffffffff leaves it unchanged)");
-        return null;
-    }
-
-    private bool? SwitchArgument(SyscallActionSyntax call, ArgumentSyntax argument, string parameter)
-    {
-        switch (argument)
-        {
-            case SwitchArgumentSyntax s:
-                return s.On;
-            // As in C, any non-zero turn_on turns permissions on.
-            case NumberArgumentSyntax { Number: { Unit: SizeUnit.None, Value: { } value } }:
-                return value != 0;
-            default:
-                ReportArgumentKind(call, argument, parameter, "on, off, 1 or 0");
-                return null;
-        }
-    }
-
     /// <summary>An argument of the wrong kind; a negative number is a mistake of its own, since only mmap's file takes one.</summary>
-    private void ReportArgumentKind(SyscallActionSyntax call, ArgumentSyntax argument, string parameter, string expected)
+    private void ReportArgumentKind(CallSyntax call, ArgumentSyntax argument, string parameter, string expected)
     {
         if (argument is NegativeArgumentSyntax)
-            _diagnostics.ReportNegativeArgument(argument.Span, call.Name, SyntaxPrinter.Print(argument));
+            _diagnostics.ReportNegativeArgument(argument.Span, call.Name.Text, SyntaxPrinter.Print(argument));
         else
-            _diagnostics.ReportArgumentKind(argument.Span, call.Name, parameter, expected);
+            _diagnostics.ReportArgumentKind(argument.Span, call.Name.Text, parameter, expected);
     }
 
     private ulong? Scale(NumberSyntax number)

@@ -69,58 +69,13 @@ public sealed record BoundRepeat(LinePosition Position, string Text, int Count, 
 /// </summary>
 public sealed record BoundForEach(LinePosition Position, string Text, TaskGroupSymbol Group, ImmutableArray<BoundStatement> Body, long Steps) : BoundStatement(Position, Text);
 
-/// <summary>What a step does: every step runs as a kernel path (<see cref="BoundThreadStep"/>), whatever its kind.</summary>
-public abstract record BoundOperation;
-
-public sealed record BoundIopermOperation(ulong From, ulong Num, bool TurnOn) : BoundOperation;
-
-public sealed record BoundIoplOperation(ulong Level) : BoundOperation;
-
-public sealed record BoundSetresuidOperation(uint Ruid, uint Euid, uint Suid) : BoundOperation;
-
-/// <summary>cli (<see cref="Set"/> false) or sti in user mode.</summary>
-public sealed record BoundInterruptFlagOperation(bool Set) : BoundOperation;
-
-/// <summary>pushf in user mode: reads the EFLAGS value user mode sees, which the step's expected outcome states.</summary>
-public sealed record BoundPushfOperation : BoundOperation;
-
-/// <summary>inb/inw/inl/outb/outw/outl: a user-mode port access of <see cref="Width"/> bytes.</summary>
-public sealed record BoundPortOperation(string Mnemonic, int Width, int Port) : BoundOperation;
-
 /// <summary>
-/// fork -> Child (a new process with a new mm, whose kernel PGD half the pgd variant fills in), or clone of a thread
-/// (<see cref="Thread"/>). With a <see cref="Fault"/> the syscall is made to fail there and creates no task, so
-/// <see cref="Child"/> is null.
+/// What a step does: the catalog's step and its arguments' values, in the types its factory takes (ulong, uint, long,
+/// int, bool, or a name as a string; null for mmap's -1). <see cref="Binds"/> is the name its result creates (a task, a
+/// vmalloc area, a register); <see cref="Child"/> the task a fork or clone creates, null when it is made to fail
+/// <see cref="FailingAt"/> a point. Every step runs as a kernel path (<see cref="BoundThreadStep"/>), whatever its kind.
 /// </summary>
-public sealed record BoundForkOperation(TaskSymbol? Child, bool Thread = false, ForkFault Fault = ForkFault.None) : BoundOperation;
-
-public sealed record BoundExecOperation : BoundOperation;
-
-/// <summary>exit: do_exit(), after which the CPU runs its idle task.</summary>
-public sealed record BoundExitOperation : BoundOperation;
-
-/// <summary>vmalloc(Size) -> Area, followed by vmalloc_sync_all() as alloc_vm_area() does.</summary>
-public sealed record BoundVmallocOperation(long Size, string Area) : BoundOperation;
-
-/// <summary>touch Area: a kernel access through the current page tables.</summary>
-public sealed record BoundTouchOperation(string Area) : BoundOperation;
-
-public sealed record BoundStoreOperation(string Location, long Value) : BoundOperation;
-
-public sealed record BoundLoadOperation(string Location, string Register) : BoundOperation;
-
-public sealed record BoundFenceOperation : BoundOperation;
-
-/// <summary>xchg Location = Value -> Register: a locked exchange; the register gets the old value.</summary>
-public sealed record BoundExchangeOperation(string Location, long Value, string Register) : BoundOperation;
-
-/// <summary>mmap(Address, Length, Prot, Flags, File, Offset); File is null for -1 (an anonymous mapping).</summary>
-public sealed record BoundMmapOperation(ulong Address, ulong Length, int Prot, int Flags, string? File, long Offset) : BoundOperation;
-
-public sealed record BoundMunmapOperation(ulong Address, ulong Length) : BoundOperation;
-
-/// <summary>read(Address, Length) or write(…): a user-mode access of every page in the range, which faults them in.</summary>
-public sealed record BoundAccessOperation(ulong Address, ulong Length, bool Write) : BoundOperation;
+public sealed record BoundCall(StepDeclaration Step, ImmutableArray<object?> Arguments, string? Binds = null, TaskSymbol? Child = null, string? FailingAt = null);
 
 /// <summary>
 /// A step, run as a kernel path: in an explicit schedule, to its end or <see cref="Until"/> a pause point (where its
@@ -130,7 +85,7 @@ public sealed record BoundAccessOperation(ulong Address, ulong Length, bool Writ
 /// In an explore block, a step with <see cref="Preempts"/> is one of the steps Task runs when it preempts that task.
 /// </summary>
 public sealed record BoundThreadStep(LinePosition Position, string Text, int Cpu, TaskSymbol? Task, string Action, string? Result,
-    BoundOperation Operation, ExpectedOutcome? Expected, string? Until, bool Preempted = false, TaskSymbol? Preempts = null) : BoundStatement(Position, Text);
+    BoundCall Operation, ExpectedOutcome? Expected, string? Until, bool Preempted = false, TaskSymbol? Preempts = null) : BoundStatement(Position, Text);
 
 /// <summary><c>cpu0 continue</c>, optionally until another point.</summary>
 public sealed record BoundContinue(LinePosition Position, string Text, int Cpu, string? Until) : BoundStatement(Position, Text);

@@ -35,10 +35,11 @@ internal static class MechanismUse
                 Add(KernelCatalog.Find(k.Mechanism.Text));
                 break;
             case StepStatementSyntax s:
-                var step = Binder.PathName(s.Action);
-                Add(KernelCatalog.OwnerOfStep(step));
+                if (KernelCatalog.FindStep(s.Action.Name.Text) is not { } step)
+                    break;
+                Add(KernelCatalog.OwnerOf(step));
                 if (s.Modifier is { } modifier)
-                    Add(KernelCatalog.OwnerOfPoint(step, modifier.Point.Text));
+                    Add(KernelCatalog.OwnerOfPoint(step.Name, modifier.Point.Text));
                 break;
             case ExpectStatementSyntax e:
                 foreach (var condition in e.Conditions)

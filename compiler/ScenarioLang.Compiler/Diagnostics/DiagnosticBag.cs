@@ -160,8 +160,8 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
     public void ReportArgumentKind(TextSpan span, string call, string parameter, string expected) =>
         Error("KSC0206", span, $"the {parameter} of {call} must be {expected}");
 
-    public void ReportPortOutOfRange(TextSpan span, string text) =>
-        Error("KSC0207", span, $"port {text} is out of range: ports are 0 to 0xffff");
+    public void ReportValueOutOfRange(TextSpan span, string call, string parameter, string text, string range) =>
+        Error("KSC0207", span, $"{text} is out of range for the {parameter} of {call}: {range}");
 
     public void ReportResultDoesNotFit(TextSpan span, string action, string result, string allowed) =>
         Error("KSC0208", span, $"{action} cannot result in {result}; it results in {allowed}");
@@ -316,4 +316,10 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
 
     public void ReportForEachCannotRun(TextSpan span, string group, string member, string reason) =>
         Error("KSC0315", span, $"the body of this for each {group} cannot run for {member}: {reason}");
+
+    public void ReportUnknownStep(TextSpan span, string name, IEnumerable<string> known) =>
+        Error("KSC0316", span, $"unknown step '{name}'; {Spelling.Suggest(name, [.. known], "the steps are")}");
+
+    public void ReportWrongStepForm(TextSpan span, string step, string form, string signature) =>
+        Error("KSC0317", span, $"{step} is {form}: write {signature}");
 }

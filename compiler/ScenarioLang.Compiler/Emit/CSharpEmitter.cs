@@ -130,7 +130,7 @@ public static class CSharpEmitter
     private static IEnumerable<TaskSymbol> ForkedChildren(IEnumerable<BoundStatement> statements) =>
         statements.SelectMany(s => s switch
         {
-            BoundThreadStep { Operation: BoundForkOperation { Child: { Deferred: false } child } } => [child],
+            BoundThreadStep { Operation.Child: { Deferred: false } child } => [child],
             BoundRepeat repeat => ForkedChildren(repeat.Body),
             _ => [],
         });
@@ -181,7 +181,7 @@ public static class CSharpEmitter
         {
             BoundSwitch s => $"run.Switch({step}, {s.Cpu}, {(s.Next is null ? "null" : Local(s.Next))});",
             // A child the schedule names by a field is bound to it as soon as the fork has returned.
-            BoundThreadStep { Operation: BoundForkOperation { Child: { Deferred: false } child } } s =>
+            BoundThreadStep { Operation.Child: { Deferred: false } child } s =>
                 $"{Run(s)} {Local(child)} = run.Task({CSharpLiteral.String(child.Name)});",
             BoundThreadStep s => Run(s),
             BoundContinue s => $"run.Continue({step}, {CSharpLiteral.Int(s.Cpu)}{(s.Until is null ? "" : ", until: " + CSharpLiteral.String(s.Until))});",
@@ -205,38 +205,58 @@ public static class CSharpEmitter
     private static string ExploredStep(BoundThreadStep s) =>
         s.Preempts is null ? ThreadStep(s) : $"run.Preempting({ThreadStep(s)}, {Local(s.Task!)})";
 
-    /// <summary>The factory call that makes a step a <see cref="Runtime.ThreadStep"/>: run.IopermStep(step, action, result, cpu, task, …).</summary>
+    /// <summary>
+    /// The factory call that makes a step a <see cref="Runtime.ThreadStep"/>, as the step's declaration names it:
+    /// run.IopermStep(step, action, result, cpu, task, fixed…, arguments…, the name its result binds, the point it is
+    /// made to fail at, the expected outcome), each part where the step has it.
+    /// </summary>
     private static string ThreadStep(BoundThreadStep s)
     {
-        var task = s.Task is null ? "null" : Local(s.Task);
-        var head = $"{Step(s)}, {CSharpLiteral.String(s.Action)}, {(s.Result is null ? "null" : CSharpLiteral.String(s.Result))}, {CSharpLiteral.Int(s.Cpu)}, {task}";
-        var expected = s.Expected is { } e ? ", " + Alternatives(e) : "";
-        return s.Operation switch
+        var call = s.Operation;
+        var step = call.Step;
+        var parts = new List<string>
         {
-            BoundIopermOperation i => $"run.IopermStep({head}, {CSharpLiteral.Hex(i.From)}, {CSharpLiteral.Hex(i.Num)}, {Bool(i.TurnOn)}{expected})",
-            BoundIoplOperation i => $"run.IoplStep({head}, {CSharpLiteral.Hex(i.Level)}{expected})",
-            BoundSetresuidOperation u => $"run.SetresuidStep({head}, {CSharpLiteral.Hex(u.Ruid)}, {CSharpLiteral.Hex(u.Euid)}, {CSharpLiteral.Hex(u.Suid)}{expected})",
-            BoundInterruptFlagOperation f => $"run.InterruptFlagStep({head}, {Bool(f.Set)}{expected})",
-            BoundPushfOperation => $"run.PushfStep({head}{expected})",
-            BoundPortOperation p => $"run.PortStep({head}, {CSharpLiteral.String(p.Mnemonic)}, {CSharpLiteral.Int(p.Width)}, 0x{p.Port.ToString("X", System.Globalization.CultureInfo.InvariantCulture)}{expected})",
-            // The child of a failing fork never runs; its name only shows in the trace.
-            BoundForkOperation f => $"run.NewTaskStep({head}, {CSharpLiteral.String(f.Child?.Name ?? $"{s.Task!.Name}'s child")}, {Bool(f.Thread)}, "
-                + $"{Runtime}.Kernel.ForkFault.{f.Fault}, {(s.Expected is { } failure ? Alternatives(failure) : "null")})",
-            BoundExecOperation => $"run.ExecStep({head}{expected})",
-            BoundExitOperation => $"run.ExitStep({head})",
-            BoundVmallocOperation v => $"run.VmallocStep({head}, {CSharpLiteral.Long(v.Size)}, {CSharpLiteral.String(v.Area)})",
-            BoundTouchOperation t => $"run.TouchStep({head}, {CSharpLiteral.String(t.Area)}{expected})",
-            BoundStoreOperation st => $"run.StoreStep({head}, {CSharpLiteral.String(st.Location)}, {CSharpLiteral.Long(st.Value)})",
-            BoundLoadOperation l => $"run.LoadStep({head}, {CSharpLiteral.String(l.Location)}, {CSharpLiteral.String(l.Register)})",
-            BoundExchangeOperation x => $"run.ExchangeStep({head}, {CSharpLiteral.String(x.Location)}, {CSharpLiteral.Long(x.Value)}, {CSharpLiteral.String(x.Register)})",
-            BoundMmapOperation m => $"run.MmapStep({head}, {CSharpLiteral.Hex(m.Address)}, {CSharpLiteral.Hex(m.Length)}, {CSharpLiteral.Hex(m.Prot)}, {CSharpLiteral.Hex(m.Flags)}, "
-                + $"{(m.File is null ? "null" : CSharpLiteral.String(m.File))}, {CSharpLiteral.Long(m.Offset)}{expected})",
-            BoundMunmapOperation m => $"run.MunmapStep({head}, {CSharpLiteral.Hex(m.Address)}, {CSharpLiteral.Hex(m.Length)}{expected})",
-            BoundAccessOperation a => $"run.AccessStep({head}, {CSharpLiteral.Hex(a.Address)}, {CSharpLiteral.Hex(a.Length)}, {Bool(a.Write)}{expected})",
-            BoundFenceOperation => $"run.FenceStep({head})",
-            _ => throw new UnreachableException($"{s.Operation.GetType().Name} has no step factory"),
+            Step(s),
+            CSharpLiteral.String(s.Action),
+            s.Result is null ? "null" : CSharpLiteral.String(s.Result),
+            CSharpLiteral.Int(s.Cpu),
+            s.Task is null ? "null" : Local(s.Task),
         };
+        parts.AddRange(step.Fixed.Select(Fixed));
+        parts.AddRange(call.Arguments.Select(Value));
+        // The child of a failing fork never runs; its name only shows in the trace.
+        if (step.Result == ResultKind.NewTask)
+            parts.Add(CSharpLiteral.String(call.Binds ?? $"{s.Task!.Name}'s child"));
+        else if (call.Binds is { } binds)
+            parts.Add(CSharpLiteral.String(binds));
+        if (step.FaultPoints.Count > 0)
+            parts.Add(call.FailingAt is null ? "null" : CSharpLiteral.String(call.FailingAt));
+        if (s.Expected is { } expected)
+            parts.Add(Alternatives(expected));
+        return $"run.{step.Factory}({string.Join(", ", parts)})";
     }
+
+    /// <summary>A constant the step's declaration passes: a mnemonic, a width, whether it writes.</summary>
+    private static string Fixed(object value) => value switch
+    {
+        bool b => Bool(b),
+        int i => CSharpLiteral.Int(i),
+        string text => CSharpLiteral.String(text),
+        _ => throw new UnreachableException($"a fixed argument of type {value.GetType().Name}"),
+    };
+
+    /// <summary>An argument as the factory's parameter type takes it.</summary>
+    private static string Value(object? value) => value switch
+    {
+        null => "null",
+        bool b => Bool(b),
+        ulong u => CSharpLiteral.Hex(u),
+        uint u => CSharpLiteral.Hex(u),
+        long l => CSharpLiteral.Long(l),
+        int i => CSharpLiteral.Hex(i),
+        string text => CSharpLiteral.String(text),
+        _ => throw new UnreachableException($"an argument of type {value.GetType().Name}"),
+    };
 
     /// <summary>new Condition(subject, o => its value as a final state prints it, o => whether it holds).</summary>
     private static string Condition(BoundCondition condition)

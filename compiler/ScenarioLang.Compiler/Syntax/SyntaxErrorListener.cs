@@ -12,13 +12,6 @@ namespace ScenarioLang.Compiler.Syntax;
 /// </summary>
 internal sealed class SyntaxErrorListener(DiagnosticBag diagnostics) : BaseErrorListener
 {
-    private static readonly int[] Syscalls =
-        [KscnLexer.IOPERM, KscnLexer.IOPL, KscnLexer.FORK, KscnLexer.CLONE, KscnLexer.EXEC, KscnLexer.EXIT, KscnLexer.SETRESUID, KscnLexer.VMALLOC, KscnLexer.MMAP, KscnLexer.MUNMAP];
-    private static readonly int[] Instructions =
-    [
-        KscnLexer.INB, KscnLexer.INW, KscnLexer.INL, KscnLexer.OUTB, KscnLexer.OUTW, KscnLexer.OUTL, KscnLexer.CLI, KscnLexer.STI, KscnLexer.PUSHF,
-        KscnLexer.STORE, KscnLexer.LOAD, KscnLexer.XCHG, KscnLexer.MFENCE, KscnLexer.TOUCH, KscnLexer.READ, KscnLexer.WRITE,
-    ];
     private static readonly int[] Comparisons = [KscnLexer.EQEQ, KscnLexer.NEQ, KscnLexer.LT, KscnLexer.LE, KscnLexer.GT, KscnLexer.GE];
     private readonly HashSet<int> _reported = [];
 
@@ -39,7 +32,16 @@ internal sealed class SyntaxErrorListener(DiagnosticBag diagnostics) : BaseError
         }
         var parser = (Parser)recognizer;
         var expected = e?.GetExpectedTokens() ?? parser.GetExpectedTokens();
-        diagnostics.ReportUnexpectedToken(span, Found(offendingSymbol), Describe(expected), ClosestKeyword(offendingSymbol, expected));
+        var described = parser.Context switch
+        {
+            // Where a step goes, a name is a step: the binder knows the catalog's, the parser only their shape.
+            KscnParser.ActionContext when expected.Contains(KscnLexer.WORD) => "a step (a call such as fork or ioperm(0x80, 1, on), or an instruction such as outb 0x80)",
+            // 'cpu0 ioperm(…)': the name taken for the task was the step.
+            KscnParser.StepBodyContext { task: { } task } when offendingSymbol.Type == KscnLexer.LPAREN =>
+                $"the task that runs the step, then ':' (cpu0 A: {task.Text}(…))",
+            _ => Describe(expected),
+        };
+        diagnostics.ReportUnexpectedToken(span, Found(offendingSymbol), described, ClosestKeyword(offendingSymbol, expected));
     }
 
     /// <summary>The keyword expected here that a mistyped name is closest to: 'iopem' where a syscall goes is ioperm.</summary>
@@ -77,8 +79,6 @@ internal sealed class SyntaxErrorListener(DiagnosticBag diagnostics) : BaseError
     {
         var types = expected.ToList().Where(t => t is not KscnLexer.UNEXPECTED_CHAR and not KscnLexer.UNTERMINATED_STRING).ToList();
         var names = new List<string>();
-        Group(types, names, Syscalls, "a syscall (ioperm, iopl, fork, clone, exec, exit, setresuid, vmalloc, mmap, munmap)");
-        Group(types, names, Instructions, "an instruction (inb, inw, inl, outb, outw, outl, cli, sti, pushf, store, load, xchg, mfence, touch, read, write)");
         Group(types, names, Comparisons, "a comparison (==, !=, <, <=, >, >=)");
         names.AddRange(types.Select(DisplayName));
         return names.Count switch

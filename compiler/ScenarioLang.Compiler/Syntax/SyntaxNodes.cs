@@ -88,7 +88,7 @@ public sealed record FileStatementSyntax(NameSyntax Name, NumberSyntax Size, Nam
 public sealed record SwitchStatementSyntax(CpuSyntax Cpu, NameSyntax? Target, TextSpan Span) : StatementSyntax(Span);
 
 /// <summary><c>cpu0 A: ioperm(…) -> 0</c>; Task is the keyword <c>kernel</c> for a step in kernel context, no task needed.</summary>
-public sealed record StepStatementSyntax(CpuSyntax Cpu, NameSyntax Task, ActionSyntax Action, StepModifierSyntax? Modifier, ResultSyntax? Result, TextSpan Span)
+public sealed record StepStatementSyntax(CpuSyntax Cpu, NameSyntax Task, CallSyntax Action, StepModifierSyntax? Modifier, ResultSyntax? Result, TextSpan Span)
     : StatementSyntax(Span)
 {
     public const string KernelContext = "kernel";
@@ -140,54 +140,22 @@ public sealed record PauseSyntax(NameSyntax Point, NameSyntax? Index, TextSpan S
 /// <summary><c>expect [always|never|sometimes] C1 and C2 …</c>; Quantifier is null for a plain expectation.</summary>
 public sealed record ExpectStatementSyntax(QuantifierKeyword? Quantifier, ImmutableArray<ExpectationSyntax> Conditions, TextSpan Span) : StatementSyntax(Span);
 
-public enum SyscallKind
+/// <summary>How a step was written, which its declaration in the kernel catalog must allow.</summary>
+public enum CallForm
 {
-    Ioperm,
-    Iopl,
-    Fork,
-    Clone,
-    Exec,
-    Exit,
-    Setresuid,
-    Vmalloc,
-    Mmap,
-    Munmap,
-    /// <summary>A user-mode read of mapped memory; written like a call, <c>read(0x40000000, 4 MiB)</c>.</summary>
-    Read,
-    /// <summary>A user-mode write of mapped memory.</summary>
-    Write,
+    /// <summary>Its name alone: <c>fork</c>, <c>cli</c>.</summary>
+    Bare,
+    /// <summary>A call with its arguments in parentheses: <c>ioperm(0x80, 1, on)</c>.</summary>
+    Parenthesized,
+    /// <summary>An instruction with its operand: <c>outb 0x80</c>, <c>load x</c>, <c>store x = 1</c>.</summary>
+    Operand,
 }
 
-public abstract record ActionSyntax(TextSpan Span) : SyntaxNode(Span);
-
-/// <summary>A syscall; Arguments is null when written without parentheses (<c>fork</c>).</summary>
-public sealed record SyscallActionSyntax(SyscallKind Kind, string Name, ImmutableArray<ArgumentSyntax>? Arguments, TextSpan Span) : ActionSyntax(Span);
-
-/// <summary>inb/inw/inl/outb/outw/outl with its width in bytes.</summary>
-public sealed record PortActionSyntax(string Mnemonic, int Width, NumberSyntax Port, TextSpan Span) : ActionSyntax(Span);
-
-public enum FlagsInstruction
-{
-    Cli,
-    Sti,
-    Pushf,
-}
-
-/// <summary>cli, sti or pushf: the user-mode instructions on EFLAGS.IF and EFLAGS.IOPL.</summary>
-public sealed record FlagsActionSyntax(FlagsInstruction Instruction, string Mnemonic, TextSpan Span) : ActionSyntax(Span);
-
-public enum MemoryInstruction
-{
-    Store,
-    Load,
-    Exchange,
-    Fence,
-    /// <summary>A kernel access to an address (a vmalloc area): it walks the current page tables.</summary>
-    Touch,
-}
-
-/// <summary>store x = 1, load x, xchg x = 1, mfence, touch V; Location and Value are null where the instruction has none.</summary>
-public sealed record MemoryActionSyntax(MemoryInstruction Instruction, string Mnemonic, NameSyntax? Location, NumberSyntax? Value, TextSpan Span) : ActionSyntax(Span);
+/// <summary>
+/// A step: a name the binder looks up in the kernel catalog, and its arguments; an instruction's arguments are its
+/// operand and, for <c>store x = 1</c>, the value after '='.
+/// </summary>
+public sealed record CallSyntax(NameSyntax Name, CallForm Form, ImmutableArray<ArgumentSyntax> Arguments, TextSpan Span) : SyntaxNode(Span);
 
 public abstract record ArgumentSyntax(TextSpan Span) : SyntaxNode(Span);
 
@@ -195,7 +163,7 @@ public sealed record NumberArgumentSyntax(NumberSyntax Number) : ArgumentSyntax(
 
 public sealed record SwitchArgumentSyntax(bool On, TextSpan Span) : ArgumentSyntax(Span);
 
-/// <summary><c>PROT_READ | PROT_WRITE</c>: names joined by '|'; a lone name is also how mmap's file is written.</summary>
+/// <summary><c>PROT_READ | PROT_WRITE</c>: names joined by '|'; a lone name is also a file, a shared word or an area.</summary>
 public sealed record FlagSetArgumentSyntax(ImmutableArray<NameSyntax> Names, TextSpan Span) : ArgumentSyntax(Span);
 
 /// <summary><c>-1</c>: a number with a minus sign, which only mmap's file takes (no file).</summary>

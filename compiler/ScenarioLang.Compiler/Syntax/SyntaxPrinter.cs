@@ -28,16 +28,12 @@ public static class SyntaxPrinter
 
     public static string StepResult(ResultSyntax result) => "-> " + Print(result);
 
-    public static string Print(ActionSyntax action) => action switch
+    public static string Print(CallSyntax call) => call.Form switch
     {
-        MemoryActionSyntax { Instruction: MemoryInstruction.Fence } => "mfence",
-        MemoryActionSyntax { Value: { } value } m => $"{m.Mnemonic} {m.Location!.Text} = {Print(value)}",
-        MemoryActionSyntax m => $"{m.Mnemonic} {m.Location!.Text}",
-        SyscallActionSyntax { Arguments: { } arguments } s => $"{s.Name}({string.Join(", ", arguments.Select(Print))})",
-        SyscallActionSyntax s => s.Name,
-        PortActionSyntax p => $"{p.Mnemonic} {Print(p.Port)}",
-        FlagsActionSyntax f => f.Mnemonic,
-        _ => throw new ArgumentOutOfRangeException(nameof(action)),
+        CallForm.Bare => call.Name.Text,
+        CallForm.Parenthesized => $"{call.Name.Text}({string.Join(", ", call.Arguments.Select(Print))})",
+        CallForm.Operand => $"{call.Name.Text} {string.Join(" = ", call.Arguments.Select(Print))}",
+        _ => throw new ArgumentOutOfRangeException(nameof(call)),
     };
 
     private static string Print(StepModifierSyntax? modifier) => modifier switch

@@ -49,10 +49,10 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
         var span = SpanOf(context);
         return context switch
         {
-            P.KernelStatementContext { variants: P.EveryVariantContext } k when k.mechanism?.exception is null =>
-                new KernelStatementSyntax(Name(k.mechanism!.Start), [], Every: true, span),
-            P.KernelStatementContext { variants: P.ListedVariantsContext listed } k when k.mechanism?.exception is null && listed._names.All(Present) =>
-                new KernelStatementSyntax(Name(k.mechanism!.Start), [.. listed._names.Select(Name)], Every: false, span),
+            P.KernelStatementContext { variants: P.EveryVariantContext } k when Present(k.mechanism) =>
+                new KernelStatementSyntax(Name(k.mechanism), [], Every: true, span),
+            P.KernelStatementContext { variants: P.ListedVariantsContext listed } k when Present(k.mechanism) && listed._names.All(Present) =>
+                new KernelStatementSyntax(Name(k.mechanism), [.. listed._names.Select(Name)], Every: false, span),
             P.MemoryStatementContext m when Present(m.model) => new MemoryStatementSyntax(Name(m.model), span),
             P.CpusStatementContext c when Present(c.count) => new CpusStatementSyntax(Number(c.count, null), span),
             P.TaskStatementContext t when Present(t.name) && Present(t.privilege) && (t.LBRACK() is null || Present(t.members)) =>
@@ -102,7 +102,7 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
         _ => null,
     };
 
-    private StatementSyntax? BuildStep(CpuSyntax cpu, P.StepBodyContext context, ActionSyntax action, TextSpan span)
+    private StatementSyntax? BuildStep(CpuSyntax cpu, P.StepBodyContext context, CallSyntax action, TextSpan span)
     {
         ResultSyntax? result = null;
         if (context.ARROW() is not null)
@@ -142,36 +142,29 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
         return new StepStatementSyntax(cpu, Name(context.task), action, modifier, result, span) { Preempts = preempts };
     }
 
-    private ActionSyntax? BuildAction(P.ActionContext? context)
+    private CallSyntax? BuildAction(P.ActionContext? context)
     {
-        switch (context)
+        if (context is null || context.exception is not null || !Present(context.name))
+            return null;
+        var name = Name(context.name);
+        if (context.argumentList() is { } list)
         {
-            case P.SyscallActionContext s when s.exception is null && Present(s.syscall):
-            {
-                ImmutableArray<ArgumentSyntax>? arguments = null;
-                if (s.argumentList() is { } list)
-                {
-                    if (list.exception is not null || list.argument().Any(a => a.exception is not null))
-                        return null;
-                    arguments = list.argument().Select(BuildArgument).ToImmutableArray();
-                }
-                return new SyscallActionSyntax(SyscallOf(s.syscall.Type), s.syscall.Text, arguments, SpanOf(s));
-            }
-            case P.PortActionContext p when p.exception is null && Present(p.instruction) && Present(p.port):
-                return new PortActionSyntax(p.instruction.Text, WidthOf(p.instruction.Type), Number(p.port, null), SpanOf(p));
-            case P.FlagsActionContext f when f.exception is null && Present(f.instruction):
-                return new FlagsActionSyntax(FlagsInstructionOf(f.instruction.Type), f.instruction.Text, SpanOf(f));
-            case P.WriteActionContext w when w.exception is null && Present(w.location) && Present(w.written):
-                var write = w.instruction.Type == P.STORE ? MemoryInstruction.Store : MemoryInstruction.Exchange;
-                return new MemoryActionSyntax(write, w.instruction.Text, Name(w.location), Number(w.written, null), SpanOf(w));
-            case P.ReadActionContext r when r.exception is null && Present(r.location):
-                var read = r.instruction.Type == P.LOAD ? MemoryInstruction.Load : MemoryInstruction.Touch;
-                return new MemoryActionSyntax(read, r.instruction.Text, Name(r.location), null, SpanOf(r));
-            case P.FenceActionContext f when f.exception is null:
-                return new MemoryActionSyntax(MemoryInstruction.Fence, "mfence", null, null, SpanOf(f));
-            default:
+            if (list.exception is not null || list.argument().Any(a => a.exception is not null))
                 return null;
+            return new CallSyntax(name, CallForm.Parenthesized, [.. list.argument().Select(BuildArgument)], SpanOf(context));
         }
+        if (context.operand() is not { } operand)
+            return new CallSyntax(name, CallForm.Bare, [], SpanOf(context));
+        if (operand.exception is not null)
+            return null;
+        ArgumentSyntax[] arguments = Present(operand.port)
+            ? [new NumberArgumentSyntax(Number(operand.port, null))]
+            : Present(operand.location) ? [new FlagSetArgumentSyntax([Name(operand.location)], Name(operand.location).Span)] : [];
+        if (arguments.Length == 0 || operand.ASSIGN() is not null && !Present(operand.written))
+            return null;
+        if (Present(operand.written))
+            arguments = [.. arguments, new NumberArgumentSyntax(Number(operand.written, null))];
+        return new CallSyntax(name, CallForm.Operand, [.. arguments], SpanOf(context));
     }
 
     private ArgumentSyntax BuildArgument(P.ArgumentContext context)
@@ -329,23 +322,6 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
     private static string Unquote(string text) =>
         text[1..^1].Replace("\\\"", "\"", StringComparison.Ordinal).Replace("\\\\", "\\", StringComparison.Ordinal);
 
-    private static SyscallKind SyscallOf(int type) => type switch
-    {
-        P.IOPERM => SyscallKind.Ioperm,
-        P.IOPL => SyscallKind.Iopl,
-        P.FORK => SyscallKind.Fork,
-        P.CLONE => SyscallKind.Clone,
-        P.EXEC => SyscallKind.Exec,
-        P.SETRESUID => SyscallKind.Setresuid,
-        P.VMALLOC => SyscallKind.Vmalloc,
-        P.MMAP => SyscallKind.Mmap,
-        P.MUNMAP => SyscallKind.Munmap,
-        P.READ => SyscallKind.Read,
-        P.WRITE => SyscallKind.Write,
-        P.EXIT => SyscallKind.Exit,
-        _ => throw new UnreachableException($"token {P.DefaultVocabulary.GetSymbolicName(type)} is not a syscall of the grammar's syscallAction"),
-    };
-
     private static FindingKeyword FindingKindOf(int type) => type switch
     {
         P.LEAK => FindingKeyword.Leak,
@@ -353,22 +329,6 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
         P.DOUBLE_FREE => FindingKeyword.DoubleFree,
         P.REFCOUNT_MISUSE => FindingKeyword.RefcountMisuse,
         _ => throw new UnreachableException($"token {P.DefaultVocabulary.GetSymbolicName(type)} is not a finding of the grammar's findingCondition"),
-    };
-
-    private static FlagsInstruction FlagsInstructionOf(int type) => type switch
-    {
-        P.CLI => FlagsInstruction.Cli,
-        P.STI => FlagsInstruction.Sti,
-        P.PUSHF => FlagsInstruction.Pushf,
-        _ => throw new UnreachableException($"token {P.DefaultVocabulary.GetSymbolicName(type)} is not a flags instruction"),
-    };
-
-    private static int WidthOf(int type) => type switch
-    {
-        P.INB or P.OUTB => 1,
-        P.INW or P.OUTW => 2,
-        P.INL or P.OUTL => 4,
-        _ => throw new UnreachableException($"token {P.DefaultVocabulary.GetSymbolicName(type)} is not a port instruction"),
     };
 
     private static ComparisonOperator OperatorOf(int type) => type switch

@@ -34,7 +34,9 @@ public static class KernelCatalog
     /// <summary>The mechanism that declares a property, step name, object kind or pause point; null for the shared kernel's.</summary>
     public static MechanismDeclaration? OwnerOf(PropertyDeclaration property) => Mechanisms.FirstOrDefault(m => m.Properties.Contains(property));
 
-    public static MechanismDeclaration? OwnerOfStep(string step) => Mechanisms.FirstOrDefault(m => m.Steps.Any(s => s.Name == step));
+    public static MechanismDeclaration? OwnerOf(StepDeclaration step) => Mechanisms.FirstOrDefault(m => m.Steps.Contains(step));
+
+    public static StepDeclaration? FindStep(string name) => Steps.FirstOrDefault(s => s.Name == name);
 
     public static MechanismDeclaration? OwnerOfObjectKind(string kind) => Mechanisms.FirstOrDefault(m => m.ObjectKinds.Any(k => k.Name == kind));
 

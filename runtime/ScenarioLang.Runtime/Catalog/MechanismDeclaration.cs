@@ -8,9 +8,6 @@ public sealed record VariantDeclaration(string Name, string Models);
 /// <summary>A kind of kernel object the object checker tracks, as an expectation names it (<c>expect leak io_bitmap</c>).</summary>
 public sealed record ObjectKindDeclaration(string Name, string Meaning);
 
-/// <summary>A step a scenario writes (<c>ioperm(…)</c>, <c>outb PORT</c>): its name as written and what it models.</summary>
-public sealed record StepDeclaration(string Name, string Signature, string Models);
-
 /// <summary>A number a run counts (bytes copied into TSS bitmaps), read from the machine when the run ends.</summary>
 public sealed record CostCounter(string Name, Func<Observations, long> Read);
 

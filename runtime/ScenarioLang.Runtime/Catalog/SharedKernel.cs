@@ -9,21 +9,51 @@ namespace ScenarioLang.Runtime.Catalog;
 /// </summary>
 public static class SharedKernel
 {
+    // The declarations below come before Steps, whose initializer reads them.
+
+    /// <summary>kernel/fork.c: the failures a scenario can inject into copy_process() (<c>fork failing at alloc_pid</c>).</summary>
+    public static IReadOnlyList<string> ForkFaultPoints { get; } = ["alloc_pid"];
+
+    private static ParameterDeclaration Uid(string name) =>
+        new(name, ParameterKind.Number, typeof(uint), Max: uint.MaxValue) { RangeMeaning = "a uid is from 0 to 0xffffffff (0xffffffff leaves it unchanged)" };
+
+    // One byte unless a length is given: the page holding the address.
+    private static readonly ParameterDeclaration[] AccessParameters =
+        [new("addr", ParameterKind.Address, typeof(ulong)), new("length", ParameterKind.Number, typeof(ulong), Min: 1) { Units = true, Default = 1, RangeMeaning = "a length is from 1 byte", WalksPages = true }];
+
+    private static readonly ParameterDeclaration SharedWord = new("word", ParameterKind.SharedWord, typeof(string));
+
+    private static readonly ParameterDeclaration StoredValue = new("value", ParameterKind.Number, typeof(long), Max: long.MaxValue) { RangeMeaning = "a value is a whole number up to 2^63 - 1" };
+
     public static IReadOnlyList<StepDeclaration> Steps { get; } =
     [
-        new("fork", "fork -> CHILD", "kernel/fork.c: copy_process() for fork(): a new process with a copy of the address space"),
-        new("clone", "clone -> CHILD", "kernel/fork.c: copy_process() for clone(CLONE_VM | CLONE_THREAD | …): a new thread"),
-        new("exec", "exec", "fs/exec.c: do_execve(): de_thread(), then exec_mmap() with a new mm"),
-        new("exit", "exit", "kernel/exit.c: do_exit()"),
-        new("setresuid", "setresuid(ruid, euid, suid)", "kernel/sys.c: __sys_setresuid()"),
-        new("mmap", "mmap(addr, length, prot, flags, file | -1, offset) -> ADDRESS", "mm/mmap.c: do_mmap()"),
-        new("munmap", "munmap(addr, length)", "mm/mmap.c: do_vmi_munmap()"),
-        new("read", "read(addr, length)", "a user-mode read of every page of the range, faulting them in (mm/memory.c: handle_mm_fault())"),
-        new("write", "write(addr, length)", "a user-mode write of every page of the range, faulting them in (mm/memory.c: handle_mm_fault())"),
-        new("store", "store WORD = VALUE", "a user-mode MOV to memory, through the CPU's store buffer"),
-        new("load", "load WORD -> REGISTER", "a user-mode MOV from memory"),
-        new("xchg", "xchg WORD = VALUE -> REGISTER", "a locked exchange, which drains the store buffer"),
-        new("mfence", "mfence", "a full fence, which drains the store buffer"),
+        new("fork", StepForm.Call, [], ResultKind.NewTask, "NewTaskStep", "kernel/fork.c: copy_process() for fork(): a new process with a copy of the address space")
+            { Fixed = [false], Effect = StepEffect.CreatesProcess, FaultPoints = ForkFaultPoints },
+        new("clone", StepForm.Call, [], ResultKind.NewTask, "NewTaskStep", "kernel/fork.c: copy_process() for clone(CLONE_VM | CLONE_THREAD | …): a new thread")
+            { Fixed = [true], Effect = StepEffect.CreatesThread, FaultPoints = ForkFaultPoints },
+        new("exec", StepForm.Call, [], ResultKind.ReturnValue, "ExecStep", "fs/exec.c: do_execve(): de_thread(), then exec_mmap() with a new mm") { Effect = StepEffect.ReplacesProgram },
+        new("exit", StepForm.Call, [], ResultKind.NoReturn, "ExitStep", "kernel/exit.c: do_exit()") { Effect = StepEffect.EndsTask },
+        new("setresuid", StepForm.Call, [Uid("ruid"), Uid("euid"), Uid("suid")], ResultKind.ReturnValue, "SetresuidStep", "kernel/sys.c: __sys_setresuid()"),
+        new("mmap", StepForm.Call,
+            [
+                new("addr", ParameterKind.Address, typeof(ulong)),
+                new("length", ParameterKind.Number, typeof(ulong)) { Units = true },
+                new("prot", ParameterKind.Flags, typeof(int)) { Flags = ProtFlags },
+                new("flags", ParameterKind.Flags, typeof(int)) { Flags = MapFlags },
+                new("file", ParameterKind.File, typeof(string)),
+                new("offset", ParameterKind.Number, typeof(long), Max: long.MaxValue) { Units = true, RangeMeaning = "an offset is at most 2^63 - 1 bytes" },
+            ],
+            ResultKind.Address, "MmapStep", "mm/mmap.c: do_mmap()"),
+        new("munmap", StepForm.Call, [new("addr", ParameterKind.Address, typeof(ulong)), new("length", ParameterKind.Number, typeof(ulong)) { Units = true }],
+            ResultKind.Status, "MunmapStep", "mm/mmap.c: do_vmi_munmap()"),
+        new("read", StepForm.Call, AccessParameters, ResultKind.Fault, "AccessStep", "a user-mode read of every page of the range, faulting them in (mm/memory.c: handle_mm_fault())")
+            { Fixed = [false], Fault = Outcome.Segv },
+        new("write", StepForm.Call, AccessParameters, ResultKind.Fault, "AccessStep", "a user-mode write of every page of the range, faulting them in (mm/memory.c: handle_mm_fault())")
+            { Fixed = [true], Fault = Outcome.Segv },
+        new("store", StepForm.Instruction, [SharedWord, StoredValue], ResultKind.None, "StoreStep", "a user-mode MOV to memory, through the CPU's store buffer") { RunsWithoutTask = true },
+        new("load", StepForm.Instruction, [SharedWord], ResultKind.Register, "LoadStep", "a user-mode MOV from memory") { RunsWithoutTask = true },
+        new("xchg", StepForm.Instruction, [SharedWord, StoredValue], ResultKind.Register, "ExchangeStep", "a locked exchange, which drains the store buffer") { RunsWithoutTask = true },
+        new("mfence", StepForm.Instruction, [], ResultKind.None, "FenceStep", "a full fence, which drains the store buffer") { RunsWithoutTask = true },
     ];
 
     public static IReadOnlyList<PropertyDeclaration> Properties { get; } =

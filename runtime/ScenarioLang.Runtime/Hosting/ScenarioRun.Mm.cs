@@ -36,7 +36,7 @@ public sealed partial class ScenarioRun
     /// A user-mode read or write of every page of [address, address + length): <see cref="Outcome.Ok"/>, or
     /// <see cref="Outcome.Segv"/> at the first page the task may not access.
     /// </summary>
-    public ThreadStep AccessStep(Step step, string action, string? result, int cpu, TaskStruct task, ulong address, ulong length, bool write, ExpectedOutcome? expected = null) =>
+    public ThreadStep AccessStep(Step step, string action, string? result, int cpu, TaskStruct task, bool write, ulong address, ulong length, ExpectedOutcome? expected = null) =>
         UserStep(step, action, result, cpu, task, c => Kernel.UserAccess(c, task, address, length, write), path => path.Result == 1 ? Outcome.Ok : Outcome.Segv, expected);
 
     /// <summary>

@@ -12,11 +12,19 @@ public sealed partial class ScenarioRun
     private readonly Dictionary<string, ulong> _areas = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// fork() or, as a <paramref name="thread"/>, clone(), which <paramref name="fault"/> can make fail; once it has run,
-    /// the new task (if any) is bound to <paramref name="child"/> and the parent returns to user mode.
+    /// fork() or, as a <paramref name="thread"/>, clone(), which can be made to fail at <paramref name="failingAt"/> (a
+    /// point of <see cref="Catalog.SharedKernel.ForkFaultPoints"/>); once it has run, the new task (if any) is bound to
+    /// <paramref name="child"/> and the parent returns to user mode.
     /// </summary>
-    public ThreadStep NewTaskStep(Step step, string action, string? result, int cpu, TaskStruct parent, string child, bool thread, ForkFault fault, ExpectedOutcome? expected) =>
-        new(step, cpu, action, result,
+    public ThreadStep NewTaskStep(Step step, string action, string? result, int cpu, TaskStruct parent, bool thread, string child, string? failingAt, ExpectedOutcome? expected = null)
+    {
+        var fault = failingAt switch
+        {
+            null => ForkFault.None,
+            "alloc_pid" => ForkFault.AllocPid,
+            _ => throw new ArgumentOutOfRangeException(nameof(failingAt), failingAt, "not a point fork can be made to fail at"),
+        };
+        return new(step, cpu, action, result,
             c =>
             {
                 var on = RequireCurrent(c.Index, parent);
@@ -33,6 +41,7 @@ public sealed partial class ScenarioRun
             expected,
             Defines: fault == ForkFault.None ? child : null,
             DrainsQuietly: true);
+    }
 
     /// <summary>execve() by <paramref name="task"/>, which then returns to user mode.</summary>
     public ThreadStep ExecStep(Step step, string action, string? result, int cpu, TaskStruct task, ExpectedOutcome? expected = null) =>

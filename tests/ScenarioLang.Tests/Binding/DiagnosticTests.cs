@@ -120,6 +120,9 @@ public sealed partial class DiagnosticTests
         { "KSC0313", InScenario("  cpu0 A: cli -> ok | ok") },
         { "KSC0314", InScenario("  task W[4] user\n  cpu0 W: exec") },
         { "KSC0315", InScenario("  task W[2] user\n  for each W { cpu0 W: exec }") },
+        { "KSC0316", InScenario("  cpu0 A: iopem(0x80, 1, on)") },
+        { "KSC0317", InScenario("  cpu0 A: outb(0x80)") },
+        { "KSC0317", InScenario("  cpu0 A: ioperm 0x80") },
     };
 
     [Theory]
@@ -178,15 +181,17 @@ public sealed partial class DiagnosticTests
     public void Syntax_errors_name_the_expected_tokens_in_our_words()
     {
         var diagnostic = Assert.Single(Compile("scenario \"t\" { task A root\n cpu0 ioperm(1, 1, on) }").Diagnostics);
-        Assert.Equal("expected 'kernel', 'switch', 'continue', 'drain' or a name, found 'ioperm'", diagnostic.Message);
-        Assert.Equal((2, 7), (diagnostic.Start.Line, diagnostic.Start.Column));
+        Assert.Equal("expected the task that runs the step, then ':' (cpu0 A: ioperm(…)), found '('", diagnostic.Message);
+        Assert.Equal((2, 13), (diagnostic.Start.Line, diagnostic.Start.Column));
+        var body = Assert.Single(Compile("scenario \"t\" { task A root\n cpu0 123 }").Diagnostics);
+        Assert.Equal("expected 'kernel', 'switch', 'continue', 'drain' or a name, found '123'", body.Message);
     }
 
     [Fact]
-    public void A_missing_action_lists_syscalls_and_instructions()
+    public void A_missing_action_says_what_a_step_looks_like()
     {
         var diagnostic = Assert.Single(Compile(InScenario("  cpu0 A: -> 0")).Diagnostics);
-        Assert.Equal("expected a syscall (ioperm, iopl, fork, clone, exec, exit, setresuid, vmalloc, mmap, munmap) or an instruction (inb, inw, inl, outb, outw, outl, cli, sti, pushf, store, load, xchg, mfence, touch, read, write), found '->'", diagnostic.Message);
+        Assert.Equal("expected a step (a call such as fork or ioperm(0x80, 1, on), or an instruction such as outb 0x80), found '->'", diagnostic.Message);
     }
 
     [Fact]
@@ -201,7 +206,7 @@ public sealed partial class DiagnosticTests
     {
         var diagnostic = Assert.Single(Compile(InScenario("  cpu0 A: outb 0x10000")).Diagnostics);
         Assert.Equal(
-            "test.kscn(5,16): error KSC0207: port 0x10000 is out of range: ports are 0 to 0xffff\n" +
+            "test.kscn(5,16): error KSC0207: 0x10000 is out of range for the port of outb: ports are 0 to 0xffff\n" +
             "      cpu0 A: outb 0x10000\n" +
             "                   ^^^^^^^\n",
             DiagnosticFormatter.Format(diagnostic));

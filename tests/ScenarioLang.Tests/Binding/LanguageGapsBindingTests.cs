@@ -125,7 +125,7 @@ public sealed class LanguageGapsBindingTests
         Assert.Equal(("W", 3), (forEach.Group.Name, forEach.Group.Count));
         Assert.Equal(3, forEach.Body.Length);
         var exec = Assert.IsType<BoundThreadStep>(forEach.Body[1]);
-        Assert.IsType<BoundExecOperation>(exec.Operation);
+        Assert.Equal("exec", exec.Operation.Step.Name);
         Assert.Equal(("W0", true), (exec.Task!.Name, exec.Task.Cursor));
         Assert.Equal(1 + 3 * 3, forEach.Steps);
     }

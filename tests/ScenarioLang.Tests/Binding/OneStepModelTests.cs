@@ -1,3 +1,4 @@
+using ScenarioLang.Tests.Infrastructure;
 using ScenarioLang.Compiler.Binding;
 using ScenarioLang.Compiler.Syntax;
 using ScenarioLang.Runtime;
@@ -8,36 +9,8 @@ namespace ScenarioLang.Tests.Binding;
 /// <summary>Every step is a kernel path (issue 18): one bound form, one runtime path, so until, continue and explore work for all.</summary>
 public sealed class OneStepModelTests
 {
-    /// <summary>A step of each syscall kind; the test fails when a kind is added without one.</summary>
-    private static readonly Dictionary<SyscallKind, string> Syscalls = new()
-    {
-        [SyscallKind.Ioperm] = "cpu0 A: ioperm(0x80, 1, on) -> 0",
-        [SyscallKind.Iopl] = "cpu0 A: iopl(3) -> 0",
-        [SyscallKind.Fork] = "cpu0 A: fork -> C",
-        [SyscallKind.Clone] = "cpu0 A: clone -> T",
-        [SyscallKind.Exec] = "cpu0 A: exec -> 0",
-        [SyscallKind.Exit] = "cpu0 A: exit",
-        [SyscallKind.Setresuid] = "cpu0 A: setresuid(1000, 1000, 1000) -> 0",
-        [SyscallKind.Vmalloc] = "cpu0 A: vmalloc(4 KiB) -> V",
-        [SyscallKind.Mmap] = "cpu0 A: mmap(0x40000000, 2 MiB, PROT_READ, MAP_SHARED, -1, 0)",
-        [SyscallKind.Munmap] = "cpu0 A: munmap(0x40000000, 2 MiB)",
-        [SyscallKind.Read] = "cpu0 A: read(0x40000000)",
-        [SyscallKind.Write] = "cpu0 A: write(0x40000000)",
-    };
-
-    private static readonly Dictionary<FlagsInstruction, string> Flags = new()
-    {
-        [FlagsInstruction.Cli] = "cpu0 A: cli",
-        [FlagsInstruction.Sti] = "cpu0 A: sti",
-        [FlagsInstruction.Pushf] = "cpu0 A: pushf",
-    };
-
-    public static TheoryData<string> EveryKindOfStep()
-    {
-        Assert.Equal(Enum.GetValues<SyscallKind>(), Syscalls.Keys.Order());
-        Assert.Equal(Enum.GetValues<FlagsInstruction>(), Flags.Keys.Order());
-        return [.. Syscalls.Values, .. Flags.Values, "cpu0 A: outb 0x80", "cpu0 A: store x = 1"];
-    }
+    /// <summary>Every step of the catalog; the test fails when a step is added without an example.</summary>
+    public static TheoryData<string> EveryKindOfStep() => [.. StepExamples.All().Select(e => e.Example)];
 
     [Theory]
     [MemberData(nameof(EveryKindOfStep))]
@@ -95,7 +68,7 @@ public sealed class OneStepModelTests
 
     private static BoundScenario Bind(string statements)
     {
-        var compilation = Compile(InScenario("  shared x\n" + statements));
+        var compilation = Compile(InScenario(StepExamples.Prelude + statements));
         Assert.Empty(compilation.Diagnostics.Select(d => d.ToString()));
         return Assert.Single(compilation.Units.SelectMany(u => u.Scenarios));
     }

@@ -52,9 +52,9 @@ public sealed class ScheduleTests
     public void A_failing_fork_may_be_repeated_because_it_creates_nothing()
     {
         var scenario = Bind("  cpu0 A: ioperm(0x80, 1, on) -> 0\n  repeat 10 {\n    cpu0 A: fork failing at alloc_pid -> ENOMEM\n  }");
-        var fork = Assert.IsType<BoundForkOperation>(Assert.IsType<BoundThreadStep>(Assert.IsType<BoundRepeat>(scenario.Statements[^1]).Body[0]).Operation);
+        var fork = Assert.IsType<BoundThreadStep>(Assert.IsType<BoundRepeat>(scenario.Statements[^1]).Body[0]).Operation;
         Assert.Null(fork.Child);
-        Assert.Equal(ScenarioLang.Runtime.Kernel.ForkFault.AllocPid, fork.Fault);
+        Assert.Equal(("fork", "alloc_pid"), (fork.Step.Name, fork.FailingAt));
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public sealed class ScheduleTests
     {
         var scenario = Bind("  cpu0 A: ioperm(0x80, 1, on) preempted at installed -> 0\n  cpu0 switch B\n  cpu1 switch A\n  cpu1 A: outb 0x80 -> ok");
         var ioperm = Assert.IsType<BoundThreadStep>(scenario.Statements[1]);
-        Assert.IsType<BoundIopermOperation>(ioperm.Operation);
+        Assert.Equal("ioperm", ioperm.Operation.Step.Name);
         Assert.Equal(("installed", true), (ioperm.Until, ioperm.Preempted));
     }
 
@@ -95,24 +95,24 @@ public sealed class ScheduleTests
     [Fact]
     public void Clone_binds_as_a_thread()
     {
-        var fork = Assert.IsType<BoundForkOperation>(Assert.IsType<BoundThreadStep>(Bind("  cpu0 A: clone -> T").Statements[^1]).Operation);
-        Assert.True(fork.Thread);
+        var fork = Assert.IsType<BoundThreadStep>(Bind("  cpu0 A: clone -> T").Statements[^1]).Operation;
+        Assert.Equal(ScenarioLang.Runtime.Catalog.StepEffect.CreatesThread, fork.Step.Effect);
         Assert.Equal("T", fork.Child!.Name);
     }
 
     [Fact]
     public void Setresuid_takes_uids_up_to_the_unchanged_marker()
     {
-        var call = Assert.IsType<BoundSetresuidOperation>(Assert.IsType<BoundThreadStep>(Bind("  cpu0 A: setresuid(1, 0xffffffff, 2) -> 0").Statements[^1]).Operation);
-        Assert.Equal((1u, uint.MaxValue, 2u), (call.Ruid, call.Euid, call.Suid));
-        Assert.Equal(["KSC0206"], Codes("  cpu0 A: setresuid(1, 0x100000000, 1)"));
+        var call = Assert.IsType<BoundThreadStep>(Bind("  cpu0 A: setresuid(1, 0xffffffff, 2) -> 0").Statements[^1]).Operation;
+        Assert.Equal(new object?[] { 1u, uint.MaxValue, 2u }, call.Arguments.ToArray());
+        Assert.Equal(["KSC0207"], Codes("  cpu0 A: setresuid(1, 0x100000000, 1)"));
     }
 
     [Fact]
     public void Pushf_takes_a_number_and_cli_takes_ok_or_gp()
     {
         var pushf = Assert.IsType<BoundThreadStep>(Bind("  cpu0 A: pushf -> 0x202").Statements[^1]);
-        Assert.IsType<BoundPushfOperation>(pushf.Operation);
+        Assert.Equal("pushf", pushf.Operation.Step.Name);
         Assert.Equal(new ScenarioLang.Runtime.ExpectedOutcome(ScenarioLang.Runtime.Outcome.Eflags(0x202)), pushf.Expected);
         Assert.Equal(["KSC0208"], Codes("  cpu0 A: pushf -> ok"));
         Assert.Equal(["KSC0208"], Codes("  cpu0 A: cli -> 0"));

@@ -45,7 +45,7 @@ public sealed class SpellingTests
     [InlineData("  expect leak ptshare_dat", "the object checker tracks no objects of kind 'ptshare_dat'; did you mean 'ptshare_data'?")]
     [InlineData("  file db = 2 MiB\n  cpu0 A: mmap(0x40000000, 2 MiB, PROT_READ, MAP_SHARD, db, 0)", "'MAP_SHARD' is not a name the flags of mmap takes; did you mean 'MAP_SHARED'?")]
     [InlineData("  cpu0 A: outb 0x80 -> #gp", "unexpected character '#'; did you mean '#GP'?")]
-    [InlineData("  cpu0 A: iopem(0x80, 1, on)", "unexpected 'iopem'; did you mean 'ioperm'?")]
+    [InlineData("  cpu0 A: iopem(0x80, 1, on)", "unknown step 'iopem'; did you mean 'ioperm'?")]
     public void A_mistyped_name_gets_the_closest_spelling_first(string statements, string message)
     {
         Assert.Contains(message, Compile(InScenario(statements)).Diagnostics.Select(d => d.Message));

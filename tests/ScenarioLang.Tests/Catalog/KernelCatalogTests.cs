@@ -99,15 +99,18 @@ public sealed partial class KernelCatalogTests
     }
 
     [Fact]
-    public void The_editor_grammar_colours_exactly_the_catalog_s_steps()
+    public void The_editor_grammar_colours_exactly_the_catalog_s_steps_calls_and_instructions_apart()
     {
         using var grammar = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "editors/vscode/syntaxes/kscn.tmLanguage.json")));
-        var patterns = grammar.RootElement.GetProperty("repository").GetProperty("keywords").GetProperty("patterns").EnumerateArray();
-        var steps = patterns
-            .Where(p => p.GetProperty("name").GetString() is "entity.name.function.syscall.kscn" or "support.function.instruction.kscn")
+        var patterns = grammar.RootElement.GetProperty("repository").GetProperty("keywords").GetProperty("patterns").EnumerateArray().ToArray();
+        IEnumerable<string> Colored(string scope) => patterns
+            .Where(p => p.GetProperty("name").GetString() == scope)
             .SelectMany(p => Alternatives().Match(p.GetProperty("match").GetString()!).Groups[1].Value.Split('|'))
             .Order(StringComparer.Ordinal);
-        Assert.Equal(KernelCatalog.Steps.Select(s => s.Name).Order(StringComparer.Ordinal), steps);
+        IEnumerable<string> Declared(StepForm form) => KernelCatalog.Steps.Where(s => s.Form == form).Select(s => s.Name).Order(StringComparer.Ordinal);
+
+        Assert.Equal(Declared(StepForm.Call), Colored("entity.name.function.syscall.kscn"));
+        Assert.Equal(Declared(StepForm.Instruction), Colored("support.function.instruction.kscn"));
     }
 
     [Fact]

@@ -51,8 +51,8 @@ public sealed class EmitTests
         "0x7F0000000000UL, 0x200000UL, 0x1, 0x22, null, 4096L, global::ScenarioLang.Runtime.Outcome.Fails(global::ScenarioLang.Runtime.Kernel.Errno.ENOMEM)))")]
     [InlineData("  cpu1 B: munmap(0x40000000, 2 MiB) until kfree -> 0\n  cpu1 continue",
         "run.Run(run.MunmapStep(new global::ScenarioLang.Runtime.Step(5, 3, \"cpu1 B: munmap(0x40000000, 2 MiB) until kfree -> 0\"), \"cpu1 B: munmap(0x40000000, 2 MiB)\", \"-> 0\", 1, task_B, 0x40000000UL, 0x200000UL, global::ScenarioLang.Runtime.Outcome.Returns(0L)), until: \"kfree\");")]
-    [InlineData("  cpu0 A: read(0x40000000) -> ok", "0, task_A, 0x40000000UL, 0x1UL, false, global::ScenarioLang.Runtime.Outcome.Ok))")]
-    [InlineData("  cpu0 A: write(0x40000000, 8 KiB) -> SIGSEGV", "0, task_A, 0x40000000UL, 0x2000UL, true, global::ScenarioLang.Runtime.Outcome.Segv))")]
+    [InlineData("  cpu0 A: read(0x40000000) -> ok", "0, task_A, false, 0x40000000UL, 0x1UL, global::ScenarioLang.Runtime.Outcome.Ok))")]
+    [InlineData("  cpu0 A: write(0x40000000, 8 KiB) -> SIGSEGV", "0, task_A, true, 0x40000000UL, 0x2000UL, global::ScenarioLang.Runtime.Outcome.Segv))")]
     [InlineData("  expect leak ptshare_data",
         "run.ExpectFindings(new global::ScenarioLang.Runtime.Step(5, 3, \"expect leak ptshare_data\"), global::ScenarioLang.Runtime.Quantifier.Always, new global::ScenarioLang.Runtime.Kernel.FindingPattern(global::ScenarioLang.Runtime.Kernel.FindingKind.Leak, \"ptshare_data\"));")]
     [InlineData("  expect sometimes use-after-free ptshare_data and refcount-misuse pte",

@@ -16,7 +16,7 @@ public sealed class ForkFailureTests
     private static Sim FailedFork(IopermVariant variant, params string[] others)
     {
         var sim = Sim.RootA(variant, others).Ioperm("A", 0x80, 1, On, Zero);
-        Assert.Null(sim.FailingFork("A", "C", ForkFault.AllocPid, Fails(Errno.ENOMEM)));
+        Assert.Null(sim.FailingFork("A", "C", "alloc_pid", Fails(Errno.ENOMEM)));
         return sim;
     }
 
@@ -106,7 +106,7 @@ public sealed class ForkFailureTests
     {
         var sim = Sim.RootA(variant);
         var boot = sim.Tss().IoBitmapBase;
-        Assert.Null(sim.FailingFork("A", "C", ForkFault.AllocPid, Fails(Errno.ENOMEM)));
+        Assert.Null(sim.FailingFork("A", "C", "alloc_pid", Fails(Errno.ENOMEM)));
         Assert.Equal(boot, sim.Tss().IoBitmapBase);
         Assert.Equal(0, sim.Observe.BitmapsAllocated());
         sim.Finish();

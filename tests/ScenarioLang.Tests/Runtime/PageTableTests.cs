@@ -181,7 +181,7 @@ public sealed class PageTableTests
     public void A_failing_fork_frees_the_pgd_it_made(PgdVariant variant)
     {
         var sim = Pgd(variant);
-        Assert.Null(sim.FailingFork("P", "C", ForkFault.AllocPid, Fails(Errno.ENOMEM)));
+        Assert.Null(sim.FailingFork("P", "C", "alloc_pid", Fails(Errno.ENOMEM)));
         Assert.Equal(1, sim.Heap.Live(PgdTable.KindName));
         sim.Finish();
     }

@@ -175,7 +175,7 @@ public sealed class PgdSyncTests
     {
         var race = new Race(PgdVariant.LateWmb);
         var run = race.Sim.Raw;
-        var forkStep = run.NewTaskStep(new(3, 3, "cpu0 P: fork -> C"), "cpu0 P: fork", "-> C", 0, run.Task("P"), "C", thread: false, ForkFault.None, expected: null);
+        var forkStep = run.NewTaskStep(new(3, 3, "cpu0 P: fork -> C"), "cpu0 P: fork", "-> C", 0, run.Task("P"), thread: false, "C", failingAt: null);
         var vmallocStep = run.VmallocStep(new(4, 3, "cpu1 kernel: vmalloc 4 MiB -> V"), "cpu1 kernel: vmalloc 4 MiB", "-> V", 1, null, 4 << 20, "V");
 
         var fork = forkStep.Begin(race.Cpu0);

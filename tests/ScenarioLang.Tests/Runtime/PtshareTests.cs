@@ -32,7 +32,7 @@ public sealed class PtshareTests
             {
                 run.Switch(Scenario.At(task + " switch"), cpu, run.Task(task));
                 run.Run(run.MmapStep(Scenario.At(task + " mmap"), "mmap", null, cpu, run.Task(task), Base, (ulong)GiB, ReadWrite, SharedPt, "db", 0, Outcome.Address((long)Base)));
-                run.Run(run.AccessStep(Scenario.At(task + " read"), "read", null, cpu, run.Task(task), Base, (ulong)GiB, write: false, Outcome.Ok));
+                run.Run(run.AccessStep(Scenario.At(task + " read"), "read", null, cpu, run.Task(task), write: false, Base, (ulong)GiB, Outcome.Ok));
             }
             Assert.Equal(total, run.Observations.TotalPteBytes());
             Assert.All(tasks, t => Assert.Equal(each, run.Observations.PteBytes(run.Task(t))));

@@ -81,7 +81,7 @@ public sealed class ScenarioRunTests
     public void A_failing_fork_is_judged_by_its_errno_and_returns_no_task()
     {
         var sim = Sim.RootA(IopermVariant.Merged);
-        sim.Raw.Run(sim.Raw.NewTaskStep(At(4, "A: fork -> C"), "A: fork", "-> C", 0, sim["A"], "C", thread: false, ForkFault.AllocPid, Zero));
+        sim.Raw.Run(sim.Raw.NewTaskStep(At(4, "A: fork -> C"), "A: fork", "-> C", 0, sim["A"], thread: false, "C", failingAt: "alloc_pid", Zero));
 
         var entry = sim.Raw.Complete().Entries[^1];
 
@@ -94,8 +94,8 @@ public sealed class ScenarioRunTests
     public void Fork_and_clone_name_the_new_task_for_later_steps()
     {
         var sim = Sim.RootA(IopermVariant.Merged);
-        sim.Raw.Run(sim.Raw.NewTaskStep(At(2, "A: clone -> T"), "A: clone", "-> T", 0, sim["A"], "T", thread: true, ForkFault.None, null));
-        sim.Raw.Run(sim.Raw.NewTaskStep(At(3, "A: fork -> C"), "A: fork", "-> C", 0, sim["A"], "C", thread: false, ForkFault.None, null));
+        sim.Raw.Run(sim.Raw.NewTaskStep(At(2, "A: clone -> T"), "A: clone", "-> T", 0, sim["A"], thread: true, "T", failingAt: null));
+        sim.Raw.Run(sim.Raw.NewTaskStep(At(3, "A: fork -> C"), "A: fork", "-> C", 0, sim["A"], thread: false, "C", failingAt: null));
         Assert.Same(sim["A"].Threads[1], sim.Raw.Task("T"));
         Assert.Contains(sim.Raw.Task("C"), sim.Kernel.Processes);
         Assert.Equal("returned 3", sim.Raw.Complete().Entries[^1].Failure);

@@ -187,10 +187,10 @@ internal sealed class Sim
     public TaskStruct Fork(string parent, string child) => NewTask(parent, child, thread: false);
 
     /// <summary>A fork that copy_process() fails at <paramref name="fault"/>; returns the task it made, if any (none).</summary>
-    public TaskStruct? FailingFork(string parent, string child, ForkFault fault, Outcome expect)
+    public TaskStruct? FailingFork(string parent, string child, string failingAt, Outcome expect)
     {
-        var text = $"{parent}: fork -> {child} failing at {fault}";
-        _run.Run(_run.NewTaskStep(Next(text), text, null, CpuOf(parent), this[parent], child, thread: false, fault, expect));
+        var text = $"{parent}: fork -> {child} failing at {failingAt}";
+        _run.Run(_run.NewTaskStep(Next(text), text, null, CpuOf(parent), this[parent], thread: false, child, failingAt, expect));
         return Kernel.Tasks.FirstOrDefault(t => t.Name == child);
     }
 
@@ -211,7 +211,7 @@ internal sealed class Sim
     private TaskStruct NewTask(string parent, string child, bool thread)
     {
         var text = $"{parent}: {(thread ? "clone thread" : "fork")} -> {child}";
-        _run.Run(_run.NewTaskStep(Next(text), text, null, CpuOf(parent), this[parent], child, thread, ForkFault.None, expected: null));
+        _run.Run(_run.NewTaskStep(Next(text), text, null, CpuOf(parent), this[parent], thread, child, failingAt: null));
         return _run.Task(child);
     }
 

@@ -47,7 +47,7 @@ public sealed class LanguageGapsSyntaxTests
     public void Mmap_flags_still_join_with_a_bar_before_an_alternative_result()
     {
         var step = Assert.IsType<StepStatementSyntax>(Parse("cpu0 A: mmap(0, 2 MiB, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_SHARED_PT, db, 0) -> 0x40000000 | ENOMEM").Single());
-        var flags = Assert.IsType<FlagSetArgumentSyntax>(((SyscallActionSyntax)step.Action).Arguments!.Value[3]);
+        var flags = Assert.IsType<FlagSetArgumentSyntax>(step.Action.Arguments[3]);
         Assert.Equal(["MAP_SHARED", "MAP_SHARED_PT"], flags.Names.Select(n => n.Text));
         Assert.Equal(2, Assert.IsType<AlternativeResultsSyntax>(step.Result).Alternatives.Length);
     }

@@ -1,3 +1,4 @@
+using ScenarioLang.Tests.Infrastructure;
 using System.Collections.Immutable;
 using ScenarioLang.Compiler.Binding;
 using ScenarioLang.Compiler.Syntax;
@@ -20,29 +21,16 @@ public sealed class TokenMappingTests
         return tree.Root.Scenarios.Single().Statements;
     }
 
-    private static ActionSyntax Action(string action) => Statements($"  cpu0 A: {action}").OfType<StepStatementSyntax>().Single().Action;
+    public static TheoryData<string> Steps => [.. StepExamples.All().Select(e => e.Example)];
 
-    public static TheoryData<SyscallKind> Syscalls => new(Enum.GetValues<SyscallKind>());
-
+    /// <summary>Steps are not tokens: each is a name, parsed in the one shape of a call and printed back as written.</summary>
     [Theory]
-    [MemberData(nameof(Syscalls))]
-    public void Every_syscall_kind_is_the_syscall_of_its_name(SyscallKind kind) =>
-        Assert.Equal(kind, Assert.IsType<SyscallActionSyntax>(Action(kind.ToString().ToLowerInvariant() + "()")).Kind);
-
-    public static TheoryData<FlagsInstruction> FlagsInstructions => new(Enum.GetValues<FlagsInstruction>());
-
-    [Theory]
-    [MemberData(nameof(FlagsInstructions))]
-    public void Every_flags_instruction_is_the_instruction_of_its_name(FlagsInstruction instruction) =>
-        Assert.Equal(instruction, Assert.IsType<FlagsActionSyntax>(Action(instruction.ToString().ToLowerInvariant())).Instruction);
-
-    [Theory]
-    [InlineData("inb", 1)]
-    [InlineData("outw", 2)]
-    [InlineData("inl", 4)]
-    [InlineData("outl", 4)]
-    public void A_port_instruction_has_the_width_of_its_suffix(string mnemonic, int width) =>
-        Assert.Equal(width, Assert.IsType<PortActionSyntax>(Action($"{mnemonic} 0x80")).Width);
+    [MemberData(nameof(Steps))]
+    public void Every_step_of_the_catalog_parses_as_a_call_of_its_name(string example)
+    {
+        var step = Statements(StepExamples.Prelude + "  " + example).OfType<StepStatementSyntax>().Last();
+        Assert.Equal(example, SyntaxPrinter.Print(step));
+    }
 
     [Fact]
     public void Every_comparison_has_its_operator()

@@ -39,25 +39,22 @@ public partial class KscnParser : Parser {
 		IDLE=9, EXPECT=10, IS=11, NOT=12, NONE=13, ON=14, OFF=15, OK=16, REPEAT=17, 
 		FOR=18, EACH=19, PREEMPTED=20, PREEMPTS=21, FAILING=22, AT=23, SHARED=24, 
 		EXPLORE=25, ALWAYS=26, NEVER=27, SOMETIMES=28, AND=29, UNTIL=30, CONTINUE=31, 
-		DRAIN=32, FILE=33, IOPERM=34, IOPL=35, FORK=36, EXEC=37, EXIT=38, CLONE=39, 
-		SETRESUID=40, MMAP=41, MUNMAP=42, VMALLOC=43, INB=44, INW=45, INL=46, 
-		OUTB=47, OUTW=48, OUTL=49, CLI=50, STI=51, PUSHF=52, STORE=53, LOAD=54, 
-		XCHG=55, MFENCE=56, TOUCH=57, READ=58, WRITE=59, LEAK=60, USE_AFTER_FREE=61, 
-		DOUBLE_FREE=62, REFCOUNT_MISUSE=63, KIB=64, MIB=65, GIB=66, GP=67, PF=68, 
-		ARROW=69, LBRACE=70, RBRACE=71, LPAREN=72, RPAREN=73, LBRACK=74, RBRACK=75, 
-		COMMA=76, STAR=77, COLON=78, DOT=79, EQEQ=80, NEQ=81, LE=82, GE=83, LT=84, 
-		GT=85, ASSIGN=86, PIPE=87, MINUS=88, CPU=89, INT=90, WORD=91, STRING=92, 
-		UNTERMINATED_STRING=93, LINE_COMMENT=94, BLOCK_COMMENT=95, WS=96, UNEXPECTED_CHAR=97;
+		DRAIN=32, FILE=33, LEAK=34, USE_AFTER_FREE=35, DOUBLE_FREE=36, REFCOUNT_MISUSE=37, 
+		KIB=38, MIB=39, GIB=40, GP=41, PF=42, ARROW=43, LBRACE=44, RBRACE=45, 
+		LPAREN=46, RPAREN=47, LBRACK=48, RBRACK=49, COMMA=50, STAR=51, COLON=52, 
+		DOT=53, EQEQ=54, NEQ=55, LE=56, GE=57, LT=58, GT=59, ASSIGN=60, PIPE=61, 
+		MINUS=62, CPU=63, INT=64, WORD=65, STRING=66, UNTERMINATED_STRING=67, 
+		LINE_COMMENT=68, BLOCK_COMMENT=69, WS=70, UNEXPECTED_CHAR=71;
 	public const int
 		RULE_compilationUnit = 0, RULE_scenario = 1, RULE_statement = 2, RULE_variantChoice = 3, 
-		RULE_cpuBody = 4, RULE_stepModifier = 5, RULE_pause = 6, RULE_mechanismName = 7, 
-		RULE_switchTarget = 8, RULE_action = 9, RULE_argumentList = 10, RULE_argument = 11, 
+		RULE_cpuBody = 4, RULE_stepModifier = 5, RULE_pause = 6, RULE_switchTarget = 7, 
+		RULE_action = 8, RULE_operand = 9, RULE_argumentList = 10, RULE_argument = 11, 
 		RULE_quantity = 12, RULE_result = 13, RULE_expectation = 14, RULE_condition = 15, 
 		RULE_expectationBody = 16, RULE_subject = 17, RULE_subjectArgument = 18, 
 		RULE_value = 19;
 	public static readonly string[] ruleNames = {
 		"compilationUnit", "scenario", "statement", "variantChoice", "cpuBody", 
-		"stepModifier", "pause", "mechanismName", "switchTarget", "action", "argumentList", 
+		"stepModifier", "pause", "switchTarget", "action", "operand", "argumentList", 
 		"argument", "quantity", "result", "expectation", "condition", "expectationBody", 
 		"subject", "subjectArgument", "value"
 	};
@@ -68,23 +65,16 @@ public partial class KscnParser : Parser {
 		"'on'", "'off'", "'ok'", "'repeat'", "'for'", "'each'", "'preempted'", 
 		"'preempts'", "'failing'", "'at'", "'shared'", "'explore'", "'always'", 
 		"'never'", "'sometimes'", "'and'", "'until'", "'continue'", "'drain'", 
-		"'file'", "'ioperm'", "'iopl'", "'fork'", "'exec'", "'exit'", "'clone'", 
-		"'setresuid'", "'mmap'", "'munmap'", "'vmalloc'", "'inb'", "'inw'", "'inl'", 
-		"'outb'", "'outw'", "'outl'", "'cli'", "'sti'", "'pushf'", "'store'", 
-		"'load'", "'xchg'", "'mfence'", "'touch'", "'read'", "'write'", "'leak'", 
-		"'use-after-free'", "'double-free'", "'refcount-misuse'", "'KiB'", "'MiB'", 
-		"'GiB'", "'#GP'", "'#PF'", "'->'", "'{'", "'}'", "'('", "')'", "'['", 
-		"']'", "','", "'*'", "':'", "'.'", "'=='", "'!='", "'<='", "'>='", "'<'", 
-		"'>'", "'='", "'|'", "'-'"
+		"'file'", "'leak'", "'use-after-free'", "'double-free'", "'refcount-misuse'", 
+		"'KiB'", "'MiB'", "'GiB'", "'#GP'", "'#PF'", "'->'", "'{'", "'}'", "'('", 
+		"')'", "'['", "']'", "','", "'*'", "':'", "'.'", "'=='", "'!='", "'<='", 
+		"'>='", "'<'", "'>'", "'='", "'|'", "'-'"
 	};
 	private static readonly string[] _SymbolicNames = {
 		null, "SCENARIO", "KERNEL", "MEMORY", "CPUS", "TASK", "ROOT", "USER", 
 		"SWITCH", "IDLE", "EXPECT", "IS", "NOT", "NONE", "ON", "OFF", "OK", "REPEAT", 
 		"FOR", "EACH", "PREEMPTED", "PREEMPTS", "FAILING", "AT", "SHARED", "EXPLORE", 
 		"ALWAYS", "NEVER", "SOMETIMES", "AND", "UNTIL", "CONTINUE", "DRAIN", "FILE", 
-		"IOPERM", "IOPL", "FORK", "EXEC", "EXIT", "CLONE", "SETRESUID", "MMAP", 
-		"MUNMAP", "VMALLOC", "INB", "INW", "INL", "OUTB", "OUTW", "OUTL", "CLI", 
-		"STI", "PUSHF", "STORE", "LOAD", "XCHG", "MFENCE", "TOUCH", "READ", "WRITE", 
 		"LEAK", "USE_AFTER_FREE", "DOUBLE_FREE", "REFCOUNT_MISUSE", "KIB", "MIB", 
 		"GIB", "GP", "PF", "ARROW", "LBRACE", "RBRACE", "LPAREN", "RPAREN", "LBRACK", 
 		"RBRACK", "COMMA", "STAR", "COLON", "DOT", "EQEQ", "NEQ", "LE", "GE", 
@@ -211,7 +201,7 @@ public partial class KscnParser : Parser {
 			State = 54;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 8640660540L) != 0) || _la==CPU) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & -9223372028214115268L) != 0)) {
 				{
 				{
 				State = 51;
@@ -250,13 +240,11 @@ public partial class KscnParser : Parser {
 		}
 	}
 	public partial class KernelStatementContext : StatementContext {
-		public MechanismNameContext mechanism;
+		public IToken mechanism;
 		public VariantChoiceContext variants;
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode KERNEL() { return GetToken(KscnParser.KERNEL, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ASSIGN() { return GetToken(KscnParser.ASSIGN, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public MechanismNameContext mechanismName() {
-			return GetRuleContext<MechanismNameContext>(0);
-		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WORD() { return GetToken(KscnParser.WORD, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public VariantChoiceContext variantChoice() {
 			return GetRuleContext<VariantChoiceContext>(0);
 		}
@@ -373,7 +361,7 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 4, RULE_statement);
 		int _la;
 		try {
-			State = 123;
+			State = 122;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case KERNEL:
@@ -383,7 +371,7 @@ public partial class KscnParser : Parser {
 				State = 59;
 				Match(KERNEL);
 				State = 60;
-				((KernelStatementContext)_localctx).mechanism = mechanismName();
+				((KernelStatementContext)_localctx).mechanism = Match(WORD);
 				State = 61;
 				Match(ASSIGN);
 				State = 62;
@@ -394,9 +382,9 @@ public partial class KscnParser : Parser {
 				_localctx = new MemoryStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 64;
+				State = 63;
 				Match(MEMORY);
-				State = 65;
+				State = 64;
 				((MemoryStatementContext)_localctx).model = Match(WORD);
 				}
 				break;
@@ -404,9 +392,9 @@ public partial class KscnParser : Parser {
 				_localctx = new CpusStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 66;
+				State = 65;
 				Match(CPUS);
-				State = 67;
+				State = 66;
 				((CpusStatementContext)_localctx).count = Match(INT);
 				}
 				break;
@@ -414,25 +402,25 @@ public partial class KscnParser : Parser {
 				_localctx = new TaskStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 68;
+				State = 67;
 				Match(TASK);
-				State = 69;
+				State = 68;
 				((TaskStatementContext)_localctx).name = Match(WORD);
-				State = 73;
+				State = 72;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LBRACK) {
 					{
-					State = 70;
+					State = 69;
 					Match(LBRACK);
-					State = 71;
+					State = 70;
 					((TaskStatementContext)_localctx).members = Match(INT);
-					State = 72;
+					State = 71;
 					Match(RBRACK);
 					}
 				}
 
-				State = 75;
+				State = 74;
 				((TaskStatementContext)_localctx).privilege = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==ROOT || _la==USER) ) {
@@ -448,18 +436,18 @@ public partial class KscnParser : Parser {
 				_localctx = new SharedStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 76;
+				State = 75;
 				Match(SHARED);
-				State = 77;
+				State = 76;
 				((SharedStatementContext)_localctx).name = Match(WORD);
-				State = 80;
+				State = 79;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ASSIGN) {
 					{
-					State = 78;
+					State = 77;
 					Match(ASSIGN);
-					State = 79;
+					State = 78;
 					((SharedStatementContext)_localctx).initial = Match(INT);
 					}
 				}
@@ -470,20 +458,20 @@ public partial class KscnParser : Parser {
 				_localctx = new FileStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 82;
+				State = 81;
 				Match(FILE);
-				State = 83;
+				State = 82;
 				((FileStatementContext)_localctx).name = Match(WORD);
-				State = 84;
+				State = 83;
 				Match(ASSIGN);
-				State = 85;
+				State = 84;
 				((FileStatementContext)_localctx).size = quantity();
-				State = 87;
+				State = 86;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WORD) {
 					{
-					State = 86;
+					State = 85;
 					((FileStatementContext)_localctx).filesystem = Match(WORD);
 					}
 				}
@@ -494,9 +482,9 @@ public partial class KscnParser : Parser {
 				_localctx = new CpuStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 89;
+				State = 88;
 				Match(CPU);
-				State = 90;
+				State = 89;
 				cpuBody();
 				}
 				break;
@@ -504,9 +492,9 @@ public partial class KscnParser : Parser {
 				_localctx = new ExpectStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 91;
+				State = 90;
 				Match(EXPECT);
-				State = 92;
+				State = 91;
 				expectation();
 				}
 				break;
@@ -514,27 +502,27 @@ public partial class KscnParser : Parser {
 				_localctx = new RepeatStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 93;
+				State = 92;
 				Match(REPEAT);
-				State = 94;
+				State = 93;
 				((RepeatStatementContext)_localctx).count = Match(INT);
-				State = 95;
+				State = 94;
 				Match(LBRACE);
-				State = 99;
+				State = 98;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 8640660540L) != 0) || _la==CPU) {
+				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & -9223372028214115268L) != 0)) {
 					{
 					{
-					State = 96;
+					State = 95;
 					statement();
 					}
 					}
-					State = 101;
+					State = 100;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 102;
+				State = 101;
 				Match(RBRACE);
 				}
 				break;
@@ -542,29 +530,29 @@ public partial class KscnParser : Parser {
 				_localctx = new ForEachStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 103;
+				State = 102;
 				Match(FOR);
-				State = 104;
+				State = 103;
 				Match(EACH);
-				State = 105;
+				State = 104;
 				((ForEachStatementContext)_localctx).group = Match(WORD);
-				State = 106;
+				State = 105;
 				Match(LBRACE);
-				State = 110;
+				State = 109;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 8640660540L) != 0) || _la==CPU) {
+				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & -9223372028214115268L) != 0)) {
 					{
 					{
-					State = 107;
+					State = 106;
 					statement();
 					}
 					}
-					State = 112;
+					State = 111;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 113;
+				State = 112;
 				Match(RBRACE);
 				}
 				break;
@@ -572,25 +560,25 @@ public partial class KscnParser : Parser {
 				_localctx = new ExploreStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 114;
+				State = 113;
 				Match(EXPLORE);
-				State = 115;
+				State = 114;
 				Match(LBRACE);
-				State = 119;
+				State = 118;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 8640660540L) != 0) || _la==CPU) {
+				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & -9223372028214115268L) != 0)) {
 					{
 					{
-					State = 116;
+					State = 115;
 					statement();
 					}
 					}
-					State = 121;
+					State = 120;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 122;
+				State = 121;
 				Match(RBRACE);
 				}
 				break;
@@ -652,14 +640,14 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 6, RULE_variantChoice);
 		int _la;
 		try {
-			State = 134;
+			State = 133;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case STAR:
 				_localctx = new EveryVariantContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 125;
+				State = 124;
 				Match(STAR);
 				}
 				break;
@@ -668,7 +656,7 @@ public partial class KscnParser : Parser {
 				_localctx = new ListedVariantsContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 126;
+				State = 125;
 				((ListedVariantsContext)_localctx)._tset266 = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==OFF || _la==WORD) ) {
@@ -679,15 +667,15 @@ public partial class KscnParser : Parser {
 				    Consume();
 				}
 				((ListedVariantsContext)_localctx)._names.Add(((ListedVariantsContext)_localctx)._tset266);
-				State = 131;
+				State = 130;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 127;
+					State = 126;
 					Match(COMMA);
-					State = 128;
+					State = 127;
 					((ListedVariantsContext)_localctx)._tset279 = TokenStream.LT(1);
 					_la = TokenStream.LA(1);
 					if ( !(_la==OFF || _la==WORD) ) {
@@ -700,7 +688,7 @@ public partial class KscnParser : Parser {
 					((ListedVariantsContext)_localctx)._names.Add(((ListedVariantsContext)_localctx)._tset279);
 					}
 					}
-					State = 133;
+					State = 132;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -789,16 +777,16 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 8, RULE_cpuBody);
 		int _la;
 		try {
-			State = 167;
+			State = 166;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SWITCH:
 				_localctx = new SwitchBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 136;
+				State = 135;
 				Match(SWITCH);
-				State = 137;
+				State = 136;
 				switchTarget();
 				}
 				break;
@@ -806,14 +794,14 @@ public partial class KscnParser : Parser {
 				_localctx = new ContinueBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 138;
+				State = 137;
 				Match(CONTINUE);
-				State = 140;
+				State = 139;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==UNTIL) {
 					{
-					State = 139;
+					State = 138;
 					pause();
 					}
 				}
@@ -824,14 +812,14 @@ public partial class KscnParser : Parser {
 				_localctx = new DrainBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 142;
+				State = 141;
 				Match(DRAIN);
-				State = 144;
+				State = 143;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==INT) {
 					{
-					State = 143;
+					State = 142;
 					((DrainBodyContext)_localctx).count = Match(INT);
 					}
 				}
@@ -843,7 +831,7 @@ public partial class KscnParser : Parser {
 				_localctx = new StepBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 146;
+				State = 145;
 				((StepBodyContext)_localctx).task = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==KERNEL || _la==WORD) ) {
@@ -853,54 +841,54 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 149;
+				State = 148;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==PREEMPTS) {
 					{
-					State = 147;
+					State = 146;
 					Match(PREEMPTS);
-					State = 148;
+					State = 147;
 					((StepBodyContext)_localctx).preempted = Match(WORD);
 					}
 				}
 
-				State = 151;
+				State = 150;
 				Match(COLON);
-				State = 152;
+				State = 151;
 				action();
-				State = 154;
+				State = 153;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1078984704L) != 0)) {
 					{
-					State = 153;
+					State = 152;
 					stepModifier();
 					}
 				}
 
-				State = 165;
+				State = 164;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ARROW) {
 					{
-					State = 156;
+					State = 155;
 					Match(ARROW);
-					State = 157;
+					State = 156;
 					result();
-					State = 162;
+					State = 161;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==PIPE) {
 						{
 						{
-						State = 158;
+						State = 157;
 						Match(PIPE);
-						State = 159;
+						State = 158;
 						result();
 						}
 						}
-						State = 164;
+						State = 163;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
@@ -947,14 +935,14 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 10, RULE_stepModifier);
 		int _la;
 		try {
-			State = 173;
+			State = 172;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case PREEMPTED:
 			case FAILING:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 169;
+				State = 168;
 				_localctx.kind = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==PREEMPTED || _la==FAILING) ) {
@@ -964,16 +952,16 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 170;
+				State = 169;
 				Match(AT);
-				State = 171;
+				State = 170;
 				_localctx.point = Match(WORD);
 				}
 				break;
 			case UNTIL:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 172;
+				State = 171;
 				pause();
 				}
 				break;
@@ -1000,11 +988,6 @@ public partial class KscnParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WORD(int i) {
 			return GetToken(KscnParser.WORD, i);
 		}
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STORE() { return GetToken(KscnParser.STORE, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LOAD() { return GetToken(KscnParser.LOAD, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode XCHG() { return GetToken(KscnParser.XCHG, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode MFENCE() { return GetToken(KscnParser.MFENCE, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TOUCH() { return GetToken(KscnParser.TOUCH, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LBRACK() { return GetToken(KscnParser.LBRACK, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RBRACK() { return GetToken(KscnParser.RBRACK, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INT() { return GetToken(KscnParser.INT, 0); }
@@ -1023,26 +1006,18 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 175;
+			State = 174;
 			Match(UNTIL);
-			State = 176;
-			_localctx.point = TokenStream.LT(1);
-			_la = TokenStream.LA(1);
-			if ( !(((((_la - 53)) & ~0x3f) == 0 && ((1L << (_la - 53)) & 274877906975L) != 0)) ) {
-				_localctx.point = ErrorHandler.RecoverInline(this);
-			}
-			else {
-				ErrorHandler.ReportMatch(this);
-			    Consume();
-			}
-			State = 180;
+			State = 175;
+			_localctx.point = Match(WORD);
+			State = 179;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LBRACK) {
 				{
-				State = 177;
+				State = 176;
 				Match(LBRACK);
-				State = 178;
+				State = 177;
 				_localctx.index = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==INT || _la==WORD) ) {
@@ -1052,51 +1027,11 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 179;
+				State = 178;
 				Match(RBRACK);
 				}
 			}
 
-			}
-		}
-		catch (RecognitionException re) {
-			_localctx.exception = re;
-			ErrorHandler.ReportError(this, re);
-			ErrorHandler.Recover(this, re);
-		}
-		finally {
-			ExitRule();
-		}
-		return _localctx;
-	}
-
-	public partial class MechanismNameContext : ParserRuleContext {
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WORD() { return GetToken(KscnParser.WORD, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode IOPERM() { return GetToken(KscnParser.IOPERM, 0); }
-		public MechanismNameContext(ParserRuleContext parent, int invokingState)
-			: base(parent, invokingState)
-		{
-		}
-		public override int RuleIndex { get { return RULE_mechanismName; } }
-	}
-
-	[RuleVersion(0)]
-	public MechanismNameContext mechanismName() {
-		MechanismNameContext _localctx = new MechanismNameContext(Context, State);
-		EnterRule(_localctx, 14, RULE_mechanismName);
-		int _la;
-		try {
-			EnterOuterAlt(_localctx, 1);
-			{
-			State = 182;
-			_la = TokenStream.LA(1);
-			if ( !(_la==IOPERM || _la==WORD) ) {
-			ErrorHandler.RecoverInline(this);
-			}
-			else {
-				ErrorHandler.ReportMatch(this);
-			    Consume();
-			}
 			}
 		}
 		catch (RecognitionException re) {
@@ -1123,12 +1058,12 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public SwitchTargetContext switchTarget() {
 		SwitchTargetContext _localctx = new SwitchTargetContext(Context, State);
-		EnterRule(_localctx, 16, RULE_switchTarget);
+		EnterRule(_localctx, 14, RULE_switchTarget);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 184;
+			State = 181;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IDLE || _la==WORD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -1151,214 +1086,126 @@ public partial class KscnParser : Parser {
 	}
 
 	public partial class ActionContext : ParserRuleContext {
+		public IToken name;
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WORD() { return GetToken(KscnParser.WORD, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ArgumentListContext argumentList() {
+			return GetRuleContext<ArgumentListContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public OperandContext operand() {
+			return GetRuleContext<OperandContext>(0);
+		}
 		public ActionContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
 		{
 		}
 		public override int RuleIndex { get { return RULE_action; } }
-	 
-		public ActionContext() { }
-		public virtual void CopyFrom(ActionContext context) {
-			base.CopyFrom(context);
-		}
-	}
-	public partial class SyscallActionContext : ActionContext {
-		public IToken syscall;
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode IOPERM() { return GetToken(KscnParser.IOPERM, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode IOPL() { return GetToken(KscnParser.IOPL, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FORK() { return GetToken(KscnParser.FORK, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CLONE() { return GetToken(KscnParser.CLONE, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode EXEC() { return GetToken(KscnParser.EXEC, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode EXIT() { return GetToken(KscnParser.EXIT, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode SETRESUID() { return GetToken(KscnParser.SETRESUID, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode VMALLOC() { return GetToken(KscnParser.VMALLOC, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode MMAP() { return GetToken(KscnParser.MMAP, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode MUNMAP() { return GetToken(KscnParser.MUNMAP, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode READ() { return GetToken(KscnParser.READ, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WRITE() { return GetToken(KscnParser.WRITE, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ArgumentListContext argumentList() {
-			return GetRuleContext<ArgumentListContext>(0);
-		}
-		public SyscallActionContext(ActionContext context) { CopyFrom(context); }
-	}
-	public partial class PortActionContext : ActionContext {
-		public IToken instruction;
-		public IToken port;
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INT() { return GetToken(KscnParser.INT, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INB() { return GetToken(KscnParser.INB, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INW() { return GetToken(KscnParser.INW, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INL() { return GetToken(KscnParser.INL, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode OUTB() { return GetToken(KscnParser.OUTB, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode OUTW() { return GetToken(KscnParser.OUTW, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode OUTL() { return GetToken(KscnParser.OUTL, 0); }
-		public PortActionContext(ActionContext context) { CopyFrom(context); }
-	}
-	public partial class FlagsActionContext : ActionContext {
-		public IToken instruction;
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CLI() { return GetToken(KscnParser.CLI, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STI() { return GetToken(KscnParser.STI, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PUSHF() { return GetToken(KscnParser.PUSHF, 0); }
-		public FlagsActionContext(ActionContext context) { CopyFrom(context); }
-	}
-	public partial class WriteActionContext : ActionContext {
-		public IToken instruction;
-		public IToken location;
-		public IToken written;
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ASSIGN() { return GetToken(KscnParser.ASSIGN, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WORD() { return GetToken(KscnParser.WORD, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INT() { return GetToken(KscnParser.INT, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STORE() { return GetToken(KscnParser.STORE, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode XCHG() { return GetToken(KscnParser.XCHG, 0); }
-		public WriteActionContext(ActionContext context) { CopyFrom(context); }
-	}
-	public partial class ReadActionContext : ActionContext {
-		public IToken instruction;
-		public IToken location;
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WORD() { return GetToken(KscnParser.WORD, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LOAD() { return GetToken(KscnParser.LOAD, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TOUCH() { return GetToken(KscnParser.TOUCH, 0); }
-		public ReadActionContext(ActionContext context) { CopyFrom(context); }
-	}
-	public partial class FenceActionContext : ActionContext {
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode MFENCE() { return GetToken(KscnParser.MFENCE, 0); }
-		public FenceActionContext(ActionContext context) { CopyFrom(context); }
 	}
 
 	[RuleVersion(0)]
 	public ActionContext action() {
 		ActionContext _localctx = new ActionContext(Context, State);
-		EnterRule(_localctx, 18, RULE_action);
-		int _la;
+		EnterRule(_localctx, 16, RULE_action);
 		try {
-			State = 200;
+			EnterOuterAlt(_localctx, 1);
+			{
+			State = 183;
+			_localctx.name = Match(WORD);
+			State = 186;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
-			case IOPERM:
-			case IOPL:
-			case FORK:
-			case EXEC:
-			case EXIT:
-			case CLONE:
-			case SETRESUID:
-			case MMAP:
-			case MUNMAP:
-			case VMALLOC:
-			case READ:
-			case WRITE:
-				_localctx = new SyscallActionContext(_localctx);
+			case LPAREN:
+				{
+				State = 184;
+				argumentList();
+				}
+				break;
+			case INT:
+			case WORD:
+				{
+				State = 185;
+				operand();
+				}
+				break;
+			case KERNEL:
+			case MEMORY:
+			case CPUS:
+			case TASK:
+			case EXPECT:
+			case REPEAT:
+			case FOR:
+			case PREEMPTED:
+			case FAILING:
+			case SHARED:
+			case EXPLORE:
+			case UNTIL:
+			case FILE:
+			case ARROW:
+			case RBRACE:
+			case CPU:
+				break;
+			default:
+				break;
+			}
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class OperandContext : ParserRuleContext {
+		public IToken port;
+		public IToken location;
+		public IToken written;
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INT() { return GetToken(KscnParser.INT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WORD() { return GetToken(KscnParser.WORD, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ASSIGN() { return GetToken(KscnParser.ASSIGN, 0); }
+		public OperandContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_operand; } }
+	}
+
+	[RuleVersion(0)]
+	public OperandContext operand() {
+		OperandContext _localctx = new OperandContext(Context, State);
+		EnterRule(_localctx, 18, RULE_operand);
+		int _la;
+		try {
+			State = 194;
+			ErrorHandler.Sync(this);
+			switch (TokenStream.LA(1)) {
+			case INT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 186;
-				((SyscallActionContext)_localctx).syscall = TokenStream.LT(1);
-				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 864708703461310464L) != 0)) ) {
-					((SyscallActionContext)_localctx).syscall = ErrorHandler.RecoverInline(this);
-				}
-				else {
-					ErrorHandler.ReportMatch(this);
-				    Consume();
-				}
 				State = 188;
+				_localctx.port = Match(INT);
+				}
+				break;
+			case WORD:
+				EnterOuterAlt(_localctx, 2);
+				{
+				State = 189;
+				_localctx.location = Match(WORD);
+				State = 192;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if (_la==LPAREN) {
+				if (_la==ASSIGN) {
 					{
-					State = 187;
-					argumentList();
+					State = 190;
+					Match(ASSIGN);
+					State = 191;
+					_localctx.written = Match(INT);
 					}
 				}
 
-				}
-				break;
-			case INB:
-			case INW:
-			case INL:
-			case OUTB:
-			case OUTW:
-			case OUTL:
-				_localctx = new PortActionContext(_localctx);
-				EnterOuterAlt(_localctx, 2);
-				{
-				State = 190;
-				((PortActionContext)_localctx).instruction = TokenStream.LT(1);
-				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 1108307720798208L) != 0)) ) {
-					((PortActionContext)_localctx).instruction = ErrorHandler.RecoverInline(this);
-				}
-				else {
-					ErrorHandler.ReportMatch(this);
-				    Consume();
-				}
-				State = 191;
-				((PortActionContext)_localctx).port = Match(INT);
-				}
-				break;
-			case CLI:
-			case STI:
-			case PUSHF:
-				_localctx = new FlagsActionContext(_localctx);
-				EnterOuterAlt(_localctx, 3);
-				{
-				State = 192;
-				((FlagsActionContext)_localctx).instruction = TokenStream.LT(1);
-				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 7881299347898368L) != 0)) ) {
-					((FlagsActionContext)_localctx).instruction = ErrorHandler.RecoverInline(this);
-				}
-				else {
-					ErrorHandler.ReportMatch(this);
-				    Consume();
-				}
-				}
-				break;
-			case STORE:
-			case XCHG:
-				_localctx = new WriteActionContext(_localctx);
-				EnterOuterAlt(_localctx, 4);
-				{
-				State = 193;
-				((WriteActionContext)_localctx).instruction = TokenStream.LT(1);
-				_la = TokenStream.LA(1);
-				if ( !(_la==STORE || _la==XCHG) ) {
-					((WriteActionContext)_localctx).instruction = ErrorHandler.RecoverInline(this);
-				}
-				else {
-					ErrorHandler.ReportMatch(this);
-				    Consume();
-				}
-				State = 194;
-				((WriteActionContext)_localctx).location = Match(WORD);
-				State = 195;
-				Match(ASSIGN);
-				State = 196;
-				((WriteActionContext)_localctx).written = Match(INT);
-				}
-				break;
-			case LOAD:
-			case TOUCH:
-				_localctx = new ReadActionContext(_localctx);
-				EnterOuterAlt(_localctx, 5);
-				{
-				State = 197;
-				((ReadActionContext)_localctx).instruction = TokenStream.LT(1);
-				_la = TokenStream.LA(1);
-				if ( !(_la==LOAD || _la==TOUCH) ) {
-					((ReadActionContext)_localctx).instruction = ErrorHandler.RecoverInline(this);
-				}
-				else {
-					ErrorHandler.ReportMatch(this);
-				    Consume();
-				}
-				State = 198;
-				((ReadActionContext)_localctx).location = Match(WORD);
-				}
-				break;
-			case MFENCE:
-				_localctx = new FenceActionContext(_localctx);
-				EnterOuterAlt(_localctx, 6);
-				{
-				State = 199;
-				Match(MFENCE);
 				}
 				break;
 			default:
@@ -1404,35 +1251,35 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 202;
+			State = 196;
 			Match(LPAREN);
-			State = 211;
+			State = 205;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if (_la==ON || _la==OFF || ((((_la - 88)) & ~0x3f) == 0 && ((1L << (_la - 88)) & 13L) != 0)) {
+			if (((((_la - 14)) & ~0x3f) == 0 && ((1L << (_la - 14)) & 3659174697238531L) != 0)) {
 				{
-				State = 203;
+				State = 197;
 				argument();
-				State = 208;
+				State = 202;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 204;
+					State = 198;
 					Match(COMMA);
-					State = 205;
+					State = 199;
 					argument();
 					}
 					}
-					State = 210;
+					State = 204;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 			}
 
-			State = 213;
+			State = 207;
 			Match(RPAREN);
 			}
 		}
@@ -1476,48 +1323,48 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 22, RULE_argument);
 		int _la;
 		try {
-			State = 228;
+			State = 222;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 215;
+				State = 209;
 				quantity();
 				}
 				break;
 			case ON:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 216;
+				State = 210;
 				Match(ON);
 				}
 				break;
 			case OFF:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 217;
+				State = 211;
 				Match(OFF);
 				}
 				break;
 			case WORD:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 218;
+				State = 212;
 				Match(WORD);
-				State = 223;
+				State = 217;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==PIPE) {
 					{
 					{
-					State = 219;
+					State = 213;
 					Match(PIPE);
-					State = 220;
+					State = 214;
 					Match(WORD);
 					}
 					}
-					State = 225;
+					State = 219;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -1526,9 +1373,9 @@ public partial class KscnParser : Parser {
 			case MINUS:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 226;
+				State = 220;
 				Match(MINUS);
-				State = 227;
+				State = 221;
 				Match(INT);
 				}
 				break;
@@ -1568,17 +1415,17 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 230;
+			State = 224;
 			Match(INT);
-			State = 232;
+			State = 226;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if (((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 7L) != 0)) {
+			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1924145348608L) != 0)) {
 				{
-				State = 231;
+				State = 225;
 				_localctx.unit = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !(((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 7L) != 0)) ) {
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 1924145348608L) != 0)) ) {
 					_localctx.unit = ErrorHandler.RecoverInline(this);
 				}
 				else {
@@ -1638,14 +1485,14 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 26, RULE_result);
 		int _la;
 		try {
-			State = 238;
+			State = 232;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				_localctx = new NumberResultContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 234;
+				State = 228;
 				Match(INT);
 				}
 				break;
@@ -1653,7 +1500,7 @@ public partial class KscnParser : Parser {
 				_localctx = new NameResultContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 235;
+				State = 229;
 				Match(WORD);
 				}
 				break;
@@ -1662,7 +1509,7 @@ public partial class KscnParser : Parser {
 				_localctx = new FaultResultContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 236;
+				State = 230;
 				((FaultResultContext)_localctx).fault = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==GP || _la==PF) ) {
@@ -1678,7 +1525,7 @@ public partial class KscnParser : Parser {
 				_localctx = new OkResultContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 237;
+				State = 231;
 				Match(OK);
 				}
 				break;
@@ -1727,12 +1574,12 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 241;
+			State = 235;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 469762048L) != 0)) {
 				{
-				State = 240;
+				State = 234;
 				_localctx.quantifier = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 469762048L) != 0)) ) {
@@ -1745,21 +1592,21 @@ public partial class KscnParser : Parser {
 				}
 			}
 
-			State = 243;
+			State = 237;
 			condition();
-			State = 248;
+			State = 242;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==AND) {
 				{
 				{
-				State = 244;
+				State = 238;
 				Match(AND);
-				State = 245;
+				State = 239;
 				condition();
 				}
 				}
-				State = 250;
+				State = 244;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -1814,7 +1661,7 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 30, RULE_condition);
 		int _la;
 		try {
-			State = 256;
+			State = 250;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case TASK:
@@ -1822,9 +1669,9 @@ public partial class KscnParser : Parser {
 				_localctx = new SubjectConditionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 251;
+				State = 245;
 				subject();
-				State = 252;
+				State = 246;
 				expectationBody();
 				}
 				break;
@@ -1835,17 +1682,17 @@ public partial class KscnParser : Parser {
 				_localctx = new FindingConditionContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 254;
+				State = 248;
 				((FindingConditionContext)_localctx).finding = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & -1152921504606846976L) != 0)) ) {
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 257698037760L) != 0)) ) {
 					((FindingConditionContext)_localctx).finding = ErrorHandler.RecoverInline(this);
 				}
 				else {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 255;
+				State = 249;
 				((FindingConditionContext)_localctx).objectKind = Match(WORD);
 				}
 				break;
@@ -1905,7 +1752,7 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 32, RULE_expectationBody);
 		int _la;
 		try {
-			State = 268;
+			State = 262;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case EQEQ:
@@ -1917,17 +1764,17 @@ public partial class KscnParser : Parser {
 				_localctx = new ComparisonBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 258;
+				State = 252;
 				((ComparisonBodyContext)_localctx).op = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !(((((_la - 80)) & ~0x3f) == 0 && ((1L << (_la - 80)) & 63L) != 0)) ) {
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 1134907106097364992L) != 0)) ) {
 					((ComparisonBodyContext)_localctx).op = ErrorHandler.RecoverInline(this);
 				}
 				else {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 259;
+				State = 253;
 				value();
 				}
 				break;
@@ -1935,31 +1782,31 @@ public partial class KscnParser : Parser {
 				_localctx = new IdentityBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 260;
+				State = 254;
 				Match(IS);
-				State = 262;
+				State = 256;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 261;
+					State = 255;
 					Match(NOT);
 					}
 				}
 
-				State = 266;
+				State = 260;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case TASK:
 				case WORD:
 					{
-					State = 264;
+					State = 258;
 					subject();
 					}
 					break;
 				case NONE:
 					{
-					State = 265;
+					State = 259;
 					Match(NONE);
 					}
 					break;
@@ -2001,7 +1848,6 @@ public partial class KscnParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RBRACK() { return GetToken(KscnParser.RBRACK, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DOT() { return GetToken(KscnParser.DOT, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INT() { return GetToken(KscnParser.INT, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode IOPL() { return GetToken(KscnParser.IOPL, 0); }
 		public SubjectContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
 		{
@@ -2017,7 +1863,7 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 270;
+			State = 264;
 			_localctx.target = TokenStream.LT(1);
 			_la = TokenStream.LA(1);
 			if ( !(_la==TASK || _la==WORD) ) {
@@ -2027,28 +1873,28 @@ public partial class KscnParser : Parser {
 				ErrorHandler.ReportMatch(this);
 			    Consume();
 			}
-			State = 275;
+			State = 269;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LPAREN) {
 				{
-				State = 271;
+				State = 265;
 				Match(LPAREN);
-				State = 272;
+				State = 266;
 				subjectArgument();
-				State = 273;
+				State = 267;
 				Match(RPAREN);
 				}
 			}
 
-			State = 280;
+			State = 274;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LBRACK) {
 				{
-				State = 277;
+				State = 271;
 				Match(LBRACK);
-				State = 278;
+				State = 272;
 				_localctx.index = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==INT || _la==WORD) ) {
@@ -2058,28 +1904,20 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 279;
+				State = 273;
 				Match(RBRACK);
 				}
 			}
 
-			State = 284;
+			State = 278;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==DOT) {
 				{
-				State = 282;
+				State = 276;
 				Match(DOT);
-				State = 283;
-				_localctx.field = TokenStream.LT(1);
-				_la = TokenStream.LA(1);
-				if ( !(_la==IOPL || _la==WORD) ) {
-					_localctx.field = ErrorHandler.RecoverInline(this);
-				}
-				else {
-					ErrorHandler.ReportMatch(this);
-				    Consume();
-				}
+				State = 277;
+				_localctx.field = Match(WORD);
 				}
 			}
 
@@ -2114,7 +1952,7 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 286;
+			State = 280;
 			_la = TokenStream.LA(1);
 			if ( !(_la==CPU || _la==WORD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -2157,13 +1995,13 @@ public partial class KscnParser : Parser {
 		ValueContext _localctx = new ValueContext(Context, State);
 		EnterRule(_localctx, 38, RULE_value);
 		try {
-			State = 292;
+			State = 286;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 288;
+				State = 282;
 				quantity();
 				}
 				break;
@@ -2171,21 +2009,21 @@ public partial class KscnParser : Parser {
 			case WORD:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 289;
+				State = 283;
 				subject();
 				}
 				break;
 			case ON:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 290;
+				State = 284;
 				Match(ON);
 				}
 				break;
 			case OFF:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 291;
+				State = 285;
 				Match(OFF);
 				}
 				break;
@@ -2205,109 +2043,106 @@ public partial class KscnParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,97,295,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,7,
+		4,1,71,289,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,7,
 		7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,1,0,5,0,42,8,0,10,0,
 		12,0,45,9,0,1,0,1,0,1,1,1,1,1,1,1,1,5,1,53,8,1,10,1,12,1,56,9,1,1,1,1,
-		1,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,74,8,2,1,
-		2,1,2,1,2,1,2,1,2,3,2,81,8,2,1,2,1,2,1,2,1,2,1,2,3,2,88,8,2,1,2,1,2,1,
-		2,1,2,1,2,1,2,1,2,1,2,5,2,98,8,2,10,2,12,2,101,9,2,1,2,1,2,1,2,1,2,1,2,
-		1,2,5,2,109,8,2,10,2,12,2,112,9,2,1,2,1,2,1,2,1,2,5,2,118,8,2,10,2,12,
-		2,121,9,2,1,2,3,2,124,8,2,1,3,1,3,1,3,1,3,5,3,130,8,3,10,3,12,3,133,9,
-		3,3,3,135,8,3,1,4,1,4,1,4,1,4,3,4,141,8,4,1,4,1,4,3,4,145,8,4,1,4,1,4,
-		1,4,3,4,150,8,4,1,4,1,4,1,4,3,4,155,8,4,1,4,1,4,1,4,1,4,5,4,161,8,4,10,
-		4,12,4,164,9,4,3,4,166,8,4,3,4,168,8,4,1,5,1,5,1,5,1,5,3,5,174,8,5,1,6,
-		1,6,1,6,1,6,1,6,3,6,181,8,6,1,7,1,7,1,8,1,8,1,9,1,9,3,9,189,8,9,1,9,1,
-		9,1,9,1,9,1,9,1,9,1,9,1,9,1,9,1,9,3,9,201,8,9,1,10,1,10,1,10,1,10,5,10,
-		207,8,10,10,10,12,10,210,9,10,3,10,212,8,10,1,10,1,10,1,11,1,11,1,11,1,
-		11,1,11,1,11,5,11,222,8,11,10,11,12,11,225,9,11,1,11,1,11,3,11,229,8,11,
-		1,12,1,12,3,12,233,8,12,1,13,1,13,1,13,1,13,3,13,239,8,13,1,14,3,14,242,
-		8,14,1,14,1,14,1,14,5,14,247,8,14,10,14,12,14,250,9,14,1,15,1,15,1,15,
-		1,15,1,15,3,15,257,8,15,1,16,1,16,1,16,1,16,3,16,263,8,16,1,16,1,16,3,
-		16,267,8,16,3,16,269,8,16,1,17,1,17,1,17,1,17,1,17,3,17,276,8,17,1,17,
-		1,17,1,17,3,17,281,8,17,1,17,1,17,3,17,285,8,17,1,18,1,18,1,19,1,19,1,
-		19,1,19,3,19,293,8,19,1,19,0,0,20,0,2,4,6,8,10,12,14,16,18,20,22,24,26,
-		28,30,32,34,36,38,0,21,1,0,6,7,2,0,15,15,91,91,2,0,2,2,91,91,2,0,20,20,
-		22,22,2,0,53,57,91,91,1,0,90,91,2,0,34,34,91,91,2,0,9,9,91,91,2,0,34,43,
-		58,59,1,0,44,49,1,0,50,52,2,0,53,53,55,55,2,0,54,54,57,57,1,0,64,66,1,
-		0,67,68,1,0,26,28,1,0,60,63,1,0,80,85,2,0,5,5,91,91,2,0,35,35,91,91,2,
-		0,89,89,91,91,334,0,43,1,0,0,0,2,48,1,0,0,0,4,123,1,0,0,0,6,134,1,0,0,
-		0,8,167,1,0,0,0,10,173,1,0,0,0,12,175,1,0,0,0,14,182,1,0,0,0,16,184,1,
-		0,0,0,18,200,1,0,0,0,20,202,1,0,0,0,22,228,1,0,0,0,24,230,1,0,0,0,26,238,
-		1,0,0,0,28,241,1,0,0,0,30,256,1,0,0,0,32,268,1,0,0,0,34,270,1,0,0,0,36,
-		286,1,0,0,0,38,292,1,0,0,0,40,42,3,2,1,0,41,40,1,0,0,0,42,45,1,0,0,0,43,
-		41,1,0,0,0,43,44,1,0,0,0,44,46,1,0,0,0,45,43,1,0,0,0,46,47,5,0,0,1,47,
-		1,1,0,0,0,48,49,5,1,0,0,49,50,5,92,0,0,50,54,5,70,0,0,51,53,3,4,2,0,52,
-		51,1,0,0,0,53,56,1,0,0,0,54,52,1,0,0,0,54,55,1,0,0,0,55,57,1,0,0,0,56,
-		54,1,0,0,0,57,58,5,71,0,0,58,3,1,0,0,0,59,60,5,2,0,0,60,61,3,14,7,0,61,
-		62,5,86,0,0,62,63,3,6,3,0,63,124,1,0,0,0,64,65,5,3,0,0,65,124,5,91,0,0,
-		66,67,5,4,0,0,67,124,5,90,0,0,68,69,5,5,0,0,69,73,5,91,0,0,70,71,5,74,
-		0,0,71,72,5,90,0,0,72,74,5,75,0,0,73,70,1,0,0,0,73,74,1,0,0,0,74,75,1,
-		0,0,0,75,124,7,0,0,0,76,77,5,24,0,0,77,80,5,91,0,0,78,79,5,86,0,0,79,81,
-		5,90,0,0,80,78,1,0,0,0,80,81,1,0,0,0,81,124,1,0,0,0,82,83,5,33,0,0,83,
-		84,5,91,0,0,84,85,5,86,0,0,85,87,3,24,12,0,86,88,5,91,0,0,87,86,1,0,0,
-		0,87,88,1,0,0,0,88,124,1,0,0,0,89,90,5,89,0,0,90,124,3,8,4,0,91,92,5,10,
-		0,0,92,124,3,28,14,0,93,94,5,17,0,0,94,95,5,90,0,0,95,99,5,70,0,0,96,98,
-		3,4,2,0,97,96,1,0,0,0,98,101,1,0,0,0,99,97,1,0,0,0,99,100,1,0,0,0,100,
-		102,1,0,0,0,101,99,1,0,0,0,102,124,5,71,0,0,103,104,5,18,0,0,104,105,5,
-		19,0,0,105,106,5,91,0,0,106,110,5,70,0,0,107,109,3,4,2,0,108,107,1,0,0,
-		0,109,112,1,0,0,0,110,108,1,0,0,0,110,111,1,0,0,0,111,113,1,0,0,0,112,
-		110,1,0,0,0,113,124,5,71,0,0,114,115,5,25,0,0,115,119,5,70,0,0,116,118,
-		3,4,2,0,117,116,1,0,0,0,118,121,1,0,0,0,119,117,1,0,0,0,119,120,1,0,0,
-		0,120,122,1,0,0,0,121,119,1,0,0,0,122,124,5,71,0,0,123,59,1,0,0,0,123,
-		64,1,0,0,0,123,66,1,0,0,0,123,68,1,0,0,0,123,76,1,0,0,0,123,82,1,0,0,0,
-		123,89,1,0,0,0,123,91,1,0,0,0,123,93,1,0,0,0,123,103,1,0,0,0,123,114,1,
-		0,0,0,124,5,1,0,0,0,125,135,5,77,0,0,126,131,7,1,0,0,127,128,5,76,0,0,
-		128,130,7,1,0,0,129,127,1,0,0,0,130,133,1,0,0,0,131,129,1,0,0,0,131,132,
-		1,0,0,0,132,135,1,0,0,0,133,131,1,0,0,0,134,125,1,0,0,0,134,126,1,0,0,
-		0,135,7,1,0,0,0,136,137,5,8,0,0,137,168,3,16,8,0,138,140,5,31,0,0,139,
-		141,3,12,6,0,140,139,1,0,0,0,140,141,1,0,0,0,141,168,1,0,0,0,142,144,5,
-		32,0,0,143,145,5,90,0,0,144,143,1,0,0,0,144,145,1,0,0,0,145,168,1,0,0,
-		0,146,149,7,2,0,0,147,148,5,21,0,0,148,150,5,91,0,0,149,147,1,0,0,0,149,
-		150,1,0,0,0,150,151,1,0,0,0,151,152,5,78,0,0,152,154,3,18,9,0,153,155,
-		3,10,5,0,154,153,1,0,0,0,154,155,1,0,0,0,155,165,1,0,0,0,156,157,5,69,
-		0,0,157,162,3,26,13,0,158,159,5,87,0,0,159,161,3,26,13,0,160,158,1,0,0,
-		0,161,164,1,0,0,0,162,160,1,0,0,0,162,163,1,0,0,0,163,166,1,0,0,0,164,
-		162,1,0,0,0,165,156,1,0,0,0,165,166,1,0,0,0,166,168,1,0,0,0,167,136,1,
-		0,0,0,167,138,1,0,0,0,167,142,1,0,0,0,167,146,1,0,0,0,168,9,1,0,0,0,169,
-		170,7,3,0,0,170,171,5,23,0,0,171,174,5,91,0,0,172,174,3,12,6,0,173,169,
-		1,0,0,0,173,172,1,0,0,0,174,11,1,0,0,0,175,176,5,30,0,0,176,180,7,4,0,
-		0,177,178,5,74,0,0,178,179,7,5,0,0,179,181,5,75,0,0,180,177,1,0,0,0,180,
-		181,1,0,0,0,181,13,1,0,0,0,182,183,7,6,0,0,183,15,1,0,0,0,184,185,7,7,
-		0,0,185,17,1,0,0,0,186,188,7,8,0,0,187,189,3,20,10,0,188,187,1,0,0,0,188,
-		189,1,0,0,0,189,201,1,0,0,0,190,191,7,9,0,0,191,201,5,90,0,0,192,201,7,
-		10,0,0,193,194,7,11,0,0,194,195,5,91,0,0,195,196,5,86,0,0,196,201,5,90,
-		0,0,197,198,7,12,0,0,198,201,5,91,0,0,199,201,5,56,0,0,200,186,1,0,0,0,
-		200,190,1,0,0,0,200,192,1,0,0,0,200,193,1,0,0,0,200,197,1,0,0,0,200,199,
-		1,0,0,0,201,19,1,0,0,0,202,211,5,72,0,0,203,208,3,22,11,0,204,205,5,76,
-		0,0,205,207,3,22,11,0,206,204,1,0,0,0,207,210,1,0,0,0,208,206,1,0,0,0,
-		208,209,1,0,0,0,209,212,1,0,0,0,210,208,1,0,0,0,211,203,1,0,0,0,211,212,
-		1,0,0,0,212,213,1,0,0,0,213,214,5,73,0,0,214,21,1,0,0,0,215,229,3,24,12,
-		0,216,229,5,14,0,0,217,229,5,15,0,0,218,223,5,91,0,0,219,220,5,87,0,0,
-		220,222,5,91,0,0,221,219,1,0,0,0,222,225,1,0,0,0,223,221,1,0,0,0,223,224,
-		1,0,0,0,224,229,1,0,0,0,225,223,1,0,0,0,226,227,5,88,0,0,227,229,5,90,
-		0,0,228,215,1,0,0,0,228,216,1,0,0,0,228,217,1,0,0,0,228,218,1,0,0,0,228,
-		226,1,0,0,0,229,23,1,0,0,0,230,232,5,90,0,0,231,233,7,13,0,0,232,231,1,
-		0,0,0,232,233,1,0,0,0,233,25,1,0,0,0,234,239,5,90,0,0,235,239,5,91,0,0,
-		236,239,7,14,0,0,237,239,5,16,0,0,238,234,1,0,0,0,238,235,1,0,0,0,238,
-		236,1,0,0,0,238,237,1,0,0,0,239,27,1,0,0,0,240,242,7,15,0,0,241,240,1,
-		0,0,0,241,242,1,0,0,0,242,243,1,0,0,0,243,248,3,30,15,0,244,245,5,29,0,
-		0,245,247,3,30,15,0,246,244,1,0,0,0,247,250,1,0,0,0,248,246,1,0,0,0,248,
-		249,1,0,0,0,249,29,1,0,0,0,250,248,1,0,0,0,251,252,3,34,17,0,252,253,3,
-		32,16,0,253,257,1,0,0,0,254,255,7,16,0,0,255,257,5,91,0,0,256,251,1,0,
-		0,0,256,254,1,0,0,0,257,31,1,0,0,0,258,259,7,17,0,0,259,269,3,38,19,0,
-		260,262,5,11,0,0,261,263,5,12,0,0,262,261,1,0,0,0,262,263,1,0,0,0,263,
-		266,1,0,0,0,264,267,3,34,17,0,265,267,5,13,0,0,266,264,1,0,0,0,266,265,
-		1,0,0,0,267,269,1,0,0,0,268,258,1,0,0,0,268,260,1,0,0,0,269,33,1,0,0,0,
-		270,275,7,18,0,0,271,272,5,72,0,0,272,273,3,36,18,0,273,274,5,73,0,0,274,
-		276,1,0,0,0,275,271,1,0,0,0,275,276,1,0,0,0,276,280,1,0,0,0,277,278,5,
-		74,0,0,278,279,7,5,0,0,279,281,5,75,0,0,280,277,1,0,0,0,280,281,1,0,0,
-		0,281,284,1,0,0,0,282,283,5,79,0,0,283,285,7,19,0,0,284,282,1,0,0,0,284,
-		285,1,0,0,0,285,35,1,0,0,0,286,287,7,20,0,0,287,37,1,0,0,0,288,293,3,24,
-		12,0,289,293,3,34,17,0,290,293,5,14,0,0,291,293,5,15,0,0,292,288,1,0,0,
-		0,292,289,1,0,0,0,292,290,1,0,0,0,292,291,1,0,0,0,293,39,1,0,0,0,38,43,
-		54,73,80,87,99,110,119,123,131,134,140,144,149,154,162,165,167,173,180,
-		188,200,208,211,223,228,232,238,241,248,256,262,266,268,275,280,284,292
+		1,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,73,8,2,1,2,1,
+		2,1,2,1,2,1,2,3,2,80,8,2,1,2,1,2,1,2,1,2,1,2,3,2,87,8,2,1,2,1,2,1,2,1,
+		2,1,2,1,2,1,2,1,2,5,2,97,8,2,10,2,12,2,100,9,2,1,2,1,2,1,2,1,2,1,2,1,2,
+		5,2,108,8,2,10,2,12,2,111,9,2,1,2,1,2,1,2,1,2,5,2,117,8,2,10,2,12,2,120,
+		9,2,1,2,3,2,123,8,2,1,3,1,3,1,3,1,3,5,3,129,8,3,10,3,12,3,132,9,3,3,3,
+		134,8,3,1,4,1,4,1,4,1,4,3,4,140,8,4,1,4,1,4,3,4,144,8,4,1,4,1,4,1,4,3,
+		4,149,8,4,1,4,1,4,1,4,3,4,154,8,4,1,4,1,4,1,4,1,4,5,4,160,8,4,10,4,12,
+		4,163,9,4,3,4,165,8,4,3,4,167,8,4,1,5,1,5,1,5,1,5,3,5,173,8,5,1,6,1,6,
+		1,6,1,6,1,6,3,6,180,8,6,1,7,1,7,1,8,1,8,1,8,3,8,187,8,8,1,9,1,9,1,9,1,
+		9,3,9,193,8,9,3,9,195,8,9,1,10,1,10,1,10,1,10,5,10,201,8,10,10,10,12,10,
+		204,9,10,3,10,206,8,10,1,10,1,10,1,11,1,11,1,11,1,11,1,11,1,11,5,11,216,
+		8,11,10,11,12,11,219,9,11,1,11,1,11,3,11,223,8,11,1,12,1,12,3,12,227,8,
+		12,1,13,1,13,1,13,1,13,3,13,233,8,13,1,14,3,14,236,8,14,1,14,1,14,1,14,
+		5,14,241,8,14,10,14,12,14,244,9,14,1,15,1,15,1,15,1,15,1,15,3,15,251,8,
+		15,1,16,1,16,1,16,1,16,3,16,257,8,16,1,16,1,16,3,16,261,8,16,3,16,263,
+		8,16,1,17,1,17,1,17,1,17,1,17,3,17,270,8,17,1,17,1,17,1,17,3,17,275,8,
+		17,1,17,1,17,3,17,279,8,17,1,18,1,18,1,19,1,19,1,19,1,19,3,19,287,8,19,
+		1,19,0,0,20,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,0,13,
+		1,0,6,7,2,0,15,15,65,65,2,0,2,2,65,65,2,0,20,20,22,22,1,0,64,65,2,0,9,
+		9,65,65,1,0,38,40,1,0,41,42,1,0,26,28,1,0,34,37,1,0,54,59,2,0,5,5,65,65,
+		2,0,63,63,65,65,326,0,43,1,0,0,0,2,48,1,0,0,0,4,122,1,0,0,0,6,133,1,0,
+		0,0,8,166,1,0,0,0,10,172,1,0,0,0,12,174,1,0,0,0,14,181,1,0,0,0,16,183,
+		1,0,0,0,18,194,1,0,0,0,20,196,1,0,0,0,22,222,1,0,0,0,24,224,1,0,0,0,26,
+		232,1,0,0,0,28,235,1,0,0,0,30,250,1,0,0,0,32,262,1,0,0,0,34,264,1,0,0,
+		0,36,280,1,0,0,0,38,286,1,0,0,0,40,42,3,2,1,0,41,40,1,0,0,0,42,45,1,0,
+		0,0,43,41,1,0,0,0,43,44,1,0,0,0,44,46,1,0,0,0,45,43,1,0,0,0,46,47,5,0,
+		0,1,47,1,1,0,0,0,48,49,5,1,0,0,49,50,5,66,0,0,50,54,5,44,0,0,51,53,3,4,
+		2,0,52,51,1,0,0,0,53,56,1,0,0,0,54,52,1,0,0,0,54,55,1,0,0,0,55,57,1,0,
+		0,0,56,54,1,0,0,0,57,58,5,45,0,0,58,3,1,0,0,0,59,60,5,2,0,0,60,61,5,65,
+		0,0,61,62,5,60,0,0,62,123,3,6,3,0,63,64,5,3,0,0,64,123,5,65,0,0,65,66,
+		5,4,0,0,66,123,5,64,0,0,67,68,5,5,0,0,68,72,5,65,0,0,69,70,5,48,0,0,70,
+		71,5,64,0,0,71,73,5,49,0,0,72,69,1,0,0,0,72,73,1,0,0,0,73,74,1,0,0,0,74,
+		123,7,0,0,0,75,76,5,24,0,0,76,79,5,65,0,0,77,78,5,60,0,0,78,80,5,64,0,
+		0,79,77,1,0,0,0,79,80,1,0,0,0,80,123,1,0,0,0,81,82,5,33,0,0,82,83,5,65,
+		0,0,83,84,5,60,0,0,84,86,3,24,12,0,85,87,5,65,0,0,86,85,1,0,0,0,86,87,
+		1,0,0,0,87,123,1,0,0,0,88,89,5,63,0,0,89,123,3,8,4,0,90,91,5,10,0,0,91,
+		123,3,28,14,0,92,93,5,17,0,0,93,94,5,64,0,0,94,98,5,44,0,0,95,97,3,4,2,
+		0,96,95,1,0,0,0,97,100,1,0,0,0,98,96,1,0,0,0,98,99,1,0,0,0,99,101,1,0,
+		0,0,100,98,1,0,0,0,101,123,5,45,0,0,102,103,5,18,0,0,103,104,5,19,0,0,
+		104,105,5,65,0,0,105,109,5,44,0,0,106,108,3,4,2,0,107,106,1,0,0,0,108,
+		111,1,0,0,0,109,107,1,0,0,0,109,110,1,0,0,0,110,112,1,0,0,0,111,109,1,
+		0,0,0,112,123,5,45,0,0,113,114,5,25,0,0,114,118,5,44,0,0,115,117,3,4,2,
+		0,116,115,1,0,0,0,117,120,1,0,0,0,118,116,1,0,0,0,118,119,1,0,0,0,119,
+		121,1,0,0,0,120,118,1,0,0,0,121,123,5,45,0,0,122,59,1,0,0,0,122,63,1,0,
+		0,0,122,65,1,0,0,0,122,67,1,0,0,0,122,75,1,0,0,0,122,81,1,0,0,0,122,88,
+		1,0,0,0,122,90,1,0,0,0,122,92,1,0,0,0,122,102,1,0,0,0,122,113,1,0,0,0,
+		123,5,1,0,0,0,124,134,5,51,0,0,125,130,7,1,0,0,126,127,5,50,0,0,127,129,
+		7,1,0,0,128,126,1,0,0,0,129,132,1,0,0,0,130,128,1,0,0,0,130,131,1,0,0,
+		0,131,134,1,0,0,0,132,130,1,0,0,0,133,124,1,0,0,0,133,125,1,0,0,0,134,
+		7,1,0,0,0,135,136,5,8,0,0,136,167,3,14,7,0,137,139,5,31,0,0,138,140,3,
+		12,6,0,139,138,1,0,0,0,139,140,1,0,0,0,140,167,1,0,0,0,141,143,5,32,0,
+		0,142,144,5,64,0,0,143,142,1,0,0,0,143,144,1,0,0,0,144,167,1,0,0,0,145,
+		148,7,2,0,0,146,147,5,21,0,0,147,149,5,65,0,0,148,146,1,0,0,0,148,149,
+		1,0,0,0,149,150,1,0,0,0,150,151,5,52,0,0,151,153,3,16,8,0,152,154,3,10,
+		5,0,153,152,1,0,0,0,153,154,1,0,0,0,154,164,1,0,0,0,155,156,5,43,0,0,156,
+		161,3,26,13,0,157,158,5,61,0,0,158,160,3,26,13,0,159,157,1,0,0,0,160,163,
+		1,0,0,0,161,159,1,0,0,0,161,162,1,0,0,0,162,165,1,0,0,0,163,161,1,0,0,
+		0,164,155,1,0,0,0,164,165,1,0,0,0,165,167,1,0,0,0,166,135,1,0,0,0,166,
+		137,1,0,0,0,166,141,1,0,0,0,166,145,1,0,0,0,167,9,1,0,0,0,168,169,7,3,
+		0,0,169,170,5,23,0,0,170,173,5,65,0,0,171,173,3,12,6,0,172,168,1,0,0,0,
+		172,171,1,0,0,0,173,11,1,0,0,0,174,175,5,30,0,0,175,179,5,65,0,0,176,177,
+		5,48,0,0,177,178,7,4,0,0,178,180,5,49,0,0,179,176,1,0,0,0,179,180,1,0,
+		0,0,180,13,1,0,0,0,181,182,7,5,0,0,182,15,1,0,0,0,183,186,5,65,0,0,184,
+		187,3,20,10,0,185,187,3,18,9,0,186,184,1,0,0,0,186,185,1,0,0,0,186,187,
+		1,0,0,0,187,17,1,0,0,0,188,195,5,64,0,0,189,192,5,65,0,0,190,191,5,60,
+		0,0,191,193,5,64,0,0,192,190,1,0,0,0,192,193,1,0,0,0,193,195,1,0,0,0,194,
+		188,1,0,0,0,194,189,1,0,0,0,195,19,1,0,0,0,196,205,5,46,0,0,197,202,3,
+		22,11,0,198,199,5,50,0,0,199,201,3,22,11,0,200,198,1,0,0,0,201,204,1,0,
+		0,0,202,200,1,0,0,0,202,203,1,0,0,0,203,206,1,0,0,0,204,202,1,0,0,0,205,
+		197,1,0,0,0,205,206,1,0,0,0,206,207,1,0,0,0,207,208,5,47,0,0,208,21,1,
+		0,0,0,209,223,3,24,12,0,210,223,5,14,0,0,211,223,5,15,0,0,212,217,5,65,
+		0,0,213,214,5,61,0,0,214,216,5,65,0,0,215,213,1,0,0,0,216,219,1,0,0,0,
+		217,215,1,0,0,0,217,218,1,0,0,0,218,223,1,0,0,0,219,217,1,0,0,0,220,221,
+		5,62,0,0,221,223,5,64,0,0,222,209,1,0,0,0,222,210,1,0,0,0,222,211,1,0,
+		0,0,222,212,1,0,0,0,222,220,1,0,0,0,223,23,1,0,0,0,224,226,5,64,0,0,225,
+		227,7,6,0,0,226,225,1,0,0,0,226,227,1,0,0,0,227,25,1,0,0,0,228,233,5,64,
+		0,0,229,233,5,65,0,0,230,233,7,7,0,0,231,233,5,16,0,0,232,228,1,0,0,0,
+		232,229,1,0,0,0,232,230,1,0,0,0,232,231,1,0,0,0,233,27,1,0,0,0,234,236,
+		7,8,0,0,235,234,1,0,0,0,235,236,1,0,0,0,236,237,1,0,0,0,237,242,3,30,15,
+		0,238,239,5,29,0,0,239,241,3,30,15,0,240,238,1,0,0,0,241,244,1,0,0,0,242,
+		240,1,0,0,0,242,243,1,0,0,0,243,29,1,0,0,0,244,242,1,0,0,0,245,246,3,34,
+		17,0,246,247,3,32,16,0,247,251,1,0,0,0,248,249,7,9,0,0,249,251,5,65,0,
+		0,250,245,1,0,0,0,250,248,1,0,0,0,251,31,1,0,0,0,252,253,7,10,0,0,253,
+		263,3,38,19,0,254,256,5,11,0,0,255,257,5,12,0,0,256,255,1,0,0,0,256,257,
+		1,0,0,0,257,260,1,0,0,0,258,261,3,34,17,0,259,261,5,13,0,0,260,258,1,0,
+		0,0,260,259,1,0,0,0,261,263,1,0,0,0,262,252,1,0,0,0,262,254,1,0,0,0,263,
+		33,1,0,0,0,264,269,7,11,0,0,265,266,5,46,0,0,266,267,3,36,18,0,267,268,
+		5,47,0,0,268,270,1,0,0,0,269,265,1,0,0,0,269,270,1,0,0,0,270,274,1,0,0,
+		0,271,272,5,48,0,0,272,273,7,4,0,0,273,275,5,49,0,0,274,271,1,0,0,0,274,
+		275,1,0,0,0,275,278,1,0,0,0,276,277,5,53,0,0,277,279,5,65,0,0,278,276,
+		1,0,0,0,278,279,1,0,0,0,279,35,1,0,0,0,280,281,7,12,0,0,281,37,1,0,0,0,
+		282,287,3,24,12,0,283,287,3,34,17,0,284,287,5,14,0,0,285,287,5,15,0,0,
+		286,282,1,0,0,0,286,283,1,0,0,0,286,284,1,0,0,0,286,285,1,0,0,0,287,39,
+		1,0,0,0,39,43,54,72,79,86,98,109,118,122,130,133,139,143,148,153,161,164,
+		166,172,179,186,192,194,202,205,217,222,226,232,235,242,250,256,260,262,
+		269,274,278,286
 	};
 
 	public static readonly ATN _ATN =

@@ -28,17 +28,20 @@ public static class IoportMechanism
         Variants.Declarations,
         Variants.NameOf(IopermVariant.Merged),
         [
-            new("ioperm", "ioperm(from, num, on | off)", "arch/x86/kernel/ioport.c: ksys_ioperm()"),
-            new("iopl", "iopl(level)", "arch/x86/kernel/ioport.c: SYSCALL_DEFINE1(iopl)"),
-            new("inb", "inb PORT", "a user-mode IN of one byte: the CPU checks IOPL, then the TSS I/O bitmap"),
-            new("inw", "inw PORT", "a user-mode IN of two bytes"),
-            new("inl", "inl PORT", "a user-mode IN of four bytes"),
-            new("outb", "outb PORT", "a user-mode OUT of one byte"),
-            new("outw", "outw PORT", "a user-mode OUT of two bytes"),
-            new("outl", "outl PORT", "a user-mode OUT of four bytes"),
-            new("cli", "cli", "a user-mode CLI: #GP unless IOPL is 3 (the merged kernel's emulated iopl(3) makes it a NOP)"),
-            new("sti", "sti", "a user-mode STI, as cli"),
-            new("pushf", "pushf", "a user-mode PUSHF: the EFLAGS user mode sees"),
+            new("ioperm", StepForm.Call,
+                [new("from", ParameterKind.Number, typeof(ulong)) { Units = true }, new("num", ParameterKind.Number, typeof(ulong)) { Units = true }, new("turn_on", ParameterKind.Switch, typeof(bool))],
+                ResultKind.ReturnValue, "IopermStep", "arch/x86/kernel/ioport.c: ksys_ioperm()"),
+            new("iopl", StepForm.Call, [new("level", ParameterKind.Number, typeof(ulong)) { Units = true }], ResultKind.ReturnValue, "IoplStep", "arch/x86/kernel/ioport.c: SYSCALL_DEFINE1(iopl)"),
+            Port("inb", 1, "a user-mode IN of one byte: the CPU checks IOPL, then the TSS I/O bitmap"),
+            Port("inw", 2, "a user-mode IN of two bytes"),
+            Port("inl", 4, "a user-mode IN of four bytes"),
+            Port("outb", 1, "a user-mode OUT of one byte"),
+            Port("outw", 2, "a user-mode OUT of two bytes"),
+            Port("outl", 4, "a user-mode OUT of four bytes"),
+            new("cli", StepForm.Instruction, [], ResultKind.Fault, "InterruptFlagStep", "a user-mode CLI: #GP unless IOPL is 3 (the merged kernel's emulated iopl(3) makes it a NOP)")
+                { Fixed = [false], Fault = Outcome.GeneralProtection },
+            new("sti", StepForm.Instruction, [], ResultKind.Fault, "InterruptFlagStep", "a user-mode STI, as cli") { Fixed = [true], Fault = Outcome.GeneralProtection },
+            new("pushf", StepForm.Instruction, [], ResultKind.Eflags, "PushfStep", "a user-mode PUSHF: the EFLAGS user mode sees"),
         ],
         [
             new("tss", "io_bitmap_base", PropertyArgument.Cpu, PropertyType.Name, nameof(IoportObservations.TssIoBitmapBase), "where the CPU's TSS points for the I/O bitmap", Owner: typeof(IoportObservations)) { Names = IoportObservations.BaseNames },
@@ -84,6 +87,10 @@ public static class IoportMechanism
     {
         PreemptionPoints = PreemptionPoints.All,
     };
+
+    private static StepDeclaration Port(string mnemonic, int width, string models) =>
+        new(mnemonic, StepForm.Instruction, [new("port", ParameterKind.Number, typeof(int), Max: 0xffff) { RangeMeaning = "ports are 0 to 0xffff" }],
+            ResultKind.Fault, "PortStep", models) { Fixed = [mnemonic, width], Fault = Outcome.GeneralProtection };
 
     private const string CopiedCounter = "tss_bytes_copied";
     private const string ClearedCounter = "tss_bytes_cleared";

@@ -18,14 +18,19 @@ public static class PgdSyncMechanism
         (PgdVariant.LateMb, new("late-mb", "[PATCH 00/11] (September 2015, seed 003): arch_pgd_init_late() after smp_mb()")),
     ]);
 
+    /// <summary>A vmalloc of more than the model's 4 GiB of RAM fails before it walks a page, as the kernel's does.</summary>
+    private const long MostVmallocPages = 1 << 20;
+
     public static MechanismDeclaration Declaration { get; } = new(
         Name,
         "kernel PGD entries: pgd_alloc(), pgd_list and sync_global_pgds()",
         Variants.Declarations,
         Variants.NameOf(PgdVariant.LockedList),
         [
-            new(PgdPoints.Vmalloc, "vmalloc(size) -> AREA", "mm/vmalloc.c: __vmalloc_node_range(), then vmalloc_sync_all() as alloc_vm_area() does"),
-            new(PgdPoints.Touch, "touch AREA", "a kernel access to the area through the current page tables: #PF when the PGD entry is missing"),
+            new(PgdPoints.Vmalloc, StepForm.Call, [new("size", ParameterKind.Number, typeof(long), Min: 1, Max: long.MaxValue) { Units = true, RangeMeaning = "a size is from 1 byte, e.g. 4 MiB", WalksPages = true, MostPages = MostVmallocPages }],
+                ResultKind.NewArea, "VmallocStep", "mm/vmalloc.c: __vmalloc_node_range(), then vmalloc_sync_all() as alloc_vm_area() does") { RunsWithoutTask = true },
+            new(PgdPoints.Touch, StepForm.Instruction, [new("area", ParameterKind.Area, typeof(string))], ResultKind.Fault, "TouchStep",
+                "a kernel access to the area through the current page tables: #PF when the PGD entry is missing") { RunsWithoutTask = true, Fault = Outcome.PageFault },
         ],
         [
             new("pgd", null, PropertyArgument.Task, PropertyType.Object, nameof(PgdObservations.PgdEntry), "what the task's PGD entry for a vmalloc area points to (a pud page), or none",
