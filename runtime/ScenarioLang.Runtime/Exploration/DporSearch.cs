@@ -201,17 +201,18 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
 }
 
 /// <summary>
-/// How many times an execution has switched CPUs while the running one could go on (a preemption, as in context
-/// bounding: Musuvathi, Qadeer, "Iterative Context Bounding for Systematic Testing", PLDI 2007), the CPU that ran the
-/// last step, and the events enabled in the current state. Drains are not a CPU's steps and never preempt.
+/// How many times an execution has switched away from a task that could go on (a preemption, as in context bounding:
+/// Musuvathi, Qadeer, "Iterative Context Bounding for Systematic Testing", PLDI 2007), the task that ran the last
+/// step (a CPU's program or the task preempting it there, so <c>cpu0 B preempts A</c> counts as one), and the events
+/// enabled in the current state. Drains are not a task's steps and never preempt.
 /// </summary>
-internal sealed record RunningCpu(int Preemptions, int? Cpu, IReadOnlyList<Transition> Enabled)
+internal sealed record RunningCpu(int Preemptions, ExploreEvent? Running, IReadOnlyList<Transition> Enabled)
 {
     public RunningCpu After(Transition t)
     {
         if (t.Event.Kind == EventKind.Drain)
             return this with { Enabled = [] };
-        var preempts = Cpu is { } running && running != t.Event.Cpu && Enabled.Any(e => e.Event.Cpu == running && e.Event.Kind != EventKind.Drain);
-        return new RunningCpu(Preemptions + (preempts ? 1 : 0), t.Event.Cpu, []);
+        var preempts = Running is { } running && running != t.Event && Enabled.Any(e => e.Event == running);
+        return new RunningCpu(Preemptions + (preempts ? 1 : 0), t.Event, []);
     }
 }

@@ -65,6 +65,22 @@ public sealed partial class ExplorationSearchTests
     }
 
     [Fact]
+    public void A_task_preempting_another_on_its_cpu_counts_against_the_preemption_bound()
+    {
+        // Regression: the bound counted switches between CPUs only, so 'cpu0 B preempts A' was free and bound 0 still
+        // explored (and claimed) every execution where B runs in the middle of A's ioperm().
+        const string sample = "samples/ioperm/andy-preempted-ioperm.kscn";
+        var none = Explore(sample, "ioperm=merged", "--preemption-bound", "0");
+        var one = Explore(sample, "ioperm=merged", "--preemption-bound", "1");
+        var unbounded = Explore(sample, "ioperm=merged", "--reduction", "none");
+
+        Assert.Equal(4, none.ExitCode);
+        Assert.Contains("executions with more than 0 preemptions left out (--preemption-bound 0)", none.Out, StringComparison.Ordinal);
+        Assert.True(Executions(none) < Executions(unbounded));
+        Assert.Equal((0, Executions(unbounded)), (one.ExitCode, Executions(one)));
+    }
+
+    [Fact]
     public void Shards_add_up_to_the_whole_search()
     {
         const string sample = "samples/ptshare/creation-race.kscn";
