@@ -147,6 +147,20 @@ test('the lexer has the rules this test knows', () => {
   assert.deepEqual(stale, [], 'contexts for rules the lexer no longer has');
 });
 
+/** The text between « and » in a context set in a scenario, and the tokens that cover it. */
+function markedTokens(grammar, context) {
+  const withMarks = `scenario "drift" {\n  ${context}\n}\n`;
+  const start = withMarks.indexOf('«');
+  const end = withMarks.indexOf('»') - 1;
+  const text = withMarks.replace('«', '').replace('»', '');
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
+  const covering = tokenize(grammar, text)
+    .map((token) => ({ ...token, offset: lineStarts[token.line] + token.start }))
+    .filter((token) => token.offset < end && token.offset + token.text.length > start);
+  return { marked: text.slice(start, end), covering };
+}
+
 test('every keyword, operator and literal token of the lexer has a highlighting rule', async () => {
   const grammar = await loadGrammar();
   const failures = [];
@@ -157,16 +171,8 @@ test('every keyword, operator and literal token of the lexer has a highlighting 
       continue;
     }
     for (const context of [].concat(contexts[rule.name])) {
-      const marked = `scenario "drift" {\n  ${context}\n}\n`;
-      const start = marked.indexOf('«');
-      const end = marked.indexOf('»') - 1;
-      const text = marked.replace('«', '').replace('»', '');
-      if (rule.literal !== undefined) assert.equal(text.slice(start, end), rule.literal, `context of ${rule.name}`);
-      const lineStarts = [0];
-      for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
-      const covering = tokenize(grammar, text)
-        .map((token) => ({ ...token, offset: lineStarts[token.line] + token.start }))
-        .filter((token) => token.offset < end && token.offset + token.text.length > start);
+      const { marked, covering } = markedTokens(grammar, context);
+      if (rule.literal !== undefined) assert.equal(marked, rule.literal, `context of ${rule.name}`);
       for (const token of covering) {
         const why = bare(token.scopes);
         if (why) failures.push(`${rule.name} (${wanted}) in "${context}": ${JSON.stringify(token.text)} gets ${why} (${token.scopes.join(' ')})`);
@@ -190,16 +196,8 @@ test('every step the grammar colours has a context, and gets a scope of its own 
   const failures = [];
   for (const step of steps) {
     for (const context of [].concat(stepContexts[step])) {
-      const marked = `scenario "drift" {\n  ${context}\n}\n`;
-      const start = marked.indexOf('«');
-      const end = marked.indexOf('»') - 1;
-      const text = marked.replace('«', '').replace('»', '');
-      assert.equal(text.slice(start, end), step, `context of ${step}`);
-      const lineStarts = [0];
-      for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
-      const covering = tokenize(grammar, text)
-        .map((token) => ({ ...token, offset: lineStarts[token.line] + token.start }))
-        .filter((token) => token.offset < end && token.offset + token.text.length > start);
+      const { marked, covering } = markedTokens(grammar, context);
+      assert.equal(marked, step, `context of ${step}`);
       for (const token of covering) {
         const why = bare(token.scopes);
         if (why) failures.push(`${step} in "${context}": ${JSON.stringify(token.text)} gets ${why} (${token.scopes.join(' ')})`);
