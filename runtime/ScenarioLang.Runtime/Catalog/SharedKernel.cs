@@ -11,15 +11,15 @@ public static class SharedKernel
 {
     public static IReadOnlyList<StepDeclaration> Steps { get; } =
     [
-        new("fork", "fork -> CHILD", "kernel/fork.c: copy_process() for fork(): a new process with a copy of the address space"),
-        new("clone", "clone -> CHILD", "kernel/fork.c: copy_process() for clone(CLONE_VM | CLONE_THREAD | …): a new thread"),
-        new("exec", "exec", "fs/exec.c: do_execve(): de_thread(), then exec_mmap() with a new mm"),
-        new("exit", "exit", "kernel/exit.c: do_exit()"),
+        new(KernelPoints.Fork, "fork -> CHILD", "kernel/fork.c: copy_process() for fork(): a new process with a copy of the address space"),
+        new(KernelPoints.Clone, "clone -> CHILD", "kernel/fork.c: copy_process() for clone(CLONE_VM | CLONE_THREAD | …): a new thread"),
+        new(KernelPoints.Exec, "exec", "fs/exec.c: do_execve(): de_thread(), then exec_mmap() with a new mm"),
+        new(KernelPoints.Exit, "exit", "kernel/exit.c: do_exit()"),
         new("setresuid", "setresuid(ruid, euid, suid)", "kernel/sys.c: __sys_setresuid()"),
-        new("mmap", "mmap(addr, length, prot, flags, file | -1, offset) -> ADDRESS", "mm/mmap.c: do_mmap()"),
-        new("munmap", "munmap(addr, length)", "mm/mmap.c: do_vmi_munmap()"),
-        new("read", "read(addr, length)", "a user-mode read of every page of the range, faulting them in (mm/memory.c: handle_mm_fault())"),
-        new("write", "write(addr, length)", "a user-mode write of every page of the range, faulting them in (mm/memory.c: handle_mm_fault())"),
+        new(KernelPoints.Mmap, "mmap(addr, length, prot, flags, file | -1, offset) -> ADDRESS", "mm/mmap.c: do_mmap()"),
+        new(KernelPoints.Munmap, "munmap(addr, length)", "mm/mmap.c: do_vmi_munmap()"),
+        new(KernelPoints.Read, "read(addr, length)", "a user-mode read of every page of the range, faulting them in (mm/memory.c: handle_mm_fault())"),
+        new(KernelPoints.Write, "write(addr, length)", "a user-mode write of every page of the range, faulting them in (mm/memory.c: handle_mm_fault())"),
         new("store", "store WORD = VALUE", "a user-mode MOV to memory, through the CPU's store buffer"),
         new("load", "load WORD -> REGISTER", "a user-mode MOV from memory"),
         new("xchg", "xchg WORD = VALUE -> REGISTER", "a locked exchange, which drains the store buffer"),
@@ -57,4 +57,40 @@ public static class SharedKernel
         new(PageTable.PmdKind, "a PMD page"),
         new(PageTable.PteKind, "a PTE page"),
     ];
+}
+
+/// <summary>
+/// The names of the shared kernel's own paths (fork, exec, exit, mmap…) and of the points in its own functions
+/// (copy_process(), de_thread(), exec_mmap(), exit_mm()), as <c>until</c> names them. The mechanisms whose code runs in
+/// those paths declare the points' descriptions (PgdSync: seed 003 made them explorable), with these names.
+/// </summary>
+public static class KernelPoints
+{
+    public const string Fork = "fork";
+    public const string Clone = "clone";
+    public const string Exec = "exec";
+    public const string Exit = "exit";
+    public const string Mmap = "mmap";
+    public const string Munmap = "munmap";
+    public const string Read = "read";
+    public const string Write = "write";
+
+    /// <summary>copy_mm(): <c>tsk->mm = mm</c>.</summary>
+    public const string CopyMm = "copy_mm";
+    /// <summary>write_lock_irq(&amp;tasklist_lock) in copy_process() and de_thread().</summary>
+    public const string TasklistLock = "tasklist_lock";
+    /// <summary>list_add_tail_rcu(&amp;p->tasks, …), or de_thread()'s list_replace_rcu() putting the new leader on.</summary>
+    public const string LinkTask = "link_task";
+    /// <summary>de_thread()'s list_replace_rcu() taking the old leader off.</summary>
+    public const string UnlinkTask = "unlink_task";
+    /// <summary>write_unlock_irq(&amp;tasklist_lock).</summary>
+    public const string TasklistUnlock = "tasklist_unlock";
+    /// <summary>task_lock() in exec_mmap() and exit_mm().</summary>
+    public const string TaskLock = "task_lock";
+    /// <summary>task_unlock().</summary>
+    public const string TaskUnlock = "task_unlock";
+    /// <summary>exec_mmap(): <c>tsk->mm = mm</c>.</summary>
+    public const string ExecMmap = "exec_mmap";
+    /// <summary>exit_mm(): <c>current->mm = NULL</c>.</summary>
+    public const string ExitMm = "exit_mm";
 }

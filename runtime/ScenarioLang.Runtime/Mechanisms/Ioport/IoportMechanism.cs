@@ -83,6 +83,7 @@ public static class IoportMechanism
             ]))
     {
         PreemptionPoints = PreemptionPoints.All,
+        Hooks = Create,
     };
 
     private const string CopiedCounter = "tss_bytes_copied";
