@@ -1,3 +1,4 @@
+using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Scheduling;
 
 namespace ScenarioLang.Runtime.Catalog;
@@ -50,6 +51,12 @@ public sealed record MechanismDeclaration(
 {
     /// <summary>The points among <see cref="Points"/> where the kernel code lets the scheduler preempt the task (<c>preempted at</c>).</summary>
     public IReadOnlyList<PausePoint> PreemptionPoints { get; init; } = [];
+
+    /// <summary>
+    /// Its kernel code in the variant the kernel's configuration selects, as the shared kernel calls it
+    /// (<see cref="IKernelHooks"/>, and <see cref="IPgdOps"/> or page-table sharing where it provides them).
+    /// </summary>
+    public required Func<LinuxKernel, IKernelHooks> Hooks { get; init; }
 
     public VariantDeclaration? FindVariant(string name) => Variants.FirstOrDefault(v => v.Name == name);
 }

@@ -27,14 +27,14 @@ public static class SharedKernel
 
     public static IReadOnlyList<StepDeclaration> Steps { get; } =
     [
-        new("fork", StepForm.Call, [], ResultKind.NewTask, "NewTaskStep", "kernel/fork.c: copy_process() for fork(): a new process with a copy of the address space")
+        new(KernelPoints.Fork, StepForm.Call, [], ResultKind.NewTask, "NewTaskStep", "kernel/fork.c: copy_process() for fork(): a new process with a copy of the address space")
             { Fixed = [false], Effect = StepEffect.CreatesProcess, FaultPoints = ForkFaultPoints },
-        new("clone", StepForm.Call, [], ResultKind.NewTask, "NewTaskStep", "kernel/fork.c: copy_process() for clone(CLONE_VM | CLONE_THREAD | …): a new thread")
+        new(KernelPoints.Clone, StepForm.Call, [], ResultKind.NewTask, "NewTaskStep", "kernel/fork.c: copy_process() for clone(CLONE_VM | CLONE_THREAD | …): a new thread")
             { Fixed = [true], Effect = StepEffect.CreatesThread, FaultPoints = ForkFaultPoints },
-        new("exec", StepForm.Call, [], ResultKind.ReturnValue, "ExecStep", "fs/exec.c: do_execve(): de_thread(), then exec_mmap() with a new mm") { Effect = StepEffect.ReplacesProgram },
-        new("exit", StepForm.Call, [], ResultKind.NoReturn, "ExitStep", "kernel/exit.c: do_exit()") { Effect = StepEffect.EndsTask },
+        new(KernelPoints.Exec, StepForm.Call, [], ResultKind.ReturnValue, "ExecStep", "fs/exec.c: do_execve(): de_thread(), then exec_mmap() with a new mm") { Effect = StepEffect.ReplacesProgram },
+        new(KernelPoints.Exit, StepForm.Call, [], ResultKind.NoReturn, "ExitStep", "kernel/exit.c: do_exit()") { Effect = StepEffect.EndsTask },
         new("setresuid", StepForm.Call, [Uid("ruid"), Uid("euid"), Uid("suid")], ResultKind.ReturnValue, "SetresuidStep", "kernel/sys.c: __sys_setresuid()"),
-        new("mmap", StepForm.Call,
+        new(KernelPoints.Mmap, StepForm.Call,
             [
                 new("addr", ParameterKind.Address, typeof(ulong)),
                 new("length", ParameterKind.Number, typeof(ulong)) { Units = true },
@@ -44,11 +44,11 @@ public static class SharedKernel
                 new("offset", ParameterKind.Number, typeof(long), Max: long.MaxValue) { Units = true, RangeMeaning = "an offset is at most 2^63 - 1 bytes" },
             ],
             ResultKind.Address, "MmapStep", "mm/mmap.c: do_mmap()"),
-        new("munmap", StepForm.Call, [new("addr", ParameterKind.Address, typeof(ulong)), new("length", ParameterKind.Number, typeof(ulong)) { Units = true }],
+        new(KernelPoints.Munmap, StepForm.Call, [new("addr", ParameterKind.Address, typeof(ulong)), new("length", ParameterKind.Number, typeof(ulong)) { Units = true }],
             ResultKind.Status, "MunmapStep", "mm/mmap.c: do_vmi_munmap()"),
-        new("read", StepForm.Call, AccessParameters, ResultKind.Fault, "AccessStep", "a user-mode read of every page of the range, faulting them in (mm/memory.c: handle_mm_fault())")
+        new(KernelPoints.Read, StepForm.Call, AccessParameters, ResultKind.Fault, "AccessStep", "a user-mode read of every page of the range, faulting them in (mm/memory.c: handle_mm_fault())")
             { Fixed = [false], Fault = Outcome.Segv },
-        new("write", StepForm.Call, AccessParameters, ResultKind.Fault, "AccessStep", "a user-mode write of every page of the range, faulting them in (mm/memory.c: handle_mm_fault())")
+        new(KernelPoints.Write, StepForm.Call, AccessParameters, ResultKind.Fault, "AccessStep", "a user-mode write of every page of the range, faulting them in (mm/memory.c: handle_mm_fault())")
             { Fixed = [true], Fault = Outcome.Segv },
         new("store", StepForm.Instruction, [SharedWord, StoredValue], ResultKind.None, "StoreStep", "a user-mode MOV to memory, through the CPU's store buffer") { RunsWithoutTask = true },
         new("load", StepForm.Instruction, [SharedWord], ResultKind.Register, "LoadStep", "a user-mode MOV from memory") { RunsWithoutTask = true },
@@ -87,4 +87,40 @@ public static class SharedKernel
         new(PageTable.PmdKind, "a PMD page"),
         new(PageTable.PteKind, "a PTE page"),
     ];
+}
+
+/// <summary>
+/// The names of the shared kernel's own paths (fork, exec, exit, mmap…) and of the points in its own functions
+/// (copy_process(), de_thread(), exec_mmap(), exit_mm()), as <c>until</c> names them. The mechanisms whose code runs in
+/// those paths declare the points' descriptions (PgdSync: seed 003 made them explorable), with these names.
+/// </summary>
+public static class KernelPoints
+{
+    public const string Fork = "fork";
+    public const string Clone = "clone";
+    public const string Exec = "exec";
+    public const string Exit = "exit";
+    public const string Mmap = "mmap";
+    public const string Munmap = "munmap";
+    public const string Read = "read";
+    public const string Write = "write";
+
+    /// <summary>copy_mm(): <c>tsk->mm = mm</c>.</summary>
+    public const string CopyMm = "copy_mm";
+    /// <summary>write_lock_irq(&amp;tasklist_lock) in copy_process() and de_thread().</summary>
+    public const string TasklistLock = "tasklist_lock";
+    /// <summary>list_add_tail_rcu(&amp;p->tasks, …), or de_thread()'s list_replace_rcu() putting the new leader on.</summary>
+    public const string LinkTask = "link_task";
+    /// <summary>de_thread()'s list_replace_rcu() taking the old leader off.</summary>
+    public const string UnlinkTask = "unlink_task";
+    /// <summary>write_unlock_irq(&amp;tasklist_lock).</summary>
+    public const string TasklistUnlock = "tasklist_unlock";
+    /// <summary>task_lock() in exec_mmap() and exit_mm().</summary>
+    public const string TaskLock = "task_lock";
+    /// <summary>task_unlock().</summary>
+    public const string TaskUnlock = "task_unlock";
+    /// <summary>exec_mmap(): <c>tsk->mm = mm</c>.</summary>
+    public const string ExecMmap = "exec_mmap";
+    /// <summary>exit_mm(): <c>current->mm = NULL</c>.</summary>
+    public const string ExitMm = "exit_mm";
 }

@@ -1,6 +1,5 @@
 using ScenarioLang.Runtime.Catalog;
 using ScenarioLang.Runtime.Kernel;
-using ScenarioLang.Runtime.Mechanisms.Ioport;
 using ScenarioLang.Runtime.Machine;
 using ScenarioLang.Runtime.Scheduling;
 using ScenarioLang.Runtime.Tracing;
@@ -10,10 +9,12 @@ namespace ScenarioLang.Runtime;
 /// <summary>
 /// The API generated scenarios call: one method per kind of step, each taking the step's place in
 /// the .kscn file. It runs the step on the machine, checks the expected outcome and records the trace.
+/// A mechanism's steps are declared in its folder (a ScenarioRun.&lt;Name&gt;.cs part of this class), built on
+/// <see cref="SyscallStep"/> and <see cref="InstructionStep"/>.
 /// </summary>
 /// <remarks>
 /// Every step is a <see cref="ThreadStep"/> run by <see cref="Run"/>. A step can be preempted at a preemption point of
-/// its path (<see cref="PreemptionPoints"/>): it is recorded as "preempted at …" and the task stays in the kernel,
+/// its path (<see cref="KernelCatalog.PreemptionPoints"/>): it is recorded as "preempted at …" and the task stays in the kernel,
 /// current on its CPU, which (unlike a step paused <c>until</c> a point) can be switched to another task. When a later
 /// <see cref="Switch"/> brings the task back, on that CPU or another, the path runs to its end there and the
 /// task returns to user mode; the original step's expected outcome is judged in an entry of its own, at the
@@ -82,13 +83,6 @@ public sealed partial class ScenarioRun
         Judge(original.Step with { Text = $"{target} resumes on {c}: {original.Step.Text}" }, original.Complete(path), original.Expected);
     }
 
-    /// <summary>ioperm(from, num, turn_on): its path stops at the preemption points alloc, cow and installed.</summary>
-    public ThreadStep IopermStep(Step step, string action, string? result, int cpu, TaskStruct task, ulong from, ulong num, bool turnOn, ExpectedOutcome? expected = null) =>
-        SyscallStep(step, action, result, cpu, task, expected, c => Kernel.Ioperm(c, task, from, num, turnOn));
-
-    public ThreadStep IoplStep(Step step, string action, string? result, int cpu, TaskStruct task, ulong level, ExpectedOutcome? expected = null) =>
-        SyscallStep(step, action, result, cpu, task, expected, c => Kernel.Iopl(c, task, level));
-
     /// <summary>setresuid(); <see cref="LinuxKernel.UidUnchanged"/> ((uid_t)-1) leaves an id as it is.</summary>
     public ThreadStep SetresuidStep(Step step, string action, string? result, int cpu, TaskStruct task, uint ruid, uint euid, uint suid, ExpectedOutcome? expected = null) =>
         SyscallStep(step, action, result, cpu, task, expected, c => Kernel.Setresuid(c, task, ruid, euid, suid));
@@ -96,26 +90,6 @@ public sealed partial class ScenarioRun
     /// <summary>exit(): do_exit() ends on the CPU's idle task; the step's outcome is <see cref="Outcome.Ok"/>.</summary>
     public ThreadStep ExitStep(Step step, string action, string? result, int cpu, TaskStruct task) =>
         new(step, cpu, action, result, c => Kernel.ExitPath(RequireCurrent(c.Index, task), task), _ => Outcome.Ok, DrainsQuietly: true);
-
-    /// <summary>A user-mode CLI (<paramref name="set"/> false) or STI: <see cref="Outcome.Ok"/>, or <see cref="Outcome.GeneralProtection"/> when SIGSEGV was delivered.</summary>
-    public ThreadStep InterruptFlagStep(Step step, string action, string? result, int cpu, TaskStruct task, bool set, ExpectedOutcome? expected = null) =>
-        InstructionStep(step, action, result, cpu, task, expected, set ? "sti" : "cli",
-            c => set ? Kernel.UserSti(c, task) : Kernel.UserCli(c, task));
-
-    /// <summary>A user-mode IN or OUT of <paramref name="width"/> bytes at <paramref name="port"/>.</summary>
-    public ThreadStep PortStep(Step step, string action, string? result, int cpu, TaskStruct task, string mnemonic, int width, int port, ExpectedOutcome? expected = null) =>
-        InstructionStep(step, action, result, cpu, task, expected, mnemonic, c =>
-        {
-            IoportTrace.ExplainPortCheck(Kernel, c, task, port, width);
-            return Kernel.UserPortAccess(c, task, port, width);
-        });
-
-    /// <summary>A user-mode PUSHF: the outcome is the flags value user mode sees.</summary>
-    public ThreadStep PushfStep(Step step, string action, string? result, int cpu, TaskStruct task, ExpectedOutcome? expected = null) =>
-        new(step, cpu, action, result,
-            c => new KernelPath("pushf", RequireCurrent(c.Index, task), Machine.Memory, path => Body(path, () => (long)LinuxKernel.UserPushf(task))),
-            path => Outcome.Eflags((ulong)path.Result),
-            expected);
 
     public void Expect<T>(Step step, Func<Observations, T> actual, Comparison comparison, T expected, ValueFormat format = ValueFormat.Plain)
         where T : notnull

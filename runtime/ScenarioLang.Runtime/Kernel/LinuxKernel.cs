@@ -1,8 +1,7 @@
+using System.Collections.Immutable;
+using ScenarioLang.Runtime.Catalog;
 using ScenarioLang.Runtime.Kernel.Mm;
 using ScenarioLang.Runtime.Machine;
-using ScenarioLang.Runtime.Mechanisms.Ioport;
-using ScenarioLang.Runtime.Mechanisms.PgdSync;
-using ScenarioLang.Runtime.Mechanisms.Ptshare;
 using ScenarioLang.Runtime.Scheduling;
 using ScenarioLang.Runtime.Tracking;
 
@@ -22,6 +21,8 @@ public readonly record struct ForkResult(TaskStruct? Child, long Result);
 /// <summary>
 /// The modelled kernel: tasks, the object heap, the selected version of each mechanism, and the
 /// entry points a scenario step goes through (syscalls, context switch, exit to user mode, traps).
+/// The mechanisms' code is reached only through the hooks each declares (<see cref="IKernelHooks"/>,
+/// <see cref="IPgdOps"/>, <see cref="IPageTableSharing"/>), at the call sites the kernel's own hooks have.
 /// </summary>
 public sealed class LinuxKernel
 {
@@ -33,9 +34,9 @@ public sealed class LinuxKernel
 
     private readonly TrackedList<TaskStruct> _tasks;
     private readonly TrackedList<TaskStruct> _processes;
-    private readonly VmallocSpace _vmalloc;
     private readonly Tracked<int> _nextPid;
-    private readonly Tracked<ulong> _ioBitmapSequence;
+    private readonly ImmutableArray<IKernelHooks> _mechanisms;
+    private readonly ImmutableArray<TaskSlot> _taskSlots;
 
     public LinuxKernel(KernelConfig config, SharedMemory memory, StateTracker tracker)
     {
@@ -46,11 +47,22 @@ public sealed class LinuxKernel
         _tasks = new(tracker, new("task_structs"));
         _processes = new(tracker, new("init_task.tasks"));
         _nextPid = new(tracker, new("pid_ns.last_pid"), 1);
-        _ioBitmapSequence = new(tracker, new("ioport.io_bitmap_sequence"), 0);
-        Ioport = IoportMechanism.Create(this);
-        Pgd = PgdSyncMechanism.Create(this);
-        _vmalloc = new VmallocSpace(this);
-        User = new UserMemory(this);
+        // Each mechanism's code in the configured variant, in the catalog's order, which is the order of the calls.
+        _mechanisms = [.. KernelCatalog.Mechanisms.Select(m => m.Hooks(this))];
+        _taskSlots = [.. _mechanisms.SelectMany(m => m.TaskSlots)];
+        Pgd = _mechanisms.OfType<IPgdOps>().Single();
+        User = new UserMemory(this, _mechanisms.OfType<IPageTableSharing>().SingleOrDefault());
+    }
+
+    /// <summary>The code of the mechanism implemented by <typeparamref name="T"/>, for its own steps and observations.</summary>
+    public T Mechanism<T>() where T : class
+    {
+        foreach (var mechanism in _mechanisms)
+        {
+            if (mechanism is T found)
+                return found;
+        }
+        throw new InvalidOperationException($"no mechanism's code is a {typeof(T).Name}");
     }
 
     /// <summary>The user half of every address space: mmap(), munmap(), page faults, and page-table sharing (seed 004).</summary>
@@ -61,21 +73,12 @@ public sealed class LinuxKernel
 
     public KernelConfig Config { get; }
 
-    public IoportModel Ioport { get; }
-
     /// <summary>The kernel half of the page tables: swapper_pg_dir, and how every mm's PGD keeps up with it.</summary>
-    public PgdModel Pgd { get; }
+    public IPgdOps Pgd { get; }
 
     public KernelHeap Heap { get; }
 
     public KernelLog Log { get; } = new();
-
-    /// <summary>arch/x86/kernel/ioport.c: static atomic64_t io_bitmap_sequence.</summary>
-    public ulong IoBitmapSequence
-    {
-        get => _ioBitmapSequence.Value;
-        set => _ioBitmapSequence.Value = value;
-    }
 
     public TrackedList<TaskStruct> Tasks => _tasks;
 
@@ -97,7 +100,7 @@ public sealed class LinuxKernel
         var pid = _nextPid.Value++;
         var mm = MmStruct.Allocate(Heap, "mm_alloc");
         Pgd.Prepopulate(mm, name);
-        var task = new TaskStruct(Heap.Tracker, pid, name, cred) { Mm = mm };
+        var task = new TaskStruct(Heap.Tracker, _taskSlots, pid, name, cred) { Mm = mm };
         _tasks.Add(task);
         _processes.Add(task);
         task.Threads.Add(task);
@@ -107,25 +110,23 @@ public sealed class LinuxKernel
     }
 
     /// <summary>arch/x86/kernel/cpu/common.c: cpu_init(): the CPU's TSS as the kernel sets it up at boot.</summary>
-    public void InitCpu(Cpu cpu) => Ioport.InitTss(cpu.Tss);
+    public void InitCpu(Cpu cpu)
+    {
+        foreach (var mechanism in _mechanisms)
+            mechanism.TssInit(cpu.Tss);
+    }
 
-    public TaskStruct CreateIdle(int cpu) => new(Heap.Tracker, 0, $"swapper/{cpu}", Cred.Root, isIdle: true);
+    public TaskStruct CreateIdle(int cpu) => new(Heap.Tracker, _taskSlots, 0, $"swapper/{cpu}", Cred.Root, isIdle: true);
 
     public KernelPath Mmap(Cpu cpu, TaskStruct current, MmapRequest request) =>
-        new(PtsharePoints.Mmap, cpu, Memory, path => User.DoMmap(path, current, request));
+        new(KernelPoints.Mmap, cpu, Memory, path => User.DoMmap(path, current, request));
 
     public KernelPath Munmap(Cpu cpu, TaskStruct current, ulong start, ulong length) =>
-        new(PtsharePoints.Munmap, cpu, Memory, path => User.DoMunmap(path, current, start, length));
+        new(KernelPoints.Munmap, cpu, Memory, path => User.DoMunmap(path, current, start, length));
 
     /// <summary>A user-mode read or write of every page of a range; the result is 1, or 0 when SIGSEGV was delivered.</summary>
     public KernelPath UserAccess(Cpu cpu, TaskStruct current, ulong start, ulong length, bool write) =>
-        new(write ? PtsharePoints.Write : PtsharePoints.Read, cpu, Memory, path => User.Access(path, current, start, length, write));
-
-    public KernelPath Ioperm(Cpu cpu, TaskStruct current, ulong from, ulong num, bool turnOn) =>
-        new(PreemptionPoints.Ioperm, cpu, Memory, path => Ioport.Ioperm(path, current, from, num, turnOn));
-
-    public KernelPath Iopl(Cpu cpu, TaskStruct current, ulong level) =>
-        new("iopl", cpu, Memory, path => Ioport.Iopl(path, current, level));
+        new(write ? KernelPoints.Write : KernelPoints.Read, cpu, Memory, path => User.Access(path, current, start, length, write));
 
     /// <summary>setresuid() as a kernel path; <see cref="UidUnchanged"/> ((uid_t)-1) leaves an id as it is.</summary>
     public KernelPath Setresuid(Cpu cpu, TaskStruct current, uint ruid, uint euid, uint suid) =>
@@ -136,11 +137,11 @@ public sealed class LinuxKernel
     /// <see cref="ForkResultOf"/> reads the child off it once it has run.
     /// </summary>
     public KernelPath ForkPath(Cpu cpu, TaskStruct current, string childName, ForkFault fault = ForkFault.None) =>
-        new(PgdPoints.Fork, cpu, Memory, path => CopyProcess(path, current, childName, thread: false, fault));
+        new(KernelPoints.Fork, cpu, Memory, path => CopyProcess(path, current, childName, thread: false, fault));
 
     /// <summary>kernel/fork.c: copy_process() for pthread_create()'s clone(CLONE_VM | CLONE_THREAD | …), as <see cref="ForkPath"/>.</summary>
     public KernelPath ClonePath(Cpu cpu, TaskStruct current, string childName, ForkFault fault = ForkFault.None) =>
-        new(PgdPoints.Clone, cpu, Memory, path => CopyProcess(path, current, childName, thread: true, fault));
+        new(KernelPoints.Clone, cpu, Memory, path => CopyProcess(path, current, childName, thread: true, fault));
 
     /// <summary>What a finished fork or clone path returned: the new task with its pid, or a negative errno.</summary>
     public ForkResult ForkResultOf(KernelPath path) =>
@@ -148,29 +149,18 @@ public sealed class LinuxKernel
 
     /// <summary>execve() as a kernel path; it returns 0.</summary>
     public KernelPath ExecPath(Cpu cpu, TaskStruct current) =>
-        new(PgdPoints.Exec, cpu, Memory, path => DoExecve(path, current));
+        new(KernelPoints.Exec, cpu, Memory, path => DoExecve(path, current));
 
     /// <summary>do_exit() as a kernel path, which ends on the CPU's idle task.</summary>
     public KernelPath ExitPath(Cpu cpu, TaskStruct current) =>
-        new(PgdPoints.Exit, cpu, Memory, path => DoExit(path, current, cpu.Idle));
-
-    /// <summary>vmalloc(size) by a caller that then calls vmalloc_sync_all() (<see cref="VmallocSpace"/>); the result is the area's address.</summary>
-    public KernelPath Vmalloc(Cpu cpu, long size) =>
-        new(PgdPoints.Vmalloc, cpu, Memory, path => _vmalloc.Vmalloc(path, size));
-
-    /// <summary>
-    /// A kernel access to the address with <paramref name="task"/>'s page tables loaded, or with init_mm's
-    /// (swapper_pg_dir) in kernel context when it is null; the lazy TLB of kernel threads, which keep the last user mm
-    /// loaded, is not modelled. The result is 1 when the address is mapped, 0 when the access raised #PF.
-    /// </summary>
-    public KernelPath Touch(Cpu cpu, TaskStruct? task, ulong address) =>
-        new(PgdPoints.Touch, cpu, Memory, path => Pgd.Touch(path, task?.Mm, address));
+        new(KernelPoints.Exit, cpu, Memory, path => DoExit(path, current, cpu.Idle));
 
     // kernel/sched/core.c: context_switch() -> arch/x86/kernel/process_64.c: __switch_to() -> __switch_to_xtra()
     public void ContextSwitch(Cpu cpu, TaskStruct next, bool nextReturnsToUser = true)
     {
         var prev = cpu.Current;
-        Ioport.SwitchToBitmap(cpu, prev, next);
+        foreach (var mechanism in _mechanisms)
+            mechanism.SwitchToXtra(cpu, prev, next);
         if (prev.State == TaskState.Running)
             prev.State = TaskState.Runnable;
         cpu.Current = next;
@@ -181,7 +171,12 @@ public sealed class LinuxKernel
             ExitToUserMode(cpu, next);
     }
 
-    public void ExitToUserMode(Cpu cpu, TaskStruct current) => Ioport.ExitToUserMode(cpu, current);
+    // kernel/entry/common.c: exit_to_user_mode_prepare() -> arch_exit_to_user_mode_prepare()
+    public void ExitToUserMode(Cpu cpu, TaskStruct current)
+    {
+        foreach (var mechanism in _mechanisms)
+            mechanism.ExitToUserModePrepare(cpu, current);
+    }
 
     /// <summary>
     /// A step of an explicit schedule: the path runs to its end with nothing else running meanwhile, and its stores
@@ -218,14 +213,17 @@ public sealed class LinuxKernel
     /// <summary>A user-mode PUSHF: outside virtual-8086 mode it is not IOPL-sensitive, so user mode sees regs->flags.</summary>
     public static ulong UserPushf(TaskStruct current) => current.Regs.Flags;
 
-    /// <summary>The object checker at the end of a run: I/O bitmaps and address spaces no live task accounts for.</summary>
+    /// <summary>
+    /// The object checker at the end of a run: what the mechanisms hang off tasks' threads, the address spaces no live
+    /// task accounts for, then what the mechanisms hang off address spaces.
+    /// </summary>
     public void CheckForLeaks(IEnumerable<TaskStruct> liveTasks)
     {
         var live = liveTasks.ToList();
-        Ioport.CheckForLeaks(live);
+        foreach (var mechanism in _mechanisms)
+            mechanism.CheckThreadLeaks(live);
         var users = live.Where(t => t.Mm is not null).GroupBy(t => t.Mm!).ToDictionary(g => g.Key, g => g.Count());
-        var hosts = Heap.LiveObjects.OfType<PtshareData>().Select(info => info.Mm).ToHashSet();
-        foreach (var mm in Heap.LiveObjects.OfType<MmStruct>().Where(m => !hosts.Contains(m)))
+        foreach (var mm in Heap.LiveObjects.OfType<MmStruct>().Where(m => !_mechanisms.Any(h => h.HoldsMm(m))))
         {
             var count = users.GetValueOrDefault(mm);
             if (count == 0)
@@ -233,8 +231,8 @@ public sealed class LinuxKernel
             else if (mm.MmUsers != count)
                 Heap.Report(FindingKind.Leak, mm, $"memory leak: {mm} has mm_users {mm.MmUsers} but is used by {Tracing.Units.Count(count, "task")}: it can never be freed");
         }
-        Pgd.CheckForLeaks();
-        User.CheckForLeaks(live);
+        foreach (var mechanism in _mechanisms)
+            mechanism.CheckMmLeaks(live);
     }
 
     // kernel/fork.c: copy_process(): dup_task_struct(), copy_creds(), copy_mm(), copy_thread(), alloc_pid(), then the
@@ -242,7 +240,7 @@ public sealed class LinuxKernel
     private IEnumerable<InterleavingPoint> CopyProcess(KernelPath path, TaskStruct current, string name, bool thread, ForkFault fault)
     {
         // dup_task_struct() and copy_creds(): the parent's cred; the pid comes from alloc_pid() below.
-        var p = new TaskStruct(Heap.Tracker, 0, name, current.Cred, leader: thread ? current.GroupLeader : null);
+        var p = new TaskStruct(Heap.Tracker, _taskSlots, 0, name, current.Cred, leader: thread ? current.GroupLeader : null);
         // copy_mm(): CLONE_VM shares the address space, fork copies it (dup_mm() -> mm_init() -> pgd_alloc()).
         if (thread)
         {
@@ -266,15 +264,16 @@ public sealed class LinuxKernel
         }
         // tsk->mm = mm
         if (p.Mm is { } own)
-            yield return InterleavingPoint.Store(PgdPoints.CopyMm, p.MmField, own.Id);
+            yield return InterleavingPoint.Store(KernelPoints.CopyMm, p.MmField, own.Id);
         // copy_thread(): *childregs = *current_pt_regs(), then the I/O state.
         p.Regs.Flags = current.Regs.Flags;
-        Ioport.CopyThread(current, p);
+        foreach (var mechanism in _mechanisms)
+            mechanism.CopyThread(current, p);
 
         if (fault == ForkFault.AllocPid)
         {
             Log.Note($"alloc_pid() fails: -ENOMEM; bad_fork_cleanup_thread: exit_thread({name}) runs in {current} on {path.Cpu}");
-            Ioport.ExitThread(path.Cpu, current, p);
+            ExitThread(path.Cpu, current, p);
             // bad_fork_cleanup_mm: mmput(p->mm); then the task struct is freed: the child never ran.
             if (p.Mm is { } mm)
             {
@@ -288,15 +287,15 @@ public sealed class LinuxKernel
         p.Pid = _nextPid.Value++;
         // write_lock_irq(&tasklist_lock); list_add_tail_rcu(&p->tasks, &init_task.tasks) for a new thread group, and
         // list_add_tail_rcu(&p->thread_node, &p->signal->thread_head) for every task; write_unlock_irq().
-        yield return InterleavingPoint.Lock(PgdPoints.TasklistLock, TasklistLock);
+        yield return InterleavingPoint.Lock(KernelPoints.TasklistLock, TasklistLock);
         _tasks.Add(p);
         p.Threads.Add(p);
         if (!thread)
         {
             _processes.Add(p);
-            yield return InterleavingPoint.Store(PgdPoints.LinkTask, p.TasksLink, 1);
+            yield return InterleavingPoint.Store(KernelPoints.LinkTask, p.TasksLink, 1);
         }
-        yield return InterleavingPoint.Unlock(PgdPoints.TasklistUnlock, TasklistLock);
+        yield return InterleavingPoint.Unlock(KernelPoints.TasklistUnlock, TasklistLock);
         Log.Note(thread
             ? $"{name} created (pid {p.Pid}, thread of {p.GroupLeader} in thread group {p.Tgid}), runnable"
             : $"{name} created (pid {p.Pid}), runnable");
@@ -322,13 +321,12 @@ public sealed class LinuxKernel
             yield return point;
         foreach (var point in ExecMmap(current, mm))
             yield return point;
-        var kept = current.Thread.IoBitmap is { } bitmap ? $"{bitmap} kept" : "no I/O bitmap";
-        Log.Note($"new program image; {kept}");
+        Log.Note(string.Join("; ", _mechanisms.SelectMany(m => m.FlushThread(current)).Prepend("new program image")));
         // arch/x86/kernel/process_64.c: start_thread_common(): regs->flags = X86_EFLAGS_IF, so a real IOPL is dropped.
         var iopl = current.Regs.Iopl;
         current.Regs.Flags = PtRegs.Initial;
-        if (iopl != 0)
-            Log.Note($"EFLAGS.IOPL {iopl} -> 0 (start_thread: regs->flags = X86_EFLAGS_IF); thread.iopl stays {current.Thread.Iopl}");
+        foreach (var mechanism in _mechanisms)
+            mechanism.StartThread(current, iopl);
     }
 
     // kernel/exit.c: do_exit(): exit_mm(), later exit_thread(), then the final schedule() to next.
@@ -337,16 +335,23 @@ public sealed class LinuxKernel
         if (current.Mm is { } mm)
         {
             // exit_mm(): task_lock() ("more a memory barrier than a real lock"), tsk->mm = NULL, task_unlock(), mmput().
-            yield return InterleavingPoint.Lock(PgdPoints.TaskLock, current.AllocLock);
+            yield return InterleavingPoint.Lock(KernelPoints.TaskLock, current.AllocLock);
             current.Mm = null;
-            yield return InterleavingPoint.Store(PgdPoints.ExitMm, current.MmField, 0);
-            yield return InterleavingPoint.Unlock(PgdPoints.TaskUnlock, current.AllocLock);
+            yield return InterleavingPoint.Store(KernelPoints.ExitMm, current.MmField, 0);
+            yield return InterleavingPoint.Unlock(KernelPoints.TaskUnlock, current.AllocLock);
             foreach (var point in Mmput(current.Name, mm))
                 yield return point;
         }
-        Ioport.ExitThread(path.Cpu, current, current);
+        ExitThread(path.Cpu, current, current);
         current.State = TaskState.Dead;
         ContextSwitch(path.Cpu, next, nextReturnsToUser);
+    }
+
+    // arch/x86/kernel/process.c: exit_thread(tsk), run by current (the parent, when copy_process() fails).
+    private void ExitThread(Cpu cpu, TaskStruct current, TaskStruct tsk)
+    {
+        foreach (var mechanism in _mechanisms)
+            mechanism.ExitThread(cpu, current, tsk);
     }
 
     // fs/exec.c: de_thread(): zap_other_threads() kills the rest of the thread group and waits until they have
@@ -360,7 +365,7 @@ public sealed class LinuxKernel
             if (Cpus.FirstOrDefault(c => c.Current == t) is { } running)
             {
                 // It exits on its own CPU, which then runs its idle task; de_thread() waits until it has.
-                RunToEnd(new KernelPath(PgdPoints.Exit, running, Memory, exit => DoExit(exit, t, running.Idle)));
+                RunToEnd(new KernelPath(KernelPoints.Exit, running, Memory, exit => DoExit(exit, t, running.Idle)));
             }
             else
             {
@@ -375,14 +380,14 @@ public sealed class LinuxKernel
             yield break;
         // Under write_lock_irq(&tasklist_lock): exchange_tids(), transfer_pid(), list_replace_rcu(&leader->tasks,
         // &tsk->tasks): tsk becomes the leader under the leader's pid, in its place on the task list.
-        yield return InterleavingPoint.Lock(PgdPoints.TasklistLock, TasklistLock);
+        yield return InterleavingPoint.Lock(KernelPoints.TasklistLock, TasklistLock);
         (tsk.Pid, leader.Pid) = (leader.Pid, tsk.Pid);
         tsk.GroupLeader = tsk;
         leader.GroupLeader = tsk;
         _processes.Replace(leader, tsk);
-        yield return InterleavingPoint.Store(PgdPoints.LinkTask, tsk.TasksLink, 1);
-        yield return InterleavingPoint.Store(PgdPoints.UnlinkTask, leader.TasksLink, 0);
-        yield return InterleavingPoint.Unlock(PgdPoints.TasklistUnlock, TasklistLock);
+        yield return InterleavingPoint.Store(KernelPoints.LinkTask, tsk.TasksLink, 1);
+        yield return InterleavingPoint.Store(KernelPoints.UnlinkTask, leader.TasksLink, 0);
+        yield return InterleavingPoint.Unlock(KernelPoints.TasklistUnlock, TasklistLock);
         Log.Note($"de_thread: {tsk} takes over {leader}'s pid {tsk.Pid} and leads the thread group");
     }
 
@@ -391,12 +396,12 @@ public sealed class LinuxKernel
     private IEnumerable<InterleavingPoint> ExecMmap(TaskStruct tsk, MmStruct mm)
     {
         var old = tsk.Mm;
-        yield return InterleavingPoint.Lock(PgdPoints.TaskLock, tsk.AllocLock);
+        yield return InterleavingPoint.Lock(KernelPoints.TaskLock, tsk.AllocLock);
         tsk.Mm = mm;
-        yield return InterleavingPoint.Store(PgdPoints.ExecMmap, tsk.MmField, mm.Id);
+        yield return InterleavingPoint.Store(KernelPoints.ExecMmap, tsk.MmField, mm.Id);
         foreach (var point in Pgd.PgdInitLate(tsk, mm))
             yield return point;
-        yield return InterleavingPoint.Unlock(PgdPoints.TaskUnlock, tsk.AllocLock);
+        yield return InterleavingPoint.Unlock(KernelPoints.TaskUnlock, tsk.AllocLock);
         if (old is null)
             yield break;
         foreach (var point in Mmput(tsk.Name, old))
@@ -482,25 +487,9 @@ public sealed class LinuxKernel
             Log.Note($"EFLAGS.IOPL is 3: {insn} {(enable ? "sets" : "clears")} IF");
             return true;
         }
-        var fixedUp = FixupIoplException(current, insn);
+        // fixup_iopl_exception() is tried first for a user-mode #GP.
+        var fixedUp = _mechanisms.Any(m => m.FixupIoplException(current, insn));
         ExitToUserMode(cpu, current);
         return fixedUp;
-    }
-
-    // arch/x86/kernel/traps.c: fixup_iopl_exception() (b968e84b509d, 5.15), tried first for a user-mode #GP.
-    private bool FixupIoplException(TaskStruct current, string insn)
-    {
-        var t = current.Thread;
-        if (!Ioport.FakesIoplCliSti || t.IoplEmul != 3)
-            return false;
-        if (!t.IoplWarn)
-        {
-            // pr_err() once per thread; the ip is left out so that the trace is the same on every run.
-            Log.Note($"traps: {current.Name}[{current.Pid}] attempts to use CLI/STI, pretending it's a NOP");
-            t.IoplWarn = true;
-        }
-        // regs->ip += 1: the one-byte instruction is skipped, IF stays as it was.
-        Log.Note($"#GP fixed up: {insn} skipped as a NOP (iopl_emul 3)");
-        return true;
     }
 }

@@ -1,4 +1,4 @@
-using ScenarioLang.Runtime.Mechanisms.Ioport;
+using System.Collections.Immutable;
 using ScenarioLang.Runtime.Scheduling;
 using ScenarioLang.Runtime.Tracking;
 
@@ -11,76 +11,31 @@ public enum TaskState
     Dead,
 }
 
-/// <summary>The I/O parts of struct thread_struct (arch/x86/include/asm/processor.h).</summary>
-public sealed class ThreadStruct(StateTracker tracker, string task)
-{
-    private readonly Tracked<IoBitmap?> _ioBitmap = new(tracker, new($"{task}.thread.io_bitmap"), null);
-    private readonly Tracked<int> _ioBitmapMax = new(tracker, new($"{task}.thread.io_bitmap_max"), 0);
-    private readonly Tracked<uint> _ioplEmul = new(tracker, new($"{task}.thread.iopl_emul"), 0);
-    private readonly Tracked<bool> _ioplWarn = new(tracker, new($"{task}.thread.iopl_warn"), false);
-    private readonly Tracked<uint> _iopl = new(tracker, new($"{task}.thread.iopl"), 0);
-
-    /// <summary>thread.io_bitmap (merged) or thread.io_bitmap_ptr (earlier kernels).</summary>
-    public IoBitmap? IoBitmap
-    {
-        get => _ioBitmap.Value;
-        set => _ioBitmap.Value = value;
-    }
-
-    /// <summary>thread.io_bitmap_max of the kernels before the merged series.</summary>
-    public int IoBitmapMax
-    {
-        get => _ioBitmapMax.Value;
-        set => _ioBitmapMax.Value = value;
-    }
-
-    /// <summary>thread.iopl_emul: the emulated I/O privilege level of the merged kernel.</summary>
-    public uint IoplEmul
-    {
-        get => _ioplEmul.Value;
-        set => _ioplEmul.Value = value;
-    }
-
-    /// <summary>thread.iopl_warn: fixup_iopl_exception() has logged this thread's CLI/STI once (mainline).</summary>
-    public bool IoplWarn
-    {
-        get => _ioplWarn.Value;
-        set => _ioplWarn.Value = value;
-    }
-
-    /// <summary>
-    /// thread.iopl (as a level, not shifted) of kernels with a real iopl(): what sys_iopl() compares a new
-    /// level with (v5.4), and which exec leaves alone while it resets the IOPL of the user flags.
-    /// </summary>
-    public uint Iopl
-    {
-        get => _iopl.Value;
-        set => _iopl.Value = value;
-    }
-}
-
-/// <summary>A task (struct task_struct): name, credentials, user registers, thread state, TIF flags, mm and thread group.</summary>
+/// <summary>
+/// A task (struct task_struct): name, credentials, user registers, mm and thread group, and the state each mechanism
+/// keeps in it (its part of thread_struct, its TIF flags) through a <see cref="TaskSlot"/>.
+/// </summary>
 public sealed class TaskStruct
 {
     private readonly Tracked<int> _pid;
     private readonly Tracked<Cred> _cred;
-    private readonly Tracked<bool> _tifIoBitmap;
     private readonly Tracked<MmStruct?> _mm;
     private readonly Tracked<TaskStruct> _groupLeader;
     private readonly Tracked<TaskState> _state;
     private readonly Tracked<long> _minFlt;
     private readonly Tracked<long> _majFlt;
+    private readonly ImmutableArray<TaskSlot> _slots;
+    private readonly ImmutableArray<object> _slotStates;
 
     // Another CPU reaches a task through the task list (sync_global_pgds(), de_thread()) or its thread group, so every
     // field that changes is tracked.
-    public TaskStruct(StateTracker tracker, int pid, string name, Cred cred, bool isIdle = false, TaskStruct? leader = null)
+    public TaskStruct(StateTracker tracker, ImmutableArray<TaskSlot> slots, int pid, string name, Cred cred, bool isIdle = false, TaskStruct? leader = null)
     {
         MemoryLocation Field(string field) => new($"{name}.{field}");
         Name = name;
         IsIdle = isIdle;
         _pid = new(tracker, Field("pid"), pid);
         _cred = new(tracker, Field("cred"), cred);
-        _tifIoBitmap = new(tracker, Field("tif_io_bitmap"), false);
         _mm = new(tracker, Field("mm"), null);
         _groupLeader = new(tracker, Field("group_leader"), leader ?? this);
         Threads = leader?.Threads ?? new(tracker, Field("signal.thread_head"));
@@ -88,8 +43,12 @@ public sealed class TaskStruct
         _minFlt = new(tracker, Field("min_flt"), 0);
         _majFlt = new(tracker, Field("maj_flt"), 0);
         Regs = new PtRegs(tracker, Field("regs.flags"));
-        Thread = new ThreadStruct(tracker, name);
+        _slots = slots;
+        _slotStates = [.. slots.Select(slot => slot.Create(tracker, name))];
     }
+
+    /// <summary>The state a mechanism keeps in this task, made with it.</summary>
+    public T Get<T>(TaskSlot<T> slot) where T : class => (T)_slotStates[_slots.IndexOf(slot)];
 
     /// <summary>The task's id; de_thread() hands the leader's to a thread that execs.</summary>
     public int Pid
@@ -112,15 +71,6 @@ public sealed class TaskStruct
 
     /// <summary>The user-mode registers (current_pt_regs()).</summary>
     public PtRegs Regs { get; }
-
-    public ThreadStruct Thread { get; }
-
-    /// <summary>TIF_IO_BITMAP: the task needs I/O bitmap work on context switch and exit to user mode.</summary>
-    public bool TifIoBitmap
-    {
-        get => _tifIoBitmap.Value;
-        set => _tifIoBitmap.Value = value;
-    }
 
     /// <summary>task->mm: the address space (null for kernel threads such as idle).</summary>
     public MmStruct? Mm

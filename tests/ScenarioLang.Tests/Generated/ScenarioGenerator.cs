@@ -200,7 +200,7 @@ public static class ScenarioGenerator
                     var child = new Task(Fresh(kind == 0 ? "C" : "T"), task.Privilege, kind == 0 ? null : task.Group ?? task);
                     if (kind == 0 && c.Next(3) == 0)
                     {
-                        Pausable(cpu, on + "fork", $"-> {child.Name}", PgdPoints.Fork, c, child, null);
+                        Pausable(cpu, on + "fork", $"-> {child.Name}", KernelPoints.Fork, c, child, null);
                         return;
                     }
                     Line($"{on}{call} -> {child.Name}");
@@ -212,7 +212,7 @@ public static class ScenarioGenerator
                         return;
                     if (c.Next(3) == 0)
                     {
-                        Pausable(cpu, on + "exec", "", PgdPoints.Exec, c, null, null);
+                        Pausable(cpu, on + "exec", "", KernelPoints.Exec, c, null, null);
                         KillThreads(task);
                         return;
                     }
@@ -233,16 +233,16 @@ public static class ScenarioGenerator
                     var args = shared
                         ? $"{MapAt}, 2 MiB, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_SHARED_PT, {c.Pick(Files)}, 0"
                         : $"{MapAt}, 2 MiB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0";
-                    Pausable(cpu, $"{on}mmap({args})", "", PtsharePoints.Mmap, c, null, null);
+                    Pausable(cpu, $"{on}mmap({args})", "", KernelPoints.Mmap, c, null, null);
                     break;
                 }
                 case 7:
-                    Pausable(cpu, $"{on}munmap({MapAt}, 2 MiB)", c.Pick("", "-> 0"), PtsharePoints.Munmap, c, null, null);
+                    Pausable(cpu, $"{on}munmap({MapAt}, 2 MiB)", c.Pick("", "-> 0"), KernelPoints.Munmap, c, null, null);
                     break;
                 case 8 or 9:
                 {
                     var call = kind == 8 ? "read" : "write";
-                    Pausable(cpu, $"{on}{call}({MapAt})", c.Pick("", "-> ok", "-> SIGSEGV"), kind == 8 ? PtsharePoints.Read : PtsharePoints.Write, c, null, null);
+                    Pausable(cpu, $"{on}{call}({MapAt})", c.Pick("", "-> ok", "-> SIGSEGV"), kind == 8 ? KernelPoints.Read : KernelPoints.Write, c, null, null);
                     break;
                 }
                 case 10:

@@ -1,3 +1,4 @@
+using ScenarioLang.Runtime.Catalog;
 using ScenarioLang.Runtime.Kernel.Mm;
 using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Mechanisms.PgdSync;
@@ -30,15 +31,15 @@ public sealed class PgdPointTests
     }
 
     [Theory]
-    [InlineData(PgdPoints.Fork, PgdPoints.LinkTask, true, true, true)]
-    [InlineData(PgdPoints.Fork, PgdPoints.CopyPgd, true, true, true)]
-    [InlineData(PgdPoints.Fork, PgdPoints.PgdLock, true, false, false)]
-    [InlineData(PgdPoints.Fork, PgdPoints.PgdInitLate, false, true, true)]
-    [InlineData(PgdPoints.Exec, PgdPoints.ExecMmap, true, true, true)]
-    [InlineData(PgdPoints.Exec, PgdPoints.PgdInitLate, false, true, true)]
+    [InlineData(KernelPoints.Fork, KernelPoints.LinkTask, true, true, true)]
+    [InlineData(KernelPoints.Fork, PgdPoints.CopyPgd, true, true, true)]
+    [InlineData(KernelPoints.Fork, PgdPoints.PgdLock, true, false, false)]
+    [InlineData(KernelPoints.Fork, PgdPoints.PgdInitLate, false, true, true)]
+    [InlineData(KernelPoints.Exec, KernelPoints.ExecMmap, true, true, true)]
+    [InlineData(KernelPoints.Exec, PgdPoints.PgdInitLate, false, true, true)]
     [InlineData(PgdPoints.Vmalloc, PgdPoints.SyncGlobalPgds, true, true, true)]
     [InlineData(PgdPoints.Vmalloc, PgdPoints.SyncMm, true, true, true)]
-    [InlineData(PgdPoints.Vmalloc, PgdPoints.TaskLock, false, true, true)]
+    [InlineData(PgdPoints.Vmalloc, KernelPoints.TaskLock, false, true, true)]
     public void A_point_is_yielded_in_every_variant_where_its_code_exists(string step, string name, bool lockedList, bool lateWmb, bool lateMb)
     {
         bool Has(PgdVariant v) => Yielded(v).Any(y => y.Step == step && y.Point.Name == name);

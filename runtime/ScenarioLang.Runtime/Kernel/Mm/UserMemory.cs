@@ -1,4 +1,3 @@
-using ScenarioLang.Runtime.Mechanisms.Ptshare;
 using ScenarioLang.Runtime.Scheduling;
 using ScenarioLang.Runtime.Tracing;
 using static ScenarioLang.Runtime.Kernel.Mm.UserLayout;
@@ -10,19 +9,20 @@ public sealed record MmapRequest(ulong Address, ulong Length, int Prot, int Flag
 
 /// <summary>
 /// The user half of address spaces (mm/mmap.c, mm/memory.c, arch/x86/mm/fault.c): vmas, their page tables, faults,
-/// and teardown, with page-table sharing (<see cref="Ptshare"/>) hooked in where the RFC hooks it. A range access is
+/// and teardown, with page-table sharing (<see cref="IPageTableSharing"/>) hooked in where the RFC hooks it. A range access is
 /// taken 2 MiB at a time: one PTE page's worth of pages is checked and faulted in as one update, so a scenario that
 /// touches 1 GiB costs 512 steps of the model, not 262,144.
 /// </summary>
 public sealed class UserMemory
 {
     private readonly LinuxKernel _kernel;
-    private readonly Ptshare _ptshare;
+    // Only the mechanism sharing page tables marks a vma VM_SHARED_PT, so every call for such a vma has one.
+    private readonly IPageTableSharing? _sharing;
 
-    public UserMemory(LinuxKernel kernel)
+    internal UserMemory(LinuxKernel kernel, IPageTableSharing? sharing)
     {
         _kernel = kernel;
-        _ptshare = new Ptshare(kernel, this);
+        _sharing = sharing;
     }
 
     private KernelHeap Heap => _kernel.Heap;
@@ -45,7 +45,7 @@ public sealed class UserMemory
             length = (length + PmdSize - 1) & ~(PmdSize - 1);
         // "If MAP_SHARED_PT is set, MAP_SHARED or MAP_SHARED_VALIDATE must be set as well" (RFC, do_mmap()).
         var ptshare = false;
-        if ((request.Flags & Mman.MapSharedPt) != 0 && PtshareMechanism.VariantOf(_kernel) != PtshareVariant.Off)
+        if ((request.Flags & Mman.MapSharedPt) != 0 && _sharing is { Enabled: true })
         {
             if ((request.Flags & Mman.MapType) is not (Mman.MapShared or Mman.MapSharedValidate))
             {
@@ -74,7 +74,7 @@ public sealed class UserMemory
         Log.Note($"{current} maps {vma}");
         if (!ptshare || file is null || file.Hugetlbfs)
             yield break;
-        foreach (var point in _ptshare.Share(path, vma, request.Prot))
+        foreach (var point in _sharing!.Share(path, vma, request.Prot))
             yield return point;
     }
 
@@ -93,7 +93,7 @@ public sealed class UserMemory
         // RFC: "Check if this vma uses shared page tables".
         if (mm.Vmas.FirstOrDefault(v => v.Intersects(start, end)) is { SharedPt: true } vma)
         {
-            foreach (var point in _ptshare.Unshare(path, vma, start, length))
+            foreach (var point in _sharing!.Unshare(path, vma, start, length))
                 yield return point;
             if (path.Result < 0)
                 yield break;
@@ -208,12 +208,6 @@ public sealed class UserMemory
         }
     }
 
-    /// <summary>
-    /// The object checker for seed 004: a ptshare_data no address space points to (with its host mm) can never be freed,
-    /// and one whose refcnt differs from the mappings sharing it will be freed too late or too early.
-    /// </summary>
-    public void CheckForLeaks(IReadOnlyList<TaskStruct> live) => _ptshare.CheckForLeaks(live);
-
     /// <summary>The PMD page for the address in the mm, made on the way down as get_pmd() of mm/ptshare.c does (pud_alloc(), pmd_alloc()).</summary>
     internal UserPageTable GetPmd(MmStruct mm, ulong address)
     {
@@ -321,7 +315,7 @@ public sealed class UserMemory
     {
         if (vma.SharedPt)
         {
-            foreach (var point in _ptshare.FindSharedVma(mm, vma, from, to, write, fault))
+            foreach (var point in _sharing!.FindSharedVma(mm, vma, from, to, write, fault))
                 yield return point;
             if (fault.Handled)
                 yield break;

@@ -171,7 +171,7 @@ public sealed class PrePatchIoport(LinuxKernel kernel) : BitmapPtrIoport(kernel)
     public override IopermVariant Variant => IopermVariant.Pre55;
 
     // arch/x86/kernel/cpu/common.c: cpu_init() (v5.4): base IO_BITMAP_OFFSET, all bits set
-    public override void InitTss(Tss tss) => tss.IoBitmapBase = IoBitmapBase.ValidMap;
+    public override void TssInit(Tss tss) => tss.IoBitmapBase = IoBitmapBase.ValidMap;
 
     // refresh_tss_limit() only: the base is always valid.
     protected override void OnFirstBitmap(Cpu cpu)
@@ -202,7 +202,7 @@ public sealed class V2Patch06Ioport(LinuxKernel kernel) : BitmapPtrIoport(kernel
     public override IopermVariant Variant => IopermVariant.V2Patch06;
 
     // cpu_init() with the patch: io_bitmap_base = IO_BITMAP_OFFSET_INVALID, tss->io_bitmap_prev_max = 0
-    public override void InitTss(Tss tss)
+    public override void TssInit(Tss tss)
     {
         tss.IoBitmapBase = IoBitmapBase.Invalid;
         tss.PrevMax = 0;

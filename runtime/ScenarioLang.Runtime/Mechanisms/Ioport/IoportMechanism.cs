@@ -86,6 +86,7 @@ public static class IoportMechanism
             ]))
     {
         PreemptionPoints = PreemptionPoints.All,
+        Hooks = Create,
     };
 
     private static StepDeclaration Port(string mnemonic, int width, string models) =>

@@ -2,17 +2,24 @@ using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Machine;
 using ScenarioLang.Runtime.Scheduling;
 using ScenarioLang.Runtime.Tracing;
+using ScenarioLang.Runtime.Tracking;
 
 namespace ScenarioLang.Runtime.Mechanisms.Ioport;
 
 /// <summary>
 /// One kernel's I/O port permission code: ioperm(), iopl(), what fork, exit, the context switch and
-/// the exit to user mode do with the bitmap. Each subclass models one version and names the code it
-/// follows; the common hardware and bookkeeping live here.
+/// the exit to user mode do with the bitmap, through the shared kernel's hooks (<see cref="IKernelHooks"/>).
+/// Each subclass models one version and names the code it follows; the common hardware and bookkeeping live here.
 /// </summary>
-public abstract class IoportModel
+public abstract class IoportModel : IKernelHooks
 {
-    protected IoportModel(LinuxKernel kernel) => Kernel = kernel;
+    private readonly Tracked<ulong> _ioBitmapSequence;
+
+    protected IoportModel(LinuxKernel kernel)
+    {
+        Kernel = kernel;
+        _ioBitmapSequence = new(kernel.Heap.Tracker, new("ioport.io_bitmap_sequence"), 0);
+    }
 
     protected LinuxKernel Kernel { get; }
 
@@ -22,8 +29,17 @@ public abstract class IoportModel
 
     public abstract IopermVariant Variant { get; }
 
+    /// <summary>arch/x86/kernel/ioport.c: static atomic64_t io_bitmap_sequence.</summary>
+    protected ulong IoBitmapSequence
+    {
+        get => _ioBitmapSequence.Value;
+        set => _ioBitmapSequence.Value = value;
+    }
+
+    public IReadOnlyList<TaskSlot> TaskSlots { get; } = [IoThread.Slot];
+
     /// <summary>The TSS state after cpu_init().</summary>
-    public abstract void InitTss(Tss tss);
+    public abstract void TssInit(Tss tss);
 
     /// <summary>ksys_ioperm(); this_cpu is <see cref="KernelPath.Cpu"/>, which changes if the path migrates.</summary>
     public abstract IEnumerable<InterleavingPoint> Ioperm(KernelPath path, TaskStruct current, ulong from, ulong num, bool turnOn);
@@ -39,16 +55,46 @@ public abstract class IoportModel
     /// </summary>
     public abstract void ExitThread(Cpu cpu, TaskStruct current, TaskStruct tsk);
 
+    // arch/x86/kernel/process.c: __switch_to_xtra(): if (... TIF_IO_BITMAP ...) switch_to_bitmap(tifp)
+    void IKernelHooks.SwitchToXtra(Cpu cpu, TaskStruct prev, TaskStruct next) => SwitchToBitmap(cpu, prev, next);
+
     /// <summary>switch_to_bitmap(), called by __switch_to_xtra() on every context switch.</summary>
     public abstract void SwitchToBitmap(Cpu cpu, TaskStruct prev, TaskStruct next);
 
     /// <summary>The I/O work on the way back to user mode (none before the merged kernel).</summary>
-    public virtual void ExitToUserMode(Cpu cpu, TaskStruct current)
+    public virtual void ExitToUserModePrepare(Cpu cpu, TaskStruct current)
     {
     }
 
     /// <summary>Whether #GP on a user CLI/STI under iopl_emul 3 is faked as a NOP (fixup_iopl_exception(), mainline since 5.15).</summary>
     public virtual bool FakesIoplCliSti => false;
+
+    // arch/x86/kernel/traps.c: fixup_iopl_exception() (b968e84b509d, 5.15), tried first for a user-mode #GP.
+    public bool FixupIoplException(TaskStruct current, string insn)
+    {
+        var t = current.Thread;
+        if (!FakesIoplCliSti || t.IoplEmul != 3)
+            return false;
+        if (!t.IoplWarn)
+        {
+            // pr_err() once per thread; the ip is left out so that the trace is the same on every run.
+            Log.Note($"traps: {current.Name}[{current.Pid}] attempts to use CLI/STI, pretending it's a NOP");
+            t.IoplWarn = true;
+        }
+        // regs->ip += 1: the one-byte instruction is skipped, IF stays as it was.
+        Log.Note($"#GP fixed up: {insn} skipped as a NOP (iopl_emul 3)");
+        return true;
+    }
+
+    // fs/exec.c: begin_new_exec() -> flush_thread() leaves the I/O bitmap, thread.iopl and iopl_emul as they are.
+    public IEnumerable<string> FlushThread(TaskStruct tsk) => [tsk.Thread.IoBitmap is { } bitmap ? $"{bitmap} kept" : "no I/O bitmap"];
+
+    // start_thread_common()'s regs->flags = X86_EFLAGS_IF drops a real IOPL, but not thread.iopl.
+    public void StartThread(TaskStruct tsk, uint droppedIopl)
+    {
+        if (droppedIopl != 0)
+            Log.Note($"EFLAGS.IOPL {droppedIopl} -> 0 (start_thread: regs->flags = X86_EFLAGS_IF); thread.iopl stays {tsk.Thread.Iopl}");
+    }
 
     /// <summary>The bytes of the task's bitmap that may hold zero bits.</summary>
     public abstract int BitmapMax(TaskStruct task);
@@ -66,9 +112,9 @@ public abstract class IoportModel
         throw new NotModelledException($"ioperm={IoportMechanism.Variants.NameOf(Variant)} keeps no prev_sequence in the TSS");
 
     /// <summary>Reports live bitmaps that no task can reach, or whose refcount no task accounts for.</summary>
-    public void CheckForLeaks(IEnumerable<TaskStruct> liveTasks)
+    public void CheckThreadLeaks(IReadOnlyList<TaskStruct> live)
     {
-        var holders = liveTasks
+        var holders = live
             .Where(t => t.Thread.IoBitmap is not null)
             .GroupBy(t => t.Thread.IoBitmap!)
             .ToDictionary(g => g.Key, g => g.Count());

@@ -19,9 +19,9 @@ public static class IoportObservations
 
     public static string TssIoBitmapBase(this Observations o, int cpu) => BaseName(o.Machine.Cpus[cpu].Tss.IoBitmapBase);
 
-    public static long TssPrevMax(this Observations o, int cpu) => o.Kernel.Ioport.TssPrevMax(o.Machine.Cpus[cpu].Tss);
+    public static long TssPrevMax(this Observations o, int cpu) => Model(o).TssPrevMax(o.Machine.Cpus[cpu].Tss);
 
-    public static long TssPrevSequence(this Observations o, int cpu) => (long)o.Kernel.Ioport.TssPrevSequence(o.Machine.Cpus[cpu].Tss);
+    public static long TssPrevSequence(this Observations o, int cpu) => (long)Model(o).TssPrevSequence(o.Machine.Cpus[cpu].Tss);
 
     public static long TssBytesCopied(this Observations o, int cpu) => o.Machine.Cpus[cpu].Tss.BytesCopied;
 
@@ -30,11 +30,11 @@ public static class IoportObservations
 
     public static KernelObject? Bitmap(this Observations o, TaskStruct task) => task.Thread.IoBitmap;
 
-    public static long BitmapRefcount(this Observations o, TaskStruct task) => o.Kernel.Ioport.BitmapRefcount(RequireBitmap(task));
+    public static long BitmapRefcount(this Observations o, TaskStruct task) => Model(o).BitmapRefcount(RequireBitmap(task));
 
-    public static long BitmapMax(this Observations o, TaskStruct task) => o.Kernel.Ioport.BitmapMax(RequireBitmap(task));
+    public static long BitmapMax(this Observations o, TaskStruct task) => Model(o).BitmapMax(RequireBitmap(task));
 
-    public static long BitmapSequence(this Observations o, TaskStruct task) => (long)o.Kernel.Ioport.BitmapSequence(RequireBitmap(task));
+    public static long BitmapSequence(this Observations o, TaskStruct task) => (long)Model(o).BitmapSequence(RequireBitmap(task));
 
     public static long BitmapAllowedPorts(this Observations o, TaskStruct task) => RequireBitmap(task).Thread.IoBitmap!.AllowedPorts();
 
@@ -54,6 +54,8 @@ public static class IoportObservations
     public static long BitmapsFreed(this Observations o) => o.Kernel.Heap.Freed(IoBitmap.KindName);
 
     public static long LiveBitmaps(this Observations o) => o.Kernel.Heap.Live(IoBitmap.KindName);
+
+    private static IoportModel Model(Observations o) => o.Kernel.Mechanism<IoportModel>();
 
     private static TaskStruct RequireBitmap(TaskStruct task) =>
         task.Thread.IoBitmap is null ? throw new NotModelledException($"{task} has no I/O bitmap") : task;

@@ -42,7 +42,7 @@ public sealed class MergedIoport : IoportModel
     public override bool FakesIoplCliSti => Variant == IopermVariant.Merged;
 
     // arch/x86/kernel/cpu/common.c: tss_setup_io_bitmap()
-    public override void InitTss(Tss tss)
+    public override void TssInit(Tss tss)
     {
         tss.IoBitmapBase = IoBitmapBase.Invalid;
         tss.PrevMax = 0;
@@ -108,7 +108,7 @@ public sealed class MergedIoport : IoportModel
         }
         iobm.Max = (maxLong + 1) * sizeof(ulong);
         // The TSS is updated on the way back to user mode, when it sees the new sequence number.
-        iobm.Sequence = ++Kernel.IoBitmapSequence;
+        iobm.Sequence = ++IoBitmapSequence;
         Log.Note($"max = {Units.Bytes(iobm.Max)}, sequence {iobm.Sequence}");
         path.Result = 0;
     }
@@ -180,7 +180,7 @@ public sealed class MergedIoport : IoportModel
     }
 
     // arch/x86/include/asm/entry-common.h: arch_exit_to_user_mode_prepare()
-    public override void ExitToUserMode(Cpu cpu, TaskStruct current)
+    public override void ExitToUserModePrepare(Cpu cpu, TaskStruct current)
     {
         if (current.TifIoBitmap)
             TssUpdateIoBitmap(cpu, current);

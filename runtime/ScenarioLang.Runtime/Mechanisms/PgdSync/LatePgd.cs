@@ -1,3 +1,4 @@
+using ScenarioLang.Runtime.Catalog;
 using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Scheduling;
 
@@ -81,7 +82,7 @@ public sealed class LatePgd : PgdModel
             var found = false;
             foreach (var t in ThreadsOf(g))
             {
-                yield return InterleavingPoint.Lock(PgdPoints.TaskLock, t.AllocLock, t.Name);
+                yield return InterleavingPoint.Lock(KernelPoints.TaskLock, t.AllocLock, t.Name);
                 var mm = InterleavingPoint.Load(PgdPoints.TaskMm, t.MmField, t.Name);
                 yield return mm;
                 if (mm.Value != 0)
@@ -90,7 +91,7 @@ public sealed class LatePgd : PgdModel
                     foreach (var point in SyncMm(t.Name, (MmStruct)Heap.Lookup(mm.Value)!, slot, reference, report))
                         yield return point;
                 }
-                yield return InterleavingPoint.Unlock(PgdPoints.TaskUnlock, t.AllocLock, t.Name);
+                yield return InterleavingPoint.Unlock(KernelPoints.TaskUnlock, t.AllocLock, t.Name);
                 // find_lock_task_mm() returns the first thread with an mm; for_each_process_thread() goes on.
                 if (found && FirstThreadWithMm)
                     break;

@@ -12,9 +12,9 @@ namespace ScenarioLang.Runtime.Mechanisms.PgdSync;
 /// (pgd_alloc(), and arch_pgd_init_late() in the lockless series), how a new kernel PGD entry reaches every mm
 /// (sync_global_pgds()), and what pgd_free() undoes. Each subclass models one version and names the code it follows;
 /// what they share lives here: swapper_pg_dir as the boot code left it, the copy of its entries, the update of one
-/// mm's entry, and the page walk of a kernel access.
+/// mm's entry, and the page walk of a kernel access. The shared kernel calls it through <see cref="IPgdOps"/>.
 /// </summary>
-public abstract class PgdModel
+public abstract class PgdModel : IKernelHooks, IPgdOps
 {
     /// <summary>pgd_lock (arch/x86/mm/pgtable.c), which every version still takes in sync_global_pgds().</summary>
     protected static readonly MemoryLocation PgdLock = new("pgd_lock");
@@ -39,7 +39,11 @@ public abstract class PgdModel
         Kernel = kernel;
         Swapper = PgdTable.Swapper(kernel.Heap.Tracker);
         Boot();
+        Vmalloc = new VmallocSpace(kernel, this);
     }
+
+    /// <summary>The vmalloc space, whose new kernel PGD entries sync_global_pgds() pushes to every mm.</summary>
+    public VmallocSpace Vmalloc { get; }
 
     /// <summary>swapper_pg_dir (init_mm.pgd): the reference PGD, only ever extended.</summary>
     public PgdTable Swapper { get; }
@@ -132,7 +136,7 @@ public abstract class PgdModel
     }
 
     /// <summary>The object checker: a PGD page outliving its mm can never be freed.</summary>
-    public void CheckForLeaks()
+    public void CheckMmLeaks(IReadOnlyList<TaskStruct> live)
     {
         foreach (var pgd in Heap.LiveObjects.OfType<PgdTable>().Where(p => p.Mm!.Freed))
             Heap.Report(FindingKind.Leak, pgd, $"memory leak: {pgd} (allocated by {pgd.AllocationSite}) belongs to {pgd.Mm}, already freed");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ScenarioLang.Runtime.Scheduling;
+using static ScenarioLang.Runtime.Catalog.KernelPoints;
 
 namespace ScenarioLang.Runtime.Mechanisms.PgdSync;
 
@@ -7,14 +8,12 @@ namespace ScenarioLang.Runtime.Mechanisms.PgdSync;
 /// The pause points of fork, clone, exec, exit, vmalloc and touch in the kernel PGD code (seed 003). Each path yields these names
 /// in every pgd variant where the code they stand for exists (the description says where that is); indexed points are
 /// in a loop over PGD slots (<c>copy_pgd[402]</c>) or over tasks (<c>sync_mm[C]</c>). Every access the paths make is
-/// at one of these points, so a schedule the explorer prints can always be written back as <c>until</c>.
+/// at one of these points, so a schedule the explorer prints can always be written back as <c>until</c>. The names of
+/// the shared kernel's own paths and of the points in its own functions (copy_process(), de_thread(), exit_mm()) are
+/// the shared kernel's (<see cref="Catalog.KernelPoints"/>); the descriptions are here, with the code they stop.
 /// </summary>
 public static class PgdPoints
 {
-    public const string Fork = "fork";
-    public const string Exec = "exec";
-    public const string Exit = "exit";
-    public const string Clone = "clone";
     public const string Vmalloc = "vmalloc";
     public const string Touch = "touch";
 
@@ -24,16 +23,7 @@ public static class PgdPoints
     public const string PgdListAdd = "pgd_list_add";
     public const string PgdListDel = "pgd_list_del";
     public const string PgdUnlock = "pgd_unlock";
-    public const string CopyMm = "copy_mm";
-    public const string TasklistLock = "tasklist_lock";
-    public const string LinkTask = "link_task";
-    public const string UnlinkTask = "unlink_task";
-    public const string TasklistUnlock = "tasklist_unlock";
     public const string PgdInitLate = "pgd_init_late";
-    public const string TaskLock = "task_lock";
-    public const string TaskUnlock = "task_unlock";
-    public const string ExecMmap = "exec_mmap";
-    public const string ExitMm = "exit_mm";
     public const string AllocVmapArea = "alloc_vmap_area";
     public const string VmapAreaUnlock = "vmap_area_unlock";
     public const string PudAlloc = "pud_alloc";

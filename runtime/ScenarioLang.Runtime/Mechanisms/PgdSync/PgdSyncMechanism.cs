@@ -40,7 +40,10 @@ public static class PgdSyncMechanism
         ],
         [],
         PgdPoints.All,
-        CostDeclaration.None);
+        CostDeclaration.None)
+    {
+        Hooks = Create,
+    };
 
     /// <summary>The configuration with <paramref name="variant"/> for pgd and the others' variants unchanged.</summary>
     public static KernelConfig With(this KernelConfig config, PgdVariant variant) => Variants.With(config, variant);

@@ -14,7 +14,7 @@ namespace ScenarioLang.Runtime.Mechanisms.PgdSync;
 /// vmalloc_fault(); the step is a caller that must not fault on the area (an NMI handler, a hypercall's buffer), as
 /// alloc_vm_area() did until 3.2 (cd12909cb576) and register_die_notifier() still does.
 /// </summary>
-public sealed class VmallocSpace(LinuxKernel kernel)
+public sealed class VmallocSpace(LinuxKernel kernel, PgdModel pgd)
 {
     private static readonly MemoryLocation VmapAreaLock = new("vmap_area_lock");
     private static readonly MemoryLocation InitMmPageTableLock = new("init_mm.page_table_lock");
@@ -26,8 +26,6 @@ public sealed class VmallocSpace(LinuxKernel kernel)
 
     /// <summary>totalram_pages: the model's machine has 4 GiB of RAM.</summary>
     public const long TotalramPages = 1L << 20;
-
-    private PgdModel Pgd => kernel.Pgd;
 
     private KernelHeap Heap => kernel.Heap;
 
@@ -72,7 +70,7 @@ public sealed class VmallocSpace(LinuxKernel kernel)
             address = next;
         }
 
-        foreach (var point in Pgd.SyncGlobalPgds(VmallocStart & PgdirMask, VmallocEnd))
+        foreach (var point in pgd.SyncGlobalPgds(VmallocStart & PgdirMask, VmallocEnd))
             yield return point;
         path.Result = (long)start;
     }
@@ -96,7 +94,7 @@ public sealed class VmallocSpace(LinuxKernel kernel)
     private IEnumerable<InterleavingPoint> VmapPudRange(ulong start, ulong end)
     {
         var slot = PgdIndex(start);
-        var entry = Pgd.Swapper.Entry(slot);
+        var entry = pgd.Swapper.Entry(slot);
         var none = InterleavingPoint.Load(PgdPoints.PudAlloc, entry, PgdPoints.Slot(slot));
         yield return none;
         var pudId = none.Value;

@@ -12,13 +12,21 @@ namespace ScenarioLang.Runtime.Mechanisms.Ptshare;
 /// ptshare=rfc-v2 runs the code as posted, where nothing orders the lookup, creation and removal of ptshare_data;
 /// ptshare=locked runs Karim Manaouil's fix: all three under the i_mmap lock, the pointer cleared before the free.
 /// </summary>
-internal sealed class Ptshare(LinuxKernel kernel, UserMemory user)
+internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableSharing
 {
     private KernelHeap Heap => kernel.Heap;
 
     private KernelLog Log => kernel.Log;
 
+    private UserMemory User => kernel.User;
+
     private readonly bool _locked = PtshareMechanism.VariantOf(kernel) == PtshareVariant.Locked;
+
+    /// <summary>MAP_SHARED_PT exists only in the RFC's kernels.</summary>
+    public bool Enabled { get; } = PtshareMechanism.VariantOf(kernel) != PtshareVariant.Off;
+
+    // The host mm ptshare_new_mm() made is held by the file's ptshare_data, not by a task.
+    public bool HoldsMm(MmStruct mm) => Heap.LiveObjects.OfType<PtshareData>().Any(info => info.Mm == mm);
 
     // mm/mmap.c: do_mmap(), the RFC's "Check if this mapping is a candidate for page table sharing" block, after
     // mmap_region() made the vma; path.Result holds the address and becomes -ENOMEM if ptshare_insert_vma() fails.
@@ -127,8 +135,8 @@ internal sealed class Ptshare(LinuxKernel kernel, UserMemory user)
         var host = info.Mm;
         fault.Handled = true;
         var hostFrom = from - vma.Start + host.MmapBase;
-        var hostPmd = user.GetPmd(host, hostFrom);
-        var guestPmd = user.GetPmd(guest, from);
+        var hostPmd = User.GetPmd(host, hostFrom);
+        var guestPmd = User.GetPmd(guest, from);
         var hostIndex = UserLayout.Index(hostFrom, PageTableLevel.Pmd);
         var guestIndex = UserLayout.Index(from, PageTableLevel.Pmd);
         if (guestPmd.Next[guestIndex] != hostPmd.Next[hostIndex])
@@ -142,10 +150,14 @@ internal sealed class Ptshare(LinuxKernel kernel, UserMemory user)
             fault.Segv = true;
             yield break;
         }
-        fault.Pages += user.Fill(host, hostFrom, hostFrom + (to - from), write);
+        fault.Pages += User.Fill(host, hostFrom, hostFrom + (to - from), write);
     }
 
-    public void CheckForLeaks(IReadOnlyList<TaskStruct> live)
+    /// <summary>
+    /// The object checker for seed 004: a ptshare_data no address space points to (with its host mm) can never be freed,
+    /// and one whose refcnt differs from the mappings sharing it will be freed too late or too early.
+    /// </summary>
+    public void CheckMmLeaks(IReadOnlyList<TaskStruct> live)
     {
         var mms = live.Select(t => t.Mm).OfType<MmStruct>().Distinct().ToList();
         foreach (var info in Heap.LiveObjects.OfType<PtshareData>().ToList())

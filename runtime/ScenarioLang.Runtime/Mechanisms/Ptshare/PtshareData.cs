@@ -46,3 +46,13 @@ public sealed class PtshareData : KernelObject
     public static PtshareData Allocate(KernelHeap heap, KernelFile file, MmStruct mm, ulong start, ulong size) =>
         heap.Register(new PtshareData(heap, file, mm, start, size));
 }
+
+/// <summary>The field the RFC adds to struct address_space, as the kernel spells it: <c>file->f_mapping->ptshare_data</c>.</summary>
+public static class PtshareDataOfFile
+{
+    extension(KernelFile file)
+    {
+        /// <summary>file->f_mapping->ptshare_data: the <see cref="KernelObject.Id"/> of the file's <see cref="PtshareData"/>, or 0.</summary>
+        public MemoryLocation PtshareData => new($"{file.Name}->f_mapping->ptshare_data");
+    }
+}

@@ -39,7 +39,10 @@ public static class PtshareMechanism
         ],
         [new(PtshareData.KindName, "struct ptshare_data, a file's shared page tables (the host mm)")],
         PtsharePoints.All,
-        CostDeclaration.None);
+        CostDeclaration.None)
+    {
+        Hooks = kernel => new Ptshare(kernel),
+    };
 
     /// <summary>The configuration with <paramref name="variant"/> for ptshare and the others' variants unchanged.</summary>
     public static KernelConfig With(this KernelConfig config, PtshareVariant variant) => Variants.With(config, variant);

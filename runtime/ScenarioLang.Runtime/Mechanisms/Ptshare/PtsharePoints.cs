@@ -1,4 +1,5 @@
 using ScenarioLang.Runtime.Mechanisms.PgdSync;
+using static ScenarioLang.Runtime.Catalog.KernelPoints;
 
 namespace ScenarioLang.Runtime.Mechanisms.Ptshare;
 
@@ -30,11 +31,6 @@ public static class PtsharePoints
     public const string IMmapLock = "i_mmap_lock_write";
     /// <summary>i_mmap_unlock_write(mapping) (ptshare=locked).</summary>
     public const string IMmapUnlock = "i_mmap_unlock_write";
-
-    public const string Mmap = "mmap";
-    public const string Munmap = "munmap";
-    public const string Read = "read";
-    public const string Write = "write";
 
     /// <summary>Every point of the steps of seed 004, for <see cref="Scheduling.PausePoints"/>.</summary>
     public static IReadOnlyList<Scheduling.PausePoint> All { get; } =

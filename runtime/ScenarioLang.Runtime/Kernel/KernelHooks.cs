@@ -1,0 +1,119 @@
+using ScenarioLang.Runtime.Kernel.Mm;
+using ScenarioLang.Runtime.Machine;
+using ScenarioLang.Runtime.Scheduling;
+
+namespace ScenarioLang.Runtime.Kernel;
+
+/// <summary>
+/// A mechanism's kernel code as the shared kernel calls it, at the call sites of the kernel's own hooks into arch and
+/// feature code. Each mechanism folder implements the ones it needs; a default does what the kernel does without the
+/// mechanism (nothing). <see cref="LinuxKernel"/> makes one per mechanism from its declaration
+/// (<see cref="Catalog.MechanismDeclaration.Hooks"/>) and calls them in the catalog's order.
+/// </summary>
+public interface IKernelHooks
+{
+    /// <summary>The state the mechanism keeps in every task (its part of thread_struct), made with the task.</summary>
+    IReadOnlyList<TaskSlot> TaskSlots => [];
+
+    /// <summary>arch/x86/kernel/cpu/common.c: cpu_init() -> tss_setup_io_bitmap(): the mechanism's part of the TSS at boot.</summary>
+    void TssInit(Tss tss)
+    {
+    }
+
+    /// <summary>kernel/fork.c: copy_process() -> copy_thread(), after the user registers are copied.</summary>
+    void CopyThread(TaskStruct parent, TaskStruct child)
+    {
+    }
+
+    /// <summary>
+    /// exit_thread(tsk), run by <paramref name="current"/> on <paramref name="cpu"/>: from do_exit() for the exiting task
+    /// itself, or from copy_process()'s bad_fork_cleanup_thread for a child that never ran.
+    /// </summary>
+    void ExitThread(Cpu cpu, TaskStruct current, TaskStruct tsk)
+    {
+    }
+
+    /// <summary>fs/exec.c: begin_new_exec() -> flush_thread(): what the thread keeps across exec, for the trace's note.</summary>
+    IEnumerable<string> FlushThread(TaskStruct tsk) => [];
+
+    /// <summary>start_thread(): the new program's user flags are set; <paramref name="droppedIopl"/> is the EFLAGS.IOPL they replaced.</summary>
+    void StartThread(TaskStruct tsk, uint droppedIopl)
+    {
+    }
+
+    /// <summary>kernel/sched/core.c: context_switch() -> __switch_to() -> __switch_to_xtra().</summary>
+    void SwitchToXtra(Cpu cpu, TaskStruct prev, TaskStruct next)
+    {
+    }
+
+    /// <summary>kernel/entry/common.c: exit_to_user_mode_prepare() -> arch_exit_to_user_mode_prepare().</summary>
+    void ExitToUserModePrepare(Cpu cpu, TaskStruct current)
+    {
+    }
+
+    /// <summary>
+    /// arch/x86/kernel/traps.c: exc_general_protection() -> fixup_iopl_exception() for a user-mode CLI or STI
+    /// (<paramref name="insn"/>): true when the #GP was fixed up and is not delivered.
+    /// </summary>
+    bool FixupIoplException(TaskStruct current, string insn) => false;
+
+    /// <summary>Whether the mechanism holds <paramref name="mm"/> although no task uses it (a host mm of shared page tables).</summary>
+    bool HoldsMm(MmStruct mm) => false;
+
+    /// <summary>
+    /// The object checker's leak pass, once the run has ended, over what the mechanism hangs off a task's thread (what
+    /// exit_thread() releases): before the address spaces are checked.
+    /// </summary>
+    void CheckThreadLeaks(IReadOnlyList<TaskStruct> live)
+    {
+    }
+
+    /// <summary>
+    /// The leak pass over what the mechanism hangs off an address space (what __mmput() and pgd_free() release): after
+    /// the address spaces are checked.
+    /// </summary>
+    void CheckMmLeaks(IReadOnlyList<TaskStruct> live)
+    {
+    }
+}
+
+/// <summary>
+/// The kernel half of the page tables as the shared mm code calls it (arch/x86/mm/pgtable.c, mm_init() and
+/// copy_process()): exactly one mechanism provides it.
+/// </summary>
+public interface IPgdOps
+{
+    /// <summary>swapper_pg_dir (init_mm.pgd): the reference PGD every mm copies its kernel part from.</summary>
+    PgdTable Swapper { get; }
+
+    /// <summary>The PGD of an mm made before the scenario started, written as boot code would.</summary>
+    void Prepopulate(MmStruct mm, string owner);
+
+    /// <summary>pgd_alloc() for a new mm (mm_init() -> mm_alloc_pgd()) made for the task <paramref name="owner"/>; sets mm->pgd.</summary>
+    IEnumerable<InterleavingPoint> PgdAlloc(MmStruct mm, string owner);
+
+    /// <summary>arch_pgd_init_late(mm) for <paramref name="tsk"/>'s new mm, which fork and exec call in the lockless series.</summary>
+    IEnumerable<InterleavingPoint> PgdInitLate(TaskStruct tsk, MmStruct mm);
+
+    /// <summary>pgd_free() from __mmdrop().</summary>
+    IEnumerable<InterleavingPoint> PgdFree(MmStruct mm);
+}
+
+/// <summary>
+/// Page-table sharing as mm/mmap.c and the fault path call it for MAP_SHARED_PT mappings (seed 004's RFC hooks): at most
+/// one mechanism provides it; without one, MAP_SHARED_PT is an unknown flag.
+/// </summary>
+internal interface IPageTableSharing
+{
+    /// <summary>Whether do_mmap() honours MAP_SHARED_PT in the configured kernel.</summary>
+    bool Enabled { get; }
+
+    /// <summary>do_mmap()'s "candidate for page table sharing" block, after mmap_region() made <paramref name="vma"/>.</summary>
+    IEnumerable<InterleavingPoint> Share(KernelPath path, VmArea vma, int prot);
+
+    /// <summary>do_vmi_munmap()'s "uses shared page tables" block; path.Result becomes negative when the munmap is refused.</summary>
+    IEnumerable<InterleavingPoint> Unshare(KernelPath path, VmArea vma, ulong start, ulong length);
+
+    /// <summary>find_shared_vma() from handle_mm_fault() for a VM_SHARED_PT vma.</summary>
+    IEnumerable<InterleavingPoint> FindSharedVma(MmStruct guest, VmArea vma, ulong from, ulong to, bool write, FaultResult fault);
+}
