@@ -4,7 +4,7 @@ using System.Globalization;
 using ScenarioLang.Compiler;
 using ScenarioLang.Compiler.Hosting;
 using ScenarioLang.Runtime;
-using ScenarioLang.Runtime.Scheduling;
+using ScenarioLang.Runtime.Catalog;
 using ScenarioLang.Runtime.Tracing;
 
 namespace ScenarioLang.Cli.Commands;

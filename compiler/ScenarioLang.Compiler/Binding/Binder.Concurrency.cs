@@ -2,10 +2,8 @@ using System.Collections.Immutable;
 using System.Diagnostics;
 using ScenarioLang.Compiler.Syntax;
 using ScenarioLang.Compiler.Text;
-using ScenarioLang.Runtime.Kernel;
-using ScenarioLang.Runtime.Catalog;
-using ScenarioLang.Runtime.Scheduling;
 using ScenarioLang.Runtime;
+using ScenarioLang.Runtime.Catalog;
 
 namespace ScenarioLang.Compiler.Binding;
 

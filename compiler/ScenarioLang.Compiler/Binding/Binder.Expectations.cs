@@ -1,11 +1,10 @@
-using System.Diagnostics;
 using System.Collections.Immutable;
+using System.Diagnostics;
 using ScenarioLang.Compiler.Diagnostics;
 using ScenarioLang.Compiler.Syntax;
 using ScenarioLang.Compiler.Text;
-using ScenarioLang.Runtime.Catalog;
-using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime;
+using ScenarioLang.Runtime.Catalog;
 
 namespace ScenarioLang.Compiler.Binding;
 

@@ -4,9 +4,8 @@ using System.Text.RegularExpressions;
 using ScenarioLang.Compiler.Diagnostics;
 using ScenarioLang.Compiler.Syntax;
 using ScenarioLang.Compiler.Text;
-using ScenarioLang.Runtime.Catalog;
-using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime;
+using ScenarioLang.Runtime.Catalog;
 
 namespace ScenarioLang.Compiler.Binding;
 

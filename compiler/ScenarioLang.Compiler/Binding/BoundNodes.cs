@@ -1,8 +1,7 @@
 using System.Collections.Immutable;
 using ScenarioLang.Compiler.Text;
-using ScenarioLang.Runtime.Catalog;
-using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime;
+using ScenarioLang.Runtime.Catalog;
 
 namespace ScenarioLang.Compiler.Binding;
 

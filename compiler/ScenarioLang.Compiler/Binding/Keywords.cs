@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using ScenarioLang.Compiler.Syntax;
 using ScenarioLang.Runtime;
-using ScenarioLang.Runtime.Kernel;
 
 namespace ScenarioLang.Compiler.Binding;
 
@@ -10,8 +9,8 @@ internal static class Keywords
 {
     public static Privilege Privilege(PrivilegeKeyword keyword) => keyword switch
     {
-        PrivilegeKeyword.Root => Runtime.Kernel.Privilege.Root,
-        PrivilegeKeyword.User => Runtime.Kernel.Privilege.User,
+        PrivilegeKeyword.Root => Runtime.Privilege.Root,
+        PrivilegeKeyword.User => Runtime.Privilege.User,
         _ => throw new UnreachableException($"privilege keyword {keyword}"),
     };
 

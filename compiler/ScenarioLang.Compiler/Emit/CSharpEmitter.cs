@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using ScenarioLang.Compiler.Binding;
+using ScenarioLang.Runtime;
 using ScenarioLang.Runtime.Catalog;
 using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Machine;
-using ScenarioLang.Runtime;
 
 namespace ScenarioLang.Compiler.Emit;
 
@@ -69,9 +69,9 @@ public static class CSharpEmitter
         foreach (var task in scenario.DeclaredTasks)
         {
             if (task.Group is null)
-                w.Line($"        new({CSharpLiteral.String(task.Name)}, {Runtime}.Kernel.Privilege.{task.Privilege}),");
+                w.Line($"        new({CSharpLiteral.String(task.Name)}, {Runtime}.Privilege.{task.Privilege}),");
             else if (task.Name == TaskDeclaration.Member(task.Group.Name, 0))
-                w.Line($"        new({CSharpLiteral.String(task.Group.Name)}, {Runtime}.Kernel.Privilege.{task.Privilege}, Members: {CSharpLiteral.Int(task.Group.Count)}),");
+                w.Line($"        new({CSharpLiteral.String(task.Group.Name)}, {Runtime}.Privilege.{task.Privilege}, Members: {CSharpLiteral.Int(task.Group.Count)}),");
         }
         w.Line("    },");
         w.Line($"    Mechanisms: new string[] {{ {string.Join(", ", scenario.Mechanisms.Select(CSharpLiteral.String))} }});");
@@ -288,7 +288,7 @@ public static class CSharpEmitter
     };
 
     private static string Pattern(FindingPattern pattern) =>
-        $"new {Runtime}.Kernel.FindingPattern({Runtime}.Kernel.FindingKind.{pattern.Kind}, {CSharpLiteral.String(pattern.ObjectKind)})";
+        $"new {Runtime}.FindingPattern({Runtime}.FindingKind.{pattern.Kind}, {CSharpLiteral.String(pattern.ObjectKind)})";
 
     private static string Operator(Comparison comparison) => comparison switch
     {
@@ -316,7 +316,7 @@ public static class CSharpEmitter
         OutcomeKind.Segv => $"{Runtime}.Outcome.Segv",
         OutcomeKind.Address => $"{Runtime}.Outcome.Address({CSharpLiteral.Long(outcome.Value)})",
         OutcomeKind.Eflags => $"{Runtime}.Outcome.Eflags({CSharpLiteral.Hex((ulong)outcome.Value)})",
-        _ when outcome.Value < 0 && Enum.IsDefined((Errno)(int)-outcome.Value) => $"{Runtime}.Outcome.Fails({Runtime}.Kernel.Errno.{(Errno)(int)-outcome.Value})",
+        _ when outcome.Value < 0 && Enum.IsDefined((Errno)(int)-outcome.Value) => $"{Runtime}.Outcome.Fails({Runtime}.Errno.{(Errno)(int)-outcome.Value})",
         _ => $"{Runtime}.Outcome.Returns({CSharpLiteral.Long(outcome.Value)})",
     };
 

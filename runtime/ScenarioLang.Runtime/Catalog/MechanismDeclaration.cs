@@ -1,5 +1,4 @@
 using ScenarioLang.Runtime.Kernel;
-using ScenarioLang.Runtime.Scheduling;
 
 namespace ScenarioLang.Runtime.Catalog;
 

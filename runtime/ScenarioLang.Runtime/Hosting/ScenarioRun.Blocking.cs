@@ -1,3 +1,4 @@
+using ScenarioLang.Runtime.Catalog;
 using ScenarioLang.Runtime.Scheduling;
 
 namespace ScenarioLang.Runtime;

@@ -7,7 +7,7 @@ public readonly record struct Step(int Line, int Column, string Text);
 /// A task as a scenario declares it, or with <paramref name="Members"/> a group of tasks (<c>task W[1000] user</c>) named
 /// W0 to W999, created in that order.
 /// </summary>
-public sealed record TaskDeclaration(string Name, Kernel.Privilege Privilege, int? Members = null)
+public sealed record TaskDeclaration(string Name, Privilege Privilege, int? Members = null)
 {
     /// <summary>The tasks it declares: itself, or the members of its group.</summary>
     public IEnumerable<string> Names => Members is { } count ? Enumerable.Range(0, count).Select(i => Member(Name, i)) : [Name];

@@ -1,12 +1,5 @@
 namespace ScenarioLang.Runtime.Kernel;
 
-/// <summary>How privileged a task is: root holds every capability, an unprivileged user none.</summary>
-public enum Privilege
-{
-    Root,
-    User,
-}
-
 /// <summary>The capabilities the modelled paths check (include/uapi/linux/capability.h), as a set.</summary>
 [Flags]
 public enum Capabilities

@@ -1,3 +1,5 @@
+using ScenarioLang.Runtime.Catalog;
+
 namespace ScenarioLang.Runtime.Scheduling;
 
 /// <summary>

@@ -69,10 +69,10 @@ public sealed class LanguageGapsBindingTests
         Assert.Equal(new ExpectedOutcome(Outcome.GeneralProtection, Outcome.Ok), cli.Expected);
         Assert.Equal("#GP | ok", cli.Expected!.ToString());
         var mmap = Assert.IsType<BoundThreadStep>(Bind(Group("  cpu0 A: mmap(0x40000000, 2 MiB, PROT_READ, MAP_SHARED, db, 0) -> 0x40000000 | ENOMEM")).Statements[^1]);
-        Assert.Equal(new ExpectedOutcome(Outcome.Address(0x40000000), Outcome.Fails(ScenarioLang.Runtime.Kernel.Errno.ENOMEM)), mmap.Expected);
+        Assert.Equal(new ExpectedOutcome(Outcome.Address(0x40000000), Outcome.Fails(ScenarioLang.Runtime.Errno.ENOMEM)), mmap.Expected);
         var pushf = Assert.IsType<BoundThreadStep>(Bind(InScenario("  cpu0 A: pushf -> 0x202 | 0x3202")).Statements[^1]);
         Assert.Equal(new ExpectedOutcome(Outcome.Eflags(0x202), Outcome.Eflags(0x3202)), pushf.Expected);
-        Assert.Equal(new ExpectedOutcome(Outcome.Returns(0), Outcome.Fails(ScenarioLang.Runtime.Kernel.Errno.EPERM)),
+        Assert.Equal(new ExpectedOutcome(Outcome.Returns(0), Outcome.Fails(ScenarioLang.Runtime.Errno.EPERM)),
             Assert.IsType<BoundThreadStep>(Bind(InScenario("  cpu0 A: ioperm(0x80, 1, on) -> 0 | EPERM")).Statements[^1]).Expected);
     }
 

@@ -48,15 +48,15 @@ public sealed class EmitTests
     [InlineData("  file db = 1 GiB\n  cpu0 A: mmap(0x40000000, 1 GiB, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_SHARED_PT, db, 0) -> 0x40000000",
         "\"-> 0x40000000\", 0, task_A, 0x40000000UL, 0x40000000UL, 0x3, 0x200001, \"db\", 0L, global::ScenarioLang.Runtime.Outcome.Address(1073741824L)))")]
     [InlineData("  cpu0 A: mmap(0x7f0000000000, 2 MiB, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 4 KiB) -> ENOMEM",
-        "0x7F0000000000UL, 0x200000UL, 0x1, 0x22, null, 4096L, global::ScenarioLang.Runtime.Outcome.Fails(global::ScenarioLang.Runtime.Kernel.Errno.ENOMEM)))")]
+        "0x7F0000000000UL, 0x200000UL, 0x1, 0x22, null, 4096L, global::ScenarioLang.Runtime.Outcome.Fails(global::ScenarioLang.Runtime.Errno.ENOMEM)))")]
     [InlineData("  cpu1 B: munmap(0x40000000, 2 MiB) until kfree -> 0\n  cpu1 continue",
         "run.Run(run.MunmapStep(new global::ScenarioLang.Runtime.Step(5, 3, \"cpu1 B: munmap(0x40000000, 2 MiB) until kfree -> 0\"), \"cpu1 B: munmap(0x40000000, 2 MiB)\", \"-> 0\", 1, task_B, 0x40000000UL, 0x200000UL, global::ScenarioLang.Runtime.Outcome.Returns(0L)), until: \"kfree\");")]
     [InlineData("  cpu0 A: read(0x40000000) -> ok", "0, task_A, false, 0x40000000UL, 0x1UL, global::ScenarioLang.Runtime.Outcome.Ok))")]
     [InlineData("  cpu0 A: write(0x40000000, 8 KiB) -> SIGSEGV", "0, task_A, true, 0x40000000UL, 0x2000UL, global::ScenarioLang.Runtime.Outcome.Segv))")]
     [InlineData("  expect leak ptshare_data",
-        "run.ExpectFindings(new global::ScenarioLang.Runtime.Step(5, 3, \"expect leak ptshare_data\"), global::ScenarioLang.Runtime.Quantifier.Always, new global::ScenarioLang.Runtime.Kernel.FindingPattern(global::ScenarioLang.Runtime.Kernel.FindingKind.Leak, \"ptshare_data\"));")]
+        "run.ExpectFindings(new global::ScenarioLang.Runtime.Step(5, 3, \"expect leak ptshare_data\"), global::ScenarioLang.Runtime.Quantifier.Always, new global::ScenarioLang.Runtime.FindingPattern(global::ScenarioLang.Runtime.FindingKind.Leak, \"ptshare_data\"));")]
     [InlineData("  expect sometimes use-after-free ptshare_data and refcount-misuse pte",
-        "global::ScenarioLang.Runtime.Quantifier.Sometimes, new global::ScenarioLang.Runtime.Kernel.FindingPattern(global::ScenarioLang.Runtime.Kernel.FindingKind.UseAfterFree, \"ptshare_data\"), new global::ScenarioLang.Runtime.Kernel.FindingPattern(global::ScenarioLang.Runtime.Kernel.FindingKind.RefcountMisuse, \"pte\"));")]
+        "global::ScenarioLang.Runtime.Quantifier.Sometimes, new global::ScenarioLang.Runtime.FindingPattern(global::ScenarioLang.Runtime.FindingKind.UseAfterFree, \"ptshare_data\"), new global::ScenarioLang.Runtime.FindingPattern(global::ScenarioLang.Runtime.FindingKind.RefcountMisuse, \"pte\"));")]
     [InlineData("  expect pagetables(A).pmd == 4 KiB", "o => o.PmdBytes(task_A), global::ScenarioLang.Runtime.Comparison.Equal, 4096L, global::ScenarioLang.Runtime.ValueFormat.Bytes);")]
     [InlineData("  file db = 4 MiB\n  expect ptshare(db).pud == 0", "o => global::ScenarioLang.Runtime.Mechanisms.Ptshare.PtshareObservations.HostPudBytes(o, \"db\")")]
     [InlineData("  file db = 4 MiB\n  expect ptshare(db).start == 0x40000000", "o => global::ScenarioLang.Runtime.Mechanisms.Ptshare.PtshareObservations.PtshareStart(o, \"db\"), global::ScenarioLang.Runtime.Comparison.Equal, 1073741824L, global::ScenarioLang.Runtime.ValueFormat.Hex);")]

@@ -31,12 +31,12 @@ public sealed class TaskGroupEmitTests
         var small = Emit(10);
         var large = Emit(10_000);
         Assert.Equal(small.Split('\n').Length, large.Split('\n').Length);
-        Assert.Contains("new(\"W\", global::ScenarioLang.Runtime.Kernel.Privilege.User, Members: 10000),", large, StringComparison.Ordinal);
+        Assert.Contains("new(\"W\", global::ScenarioLang.Runtime.Privilege.User, Members: 10000),", large, StringComparison.Ordinal);
         Assert.Single(large.Split("run.ForEach(").Skip(1));
         Assert.DoesNotContain("task_W", large, StringComparison.Ordinal);
         Assert.Contains("each_W =>", large, StringComparison.Ordinal);
         Assert.Contains("new global::ScenarioLang.Runtime.ExpectedOutcome(global::ScenarioLang.Runtime.Outcome.Address(1073741824L), "
-            + "global::ScenarioLang.Runtime.Outcome.Fails(global::ScenarioLang.Runtime.Kernel.Errno.ENOMEM))", large, StringComparison.Ordinal);
+            + "global::ScenarioLang.Runtime.Outcome.Fails(global::ScenarioLang.Runtime.Errno.ENOMEM))", large, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using ScenarioLang.Runtime;
 using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Mechanisms.Ioport;
 using static ScenarioLang.Tests.Runtime.Kscn;

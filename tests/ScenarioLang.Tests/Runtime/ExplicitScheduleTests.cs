@@ -1,4 +1,5 @@
 using ScenarioLang.Runtime;
+using ScenarioLang.Runtime.Catalog;
 using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Machine;
 using ScenarioLang.Runtime.Scheduling;

@@ -1,6 +1,7 @@
+using ScenarioLang.Runtime;
 using ScenarioLang.Runtime.Kernel;
-using ScenarioLang.Runtime.Mechanisms.Ioport;
 using ScenarioLang.Runtime.Machine;
+using ScenarioLang.Runtime.Mechanisms.Ioport;
 using static ScenarioLang.Tests.Runtime.Kscn;
 
 namespace ScenarioLang.Tests.Runtime;

@@ -1,8 +1,8 @@
 using ScenarioLang.Runtime;
+using ScenarioLang.Runtime.Catalog;
 using ScenarioLang.Runtime.Kernel;
-using ScenarioLang.Runtime.Mechanisms.Ioport;
 using ScenarioLang.Runtime.Machine;
-using ScenarioLang.Runtime.Scheduling;
+using ScenarioLang.Runtime.Mechanisms.Ioport;
 using static ScenarioLang.Tests.Runtime.Kscn;
 
 namespace ScenarioLang.Tests.Runtime;

@@ -1,10 +1,10 @@
-using ScenarioLang.Tests.Infrastructure;
 using System.Collections.Immutable;
 using ScenarioLang.Compiler.Binding;
 using ScenarioLang.Compiler.Syntax;
 using ScenarioLang.Compiler.Text;
-using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime;
+using ScenarioLang.Runtime.Kernel;
+using ScenarioLang.Tests.Infrastructure;
 
 namespace ScenarioLang.Tests.Syntax;
 
@@ -51,7 +51,7 @@ public sealed class TokenMappingTests
         Assert.Equal(Enum.GetValues<FindingKeyword>(), parsed);
         Assert.Equal(Enum.GetValues<FindingKind>(), Enum.GetValues<FindingKeyword>().Select(Keywords.Finding));
         Assert.Equal(spellings, Enum.GetValues<FindingKeyword>().Select(SyntaxPrinter.FindingWord));
-        Assert.Equal(Enum.GetValues<FindingKind>().Select(Finding.Name), Enum.GetValues<FindingKeyword>().Select(SyntaxPrinter.FindingWord));
+        Assert.Equal(Enum.GetValues<FindingKind>().Select(FindingPattern.Name), Enum.GetValues<FindingKeyword>().Select(SyntaxPrinter.FindingWord));
     }
 
     [Fact]

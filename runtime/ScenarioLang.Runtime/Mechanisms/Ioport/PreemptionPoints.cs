@@ -1,4 +1,4 @@
-using ScenarioLang.Runtime.Scheduling;
+using ScenarioLang.Runtime.Catalog;
 
 namespace ScenarioLang.Runtime.Mechanisms.Ioport;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using ScenarioLang.Runtime.Scheduling;
+using ScenarioLang.Runtime.Catalog;
 using static ScenarioLang.Runtime.Catalog.KernelPoints;
 
 namespace ScenarioLang.Runtime.Mechanisms.PgdSync;

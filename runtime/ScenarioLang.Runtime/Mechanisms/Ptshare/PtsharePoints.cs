@@ -1,3 +1,4 @@
+using ScenarioLang.Runtime.Catalog;
 using ScenarioLang.Runtime.Mechanisms.PgdSync;
 using static ScenarioLang.Runtime.Catalog.KernelPoints;
 
@@ -32,8 +33,8 @@ public static class PtsharePoints
     /// <summary>i_mmap_unlock_write(mapping) (ptshare=locked).</summary>
     public const string IMmapUnlock = "i_mmap_unlock_write";
 
-    /// <summary>Every point of the steps of seed 004, for <see cref="Scheduling.PausePoints"/>.</summary>
-    public static IReadOnlyList<Scheduling.PausePoint> All { get; } =
+    /// <summary>Every point of the steps of seed 004, for <see cref="PausePoints"/>.</summary>
+    public static IReadOnlyList<PausePoint> All { get; } =
     [
         new(Mmap, IMmapLock, "ptshare=locked: do_mmap() is about to take the file's i_mmap lock for the lookup and the creation or sharing"),
         new(Mmap, Lookup, "do_mmap(): about to load file->f_mapping->ptshare_data (is there a host mm for this file?)"),
@@ -58,7 +59,7 @@ public static class PtsharePoints
         .. Faults(Write),
     ];
 
-    private static Scheduling.PausePoint[] Faults(string step) =>
+    private static PausePoint[] Faults(string step) =>
     [
         new(step, Lookup, "find_shared_vma(): a fault in a shared vma is about to load file->f_mapping->ptshare_data"),
         new(step, ReadInfo, "find_shared_vma(): about to read info->mm, the host mm whose tables the fault fills"),

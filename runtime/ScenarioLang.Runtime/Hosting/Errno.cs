@@ -1,4 +1,4 @@
-namespace ScenarioLang.Runtime.Kernel;
+namespace ScenarioLang.Runtime;
 
 /// <summary>The error numbers the modelled syscalls return (include/uapi/asm-generic/errno-base.h).</summary>
 public enum Errno

@@ -1,4 +1,4 @@
-namespace ScenarioLang.Runtime.Scheduling;
+namespace ScenarioLang.Runtime.Catalog;
 
 /// <summary>
 /// A named point where a scenario can pause a step (<c>cpu0 P: fork until link_task -> C</c>) and where a printed
@@ -16,7 +16,7 @@ public static class PausePoints
 {
     public const string Return = "return";
 
-    public static IReadOnlyList<PausePoint> All => Catalog.KernelCatalog.Points;
+    public static IReadOnlyList<PausePoint> All => KernelCatalog.Points;
 
     public static IEnumerable<PausePoint> Of(string step) => All.Where(p => p.Step == step);
 
