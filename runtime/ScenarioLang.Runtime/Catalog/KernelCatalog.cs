@@ -20,8 +20,8 @@ public static class KernelCatalog
     /// <summary>Every step, the shared kernel's first.</summary>
     public static IReadOnlyList<StepDeclaration> Steps { get; } = Gather(SharedKernel.Steps, m => m.Steps);
 
-    /// <summary>The pause points of every step: the memory instructions', then each mechanism's.</summary>
-    public static IReadOnlyList<PausePoint> Points { get; } = Gather(InstructionPoints.All, m => m.Points);
+    /// <summary>The pause points of every step: the memory instructions', then each mechanism's (<see cref="PointsOf"/>).</summary>
+    public static IReadOnlyList<PausePoint> Points { get; } = Gather(InstructionPoints.All, PointsOf);
 
     /// <summary>The points <c>preempted at</c> can name: where each mechanism's code runs preemptible.</summary>
     public static IReadOnlyList<PausePoint> PreemptionPoints { get; } = Gather([], m => m.PreemptionPoints);
@@ -41,7 +41,26 @@ public static class KernelCatalog
     public static MechanismDeclaration? OwnerOfObjectKind(string kind) => Mechanisms.FirstOrDefault(m => m.ObjectKinds.Any(k => k.Name == kind));
 
     public static MechanismDeclaration? OwnerOfPoint(string step, string point) =>
-        Mechanisms.FirstOrDefault(m => m.Points.Any(p => p.Step == step && p.Name == point));
+        Mechanisms.FirstOrDefault(m => PointsOf(m).Any(p => p.Step == step && p.Name == point));
+
+    /// <summary>
+    /// A mechanism's points: those it declares, and, for the one with pgd_alloc()'s and pgd_free()'s points, theirs in
+    /// every step another mechanism declares makes or drops an mm.
+    /// </summary>
+    public static IReadOnlyList<PausePoint> PointsOf(MechanismDeclaration mechanism)
+    {
+        if (mechanism.PgdAllocPoints is null && mechanism.PgdFreePoints is null)
+            return mechanism.Points;
+        var all = new List<PausePoint>(mechanism.Points);
+        foreach (var other in Mechanisms)
+        {
+            foreach (var made in other.AllocatesMm)
+                all.AddRange(mechanism.PgdAllocPoints?.Invoke(made) ?? []);
+            foreach (var dropped in other.FreesMm)
+                all.AddRange(mechanism.PgdFreePoints?.Invoke(dropped) ?? []);
+        }
+        return all;
+    }
 
     // Loops, not LINQ: every kscn process builds the catalog, and this keeps it to plain precompiled code.
     private static MechanismDeclaration[] Sorted(MechanismDeclaration[] mechanisms)

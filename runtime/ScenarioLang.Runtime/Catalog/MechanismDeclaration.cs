@@ -33,6 +33,12 @@ public sealed class CostValues(IReadOnlyList<KeyValuePair<string, long>> values)
 }
 
 /// <summary>
+/// A step of a mechanism that makes or drops an mm besides a task's own (page-table sharing's host mm, seed 004), and so
+/// runs pgd_alloc() or pgd_free(); <paramref name="Whose"/> names that mm in the points' descriptions ("the host mm's").
+/// </summary>
+public sealed record MmLifetime(string Step, string Whose);
+
+/// <summary>
 /// A kernel mechanism whose version a scenario chooses (<c>kernel ioperm = merged</c>), declared once in its folder
 /// under Mechanisms/: its variants, the steps, properties, object kinds and pause points it adds to the language, and
 /// its costs. The compiler, the command line, the trace and the docs take these from <see cref="KernelCatalog"/>.
@@ -50,6 +56,22 @@ public sealed record MechanismDeclaration(
 {
     /// <summary>The points among <see cref="Points"/> where the kernel code lets the scheduler preempt the task (<c>preempted at</c>).</summary>
     public IReadOnlyList<PausePoint> PreemptionPoints { get; init; } = [];
+
+    /// <summary>Its steps that allocate an mm of their own (mm_init() -> pgd_alloc()).</summary>
+    public IReadOnlyList<MmLifetime> AllocatesMm { get; init; } = [];
+
+    /// <summary>Its steps that may drop the last reference to such an mm (__mmdrop() -> pgd_free()).</summary>
+    public IReadOnlyList<MmLifetime> FreesMm { get; init; } = [];
+
+    /// <summary>
+    /// For the mechanism that provides <see cref="IPgdOps"/>: the points of pgd_alloc() and of pgd_free() inside another
+    /// mechanism's step (<see cref="AllocatesMm"/>, <see cref="FreesMm"/>). They are this mechanism's points: its variant
+    /// decides whether they exist.
+    /// </summary>
+    public Func<MmLifetime, IReadOnlyList<PausePoint>>? PgdAllocPoints { get; init; }
+
+    /// <inheritdoc cref="PgdAllocPoints"/>
+    public Func<MmLifetime, IReadOnlyList<PausePoint>>? PgdFreePoints { get; init; }
 
     /// <summary>
     /// Its kernel code in the variant the kernel's configuration selects, as the shared kernel calls it

@@ -134,6 +134,25 @@ public sealed partial class KernelCatalogTests
     }
 
     /// <summary>
+    /// Nor does one mechanism folder name another: code one needs of another (pgd_alloc() for ptshare's host mm) goes
+    /// through the shared kernel's hooks and the declarations (MmLifetime).
+    /// </summary>
+    [Fact]
+    public void No_mechanism_folder_names_another()
+    {
+        var root = Path.Combine(Repository.Root, "runtime/ScenarioLang.Runtime/Mechanisms");
+        var folders = Directory.GetDirectories(root).Select(Path.GetFileName).OfType<string>().ToList();
+        Assert.Equal(KernelCatalog.Mechanisms.Count, folders.Count);
+        var naming =
+            from folder in folders
+            from file in Directory.EnumerateFiles(Path.Combine(root, folder), "*.cs", SearchOption.AllDirectories)
+            from match in MechanismNamespace().Matches(File.ReadAllText(file))
+            where match.Value != "ScenarioLang.Runtime.Mechanisms." + folder
+            select $"{folder}/{Path.GetFileName(file)}: {match.Value}";
+        Assert.Empty(naming);
+    }
+
+    /// <summary>
     /// Nor does one name a type of a folder in any other way (a cref, a fully qualified name). A type name that is also
     /// the name of a member of a shared type (KernelCatalog.PreemptionPoints) cannot be told apart in text: left out.
     /// </summary>

@@ -45,6 +45,26 @@ public sealed partial class LanguageReferenceTests
     }
 
     [Fact]
+    public void The_steps_table_lists_the_catalog_in_order_with_its_mechanisms_and_kernel_functions()
+    {
+        var rows = Section("### Every step", "\n\n").Split('\n').Where(l => l.StartsWith("| `", StringComparison.Ordinal));
+        var catalog = KernelCatalog.Steps.Select(s => $"| `{Cell(s.Signature)}` | {KernelCatalog.OwnerOf(s)?.Name ?? "—"} | {Cell(s.Models)} |");
+        Assert.Equal(string.Join('\n', catalog), string.Join('\n', rows));
+    }
+
+    [Fact]
+    public void The_expected_results_table_says_what_every_step_can_return()
+    {
+        var steps = Section("### Expected results", "\n\n").Split('\n').Where(l => l.StartsWith("| ", StringComparison.Ordinal))
+            .SelectMany(l => Code().Matches(l.Split(" | ")[0]).Select(m => m.Groups[1].Value)).ToHashSet(StringComparer.Ordinal);
+        var declared = KernelCatalog.Steps.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        Assert.Equal(declared.Order(StringComparer.Ordinal), steps.Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>A table cell's text: a pipe would end the cell.</summary>
+    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
+
+    [Fact]
     public void Every_variant_of_every_mechanism_has_a_row_in_the_kernel_variants_section()
     {
         var section = Section("## 10. Kernel variants", "## 11.");
@@ -73,6 +93,9 @@ public sealed partial class LanguageReferenceTests
         PropertyType.Name => "name",
         _ => type.ToString().ToLowerInvariant(),
     };
+
+    [GeneratedRegex(@"`([a-z]+)`")]
+    private static partial Regex Code();
 
     [GeneratedRegex(@"```kscn\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex KscnBlock();

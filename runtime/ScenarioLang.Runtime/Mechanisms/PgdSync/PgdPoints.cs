@@ -108,6 +108,14 @@ public static class PgdPoints
         new(step, PgdUnlock, "pgd=locked-list: about to release pgd_lock (a buffered store)"),
     ];
 
+    /// <summary>pgd_free() of an mm another mechanism's step drops (<see cref="MmLifetime"/>).</summary>
+    internal static PausePoint[] PgdFree(string step, string whose) =>
+    [
+        new(step, PgdLock, $"pgd=locked-list: {whose} pgd_free() is about to take pgd_lock"),
+        new(step, PgdListDel, $"pgd=locked-list: pgd_free() is about to take {whose} PGD off pgd_list"),
+        new(step, PgdUnlock, "pgd=locked-list: about to release pgd_lock (a buffered store)"),
+    ];
+
     private static PausePoint InitLatePoint(string step, string where) =>
         new(step, PgdInitLate, $"pgd=late-wmb, late-mb: arch_pgd_init_late() {where}, at its barrier: smp_wmb() is only a compiler barrier on x86 (no access), smp_mb() an mfence that waits for the store buffer to drain");
 }

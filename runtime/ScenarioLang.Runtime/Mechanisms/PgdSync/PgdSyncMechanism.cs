@@ -43,6 +43,8 @@ public static class PgdSyncMechanism
         CostDeclaration.None)
     {
         Hooks = Create,
+        PgdAllocPoints = made => PgdPoints.PgdAlloc(made.Step, made.Whose),
+        PgdFreePoints = dropped => PgdPoints.PgdFree(dropped.Step, dropped.Whose),
     };
 
     /// <summary>The configuration with <paramref name="variant"/> for pgd and the others' variants unchanged.</summary>

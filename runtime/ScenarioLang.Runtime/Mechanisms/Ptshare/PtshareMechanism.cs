@@ -42,6 +42,9 @@ public static class PtshareMechanism
         CostDeclaration.None)
     {
         Hooks = kernel => new Ptshare(kernel),
+        // ptshare_new_mm() makes the host mm (mm_alloc() -> pgd_alloc()); free_ptshare_mm() drops it (mmput()).
+        AllocatesMm = [new(KernelPoints.Mmap, "the host mm's")],
+        FreesMm = [new(KernelPoints.Munmap, "the host mm's")],
     };
 
     /// <summary>The configuration with <paramref name="variant"/> for ptshare and the others' variants unchanged.</summary>

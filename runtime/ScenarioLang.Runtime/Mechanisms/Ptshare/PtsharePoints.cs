@@ -1,5 +1,4 @@
 using ScenarioLang.Runtime.Catalog;
-using ScenarioLang.Runtime.Mechanisms.PgdSync;
 using static ScenarioLang.Runtime.Catalog.KernelPoints;
 
 namespace ScenarioLang.Runtime.Mechanisms.Ptshare;
@@ -39,7 +38,6 @@ public static class PtsharePoints
         new(Mmap, IMmapLock, "ptshare=locked: do_mmap() is about to take the file's i_mmap lock for the lookup and the creation or sharing"),
         new(Mmap, Lookup, "do_mmap(): about to load file->f_mapping->ptshare_data (is there a host mm for this file?)"),
         new(Mmap, ReadInfo, "do_mmap(): about to read *info (mode, start, size) to decide whether to share"),
-        .. PgdPoints.PgdAlloc(Mmap, "the host mm's"),
         new(Mmap, Publish, "ptshare_new_mm(): the host mm and ptshare_data are made; about to store info in file->f_mapping->ptshare_data"),
         new(Mmap, Reload, "do_mmap(): after ptshare_new_mm(), about to load file->f_mapping->ptshare_data again"),
         new(Mmap, InsertVma, "ptshare_insert_vma(): about to insert a copy of the vma into the host mm (insert_vm_struct())"),
@@ -51,9 +49,6 @@ public static class PtsharePoints
         new(Munmap, RefcountDec, "ptshare_del_mm(): about to refcount_dec_and_test(&info->refcnt)"),
         new(Munmap, Clear, "ptshare_del_mm(): about to store NULL in file->f_mapping->ptshare_data (after free_ptshare_mm() in rfc-v2, before it in locked)"),
         new(Munmap, IMmapUnlock, "ptshare=locked: do_vmi_munmap() is about to release the i_mmap lock"),
-        new(Munmap, PgdPoints.PgdLock, "pgd=locked-list: the host mm's pgd_free() is about to take pgd_lock"),
-        new(Munmap, PgdPoints.PgdListDel, "pgd=locked-list: pgd_free() is about to take the host mm's PGD off pgd_list"),
-        new(Munmap, PgdPoints.PgdUnlock, "pgd=locked-list: about to release pgd_lock (a buffered store)"),
         new(Munmap, Kfree, "free_ptshare_mm(): the host mm is put; about to kfree(info)"),
         .. Faults(Read),
         .. Faults(Write),
