@@ -41,7 +41,7 @@ public sealed partial class Binder
         var names = parameter.Flags;
         if (argument is not FlagSetArgumentSyntax set)
         {
-            ReportArgumentKind(call, argument, parameter.Name, $"names joined by '|' from {string.Join(", ", names.Keys)}");
+            ReportArgumentKind(call, argument, parameter.Name, $"names joined by '|' from {string.Join(", ", names.Names)}");
             return null;
         }
         var bits = 0;
@@ -52,7 +52,7 @@ public sealed partial class Binder
                 bits |= value;
             else
             {
-                _diagnostics.ReportUnknownFlag(name.Span, call.Name.Text, parameter.Name, name.Text, names.Keys);
+                _diagnostics.ReportUnknownFlag(name.Span, call.Name.Text, parameter.Name, name.Text, names.Names);
                 known = false;
             }
         }

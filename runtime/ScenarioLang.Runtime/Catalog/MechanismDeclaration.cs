@@ -24,12 +24,13 @@ public sealed record CostDeclaration(IReadOnlyList<CostCounter> Counters, Func<C
 }
 
 /// <summary>The counters of a run by name, in the order the mechanisms declare them.</summary>
-public sealed class CostValues(IReadOnlyList<KeyValuePair<string, long>> values)
+/// <remarks>Two arrays rather than a list of pairs, for the reason <see cref="FlagNames"/> gives.</remarks>
+public sealed class CostValues(string[] names, long[] values)
 {
-    public IReadOnlyList<KeyValuePair<string, long>> All => values;
+    public IReadOnlyList<KeyValuePair<string, long>> All => [.. names.Select((name, i) => new KeyValuePair<string, long>(name, values[i]))];
 
     public long this[string name] =>
-        values.FirstOrDefault(v => v.Key == name) is { Key: not null } found ? found.Value : throw new KeyNotFoundException($"no cost counter '{name}'");
+        Array.IndexOf(names, name) is var index and >= 0 ? values[index] : throw new KeyNotFoundException($"no cost counter '{name}'");
 }
 
 /// <summary>

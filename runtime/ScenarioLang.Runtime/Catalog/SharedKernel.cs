@@ -74,10 +74,10 @@ public static class SharedKernel
     ];
 
     /// <summary>The PROT_ names mmap's prot argument takes, by value.</summary>
-    public static IReadOnlyDictionary<string, int> ProtFlags => Mman.ProtNames;
+    public static FlagNames ProtFlags => Mman.ProtNames;
 
     /// <summary>The MAP_ names mmap's flags argument takes, by value.</summary>
-    public static IReadOnlyDictionary<string, int> MapFlags => Mman.MapNames;
+    public static FlagNames MapFlags => Mman.MapNames;
 
     public static IReadOnlyList<ObjectKindDeclaration> ObjectKinds { get; } =
     [

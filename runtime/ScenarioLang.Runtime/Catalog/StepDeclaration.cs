@@ -50,7 +50,7 @@ public sealed record ParameterDeclaration(string Name, ParameterKind Kind, Type 
     public long? MostPages { get; init; }
 
     /// <summary>The names a <see cref="ParameterKind.Flags"/> parameter takes and their bits.</summary>
-    public IReadOnlyDictionary<string, int> Flags { get; init; } = new Dictionary<string, int>();
+    public FlagNames Flags { get; init; } = FlagNames.None;
 
     /// <summary>How the parameter is shown in a signature.</summary>
     public string Spelling => Kind switch

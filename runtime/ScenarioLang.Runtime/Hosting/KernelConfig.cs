@@ -46,8 +46,17 @@ public sealed class KernelConfig : IEquatable<KernelConfig>
     }
 
     /// <summary>Every mechanism's variant name, in the catalog's order: what <see cref="FromNames"/> turns back into this configuration.</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> Names =>
-        [.. KernelCatalog.Mechanisms.Select((m, i) => new KeyValuePair<string, string>(m.Name, _variants[i]))];
+    public IReadOnlyList<KeyValuePair<string, string>> Names
+    {
+        get
+        {
+            // A loop, not Select: LINQ making pairs (a value type) is compiled at run time even in the ReadyToRun tool.
+            var names = new KeyValuePair<string, string>[_variants.Length];
+            for (var i = 0; i < names.Length; i++)
+                names[i] = new(KernelCatalog.Mechanisms[i].Name, _variants[i]);
+            return names;
+        }
+    }
 
     /// <summary>The name of this configuration's variant of <paramref name="mechanism"/>.</summary>
     public string VariantOf(string mechanism) => _variants[IndexOf(mechanism)];
@@ -59,7 +68,13 @@ public sealed class KernelConfig : IEquatable<KernelConfig>
     public string Describe(IEnumerable<string> mechanisms)
     {
         var used = mechanisms.ToHashSet(StringComparer.Ordinal);
-        return string.Join(", ", Names.Where(n => used.Contains(n.Key)).Select(n => $"{n.Key}={n.Value}"));
+        var shown = new List<string>();
+        for (var i = 0; i < _variants.Length; i++)
+        {
+            if (used.Contains(KernelCatalog.Mechanisms[i].Name))
+                shown.Add($"{KernelCatalog.Mechanisms[i].Name}={_variants[i]}");
+        }
+        return string.Join(", ", shown);
     }
 
     /// <summary>

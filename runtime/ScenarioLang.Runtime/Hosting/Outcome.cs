@@ -69,7 +69,16 @@ public sealed class ExpectedOutcome : IEquatable<ExpectedOutcome>
 
     public IReadOnlyList<Outcome> Alternatives => _alternatives;
 
-    public bool Matches(Outcome actual) => Array.IndexOf(_alternatives, actual) >= 0;
+    public bool Matches(Outcome actual)
+    {
+        // A loop, not Array.IndexOf: that is generic over Outcome, compiled at run time even in the ReadyToRun tool.
+        foreach (var alternative in _alternatives)
+        {
+            if (alternative == actual)
+                return true;
+        }
+        return false;
+    }
 
     public static implicit operator ExpectedOutcome(Outcome outcome) => new(outcome);
 

@@ -148,7 +148,11 @@ public sealed partial class ScenarioRun
         var findings = JudgeFindingExpectations(Kernel.Heap.Findings);
         // Only the mechanisms the scenario uses count costs: a litmus test has no TSS to copy.
         var used = Description.Mechanisms.Select(m => KernelCatalog.Find(m) ?? throw new ScenarioRuntimeException($"no mechanism named {m}")).ToList();
-        var counters = new CostValues([.. used.SelectMany(m => m.Costs.Counters).Select(c => KeyValuePair.Create(c.Name, c.Read(_observations)))]);
+        var declared = used.SelectMany(m => m.Costs.Counters).ToArray();
+        var (names, values) = (new string[declared.Length], new long[declared.Length]);
+        for (var i = 0; i < declared.Length; i++)
+            (names[i], values[i]) = (declared[i].Name, declared[i].Read(_observations));
+        var counters = new CostValues(names, values);
         var costs = used.SelectMany(m => m.Costs.Lines(counters)).ToList();
         return new ScenarioResult(Description, Config, _entries.ToArray(), findings, costs, counters, _untracedPasses, UntracedFailures: _untracedFailures);
     }

@@ -1,3 +1,5 @@
+using ScenarioLang.Runtime.Catalog;
+
 namespace ScenarioLang.Runtime.Kernel.Mm;
 
 /// <summary>
@@ -22,28 +24,27 @@ public static class Mman
     public const int MapSharedPt = 0x200000;
 
     /// <summary>The PROT_ names a scenario can write, by value.</summary>
-    public static IReadOnlyDictionary<string, int> ProtNames { get; } = new SortedDictionary<string, int>(StringComparer.Ordinal)
-    {
-        ["PROT_NONE"] = ProtNone,
-        ["PROT_READ"] = ProtRead,
-        ["PROT_WRITE"] = ProtWrite,
-        ["PROT_EXEC"] = ProtExec,
-    };
+    public static FlagNames ProtNames { get; } = new(
+        ["PROT_EXEC", "PROT_NONE", "PROT_READ", "PROT_WRITE"],
+        [ProtExec, ProtNone, ProtRead, ProtWrite]);
 
     /// <summary>The MAP_ names a scenario can write, by value.</summary>
-    public static IReadOnlyDictionary<string, int> MapNames { get; } = new SortedDictionary<string, int>(StringComparer.Ordinal)
-    {
-        ["MAP_SHARED"] = MapShared,
-        ["MAP_PRIVATE"] = MapPrivate,
-        ["MAP_SHARED_VALIDATE"] = MapSharedValidate,
-        ["MAP_FIXED"] = MapFixed,
-        ["MAP_ANONYMOUS"] = MapAnonymous,
-        ["MAP_SHARED_PT"] = MapSharedPt,
-    };
+    public static FlagNames MapNames { get; } = new(
+        ["MAP_ANONYMOUS", "MAP_FIXED", "MAP_PRIVATE", "MAP_SHARED", "MAP_SHARED_PT", "MAP_SHARED_VALIDATE"],
+        [MapAnonymous, MapFixed, MapPrivate, MapShared, MapSharedPt, MapSharedValidate]);
 
     /// <summary>"PROT_READ | PROT_WRITE", as the trace prints a protection.</summary>
     public static string FormatProt(int prot) => prot == ProtNone ? "PROT_NONE" : Format(prot, ProtNames);
 
-    private static string Format(int bits, IReadOnlyDictionary<string, int> names) =>
-        string.Join(" | ", names.Where(n => n.Value != 0 && (bits & n.Value) == n.Value && (n.Value & MapType) != MapType).Select(n => n.Key));
+    private static string Format(int bits, FlagNames names)
+    {
+        var set = new List<string>();
+        for (var i = 0; i < names.Count; i++)
+        {
+            var value = names.ValueAt(i);
+            if (value != 0 && (bits & value) == value && (value & MapType) != MapType)
+                set.Add(names.NameAt(i));
+        }
+        return string.Join(" | ", set);
+    }
 }
