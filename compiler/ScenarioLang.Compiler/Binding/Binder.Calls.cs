@@ -120,10 +120,10 @@ public sealed partial class Binder
                 switch (argument)
                 {
                     case SwitchArgumentSyntax s:
-                        return (true, s.On);
-                    // As in C, any non-zero turn_on turns permissions on.
+                        return (true, Convert(parameter, s.On ? 1UL : 0UL));
+                    // As in C: the kernel reads the number as its parameter's type, and any non-zero value is on.
                     case NumberArgumentSyntax { Number: { Unit: SizeUnit.None, Value: { } value } }:
-                        return (true, value != 0);
+                        return (true, Convert(parameter, value));
                     default:
                         ReportArgumentKind(call, argument, parameter.Name, "on, off, 1 or 0");
                         return (false, null);
@@ -169,14 +169,15 @@ public sealed partial class Binder
     }
 
     /// <summary>A number in range, as the type the step's factory takes.</summary>
-    private static object Convert(ParameterDeclaration parameter, ulong value) => parameter.Type switch
+    /// <summary>A number as the parameter's type, truncated as C converts a syscall's argument to its prototype's type.</summary>
+    private static object Convert(ParameterDeclaration parameter, ulong value) => unchecked(parameter.Type switch
     {
         var t when t == typeof(ulong) => value,
         var t when t == typeof(uint) => (uint)value,
         var t when t == typeof(long) => (long)value,
         var t when t == typeof(int) => (int)value,
         var t => throw new UnreachableException($"{parameter.Name} is a number passed as {t.Name}"),
-    };
+    });
 
     /// <summary>The result a step's <c>-&gt;</c> states, and the name it binds, by the step's declared result kind.</summary>
     private (ExpectedOutcome? Expected, string? Binds, TaskSymbol? Child)? BindCallResult(ScenarioScope scope, StepStatementSyntax syntax, StepDeclaration step, int cpu, TaskSymbol? task, StepContext context)

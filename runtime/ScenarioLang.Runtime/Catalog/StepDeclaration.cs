@@ -28,7 +28,9 @@ public enum ParameterKind
 
 /// <summary>
 /// A parameter of a step: its name as the kernel's prototype has it, its kind, its range, and the type the step's
-/// factory takes it as (ulong, uint, long or int for numbers and flags, string for names, bool for switches).
+/// factory takes it as (ulong, uint, long or int for numbers, flags and switches, string for names). For a syscall's
+/// number that type is the C type of the kernel's prototype: a wider value is truncated to it as the syscall entry
+/// does (<c>int turn_on</c>: <c>ioperm(0x80, 1, 0x100000000)</c> turns permissions off).
 /// </summary>
 public sealed record ParameterDeclaration(string Name, ParameterKind Kind, Type Type, ulong Min = 0, ulong Max = ulong.MaxValue)
 {

@@ -56,6 +56,23 @@ public sealed class KernelHeap(StateTracker tracker)
         return obj;
     }
 
+    /// <summary>
+    /// mm/slab_common.c: what kmalloc(<paramref name="size"/>) hands out under SLUB (ksize()): the kmalloc-N caches
+    /// (8 to 8192 bytes: powers of two, and 96 and 192) up to KMALLOC_MAX_CACHE_SIZE, two pages; above it
+    /// kmalloc_large() takes whole pages from the page allocator, 4 KiB &lt;&lt; get_order(size).
+    /// </summary>
+    public static int KmallocSize(int size)
+    {
+        const int page = 4096, maxCacheSize = 2 * page;
+        if (size > maxCacheSize)
+            return page * (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)((size + page - 1) / page));
+        if (size is > 64 and <= 96)
+            return 96;
+        if (size is > 128 and <= 192)
+            return 192;
+        return (int)Math.Max(8, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)size));
+    }
+
     // mm/slab_common.c: kfree()
     public void Kfree(KernelObject obj, string site)
     {
@@ -85,6 +102,18 @@ public sealed class KernelHeap(StateTracker tracker)
     public int Allocated(string kind) => _allocated.GetValueOrDefault(kind);
 
     public int Freed(string kind) => _freed.GetValueOrDefault(kind);
+
+    /// <summary>The bytes the allocator handed out for every object of <paramref name="kind"/> allocated since boot.</summary>
+    public long AllocatedBytes(string kind)
+    {
+        long bytes = 0;
+        foreach (var obj in _all.Values)
+        {
+            if (obj.Kind == kind)
+                bytes += obj.AllocatedBytes;
+        }
+        return bytes;
+    }
 
     public int Live(string kind) => Allocated(kind) - Freed(kind);
 

@@ -108,6 +108,12 @@ internal interface IPageTableSharing
     /// <summary>Whether do_mmap() honours MAP_SHARED_PT in the configured kernel.</summary>
     bool Enabled { get; }
 
+    /// <summary>
+    /// do_mmap()'s test of a MAP_SHARED_PT request's other flags, early in do_mmap(): null when the mapping is a
+    /// candidate for sharing, else the errno do_mmap() returns.
+    /// </summary>
+    Errno? CheckSharedPtFlags(int flags);
+
     /// <summary>do_mmap()'s "candidate for page table sharing" block, after mmap_region() made <paramref name="vma"/>.</summary>
     IEnumerable<InterleavingPoint> Share(KernelPath path, VmArea vma, int prot);
 

@@ -46,6 +46,9 @@ public abstract class KernelObject
 
     public int Size { get; }
 
+    /// <summary>What the allocator handed out for it: its size, unless the allocator rounds it up (<see cref="KernelHeap.KmallocSize"/>).</summary>
+    public virtual int AllocatedBytes => Size;
+
     /// <summary>The kernel function that allocated it, e.g. "ksys_ioperm".</summary>
     public string AllocationSite { get; }
 

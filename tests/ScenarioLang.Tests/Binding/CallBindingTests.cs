@@ -89,6 +89,21 @@ public sealed class CallBindingTests
         Assert.Equal(new object?[] { 0x40000000UL, 1UL }, BindLast("cpu0 A: read(0x40000000)").Operation.Arguments.ToArray());
     }
 
+    /// <summary>
+    /// A syscall's number takes the C type of the kernel's prototype, as the syscall entry truncates the register:
+    /// ksys_ioperm(unsigned long from, unsigned long num, int turn_on), SYSCALL_DEFINE1(iopl, unsigned int, level).
+    /// </summary>
+    [Theory]
+    [InlineData("cpu0 A: ioperm(0x80, 1, 0x100000000)", new object[] { 0x80UL, 1UL, 0 })]
+    [InlineData("cpu0 A: ioperm(0x80, 1, 0x100000001)", new object[] { 0x80UL, 1UL, 1 })]
+    [InlineData("cpu0 A: ioperm(0x80, 1, on)", new object[] { 0x80UL, 1UL, 1 })]
+    [InlineData("cpu0 A: ioperm(0x80, 1, off)", new object[] { 0x80UL, 1UL, 0 })]
+    [InlineData("cpu0 A: iopl(0x100000003)", new object[] { 3u })]
+    public void A_number_is_cut_to_the_kernels_parameter_type(string statement, object[] arguments)
+    {
+        Assert.Equal(arguments, BindLast(statement).Operation.Arguments.ToArray());
+    }
+
     [Fact]
     public void A_step_that_binds_a_name_binds_it_once()
     {

@@ -12,7 +12,7 @@ public sealed class ObjectCheckerTests
 {
     private readonly KernelHeap _heap = new(new StateTracker());
 
-    private IoBitmap NewBitmap() => IoBitmap.Allocate(_heap, "test_alloc");
+    private IoBitmap NewBitmap() => IoBitmap.Allocate(_heap, "test_alloc", IoBitmap.StructBytes);
 
     [Fact]
     public void Kfree_counts_and_removes_the_object_from_the_live_set()
@@ -112,7 +112,7 @@ public sealed class ObjectCheckerTests
     public void A_live_bitmap_no_task_holds_is_a_leak(IopermVariant variant)
     {
         var sim = Sim.RootA(variant).Ioperm("A", 0x80, 1, On, Zero);
-        var orphan = IoBitmap.Allocate(sim.Heap, "test_alloc");
+        var orphan = IoBitmap.Allocate(sim.Heap, "test_alloc", IoBitmap.StructBytes);
 
         var result = sim.Finish(FindingKind.Leak);
 

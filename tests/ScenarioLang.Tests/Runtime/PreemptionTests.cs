@@ -184,6 +184,6 @@ public sealed class PreemptionTests
     {
         var sim = Sim.RootA(IopermVariant.Merged);
         Assert.Throws<ScenarioRuntimeException>(() =>
-            sim.Raw.Run(sim.Raw.IopermStep(new Step(2, 1, "A: ioperm"), "A: ioperm", null, 0, sim["A"], 0x80, 1, true, Zero), until: "kmalloc", preempted: true));
+            sim.Raw.Run(sim.Raw.IopermStep(new Step(2, 1, "A: ioperm"), "A: ioperm", null, 0, sim["A"], 0x80, 1, 1, Zero), until: "kmalloc", preempted: true));
     }
 }

@@ -14,7 +14,7 @@ public sealed class ScenarioRunTests
     public void An_outcome_other_than_the_expected_one_fails_its_step()
     {
         var sim = new Sim(IopermVariant.Merged, 1, User("U")).Run("U");
-        sim.Raw.Run(sim.Raw.IopermStep(At(7, "U: ioperm(0x80, 1, on) -> 0"), "U: ioperm(0x80, 1, on)", "-> 0", 0, sim["U"], 0x80, 1, true, Zero));
+        sim.Raw.Run(sim.Raw.IopermStep(At(7, "U: ioperm(0x80, 1, on) -> 0"), "U: ioperm(0x80, 1, on)", "-> 0", 0, sim["U"], 0x80, 1, 1, Zero));
 
         var result = sim.Raw.Complete();
 
@@ -56,14 +56,14 @@ public sealed class ScenarioRunTests
     public void A_step_for_a_task_that_is_not_running_on_that_cpu_is_refused()
     {
         var sim = Sim.RootA(IopermVariant.Merged, "B");
-        Assert.Throws<ScenarioRuntimeException>(() => sim.Raw.Run(sim.Raw.IopermStep(At(3, "B: ioperm"), "B: ioperm", null, 0, sim["B"], 0x80, 1, true)));
+        Assert.Throws<ScenarioRuntimeException>(() => sim.Raw.Run(sim.Raw.IopermStep(At(3, "B: ioperm"), "B: ioperm", null, 0, sim["B"], 0x80, 1, 1)));
     }
 
     [Fact]
     public void The_result_reports_the_costs_in_bytes_and_bitmaps()
     {
         var result = Sim.RootA(IopermVariant.Merged).Ioperm("A", 0, AllPorts, On, Zero).Finish();
-        Assert.Equal(["8 KiB copied into TSS bitmaps, 0 bytes cleared", "1 I/O bitmap allocated, 0 freed, 1 live"], result.Costs);
+        Assert.Equal(["8 KiB copied into TSS bitmaps, 0 bytes cleared", "1 I/O bitmap allocated (16 KiB from kmalloc), 0 freed, 1 live"], result.Costs);
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class ScenarioRunTests
         sim.Fork("A", "C");
         var result = sim.Run("B").Finish();
         Assert.Equal(
-            [new("tss_bytes_copied", 8192), new("tss_bytes_cleared", 8192), new("bitmaps_allocated", 2), new("bitmaps_freed", 0), new KeyValuePair<string, long>("live_bitmaps", 2)],
+            [new("tss_bytes_copied", 8192), new("tss_bytes_cleared", 8192), new("bitmaps_allocated", 2), new("bitmap_bytes_allocated", 16384), new("bitmaps_freed", 0), new KeyValuePair<string, long>("live_bitmaps", 2)],
             result.Counters.All);
     }
 

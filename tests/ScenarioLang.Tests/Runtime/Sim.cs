@@ -153,7 +153,7 @@ internal sealed class Sim
     public Sim Ioperm(string task, ulong from, ulong num, bool on, Outcome expect)
     {
         var text = $"{task}: ioperm(0x{from:x}, 0x{num:x}, {(on ? "on" : "off")})";
-        _run.Run(_run.IopermStep(Next(text), text, null, CpuOf(task), this[task], from, num, on, expect));
+        _run.Run(_run.IopermStep(Next(text), text, null, CpuOf(task), this[task], from, num, on ? 1 : 0, expect));
         return this;
     }
 
@@ -161,11 +161,11 @@ internal sealed class Sim
     public Sim IopermPreempted(string task, ulong from, ulong num, bool on, string at, Outcome expect)
     {
         var text = $"{task}: ioperm(0x{from:x}, 0x{num:x}, {(on ? "on" : "off")})";
-        _run.Run(_run.IopermStep(Next($"{text} preempted at {at}"), text, null, CpuOf(task), this[task], from, num, on, expect), until: at, preempted: true);
+        _run.Run(_run.IopermStep(Next($"{text} preempted at {at}"), text, null, CpuOf(task), this[task], from, num, on ? 1 : 0, expect), until: at, preempted: true);
         return this;
     }
 
-    public Sim Iopl(string task, ulong level, Outcome expect) =>
+    public Sim Iopl(string task, uint level, Outcome expect) =>
         Step($"{task}: iopl({level})", (step, text) => _run.IoplStep(step, text, null, CpuOf(task), this[task], level, expect));
 
     public Sim Setresuid(string task, uint ruid, uint euid, uint suid, Outcome expect) =>
@@ -248,7 +248,7 @@ internal sealed class Sim
         Kernel.Ioperm(Machine.Cpus[CpuOf(task)], this[task], from, num, on).RunToEnd();
 
     /// <summary>iopl() run to its end inside the kernel, without the way back to user mode.</summary>
-    public long IoplInKernel(string task, ulong level) =>
+    public long IoplInKernel(string task, uint level) =>
         Kernel.Iopl(Machine.Cpus[CpuOf(task)], this[task], level).RunToEnd();
 
     /// <summary>The exit-to-user-mode work of the task's CPU.</summary>

@@ -13,7 +13,7 @@ public sealed class TssHardwareTests
     /// <summary>A TSS whose map was copied whole from a bitmap allowing <paramref name="ports"/>, base as given.</summary>
     private static Tss TssAllowing(IoBitmapBase bitmapBase, params int[] ports)
     {
-        var bitmap = IoBitmap.Allocate(new KernelHeap(new StateTracker()), "test");
+        var bitmap = IoBitmap.Allocate(new KernelHeap(new StateTracker()), "test", IoBitmap.StructBytes);
         foreach (var port in ports)
             bitmap.Update((ulong)port, 1, turnOn: true);
         var tss = new Tss(0, new StateTracker());
@@ -72,7 +72,7 @@ public sealed class TssHardwareTests
     [Fact]
     public void CopyIn_copies_only_the_first_bytes_and_counts_them()
     {
-        var bitmap = IoBitmap.Allocate(new KernelHeap(new StateTracker()), "test");
+        var bitmap = IoBitmap.Allocate(new KernelHeap(new StateTracker()), "test", IoBitmap.StructBytes);
         bitmap.Update(0, IoBitmap.Bits, turnOn: true);
         var tss = new Tss(0, new StateTracker()) { IoBitmapBase = IoBitmapBase.ValidMap };
 
@@ -103,7 +103,7 @@ public sealed class TssHardwareTests
     public void Copies_are_whole_longs_within_the_map(int bytes)
     {
         var tss = new Tss(0, new StateTracker());
-        var bitmap = IoBitmap.Allocate(new KernelHeap(new StateTracker()), "test");
+        var bitmap = IoBitmap.Allocate(new KernelHeap(new StateTracker()), "test", IoBitmap.StructBytes);
         Assert.Throws<ArgumentOutOfRangeException>(() => tss.CopyIn(bitmap.Bitmap.Read(), bytes));
         Assert.Throws<ArgumentOutOfRangeException>(() => tss.Clear(bytes));
     }

@@ -43,14 +43,13 @@ public sealed class UserMemory
         var length = PageAlign(request.Length);
         if (file is { Hugetlbfs: true } && !PmdAligned(length))
             length = (length + PmdSize - 1) & ~(PmdSize - 1);
-        // "If MAP_SHARED_PT is set, MAP_SHARED or MAP_SHARED_VALIDATE must be set as well" (RFC, do_mmap()).
         var ptshare = false;
         if ((request.Flags & Mman.MapSharedPt) != 0 && _sharing is { Enabled: true })
         {
-            if ((request.Flags & Mman.MapType) is not (Mman.MapShared or Mman.MapSharedValidate))
+            if (_sharing.CheckSharedPtFlags(request.Flags) is { } refused)
             {
-                path.Result = -(long)Errno.EINVAL;
-                Log.Note("mmap: MAP_SHARED_PT without MAP_SHARED: -EINVAL");
+                path.Result = -(long)refused;
+                Log.Note($"mmap: MAP_SHARED_PT refused: -{refused}");
                 yield break;
             }
             ptshare = true;

@@ -28,8 +28,9 @@ public abstract class BitmapPtrIoport(LinuxKernel kernel) : IoportModel(kernel)
         // The first call in a thread's lifetime sets the bitmap up, even to clear permissions.
         if (t.IoBitmap is null)
         {
-            var bitmap = IoBitmap.Allocate(Heap, Site);
-            Log.Note($"allocated {bitmap} for {current} ({Units.Bytes(IoBitmap.Bytes)}, all ports denied)");
+            // kmalloc(IO_BITMAP_BYTES, GFP_KERNEL)
+            var bitmap = IoBitmap.Allocate(Heap, Site, IoBitmap.Bytes);
+            Log.Note($"allocated {bitmap} for {current} ({bitmap.SizeText}, all ports denied)");
             yield return InterleavingPoint.Preemptible(PreemptionPoints.Alloc);
             t.IoBitmap = bitmap;
             current.TifIoBitmap = true;
@@ -56,7 +57,7 @@ public abstract class BitmapPtrIoport(LinuxKernel kernel) : IoportModel(kernel)
     }
 
     // arch/x86/kernel/ioport.c: SYSCALL_DEFINE1(iopl) (v5.4): the real EFLAGS.IOPL
-    public override IEnumerable<InterleavingPoint> Iopl(KernelPath path, TaskStruct current, ulong level)
+    public override IEnumerable<InterleavingPoint> Iopl(KernelPath path, TaskStruct current, uint level)
     {
         // "old = t->iopl >> X86_EFLAGS_IOPL_BIT": thread.iopl, not regs->flags (which exec resets).
         var old = current.Thread.Iopl;
@@ -90,7 +91,7 @@ public abstract class BitmapPtrIoport(LinuxKernel kernel) : IoportModel(kernel)
         var copy = parent.Thread.IoBitmap!.Duplicate(Heap, "copy_io_bitmap");
         child.Thread.IoBitmap = copy;
         child.TifIoBitmap = true;
-        Log.Note($"{parent}'s {parent.Thread.IoBitmap} duplicated for {child} as {copy} ({Units.Bytes(IoBitmap.Bytes)})");
+        Log.Note($"{parent}'s {parent.Thread.IoBitmap} duplicated for {child} as {copy} ({copy.SizeText})");
     }
 
     // arch/x86/kernel/process.c: exit_thread(struct task_struct *tsk) (v5.4)

@@ -1,5 +1,6 @@
 using ScenarioLang.Runtime.Machine;
 using ScenarioLang.Runtime.Kernel;
+using ScenarioLang.Runtime.Tracing;
 using ScenarioLang.Runtime.Tracking;
 
 namespace ScenarioLang.Runtime.Mechanisms.Ioport;
@@ -22,11 +23,17 @@ public sealed class IoBitmap : KernelObject
     /// <summary>IO_BITMAP_LONGS.</summary>
     public const int Longs = Tss.IoBitmapLongs;
 
+    /// <summary>
+    /// sizeof(struct io_bitmap) (arch/x86/include/asm/io_bitmap.h): u64 sequence, refcount_t refcnt, unsigned int max,
+    /// then the bitmap: 8,208 bytes, which kmalloc() serves from 16 KiB (<see cref="KernelHeap.KmallocSize"/>).
+    /// </summary>
+    public const int StructBytes = sizeof(ulong) + sizeof(int) + sizeof(uint) + Bytes;
+
     private readonly Tracked<ulong> _sequence;
     private readonly Tracked<int> _max;
     private readonly Tracked<Refcount?> _refcnt;
 
-    private IoBitmap(KernelHeap heap, string site, ulong[] bitmap, ulong sequence = 0, int max = 0) : base(heap, KindName, Bytes, site)
+    private IoBitmap(KernelHeap heap, string site, int size, ulong[] bitmap, ulong sequence = 0, int max = 0) : base(heap, KindName, size, site)
     {
         Bitmap = new(Tracker, Field("bitmap"), bitmap);
         _sequence = new(Tracker, Field("sequence"), sequence);
@@ -58,19 +65,27 @@ public sealed class IoBitmap : KernelObject
         private set => _refcnt.Value = value;
     }
 
-    // kmalloc() + memset(0xff): every port denied.
-    public static IoBitmap Allocate(KernelHeap heap, string site)
+    /// <summary>
+    /// kmalloc() + memset(0xff), every port denied: of <see cref="StructBytes"/> for the merged kernel's struct io_bitmap,
+    /// of IO_BITMAP_BYTES (<see cref="Bytes"/>) for the bare thread.io_bitmap_ptr array before it.
+    /// </summary>
+    public static IoBitmap Allocate(KernelHeap heap, string site, int size)
     {
         var bitmap = new ulong[Longs];
         Array.Fill(bitmap, ulong.MaxValue);
-        return heap.Register(new IoBitmap(heap, site, bitmap));
+        return heap.Register(new IoBitmap(heap, site, size, bitmap));
     }
+
+    public override int AllocatedBytes => KernelHeap.KmallocSize(Size);
+
+    /// <summary>"8 KiB", or "8208 bytes in a 16 KiB allocation" where kmalloc() rounds up.</summary>
+    public string SizeText => Size == AllocatedBytes ? Units.Bytes(Size) : $"{Size} bytes in a {Units.Bytes(AllocatedBytes)} allocation";
 
     // mm/util.c: kmemdup()
     public IoBitmap Duplicate(KernelHeap heap, string site)
     {
         heap.Access(this, site);
-        var copy = heap.Register(new IoBitmap(heap, site, Bitmap.Read().ToArray(), Sequence, Max));
+        var copy = heap.Register(new IoBitmap(heap, site, Size, Bitmap.Read().ToArray(), Sequence, Max));
         // kmemdup copies the refcount too; the caller decides whether to reset it.
         if (Refcnt is not null)
             copy.AddRefcount(heap, Refcnt.Value);

@@ -29,9 +29,9 @@ public static class IoportMechanism
         Variants.NameOf(IopermVariant.Merged),
         [
             new("ioperm", StepForm.Call,
-                [new("from", ParameterKind.Number, typeof(ulong)) { Units = true }, new("num", ParameterKind.Number, typeof(ulong)) { Units = true }, new("turn_on", ParameterKind.Switch, typeof(bool))],
+                [new("from", ParameterKind.Number, typeof(ulong)) { Units = true }, new("num", ParameterKind.Number, typeof(ulong)) { Units = true }, new("turn_on", ParameterKind.Switch, typeof(int))],
                 ResultKind.ReturnValue, "IopermStep", "arch/x86/kernel/ioport.c: ksys_ioperm()"),
-            new("iopl", StepForm.Call, [new("level", ParameterKind.Number, typeof(ulong)) { Units = true }], ResultKind.ReturnValue, "IoplStep", "arch/x86/kernel/ioport.c: SYSCALL_DEFINE1(iopl)"),
+            new("iopl", StepForm.Call, [new("level", ParameterKind.Number, typeof(uint)) { Units = true }], ResultKind.ReturnValue, "IoplStep", "arch/x86/kernel/ioport.c: SYSCALL_DEFINE1(iopl)"),
             Port("inb", 1, "a user-mode IN of one byte: the CPU checks IOPL, then the TSS I/O bitmap"),
             Port("inw", 2, "a user-mode IN of two bytes"),
             Port("inl", 4, "a user-mode IN of four bytes"),
@@ -61,6 +61,7 @@ public static class IoportMechanism
             new("machine", "tss_bytes_copied", PropertyArgument.None, PropertyType.Bytes, nameof(IoportObservations.TssBytesCopied), "bytes copied into all TSS bitmaps", Owner: typeof(IoportObservations)),
             new("machine", "tss_bytes_cleared", PropertyArgument.None, PropertyType.Bytes, nameof(IoportObservations.TssBytesCleared), "bytes of TSS bitmaps reset to 0xff", Owner: typeof(IoportObservations)),
             new("machine", "bitmaps_allocated", PropertyArgument.None, PropertyType.Count, nameof(IoportObservations.BitmapsAllocated), "I/O bitmaps allocated since boot", Owner: typeof(IoportObservations)),
+            new("machine", "bitmap_bytes_allocated", PropertyArgument.None, PropertyType.Bytes, nameof(IoportObservations.BitmapBytesAllocated), "bytes kmalloc() handed out for those bitmaps (16 KiB for an 8,208-byte struct io_bitmap)", Owner: typeof(IoportObservations)),
             new("machine", "bitmaps_freed", PropertyArgument.None, PropertyType.Count, nameof(IoportObservations.BitmapsFreed), "I/O bitmaps freed since boot", Owner: typeof(IoportObservations)),
             new("machine", "live_bitmaps", PropertyArgument.None, PropertyType.Count, nameof(IoportObservations.LiveBitmaps), "I/O bitmaps allocated and not freed", Owner: typeof(IoportObservations)),
         ],
@@ -71,13 +72,14 @@ public static class IoportMechanism
                 new(CopiedCounter, IoportObservations.TssBytesCopied),
                 new(ClearedCounter, IoportObservations.TssBytesCleared),
                 new(AllocatedCounter, IoportObservations.BitmapsAllocated),
+                new(AllocatedBytesCounter, IoportObservations.BitmapBytesAllocated),
                 new(FreedCounter, IoportObservations.BitmapsFreed),
                 new(LiveCounter, IoportObservations.LiveBitmaps),
             ],
             c =>
             [
                 $"{Units.Bytes(c[CopiedCounter])} copied into TSS bitmaps, {Units.Bytes(c[ClearedCounter])} cleared",
-                $"{Units.Count(c[AllocatedCounter], "I/O bitmap")} allocated, {c[FreedCounter]} freed, {c[LiveCounter]} live",
+                $"{Units.Count(c[AllocatedCounter], "I/O bitmap")} allocated ({Units.Bytes(c[AllocatedBytesCounter])} from kmalloc), {c[FreedCounter]} freed, {c[LiveCounter]} live",
             ],
             [
                 new("TSS copied", c => Units.Bytes(c[CopiedCounter])),
@@ -96,6 +98,7 @@ public static class IoportMechanism
     private const string CopiedCounter = "tss_bytes_copied";
     private const string ClearedCounter = "tss_bytes_cleared";
     private const string AllocatedCounter = "bitmaps_allocated";
+    private const string AllocatedBytesCounter = "bitmap_bytes_allocated";
     private const string FreedCounter = "bitmaps_freed";
     private const string LiveCounter = "live_bitmaps";
 

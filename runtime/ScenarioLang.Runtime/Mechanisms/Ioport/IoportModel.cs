@@ -44,7 +44,7 @@ public abstract class IoportModel : IKernelHooks
     /// <summary>ksys_ioperm(); this_cpu is <see cref="KernelPath.Cpu"/>, which changes if the path migrates.</summary>
     public abstract IEnumerable<InterleavingPoint> Ioperm(KernelPath path, TaskStruct current, ulong from, ulong num, bool turnOn);
 
-    public abstract IEnumerable<InterleavingPoint> Iopl(KernelPath path, TaskStruct current, ulong level);
+    public abstract IEnumerable<InterleavingPoint> Iopl(KernelPath path, TaskStruct current, uint level);
 
     /// <summary>The I/O part of copy_thread() for a new task (the kmalloc failures it can return are not modelled).</summary>
     public abstract void CopyThread(TaskStruct parent, TaskStruct child);
@@ -122,7 +122,7 @@ public abstract class IoportModel : IKernelHooks
         {
             var references = holders.GetValueOrDefault(bitmap);
             if (references == 0)
-                Heap.Report(FindingKind.Leak, bitmap, $"memory leak: {bitmap} ({Units.Bytes(bitmap.Size)}, allocated by {bitmap.AllocationSite}) is referenced by no task");
+                Heap.Report(FindingKind.Leak, bitmap, $"memory leak: {bitmap} ({bitmap.SizeText}, allocated by {bitmap.AllocationSite}) is referenced by no task");
             else if (bitmap.Refcnt is { } refcnt && refcnt.Value != references)
                 Heap.Report(FindingKind.Leak, bitmap, $"memory leak: {bitmap} has refcount {refcnt.Value} but {Units.Count(references, "task")} hold it: it can never be freed");
         }

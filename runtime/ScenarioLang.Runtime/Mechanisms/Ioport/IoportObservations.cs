@@ -51,6 +51,9 @@ public static class IoportObservations
 
     public static long BitmapsAllocated(this Observations o) => o.Kernel.Heap.Allocated(IoBitmap.KindName);
 
+    /// <summary>What kmalloc() handed out for them: 16 KiB for each 8,208-byte struct io_bitmap.</summary>
+    public static long BitmapBytesAllocated(this Observations o) => o.Kernel.Heap.AllocatedBytes(IoBitmap.KindName);
+
     public static long BitmapsFreed(this Observations o) => o.Kernel.Heap.Freed(IoBitmap.KindName);
 
     public static long LiveBitmaps(this Observations o) => o.Kernel.Heap.Live(IoBitmap.KindName);

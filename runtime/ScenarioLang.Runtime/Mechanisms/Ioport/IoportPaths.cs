@@ -12,7 +12,7 @@ public static class IoportPaths
         public KernelPath Ioperm(Cpu cpu, TaskStruct current, ulong from, ulong num, bool turnOn) =>
             new(PreemptionPoints.Ioperm, cpu, kernel.Memory, path => kernel.Mechanism<IoportModel>().Ioperm(path, current, from, num, turnOn));
 
-        public KernelPath Iopl(Cpu cpu, TaskStruct current, ulong level) =>
+        public KernelPath Iopl(Cpu cpu, TaskStruct current, uint level) =>
             new("iopl", cpu, kernel.Memory, path => kernel.Mechanism<IoportModel>().Iopl(path, current, level));
     }
 }

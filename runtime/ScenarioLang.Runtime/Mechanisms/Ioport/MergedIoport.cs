@@ -69,9 +69,10 @@ public sealed class MergedIoport : IoportModel
                 path.Result = 0;
                 yield break;
             }
-            iobm = IoBitmap.Allocate(Heap, Site);
+            // kmalloc(sizeof(*iobm), GFP_KERNEL)
+            iobm = IoBitmap.Allocate(Heap, Site, IoBitmap.StructBytes);
             iobm.AddRefcount(Heap, 1);
-            Log.Note($"allocated {iobm} for {current} ({Units.Bytes(IoBitmap.Bytes)}, all ports denied)");
+            Log.Note($"allocated {iobm} for {current} ({iobm.SizeText}, all ports denied)");
             // kmalloc(GFP_KERNEL) may sleep.
             yield return InterleavingPoint.Preemptible(PreemptionPoints.Alloc);
         }
@@ -114,7 +115,7 @@ public sealed class MergedIoport : IoportModel
     }
 
     // arch/x86/kernel/ioport.c: SYSCALL_DEFINE1(iopl)
-    public override IEnumerable<InterleavingPoint> Iopl(KernelPath path, TaskStruct current, ulong level)
+    public override IEnumerable<InterleavingPoint> Iopl(KernelPath path, TaskStruct current, uint level)
     {
         var t = current.Thread;
         if (level > 3)

@@ -9,11 +9,15 @@ namespace ScenarioLang.Runtime;
 /// <summary>The steps of I/O port permissions (seeds 000-002) as generated code calls them: each a <see cref="ThreadStep"/>.</summary>
 public sealed partial class ScenarioRun
 {
-    /// <summary>ioperm(from, num, turn_on): its path stops at the preemption points alloc, cow and installed.</summary>
-    public ThreadStep IopermStep(Step step, string action, string? result, int cpu, TaskStruct task, ulong from, ulong num, bool turnOn, ExpectedOutcome? expected = null) =>
-        SyscallStep(step, action, result, cpu, task, expected, c => Kernel.Ioperm(c, task, from, num, turnOn));
+    /// <summary>
+    /// ioperm(from, num, turn_on), with turn_on as the kernel's <c>int</c>: any non-zero value turns permissions on. Its
+    /// path stops at the preemption points alloc, cow and installed.
+    /// </summary>
+    public ThreadStep IopermStep(Step step, string action, string? result, int cpu, TaskStruct task, ulong from, ulong num, int turnOn, ExpectedOutcome? expected = null) =>
+        SyscallStep(step, action, result, cpu, task, expected, c => Kernel.Ioperm(c, task, from, num, turnOn != 0));
 
-    public ThreadStep IoplStep(Step step, string action, string? result, int cpu, TaskStruct task, ulong level, ExpectedOutcome? expected = null) =>
+    /// <summary>iopl(level), with level as the kernel's <c>unsigned int</c> (SYSCALL_DEFINE1(iopl, unsigned int, level)).</summary>
+    public ThreadStep IoplStep(Step step, string action, string? result, int cpu, TaskStruct task, uint level, ExpectedOutcome? expected = null) =>
         SyscallStep(step, action, result, cpu, task, expected, c => Kernel.Iopl(c, task, level));
 
     /// <summary>A user-mode CLI (<paramref name="set"/> false) or STI: <see cref="Outcome.Ok"/>, or <see cref="Outcome.GeneralProtection"/> when SIGSEGV was delivered.</summary>

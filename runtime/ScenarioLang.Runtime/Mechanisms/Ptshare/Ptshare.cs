@@ -25,6 +25,19 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
     /// <summary>MAP_SHARED_PT exists only in the RFC's kernels.</summary>
     public bool Enabled { get; } = PtshareMechanism.VariantOf(kernel) != PtshareVariant.Off;
 
+    // mm/mmap.c: do_mmap() as [PATCH RFC v2 2/4] "mm/ptshare: Add flag MAP_SHARED_PT to mmap()" (Khalid Aziz,
+    // 26 April 2023) posts it: "If MAP_SHARED_PT is set, MAP_SHARED or MAP_SHARED_VALIDATE must be set as well", tested
+    // as "if (flags & (MAP_SHARED | MAP_SHARED_VALIDATE)) ptshare = 1; else return -EINVAL;". MAP_SHARED_VALIDATE is
+    // 0x03 and MAP_PRIVATE 0x02, so a private mapping passes the test and becomes a candidate for sharing.
+    public Errno? CheckSharedPtFlags(int flags)
+    {
+        if ((flags & (Mman.MapShared | Mman.MapSharedValidate)) == 0)
+            return Errno.EINVAL;
+        if ((flags & Mman.MapType) == Mman.MapPrivate)
+            Log.Note("do_mmap(): flags & (MAP_SHARED | MAP_SHARED_VALIDATE) is true for MAP_PRIVATE (0x02 & 0x03): the private mapping may share page tables");
+        return null;
+    }
+
     // The host mm ptshare_new_mm() made is held by the file's ptshare_data, not by a task.
     public bool HoldsMm(MmStruct mm) => Heap.LiveObjects.OfType<PtshareData>().Any(info => info.Mm == mm);
 
