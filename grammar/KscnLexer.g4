@@ -43,6 +43,8 @@ LEAK     : 'leak' ;
 USE_AFTER_FREE : 'use-after-free' ;
 DOUBLE_FREE : 'double-free' ;
 REFCOUNT_MISUSE : 'refcount-misuse' ;
+WARN     : 'warn' ;
+OOPS     : 'oops' ;
 
 // Size units (binary)
 KIB      : 'KiB' ;

@@ -102,7 +102,7 @@ expectation
 // reports (leak ptshare_data) is a condition of its own, judged when the scenario ends.
 condition
     : subject expectationBody                                            # subjectCondition
-    | finding=(LEAK | USE_AFTER_FREE | DOUBLE_FREE | REFCOUNT_MISUSE) objectKind=WORD   # findingCondition
+    | finding=(LEAK | USE_AFTER_FREE | DOUBLE_FREE | REFCOUNT_MISUSE | WARN | OOPS) objectKind=WORD   # findingCondition
     ;
 
 expectationBody

@@ -39,6 +39,8 @@ internal static class Keywords
         FindingKeyword.UseAfterFree => FindingKind.UseAfterFree,
         FindingKeyword.DoubleFree => FindingKind.DoubleFree,
         FindingKeyword.RefcountMisuse => FindingKind.RefcountMisuse,
+        FindingKeyword.Warn => FindingKind.Warn,
+        FindingKeyword.Oops => FindingKind.Oops,
         _ => throw new UnreachableException($"finding keyword {keyword}"),
     };
 }

@@ -37,13 +37,15 @@ public enum ComparisonOperator
     GreaterOrEqual,
 }
 
-/// <summary><c>leak</c>, <c>use-after-free</c>, <c>double-free</c>, <c>refcount-misuse</c>.</summary>
+/// <summary><c>leak</c>, <c>use-after-free</c>, <c>double-free</c>, <c>refcount-misuse</c>, <c>warn</c>, <c>oops</c>.</summary>
 public enum FindingKeyword
 {
     Leak,
     UseAfterFree,
     DoubleFree,
     RefcountMisuse,
+    Warn,
+    Oops,
 }
 
 public sealed record NameSyntax(string Text, TextSpan Span) : SyntaxNode(Span);

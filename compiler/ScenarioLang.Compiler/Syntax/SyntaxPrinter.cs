@@ -89,13 +89,15 @@ public static class SyntaxPrinter
 
     private static string Cpu(CpuSyntax cpu) => $"cpu{cpu.Index}";
 
-    /// <summary>How a finding is written: <c>leak</c>, <c>use-after-free</c>, <c>double-free</c>, <c>refcount-misuse</c>.</summary>
+    /// <summary>How a finding is written: <c>leak</c>, <c>use-after-free</c>, <c>double-free</c>, <c>refcount-misuse</c>, <c>warn</c>, <c>oops</c>.</summary>
     public static string FindingWord(FindingKeyword kind) => kind switch
     {
         FindingKeyword.Leak => "leak",
         FindingKeyword.UseAfterFree => "use-after-free",
         FindingKeyword.DoubleFree => "double-free",
         FindingKeyword.RefcountMisuse => "refcount-misuse",
+        FindingKeyword.Warn => "warn",
+        FindingKeyword.Oops => "oops",
         _ => throw new System.Diagnostics.UnreachableException($"finding keyword {kind}"),
     };
 }

@@ -328,6 +328,8 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
         P.USE_AFTER_FREE => FindingKeyword.UseAfterFree,
         P.DOUBLE_FREE => FindingKeyword.DoubleFree,
         P.REFCOUNT_MISUSE => FindingKeyword.RefcountMisuse,
+        P.WARN => FindingKeyword.Warn,
+        P.OOPS => FindingKeyword.Oops,
         _ => throw new UnreachableException($"token {P.DefaultVocabulary.GetSymbolicName(type)} is not a finding of the grammar's findingCondition"),
     };
 

@@ -55,6 +55,8 @@ const contexts = {
   USE_AFTER_FREE: 'expect never «use-after-free» mm',
   DOUBLE_FREE: 'expect never «double-free» io_bitmap',
   REFCOUNT_MISUSE: 'expect never «refcount-misuse» io_bitmap',
+  WARN: 'expect never «warn» io_bitmap',
+  OOPS: 'expect never «oops» pgd',
   KIB: ['expect bitmap(A).max <= 8 «KiB»', 'expect bitmap(A).max <= 8«KiB»'],
   MIB: 'file db = 4 «MiB»',
   GIB: 'cpu0 A: mmap(0x40000000, 1 «GiB», PROT_READ, MAP_SHARED, db, 0)',

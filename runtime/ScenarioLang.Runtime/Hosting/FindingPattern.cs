@@ -7,6 +7,10 @@ public enum FindingKind
     UseAfterFree,
     DoubleFree,
     RefcountMisuse,
+    /// <summary>A WARN_ON() fired: the kernel's "WARNING: CPU: … at …" splat, which logs and goes on.</summary>
+    Warn,
+    /// <summary>A kernel oops: a BUG_ON() or a NULL pointer dereference in kernel mode kills the task.</summary>
+    Oops,
 }
 
 /// <summary>A finding an expectation names: <c>leak ptshare_data</c>.</summary>
@@ -21,6 +25,8 @@ public sealed record FindingPattern(FindingKind Kind, string ObjectKind)
         FindingKind.UseAfterFree => "use-after-free",
         FindingKind.DoubleFree => "double-free",
         FindingKind.RefcountMisuse => "refcount-misuse",
+        FindingKind.Warn => "warn",
+        FindingKind.Oops => "oops",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

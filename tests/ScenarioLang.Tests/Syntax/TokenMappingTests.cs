@@ -45,7 +45,7 @@ public sealed class TokenMappingTests
     [Fact]
     public void Every_finding_kind_has_its_spelling()
     {
-        string[] spellings = ["leak", "use-after-free", "double-free", "refcount-misuse"];
+        string[] spellings = ["leak", "use-after-free", "double-free", "refcount-misuse", "warn", "oops"];
         var parsed = spellings.Select(f => Statements($"  expect never {f} io_bitmap").OfType<ExpectStatementSyntax>().Single().Conditions.Single())
             .Cast<FindingExpectationSyntax>().Select(f => f.Kind);
         Assert.Equal(Enum.GetValues<FindingKeyword>(), parsed);

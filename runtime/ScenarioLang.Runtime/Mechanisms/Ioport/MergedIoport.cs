@@ -11,7 +11,13 @@ namespace ScenarioLang.Runtime.Mechanisms.Ioport;
 /// differs, and iopl() emulated through the all-zero map. Two releases of it:
 /// <list type="bullet">
 /// <item><see cref="IopermVariant.Merged"/>, mainline: io_bitmap_exit(tsk) acts on the task it is given
-/// (4bfe6cce133c, 5.7 and 5.6.16), and CLI/STI under iopl(3) are faked as NOPs (b968e84b509d, 5.15).</item>
+/// (4bfe6cce133c, 5.7 and 5.6.16), CLI/STI under iopl(3) are faked as NOPs (b968e84b509d, 5.15), and since
+/// 8b68e978718f ("x86/iopl: Cure TIF_IO_BITMAP inconsistencies", June 2025, also in stable) io_bitmap_exit() updates
+/// the TSS only when tsk is current, copy_thread() clears the child's TIF_IO_BITMAP before io_bitmap_share(), and
+/// native_tss_update_io_bitmap() has WARN_ON_ONCE(!iobm). From 5.7 to 6.15 io_bitmap_exit(tsk) called
+/// task_update_io_bitmap(tsk), which refreshed current's TSS while a failed fork cleaned up the child; for the tasks
+/// the model has (no kernel threads, whose copied TIF_IO_BITMAP without a bitmap was the inconsistency) that leaves
+/// the same state, so it is not a variant of its own.</item>
 /// <item><see cref="IopermVariant.Merged55"/>, as released in 5.5: io_bitmap_exit(void) and
 /// task_update_io_bitmap(void) act on current, and CLI/STI under iopl(3) raise #GP.</item>
 /// </list>
@@ -35,6 +41,9 @@ public sealed class MergedIoport : IoportModel
 
     /// <summary>5.5's io_bitmap_exit(void): whatever task exit_thread() cleans up, current's bitmap is dropped.</summary>
     private bool ExitActsOnCurrent => Variant is IopermVariant.Merged55 or IopermVariant.V2Patch11;
+
+    /// <summary>8b68e978718f: io_bitmap_exit() leaves the TSS alone on a failed fork, and the WARN_ON_ONCE(!iobm).</summary>
+    private bool CuresTifInconsistencies => Variant == IopermVariant.Merged;
 
     /// <summary>refcount_set(&amp;iobm->refcnt, 1) after kmemdup(): added in V3 14/20, missing from V2 11/16.</summary>
     private bool ResetsDuplicateRefcount => Variant != IopermVariant.V2Patch11;
@@ -149,6 +158,8 @@ public sealed class MergedIoport : IoportModel
         child.Thread.IoplEmul = parent.Thread.IoplEmul;
         child.Thread.IoBitmap = null;
         child.Thread.IoplWarn = false;
+        // arch_dup_task_struct() copied the thread flags; since 8b68e978718f copy_thread() clears TIF_IO_BITMAP.
+        child.TifIoBitmap = !CuresTifInconsistencies && parent.TifIoBitmap;
         if (!parent.TifIoBitmap)
             return;
         // io_bitmap_share(): the bitmap can be NULL when only iopl_emul == 3.
@@ -202,7 +213,12 @@ public sealed class MergedIoport : IoportModel
     {
         var iobm = tsk.Thread.IoBitmap;
         tsk.Thread.IoBitmap = null;
-        TaskUpdateIoBitmap(cpu, current, tsk);
+        // "Don't touch the TSS when invoked on a failed fork(). TSS reflects the state of @current and not the state
+        // of @tsk." (8b68e978718f)
+        if (!CuresTifInconsistencies)
+            TaskUpdateIoBitmap(cpu, current, tsk);
+        else if (tsk == current)
+            TaskUpdateIoBitmap(cpu, current, current);
         if (iobm is not null && iobm.Refcnt!.DecAndTest("io_bitmap_exit"))
         {
             Heap.Kfree(iobm, "io_bitmap_exit");
@@ -247,10 +263,16 @@ public sealed class MergedIoport : IoportModel
         var iobm = current.Thread.IoBitmap;
         if (iobm is null)
         {
-            // WARN_ON_ONCE(!iobm)
-            Heap.Report(FindingKind.UseAfterFree, IoBitmap.KindName, $"WARN_ON_ONCE(!iobm) in tss_update_io_bitmap: {current} has TIF_IO_BITMAP but no bitmap");
-            current.TifIoBitmap = false;
-            TssInvalidateIoBitmap(cpu, "no bitmap");
+            // Unreachable with the tasks the model has: only a kernel thread made by a task with TIF_IO_BITMAP had the
+            // flag without a bitmap. Since 8b68e978718f a WARN_ON_ONCE(!iobm) clears the flag and invalidates the
+            // map, with no return after it; before, and after it, iobm->sequence dereferences NULL.
+            if (CuresTifInconsistencies)
+            {
+                Heap.Report(FindingKind.Warn, IoBitmap.KindName, $"WARNING: WARN_ON_ONCE(!iobm) in native_tss_update_io_bitmap(): {current} has TIF_IO_BITMAP but no bitmap");
+                current.TifIoBitmap = false;
+                TssInvalidateIoBitmap(cpu, "no bitmap");
+            }
+            Heap.Report(FindingKind.Oops, IoBitmap.KindName, $"BUG: kernel NULL pointer dereference in native_tss_update_io_bitmap(): iobm->sequence with {current}'s io_bitmap NULL");
             return;
         }
         Heap.Access(iobm, "tss_update_io_bitmap");
