@@ -128,6 +128,10 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
 
     // RFC 4/4: find_shared_vma(), called by handle_mm_fault() for a VM_SHARED_PT vma: if the guest's PMD entry differs
     // from the host's, copy it (set_pmd()) and retry; if they agree, fault in the host mm, whose PTE pages both use.
+    // Its locking as posted, with the lockdep splats it leads to (CONFIG_PROVE_LOCKING): it takes
+    // mmap_read_lock(host_mm) and returns VM_FAULT_SIGSEGV without releasing it; and when it returns 0 without
+    // switching vma->vm_mm (no ptshare_data), handle_mm_fault()'s "if (shared)" block unlocks vma->vm_mm, the guest's
+    // own mm, which do_user_addr_fault() then unlocks again.
     public IEnumerable<InterleavingPoint> FindSharedVma(MmStruct guest, VmArea vma, ulong from, ulong to, bool write, FaultResult fault)
     {
         var file = vma.File!;
@@ -137,6 +141,8 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
         {
             // pr_warn() and return 0: the fault goes on in the guest's own tables.
             Log.Note("find_shared_vma: \"VM_SHARED_PT vma with NULL ptshare_data\"");
+            Heap.Report(FindingKind.Warn, MmStruct.KindName,
+                $"WARNING: bad unlock balance detected! (lockdep) handle_mm_fault() unlocks {guest}'s mmap_lock, which find_shared_vma() left as vma->vm_mm, and do_user_addr_fault() unlocks it again");
             yield break;
         }
         yield return InterleavingPoint.Load(PtsharePoints.ReadInfo, info.Object);
@@ -161,6 +167,8 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
         if (!host.Vmas.Any(v => v.Contains(hostFrom)))
         {
             fault.Segv = true;
+            Heap.Report(FindingKind.Warn, MmStruct.KindName,
+                $"WARNING: lock held when returning to user space! (lockdep) find_shared_vma() returned VM_FAULT_SIGSEGV with {host}'s mmap_lock read-held");
             yield break;
         }
         fault.Pages += User.Fill(host, hostFrom, hostFrom + (to - from), write);
