@@ -95,6 +95,14 @@ public sealed class Tss
         BytesCopied += bytes;
     }
 
+    // memcpy(dst + start, src + start, length) into the bitmap: a byte range at the same offset in both
+    public void CopyIn(ReadOnlySpan<ulong> source, int start, int length)
+    {
+        var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(source).Slice(start, length).ToArray();
+        bytes.CopyTo(System.Runtime.InteropServices.MemoryMarshal.AsBytes(Bitmap.Write()).Slice(start));
+        BytesCopied += length;
+    }
+
     // memset(tss->io_bitmap.bitmap, 0xff, bytes)
     public void Clear(int bytes)
     {

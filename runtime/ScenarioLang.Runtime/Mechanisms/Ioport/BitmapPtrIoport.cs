@@ -6,56 +6,12 @@ using ScenarioLang.Runtime.Tracing;
 namespace ScenarioLang.Runtime.Mechanisms.Ioport;
 
 /// <summary>
-/// The kernels before the merged series (5.4 and [patch V2 06/16] on top of it): each thread owns
-/// <c>io_bitmap_ptr</c> and <c>io_bitmap_max</c>, fork duplicates the bitmap, ioperm() writes the TSS
-/// itself, iopl() sets the real EFLAGS.IOPL. The two versions differ only in how the TSS is
-/// cleaned when a bitmap user leaves the CPU; those hooks are abstract.
+/// The kernels before the merged series (5.4, and the postings on top of it): each thread owns <c>io_bitmap_ptr</c>,
+/// fork duplicates the bitmap, ioperm() writes the TSS itself, iopl() sets the real EFLAGS.IOPL. How far the TSS copy
+/// reaches (io_bitmap_max, or [patch 5/9]'s zero-bit range) is the subclasses'.
 /// </summary>
 public abstract class BitmapPtrIoport(LinuxKernel kernel) : IoportModel(kernel)
 {
-    private const string Site = "ksys_ioperm";
-
-    // arch/x86/kernel/ioport.c: ksys_ioperm() (v5.4)
-    public override IEnumerable<InterleavingPoint> Ioperm(KernelPath path, TaskStruct current, ulong from, ulong num, bool turnOn)
-    {
-        var t = current.Thread;
-        if (IopermRefused(current, from, num, turnOn) is { } refused)
-        {
-            path.Result = refused;
-            yield break;
-        }
-
-        // The first call in a thread's lifetime sets the bitmap up, even to clear permissions.
-        if (t.IoBitmap is null)
-        {
-            // kmalloc(IO_BITMAP_BYTES, GFP_KERNEL)
-            var bitmap = IoBitmap.Allocate(Heap, Site, IoBitmap.Bytes);
-            Log.Note($"allocated {bitmap} for {current} ({bitmap.SizeText}, all ports denied)");
-            yield return InterleavingPoint.Preemptible(PreemptionPoints.Alloc);
-            t.IoBitmap = bitmap;
-            current.TifIoBitmap = true;
-            OnFirstBitmap(path.Cpu);
-        }
-        // Preemption is enabled here, with TIF_IO_BITMAP set and the TSS not yet updated.
-        yield return InterleavingPoint.Preemptible(PreemptionPoints.Installed);
-
-        // get_cpu(): the rest runs with preemption disabled, so the max matches the bitmap contents.
-        var cpu = path.Cpu;
-        var iobm = t.IoBitmap;
-        Heap.Access(iobm, Site);
-        iobm.Update(from, num, turnOn);
-        Log.Note($"{Describe(from, num, turnOn)} in {iobm}");
-
-        // Search for a (possibly new) maximum; at least one long is always copied.
-        var maxLong = Math.Max(0, iobm.LastLongWithZeroBit());
-        var bytes = (maxLong + 1) * sizeof(ulong);
-        var bytesUpdated = Math.Max(bytes, t.IoBitmapMax);
-        t.IoBitmapMax = bytes;
-        cpu.Tss.CopyIn(iobm.Bitmap.Read(), bytesUpdated);
-        NoteCopy(cpu, bytesUpdated, $"max of {current}'s old and new io_bitmap_max, {Units.Bytes(bytes)} now");
-        path.Result = 0;
-    }
-
     // arch/x86/kernel/ioport.c: SYSCALL_DEFINE1(iopl) (v5.4): the real EFLAGS.IOPL
     public override IEnumerable<InterleavingPoint> Iopl(KernelPath path, TaskStruct current, uint level)
     {
@@ -114,6 +70,72 @@ public abstract class BitmapPtrIoport(LinuxKernel kernel) : IoportModel(kernel)
         Log.Note($"{bp} freed");
     }
 
+    /// <summary>What exit_thread() does to the TSS when the exiting task had a bitmap.</summary>
+    protected abstract void CleanTssOnExit(Cpu cpu, int ioBitmapMax);
+
+    protected void ClearTss(Cpu cpu, int bytes, string why)
+    {
+        cpu.Tss.Clear(bytes);
+        Log.Note($"cleared {Units.Bytes(bytes)} of {cpu}'s TSS to 0xff ({why})");
+    }
+
+    protected void SetBase(Cpu cpu, IoBitmapBase value, string why)
+    {
+        cpu.Tss.IoBitmapBase = value;
+        Log.Note($"{cpu}'s io_bitmap_base -> {IoportObservations.BaseName(value)} ({why})");
+    }
+}
+
+/// <summary>
+/// v5.4 and [patch V2 06/16]: ksys_ioperm() copies the thread's bitmap into the TSS up to io_bitmap_max, the last long
+/// with a zero bit, and switch_to_bitmap() copies up to the larger of two maxima. The two differ only in how the TSS is
+/// cleaned when a bitmap user leaves the CPU; those hooks are abstract.
+/// </summary>
+public abstract class MaxCopyIoport(LinuxKernel kernel) : BitmapPtrIoport(kernel)
+{
+    private const string Site = "ksys_ioperm";
+
+    // arch/x86/kernel/ioport.c: ksys_ioperm() (v5.4)
+    public override IEnumerable<InterleavingPoint> Ioperm(KernelPath path, TaskStruct current, ulong from, ulong num, bool turnOn)
+    {
+        var t = current.Thread;
+        if (IopermRefused(current, from, num, turnOn) is { } refused)
+        {
+            path.Result = refused;
+            yield break;
+        }
+
+        // The first call in a thread's lifetime sets the bitmap up, even to clear permissions.
+        if (t.IoBitmap is null)
+        {
+            // kmalloc(IO_BITMAP_BYTES, GFP_KERNEL)
+            var bitmap = IoBitmap.Allocate(Heap, Site, IoBitmap.Bytes);
+            Log.Note($"allocated {bitmap} for {current} ({bitmap.SizeText}, all ports denied)");
+            yield return InterleavingPoint.Preemptible(PreemptionPoints.Alloc);
+            t.IoBitmap = bitmap;
+            current.TifIoBitmap = true;
+            OnFirstBitmap(path.Cpu);
+        }
+        // Preemption is enabled here, with TIF_IO_BITMAP set and the TSS not yet updated.
+        yield return InterleavingPoint.Preemptible(PreemptionPoints.Installed);
+
+        // get_cpu(): the rest runs with preemption disabled, so the max matches the bitmap contents.
+        var cpu = path.Cpu;
+        var iobm = t.IoBitmap;
+        Heap.Access(iobm, Site);
+        iobm.Update(from, num, turnOn);
+        Log.Note($"{Describe(from, num, turnOn)} in {iobm}");
+
+        // Search for a (possibly new) maximum; at least one long is always copied.
+        var maxLong = Math.Max(0, iobm.LastLongWithZeroBit());
+        var bytes = (maxLong + 1) * sizeof(ulong);
+        var bytesUpdated = Math.Max(bytes, t.IoBitmapMax);
+        t.IoBitmapMax = bytes;
+        cpu.Tss.CopyIn(iobm.Bitmap.Read(), bytesUpdated);
+        NoteCopy(cpu, bytesUpdated, $"max of {current}'s old and new io_bitmap_max, {Units.Bytes(bytes)} now");
+        path.Result = 0;
+    }
+
     // arch/x86/kernel/process.c: switch_to_bitmap()
     public override void SwitchToBitmap(Cpu cpu, TaskStruct prev, TaskStruct next)
     {
@@ -146,28 +168,13 @@ public abstract class BitmapPtrIoport(LinuxKernel kernel) : IoportModel(kernel)
 
     /// <summary>What switch_to_bitmap() does when a bitmap user leaves for a task without one.</summary>
     protected abstract void CleanTssOnSwitchOut(Cpu cpu, TaskStruct prev);
-
-    /// <summary>What exit_thread() does to the TSS when the exiting task had a bitmap.</summary>
-    protected abstract void CleanTssOnExit(Cpu cpu, int ioBitmapMax);
-
-    protected void ClearTss(Cpu cpu, int bytes, string why)
-    {
-        cpu.Tss.Clear(bytes);
-        Log.Note($"cleared {Units.Bytes(bytes)} of {cpu}'s TSS to 0xff ({why})");
-    }
-
-    protected void SetBase(Cpu cpu, IoBitmapBase value, string why)
-    {
-        cpu.Tss.IoBitmapBase = value;
-        Log.Note($"{cpu}'s io_bitmap_base -> {IoportObservations.BaseName(value)} ({why})");
-    }
 }
 
 /// <summary>
 /// The kernel before the series (v5.4): io_bitmap_base always valid, the TSS bitmap cleared with
 /// memset(0xff) whenever a bitmap user leaves the CPU, so it only ever holds the current task's bits.
 /// </summary>
-public sealed class PrePatchIoport(LinuxKernel kernel) : BitmapPtrIoport(kernel)
+public sealed class PrePatchIoport(LinuxKernel kernel) : MaxCopyIoport(kernel)
 {
     public override IopermVariant Variant => IopermVariant.Pre55;
 
@@ -198,7 +205,7 @@ public sealed class PrePatchIoport(LinuxKernel kernel) : BitmapPtrIoport(kernel)
 /// max there, but ioperm() copies only max(new, old) of its own and leaves io_bitmap_prev_max alone.
 /// Stale zero bits above that stay: Andy Lutomirski's leak.
 /// </summary>
-public sealed class V2Patch06Ioport(LinuxKernel kernel) : BitmapPtrIoport(kernel)
+public sealed class V2Patch06Ioport(LinuxKernel kernel) : MaxCopyIoport(kernel)
 {
     public override IopermVariant Variant => IopermVariant.V2Patch06;
 

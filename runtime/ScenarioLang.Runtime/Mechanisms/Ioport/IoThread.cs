@@ -13,6 +13,8 @@ public sealed class IoThread(StateTracker tracker, string task)
 
     private readonly Tracked<IoBitmap?> _ioBitmap = new(tracker, new($"{task}.thread.io_bitmap"), null);
     private readonly Tracked<int> _ioBitmapMax = new(tracker, new($"{task}.thread.io_bitmap_max"), 0);
+    private readonly Tracked<int> _ioZerobitsStart = new(tracker, new($"{task}.thread.io_zerobits_start"), 0);
+    private readonly Tracked<int> _ioZerobitsEnd = new(tracker, new($"{task}.thread.io_zerobits_end"), 0);
     private readonly Tracked<uint> _ioplEmul = new(tracker, new($"{task}.thread.iopl_emul"), 0);
     private readonly Tracked<bool> _ioplWarn = new(tracker, new($"{task}.thread.iopl_warn"), false);
     private readonly Tracked<uint> _iopl = new(tracker, new($"{task}.thread.iopl"), 0);
@@ -30,6 +32,20 @@ public sealed class IoThread(StateTracker tracker, string task)
     {
         get => _ioBitmapMax.Value;
         set => _ioBitmapMax.Value = value;
+    }
+
+    /// <summary>thread.io_zerobits_start of [patch 5/9] (V1): the first byte of the bitmap with a zero bit.</summary>
+    public int IoZerobitsStart
+    {
+        get => _ioZerobitsStart.Value;
+        set => _ioZerobitsStart.Value = value;
+    }
+
+    /// <summary>thread.io_zerobits_end of [patch 5/9] (V1): the end of the byte range with zero bits.</summary>
+    public int IoZerobitsEnd
+    {
+        get => _ioZerobitsEnd.Value;
+        set => _ioZerobitsEnd.Value = value;
     }
 
     /// <summary>thread.iopl_emul: the emulated I/O privilege level of the merged kernel.</summary>

@@ -5,6 +5,8 @@ public enum IopermVariant
 {
     /// <summary>ioperm=pre-5.5: v5.4, before the series.</summary>
     Pre55,
+    /// <summary>ioperm=v1-05-09: [patch 5/9] "x86/ioport: Reduce ioperm impact for sane usage further" (Thomas Gleixner, 6 November 2019) as posted.</summary>
+    V1Patch05,
     /// <summary>ioperm=v2-06-16: [patch V2 06/16] as posted.</summary>
     V2Patch06,
     /// <summary>ioperm=merged: the merged code as in mainline.</summary>

@@ -16,6 +16,7 @@ public static class IoportMechanism
     public static VariantTable<IopermVariant> Variants { get; } = new(Name,
     [
         (IopermVariant.Pre55, new("pre-5.5", "v5.4: bitmap duplicated on fork, TSS cleared on every switch-out")),
+        (IopermVariant.V1Patch05, new("v1-05-09", "[patch 5/9] \"x86/ioport: Reduce ioperm impact for sane usage further\" (V1, November 2019): a zero-bit byte range instead of io_bitmap_max, and a switch-in copy of the TSS onto itself")),
         (IopermVariant.V2Patch06, new("v2-06-16", "[patch V2 06/16]: base invalidated on switch-out, only max bytes copied")),
         (IopermVariant.Merged, new("merged", "5.5+: refcounted bitmap shared on fork, sequence/prev_max, iopl emulated")),
         (IopermVariant.Merged55, new("merged-5.5", "merged as released in 5.5: io_bitmap_exit() acts on current (fork-failure leak, fixed in 5.7), CLI/STI under iopl(3) raise #GP")),
@@ -109,6 +110,7 @@ public static class IoportMechanism
     internal static IoportModel Create(LinuxKernel kernel) => Variants.VariantOf(kernel.Config) switch
     {
         IopermVariant.Pre55 => new PrePatchIoport(kernel),
+        IopermVariant.V1Patch05 => new V1Patch05Ioport(kernel),
         IopermVariant.V2Patch06 => new V2Patch06Ioport(kernel),
         IopermVariant.Merged => new MergedIoport(kernel, IopermVariant.Merged),
         IopermVariant.Merged55 => new MergedIoport(kernel, IopermVariant.Merged55),
