@@ -166,7 +166,7 @@ public sealed class V1Patch05Ioport(LinuxKernel kernel) : BitmapPtrIoport(kernel
         var t = next.Thread;
         var start = Math.Min(tssStart.Value, t.IoZerobitsStart);
         var len = Math.Max(tssEnd.Value, t.IoZerobitsEnd) - start;
-        Heap.Access(t.IoBitmap!, "tss_update_io_bitmap");
+        // src = thread->io_bitmap_ptr is computed and never read.
         cpu.Tss.CopyIn(cpu.Tss.Bitmap.Read(), start, len);
         Log.Note($"copied {Units.Bytes(len)} of {cpu}'s TSS onto itself (memcpy(dst + start, dst + start, len)): {next}'s bits are not copied in");
         tssStart.Value = t.IoZerobitsStart;
