@@ -124,8 +124,11 @@ public sealed partial class Binder
                     // As in C: the kernel reads the number as its parameter's type, and any non-zero value is on.
                     case NumberArgumentSyntax { Number: { Unit: SizeUnit.None, Value: { } value } }:
                         return (true, Convert(parameter, value));
+                    // Past 64 bits: KSC0004 has said so.
+                    case NumberArgumentSyntax { Number: { Unit: SizeUnit.None, Value: null } }:
+                        return (false, null);
                     default:
-                        ReportArgumentKind(call, argument, parameter.Name, "on, off, 1 or 0");
+                        ReportArgumentKind(call, argument, parameter.Name, "on, off or a plain number");
                         return (false, null);
                 }
             case ParameterKind.Address:

@@ -77,10 +77,18 @@ public sealed class CallBindingTests
     [InlineData("  cpu0 A: outb 0x10000", "KSC0207", "0x10000 is out of range for the port of outb: ports are 0 to 0xffff")]
     [InlineData("  cpu0 A: vmalloc(0) -> W", "KSC0207", "0 is out of range for the size of vmalloc: a size is from 1 byte, e.g. 4 MiB")]
     [InlineData("  cpu0 A: touch y", "KSC0228", "no vmalloc area named y")]
+    [InlineData("  cpu0 A: ioperm(0x80, 1, 2 KiB)", "KSC0206", "the turn_on of ioperm must be on, off or a plain number")]
     public void A_step_is_checked_against_its_declaration(string statements, string code, string message)
     {
         var diagnostics = Diagnostics(statements).ToArray();
         Assert.Contains(diagnostics, d => d.Code == code && d.Message.StartsWith(message, StringComparison.Ordinal));
+    }
+
+    /// <summary>A number past 64 bits is reported once, where the lexer's value gives out, not again as a wrong kind.</summary>
+    [Fact]
+    public void A_switch_past_64_bits_is_one_diagnostic()
+    {
+        Assert.Equal(["KSC0004"], Diagnostics("  cpu0 A: ioperm(0x80, 1, 0x1ffffffffffffffff)").Select(d => d.Code));
     }
 
     [Fact]
