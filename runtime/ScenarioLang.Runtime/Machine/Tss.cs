@@ -35,6 +35,7 @@ public sealed class Tss
     private readonly Tracked<int> _prevMax;
     private readonly Tracked<long> _bytesCopied;
     private readonly Tracked<long> _bytesCleared;
+    private readonly Tracked<TrackedArray<ulong>?> _bitmapPages;
 
     // The TSS is per CPU, but de_thread() runs another CPU's exit path, so its fields are tracked like any shared state.
     public Tss(int cpu, StateTracker tracker)
@@ -46,6 +47,7 @@ public sealed class Tss
         _prevMax = new(tracker, Field("prev_max"), 0);
         _bytesCopied = new(tracker, Field("bytes_copied"), 0);
         _bytesCleared = new(tracker, Field("bytes_cleared"), 0);
+        _bitmapPages = new(tracker, Field("bitmap_pages"), null);
         Bitmap = new(tracker, Field("bitmap"), CreateAllDenied());
     }
 
@@ -59,6 +61,17 @@ public sealed class Tss
 
     /// <summary>unsigned long bitmap[IO_BITMAP_LONGS + 1]; the extra long stays all ones.</summary>
     internal TrackedArray<ulong> Bitmap { get; }
+
+    /// <summary>
+    /// Other memory the CPU reads at the bitmap's address, or null for <see cref="Bitmap"/>: the pages of a task's
+    /// bitmap mapped there in cpu_entry_area, or the map of a per-thread TSS loaded into the task register. Only seed
+    /// 002's proposals do either; the extra long past the bitmap stays this TSS's own.
+    /// </summary>
+    public TrackedArray<ulong>? BitmapPages
+    {
+        get => _bitmapPages.Value;
+        set => _bitmapPages.Value = value;
+    }
 
     /// <summary>x86_io_bitmap.prev_sequence: the sequence of the bitmap last copied in (merged kernel).</summary>
     public ulong PrevSequence
@@ -117,21 +130,20 @@ public sealed class Tss
     /// </summary>
     public bool Permits(int port, int width)
     {
-        ReadOnlySpan<ulong> map = IoBitmapBase switch
-        {
-            IoBitmapBase.ValidMap => Bitmap.Read(),
-            IoBitmapBase.ValidAll => MapAll,
-            _ => [],
-        };
-        if (map.IsEmpty)
+        if (IoBitmapBase == IoBitmapBase.Invalid)
             return false;
-        var word = ReadByte(map, port / 8) | (ReadByte(map, port / 8 + 1) << 8);
+        var word = MapByte(port / 8) | (MapByte(port / 8 + 1) << 8);
         var mask = (1 << width) - 1;
         return ((word >> (port % 8)) & mask) == 0;
     }
 
-    /// <summary>Whether the TSS's copy of the bitmap allows a port (what the CPU would see with a valid base).</summary>
-    public bool MapAllows(int port) => (ReadByte(Bitmap.Read(), port / 8) & (1 << (port % 8))) == 0;
+    /// <summary>Whether the TSS's map allows a port (what the CPU would see with a valid base).</summary>
+    public bool MapAllows(int port) => (ReadMap(port / 8) & (1 << (port % 8))) == 0;
+
+    private int MapByte(int index) => IoBitmapBase == IoBitmapBase.ValidAll ? ReadByte(MapAll, index) : ReadMap(index);
+
+    private int ReadMap(int index) =>
+        BitmapPages is { } pages && index < IoBitmapBytes ? ReadByte(pages.Read(), index) : ReadByte(Bitmap.Read(), index);
 
     private static int ReadByte(ReadOnlySpan<ulong> map, int index) => (int)((map[index / 8] >> (index % 8 * 8)) & 0xff);
 

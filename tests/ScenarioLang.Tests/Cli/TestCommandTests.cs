@@ -40,8 +40,8 @@ public sealed class TestCommandTests
 
         var root = XDocument.Load(file).Root!;
         var cases = root.Descendants("testcase").ToList();
-        Assert.Equal(("18", "12"), ((string)root.Attribute("tests")!, (string)root.Attribute("failures")!));
-        Assert.EndsWith("6 passed, 12 failed\n", output.Out);
+        Assert.Equal(("24", "16"), ((string)root.Attribute("tests")!, (string)root.Attribute("failures")!));
+        Assert.EndsWith("8 passed, 16 failed\n", output.Out);
         Assert.Equal([Passing, Failing], root.Elements("testsuite").Select(s => (string)s.Attribute("name")!));
         Assert.Equal(output.Out.Split('\n').Count(l => l.StartsWith("FAIL ", StringComparison.Ordinal)), cases.Count(c => c.Element("failure") is not null));
         var failure = cases.First(c => (string)c.Attribute("file")! == Failing);

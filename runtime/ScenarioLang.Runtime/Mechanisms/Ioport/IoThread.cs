@@ -18,6 +18,7 @@ public sealed class IoThread(StateTracker tracker, string task)
     private readonly Tracked<uint> _ioplEmul = new(tracker, new($"{task}.thread.iopl_emul"), 0);
     private readonly Tracked<bool> _ioplWarn = new(tracker, new($"{task}.thread.iopl_warn"), false);
     private readonly Tracked<uint> _iopl = new(tracker, new($"{task}.thread.iopl"), 0);
+    private readonly Tracked<ThreadTss?> _ioTss = new(tracker, new($"{task}.thread.io_tss"), null);
     private readonly Tracked<bool> _tifIoBitmap = new(tracker, new($"{task}.tif_io_bitmap"), false);
 
     /// <summary>thread.io_bitmap (merged) or thread.io_bitmap_ptr (earlier kernels).</summary>
@@ -70,6 +71,13 @@ public sealed class IoThread(StateTracker tracker, string task)
     {
         get => _iopl.Value;
         set => _iopl.Value = value;
+    }
+
+    /// <summary>The thread's own pre-formatted TSS of hpa's proposal (seed 002); null in every kernel.</summary>
+    public ThreadTss? IoTss
+    {
+        get => _ioTss.Value;
+        set => _ioTss.Value = value;
     }
 
     /// <summary>TIF_IO_BITMAP: the task needs I/O bitmap work on context switch and exit to user mode.</summary>

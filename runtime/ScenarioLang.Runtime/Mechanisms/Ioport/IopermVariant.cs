@@ -15,4 +15,8 @@ public enum IopermVariant
     Merged55,
     /// <summary>ioperm=v2-11-16: [patch V2 11/16] "x86/ioperm: Share I/O bitmap if identical" (Thomas Gleixner, 11 November 2019) as posted: the duplicate keeps the shared refcount.</summary>
     V2Patch11,
+    /// <summary>ioperm=remap: Brian Gerst's proposal in seed 002's thread (7 November 2019): the task's bitmap remapped into cpu_entry_area.</summary>
+    Remap,
+    /// <summary>ioperm=hpa-tss: H. Peter Anvin's proposal in seed 002's thread (7 November 2019): a pre-formatted TSS per thread, loaded with LTR.</summary>
+    PerThreadTss,
 }

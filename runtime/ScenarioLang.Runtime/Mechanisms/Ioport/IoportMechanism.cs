@@ -21,6 +21,8 @@ public static class IoportMechanism
         (IopermVariant.Merged, new("merged", "5.5+: refcounted bitmap shared on fork, sequence/prev_max, iopl emulated")),
         (IopermVariant.Merged55, new("merged-5.5", "merged as released in 5.5: io_bitmap_exit() acts on current (fork-failure leak, fixed in 5.7), CLI/STI under iopl(3) raise #GP")),
         (IopermVariant.V2Patch11, new("v2-11-16", "[patch V2 11/16] \"x86/ioperm: Share I/O bitmap if identical\" (November 2019): the refcounted sharing of merged-5.5, but ksys_ioperm() keeps the refcount kmemdup() copied (V3 resets it)")),
+        (IopermVariant.Remap, new("remap", "Brian Gerst's proposal in seed 002's thread (7 November 2019, never posted): mainline with the task's bitmap pages remapped into cpu_entry_area instead of copied, flushed only when another bitmap is mapped or it is freed")),
+        (IopermVariant.PerThreadTss, new("hpa-tss", "H. Peter Anvin's proposal in seed 002's thread (7 November 2019, never posted): mainline with a pre-formatted TSS per thread loaded with LTR, 88 bytes of TSS fields copied when the thread moves; with PTI it cannot work (Brian Gerst), an oops of the tss_struct")),
     ]);
 
     public static MechanismDeclaration Declaration { get; } = new(
@@ -59,14 +61,22 @@ public static class IoportMechanism
             new("task", "iopl", PropertyArgument.Task, PropertyType.Count, nameof(IoportObservations.TaskIopl), "the task's I/O privilege level (emulated or real)", Owner: typeof(IoportObservations)),
             new("task", "tif_io_bitmap", PropertyArgument.Task, PropertyType.Flag, nameof(IoportObservations.TaskTifIoBitmap), "whether TIF_IO_BITMAP is set", Owner: typeof(IoportObservations)),
             new("task", "eflags", PropertyArgument.Task, PropertyType.Register, nameof(IoportObservations.TaskEflags), "the EFLAGS user mode sees (what pushf pushes)", Owner: typeof(IoportObservations)),
-            new("machine", "tss_bytes_copied", PropertyArgument.None, PropertyType.Bytes, nameof(IoportObservations.TssBytesCopied), "bytes copied into all TSS bitmaps", Owner: typeof(IoportObservations)),
+            new("machine", "tss_bytes_copied", PropertyArgument.None, PropertyType.Bytes, nameof(IoportObservations.TssBytesCopied), "bytes copied into all TSS bitmaps (the CPUs' and, under hpa-tss, the threads')", Owner: typeof(IoportObservations)),
             new("machine", "tss_bytes_cleared", PropertyArgument.None, PropertyType.Bytes, nameof(IoportObservations.TssBytesCleared), "bytes of TSS bitmaps reset to 0xff", Owner: typeof(IoportObservations)),
+            new("machine", "bitmap_pte_writes", PropertyArgument.None, PropertyType.Count, nameof(IoportObservations.BitmapPteWrites), "PTEs of cpu_entry_area's bitmap pages written (remap: two per remap or unmap)", Owner: typeof(IoportObservations)),
+            new("machine", "invlpg", PropertyArgument.None, PropertyType.Count, nameof(IoportObservations.Invlpg), "single-page TLB flushes of those pages, on every CPU (remap)", Owner: typeof(IoportObservations)),
+            new("machine", "flush_ipis", PropertyArgument.None, PropertyType.Count, nameof(IoportObservations.FlushIpis), "TLB shootdown IPIs sent for them (remap: a freed bitmap)", Owner: typeof(IoportObservations)),
+            new("machine", "ltr", PropertyArgument.None, PropertyType.Count, nameof(IoportObservations.Ltr), "loads of a task register (hpa-tss)", Owner: typeof(IoportObservations)),
+            new("machine", "tss_field_bytes", PropertyArgument.None, PropertyType.Bytes, nameof(IoportObservations.TssFieldBytes), "bytes of TSS fields copied into per-thread TSSes on their first load and each move to another CPU (hpa-tss: 88 each)", Owner: typeof(IoportObservations)),
             new("machine", "bitmaps_allocated", PropertyArgument.None, PropertyType.Count, nameof(IoportObservations.BitmapsAllocated), "I/O bitmaps allocated since boot", Owner: typeof(IoportObservations)),
             new("machine", "bitmap_bytes_allocated", PropertyArgument.None, PropertyType.Bytes, nameof(IoportObservations.BitmapBytesAllocated), "bytes kmalloc() handed out for those bitmaps (16 KiB for an 8,208-byte struct io_bitmap)", Owner: typeof(IoportObservations)),
             new("machine", "bitmaps_freed", PropertyArgument.None, PropertyType.Count, nameof(IoportObservations.BitmapsFreed), "I/O bitmaps freed since boot", Owner: typeof(IoportObservations)),
             new("machine", "live_bitmaps", PropertyArgument.None, PropertyType.Count, nameof(IoportObservations.LiveBitmaps), "I/O bitmaps allocated and not freed", Owner: typeof(IoportObservations)),
         ],
-        [new(IoBitmap.KindName, "struct io_bitmap, a task's I/O permission bitmap")],
+        [
+            new(IoBitmap.KindName, "struct io_bitmap, a task's I/O permission bitmap"),
+            new(ThreadTss.KindName, "a thread's own TSS with its I/O bitmap (hpa-tss)"),
+        ],
         PreemptionPoints.All,
         new CostDeclaration(
             [
@@ -76,16 +86,20 @@ public static class IoportMechanism
                 new(AllocatedBytesCounter, IoportObservations.BitmapBytesAllocated),
                 new(FreedCounter, IoportObservations.BitmapsFreed),
                 new(LiveCounter, IoportObservations.LiveBitmaps),
+                new(PteCounter, IoportObservations.BitmapPteWrites),
+                new(InvlpgCounter, IoportObservations.Invlpg),
+                new(IpiCounter, IoportObservations.FlushIpis),
+                new(LtrCounter, IoportObservations.Ltr),
+                new(FieldsCounter, IoportObservations.TssFieldBytes),
+                new(ThreadTssCounter, IoportObservations.ThreadTssBytesAllocated),
             ],
-            c =>
-            [
-                $"{Units.Bytes(c[CopiedCounter])} copied into TSS bitmaps, {Units.Bytes(c[ClearedCounter])} cleared",
-                $"{Units.Count(c[AllocatedCounter], "I/O bitmap")} allocated ({Units.Bytes(c[AllocatedBytesCounter])} from kmalloc), {c[FreedCounter]} freed, {c[LiveCounter]} live",
-            ],
+            CostLines,
             [
                 new("TSS copied", c => Units.Bytes(c[CopiedCounter])),
                 new("TSS cleared", c => Units.Bytes(c[ClearedCounter])),
                 new("bitmaps alloc/freed/live", c => $"{c[AllocatedCounter]}/{c[FreedCounter]}/{c[LiveCounter]}"),
+                new("PTE/invlpg/IPI", c => $"{c[PteCounter]}/{c[InvlpgCounter]}/{c[IpiCounter]}"),
+                new("LTR/TSS fields", c => $"{c[LtrCounter]}/{Units.Bytes(c[FieldsCounter])}"),
             ]))
     {
         PreemptionPoints = PreemptionPoints.All,
@@ -102,6 +116,27 @@ public static class IoportMechanism
     private const string AllocatedBytesCounter = "bitmap_bytes_allocated";
     private const string FreedCounter = "bitmaps_freed";
     private const string LiveCounter = "live_bitmaps";
+    private const string PteCounter = "bitmap_pte_writes";
+    private const string InvlpgCounter = "invlpg";
+    private const string IpiCounter = "flush_ipis";
+    private const string LtrCounter = "ltr";
+    private const string FieldsCounter = "tss_field_bytes";
+    private const string ThreadTssCounter = "thread_tss_bytes_allocated";
+
+    // The costs of seed 002's proposals are zero under every kernel, and printed only where a proposal ran.
+    private static IReadOnlyList<string> CostLines(CostValues c)
+    {
+        List<string> lines =
+        [
+            $"{Units.Bytes(c[CopiedCounter])} copied into TSS bitmaps, {Units.Bytes(c[ClearedCounter])} cleared",
+            $"{Units.Count(c[AllocatedCounter], "I/O bitmap")} allocated ({Units.Bytes(c[AllocatedBytesCounter])} from kmalloc), {c[FreedCounter]} freed, {c[LiveCounter]} live",
+        ];
+        if (c[PteCounter] + c[InvlpgCounter] + c[IpiCounter] != 0)
+            lines.Add($"{Units.Count(c[PteCounter], "bitmap PTE")} written, {c[InvlpgCounter]} invlpg, {Units.Count(c[IpiCounter], "shootdown IPI")}");
+        if (c[LtrCounter] + c[FieldsCounter] + c[ThreadTssCounter] != 0)
+            lines.Add($"{c[LtrCounter]} LTR, {Units.Bytes(c[FieldsCounter])} of TSS fields copied on first loads and migrations, {Units.Bytes(c[ThreadTssCounter])} of per-thread TSSes from kmalloc");
+        return lines;
+    }
 
     /// <summary>The configuration with <paramref name="variant"/> for ioperm and the others' variants unchanged.</summary>
     public static KernelConfig With(this KernelConfig config, IopermVariant variant) => Variants.With(config, variant);
@@ -115,6 +150,8 @@ public static class IoportMechanism
         IopermVariant.Merged => new MergedIoport(kernel, IopermVariant.Merged),
         IopermVariant.Merged55 => new MergedIoport(kernel, IopermVariant.Merged55),
         IopermVariant.V2Patch11 => new MergedIoport(kernel, IopermVariant.V2Patch11),
+        IopermVariant.Remap => new RemapIoport(kernel),
+        IopermVariant.PerThreadTss => new PerThreadTssIoport(kernel),
         var other => throw new System.Diagnostics.UnreachableException($"ioperm variant {other}"),
     };
 }

@@ -38,6 +38,19 @@ public abstract class IoportModel : IKernelHooks
 
     public IReadOnlyList<TaskSlot> TaskSlots { get; } = [IoThread.Slot];
 
+    private readonly List<IoCpu> _cpus = [];
+
+    /// <summary>Every CPU's state of seed 002's proposals, by CPU index.</summary>
+    public IReadOnlyList<IoCpu> Cpus => _cpus;
+
+    void IKernelHooks.TssInit(Tss tss)
+    {
+        if (tss.Cpu != _cpus.Count)
+            throw new InvalidOperationException($"cpu{tss.Cpu} brought up out of order");
+        _cpus.Add(new IoCpu(Heap.Tracker, tss));
+        TssInit(tss);
+    }
+
     /// <summary>The TSS state after cpu_init().</summary>
     public abstract void TssInit(Tss tss);
 

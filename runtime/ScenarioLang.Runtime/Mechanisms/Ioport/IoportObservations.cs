@@ -45,7 +45,20 @@ public static class IoportObservations
     /// <summary>The flags user mode sees with PUSHF, printed in hex.</summary>
     public static long TaskEflags(this Observations o, TaskStruct task) => (long)LinuxKernel.UserPushf(task);
 
-    public static long TssBytesCopied(this Observations o) => o.Machine.Cpus.Sum(c => c.Tss.BytesCopied);
+    public static long TssBytesCopied(this Observations o) => o.Machine.Cpus.Sum(c => c.Tss.BytesCopied) + Model(o).Cpus.Sum(c => c.ThreadTssBytes);
+
+    public static long BitmapPteWrites(this Observations o) => Model(o).Cpus.Sum(c => c.PteWrites);
+
+    public static long Invlpg(this Observations o) => Model(o).Cpus.Sum(c => c.Invlpg);
+
+    public static long FlushIpis(this Observations o) => Model(o).Cpus.Sum(c => c.FlushIpis);
+
+    public static long Ltr(this Observations o) => Model(o).Cpus.Sum(c => c.Ltr);
+
+    public static long TssFieldBytes(this Observations o) => Model(o).Cpus.Sum(c => c.TssFieldBytes);
+
+    /// <summary>What kmalloc() handed out for hpa-tss's per-thread TSSes: 16 KiB for each 8,304-byte struct tss_struct.</summary>
+    public static long ThreadTssBytesAllocated(this Observations o) => o.Kernel.Heap.AllocatedBytes(ThreadTss.KindName);
 
     public static long TssBytesCleared(this Observations o) => o.Machine.Cpus.Sum(c => c.Tss.BytesCleared);
 

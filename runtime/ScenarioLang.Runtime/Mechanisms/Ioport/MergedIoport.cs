@@ -25,30 +25,41 @@ namespace ScenarioLang.Runtime.Mechanisms.Ioport;
 /// identical" (Thomas Gleixner, 11 November 2019), whose ksys_ioperm() does not reset the refcount kmemdup() copied
 /// into the duplicate; V3 14/20 (seed 000) added the refcount_set() "(Peter, Andy)". The rest of that variant is
 /// merged-5.5's code: the sharing path is what the posting is modelled for.
+/// Seed 002's proposals (<see cref="RemapIoport"/>, <see cref="PerThreadTssIoport"/>) are mainline with another way of
+/// getting the bitmap to the CPU: they override <see cref="LoadIoBitmap"/> and the switch.
 /// </summary>
-public sealed class MergedIoport : IoportModel
+public class MergedIoport : IoportModel
 {
     private const string Site = "ksys_ioperm";
 
-    public MergedIoport(LinuxKernel kernel, IopermVariant variant) : base(kernel)
+    public MergedIoport(LinuxKernel kernel, IopermVariant variant) : this(kernel, variant, variant)
     {
         if (variant is not (IopermVariant.Merged or IopermVariant.Merged55 or IopermVariant.V2Patch11))
             throw new ArgumentOutOfRangeException(nameof(variant), variant, "not a release of the merged code");
-        Variant = variant;
+    }
+
+    /// <summary>A proposal built on a release: everything but how the CPU gets the bitmap is the release's.</summary>
+    protected MergedIoport(LinuxKernel kernel, IopermVariant proposal, IopermVariant release) : base(kernel)
+    {
+        Variant = proposal;
+        Release = release;
     }
 
     public override IopermVariant Variant { get; }
 
+    /// <summary>The release whose code this is: the variant, or mainline for a proposal.</summary>
+    private IopermVariant Release { get; }
+
     /// <summary>5.5's io_bitmap_exit(void): whatever task exit_thread() cleans up, current's bitmap is dropped.</summary>
-    private bool ExitActsOnCurrent => Variant is IopermVariant.Merged55 or IopermVariant.V2Patch11;
+    private bool ExitActsOnCurrent => Release is IopermVariant.Merged55 or IopermVariant.V2Patch11;
 
     /// <summary>8b68e978718f: io_bitmap_exit() leaves the TSS alone on a failed fork, and the WARN_ON_ONCE(!iobm).</summary>
-    private bool CuresTifInconsistencies => Variant == IopermVariant.Merged;
+    private bool CuresTifInconsistencies => Release == IopermVariant.Merged;
 
     /// <summary>refcount_set(&amp;iobm->refcnt, 1) after kmemdup(): added in V3 14/20, missing from V2 11/16.</summary>
-    private bool ResetsDuplicateRefcount => Variant != IopermVariant.V2Patch11;
+    private bool ResetsDuplicateRefcount => Release != IopermVariant.V2Patch11;
 
-    public override bool FakesIoplCliSti => Variant == IopermVariant.Merged;
+    public override bool FakesIoplCliSti => Release == IopermVariant.Merged;
 
     // arch/x86/kernel/cpu/common.c: tss_setup_io_bitmap()
     public override void TssInit(Tss tss)
@@ -221,6 +232,7 @@ public sealed class MergedIoport : IoportModel
             TaskUpdateIoBitmap(cpu, current, current);
         if (iobm is not null && iobm.Refcnt!.DecAndTest("io_bitmap_exit"))
         {
+            BeforeFree(cpu, iobm);
             Heap.Kfree(iobm, "io_bitmap_exit");
             Log.Note($"{tsk} dropped the last reference: {iobm} freed");
         }
@@ -276,12 +288,23 @@ public sealed class MergedIoport : IoportModel
             return;
         }
         Heap.Access(iobm, "tss_update_io_bitmap");
+        LoadIoBitmap(cpu, current, iobm);
+        tss.IoBitmapBase = IoBitmapBase.ValidMap;
+    }
+
+    /// <summary>Makes <paramref name="iobm"/> the map the CPU checks, before io_bitmap_base is set valid.</summary>
+    protected virtual void LoadIoBitmap(Cpu cpu, TaskStruct current, IoBitmap iobm)
+    {
         // Only copy bitmap data when the sequence number differs.
-        if (tss.PrevSequence != iobm.Sequence)
+        if (cpu.Tss.PrevSequence != iobm.Sequence)
             TssCopyIoBitmap(cpu, iobm);
         else
             Log.Note($"{cpu}'s TSS already holds sequence {iobm.Sequence}: nothing copied");
-        tss.IoBitmapBase = IoBitmapBase.ValidMap;
+    }
+
+    /// <summary>What a proposal must undo before kfree() of a bitmap the CPUs may still reach.</summary>
+    protected virtual void BeforeFree(Cpu cpu, IoBitmap iobm)
+    {
     }
 
     // arch/x86/kernel/process.c: tss_copy_io_bitmap()
@@ -297,7 +320,7 @@ public sealed class MergedIoport : IoportModel
     }
 
     // arch/x86/include/asm/io_bitmap.h: native_tss_invalidate_io_bitmap()
-    private void TssInvalidateIoBitmap(Cpu cpu, string why)
+    protected void TssInvalidateIoBitmap(Cpu cpu, string why)
     {
         if (cpu.Tss.IoBitmapBase == IoBitmapBase.Invalid)
             return;
