@@ -105,6 +105,35 @@ public sealed class PtshareTests
             Assert.Contains("refcount_t: addition on 0", trace);
     }
 
+    // do_mmap() reloads file->f_mapping->ptshare_data after ptshare_new_mm() and dereferences info->mm: a munmap that
+    // drops the last reference in between (here a fork child's, which never took one) leaves it NULL, a kernel NULL
+    // dereference (an oops), not a use after free of anything.
+    [Fact]
+    public void A_creator_reloading_a_cleared_ptshare_data_oopses()
+    {
+        var result = Infrastructure.Kscn.RunSingle("""
+            scenario "t" {
+              kernel ptshare = rfc-v2
+              memory sc
+              cpus 2
+              task P root
+              task A user
+              file db = 4 MiB
+
+              cpu0 P: mmap(0x40000000, 4 MiB, PROT_READ, MAP_SHARED | MAP_SHARED_PT, db, 0) -> 0x40000000
+              cpu0 P: fork -> C
+              cpu0 P: munmap(0x40000000, 4 MiB) -> 0
+              cpu1 A: mmap(0x40000000, 4 MiB, PROT_READ, MAP_SHARED | MAP_SHARED_PT, db, 0) until ptshare_reload
+              cpu0 switch C
+              cpu0 C: munmap(0x40000000, 4 MiB) -> 0
+              cpu1 continue
+            }
+            """);
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal(FindingKind.Oops, finding.Kind);
+        Assert.Contains("NULL pointer dereference in do_mmap()", finding.Message, StringComparison.Ordinal);
+    }
+
     private static void Map(ScenarioRun run, string task, int cpu, bool explicitly)
     {
         run.Switch(Scenario.At(task + " switch"), cpu, run.Task(task));

@@ -64,7 +64,7 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
             yield return reload;
             if (Heap.Lookup(reload.Value) is not PtshareData info)
             {
-                Heap.Report(FindingKind.UseAfterFree, PtshareData.KindName, $"BUG: NULL pointer dereference in do_mmap: {file}'s ptshare_data was cleared after ptshare_new_mm() set it");
+                Heap.Report(FindingKind.Oops, PtshareData.KindName, $"BUG: kernel NULL pointer dereference in do_mmap(): info->mm with {file}'s ptshare_data cleared after ptshare_new_mm() set it");
                 path.Result = -(long)Errno.ENOMEM;
                 yield break;
             }
