@@ -96,6 +96,8 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
     {
         P.SwitchBodyContext s when s.switchTarget() is { } target =>
             new SwitchStatementSyntax(cpu, target.IDLE() is null ? Name(target.Start) : null, span),
+        // "until" with no point: the parser has reported it, and there is no statement to build.
+        P.ContinueBodyContext c when c.pause() is { } p && !Present(p.point) => null,
         P.ContinueBodyContext c => new ContinueStatementSyntax(cpu, c.pause() is { } p ? BuildPause(p) : null, span),
         P.DrainBodyContext d => new DrainStatementSyntax(cpu, d.count is null ? null : Number(d.count, null), span),
         P.StepBodyContext s when Present(s.task) && BuildAction(s.action()) is { } action => BuildStep(cpu, s, action, span),
@@ -121,6 +123,8 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
                 return null;
             if (m.pause() is { } p)
             {
+                if (!Present(p.point))
+                    return null;
                 var pause = BuildPause(p);
                 modifier = new StepModifierSyntax(StepModifierKind.Until, pause.Point, pause.Index, pause.Span);
             }

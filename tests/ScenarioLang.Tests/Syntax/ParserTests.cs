@@ -163,6 +163,17 @@ public sealed class ParserTests
         Assert.Equal("KSC0001", Assert.Single(tree.Diagnostics).Code);
     }
 
+    // Found by the mutation fuzzer: a file cut off after "until" crashed the tree builder (no point token at all).
+    [Theory]
+    [InlineData("cpu0 A: fork until \n// the rest is lost")]
+    [InlineData("cpu0 continue until")]
+    public void An_until_cut_off_by_the_end_of_the_file_is_a_syntax_error(string statement)
+    {
+        var tree = SyntaxTree.Parse(SourceText.From("scenario \"t\" {\n  task A root\n  " + statement));
+        Assert.All(tree.Diagnostics, d => Assert.Equal("KSC0001", d.Code));
+        Assert.NotEmpty(tree.Diagnostics);
+    }
+
     [Theory]
     [InlineData("munmap(0x40000000, 2 MiB)", "munmap", 2)]
     [InlineData("read(0x40000000)", "read", 1)]

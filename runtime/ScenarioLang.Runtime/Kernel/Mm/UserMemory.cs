@@ -185,26 +185,15 @@ public sealed class UserMemory
         }
     }
 
-    // mm/mmap.c: exit_mmap(): unmap_vmas() and free_pgtables() for every vma. The RFC's free_pgtables() leaves the host's
-    // tables to the host; ptshare_del_mm() is only called from munmap, so a sharer that exits keeps its reference.
+    // mm/mmap.c: exit_mmap(): unmap_vmas() and free_pgtables() for every vma. ptshare_del_mm() is only called from
+    // munmap, so a sharer that exits keeps its reference.
     public void ExitMmap(MmStruct mm)
     {
+        var ranges = mm.Vmas.Select(v => new FreedRange(v.Start, v.End, v.SharedPt)).ToList();
         foreach (var vma in mm.Vmas.ToList())
             Zap(mm, vma, vma.Start, vma.End);
         mm.Vmas.Clear();
-        for (var i = 0; i < mm.UserPgd.Length; i++)
-        {
-            if (mm.UserPgd[i] is not { } pud)
-                continue;
-            foreach (var pmd in pud.Next.OfType<UserPageTable>())
-            {
-                foreach (var pte in pmd.Next.OfType<UserPageTable>().Where(p => p.Owner == mm))
-                    Heap.Kfree(pte, "free_pgtables");
-                Heap.Kfree(pmd, "free_pgtables");
-            }
-            Heap.Kfree(pud, "free_pgtables");
-            mm.UserPgd[i] = null;
-        }
+        FreePgtables(mm, ranges);
     }
 
     /// <summary>The PMD page for the address in the mm, made on the way down as get_pmd() of mm/ptshare.c does (pud_alloc(), pmd_alloc()).</summary>
@@ -331,10 +320,12 @@ public sealed class UserMemory
     // do_vmi_munmap() after the RFC's check: split the vmas at the edges, zap what goes, free_pgtables().
     private void Unmap(MmStruct mm, ulong start, ulong end)
     {
+        var ranges = new List<FreedRange>();
         foreach (var vma in mm.Vmas.Where(v => v.Intersects(start, end)).ToList())
         {
             var from = Math.Max(vma.Start, start);
             var to = Math.Min(vma.End, end);
+            ranges.Add(new FreedRange(from, to, vma.SharedPt));
             Zap(mm, vma, from, to);
             if (from > vma.Start && to < vma.End)
             {
@@ -354,75 +345,94 @@ public sealed class UserMemory
             else
                 mm.Vmas.Remove(vma);
         }
-        FreePgtables(mm, start, end);
+        FreePgtables(mm, ranges);
     }
 
     // unmap_vmas() -> zap_pte_range(): an ordinary vma's PTEs are cleared; a shared one's PMD entries, which point to the
-    // host's PTE pages, are unlinked and the host's PTEs stay (what the RFC's free_pgtables() hunk intends).
+    // host's PTE pages, are unlinked and the host's PTEs stay. The walk reads every table on the way (the PUD entry of a
+    // creator that ptshare_copy_pmd() linked leads into the host's PMD page), so a table already freed is a use after free.
     private void Zap(MmStruct mm, VmArea vma, ulong from, ulong to)
     {
         for (var address = from; address < to; address = (address & ~(PmdSize - 1)) + PmdSize)
         {
             var chunkEnd = Math.Min(to, (address & ~(PmdSize - 1)) + PmdSize);
-            var pmd = mm.UserPgd[Index(address, null)]?.Next[Index(address, PageTableLevel.Pud)];
-            if (pmd?.Next[Index(address, PageTableLevel.Pmd)] is not { } pte)
+            var pmd = Checked(mm.UserPgd[Index(address, null)], "zap_pud_range")?.Next[Index(address, PageTableLevel.Pud)];
+            if (Checked(pmd, "zap_pmd_range")?.Next[Index(address, PageTableLevel.Pmd)] is not { } pte)
                 continue;
+            Heap.Access(pte, "zap_pte_range");
             // A link to the host's PTE page is only a PMD entry here: the page is the host's to clear and free.
             if (pte.Owner != mm)
             {
                 if (chunkEnd - address == PmdSize)
-                    pmd.Next[Index(address, PageTableLevel.Pmd)] = null;
+                    pmd!.Next[Index(address, PageTableLevel.Pmd)] = null;
                 continue;
             }
-            Heap.Access(pte, "zap_pte_range");
             if (!vma.SharedPt)
                 pte.Clear(Index(address, PageTableLevel.Pte), (int)((chunkEnd - address) / (ulong)PagingLayout.PageSize));
         }
     }
 
-    // mm/memory.c: free_pgtables() -> free_pgd_range(): a page-table page whose range no vma uses any more is freed
-    // (only the mm's own pages; an entry pointing at a host's page is just cleared).
-    private void FreePgtables(MmStruct mm, ulong start, ulong end)
+    // mm/memory.c: free_pgtables() -> free_pgd_range() over the ranges unmapped, with the shared_pte argument of RFC v2
+    // 4/4 ("mm/ptshare: Add page fault handling for page table shared regions", 26 April 2023): a table whose range no
+    // vma uses any more is unlinked; free_pte_range() frees a PTE page and free_pmd_range() a PMD page only when the
+    // range is not VM_SHARED_PT ("those pages will be released when host mm that hosts these pte pages is released").
+    // A PMD page is decided by the last range in its 1 GiB (free_pgtables() gathers vmas of one kind, and only the
+    // last call reaches the ceiling), whoever owns it: the host's PMD page a creator's PUD entry points to is freed by
+    // the creator's private vma there (pmd_free_tlb()), and a sharer's own PMD page behind a VM_SHARED_PT range is only
+    // pud_clear()ed. Without VM_SHARED_PT this is mainline's free_pgtables().
+    private void FreePgtables(MmStruct mm, IReadOnlyList<FreedRange> ranges)
     {
-        for (var slot = Index(start, null); slot <= Index(Math.Max(start, end - 1), null) && slot < mm.UserPgd.Length; slot++)
+        foreach (var slot in ranges.SelectMany(r => Spanned(r, PagingLayout.PgdirShift)).Distinct().Order())
         {
-            if (mm.UserPgd[slot] is not { } pud)
+            if (Checked(mm.UserPgd[slot], "free_pud_range") is not { } pud)
                 continue;
             var pgdBase = (ulong)slot << PagingLayout.PgdirShift;
-            for (var i = 0; i < PagingLayout.PtrsPerTable; i++)
+            foreach (var i in ranges.SelectMany(r => Spanned(r, PagingLayout.PudShift)).Distinct().Where(i => i >> 9 == slot).Select(i => i & (PagingLayout.PtrsPerTable - 1)).Order())
             {
-                if (pud.Next[i] is not { } pmd)
+                if (Checked(pud.Next[i], "free_pmd_range") is not { } pmd)
                     continue;
                 var pudBase = pgdBase + ((ulong)i << PagingLayout.PudShift);
-                for (var j = 0; j < PagingLayout.PtrsPerTable; j++)
+                foreach (var range in ranges.Where(r => r.Start < pudBase + (1UL << PagingLayout.PudShift) && pudBase < r.End))
                 {
-                    var pmdBase = pudBase + ((ulong)j << PagingLayout.PmdShift);
-                    if (pmd.Next[j] is not { } pte || !Unused(mm, pmdBase, PmdSize, start, end))
-                        continue;
-                    if (pte.Owner == mm)
-                        Heap.Kfree(pte, "free_pgtables");
-                    pmd.Next[j] = null;
+                    for (var pmdBase = Math.Max(range.Start, pudBase) & ~(PmdSize - 1); pmdBase < Math.Min(range.End, pudBase + (1UL << PagingLayout.PudShift)); pmdBase += PmdSize)
+                    {
+                        var j = Index(pmdBase, PageTableLevel.Pmd);
+                        if (pmd.Next[j] is not { } pte || mm.Vmas.Any(v => v.Intersects(pmdBase, pmdBase + PmdSize)))
+                            continue;
+                        // free_pte_range(): pmd_clear(), then pte_free_tlb() unless shared_pte.
+                        pmd.Next[j] = null;
+                        if (!range.SharedPt)
+                            Heap.Kfree(pte, "free_pgtables");
+                    }
                 }
-                if (pmd.IsEmpty && Unused(mm, pudBase, 1UL << PagingLayout.PudShift, start, end))
-                {
+                if (mm.Vmas.Any(v => v.Intersects(pudBase, pudBase + (1UL << PagingLayout.PudShift))))
+                    continue;
+                // free_pmd_range(): pud_clear(), then pmd_free_tlb() unless shared_pte.
+                pud.Next[i] = null;
+                if (!ranges.Last(r => r.Start < pudBase + (1UL << PagingLayout.PudShift) && pudBase < r.End).SharedPt)
                     Heap.Kfree(pmd, "free_pgtables");
-                    pud.Next[i] = null;
-                }
+                else if (pmd.Owner == mm)
+                    Log.Note($"free_pmd_range(): {pmd} of {mm} is pud_clear()ed but not freed: the range shares page tables");
             }
-            if (pud.IsEmpty)
-            {
-                Heap.Kfree(pud, "free_pgtables");
-                mm.UserPgd[slot] = null;
-            }
+            if (mm.Vmas.Any(v => v.Intersects(pgdBase, pgdBase + (1UL << PagingLayout.PgdirShift))))
+                continue;
+            Heap.Kfree(pud, "free_pgtables");
+            mm.UserPgd[slot] = null;
         }
     }
 
-    // A table's range [base, base + size) overlaps the unmapped range and no vma left.
-    private static bool Unused(MmStruct mm, ulong @base, ulong size, ulong start, ulong end) =>
-        @base < end && start < @base + size && !mm.Vmas.Any(v => v.Intersects(@base, @base + size));
+    // The table indices a range spans at a level: PGD slots (shift 39) or PUD entries numbered across slots (shift 30).
+    private static IEnumerable<int> Spanned(FreedRange range, int shift)
+    {
+        for (var index = range.Start >> shift; index <= (range.End - 1) >> shift; index++)
+            yield return (int)index;
+    }
 
     private static string Describe(bool write) => write ? "write" : "read";
 }
+
+/// <summary>A range free_pgtables() frees the tables of, and whether its vma was VM_SHARED_PT (the RFC's shared_pte).</summary>
+internal readonly record struct FreedRange(ulong Start, ulong End, bool SharedPt);
 
 /// <summary>What one fault did: pages it mapped, whether page-table sharing handled it, and whether it ended in SIGSEGV.</summary>
 internal sealed class FaultResult

@@ -64,7 +64,7 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
             yield return reload;
             if (Heap.Lookup(reload.Value) is not PtshareData info)
             {
-                Heap.Report(FindingKind.UseAfterFree, PtshareData.KindName, $"BUG: NULL pointer dereference in do_mmap: {file}'s ptshare_data was cleared after ptshare_new_mm() set it");
+                Heap.Report(FindingKind.Oops, PtshareData.KindName, $"BUG: kernel NULL pointer dereference in do_mmap(): info->mm with {file}'s ptshare_data cleared after ptshare_new_mm() set it");
                 path.Result = -(long)Errno.ENOMEM;
                 yield break;
             }
@@ -147,6 +147,8 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
         }
         yield return InterleavingPoint.Load(PtsharePoints.ReadInfo, info.Object);
         Heap.Access(info, "find_shared_vma");
+        // host_mm = info->mm; mmap_read_lock(host_mm); then, when the PMD entries agree, guest_vma->vm_mm = host_mm: the
+        // fault runs in the host (its PTE page, its accounting) and handle_mm_fault() puts orig_mm back afterwards.
         // From here to the end the model runs one event: the walk of both mms' PMDs, the host vma lookup and the fill.
         // The guest holds its own mmap_lock (do_user_addr_fault()), nothing of the host's, as posted; the event's
         // footprint (the host's vma tree and page-table pages) orders it against ptshare_insert_vma() and the host's
@@ -197,6 +199,16 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
         }
         foreach (var table in Heap.LiveObjects.OfType<UserPageTable>().Where(t => t.Owner.Freed).ToList())
             Heap.Report(FindingKind.Leak, table, $"memory leak: {table} (allocated by {table.AllocationSite}) belongs to {table.Owner}, already freed");
+        // The RFC's free_pgtables() only pud_clear()s or pmd_clear()s a table behind a VM_SHARED_PT range: one the mm
+        // itself allocated (a later sharer's PMD page, a PTE page faulted in without a host) is then reachable from no
+        // mm, and its owner's pgtables_bytes still counts it (check_mm(): "BUG: non-zero pgtables_bytes on freeing mm").
+        var holders = mms.Concat(Heap.LiveObjects.OfType<PtshareData>().Select(info => info.Mm)).Where(mm => !mm.Freed).ToList();
+        var reachable = holders.SelectMany(mm => mm.UserPgd.OfType<UserPageTable>())
+            .SelectMany(pud => pud.Next.OfType<UserPageTable>().Prepend(pud))
+            .SelectMany(table => table.Level == PageTableLevel.Pmd ? table.Next.OfType<UserPageTable>().Prepend(table) : [table])
+            .ToHashSet();
+        foreach (var table in Heap.LiveObjects.OfType<UserPageTable>().Where(t => !t.Owner.Freed && !reachable.Contains(t)).ToList())
+            Heap.Report(FindingKind.Leak, table, $"memory leak: {table} of {table.Owner} is reachable from no page table: free_pgtables() cleared the entry of a VM_SHARED_PT range without freeing it");
     }
 
     // mm/ptshare.c: ptshare_new_mm(): mm_alloc() (whose mm_init() runs pgd_alloc()), then the ptshare_data, published
@@ -229,8 +241,38 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
             yield break;
         }
         UserMemory.Insert(host, new VmArea(host, vma.Start, vma.End, vma.Prot, shared: false, file: null, vma.Offset));
+        Log.Note($"ptshare_insert_vma(): {host} holds the page tables");
+        // vma->vm_mm: the mm of the task mapping it, current on the path's CPU.
+        CopyPmd(host, path.Cpu.Current.Mm!, vma.Start);
+        // do_mmap(): "else vm_flags_set(vma, VM_SHARED_PT)": ptshare_copy_pmd() returns 0 or 1, never below 0.
         vma.SharedPt = true;
-        Log.Note($"ptshare_insert_vma(): {host} holds the page tables; the vma gets VM_SHARED_PT");
+    }
+
+    // mm/ptshare.c: ptshare_copy_pmd() of [PATCH RFC v2 4/4] "mm/ptshare: Add page fault handling for page table shared
+    // regions" (Khalid Aziz, 26 April 2023), called by ptshare_insert_vma() for the first mapper only: if the creator's
+    // PUD entry for the address is none, get_pmd(host_mm) makes the host's PUD and PMD pages and pud_populate() points
+    // the creator's PUD entry at the host's PMD page, under both page-table locks (in the same event as the insertion).
+    // The creator then has no PMD page of its own for that 1 GiB: its other mappings there put their PTE pages into the
+    // host's PMD page, and the host's teardown frees that page under them. A PUD entry already present is left alone,
+    // and the creator's faults link PMD entries one by one as every later mapper's do (find_shared_vma()).
+    // Assumed: the creator has a PUD page for the address. As posted, with the PGD entry none, p4d_alloc() allocates
+    // nothing on 4-level paging and pud_offset() of the empty entry points into physical page 0 (__va(0)); a real
+    // process has its program or other mappings in the same 512 GiB, the model's tasks have none, so the model
+    // allocates that PUD page (pud_alloc()) instead of reading memory it does not have.
+    private void CopyPmd(MmStruct host, MmStruct guest, ulong address)
+    {
+        var slot = UserLayout.Index(address, null);
+        var guestPud = guest.UserPgd[slot] ??= UserPageTable.Allocate(Heap, PageTableLevel.Pud, guest, "pud_alloc");
+        Heap.Access(guestPud, "ptshare_copy_pmd");
+        var index = UserLayout.Index(address, PageTableLevel.Pud);
+        if (guestPud.Next[index] is not null)
+        {
+            Log.Note($"ptshare_copy_pmd(): {guest}'s PUD entry for {Units.Hex((long)address)} is present: nothing to copy");
+            return;
+        }
+        var hostPmd = User.GetPmd(host, address);
+        guestPud.Next[index] = hostPmd;
+        Log.Note($"ptshare_copy_pmd(): {guest}'s PUD entry for {Units.Hex((long)(address & ~((1UL << PagingLayout.PudShift) - 1)))} -> {hostPmd} of {host}: its mappings in that 1 GiB use the host's PMD page");
     }
 
     // mm/ptshare.c: ptshare_del_mm() as posted: refcount_dec_and_test(), then free_ptshare_mm() and only then

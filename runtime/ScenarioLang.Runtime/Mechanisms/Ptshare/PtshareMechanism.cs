@@ -14,7 +14,7 @@ public static class PtshareMechanism
     public static VariantTable<PtshareVariant> Variants { get; } = new(Name,
     [
         (PtshareVariant.Off, new("off", "mainline: no page-table sharing; every mapper has its own PTE pages")),
-        (PtshareVariant.RfcV2, new("rfc-v2", "[PATCH RFC v2 3/4] (April 2023, seed 004): host mm and ptshare_data made, looked up and freed without a lock")),
+        (PtshareVariant.RfcV2, new("rfc-v2", "[PATCH RFC v2 3/4] and 4/4 (April 2023, seed 004) as posted: host mm and ptshare_data made, looked up and freed without a lock; the first mapper's PUD entry is the host's PMD page")),
         (PtshareVariant.Locked, new("locked", "RFC v2 with the fix of Karim Manaouil's review: lookup, creation and removal under the i_mmap lock, ptshare_data cleared before the free")),
     ]);
 
