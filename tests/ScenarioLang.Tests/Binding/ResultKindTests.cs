@@ -59,7 +59,7 @@ public sealed class ResultKindTests
     }
 
     /// <summary>
-    /// Seed 003's lost entry as an explicit schedule (samples/pgd/lost-entry-faults.kscn): under late-wmb the child's
+    /// Seed 003's lost entry as an explicit schedule (samples/pgd/lost-entry-faults.kscn): under late-wmb-intended the child's
     /// PGD slot for the area stays none, so its touch is a page fault; claiming it completes fails.
     /// </summary>
     [Fact]
@@ -73,10 +73,10 @@ public sealed class ResultKindTests
         var claimedOk = RunText(lateWmb.Replace("touch V -> #PF", "touch V -> ok", StringComparison.Ordinal));
 
         Assert.Equal(0, faults.ExitCode);
-        Assert.Contains("[pass] 22:3    expect pgd(C)[V] is none\n", faults.Out);
-        Assert.Contains("[pass] 24:3    cpu0 C: touch V -> #PF\n", faults.Out);
+        Assert.Contains("[pass] 23:3    expect pgd(C)[V] is none\n", faults.Out);
+        Assert.Contains("[pass] 25:3    cpu0 C: touch V -> #PF\n", faults.Out);
         Assert.Equal(1, claimedOk.ExitCode);
-        Assert.Contains("[FAIL] 24:3    cpu0 C: touch V -> ok   (got #PF)\n", claimedOk.Out);
+        Assert.Contains("[FAIL] 25:3    cpu0 C: touch V -> ok   (got #PF)\n", claimedOk.Out);
         Assert.Contains("[402] is none for 0xffffc90000000000 (C's page tables)", claimedOk.Out);
     }
 

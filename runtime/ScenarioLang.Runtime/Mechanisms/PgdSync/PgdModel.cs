@@ -190,23 +190,38 @@ public abstract class PgdModel : IKernelHooks, IPgdOps
         }
     }
 
-    // arch/x86/mm/init_64.c: sync_global_pgds(), for one mm: under its page_table_lock, set the entry if it is none.
-    // (Its BUG_ON() for a present entry pointing elsewhere cannot fire here: __pud_alloc() populates each slot once.)
-    protected IEnumerable<InterleavingPoint> SyncMm(string who, MmStruct mm, int slot, long reference, SyncReport report)
+    // arch/x86/mm/init_64.c: sync_global_pgds(), for one mm: under its page_table_lock, BUG_ON() a present entry that
+    // points elsewhere than swapper_pg_dir's, and set the entry if it is none. The entry is <paramref name="target"/>:
+    // pgd_index(address)'s (<paramref name="slot"/>), or 0 where the lockless series as posted writes pgd = mm->pgd.
+    // With the slot's own entry the BUG_ON cannot fire here (__pud_alloc() populates each slot once); with entry 0 it
+    // fires for every mm that maps anything in its first 512 GiB.
+    protected IEnumerable<InterleavingPoint> SyncMm(string who, MmStruct mm, int slot, int target, long reference, SyncReport report)
     {
+        // pgd = mm->pgd; pgt_lock = &mm->page_table_lock: a freed mm (v1's unlocked walk) is a use after free.
+        Heap.Access(mm, "sync_global_pgds");
         var pgd = mm.Pgd!;
         yield return InterleavingPoint.Lock(PgdPoints.PageTableLock, mm.PageTableLock, who);
         Heap.Access(pgd, "sync_global_pgds");
-        var entry = InterleavingPoint.Load(PgdPoints.CheckPgd, pgd.Entry(slot), who);
+        var entry = InterleavingPoint.Load(PgdPoints.CheckPgd, pgd.Entry(target), who);
         yield return entry;
-        if (entry.Value == 0)
+        // The model keeps the user half's PUD pages in mm->user_pgd, beside these words: one there is a present entry.
+        KernelObject? present = entry.Value != 0 ? Heap.Lookup(entry.Value) : target < KernelPgdBoundary ? mm.UserPgd[target] : null;
+        if (present is null)
         {
-            yield return InterleavingPoint.Store(PgdPoints.SetPgd, pgd.Entry(slot), reference, who);
-            report.Set(who, mm);
+            yield return InterleavingPoint.Store(PgdPoints.SetPgd, pgd.Entry(target), reference, who);
+            report.Set(who, mm, target == slot ? null : pgd.Entry(target));
+        }
+        else if (entry.Value == reference)
+        {
+            report.Present(who, mm);
         }
         else
         {
-            report.Present(who, mm);
+            // BUG() oopses the caller with pgd_lock and this page_table_lock held; the model ends the walk there and
+            // releases both, so that the scenario can go on (what follows is not the kernel's).
+            Heap.Report(FindingKind.Oops, PgdTable.KindName,
+                $"kernel BUG at arch/x86/mm/init_64.c: sync_global_pgds(): BUG_ON(pgd_page_vaddr(*pgd) != pgd_page_vaddr(*pgd_ref)): {pgd.Entry(target)} -> {present} ({who}'s), {Swapper.Entry(slot)} -> {Heap.Lookup(reference)}");
+            report.Oops(who, pgd.Entry(target));
         }
         yield return InterleavingPoint.Unlock(PgdPoints.PageTableUnlock, mm.PageTableLock, who);
     }
@@ -262,18 +277,28 @@ public abstract class PgdModel : IKernelHooks, IPgdOps
         private readonly List<string> _set = [];
         private readonly List<string> _present = [];
         private readonly List<string> _skipped = [];
+        private string? _oops;
 
-        public void Set(string who, MmStruct mm) => _set.Add($"{who} ({mm})");
+        /// <summary>Whether the BUG_ON() fired: the walk stops there.</summary>
+        public bool Oopsed => _oops is not null;
+
+        /// <summary>The entry was none and got swapper_pg_dir's; <paramref name="other"/> names it when it is not the address's own.</summary>
+        public void Set(string who, MmStruct mm, MemoryLocation? other) =>
+            _set.Add(other is null ? $"{who} ({mm})" : $"{who} ({other}, the user half)");
 
         public void Present(string who, MmStruct mm) => _present.Add($"{who} ({mm})");
 
         public void Skipped(string who, string why) => _skipped.Add($"{who} ({why})");
+
+        public void Oops(string who, MemoryLocation entry) => _oops = $"{who} ({entry} is present and points elsewhere: BUG)";
 
         public string Describe(MemoryLocation entry, KernelObject pud)
         {
             var parts = new List<string> { _set.Count == 0 ? "set in no mm" : "set in " + string.Join(", ", _set) };
             if (_present.Count > 0)
                 parts.Add("already in " + string.Join(", ", _present));
+            if (_oops is not null)
+                parts.Add("stopped at " + _oops);
             if (_skipped.Count > 0)
                 parts.Add("not reached: " + string.Join(", ", _skipped));
             return $"sync_global_pgds: {entry} -> {pud} " + string.Join("; ", parts);
