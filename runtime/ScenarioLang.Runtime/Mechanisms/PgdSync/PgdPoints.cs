@@ -16,6 +16,7 @@ public static class PgdPoints
 {
     public const string Vmalloc = "vmalloc";
     public const string Touch = "touch";
+    public const string TouchIn = "touch_in";
 
     public const string PgdLock = "pgd_lock";
     public const string CopyPgd = "copy_pgd";
@@ -39,6 +40,7 @@ public static class PgdPoints
     public const string CheckPgd = "check_pgd";
     public const string PageTableUnlock = "page_table_unlock";
     public const string WalkPgd = "walk_pgd";
+    public const string VmallocFault = "vmalloc_fault";
 
     public static IReadOnlyList<PausePoint> All { get; } =
     [
@@ -92,7 +94,8 @@ public static class PgdPoints
         new(Vmalloc, TaskUnlock, "pgd=late-wmb, late-mb and their -intended: about to release the thread's task_lock (a buffered store)", Indexed: true),
         new(Vmalloc, PgdUnlock, "sync_global_pgds(): about to release pgd_lock (a buffered store)"),
 
-        new(Touch, WalkPgd, "the page walk is about to read the PGD entry for the address in the active mm (swapper_pg_dir in kernel context)"),
+        .. TouchPoints(Touch),
+        .. TouchPoints(TouchIn),
     ];
 
     /// <summary>The subscript of a point in a loop over PGD slots: <c>402</c> in <c>copy_pgd[402]</c>.</summary>
@@ -114,6 +117,15 @@ public static class PgdPoints
         new(step, PgdLock, $"pgd=locked-list: {whose} pgd_free() is about to take pgd_lock"),
         new(step, PgdListDel, $"pgd=locked-list: pgd_free() is about to take {whose} PGD off pgd_list"),
         new(step, PgdUnlock, "pgd=locked-list: about to release pgd_lock (a buffered store)"),
+    ];
+
+    // The page walk of a kernel access and the vmalloc_fault() of its #PF, in process context (touch) or another (touch_in).
+    private static PausePoint[] TouchPoints(string step) =>
+    [
+        new(step, WalkPgd, "the page walk is about to read the PGD entry for the address in the active mm (swapper_pg_dir in kernel context)"),
+        new(step, VmallocFault, "the entry was none: #PF, and vmalloc_fault() is about to load swapper_pg_dir[slot] (pgd_none(*pgd_ref))", Indexed: true),
+        new(step, CheckPgd, "vmalloc_fault(): about to load the active mm's entry again (pgd_none(*pgd)): a sync_global_pgds() may have set it meanwhile"),
+        new(step, SetPgd, "vmalloc_fault(): about to copy swapper_pg_dir's entry into the active mm's PGD (set_pgd(pgd, *pgd_ref))"),
     ];
 
     private static PausePoint InitLatePoint(string step, string where) =>
