@@ -116,6 +116,7 @@ const stepContexts = {
   xchg: 'cpu0 kernel: «xchg» x = 1 -> r0',
   mfence: 'cpu0 kernel: «mfence»',
   touch: 'cpu0 kernel: «touch» V -> #PF',
+  touch_in: 'cpu0 A: «touch_in»(V, SYSCALL_ENTRY | SMAP) -> #PF',
   read: 'cpu0 A: «read»(0x40000000, 4 MiB) -> ok',
   write: 'cpu0 A: «write»(0x10000) -> SIGSEGV',
 };

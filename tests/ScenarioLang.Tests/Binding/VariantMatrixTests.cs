@@ -74,13 +74,13 @@ public sealed class VariantMatrixTests
     {
         var dir = Directory.CreateTempSubdirectory("kscn-matrix-").FullName;
         var source = File.ReadAllText(Path.Combine(Infrastructure.Repository.Samples, "pgd/late-wmb.kscn"))
-            .Replace("kernel pgd = late-wmb", "kernel pgd = locked-list, late-wmb", StringComparison.Ordinal);
+            .Replace("kernel pgd = late-wmb-intended", "kernel pgd = locked-list, late-wmb-intended", StringComparison.Ordinal);
         var path = Path.Combine(dir, "matrix.kscn");
         var replay = Path.Combine(dir, "replay.kscn");
         File.WriteAllText(path, source);
         Assert.Equal(1, Invoke("explore", path, "--save", replay).ExitCode);
         var text = File.ReadAllText(replay);
-        Assert.Contains("  kernel pgd = late-wmb\n", text);
+        Assert.Contains("  kernel pgd = late-wmb-intended\n", text);
         Assert.DoesNotContain("locked-list", text);
         Assert.Equal(1, Invoke("run", replay).ExitCode);
     }

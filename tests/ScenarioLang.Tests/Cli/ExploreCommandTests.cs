@@ -155,9 +155,9 @@ public sealed class ExploreVerdictTests
         var whole = Explore(LateMb);
 
         Assert.Equal((4, 0), (cut.ExitCode, whole.ExitCode));
-        Assert.Contains("[ ?? ] 16:3    expect never pgd(C)[V] is none   (inconclusive: satisfied by 3 of 3 executions, not proved: the search was cut short)\n", cut.Out);
+        Assert.Contains("[ ?? ] 19:3    expect never pgd(C)[V] is none   (inconclusive: satisfied by 3 of 3 executions, not proved: the search was cut short)\n", cut.Out);
         Assert.Contains("  INCONCLUSIVE: 4 of 4 expectations not proved, no violation seen\n", cut.Out);
-        Assert.Contains("(16,3): expect never pgd(C)[V] is none (inconclusive: ", cut.Out);
+        Assert.Contains("(19,3): expect never pgd(C)[V] is none (inconclusive: ", cut.Out);
         Assert.DoesNotContain("[FAIL]", cut.Out);
         Assert.DoesNotContain("inconclusive", whole.Out);
     }

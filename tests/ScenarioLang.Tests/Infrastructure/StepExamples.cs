@@ -39,6 +39,7 @@ internal static class StepExamples
         ["pushf"] = "cpu0 A: pushf -> 0x202",
         ["vmalloc"] = "cpu0 A: vmalloc(8 KiB) -> W",
         ["touch"] = "cpu0 A: touch V -> ok",
+        ["touch_in"] = "cpu0 A: touch_in(V, SYSCALL_ENTRY | SMAP) -> #PF",
     };
 
     /// <summary>Every catalog step with its example; asserts that the examples are exactly the catalog's steps.</summary>

@@ -86,7 +86,7 @@ public sealed class PageTableTests
     }
 
     [Theory]
-    [ClassData(typeof(EveryPgdVariant))]
+    [ClassData(typeof(PgdVariantsSyncingTheSlot))]
     public void Vmalloc_creates_entry_402_once_and_every_mm_gets_it(PgdVariant variant)
     {
         var sim = Pgd(variant, "Q");
@@ -105,7 +105,7 @@ public sealed class PageTableTests
     }
 
     [Theory]
-    [ClassData(typeof(EveryPgdVariant))]
+    [ClassData(typeof(PgdVariantsSyncingTheSlot))]
     public void Vmalloc_says_which_entry_it_created_and_which_mms_got_it(PgdVariant variant)
     {
         var sim = Pgd(variant, "Q");
@@ -133,7 +133,7 @@ public sealed class PageTableTests
     }
 
     [Theory]
-    [ClassData(typeof(EveryPgdVariant))]
+    [ClassData(typeof(PgdVariantsSyncingTheSlot))]
     public void A_kernel_access_to_vmalloc_space_faults_before_and_not_after(PgdVariant variant)
     {
         var sim = Pgd(variant);
@@ -148,13 +148,30 @@ public sealed class PageTableTests
         sim.Finish();
     }
 
+    /// <summary>
+    /// The postings' pgd = mm->pgd (no + pgd_index(address)): the walk sets entry 0 of an mm with nothing mapped below
+    /// 512 GiB to the vmalloc PUD page, and the vmalloc slot stays none until a touch takes a vmalloc fault.
+    /// </summary>
+    [Theory]
+    [ClassData(typeof(PgdVariantsAsPosted))]
+    public void As_posted_the_walk_sets_entry_0_and_leaves_the_vmalloc_slot_none(PgdVariant variant)
+    {
+        var sim = Pgd(variant);
+        sim.Vmalloc(1, "V");
+
+        Assert.Contains("sync_global_pgds: swapper_pg_dir[402] -> pud#5 set in P (mm_struct#1->pgd[0], the user half)", sim.Kernel.Log.Take());
+        Assert.Null(sim.Observe.PgdEntry(sim["P"], VmallocStart));
+        Assert.Equal(Ok, sim.Touch("P", "V"));
+        Assert.Equal(1, sim.Kernel.Mechanism<PgdModel>().VmallocFaults);
+    }
+
     [Fact]
     public void A_fault_names_the_missing_entry_and_vmalloc_fault()
     {
         var sim = Pgd(PgdVariant.LockedList);
         sim.Kernel.Touch(sim.Machine.Cpus[0], sim["P"], VmallocStart).RunToEnd();
         Assert.Equal(
-            ["#PF: mm_struct#1->pgd[402] is none for 0xffffc90000000000 (P's page tables): on a 2015 kernel vmalloc_fault() would copy the entry from swapper_pg_dir (init_mm) lazily, but the fault is still taken"],
+            ["#PF: mm_struct#1->pgd[402] is none for 0xffffc90000000000 (P's page tables), and in swapper_pg_dir: vmalloc_fault() returns -1, no_context(): an oops"],
             sim.Kernel.Log.Take());
     }
 
@@ -232,6 +249,9 @@ public sealed class PageTableTests
     [InlineData(PgdVariant.LockedList, "pgd=locked-list")]
     [InlineData(PgdVariant.LateWmb, "pgd=late-wmb")]
     [InlineData(PgdVariant.LateMb, "pgd=late-mb")]
+    [InlineData(PgdVariant.LateV1, "pgd=late-v1")]
+    [InlineData(PgdVariant.LateWmbIntended, "pgd=late-wmb-intended")]
+    [InlineData(PgdVariant.LateMbIntended, "pgd=late-mb-intended")]
     public void A_scenario_that_uses_only_pgd_names_only_its_variant(PgdVariant variant, string name)
     {
         Assert.Equal(name, KernelConfig.Default.With(variant).Describe(["pgd"]));
@@ -243,7 +263,7 @@ public sealed class PageTableTests
     public void The_catalog_lists_the_pgd_variants_with_locked_list_the_default()
     {
         var pgd = KernelCatalog.Find("pgd")!;
-        Assert.Equal(["locked-list", "late-wmb", "late-mb"], pgd.Variants.Select(v => v.Name));
+        Assert.Equal(["locked-list", "late-v1", "late-wmb", "late-mb", "late-wmb-intended", "late-mb-intended"], pgd.Variants.Select(v => v.Name));
         Assert.Equal("locked-list", pgd.Default);
         Assert.Equal(PgdVariant.LockedList, PgdSyncMechanism.Variants.VariantOf(KernelConfig.Default));
     }

@@ -46,6 +46,21 @@ internal sealed class EveryPgdVariant : TheoryData<PgdVariant>
     }
 }
 
+/// <summary>
+/// The pgd variants whose sync_global_pgds() sets the address's own entry: mainline and the lockless series as meant
+/// (the postings set entry 0, <see cref="PgdVariantsAsPosted"/>).
+/// </summary>
+internal sealed class PgdVariantsSyncingTheSlot : TheoryData<PgdVariant>
+{
+    public PgdVariantsSyncingTheSlot() => AddRange(PgdVariant.LockedList, PgdVariant.LateWmbIntended, PgdVariant.LateMbIntended);
+}
+
+/// <summary>The lockless series as posted: v1, v2 and v3, whose walk writes pgd = mm->pgd, entry 0.</summary>
+internal sealed class PgdVariantsAsPosted : TheoryData<PgdVariant>
+{
+    public PgdVariantsAsPosted() => AddRange(PgdVariant.LateV1, PgdVariant.LateWmb, PgdVariant.LateMb);
+}
+
 /// <summary>Each ioperm variant, for behaviour every kernel shares.</summary>
 internal sealed class EveryVariant : TheoryData<IopermVariant>
 {

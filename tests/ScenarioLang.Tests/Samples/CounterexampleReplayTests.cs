@@ -26,6 +26,7 @@ public sealed class CounterexampleReplayTests
     /// <summary>The samples that violate an expectation, so that the theory above cannot pass by replaying nothing.</summary>
     [Theory]
     [InlineData("samples/pgd/late-wmb.kscn", "as-written", "expect never pgd(C)[V] is none")]
+    [InlineData("samples/pgd/v1-walker-exit.kscn", "as-written", "expect never use-after-free pgd|expect never use-after-free mm_struct")]
     [InlineData("samples/ptshare/creation-race.kscn", "ptshare=rfc-v2", "expect never leak ptshare_data|expect always ptshare(db).refcnt == 2|" + CheckerText)]
     [InlineData("samples/ioperm/andy-preempted-ioperm.kscn", "ioperm=v2-06-16", "expect never tss(cpu0).allowed_ports > 1")]
     [InlineData("samples/ptshare/removal-race.kscn", "ptshare=rfc-v2", "expect never use-after-free ptshare_data|expect never refcount-misuse ptshare_data")]
@@ -42,7 +43,7 @@ public sealed class CounterexampleReplayTests
         var hint = Assert.Single(Replay("samples/pgd/late-wmb.kscn", "as-written").Single().Counterexample.FenceHints);
 
         Assert.Equal(
-            "a full fence (mfence, smp_mb()) on cpu0 between 'store C->tasks = 1' at link_task and 'load swapper_pg_dir[402]' at copy_pgd[402], both in cpu0 P: fork (line 15), would make the load wait for C->tasks = 1 to reach memory",
+            "a full fence (mfence, smp_mb()) on cpu0 between 'store C->tasks = 1' at link_task and 'load swapper_pg_dir[402]' at copy_pgd[402], both in cpu0 P: fork (line 18), would make the load wait for C->tasks = 1 to reach memory",
             hint.ToString());
         Assert.All(Replay("samples/ptshare/creation-race.kscn", "ptshare=rfc-v2").Concat(Replay("samples/ptshare/removal-race.kscn", "ptshare=rfc-v2")),
             r => Assert.Empty(r.Counterexample.FenceHints));

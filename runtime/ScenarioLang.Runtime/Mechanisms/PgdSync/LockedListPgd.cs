@@ -62,7 +62,7 @@ public sealed class LockedListPgd(LinuxKernel kernel) : PgdModel(kernel)
                 report.Skipped(owner, "its PGD is not on pgd_list yet");
                 continue;
             }
-            foreach (var point in SyncMm(owner, pgd.Mm!, slot, reference, report))
+            foreach (var point in SyncMm(owner, pgd.Mm!, slot, slot, reference, report))
                 yield return point;
         }
     }

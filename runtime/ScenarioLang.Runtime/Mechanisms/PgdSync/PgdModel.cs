@@ -3,6 +3,7 @@ using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Machine;
 using ScenarioLang.Runtime.Scheduling;
 using ScenarioLang.Runtime.Tracing;
+using ScenarioLang.Runtime.Tracking;
 using static ScenarioLang.Runtime.Kernel.Mm.PagingLayout;
 
 namespace ScenarioLang.Runtime.Mechanisms.PgdSync;
@@ -38,6 +39,7 @@ public abstract class PgdModel : IKernelHooks, IPgdOps
     {
         Kernel = kernel;
         Swapper = PgdTable.Swapper(kernel.Heap.Tracker);
+        _vmallocFaults = new(kernel.Heap.Tracker, new("vmalloc_faults"), 0);
         Boot();
         Vmalloc = new VmallocSpace(kernel, this);
     }
@@ -110,10 +112,11 @@ public abstract class PgdModel : IKernelHooks, IPgdOps
 
     /// <summary>
     /// A kernel access to <paramref name="address"/> with <paramref name="mm"/>'s page tables loaded (swapper_pg_dir when
-    /// null): the CPU walks them from CR3, and a none entry raises #PF. The path's result is 1 when the address is mapped,
-    /// 0 when it faulted.
+    /// null) in <paramref name="context"/>: the CPU walks them from CR3, and a none entry raises #PF, which the 2015
+    /// kernel handles in vmalloc_fault() where it can. The path's result is 1 when the access completes, 0 when the
+    /// fault could not be handled (in the kernel an oops, which the step reports as its #PF).
     /// </summary>
-    public IEnumerable<InterleavingPoint> Touch(KernelPath path, MmStruct? mm, ulong address)
+    public IEnumerable<InterleavingPoint> Touch(KernelPath path, MmStruct? mm, ulong address, FaultContext context)
     {
         var pgd = mm?.Pgd ?? Swapper;
         if (mm is not null)
@@ -123,8 +126,8 @@ public abstract class PgdModel : IKernelHooks, IPgdOps
         yield return entry;
         if (entry.Value == 0)
         {
-            Log.Note(PgdFault(pgd, slot, address));
-            path.Result = 0;
+            foreach (var point in PageFault(path, pgd, slot, address, context))
+                yield return point;
             yield break;
         }
         var pud = (PageTable)Heap.Lookup(entry.Value)!;
@@ -133,6 +136,69 @@ public abstract class PgdModel : IKernelHooks, IPgdOps
             ? $"{pgd.Entry(slot)} -> {pud}: {Units.Hex((long)address)} is mapped"
             : $"#PF: {missing} has no entry for {Units.Hex((long)address)}");
         path.Result = missing is null ? 1 : 0;
+    }
+
+    /// <summary>How many #PFs vmalloc_fault() fixed (returned 0), since boot.</summary>
+    public long VmallocFaults => _vmallocFaults.Value;
+
+    private readonly Tracked<long> _vmallocFaults;
+
+    // The #PF of a kernel access whose PGD entry is none. Delivery at CPL 0 switches no stack, so right after SYSCALL the
+    // frame goes where the user's RSP points. Then arch/x86/mm/fault.c (v4.2): __do_page_fault() -> vmalloc_fault() for a
+    // kernel address (no PF_USER), and when that returns -1, bad_area_nosemaphore() -> no_context(): an oops.
+    private IEnumerable<InterleavingPoint> PageFault(KernelPath path, PgdTable pgd, int slot, ulong address, FaultContext context)
+    {
+        var where = Units.Hex((long)address);
+        if (context.HasFlag(FaultContext.SyscallEntry))
+        {
+            if (context.HasFlag(FaultContext.Smap))
+            {
+                // arch/x86/kernel/traps.c: do_double_fault(): "PANIC: double fault", die(), panic("Machine halted.").
+                Heap.Report(FindingKind.Oops, PgdTable.KindName,
+                    $"PANIC: double fault: #PF on {where} right after SYSCALL, before the stack switch: pushing its frame at the user's RSP is a supervisor write to a user page, which SMAP faults, while delivering the first");
+                path.Result = 0;
+                yield break;
+            }
+            Log.Note($"#PF on {where} right after SYSCALL, before the stack switch: the CPU pushes the exception frame at the user's RSP, on the user's stack, where another thread of the process can rewrite it (without SMAP nothing stops the push)");
+        }
+        // vmalloc_fault(): "Make sure we are in vmalloc area"
+        if (!InVmallocSpace(address))
+        {
+            Log.Note(PgdFault(pgd, slot, address));
+            path.Result = 0;
+            yield break;
+        }
+        if (context.HasFlag(FaultContext.Nmi))
+            Heap.Report(FindingKind.Warn, PgdTable.KindName, $"WARNING: WARN_ON_ONCE(in_nmi()) in vmalloc_fault(): #PF on {where} inside an NMI");
+        // pgd = pgd_offset(current->active_mm, address); pgd_ref = pgd_offset_k(address); if (pgd_none(*pgd_ref)) return -1;
+        var reference = InterleavingPoint.Load(PgdPoints.VmallocFault, Swapper.Entry(slot), PgdPoints.Slot(slot));
+        yield return reference;
+        if (reference.Value == 0)
+        {
+            Log.Note(PgdFault(pgd, slot, address));
+            path.Result = 0;
+            yield break;
+        }
+        // if (pgd_none(*pgd)) set_pgd(pgd, *pgd_ref); else BUG_ON(...): a sync_global_pgds() may have set it meanwhile
+        // ("This can also happen within a race in page table update"), and with the entry it sets, which is
+        // swapper_pg_dir's (each slot is populated once), the BUG_ON cannot fire.
+        var current = InterleavingPoint.Load(PgdPoints.CheckPgd, pgd.Entry(slot));
+        yield return current;
+        if (current.Value == 0)
+            yield return InterleavingPoint.Store(PgdPoints.SetPgd, pgd.Entry(slot), reference.Value);
+        // The levels below are shared with init_mm: "Below here mismatches are bugs"; a none entry in init_mm's returns -1.
+        var missing = MissingBelow((PageTable)Heap.Lookup(reference.Value)!, address);
+        if (missing is not null)
+        {
+            Log.Note($"#PF: {missing} has no entry for {where}: vmalloc_fault() returns -1, no_context(): an oops");
+            path.Result = 0;
+            yield break;
+        }
+        _vmallocFaults.Value++;
+        Log.Note(current.Value == 0
+            ? $"#PF: {pgd.Entry(slot)} is none for {where}: vmalloc_fault() copies {Swapper.Entry(slot)} -> {Heap.Lookup(reference.Value)} into it (set_pgd()), and the access is retried: mapped"
+            : $"#PF: {pgd.Entry(slot)} was none for {where}, and is set by now: vmalloc_fault() finds it and the access is retried: mapped");
+        path.Result = 1;
     }
 
     /// <summary>The object checker: a PGD page outliving its mm can never be freed.</summary>
@@ -190,23 +256,38 @@ public abstract class PgdModel : IKernelHooks, IPgdOps
         }
     }
 
-    // arch/x86/mm/init_64.c: sync_global_pgds(), for one mm: under its page_table_lock, set the entry if it is none.
-    // (Its BUG_ON() for a present entry pointing elsewhere cannot fire here: __pud_alloc() populates each slot once.)
-    protected IEnumerable<InterleavingPoint> SyncMm(string who, MmStruct mm, int slot, long reference, SyncReport report)
+    // arch/x86/mm/init_64.c: sync_global_pgds(), for one mm: under its page_table_lock, BUG_ON() a present entry that
+    // points elsewhere than swapper_pg_dir's, and set the entry if it is none. The entry is <paramref name="target"/>:
+    // pgd_index(address)'s (<paramref name="slot"/>), or 0 where the lockless series as posted writes pgd = mm->pgd.
+    // With the slot's own entry the BUG_ON cannot fire here (__pud_alloc() populates each slot once); with entry 0 it
+    // fires for every mm that maps anything in its first 512 GiB.
+    protected IEnumerable<InterleavingPoint> SyncMm(string who, MmStruct mm, int slot, int target, long reference, SyncReport report)
     {
+        // pgd = mm->pgd; pgt_lock = &mm->page_table_lock: a freed mm (v1's unlocked walk) is a use after free.
+        Heap.Access(mm, "sync_global_pgds");
         var pgd = mm.Pgd!;
         yield return InterleavingPoint.Lock(PgdPoints.PageTableLock, mm.PageTableLock, who);
         Heap.Access(pgd, "sync_global_pgds");
-        var entry = InterleavingPoint.Load(PgdPoints.CheckPgd, pgd.Entry(slot), who);
+        var entry = InterleavingPoint.Load(PgdPoints.CheckPgd, pgd.Entry(target), who);
         yield return entry;
-        if (entry.Value == 0)
+        // The model keeps the user half's PUD pages in mm->user_pgd, beside these words: one there is a present entry.
+        KernelObject? present = entry.Value != 0 ? Heap.Lookup(entry.Value) : target < KernelPgdBoundary ? mm.UserPgd[target] : null;
+        if (present is null)
         {
-            yield return InterleavingPoint.Store(PgdPoints.SetPgd, pgd.Entry(slot), reference, who);
-            report.Set(who, mm);
+            yield return InterleavingPoint.Store(PgdPoints.SetPgd, pgd.Entry(target), reference, who);
+            report.Set(who, mm, target == slot ? null : pgd.Entry(target));
+        }
+        else if (entry.Value == reference)
+        {
+            report.Present(who, mm);
         }
         else
         {
-            report.Present(who, mm);
+            // BUG() oopses the caller with pgd_lock and this page_table_lock held; the model ends the walk there and
+            // releases both, so that the scenario can go on (what follows is not the kernel's).
+            Heap.Report(FindingKind.Oops, PgdTable.KindName,
+                $"kernel BUG at arch/x86/mm/init_64.c: sync_global_pgds(): BUG_ON(pgd_page_vaddr(*pgd) != pgd_page_vaddr(*pgd_ref)): {pgd.Entry(target)} -> {present} ({who}'s), {Swapper.Entry(slot)} -> {Heap.Lookup(reference)}");
+            report.Oops(who, pgd.Entry(target));
         }
         yield return InterleavingPoint.Unlock(PgdPoints.PageTableUnlock, mm.PageTableLock, who);
     }
@@ -228,8 +309,8 @@ public abstract class PgdModel : IKernelHooks, IPgdOps
         if (pgd.Mm is null)
             return fault + ": nothing maps it, an oops";
         return InVmallocSpace(address)
-            ? fault + $" ({pgd.Owner}'s page tables): on a 2015 kernel vmalloc_fault() would copy the entry from swapper_pg_dir (init_mm) lazily, but the fault is still taken"
-            : fault + $" ({pgd.Owner}'s page tables)";
+            ? fault + $" ({pgd.Owner}'s page tables), and in swapper_pg_dir: vmalloc_fault() returns -1, no_context(): an oops"
+            : fault + $" ({pgd.Owner}'s page tables): not a vmalloc address, no_context(): an oops";
     }
 
     // The rest of the walk is init_mm's, shared by every mm: the first level without an entry, or null when mapped.
@@ -262,18 +343,28 @@ public abstract class PgdModel : IKernelHooks, IPgdOps
         private readonly List<string> _set = [];
         private readonly List<string> _present = [];
         private readonly List<string> _skipped = [];
+        private string? _oops;
 
-        public void Set(string who, MmStruct mm) => _set.Add($"{who} ({mm})");
+        /// <summary>Whether the BUG_ON() fired: the walk stops there.</summary>
+        public bool Oopsed => _oops is not null;
+
+        /// <summary>The entry was none and got swapper_pg_dir's; <paramref name="other"/> names it when it is not the address's own.</summary>
+        public void Set(string who, MmStruct mm, MemoryLocation? other) =>
+            _set.Add(other is null ? $"{who} ({mm})" : $"{who} ({other}, the user half)");
 
         public void Present(string who, MmStruct mm) => _present.Add($"{who} ({mm})");
 
         public void Skipped(string who, string why) => _skipped.Add($"{who} ({why})");
+
+        public void Oops(string who, MemoryLocation entry) => _oops = $"{who} ({entry} is present and points elsewhere: BUG)";
 
         public string Describe(MemoryLocation entry, KernelObject pud)
         {
             var parts = new List<string> { _set.Count == 0 ? "set in no mm" : "set in " + string.Join(", ", _set) };
             if (_present.Count > 0)
                 parts.Add("already in " + string.Join(", ", _present));
+            if (_oops is not null)
+                parts.Add("stopped at " + _oops);
             if (_skipped.Count > 0)
                 parts.Add("not reached: " + string.Join(", ", _skipped));
             return $"sync_global_pgds: {entry} -> {pud} " + string.Join("; ", parts);

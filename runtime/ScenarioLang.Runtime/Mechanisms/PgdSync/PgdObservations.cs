@@ -16,6 +16,9 @@ public static class PgdObservations
     /// <summary>The same in swapper_pg_dir, init_mm's PGD.</summary>
     public static KernelObject? KernelPgdEntry(this Observations o, ulong address) => Entry(o, o.Kernel.Pgd.Swapper, address);
 
+    /// <summary>How many kernel #PFs vmalloc_fault() fixed.</summary>
+    public static long VmallocFaults(this Observations o) => o.Kernel.Mechanism<PgdModel>().VmallocFaults;
+
     private static KernelObject? Entry(this Observations o, PgdTable pgd, ulong address) =>
         o.Kernel.Heap.Lookup(o.Kernel.Memory.Read(pgd.Entry(PagingLayout.PgdIndex(address))));
 }

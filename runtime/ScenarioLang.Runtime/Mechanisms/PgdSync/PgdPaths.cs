@@ -15,10 +15,13 @@ public static class PgdPaths
 
         /// <summary>
         /// A kernel access to the address with <paramref name="task"/>'s page tables loaded, or with init_mm's
-        /// (swapper_pg_dir) in kernel context when it is null; the lazy TLB of kernel threads, which keep the last user mm
-        /// loaded, is not modelled. The result is 1 when the address is mapped, 0 when the access raised #PF.
+        /// (swapper_pg_dir) in kernel context when it is null, in <paramref name="context"/> (the <c>touch_in</c> step;
+        /// <c>touch</c> is process context); the lazy TLB of kernel threads, which keep the last user mm loaded, is not
+        /// modelled. The result is 1 when the access completes (after a vmalloc fault or not), 0 when its #PF could not
+        /// be handled.
         /// </summary>
-        public KernelPath Touch(Cpu cpu, TaskStruct? task, ulong address) =>
-            new(PgdPoints.Touch, cpu, kernel.Memory, path => kernel.Mechanism<PgdModel>().Touch(path, task?.Mm, address));
+        public KernelPath Touch(Cpu cpu, TaskStruct? task, ulong address, FaultContext context = FaultContext.None) =>
+            new(context == FaultContext.None ? PgdPoints.Touch : PgdPoints.TouchIn, cpu, kernel.Memory,
+                path => kernel.Mechanism<PgdModel>().Touch(path, task?.Mm, address, context));
     }
 }

@@ -16,6 +16,7 @@ public static class PgdPoints
 {
     public const string Vmalloc = "vmalloc";
     public const string Touch = "touch";
+    public const string TouchIn = "touch_in";
 
     public const string PgdLock = "pgd_lock";
     public const string CopyPgd = "copy_pgd";
@@ -39,6 +40,7 @@ public static class PgdPoints
     public const string CheckPgd = "check_pgd";
     public const string PageTableUnlock = "page_table_unlock";
     public const string WalkPgd = "walk_pgd";
+    public const string VmallocFault = "vmalloc_fault";
 
     public static IReadOnlyList<PausePoint> All { get; } =
     [
@@ -82,17 +84,18 @@ public static class PgdPoints
         new(Vmalloc, PopulateUnlock, "__pud_alloc(): about to release init_mm.page_table_lock (a buffered store)", Indexed: true),
         new(Vmalloc, PgdRef, "vmalloc_sync_all() -> sync_global_pgds(): about to load swapper_pg_dir[slot] (pgd_none(*pgd_ref)), for each slot of the vmalloc space", Indexed: true),
         new(Vmalloc, SyncGlobalPgds, "sync_global_pgds(): about to take pgd_lock for the walk; under the late variants this locked instruction is the full barrier seed 003's comment relies on"),
-        new(Vmalloc, SyncMm, "the walk reaches a task: about to load its link on the task list (late-wmb, late-mb), or its PGD's link on pgd_list (locked-list)", Indexed: true),
-        new(Vmalloc, TaskLock, "pgd=late-wmb, late-mb: task_lock(t) for a thread of the process (find_lock_task_mm(), or for_each_process_thread() in late-wmb)", Indexed: true),
-        new(Vmalloc, TaskMm, "pgd=late-wmb, late-mb: about to load t->mm under task_lock", Indexed: true),
+        new(Vmalloc, SyncMm, "the walk reaches a task: about to load its link on the task list (the late variants), or its PGD's link on pgd_list (locked-list)", Indexed: true),
+        new(Vmalloc, TaskLock, "pgd=late-wmb, late-mb and their -intended: task_lock(t) for a thread of the process (find_lock_task_mm(), or for_each_process_thread() in the v2 variants); late-v1 takes no lock", Indexed: true),
+        new(Vmalloc, TaskMm, "the late variants: about to load t->mm, under task_lock but in late-v1", Indexed: true),
         new(Vmalloc, PageTableLock, "about to take the mm's page_table_lock (\"the pgt_lock is only used by Xen\")", Indexed: true),
-        new(Vmalloc, CheckPgd, "about to load the mm's PGD entry for the slot (pgd_none(*pgd))", Indexed: true),
+        new(Vmalloc, CheckPgd, "about to load the mm's PGD entry (pgd_none(*pgd)): the slot's, or entry 0 in the late variants as posted (late-v1, late-wmb, late-mb)", Indexed: true),
         new(Vmalloc, SetPgd, "about to store swapper_pg_dir's entry into the mm's PGD (set_pgd())", Indexed: true),
         new(Vmalloc, PageTableUnlock, "about to release the mm's page_table_lock (a buffered store)", Indexed: true),
-        new(Vmalloc, TaskUnlock, "pgd=late-wmb, late-mb: about to release the thread's task_lock (a buffered store)", Indexed: true),
+        new(Vmalloc, TaskUnlock, "pgd=late-wmb, late-mb and their -intended: about to release the thread's task_lock (a buffered store)", Indexed: true),
         new(Vmalloc, PgdUnlock, "sync_global_pgds(): about to release pgd_lock (a buffered store)"),
 
-        new(Touch, WalkPgd, "the page walk is about to read the PGD entry for the address in the active mm (swapper_pg_dir in kernel context)"),
+        .. TouchPoints(Touch),
+        .. TouchPoints(TouchIn),
     ];
 
     /// <summary>The subscript of a point in a loop over PGD slots: <c>402</c> in <c>copy_pgd[402]</c>.</summary>
@@ -102,7 +105,7 @@ public static class PgdPoints
     internal static PausePoint[] PgdAlloc(string step, string whose) =>
     [
         new(step, PgdLock, $"pgd=locked-list: pgd_alloc() is about to take pgd_lock (a locked instruction) to fill {whose} PGD and put it on pgd_list"),
-        new(step, CopyPgd, $"about to load swapper_pg_dir[slot] to copy it into {whose} PGD: pgd_ctor() under pgd_lock (locked-list), arch_pgd_init_late() (late-wmb, late-mb)", Indexed: true),
+        new(step, CopyPgd, $"about to load swapper_pg_dir[slot] to copy it into {whose} PGD: pgd_ctor() under pgd_lock (locked-list), arch_pgd_init_late() (the late variants)", Indexed: true),
         new(step, SetPgd, $"about to store the present entry just loaded into {whose} PGD", Indexed: true),
         new(step, PgdListAdd, $"pgd=locked-list: pgd_ctor() -> pgd_list_add(): about to put {whose} PGD on pgd_list"),
         new(step, PgdUnlock, "pgd=locked-list: about to release pgd_lock (a buffered store)"),
@@ -116,6 +119,15 @@ public static class PgdPoints
         new(step, PgdUnlock, "pgd=locked-list: about to release pgd_lock (a buffered store)"),
     ];
 
+    // The page walk of a kernel access and the vmalloc_fault() of its #PF, in process context (touch) or another (touch_in).
+    private static PausePoint[] TouchPoints(string step) =>
+    [
+        new(step, WalkPgd, "the page walk is about to read the PGD entry for the address in the active mm (swapper_pg_dir in kernel context)"),
+        new(step, VmallocFault, "the entry was none: #PF, and vmalloc_fault() is about to load swapper_pg_dir[slot] (pgd_none(*pgd_ref))", Indexed: true),
+        new(step, CheckPgd, "vmalloc_fault(): about to load the active mm's entry again (pgd_none(*pgd)): a sync_global_pgds() may have set it meanwhile"),
+        new(step, SetPgd, "vmalloc_fault(): about to copy swapper_pg_dir's entry into the active mm's PGD (set_pgd(pgd, *pgd_ref))"),
+    ];
+
     private static PausePoint InitLatePoint(string step, string where) =>
-        new(step, PgdInitLate, $"pgd=late-wmb, late-mb: arch_pgd_init_late() {where}, at its barrier: smp_wmb() is only a compiler barrier on x86 (no access), smp_mb() an mfence that waits for the store buffer to drain");
+        new(step, PgdInitLate, $"the late variants: arch_pgd_init_late() {where}, at its barrier: smp_wmb() (late-v1, late-wmb) is only a compiler barrier on x86 (no access), smp_mb() an mfence that waits for the store buffer to drain");
 }

@@ -33,11 +33,16 @@ public sealed partial class ScenarioRun
 
     /// <summary>
     /// A kernel access to the start of a vmalloc area through <paramref name="task"/>'s page tables, or init_mm's when it
-    /// is null: <see cref="Outcome.Ok"/>, or <see cref="Outcome.PageFault"/> when the walk finds no entry.
+    /// is null: <see cref="Outcome.Ok"/> (after a vmalloc fault or not), or <see cref="Outcome.PageFault"/> when the #PF
+    /// could not be handled.
     /// </summary>
     public ThreadStep TouchStep(Step step, string action, string? result, int cpu, TaskStruct? task, string area, ExpectedOutcome? expected = null) =>
+        TouchInStep(step, action, result, cpu, task, area, (int)FaultContext.None, expected);
+
+    /// <summary>The same access in <paramref name="context"/> (<see cref="FaultContext"/>'s bits): <c>touch_in(V, NMI)</c>.</summary>
+    public ThreadStep TouchInStep(Step step, string action, string? result, int cpu, TaskStruct? task, string area, int context, ExpectedOutcome? expected = null) =>
         new(step, cpu, action, result,
-            c => Kernel.Touch(task is null ? c : RequireCurrent(c.Index, task), task, Area(area)),
+            c => Kernel.Touch(task is null ? c : RequireCurrent(c.Index, task), task, Area(area), (FaultContext)context),
             path => path.Result == 0 ? Outcome.PageFault : Outcome.Ok,
             expected);
 
