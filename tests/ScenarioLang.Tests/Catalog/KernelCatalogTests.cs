@@ -199,6 +199,6 @@ public sealed partial class KernelCatalogTests
     private static partial Regex MechanismNamespace();
 
     /// <summary>(?:a|b|c) in a TextMate pattern.</summary>
-    [GeneratedRegex(@"\(\?:([a-z|]+)\)")]
+    [GeneratedRegex(@"\(\?:([a-z_|]+)\)")]
     private static partial Regex Alternatives();
 }

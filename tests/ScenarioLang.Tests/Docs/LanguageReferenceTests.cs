@@ -94,7 +94,7 @@ public sealed partial class LanguageReferenceTests
         _ => type.ToString().ToLowerInvariant(),
     };
 
-    [GeneratedRegex(@"`([a-z]+)`")]
+    [GeneratedRegex(@"`([a-z_]+)`")]
     private static partial Regex Code();
 
     [GeneratedRegex(@"```kscn\n(.*?)```", RegexOptions.Singleline)]
