@@ -74,6 +74,24 @@ public sealed class MshareTests
         Assert.Empty(result.Findings);
     }
 
+    [Fact]
+    public void The_owners_exit_unmaps_the_region_and_a_mapper_then_gets_sigsegv()
+    {
+        var result = Scenario.Run(PtshareVariant.Mshare, ["A", "B"], run =>
+        {
+            Create(run, "A", 4 << 20);
+            run.Switch(Scenario.At("B switch"), 0, run.Task("B"));
+            Map(run, "B", Top);
+            run.Run(run.AccessStep(Scenario.At("B read"), "read", null, 0, run.Task("B"), write: false, Top, 1, Outcome.Ok));
+            run.Switch(Scenario.At("A switch"), 0, run.Task("A"));
+            run.Run(run.ExitStep(Scenario.At("A exit"), "exit", null, 0, run.Task("A")));
+            run.Switch(Scenario.At("B again"), 0, run.Task("B"));
+            Assert.Equal(0, run.Observations.MshareHostPteBytes("shareme"));
+            run.Run(run.AccessStep(Scenario.At("B read again"), "read", null, 0, run.Task("B"), write: false, Top, 1, Outcome.Segv));
+        });
+        Assert.True(result.Passed, TraceFormatter.Format(result));
+    }
+
     [Theory]
     [InlineData(PtshareVariant.Off)]
     [InlineData(PtshareVariant.RfcV2)]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Kernel.Mm;
+using ScenarioLang.Runtime.Machine;
 using ScenarioLang.Runtime.Scheduling;
 using ScenarioLang.Runtime.Tracing;
 using ScenarioLang.Runtime.Tracking;
@@ -306,6 +307,30 @@ internal sealed class Mshare(LinuxKernel kernel) : IKernelHooks, IPageTableShari
             Log.Note($"mshare_vm_op_unshare_page_range(): {mm}'s PGD entry for {Units.Hex((long)address)} cleared ({pud} of {pud.Owner}, pt_share_count {pud.PtShareCount})");
         }
         return true;
+    }
+
+    // kernel/exit.c: do_exit() -> exit_mshare(tsk) of "[PATCH v3 17/22] sched/mshare: mshare ownership", after exit_mm():
+    // for each region the task created, clear MSHARE_HAS_OWNER and do_munmap() the whole region in the host mm, so the
+    // other mappers' next faults find no vma there ("access to the memory by a non-owner process results in a SIGSEGV").
+    // The reference exit_mshare() takes (mshare_data_getref()) it drops again (mshare_data_putref()).
+    public void ExitThread(Cpu cpu, TaskStruct current, TaskStruct tsk)
+    {
+        foreach (var data in Heap.LiveObjects.OfType<MshareData>().Where(d => d.Owner == tsk).ToList())
+        {
+            Heap.Access(data, "exit_mshare");
+            if (!data.HasOwner)
+                continue;
+            data.HasOwner = false;
+            var host = data.Mm;
+            Heap.Access(host, "exit_mshare");
+            if (data.RegionSize == 0)
+            {
+                Log.Note($"exit_mshare(): do_munmap returned -{Errno.EINVAL} ({data} has no size)");
+                continue;
+            }
+            User.Unmap(host, MshareData.Start, MshareData.Start + data.RegionSize);
+            Log.Note($"exit_mshare(): {tsk} owned {data}: {host} unmaps the whole region");
+        }
     }
 
     /// <summary>

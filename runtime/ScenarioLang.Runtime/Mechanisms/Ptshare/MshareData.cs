@@ -16,6 +16,7 @@ public sealed class MshareData : KernelObject
 
     private readonly Tracked<ulong> _size;
     private readonly Tracked<bool> _initialized;
+    private readonly Tracked<bool> _hasOwner;
     private readonly Tracked<int> _ref;
     private readonly Tracked<bool> _linked;
 
@@ -29,6 +30,7 @@ public sealed class MshareData : KernelObject
         Owner = owner;
         _size = new(Tracker, Field("size"), 0);
         _initialized = new(Tracker, Field("flags"), false);
+        _hasOwner = new(Tracker, Field("flags"), true);
         _ref = new(Tracker, Field("ref"), 1);
         _linked = new(Tracker, Field("i_nlink"), true);
     }
@@ -56,6 +58,13 @@ public sealed class MshareData : KernelObject
     {
         get => _initialized.Value;
         set => _initialized.Value = value;
+    }
+
+    /// <summary>MSHARE_HAS_OWNER in m_data->flags, with the entry on the owner's mshare_mem list: cleared when the owner exits.</summary>
+    public bool HasOwner
+    {
+        get => _hasOwner.Value;
+        set => _hasOwner.Value = value;
     }
 
     /// <summary>m_data->ref: the inode's reference (the owner's list entry takes none).</summary>
