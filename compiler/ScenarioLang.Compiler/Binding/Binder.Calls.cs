@@ -86,7 +86,7 @@ public sealed partial class Binder
     /// <summary>"three arguments", "one or two arguments": how many a step takes, for KSC0205.</summary>
     private static string ArgumentCount(StepDeclaration step)
     {
-        string[] words = ["no", "one", "two", "three", "four", "five", "six"];
+        string[] words = ["no", "one", "two", "three", "four", "five", "six", "seven"];
         var most = step.Parameters.Count;
         var noun = most == 1 ? "argument" : "arguments";
         return step.Required == most ? $"{words[most]} {noun}" : $"{words[step.Required]} or {words[most]} {noun}";

@@ -4,6 +4,7 @@ namespace ScenarioLang.Runtime;
 public enum Errno
 {
     EPERM = 1,
+    ENOENT = 2,
     EBADF = 9,
     ENOMEM = 12,
     EACCES = 13,

@@ -122,4 +122,21 @@ internal interface IPageTableSharing
 
     /// <summary>find_shared_vma() from handle_mm_fault() for a VM_SHARED_PT vma.</summary>
     IEnumerable<InterleavingPoint> FindSharedVma(MmStruct guest, VmArea vma, ulong from, ulong to, bool write, FaultResult fault);
+
+    /// <summary>
+    /// get_unmapped_area() -> file->f_op->get_unmapped_area() for a file of the mechanism's own file system: the address
+    /// (or a negative errno) for mapping <paramref name="file"/>, and null for any other file (the ordinary search).
+    /// </summary>
+    long? GetUnmappedArea(MmStruct mm, KernelFile file, ulong addr, ulong length, int flags) => null;
+
+    /// <summary>mmap_region() -> file->f_op->mmap() for a file <see cref="GetUnmappedArea"/> placed: sets the vma's flags.</summary>
+    void FileMmap(VmArea vma)
+    {
+    }
+
+    /// <summary>
+    /// unmap_single_vma() -> vma->vm_ops->unmap_page_range() for a VM_SHARED_PT vma: true when it replaced the ordinary
+    /// zap of [from, to) (it unlinked the shared tables itself).
+    /// </summary>
+    bool UnmapPageRange(MmStruct mm, VmArea vma, ulong from, ulong to) => false;
 }

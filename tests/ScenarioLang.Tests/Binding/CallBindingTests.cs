@@ -73,6 +73,7 @@ public sealed class CallBindingTests
     [InlineData("  cpu0 A: ioperm(0x80, 1)", "KSC0205", "ioperm takes three arguments: ioperm(from, num, on | off)")]
     [InlineData("  cpu0 A: read(0x40000000, 1, 2)", "KSC0205", "read takes one or two arguments: read(addr, [length])")]
     [InlineData("  cpu0 A: store x", "KSC0205", "store takes two arguments: store WORD = value")]
+    [InlineData("  cpu0 A: msharefs_create_mapping(db, 0, 2 MiB, 0, PROT_READ, MAP_SHARED | MAP_FIXED, -1, 0)", "KSC0205", "msharefs_create_mapping takes seven arguments: msharefs_create_mapping(file | -1, region_offset, size, offset, prot, flags, file | -1)")]
     [InlineData("  cpu0 A: setresuid(1 KiB, 0, 0)", "KSC0206", "the ruid of setresuid must be a plain number, with no unit")]
     [InlineData("  cpu0 A: outb 0x10000", "KSC0207", "0x10000 is out of range for the port of outb: ports are 0 to 0xffff")]
     [InlineData("  cpu0 A: vmalloc(0) -> W", "KSC0207", "0 is out of range for the size of vmalloc: a size is from 1 byte, e.g. 4 MiB")]

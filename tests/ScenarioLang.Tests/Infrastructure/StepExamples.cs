@@ -40,6 +40,12 @@ internal static class StepExamples
         ["vmalloc"] = "cpu0 A: vmalloc(8 KiB) -> W",
         ["touch"] = "cpu0 A: touch V -> ok",
         ["touch_in"] = "cpu0 A: touch_in(V, SYSCALL_ENTRY | SMAP) -> #PF",
+        ["msharefs_info"] = "cpu0 A: msharefs_info -> 549755813888",
+        ["msharefs_open"] = "cpu0 A: msharefs_open(db) -> 0",
+        ["msharefs_ftruncate"] = "cpu0 A: msharefs_ftruncate(db, 512 GiB) -> 0",
+        ["msharefs_create_mapping"] = "cpu0 A: msharefs_create_mapping(db, 0, 2 MiB, 0, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_SHARED | MAP_FIXED, -1) -> 0",
+        ["msharefs_unmap"] = "cpu0 A: msharefs_unmap(db, 0, 2 MiB) -> EINVAL",
+        ["msharefs_unlink"] = "cpu0 A: msharefs_unlink(db) -> 0",
     };
 
     /// <summary>Every catalog step with its example; asserts that the examples are exactly the catalog's steps.</summary>

@@ -54,7 +54,9 @@ public sealed class UserMemory
             }
             ptshare = true;
         }
-        var address = GetUnmappedArea(mm, request.Address, length, request.Flags);
+        // get_unmapped_area(): a file system's own placement (msharefs) before the ordinary search.
+        var own = file is null ? null : _sharing?.GetUnmappedArea(mm, file, request.Address, length, request.Flags);
+        var address = own ?? GetUnmappedArea(mm, request.Address, length, request.Flags);
         if (address < 0 || (request.Flags & Mman.MapType) is Mman.MapSharedValidate && (request.Flags & ~LegacyMapMask) != 0)
         {
             var errno = address < 0 ? (Errno)(-address) : Errno.EOPNOTSUPP;
@@ -68,6 +70,8 @@ public sealed class UserMemory
         // mmap_region(): MAP_FIXED replaces what was there.
         Unmap(mm, start, start + length);
         var vma = new VmArea(mm, start, start + length, request.Prot, (request.Flags & Mman.MapType) != Mman.MapPrivate, file, request.Offset);
+        if (own is not null)
+            _sharing!.FileMmap(vma);
         Insert(mm, vma);
         path.Result = address;
         Log.Note($"{current} maps {vma}");
@@ -318,7 +322,7 @@ public sealed class UserMemory
     }
 
     // do_vmi_munmap() after the RFC's check: split the vmas at the edges, zap what goes, free_pgtables().
-    private void Unmap(MmStruct mm, ulong start, ulong end)
+    internal void Unmap(MmStruct mm, ulong start, ulong end)
     {
         var ranges = new List<FreedRange>();
         foreach (var vma in mm.Vmas.Where(v => v.Intersects(start, end)).ToList())
@@ -353,6 +357,8 @@ public sealed class UserMemory
     // creator that ptshare_copy_pmd() linked leads into the host's PMD page), so a table already freed is a use after free.
     private void Zap(MmStruct mm, VmArea vma, ulong from, ulong to)
     {
+        if (vma.SharedPt && _sharing!.UnmapPageRange(mm, vma, from, to))
+            return;
         for (var address = from; address < to; address = (address & ~(PmdSize - 1)) + PmdSize)
         {
             var chunkEnd = Math.Min(to, (address & ~(PmdSize - 1)) + PmdSize);
@@ -416,6 +422,13 @@ public sealed class UserMemory
             }
             if (mm.Vmas.Any(v => v.Intersects(pgdBase, pgdBase + (1UL << PagingLayout.PgdirShift))))
                 continue;
+            // free_pud_range() -> pud_range_is_shared() of "[PATCH v3 12/22] mm: introduce PUD page table shared count"
+            // (mshare, 19 August 2025): a PUD page other mms still link stays, emptied, with the PGD entry to it.
+            if (pud.PtShareCount > 0)
+            {
+                Log.Note($"free_pud_range(): {pud} of {mm} is linked by {Units.Count(pud.PtShareCount, "other mm")}: kept");
+                continue;
+            }
             Heap.Kfree(pud, "free_pgtables");
             mm.UserPgd[slot] = null;
         }

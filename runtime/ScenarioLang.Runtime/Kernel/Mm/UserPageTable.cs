@@ -16,6 +16,7 @@ public sealed class UserPageTable : KernelObject
 
     private readonly TrackedArray<ulong> _present;
     private readonly TrackedArray<ulong> _writable;
+    private readonly Tracked<int> _ptShareCount;
 
     private UserPageTable(KernelHeap heap, PageTableLevel level, MmStruct owner, string site)
         : base(heap, KindOf(level), (int)PagingLayout.PageSize, site)
@@ -26,6 +27,7 @@ public sealed class UserPageTable : KernelObject
         Next = new(Tracker, entries, level == PageTableLevel.Pte ? [] : new UserPageTable?[PagingLayout.PtrsPerTable]);
         _present = new(Tracker, entries, level == PageTableLevel.Pte ? new ulong[Words] : []);
         _writable = new(Tracker, entries, level == PageTableLevel.Pte ? new ulong[Words] : []);
+        _ptShareCount = new(Tracker, Field("pt_share_count"), 0);
     }
 
     public PageTableLevel Level { get; }
@@ -35,6 +37,16 @@ public sealed class UserPageTable : KernelObject
 
     /// <summary>A PUD or PMD page's entries: the next level's pages (a PMD entry may point to another mm's PTE page).</summary>
     public TrackedArray<UserPageTable?> Next { get; }
+
+    /// <summary>
+    /// ptdesc->pt_share_count of a PUD page: how many other mms' PGD entries point to it (mshare links a process's PGD
+    /// entry to its host mm's PUD page); always 0 without such sharing. free_pgtables() keeps a PUD page it counts.
+    /// </summary>
+    public int PtShareCount
+    {
+        get => _ptShareCount.Value;
+        set => _ptShareCount.Value = value;
+    }
 
     /// <summary>How many PTEs are present.</summary>
     public int PresentCount

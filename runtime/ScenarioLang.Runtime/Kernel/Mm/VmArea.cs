@@ -13,6 +13,7 @@ public sealed class VmArea
     private readonly Tracked<ulong> _end;
     private readonly Tracked<long> _offset;
     private readonly Tracked<bool> _sharedPt;
+    private readonly Tracked<bool> _mshare;
 
     public VmArea(MmStruct mm, ulong start, ulong end, int prot, bool shared, KernelFile? file, long offset)
     {
@@ -21,6 +22,7 @@ public sealed class VmArea
         _end = new(mm.Tracker, tree, end);
         _offset = new(mm.Tracker, tree, offset);
         _sharedPt = new(mm.Tracker, tree, false);
+        _mshare = new(mm.Tracker, tree, false);
         Prot = prot;
         Shared = shared;
         File = file;
@@ -52,11 +54,18 @@ public sealed class VmArea
         set => _offset.Value = value;
     }
 
-    /// <summary>VM_SHARED_PT: the vma's page tables are the host mm's (seed 004).</summary>
+    /// <summary>VM_SHARED_PT: the vma's page tables are the host mm's (seed 004); also set for VM_MSHARE (<see cref="Mshare"/>).</summary>
     public bool SharedPt
     {
         get => _sharedPt.Value;
         set => _sharedPt.Value = value;
+    }
+
+    /// <summary>VM_MSHARE: a mapping of an msharefs file, whose page tables are the file's host mm's (<see cref="SharedPt"/> is set with it).</summary>
+    public bool Mshare
+    {
+        get => _mshare.Value;
+        set => _mshare.Value = value;
     }
 
     public ulong Length => End - Start;
@@ -69,8 +78,8 @@ public sealed class VmArea
     public bool Permits(bool write) => write ? (Prot & Mman.ProtWrite) != 0 : Prot != Mman.ProtNone;
 
     /// <summary>vm_area_dup(): the same vma in <paramref name="mm"/>.</summary>
-    public VmArea Copy(MmStruct mm) => new(mm, Start, End, Prot, Shared, File, Offset) { SharedPt = SharedPt };
+    public VmArea Copy(MmStruct mm) => new(mm, Start, End, Prot, Shared, File, Offset) { SharedPt = SharedPt, Mshare = Mshare };
 
     public override string ToString() =>
-        $"{Tracing.Units.Hex((long)Start)}-{Tracing.Units.Hex((long)End)} {Mman.FormatProt(Prot)}{(File is null ? " anonymous" : $" {File}")}{(SharedPt ? " VM_SHARED_PT" : "")}";
+        $"{Tracing.Units.Hex((long)Start)}-{Tracing.Units.Hex((long)End)} {Mman.FormatProt(Prot)}{(File is null ? " anonymous" : $" {File}")}{(Mshare ? " VM_MSHARE" : SharedPt ? " VM_SHARED_PT" : "")}";
 }

@@ -9,4 +9,10 @@ public enum PtshareVariant
     RfcV2,
     /// <summary>ptshare=locked: RFC v2 with Karim Manaouil's fix: lookup, creation and removal under the i_mmap lock.</summary>
     Locked,
+    /// <summary>
+    /// ptshare=mshare: "[PATCH v3 00/22] Add support for shared PTEs across processes" (Anthony Yznaga, 19 August 2025):
+    /// no MAP_SHARED_PT; a file of msharefs owns the host mm, objects are mapped into it by ioctl, and a process mapping
+    /// the file links its PGD entry to the host's PUD page.
+    /// </summary>
+    Mshare,
 }
