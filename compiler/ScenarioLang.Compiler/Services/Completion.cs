@@ -47,6 +47,7 @@ public static class Completion
     private static readonly ImmutableArray<string> FindingKeywords = ["leak", "use-after-free", "double-free", "refcount-misuse", "warn", "oops"];
 
     private static readonly Regex KernelVariants = Make(@"^\s*kernel\s+(?<m>[A-Za-z_][\w.-]*)\s*=\s*(?:[\w.-]+\s*,\s*)*$");
+    private static readonly Regex KernelLine = Make(@"^\s*kernel\b");
     private static readonly Regex KernelMechanism = Make(@"^\s*kernel\s+$");
     private static readonly Regex Memory = Make(@"^\s*memory\s+$");
     private static readonly Regex PropertyField = Make(@"(?<obj>[A-Za-z_]\w*)(?:\((?<arg>[^()]*)\))?(?:\[[^\]]*\])?\.$");
@@ -76,15 +77,23 @@ public static class Completion
         var text = unit.Source.Text;
         offset = Math.Clamp(offset, 0, text.Length);
         var lineStart = LineStart(text, offset);
+        // A dot is part of a variant's name (pre-5.5), and elsewhere the start of a property's field.
+        var dots = KernelLine.IsMatch(text[lineStart..offset]);
         var wordStart = offset;
-        while (wordStart > lineStart && IsWordChar(text[wordStart - 1]))
+        while (wordStart > lineStart && IsWordChar(text[wordStart - 1], dots))
             wordStart--;
         var before = text[lineStart..wordStart];
         var replace = TextSpan.FromBounds(wordStart, offset);
         // In a comment, or in a scenario's name, nothing is proposed.
         if (before.Contains("//", StringComparison.Ordinal) || before.Count(c => c == '"') % 2 == 1)
             return new CompletionList(replace, []);
-        var scenario = Locate.ScenarioAt(unit.Syntax, offset);
+        // The line being typed rarely parses, and the parser's recovery from it may lose the rest of the scenario: the
+        // scenario and its names are read from the text without that line.
+        var lineEnd = offset;
+        while (lineEnd < text.Length && text[lineEnd] is not ('\n' or '\r'))
+            lineEnd++;
+        var withoutLine = string.Concat(text.AsSpan(0, lineStart), new string(' ', lineEnd - lineStart), text.AsSpan(lineEnd));
+        var scenario = Locate.ScenarioAt(SyntaxTree.Parse(SourceText.From(withoutLine, unit.Source.Path)), offset);
         var items = scenario is null
             ? StatementStart.IsMatch(before) ? [new CompletionItem("scenario", CompletionKind.Keyword, "a scenario", null, "scenario \"${1:name}\" {\n  $0\n}", IsSnippet: true)] : []
             : Items(before, text, lineStart, scenario);
@@ -143,7 +152,7 @@ public static class Completion
         return [];
     }
 
-    private static bool IsWordChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or '#';
+    private static bool IsWordChar(char c, bool dots) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '#' || (dots && c == '.');
 
     private static int LineStart(string text, int offset)
     {
@@ -326,8 +335,49 @@ public static class Completion
 /// <summary>Where a position is in a file's syntax.</summary>
 internal static class Locate
 {
-    /// <summary>The scenario whose text holds <paramref name="offset"/>; in a file cut short, the last one before it.</summary>
-    public static ScenarioSyntax? ScenarioAt(SyntaxTree tree, int offset) =>
-        tree.Root.Scenarios.FirstOrDefault(s => s.Span.Start < offset && offset < s.Span.End)
-        ?? tree.Root.Scenarios.LastOrDefault(s => s.Span.Start < offset && s.Span.End >= tree.Source.Text.Length);
+    /// <summary>
+    /// The scenario whose text holds <paramref name="offset"/>. A line being typed may make the parser end a scenario
+    /// early (or never): then the last scenario starting before the offset, if its braces are still open there.
+    /// </summary>
+    public static ScenarioSyntax? ScenarioAt(SyntaxTree tree, int offset)
+    {
+        if (tree.Root.Scenarios.FirstOrDefault(s => s.Span.Start < offset && offset < s.Span.End) is { } within)
+            return within;
+        var last = tree.Root.Scenarios.LastOrDefault(s => s.Span.Start < offset);
+        return last is not null && OpenBraces(tree.Source.Text, last.Span.Start, offset) > 0 ? last : null;
+    }
+
+    /// <summary>The braces opened and not closed between two offsets, outside comments and strings.</summary>
+    private static int OpenBraces(string text, int from, int to)
+    {
+        var depth = 0;
+        for (var i = from; i < to; i++)
+        {
+            switch (text[i])
+            {
+                case '/' when i + 1 < to && text[i + 1] == '/':
+                    while (i < to && text[i] is not ('\n' or '\r'))
+                        i++;
+                    break;
+                case '/' when i + 1 < to && text[i + 1] == '*':
+                    var end = text.IndexOf("*/", i + 2, StringComparison.Ordinal);
+                    i = end < 0 || end >= to ? to : end + 1;
+                    break;
+                case '"':
+                    for (i++; i < to && text[i] is not ('"' or '\n' or '\r'); i++)
+                    {
+                        if (text[i] == '\\')
+                            i++;
+                    }
+                    break;
+                case '{':
+                    depth++;
+                    break;
+                case '}':
+                    depth--;
+                    break;
+            }
+        }
+        return depth;
+    }
 }
