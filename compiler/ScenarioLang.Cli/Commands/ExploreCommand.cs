@@ -151,25 +151,34 @@ internal static class ExploreCommand
     /// <summary>Writes the first counterexample of the results, if any, as a replay scenario; an input error if it cannot.</summary>
     public static ExitCode Save(string path, IEnumerable<(CompiledScenario Scenario, ScenarioResult Result)> results, CliConsole console)
     {
-        var first = results
-            .Select(r => (r.Scenario, r.Result.Config, Counterexample: r.Result.Exploration?.Expectations.FirstOrDefault(e => e.Counterexample is not null)?.Counterexample))
-            .FirstOrDefault(r => r.Counterexample is not null);
-        if (first.Counterexample is null)
+        if (FirstCounterexample(results) is not var (scenario, counterexample, text))
         {
             console.Error.Write("kscn: no expectation failed in any execution: nothing to save\n");
             return ExitCode.Success;
         }
         try
         {
-            File.WriteAllText(path, ReplayWriter.Write(first.Scenario.Bound, first.Counterexample, first.Config));
+            File.WriteAllText(path, text);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Writable before the search (a full disk, /dev/full), or no longer.
             return console.Refuse($"--save: cannot write '{path}': {e.Message}");
         }
-        console.Error.Write($"kscn: wrote execution {first.Counterexample.Execution} of {TraceFormatter.Quote(first.Scenario.Bound.Name)} to {path}\n");
+        console.Error.Write($"kscn: wrote execution {counterexample.Execution} of {TraceFormatter.Quote(scenario.Bound.Name)} to {path}\n");
         return ExitCode.Success;
+    }
+
+    /// <summary>
+    /// The first counterexample of the results, in their order, and the replay scenario --save writes for it (the
+    /// language server's kscn/run returns the same text); null when no expectation failed in any execution.
+    /// </summary>
+    public static (CompiledScenario Scenario, Counterexample Counterexample, string Text)? FirstCounterexample(IEnumerable<(CompiledScenario Scenario, ScenarioResult Result)> results)
+    {
+        var first = results
+            .Select(r => (r.Scenario, r.Result.Config, Counterexample: r.Result.Exploration?.Expectations.FirstOrDefault(e => e.Counterexample is not null)?.Counterexample))
+            .FirstOrDefault(r => r.Counterexample is not null);
+        return first.Counterexample is null ? null : (first.Scenario, first.Counterexample, ReplayWriter.Write(first.Scenario.Bound, first.Counterexample, first.Config));
     }
 }
 

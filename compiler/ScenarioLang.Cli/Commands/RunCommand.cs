@@ -28,12 +28,26 @@ internal static class RunCommand
         if (SourceFiles.Prepare(paths, variants, console, allowDirectories: false, explore is null ? "run" : "explore") is not (var compilation, var overrides))
             return ExitCode.InputErrors;
         PhaseTimings.End("parse and bind");
+        var ran = Run(compilation, overrides, cache, console, explore?.Options, _ => true);
+        if (ran.InternalError || explore?.SavePath is not { } save)
+            return ran.Exit;
+        return ExitCodes.Worst(ran.Exit, ExploreCommand.Save(save, ran.Results, console));
+    }
+
+    /// <summary>
+    /// Runs the scenarios of a checked compilation that <paramref name="only"/> selects, once per configuration, and prints
+    /// each one's trace (or matrix) and, with <paramref name="explore"/>, its search statistics: what kscn run and kscn
+    /// explore print, and what the language server's kscn/run returns for one scenario of a buffer.
+    /// </summary>
+    public static RunOutcome Run(Compilation compilation, IReadOnlyList<IReadOnlyDictionary<string, string>> overrides, CompileCache? cache, CliConsole console,
+        Runtime.ExploreOptions? explore, Func<CompiledScenario, bool> only)
+    {
         using var assembly = compilation.CompileAndLoad(cache);
         PhaseTimings.End("compile and load");
         var exit = ExitCode.Success;
         var first = true;
         var explored = new List<(CompiledScenario, Runtime.ScenarioResult)>();
-        foreach (var scenario in assembly.Scenarios)
+        foreach (var scenario in assembly.Scenarios.Where(only))
         {
             if (!first)
                 console.Out.Write("\n");
@@ -43,11 +57,11 @@ internal static class RunCommand
             foreach (var config in overrides.SelectMany(o => ScenarioRunner.ConfigsFor(scenario, o)))
             {
                 var progress = new ExploreProgress(console);
-                var run = ScenarioRunner.Run(assembly, scenario, config, explore is null ? null : progress.Attach(explore.Options));
+                var run = ScenarioRunner.Run(assembly, scenario, config, explore is null ? null : progress.Attach(explore));
                 times.Add(progress.Finish());
                 PhaseTimings.End("run");
                 if (run.Result is null)
-                    return console.InternalError(run.InternalError!, run.Cause);
+                    return new RunOutcome(console.InternalError(run.InternalError!, run.Cause), explored, InternalError: true);
                 results.Add(run.Result);
                 explored.Add((scenario, run.Result));
                 exit = ExitCodes.Worst(exit, ExitCodes.Of(run.Result.Verdict));
@@ -66,8 +80,9 @@ internal static class RunCommand
                 }
             }
         }
-        if (explore?.SavePath is { } save)
-            exit = ExitCodes.Worst(exit, ExploreCommand.Save(save, explored, console));
-        return exit;
+        return new RunOutcome(exit, explored, InternalError: false);
     }
 }
+
+/// <summary>What a run did: its exit code, each scenario's result per configuration, and whether it stopped at an internal error.</summary>
+internal sealed record RunOutcome(ExitCode Exit, IReadOnlyList<(CompiledScenario Scenario, Runtime.ScenarioResult Result)> Results, bool InternalError);

@@ -50,11 +50,11 @@ internal static class ServerProtocol
 
     /// <summary>
     /// Whether the server may take an invocation: not with KSCN_SERVER=0, not <c>kscn server …</c> itself, and not
-    /// <c>check --stdin-path</c>, whose input is the client's standard input.
+    /// <c>check --stdin-path</c>, whose input is the client's standard input, nor <c>kscn lsp</c>, a long-lived process that talks over it.
     /// </summary>
     public static bool Takes(string[] args, string? serverVariable) =>
         serverVariable != "0"
-        && args is not ["server", ..]
+        && args is not ["server" or "lsp", ..]
         && !Array.Exists(args, a => a.StartsWith("--stdin-path", StringComparison.Ordinal));
 
     public static void Write(Stream stream, FrameKind kind, ReadOnlySpan<byte> payload)

@@ -53,9 +53,13 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
         return kept.ToImmutable();
     }
 
-    private void Error(string code, TextSpan span, string message)
+    /// <summary><paramref name="closest"/>: the spelling a "did you mean" names, which becomes the diagnostic's fix of the span.</summary>
+    private void Error(string code, TextSpan span, string message, string? closest = null, TextSpan? replaced = null)
     {
-        _diagnostics.Add(new Diagnostic(code, DiagnosticSeverity.Error, message, source, span));
+        _diagnostics.Add(new Diagnostic(code, DiagnosticSeverity.Error, message, source, span)
+        {
+            Fix = closest is null ? null : new DiagnosticFix(replaced ?? span, closest),
+        });
         ErrorCount++;
     }
 
@@ -63,13 +67,14 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
 
     /// <summary>A close spelling replaces the list of what was expected: the one word the writer meant, not twenty.</summary>
     public void ReportUnexpectedToken(TextSpan span, string found, string expected, string? closest = null) =>
-        Error("KSC0001", span, closest is null ? $"expected {expected}, found {found}" : $"unexpected {found}; did you mean '{closest}'?");
+        Error("KSC0001", span, closest is null ? $"expected {expected}, found {found}" : $"unexpected {found}; did you mean '{closest}'?", closest);
 
     public void ReportUnterminatedString(TextSpan span) =>
         Error("KSC0002", span, "unterminated string: a string ends with '\"' on the same line");
 
-    public void ReportUnexpectedCharacter(TextSpan span, string character, string? closest = null) =>
-        Error("KSC0003", span, $"unexpected character '{character}'" + (closest is null ? "" : $"; did you mean '{closest}'?"));
+    /// <summary><paramref name="replaced"/>: what <paramref name="closest"/> would replace, when more than the character ('#gp').</summary>
+    public void ReportUnexpectedCharacter(TextSpan span, string character, string? closest = null, TextSpan? replaced = null) =>
+        Error("KSC0003", span, $"unexpected character '{character}'" + (closest is null ? "" : $"; did you mean '{closest}'?"), closest, replaced);
 
     public void ReportNumberTooLarge(TextSpan span, string text) =>
         Error("KSC0004", span, $"the number {text} does not fit in 64 bits");
@@ -86,7 +91,8 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
 
     public void ReportNotAGroup(TextSpan span, string name, bool isTask, IEnumerable<string> groups) =>
         Error("KSC0008", span, (isTask ? $"{name} is one task, not a group: " : $"no task group named {name}; ")
-            + (Spelling.Closest(name, groups) is { } closest ? $"did you mean '{closest}'?" : $"'for each' runs through a group declared as 'task {name}[N] user'"));
+            + (Spelling.Closest(name, groups) is { } closest ? $"did you mean '{closest}'?" : $"'for each' runs through a group declared as 'task {name}[N] user'"),
+            Spelling.Closest(name, groups));
 
     // Declarations and settings: KSC01xx
 
@@ -94,10 +100,10 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
         Error("KSC0101", span, $"a scenario named \"{name}\" is already defined in this file");
 
     public void ReportUnknownMechanism(TextSpan span, string name, IEnumerable<string> known) =>
-        Error("KSC0102", span, $"unknown kernel mechanism '{name}'; {Spelling.Suggest(name, [.. known], "known mechanisms:")}");
+        Error("KSC0102", span, $"unknown kernel mechanism '{name}'; {Spelling.Suggest(name, [.. known], "known mechanisms:")}", Spelling.Closest(name, known));
 
     public void ReportUnknownVariant(TextSpan span, string mechanism, string name, IEnumerable<string> known) =>
-        Error("KSC0103", span, $"'{name}' is not a variant of {mechanism}; {Spelling.Suggest(name, [.. known], "choose one of")}");
+        Error("KSC0103", span, $"'{name}' is not a variant of {mechanism}; {Spelling.Suggest(name, [.. known], "choose one of")}", Spelling.Closest(name, known));
 
     public void ReportDuplicateSetting(TextSpan span, string setting) =>
         Error("KSC0104", span, $"{setting} is set more than once in this scenario");
@@ -114,7 +120,8 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
     public void ReportUndefinedTask(TextSpan span, string name, IEnumerable<string> known) =>
         Error("KSC0108", span, Spelling.Closest(name, known) is { } closest
             ? $"no task named {name}; did you mean '{closest}'?"
-            : $"no task named {name}; declare it with 'task {name} root' or create it with 'fork -> {name}'");
+            : $"no task named {name}; declare it with 'task {name} root' or create it with 'fork -> {name}'",
+            Spelling.Closest(name, known));
 
     public void ReportInvalidTaskName(TextSpan span, string name) =>
         Error("KSC0109", span, $"'{name}' cannot name a task: task names are letters, digits and '_'");
@@ -167,7 +174,7 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
         Error("KSC0208", span, $"{action} cannot result in {result}; it results in {allowed}");
 
     public void ReportUnknownErrno(TextSpan span, string name, IEnumerable<string> known) =>
-        Error("KSC0209", span, $"unknown error '{name}'; {Spelling.Suggest(name, [.. known], "the modelled syscalls return")}");
+        Error("KSC0209", span, $"unknown error '{name}'; {Spelling.Suggest(name, [.. known], "the modelled syscalls return")}", Spelling.Closest(name, known));
 
     public void ReportForkNeedsChild(TextSpan span, string call) =>
         Error("KSC0210", span, $"{call} names the child it creates: write '{call} -> NAME'");
@@ -179,7 +186,7 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
         Error("KSC0212", span, $"{call} cannot be {modifier}: only {allowed} can");
 
     public void ReportUnknownPoint(TextSpan span, string call, string modifier, string point, IEnumerable<string> known) =>
-        Error("KSC0213", span, $"'{point}' is not a point {call} can be {modifier} at; {Spelling.Suggest(point, [.. known], "its points are")}");
+        Error("KSC0213", span, $"'{point}' is not a point {call} can be {modifier} at; {Spelling.Suggest(point, [.. known], "its points are")}", Spelling.Closest(point, known));
 
     public void ReportTaskPreempted(TextSpan span, string task, string call, int line) =>
         Error("KSC0214", span, $"{task} is preempted inside {call} (line {line}); switch to {task} so the syscall can finish first");
@@ -235,7 +242,7 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
     public void ReportUnknownFlag(TextSpan span, string call, string parameter, string name, IEnumerable<string> known) =>
         Error("KSC0231", span, $"'{name}' is not a name the {parameter} of {call} takes; " + (Spelling.Closest(name, known) is { } closest
             ? $"did you mean '{closest}'?"
-            : $"it takes {string.Join(", ", known)}, joined by '|'"));
+            : $"it takes {string.Join(", ", known)}, joined by '|'"), Spelling.Closest(name, known));
 
     public void ReportNegativeArgument(TextSpan span, string call, string text) =>
         Error("KSC0232", span, $"{call} takes no negative number here ({text}); the only one is -1 as the file of mmap (no file)");
@@ -297,7 +304,7 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
         Error("KSC0308", span, $"'{condition}' cannot share an expectation with findings: findings are judged when the scenario ends, other conditions where they are written; write two expectations");
 
     public void ReportUnknownObjectKind(TextSpan span, string name, IEnumerable<string> known) =>
-        Error("KSC0309", span, $"the object checker tracks no objects of kind '{name}'; {Spelling.Suggest(name, [.. known], "it tracks")}");
+        Error("KSC0309", span, $"the object checker tracks no objects of kind '{name}'; {Spelling.Suggest(name, [.. known], "it tracks")}", Spelling.Closest(name, known));
 
     public void ReportPropertyIndexKind(TextSpan span, string display, string expected) =>
         Error("KSC0310", span, $"{display} is indexed by {expected}");
@@ -318,7 +325,7 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
         Error("KSC0315", span, $"the body of this for each {group} cannot run for {member}: {reason}");
 
     public void ReportUnknownStep(TextSpan span, string name, IEnumerable<string> known) =>
-        Error("KSC0316", span, $"unknown step '{name}'; {Spelling.Suggest(name, [.. known], "the steps are")}");
+        Error("KSC0316", span, $"unknown step '{name}'; {Spelling.Suggest(name, [.. known], "the steps are")}", Spelling.Closest(name, known));
 
     public void ReportWrongStepForm(TextSpan span, string step, string form, string signature) =>
         Error("KSC0317", span, $"{step} is {form}: write {signature}");

@@ -24,7 +24,8 @@ internal sealed class SyntaxErrorListener(DiagnosticBag diagnostics) : BaseError
         switch (offendingSymbol.Type)
         {
             case KscnLexer.UNEXPECTED_CHAR:
-                diagnostics.ReportUnexpectedCharacter(span, offendingSymbol.Text, ClosestFault((Parser)recognizer, offendingSymbol));
+                var (fault, written) = ClosestFault((Parser)recognizer, offendingSymbol);
+                diagnostics.ReportUnexpectedCharacter(span, offendingSymbol.Text, fault, written);
                 return;
             case KscnLexer.UNTERMINATED_STRING:
                 diagnostics.ReportUnterminatedString(span);
@@ -53,15 +54,16 @@ internal sealed class SyntaxErrorListener(DiagnosticBag diagnostics) : BaseError
     private static string? KeywordOf(int type) =>
         KscnLexer.DefaultVocabulary.GetLiteralName(type) is { Length: > 2 } literal && char.IsLetter(literal[1]) ? literal[1..^1] : null;
 
-    /// <summary>'#gp' is a '#' the lexer cannot start a token with, then a name: the fault it was meant to be, if close.</summary>
-    private static string? ClosestFault(Parser parser, IToken hash)
+    /// <summary>'#gp' is a '#' the lexer cannot start a token with, then a name: the fault it was meant to be, if close, and the span of both.</summary>
+    private static (string? Closest, TextSpan? Written) ClosestFault(Parser parser, IToken hash)
     {
         if (hash.Text != "#" || parser.InputStream is not ITokenStream tokens || hash.TokenIndex + 1 >= tokens.Size)
-            return null;
+            return (null, null);
         var next = tokens.Get(hash.TokenIndex + 1);
         return next.Type == KscnLexer.WORD && next.StartIndex == hash.StopIndex + 1
-            ? Spelling.Closest("#" + next.Text, [KscnLexer.DefaultVocabulary.GetLiteralName(KscnLexer.GP)[1..^1], KscnLexer.DefaultVocabulary.GetLiteralName(KscnLexer.PF)[1..^1]])
-            : null;
+            ? (Spelling.Closest("#" + next.Text, [KscnLexer.DefaultVocabulary.GetLiteralName(KscnLexer.GP)[1..^1], KscnLexer.DefaultVocabulary.GetLiteralName(KscnLexer.PF)[1..^1]]),
+                TextSpan.FromBounds(hash.StartIndex, next.StopIndex + 1))
+            : (null, null);
     }
 
     internal static TextSpan SpanOf(IToken token) =>

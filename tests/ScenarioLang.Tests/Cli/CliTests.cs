@@ -16,6 +16,7 @@ public sealed class CliTests
     [InlineData("compile")]
     [InlineData("explore")]
     [InlineData("server")]
+    [InlineData("lsp")]
     public void Every_verb_has_help(string verb)
     {
         var output = Invoke(verb, "--help");
