@@ -6,7 +6,7 @@
 'use strict';
 const vscode = require('vscode');
 const { LanguageClient } = require('vscode-languageclient/node');
-const { exitMeaning, verbTitle, statusText, verdictText } = require('./verdicts');
+const { exitMeaning, verbTitle, statusText, verdictsByRange } = require('./verdicts');
 
 /** @type {LanguageClient | undefined} */
 let client;
@@ -36,15 +36,16 @@ class Verdicts {
 
   /** @param {vscode.Uri} uri @param {{ range: vscode.Range, passed: boolean, message?: string }[]} expectations */
   set(uri, expectations) {
-    const decoration = (e) => ({
+    const verdicts = verdictsByRange(expectations);
+    const decoration = (v) => ({
       // At the end of the expectation's last line: `after` content follows the range it decorates.
-      range: new vscode.Range(e.range.end, e.range.end),
-      hoverMessage: e.passed ? undefined : new vscode.MarkdownString().appendText(e.message ?? 'fails'),
-      renderOptions: { after: { contentText: verdictText(e) } },
+      range: new vscode.Range(v.range.end, v.range.end),
+      hoverMessage: v.hover ? new vscode.MarkdownString().appendText(v.hover) : undefined,
+      renderOptions: { after: { contentText: v.text } },
     });
     this.byUri.set(uri.toString(), {
-      holds: expectations.filter((e) => e.passed).map(decoration),
-      fails: expectations.filter((e) => !e.passed).map(decoration),
+      holds: verdicts.filter((v) => v.passed).map(decoration),
+      fails: verdicts.filter((v) => !v.passed).map(decoration),
     });
     this.show(uri);
   }

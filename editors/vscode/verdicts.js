@@ -35,9 +35,38 @@ const maxInline = 160;
 /** The text shown after an expectation's line: "✓ holds" or "✗ fails: message". */
 function verdictText({ passed, message }) {
   if (passed) return '✓ holds';
-  const oneLine = (message ?? '').replace(/\s+/g, ' ').trim();
-  const text = oneLine ? `✗ fails: ${oneLine}` : '✗ fails';
-  return text.length > maxInline ? `${text.slice(0, maxInline - 1)}…` : text;
+  return oneLine(`✗ fails${message?.trim() ? `: ${message}` : ''}`);
 }
 
-module.exports = { exitMeaning, verbTitle, statusText, verdictText };
+function oneLine(text) {
+  const joined = text.replace(/\s+/g, ' ').trim();
+  return joined.length > maxInline ? `${joined.slice(0, maxInline - 1)}…` : joined;
+}
+
+/**
+ * One verdict per expectation: a run of all variants answers once per variant for the same range
+ * (each message names its variant), and shows as one line, "✓ holds in all 7 variants" or
+ * "✗ fails in 2 of 7 variants: <first failure>", with every message in the hover.
+ * @template {{ start: any, end: any }} R
+ * @param {{ range: R, passed: boolean, message?: string }[]} expectations
+ * @returns {{ range: R, passed: boolean, text: string, hover: string }[]}
+ */
+function verdictsByRange(expectations) {
+  const groups = new Map();
+  for (const e of expectations) {
+    const key = JSON.stringify([e.range.start, e.range.end]);
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(e);
+  }
+  return [...groups.values()].map((group) => {
+    const failed = group.filter((e) => !e.passed);
+    const hover = group.map((e) => e.message?.trim()).filter(Boolean).join('\n');
+    if (group.length === 1) return { range: group[0].range, passed: group[0].passed, text: verdictText(group[0]), hover };
+    const text = failed.length === 0
+      ? `✓ holds in all ${group.length} variants`
+      : oneLine(`✗ fails in ${failed.length} of ${group.length} variants: ${failed[0].message ?? ''}`);
+    return { range: group[0].range, passed: failed.length === 0, text, hover };
+  });
+}
+
+module.exports = { exitMeaning, verbTitle, statusText, verdictText, verdictsByRange };

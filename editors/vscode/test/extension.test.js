@@ -10,7 +10,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const Module = require('node:module');
-const { exitMeaning, statusText, verdictText } = require('../verdicts');
+const { exitMeaning, statusText, verdictText, verdictsByRange } = require('../verdicts');
 
 const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
 
@@ -133,6 +133,25 @@ test('the verdicts and the exit codes read as the README says', () => {
     'Explore "s": inconclusive: the search was cut short and saw no violation, so nothing is proved (exit 4)');
   assert.equal(statusText({ verb: 'run', allVariants: true, scenario: 's', exitCode: 0 }),
     'Run all variants "s": every expectation holds (exit 0)');
+});
+
+test('a run of all variants shows one verdict per expectation, counting the variants', () => {
+  const at = (line) => range(line, 2, 20);
+  const verdicts = verdictsByRange([
+    { range: at(3), passed: true, message: 'ioperm=merged: pass: cpu0 A: exec' },
+    { range: at(4), passed: true, message: 'ioperm=merged: pass: expect x' },
+    { range: at(3), passed: true, message: 'ioperm=v2-06-16: pass: cpu0 A: exec' },
+    { range: at(4), passed: false, message: 'ioperm=v2-06-16: FAIL: expect x (got y)' },
+    { range: at(3), passed: true, message: 'ioperm=pre-5.5: pass: cpu0 A: exec' },
+    { range: at(4), passed: false, message: 'ioperm=pre-5.5: FAIL: expect x (got z)' },
+  ]);
+  assert.deepEqual(verdicts.map((v) => [v.range.start.line, v.passed, v.text]), [
+    [3, true, '✓ holds in all 3 variants'],
+    [4, false, '✗ fails in 2 of 3 variants: ioperm=v2-06-16: FAIL: expect x (got y)'],
+  ]);
+  assert.equal(verdicts[1].hover, 'ioperm=merged: pass: expect x\nioperm=v2-06-16: FAIL: expect x (got y)\nioperm=pre-5.5: FAIL: expect x (got z)');
+  // A single run: one verdict per range as it came.
+  assert.deepEqual(verdictsByRange([{ range: at(5), passed: false, message: 'no' }]).map((v) => v.text), ['✗ fails: no']);
 });
 
 test('the server is `kscn.path kscn.args… lsp`, restarted when a kscn setting changes', async () => {

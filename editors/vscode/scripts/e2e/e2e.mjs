@@ -76,6 +76,22 @@ before(async () => {
   fs.mkdirSync(workspace, { recursive: true });
   fs.copyFileSync(path.join(repository, 'samples', 'ioperm', sample), path.join(workspace, sample));
   fs.writeFileSync(path.join(workspace, 'new.kscn'), '');
+  // samples/litmus/sb.kscn's shape with the claim x86-TSO refutes: its exploration fails.
+  fs.writeFileSync(path.join(workspace, 'sb-forbidden.kscn'), `scenario "SB forbidden" {
+  memory tso
+  cpus 2
+  shared x
+  shared y
+
+  explore {
+    cpu0 kernel: store x = 1
+    cpu0 kernel: load y -> r0
+    cpu1 kernel: store y = 1
+    cpu1 kernel: load x -> r1
+  }
+  expect never r0 == 0 and r1 == 0
+}
+`);
   fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
   fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({
     'kscn.path': 'dotnet',
@@ -160,6 +176,17 @@ function step(name, body) {
   });
 }
 
+/**
+ * The verdicts shown after the editor's line that contains `text`: `after` decorations are CSS
+ * content on spans at the end of the line.
+ */
+async function verdictsAfter(text) {
+  const line = editor().locator('.view-line', { hasText: text }).first();
+  return (await line.evaluate((element) => [...element.querySelectorAll('span')]
+    .map((span) => getComputedStyle(span, '::after').content)
+    .filter((content) => content && content !== 'none' && content !== 'normal'))).join(' ');
+}
+
 /** Asks `condition` again every 200 ms until it holds, for at most `patience`. */
 async function poll(condition, what) {
   const deadline = Date.now() + patience;
@@ -188,6 +215,19 @@ async function runCommand(title) {
   // A click on the row, not Enter: Enter takes whichever row is focused while the list still filters.
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().click();
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+/** Earlier runs' messages out of the screenshots, and of the next check's way. */
+async function clearNotifications() {
+  // A run's progress message ("kscn: Run …") first, so that it cannot outlive the clearing.
+  await page.locator('.notifications-toasts .notification-toast', { hasText: '…' }).first().waitFor({ state: 'detached' });
+  await runCommand('Notifications: Clear All Notifications');
+  await page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'detached' });
+}
+
+/** The panel (Problems, Output) out of the way; the command exists only while the panel shows. */
+async function hidePanel() {
+  if (await page.locator('.part.panel').isVisible()) await runCommand('View: Hide Panel');
 }
 
 /** The editor's text as shown, line by line (VS Code renders spaces as non-breaking ones). */
@@ -265,19 +305,47 @@ step('completion: after `cpu0 A:` the list offers the steps', async () => {
 
 step('a code-lens run: the trace in the kscn output channel and a verdict after the expectation', async () => {
   const lens = editor().locator('.codelens-decoration a', { hasText: /^Run$/ }).first();
+  await clearNotifications();
   await lens.click();
   const outputView = page.locator('.panel .output-view .view-lines');
   await outputView.filter({ hasText: 'PASS: 7 expectations hold' }).waitFor();
-  // The verdict is an `after` decoration: CSS content on a span at the end of the expectation's line.
-  const verdicts = async () => editor().locator('.view-line', { hasText: 'expect bitmap(B).max' }).first().evaluate((line) =>
-    [...line.querySelectorAll('span')].map((span) => getComputedStyle(span, '::after').content).filter((c) => c && c !== 'none'));
-  await poll(async () => (await verdicts()).some((c) => c.includes('✓ holds')), 'a "✓ holds" after the expectation');
+  await poll(async () => (await verdictsAfter('expect bitmap(B).max')).includes('✓ holds'), 'a "✓ holds" after the expectation');
   await page.locator('.notifications-toasts', { hasText: 'every expectation holds (exit 0)' }).waitFor();
+  await page.locator('.notifications-toasts .notification-toast', { hasText: '…' }).first().waitFor({ state: 'detached' });
   await screenshot('vscode-run');
 });
 
+step('Run all variants: a failing variant shows as a failed verdict, with exit 1', async () => {
+  await clearNotifications();
+  await editor().locator('.codelens-decoration a', { hasText: /^Run all variants$/ }).first().click();
+  await page.locator('.notifications-toasts', { hasText: 'a violation was observed' }).waitFor();
+  await poll(async () => /✗ fails in 1 of \d+ variants: ioperm=v2-06-16/.test(await verdictsAfter('cpu0 B: outb 0x3f8 -> #GP')),
+    'a "✗ fails" after the step that leaks under v2-06-16');
+  assert.match(await verdictsAfter('cpu0 A: outb 0x3f8 -> ok'), /✓ holds in all \d+ variants/);
+  await page.locator('.notifications-toasts .notification-toast', { hasText: '…' }).first().waitFor({ state: 'detached' });
+  await screenshot('vscode-run-all-variants');
+});
+
+step('Explore: the counterexample of a failed exploration opens as a new kscn document', async () => {
+  await hidePanel();
+  await openFile('sb-forbidden.kscn');
+  await clearNotifications();
+  await editor().locator('.codelens-decoration a', { hasText: /^Explore$/ }).first().click();
+  const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Explore "SB forbidden": a violation was observed' });
+  await toast.waitFor();
+  assert.match(await toast.textContent(), /\(exit 1\)/);
+  await poll(async () => (await verdictsAfter('expect never')).includes('✗ fails'), 'a "✗ fails" after expect never');
+  await toast.getByRole('button', { name: 'Open counterexample' }).click();
+  // An untitled tab is named by its first line, with Untitled-N beside it.
+  await page.locator('.tab.active', { hasText: /Untitled-\d/ }).waitFor();
+  const lines = await shownLines();
+  assert.ok(lines.some((line) => line.startsWith('scenario ')), JSON.stringify(lines));
+  await page.locator('.statusbar', { hasText: 'ScenarioLang' }).waitFor();
+  await screenshot('vscode-counterexample');
+});
+
 step('the scenario snippet: the task name typed once is the task everywhere', async () => {
-  await runCommand('View: Hide Panel');
+  await hidePanel();
   await openFile('new.kscn');
   await page.keyboard.type('scenario');
   const snippet = page.locator('.suggest-widget.visible .monaco-list-row', { hasText: 'scenario' }).filter({ has: page.locator('.codicon-symbol-snippet') }).first();
@@ -286,7 +354,8 @@ step('the scenario snippet: the task name typed once is the task everywhere', as
   await page.keyboard.type('writer keeps its bitmap');
   for (let stop = 2; stop <= 5; stop += 1) await page.keyboard.press('Tab');
   await page.keyboard.type('Writer');
-  await page.keyboard.press('Escape');
+  await page.keyboard.press('Escape'); // leaves the snippet
+  await page.keyboard.press('Escape'); // and the mirrors' selections
   const lines = await shownLines();
   assert.ok(lines.includes('  task Writer root'), JSON.stringify(lines));
   assert.ok(lines.includes('  expect bitmap(Writer).max == 24'), JSON.stringify(lines));
