@@ -151,6 +151,8 @@ before(async () => {
   await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
   await page.locator('.monaco-workbench').waitFor();
   await openFile(sample);
+  // The editor as wide as the window, so that the verdicts after long lines show in the screenshots.
+  await runCommand('View: Close Primary Side Bar');
 });
 
 after(async () => {

