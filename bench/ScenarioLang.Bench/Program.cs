@@ -13,6 +13,7 @@ var root = new RootCommand("kscn-bench: measures kscn explore and kscn's start-u
     StartupCommand(),
     RoslynCommand(),
     ScenarioLang.Bench.Batch.BatchBench.Command(),
+    ScenarioLang.Bench.Lsp.LspBench.Command(),
 };
 try
 {

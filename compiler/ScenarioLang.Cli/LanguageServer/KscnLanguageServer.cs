@@ -147,7 +147,7 @@ internal sealed class KscnLanguageServer
             case "textDocument/codeAction":
                 return new(CodeActions(parameters));
             case "textDocument/codeLens":
-                return new(WithDocument(parameters, (document, unit, _) => new JsonArray([.. CodeLenses.Of(unit).Select(l => Lens(document, unit, l))])));
+                return new(WithDocument(parameters, (document, unit, lines) => new JsonArray([.. CodeLenses.Of(unit).Select(l => Lens(document, lines, l))])));
             case ScenarioRunRequest.Method:
                 StartRun(id, parameters);
                 return null;
@@ -350,10 +350,9 @@ internal sealed class KscnLanguageServer
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, "a lens with no command"),
     };
 
-    private static JsonObject Lens(OpenDocument document, Compiler.CompilationUnit unit, ScenarioLens lens)
+    private static JsonObject Lens(OpenDocument document, LineMap lines, ScenarioLens lens)
     {
         var (title, command) = LensCommand(lens.Action);
-        var lines = new LineMap(unit.Source.Text);
         return new JsonObject
         {
             ["range"] = Lsp.Range(lines, lens.Span),

@@ -157,7 +157,8 @@ public sealed partial class Binder
         var property = KernelCatalog.FindProperty(subject.Object.Text, subject.Field?.Text);
         if (property is null)
         {
-            _diagnostics.ReportUnknownProperty(subject.Span, SubjectName(subject), PropertyHint(subject));
+            var (hint, fix) = PropertyHint(subject);
+            _diagnostics.ReportUnknownProperty(subject.Span, SubjectName(subject), hint, fix?.Replacement, fix?.Span);
             return null;
         }
         BoundSubjectArgument? argument = (property.Argument, subject.Argument) switch
@@ -252,15 +253,28 @@ public sealed partial class Binder
     /// For KSC0301: the property spelled closest to the one written, else the properties of its object, else where the
     /// docs list them all (forty are too many for a message).
     /// </summary>
-    private static string PropertyHint(SubjectSyntax subject)
+    /// <remarks>
+    /// The closest property is also an edit when it differs from the subject in its object alone or its field alone (the
+    /// argument and index stay as written).
+    /// </remarks>
+    private static (string Hint, DiagnosticFix? Fix) PropertyHint(SubjectSyntax subject)
     {
-        var byName = KernelCatalog.Properties.ToDictionary(p => p.Object + (p.Field is null ? "" : "." + p.Field), p => p.Display, StringComparer.Ordinal);
+        var byName = KernelCatalog.Properties.ToDictionary(p => p.Object + (p.Field is null ? "" : "." + p.Field), p => p, StringComparer.Ordinal);
         if (Spelling.Closest(SubjectName(subject), byName.Keys) is { } closest)
-            return $"did you mean '{byName[closest]}'?";
+        {
+            var meant = byName[closest];
+            DiagnosticFix? fix = (subject.Object.Text == meant.Object, subject.Field?.Text == meant.Field) switch
+            {
+                (true, false) when subject.Field is { } field && meant.Field is not null => new DiagnosticFix(field.Span, meant.Field),
+                (false, true) => new DiagnosticFix(subject.Object.Span, meant.Object),
+                _ => null,
+            };
+            return ($"did you mean '{meant.Display}'?", fix);
+        }
         var same = KernelCatalog.Properties.Where(p => p.Object == subject.Object.Text).Select(p => p.Display).ToList();
-        return same.Count > 0
+        return (same.Count > 0
             ? $"{subject.Object.Text} has {string.Join(", ", same)}"
-            : "docs/language.md lists every property (section 9, Properties)";
+            : "docs/language.md lists every property (section 9, Properties)", null);
     }
 
     private static string SubjectName(SubjectSyntax subject) =>

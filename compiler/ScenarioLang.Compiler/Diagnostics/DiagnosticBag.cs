@@ -279,8 +279,9 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
     // Expectations: KSC03xx
 
     /// <summary><paramref name="hint"/>: the closest property, or those of the object named, or where the docs list them all.</summary>
-    public void ReportUnknownProperty(TextSpan span, string property, string hint) =>
-        Error("KSC0301", span, $"unknown property '{property}'; {hint}");
+    /// <summary><paramref name="closest"/>: the object or field the hint's "did you mean" changes, at <paramref name="replaced"/>.</summary>
+    public void ReportUnknownProperty(TextSpan span, string property, string hint, string? closest = null, TextSpan? replaced = null) =>
+        Error("KSC0301", span, $"unknown property '{property}'; {hint}", closest, replaced);
 
     public void ReportPropertyArgument(TextSpan span, string property, string expected) =>
         Error("KSC0302", span, $"{property} takes {expected}");
