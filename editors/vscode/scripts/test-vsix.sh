@@ -7,6 +7,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-npx vsce package --skip-license --allow-missing-repository --out "$out/kscn.vsix" </dev/null
+npm run --silent package -- --out "$out/kscn.vsix" </dev/null
 python3 -m zipfile -e "$out/kscn.vsix" "$out/unpacked"
 node scripts/check-vsix.js "$out/unpacked/extension"

