@@ -300,6 +300,11 @@ step('completion: after `cpu0 A:` the list offers the steps', async () => {
   for (const step of ['exec', 'ioperm']) {
     assert.ok(labels.some((label) => label.startsWith(step)), `no ${step} in ${JSON.stringify(labels)}`);
   }
+  // For the picture: narrowed to `iop`, with the details of the chosen step beside the list.
+  await page.keyboard.type('iop');
+  await page.locator('.suggest-widget.visible .monaco-list-row', { hasText: 'ioperm' }).first().waitFor();
+  await page.keyboard.press('Control+Space');
+  await page.locator('.suggest-details-container .suggest-details').first().waitFor();
   await screenshot('vscode-completion');
   await page.keyboard.press('Escape');
   await runCommand('File: Revert File');
