@@ -28,7 +28,8 @@ public static class KscnCli
     {
         console = console with { Out = new StandardOutput(console.Out) };
         var (stdout, stderr) = (console.Out, console.Error);
-        var root = new RootCommand("kscn: compiles ScenarioLang (.kscn) scenarios of x86 kernel mechanisms to C# and runs them on a simulated machine.");
+        var root = new RootCommand("kscn: compiles ScenarioLang (.kscn) scenarios of x86 kernel mechanisms to C# and runs them on a simulated machine.\n"
+            + $"Language reference: {LanguageReference.Path}");
         // Only the verb typed is built (its options, their descriptions, the catalogs they list): a verb's parse and
         // help never look at its siblings. kscn --help, or anything that is not a verb first, builds them all.
         var typed = Array.Find(Verbs, v => args is [var first, ..] && first == v.Name);
