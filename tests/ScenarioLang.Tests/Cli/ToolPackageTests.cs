@@ -27,7 +27,8 @@ public sealed class ToolPackageTests
             var pack = ChildProcess.Run(Repository.Root, ChildProcess.DotnetHost, ["pack", "compiler/ScenarioLang.Cli", "-o", packages, "--artifacts-path", Path.Combine(work, "artifacts")], PackLimit);
             Assert.True(pack.ExitCode == 0, "dotnet pack failed:\n" + pack.Output);
 
-            var install = ChildProcess.Run(work, ChildProcess.DotnetHost, ["tool", "install", "ScenarioLang.Kscn", "--tool-path", tools, "--configfile", WriteOfflineConfig(work, packages)], InstallLimit,
+            // --prerelease: off main a build's version is 0.1.N-g<commit> (version.json), which install skips without it.
+            var install = ChildProcess.Run(work, ChildProcess.DotnetHost, ["tool", "install", "ScenarioLang.Kscn", "--prerelease", "--tool-path", tools, "--configfile", WriteOfflineConfig(work, packages)], InstallLimit,
                 new Dictionary<string, string?>
                 {
                     // A proxy nothing listens on: any request that leaves the machine fails the install.
