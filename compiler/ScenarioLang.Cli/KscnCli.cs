@@ -6,7 +6,7 @@ using ScenarioLang.Compiler.Hosting;
 
 namespace ScenarioLang.Cli;
 
-/// <summary>The kscn command line: run, check, emit, test, explore, compile and server, each with --help.</summary>
+/// <summary>The kscn command line: run, check, emit, test, explore, compile, server and completion, each with --help.</summary>
 public static class KscnCli
 {
     /// <summary>The verbs, in the order kscn --help lists them.</summary>
@@ -19,6 +19,7 @@ public static class KscnCli
         ("explore", ExploreCommand.Create),
         ("compile", CompileCommand.Create),
         ("server", ServerCommand.Create),
+        ("completion", CompletionCommand.Create),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool progressOnStderr = false, TextReader? stdin = null, Terminal? terminal = null) =>
