@@ -6,7 +6,7 @@ using ScenarioLang.Compiler.Hosting;
 
 namespace ScenarioLang.Cli;
 
-/// <summary>The kscn command line: run, check, emit, test, explore, compile, server and lsp, each with --help.</summary>
+/// <summary>The kscn command line: run, check, emit, test, explore, compile, server, lsp and completion, each with --help.</summary>
 public static class KscnCli
 {
     /// <summary>The verbs, in the order kscn --help lists them.</summary>
@@ -20,16 +20,23 @@ public static class KscnCli
         ("compile", CompileCommand.Create),
         ("server", ServerCommand.Create),
         ("lsp", LspCommand.Create),
+        ("completion", CompletionCommand.Create),
     ];
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool progressOnStderr = false, TextReader? stdin = null) =>
-        Run(args, new CliConsole(stdout, stderr, progressOnStderr) { In = stdin ?? TextReader.Null });
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool progressOnStderr = false, TextReader? stdin = null, Terminal? terminal = null) =>
+        Run(args, new CliConsole(stdout, stderr, progressOnStderr) { In = stdin ?? TextReader.Null, Terminal = terminal ?? Terminal.None });
 
     public static int Run(string[] args, CliConsole console)
     {
-        console = console with { Out = new StandardOutput(console.Out) };
+        // Colour is decided once the options are parsed; the commands, built before, write through these writers.
+        var (coloredOut, coloredError) = (new ColoredWriter(new StandardOutput(console.Out)), new ColoredWriter(console.Error));
+        console = console with { Out = coloredOut, Error = coloredError };
         var (stdout, stderr) = (console.Out, console.Error);
-        var root = new RootCommand("kscn: compiles ScenarioLang (.kscn) scenarios of x86 kernel mechanisms to C# and runs them on a simulated machine.");
+        var root = new RootCommand("kscn: compiles ScenarioLang (.kscn) scenarios of x86 kernel mechanisms to C# and runs them on a simulated machine.\n"
+            + $"Language reference: {LanguageReference.Path}");
+        var (color, noColor) = (TerminalColor.ColorOption(), TerminalColor.NoColorOption());
+        root.Add(color);
+        root.Add(noColor);
         // Only the verb typed is built (its options, their descriptions, the catalogs they list): a verb's parse and
         // help never look at its siblings. kscn --help, or anything that is not a verb first, builds them all.
         var typed = Array.Find(Verbs, v => args is [var first, ..] && first == v.Name);
@@ -39,6 +46,8 @@ public static class KscnCli
         PhaseTimings.End("command line");
         if (parse.Errors.Count > 0)
             return ReportParseErrors(parse, stderr);
+        coloredOut.Enabled = TerminalColor.Decide(parse.GetValue(color), parse.GetValue(noColor), console.Terminal.ColorsOut);
+        coloredError.Enabled = TerminalColor.Decide(parse.GetValue(color), parse.GetValue(noColor), console.Terminal.ColorsError);
         try
         {
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
@@ -83,6 +92,9 @@ public sealed record CliConsole(TextWriter Out, TextWriter Error, bool ShowsProg
 
     /// <summary>The time of progress lines and result files; tests set one they control, so that no test depends on timing.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>Which streams are coloured unless an option says otherwise (<see cref="TerminalColor"/>); none by default.</summary>
+    public Terminal Terminal { get; init; } = Terminal.None;
 
     /// <summary>Whether an internal error prints its stack trace after its line: KSCN_STACK=1, for kscn's developers.</summary>
     public bool ShowsStack { get; init; } = InternalErrors.StackWanted;

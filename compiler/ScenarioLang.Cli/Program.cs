@@ -10,10 +10,11 @@ internal static class Program
     {
         // A terminal shows the live progress line, unless a CI log is being written.
         var progressOnStderr = !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("CI") is null;
-        var attempt = ServerClient.TryRun(args, progressOnStderr);
+        var terminal = Terminal.OfProcess();
+        var attempt = ServerClient.TryRun(args, progressOnStderr, terminal);
         if (attempt.Exit is { } served)
             return served;
-        var exit = RunInProcess(args, progressOnStderr);
+        var exit = RunInProcess(args, progressOnStderr, terminal);
         if (attempt.StartServer)
             ServerClient.StartInBackground();
         return exit;
@@ -24,10 +25,10 @@ internal static class Program
     /// are bound when this method is first compiled or its precompiled code first fixed up, not when Main is.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int RunInProcess(string[] args, bool progressOnStderr)
+    private static int RunInProcess(string[] args, bool progressOnStderr, Terminal terminal)
     {
         PhaseTimings.MainEntered();
-        var exit = KscnCli.Run(args, Console.Out, Console.Error, progressOnStderr, stdin: new StandardInput());
+        var exit = KscnCli.Run(args, Console.Out, Console.Error, progressOnStderr, stdin: new StandardInput(), terminal);
         PhaseTimings.Report(Console.Error);
         return exit;
     }

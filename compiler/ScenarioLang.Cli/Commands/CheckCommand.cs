@@ -14,7 +14,7 @@ internal static class CheckCommand
     public static Command Create(CliConsole console)
     {
         var files = Parsers.Paths("files", "The .kscn files to check.", ArgumentArity.ZeroOrMore);
-        var format = new Option<string>("--format") { Description = "text (default): diagnostics with carets on stderr; json: one JSON object on stdout (see docs/language.md).", DefaultValueFactory = _ => "text", HelpName = "text|json" };
+        var format = new Option<string>("--format") { Description = "text (default): diagnostics with carets on stderr; json: one JSON object on stdout (see the language reference kscn --help names).", DefaultValueFactory = _ => "text", HelpName = "text|json" };
         format.AcceptOnlyFromAmong("text", "json");
         var stdinPath = new Option<string?>("--stdin-path") { Description = "Check the text on standard input as the file PATH (an editor's unsaved buffer), instead of files.", HelpName = "path" };
         var command = new Command("check", "Parse and check scenarios; print every diagnostic with file, line, column and code.") { files, format, stdinPath };

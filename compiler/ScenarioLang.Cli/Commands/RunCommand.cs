@@ -56,7 +56,7 @@ internal static class RunCommand
             var times = new List<TimeSpan>();
             foreach (var config in overrides.SelectMany(o => ScenarioRunner.ConfigsFor(scenario, o)))
             {
-                var progress = new ExploreProgress(console);
+                var progress = new ExploreProgress(console, scenario.Bound.Name, config.DescribeFor(scenario.Bound.Mechanisms));
                 var run = ScenarioRunner.Run(assembly, scenario, config, explore is null ? null : progress.Attach(explore));
                 times.Add(progress.Finish());
                 PhaseTimings.End("run");

@@ -89,7 +89,7 @@ internal static class TestCommand
             tests.Add(test);
         }
         progress.Clear();
-        var report = new TestRunReport(tests, started, console.Clock.GetUtcNow());
+        var report = new TestRunReport(tests, started, console.Clock.GetUtcNow(), Environment.MachineName);
         var (passed, failed, errors, inconclusive) = (report.Count(TestOutcome.Passed), report.Count(TestOutcome.Failed) + report.Count(TestOutcome.Error), report.Count(TestOutcome.Error), report.Count(TestOutcome.Inconclusive));
         console.Out.Write($"{passed} passed, {failed} failed{(inconclusive == 0 ? "" : $", {inconclusive} inconclusive")}\n");
         var verdict = errors > 0 ? ExitCode.InternalError : failed > 0 ? ExitCode.Failed : inconclusive > 0 ? ExitCode.Inconclusive : ExitCode.Success;

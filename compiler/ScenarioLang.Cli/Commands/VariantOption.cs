@@ -13,13 +13,19 @@ internal static class VariantOption
     {
         // The examples are the catalog's first mechanism, so the help reads as the kernel kscn models today.
         var m = KernelCatalog.Mechanisms[0];
-        return new("--variant")
+        var option = new Option<string[]>("--variant")
         {
             Description = $"Run against other kernel variants: --variant {m.Name}={m.Variants[^1].Name}, a list ({m.Name}={m.Variants[0].Name},{m.Default}) " +
                           $"or every one ({m.Name}=*), which runs each scenario once per variant. Repeat for other mechanisms. " +
                           "Known: " + string.Join("; ", KernelCatalog.Mechanisms.Select(k => $"{k.Name}={string.Join("|", k.Variants.Select(v => v.Name))}")),
             HelpName = "mechanism=value",
         };
+        // Shell completion (kscn completion): every mechanism=variant of the catalog, and mechanism=* for all of them.
+        option.CompletionSources.Add(context => KernelCatalog.Mechanisms
+            .SelectMany(k => k.Variants.Select(v => $"{k.Name}={v.Name}").Append($"{k.Name}=*"))
+            .Where(value => value.StartsWith(context.WordToComplete, StringComparison.Ordinal))
+            .Select(value => new System.CommandLine.Completions.CompletionItem(value)));
+        return option;
     }
 
     /// <summary>

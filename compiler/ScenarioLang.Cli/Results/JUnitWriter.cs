@@ -4,9 +4,14 @@ using System.Xml;
 namespace ScenarioLang.Cli.Results;
 
 /// <summary>
-/// The JUnit XML that GitLab, Jenkins and GitHub actions read: a testsuite per .kscn file, a testcase per scenario and
-/// variant with its file and line; a failure carries the trace, an internal error is an error, and an inconclusive run
-/// (an exploration cut short with no violation seen) is skipped, with its trace: neither passed nor failed.
+/// JUnit XML in the form every reader we know of accepts (GitLab, Jenkins' junit plugin and the xUnit plugin's strict
+/// schema, GitHub's test reporters, Azure Pipelines' PublishTestResults): a testsuite per .kscn file, named by its path;
+/// a testcase per scenario and variant, with the file as a dotted class name; a failure carries the trace, an internal
+/// error is an error, and an inconclusive run (an exploration cut short with no violation seen) is skipped: neither
+/// passed nor failed. Only attributes the xUnit plugin's schema lists: it rejects the whole file for one it does not
+/// know, so the scenario's line is not a testcase attribute (file/line, which some readers take) but starts each
+/// failure's, error's and skip's message, "path(line,col): …", where a reader shows it and an editor can jump to it.
+/// A skipped element has no attributes there, so its text carries the message, then the trace.
 /// </summary>
 internal static class JUnitWriter
 {
@@ -45,15 +50,10 @@ internal static class JUnitWriter
         xml.WriteStartElement("testcase");
         xml.Attribute("classname", test.ClassName);
         xml.Attribute("name", test.Name);
-        xml.Attribute("file", test.File);
-        xml.Attribute("line", test.Position.Line);
         xml.Attribute("time", XmlText.Seconds(test.Duration));
         if (test.Outcome == TestOutcome.Inconclusive)
         {
-            xml.WriteStartElement("skipped");
-            xml.Attribute("message", test.Message);
-            xml.WriteString(XmlText.Clean(test.Details!));
-            xml.WriteEndElement();
+            xml.Text("skipped", test.Message + "\n" + test.Details);
         }
         else if (test.Outcome != TestOutcome.Passed)
         {

@@ -67,8 +67,9 @@ internal sealed record TestCase(
     };
 }
 
-/// <summary>Every test case of a kscn test run, in the order printed, and when the run started and finished.</summary>
-internal sealed record TestRunReport(IReadOnlyList<TestCase> Cases, DateTimeOffset Started, DateTimeOffset Finished)
+/// <summary>Every test case of a kscn test run, in the order printed, when the run started and finished, and on which computer.</summary>
+/// <param name="Computer">The machine's name, which TRX requires on every result (computerName), as dotnet test writes it.</param>
+internal sealed record TestRunReport(IReadOnlyList<TestCase> Cases, DateTimeOffset Started, DateTimeOffset Finished, string Computer)
 {
     public int Count(TestOutcome outcome) => Cases.Count(c => c.Outcome == outcome);
 }

@@ -4,7 +4,8 @@ using System.Xml;
 namespace ScenarioLang.Cli.Results;
 
 /// <summary>
-/// Visual Studio's TRX, as dotnet test --logger trx writes it (vstst.xsd): a UnitTestResult per scenario and variant
+/// Visual Studio's TRX, as dotnet test --logger trx writes it (vstst.xsd's required attributes; a test validates it
+/// against our own schema of them, tests/ScenarioLang.Tests/Cli/Schemas/trx.xsd): a UnitTestResult per scenario and variant
 /// whose ErrorInfo carries the trace, the UnitTest definitions, the entries, the two standard lists and the counters.
 /// Ids are hashes of the names, not random, so that two runs differ only in their times.
 /// </summary>
@@ -33,7 +34,7 @@ internal static class TrxWriter
 
         xml.WriteStartElement("Results");
         foreach (var test in tests)
-            Result(xml, test);
+            Result(xml, test, report.Computer);
         xml.WriteEndElement();
 
         xml.WriteStartElement("TestDefinitions");
@@ -67,13 +68,15 @@ internal static class TrxWriter
         xml.WriteEndDocument();
     }
 
-    private static void Result(XmlWriter xml, Test test)
+    private static void Result(XmlWriter xml, Test test, string computer)
     {
         var c = test.Case;
         xml.WriteStartElement("UnitTestResult");
         xml.Attribute("executionId", test.ExecutionId.ToString());
         xml.Attribute("testId", test.Id.ToString());
         xml.Attribute("testName", test.FullName);
+        // Required on every result by vstst.xsd; Azure DevOps and Visual Studio reject a file without it.
+        xml.Attribute("computerName", computer);
         xml.Attribute("duration", c.Duration.ToString(@"hh\:mm\:ss\.fffffff", CultureInfo.InvariantCulture));
         xml.Attribute("startTime", Time(c.Started));
         xml.Attribute("endTime", Time(c.Started + c.Duration));

@@ -31,7 +31,7 @@ internal static class ServerClient
     /// <summary>What <see cref="Program"/> does next: nothing (the server ran it, with this exit code), or run in-process and perhaps start a server.</summary>
     public readonly record struct Attempt(int? Exit, bool StartServer);
 
-    public static Attempt TryRun(string[] args, bool progressOnStderr)
+    public static Attempt TryRun(string[] args, bool progressOnStderr, Terminal terminal)
     {
         if (!ServerProtocol.Takes(args, Environment.GetEnvironmentVariable(ServerProtocol.ServerVariable)) || ServerEndpoint.FromEnvironment() is not { } endpoint)
             return new Attempt(null, StartServer: false);
@@ -44,7 +44,7 @@ internal static class ServerClient
         ServerRequest request;
         try
         {
-            request = ServerRequest.FromProcess(args, progressOnStderr, Console.OutputEncoding.CodePage);
+            request = ServerRequest.FromProcess(args, progressOnStderr, terminal, Console.OutputEncoding.CodePage);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

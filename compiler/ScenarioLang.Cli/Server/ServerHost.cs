@@ -91,7 +91,7 @@ internal sealed class ServerHost(ServerEndpoint endpoint, TimeSpan idleTimeout, 
                 Environment.SetEnvironmentVariable(name, value);
             Environment.CurrentDirectory = request.Directory;
             PhaseTimings.BeginRequest(request.Environment.GetValueOrDefault(PhaseTimings.Variable) == "1");
-            var exit = KscnCli.Run(request.Args, stdout, stderr, request.ProgressOnStderr);
+            var exit = KscnCli.Run(request.Args, stdout, stderr, request.ProgressOnStderr, terminal: request.Terminal);
             PhaseTimings.Report(stderr);
             return exit;
         }

@@ -111,20 +111,20 @@ internal static class ServerProtocol
 
 /// <summary>
 /// One invocation as the client sees it: its arguments and current directory, the <see cref="ServerProtocol.ForwardedVariables"/>
-/// (null: unset), whether stderr shows a live progress line, and the code page of its console, which the server encodes
+/// (null: unset), whether stderr shows a live progress line, which streams may be coloured, and the code page of its console, which the server encodes
 /// output in as Console.Out would.
 /// </summary>
-internal sealed record ServerRequest(string[] Args, string Directory, IReadOnlyDictionary<string, string?> Environment, bool ProgressOnStderr, int CodePage)
+internal sealed record ServerRequest(string[] Args, string Directory, IReadOnlyDictionary<string, string?> Environment, bool ProgressOnStderr, Terminal Terminal, int CodePage)
 {
-    private const string Magic = "kscn-request-1";
+    private const string Magic = "kscn-request-2";
 
-    public static ServerRequest FromProcess(string[] args, bool progressOnStderr, int codePage)
+    public static ServerRequest FromProcess(string[] args, bool progressOnStderr, Terminal terminal, int codePage)
     {
         // No LINQ here or anywhere on the client's path: every assembly it loads is start-up time.
         var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var name in ServerProtocol.ForwardedVariables)
             environment[name] = System.Environment.GetEnvironmentVariable(name);
-        return new ServerRequest(args, System.Environment.CurrentDirectory, environment, progressOnStderr, codePage);
+        return new ServerRequest(args, System.Environment.CurrentDirectory, environment, progressOnStderr, terminal, codePage);
     }
 
     public byte[] Serialize()
@@ -145,6 +145,8 @@ internal sealed record ServerRequest(string[] Args, string Directory, IReadOnlyD
                 writer.Write(value ?? "");
             }
             writer.Write(ProgressOnStderr);
+            writer.Write(Terminal.ColorsOut);
+            writer.Write(Terminal.ColorsError);
             writer.Write(CodePage);
         }
         return buffer.ToArray();
@@ -172,7 +174,7 @@ internal sealed record ServerRequest(string[] Args, string Directory, IReadOnlyD
                     throw new ProtocolException($"a request setting {name}");
                 environment[name] = set ? value : null;
             }
-            var request = new ServerRequest(args, directory, environment, reader.ReadBoolean(), reader.ReadInt32());
+            var request = new ServerRequest(args, directory, environment, reader.ReadBoolean(), new Terminal(reader.ReadBoolean(), reader.ReadBoolean()), reader.ReadInt32());
             return reader.BaseStream.Position == payload.Length ? request : throw new ProtocolException("bytes after a request");
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or FormatException)

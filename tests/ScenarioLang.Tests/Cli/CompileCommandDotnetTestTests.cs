@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using System.Xml.Linq;
 using ScenarioLang.Compiler;
 using ScenarioLang.Compiler.Hosting;
 using ScenarioLang.Compiler.Text;
@@ -56,13 +57,20 @@ public sealed class CompileCommandDotnetTestTests
         var compile = Invoke("compile", andy, "--xunit", "-o", temp.Path, "--variant", "ioperm=merged,v2-06-16");
         Assert.Equal(0, compile.ExitCode);
 
-        var test = DotnetTest(temp.Path);
+        // The loggers the project documents: console (below), junit (the package it references) and trx (built in).
+        var test = DotnetTest(temp.Path, "--logger", "junit", "--logger", "trx;LogFileName=run.trx");
 
         Assert.True(test.ExitCode == 1, test.Output);
         Assert.Equal((1, 1, 2), Summary(test.Output));
         Assert.Contains("Failed andy-stale-tss-bits.kscn:12 \"stale TSS bits let B use ports only A enabled\" [ioperm=v2-06-16]", test.Output);
         Assert.Contains("[FAIL] 23:3    cpu0 B: outb 0x3f8 -> #GP   (got ok)", test.Output);
         Assert.Contains($"{andy}(23,3): failed: cpu0 B: outb 0x3f8 -> #GP (got ok)", test.Output);
+
+        var junit = XDocument.Load(Path.Combine(temp.Path, "TestResults", "TestResults.xml")).Root!;
+        Assert.Equal(("2", "1"), ((string)junit.Descendants("testsuite").Single().Attribute("tests")!, (string)junit.Descendants("testsuite").Single().Attribute("failures")!));
+        Assert.Contains($"{andy}(23,3): failed: cpu0 B: outb 0x3f8 -> #GP (got ok)", (string)junit.Descendants("failure").Single().Attribute("message")!);
+        // dotnet test's own TRX meets our schema of vstst.xsd's constraints, as kscn test's does (TestCommandTests).
+        Assert.Empty(ResultSchemas.TrxErrors(File.ReadAllText(Path.Combine(temp.Path, "TestResults", "run.trx"))));
     }
 
     /// <summary>What a test is called in dotnet test's output: the line kscn test prints for the same run.</summary>
@@ -81,8 +89,8 @@ public sealed class CompileCommandDotnetTestTests
         return (Count("Failed", required: false), Count("Passed", required: true), Count("Total tests", required: true));
     }
 
-    private static ChildResult DotnetTest(string project) =>
-        ChildProcess.Run(project, ChildProcess.DotnetHost, ["test", project, "--logger", "console;verbosity=normal", "-p:UseSharedCompilation=false"],
+    private static ChildResult DotnetTest(string project, params string[] loggers) =>
+        ChildProcess.Run(project, ChildProcess.DotnetHost, ["test", project, "--logger", "console;verbosity=normal", .. loggers, "-p:UseSharedCompilation=false"],
             TimeSpan.FromMinutes(10),
             new Dictionary<string, string?>
             {

@@ -82,7 +82,7 @@ public sealed partial class ServerTests : IDisposable
         var before = (Environment.CurrentDirectory, Environment.GetEnvironmentVariable("KSCN_CACHE_DIR"), Environment.GetEnvironmentVariable("KSCN_CACHE_MAX_MB"));
         try
         {
-            var client = ServerRequest.FromProcess(["run", "samples/ioperm/andy-stale-tss-bits.kscn"], false, Encoding.UTF8.CodePage);
+            var client = ServerRequest.FromProcess(["run", "samples/ioperm/andy-stale-tss-bits.kscn"], false, ScenarioLang.Cli.Terminal.None, Encoding.UTF8.CodePage);
             var request = client with
             {
                 Directory = Repository.Root,
@@ -138,7 +138,7 @@ public sealed partial class ServerTests : IDisposable
         });
         using (var gone = RawConnection())
         {
-            ServerProtocol.Write(gone, FrameKind.Run, ServerRequest.FromProcess(["run", "a.kscn"], false, Encoding.UTF8.CodePage).Serialize());
+            ServerProtocol.Write(gone, FrameKind.Run, ServerRequest.FromProcess(["run", "a.kscn"], false, ScenarioLang.Cli.Terminal.None, Encoding.UTF8.CodePage).Serialize());
             Assert.Equal(FrameKind.Accepted, ServerProtocol.Read(gone)?.Kind);
             Assert.True(entered.Wait(HangGuard));
         }
@@ -353,7 +353,7 @@ public sealed partial class ServerTests : IDisposable
     {
         using var stdout = new MemoryStream();
         using var stderr = new MemoryStream();
-        var (outcome, exit) = ServerClient.Run(_endpoint, ServerRequest.FromProcess(args, false, Encoding.UTF8.CodePage), stdout, stderr);
+        var (outcome, exit) = ServerClient.Run(_endpoint, ServerRequest.FromProcess(args, false, ScenarioLang.Cli.Terminal.None, Encoding.UTF8.CodePage), stdout, stderr);
         return (outcome, new KscnOutput(exit, Encoding.UTF8.GetString(stdout.ToArray()), Encoding.UTF8.GetString(stderr.ToArray())));
     }
 

@@ -1,4 +1,6 @@
+using System.IO.Compression;
 using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
 using ScenarioLang.Tests.Infrastructure;
 
 namespace ScenarioLang.Tests.Cli;
@@ -25,7 +27,8 @@ public sealed class ToolPackageTests
             var pack = ChildProcess.Run(Repository.Root, ChildProcess.DotnetHost, ["pack", "compiler/ScenarioLang.Cli", "-o", packages, "--artifacts-path", Path.Combine(work, "artifacts")], PackLimit);
             Assert.True(pack.ExitCode == 0, "dotnet pack failed:\n" + pack.Output);
 
-            var install = ChildProcess.Run(work, ChildProcess.DotnetHost, ["tool", "install", "ScenarioLang.Kscn", "--tool-path", tools, "--configfile", WriteOfflineConfig(work, packages)], InstallLimit,
+            // --prerelease: off main a build's version is 0.1.N-g<commit> (version.json), which install skips without it.
+            var install = ChildProcess.Run(work, ChildProcess.DotnetHost, ["tool", "install", "ScenarioLang.Kscn", "--prerelease", "--tool-path", tools, "--configfile", WriteOfflineConfig(work, packages)], InstallLimit,
                 new Dictionary<string, string?>
                 {
                     // A proxy nothing listens on: any request that leaves the machine fails the install.
@@ -40,6 +43,22 @@ public sealed class ToolPackageTests
             var run = ChildProcess.Run(Repository.Root, Path.Combine(tools, "kscn"), ["run", "samples/ioperm/andy-stale-tss-bits.kscn"], InstallLimit, InstalledKscn);
             Assert.True(run.ExitCode == 0, "the installed kscn failed:\n" + run.Output);
             Assert.Contains("PASS: 7 expectations hold", run.Output);
+
+            // The help's pointer to the language reference leads to the copy installed with the tool.
+            var help = ChildProcess.Run(work, Path.Combine(tools, "kscn"), ["--help"], InstallLimit, InstalledKscn);
+            var reference = Regex.Match(help.Out, @"Language reference: (\S+)").Groups[1].Value;
+            Assert.StartsWith(tools + "/", reference);
+            Assert.Equal(File.ReadAllText(Repository.Full("docs/language.md")), File.ReadAllText(reference));
+
+            // Every package of the tool (the pointer package and one per RID) names its licence and repository kind.
+            var nupkgs = Directory.GetFiles(packages, "*.nupkg");
+            Assert.NotEmpty(nupkgs);
+            Assert.All(nupkgs, nupkg =>
+            {
+                var nuspec = Nuspec(nupkg);
+                Assert.Contains("<license type=\"expression\">GPL-2.0-only</license>", nuspec);
+                Assert.Matches("<repository type=\"git\"", nuspec);
+            });
         }
         finally
         {
@@ -54,6 +73,13 @@ public sealed class ToolPackageTests
         // The apphost of the installed tool finds the runtime this test runs on.
         ["DOTNET_ROOT"] = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", "..")),
     };
+
+    private static string Nuspec(string nupkg)
+    {
+        using var zip = ZipFile.OpenRead(nupkg);
+        using var reader = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+        return reader.ReadToEnd();
+    }
 
     private static string WriteOfflineConfig(string directory, string packages)
     {

@@ -18,5 +18,7 @@ public static class TestProjectPackages
         new("Microsoft.NET.Test.Sdk", "18.0.1"),
         new("xunit", "2.9.3"),
         new("xunit.runner.visualstudio", "3.1.5"),
+        // dotnet test --logger junit: JUnit XML for GitLab or Jenkins with no step of the CI's own (trx and console are built in).
+        new("JunitXml.TestLogger", "8.1.0"),
     ];
 }
