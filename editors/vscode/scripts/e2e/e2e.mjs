@@ -77,21 +77,7 @@ before(async () => {
   fs.copyFileSync(path.join(repository, 'samples', 'ioperm', sample), path.join(workspace, sample));
   fs.writeFileSync(path.join(workspace, 'new.kscn'), '');
   // samples/litmus/sb.kscn's shape with the claim x86-TSO refutes: its exploration fails.
-  fs.writeFileSync(path.join(workspace, 'sb-forbidden.kscn'), `scenario "SB forbidden" {
-  memory tso
-  cpus 2
-  shared x
-  shared y
-
-  explore {
-    cpu0 kernel: store x = 1
-    cpu0 kernel: load y -> r0
-    cpu1 kernel: store y = 1
-    cpu1 kernel: load x -> r1
-  }
-  expect never r0 == 0 and r1 == 0
-}
-`);
+  fs.copyFileSync(path.join(extensionDir, 'test', 'fixtures', 'sb-forbidden.kscn'), path.join(workspace, 'sb-forbidden.kscn'));
   fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
   fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({
     'kscn.path': 'dotnet',
