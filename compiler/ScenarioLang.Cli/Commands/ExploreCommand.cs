@@ -11,7 +11,8 @@ namespace ScenarioLang.Cli.Commands;
 
 /// <summary>
 /// kscn explore FILE...: run, with the statistics of each explore block, and the options of the search: no reduction,
-/// a bound on executions, saving the first counterexample as a replayable scenario, listing the pause points.
+/// a bound on executions, saving the first counterexample as a replayable scenario, writing a shard's results to a file
+/// and merging every shard's file into the whole search's report (<see cref="ShardFiles"/>), listing the pause points.
 /// </summary>
 internal static class ExploreCommand
 {
