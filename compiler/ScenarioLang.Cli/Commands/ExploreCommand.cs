@@ -11,7 +11,8 @@ namespace ScenarioLang.Cli.Commands;
 
 /// <summary>
 /// kscn explore FILE...: run, with the statistics of each explore block, and the options of the search: no reduction,
-/// a bound on executions, saving the first counterexample as a replayable scenario, listing the pause points.
+/// a bound on executions, saving the first counterexample as a replayable scenario, writing a shard's results to a file
+/// and merging every shard's file into the whole search's report (<see cref="ShardFiles"/>), listing the pause points.
 /// </summary>
 internal static class ExploreCommand
 {
@@ -41,21 +42,24 @@ internal static class ExploreCommand
         var buffers = new Option<int?>("--buffer-bound") { Description = "Keep at most n stores in each store buffer: a store waits for a drain.", HelpName = "n", CustomParser = r => Parsers.WholeNumber(r) };
         var timeout = new Option<double?>("--timeout") { Description = $"Stop the search after this many seconds (at most {MaxTimeoutSeconds}); the result then depends on the machine's speed.", HelpName = "seconds", CustomParser = r => Parsers.Seconds(r) };
         var stopAtFirst = new Option<bool>("--stop-at-first") { Description = "Stop at the first violation in search order (an always/never failing, a finding, a deadlock), for bug hunting; without one the search runs to its end." };
+        var shardOutput = new Option<string?>("--shard-output") { Description = "With --shard: write what this shard found to a file for --merge, and exit 0 once it is written (the verdict is the merge's).", HelpName = "file" };
+        var merge = new Option<string[]>("--merge") { Description = "Merge the files of every shard of a search (--shard i/n --shard-output) into what the whole search prints, verdicts and exit code included; give the same files and options as the shards. A shard missing or twice, or written for another search, is refused.", HelpName = "shard-files", AllowMultipleArgumentsPerToken = true, Arity = ArgumentArity.OneOrMore };
         var save = new Option<string?>("--save") { Description = "Write the first counterexample as a scenario with an explicit schedule, to replay with kscn run.", HelpName = "file" };
         var noCache = CacheOption.Create();
         var verify = new Option<bool>("--verify-independence") { Description = "Check that every event the search takes as independent of earlier ones can run before them with the same outcome: one more run per event; a violation is an internal error." };
         var points = new Option<bool>("--points") { Description = "List the pause points of every step kind, for 'until', and exit." };
         var command = new Command("explore", "Run scenarios and report how their explore blocks were explored.")
         {
-            files, variant, reduction, noReduction, max, jobs, shard, strategy, seed, depth, preemptions, buffers, timeout, stopAtFirst, save, noCache, verify, points,
+            files, variant, reduction, noReduction, max, jobs, shard, shardOutput, merge, strategy, seed, depth, preemptions, buffers, timeout, stopAtFirst, save, noCache, verify, points,
         };
         command.SetAction(parse =>
         {
             if (parse.GetValue(points))
                 return (int)ListPoints(console);
             var paths = parse.GetValue(files)!;
+            var shardFiles = parse.GetValue(merge) is { Length: > 0 } named ? named : null;
             if (paths.Length == 0)
-                return (int)console.Refuse("explore needs a file");
+                return (int)console.Refuse(shardFiles is null ? "explore needs a file" : "explore --merge needs the .kscn files the shards searched, before --merge");
             var chosen = parse.GetValue(strategy) switch
             {
                 "random" => ExploreStrategy.Random,
@@ -79,6 +83,9 @@ internal static class ExploreCommand
             var part = shardText is null ? null : ParseShard(shardText);
             if (shardText is not null && part is null)
                 return (int)console.Refuse($"--shard takes i/n with 1 <= i <= n, as in 2/4, not '{shardText}'");
+            var output = parse.GetValue(shardOutput);
+            if (ShardFiles.Refusal(part, output, shardFiles, parse.GetValue(timeout) is not null) is { } refusal)
+                return (int)console.Refuse(refusal);
             var options = new ExploreOptions(
                 Reduction: parse.GetValue(noReduction) ? Reduction.None : parse.GetValue(reduction) switch
                 {
@@ -100,7 +107,18 @@ internal static class ExploreCommand
                 VerifyIndependence: parse.GetValue(verify));
             if (parse.GetValue(save) is { } savePath && CannotWrite(savePath) is { } problem)
                 return (int)console.Refuse($"--save: cannot write '{savePath}': {problem}");
-            return (int)RunCommand.Execute(paths, parse.GetValue(variant), CacheOption.Resolve(parse, noCache, console), console, new ExploreSettings(options, parse.GetValue(save)));
+            if (output is not null && CannotWrite(output) is { } unwritable)
+                return (int)console.Refuse($"--shard-output: cannot write '{output}': {unwritable}");
+            var identity = output is null && shardFiles is null ? null : ShardFiles.Identity(paths, parse.GetValue(variant), options);
+            if (shardFiles is not null)
+            {
+                if (ShardFiles.Merge(shardFiles, identity!, out var problems) is not { } combined)
+                    return (int)console.Refuse("--merge: " + problems);
+                options = options with { Merge = combined };
+            }
+            var record = output is null ? null : new ShardFile(identity!, part!);
+            var exit = RunCommand.Execute(paths, parse.GetValue(variant), CacheOption.Resolve(parse, noCache, console), console, new ExploreSettings(options with { ShardOutput = record }, parse.GetValue(save)));
+            return (int)(record is null || exit is ExitCode.InputErrors or ExitCode.InternalError ? exit : ShardFiles.Write(output!, record, console));
         });
         return command;
     }
@@ -130,7 +148,7 @@ internal static class ExploreCommand
     /// missing directory or a directory named as the file is not found out only after it. The file is opened as
     /// for writing, and removed again if that made it.
     /// </summary>
-    private static string? CannotWrite(string path)
+    internal static string? CannotWrite(string path)
     {
         if (Directory.Exists(path))
             return "it is a directory";

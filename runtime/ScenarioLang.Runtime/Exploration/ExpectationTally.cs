@@ -3,7 +3,7 @@ using ScenarioLang.Runtime.Tracing;
 namespace ScenarioLang.Runtime.Exploration;
 
 /// <summary>The verdict of one expectation over the executions of an explore block, built one execution at a time.</summary>
-internal sealed class ExpectationTally(Step step, Quantifier quantifier)
+internal sealed partial class ExpectationTally(Step step, Quantifier quantifier)
 {
     private int _satisfied;
     private string? _error;

@@ -9,7 +9,7 @@ namespace ScenarioLang.Runtime.Exploration;
 /// up one execution at a time; the parts are then appended in search order, so the sum does not depend on which
 /// thread or process searched which part.
 /// </summary>
-internal sealed class ExplorationTally
+internal sealed partial class ExplorationTally
 {
     private readonly List<Step> _order = [];
     private readonly Dictionary<Step, ExpectationTally> _tallies = [];

@@ -38,11 +38,15 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
             return result;
         var parts = Parts(root);
         var mine = options.Shard is { } shard ? parts.Shard(shard) : parts;
-        var tallies = RunParts(mine);
+        var tallies = options.Merge?.Tallies(scenario.Description, config, parts.Count) ?? RunParts(mine);
+        options.ShardOutput?.Add(scenario.Description, config, parts.Count, tallies);
         var total = new ExplorationTally();
         // More shards than parts: this one has nothing to search, and says so.
         if (mine.Count == 0)
             total.StartFrom(result, driver);
+        // A shard file keeps no run: the first execution, whose trace is the exploration's, runs again.
+        else if (options.Merge is not null)
+            total.StartFrom(RunPart(parts.Create, 0, 1));
         var cut = Append(total, mine, tallies) ?? Bound(total);
         return total.Result(options, cut, options.Shard is { } s ? $"shard {s.Index} of {s.Count}: {mine.Count} of {Tracing.Units.Count(parts.Count, "part")} of the search" : null);
     }
@@ -239,5 +243,5 @@ internal sealed record SearchParts(int Count, Func<int, ISearch> Create)
 {
     /// <summary>The parts of shard <c>Index</c> of <c>Count</c>: every Count-th part, from part Index - 1.</summary>
     public SearchParts Shard(ExploreShard shard) =>
-        new((int)(((long)Count - shard.Index + shard.Count) / shard.Count), i => Create(i * shard.Count + shard.Index - 1));
+        new((int)(((long)Count - shard.Index + shard.Count) / shard.Count), i => Create(shard.Part(i)));
 }

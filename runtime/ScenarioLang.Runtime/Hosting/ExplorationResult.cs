@@ -19,6 +19,10 @@ namespace ScenarioLang.Runtime;
 /// before the earlier events the search deems it independent of changes nothing (see <c>IndependenceVerifier</c>);
 /// a change throws <see cref="IndependenceViolationException"/>. Costs about one more run per event. Without reduction
 /// (<see cref="Reduction.None"/>, or a preemption bound) the exhaustive search relies on no independence and nothing is checked.</param>
+/// <param name="ShardOutput">With <see cref="Shard"/>: takes in the tallies of the parts each explore block's search
+/// ran, for a shard file that <see cref="Merge"/> reads back.</param>
+/// <param name="Merge">The tallies of every part of each search, read from the shards' files: the explorer appends them
+/// instead of searching, and prints what the whole search prints.</param>
 public sealed record ExploreOptions(
     Reduction Reduction = Reduction.Dpor,
     int MaxExecutions = 1_000_000,
@@ -32,7 +36,9 @@ public sealed record ExploreOptions(
     TimeSpan? Timeout = null,
     Action<ExplorationProgress>? Progress = null,
     bool StopAtFirst = false,
-    bool VerifyIndependence = false);
+    bool VerifyIndependence = false,
+    ShardFile? ShardOutput = null,
+    ShardMerge? Merge = null);
 
 /// <summary>How the exhaustive search skips executions equivalent to one it explores.</summary>
 public enum Reduction
@@ -59,6 +65,9 @@ public enum ExploreStrategy
 /// <summary>Shard <paramref name="Index"/> of <paramref name="Count"/> (from 1), written <c>2/4</c>.</summary>
 public sealed record ExploreShard(int Index, int Count)
 {
+    /// <summary>The part of the whole search that is this shard's <paramref name="local"/>-th: every Count-th, from part Index - 1.</summary>
+    public int Part(int local) => local * Count + Index - 1;
+
     public override string ToString() => $"{Index}/{Count}";
 }
 
