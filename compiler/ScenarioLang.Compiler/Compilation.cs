@@ -66,22 +66,16 @@ public sealed class Compilation
             throw new InvalidOperationException("the sources have errors; report Diagnostics instead of compiling");
         var sources = Units.Select(u => EmitCSharp(u)).ToArray();
         var key = CompileCache.KeyFor(sources);
-        var lease = WarmAssemblies.Acquire(key, () => LoadImage(sources, key, cache));
-        var scenarios = Units
-            .SelectMany(u => u.Scenarios.Select((s, i) => new CompiledScenario(s, CSharpEmitter.TypeName(u.FileId, i))))
-            .ToImmutableArray();
-        return new CompiledAssembly(lease, scenarios);
-    }
-
-    private static LoadedScenarioAssembly LoadImage(GeneratedSource[] sources, string key, CompileCache? cache)
-    {
         var image = cache?.TryRead(key);
         if (image is null)
         {
             image = Compile(sources, "Kscn.Scenarios." + key[..16]);
             cache?.Write(key, image);
         }
-        return image.Load();
+        var scenarios = Units
+            .SelectMany(u => u.Scenarios.Select((s, i) => new CompiledScenario(s, CSharpEmitter.TypeName(u.FileId, i))))
+            .ToImmutableArray();
+        return new CompiledAssembly(image.Load(), scenarios);
     }
 
     // Not inlined: only a cache miss should load Roslyn, and compiling a method that uses its types would load it.
@@ -95,14 +89,14 @@ public sealed class Compilation
     }
 }
 
-/// <summary>The loaded scenarios of a compilation; disposing unloads them, unless <see cref="WarmAssemblies"/> keeps them loaded.</summary>
-public sealed class CompiledAssembly(WarmAssemblies.Lease lease, ImmutableArray<CompiledScenario> scenarios) : IDisposable
+/// <summary>The loaded scenarios of a compilation; disposing unloads them.</summary>
+public sealed class CompiledAssembly(LoadedScenarioAssembly assembly, ImmutableArray<CompiledScenario> scenarios) : IDisposable
 {
     public ImmutableArray<CompiledScenario> Scenarios { get; } = scenarios;
 
-    public Runtime.IScenario Instantiate(CompiledScenario scenario) => lease.Assembly.CreateScenario(scenario.TypeName, scenario.Bound.Source.Path);
+    public Runtime.IScenario Instantiate(CompiledScenario scenario) => assembly.CreateScenario(scenario.TypeName, scenario.Bound.Source.Path);
 
-    public void Dispose() => lease.Dispose();
+    public void Dispose() => assembly.Dispose();
 }
 
 /// <summary>A failure of ours, not of the user's input (exit code 3).</summary>

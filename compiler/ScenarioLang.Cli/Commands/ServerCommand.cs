@@ -98,8 +98,6 @@ internal static class ServerCommand
         _ = Libc.CreateSession();
         // Each request sets the directory of its client; between requests the server keeps none busy (an unmount, say).
         Environment.CurrentDirectory = "/";
-        // Requests that run the same scenarios again reuse their loaded, JIT-compiled code (a folder of litmus tests: 3x less time).
-        ScenarioLang.Compiler.Emit.WarmAssemblies.Keep(ServerHost.WarmAssemblies);
         new ServerHost(endpoint, ServerHost.IdleTimeoutFromEnvironment(), ServerHost.RunKscn).Run();
         return ExitCode.Success;
     }

@@ -18,9 +18,6 @@ namespace ScenarioLang.Cli.Server;
 internal sealed class ServerHost(ServerEndpoint endpoint, TimeSpan idleTimeout, Func<ServerRequest, TextWriter, TextWriter, int> execute)
 {
     public const string IdleVariable = "KSCN_SERVER_IDLE_SECONDS";
-
-    /// <summary>Scenario assemblies the server keeps loaded between requests: a few folders' or files' worth, about 100 KiB each.</summary>
-    public const int WarmAssemblies = 32;
     private static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan FirstFrame = TimeSpan.FromSeconds(5);
 
