@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ScenarioLang.Bench;
 using ScenarioLang.Bench.Explore;
+using ScenarioLang.Bench.Litmus;
 using ScenarioLang.Bench.References;
 using ScenarioLang.Bench.Spin;
 using ScenarioLang.Bench.Startup;
@@ -11,6 +12,7 @@ var root = new RootCommand("kscn-bench: measures kscn explore and kscn's start-u
     ReferencesCommand(),
     SpinCommand(),
     StartupCommand(),
+    LitmusCommand(),
     RoslynCommand(),
     ScenarioLang.Bench.Batch.BatchBench.Command(),
     ScenarioLang.Bench.Lsp.LspBench.Command(),
@@ -124,5 +126,24 @@ static Command RoslynCommand()
     var references = new Option<string[]>("--reference") { Description = "Assemblies to reference besides the framework's, e.g. ScenarioLang.Runtime.dll.", AllowMultipleArgumentsPerToken = true };
     var command = new Command("roslyn", "Compile a C# file in memory as kscn does, without loading it (the reference process of `startup`).") { source, references };
     command.SetAction(parse => BareRoslynCompile.Run(parse.GetValue(source)!, parse.GetValue(references) ?? [], Console.Error));
+    return command;
+}
+
+static Command LitmusCommand()
+{
+    var output = new Option<string?>("--out") { Description = "Directory for the published kscn, the server's socket, the cache and results.md (default: a new temporary one)." };
+    var kscn = new Option<string?>("--kscn") { Description = "A directory with kscn, kscn.dll and kscn-client (default: publish compiler/ScenarioLang.Cli and compiler/ScenarioLang.Client into one)." };
+    var herd7 = new Option<string?>("--herd7") { Description = "The herd7 binary (default: the one bench/reference/herd7/build.sh builds)." };
+    var rounds = new Option<int>("--rounds") { Description = "Measured rounds; the table shows the medians.", DefaultValueFactory = _ => 10 };
+    var command = new Command("litmus", "Check that kscn and herd7 agree on samples/litmus, then time the folder and one file through a warm kscn server against herd7; print the Markdown table.")
+    {
+        output, kscn, herd7, rounds,
+    };
+    command.SetAction(async (parse, _) =>
+    {
+        var options = new LitmusBenchOptions(parse.GetValue(output), parse.GetValue(kscn), parse.GetValue(herd7), Math.Max(1, parse.GetValue(rounds)));
+        Console.Write(await new LitmusBench(options, Console.Error).RunAsync());
+        return 0;
+    });
     return command;
 }

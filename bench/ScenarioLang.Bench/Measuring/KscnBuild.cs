@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace ScenarioLang.Bench.Measuring;
 
 /// <summary>The kscn the benches measure when none is given: the CLI of the checkout, built in Release.</summary>
@@ -14,5 +16,18 @@ public static class KscnBuild
         if (build.ExitCode != 0)
             throw new BenchException($"dotnet build -c Release {CliProject} failed:\n{build.Output}");
         return Path.Combine(root, CliDll);
+    }
+
+    /// <summary>Publishes a project for this machine's RID, as `dotnet pack` publishes the tool, into OUT/name; returns that folder.</summary>
+    public static async Task<string> PublishAsync(string root, string outDir, string project, string name, TextWriter progress, params string[] extra)
+    {
+        progress.WriteLine($"publishing {project} in Release for {RuntimeInformation.RuntimeIdentifier}");
+        var target = Path.Combine(outDir, name);
+        var publish = await TimedProcess.RunAsync(root, TimeSpan.FromMinutes(15), "dotnet",
+            ["publish", project, "-c", "Release", "-r", RuntimeInformation.RuntimeIdentifier, "-o", target,
+             "--artifacts-path", Path.Combine(outDir, "artifacts"), "-nologo", "-v", "q", .. extra]);
+        if (publish.ExitCode != 0)
+            throw new BenchException($"dotnet publish {project} failed:\n{publish.Output}");
+        return target;
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using ScenarioLang.Bench.Measuring;
@@ -91,18 +90,8 @@ public sealed partial class StartupBench(StartupBenchOptions options, TextWriter
         return report;
     }
 
-    /// <summary>Publishes a project for this machine's RID, as `dotnet pack` publishes the tool, into OUT/name.</summary>
-    private async Task<string> PublishAsync(string root, string outDir, string project, string name, params string[] extra)
-    {
-        progress.WriteLine($"publishing {project} in Release for {RuntimeInformation.RuntimeIdentifier}");
-        var target = Path.Combine(outDir, name);
-        var publish = await TimedProcess.RunAsync(root, TimeSpan.FromMinutes(15), "dotnet",
-            ["publish", project, "-c", "Release", "-r", RuntimeInformation.RuntimeIdentifier, "-o", target,
-             "--artifacts-path", Path.Combine(outDir, "artifacts"), "-nologo", "-v", "q", .. extra]);
-        if (publish.ExitCode != 0)
-            throw new BenchException($"dotnet publish {project} failed:\n{publish.Output}");
-        return target;
-    }
+    private Task<string> PublishAsync(string root, string outDir, string project, string name, params string[] extra) =>
+        KscnBuild.PublishAsync(root, outDir, project, name, progress, extra);
 
     private Task<ProcessResult> StartAsync(string root, string directory, string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null) =>
         options.ViaDotnet

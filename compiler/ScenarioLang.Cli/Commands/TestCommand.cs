@@ -57,12 +57,14 @@ internal static class TestCommand
         var progress = new ProgressLine(console);
         if (SourceFiles.Prepare(paths, variants, console, allowDirectories: true, "test") is not (var compilation, var overrides))
             return ExitCode.InputErrors;
+        PhaseTimings.End("parse and bind");
         // Opened before the run, so that a path that cannot be written is reported before the work, not after it.
         using var output = resultFile is null ? null : Create(resultFile.Path, console);
         if (resultFile is not null && output is null)
             return ExitCode.InputErrors;
         var started = console.Clock.GetUtcNow();
         using var assembly = compilation.CompileAndLoad(cache);
+        PhaseTimings.End("compile and load");
         var runs = assembly.Scenarios
             .SelectMany(s => overrides.SelectMany(o => ScenarioRunner.ConfigsFor(s, o)).Select(config => (Scenario: s, Config: config)))
             .ToList();
@@ -89,6 +91,7 @@ internal static class TestCommand
             tests.Add(test);
         }
         progress.Clear();
+        PhaseTimings.End("run");
         var report = new TestRunReport(tests, started, console.Clock.GetUtcNow(), Environment.MachineName);
         var (passed, failed, errors, inconclusive) = (report.Count(TestOutcome.Passed), report.Count(TestOutcome.Failed) + report.Count(TestOutcome.Error), report.Count(TestOutcome.Error), report.Count(TestOutcome.Inconclusive));
         console.Out.Write($"{passed} passed, {failed} failed{(inconclusive == 0 ? "" : $", {inconclusive} inconclusive")}\n");
