@@ -5,9 +5,9 @@ namespace ScenarioLang.Cli;
 /// <summary>kscn's exit codes (DESIGN.md §3).</summary>
 public enum ExitCode
 {
-    /// <summary>Every expectation holds.</summary>
+    /// <summary>Every expectation holds, or fails where a known-failure mark says it does.</summary>
     Success = 0,
-    /// <summary>An expectation failed or the object checker reported a finding: a violation was observed.</summary>
+    /// <summary>An expectation failed or the object checker reported a finding: a violation was observed; or a known failure held.</summary>
     Failed = 1,
     /// <summary>The input has errors: diagnostics, a missing file, a bad option.</summary>
     InputErrors = 2,
@@ -39,8 +39,8 @@ internal static class ExitCodes
     /// <summary>The exit code of one scenario's verdict.</summary>
     public static ExitCode Of(Verdict verdict) => verdict switch
     {
-        Verdict.Pass => ExitCode.Success,
-        Verdict.Fail => ExitCode.Failed,
+        Verdict.Pass or Verdict.KnownFailure => ExitCode.Success,
+        Verdict.Fail or Verdict.UnexpectedPass => ExitCode.Failed,
         Verdict.Inconclusive => ExitCode.Inconclusive,
         _ => throw new ArgumentOutOfRangeException(nameof(verdict), verdict, "not a scenario's verdict"),
     };
