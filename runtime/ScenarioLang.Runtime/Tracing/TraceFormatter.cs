@@ -96,7 +96,7 @@ public static class TraceFormatter
             Runtime.Verdict.Fail => $"FAIL: {result.Failed} of {expectations} failed{findings}{(result.Inconclusive == 0 ? "" : $", {result.Inconclusive} inconclusive")}",
             Runtime.Verdict.Inconclusive => $"INCONCLUSIVE: {result.Inconclusive} of {expectations} not proved, no violation seen",
             Runtime.Verdict.KnownFailure when result.FailsAsKnown is { } whole =>
-                $"KNOWN FAILURE: {result.KnownFailures} of {expectations} failed{Findings(result.Findings.Count(f => !f.Expected))}, as the scenario is marked to under {whole.Matching(result.Config)}",
+                $"KNOWN FAILURE: the scenario fails under {whole.Matching(result.Config)}, as marked: {result.KnownFailures} of {expectations} failed{Findings(result.Findings.Count(f => !f.Expected))}",
             Runtime.Verdict.KnownFailure =>
                 $"KNOWN FAILURE: {result.KnownFailures} of {expectations} failed, as marked under {Marked(result)}" +
                 (result.Inconclusive == 0 ? "" : $", {result.Inconclusive} inconclusive"),
