@@ -276,7 +276,7 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
     public void ReportPreemptionChangesTask(TextSpan span, string call, string task, string why) =>
         Error("KSC0241", span, $"{task} cannot {call} in this block: {why}");
 
-    // Known-failure marks (known failure under ptshare=rfc-v2): KSC0242-KSC0249
+    // Known-failure marks (known failure under ptshare=rfc-v2): from KSC0242
 
     public void ReportKnownFailureWithoutExpectation(TextSpan span, string step) =>
         Error("KSC0242", span, $"'{step}' states no result, so nothing in it can fail as marked: write its expected result ('-> …') before 'known failure', or put the mark first in the scenario for the whole of it");
