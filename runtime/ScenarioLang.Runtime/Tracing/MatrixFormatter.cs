@@ -50,6 +50,7 @@ public static class MatrixFormatter
             : result.KnownFailures > 0 ? $"{result.KnownFailures} of {result.Expectations} failed (known)"
             : $"{result.Expectations} hold",
         .. costs.Select(c => c.Cell(result.Counters)),
-        result.UnexpectedFindings.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        // The findings no expectation names, also where they are the whole scenario's known failure.
+        result.Findings.Count(f => !f.Expected).ToString(System.Globalization.CultureInfo.InvariantCulture),
     ];
 }
