@@ -35,6 +35,10 @@ UNTIL    : 'until' ;
 CONTINUE : 'continue' ;
 DRAIN    : 'drain' ;
 FILE     : 'file' ;
+// 'known failure under ptshare=rfc-v2': where a claim is known to fail
+KNOWN    : 'known' ;
+FAILURE  : 'failure' ;
+UNDER    : 'under' ;
 
 // Steps (ioperm, outb, store…) are not keywords: each is a WORD the binder finds in the kernel catalog.
 

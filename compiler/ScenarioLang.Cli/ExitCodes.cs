@@ -24,8 +24,8 @@ internal static class ExitCodes
     /// <summary>The exit code of one scenario's verdict.</summary>
     public static ExitCode Of(Verdict verdict) => verdict switch
     {
-        Verdict.Pass => ExitCode.Success,
-        Verdict.Fail => ExitCode.Failed,
+        Verdict.Pass or Verdict.KnownFailure => ExitCode.Success,
+        Verdict.Fail or Verdict.UnexpectedPass => ExitCode.Failed,
         Verdict.Inconclusive => ExitCode.Inconclusive,
         _ => throw new ArgumentOutOfRangeException(nameof(verdict), verdict, "not a scenario's verdict"),
     };

@@ -48,7 +48,8 @@ internal static class TerminalColor
 
 /// <summary>
 /// A writer that, once <see cref="Enabled"/>, colours what kscn prints by its fixed forms: the trace's [pass]/[FAIL]
-/// marks, PASS, FAIL and INCONCLUSIVE verdicts and matrix cells, kscn test's pass/FAIL/inconclusive/error line starts,
+/// marks ([known] as a pass, [XPASS] as a failure), PASS, FAIL, KNOWN FAILURE, UNEXPECTED PASS and INCONCLUSIVE
+/// verdicts and matrix cells, kscn test's pass/known/FAIL/XPASS/inconclusive/error line starts,
 /// "error KSCnnnn"/"warning KSCnnnn" of diagnostics and findings. Each write is coloured on its own (commands write
 /// whole lines; the progress line's pieces match nothing), so nothing is held back. Disabled, it passes text through.
 /// </summary>
@@ -79,6 +80,6 @@ internal sealed partial class ColoredWriter(TextWriter inner) : TextWriter
         : match.Groups["finding"].Success ? "\e[35m"
         : throw new InvalidOperationException($"'{match.Value}' matched no group of the colour forms");
 
-    [GeneratedRegex(@"(?<pass>\[pass\]|\bPASS\b|^pass(?= ))|(?<fail>\[FAIL\]|\bFAIL\b|^FAIL(?= )|^error(?= )|\berror(?= KSC\d{4}:))|(?<inconclusive>\bINCONCLUSIVE\b|^inconclusive(?= ))|(?<warning>\bwarning(?= KSC\d{4}:))|(?<finding>\bfinding(?=: ))", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<pass>\[pass\]|\[known\]|\bKNOWN FAILURE\b|\bPASS\b|^pass(?= )|^known(?= ))|(?<fail>\[FAIL\]|\[XPASS\]|\bUNEXPECTED PASS\b|\bFAIL\b|^FAIL(?= )|^XPASS(?= )|^error(?= )|\berror(?= KSC\d{4}:))|(?<inconclusive>\bINCONCLUSIVE\b|^inconclusive(?= ))|(?<warning>\bwarning(?= KSC\d{4}:))|(?<finding>\bfinding(?=: ))", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
     private static partial Regex Forms();
 }

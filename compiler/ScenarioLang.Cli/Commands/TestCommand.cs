@@ -94,7 +94,9 @@ internal static class TestCommand
         PhaseTimings.End("run");
         var report = new TestRunReport(tests, started, console.Clock.GetUtcNow(), Environment.MachineName);
         var (passed, failed, errors, inconclusive) = (report.Count(TestOutcome.Passed), report.Count(TestOutcome.Failed) + report.Count(TestOutcome.Error), report.Count(TestOutcome.Error), report.Count(TestOutcome.Inconclusive));
-        console.Out.Write($"{passed} passed, {failed} failed{(inconclusive == 0 ? "" : $", {inconclusive} inconclusive")}\n");
+        var (confirmed, held) = (report.Count(KnownOutcome.Confirmed), report.Count(KnownOutcome.Held));
+        console.Out.Write($"{passed} passed{(confirmed == 0 ? "" : $" ({Units.Count(confirmed, "known failure")} confirmed)")}, " +
+            $"{failed} failed{(held == 0 ? "" : $" ({held} unexpected pass{(held == 1 ? "" : "es")})")}{(inconclusive == 0 ? "" : $", {inconclusive} inconclusive")}\n");
         var verdict = errors > 0 ? ExitCode.InternalError : failed > 0 ? ExitCode.Failed : inconclusive > 0 ? ExitCode.Inconclusive : ExitCode.Success;
         if (resultFile is null)
             return verdict;

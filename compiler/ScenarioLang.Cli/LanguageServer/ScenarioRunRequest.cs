@@ -84,12 +84,14 @@ internal sealed class ScenarioRunRequest(CompileCache? cache)
                 Verdict.Pass => "pass",
                 Verdict.Fail => "FAIL",
                 Verdict.Inconclusive => "inconclusive",
+                Verdict.KnownFailure => "known failure",
+                Verdict.UnexpectedPass => "UNEXPECTED PASS",
                 _ => throw new ArgumentOutOfRangeException(nameof(result), verdict, "an expectation with no verdict"),
             } + $": {step.Text}" + (detail is null ? "" : $" ({detail})");
             yield return new JsonObject
             {
                 ["range"] = Lsp.Range(new LspPosition(line, step.Column - 1), new LspPosition(line, lines.LineLength(line))),
-                ["passed"] = verdict == Verdict.Pass,
+                ["passed"] = verdict is Verdict.Pass or Verdict.KnownFailure,
                 ["message"] = prefix + message,
             };
         }

@@ -64,6 +64,11 @@ internal static class JUnitWriter
             xml.WriteString(XmlText.Clean(test.Details!));
             xml.WriteEndElement();
         }
+        else if (test.Details is { } known)
+        {
+            // A known failure passes; its trace (the counterexample that confirms it) stays with the test as its output.
+            xml.Text("system-out", test.Message + "\n" + known);
+        }
         xml.WriteEndElement();
     }
 }

@@ -14,12 +14,29 @@ internal enum TestOutcome
     Error,
 }
 
+/// <summary>What a known-failure mark made of a test case.</summary>
+internal enum KnownOutcome
+{
+    /// <summary>No mark applies to its variant.</summary>
+    None,
+    /// <summary>It failed as its mark says: passed.</summary>
+    Confirmed,
+    /// <summary>It held where its mark says it fails: failed ("fixed? remove the known-failure mark").</summary>
+    Held,
+}
+
 /// <summary>One scenario run under one variant: kscn test's line for it and its test case in a result file.</summary>
 /// <param name="Summary">"PASS: 6 expectations hold", "FAIL: 1 of 6 expectations failed", "INCONCLUSIVE: …", or the internal error.</param>
-/// <param name="Details">The trace of a failed or inconclusive run, the internal error of a run that ended in one; null for a pass.</param>
+/// <param name="Details">The trace of a failed, inconclusive or known-failure run, the internal error of a run that ended in one; null for a pass.</param>
 internal sealed record TestCase(
     string File, LinePosition Position, string Scenario, string Config, TestOutcome Outcome, string Summary, string? Details, DateTimeOffset Started, TimeSpan Duration)
 {
+    /// <summary>
+    /// Whether a known-failure mark decided the outcome: a known failure confirmed (passed, its trace kept as output) or
+    /// one that held (failed).
+    /// </summary>
+    public KnownOutcome Known { get; init; }
+
     /// <summary>The scenario and its variant, which together name the test.</summary>
     public string Name => $"{Scenario} [{Config}]";
 
@@ -39,7 +56,9 @@ internal sealed record TestCase(
         {
             var verdict = Outcome switch
             {
+                TestOutcome.Passed when Known == KnownOutcome.Confirmed => "known",
                 TestOutcome.Passed => "pass",
+                TestOutcome.Failed when Known == KnownOutcome.Held => "XPASS",
                 TestOutcome.Failed => "FAIL",
                 TestOutcome.Inconclusive => "inconclusive",
                 TestOutcome.Error => "error",
@@ -53,15 +72,21 @@ internal sealed record TestCase(
     {
         var bound = run.Scenario.Bound;
         var (outcome, summary, details) = run.Result is { } result
-            ? (OutcomeOf(result.Verdict), TraceFormatter.Summary(result), result.Passed ? null : TraceFormatter.Format(result))
+            ? (OutcomeOf(result.Verdict), TraceFormatter.Summary(result), result.Verdict == Runtime.Verdict.Pass ? null : TraceFormatter.Format(result))
             : (TestOutcome.Error, run.InternalError!, run.InternalError);
-        return new TestCase(bound.Source.Path, bound.Position, bound.Name, run.Config.DescribeFor(bound.Mechanisms), outcome, summary, details, started, duration);
+        var known = run.Result?.Verdict switch
+        {
+            Runtime.Verdict.KnownFailure => KnownOutcome.Confirmed,
+            Runtime.Verdict.UnexpectedPass => KnownOutcome.Held,
+            _ => KnownOutcome.None,
+        };
+        return new TestCase(bound.Source.Path, bound.Position, bound.Name, run.Config.DescribeFor(bound.Mechanisms), outcome, summary, details, started, duration) { Known = known };
     }
 
     private static TestOutcome OutcomeOf(Runtime.Verdict verdict) => verdict switch
     {
-        Runtime.Verdict.Pass => TestOutcome.Passed,
-        Runtime.Verdict.Fail => TestOutcome.Failed,
+        Runtime.Verdict.Pass or Runtime.Verdict.KnownFailure => TestOutcome.Passed,
+        Runtime.Verdict.Fail or Runtime.Verdict.UnexpectedPass => TestOutcome.Failed,
         Runtime.Verdict.Inconclusive => TestOutcome.Inconclusive,
         _ => throw new ArgumentOutOfRangeException(nameof(verdict), verdict, "not a scenario's verdict"),
     };
@@ -72,4 +97,6 @@ internal sealed record TestCase(
 internal sealed record TestRunReport(IReadOnlyList<TestCase> Cases, DateTimeOffset Started, DateTimeOffset Finished, string Computer)
 {
     public int Count(TestOutcome outcome) => Cases.Count(c => c.Outcome == outcome);
+
+    public int Count(KnownOutcome known) => Cases.Count(c => c.Known == known);
 }

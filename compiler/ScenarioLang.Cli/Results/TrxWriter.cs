@@ -83,7 +83,14 @@ internal static class TrxWriter
         xml.Attribute("testType", UnitTestType);
         xml.Attribute("outcome", c.Outcome.ToString());
         xml.Attribute("testListId", NotInAListId);
-        if (c.Details is { } details)
+        if (c.Details is { } known && c.Outcome == TestOutcome.Passed)
+        {
+            // A known failure passes; its trace (the counterexample that confirms it) stays with the test as its output.
+            xml.WriteStartElement("Output");
+            xml.Text("StdOut", c.Message + "\n" + known);
+            xml.WriteEndElement();
+        }
+        else if (c.Details is { } details)
         {
             xml.WriteStartElement("Output");
             xml.WriteStartElement("ErrorInfo");

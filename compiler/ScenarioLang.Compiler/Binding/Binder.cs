@@ -90,6 +90,7 @@ public sealed partial class Binder
             _diagnostics.ReportPreemptedAtEnd(preemption.Span, task.Name, preemption.Call, _source.GetPosition(preemption.Span.Start).Line);
         foreach (var (cpu, paused) in scope.Paused.OrderBy(p => p.Key))
             _diagnostics.ReportPausedAtEnd(paused.Span, cpu, paused.Call, _source.GetPosition(paused.Span.Start).Line);
+        var mechanisms = MechanismUse.Of(syntax.Statements);
         return new BoundScenario(
             syntax.Name,
             _source,
@@ -102,7 +103,10 @@ public sealed partial class Binder
             scope.SharedWords.Select(w => new BoundSharedWord(w.Key, w.Value)).ToImmutableArray(),
             scope.Files.Values.ToImmutableArray(),
             statements,
-            MechanismUse.Of(syntax.Statements));
+            mechanisms)
+        {
+            KnownFailures = BindKnownFailures(syntax, statements, mechanisms),
+        };
     }
 
     private ImmutableArray<BoundStatement> BindBlock(ScenarioScope scope, ImmutableArray<StatementSyntax> block, bool inRepeat)

@@ -35,7 +35,17 @@ public sealed record BoundScenario(
     ImmutableArray<BoundSharedWord> SharedWords,
     ImmutableArray<BoundFile> Files,
     ImmutableArray<BoundStatement> Statements,
-    ImmutableArray<string> Mechanisms);
+    ImmutableArray<string> Mechanisms)
+{
+    /// <summary>The known-failure marks: the whole scenario's first, then the expectations', in the file's order.</summary>
+    public ImmutableArray<BoundKnownFailure> KnownFailures { get; init; } = [];
+}
+
+/// <summary>
+/// <c>known failure under ptshare=rfc-v2, locked</c> at <see cref="Position"/>: under any of <see cref="Under"/> the
+/// expectation at <see cref="Target"/> (null: the whole scenario) is known to fail.
+/// </summary>
+public sealed record BoundKnownFailure(LinePosition Position, LinePosition? Target, ImmutableArray<(string Mechanism, string Variant)> Under);
 
 /// <summary>
 /// <c>kernel ioperm = merged</c>: the variants of a mechanism the scenario runs against, in the order written (<c>*</c>:

@@ -276,6 +276,29 @@ public sealed class DiagnosticBag(SourceText source) : IEnumerable<Diagnostic>
     public void ReportPreemptionChangesTask(TextSpan span, string call, string task, string why) =>
         Error("KSC0241", span, $"{task} cannot {call} in this block: {why}");
 
+    // Known-failure marks (known failure under ptshare=rfc-v2): from KSC0242
+
+    public void ReportKnownFailureWithoutExpectation(TextSpan span, string step) =>
+        Error("KSC0242", span, $"'{step}' states no result, so nothing in it can fail as marked: write its expected result ('-> …') before 'known failure', or put the mark first in the scenario for the whole of it");
+
+    public void ReportKnownFailureOfUnusedMechanism(TextSpan span, string mechanism, IReadOnlyList<string> used) =>
+        Error("KSC0243", span, $"this scenario does not use {mechanism}, so its variant cannot make it fail: the mark is pointless; " +
+            (used.Count == 0 ? "it uses no kernel mechanism" : $"it uses {string.Join(", ", used)}"));
+
+    public void ReportKnownFailureInRepeat(TextSpan span, string block) =>
+        Error("KSC0244", span, $"an expectation inside '{block}' is judged once per iteration: mark the whole scenario instead (the mark first in its body)");
+
+    public void ReportKnownVariantTwice(TextSpan span, string variant) =>
+        Error("KSC0245", span, $"this mark names {variant} twice");
+
+    public void ReportKnownVariantWithoutMechanism(TextSpan span, string variant, string? mechanism) =>
+        Error("KSC0246", span, mechanism is null
+            ? $"name the mechanism '{variant}' is a variant of: write 'MECHANISM={variant}'"
+            : $"name the mechanism '{variant}' is a variant of: write '{mechanism}={variant}'", mechanism is null ? null : $"{mechanism}={variant}");
+
+    public void ReportKnownFailureUnderMarkedScenario(TextSpan span, string variant, int line) =>
+        Error("KSC0247", span, $"the whole scenario is a known failure under {variant} (line {line}), so this mark is pointless: remove one of them");
+
     // Expectations: KSC03xx
 
     /// <summary><paramref name="hint"/>: the closest property, or those of the object named, or where the docs list them all.</summary>

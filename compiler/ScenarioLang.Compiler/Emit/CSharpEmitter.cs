@@ -74,7 +74,21 @@ public static class CSharpEmitter
                 w.Line($"        new({CSharpLiteral.String(task.Group.Name)}, {Runtime}.Privilege.{task.Privilege}, Members: {CSharpLiteral.Int(task.Group.Count)}),");
         }
         w.Line("    },");
-        w.Line($"    Mechanisms: new string[] {{ {string.Join(", ", scenario.Mechanisms.Select(CSharpLiteral.String))} }});");
+        w.Line($"    Mechanisms: new string[] {{ {string.Join(", ", scenario.Mechanisms.Select(CSharpLiteral.String))} }})" + (scenario.KnownFailures.IsEmpty ? ";" : ""));
+        if (!scenario.KnownFailures.IsEmpty)
+        {
+            w.Line("{");
+            w.Line($"    KnownFailures = new {Runtime}.KnownFailure[]");
+            w.Line("    {");
+            foreach (var known in scenario.KnownFailures)
+            {
+                var under = string.Join(", ", known.Under.Select(v => $"new({CSharpLiteral.String(v.Mechanism)}, {CSharpLiteral.String(v.Variant)})"));
+                var target = known.Target is { } t ? $", {CSharpLiteral.Int(t.Line)}, {CSharpLiteral.Int(t.Column)}" : "";
+                w.Line($"        new({CSharpLiteral.Int(known.Position.Line)}, {CSharpLiteral.Int(known.Position.Column)}, new {Runtime}.KernelVariant[] {{ {under} }}{target}),");
+            }
+            w.Line("    },");
+            w.Line("};");
+        }
         w.Line();
         EmitRun(w, scenario, lineFile);
         w.CloseBlock();

@@ -70,6 +70,12 @@ public static class Completion
     private static readonly Regex StepOnLine = Make(@"^\s*cpu\d+\s+\w+(?:\s+preempts\s+\w+)?\s*:\s*(?<step>[A-Za-z_]\w*)");
     private static readonly Regex ContinueOnLine = Make(@"^\s*cpu(?<cpu>\d+)\s+continue\b");
 
+    // 'known failure under ptshare=rfc-v2, ': the variants a mark can name, with the mechanism typed before '=' if any.
+    private static readonly Regex KnownVariants = Make(@"\bknown\s+failure\s+under\s+(?:(?:[\w.-]+\s*=\s*)?[\w.-]+\s*,\s*)*(?:(?<m>[A-Za-z_][\w.-]*)\s*=\s*)?$");
+    // What a mark can follow: a whole expectation (not one ending in an operator or a keyword) or a step's result.
+    private static readonly Regex MarkableLine = Make(@"^\s*(?:expect\b.*[\w)\]]|cpu\d+\s+.*->\s*\S+)\s+$");
+    private static readonly Regex EndsInWord = Make(@"\b(?:expect|always|never|sometimes|and|is|not|leak|use-after-free|double-free|refcount-misuse|warn|oops|known|failure|under)\s+$");
+
     private static Regex Make(string pattern) => new(pattern, RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture);
 
     public static CompletionList At(CompilationUnit unit, int offset)
@@ -78,7 +84,7 @@ public static class Completion
         offset = Math.Clamp(offset, 0, text.Length);
         var lineStart = LineStart(text, offset);
         // A dot is part of a variant's name (pre-5.5), and elsewhere the start of a property's field.
-        var dots = KernelLine.IsMatch(text[lineStart..offset]);
+        var dots = KernelLine.IsMatch(text[lineStart..offset]) || text[lineStart..offset].Contains("known failure under", StringComparison.Ordinal);
         var wordStart = offset;
         while (wordStart > lineStart && IsWordChar(text[wordStart - 1], dots))
             wordStart--;
@@ -104,6 +110,10 @@ public static class Completion
     {
         var names = ScenarioNames.Of(scenario);
         Match m;
+        if ((m = KnownVariants.Match(before)).Success)
+            return KnownVariantItems(scenario, m.Groups["m"].Success ? m.Groups["m"].Value : null);
+        if (MarkableLine.IsMatch(before) && !EndsInWord.IsMatch(before))
+            return [KnownFailureKeyword()];
         if ((m = KernelVariants.Match(before)).Success)
             return KernelCatalog.Find(m.Groups["m"].Value) is { } mechanism ? Variants(mechanism, listed: !before.TrimEnd().EndsWith('=')) : [];
         if (KernelMechanism.IsMatch(before))
@@ -148,8 +158,25 @@ public static class Completion
         if (IsRight.IsMatch(before))
             return [.. Subjects(names), Keyword("none", "no object")];
         if (StatementStart.IsMatch(before))
-            return [.. StatementKeywords.Select(k => Keyword(k, null)), .. Cpus(scenario)];
+            return [.. StatementKeywords.Select(k => Keyword(k, null)), .. Cpus(scenario), .. scenario.Statements.Any(st => st.Span.Start < lineStart) ? [] : new[] { KnownFailureKeyword() }];
         return [];
+    }
+
+    private static CompletionItem KnownFailureKeyword() =>
+        new("known failure under", CompletionKind.Keyword, "the kernel variants under which this is known to fail",
+            "After an expectation, or first in a scenario for the whole of it: a documented bug kept as a regression test.", "known failure under ");
+
+    /// <summary>
+    /// After <c>known failure under</c>: every variant of the mechanisms the scenario uses, as <c>ptshare=rfc-v2</c>; after
+    /// <c>ptshare=</c>, that mechanism's variants.
+    /// </summary>
+    private static IEnumerable<CompletionItem> KnownVariantItems(ScenarioSyntax scenario, string? typed)
+    {
+        if (typed is not null)
+            return KernelCatalog.Find(typed) is { } mechanism ? Variants(mechanism, listed: true) : [];
+        return Binding.MechanismUse.Of(scenario.Statements).Select(KernelCatalog.Find).OfType<MechanismDeclaration>()
+            .SelectMany(m => m.Variants.Select(v => new CompletionItem($"{m.Name}={v.Name}", CompletionKind.Variant,
+                $"{m.Name} variant{(v.Name == m.Default ? " (default)" : "")}", v.Models, $"{m.Name}={v.Name}")));
     }
 
     private static bool IsWordChar(char c, bool dots) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '#' || (dots && c == '.');

@@ -66,7 +66,20 @@ public sealed record CpuSyntax(int? Index, TextSpan Span) : SyntaxNode(Span);
 
 public sealed record CompilationUnitSyntax(ImmutableArray<ScenarioSyntax> Scenarios, TextSpan Span) : SyntaxNode(Span);
 
-public sealed record ScenarioSyntax(string Name, TextSpan NameSpan, ImmutableArray<StatementSyntax> Statements, TextSpan Span) : SyntaxNode(Span);
+public sealed record ScenarioSyntax(string Name, TextSpan NameSpan, ImmutableArray<StatementSyntax> Statements, TextSpan Span) : SyntaxNode(Span)
+{
+    /// <summary>The mark first in its body: the whole scenario is known to fail under those variants.</summary>
+    public KnownFailureSyntax? KnownFailure { get; init; }
+}
+
+/// <summary>
+/// <c>known failure under ptshare=rfc-v2, locked</c>: after an expectation, or first in a scenario for the whole of it,
+/// the kernel variants under which it is known to fail (a documented bug kept as a regression test).
+/// </summary>
+public sealed record KnownFailureSyntax(ImmutableArray<KnownVariantSyntax> Variants, TextSpan Span) : SyntaxNode(Span);
+
+/// <summary><c>ptshare=rfc-v2</c>, or a bare <c>locked</c> after it: Mechanism is null, the one named before it.</summary>
+public sealed record KnownVariantSyntax(NameSyntax? Mechanism, NameSyntax Variant, TextSpan Span) : SyntaxNode(Span);
 
 public abstract record StatementSyntax(TextSpan Span) : SyntaxNode(Span);
 
@@ -99,6 +112,9 @@ public sealed record StepStatementSyntax(CpuSyntax Cpu, NameSyntax Task, CallSyn
 
     /// <summary>The task named after <c>preempts</c> (<c>cpu0 B preempts A: …</c>): in an explore block, Task's step runs when it preempts that task.</summary>
     public NameSyntax? Preempts { get; init; }
+
+    /// <summary>The variants under which the step's <c>-> result</c> is known not to come.</summary>
+    public KnownFailureSyntax? KnownFailure { get; init; }
 }
 
 /// <summary><c>cpu0 continue</c>: the step paused on the CPU goes on, to its end or <c>until</c> another point.</summary>
@@ -140,7 +156,11 @@ public sealed record PauseSyntax(NameSyntax Point, NameSyntax? Index, TextSpan S
 }
 
 /// <summary><c>expect [always|never|sometimes] C1 and C2 …</c>; Quantifier is null for a plain expectation.</summary>
-public sealed record ExpectStatementSyntax(QuantifierKeyword? Quantifier, ImmutableArray<ExpectationSyntax> Conditions, TextSpan Span) : StatementSyntax(Span);
+public sealed record ExpectStatementSyntax(QuantifierKeyword? Quantifier, ImmutableArray<ExpectationSyntax> Conditions, TextSpan Span) : StatementSyntax(Span)
+{
+    /// <summary>The variants under which the expectation is known to fail.</summary>
+    public KnownFailureSyntax? KnownFailure { get; init; }
+}
 
 /// <summary>How a step was written, which its declaration in the kernel catalog must allow.</summary>
 public enum CallForm

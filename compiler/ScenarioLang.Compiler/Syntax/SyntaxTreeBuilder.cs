@@ -31,7 +31,21 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
             .Select(BuildStatement)
             .OfType<StatementSyntax>()
             .ToImmutableArray();
-        return new ScenarioSyntax(Unquote(context.name.Text), SyntaxErrorListener.SpanOf(context.name), statements, SpanOf(context));
+        return new ScenarioSyntax(Unquote(context.name.Text), SyntaxErrorListener.SpanOf(context.name), statements, SpanOf(context))
+        {
+            KnownFailure = BuildKnownFailure(context.knownFailure()),
+        };
+    }
+
+    /// <summary>The mark, or null when there is none or error recovery left it incomplete (its error is reported).</summary>
+    private static KnownFailureSyntax? BuildKnownFailure(P.KnownFailureContext? context)
+    {
+        if (context is null || context.exception is not null || HasErrorNode(context))
+            return null;
+        var variants = context.knownVariant();
+        if (variants.Length == 0 || variants.Any(v => v.exception is not null || !Present(v.variant) || (v.ASSIGN() is not null && !Present(v.mechanism))))
+            return null;
+        return new KnownFailureSyntax([.. variants.Select(v => new KnownVariantSyntax(v.mechanism is null ? null : Name(v.mechanism), Name(v.variant), SpanOf(v)))], SpanOf(context));
     }
 
     private StatementSyntax? BuildStatement(P.StatementContext context)
@@ -62,7 +76,7 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
             P.FileStatementContext f when Present(f.name) && f.size is { exception: null } size =>
                 new FileStatementSyntax(Name(f.name), Quantity(size), f.filesystem is { } fs ? Name(fs) : null, span),
             P.CpuStatementContext c => BuildCpuStatement(Cpu(c.CPU().Symbol), c.cpuBody(), span),
-            P.ExpectStatementContext e => BuildExpect(e.expectation(), span),
+            P.ExpectStatementContext e => BuildExpect(e.expectation(), span) is { } expect ? expect with { KnownFailure = BuildKnownFailure(e.knownFailure()) } : null,
             _ => null,
         };
     }
@@ -143,7 +157,7 @@ internal sealed class SyntaxTreeBuilder(DiagnosticBag diagnostics)
                 return null;
             preempts = Name(context.preempted);
         }
-        return new StepStatementSyntax(cpu, Name(context.task), action, modifier, result, span) { Preempts = preempts };
+        return new StepStatementSyntax(cpu, Name(context.task), action, modifier, result, span) { Preempts = preempts, KnownFailure = BuildKnownFailure(context.knownFailure()) };
     }
 
     private CallSyntax? BuildAction(P.ActionContext? context)

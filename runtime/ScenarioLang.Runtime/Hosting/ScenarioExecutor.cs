@@ -5,10 +5,10 @@ namespace ScenarioLang.Runtime;
 /// <summary>
 /// Runs a scenario: once, or, when it has an explore block, once per execution of the block the search chooses.
 /// Machine states cannot be copied (kernel paths are iterators), so every execution runs the whole scenario again
-/// from the start; the result folds all executions into one trace.
+/// from the start; the result folds all executions into one trace, judged against the scenario's known-failure marks.
 /// </summary>
 public static class ScenarioExecutor
 {
     public static ScenarioResult Execute(IScenario scenario, KernelConfig config, ExploreOptions? options = null) =>
-        new Explorer(scenario, config, options ?? new ExploreOptions()).Execute();
+        KnownFailures.Judge(new Explorer(scenario, config, options ?? new ExploreOptions()).Execute());
 }

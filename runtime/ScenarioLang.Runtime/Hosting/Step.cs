@@ -33,6 +33,9 @@ public sealed record ScenarioDescription(
 {
     /// <summary>How the trace shows the configuration a run of this scenario used (<see cref="KernelConfig.DescribeFor"/>).</summary>
     public string Describe(KernelConfig config) => config.DescribeFor(Mechanisms);
+
+    /// <summary>Its known-failure marks: the whole scenario's, then its expectations', in the file's order.</summary>
+    public IReadOnlyList<KnownFailure> KnownFailures { get; init; } = [];
 }
 
 /// <summary>A scenario compiled to C#: the generated classes implement it.</summary>

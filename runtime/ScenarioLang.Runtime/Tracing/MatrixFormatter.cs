@@ -30,6 +30,10 @@ public static class MatrixFormatter
         {
             foreach (var failed in result.Entries.Where(e => e.Verdict == Verdict.Fail))
                 b.Append($"  {label}: {d.File}({failed.Step.Line},{failed.Step.Column}): failed: {failed.Step.Text} ({failed.Failure})\n");
+            foreach (var held in result.Entries.Where(e => e.Verdict == Verdict.UnexpectedPass))
+                b.Append($"  {label}: {d.File}({held.Step.Line},{held.Step.Column}): unexpected pass: {held.Step.Text} ({held.Failure})\n");
+            foreach (var known in result.Entries.Where(e => e.Verdict == Verdict.KnownFailure))
+                b.Append($"  {label}: {d.File}({known.Step.Line},{known.Step.Column}): known failure: {known.Step.Text} ({known.Failure})\n");
             foreach (var open in result.Entries.Where(e => e.Verdict == Verdict.Inconclusive))
                 b.Append($"  {label}: {d.File}({open.Step.Line},{open.Step.Column}): {open.Step.Text} ({open.Failure})\n");
             foreach (var finding in result.Findings.Where(f => !f.Expected))
@@ -41,9 +45,12 @@ public static class MatrixFormatter
     private static string[] Row(ScenarioResult result, string config, IReadOnlyList<CostColumn> costs) =>
     [
         config,
-        result.Verdict.ToString().ToUpperInvariant(),
-        result.Failed == 0 ? $"{result.Expectations} hold" : $"{result.Failed} of {result.Expectations} failed",
+        TraceFormatter.Name(result.Verdict),
+        result.Failed > 0 ? $"{result.Failed} of {result.Expectations} failed"
+            : result.KnownFailures > 0 ? $"{result.KnownFailures} of {result.Expectations} failed (known)"
+            : $"{result.Expectations} hold",
         .. costs.Select(c => c.Cell(result.Counters)),
-        result.UnexpectedFindings.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        // The findings no expectation names, also where they are the whole scenario's known failure.
+        result.Findings.Count(f => !f.Expected).ToString(System.Globalization.CultureInfo.InvariantCulture),
     ];
 }

@@ -35,7 +35,7 @@ public static class Units
     internal static readonly string[] KnownNouns =
     [
         "byte", "CPU", "I/O bitmap", "buffered store", "deadlock", "event", "execution", "expectation", "final state",
-        "finding", "iteration", "mapping", "page", "part", "preemption", "store", "task", "vma",
+        "finding", "iteration", "known failure", "mapping", "page", "part", "preemption", "store", "task", "vma",
     ];
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Plurals =

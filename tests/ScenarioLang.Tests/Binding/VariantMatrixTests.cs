@@ -78,10 +78,14 @@ public sealed class VariantMatrixTests
         var path = Path.Combine(dir, "matrix.kscn");
         var replay = Path.Combine(dir, "replay.kscn");
         File.WriteAllText(path, source);
-        Assert.Equal(1, Invoke("explore", path, "--save", replay).ExitCode);
+        // The lost entry is the file's known failure under late-wmb-intended: the run passes, and so does its replay,
+        // which keeps the mark and fails as it says.
+        Assert.Equal(0, Invoke("explore", path, "--save", replay).ExitCode);
         var text = File.ReadAllText(replay);
         Assert.Contains("  kernel pgd = late-wmb-intended\n", text);
         Assert.DoesNotContain("locked-list", text);
-        Assert.Equal(1, Invoke("run", replay).ExitCode);
+        var replayed = Invoke("run", replay);
+        Assert.Equal(0, replayed.ExitCode);
+        Assert.Contains("KNOWN FAILURE: ", replayed.Out);
     }
 }

@@ -132,10 +132,10 @@ public sealed class CliTests
     {
         var output = Invoke("run", Path.Combine(Repository.Root, "samples/ioperm/seed-002-alternatives.kscn"));
         Snapshot.Verify(output.Transcript, "run-seed-002-alternatives");
-        // hpa-tss fails each pattern with Brian Gerst's objection; every other row holds.
-        Assert.Equal(3, output.Out.Split('\n').Count(l => l.TrimStart().StartsWith("ioperm=hpa-tss   FAIL", StringComparison.Ordinal)));
+        // hpa-tss fails each pattern with Brian Gerst's objection, as each scenario's mark says; every other row holds.
+        Assert.Equal(3, output.Out.Split('\n').Count(l => l.TrimStart().StartsWith("ioperm=hpa-tss   KNOWN FAILURE", StringComparison.Ordinal)));
         Assert.Equal(12, output.Out.Split('\n').Count(l => l.TrimStart().StartsWith("ioperm=", StringComparison.Ordinal) && l.Contains(" PASS ", StringComparison.Ordinal)));
-        Assert.Equal(1, output.ExitCode);
+        Assert.Equal(0, output.ExitCode);
     }
 
     [Fact]

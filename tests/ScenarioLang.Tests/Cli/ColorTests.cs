@@ -31,8 +31,12 @@ public sealed partial class ColorTests
     [Fact]
     public void A_test_run_colours_each_line_s_verdict_and_its_trace_marks()
     {
-        var output = Invoke("test", Repository.Full("samples/ptshare/mode-never-set.kscn"), "--color=always");
+        // Its known failure is a pass; without the mark, the same run is a failure.
+        var known = Invoke("test", Repository.Full("samples/ptshare/mode-never-set.kscn"), "--color=always");
+        Assert.StartsWith($"{Green}known{Reset} ", known.Out);
+        Assert.Contains($"] {Green}KNOWN FAILURE{Reset}: 1 of 5 expectations failed", known.Out);
 
+        var output = Invoke("test", Repository.Unmarked("samples/ptshare/mode-never-set.kscn"), "--color=always");
         Assert.StartsWith($"{Red}FAIL{Reset}  ", output.Out);
         Assert.Contains($"] {Red}FAIL{Reset}: 1 of 5 expectations failed", output.Out);
     }

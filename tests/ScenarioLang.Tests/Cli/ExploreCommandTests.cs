@@ -177,7 +177,7 @@ public sealed class ExploreVerdictTests
     public void A_violation_beats_inconclusive_across_files_and_scenarios()
     {
         // late-wmb loses the entry within 20 executions; late-mb is cut there with nothing seen.
-        var both = Explore(LateMb, LateWmb, "--max-executions", "20");
+        var both = Explore(LateMb, Repository.Unmarked(LateWmb), "--max-executions", "20");
 
         Assert.Equal(1, both.ExitCode);
         Assert.Contains("INCONCLUSIVE: ", both.Out);
@@ -199,9 +199,10 @@ public sealed class ExploreVerdictTests
     [Fact]
     public void Stop_at_first_stops_at_the_same_violation_for_any_number_of_jobs()
     {
-        var one = Explore(LateWmb, "--stop-at-first", "--jobs", "1");
-        var three = Explore(LateWmb, "--stop-at-first", "--jobs", "3");
-        var whole = Explore(LateWmb, "--jobs", "1");
+        var lateWmb = Repository.Unmarked(LateWmb);
+        var one = Explore(lateWmb, "--stop-at-first", "--jobs", "1");
+        var three = Explore(lateWmb, "--stop-at-first", "--jobs", "3");
+        var whole = Explore(lateWmb, "--jobs", "1");
 
         Assert.Equal(one.Out, three.Out);
         Assert.Equal(1, one.ExitCode);
@@ -214,7 +215,7 @@ public sealed class ExploreVerdictTests
     [Fact]
     public void Stop_at_first_cancels_later_parts_the_same_way_on_many_threads()
     {
-        const string race = "samples/ptshare/creation-race.kscn";
+        var race = Repository.Unmarked("samples/ptshare/creation-race.kscn");
         var one = Explore(race, "--variant", "ptshare=rfc-v2", "--stop-at-first", "--jobs", "1");
         var four = Explore(race, "--variant", "ptshare=rfc-v2", "--stop-at-first", "--jobs", "4");
 

@@ -62,8 +62,9 @@ public sealed partial class ExplorationSearchTests
     [Fact]
     public void A_budget_cuts_the_search_at_the_same_execution_on_any_number_of_threads()
     {
-        var one = Explore("samples/pgd/late-wmb.kscn", SampleSnapshotTests.AsWritten, "--jobs", "1", "--max-executions", "20");
-        var two = Explore("samples/pgd/late-wmb.kscn", SampleSnapshotTests.AsWritten, "--jobs", "2", "--max-executions", "20");
+        var lateWmb = Repository.Unmarked("samples/pgd/late-wmb.kscn");
+        var one = Explore(lateWmb, SampleSnapshotTests.AsWritten, "--jobs", "1", "--max-executions", "20");
+        var two = Explore(lateWmb, SampleSnapshotTests.AsWritten, "--jobs", "2", "--max-executions", "20");
 
         Assert.Equal(one.Out, two.Out);
         Assert.Contains("(inconclusive: stopped after 20 executions (--max-executions 20): what held in every execution explored is not proved)", one.Out);
@@ -90,7 +91,7 @@ public sealed partial class ExplorationSearchTests
     [Fact]
     public void Shards_add_up_to_the_whole_search()
     {
-        const string sample = "samples/ptshare/creation-race.kscn";
+        var sample = Repository.Unmarked("samples/ptshare/creation-race.kscn");
         var whole = Explore(sample, "ptshare=rfc-v2");
         var shards = Enumerable.Range(1, 4).Select(i => Explore(sample, "ptshare=rfc-v2", "--shard", $"{i}/4")).ToArray();
 

@@ -37,6 +37,31 @@ public sealed class CompletionTests
     }
 
     [Fact]
+    public void Known_failure_under_is_proposed_after_an_expectation_a_steps_result_and_first_in_a_scenario()
+    {
+        const string Mark = "known failure under";
+        Assert.Contains(Mark, Labels("scenario \"t\" {\n  $$\n  kernel ptshare = rfc-v2\n}"));
+        Assert.Contains(Mark, Labels(Caret.InScenario("  expect never leak ptshare_data $$")));
+        Assert.Contains(Mark, Labels(Caret.InScenario("  cpu0 A: outb 0x80 -> ok $$")));
+        // Not where the expectation is unfinished, nor after the scenario's first statement.
+        Assert.DoesNotContain(Mark, Labels(Caret.InScenario("  expect task(A).iopl == $$")));
+        Assert.DoesNotContain(Mark, Labels(Caret.InScenario("  expect never leak $$")));
+        Assert.DoesNotContain(Mark, Labels(Caret.InScenario("  cpu0 A: outb 0x80\n  $$")));
+    }
+
+    [Fact]
+    public void After_known_failure_under_the_variants_of_the_mechanisms_the_scenario_uses_are_proposed()
+    {
+        var scenario = "scenario \"t\" {\n  kernel ptshare = rfc-v2, locked\n  task A root\n  expect never leak ptshare_data  known failure under $$\n}";
+        var ptshare = KernelCatalog.Find("ptshare")!;
+        Assert.Equal(ptshare.Variants.Select(v => $"ptshare={v.Name}"), Labels(scenario));
+        var afterEquals = scenario.Replace("under $$", "under ptshare=rf$$", StringComparison.Ordinal);
+        Assert.Equal(ptshare.Variants.Select(v => v.Name), Labels(afterEquals));
+        var afterComma = scenario.Replace("under $$", "under ptshare=rfc-v2, ptshare=$$", StringComparison.Ordinal);
+        Assert.Equal(ptshare.Variants.Select(v => v.Name), Labels(afterComma));
+    }
+
+    [Fact]
     public void A_snippet_reads_as_the_step_is_written()
     {
         Assert.Equal("ioperm(${1:from}, ${2:num}, ${3:on})", Completion.Snippet(KernelCatalog.FindStep("ioperm")!));

@@ -8,7 +8,8 @@ internal sealed record ScenarioTests(CompiledScenario Scenario, IReadOnlyList<Ke
 
 /// <summary>
 /// Writes the xunit test class of one .kscn file: a [Fact] per scenario and configuration that runs the scenario's
-/// generated class through <see cref="ScenarioCheck"/>, which fails with the trace. The display name is the line
+/// generated class through <see cref="ScenarioCheck"/>, which fails with the trace (and writes a known failure's as the
+/// test's output). The display name is the line
 /// <c>kscn test</c> prints for the same run: file:line, the scenario's name and the configuration.
 /// </summary>
 internal static class XunitTestClassEmitter
@@ -24,7 +25,8 @@ internal static class XunitTestClassEmitter
         w.Directive("#nullable enable");
         w.Line();
         w.OpenBlock("namespace " + Namespace);
-        w.OpenBlock($"public sealed class {className}");
+        // xunit injects the helper that carries a test's output: a known failure's trace, the counterexample that confirms it.
+        w.OpenBlock($"public sealed class {className}(global::Xunit.Abstractions.ITestOutputHelper output)");
         // A member may not share its class's name.
         var methods = new Identifiers(className);
         var first = true;
@@ -41,7 +43,8 @@ internal static class XunitTestClassEmitter
             w.Line($"[global::Xunit.Fact(DisplayName = {CSharpLiteral.String(displayName)})]");
             w.Line($"public void {method}() => {Runtime}.ScenarioCheck.Passes(");
             w.Line($"    new global::{scenario.TypeName}({CSharpLiteral.String(sourcePath)}),");
-            w.Line($"    {Runtime}.KernelConfig.FromNames(new global::System.Collections.Generic.Dictionary<string, string> {{ {Names(config)} }}));");
+            w.Line($"    {Runtime}.KernelConfig.FromNames(new global::System.Collections.Generic.Dictionary<string, string> {{ {Names(config)} }}),");
+            w.Line("    output.WriteLine);");
         }
         w.CloseBlock();
         w.CloseBlock();

@@ -39,24 +39,25 @@ public partial class KscnParser : Parser {
 		IDLE=9, EXPECT=10, IS=11, NOT=12, NONE=13, ON=14, OFF=15, OK=16, REPEAT=17, 
 		FOR=18, EACH=19, PREEMPTED=20, PREEMPTS=21, FAILING=22, AT=23, SHARED=24, 
 		EXPLORE=25, ALWAYS=26, NEVER=27, SOMETIMES=28, AND=29, UNTIL=30, CONTINUE=31, 
-		DRAIN=32, FILE=33, LEAK=34, USE_AFTER_FREE=35, DOUBLE_FREE=36, REFCOUNT_MISUSE=37, 
-		WARN=38, OOPS=39, KIB=40, MIB=41, GIB=42, GP=43, PF=44, ARROW=45, LBRACE=46, 
-		RBRACE=47, LPAREN=48, RPAREN=49, LBRACK=50, RBRACK=51, COMMA=52, STAR=53, 
-		COLON=54, DOT=55, EQEQ=56, NEQ=57, LE=58, GE=59, LT=60, GT=61, ASSIGN=62, 
-		PIPE=63, MINUS=64, CPU=65, INT=66, WORD=67, STRING=68, UNTERMINATED_STRING=69, 
-		LINE_COMMENT=70, BLOCK_COMMENT=71, WS=72, UNEXPECTED_CHAR=73;
+		DRAIN=32, FILE=33, KNOWN=34, FAILURE=35, UNDER=36, LEAK=37, USE_AFTER_FREE=38, 
+		DOUBLE_FREE=39, REFCOUNT_MISUSE=40, WARN=41, OOPS=42, KIB=43, MIB=44, 
+		GIB=45, GP=46, PF=47, ARROW=48, LBRACE=49, RBRACE=50, LPAREN=51, RPAREN=52, 
+		LBRACK=53, RBRACK=54, COMMA=55, STAR=56, COLON=57, DOT=58, EQEQ=59, NEQ=60, 
+		LE=61, GE=62, LT=63, GT=64, ASSIGN=65, PIPE=66, MINUS=67, CPU=68, INT=69, 
+		WORD=70, STRING=71, UNTERMINATED_STRING=72, LINE_COMMENT=73, BLOCK_COMMENT=74, 
+		WS=75, UNEXPECTED_CHAR=76;
 	public const int
 		RULE_compilationUnit = 0, RULE_scenario = 1, RULE_statement = 2, RULE_variantChoice = 3, 
 		RULE_cpuBody = 4, RULE_stepModifier = 5, RULE_pause = 6, RULE_switchTarget = 7, 
 		RULE_action = 8, RULE_operand = 9, RULE_argumentList = 10, RULE_argument = 11, 
-		RULE_quantity = 12, RULE_result = 13, RULE_expectation = 14, RULE_condition = 15, 
-		RULE_expectationBody = 16, RULE_subject = 17, RULE_subjectArgument = 18, 
-		RULE_value = 19;
+		RULE_quantity = 12, RULE_result = 13, RULE_knownFailure = 14, RULE_knownVariant = 15, 
+		RULE_expectation = 16, RULE_condition = 17, RULE_expectationBody = 18, 
+		RULE_subject = 19, RULE_subjectArgument = 20, RULE_value = 21;
 	public static readonly string[] ruleNames = {
 		"compilationUnit", "scenario", "statement", "variantChoice", "cpuBody", 
 		"stepModifier", "pause", "switchTarget", "action", "operand", "argumentList", 
-		"argument", "quantity", "result", "expectation", "condition", "expectationBody", 
-		"subject", "subjectArgument", "value"
+		"argument", "quantity", "result", "knownFailure", "knownVariant", "expectation", 
+		"condition", "expectationBody", "subject", "subjectArgument", "value"
 	};
 
 	private static readonly string[] _LiteralNames = {
@@ -65,22 +66,23 @@ public partial class KscnParser : Parser {
 		"'on'", "'off'", "'ok'", "'repeat'", "'for'", "'each'", "'preempted'", 
 		"'preempts'", "'failing'", "'at'", "'shared'", "'explore'", "'always'", 
 		"'never'", "'sometimes'", "'and'", "'until'", "'continue'", "'drain'", 
-		"'file'", "'leak'", "'use-after-free'", "'double-free'", "'refcount-misuse'", 
-		"'warn'", "'oops'", "'KiB'", "'MiB'", "'GiB'", "'#GP'", "'#PF'", "'->'", 
-		"'{'", "'}'", "'('", "')'", "'['", "']'", "','", "'*'", "':'", "'.'", 
-		"'=='", "'!='", "'<='", "'>='", "'<'", "'>'", "'='", "'|'", "'-'"
+		"'file'", "'known'", "'failure'", "'under'", "'leak'", "'use-after-free'", 
+		"'double-free'", "'refcount-misuse'", "'warn'", "'oops'", "'KiB'", "'MiB'", 
+		"'GiB'", "'#GP'", "'#PF'", "'->'", "'{'", "'}'", "'('", "')'", "'['", 
+		"']'", "','", "'*'", "':'", "'.'", "'=='", "'!='", "'<='", "'>='", "'<'", 
+		"'>'", "'='", "'|'", "'-'"
 	};
 	private static readonly string[] _SymbolicNames = {
 		null, "SCENARIO", "KERNEL", "MEMORY", "CPUS", "TASK", "ROOT", "USER", 
 		"SWITCH", "IDLE", "EXPECT", "IS", "NOT", "NONE", "ON", "OFF", "OK", "REPEAT", 
 		"FOR", "EACH", "PREEMPTED", "PREEMPTS", "FAILING", "AT", "SHARED", "EXPLORE", 
 		"ALWAYS", "NEVER", "SOMETIMES", "AND", "UNTIL", "CONTINUE", "DRAIN", "FILE", 
-		"LEAK", "USE_AFTER_FREE", "DOUBLE_FREE", "REFCOUNT_MISUSE", "WARN", "OOPS", 
-		"KIB", "MIB", "GIB", "GP", "PF", "ARROW", "LBRACE", "RBRACE", "LPAREN", 
-		"RPAREN", "LBRACK", "RBRACK", "COMMA", "STAR", "COLON", "DOT", "EQEQ", 
-		"NEQ", "LE", "GE", "LT", "GT", "ASSIGN", "PIPE", "MINUS", "CPU", "INT", 
-		"WORD", "STRING", "UNTERMINATED_STRING", "LINE_COMMENT", "BLOCK_COMMENT", 
-		"WS", "UNEXPECTED_CHAR"
+		"KNOWN", "FAILURE", "UNDER", "LEAK", "USE_AFTER_FREE", "DOUBLE_FREE", 
+		"REFCOUNT_MISUSE", "WARN", "OOPS", "KIB", "MIB", "GIB", "GP", "PF", "ARROW", 
+		"LBRACE", "RBRACE", "LPAREN", "RPAREN", "LBRACK", "RBRACK", "COMMA", "STAR", 
+		"COLON", "DOT", "EQEQ", "NEQ", "LE", "GE", "LT", "GT", "ASSIGN", "PIPE", 
+		"MINUS", "CPU", "INT", "WORD", "STRING", "UNTERMINATED_STRING", "LINE_COMMENT", 
+		"BLOCK_COMMENT", "WS", "UNEXPECTED_CHAR"
 	};
 	public static readonly IVocabulary DefaultVocabulary = new Vocabulary(_LiteralNames, _SymbolicNames);
 
@@ -137,21 +139,21 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 43;
+			State = 47;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==SCENARIO) {
 				{
 				{
-				State = 40;
+				State = 44;
 				scenario();
 				}
 				}
-				State = 45;
+				State = 49;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 46;
+			State = 50;
 			Match(Eof);
 			}
 		}
@@ -172,6 +174,9 @@ public partial class KscnParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LBRACE() { return GetToken(KscnParser.LBRACE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RBRACE() { return GetToken(KscnParser.RBRACE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STRING() { return GetToken(KscnParser.STRING, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public KnownFailureContext knownFailure() {
+			return GetRuleContext<KnownFailureContext>(0);
+		}
 		[System.Diagnostics.DebuggerNonUserCode] public StatementContext[] statement() {
 			return GetRuleContexts<StatementContext>();
 		}
@@ -193,27 +198,37 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 48;
+			State = 52;
 			Match(SCENARIO);
-			State = 49;
+			State = 53;
 			_localctx.name = Match(STRING);
-			State = 50;
-			Match(LBRACE);
 			State = 54;
+			Match(LBRACE);
+			State = 56;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 2)) & ~0x3f) == 0 && ((1L << (_la - 2)) & -9223372034694610673L) != 0)) {
+			if (_la==KNOWN) {
+				{
+				State = 55;
+				knownFailure();
+				}
+			}
+
+			State = 61;
+			ErrorHandler.Sync(this);
+			_la = TokenStream.LA(1);
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 8640660540L) != 0) || _la==CPU) {
 				{
 				{
-				State = 51;
+				State = 58;
 				statement();
 				}
 				}
-				State = 56;
+				State = 63;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 57;
+			State = 64;
 			Match(RBRACE);
 			}
 		}
@@ -312,6 +327,9 @@ public partial class KscnParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ExpectationContext expectation() {
 			return GetRuleContext<ExpectationContext>(0);
 		}
+		[System.Diagnostics.DebuggerNonUserCode] public KnownFailureContext knownFailure() {
+			return GetRuleContext<KnownFailureContext>(0);
+		}
 		public ExpectStatementContext(StatementContext context) { CopyFrom(context); }
 	}
 	public partial class RepeatStatementContext : StatementContext {
@@ -362,20 +380,20 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 4, RULE_statement);
 		int _la;
 		try {
-			State = 122;
+			State = 132;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case KERNEL:
 				_localctx = new KernelStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 59;
+				State = 66;
 				Match(KERNEL);
-				State = 60;
+				State = 67;
 				((KernelStatementContext)_localctx).mechanism = Match(WORD);
-				State = 61;
+				State = 68;
 				Match(ASSIGN);
-				State = 62;
+				State = 69;
 				((KernelStatementContext)_localctx).variants = variantChoice();
 				}
 				break;
@@ -383,9 +401,9 @@ public partial class KscnParser : Parser {
 				_localctx = new MemoryStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 63;
+				State = 70;
 				Match(MEMORY);
-				State = 64;
+				State = 71;
 				((MemoryStatementContext)_localctx).model = Match(WORD);
 				}
 				break;
@@ -393,9 +411,9 @@ public partial class KscnParser : Parser {
 				_localctx = new CpusStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 65;
+				State = 72;
 				Match(CPUS);
-				State = 66;
+				State = 73;
 				((CpusStatementContext)_localctx).count = Match(INT);
 				}
 				break;
@@ -403,25 +421,25 @@ public partial class KscnParser : Parser {
 				_localctx = new TaskStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 67;
+				State = 74;
 				Match(TASK);
-				State = 68;
+				State = 75;
 				((TaskStatementContext)_localctx).name = Match(WORD);
-				State = 72;
+				State = 79;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LBRACK) {
 					{
-					State = 69;
+					State = 76;
 					Match(LBRACK);
-					State = 70;
+					State = 77;
 					((TaskStatementContext)_localctx).members = Match(INT);
-					State = 71;
+					State = 78;
 					Match(RBRACK);
 					}
 				}
 
-				State = 74;
+				State = 81;
 				((TaskStatementContext)_localctx).privilege = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==ROOT || _la==USER) ) {
@@ -437,18 +455,18 @@ public partial class KscnParser : Parser {
 				_localctx = new SharedStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 75;
+				State = 82;
 				Match(SHARED);
-				State = 76;
+				State = 83;
 				((SharedStatementContext)_localctx).name = Match(WORD);
-				State = 79;
+				State = 86;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ASSIGN) {
 					{
-					State = 77;
+					State = 84;
 					Match(ASSIGN);
-					State = 78;
+					State = 85;
 					((SharedStatementContext)_localctx).initial = Match(INT);
 					}
 				}
@@ -459,20 +477,20 @@ public partial class KscnParser : Parser {
 				_localctx = new FileStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 81;
+				State = 88;
 				Match(FILE);
-				State = 82;
+				State = 89;
 				((FileStatementContext)_localctx).name = Match(WORD);
-				State = 83;
+				State = 90;
 				Match(ASSIGN);
-				State = 84;
+				State = 91;
 				((FileStatementContext)_localctx).size = quantity();
-				State = 86;
+				State = 93;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WORD) {
 					{
-					State = 85;
+					State = 92;
 					((FileStatementContext)_localctx).filesystem = Match(WORD);
 					}
 				}
@@ -483,9 +501,9 @@ public partial class KscnParser : Parser {
 				_localctx = new CpuStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 88;
+				State = 95;
 				Match(CPU);
-				State = 89;
+				State = 96;
 				cpuBody();
 				}
 				break;
@@ -493,37 +511,47 @@ public partial class KscnParser : Parser {
 				_localctx = new ExpectStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 90;
+				State = 97;
 				Match(EXPECT);
-				State = 91;
+				State = 98;
 				expectation();
+				State = 100;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==KNOWN) {
+					{
+					State = 99;
+					knownFailure();
+					}
+				}
+
 				}
 				break;
 			case REPEAT:
 				_localctx = new RepeatStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 92;
+				State = 102;
 				Match(REPEAT);
-				State = 93;
+				State = 103;
 				((RepeatStatementContext)_localctx).count = Match(INT);
-				State = 94;
+				State = 104;
 				Match(LBRACE);
-				State = 98;
+				State = 108;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				while (((((_la - 2)) & ~0x3f) == 0 && ((1L << (_la - 2)) & -9223372034694610673L) != 0)) {
+				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 8640660540L) != 0) || _la==CPU) {
 					{
 					{
-					State = 95;
+					State = 105;
 					statement();
 					}
 					}
-					State = 100;
+					State = 110;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 101;
+				State = 111;
 				Match(RBRACE);
 				}
 				break;
@@ -531,29 +559,29 @@ public partial class KscnParser : Parser {
 				_localctx = new ForEachStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 102;
+				State = 112;
 				Match(FOR);
-				State = 103;
+				State = 113;
 				Match(EACH);
-				State = 104;
+				State = 114;
 				((ForEachStatementContext)_localctx).group = Match(WORD);
-				State = 105;
+				State = 115;
 				Match(LBRACE);
-				State = 109;
+				State = 119;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				while (((((_la - 2)) & ~0x3f) == 0 && ((1L << (_la - 2)) & -9223372034694610673L) != 0)) {
+				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 8640660540L) != 0) || _la==CPU) {
 					{
 					{
-					State = 106;
+					State = 116;
 					statement();
 					}
 					}
-					State = 111;
+					State = 121;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 112;
+				State = 122;
 				Match(RBRACE);
 				}
 				break;
@@ -561,25 +589,25 @@ public partial class KscnParser : Parser {
 				_localctx = new ExploreStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 113;
+				State = 123;
 				Match(EXPLORE);
-				State = 114;
+				State = 124;
 				Match(LBRACE);
-				State = 118;
+				State = 128;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				while (((((_la - 2)) & ~0x3f) == 0 && ((1L << (_la - 2)) & -9223372034694610673L) != 0)) {
+				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 8640660540L) != 0) || _la==CPU) {
 					{
 					{
-					State = 115;
+					State = 125;
 					statement();
 					}
 					}
-					State = 120;
+					State = 130;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 121;
+				State = 131;
 				Match(RBRACE);
 				}
 				break;
@@ -618,8 +646,8 @@ public partial class KscnParser : Parser {
 		public IToken _WORD;
 		public IList<IToken> _names = new List<IToken>();
 		public IToken _OFF;
-		public IToken _tset266;
-		public IToken _tset279;
+		public IToken _tset274;
+		public IToken _tset287;
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] WORD() { return GetTokens(KscnParser.WORD); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WORD(int i) {
 			return GetToken(KscnParser.WORD, i);
@@ -641,14 +669,14 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 6, RULE_variantChoice);
 		int _la;
 		try {
-			State = 133;
+			State = 143;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case STAR:
 				_localctx = new EveryVariantContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 124;
+				State = 134;
 				Match(STAR);
 				}
 				break;
@@ -657,39 +685,39 @@ public partial class KscnParser : Parser {
 				_localctx = new ListedVariantsContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 125;
-				((ListedVariantsContext)_localctx)._tset266 = TokenStream.LT(1);
+				State = 135;
+				((ListedVariantsContext)_localctx)._tset274 = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==OFF || _la==WORD) ) {
-					((ListedVariantsContext)_localctx)._tset266 = ErrorHandler.RecoverInline(this);
+					((ListedVariantsContext)_localctx)._tset274 = ErrorHandler.RecoverInline(this);
 				}
 				else {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				((ListedVariantsContext)_localctx)._names.Add(((ListedVariantsContext)_localctx)._tset266);
-				State = 130;
+				((ListedVariantsContext)_localctx)._names.Add(((ListedVariantsContext)_localctx)._tset274);
+				State = 140;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 126;
+					State = 136;
 					Match(COMMA);
-					State = 127;
-					((ListedVariantsContext)_localctx)._tset279 = TokenStream.LT(1);
+					State = 137;
+					((ListedVariantsContext)_localctx)._tset287 = TokenStream.LT(1);
 					_la = TokenStream.LA(1);
 					if ( !(_la==OFF || _la==WORD) ) {
-						((ListedVariantsContext)_localctx)._tset279 = ErrorHandler.RecoverInline(this);
+						((ListedVariantsContext)_localctx)._tset287 = ErrorHandler.RecoverInline(this);
 					}
 					else {
 						ErrorHandler.ReportMatch(this);
 					    Consume();
 					}
-					((ListedVariantsContext)_localctx)._names.Add(((ListedVariantsContext)_localctx)._tset279);
+					((ListedVariantsContext)_localctx)._names.Add(((ListedVariantsContext)_localctx)._tset287);
 					}
 					}
-					State = 132;
+					State = 142;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -765,6 +793,9 @@ public partial class KscnParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ResultContext result(int i) {
 			return GetRuleContext<ResultContext>(i);
 		}
+		[System.Diagnostics.DebuggerNonUserCode] public KnownFailureContext knownFailure() {
+			return GetRuleContext<KnownFailureContext>(0);
+		}
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] PIPE() { return GetTokens(KscnParser.PIPE); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PIPE(int i) {
 			return GetToken(KscnParser.PIPE, i);
@@ -778,16 +809,16 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 8, RULE_cpuBody);
 		int _la;
 		try {
-			State = 166;
+			State = 179;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SWITCH:
 				_localctx = new SwitchBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 135;
+				State = 145;
 				Match(SWITCH);
-				State = 136;
+				State = 146;
 				switchTarget();
 				}
 				break;
@@ -795,14 +826,14 @@ public partial class KscnParser : Parser {
 				_localctx = new ContinueBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 137;
+				State = 147;
 				Match(CONTINUE);
-				State = 139;
+				State = 149;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==UNTIL) {
 					{
-					State = 138;
+					State = 148;
 					pause();
 					}
 				}
@@ -813,14 +844,14 @@ public partial class KscnParser : Parser {
 				_localctx = new DrainBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 141;
+				State = 151;
 				Match(DRAIN);
-				State = 143;
+				State = 153;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==INT) {
 					{
-					State = 142;
+					State = 152;
 					((DrainBodyContext)_localctx).count = Match(INT);
 					}
 				}
@@ -832,7 +863,7 @@ public partial class KscnParser : Parser {
 				_localctx = new StepBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 145;
+				State = 155;
 				((StepBodyContext)_localctx).task = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==KERNEL || _la==WORD) ) {
@@ -842,57 +873,67 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 148;
+				State = 158;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==PREEMPTS) {
 					{
-					State = 146;
+					State = 156;
 					Match(PREEMPTS);
-					State = 147;
+					State = 157;
 					((StepBodyContext)_localctx).preempted = Match(WORD);
 					}
 				}
 
-				State = 150;
+				State = 160;
 				Match(COLON);
-				State = 151;
+				State = 161;
 				action();
-				State = 153;
+				State = 163;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1078984704L) != 0)) {
 					{
-					State = 152;
+					State = 162;
 					stepModifier();
 					}
 				}
 
-				State = 164;
+				State = 174;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ARROW) {
 					{
-					State = 155;
+					State = 165;
 					Match(ARROW);
-					State = 156;
+					State = 166;
 					result();
-					State = 161;
+					State = 171;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==PIPE) {
 						{
 						{
-						State = 157;
+						State = 167;
 						Match(PIPE);
-						State = 158;
+						State = 168;
 						result();
 						}
 						}
-						State = 163;
+						State = 173;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
+					}
+				}
+
+				State = 177;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==KNOWN) {
+					{
+					State = 176;
+					knownFailure();
 					}
 				}
 
@@ -936,14 +977,14 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 10, RULE_stepModifier);
 		int _la;
 		try {
-			State = 172;
+			State = 185;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case PREEMPTED:
 			case FAILING:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 168;
+				State = 181;
 				_localctx.kind = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==PREEMPTED || _la==FAILING) ) {
@@ -953,16 +994,16 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 169;
+				State = 182;
 				Match(AT);
-				State = 170;
+				State = 183;
 				_localctx.point = Match(WORD);
 				}
 				break;
 			case UNTIL:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 171;
+				State = 184;
 				pause();
 				}
 				break;
@@ -1007,18 +1048,18 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 174;
+			State = 187;
 			Match(UNTIL);
-			State = 175;
+			State = 188;
 			_localctx.point = Match(WORD);
-			State = 179;
+			State = 192;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LBRACK) {
 				{
-				State = 176;
+				State = 189;
 				Match(LBRACK);
-				State = 177;
+				State = 190;
 				_localctx.index = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==INT || _la==WORD) ) {
@@ -1028,7 +1069,7 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 178;
+				State = 191;
 				Match(RBRACK);
 				}
 			}
@@ -1064,7 +1105,7 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 181;
+			State = 194;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IDLE || _la==WORD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -1109,21 +1150,21 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 183;
+			State = 196;
 			_localctx.name = Match(WORD);
-			State = 186;
+			State = 199;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case LPAREN:
 				{
-				State = 184;
+				State = 197;
 				argumentList();
 				}
 				break;
 			case INT:
 			case WORD:
 				{
-				State = 185;
+				State = 198;
 				operand();
 				}
 				break;
@@ -1140,6 +1181,7 @@ public partial class KscnParser : Parser {
 			case EXPLORE:
 			case UNTIL:
 			case FILE:
+			case KNOWN:
 			case ARROW:
 			case RBRACE:
 			case CPU:
@@ -1180,29 +1222,29 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 18, RULE_operand);
 		int _la;
 		try {
-			State = 194;
+			State = 207;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 188;
+				State = 201;
 				_localctx.port = Match(INT);
 				}
 				break;
 			case WORD:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 189;
+				State = 202;
 				_localctx.location = Match(WORD);
-				State = 192;
+				State = 205;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==ASSIGN) {
 					{
-					State = 190;
+					State = 203;
 					Match(ASSIGN);
-					State = 191;
+					State = 204;
 					_localctx.written = Match(INT);
 					}
 				}
@@ -1252,35 +1294,35 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 196;
+			State = 209;
 			Match(LPAREN);
-			State = 205;
+			State = 218;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if (((((_la - 14)) & ~0x3f) == 0 && ((1L << (_la - 14)) & 14636698788954115L) != 0)) {
+			if (((((_la - 14)) & ~0x3f) == 0 && ((1L << (_la - 14)) & 117093590311632899L) != 0)) {
 				{
-				State = 197;
+				State = 210;
 				argument();
-				State = 202;
+				State = 215;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==COMMA) {
 					{
 					{
-					State = 198;
+					State = 211;
 					Match(COMMA);
-					State = 199;
+					State = 212;
 					argument();
 					}
 					}
-					State = 204;
+					State = 217;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
 				}
 			}
 
-			State = 207;
+			State = 220;
 			Match(RPAREN);
 			}
 		}
@@ -1324,48 +1366,48 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 22, RULE_argument);
 		int _la;
 		try {
-			State = 222;
+			State = 235;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 209;
+				State = 222;
 				quantity();
 				}
 				break;
 			case ON:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 210;
+				State = 223;
 				Match(ON);
 				}
 				break;
 			case OFF:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 211;
+				State = 224;
 				Match(OFF);
 				}
 				break;
 			case WORD:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 212;
+				State = 225;
 				Match(WORD);
-				State = 217;
+				State = 230;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==PIPE) {
 					{
 					{
-					State = 213;
+					State = 226;
 					Match(PIPE);
-					State = 214;
+					State = 227;
 					Match(WORD);
 					}
 					}
-					State = 219;
+					State = 232;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -1374,9 +1416,9 @@ public partial class KscnParser : Parser {
 			case MINUS:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 220;
+				State = 233;
 				Match(MINUS);
-				State = 221;
+				State = 234;
 				Match(INT);
 				}
 				break;
@@ -1416,17 +1458,17 @@ public partial class KscnParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 224;
+			State = 237;
 			Match(INT);
-			State = 226;
+			State = 239;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 7696581394432L) != 0)) {
+			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 61572651155456L) != 0)) {
 				{
-				State = 225;
+				State = 238;
 				_localctx.unit = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 7696581394432L) != 0)) ) {
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 61572651155456L) != 0)) ) {
 					_localctx.unit = ErrorHandler.RecoverInline(this);
 				}
 				else {
@@ -1486,14 +1528,14 @@ public partial class KscnParser : Parser {
 		EnterRule(_localctx, 26, RULE_result);
 		int _la;
 		try {
-			State = 232;
+			State = 245;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				_localctx = new NumberResultContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 228;
+				State = 241;
 				Match(INT);
 				}
 				break;
@@ -1501,7 +1543,7 @@ public partial class KscnParser : Parser {
 				_localctx = new NameResultContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 229;
+				State = 242;
 				Match(WORD);
 				}
 				break;
@@ -1510,7 +1552,7 @@ public partial class KscnParser : Parser {
 				_localctx = new FaultResultContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 230;
+				State = 243;
 				((FaultResultContext)_localctx).fault = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==GP || _la==PF) ) {
@@ -1526,12 +1568,137 @@ public partial class KscnParser : Parser {
 				_localctx = new OkResultContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 231;
+				State = 244;
 				Match(OK);
 				}
 				break;
 			default:
 				throw new NoViableAltException(this);
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class KnownFailureContext : ParserRuleContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode KNOWN() { return GetToken(KscnParser.KNOWN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FAILURE() { return GetToken(KscnParser.FAILURE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode UNDER() { return GetToken(KscnParser.UNDER, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public KnownVariantContext[] knownVariant() {
+			return GetRuleContexts<KnownVariantContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public KnownVariantContext knownVariant(int i) {
+			return GetRuleContext<KnownVariantContext>(i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] COMMA() { return GetTokens(KscnParser.COMMA); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMA(int i) {
+			return GetToken(KscnParser.COMMA, i);
+		}
+		public KnownFailureContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_knownFailure; } }
+	}
+
+	[RuleVersion(0)]
+	public KnownFailureContext knownFailure() {
+		KnownFailureContext _localctx = new KnownFailureContext(Context, State);
+		EnterRule(_localctx, 28, RULE_knownFailure);
+		int _la;
+		try {
+			EnterOuterAlt(_localctx, 1);
+			{
+			State = 247;
+			Match(KNOWN);
+			State = 248;
+			Match(FAILURE);
+			State = 249;
+			Match(UNDER);
+			State = 250;
+			knownVariant();
+			State = 255;
+			ErrorHandler.Sync(this);
+			_la = TokenStream.LA(1);
+			while (_la==COMMA) {
+				{
+				{
+				State = 251;
+				Match(COMMA);
+				State = 252;
+				knownVariant();
+				}
+				}
+				State = 257;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+			}
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class KnownVariantContext : ParserRuleContext {
+		public IToken mechanism;
+		public IToken variant;
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] WORD() { return GetTokens(KscnParser.WORD); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WORD(int i) {
+			return GetToken(KscnParser.WORD, i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode OFF() { return GetToken(KscnParser.OFF, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ASSIGN() { return GetToken(KscnParser.ASSIGN, 0); }
+		public KnownVariantContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_knownVariant; } }
+	}
+
+	[RuleVersion(0)]
+	public KnownVariantContext knownVariant() {
+		KnownVariantContext _localctx = new KnownVariantContext(Context, State);
+		EnterRule(_localctx, 30, RULE_knownVariant);
+		int _la;
+		try {
+			EnterOuterAlt(_localctx, 1);
+			{
+			State = 260;
+			ErrorHandler.Sync(this);
+			switch ( Interpreter.AdaptivePredict(TokenStream,33,Context) ) {
+			case 1:
+				{
+				State = 258;
+				_localctx.mechanism = Match(WORD);
+				State = 259;
+				Match(ASSIGN);
+				}
+				break;
+			}
+			State = 262;
+			_localctx.variant = TokenStream.LT(1);
+			_la = TokenStream.LA(1);
+			if ( !(_la==OFF || _la==WORD) ) {
+				_localctx.variant = ErrorHandler.RecoverInline(this);
+			}
+			else {
+				ErrorHandler.ReportMatch(this);
+			    Consume();
+			}
 			}
 		}
 		catch (RecognitionException re) {
@@ -1570,17 +1737,17 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public ExpectationContext expectation() {
 		ExpectationContext _localctx = new ExpectationContext(Context, State);
-		EnterRule(_localctx, 28, RULE_expectation);
+		EnterRule(_localctx, 32, RULE_expectation);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 235;
+			State = 265;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 469762048L) != 0)) {
 				{
-				State = 234;
+				State = 264;
 				_localctx.quantifier = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 469762048L) != 0)) ) {
@@ -1593,21 +1760,21 @@ public partial class KscnParser : Parser {
 				}
 			}
 
-			State = 237;
+			State = 267;
 			condition();
-			State = 242;
+			State = 272;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==AND) {
 				{
 				{
-				State = 238;
+				State = 268;
 				Match(AND);
-				State = 239;
+				State = 269;
 				condition();
 				}
 				}
-				State = 244;
+				State = 274;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -1661,10 +1828,10 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public ConditionContext condition() {
 		ConditionContext _localctx = new ConditionContext(Context, State);
-		EnterRule(_localctx, 30, RULE_condition);
+		EnterRule(_localctx, 34, RULE_condition);
 		int _la;
 		try {
-			State = 250;
+			State = 280;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case TASK:
@@ -1672,9 +1839,9 @@ public partial class KscnParser : Parser {
 				_localctx = new SubjectConditionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 245;
+				State = 275;
 				subject();
-				State = 246;
+				State = 276;
 				expectationBody();
 				}
 				break;
@@ -1687,17 +1854,17 @@ public partial class KscnParser : Parser {
 				_localctx = new FindingConditionContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 248;
+				State = 278;
 				((FindingConditionContext)_localctx).finding = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 1082331758592L) != 0)) ) {
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 8658654068736L) != 0)) ) {
 					((FindingConditionContext)_localctx).finding = ErrorHandler.RecoverInline(this);
 				}
 				else {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 249;
+				State = 279;
 				((FindingConditionContext)_localctx).objectKind = Match(WORD);
 				}
 				break;
@@ -1754,10 +1921,10 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public ExpectationBodyContext expectationBody() {
 		ExpectationBodyContext _localctx = new ExpectationBodyContext(Context, State);
-		EnterRule(_localctx, 32, RULE_expectationBody);
+		EnterRule(_localctx, 36, RULE_expectationBody);
 		int _la;
 		try {
-			State = 262;
+			State = 292;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case EQEQ:
@@ -1769,17 +1936,17 @@ public partial class KscnParser : Parser {
 				_localctx = new ComparisonBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 252;
+				State = 282;
 				((ComparisonBodyContext)_localctx).op = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 4539628424389459968L) != 0)) ) {
+				if ( !(((((_la - 59)) & ~0x3f) == 0 && ((1L << (_la - 59)) & 63L) != 0)) ) {
 					((ComparisonBodyContext)_localctx).op = ErrorHandler.RecoverInline(this);
 				}
 				else {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 253;
+				State = 283;
 				value();
 				}
 				break;
@@ -1787,31 +1954,31 @@ public partial class KscnParser : Parser {
 				_localctx = new IdentityBodyContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 254;
+				State = 284;
 				Match(IS);
-				State = 256;
+				State = 286;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==NOT) {
 					{
-					State = 255;
+					State = 285;
 					Match(NOT);
 					}
 				}
 
-				State = 260;
+				State = 290;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case TASK:
 				case WORD:
 					{
-					State = 258;
+					State = 288;
 					subject();
 					}
 					break;
 				case NONE:
 					{
-					State = 259;
+					State = 289;
 					Match(NONE);
 					}
 					break;
@@ -1863,12 +2030,12 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public SubjectContext subject() {
 		SubjectContext _localctx = new SubjectContext(Context, State);
-		EnterRule(_localctx, 34, RULE_subject);
+		EnterRule(_localctx, 38, RULE_subject);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 264;
+			State = 294;
 			_localctx.target = TokenStream.LT(1);
 			_la = TokenStream.LA(1);
 			if ( !(_la==TASK || _la==WORD) ) {
@@ -1878,28 +2045,28 @@ public partial class KscnParser : Parser {
 				ErrorHandler.ReportMatch(this);
 			    Consume();
 			}
-			State = 269;
+			State = 299;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LPAREN) {
 				{
-				State = 265;
+				State = 295;
 				Match(LPAREN);
-				State = 266;
+				State = 296;
 				subjectArgument();
-				State = 267;
+				State = 297;
 				Match(RPAREN);
 				}
 			}
 
-			State = 274;
+			State = 304;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LBRACK) {
 				{
-				State = 271;
+				State = 301;
 				Match(LBRACK);
-				State = 272;
+				State = 302;
 				_localctx.index = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==INT || _la==WORD) ) {
@@ -1909,19 +2076,19 @@ public partial class KscnParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 273;
+				State = 303;
 				Match(RBRACK);
 				}
 			}
 
-			State = 278;
+			State = 308;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==DOT) {
 				{
-				State = 276;
+				State = 306;
 				Match(DOT);
-				State = 277;
+				State = 307;
 				_localctx.field = Match(WORD);
 				}
 			}
@@ -1952,12 +2119,12 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public SubjectArgumentContext subjectArgument() {
 		SubjectArgumentContext _localctx = new SubjectArgumentContext(Context, State);
-		EnterRule(_localctx, 36, RULE_subjectArgument);
+		EnterRule(_localctx, 40, RULE_subjectArgument);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 280;
+			State = 310;
 			_la = TokenStream.LA(1);
 			if ( !(_la==CPU || _la==WORD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -1998,15 +2165,15 @@ public partial class KscnParser : Parser {
 	[RuleVersion(0)]
 	public ValueContext value() {
 		ValueContext _localctx = new ValueContext(Context, State);
-		EnterRule(_localctx, 38, RULE_value);
+		EnterRule(_localctx, 42, RULE_value);
 		try {
-			State = 286;
+			State = 316;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 282;
+				State = 312;
 				quantity();
 				}
 				break;
@@ -2014,21 +2181,21 @@ public partial class KscnParser : Parser {
 			case WORD:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 283;
+				State = 313;
 				subject();
 				}
 				break;
 			case ON:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 284;
+				State = 314;
 				Match(ON);
 				}
 				break;
 			case OFF:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 285;
+				State = 315;
 				Match(OFF);
 				}
 				break;
@@ -2048,106 +2215,116 @@ public partial class KscnParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,73,289,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,7,
+		4,1,76,319,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,7,
 		7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
-		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,1,0,5,0,42,8,0,10,0,
-		12,0,45,9,0,1,0,1,0,1,1,1,1,1,1,1,1,5,1,53,8,1,10,1,12,1,56,9,1,1,1,1,
-		1,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,3,2,73,8,2,1,2,1,
-		2,1,2,1,2,1,2,3,2,80,8,2,1,2,1,2,1,2,1,2,1,2,3,2,87,8,2,1,2,1,2,1,2,1,
-		2,1,2,1,2,1,2,1,2,5,2,97,8,2,10,2,12,2,100,9,2,1,2,1,2,1,2,1,2,1,2,1,2,
-		5,2,108,8,2,10,2,12,2,111,9,2,1,2,1,2,1,2,1,2,5,2,117,8,2,10,2,12,2,120,
-		9,2,1,2,3,2,123,8,2,1,3,1,3,1,3,1,3,5,3,129,8,3,10,3,12,3,132,9,3,3,3,
-		134,8,3,1,4,1,4,1,4,1,4,3,4,140,8,4,1,4,1,4,3,4,144,8,4,1,4,1,4,1,4,3,
-		4,149,8,4,1,4,1,4,1,4,3,4,154,8,4,1,4,1,4,1,4,1,4,5,4,160,8,4,10,4,12,
-		4,163,9,4,3,4,165,8,4,3,4,167,8,4,1,5,1,5,1,5,1,5,3,5,173,8,5,1,6,1,6,
-		1,6,1,6,1,6,3,6,180,8,6,1,7,1,7,1,8,1,8,1,8,3,8,187,8,8,1,9,1,9,1,9,1,
-		9,3,9,193,8,9,3,9,195,8,9,1,10,1,10,1,10,1,10,5,10,201,8,10,10,10,12,10,
-		204,9,10,3,10,206,8,10,1,10,1,10,1,11,1,11,1,11,1,11,1,11,1,11,5,11,216,
-		8,11,10,11,12,11,219,9,11,1,11,1,11,3,11,223,8,11,1,12,1,12,3,12,227,8,
-		12,1,13,1,13,1,13,1,13,3,13,233,8,13,1,14,3,14,236,8,14,1,14,1,14,1,14,
-		5,14,241,8,14,10,14,12,14,244,9,14,1,15,1,15,1,15,1,15,1,15,3,15,251,8,
-		15,1,16,1,16,1,16,1,16,3,16,257,8,16,1,16,1,16,3,16,261,8,16,3,16,263,
-		8,16,1,17,1,17,1,17,1,17,1,17,3,17,270,8,17,1,17,1,17,1,17,3,17,275,8,
-		17,1,17,1,17,3,17,279,8,17,1,18,1,18,1,19,1,19,1,19,1,19,3,19,287,8,19,
-		1,19,0,0,20,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,0,13,
-		1,0,6,7,2,0,15,15,67,67,2,0,2,2,67,67,2,0,20,20,22,22,1,0,66,67,2,0,9,
-		9,67,67,1,0,40,42,1,0,43,44,1,0,26,28,1,0,34,39,1,0,56,61,2,0,5,5,67,67,
-		2,0,65,65,67,67,326,0,43,1,0,0,0,2,48,1,0,0,0,4,122,1,0,0,0,6,133,1,0,
-		0,0,8,166,1,0,0,0,10,172,1,0,0,0,12,174,1,0,0,0,14,181,1,0,0,0,16,183,
-		1,0,0,0,18,194,1,0,0,0,20,196,1,0,0,0,22,222,1,0,0,0,24,224,1,0,0,0,26,
-		232,1,0,0,0,28,235,1,0,0,0,30,250,1,0,0,0,32,262,1,0,0,0,34,264,1,0,0,
-		0,36,280,1,0,0,0,38,286,1,0,0,0,40,42,3,2,1,0,41,40,1,0,0,0,42,45,1,0,
-		0,0,43,41,1,0,0,0,43,44,1,0,0,0,44,46,1,0,0,0,45,43,1,0,0,0,46,47,5,0,
-		0,1,47,1,1,0,0,0,48,49,5,1,0,0,49,50,5,68,0,0,50,54,5,46,0,0,51,53,3,4,
-		2,0,52,51,1,0,0,0,53,56,1,0,0,0,54,52,1,0,0,0,54,55,1,0,0,0,55,57,1,0,
-		0,0,56,54,1,0,0,0,57,58,5,47,0,0,58,3,1,0,0,0,59,60,5,2,0,0,60,61,5,67,
-		0,0,61,62,5,62,0,0,62,123,3,6,3,0,63,64,5,3,0,0,64,123,5,67,0,0,65,66,
-		5,4,0,0,66,123,5,66,0,0,67,68,5,5,0,0,68,72,5,67,0,0,69,70,5,50,0,0,70,
-		71,5,66,0,0,71,73,5,51,0,0,72,69,1,0,0,0,72,73,1,0,0,0,73,74,1,0,0,0,74,
-		123,7,0,0,0,75,76,5,24,0,0,76,79,5,67,0,0,77,78,5,62,0,0,78,80,5,66,0,
-		0,79,77,1,0,0,0,79,80,1,0,0,0,80,123,1,0,0,0,81,82,5,33,0,0,82,83,5,67,
-		0,0,83,84,5,62,0,0,84,86,3,24,12,0,85,87,5,67,0,0,86,85,1,0,0,0,86,87,
-		1,0,0,0,87,123,1,0,0,0,88,89,5,65,0,0,89,123,3,8,4,0,90,91,5,10,0,0,91,
-		123,3,28,14,0,92,93,5,17,0,0,93,94,5,66,0,0,94,98,5,46,0,0,95,97,3,4,2,
-		0,96,95,1,0,0,0,97,100,1,0,0,0,98,96,1,0,0,0,98,99,1,0,0,0,99,101,1,0,
-		0,0,100,98,1,0,0,0,101,123,5,47,0,0,102,103,5,18,0,0,103,104,5,19,0,0,
-		104,105,5,67,0,0,105,109,5,46,0,0,106,108,3,4,2,0,107,106,1,0,0,0,108,
-		111,1,0,0,0,109,107,1,0,0,0,109,110,1,0,0,0,110,112,1,0,0,0,111,109,1,
-		0,0,0,112,123,5,47,0,0,113,114,5,25,0,0,114,118,5,46,0,0,115,117,3,4,2,
-		0,116,115,1,0,0,0,117,120,1,0,0,0,118,116,1,0,0,0,118,119,1,0,0,0,119,
-		121,1,0,0,0,120,118,1,0,0,0,121,123,5,47,0,0,122,59,1,0,0,0,122,63,1,0,
-		0,0,122,65,1,0,0,0,122,67,1,0,0,0,122,75,1,0,0,0,122,81,1,0,0,0,122,88,
-		1,0,0,0,122,90,1,0,0,0,122,92,1,0,0,0,122,102,1,0,0,0,122,113,1,0,0,0,
-		123,5,1,0,0,0,124,134,5,53,0,0,125,130,7,1,0,0,126,127,5,52,0,0,127,129,
-		7,1,0,0,128,126,1,0,0,0,129,132,1,0,0,0,130,128,1,0,0,0,130,131,1,0,0,
-		0,131,134,1,0,0,0,132,130,1,0,0,0,133,124,1,0,0,0,133,125,1,0,0,0,134,
-		7,1,0,0,0,135,136,5,8,0,0,136,167,3,14,7,0,137,139,5,31,0,0,138,140,3,
-		12,6,0,139,138,1,0,0,0,139,140,1,0,0,0,140,167,1,0,0,0,141,143,5,32,0,
-		0,142,144,5,66,0,0,143,142,1,0,0,0,143,144,1,0,0,0,144,167,1,0,0,0,145,
-		148,7,2,0,0,146,147,5,21,0,0,147,149,5,67,0,0,148,146,1,0,0,0,148,149,
-		1,0,0,0,149,150,1,0,0,0,150,151,5,54,0,0,151,153,3,16,8,0,152,154,3,10,
-		5,0,153,152,1,0,0,0,153,154,1,0,0,0,154,164,1,0,0,0,155,156,5,45,0,0,156,
-		161,3,26,13,0,157,158,5,63,0,0,158,160,3,26,13,0,159,157,1,0,0,0,160,163,
-		1,0,0,0,161,159,1,0,0,0,161,162,1,0,0,0,162,165,1,0,0,0,163,161,1,0,0,
-		0,164,155,1,0,0,0,164,165,1,0,0,0,165,167,1,0,0,0,166,135,1,0,0,0,166,
-		137,1,0,0,0,166,141,1,0,0,0,166,145,1,0,0,0,167,9,1,0,0,0,168,169,7,3,
-		0,0,169,170,5,23,0,0,170,173,5,67,0,0,171,173,3,12,6,0,172,168,1,0,0,0,
-		172,171,1,0,0,0,173,11,1,0,0,0,174,175,5,30,0,0,175,179,5,67,0,0,176,177,
-		5,50,0,0,177,178,7,4,0,0,178,180,5,51,0,0,179,176,1,0,0,0,179,180,1,0,
-		0,0,180,13,1,0,0,0,181,182,7,5,0,0,182,15,1,0,0,0,183,186,5,67,0,0,184,
-		187,3,20,10,0,185,187,3,18,9,0,186,184,1,0,0,0,186,185,1,0,0,0,186,187,
-		1,0,0,0,187,17,1,0,0,0,188,195,5,66,0,0,189,192,5,67,0,0,190,191,5,62,
-		0,0,191,193,5,66,0,0,192,190,1,0,0,0,192,193,1,0,0,0,193,195,1,0,0,0,194,
-		188,1,0,0,0,194,189,1,0,0,0,195,19,1,0,0,0,196,205,5,48,0,0,197,202,3,
-		22,11,0,198,199,5,52,0,0,199,201,3,22,11,0,200,198,1,0,0,0,201,204,1,0,
-		0,0,202,200,1,0,0,0,202,203,1,0,0,0,203,206,1,0,0,0,204,202,1,0,0,0,205,
-		197,1,0,0,0,205,206,1,0,0,0,206,207,1,0,0,0,207,208,5,49,0,0,208,21,1,
-		0,0,0,209,223,3,24,12,0,210,223,5,14,0,0,211,223,5,15,0,0,212,217,5,67,
-		0,0,213,214,5,63,0,0,214,216,5,67,0,0,215,213,1,0,0,0,216,219,1,0,0,0,
-		217,215,1,0,0,0,217,218,1,0,0,0,218,223,1,0,0,0,219,217,1,0,0,0,220,221,
-		5,64,0,0,221,223,5,66,0,0,222,209,1,0,0,0,222,210,1,0,0,0,222,211,1,0,
-		0,0,222,212,1,0,0,0,222,220,1,0,0,0,223,23,1,0,0,0,224,226,5,66,0,0,225,
-		227,7,6,0,0,226,225,1,0,0,0,226,227,1,0,0,0,227,25,1,0,0,0,228,233,5,66,
-		0,0,229,233,5,67,0,0,230,233,7,7,0,0,231,233,5,16,0,0,232,228,1,0,0,0,
-		232,229,1,0,0,0,232,230,1,0,0,0,232,231,1,0,0,0,233,27,1,0,0,0,234,236,
-		7,8,0,0,235,234,1,0,0,0,235,236,1,0,0,0,236,237,1,0,0,0,237,242,3,30,15,
-		0,238,239,5,29,0,0,239,241,3,30,15,0,240,238,1,0,0,0,241,244,1,0,0,0,242,
-		240,1,0,0,0,242,243,1,0,0,0,243,29,1,0,0,0,244,242,1,0,0,0,245,246,3,34,
-		17,0,246,247,3,32,16,0,247,251,1,0,0,0,248,249,7,9,0,0,249,251,5,67,0,
-		0,250,245,1,0,0,0,250,248,1,0,0,0,251,31,1,0,0,0,252,253,7,10,0,0,253,
-		263,3,38,19,0,254,256,5,11,0,0,255,257,5,12,0,0,256,255,1,0,0,0,256,257,
-		1,0,0,0,257,260,1,0,0,0,258,261,3,34,17,0,259,261,5,13,0,0,260,258,1,0,
-		0,0,260,259,1,0,0,0,261,263,1,0,0,0,262,252,1,0,0,0,262,254,1,0,0,0,263,
-		33,1,0,0,0,264,269,7,11,0,0,265,266,5,48,0,0,266,267,3,36,18,0,267,268,
-		5,49,0,0,268,270,1,0,0,0,269,265,1,0,0,0,269,270,1,0,0,0,270,274,1,0,0,
-		0,271,272,5,50,0,0,272,273,7,4,0,0,273,275,5,51,0,0,274,271,1,0,0,0,274,
-		275,1,0,0,0,275,278,1,0,0,0,276,277,5,55,0,0,277,279,5,67,0,0,278,276,
-		1,0,0,0,278,279,1,0,0,0,279,35,1,0,0,0,280,281,7,12,0,0,281,37,1,0,0,0,
-		282,287,3,24,12,0,283,287,3,34,17,0,284,287,5,14,0,0,285,287,5,15,0,0,
-		286,282,1,0,0,0,286,283,1,0,0,0,286,284,1,0,0,0,286,285,1,0,0,0,287,39,
-		1,0,0,0,39,43,54,72,79,86,98,109,118,122,130,133,139,143,148,153,161,164,
-		166,172,179,186,192,194,202,205,217,222,226,232,235,242,250,256,260,262,
-		269,274,278,286
+		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
+		1,0,5,0,46,8,0,10,0,12,0,49,9,0,1,0,1,0,1,1,1,1,1,1,1,1,3,1,57,8,1,1,1,
+		5,1,60,8,1,10,1,12,1,63,9,1,1,1,1,1,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,2,1,
+		2,1,2,1,2,1,2,1,2,3,2,80,8,2,1,2,1,2,1,2,1,2,1,2,3,2,87,8,2,1,2,1,2,1,
+		2,1,2,1,2,3,2,94,8,2,1,2,1,2,1,2,1,2,1,2,3,2,101,8,2,1,2,1,2,1,2,1,2,5,
+		2,107,8,2,10,2,12,2,110,9,2,1,2,1,2,1,2,1,2,1,2,1,2,5,2,118,8,2,10,2,12,
+		2,121,9,2,1,2,1,2,1,2,1,2,5,2,127,8,2,10,2,12,2,130,9,2,1,2,3,2,133,8,
+		2,1,3,1,3,1,3,1,3,5,3,139,8,3,10,3,12,3,142,9,3,3,3,144,8,3,1,4,1,4,1,
+		4,1,4,3,4,150,8,4,1,4,1,4,3,4,154,8,4,1,4,1,4,1,4,3,4,159,8,4,1,4,1,4,
+		1,4,3,4,164,8,4,1,4,1,4,1,4,1,4,5,4,170,8,4,10,4,12,4,173,9,4,3,4,175,
+		8,4,1,4,3,4,178,8,4,3,4,180,8,4,1,5,1,5,1,5,1,5,3,5,186,8,5,1,6,1,6,1,
+		6,1,6,1,6,3,6,193,8,6,1,7,1,7,1,8,1,8,1,8,3,8,200,8,8,1,9,1,9,1,9,1,9,
+		3,9,206,8,9,3,9,208,8,9,1,10,1,10,1,10,1,10,5,10,214,8,10,10,10,12,10,
+		217,9,10,3,10,219,8,10,1,10,1,10,1,11,1,11,1,11,1,11,1,11,1,11,5,11,229,
+		8,11,10,11,12,11,232,9,11,1,11,1,11,3,11,236,8,11,1,12,1,12,3,12,240,8,
+		12,1,13,1,13,1,13,1,13,3,13,246,8,13,1,14,1,14,1,14,1,14,1,14,1,14,5,14,
+		254,8,14,10,14,12,14,257,9,14,1,15,1,15,3,15,261,8,15,1,15,1,15,1,16,3,
+		16,266,8,16,1,16,1,16,1,16,5,16,271,8,16,10,16,12,16,274,9,16,1,17,1,17,
+		1,17,1,17,1,17,3,17,281,8,17,1,18,1,18,1,18,1,18,3,18,287,8,18,1,18,1,
+		18,3,18,291,8,18,3,18,293,8,18,1,19,1,19,1,19,1,19,1,19,3,19,300,8,19,
+		1,19,1,19,1,19,3,19,305,8,19,1,19,1,19,3,19,309,8,19,1,20,1,20,1,21,1,
+		21,1,21,1,21,3,21,317,8,21,1,21,0,0,22,0,2,4,6,8,10,12,14,16,18,20,22,
+		24,26,28,30,32,34,36,38,40,42,0,13,1,0,6,7,2,0,15,15,70,70,2,0,2,2,70,
+		70,2,0,20,20,22,22,1,0,69,70,2,0,9,9,70,70,1,0,43,45,1,0,46,47,1,0,26,
+		28,1,0,37,42,1,0,59,64,2,0,5,5,70,70,2,0,68,68,70,70,359,0,47,1,0,0,0,
+		2,52,1,0,0,0,4,132,1,0,0,0,6,143,1,0,0,0,8,179,1,0,0,0,10,185,1,0,0,0,
+		12,187,1,0,0,0,14,194,1,0,0,0,16,196,1,0,0,0,18,207,1,0,0,0,20,209,1,0,
+		0,0,22,235,1,0,0,0,24,237,1,0,0,0,26,245,1,0,0,0,28,247,1,0,0,0,30,260,
+		1,0,0,0,32,265,1,0,0,0,34,280,1,0,0,0,36,292,1,0,0,0,38,294,1,0,0,0,40,
+		310,1,0,0,0,42,316,1,0,0,0,44,46,3,2,1,0,45,44,1,0,0,0,46,49,1,0,0,0,47,
+		45,1,0,0,0,47,48,1,0,0,0,48,50,1,0,0,0,49,47,1,0,0,0,50,51,5,0,0,1,51,
+		1,1,0,0,0,52,53,5,1,0,0,53,54,5,71,0,0,54,56,5,49,0,0,55,57,3,28,14,0,
+		56,55,1,0,0,0,56,57,1,0,0,0,57,61,1,0,0,0,58,60,3,4,2,0,59,58,1,0,0,0,
+		60,63,1,0,0,0,61,59,1,0,0,0,61,62,1,0,0,0,62,64,1,0,0,0,63,61,1,0,0,0,
+		64,65,5,50,0,0,65,3,1,0,0,0,66,67,5,2,0,0,67,68,5,70,0,0,68,69,5,65,0,
+		0,69,133,3,6,3,0,70,71,5,3,0,0,71,133,5,70,0,0,72,73,5,4,0,0,73,133,5,
+		69,0,0,74,75,5,5,0,0,75,79,5,70,0,0,76,77,5,53,0,0,77,78,5,69,0,0,78,80,
+		5,54,0,0,79,76,1,0,0,0,79,80,1,0,0,0,80,81,1,0,0,0,81,133,7,0,0,0,82,83,
+		5,24,0,0,83,86,5,70,0,0,84,85,5,65,0,0,85,87,5,69,0,0,86,84,1,0,0,0,86,
+		87,1,0,0,0,87,133,1,0,0,0,88,89,5,33,0,0,89,90,5,70,0,0,90,91,5,65,0,0,
+		91,93,3,24,12,0,92,94,5,70,0,0,93,92,1,0,0,0,93,94,1,0,0,0,94,133,1,0,
+		0,0,95,96,5,68,0,0,96,133,3,8,4,0,97,98,5,10,0,0,98,100,3,32,16,0,99,101,
+		3,28,14,0,100,99,1,0,0,0,100,101,1,0,0,0,101,133,1,0,0,0,102,103,5,17,
+		0,0,103,104,5,69,0,0,104,108,5,49,0,0,105,107,3,4,2,0,106,105,1,0,0,0,
+		107,110,1,0,0,0,108,106,1,0,0,0,108,109,1,0,0,0,109,111,1,0,0,0,110,108,
+		1,0,0,0,111,133,5,50,0,0,112,113,5,18,0,0,113,114,5,19,0,0,114,115,5,70,
+		0,0,115,119,5,49,0,0,116,118,3,4,2,0,117,116,1,0,0,0,118,121,1,0,0,0,119,
+		117,1,0,0,0,119,120,1,0,0,0,120,122,1,0,0,0,121,119,1,0,0,0,122,133,5,
+		50,0,0,123,124,5,25,0,0,124,128,5,49,0,0,125,127,3,4,2,0,126,125,1,0,0,
+		0,127,130,1,0,0,0,128,126,1,0,0,0,128,129,1,0,0,0,129,131,1,0,0,0,130,
+		128,1,0,0,0,131,133,5,50,0,0,132,66,1,0,0,0,132,70,1,0,0,0,132,72,1,0,
+		0,0,132,74,1,0,0,0,132,82,1,0,0,0,132,88,1,0,0,0,132,95,1,0,0,0,132,97,
+		1,0,0,0,132,102,1,0,0,0,132,112,1,0,0,0,132,123,1,0,0,0,133,5,1,0,0,0,
+		134,144,5,56,0,0,135,140,7,1,0,0,136,137,5,55,0,0,137,139,7,1,0,0,138,
+		136,1,0,0,0,139,142,1,0,0,0,140,138,1,0,0,0,140,141,1,0,0,0,141,144,1,
+		0,0,0,142,140,1,0,0,0,143,134,1,0,0,0,143,135,1,0,0,0,144,7,1,0,0,0,145,
+		146,5,8,0,0,146,180,3,14,7,0,147,149,5,31,0,0,148,150,3,12,6,0,149,148,
+		1,0,0,0,149,150,1,0,0,0,150,180,1,0,0,0,151,153,5,32,0,0,152,154,5,69,
+		0,0,153,152,1,0,0,0,153,154,1,0,0,0,154,180,1,0,0,0,155,158,7,2,0,0,156,
+		157,5,21,0,0,157,159,5,70,0,0,158,156,1,0,0,0,158,159,1,0,0,0,159,160,
+		1,0,0,0,160,161,5,57,0,0,161,163,3,16,8,0,162,164,3,10,5,0,163,162,1,0,
+		0,0,163,164,1,0,0,0,164,174,1,0,0,0,165,166,5,48,0,0,166,171,3,26,13,0,
+		167,168,5,66,0,0,168,170,3,26,13,0,169,167,1,0,0,0,170,173,1,0,0,0,171,
+		169,1,0,0,0,171,172,1,0,0,0,172,175,1,0,0,0,173,171,1,0,0,0,174,165,1,
+		0,0,0,174,175,1,0,0,0,175,177,1,0,0,0,176,178,3,28,14,0,177,176,1,0,0,
+		0,177,178,1,0,0,0,178,180,1,0,0,0,179,145,1,0,0,0,179,147,1,0,0,0,179,
+		151,1,0,0,0,179,155,1,0,0,0,180,9,1,0,0,0,181,182,7,3,0,0,182,183,5,23,
+		0,0,183,186,5,70,0,0,184,186,3,12,6,0,185,181,1,0,0,0,185,184,1,0,0,0,
+		186,11,1,0,0,0,187,188,5,30,0,0,188,192,5,70,0,0,189,190,5,53,0,0,190,
+		191,7,4,0,0,191,193,5,54,0,0,192,189,1,0,0,0,192,193,1,0,0,0,193,13,1,
+		0,0,0,194,195,7,5,0,0,195,15,1,0,0,0,196,199,5,70,0,0,197,200,3,20,10,
+		0,198,200,3,18,9,0,199,197,1,0,0,0,199,198,1,0,0,0,199,200,1,0,0,0,200,
+		17,1,0,0,0,201,208,5,69,0,0,202,205,5,70,0,0,203,204,5,65,0,0,204,206,
+		5,69,0,0,205,203,1,0,0,0,205,206,1,0,0,0,206,208,1,0,0,0,207,201,1,0,0,
+		0,207,202,1,0,0,0,208,19,1,0,0,0,209,218,5,51,0,0,210,215,3,22,11,0,211,
+		212,5,55,0,0,212,214,3,22,11,0,213,211,1,0,0,0,214,217,1,0,0,0,215,213,
+		1,0,0,0,215,216,1,0,0,0,216,219,1,0,0,0,217,215,1,0,0,0,218,210,1,0,0,
+		0,218,219,1,0,0,0,219,220,1,0,0,0,220,221,5,52,0,0,221,21,1,0,0,0,222,
+		236,3,24,12,0,223,236,5,14,0,0,224,236,5,15,0,0,225,230,5,70,0,0,226,227,
+		5,66,0,0,227,229,5,70,0,0,228,226,1,0,0,0,229,232,1,0,0,0,230,228,1,0,
+		0,0,230,231,1,0,0,0,231,236,1,0,0,0,232,230,1,0,0,0,233,234,5,67,0,0,234,
+		236,5,69,0,0,235,222,1,0,0,0,235,223,1,0,0,0,235,224,1,0,0,0,235,225,1,
+		0,0,0,235,233,1,0,0,0,236,23,1,0,0,0,237,239,5,69,0,0,238,240,7,6,0,0,
+		239,238,1,0,0,0,239,240,1,0,0,0,240,25,1,0,0,0,241,246,5,69,0,0,242,246,
+		5,70,0,0,243,246,7,7,0,0,244,246,5,16,0,0,245,241,1,0,0,0,245,242,1,0,
+		0,0,245,243,1,0,0,0,245,244,1,0,0,0,246,27,1,0,0,0,247,248,5,34,0,0,248,
+		249,5,35,0,0,249,250,5,36,0,0,250,255,3,30,15,0,251,252,5,55,0,0,252,254,
+		3,30,15,0,253,251,1,0,0,0,254,257,1,0,0,0,255,253,1,0,0,0,255,256,1,0,
+		0,0,256,29,1,0,0,0,257,255,1,0,0,0,258,259,5,70,0,0,259,261,5,65,0,0,260,
+		258,1,0,0,0,260,261,1,0,0,0,261,262,1,0,0,0,262,263,7,1,0,0,263,31,1,0,
+		0,0,264,266,7,8,0,0,265,264,1,0,0,0,265,266,1,0,0,0,266,267,1,0,0,0,267,
+		272,3,34,17,0,268,269,5,29,0,0,269,271,3,34,17,0,270,268,1,0,0,0,271,274,
+		1,0,0,0,272,270,1,0,0,0,272,273,1,0,0,0,273,33,1,0,0,0,274,272,1,0,0,0,
+		275,276,3,38,19,0,276,277,3,36,18,0,277,281,1,0,0,0,278,279,7,9,0,0,279,
+		281,5,70,0,0,280,275,1,0,0,0,280,278,1,0,0,0,281,35,1,0,0,0,282,283,7,
+		10,0,0,283,293,3,42,21,0,284,286,5,11,0,0,285,287,5,12,0,0,286,285,1,0,
+		0,0,286,287,1,0,0,0,287,290,1,0,0,0,288,291,3,38,19,0,289,291,5,13,0,0,
+		290,288,1,0,0,0,290,289,1,0,0,0,291,293,1,0,0,0,292,282,1,0,0,0,292,284,
+		1,0,0,0,293,37,1,0,0,0,294,299,7,11,0,0,295,296,5,51,0,0,296,297,3,40,
+		20,0,297,298,5,52,0,0,298,300,1,0,0,0,299,295,1,0,0,0,299,300,1,0,0,0,
+		300,304,1,0,0,0,301,302,5,53,0,0,302,303,7,4,0,0,303,305,5,54,0,0,304,
+		301,1,0,0,0,304,305,1,0,0,0,305,308,1,0,0,0,306,307,5,58,0,0,307,309,5,
+		70,0,0,308,306,1,0,0,0,308,309,1,0,0,0,309,39,1,0,0,0,310,311,7,12,0,0,
+		311,41,1,0,0,0,312,317,3,24,12,0,313,317,3,38,19,0,314,317,5,14,0,0,315,
+		317,5,15,0,0,316,312,1,0,0,0,316,313,1,0,0,0,316,314,1,0,0,0,316,315,1,
+		0,0,0,317,43,1,0,0,0,44,47,56,61,79,86,93,100,108,119,128,132,140,143,
+		149,153,158,163,171,174,177,179,185,192,199,205,207,215,218,230,235,239,
+		245,255,260,265,272,280,286,290,292,299,304,308,316
 	};
 
 	public static readonly ATN _ATN =
