@@ -36,9 +36,11 @@ static Command ExploreCommand()
     var timeout = new Option<int>("--timeout") { Description = "Wall-clock limit of one kscn process, in seconds.", DefaultValueFactory = _ => 120 };
     var repeat = new Option<int>("--repeat") { Description = "Processes per shape; the table shows the median.", DefaultValueFactory = _ => 1 };
     var passed = new Argument<string[]>("kscn-arguments") { Description = "After --: passed to every kscn explore, e.g. -- --jobs 1.", Arity = ArgumentArity.ZeroOrMore };
-    var command = new Command("explore", "Explore the SB rings, MP, IRIW and the seed samples with kscn, with and without reduction, and print the Markdown table.")
+    var baseline = new Option<string?>("--baseline") { Description = "A second kscn.dll (another commit's build): both explore every shape in turns, with reduction, and the table compares their executions per CPU-second." };
+    var jobsPair = new Option<bool>("--jobs-pair") { Description = "Explore every shape with --jobs 1 and --jobs 2 in turns, with reduction, and compare their wall times and outputs." };
+    var command = new Command("explore", "Explore the SB rings, MP, IRIW and the seed samples with kscn, with and without reduction, and print the Markdown table; with --baseline or --jobs-pair, compare builds or thread counts side by side instead.")
     {
-        output, kscn, filter, maxRing, maxRingUnreduced, maxExecutions, timeout, repeat, passed,
+        output, kscn, filter, maxRing, maxRingUnreduced, maxExecutions, timeout, repeat, passed, baseline, jobsPair,
     };
     command.SetAction(async (parse, _) =>
     {
@@ -52,7 +54,10 @@ static Command ExploreCommand()
             TimeSpan.FromSeconds(parse.GetValue(timeout)),
             Math.Max(1, parse.GetValue(repeat)),
             parse.GetValue(passed) ?? []);
-        Console.Write(await new ExploreBench(options, Console.Error).RunAsync());
+        var paired = new PairedOptions(parse.GetValue(baseline), parse.GetValue(jobsPair));
+        Console.Write(paired is { Baseline: null, JobsPair: false }
+            ? await new ExploreBench(options, Console.Error).RunAsync()
+            : await new PairedBench(options, paired, Console.Error).RunAsync());
         return 0;
     });
     return command;

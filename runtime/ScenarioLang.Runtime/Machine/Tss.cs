@@ -30,6 +30,9 @@ public sealed class Tss
 
     private static readonly ulong[] MapAll = CreateMapAll();
 
+    // tss_setup_io_bitmap()'s all-ones map, which every TSS starts as and copies when the kernel first writes it.
+    private static readonly ulong[] AllDenied = CreateAllDenied();
+
     private readonly Tracked<IoBitmapBase> _ioBitmapBase;
     private readonly Tracked<ulong> _prevSequence;
     private readonly Tracked<int> _prevMax;
@@ -48,7 +51,7 @@ public sealed class Tss
         _bytesCopied = new(tracker, Field("bytes_copied"), 0);
         _bytesCleared = new(tracker, Field("bytes_cleared"), 0);
         _bitmapPages = new(tracker, Field("bitmap_pages"), null);
-        Bitmap = new(tracker, Field("bitmap"), CreateAllDenied());
+        Bitmap = TrackedArray<ulong>.CopyOnWrite(tracker, Field("bitmap"), AllDenied);
     }
 
     public int Cpu { get; }
