@@ -29,7 +29,7 @@ static Command ExploreCommand()
 {
     var output = new Option<string?>("--out") { Description = "Directory for the generated shapes, the logs and results.md (default: a new temporary one)." };
     var kscn = new Option<string?>("--kscn") { Description = "The kscn.dll to measure (default: build compiler/ScenarioLang.Cli in Release and use it)." };
-    var filter = new Option<string?>("--filter") { Description = "Only shapes whose name contains this, e.g. SB-ring or pgd/." };
+    var filter = new Option<string?>("--filter") { Description = "Only shapes whose name contains this, or one of a comma-separated list: SB-ring, pgd/, SB-ring-12,late-wmb." };
     var maxRing = new Option<int>("--max-n") { Description = "Largest SB ring explored with reduction.", DefaultValueFactory = _ => 12 };
     var maxRingUnreduced = new Option<int>("--max-n-unreduced") { Description = "Largest SB ring explored without reduction.", DefaultValueFactory = _ => 5 };
     var maxExecutions = new Option<int>("--max-executions") { Description = "Bound on executions without reduction.", DefaultValueFactory = _ => 1_000_000 };

@@ -30,7 +30,7 @@ public sealed class ExploreBench(ExploreBenchOptions options, TextWriter progres
             .Append(LitmusCatalog.Iriw)
             .Select(s => BenchShape.Generated(s, shapesDir))
             .Concat(BenchShape.Samples.Select(s => BenchShape.Sample(root, s)))
-            .Where(s => options.Filter is null || s.Name.Contains(options.Filter, StringComparison.OrdinalIgnoreCase))
+            .Where(s => s.Matches(options.Filter))
             .ToList();
 
         var floorRuns = new List<ProcessResult>();

@@ -39,7 +39,7 @@ public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paire
         var shapes = LitmusCatalog.SbRings(options.MaxRing)
             .Select(s => BenchShape.Generated(s, shapesDir))
             .Concat(BenchShape.Samples.Select(s => BenchShape.Sample(root, s)))
-            .Where(s => options.Filter is null || s.Name.Contains(options.Filter, StringComparison.OrdinalIgnoreCase))
+            .Where(s => s.Matches(options.Filter))
             .ToList();
 
         // One unmeasured run of each file per variant first, so every measured run finds its assembly in the cache.

@@ -38,11 +38,21 @@ internal sealed class ProgramExecution
         _machine = machine;
         _bufferBound = bufferBound;
         Steps = steps;
-        _programs = [.. machine.Cpus.Select(c => new Program(steps.Index().Where(s => s.Item.Cpu == c.Index && s.Item.Preempting is null)))];
-        _preemptors = [.. machine.Cpus.Select(c => steps.FirstOrDefault(s => s.Cpu == c.Index && s.Preempting is not null) is { Preempting: { } task }
-            ? new Preemptor(task, c.Current, new Program(steps.Index().Where(s => s.Item.Cpu == c.Index && s.Item.Preempting is not null)))
-            : null)];
         _cpus = [.. machine.Cpus];
+        // One pass over the block, which every execution makes again: each CPU's program, and its preempting task's.
+        _programs = new Program[_cpus.Length];
+        _preemptors = new Preemptor?[_cpus.Length];
+        for (var ordinal = 0; ordinal < steps.Count; ordinal++)
+        {
+            var step = steps[ordinal];
+            var cpu = _cpus[step.Cpu];
+            var program = step.Preempting is { } task
+                ? (_preemptors[step.Cpu] ??= new Preemptor(task, cpu.Current, new Program())).Program
+                : _programs[step.Cpu] ??= new Program();
+            program.Steps.Enqueue((ordinal, step));
+        }
+        for (var i = 0; i < _programs.Length; i++)
+            _programs[i] ??= new Program();
         _known = [.. _cpus.Select(c => new KnownEvents(c, _preemptors[c.Index] is not null))];
         foreach (var cpu in machine.Cpus)
             Next(cpu, _programs[cpu.Index]);
@@ -222,7 +232,7 @@ internal sealed class ProgramExecution
 
         public KnownEvents(Cpu cpu, bool preempted)
         {
-            var current = new MemoryLocation($"cpu{cpu.Index}.current");
+            var current = MemoryLocation.OfCpu(cpu.Index, "current");
             // The preempted task reads which task its CPU runs, which the preempting task's switches write.
             ReadsCurrent = preempted ? [new StateAccess(current, Access.Read)] : [];
             Step = new KnownEvent(new ExploreEvent(EventKind.Step, cpu.Index));
@@ -280,9 +290,9 @@ internal sealed class ProgramExecution
     }
 
     /// <summary>A task's steps on a CPU, in order, and the one it runs now.</summary>
-    private sealed class Program(IEnumerable<(int Ordinal, ThreadStep Step)> steps)
+    private sealed class Program
     {
-        public Queue<(int Ordinal, ThreadStep Step)> Steps { get; } = new(steps);
+        public Queue<(int Ordinal, ThreadStep Step)> Steps { get; } = new();
 
         public RunningStep? Running { get; set; }
     }
