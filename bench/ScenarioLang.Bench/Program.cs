@@ -31,16 +31,18 @@ static Command ExploreCommand()
 {
     var output = new Option<string?>("--out") { Description = "Directory for the generated shapes, the logs and results.md (default: a new temporary one)." };
     var kscn = new Option<string?>("--kscn") { Description = "The kscn.dll to measure (default: build compiler/ScenarioLang.Cli in Release and use it)." };
-    var filter = new Option<string?>("--filter") { Description = "Only shapes whose name contains this, e.g. SB-ring or pgd/." };
+    var filter = new Option<string?>("--filter") { Description = "Only shapes whose name contains this, or one of a comma-separated list: SB-ring, pgd/, SB-ring-12,late-wmb." };
     var maxRing = new Option<int>("--max-n") { Description = "Largest SB ring explored with reduction.", DefaultValueFactory = _ => 12 };
     var maxRingUnreduced = new Option<int>("--max-n-unreduced") { Description = "Largest SB ring explored without reduction.", DefaultValueFactory = _ => 5 };
     var maxExecutions = new Option<int>("--max-executions") { Description = "Bound on executions without reduction.", DefaultValueFactory = _ => 1_000_000 };
     var timeout = new Option<int>("--timeout") { Description = "Wall-clock limit of one kscn process, in seconds.", DefaultValueFactory = _ => 120 };
     var repeat = new Option<int>("--repeat") { Description = "Processes per shape; the table shows the median.", DefaultValueFactory = _ => 1 };
     var passed = new Argument<string[]>("kscn-arguments") { Description = "After --: passed to every kscn explore, e.g. -- --jobs 1.", Arity = ArgumentArity.ZeroOrMore };
-    var command = new Command("explore", "Explore the SB rings, MP, IRIW and the seed samples with kscn, with and without reduction, and print the Markdown table.")
+    var baseline = new Option<string?>("--baseline") { Description = "A second kscn.dll (another commit's build): both explore every shape in turns, with reduction, and the table compares their executions per CPU-second." };
+    var jobsPair = new Option<bool>("--jobs-pair") { Description = "Explore every shape with --jobs 1 and --jobs 2 in turns, with reduction, and compare their wall times and outputs." };
+    var command = new Command("explore", "Explore the SB rings, MP, IRIW and the seed samples with kscn, with and without reduction, and print the Markdown table; with --baseline or --jobs-pair, compare builds or thread counts side by side instead.")
     {
-        output, kscn, filter, maxRing, maxRingUnreduced, maxExecutions, timeout, repeat, passed,
+        output, kscn, filter, maxRing, maxRingUnreduced, maxExecutions, timeout, repeat, passed, baseline, jobsPair,
     };
     command.SetAction(async (parse, _) =>
     {
@@ -54,7 +56,10 @@ static Command ExploreCommand()
             TimeSpan.FromSeconds(parse.GetValue(timeout)),
             Math.Max(1, parse.GetValue(repeat)),
             parse.GetValue(passed) ?? []);
-        Console.Write(await new ExploreBench(options, Console.Error).RunAsync());
+        var paired = new PairedOptions(parse.GetValue(baseline), parse.GetValue(jobsPair));
+        Console.Write(paired is { Baseline: null, JobsPair: false }
+            ? await new ExploreBench(options, Console.Error).RunAsync()
+            : await new PairedBench(options, paired, Console.Error).RunAsync());
         return 0;
     });
     return command;

@@ -35,6 +35,10 @@ public sealed partial record BenchShape(string Name, int Cpus, string File, int?
         return new BenchShape(name, cpus, file, null);
     }
 
+    /// <summary>Whether the shape's name contains one of the comma-separated parts of <paramref name="filter"/> (every shape when null).</summary>
+    public bool Matches(string? filter) =>
+        filter is null || filter.Split(',', StringSplitOptions.RemoveEmptyEntries).Any(f => Name.Contains(f, StringComparison.OrdinalIgnoreCase));
+
     [GeneratedRegex(@"^\s*cpus\s+(\d+)", RegexOptions.Multiline)]
     private static partial Regex CpusSetting();
 }

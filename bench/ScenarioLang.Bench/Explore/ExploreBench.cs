@@ -30,7 +30,7 @@ public sealed class ExploreBench(ExploreBenchOptions options, TextWriter progres
             .Append(LitmusCatalog.Iriw)
             .Select(s => BenchShape.Generated(s, shapesDir))
             .Concat(BenchShape.Samples.Select(s => BenchShape.Sample(root, s)))
-            .Where(s => options.Filter is null || s.Name.Contains(options.Filter, StringComparison.OrdinalIgnoreCase))
+            .Where(s => s.Matches(options.Filter))
             .ToList();
 
         var floorRuns = new List<ProcessResult>();
@@ -83,7 +83,9 @@ public sealed class ExploreBench(ExploreBenchOptions options, TextWriter progres
         IEnumerable<string> arguments = [kscn, "explore", shape.File];
         if (!reduce)
             arguments = arguments.Concat(["--no-reduction", "--max-executions", options.MaxExecutions.ToString(CultureInfo.InvariantCulture)]);
-        var result = await TimedProcess.RunAsync(Path.GetDirectoryName(shape.File)!, options.Timeout, "dotnet", arguments.Concat(options.KscnArguments));
+        // Every figure is of a process that explores by itself, never of a warm kscn server it would hand the file to.
+        var result = await TimedProcess.RunAsync(Path.GetDirectoryName(shape.File)!, options.Timeout, "dotnet", arguments.Concat(options.KscnArguments),
+            new Dictionary<string, string> { ["KSCN_SERVER"] = "0" });
         File.WriteAllText(log, result.Output);
         return result;
     }

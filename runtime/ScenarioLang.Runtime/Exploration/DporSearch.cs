@@ -35,7 +35,7 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
         if (_depth < _trail.Count)
         {
             var replayed = _trail[_depth];
-            if (replayed.Frozen ? !enabled.Any(t => t.Event == replayed.Chosen.Event) : !SameEvents(replayed.Choices, Choices(enabled, _depth, replayed.Sleep, replayed.Expanded)))
+            if (!Replays(replayed, enabled))
                 throw SearchUnit.NotReplayed();
             return replayed.Chosen;
         }
@@ -47,7 +47,7 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
         }
         var sleep = !_sleepSets ? [] : _depth == unit.Prefix.Count ? unit.Sleep : _trail[_depth - 1].ChildSleep();
         var choices = Choices(enabled, _depth, sleep, expanded: false);
-        if (choices.FirstOrDefault(t => !Sleeps(sleep, t.Event)) is not { } chosen)
+        if (FirstAwake(choices, sleep) is not { } chosen)
             return null;
         var node = new Node(enabled, choices, sleep, chosen, frozen: false, Context(_depth, enabled));
         node.Backtrack.UnionWith(reduction == Reduction.Dpor ? [chosen.Event] : choices.Select(t => t.Event));
@@ -81,7 +81,7 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
         {
             var node = _trail[depth];
             node.Done.Add(node.Chosen);
-            if (node.Choices.FirstOrDefault(t => node.Backtrack.Contains(t.Event) && !Sleeps(node.Sleep, t.Event) && !Sleeps(node.Done, t.Event)) is { } next)
+            if (node.NextToExplore() is { } next)
             {
                 node.Chosen = next;
                 _graph?.Truncate(depth);
@@ -92,13 +92,35 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
         return false;
     }
 
+    /// <summary>
+    /// Whether a re-run offers, in a state of the trail it replays, the events it offered when the state was explored:
+    /// <see cref="Choices"/> compared without making its list, since every execution replays most of its states.
+    /// </summary>
+    private bool Replays(Node replayed, IReadOnlyList<Transition> enabled)
+    {
+        if (replayed.Frozen)
+        {
+            foreach (var t in enabled)
+            {
+                if (t.Event == replayed.Chosen.Event)
+                    return true;
+            }
+            return false;
+        }
+        if (preemptionBound is not null)
+            return SameEvents(replayed.Choices, Choices(enabled, _depth, replayed.Sleep, replayed.Expanded));
+        if (_sleepSets && !replayed.Expanded && LocalAwake(enabled, replayed.Sleep) is { } local)
+            return replayed.Choices.Count == 1 && replayed.Choices[0].Event == local.Event;
+        return SameEvents(replayed.Choices, enabled);
+    }
+
     /// <remarks>
     /// The event taken alone must not be asleep: a sleeping event looks local only because it has not run here, while
     /// its footprint from where it ran says it is not, and taking it alone would end the state without the others.
     /// </remarks>
     private IReadOnlyList<Transition> Choices(IReadOnlyList<Transition> enabled, int depth, IReadOnlyList<Transition> sleep, bool expanded)
     {
-        if (_sleepSets && !expanded && Transition.LocalAmong(enabled, t => !Sleeps(sleep, t.Event)) is { } local)
+        if (_sleepSets && !expanded && LocalAwake(enabled, sleep) is { } local)
             return [local];
         if (preemptionBound is not { } bound)
             return enabled;
@@ -158,7 +180,36 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
         return true;
     }
 
-    private static bool Sleeps(IEnumerable<Transition> set, ExploreEvent e) => set.Any(s => s.Event == e);
+    private static bool Sleeps(IReadOnlyList<Transition> set, ExploreEvent e)
+    {
+        for (var i = 0; i < set.Count; i++)
+        {
+            if (set[i].Event == e)
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>The first event that, as far as its point shows, touches nothing and is not asleep (<see cref="Transition.LocalAmong(IReadOnlyList{Transition}, Func{Transition, bool})"/>).</summary>
+    private static Transition? LocalAwake(IReadOnlyList<Transition> enabled, IReadOnlyList<Transition> sleep)
+    {
+        for (var i = 0; i < enabled.Count; i++)
+        {
+            if (enabled[i].Effect.IsLocal && !Sleeps(sleep, enabled[i].Event))
+                return enabled[i];
+        }
+        return null;
+    }
+
+    private static Transition? FirstAwake(IReadOnlyList<Transition> choices, IReadOnlyList<Transition> sleep)
+    {
+        for (var i = 0; i < choices.Count; i++)
+        {
+            if (!Sleeps(sleep, choices[i].Event))
+                return choices[i];
+        }
+        return null;
+    }
 
     /// <summary>
     /// A state of the trail: the events enabled there (only one if it is independent of all), those asleep on
@@ -196,7 +247,34 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
         }
 
         /// <summary>The sleep set of the state <see cref="Chosen"/> leads to; a sleeping event keeps its footprint.</summary>
-        public IReadOnlyList<Transition> ChildSleep() => [.. Sleep.Concat(Done).Where(t => t.IndependentOf(Chosen))];
+        public IReadOnlyList<Transition> ChildSleep()
+        {
+            if (Sleep.Count == 0 && Done.Count == 0)
+                return [];
+            var sleep = new List<Transition>(Sleep.Count + Done.Count);
+            foreach (var t in Sleep)
+            {
+                if (t.IndependentOf(Chosen))
+                    sleep.Add(t);
+            }
+            foreach (var t in Done)
+            {
+                if (t.IndependentOf(Chosen))
+                    sleep.Add(t);
+            }
+            return sleep;
+        }
+
+        /// <summary>The first event to explore here not explored yet and not asleep, in the order of <see cref="Choices"/>.</summary>
+        public Transition? NextToExplore()
+        {
+            foreach (var t in Choices)
+            {
+                if (Backtrack.Contains(t.Event) && !Sleeps(Sleep, t.Event) && !Sleeps(Done, t.Event))
+                    return t;
+            }
+            return null;
+        }
     }
 }
 

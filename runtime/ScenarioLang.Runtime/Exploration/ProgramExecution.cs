@@ -30,16 +30,30 @@ internal sealed class ProgramExecution
     private readonly List<Judgment> _judgments = [];
 
     private readonly int? _bufferBound;
+    private readonly Cpu[] _cpus;
+    private readonly KnownEvents[] _known;
 
     public ProgramExecution(X86Machine machine, IReadOnlyList<ThreadStep> steps, int? bufferBound = null)
     {
         _machine = machine;
         _bufferBound = bufferBound;
         Steps = steps;
-        _programs = [.. machine.Cpus.Select(c => new Program(steps.Index().Where(s => s.Item.Cpu == c.Index && s.Item.Preempting is null)))];
-        _preemptors = [.. machine.Cpus.Select(c => steps.FirstOrDefault(s => s.Cpu == c.Index && s.Preempting is not null) is { Preempting: { } task }
-            ? new Preemptor(task, c.Current, new Program(steps.Index().Where(s => s.Item.Cpu == c.Index && s.Item.Preempting is not null)))
-            : null)];
+        _cpus = [.. machine.Cpus];
+        // One pass over the block, which every execution makes again: each CPU's program, and its preempting task's.
+        _programs = new Program[_cpus.Length];
+        _preemptors = new Preemptor?[_cpus.Length];
+        for (var ordinal = 0; ordinal < steps.Count; ordinal++)
+        {
+            var step = steps[ordinal];
+            var cpu = _cpus[step.Cpu];
+            var program = step.Preempting is { } task
+                ? (_preemptors[step.Cpu] ??= new Preemptor(task, cpu.Current, new Program())).Program
+                : _programs[step.Cpu] ??= new Program();
+            program.Steps.Enqueue((ordinal, step));
+        }
+        for (var i = 0; i < _programs.Length; i++)
+            _programs[i] ??= new Program();
+        _known = [.. _cpus.Select(c => new KnownEvents(c, _preemptors[c.Index] is not null))];
         foreach (var cpu in machine.Cpus)
             Next(cpu, _programs[cpu.Index]);
     }
@@ -65,30 +79,28 @@ internal sealed class ProgramExecution
     /// </summary>
     public IReadOnlyList<Transition> Enabled()
     {
-        var enabled = new List<Transition>();
-        foreach (var cpu in _machine.Cpus)
+        var enabled = new List<Transition>(_machine.Cpus.Count * 2);
+        foreach (var cpu in _cpus)
         {
             var preemptor = _preemptors[cpu.Index];
+            var known = _known[cpu.Index];
             if (preemptor is { State: PreemptorState.Running })
             {
-                var preempting = new ExploreEvent(EventKind.Preempting, cpu.Index);
                 if (preemptor.Program.Running is { } step)
-                    AddStep(enabled, cpu, preempting, step, []);
+                    AddStep(enabled, cpu, known.Preempting, step, known.NoPointPreempting, []);
                 else if (cpu.StoreBuffer.IsEmpty)
-                    enabled.Add(new Transition(preempting, Switch(cpu)));
+                    enabled.Add(known.Switch);
                 continue;
             }
-            // The preempted task reads which task its CPU runs, which the preempting task's switches write.
-            StateAccess[] current = preemptor is null ? [] : [new StateAccess(CurrentOf(cpu), Access.Read)];
             if (_programs[cpu.Index].Running is { } running)
-                AddStep(enabled, cpu, new ExploreEvent(EventKind.Step, cpu.Index), running, current);
+                AddStep(enabled, cpu, known.Step, running, known.NoPointStep, known.ReadsCurrent);
             if (preemptor is { State: PreemptorState.Waiting } && cpu.StoreBuffer.IsEmpty && Preemptible(cpu, preemptor) is not null)
-                enabled.Add(new Transition(new ExploreEvent(EventKind.Preempting, cpu.Index), Switch(cpu)));
+                enabled.Add(known.Switch);
         }
-        foreach (var cpu in _machine.Cpus)
+        foreach (var cpu in _cpus)
         {
             if (cpu.StoreBuffer.Oldest is { } oldest)
-                enabled.Add(new Transition(new ExploreEvent(EventKind.Drain, cpu.Index), Footprint.Drain(oldest)));
+                enabled.Add(_known[cpu.Index].Drain(oldest));
         }
         return enabled;
     }
@@ -134,17 +146,17 @@ internal sealed class ProgramExecution
             .Where(c => c.Running?.Path?.Pending is { } point && !_machine.Memory.CanPerform(c.Cpu, point))
             .Select(c => $"{c.Cpu} spins in {c.Running!.Path!.Pending}"));
 
-    private void AddStep(List<Transition> enabled, Cpu cpu, ExploreEvent e, RunningStep running, StateAccess[] reads)
+    private void AddStep(List<Transition> enabled, Cpu cpu, KnownEvent e, RunningStep running, Transition noPoint, StateAccess[] reads)
     {
         if (running.Path?.Pending is not { } point)
-            enabled.Add(new Transition(e, reads.Length == 0 ? Footprint.None : new Footprint(reads, false)));
+            enabled.Add(noPoint);
         else if (_machine.Memory.CanPerform(cpu, point))
         {
-            var effect = Footprint.Of(point, _machine.Memory.Model);
-            if (effect.Buffers && cpu.StoreBuffer.Stores.Count >= _bufferBound)
+            var transition = e.At(point, _machine.Memory.Model, reads);
+            if (transition.Effect.Buffers && cpu.StoreBuffer.Stores.Count >= _bufferBound)
                 Bounded = true;
             else
-                enabled.Add(new Transition(e, reads.Length == 0 ? effect : effect with { Accesses = [.. effect.Accesses, .. reads] }));
+                enabled.Add(transition);
         }
     }
 
@@ -190,9 +202,7 @@ internal sealed class ProgramExecution
     }
 
     /// <summary>A switch of the CPU's task, as known before it runs: it writes which task the CPU runs, once the buffer is empty.</summary>
-    private static Footprint Switch(Cpu cpu) => new([new StateAccess(CurrentOf(cpu), Access.Write)], true);
-
-    private static MemoryLocation CurrentOf(Cpu cpu) => new($"cpu{cpu.Index}.current");
+    private static Footprint Switch(MemoryLocation current) => new([new StateAccess(current, Access.Write)], true);
 
     // The step returns (its outcome is judged; no drain: the explorer drains as events); the CPU's next step is
     // started by an event of its own.
@@ -212,10 +222,77 @@ internal sealed class ProgramExecution
             next.Start(cpu);
     }
 
-    /// <summary>A task's steps on a CPU, in order, and the one it runs now.</summary>
-    private sealed class Program(IEnumerable<(int Ordinal, ThreadStep Step)> steps)
+    /// <summary>
+    /// A CPU's events as <see cref="Enabled"/> offers them, made once per execution (or per point) instead of at every
+    /// state: between two states only one CPU moves, so the others offer the same transitions again.
+    /// </summary>
+    private sealed class KnownEvents
     {
-        public Queue<(int Ordinal, ThreadStep Step)> Steps { get; } = new(steps);
+        private Transition? _drain;
+
+        public KnownEvents(Cpu cpu, bool preempted)
+        {
+            var current = MemoryLocation.OfCpu(cpu.Index, "current");
+            // The preempted task reads which task its CPU runs, which the preempting task's switches write.
+            ReadsCurrent = preempted ? [new StateAccess(current, Access.Read)] : [];
+            Step = new KnownEvent(new ExploreEvent(EventKind.Step, cpu.Index));
+            Preempting = new KnownEvent(new ExploreEvent(EventKind.Preempting, cpu.Index));
+            NoPointStep = new Transition(Step.Event, ReadsCurrent.Length == 0 ? Footprint.None : new Footprint(ReadsCurrent, false));
+            NoPointPreempting = new Transition(Preempting.Event, Footprint.None);
+            Switch = new Transition(Preempting.Event, ProgramExecution.Switch(current));
+            DrainEvent = new ExploreEvent(EventKind.Drain, cpu.Index);
+        }
+
+        public StateAccess[] ReadsCurrent { get; }
+
+        public KnownEvent Step { get; }
+
+        public KnownEvent Preempting { get; }
+
+        /// <summary>The step event when its path has no pending point: it starts or returns.</summary>
+        public Transition NoPointStep { get; }
+
+        public Transition NoPointPreempting { get; }
+
+        /// <summary>A switch of the CPU's task, as known before it runs.</summary>
+        public Transition Switch { get; }
+
+        private ExploreEvent DrainEvent { get; }
+
+        /// <summary>The drain of <paramref name="oldest"/>: its footprint depends only on the word and whether it releases a lock.</summary>
+        public Transition Drain(BufferedStore oldest)
+        {
+            if (_drain is not { } drain || drain.Effect.Accesses[0].Location != oldest.Location || drain.Effect.Accesses[0].Access != (oldest.Release ? Access.Release : Access.Write))
+                _drain = drain = new Transition(DrainEvent, Footprint.Drain(oldest));
+            return drain;
+        }
+    }
+
+    /// <summary>A CPU's step or preempting event, with the transition of the point it was last offered at.</summary>
+    private sealed class KnownEvent(ExploreEvent e)
+    {
+        private InterleavingPoint? _point;
+        private Transition? _transition;
+
+        public ExploreEvent Event { get; } = e;
+
+        /// <summary>The event stopped at <paramref name="point"/>: the access there, and <paramref name="reads"/>.</summary>
+        public Transition At(InterleavingPoint point, MemoryModel model, StateAccess[] reads)
+        {
+            if (!ReferenceEquals(point, _point) || _transition is null)
+            {
+                var effect = Footprint.Of(point, model);
+                _transition = new Transition(Event, reads.Length == 0 ? effect : effect with { Accesses = [.. effect.Accesses, .. reads] });
+                _point = point;
+            }
+            return _transition;
+        }
+    }
+
+    /// <summary>A task's steps on a CPU, in order, and the one it runs now.</summary>
+    private sealed class Program
+    {
+        public Queue<(int Ordinal, ThreadStep Step)> Steps { get; } = new();
 
         public RunningStep? Running { get; set; }
     }

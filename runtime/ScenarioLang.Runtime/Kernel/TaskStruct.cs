@@ -31,7 +31,7 @@ public sealed class TaskStruct
     // field that changes is tracked.
     public TaskStruct(StateTracker tracker, ImmutableArray<TaskSlot> slots, int pid, string name, Cred cred, bool isIdle = false, TaskStruct? leader = null)
     {
-        MemoryLocation Field(string field) => new($"{name}.{field}");
+        MemoryLocation Field(string field) => MemoryLocation.Of(name, field);
         Name = name;
         IsIdle = isIdle;
         _pid = new(tracker, Field("pid"), pid);

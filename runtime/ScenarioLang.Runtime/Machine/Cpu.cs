@@ -14,7 +14,7 @@ public sealed class Cpu
         Index = index;
         Tss = new Tss(index, tracker);
         Idle = idle;
-        _current = new(tracker, new MemoryLocation($"cpu{index}.current"), idle);
+        _current = new(tracker, MemoryLocation.OfCpu(index, "current"), idle);
     }
 
     public int Index { get; }

@@ -30,6 +30,9 @@ public sealed class Tss
 
     private static readonly ulong[] MapAll = CreateMapAll();
 
+    // tss_setup_io_bitmap()'s all-ones map, which every TSS starts as and copies when the kernel first writes it.
+    private static readonly ulong[] AllDenied = CreateAllDenied();
+
     private readonly Tracked<IoBitmapBase> _ioBitmapBase;
     private readonly Tracked<ulong> _prevSequence;
     private readonly Tracked<int> _prevMax;
@@ -41,14 +44,13 @@ public sealed class Tss
     public Tss(int cpu, StateTracker tracker)
     {
         Cpu = cpu;
-        MemoryLocation Field(string name) => new($"cpu{cpu}.tss.{name}");
-        _ioBitmapBase = new(tracker, Field("io_bitmap_base"), IoBitmapBase.Invalid);
-        _prevSequence = new(tracker, Field("prev_sequence"), 0);
-        _prevMax = new(tracker, Field("prev_max"), 0);
-        _bytesCopied = new(tracker, Field("bytes_copied"), 0);
-        _bytesCleared = new(tracker, Field("bytes_cleared"), 0);
-        _bitmapPages = new(tracker, Field("bitmap_pages"), null);
-        Bitmap = new(tracker, Field("bitmap"), CreateAllDenied());
+        _ioBitmapBase = new(tracker, MemoryLocation.OfCpu(cpu, "tss.io_bitmap_base"), IoBitmapBase.Invalid);
+        _prevSequence = new(tracker, MemoryLocation.OfCpu(cpu, "tss.prev_sequence"), 0);
+        _prevMax = new(tracker, MemoryLocation.OfCpu(cpu, "tss.prev_max"), 0);
+        _bytesCopied = new(tracker, MemoryLocation.OfCpu(cpu, "tss.bytes_copied"), 0);
+        _bytesCleared = new(tracker, MemoryLocation.OfCpu(cpu, "tss.bytes_cleared"), 0);
+        _bitmapPages = new(tracker, MemoryLocation.OfCpu(cpu, "tss.bitmap_pages"), null);
+        Bitmap = TrackedArray<ulong>.CopyOnWrite(tracker, MemoryLocation.OfCpu(cpu, "tss.bitmap"), AllDenied);
     }
 
     public int Cpu { get; }

@@ -107,6 +107,19 @@ public sealed class InterleavingPoint
 /// <summary>A word of memory other CPUs can see, named as the trace prints it: <c>swapper_pg_dir[402]</c>, <c>C->mm</c>, <c>x</c>.</summary>
 public readonly record struct MemoryLocation(string Name) : IComparable<MemoryLocation>
 {
+    // Per-CPU state is named anew for every machine, and a search makes a machine per execution: the names are made once.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int Cpu, string Field), MemoryLocation> CpuFields = new();
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Owner, string Field), MemoryLocation> Fields = new();
+
+    /// <summary>The piece of state <paramref name="field"/> of an object named <paramref name="owner"/>: <c>swapper/1.state</c>.</summary>
+    public static MemoryLocation Of(string owner, string field) =>
+        Fields.GetOrAdd((owner, field), static key => new($"{key.Owner}.{key.Field}"));
+
+    /// <summary>The word or piece of state <paramref name="field"/> of a CPU: <c>cpu1.tss.prev_max</c>.</summary>
+    public static MemoryLocation OfCpu(int cpu, string field) =>
+        CpuFields.GetOrAdd((cpu, field), static key => new($"cpu{key.Cpu}.{key.Field}"));
+
     public int CompareTo(MemoryLocation other) => string.CompareOrdinal(Name, other.Name);
 
     public override string ToString() => Name;

@@ -151,39 +151,58 @@ public sealed class TrackedList<T>(StateTracker tracker, MemoryLocation location
 /// </summary>
 public sealed class TrackedArray<T>(StateTracker tracker, MemoryLocation location, T[] items) : IEnumerable<T>
 {
-    public int Length => items.Length;
+    private T[] _items = items;
+    // The array is a shared initial value (every CPU's all-ones TSS bitmap), copied at the first write: a machine is
+    // made for every execution of a search, and most never write most of its arrays.
+    private bool _shared;
+
+    /// <summary>An array that starts as <paramref name="initial"/>, which it never writes: it copies it at its first write.</summary>
+    public static TrackedArray<T> CopyOnWrite(StateTracker tracker, MemoryLocation location, T[] initial) =>
+        new(tracker, location, initial) { _shared = true };
+
+    public int Length => _items.Length;
 
     public T this[int index]
     {
         get
         {
             tracker.Read(location);
-            return items[index];
+            return _items[index];
         }
         set
         {
             tracker.Write(location);
-            items[index] = value;
+            Own()[index] = value;
         }
     }
 
     public ReadOnlySpan<T> Read()
     {
         tracker.Read(location);
-        return items;
+        return _items;
     }
 
     public Span<T> Write()
     {
         tracker.Write(location);
-        return items;
+        return Own();
     }
 
     public IEnumerator<T> GetEnumerator()
     {
         tracker.Read(location);
-        return ((IEnumerable<T>)items).GetEnumerator();
+        return ((IEnumerable<T>)_items).GetEnumerator();
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private T[] Own()
+    {
+        if (_shared)
+        {
+            _items = (T[])_items.Clone();
+            _shared = false;
+        }
+        return _items;
+    }
 }

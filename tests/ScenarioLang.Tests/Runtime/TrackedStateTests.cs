@@ -154,6 +154,25 @@ public sealed class TrackedStateTests
         Assert.Contains(new StateAccess(new("mm_struct#1.freed"), Access.Write), free);
     }
 
+    [Fact]
+    public void A_copy_on_write_array_writes_a_copy_of_its_initial_value_and_records_the_write()
+    {
+        var tracker = new StateTracker();
+        long[] initial = [1, 2, 3];
+        var a = TrackedArray<long>.CopyOnWrite(tracker, new("a"), initial);
+        var b = TrackedArray<long>.CopyOnWrite(tracker, new("b"), initial);
+
+        tracker.Begin(0);
+        a[1] = 20;
+        a.Write()[0] = 10;
+        var footprint = tracker.End();
+
+        Assert.Equal([1L, 2L, 3L], initial);
+        Assert.Equal([10L, 20L, 3L], a.Read().ToArray());
+        Assert.Equal([1L, 2L, 3L], b.Read().ToArray());
+        Assert.Equal([new StateAccess(new("a"), Access.Write)], footprint);
+    }
+
     private static bool IsMutableContainer(Type type) =>
         type.IsArray ||
         type.IsGenericType && type.GetGenericTypeDefinition() is var g &&

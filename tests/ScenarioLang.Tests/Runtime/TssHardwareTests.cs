@@ -70,6 +70,23 @@ public sealed class TssHardwareTests
     }
 
     [Fact]
+    public void Every_TSS_starts_all_denied_and_a_copy_into_one_leaves_the_others_so()
+    {
+        // The TSSes share their boot-time map until the first write (a machine is made for every explored execution).
+        var bitmap = IoBitmap.Allocate(new KernelHeap(new StateTracker()), "test", IoBitmap.StructBytes);
+        bitmap.Update(0x80, 1, turnOn: true);
+        var (first, second) = (new Tss(0, new StateTracker()) { IoBitmapBase = IoBitmapBase.ValidMap }, new Tss(1, new StateTracker()) { IoBitmapBase = IoBitmapBase.ValidMap });
+
+        first.CopyIn(bitmap.Bitmap.Read(), IoBitmap.Bytes);
+        var later = new Tss(2, new StateTracker()) { IoBitmapBase = IoBitmapBase.ValidMap };
+
+        Assert.True(first.Permits(0x80, 1));
+        Assert.False(second.Permits(0x80, 1));
+        Assert.False(later.Permits(0x80, 1));
+        Assert.Equal(0, Enumerable.Range(0, IoBitmap.Bits).Count(port => second.MapAllows(port) || later.MapAllows(port)));
+    }
+
+    [Fact]
     public void CopyIn_copies_only_the_first_bytes_and_counts_them()
     {
         var bitmap = IoBitmap.Allocate(new KernelHeap(new StateTracker()), "test", IoBitmap.StructBytes);

@@ -20,7 +20,7 @@ public sealed class IoCpu(StateTracker tracker, Tss tss)
     private readonly Tracked<long> _tssFieldBytes = new(tracker, Field(tss, "tss_field_bytes"), 0);
     private readonly Tracked<long> _threadTssBytes = new(tracker, Field(tss, "thread_tss_bytes"), 0);
 
-    private static MemoryLocation Field(Tss tss, string name) => new($"cpu{tss.Cpu}.{name}");
+    private static MemoryLocation Field(Tss tss, string name) => MemoryLocation.OfCpu(tss.Cpu, name);
 
     /// <summary>The CPU's own TSS in cpu_entry_area.</summary>
     public Tss Tss => tss;

@@ -1,4 +1,5 @@
 using ScenarioLang.Runtime.Kernel;
+using ScenarioLang.Runtime.Scheduling;
 using ScenarioLang.Runtime.Tracking;
 
 namespace ScenarioLang.Runtime.Mechanisms.Ioport;
@@ -11,15 +12,15 @@ public sealed class IoThread(StateTracker tracker, string task)
 {
     public static TaskSlot<IoThread> Slot { get; } = new("ioport", (tracker, task) => new IoThread(tracker, task));
 
-    private readonly Tracked<IoBitmap?> _ioBitmap = new(tracker, new($"{task}.thread.io_bitmap"), null);
-    private readonly Tracked<int> _ioBitmapMax = new(tracker, new($"{task}.thread.io_bitmap_max"), 0);
-    private readonly Tracked<int> _ioZerobitsStart = new(tracker, new($"{task}.thread.io_zerobits_start"), 0);
-    private readonly Tracked<int> _ioZerobitsEnd = new(tracker, new($"{task}.thread.io_zerobits_end"), 0);
-    private readonly Tracked<uint> _ioplEmul = new(tracker, new($"{task}.thread.iopl_emul"), 0);
-    private readonly Tracked<bool> _ioplWarn = new(tracker, new($"{task}.thread.iopl_warn"), false);
-    private readonly Tracked<uint> _iopl = new(tracker, new($"{task}.thread.iopl"), 0);
-    private readonly Tracked<ThreadTss?> _ioTss = new(tracker, new($"{task}.thread.io_tss"), null);
-    private readonly Tracked<bool> _tifIoBitmap = new(tracker, new($"{task}.tif_io_bitmap"), false);
+    private readonly Tracked<IoBitmap?> _ioBitmap = new(tracker, MemoryLocation.Of(task, "thread.io_bitmap"), null);
+    private readonly Tracked<int> _ioBitmapMax = new(tracker, MemoryLocation.Of(task, "thread.io_bitmap_max"), 0);
+    private readonly Tracked<int> _ioZerobitsStart = new(tracker, MemoryLocation.Of(task, "thread.io_zerobits_start"), 0);
+    private readonly Tracked<int> _ioZerobitsEnd = new(tracker, MemoryLocation.Of(task, "thread.io_zerobits_end"), 0);
+    private readonly Tracked<uint> _ioplEmul = new(tracker, MemoryLocation.Of(task, "thread.iopl_emul"), 0);
+    private readonly Tracked<bool> _ioplWarn = new(tracker, MemoryLocation.Of(task, "thread.iopl_warn"), false);
+    private readonly Tracked<uint> _iopl = new(tracker, MemoryLocation.Of(task, "thread.iopl"), 0);
+    private readonly Tracked<ThreadTss?> _ioTss = new(tracker, MemoryLocation.Of(task, "thread.io_tss"), null);
+    private readonly Tracked<bool> _tifIoBitmap = new(tracker, MemoryLocation.Of(task, "tif_io_bitmap"), false);
 
     /// <summary>thread.io_bitmap (merged) or thread.io_bitmap_ptr (earlier kernels).</summary>
     public IoBitmap? IoBitmap

@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Text;
+using ScenarioLang.Bench.Measuring;
+using ScenarioLang.Bench.Shapes;
+
+namespace ScenarioLang.Bench.Explore;
+
+/// <summary>
+/// kscn explore on the same shapes by two builds (<c>--baseline</c>) or with <c>--jobs 1</c> and <c>--jobs 2</c>
+/// (<c>--jobs-pair</c>), or both, run in turns (every variant once, then again) so that the load of a shared machine
+/// falls on all of them alike; the figures are the medians. Executions per CPU-second divide by the search's CPU time:
+/// the process's less the floor's (the same build and jobs on SB-ring-2: start-up, parse, the cached assembly, a tiny
+/// search), so a faster start-up does not pass for a faster search. The outputs of the variants are compared (less
+/// kscn's timing line): a faster kscn that prints something else is not faster.
+/// </summary>
+public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paired, TextWriter progress)
+{
+    private const int FloorRuns = 3;
+
+    public async Task<string> RunAsync()
+    {
+        TimedProcess.EnsureAvailable();
+        var root = RepoRoot.Find();
+        var kscn = options.Kscn is { } given ? Path.GetFullPath(given) : await KscnBuild.ReleaseAsync(root, progress);
+        var outDir = Path.GetFullPath(options.Out ?? Path.Combine(Path.GetTempPath(), $"kscn-bench-{DateTime.UtcNow:yyyyMMdd-HHmmss}"));
+        var shapesDir = Directory.CreateDirectory(Path.Combine(outDir, "shapes")).FullName;
+        var logsDir = Directory.CreateDirectory(Path.Combine(outDir, "logs")).FullName;
+
+        List<(string Name, string Dll)> builds = [("this", kscn)];
+        if (paired.Baseline is { } baseline)
+            builds.Insert(0, ("baseline", Path.GetFullPath(baseline)));
+        foreach (var (_, dll) in builds.Where(b => !File.Exists(b.Dll)))
+            throw new BenchException($"{dll} does not exist");
+        int?[] jobs = paired.JobsPair ? [1, 2] : [null];
+        var variants = builds.SelectMany((b, i) => jobs.Select(j => new Variant(b.Name, b.Dll, j, Path.Combine(outDir, $"cache-{i}")))).ToList();
+        progress.WriteLine($"kscn-bench: {string.Join(", ", variants.Select(v => v.Label))}; logs and results.md in {outDir}");
+
+        var floorShape = BenchShape.Generated(LitmusCatalog.SbRing(LitmusCatalog.SmallestRing), shapesDir);
+        var shapes = LitmusCatalog.SbRings(options.MaxRing)
+            .Select(s => BenchShape.Generated(s, shapesDir))
+            .Concat(BenchShape.Samples.Select(s => BenchShape.Sample(root, s)))
+            .Where(s => s.Matches(options.Filter))
+            .ToList();
+
+        // One unmeasured run of each file per variant first, so every measured run finds its assembly in the cache.
+        foreach (var shape in shapes.Prepend(floorShape))
+            foreach (var variant in variants)
+                await ExploreAsync(variant, shape, Path.Combine(logsDir, "warm-up.txt"));
+
+        var floors = new Dictionary<Variant, ProcessResult>();
+        foreach (var variant in variants)
+            floors[variant] = Median(await Turns(variants.Where(v => v == variant).ToList(), floorShape, FloorRuns, logsDir))[variant];
+
+        var rows = new List<(BenchShape Shape, Dictionary<Variant, ProcessResult> Runs)>();
+        foreach (var shape in shapes)
+        {
+            var median = Median(await Turns(variants, shape, options.Repeat, logsDir));
+            rows.Add((shape, median));
+            progress.WriteLine($"{shape.Name}: " + string.Join("; ", variants.Select(v => $"{v.Label} {median[v].WallSeconds:F2} s wall, {median[v].CpuSeconds:F2} s CPU")));
+        }
+
+        var report = Report(root, variants, floors, rows);
+        File.WriteAllText(Path.Combine(outDir, "results.md"), report);
+        return report;
+    }
+
+    /// <summary>Runs every variant once per turn, <paramref name="turns"/> times; returns each variant's runs.</summary>
+    private async Task<Dictionary<Variant, List<ProcessResult>>> Turns(List<Variant> variants, BenchShape shape, int turns, string logsDir)
+    {
+        var runs = variants.ToDictionary(v => v, _ => new List<ProcessResult>());
+        for (var turn = 0; turn < turns; turn++)
+        {
+            foreach (var variant in variants)
+            {
+                var log = Path.Combine(logsDir, $"{shape.Name.Replace('/', '-')}-{variant.Label.Replace(' ', '-')}-{turn + 1}.txt");
+                runs[variant].Add(await ExploreAsync(variant, shape, log));
+            }
+        }
+        return runs;
+    }
+
+    private async Task<ProcessResult> ExploreAsync(Variant variant, BenchShape shape, string log)
+    {
+        IEnumerable<string> arguments = [variant.Dll, "explore", shape.File];
+        if (variant.Jobs is { } jobs)
+            arguments = arguments.Concat(["--jobs", jobs.ToString(CultureInfo.InvariantCulture)]);
+        var environment = new Dictionary<string, string> { ["KSCN_CACHE_DIR"] = variant.Cache, ["KSCN_SERVER"] = "0" };
+        var result = await TimedProcess.RunAsync(Path.GetDirectoryName(shape.File)!, options.Timeout, "dotnet", arguments.Concat(options.KscnArguments), environment);
+        File.WriteAllText(log, result.Output);
+        return result;
+    }
+
+    private static Dictionary<Variant, ProcessResult> Median(Dictionary<Variant, List<ProcessResult>> runs) =>
+        runs.ToDictionary(r => r.Key, r => r.Value.OrderBy(p => p.Wall).ElementAt(r.Value.Count / 2));
+
+    private string Report(string root, List<Variant> variants, Dictionary<Variant, ProcessResult> floors, List<(BenchShape Shape, Dictionary<Variant, ProcessResult> Runs)> rows)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"## kscn explore, paired, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC\n\n");
+        text.Append(MachineInfo.Read(root).Markdown());
+        text.Append(CultureInfo.InvariantCulture, $"- Load average before the run: {LoadAverage()}\n");
+        foreach (var variant in variants)
+            text.Append(CultureInfo.InvariantCulture, $"- {variant.Label}: `{variant.Dll}`; floor (SB-ring-2, median of {FloorRuns}) {floors[variant].WallSeconds:F2} s wall, {floors[variant].CpuSeconds:F2} s CPU\n");
+        text.Append(CultureInfo.InvariantCulture, $"- Runs per variant and shape: {options.Repeat}, in turns; medians by wall time; extra arguments: {(options.KscnArguments.Count == 0 ? "none" : string.Join(' ', options.KscnArguments))}\n\n");
+
+        text.Append("| Shape | Variant | Executions | Wall s | CPU s | Search CPU s | Executions / CPU-s | Peak MiB | Same output |\n");
+        text.Append("|---|---|--:|--:|--:|--:|--:|--:|---|\n");
+        foreach (var (shape, runs) in rows)
+        {
+            var reference = Comparable(runs[variants[0]].Output);
+            foreach (var variant in variants)
+            {
+                var run = runs[variant];
+                var search = SearchCpu(run, floors[variant]);
+                text.Append(CultureInfo.InvariantCulture, $"| {shape.Name} | {variant.Label} | {Count(Executions(run))} | {run.WallSeconds:F2} | {run.CpuSeconds:F2} | {search:F2} | {PerCpuSecond(run, floors[variant])} | {run.PeakMiB:F0} | {(Comparable(run.Output) == reference ? "yes" : "**no**")} |\n");
+            }
+        }
+        text.Append('\n').Append(Ratios(variants, floors, rows));
+        return text.ToString();
+    }
+
+    /// <summary>The ratios the issue asks about: executions per CPU-second of this build over the baseline's, and wall time with --jobs 1 over --jobs 2.</summary>
+    private static string Ratios(List<Variant> variants, Dictionary<Variant, ProcessResult> floors, List<(BenchShape Shape, Dictionary<Variant, ProcessResult> Runs)> rows)
+    {
+        var text = new StringBuilder();
+        var pairs = new List<(string Name, Func<Dictionary<Variant, ProcessResult>, string> Cell)>();
+        foreach (var jobs in variants.Select(v => v.Jobs).Distinct())
+        {
+            var (baseline, mine) = (variants.Find(v => v.Build == "baseline" && v.Jobs == jobs), variants.Find(v => v.Build == "this" && v.Jobs == jobs));
+            if (baseline is not null && mine is not null)
+                pairs.Add(($"Executions / CPU-s, this ÷ baseline{JobsSuffix(jobs)}", runs => Ratio(Rate(runs[mine], floors[mine]), Rate(runs[baseline], floors[baseline]))));
+        }
+        foreach (var build in variants.Select(v => v.Build).Distinct())
+        {
+            var (one, two) = (variants.Find(v => v.Build == build && v.Jobs == 1), variants.Find(v => v.Build == build && v.Jobs == 2));
+            if (one is not null && two is not null)
+                pairs.Add(($"Wall, --jobs 1 ÷ --jobs 2 ({build})", runs => Ratio(runs[one].WallSeconds, runs[two].WallSeconds)));
+        }
+        if (pairs.Count == 0)
+            return "";
+        text.Append("| Shape | ").Append(string.Join(" | ", pairs.Select(p => p.Name))).Append(" |\n");
+        text.Append("|---|").Append(string.Concat(pairs.Select(_ => "--:|"))).Append('\n');
+        foreach (var (shape, runs) in rows)
+            text.Append("| ").Append(shape.Name).Append(" | ").Append(string.Join(" | ", pairs.Select(p => p.Cell(runs)))).Append(" |\n");
+        return text.ToString();
+    }
+
+    private static string JobsSuffix(int? jobs) => jobs is { } j ? $" (--jobs {j})" : "";
+
+    private static long? Executions(ProcessResult run) => ExploreOutput.Parse(run.Output)?.Executions + (ExploreOutput.Parse(run.Output)?.Pruned ?? 0);
+
+    private static double SearchCpu(ProcessResult run, ProcessResult floor) => Math.Max(0, run.CpuSeconds - floor.CpuSeconds);
+
+    /// <summary>Runs (executions to a final state and pruned ones) per CPU-second of search; null below 0.02 s, where it would be noise.</summary>
+    private static double? Rate(ProcessResult run, ProcessResult floor) =>
+        Executions(run) is { } n && SearchCpu(run, floor) is var cpu and >= 0.02 ? n / cpu : null;
+
+    private static string PerCpuSecond(ProcessResult run, ProcessResult floor) => Rate(run, floor) is { } r ? Count((long)r) : "—";
+
+    private static string Ratio(double? a, double? b) => a is { } x && b is { } y && y > 0 ? (x / y).ToString("F2", CultureInfo.InvariantCulture) + "×" : "—";
+
+    private static string Count(long? value) => value?.ToString("N0", CultureInfo.InvariantCulture) ?? "—";
+
+    /// <summary>The output less kscn's timing line ("kscn: explored … in 0.27 s: …, N per second"), which differs from run to run.</summary>
+    private static string Comparable(string output) =>
+        string.Join('\n', output.Split('\n').Where(l => !l.StartsWith("kscn: explored", StringComparison.Ordinal)));
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+    /// <summary>A build at a --jobs (null: kscn's default), with a compile cache of its own: the two builds' runtimes differ.</summary>
+    private sealed record Variant(string Build, string Dll, int? Jobs, string Cache)
+    {
+        public string Label => Jobs is { } j ? $"{Build} --jobs {j}" : Build;
+    }
+}
+
+/// <param name="Baseline">A second kscn.dll (e.g. an older commit's build) measured in turns with the first.</param>
+/// <param name="JobsPair">Measure every build with --jobs 1 and with --jobs 2.</param>
+public sealed record PairedOptions(string? Baseline, bool JobsPair);
