@@ -8,8 +8,7 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
-        // A terminal shows the live progress line, unless a CI log is being written.
-        var progressOnStderr = !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("CI") is null;
+        var progressOnStderr = Terminal.ShowsProgressOnStderr();
         var terminal = Terminal.OfProcess();
         var attempt = ServerClient.TryRun(args, progressOnStderr, terminal);
         if (attempt.Exit is { } served)

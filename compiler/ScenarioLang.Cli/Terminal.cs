@@ -12,6 +12,9 @@ public sealed record Terminal(bool ColorsOut, bool ColorsError)
     /// <summary>Kept apart from TerminalColor: the server's client reads it, and loads nothing it does not need.</summary>
     public static Terminal OfProcess() => From(!Console.IsOutputRedirected, !Console.IsErrorRedirected, Environment.GetEnvironmentVariable);
 
+    /// <summary>A terminal on stderr shows the live progress line, unless a CI log is being written.</summary>
+    public static bool ShowsProgressOnStderr() => !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("CI") is null;
+
     public static Terminal From(bool outIsTerminal, bool errorIsTerminal, Func<string, string?> environment)
     {
         var allowed = string.IsNullOrEmpty(environment("NO_COLOR")) && environment("CI") is null;

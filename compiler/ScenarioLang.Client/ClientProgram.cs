@@ -12,7 +12,7 @@ internal static class ClientProgram
 {
     private static int Main(string[] args)
     {
-        var progressOnStderr = !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("CI") is null;
+        var progressOnStderr = Terminal.ShowsProgressOnStderr();
         var attempt = ServerClient.TryRun(args, progressOnStderr, Terminal.OfProcess());
         if (attempt.Exit is { } served)
             return served;

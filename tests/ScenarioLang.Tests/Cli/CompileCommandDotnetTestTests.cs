@@ -78,30 +78,16 @@ public sealed class CompileCommandDotnetTestTests
     {
         // The self-copy of V1 [patch 5/9]: A comes back with B's bits under v1-05-09, its own under merged; the mark
         // names both, so v1-05-09 confirms it and merged holds where it says the claim fails.
-        const string Source = """
-            scenario "a task switched back in has its own ports" {
-              kernel ioperm = v1-05-09, merged
-              task A root
-              task B root
-              cpu0 A: ioperm(0x80, 1, on) -> 0
-              cpu0 A: outb 0x80 -> ok
-              cpu0 switch B
-              cpu0 B: ioperm(0x3f8, 8, on) -> 0
-              cpu0 B: outb 0x3f8 -> ok
-              cpu0 switch A
-              cpu0 A: outb 0x80 -> ok      known failure under ioperm=v1-05-09, merged
-            }
-
-            """;
+        var source = KnownFailureTests.SelfCopy("v1-05-09, merged", "known failure under ioperm=v1-05-09, merged");
         using var temp = new TemporaryDirectory(AppContext.BaseDirectory);
         var file = temp.Combine("known.kscn");
-        File.WriteAllText(file, Source);
+        File.WriteAllText(file, source);
         // Marks that name no variant or no expectation are the compiler's errors, before any project is written.
-        File.WriteAllText(temp.Combine("bad.kscn"), Source.Replace("merged\n}", "mergd\n}", StringComparison.Ordinal));
+        File.WriteAllText(temp.Combine("bad.kscn"), source.Replace("merged\n}", "mergd\n}", StringComparison.Ordinal));
         var bad = Invoke("compile", temp.Combine("bad.kscn"), "--xunit", "-o", temp.Combine("bad"));
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("error KSC0103: 'mergd' is not a variant of ioperm", bad.Error);
-        File.WriteAllText(temp.Combine("nothing.kscn"), Source.Replace("cpu0 A: outb 0x80 -> ok      known", "cpu0 A: outb 0x80      known", StringComparison.Ordinal));
+        File.WriteAllText(temp.Combine("nothing.kscn"), source.Replace("cpu0 A: outb 0x80 -> ok      known", "cpu0 A: outb 0x80      known", StringComparison.Ordinal));
         Assert.Contains("error KSC0242:", Invoke("compile", temp.Combine("nothing.kscn"), "--xunit", "-o", temp.Combine("nothing")).Error);
 
         var project = temp.Combine("project");
@@ -117,7 +103,7 @@ public sealed class CompileCommandDotnetTestTests
         // The known failure's trace is the passing test's output in both result files.
         var junit = XDocument.Load(Path.Combine(project, "TestResults", "TestResults.xml")).Root!;
         var passed = junit.Descendants("testcase").Single(c => c.Element("failure") is null);
-        Assert.Contains("[known] 11:3   cpu0 A: outb 0x80 -> ok   (got #GP)", passed.Descendants("system-out").Single().Value);
+        Assert.Contains("[known] 12:3   cpu0 A: outb 0x80 -> ok   (got #GP)", passed.Descendants("system-out").Single().Value);
         var trx = File.ReadAllText(Path.Combine(project, "TestResults", "run.trx"));
         Assert.Contains("KNOWN FAILURE: 1 of 5 expectations failed, as marked under ioperm=v1-05-09", trx);
         Assert.Empty(ResultSchemas.TrxErrors(trx));

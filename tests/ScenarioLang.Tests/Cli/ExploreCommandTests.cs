@@ -7,7 +7,7 @@ namespace ScenarioLang.Tests.Cli;
 /// <summary>kscn explore: statistics, options, and a saved counterexample that replays to the same violation.</summary>
 public sealed class ExploreCommandTests
 {
-    private const string Sb = """
+    internal const string Sb = """
         scenario "SB" {
           memory tso
           cpus 2

@@ -10,7 +10,7 @@ namespace ScenarioLang.Tests.Cli;
 public sealed class KnownFailureTests
 {
     // V1 [patch 5/9] copies the TSS onto itself on a switch-in: A comes back with B's bits (v1-05-09-self-copy.kscn).
-    private static string SelfCopy(string kernel, string mark) => $$"""
+    internal static string SelfCopy(string kernel, string mark) => $$"""
         scenario "a task switched back in has its own ports" {
           kernel ioperm = {{kernel}}
           task A root
