@@ -46,7 +46,7 @@ internal static class ExploreCommand
         var merge = new Option<string[]>("--merge") { Description = "Merge the files of every shard of a search (--shard i/n --shard-output) into what the whole search prints, verdicts and exit code included; give the same files and options as the shards. A shard missing or twice, or written for another search, is refused.", HelpName = "shard-files", AllowMultipleArgumentsPerToken = true, Arity = ArgumentArity.OneOrMore };
         var save = new Option<string?>("--save") { Description = "Write the first counterexample as a scenario with an explicit schedule, to replay with kscn run.", HelpName = "file" };
         var noCache = CacheOption.Create();
-        var verify = new Option<bool>("--verify-independence") { Description = "Check that every event the search takes as independent of earlier ones can run before them with the same outcome: one more run per event; a violation is an internal error." };
+        var verify = new Option<bool>("--verify-independence") { Description = "Check that every event the search takes as independent of earlier ones can run before them with the same outcome, and that an execution started on a machine rewound to its explore block ends as from the scenario's start: one more run per event; a violation is an internal error." };
         var points = new Option<bool>("--points") { Description = "List the pause points of every step kind, for 'until', and exit." };
         var command = new Command("explore", "Run scenarios and report how their explore blocks were explored.")
         {

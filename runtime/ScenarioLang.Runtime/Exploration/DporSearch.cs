@@ -39,6 +39,8 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
                 throw SearchUnit.NotReplayed();
             return replayed.Chosen;
         }
+        // A new state: the trail keeps its events, which the list the execution offers them in does not.
+        enabled = enabled.ToArray();
         if (_depth < unit.Prefix.Count)
         {
             var replay = unit.Replay(_depth, enabled);
@@ -50,7 +52,10 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
         if (FirstAwake(choices, sleep) is not { } chosen)
             return null;
         var node = new Node(enabled, choices, sleep, chosen, frozen: false, Context(_depth, enabled));
-        node.Backtrack.UnionWith(reduction == Reduction.Dpor ? [chosen.Event] : choices.Select(t => t.Event));
+        if (reduction == Reduction.Dpor)
+            node.Explore(chosen.Event);
+        else
+            node.Explore(choices);
         _trail.Add(node);
         return chosen;
     }
@@ -64,7 +69,10 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
         if (!node.Frozen && !node.Expanded && node.Choices.Count == 1 && node.Enabled.Count > 1 && !performed.Effect.IsLocal)
         {
             node.Expand(Choices(node.Enabled, _depth, node.Sleep, expanded: true));
-            node.Backtrack.UnionWith(reduction == Reduction.Dpor ? [performed.Event] : node.Choices.Select(t => t.Event));
+            if (reduction == Reduction.Dpor)
+                node.Explore(performed.Event);
+            else
+                node.Explore(node.Choices);
         }
         if (_graph is not null && _depth == _graph.Count)
         {
@@ -100,12 +108,7 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
     {
         if (replayed.Frozen)
         {
-            foreach (var t in enabled)
-            {
-                if (t.Event == replayed.Chosen.Event)
-                    return true;
-            }
-            return false;
+            return Includes(enabled, replayed.Chosen.Event);
         }
         if (preemptionBound is not null)
             return SameEvents(replayed.Choices, Choices(enabled, _depth, replayed.Sleep, replayed.Expanded));
@@ -124,15 +127,18 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
             return [local];
         if (preemptionBound is not { } bound)
             return enabled;
-        var context = Context(depth, enabled);
+        var context = Context(depth, enabled)!;
         var within = enabled.Where(t => context.After(t).Preemptions <= bound).ToArray();
         Bounded |= within.Length < enabled.Count;
         return within;
     }
 
-    /// <summary>The preemptions so far and the CPU that ran the last step, in the state at <paramref name="depth"/>.</summary>
-    private RunningCpu Context(int depth, IReadOnlyList<Transition> enabled) =>
-        (depth == 0 ? new RunningCpu(0, null, []) : _trail[depth - 1].After) with { Enabled = enabled };
+    /// <summary>
+    /// The preemptions so far and the CPU that ran the last step, in the state at <paramref name="depth"/>; only a
+    /// preemption bound needs them (null without one).
+    /// </summary>
+    private RunningCpu? Context(int depth, IReadOnlyList<Transition> enabled) =>
+        preemptionBound is null ? null : (depth == 0 ? new RunningCpu(0, null, []) : _trail[depth - 1].After) with { Enabled = enabled };
 
     /// <summary>
     /// The race of the event at <paramref name="earlier"/> with the one at <paramref name="later"/>: in the state
@@ -157,15 +163,15 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
             if (k < later && !independent.Contains(k) || graph.Before(k).Overlaps(independent))
                 continue;
             var initial = graph.EventAt(k);
-            if (node.Backtrack.Contains(initial))
+            if (node.ToExplore(initial))
                 return;
             if (candidate is null && node.Choices.Any(t => t.Event == initial))
                 candidate = initial;
         }
         if (candidate is { } q)
-            node.Backtrack.Add(q);
+            node.Explore(q);
         else
-            node.Backtrack.UnionWith(node.Choices.Select(t => t.Event));
+            node.Explore(node.Choices);
     }
 
     private static bool SameEvents(IReadOnlyList<Transition> a, IReadOnlyList<Transition> b)
@@ -180,7 +186,8 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
         return true;
     }
 
-    private static bool Sleeps(IReadOnlyList<Transition> set, ExploreEvent e)
+    /// <summary>Whether <paramref name="e"/> is among <paramref name="set"/>'s events (a sleep set, the events done, those enabled).</summary>
+    private static bool Includes(IReadOnlyList<Transition> set, ExploreEvent e)
     {
         for (var i = 0; i < set.Count; i++)
         {
@@ -195,7 +202,7 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
     {
         for (var i = 0; i < enabled.Count; i++)
         {
-            if (enabled[i].Effect.IsLocal && !Sleeps(sleep, enabled[i].Event))
+            if (enabled[i].Effect.IsLocal && !Includes(sleep, enabled[i].Event))
                 return enabled[i];
         }
         return null;
@@ -205,7 +212,7 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
     {
         for (var i = 0; i < choices.Count; i++)
         {
-            if (!Sleeps(sleep, choices[i].Event))
+            if (!Includes(sleep, choices[i].Event))
                 return choices[i];
         }
         return null;
@@ -216,7 +223,7 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
     /// arrival, those to explore and explored, and the one taken now. A prefix state is frozen: its unit explores
     /// only the prefix's event there.
     /// </summary>
-    private sealed class Node(IReadOnlyList<Transition> enabled, IReadOnlyList<Transition> choices, IReadOnlyList<Transition> sleep, Transition chosen, bool frozen, RunningCpu before)
+    private sealed class Node(IReadOnlyList<Transition> enabled, IReadOnlyList<Transition> choices, IReadOnlyList<Transition> sleep, Transition chosen, bool frozen, RunningCpu? before)
     {
         /// <summary>Every event enabled here, of which <see cref="Choices"/> are those the search considers.</summary>
         public IReadOnlyList<Transition> Enabled { get; } = enabled;
@@ -228,7 +235,8 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
 
         public IReadOnlyList<Transition> Sleep { get; } = sleep;
 
-        public HashSet<ExploreEvent> Backtrack { get; } = [];
+        // The events to explore here (the backtrack set): a few at most, so a list.
+        private readonly List<ExploreEvent> _backtrack = new(2);
 
         public List<Transition> Done { get; } = [];
 
@@ -238,7 +246,21 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
         public bool Frozen { get; } = frozen;
 
         /// <summary>The preemptions and the running CPU once <see cref="Chosen"/> has run.</summary>
-        public RunningCpu After => before.After(Chosen);
+        public RunningCpu After => before!.After(Chosen);
+
+        public bool ToExplore(ExploreEvent e) => _backtrack.Contains(e);
+
+        public void Explore(ExploreEvent e)
+        {
+            if (!_backtrack.Contains(e))
+                _backtrack.Add(e);
+        }
+
+        public void Explore(IReadOnlyList<Transition> events)
+        {
+            for (var i = 0; i < events.Count; i++)
+                Explore(events[i].Event);
+        }
 
         public void Expand(IReadOnlyList<Transition> choices)
         {
@@ -252,10 +274,10 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
             if (Sleep.Count == 0 && Done.Count == 0)
                 return [];
             var sleep = new List<Transition>(Sleep.Count + Done.Count);
-            foreach (var t in Sleep)
+            for (var i = 0; i < Sleep.Count; i++)
             {
-                if (t.IndependentOf(Chosen))
-                    sleep.Add(t);
+                if (Sleep[i].IndependentOf(Chosen))
+                    sleep.Add(Sleep[i]);
             }
             foreach (var t in Done)
             {
@@ -268,9 +290,10 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
         /// <summary>The first event to explore here not explored yet and not asleep, in the order of <see cref="Choices"/>.</summary>
         public Transition? NextToExplore()
         {
-            foreach (var t in Choices)
+            for (var i = 0; i < Choices.Count; i++)
             {
-                if (Backtrack.Contains(t.Event) && !Sleeps(Sleep, t.Event) && !Sleeps(Done, t.Event))
+                var t = Choices[i];
+                if (_backtrack.Contains(t.Event) && !Includes(Sleep, t.Event) && !Includes(Done, t.Event))
                     return t;
             }
             return null;

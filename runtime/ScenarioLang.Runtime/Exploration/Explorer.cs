@@ -189,14 +189,16 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
     {
         var search = part(index);
         var tally = new ExplorationTally();
-        // Every interleaving, without reduction, relies on no independence: nothing to verify. The sampling strategies
-        // rely on it to take a local event alone.
-        var verifier = options.VerifyIndependence && (_reduction != Reduction.None || options.Strategy != ExploreStrategy.Exhaustive)
-            ? new IndependenceVerifier(Run, options.BufferBound)
+        // Every interleaving, without reduction, relies on no independence: only the rewinding is verified. The
+        // sampling strategies rely on it to take a local event alone.
+        var verifier = options.VerifyIndependence
+            ? new IndependenceVerifier(s => Run(s), options.BufferBound, reorders: _reduction != Reduction.None || options.Strategy != ExploreStrategy.Exhaustive)
             : null;
+        ScenarioRun? last = null;
         while (true)
         {
-            var (result, driver, run) = Run(search);
+            var (result, driver, run) = Run(search, options.Rewind ? last : null);
+            last = run;
             tally.Add(driver, result, run.Machine.Memory);
             if (driver.End == ExecutionEnd.Final)
                 verifier?.Verify(driver, result, run);
@@ -221,13 +223,27 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
         }
     }
 
-    private (ScenarioResult Result, ExecutionDriver Driver, ScenarioRun Run) Run(ISearch search)
+    /// <summary>
+    /// Runs one execution: from the scenario's start on a new machine, or from the block's start on
+    /// <paramref name="previous"/>'s, rewound, when that run can be (<see cref="ScenarioRun.Rewindable"/>).
+    /// </summary>
+    private (ScenarioResult Result, ExecutionDriver Driver, ScenarioRun Run) Run(ISearch search, ScenarioRun? previous = null)
     {
         var driver = new ExecutionDriver(search, options.BufferBound);
-        var run = new ScenarioRun(scenario.Description, config, driver);
+        var rewound = previous is { Rewindable: true };
+        var run = rewound ? previous! : new ScenarioRun(scenario.Description, config, driver);
         try
         {
-            scenario.Run(run);
+            if (rewound)
+            {
+                run.Rewind(driver);
+                run.ExploreAgain();
+            }
+            else
+            {
+                scenario.Run(run);
+                run.Ended();
+            }
         }
         catch (AbandonedExecution)
         {

@@ -23,6 +23,10 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
     private readonly Dictionary<MemoryLocation, List<int>> _accesses = [];
     private readonly Dictionary<MemoryLocation, int> _lastAcquire = [];
     private readonly Dictionary<int, CpuBuffer> _buffers = [];
+    // Add()'s working sets, cleared at each call: an execution adds every one of its events.
+    private readonly List<int> _predecessors = [];
+    private readonly HashSet<int> _candidates = [];
+    private readonly List<int> _races = [];
 
     public int Count => _events.Count;
 
@@ -31,13 +35,18 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
     /// <summary>The events that happen before the one at <paramref name="index"/>.</summary>
     public EventSet Before(int index) => _events[index].Before;
 
-    /// <summary>Adds the next event of the execution; returns its races, the earlier events it races with, in order.</summary>
+    /// <summary>
+    /// Adds the next event of the execution; returns its races, the earlier events it races with, in order (a list
+    /// that holds until the next call).
+    /// </summary>
     public IReadOnlyList<int> Add(Transition transition)
     {
         var index = _events.Count;
         var (e, effect) = (transition.Event, transition.Effect);
-        var predecessors = new SortedSet<int>(Comparer<int>.Create((a, b) => b.CompareTo(a)));
-        var candidates = new HashSet<int>();
+        var (predecessors, candidates, races) = (_predecessors, _candidates, _races);
+        predecessors.Clear();
+        candidates.Clear();
+        races.Clear();
         if (_lastOfProcess.TryGetValue(e, out var previous))
             predecessors.Add(previous);
         var buffer = Buffer(e.Cpu);
@@ -54,7 +63,7 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
                 var other = _events[earlier].Transition;
                 if (other.Event.Cpu == e.Cpu && !other.Event.OtherTaskOnCpu(e))
                     continue;
-                var theirs = Array.Find(other.Effect.Accesses, a => a.Location == access.Location);
+                var theirs = AccessTo(other.Effect, access.Location);
                 if (!theirs.Writes && !access.Writes)
                     continue;
                 predecessors.Add(earlier);
@@ -63,8 +72,9 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
             }
         }
         var before = new EventSet(index);
-        var races = new List<int>();
-        // Latest first: an event some later predecessor already follows is ordered through it, not a race.
+        // Latest first: an event some later predecessor already follows is ordered through it, not a race (nor is
+        // a predecessor found twice).
+        predecessors.Sort(static (a, b) => b.CompareTo(a));
         foreach (var predecessor in predecessors)
         {
             if (before.Contains(predecessor))
@@ -103,6 +113,16 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
                 buffer.Stored(index, bufferBound);
             Record(transition, before);
         }
+    }
+
+    private static StateAccess AccessTo(Footprint effect, MemoryLocation location)
+    {
+        foreach (var access in effect.Accesses)
+        {
+            if (access.Location == location)
+                return access;
+        }
+        return default;
     }
 
     private void Record(Transition transition, EventSet before)

@@ -9,7 +9,10 @@ internal interface ISearch
     /// <summary>A new execution's block begins, with this many stores already in each CPU's buffer.</summary>
     void Begin(IReadOnlyList<int> bufferedAtStart);
 
-    /// <summary>The event to perform in the current state, or null to abandon the execution (every enabled event sleeps).</summary>
+    /// <summary>
+    /// The event to perform in the current state, or null to abandon the execution (every enabled event sleeps).
+    /// <paramref name="enabled"/> holds until the event has been <see cref="Performed"/>; a search that keeps it longer copies it.
+    /// </summary>
     Transition? Choose(IReadOnlyList<Transition> enabled);
 
     /// <summary>The chosen event has run: <paramref name="performed"/> has its whole footprint.</summary>

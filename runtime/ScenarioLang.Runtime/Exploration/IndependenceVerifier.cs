@@ -14,15 +14,25 @@ namespace ScenarioLang.Runtime.Exploration;
 /// </summary>
 /// <remarks>
 /// Costs one run of the scenario per event that has an earlier independent one, from the scenario's start (machine
-/// states cannot be copied); the one-place-at-a-time search runs only on a violation.
+/// states cannot be copied); the one-place-at-a-time search runs only on a violation. An execution that started on a
+/// rewound machine (<see cref="ScenarioRun.Rewind"/>) is first run again from the scenario's start, in its own order:
+/// it must end in the same state.
 /// </remarks>
-internal sealed class IndependenceVerifier(Func<ISearch, (ScenarioResult Result, ExecutionDriver Driver, ScenarioRun Run)> run, int? bufferBound)
+/// <param name="reorders">Whether the search relies on independence (a reduction, a sampling strategy): without, only the
+/// rewinding is checked.</param>
+internal sealed class IndependenceVerifier(Func<ISearch, (ScenarioResult Result, ExecutionDriver Driver, ScenarioRun Run)> run, int? bufferBound, bool reorders = true)
 {
     /// <summary>Checks the execution <paramref name="driver"/> ran to a final state, ending as <paramref name="result"/> of <paramref name="original"/>.</summary>
     public void Verify(ExecutionDriver driver, ScenarioResult result, ScenarioRun original)
     {
         var events = driver.Record!.Programs.Events;
         var expected = new Outcome(null, Points(events), StateSnapshot.Of(original, driver.Record, result));
+        // An execution on a rewound machine against the same events from the scenario's start: what the rewind did
+        // not put back shows here.
+        if (original.Rewound && Difference(expected, Replay([.. events.Select(e => e.Event)])) is { } left)
+            throw new InvalidOperationException($"an execution that started from its explore block on a rewound machine ended otherwise than from the scenario's start: {left}");
+        if (!reorders)
+            return;
         for (var j = 1; j < events.Count; j++)
         {
             var k = j;

@@ -32,6 +32,8 @@ internal sealed class ProgramExecution
     private readonly int? _bufferBound;
     private readonly Cpu[] _cpus;
     private readonly KnownEvents[] _known;
+    // Enabled()'s list, filled anew in every state: a search that keeps a state's events copies them.
+    private readonly List<Transition> _enabled;
 
     public ProgramExecution(X86Machine machine, IReadOnlyList<ThreadStep> steps, int? bufferBound = null)
     {
@@ -54,6 +56,7 @@ internal sealed class ProgramExecution
         for (var i = 0; i < _programs.Length; i++)
             _programs[i] ??= new Program();
         _known = [.. _cpus.Select(c => new KnownEvents(c, _preemptors[c.Index] is not null))];
+        _enabled = new List<Transition>(_cpus.Length * 2);
         foreach (var cpu in machine.Cpus)
             Next(cpu, _programs[cpu.Index]);
     }
@@ -75,11 +78,12 @@ internal sealed class ProgramExecution
 
     /// <summary>
     /// The enabled events: by CPU index, each CPU's step (access or return) or its preempting task's event, then each
-    /// non-empty buffer's drain.
+    /// non-empty buffer's drain. The list is this execution's own and changes at the next call.
     /// </summary>
     public IReadOnlyList<Transition> Enabled()
     {
-        var enabled = new List<Transition>(_machine.Cpus.Count * 2);
+        var enabled = _enabled;
+        enabled.Clear();
         foreach (var cpu in _cpus)
         {
             var preemptor = _preemptors[cpu.Index];

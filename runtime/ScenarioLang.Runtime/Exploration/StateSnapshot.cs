@@ -19,7 +19,8 @@ namespace ScenarioLang.Runtime.Exploration;
 /// state gives the same lines. An object is named by the first path that reaches it; a later reference prints that
 /// path, so cycles end. Dictionaries and sets are walked in key order; the kernel log and the findings, which
 /// independent events add to in either order, as sorted multisets. Left out: the <see cref="StateTracker"/>, delegates
-/// and compiler-generated objects (iterators of paths, closures), the trace and the explorer's own records.
+/// and compiler-generated objects (iterators of paths, closures), the trace and the explorer's own records, and the
+/// fields kept to rewind the machine (<see cref="BookkeepingAttribute"/>).
 /// </remarks>
 internal sealed class StateSnapshot
 {
@@ -100,7 +101,8 @@ internal sealed class StateSnapshot
             }
             _seen.Add(value, path);
         }
-        if (IsLibraryType(type))
+        // A dictionary of the model's own (RewindableDictionary) is one of the library's with bookkeeping.
+        if (IsLibraryType(type) || value is IDictionary)
             WalkLibrary(value, path, owner, unordered);
         else
             WalkFields(value, type, path, Named(value) ? new Owner(path, $"{type.Name} {value}") : owner);
@@ -110,7 +112,7 @@ internal sealed class StateSnapshot
     {
         foreach (var field in FieldsOf.GetOrAdd(type, Fields))
         {
-            if (!IsSkipped(field.FieldType))
+            if (!IsSkipped(field.FieldType) && !field.IsDefined(typeof(BookkeepingAttribute), inherit: false))
                 Walk(field.GetValue(value), $"{path}.{Pretty(field.Name)}", owner, type == typeof(KernelLog));
         }
     }

@@ -23,6 +23,9 @@ namespace ScenarioLang.Runtime;
 /// ran, for a shard file that <see cref="Merge"/> reads back.</param>
 /// <param name="Merge">The tallies of every part of each search, read from the shards' files: the explorer appends them
 /// instead of searching, and prints what the whole search prints.</param>
+/// <param name="Rewind">Each execution after a part's first starts from the explore block on that execution's machine,
+/// rewound to the block's start; false builds a machine and runs the scenario from its start for every execution, as
+/// the tests do to check that both give the same bytes.</param>
 public sealed record ExploreOptions(
     Reduction Reduction = Reduction.Dpor,
     int MaxExecutions = 1_000_000,
@@ -38,7 +41,8 @@ public sealed record ExploreOptions(
     bool StopAtFirst = false,
     bool VerifyIndependence = false,
     ShardFile? ShardOutput = null,
-    ShardMerge? Merge = null);
+    ShardMerge? Merge = null,
+    bool Rewind = true);
 
 /// <summary>How the exhaustive search skips executions equivalent to one it explores.</summary>
 public enum Reduction

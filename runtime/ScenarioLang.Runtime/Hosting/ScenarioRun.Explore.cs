@@ -1,5 +1,6 @@
-using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Exploration;
+using ScenarioLang.Runtime.Kernel;
+using ScenarioLang.Runtime.Tracking;
 
 namespace ScenarioLang.Runtime;
 
@@ -8,14 +9,62 @@ namespace ScenarioLang.Runtime;
 /// <see cref="ScenarioExecutor"/> runs the scenario once per interleaving of their accesses and buffer drains; the
 /// expectations after the block are judged over every execution that reached a final state.
 /// </summary>
+/// <remarks>
+/// A run is the first execution of its search's part; the next ones rewind it to where its block started
+/// (<see cref="Rewind"/>: the tracked cells the block changed, the state outside them, the run's own books) and run
+/// the block and the expectations after it again, instead of building a machine and running the scenario from its
+/// start for each. Only quantified expectations can follow a block, so what follows it is known once it has run.
+/// </remarks>
 public sealed partial class ScenarioRun
 {
-    private readonly ExecutionDriver? _explorer;
+    private ExecutionDriver? _explorer;
     private ExecutionRecord? _execution;
+    [Bookkeeping]
+    private BlockStart? _start;
 
     /// <summary>A run that is one execution of the exploration <paramref name="explorer"/> steers.</summary>
     internal ScenarioRun(ScenarioDescription description, KernelConfig config, ExecutionDriver explorer)
         : this(description, config) => _explorer = explorer;
+
+    /// <summary>
+    /// Whether the run can start another execution at its block (<see cref="Rewind"/>): its first execution ran the
+    /// scenario to its end, so the expectations after the block are known. A block inside a repeat would be followed
+    /// by the repeat's next iterations: such a run is never rewound.
+    /// </summary>
+    internal bool Rewindable => _start is { After.Sealed: true } && _repeats.Count == 0;
+
+    /// <summary>This execution started from the block on a rewound machine, not from the scenario's start.</summary>
+    [field: Bookkeeping]
+    internal bool Rewound { get; private set; }
+
+    /// <summary>The scenario's code has returned: what followed the block is all in <see cref="BlockStart.After"/>.</summary>
+    internal void Ended()
+    {
+        if (_start is not null)
+            _start.After.Seal(_entries.Count);
+    }
+
+    /// <summary>Puts the machine and the run back where the block started, for an execution <paramref name="explorer"/> steers.</summary>
+    internal void Rewind(ExecutionDriver explorer)
+    {
+        if (!Rewindable)
+            throw new InvalidOperationException("a run rewound before its first execution ended");
+        Machine.Tracker.Rewind();
+        _start!.State.Restore(this);
+        _explorer = explorer;
+        _execution = null;
+        Rewound = true;
+    }
+
+    /// <summary>Runs the block again, then the expectations after it, as the scenario's code did in the first execution.</summary>
+    internal void ExploreAgain()
+    {
+        RunBlock(_start!);
+        foreach (var expectation in _start!.After.Calls)
+            expectation();
+        if (_entries.Count != _start.After.Entries)
+            throw new InvalidOperationException($"the statements after the explore block traced {_entries.Count} entries again, not {_start.After.Entries}");
+    }
 
     /// <summary>
     /// Runs the block's steps as per-CPU programs, in the interleaving the explorer chooses for this execution. A step
@@ -37,8 +86,15 @@ public sealed partial class ScenarioRun
             if (task.State != TaskState.Runnable || HasSuspendedPath(task))
                 throw new ScenarioRuntimeException($"{task} cannot preempt: it is {(HasSuspendedPath(task) ? "preempted inside a syscall" : task.State.ToString().ToLowerInvariant())}");
         }
-        _execution = _explorer.Explore(step, steps, Machine, _entries.ToArray());
-        Record(step, Verdict.None, null);
+        _start = new BlockStart(step, steps, [.. _entries], RunState.Save(this));
+        Machine.Tracker.Save();
+        RunBlock(_start);
+    }
+
+    private void RunBlock(BlockStart start)
+    {
+        _execution = _explorer!.Explore(start.Step, start.Steps, Machine, start.Prefix);
+        Record(start.Step, Verdict.None, null);
     }
 
     /// <summary><c>cpu0 B preempts A: step</c>: the step, which <paramref name="task"/> runs when it preempts the CPU's task.</summary>
@@ -54,6 +110,7 @@ public sealed partial class ScenarioRun
         var observation = Observation.Of(conditions, _observations);
         if (_execution is not null)
         {
+            _start!.After.Add(() => Expect(step, quantifier, conditions));
             _execution.Observe(step, quantifier, observation);
             Record(step, Verdict.None, null);
         }
@@ -63,5 +120,83 @@ public sealed partial class ScenarioRun
             Record(step, Verdict.Pass, null);
         else
             Record(step, Verdict.Fail, "got " + Observation.Format(observation.Values));
+    }
+
+    /// <summary>Where the block starts: its steps, the trace before it, the run's books then, and what follows it.</summary>
+    private sealed record BlockStart(Step Step, ThreadStep[] Steps, TraceEntry[] Prefix, RunState State)
+    {
+        public StatementsAfter After { get; } = new();
+    }
+
+    /// <summary>The expectations after the block, as its first execution called them, and the trace they left.</summary>
+    private sealed class StatementsAfter
+    {
+        private readonly List<Action> _calls = [];
+
+        public IReadOnlyList<Action> Calls => _calls;
+
+        /// <summary>The run's trace entries once they had run: every execution must leave as many.</summary>
+        public int Entries { get; private set; }
+
+        public bool Sealed { get; private set; }
+
+        public void Add(Action call)
+        {
+            if (!Sealed)
+                _calls.Add(call);
+        }
+
+        public void Seal(int entries)
+        {
+            Entries = entries;
+            Sealed = true;
+        }
+    }
+
+    /// <summary>
+    /// The run's own books where the block started (the kernel's state is the tracker's): the tasks and names steps
+    /// bound, registers, steps paused, blocked or preempted in the explicit schedule before the block, the trace's length.
+    /// </summary>
+    private sealed record RunState(
+        KeyValuePair<string, TaskStruct>[] Tasks,
+        int Entries,
+        KeyValuePair<TaskStruct, SuspendedPath>[] Suspended,
+        KeyValuePair<int, BlockedStep>[] Blocked,
+        bool Stopped,
+        KeyValuePair<int, ExplicitStep>[] Paused,
+        KeyValuePair<int, string>[] Unreached,
+        int FindingExpectations,
+        int UntracedPasses,
+        int UntracedFailures,
+        KeyValuePair<string, ulong>[] Addresses,
+        KeyValuePair<string, long>[] Registers)
+    {
+        public static RunState Save(ScenarioRun run) => new(
+            [.. run._tasks], run._entries.Count, [.. run._suspended], [.. run._blocked], run._stopped, [.. run._paused],
+            [.. run._unreached], run._findingExpectations.Count, run._untracedPasses, run._untracedFailures,
+            [.. run._addresses], [.. run.Registers]);
+
+        public void Restore(ScenarioRun run)
+        {
+            Refill(run._tasks, Tasks);
+            run._entries.RemoveRange(Entries, run._entries.Count - Entries);
+            Refill(run._suspended, Suspended);
+            Refill(run._blocked, Blocked);
+            run._stopped = Stopped;
+            Refill(run._paused, Paused);
+            Refill(run._unreached, Unreached);
+            run._findingExpectations.RemoveRange(FindingExpectations, run._findingExpectations.Count - FindingExpectations);
+            run._untracedPasses = UntracedPasses;
+            run._untracedFailures = UntracedFailures;
+            Refill(run._addresses, Addresses);
+            Refill(run.Registers, Registers);
+        }
+
+        private static void Refill<TKey, TValue>(IDictionary<TKey, TValue> books, KeyValuePair<TKey, TValue>[] saved)
+        {
+            books.Clear();
+            foreach (var (key, value) in saved)
+                books.Add(key, value);
+        }
     }
 }

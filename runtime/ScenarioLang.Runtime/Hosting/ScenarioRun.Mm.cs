@@ -45,6 +45,8 @@ public sealed partial class ScenarioRun
     /// </summary>
     public void ExpectFindings(Step step, Quantifier quantifier, params FindingPattern[] patterns)
     {
+        if (_execution is not null)
+            _start!.After.Add(() => ExpectFindings(step, quantifier, patterns));
         _findingExpectations.Add(new FindingExpectation(step, quantifier, patterns, _entries.Count));
         Record(step, Verdict.None, null);
     }

@@ -26,6 +26,8 @@ public sealed partial class ScenarioRun
     private readonly List<TraceEntry> _entries = [];
     private readonly Observations _observations;
     private readonly Dictionary<TaskStruct, SuspendedPath> _suspended = [];
+    /// <summary>The addresses steps bound to names (<c>vmalloc(4 MiB) -> V</c>), for the steps and expectations that use them.</summary>
+    private readonly Dictionary<string, ulong> _addresses = new(StringComparer.Ordinal);
 
     public ScenarioRun(ScenarioDescription description, KernelConfig config)
     {

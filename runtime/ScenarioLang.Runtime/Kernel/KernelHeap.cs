@@ -12,21 +12,31 @@ namespace ScenarioLang.Runtime.Kernel;
 /// share: a name taken from one global counter would depend on the order of independent allocations, so the objects
 /// allocated by an explored event are numbered per CPU (<see cref="Identify"/>).
 /// </remarks>
-public sealed class KernelHeap(StateTracker tracker)
+public sealed class KernelHeap : IBlockState
 {
     /// <summary>Ids of objects allocated inside explore blocks: the CPU's index + 1 above this bit, its own count below.</summary>
     private const int CpuShift = 24;
 
-    private readonly SortedDictionary<int, KernelObject> _live = new();
-    private readonly Dictionary<long, KernelObject> _all = [];
-    private readonly Dictionary<string, int> _allocated = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _freed = new(StringComparer.Ordinal);
-    private readonly Dictionary<(int Cpu, string Kind), int> _perCpu = [];
-    private readonly List<Finding> _findings = [];
+    // Not readonly: an explore block's next execution starts from new copies of what they held where the block
+    // started (Save), so a result that kept the last execution's findings keeps them as they were.
+    private SortedDictionary<int, KernelObject> _live = new();
+    private Dictionary<long, KernelObject> _all = [];
+    private Dictionary<string, int> _allocated = new(StringComparer.Ordinal);
+    private Dictionary<string, int> _freed = new(StringComparer.Ordinal);
+    private Dictionary<(int Cpu, string Kind), int> _perCpu = [];
+    private List<Finding> _findings = [];
     private int _nextId = 1;
-    private readonly Dictionary<int, int> _nextCpuId = [];
+    private Dictionary<int, int> _nextCpuId = [];
+    [Bookkeeping]
+    private Books? _saved;
 
-    public StateTracker Tracker { get; } = tracker;
+    public KernelHeap(StateTracker tracker)
+    {
+        Tracker = tracker;
+        tracker.Keep(this);
+    }
+
+    public StateTracker Tracker { get; }
 
     public IReadOnlyList<Finding> Findings => _findings;
 
@@ -120,4 +130,26 @@ public sealed class KernelHeap(StateTracker tracker)
     public void Report(FindingKind kind, KernelObject obj, string message) => Report(kind, obj.Kind, message);
 
     public void Report(FindingKind kind, string objectKind, string message) => _findings.Add(new Finding(kind, objectKind, message));
+
+    void IBlockState.Save() =>
+        _saved = new Books(_live, _all, _allocated, _freed, _perCpu, _findings, _nextId, _nextCpuId).Copy();
+
+    void IBlockState.Rewind() =>
+        (_live, _all, _allocated, _freed, _perCpu, _findings, _nextId, _nextCpuId) = _saved!.Copy();
+
+    /// <summary>The heap's books where an explore block started.</summary>
+    [Bookkeeping]
+    private sealed record Books(
+        SortedDictionary<int, KernelObject> Live,
+        Dictionary<long, KernelObject> All,
+        Dictionary<string, int> Allocated,
+        Dictionary<string, int> Freed,
+        Dictionary<(int Cpu, string Kind), int> PerCpu,
+        List<Finding> Findings,
+        int NextId,
+        Dictionary<int, int> NextCpuId)
+    {
+        public Books Copy() => new(new(Live), new(All), new(Allocated, StringComparer.Ordinal), new(Freed, StringComparer.Ordinal),
+            new(PerCpu), [.. Findings], NextId, new(NextCpuId));
+    }
 }

@@ -43,6 +43,7 @@ public sealed class LinuxKernel
         Config = config;
         Memory = memory;
         Heap = new KernelHeap(tracker);
+        tracker.Keep(Log);
         // The task list and the pid allocator (kernel/pid.c: alloc_pid()'s idr) are every CPU's.
         _tasks = new(tracker, new("task_structs"));
         _processes = new(tracker, new("init_task.tasks"));

@@ -1,4 +1,5 @@
 using ScenarioLang.Runtime.Scheduling;
+using ScenarioLang.Runtime.Tracking;
 
 namespace ScenarioLang.Runtime.Machine;
 
@@ -8,9 +9,11 @@ namespace ScenarioLang.Runtime.Machine;
 /// the CPU's <see cref="StoreBuffer"/> until <see cref="DrainOldest"/> moves it, which the explorer chooses freely and
 /// fences and locked instructions force. Words never written read as 0.
 /// </summary>
-public sealed class SharedMemory(MemoryModel model)
+public sealed class SharedMemory(MemoryModel model) : IBlockState
 {
     private readonly Dictionary<MemoryLocation, long> _words = [];
+    [Bookkeeping]
+    private KeyValuePair<MemoryLocation, long>[] _saved = [];
 
     public MemoryModel Model { get; } = model;
 
@@ -76,6 +79,15 @@ public sealed class SharedMemory(MemoryModel model)
         var store = cpu.StoreBuffer.TakeOldest();
         _words[store.Location] = store.Value;
         return store;
+    }
+
+    void IBlockState.Save() => _saved = [.. _words];
+
+    void IBlockState.Rewind()
+    {
+        _words.Clear();
+        foreach (var (location, value) in _saved)
+            _words.Add(location, value);
     }
 
     /// <summary>Drains the CPU's whole buffer, oldest first.</summary>

@@ -1,4 +1,5 @@
 using ScenarioLang.Runtime.Scheduling;
+using ScenarioLang.Runtime.Tracking;
 
 namespace ScenarioLang.Runtime.Machine;
 
@@ -12,9 +13,11 @@ public readonly record struct BufferedStore(MemoryLocation Location, long Value,
 /// A CPU's FIFO store buffer (x86-TSO, Sewell, Owens et al., CACM 2010): stores enter at the tail, reach memory
 /// from the head one at a time, and the CPU's own loads see its newest buffered store to an address.
 /// </summary>
-public sealed class StoreBuffer
+public sealed class StoreBuffer : IBlockState
 {
     private readonly List<BufferedStore> _stores = [];
+    [Bookkeeping]
+    private BufferedStore[] _saved = [];
 
     public IReadOnlyList<BufferedStore> Stores => _stores;
 
@@ -41,6 +44,14 @@ public sealed class StoreBuffer
         var oldest = _stores[0];
         _stores.RemoveAt(0);
         return oldest;
+    }
+
+    void IBlockState.Save() => _saved = [.. _stores];
+
+    void IBlockState.Rewind()
+    {
+        _stores.Clear();
+        _stores.AddRange(_saved);
     }
 
     public override string ToString() => _stores.Count == 0 ? "empty" : string.Join(", ", _stores);

@@ -33,7 +33,17 @@ public sealed class StateTracker
 {
     private readonly Dictionary<MemoryLocation, Access> _accesses = [];
     private readonly List<MemoryLocation> _order = [];
+    // Where an explore block starts (Save) and how to go back there (Rewind): the tracked cells changed since, each
+    // with its value then, and the state outside them, kept whole.
+    private readonly List<IUndo> _changed = [];
+    private readonly List<IBlockState> _kept = [];
+    private int _keptAtSave;
 
+    /// <summary>
+    /// Counts the executions of an explore block this machine has started since <see cref="Save"/>; 0 before. A cell
+    /// changed in an execution (or made in it) carries its number, so it records its value at the block's start once.
+    /// </summary>
+    internal int Epoch { get; private set; }
 
     /// <summary>The CPU whose explored event runs now; null outside explore blocks. Objects it allocates are named after it.</summary>
     public int? Cpu { get; private set; }
@@ -63,12 +73,52 @@ public sealed class StateTracker
     /// <summary>Stops recording; returns the event's accesses in the order each location was first touched.</summary>
     internal StateAccess[] End()
     {
-        var footprint = _order.Select(l => new StateAccess(l, _accesses[l])).ToArray();
+        var footprint = _order.Count == 0 ? [] : new StateAccess[_order.Count];
+        for (var i = 0; i < footprint.Length; i++)
+            footprint[i] = new StateAccess(_order[i], _accesses[_order[i]]);
         _accesses.Clear();
         _order.Clear();
         Recording = false;
         Cpu = null;
         return footprint;
+    }
+
+    /// <summary>State outside the tracked cells (memory words, store buffers, the heap's books) that the block changes.</summary>
+    public void Keep(IBlockState state) => _kept.Add(state);
+
+    /// <summary>
+    /// Whether <paramref name="cell"/>, about to change, must record its value first: the first change since the block
+    /// started of a cell made before it (<paramref name="epoch"/> is the cell's own mark).
+    /// </summary>
+    internal bool Changing(IUndo cell, ref int epoch)
+    {
+        if (epoch == Epoch)
+            return false;
+        epoch = Epoch;
+        _changed.Add(cell);
+        return true;
+    }
+
+    /// <summary>The explore block starts here: every execution after the first starts from this state again (<see cref="Rewind"/>).</summary>
+    internal void Save()
+    {
+        Epoch = 1;
+        _keptAtSave = _kept.Count;
+        foreach (var state in _kept)
+            state.Save();
+    }
+
+    /// <summary>Puts back the state <see cref="Save"/> saw: the cells changed since, then the rest, whole.</summary>
+    internal void Rewind()
+    {
+        foreach (var cell in _changed)
+            cell.Undo();
+        _changed.Clear();
+        // What the block made (a new task's buffers, say) is gone with it.
+        _kept.RemoveRange(_keptAtSave, _kept.Count - _keptAtSave);
+        foreach (var state in _kept)
+            state.Rewind();
+        Epoch++;
     }
 
     private void Merge(MemoryLocation location, Access access)
@@ -83,3 +133,50 @@ public sealed class StateTracker
         _order.Add(location);
     }
 }
+
+/// <summary>
+/// State outside the tracked cells that an explore block's executions change (memory words, store buffers, the
+/// heap's books): saved whole where the block starts, put back before each next execution.
+/// </summary>
+public interface IBlockState
+{
+    void Save();
+
+    void Rewind();
+}
+
+/// <summary>A tracked cell changed since the explore block started, which can put back its value from then.</summary>
+internal interface IUndo
+{
+    void Undo();
+}
+
+/// <summary>
+/// A dictionary of the model that is not one piece of tracked state but grows as the kernel runs (an inode's lazily
+/// made field): put back whole where an explore block started.
+/// </summary>
+public sealed class RewindableDictionary<TKey, TValue> : Dictionary<TKey, TValue>, IBlockState
+    where TKey : notnull
+{
+    [Bookkeeping]
+    private KeyValuePair<TKey, TValue>[] _saved = [];
+
+    public RewindableDictionary(StateTracker tracker) => tracker.Keep(this);
+
+    void IBlockState.Save() => _saved = [.. this];
+
+    void IBlockState.Rewind()
+    {
+        Clear();
+        foreach (var (key, value) in _saved)
+            Add(key, value);
+    }
+}
+
+/// <summary>
+/// A field (or a type) that holds no state of the model but what is kept to rewind it (a value where an explore block
+/// started, the execution a cell last changed in) or to name it: two runs in the same state may differ there, so a
+/// comparison of states (the explorer's <c>StateSnapshot</c>) leaves it out.
+/// </summary>
+[AttributeUsage(AttributeTargets.Field | AttributeTargets.Class)]
+internal sealed class BookkeepingAttribute : Attribute;

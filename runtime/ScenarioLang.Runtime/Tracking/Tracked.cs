@@ -7,9 +7,14 @@ namespace ScenarioLang.Runtime.Tracking;
 /// A field of kernel state another CPU can reach (task->mm, mm->mm_users, a vma's bounds): every read and write goes
 /// through <see cref="Value"/> and is recorded in the current event's footprint as an access to <see cref="Location"/>.
 /// </summary>
-public sealed class Tracked<T>(StateTracker tracker, MemoryLocation location, T value)
+public sealed class Tracked<T>(StateTracker tracker, MemoryLocation location, T value) : IUndo
 {
     private T _value = value;
+    // The value where the explore block started, kept at the first change since (StateTracker.Changing).
+    [Bookkeeping]
+    private T _saved = value;
+    [Bookkeeping]
+    private int _epoch = tracker.Epoch;
 
     public T Value
     {
@@ -21,9 +26,13 @@ public sealed class Tracked<T>(StateTracker tracker, MemoryLocation location, T 
         set
         {
             tracker.Write(location);
+            if (tracker.Changing(this, ref _epoch))
+                _saved = _value;
             _value = value;
         }
     }
+
+    void IUndo.Undo() => _value = _saved;
 
     public override string ToString() => $"{location} = {_value}";
 }
@@ -34,10 +43,15 @@ public sealed class Tracked<T>(StateTracker tracker, MemoryLocation location, T 
 /// writes the new slot and the end, so a walker that has not reached the end does not depend on it, while two appends
 /// and a walker at the end do; inserting or removing writes every slot from there on and the end.
 /// </summary>
-public sealed class TrackedList<T>(StateTracker tracker, MemoryLocation location) : IReadOnlyList<T>
+public sealed class TrackedList<T>(StateTracker tracker, MemoryLocation location) : IReadOnlyList<T>, IUndo
 {
     private readonly List<T> _items = [];
+    [Bookkeeping]
+    private T[] _saved = [];
+    [Bookkeeping]
+    private int _epoch = tracker.Epoch;
     // The slots' names, made once each: a walk reads them on every event.
+    [Bookkeeping]
     private readonly List<MemoryLocation> _slots = [];
     private readonly MemoryLocation _end = new($"{location.Name}[end]");
 
@@ -75,26 +89,26 @@ public sealed class TrackedList<T>(StateTracker tracker, MemoryLocation location
     {
         tracker.Write(Slot(_items.Count));
         tracker.Write(_end);
-        _items.Add(item);
+        Changing().Add(item);
     }
 
     public void Insert(int index, T item)
     {
         WriteFrom(index);
-        _items.Insert(index, item);
+        Changing().Insert(index, item);
     }
 
     public bool Remove(T item)
     {
         var index = _items.IndexOf(item);
         WriteFrom(index < 0 ? _items.Count : index);
-        return index >= 0 && _items.Remove(item);
+        return index >= 0 && Changing().Remove(item);
     }
 
     public void Clear()
     {
         WriteFrom(0);
-        _items.Clear();
+        Changing().Clear();
     }
 
     /// <summary>list_replace_rcu(): <paramref name="replacement"/> takes <paramref name="old"/>'s slot.</summary>
@@ -102,7 +116,21 @@ public sealed class TrackedList<T>(StateTracker tracker, MemoryLocation location
     {
         var index = _items.IndexOf(old);
         tracker.Write(Slot(index));
-        _items[index] = replacement;
+        Changing()[index] = replacement;
+    }
+
+    void IUndo.Undo()
+    {
+        _items.Clear();
+        _items.AddRange(_saved);
+    }
+
+    /// <summary>The items, about to change: their state where the explore block started is kept first.</summary>
+    private List<T> Changing()
+    {
+        if (tracker.Changing(this, ref _epoch))
+            _saved = [.. _items];
+        return _items;
     }
 
     public int FindIndex(Predicate<T> match)
@@ -149,12 +177,18 @@ public sealed class TrackedList<T>(StateTracker tracker, MemoryLocation location
 /// A fixed-size array of kernel state (a page table's entries, an I/O bitmap's longs): the whole array is one location,
 /// read through <see cref="Read"/> or an element, written through <see cref="Write"/> or an element.
 /// </summary>
-public sealed class TrackedArray<T>(StateTracker tracker, MemoryLocation location, T[] items) : IEnumerable<T>
+public sealed class TrackedArray<T>(StateTracker tracker, MemoryLocation location, T[] items) : IEnumerable<T>, IUndo
 {
     private T[] _items = items;
-    // The array is a shared initial value (every CPU's all-ones TSS bitmap), copied at the first write: a machine is
-    // made for every execution of a search, and most never write most of its arrays.
+    // The array is a shared initial value (every CPU's all-ones TSS bitmap, a zeroed page), copied at the first
+    // write: most executions never write most of a machine's arrays. The array an explore block started with is
+    // kept the same way: the block's first write copies it.
+    [Bookkeeping]
     private bool _shared;
+    [Bookkeeping]
+    private T[] _saved = items;
+    [Bookkeeping]
+    private int _epoch = tracker.Epoch;
 
     /// <summary>An array that starts as <paramref name="initial"/>, which it never writes: it copies it at its first write.</summary>
     public static TrackedArray<T> CopyOnWrite(StateTracker tracker, MemoryLocation location, T[] initial) =>
@@ -196,8 +230,19 @@ public sealed class TrackedArray<T>(StateTracker tracker, MemoryLocation locatio
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    void IUndo.Undo()
+    {
+        _items = _saved;
+        _shared = true;
+    }
+
     private T[] Own()
     {
+        if (tracker.Changing(this, ref _epoch))
+        {
+            _saved = _items;
+            _shared = true;
+        }
         if (_shared)
         {
             _items = (T[])_items.Clone();

@@ -35,7 +35,18 @@ public sealed class IndependenceVerifierTests
         // One execution: the reader never runs before the writer, so "never 11" passes though the other order gives 11.
         Assert.Equal(["value=1"], result.Exploration!.States.Select(s => s.State));
         Assert.True(result.Passed);
-        Assert.Equal(2, Explore(tracked: false, verify: false, Reduction.None).Exploration!.States.Count);
+        // Every interleaving, each from the scenario's start: a field no rewind puts back does not leak between them.
+        Assert.Equal(2, Explore(tracked: false, verify: false, Reduction.None, rewind: false).Exploration!.States.Count);
+    }
+
+    [Fact]
+    public void Without_reduction_the_verifier_still_checks_the_rewinding_and_names_a_field_it_cannot_put_back()
+    {
+        // Rewound to its block, each next execution starts with the plain field the last one left.
+        var leak = Assert.Throws<InvalidOperationException>(() => Explore(tracked: false, verify: true, Reduction.None));
+
+        Assert.StartsWith("an execution that started from its explore block on a rewound machine ended otherwise than from the scenario's start: ", leak.Message);
+        Assert.Contains("SharedCounter counter#1: _value", leak.Message);
     }
 
     [Fact]
@@ -47,8 +58,8 @@ public sealed class IndependenceVerifierTests
         Assert.Equal((Verdict.Fail, "holds in 1 of 2 executions"), (result.Entries[^1].Verdict, result.Entries[^1].Failure));
     }
 
-    private static ScenarioResult Explore(bool tracked, bool verify, Reduction reduction = Reduction.Dpor) =>
-        ScenarioExecutor.Execute(new SharedField(tracked), KernelConfig.Default, new ExploreOptions(Reduction: reduction, VerifyIndependence: verify));
+    private static ScenarioResult Explore(bool tracked, bool verify, Reduction reduction = Reduction.Dpor, bool rewind = true) =>
+        ScenarioExecutor.Execute(new SharedField(tracked), KernelConfig.Default, new ExploreOptions(Reduction: reduction, VerifyIndependence: verify, Rewind: rewind));
 
     /// <summary>
     /// cpu0's writer loads a, adds 1 to the counter, and stops at a preemption point; cpu1's reader loads b and, if the

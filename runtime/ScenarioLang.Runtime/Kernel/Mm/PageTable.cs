@@ -18,8 +18,11 @@ public sealed class PageTable : KernelObject
         : base(heap, kind, (int)PagingLayout.PageSize, site)
     {
         Boot = boot;
-        Entries = new(Tracker, Field("entries"), new long[PagingLayout.PtrsPerTable]);
+        Entries = TrackedArray<long>.CopyOnWrite(Tracker, Field("entries"), Zeroed);
     }
+
+    // Every page starts zeroed and most are never written in an execution: they share this one until then.
+    private static readonly long[] Zeroed = new long[PagingLayout.PtrsPerTable];
 
     /// <summary>
     /// A PUD page the boot code built (the direct map, vmemmap, espfix, kernel text): what it maps below is not

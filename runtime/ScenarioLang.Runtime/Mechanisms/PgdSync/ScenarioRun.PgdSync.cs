@@ -10,8 +10,6 @@ namespace ScenarioLang.Runtime;
 /// </summary>
 public sealed partial class ScenarioRun
 {
-    private readonly Dictionary<string, ulong> _areas = new(StringComparer.Ordinal);
-
     /// <summary>
     /// vmalloc(<paramref name="size"/>) followed by vmalloc_sync_all(), in <paramref name="task"/>'s kernel context or,
     /// when it is null, in kernel context on the CPU; once it has run, the area is bound to <paramref name="area"/>.
@@ -25,7 +23,7 @@ public sealed partial class ScenarioRun
             path =>
             {
                 // A failed vmalloc() returned NULL: the name stands for address 0, which nothing maps.
-                _areas.Add(area, (ulong)path.Result);
+                _addresses.Add(area, (ulong)path.Result);
                 return path.Result == 0 ? Outcome.Returns(0) : Outcome.Ok;
             },
             Defines: area);
@@ -50,6 +48,6 @@ public sealed partial class ScenarioRun
     public ulong Area(string name)
     {
         RequireNotPending(name, "vmalloc area");
-        return _areas.TryGetValue(name, out var start) ? start : throw new ScenarioRuntimeException($"no vmalloc area named {name}");
+        return _addresses.TryGetValue(name, out var start) ? start : throw new ScenarioRuntimeException($"no vmalloc area named {name}");
     }
 }

@@ -25,7 +25,8 @@ internal sealed class Mshare(LinuxKernel kernel) : IKernelHooks, IPageTableShari
     /// <summary>mshare_base = mshare_align: the host mm's mmap_base and every region's start in it.</summary>
     public const ulong Base = Align;
 
-    private readonly Dictionary<KernelFile, Tracked<MshareData?>> _inodes = [];
+    // Each file's i_private, made at its first use, which may be an explored event: the block's own are dropped.
+    private readonly RewindableDictionary<KernelFile, Tracked<MshareData?>> _inodes = new(kernel.Heap.Tracker);
 
     private KernelHeap Heap => kernel.Heap;
 

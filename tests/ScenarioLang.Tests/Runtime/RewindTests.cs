@@ -1,0 +1,192 @@
+using ScenarioLang.Compiler;
+using ScenarioLang.Compiler.Hosting;
+using ScenarioLang.Compiler.Text;
+using ScenarioLang.Runtime;
+using ScenarioLang.Runtime.Exploration;
+using ScenarioLang.Runtime.Kernel;
+using ScenarioLang.Runtime.Machine;
+using ScenarioLang.Runtime.Scheduling;
+using ScenarioLang.Runtime.Tracing;
+using ScenarioLang.Runtime.Tracking;
+using ScenarioLang.Tests.Infrastructure;
+using ScenarioLang.Tests.Samples;
+
+namespace ScenarioLang.Tests.Runtime;
+
+/// <summary>
+/// An execution after a search part's first starts at the explore block on the previous execution's machine, rewound
+/// (issue 21): the tracked cells the block changed get their values back, the state outside them (memory words, store
+/// buffers, the heap's books, the kernel log, the run's own books) is put back whole. These tests check the pieces,
+/// that every sample prints the same bytes either way, and that what a rewind missed would be caught.
+/// </summary>
+public sealed class RewindTests
+{
+    [Fact]
+    public void A_tracked_cell_changed_after_the_save_gets_its_value_back_at_every_rewind()
+    {
+        var tracker = new StateTracker();
+        var cell = new Tracked<int>(tracker, new MemoryLocation("x"), 1);
+        cell.Value = 2;
+        tracker.Save();
+
+        cell.Value = 3;
+        cell.Value = 4;
+        tracker.Rewind();
+        Assert.Equal(2, cell.Value);
+
+        cell.Value = 5;
+        tracker.Rewind();
+        Assert.Equal(2, cell.Value);
+    }
+
+    [Fact]
+    public void A_cell_made_after_the_save_is_not_put_back_and_does_not_outlive_the_rewind_in_the_journal()
+    {
+        var tracker = new StateTracker();
+        tracker.Save();
+        var made = new Tracked<int>(tracker, new MemoryLocation("y"), 1);
+        made.Value = 7;
+        var list = new TrackedList<int>(tracker, new MemoryLocation("l"));
+        list.Add(1);
+
+        tracker.Rewind();
+
+        // Made in the execution, they belong to it: nothing recorded their first values, so nothing puts them back.
+        Assert.Equal(7, made.Value);
+        Assert.Equal(new[] { 1 }, list);
+    }
+
+    [Fact]
+    public void Lists_and_arrays_come_back_as_they_were_and_a_shared_array_is_never_written()
+    {
+        var tracker = new StateTracker();
+        var list = new TrackedList<string>(tracker, new MemoryLocation("tasks"));
+        list.Add("A");
+        var initial = new long[] { 0, 0, 0 };
+        var array = TrackedArray<long>.CopyOnWrite(tracker, new MemoryLocation("entries"), initial);
+        array[0] = 1;
+        tracker.Save();
+
+        list.Add("B");
+        list.Remove("A");
+        array[1] = 2;
+        tracker.Rewind();
+        Assert.Equal(new[] { "A" }, list);
+        Assert.Equal(new long[] { 1, 0, 0 }, array);
+
+        array[2] = 3;
+        tracker.Rewind();
+        Assert.Equal(new long[] { 1, 0, 0 }, array);
+        Assert.Equal(new long[] { 0, 0, 0 }, initial);
+    }
+
+    [Fact]
+    public void Memory_store_buffers_the_heap_the_log_and_a_rewindable_dictionary_are_put_back_whole()
+    {
+        var machine = new X86Machine(2, KernelConfig.Default, MemoryModel.Tso);
+        var (memory, buffer, heap, log) = (machine.Memory, machine.Cpus[0].StoreBuffer, machine.Kernel.Heap, machine.Kernel.Log);
+        var inodes = new RewindableDictionary<string, int>(machine.Tracker);
+        memory.Initialize(new MemoryLocation("x"), 1);
+        buffer.Add(new BufferedStore(new MemoryLocation("y"), 2));
+        inodes.Add("db", 1);
+        var findings = heap.Findings.Count;
+        var words = memory.Words.ToArray();
+        machine.Tracker.Save();
+
+        memory.Initialize(new MemoryLocation("x"), 5);
+        memory.Initialize(new MemoryLocation("z"), 6);
+        buffer.Add(new BufferedStore(new MemoryLocation("x"), 3));
+        inodes.Add("pages", 2);
+        heap.Report(FindingKind.Leak, "mm_struct", "a leak");
+        var reported = heap.Findings;
+        log.Note("a note");
+        machine.Tracker.Rewind();
+
+        Assert.Equal(words, memory.Words);
+        Assert.Equal(new[] { new BufferedStore(new MemoryLocation("y"), 2) }, buffer.Stores);
+        Assert.Equal(new[] { "db" }, inodes.Keys);
+        Assert.Equal(findings, heap.Findings.Count);
+        Assert.Empty(log.Take());
+        // A result that kept the findings of the execution before keeps them: the heap's books are new copies.
+        Assert.Equal(findings + 1, reported.Count);
+    }
+
+    public static TheoryData<string, string> ExploredRuns() => ExplorationSearchTests.ExploredRuns();
+
+    /// <summary>
+    /// Every sample with an explore block, under each variant its snapshots run: the trace, verdicts, final states and
+    /// counts of a search that rewinds are those of one that runs every execution from the scenario's start.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ExploredRuns))]
+    public void Rewinding_prints_the_same_bytes_as_running_every_execution_from_the_start(string sample, string variant)
+    {
+        using var assembly = Compilation.Create(SourceText.From(File.ReadAllText(Repository.Full(sample)), sample)).CompileAndLoad();
+        var overrides = variant == SampleSnapshotTests.AsWritten
+            ? new Dictionary<string, string>()
+            : new Dictionary<string, string> { [variant[..variant.IndexOf('=')]] = variant[(variant.IndexOf('=') + 1)..] };
+        foreach (var scenario in assembly.Scenarios.Where(s => s.Bound.Statements.OfType<ScenarioLang.Compiler.Binding.BoundExplore>().Any()))
+        {
+            foreach (var config in ScenarioRunner.ConfigsFor(scenario, overrides))
+            {
+                var rewound = Printed(assembly, scenario, config, rewind: true);
+                var fromStart = Printed(assembly, scenario, config, rewind: false);
+
+                Assert.Equal(fromStart, rewound);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The check that keeps rewinding honest (--verify-independence runs it on every execution that started on a
+    /// rewound machine): a word put into memory behind the explorer's back between two executions is state the rewind
+    /// did not put back, and the check names it.
+    /// </summary>
+    [Fact]
+    public void A_word_the_rewind_did_not_put_back_is_caught_against_a_run_from_the_scenario_start()
+    {
+        using var assembly = Compilation.Create(SourceText.From(File.ReadAllText(Repository.Full("samples/litmus/sb.kscn")), "sb.kscn")).CompileAndLoad();
+        var compiled = assembly.Scenarios[0];
+        var scenario = assembly.Instantiate(compiled);
+        var config = ScenarioRunner.ConfigsFor(compiled, new Dictionary<string, string>())[0];
+        var search = new DporSearch(SearchUnit.Root, Reduction.Dpor, bufferBound: null);
+        var run = new ScenarioRun(scenario.Description, config, new ExecutionDriver(search, null));
+        scenario.Run(run);
+        run.Ended();
+        Assert.True(search.Next());
+
+        var driver = new ExecutionDriver(search, null);
+        run.Rewind(driver);
+        run.Machine.Memory.Initialize(new MemoryLocation("y"), 1);
+        run.ExploreAgain();
+        var result = run.Complete();
+        var verifier = new IndependenceVerifier(s => FromStart(scenario, config, s), null);
+
+        var caught = Assert.Throws<InvalidOperationException>(() => verifier.Verify(driver, result, run));
+        Assert.Contains("on a rewound machine", caught.Message);
+        Assert.Contains("y", caught.Message);
+    }
+
+    private static string Printed(CompiledAssembly assembly, CompiledScenario scenario, KernelConfig config, bool rewind)
+    {
+        var run = ScenarioRunner.Run(assembly, scenario, config, new ExploreOptions(MaxExecutions: 3_000, Jobs: 1, Rewind: rewind));
+        Assert.Null(run.InternalError);
+        var output = new StringWriter();
+        TraceFormatter.Write(run.Result!, output);
+        return output.ToString();
+    }
+
+    private static (ScenarioResult, ExecutionDriver, ScenarioRun) FromStart(IScenario scenario, KernelConfig config, ISearch search)
+    {
+        var driver = new ExecutionDriver(search, null);
+        var run = new ScenarioRun(scenario.Description, config, driver);
+        try
+        {
+            scenario.Run(run);
+        }
+        catch (AbandonedExecution)
+        {
+        }
+        return (run.Complete(), driver, run);
+    }
+}
