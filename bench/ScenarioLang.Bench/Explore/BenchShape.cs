@@ -7,7 +7,10 @@ namespace ScenarioLang.Bench.Explore;
 /// <param name="RingSize">The n of an SB ring: larger rings are skipped once a smaller one ran out of time.</param>
 public sealed partial record BenchShape(string Name, int Cpus, string File, int? RingSize)
 {
-    /// <summary>The seed samples of issue 6, explored as they are.</summary>
+    /// <summary>
+    /// The seed samples of issue 6, explored without their known-failure marks: a mark on the whole scenario stops its
+    /// search at the first violation (issue 22), and the bench measures the search.
+    /// </summary>
     public static readonly string[] Samples =
     [
         "samples/pgd/late-mb.kscn",
@@ -25,13 +28,17 @@ public sealed partial record BenchShape(string Name, int Cpus, string File, int?
         return new BenchShape(shape.Name, shape.Cpus, file, ring);
     }
 
-    public static BenchShape Sample(string repoRoot, string relativePath)
+    /// <summary>The sample as a copy in <paramref name="directory"/> with its known-failure marks blanked (lines and columns kept).</summary>
+    public static BenchShape Sample(string repoRoot, string relativePath, string directory)
     {
-        var file = Path.Combine(repoRoot, relativePath);
-        if (!System.IO.File.Exists(file))
+        var original = Path.Combine(repoRoot, relativePath);
+        if (!System.IO.File.Exists(original))
             throw new BenchException($"sample {relativePath} is missing");
-        var cpus = CpusSetting().Matches(System.IO.File.ReadAllText(file)).Select(m => int.Parse(m.Groups[1].Value)).DefaultIfEmpty(1).Max();
+        var text = KnownFailureMark().Replace(System.IO.File.ReadAllText(original), m => new string(' ', m.Length));
+        var cpus = CpusSetting().Matches(text).Select(m => int.Parse(m.Groups[1].Value)).DefaultIfEmpty(1).Max();
         var name = Path.ChangeExtension(relativePath, null)["samples/".Length..];
+        var file = Path.Combine(directory, name.Replace('/', '-') + ".kscn");
+        System.IO.File.WriteAllText(file, text);
         return new BenchShape(name, cpus, file, null);
     }
 
@@ -41,4 +48,7 @@ public sealed partial record BenchShape(string Name, int Cpus, string File, int?
 
     [GeneratedRegex(@"^\s*cpus\s+(\d+)", RegexOptions.Multiline)]
     private static partial Regex CpusSetting();
+
+    [GeneratedRegex(@"known failure under [^/\n]*?(?=\s*(?://|\n))")]
+    private static partial Regex KnownFailureMark();
 }

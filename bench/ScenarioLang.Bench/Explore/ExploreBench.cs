@@ -29,7 +29,7 @@ public sealed class ExploreBench(ExploreBenchOptions options, TextWriter progres
             .Append(LitmusCatalog.MessagePassing)
             .Append(LitmusCatalog.Iriw)
             .Select(s => BenchShape.Generated(s, shapesDir))
-            .Concat(BenchShape.Samples.Select(s => BenchShape.Sample(root, s)))
+            .Concat(BenchShape.Samples.Select(s => BenchShape.Sample(root, s, shapesDir)))
             .Where(s => s.Matches(options.Filter))
             .ToList();
 

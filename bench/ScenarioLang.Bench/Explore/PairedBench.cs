@@ -38,7 +38,7 @@ public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paire
         var floorShape = BenchShape.Generated(LitmusCatalog.SbRing(LitmusCatalog.SmallestRing), shapesDir);
         var shapes = LitmusCatalog.SbRings(options.MaxRing)
             .Select(s => BenchShape.Generated(s, shapesDir))
-            .Concat(BenchShape.Samples.Select(s => BenchShape.Sample(root, s)))
+            .Concat(BenchShape.Samples.Select(s => BenchShape.Sample(root, s, shapesDir)))
             .Where(s => s.Matches(options.Filter))
             .ToList();
 

@@ -320,6 +320,59 @@ public sealed partial class ServerTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// kscn-client (compiler/ScenarioLang.Client, the client alone, NativeAOT when published) in a copy of kscn's folder:
+    /// with no server it becomes that folder's kscn, which runs the invocation and starts a server; the next invocation
+    /// is handed to that server. Same bytes and exit code as kscn in-process both times. Built here as IL (the AOT
+    /// publish takes half a minute and changes how the code is compiled, not what it does).
+    /// </summary>
+    [Fact]
+    public void Kscn_client_becomes_kscn_without_a_server_and_hands_the_next_invocation_to_the_server_it_started()
+    {
+        var folder = Directory.CreateTempSubdirectory("kscn-client-").FullName;
+        var runtime = Directory.CreateTempSubdirectory("kscn-xdg-").FullName;
+        int? pid = null;
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(AppContext.BaseDirectory, "*", SearchOption.AllDirectories))
+            {
+                var copy = Path.Combine(folder, Path.GetRelativePath(AppContext.BaseDirectory, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+                File.Copy(file, copy);
+                File.SetUnixFileMode(copy, File.GetUnixFileMode(file));
+            }
+            var build = ChildProcess.Run(Repository.Root, ChildProcess.DotnetHost, ["build", "compiler/ScenarioLang.Client", "-o", folder, "-v", "q", "--nologo"], TimeSpan.FromMinutes(5));
+            Assert.True(build.ExitCode == 0, build.Out + build.Error);
+            var endpoint = new ServerEndpoint(Path.Combine(runtime, "kscn"), ServerEndpoint.BuildOf(folder));
+            var environment = new Dictionary<string, string?>
+            {
+                ["XDG_RUNTIME_DIR"] = runtime,
+                ["KSCN_CACHE_DIR"] = Path.Combine(runtime, "cache"),
+                ["KSCN_SERVER"] = null,
+                [ServerHost.IdleVariable] = "120",
+            };
+            string[] args = ["run", Sample("ioperm/andy-stale-tss-bits.kscn"), "--variant", "ioperm=v2-06-16"];
+            var expected = Invoke(args);
+            ChildResult Client(IReadOnlyDictionary<string, string?> variables) =>
+                ChildProcess.Run(Repository.Root, Path.Combine(folder, "kscn-client"), args, HangGuard, variables);
+
+            var first = Client(environment);
+            Assert.Equal((expected.ExitCode, expected.Out), (first.ExitCode, first.Out));
+            pid = int.Parse(ServerPid().Match(WaitForServer(endpoint)).Groups[1].Value);
+
+            var second = Client(new Dictionary<string, string?>(environment) { ["KSCN_TIMINGS"] = "1" });
+            Assert.Equal((expected.ExitCode, expected.Out), (second.ExitCode, second.Out));
+            Assert.Contains("kscn timings: served by the kscn server", second.Error);
+        }
+        finally
+        {
+            if (pid is { } server && !HasExited(server))
+                Process.GetProcessById(server).Kill();
+            Directory.Delete(runtime, recursive: true);
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     /// <summary>The one part of kscn's output that is not the same bytes every time: how long an explore block took, on stderr.</summary>
     private static KscnOutput WithoutTimes(KscnOutput output) => output with { Error = ExploreTime().Replace(output.Error, "in T s: $1, N per second") };
 
