@@ -103,8 +103,9 @@ internal sealed class ProgramExecution
         }
         foreach (var cpu in _cpus)
         {
-            if (cpu.StoreBuffer.Oldest is { } oldest)
-                enabled.Add(_known[cpu.Index].Drain(oldest));
+            // Tested before the store is read: every CPU of every state is asked, most with an empty buffer.
+            if (!cpu.StoreBuffer.IsEmpty)
+                enabled.Add(_known[cpu.Index].Drain(cpu.StoreBuffer.Oldest));
         }
         return enabled;
     }

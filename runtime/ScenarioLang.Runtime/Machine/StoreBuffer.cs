@@ -23,8 +23,8 @@ public sealed class StoreBuffer : IBlockState
 
     public bool IsEmpty => _stores.Count == 0;
 
-    /// <summary>The store that would reach memory next.</summary>
-    public BufferedStore? Oldest => _stores.Count == 0 ? null : _stores[0];
+    /// <summary>The store that would reach memory next; the buffer must not be empty.</summary>
+    public BufferedStore Oldest => _stores[0];
 
     public void Add(BufferedStore store) => _stores.Add(store);
 
