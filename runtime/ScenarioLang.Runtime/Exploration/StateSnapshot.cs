@@ -101,8 +101,8 @@ internal sealed class StateSnapshot
             }
             _seen.Add(value, path);
         }
-        // A dictionary of the model's own (RewindableDictionary) is one of the library's with bookkeeping.
-        if (IsLibraryType(type) || value is IDictionary)
+        // A collection of the model's own (RewindableList) is one of the library's with bookkeeping.
+        if (IsLibraryType(type) || type.BaseType is { IsGenericType: true } collection && IsLibraryType(collection))
             WalkLibrary(value, path, owner, unordered);
         else
             WalkFields(value, type, path, Named(value) ? new Owner(path, $"{type.Name} {value}") : owner);

@@ -43,7 +43,7 @@ public sealed class LinuxKernel
         Config = config;
         Memory = memory;
         Heap = new KernelHeap(tracker);
-        tracker.Keep(Log);
+        Log = new KernelLog(tracker);
         // The task list and the pid allocator (kernel/pid.c: alloc_pid()'s idr) are every CPU's.
         _tasks = new(tracker, new("task_structs"));
         _processes = new(tracker, new("init_task.tasks"));
@@ -79,7 +79,7 @@ public sealed class LinuxKernel
 
     public KernelHeap Heap { get; }
 
-    public KernelLog Log { get; } = new();
+    public KernelLog Log { get; }
 
     public TrackedList<TaskStruct> Tasks => _tasks;
 

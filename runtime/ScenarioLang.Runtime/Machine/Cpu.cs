@@ -13,6 +13,7 @@ public sealed class Cpu
     {
         Index = index;
         Tss = new Tss(index, tracker);
+        StoreBuffer = new StoreBuffer(tracker);
         Idle = idle;
         _current = new(tracker, MemoryLocation.OfCpu(index, "current"), idle);
     }
@@ -22,7 +23,7 @@ public sealed class Cpu
     public Tss Tss { get; }
 
     /// <summary>Stores this CPU made that other CPUs cannot see yet (x86-TSO); always empty under SC.</summary>
-    public StoreBuffer StoreBuffer { get; } = new();
+    public StoreBuffer StoreBuffer { get; }
 
     public TaskStruct Idle { get; }
 

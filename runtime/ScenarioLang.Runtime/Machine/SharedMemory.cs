@@ -9,11 +9,9 @@ namespace ScenarioLang.Runtime.Machine;
 /// the CPU's <see cref="StoreBuffer"/> until <see cref="DrainOldest"/> moves it, which the explorer chooses freely and
 /// fences and locked instructions force. Words never written read as 0.
 /// </summary>
-public sealed class SharedMemory(MemoryModel model) : IBlockState
+public sealed class SharedMemory(MemoryModel model, StateTracker tracker)
 {
-    private readonly Dictionary<MemoryLocation, long> _words = [];
-    [Bookkeeping]
-    private KeyValuePair<MemoryLocation, long>[] _saved = [];
+    private readonly RewindableDictionary<MemoryLocation, long> _words = new(tracker);
 
     public MemoryModel Model { get; } = model;
 
@@ -79,15 +77,6 @@ public sealed class SharedMemory(MemoryModel model) : IBlockState
         var store = cpu.StoreBuffer.TakeOldest();
         _words[store.Location] = store.Value;
         return store;
-    }
-
-    void IBlockState.Save() => _saved = [.. _words];
-
-    void IBlockState.Rewind()
-    {
-        _words.Clear();
-        foreach (var (location, value) in _saved)
-            _words.Add(location, value);
     }
 
     /// <summary>Drains the CPU's whole buffer, oldest first.</summary>

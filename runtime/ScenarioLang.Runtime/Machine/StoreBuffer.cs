@@ -13,11 +13,9 @@ public readonly record struct BufferedStore(MemoryLocation Location, long Value,
 /// A CPU's FIFO store buffer (x86-TSO, Sewell, Owens et al., CACM 2010): stores enter at the tail, reach memory
 /// from the head one at a time, and the CPU's own loads see its newest buffered store to an address.
 /// </summary>
-public sealed class StoreBuffer : IBlockState
+public sealed class StoreBuffer(StateTracker tracker)
 {
-    private readonly List<BufferedStore> _stores = [];
-    [Bookkeeping]
-    private BufferedStore[] _saved = [];
+    private readonly RewindableList<BufferedStore> _stores = new(tracker);
 
     public IReadOnlyList<BufferedStore> Stores => _stores;
 
@@ -44,14 +42,6 @@ public sealed class StoreBuffer : IBlockState
         var oldest = _stores[0];
         _stores.RemoveAt(0);
         return oldest;
-    }
-
-    void IBlockState.Save() => _saved = [.. _stores];
-
-    void IBlockState.Rewind()
-    {
-        _stores.Clear();
-        _stores.AddRange(_saved);
     }
 
     public override string ToString() => _stores.Count == 0 ? "empty" : string.Join(", ", _stores);

@@ -8,14 +8,12 @@ public sealed class X86Machine
 {
     public X86Machine(int cpus, KernelConfig config, MemoryModel memory = MemoryModel.Tso)
     {
-        Memory = new SharedMemory(memory);
-        Tracker.Keep(Memory);
+        Memory = new SharedMemory(memory, Tracker);
         Kernel = new LinuxKernel(config, Memory, Tracker);
         Cpus = Enumerable.Range(0, cpus).Select(i => new Cpu(i, Kernel.CreateIdle(i), Tracker)).ToArray();
         Kernel.Cpus = Cpus;
         foreach (var cpu in Cpus)
         {
-            Tracker.Keep(cpu.StoreBuffer);
             cpu.Idle.State = TaskState.Running;
             Kernel.InitCpu(cpu);
         }

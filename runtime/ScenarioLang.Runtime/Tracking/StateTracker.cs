@@ -152,8 +152,8 @@ internal interface IUndo
 }
 
 /// <summary>
-/// A dictionary of the model that is not one piece of tracked state but grows as the kernel runs (an inode's lazily
-/// made field): put back whole where an explore block started.
+/// A dictionary of the model that is not one piece of tracked state (memory's words, an inode table made as files
+/// are used): put back whole where an explore block started.
 /// </summary>
 public sealed class RewindableDictionary<TKey, TValue> : Dictionary<TKey, TValue>, IBlockState
     where TKey : notnull
@@ -170,6 +170,23 @@ public sealed class RewindableDictionary<TKey, TValue> : Dictionary<TKey, TValue
         Clear();
         foreach (var (key, value) in _saved)
             Add(key, value);
+    }
+}
+
+/// <summary>A list of the model that is not one piece of tracked state (a store buffer, the kernel log's notes): put back whole where an explore block started.</summary>
+public sealed class RewindableList<T> : List<T>, IBlockState
+{
+    [Bookkeeping]
+    private T[] _saved = [];
+
+    public RewindableList(StateTracker tracker) => tracker.Keep(this);
+
+    void IBlockState.Save() => _saved = [.. this];
+
+    void IBlockState.Rewind()
+    {
+        Clear();
+        AddRange(_saved);
     }
 }
 
