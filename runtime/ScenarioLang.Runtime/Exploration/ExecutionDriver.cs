@@ -50,8 +50,18 @@ internal sealed class ExecutionDriver(ISearch search, int? bufferBound)
         var programs = new ProgramExecution(machine, steps, bufferBound);
         Record = new ExecutionRecord(programs, prefix.Count);
         search.Begin([.. machine.Cpus.Select(c => c.StoreBuffer.Stores.Count)]);
-        for (var enabled = programs.Enabled(); enabled.Count > 0; enabled = programs.Enabled())
+        while (true)
         {
+            // A state the search has been in: the events enabled there are known, so they are not made again.
+            if (search.Replaying() is { } replayed)
+            {
+                search.Performed(programs.Perform(replayed));
+                Events++;
+                continue;
+            }
+            var enabled = programs.Enabled();
+            if (enabled.Count == 0)
+                break;
             var next = search.Choose(enabled);
             if (next is null)
             {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 
@@ -33,13 +34,17 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
     // checker (no finding in any execution) still need every execution.
     private readonly KnownFailure? _knownFailure = scenario.Description.KnownFailures.FirstOrDefault(k => k.Whole && k.AppliesTo(config));
 
+    // Runs that reached the block and wait to be rewound for an execution of any part or probe, one per thread at
+    // most: a run is a whole machine, which only its first execution builds from the scenario's start.
+    private readonly ConcurrentBag<ScenarioRun> _idle = [];
+
     private bool StopsAtFirst => options.StopAtFirst || _knownFailure is not null;
 
     public ScenarioResult Execute()
     {
         // The first run probes the start of the block; a scenario without one runs once, as it always did.
         var root = new ProbeSearch(SearchUnit.Root, _reduction != Reduction.None);
-        var (result, driver, _) = Run(root);
+        var (result, driver, _) = RunIdle(root);
         if (driver.Prefix is null)
             return result;
         var parts = Parts(root);
@@ -62,7 +67,7 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
         if (options.Strategy == ExploreStrategy.Exhaustive)
         {
             var units = Split(root);
-            return new(units.Count, i => new DporSearch(units[i], _reduction, options.BufferBound, options.PreemptionBound));
+            return new(units.Count, i => new DporSearch(units[i], _reduction, options.BufferBound, options.PreemptionBound, checkReplays: options.VerifyIndependence));
         }
         // In long: --max-executions 2147483647 is a batch count the int sum would overflow.
         var batches = (int)(((long)options.MaxExecutions + SampleBatch - 1) / SampleBatch);
@@ -89,7 +94,7 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
         while (units.Count < SplitTarget && queue.TryDequeue(out var unit))
         {
             var probe = new ProbeSearch(unit, _reduction != Reduction.None);
-            Run(probe);
+            RunIdle(probe);
             if (probe.Children(Footprint) is not { } children)
                 continue;
             var at = units.FindIndex(u => ReferenceEquals(u, unit));
@@ -105,7 +110,7 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
     private Transition Footprint(IReadOnlyList<Transition> path)
     {
         var replay = new ReplaySearch([.. path.Select(t => t.Event)]);
-        Run(replay);
+        RunIdle(replay);
         return replay.Count == path.Count ? replay.Last! : throw new InvalidOperationException("a split state's event did not run again");
     }
 
@@ -194,43 +199,66 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
         var verifier = options.VerifyIndependence
             ? new IndependenceVerifier(s => Run(s), options.BufferBound, reorders: _reduction != Reduction.None || options.Strategy != ExploreStrategy.Exhaustive)
             : null;
-        ScenarioRun? last = null;
-        while (true)
+        var last = Idle();
+        try
         {
-            var (result, driver, run) = Run(search, options.Rewind ? last : null);
-            last = run;
-            tally.Add(driver, result, run.Machine.Memory);
-            if (driver.End == ExecutionEnd.Final)
-                verifier?.Verify(driver, result, run);
-            tally.Bounded |= search.Bounded;
-            Interlocked.Increment(ref _runs);
-            tally.Complete = !search.Next();
-            if (StopsAtFirst && tally.Violated)
+            while (true)
             {
-                for (var seen = Volatile.Read(ref _firstViolation); index < seen; seen = Volatile.Read(ref _firstViolation))
-                    Interlocked.CompareExchange(ref _firstViolation, index, seen);
-                return tally;
-            }
-            // A part after one that showed a violation is not needed: its tally is never appended.
-            if (tally.Complete || tally.Runs >= budget || _stop || index > Volatile.Read(ref _firstViolation))
-                return tally;
-            if (options.Timeout is { } timeout && _clock.Elapsed > timeout)
-            {
-                _timedOut = true;
-                _stop = true;
-                return tally;
+                var (result, driver, run) = Run(search, last);
+                last = run;
+                tally.Add(driver, result, run.Machine.Memory);
+                if (driver.End == ExecutionEnd.Final)
+                    verifier?.Verify(driver, result, run);
+                tally.Bounded |= search.Bounded;
+                Interlocked.Increment(ref _runs);
+                tally.Complete = !search.Next();
+                if (StopsAtFirst && tally.Violated)
+                {
+                    for (var seen = Volatile.Read(ref _firstViolation); index < seen; seen = Volatile.Read(ref _firstViolation))
+                        Interlocked.CompareExchange(ref _firstViolation, index, seen);
+                    return tally;
+                }
+                // A part after one that showed a violation is not needed: its tally is never appended.
+                if (tally.Complete || tally.Runs >= budget || _stop || index > Volatile.Read(ref _firstViolation))
+                    return tally;
+                if (options.Timeout is { } timeout && _clock.Elapsed > timeout)
+                {
+                    _timedOut = true;
+                    _stop = true;
+                    return tally;
+                }
             }
         }
+        finally
+        {
+            Release(last);
+        }
+    }
+
+    /// <summary>Runs one execution on an idle run, rewound, or a new one, which is idle afterwards.</summary>
+    private (ScenarioResult Result, ExecutionDriver Driver, ScenarioRun Run) RunIdle(ISearch search)
+    {
+        var ran = Run(search, Idle());
+        Release(ran.Run);
+        return ran;
+    }
+
+    private ScenarioRun? Idle() => _idle.TryTake(out var run) ? run : null;
+
+    private void Release(ScenarioRun? run)
+    {
+        if (run is { Rewindable: true })
+            _idle.Add(run);
     }
 
     /// <summary>
     /// Runs one execution: from the scenario's start on a new machine, or from the block's start on
-    /// <paramref name="previous"/>'s, rewound, when that run can be (<see cref="ScenarioRun.Rewindable"/>).
+    /// <paramref name="previous"/>'s, rewound, when that run can be (<see cref="ScenarioRun.Rewindable"/>) and rewinding is on.
     /// </summary>
     private (ScenarioResult Result, ExecutionDriver Driver, ScenarioRun Run) Run(ISearch search, ScenarioRun? previous = null)
     {
         var driver = new ExecutionDriver(search, options.BufferBound);
-        var rewound = previous is { Rewindable: true };
+        var rewound = options.Rewind && previous is { Rewindable: true };
         var run = rewound ? previous! : new ScenarioRun(scenario.Description, config, driver);
         try
         {

@@ -1,13 +1,21 @@
 namespace ScenarioLang.Runtime.Exploration;
 
 /// <summary>
-/// Chooses the events of the executions of an explore block. Machine states cannot be copied (kernel paths are
-/// iterators), so every execution runs the scenario from the start and the search steers it event by event.
+/// Chooses the events of the executions of an explore block. Machine states inside the block cannot be copied (kernel
+/// paths are iterators), so every execution runs the block from its start, on a machine rewound there, and the search
+/// steers it event by event.
 /// </summary>
 internal interface ISearch
 {
     /// <summary>A new execution's block begins, with this many stores already in each CPU's buffer.</summary>
     void Begin(IReadOnlyList<int> bufferedAtStart);
+
+    /// <summary>
+    /// The event the search takes in the current state without being shown what is enabled there, because it has
+    /// been there before (a depth-first search replaying the trail to its last open choice); null when it must be
+    /// shown (<see cref="Choose"/>).
+    /// </summary>
+    Transition? Replaying() => null;
 
     /// <summary>
     /// The event to perform in the current state, or null to abandon the execution (every enabled event sleeps).

@@ -28,10 +28,11 @@ public sealed partial class ScenarioRun
 
     /// <summary>
     /// Whether the run can start another execution at its block (<see cref="Rewind"/>): its first execution ran the
-    /// scenario to its end, so the expectations after the block are known. A block inside a repeat would be followed
-    /// by the repeat's next iterations: such a run is never rewound.
+    /// scenario to its end, and only quantified expectations followed the block (as the language requires; a test's
+    /// scripted scenario may do otherwise), so what follows it is known. A block inside a repeat would be followed by
+    /// the repeat's next iterations: such a run is never rewound.
     /// </summary>
-    internal bool Rewindable => _start is { After.Sealed: true } && _repeats.Count == 0;
+    internal bool Rewindable => _start is { After.Replayable: true } && _repeats.Count == 0;
 
     /// <summary>This execution started from the block on a rewound machine, not from the scenario's start.</summary>
     [field: Bookkeeping]
@@ -40,8 +41,9 @@ public sealed partial class ScenarioRun
     /// <summary>The scenario's code has returned: what followed the block is all in <see cref="BlockStart.After"/>.</summary>
     internal void Ended()
     {
+        // The block's own entry, then one per quantified expectation.
         if (_start is not null)
-            _start.After.Seal(_entries.Count);
+            _start.After.Seal(_entries.Count, replayable: _entries.Count == _start.Prefix.Length + 1 + _start.After.Calls.Count);
     }
 
     /// <summary>Puts the machine and the run back where the block started, for an execution <paramref name="explorer"/> steers.</summary>
@@ -140,16 +142,20 @@ public sealed partial class ScenarioRun
 
         public bool Sealed { get; private set; }
 
+        /// <summary>Sealed, and nothing but <see cref="Calls"/> traced after the block: calling them again replays what followed it.</summary>
+        public bool Replayable { get; private set; }
+
         public void Add(Action call)
         {
             if (!Sealed)
                 _calls.Add(call);
         }
 
-        public void Seal(int entries)
+        public void Seal(int entries, bool replayable)
         {
             Entries = entries;
             Sealed = true;
+            Replayable = replayable;
         }
     }
 
