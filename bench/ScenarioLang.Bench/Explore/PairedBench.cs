@@ -11,7 +11,9 @@ namespace ScenarioLang.Bench.Explore;
 /// falls on all of them alike; the figures are the medians. Executions per CPU-second divide by the search's CPU time:
 /// the process's less the floor's (the same build and jobs on SB-ring-2: start-up, parse, the cached assembly, a tiny
 /// search), so a faster start-up does not pass for a faster search. The outputs of the variants are compared (less
-/// kscn's timing line): a faster kscn that prints something else is not faster.
+/// kscn's timing line): a faster kscn that prints something else is not faster. With <c>--jobs-pair</c>, two
+/// <c>--jobs 1</c> processes also run at once: twice one's wall time over theirs is what two threads could gain at
+/// most on this machine, whose cores the runtime's own threads (JIT, GC) and the neighbours' load share.
 /// </summary>
 public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paired, TextWriter progress)
 {
@@ -33,6 +35,9 @@ public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paire
             throw new BenchException($"{dll} does not exist");
         int?[] jobs = paired.JobsPair ? [1, 2] : [null];
         var variants = builds.SelectMany((b, i) => jobs.Select(j => new Variant(b.Name, b.Dll, j, Path.Combine(outDir, $"cache-{i}")))).ToList();
+        // What two threads can gain on this machine at most: two --jobs 1 processes at once, against one alone.
+        if (paired.JobsPair)
+            variants.AddRange(builds.Select((b, i) => new Variant(b.Name, b.Dll, 1, Path.Combine(outDir, $"cache-{i}"), Copies: 2)));
         progress.WriteLine($"kscn-bench: {string.Join(", ", variants.Select(v => v.Label))}; logs and results.md in {outDir}");
 
         var floorShape = BenchShape.Generated(LitmusCatalog.SbRing(LitmusCatalog.SmallestRing), shapesDir);
@@ -79,13 +84,29 @@ public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paire
         return runs;
     }
 
+    /// <summary>
+    /// The variant's run; for several copies at once, the wall time until the last ends, each one's CPU time on
+    /// average, the largest peak, the first one's output (any other output is a failure).
+    /// </summary>
     private async Task<ProcessResult> ExploreAsync(Variant variant, BenchShape shape, string log)
     {
         IEnumerable<string> arguments = [variant.Dll, "explore", shape.File];
         if (variant.Jobs is { } jobs)
             arguments = arguments.Concat(["--jobs", jobs.ToString(CultureInfo.InvariantCulture)]);
         var environment = new Dictionary<string, string> { ["KSCN_CACHE_DIR"] = variant.Cache, ["KSCN_SERVER"] = "0" };
-        var result = await TimedProcess.RunAsync(Path.GetDirectoryName(shape.File)!, options.Timeout, "dotnet", arguments.Concat(options.KscnArguments), environment);
+        var runs = await Task.WhenAll(Enumerable.Range(0, variant.Copies).Select(_ =>
+            TimedProcess.RunAsync(Path.GetDirectoryName(shape.File)!, options.Timeout, "dotnet", arguments.Concat(options.KscnArguments), environment)));
+        var result = runs[0];
+        if (runs.Any(r => Comparable(r.Output) != Comparable(result.Output)))
+            throw new BenchException($"{variant.Label} on {shape.Name}: the copies printed different outputs");
+        result = result with
+        {
+            Wall = runs.Max(r => r.Wall),
+            CpuSeconds = runs.Average(r => r.CpuSeconds),
+            PeakMiB = runs.Max(r => r.PeakMiB),
+            ExitCode = runs.Select(r => r.ExitCode).FirstOrDefault(c => c != 0),
+            TimedOut = runs.Any(r => r.TimedOut),
+        };
         File.WriteAllText(log, result.Output);
         return result;
     }
@@ -132,9 +153,11 @@ public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paire
         }
         foreach (var build in variants.Select(v => v.Build).Distinct())
         {
-            var (one, two) = (variants.Find(v => v.Build == build && v.Jobs == 1), variants.Find(v => v.Build == build && v.Jobs == 2));
+            var (one, two) = (variants.Find(v => v.Build == build && v is { Jobs: 1, Copies: 1 }), variants.Find(v => v.Build == build && v.Jobs == 2));
             if (one is not null && two is not null)
                 pairs.Add(($"Wall, --jobs 1 ÷ --jobs 2 ({build})", runs => Ratio(runs[one].WallSeconds, runs[two].WallSeconds)));
+            if (one is not null && variants.Find(v => v.Build == build && v.Copies == 2) is { } together)
+                pairs.Add(($"Machine's ceiling: 2 × one --jobs 1 ÷ two at once ({build})", runs => Ratio(2 * runs[one].WallSeconds, runs[together].WallSeconds)));
         }
         if (pairs.Count == 0)
             return "";
@@ -168,9 +191,10 @@ public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paire
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     /// <summary>A build at a --jobs (null: kscn's default), with a compile cache of its own: the two builds' runtimes differ.</summary>
-    private sealed record Variant(string Build, string Dll, int? Jobs, string Cache)
+    /// <remarks><paramref name="Copies"/>: processes started at once, each the same command.</remarks>
+    private sealed record Variant(string Build, string Dll, int? Jobs, string Cache, int Copies = 1)
     {
-        public string Label => Jobs is { } j ? $"{Build} --jobs {j}" : Build;
+        public string Label => (Jobs is { } j ? $"{Build} --jobs {j}" : Build) + (Copies > 1 ? $", {Copies} processes at once" : "");
     }
 }
 

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace ScenarioLang.Runtime.Exploration;
 
 /// <summary>
@@ -20,6 +22,10 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
     private readonly List<Node> _trail = [];
     private HappensBefore? _graph;
     private int _depth;
+    // The events enabled in the new state the search has chosen in, until the chosen one has run.
+    private IReadOnlyList<Transition>? _offered;
+    private readonly Transition[] _rootSleep = [.. unit.Sleep];
+    private readonly List<Transition> _childSleep = [];
 
     public bool Bounded { get; private set; }
 
@@ -46,19 +52,19 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
                 throw SearchUnit.NotReplayed();
             return replayed.Chosen;
         }
-        // A new state: the trail keeps its events, which the list the execution offers them in does not.
-        enabled = enabled.ToArray();
+        // A new state. The list of its events is the execution's until the event has run (Performed may need them).
+        _offered = enabled;
         if (_depth < unit.Prefix.Count)
         {
             var replay = unit.Replay(_depth, enabled);
-            _trail.Add(new Node(enabled, [replay], [], replay, frozen: true, Context(_depth, enabled)));
+            _trail.Add(new Node(enabled.Count, [replay], [], replay, frozen: true, Context(_depth, enabled)));
             return replay;
         }
-        var sleep = !_sleepSets ? [] : _depth == unit.Prefix.Count ? unit.Sleep : _trail[_depth - 1].ChildSleep();
+        var sleep = !_sleepSets ? [] : _depth == unit.Prefix.Count ? _rootSleep : _trail[_depth - 1].ChildSleep(_childSleep);
         var choices = Choices(enabled, _depth, sleep, expanded: false);
         if (FirstAwake(choices, sleep) is not { } chosen)
             return null;
-        var node = new Node(enabled, choices, sleep, chosen, frozen: false, Context(_depth, enabled));
+        var node = new Node(enabled.Count, choices, sleep, chosen, frozen: false, Context(_depth, enabled));
         if (reduction == Reduction.Dpor)
             node.Explore(chosen.Event);
         else
@@ -73,9 +79,12 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
         node.Chosen = performed;
         // An event taken alone because its point touches nothing ran kernel code that touched shared state: the state
         // is expanded in full, as if the event had not looked local.
-        if (!node.Frozen && !node.Expanded && node.Choices.Count == 1 && node.Enabled.Count > 1 && !performed.Effect.IsLocal)
+        if (!node.Frozen && !node.Expanded && node.Choices.Length == 1 && node.EnabledCount > 1 && !performed.Effect.IsLocal)
         {
-            node.Expand(Choices(node.Enabled, _depth, node.Sleep, expanded: true));
+            // Only in the execution that made the state: one that replays it finds it expanded.
+            if (_offered is not { } offered || _depth != _trail.Count - 1 || offered.Count != node.EnabledCount)
+                throw SearchUnit.NotReplayed();
+            node.Expand(Choices(offered, _depth, node.Sleep, expanded: true));
             if (reduction == Reduction.Dpor)
                 node.Explore(performed.Event);
             else
@@ -86,6 +95,7 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
             foreach (var race in _graph.Add(performed))
                 Reverse(race, _depth);
         }
+        _offered = null;
         _depth++;
     }
 
@@ -115,25 +125,26 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
     {
         if (replayed.Frozen)
         {
-            return Includes(enabled, replayed.Chosen.Event);
+            return enabled.Any(t => t.Event == replayed.Chosen.Event);
         }
         if (preemptionBound is not null)
             return SameEvents(replayed.Choices, Choices(enabled, _depth, replayed.Sleep, replayed.Expanded));
         if (_sleepSets && !replayed.Expanded && LocalAwake(enabled, replayed.Sleep) is { } local)
-            return replayed.Choices.Count == 1 && replayed.Choices[0].Event == local.Event;
+            return replayed.Choices.Length == 1 && replayed.Choices[0].Event == local.Event;
         return SameEvents(replayed.Choices, enabled);
     }
 
+    /// <summary>The events the search considers in a state, in a list of their own that the state's node keeps.</summary>
     /// <remarks>
     /// The event taken alone must not be asleep: a sleeping event looks local only because it has not run here, while
     /// its footprint from where it ran says it is not, and taking it alone would end the state without the others.
     /// </remarks>
-    private IReadOnlyList<Transition> Choices(IReadOnlyList<Transition> enabled, int depth, IReadOnlyList<Transition> sleep, bool expanded)
+    private Transition[] Choices(IReadOnlyList<Transition> enabled, int depth, Transition[] sleep, bool expanded)
     {
         if (_sleepSets && !expanded && LocalAwake(enabled, sleep) is { } local)
             return [local];
         if (preemptionBound is not { } bound)
-            return enabled;
+            return [.. enabled];
         var context = Context(depth, enabled)!;
         var within = enabled.Where(t => context.After(t).Preemptions <= bound).ToArray();
         Bounded |= within.Length < enabled.Count;
@@ -145,7 +156,7 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
     /// preemption bound needs them (null without one).
     /// </summary>
     private RunningCpu? Context(int depth, IReadOnlyList<Transition> enabled) =>
-        preemptionBound is null ? null : (depth == 0 ? new RunningCpu(0, null, []) : _trail[depth - 1].After) with { Enabled = enabled };
+        preemptionBound is null ? null : (depth == 0 ? new RunningCpu(0, null, []) : _trail[depth - 1].After) with { Enabled = [.. enabled] };
 
     /// <summary>
     /// The race of the event at <paramref name="earlier"/> with the one at <paramref name="later"/>: in the state
@@ -193,10 +204,10 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
         return true;
     }
 
-    /// <summary>Whether <paramref name="e"/> is among <paramref name="set"/>'s events (a sleep set, the events done, those enabled).</summary>
-    private static bool Includes(IReadOnlyList<Transition> set, ExploreEvent e)
+    /// <summary>Whether <paramref name="e"/> is among <paramref name="set"/>'s events (a sleep set, the events done).</summary>
+    private static bool Includes(ReadOnlySpan<Transition> set, ExploreEvent e)
     {
-        for (var i = 0; i < set.Count; i++)
+        for (var i = 0; i < set.Length; i++)
         {
             if (set[i].Event == e)
                 return true;
@@ -205,7 +216,7 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
     }
 
     /// <summary>The first event that, as far as its point shows, touches nothing and is not asleep (<see cref="Transition.LocalAmong(IReadOnlyList{Transition}, Func{Transition, bool})"/>).</summary>
-    private static Transition? LocalAwake(IReadOnlyList<Transition> enabled, IReadOnlyList<Transition> sleep)
+    private static Transition? LocalAwake(IReadOnlyList<Transition> enabled, ReadOnlySpan<Transition> sleep)
     {
         for (var i = 0; i < enabled.Count; i++)
         {
@@ -215,9 +226,9 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
         return null;
     }
 
-    private static Transition? FirstAwake(IReadOnlyList<Transition> choices, IReadOnlyList<Transition> sleep)
+    private static Transition? FirstAwake(ReadOnlySpan<Transition> choices, ReadOnlySpan<Transition> sleep)
     {
-        for (var i = 0; i < choices.Count; i++)
+        for (var i = 0; i < choices.Length; i++)
         {
             if (!Includes(sleep, choices[i].Event))
                 return choices[i];
@@ -230,17 +241,17 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
     /// arrival, those to explore and explored, and the one taken now. A prefix state is frozen: its unit explores
     /// only the prefix's event there.
     /// </summary>
-    private sealed class Node(IReadOnlyList<Transition> enabled, IReadOnlyList<Transition> choices, IReadOnlyList<Transition> sleep, Transition chosen, bool frozen, RunningCpu? before)
+    private sealed class Node(int enabledCount, Transition[] choices, Transition[] sleep, Transition chosen, bool frozen, RunningCpu? before)
     {
-        /// <summary>Every event enabled here, of which <see cref="Choices"/> are those the search considers.</summary>
-        public IReadOnlyList<Transition> Enabled { get; } = enabled;
+        /// <summary>How many events are enabled here, of which <see cref="Choices"/> are those the search considers.</summary>
+        public int EnabledCount { get; } = enabledCount;
 
-        public IReadOnlyList<Transition> Choices { get; private set; } = choices;
+        public Transition[] Choices { get; private set; } = choices;
 
         /// <summary>The event taken alone here turned out to touch shared state: every event is considered.</summary>
         public bool Expanded { get; private set; }
 
-        public IReadOnlyList<Transition> Sleep { get; } = sleep;
+        public Transition[] Sleep { get; } = sleep;
 
         // The events to explore here (the backtrack set): a few at most, so a list.
         private readonly List<ExploreEvent> _backtrack = new(2);
@@ -263,25 +274,26 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
                 _backtrack.Add(e);
         }
 
-        public void Explore(IReadOnlyList<Transition> events)
+        public void Explore(ReadOnlySpan<Transition> events)
         {
-            for (var i = 0; i < events.Count; i++)
+            for (var i = 0; i < events.Length; i++)
                 Explore(events[i].Event);
         }
 
-        public void Expand(IReadOnlyList<Transition> choices)
+        public void Expand(Transition[] choices)
         {
             Choices = choices;
             Expanded = true;
         }
 
         /// <summary>The sleep set of the state <see cref="Chosen"/> leads to; a sleeping event keeps its footprint.</summary>
-        public IReadOnlyList<Transition> ChildSleep()
+        /// <param name="sleep">A list to fill, whose events are returned as an array.</param>
+        public Transition[] ChildSleep(List<Transition> sleep)
         {
-            if (Sleep.Count == 0 && Done.Count == 0)
+            if (Sleep.Length == 0 && Done.Count == 0)
                 return [];
-            var sleep = new List<Transition>(Sleep.Count + Done.Count);
-            for (var i = 0; i < Sleep.Count; i++)
+            sleep.Clear();
+            for (var i = 0; i < Sleep.Length; i++)
             {
                 if (Sleep[i].IndependentOf(Chosen))
                     sleep.Add(Sleep[i]);
@@ -291,16 +303,16 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
                 if (t.IndependentOf(Chosen))
                     sleep.Add(t);
             }
-            return sleep;
+            return sleep.Count == 0 ? [] : [.. sleep];
         }
 
         /// <summary>The first event to explore here not explored yet and not asleep, in the order of <see cref="Choices"/>.</summary>
         public Transition? NextToExplore()
         {
-            for (var i = 0; i < Choices.Count; i++)
+            for (var i = 0; i < Choices.Length; i++)
             {
                 var t = Choices[i];
-                if (_backtrack.Contains(t.Event) && !Includes(Sleep, t.Event) && !Includes(Done, t.Event))
+                if (_backtrack.Contains(t.Event) && !Includes(Sleep, t.Event) && !Includes(CollectionsMarshal.AsSpan(Done), t.Event))
                     return t;
             }
             return null;

@@ -23,6 +23,12 @@ internal enum ExecutionEnd
 /// </summary>
 internal sealed class ExecutionDriver(ISearch search, int? bufferBound)
 {
+    private ProgramExecution? _programs;
+    private ProgramExecution? _previous;
+
+    /// <summary>This driver runs the next execution of <paramref name="last"/>'s block, on its machine rewound.</summary>
+    public void Follows(ExecutionDriver last) => _previous = last._programs;
+
     /// <summary>The trace before the block, as this run ran it; null if the run never reached an explore block.</summary>
     public IReadOnlyList<TraceEntry>? Prefix { get; private set; }
 
@@ -47,7 +53,8 @@ internal sealed class ExecutionDriver(ISearch search, int? bufferBound)
     {
         Prefix = prefix;
         ExploreStep = step;
-        var programs = new ProgramExecution(machine, steps, bufferBound);
+        var programs = _programs = new ProgramExecution(machine, steps, bufferBound, _previous);
+        _previous = null;
         Record = new ExecutionRecord(programs, prefix.Count);
         search.Begin([.. machine.Cpus.Select(c => c.StoreBuffer.Stores.Count)]);
         while (true)

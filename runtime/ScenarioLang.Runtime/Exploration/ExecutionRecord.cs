@@ -19,8 +19,21 @@ internal sealed class ExecutionRecord(ProgramExecution programs, int exploreEntr
     public void Observe(Step step, Quantifier quantifier, Observation observation)
     {
         _quantified[step] = new Judgment(step, quantifier, observation.Satisfies(quantifier), null, observation.Error);
-        foreach (var value in observation.Values.Where(v => !_observed.Exists(o => o.Subject == v.Subject)))
-            _observed.Add(value);
+        foreach (var value in observation.Values)
+        {
+            if (!Observed(value.Subject))
+                _observed.Add(value);
+        }
+    }
+
+    private bool Observed(string subject)
+    {
+        foreach (var (observed, _) in _observed)
+        {
+            if (observed == subject)
+                return true;
+        }
+        return false;
     }
 
     public Judgment? Quantified(Step step) => _quantified.GetValueOrDefault(step);

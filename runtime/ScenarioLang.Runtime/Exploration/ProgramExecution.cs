@@ -35,7 +35,8 @@ internal sealed class ProgramExecution
     // Enabled()'s list, filled anew in every state: a search that keeps a state's events copies them.
     private readonly List<Transition> _enabled;
 
-    public ProgramExecution(X86Machine machine, IReadOnlyList<ThreadStep> steps, int? bufferBound = null)
+    /// <param name="previous">The last execution of the same block on the same machine, whose events per CPU are kept.</param>
+    public ProgramExecution(X86Machine machine, IReadOnlyList<ThreadStep> steps, int? bufferBound = null, ProgramExecution? previous = null)
     {
         _machine = machine;
         _bufferBound = bufferBound;
@@ -55,7 +56,7 @@ internal sealed class ProgramExecution
         }
         for (var i = 0; i < _programs.Length; i++)
             _programs[i] ??= new Program();
-        _known = [.. _cpus.Select(c => new KnownEvents(c, _preemptors[c.Index] is not null))];
+        _known = previous?._known ?? [.. _cpus.Select(c => new KnownEvents(c, _preemptors[c.Index] is not null))];
         _enabled = new List<Transition>(_cpus.Length * 2);
         foreach (var cpu in machine.Cpus)
             Next(cpu, _programs[cpu.Index]);

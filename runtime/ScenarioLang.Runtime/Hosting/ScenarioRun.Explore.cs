@@ -53,6 +53,7 @@ public sealed partial class ScenarioRun
             throw new InvalidOperationException("a run rewound before its first execution ended");
         Machine.Tracker.Rewind();
         _start!.State.Restore(this);
+        explorer.Follows(_explorer!);
         _explorer = explorer;
         _execution = null;
         Rewound = true;
