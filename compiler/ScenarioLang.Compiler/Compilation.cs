@@ -58,7 +58,8 @@ public sealed class Compilation
 
     /// <summary>
     /// Compiles every scenario of every file into one assembly and loads it. With a <paramref name="cache"/>, an
-    /// assembly compiled before from the same generated C# is loaded from disk instead, without Roslyn.
+    /// assembly compiled before from the same generated C# is loaded from disk instead, without Roslyn, or used again
+    /// if this process loaded the same image before (<see cref="LoadedAssemblies"/>).
     /// </summary>
     public CompiledAssembly CompileAndLoad(CompileCache? cache = null)
     {
@@ -66,35 +67,38 @@ public sealed class Compilation
             throw new InvalidOperationException("the sources have errors; report Diagnostics instead of compiling");
         var sources = Units.Select(u => EmitCSharp(u)).ToArray();
         var key = CompileCache.KeyFor(sources);
-        var image = cache?.TryRead(key);
-        if (image is null)
-        {
-            image = Compile(sources, "Kscn.Scenarios." + key[..16]);
-            cache?.Write(key, image);
-        }
+        var assembly = cache is null
+            ? LoadedAssemblies.Alone(Compile(sources, key).Load())
+            : LoadedAssemblies.Acquire(cache.TryRead(key) ?? Written(cache, key, Compile(sources, key)));
         var scenarios = Units
             .SelectMany(u => u.Scenarios.Select((s, i) => new CompiledScenario(s, CSharpEmitter.TypeName(u.FileId, i))))
             .ToImmutableArray();
-        return new CompiledAssembly(image.Load(), scenarios);
+        return new CompiledAssembly(assembly, scenarios);
+    }
+
+    private static AssemblyImage Written(CompileCache cache, string key, AssemblyImage image)
+    {
+        cache.Write(key, image);
+        return image;
     }
 
     // Not inlined: only a cache miss should load Roslyn, and compiling a method that uses its types would load it.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static AssemblyImage Compile(GeneratedSource[] sources, string assemblyName)
+    private static AssemblyImage Compile(GeneratedSource[] sources, string key)
     {
-        var (image, diagnostics) = RoslynCompiler.Emit(RoslynCompiler.CreateCompilation(sources, assemblyName));
+        var (image, diagnostics) = RoslynCompiler.Emit(RoslynCompiler.CreateCompilation(sources, "Kscn.Scenarios." + key[..16]));
         if (image is null || diagnostics.Any())
             throw new InternalCompilerException("Roslyn rejected the generated C#:\n" + string.Join("\n", diagnostics));
         return image;
     }
 }
 
-/// <summary>The loaded scenarios of a compilation; disposing unloads them.</summary>
-public sealed class CompiledAssembly(LoadedScenarioAssembly assembly, ImmutableArray<CompiledScenario> scenarios) : IDisposable
+/// <summary>The loaded scenarios of a compilation; disposing releases them (<see cref="LoadedAssemblies"/>).</summary>
+public sealed class CompiledAssembly(LoadedAssemblies.Lease assembly, ImmutableArray<CompiledScenario> scenarios) : IDisposable
 {
     public ImmutableArray<CompiledScenario> Scenarios { get; } = scenarios;
 
-    public Runtime.IScenario Instantiate(CompiledScenario scenario) => assembly.CreateScenario(scenario.TypeName, scenario.Bound.Source.Path);
+    public Runtime.IScenario Instantiate(CompiledScenario scenario) => assembly.Assembly.CreateScenario(scenario.TypeName, scenario.Bound.Source.Path);
 
     public void Dispose() => assembly.Dispose();
 }
