@@ -33,6 +33,11 @@ public sealed class StateTracker
 {
     private readonly Dictionary<MemoryLocation, Access> _accesses = [];
     private readonly List<MemoryLocation> _order = [];
+    // The last locations merged, by their name's reference, with their access so far: kernel loops touch the same few
+    // tables thousands of times in one event (vmalloc()'s page mapping, a page-table walk), and hashing the names
+    // each time cost more than the loops.
+    private readonly (string? Name, Access Access)[] _recent = new (string?, Access)[4];
+    private int _nextRecent;
     // Where an explore block starts (Save) and how to go back there (Rewind): the tracked cells changed since, each
     // with its value then, and the state outside them, kept whole.
     private readonly List<IUndo> _changed = [];
@@ -78,6 +83,7 @@ public sealed class StateTracker
             footprint[i] = new StateAccess(_order[i], _accesses[_order[i]]);
         _accesses.Clear();
         _order.Clear();
+        Array.Clear(_recent);
         Recording = false;
         Cpu = null;
         return footprint;
@@ -121,15 +127,29 @@ public sealed class StateTracker
         Epoch++;
     }
 
+    // A read then a write is a write; any other second access leaves the first.
     private void Merge(MemoryLocation location, Access access)
     {
+        for (var i = 0; i < _recent.Length; i++)
+        {
+            if (ReferenceEquals(_recent[i].Name, location.Name))
+            {
+                if (access == Access.Write && _recent[i].Access == Access.Read)
+                    _accesses[location] = _recent[i].Access = Access.Write;
+                return;
+            }
+        }
         if (_accesses.TryGetValue(location, out var seen))
         {
             if (access == Access.Write && seen == Access.Read)
-                _accesses[location] = Access.Write;
-            return;
+                _accesses[location] = seen = Access.Write;
         }
-        _accesses.Add(location, access);
-        _order.Add(location);
+        else
+        {
+            _accesses.Add(location, seen = access);
+            _order.Add(location);
+        }
+        _recent[_nextRecent] = (location.Name, seen);
+        _nextRecent = (_nextRecent + 1) % _recent.Length;
     }
 }

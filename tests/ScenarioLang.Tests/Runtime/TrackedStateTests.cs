@@ -111,6 +111,32 @@ public sealed class TrackedStateTests
         Assert.Equal(3, cell.Value);
     }
 
+    /// <summary>
+    /// An event that loops over more cells than the tracker remembers by reference (vmalloc()'s page mapping) still
+    /// has one access per cell, in first-touch order, a read then a write merged into a write, whatever came between.
+    /// </summary>
+    [Fact]
+    public void A_loop_over_many_cells_leaves_one_access_each_a_later_write_upgrading_a_read()
+    {
+        var tracker = new StateTracker();
+        var cells = Enumerable.Range(0, 6).Select(i => new Tracked<int>(tracker, new($"T.c{i}"), 0)).ToArray();
+        tracker.Begin(0);
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var cell in cells)
+                _ = cell.Value;
+        }
+        cells[0].Value = 1;
+        _ = cells[5].Value;
+        cells[5].Value = 1;
+        _ = cells[5].Value;
+        var footprint = tracker.End();
+
+        Assert.Equal(
+            cells.Select((_, i) => new StateAccess(new($"T.c{i}"), i is 0 or 5 ? Access.Write : Access.Read)),
+            footprint);
+    }
+
     [Fact]
     public void A_list_append_writes_the_new_slot_and_the_end_which_only_a_walker_at_the_end_reads()
     {
