@@ -92,26 +92,37 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
         return races;
     }
 
-    /// <summary>Forgets the events from <paramref name="count"/> on: the search goes another way there.</summary>
+    /// <summary>
+    /// Forgets the events from <paramref name="count"/> on: the search goes another way there. The books keep their
+    /// lists (each location's accesses lose their last indices) and are recounted from the events kept.
+    /// </summary>
     public void Truncate(int count)
     {
         if (count >= _events.Count)
             return;
-        var kept = _events.Take(count).ToList();
-        _events.Clear();
-        _lastOfProcess.Clear();
-        _accesses.Clear();
-        _lastAcquire.Clear();
-        _buffers.Clear();
-        foreach (var (transition, before) in kept)
+        _events.RemoveRange(count, _events.Count - count);
+        foreach (var accesses in _accesses.Values)
         {
-            var index = _events.Count;
+            var kept = accesses.Count;
+            while (kept > 0 && accesses[kept - 1] >= count)
+                kept--;
+            accesses.RemoveRange(kept, accesses.Count - kept);
+        }
+        _lastOfProcess.Clear();
+        _lastAcquire.Clear();
+        foreach (var (cpu, buffer) in _buffers)
+            buffer.Reset(cpu < bufferedAtStart.Count ? bufferedAtStart[cpu] : 0);
+        for (var index = 0; index < count; index++)
+        {
+            var transition = _events[index].Transition;
             var buffer = Buffer(transition.Event.Cpu);
             if (transition.Event.Kind == EventKind.Drain)
                 buffer.Drained(index);
             if (transition.Effect.Buffers)
                 buffer.Stored(index, bufferBound);
-            Record(transition, before);
+            _lastOfProcess[transition.Event] = index;
+            if (transition.Effect.Acquired is { } lockWord)
+                _lastAcquire[lockWord] = index;
         }
     }
 
@@ -161,6 +172,15 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
         private int _initial = bufferedAtStart;
 
         public int? LastDrain { get; private set; }
+
+        /// <summary>Back to the block's start, with <paramref name="bufferedAtStart"/> stores in the buffer.</summary>
+        public void Reset(int bufferedAtStart)
+        {
+            _stores.Clear();
+            _drains.Clear();
+            _initial = bufferedAtStart;
+            LastDrain = null;
+        }
 
         /// <summary>Records a drain; returns the step whose store it moves, if that step is in the block.</summary>
         public int? Drained(int index)

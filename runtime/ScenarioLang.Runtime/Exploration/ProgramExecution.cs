@@ -26,7 +26,7 @@ internal sealed class ProgramExecution
     private readonly X86Machine _machine;
     private readonly Program[] _programs;
     private readonly Preemptor?[] _preemptors;
-    private readonly List<ExecutedEvent> _events = [];
+    private readonly List<ExecutedEvent> _events;
     private readonly List<Judgment> _judgments = [];
 
     private readonly int? _bufferBound;
@@ -35,7 +35,7 @@ internal sealed class ProgramExecution
     // Enabled()'s list, filled anew in every state: a search that keeps a state's events copies them.
     private readonly List<Transition> _enabled;
 
-    /// <param name="previous">The last execution of the same block on the same machine, whose events per CPU are kept.</param>
+    /// <param name="previous">The last execution of the same block on the same machine: its events per CPU are kept, its length sizes this one's.</param>
     public ProgramExecution(X86Machine machine, IReadOnlyList<ThreadStep> steps, int? bufferBound = null, ProgramExecution? previous = null)
     {
         _machine = machine;
@@ -57,6 +57,8 @@ internal sealed class ProgramExecution
         for (var i = 0; i < _programs.Length; i++)
             _programs[i] ??= new Program();
         _known = previous?._known ?? [.. _cpus.Select(c => new KnownEvents(c, _preemptors[c.Index] is not null))];
+        // Sized as the last execution of the block: most run about as many events.
+        _events = new List<ExecutedEvent>(previous?._events.Count ?? 0);
         _enabled = new List<Transition>(_cpus.Length * 2);
         foreach (var cpu in machine.Cpus)
             Next(cpu, _programs[cpu.Index]);
