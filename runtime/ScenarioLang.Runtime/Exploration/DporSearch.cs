@@ -8,13 +8,14 @@ namespace ScenarioLang.Runtime.Exploration;
 /// al., "Stateless Model Checking for TSO and PSO", TACAS 2015), below the root of a <see cref="SearchUnit"/>.
 /// </summary>
 /// <remarks>
-/// A depth-first search that re-runs the explore block for each execution: <see cref="Replaying"/> replays the trail
-/// of the previous execution up to its last open choice and takes the next event to explore there, then
-/// <see cref="Choose"/> goes on with the first event not asleep. Each new event's races (<see cref="HappensBefore"/>) name the states where the other order of the
-/// two events must be tried: there, unless one of the events that can start that other order is already to be
-/// explored, one of them is added. An event independent of every other (a return, a preemption point, a store into
-/// the buffer) is taken alone. With sleep sets alone every event not asleep is explored in every state, without
-/// reduction every enabled event; with a bound on preemptions (no reduction), every event that keeps within it.
+/// A depth-first search that re-runs the explore block for each execution: <see cref="Replaying"/> replays the trail of
+/// the previous execution up to its last open choice and takes the next event to explore there, then
+/// <see cref="Choose"/> goes on with the first event not asleep. Each new event's races (<see cref="HappensBefore"/>) name
+/// the states where the other order of the two events must be tried: there, unless one of the events that can start
+/// that other order is already to be explored, one of them is added. An event independent of every other (a return, a
+/// preemption point, a store into the buffer) is taken alone. With sleep sets alone every event not asleep is explored
+/// in every state, without reduction every enabled event; with a bound on preemptions (no reduction), every event that
+/// keeps within it.
 /// </remarks>
 internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? bufferBound, int? preemptionBound = null, bool checkReplays = false) : ISearch
 {

@@ -23,11 +23,10 @@ internal enum ExecutionEnd
 /// </summary>
 internal sealed class ExecutionDriver(ISearch search, int? bufferBound)
 {
-    private ProgramExecution? _programs;
     private ProgramExecution? _previous;
 
     /// <summary>This driver runs the next execution of <paramref name="last"/>'s block, on its machine rewound.</summary>
-    public void Follows(ExecutionDriver last) => _previous = last._programs;
+    public void Follows(ExecutionDriver last) => _previous = last.Record?.Programs;
 
     /// <summary>The trace before the block, as this run ran it; null if the run never reached an explore block.</summary>
     public IReadOnlyList<TraceEntry>? Prefix { get; private set; }
@@ -53,7 +52,7 @@ internal sealed class ExecutionDriver(ISearch search, int? bufferBound)
     {
         Prefix = prefix;
         ExploreStep = step;
-        var programs = _programs = new ProgramExecution(machine, steps, bufferBound, _previous);
+        var programs = new ProgramExecution(machine, steps, bufferBound, _previous);
         _previous = null;
         Record = new ExecutionRecord(programs, prefix.Count);
         search.Begin([.. machine.Cpus.Select(c => c.StoreBuffer.Stores.Count)]);
