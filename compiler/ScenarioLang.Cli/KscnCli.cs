@@ -29,7 +29,8 @@ public static class KscnCli
     public static int Run(string[] args, CliConsole console)
     {
         // Colour is decided once the options are parsed; the commands, built before, write through these writers.
-        var (coloredOut, coloredError) = (new ColoredWriter(new StandardOutput(console.Out)), new ColoredWriter(console.Error));
+        var output = new StandardOutput(console.Out);
+        var (coloredOut, coloredError) = (new ColoredWriter(output), new ColoredWriter(output.Before(console.Error)));
         console = console with { Out = coloredOut, Error = coloredError };
         var (stdout, stderr) = (console.Out, console.Error);
         var root = new RootCommand("kscn: compiles ScenarioLang (.kscn) scenarios of x86 kernel mechanisms to C# and runs them on a simulated machine.\n"
@@ -50,7 +51,9 @@ public static class KscnCli
         coloredError.Enabled = TerminalColor.Decide(parse.GetValue(color), parse.GetValue(noColor), console.Terminal.ColorsError);
         try
         {
-            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+            var exit = parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+            output.Flush();
+            return exit;
         }
         catch (OutputFailedException e)
         {

@@ -34,6 +34,8 @@ internal sealed class ProgressLine(CliConsole console)
     {
         Erase();
         console.Out.Write(output);
+        // Each line as it comes: standard output is buffered.
+        console.Out.Flush();
         if (_width > 0)
             console.Error.Write(_text);
     }

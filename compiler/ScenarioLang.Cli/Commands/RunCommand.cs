@@ -79,6 +79,8 @@ internal static class RunCommand
                     ExploreProgress.Timing(result, time, console);
                 }
             }
+            // A scenario's whole result at once, before the next one runs: standard output is buffered.
+            console.Out.Flush();
         }
         return new RunOutcome(exit, explored, InternalError: false);
     }

@@ -26,7 +26,9 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
     // The events enabled in the new state the search has chosen in, until the chosen one has run.
     private IReadOnlyList<Transition>? _offered;
     private readonly Transition[] _rootSleep = [.. unit.Sleep];
-    private readonly List<Transition> _childSleep = [];
+    // Nodes the search has left, whose lists the next new states fill again: an execution makes tens of states.
+    private readonly Stack<Node> _free = [];
+    private readonly List<Transition> _scratch = [];
 
     public bool Bounded { get; private set; }
 
@@ -55,21 +57,33 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
         }
         // A new state. The list of its events is the execution's until the event has run (Performed may need them).
         _offered = enabled;
+        var node = _free.TryPop(out var free) ? free : new Node();
         if (_depth < unit.Prefix.Count)
         {
             var replay = unit.Replay(_depth, enabled);
-            _trail.Add(new Node(enabled.Count, [replay], [], replay, frozen: true, Context(_depth, enabled)));
+            node.Enter(enabled.Count, frozen: true, Context(_depth, enabled));
+            node.Choices.Add(replay);
+            node.Chosen = replay;
+            _trail.Add(node);
             return replay;
         }
-        var sleep = !_sleepSets ? [] : _depth == unit.Prefix.Count ? _rootSleep : _trail[_depth - 1].ChildSleep(_childSleep);
-        var choices = Choices(enabled, _depth, sleep, expanded: false);
-        if (FirstAwake(choices, sleep) is not { } chosen)
+        node.Enter(enabled.Count, frozen: false, Context(_depth, enabled));
+        if (_sleepSets && _depth == unit.Prefix.Count)
+            node.Sleep.AddRange(_rootSleep);
+        else if (_sleepSets)
+            _trail[_depth - 1].ChildSleep(node.Sleep);
+        var sleep = CollectionsMarshal.AsSpan(node.Sleep);
+        Choices(enabled, _depth, sleep, expanded: false, node.Choices);
+        if (FirstAwake(CollectionsMarshal.AsSpan(node.Choices), sleep) is not { } chosen)
+        {
+            _free.Push(node);
             return null;
-        var node = new Node(enabled.Count, choices, sleep, chosen, frozen: false, Context(_depth, enabled));
+        }
+        node.Chosen = chosen;
         if (reduction == Reduction.Dpor)
             node.Explore(chosen.Event);
         else
-            node.Explore(choices);
+            node.Explore(CollectionsMarshal.AsSpan(node.Choices));
         _trail.Add(node);
         return chosen;
     }
@@ -80,16 +94,17 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
         node.Chosen = performed;
         // An event taken alone because its point touches nothing ran kernel code that touched shared state: the state
         // is expanded in full, as if the event had not looked local.
-        if (!node.Frozen && !node.Expanded && node.Choices.Length == 1 && node.EnabledCount > 1 && !performed.Effect.IsLocal)
+        if (!node.Frozen && !node.Expanded && node.Choices.Count == 1 && node.EnabledCount > 1 && !performed.Effect.IsLocal)
         {
             // Only in the execution that made the state: one that replays it finds it expanded.
             if (_offered is not { } offered || _depth != _trail.Count - 1 || offered.Count != node.EnabledCount)
                 throw SearchUnit.NotReplayed();
-            node.Expand(Choices(offered, _depth, node.Sleep, expanded: true));
+            node.Expanded = true;
+            Choices(offered, _depth, CollectionsMarshal.AsSpan(node.Sleep), expanded: true, node.Choices);
             if (reduction == Reduction.Dpor)
                 node.Explore(performed.Event);
             else
-                node.Explore(node.Choices);
+                node.Explore(CollectionsMarshal.AsSpan(node.Choices));
         }
         if (_graph is not null && _depth == _graph.Count)
         {
@@ -114,6 +129,7 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
                 return true;
             }
             _trail.RemoveAt(depth);
+            _free.Push(node);
         }
         return false;
     }
@@ -128,28 +144,43 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
         {
             return enabled.Any(t => t.Event == replayed.Chosen.Event);
         }
+        var sleep = CollectionsMarshal.AsSpan(replayed.Sleep);
         if (preemptionBound is not null)
-            return SameEvents(replayed.Choices, Choices(enabled, _depth, replayed.Sleep, replayed.Expanded));
-        if (_sleepSets && !replayed.Expanded && LocalAwake(enabled, replayed.Sleep) is { } local)
-            return replayed.Choices.Length == 1 && replayed.Choices[0].Event == local.Event;
+        {
+            Choices(enabled, _depth, sleep, replayed.Expanded, _scratch);
+            return SameEvents(replayed.Choices, _scratch);
+        }
+        if (_sleepSets && !replayed.Expanded && LocalAwake(enabled, sleep) is { } local)
+            return replayed.Choices.Count == 1 && replayed.Choices[0].Event == local.Event;
         return SameEvents(replayed.Choices, enabled);
     }
 
-    /// <summary>The events the search considers in a state, in a list of their own that the state's node keeps.</summary>
+    /// <summary>Fills <paramref name="choices"/> with the events the search considers in a state (a list the state's node keeps).</summary>
     /// <remarks>
     /// The event taken alone must not be asleep: a sleeping event looks local only because it has not run here, while
     /// its footprint from where it ran says it is not, and taking it alone would end the state without the others.
     /// </remarks>
-    private Transition[] Choices(IReadOnlyList<Transition> enabled, int depth, Transition[] sleep, bool expanded)
+    private void Choices(IReadOnlyList<Transition> enabled, int depth, ReadOnlySpan<Transition> sleep, bool expanded, List<Transition> choices)
     {
+        choices.Clear();
         if (_sleepSets && !expanded && LocalAwake(enabled, sleep) is { } local)
-            return [local];
+        {
+            choices.Add(local);
+            return;
+        }
         if (preemptionBound is not { } bound)
-            return [.. enabled];
+        {
+            for (var i = 0; i < enabled.Count; i++)
+                choices.Add(enabled[i]);
+            return;
+        }
         var context = Context(depth, enabled)!;
-        var within = enabled.Where(t => context.After(t).Preemptions <= bound).ToArray();
-        Bounded |= within.Length < enabled.Count;
-        return within;
+        for (var i = 0; i < enabled.Count; i++)
+        {
+            if (context.After(enabled[i]).Preemptions <= bound)
+                choices.Add(enabled[i]);
+        }
+        Bounded |= choices.Count < enabled.Count;
     }
 
     /// <summary>
@@ -184,13 +215,13 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
             var initial = graph.EventAt(k);
             if (node.ToExplore(initial))
                 return;
-            if (candidate is null && node.Choices.Any(t => t.Event == initial))
+            if (candidate is null && Includes(CollectionsMarshal.AsSpan(node.Choices), initial))
                 candidate = initial;
         }
         if (candidate is { } q)
             node.Explore(q);
         else
-            node.Explore(node.Choices);
+            node.Explore(CollectionsMarshal.AsSpan(node.Choices));
     }
 
     private static bool SameEvents(IReadOnlyList<Transition> a, IReadOnlyList<Transition> b)
@@ -240,32 +271,47 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
     /// <summary>
     /// A state of the trail: the events enabled there (only one if it is independent of all), those asleep on
     /// arrival, those to explore and explored, and the one taken now. A prefix state is frozen: its unit explores
-    /// only the prefix's event there.
+    /// only the prefix's event there. A node the search has left is entered again for a new state, its lists kept.
     /// </summary>
-    private sealed class Node(int enabledCount, Transition[] choices, Transition[] sleep, Transition chosen, bool frozen, RunningCpu? before)
+    private sealed class Node
     {
-        /// <summary>How many events are enabled here, of which <see cref="Choices"/> are those the search considers.</summary>
-        public int EnabledCount { get; } = enabledCount;
-
-        public Transition[] Choices { get; private set; } = choices;
-
-        /// <summary>The event taken alone here turned out to touch shared state: every event is considered.</summary>
-        public bool Expanded { get; private set; }
-
-        public Transition[] Sleep { get; } = sleep;
+        private RunningCpu? _before;
 
         // The events to explore here (the backtrack set): a few at most, so a list.
         private readonly List<ExploreEvent> _backtrack = new(2);
 
+        /// <summary>How many events are enabled here, of which <see cref="Choices"/> are those the search considers.</summary>
+        public int EnabledCount { get; private set; }
+
+        public List<Transition> Choices { get; } = [];
+
+        /// <summary>The event taken alone here turned out to touch shared state: every event is considered.</summary>
+        public bool Expanded { get; set; }
+
+        public List<Transition> Sleep { get; } = [];
+
         public List<Transition> Done { get; } = [];
 
         /// <summary>The event taken now: with its whole footprint once it has run.</summary>
-        public Transition Chosen { get; set; } = chosen;
+        public Transition Chosen { get; set; } = null!;
 
-        public bool Frozen { get; } = frozen;
+        public bool Frozen { get; private set; }
 
         /// <summary>The preemptions and the running CPU once <see cref="Chosen"/> has run.</summary>
-        public RunningCpu After => before!.After(Chosen);
+        public RunningCpu After => _before!.After(Chosen);
+
+        /// <summary>The node is a new state's, with <paramref name="enabledCount"/> events enabled: its lists are emptied.</summary>
+        public void Enter(int enabledCount, bool frozen, RunningCpu? before)
+        {
+            EnabledCount = enabledCount;
+            Frozen = frozen;
+            _before = before;
+            Expanded = false;
+            Choices.Clear();
+            Sleep.Clear();
+            Done.Clear();
+            _backtrack.Clear();
+        }
 
         public bool ToExplore(ExploreEvent e) => _backtrack.Contains(e);
 
@@ -281,39 +327,27 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
                 Explore(events[i].Event);
         }
 
-        public void Expand(Transition[] choices)
+        /// <summary>Fills <paramref name="sleep"/> with the sleep set of the state <see cref="Chosen"/> leads to; a sleeping event keeps its footprint.</summary>
+        public void ChildSleep(List<Transition> sleep)
         {
-            Choices = choices;
-            Expanded = true;
-        }
-
-        /// <summary>The sleep set of the state <see cref="Chosen"/> leads to; a sleeping event keeps its footprint.</summary>
-        /// <param name="sleep">A list to fill, whose events are returned as an array.</param>
-        public Transition[] ChildSleep(List<Transition> sleep)
-        {
-            if (Sleep.Length == 0 && Done.Count == 0)
-                return [];
-            sleep.Clear();
-            for (var i = 0; i < Sleep.Length; i++)
+            foreach (var t in Sleep)
             {
-                if (Sleep[i].IndependentOf(Chosen))
-                    sleep.Add(Sleep[i]);
+                if (t.IndependentOf(Chosen))
+                    sleep.Add(t);
             }
             foreach (var t in Done)
             {
                 if (t.IndependentOf(Chosen))
                     sleep.Add(t);
             }
-            return sleep.Count == 0 ? [] : [.. sleep];
         }
 
         /// <summary>The first event to explore here not explored yet and not asleep, in the order of <see cref="Choices"/>.</summary>
         public Transition? NextToExplore()
         {
-            for (var i = 0; i < Choices.Length; i++)
+            foreach (var t in Choices)
             {
-                var t = Choices[i];
-                if (_backtrack.Contains(t.Event) && !Includes(Sleep, t.Event) && !Includes(CollectionsMarshal.AsSpan(Done), t.Event))
+                if (_backtrack.Contains(t.Event) && !Includes(CollectionsMarshal.AsSpan(Sleep), t.Event) && !Includes(CollectionsMarshal.AsSpan(Done), t.Event))
                     return t;
             }
             return null;

@@ -24,9 +24,18 @@ internal enum ExecutionEnd
 internal sealed class ExecutionDriver(ISearch search, int? bufferBound)
 {
     private ProgramExecution? _previous;
+    private bool _previousSearched;
 
     /// <summary>This driver runs the next execution of <paramref name="last"/>'s block, on its machine rewound.</summary>
-    public void Follows(ExecutionDriver last) => _previous = last.Record?.Programs;
+    public void Follows(ExecutionDriver last)
+    {
+        _previous = last.Record?.Programs;
+        // Only the same search replays the trail of the execution before.
+        _previousSearched = ReferenceEquals(last.Search, Search);
+    }
+
+    /// <summary>The search this driver follows.</summary>
+    public ISearch Search { get; } = search;
 
     /// <summary>The trace before the block, as this run ran it; null if the run never reached an explore block.</summary>
     public IReadOnlyList<TraceEntry>? Prefix { get; private set; }
@@ -52,29 +61,29 @@ internal sealed class ExecutionDriver(ISearch search, int? bufferBound)
     {
         Prefix = prefix;
         ExploreStep = step;
-        var programs = new ProgramExecution(machine, steps, bufferBound, _previous);
+        var programs = new ProgramExecution(machine, steps, bufferBound, _previous, _previousSearched);
         _previous = null;
         Record = new ExecutionRecord(programs, prefix.Count);
-        search.Begin([.. machine.Cpus.Select(c => c.StoreBuffer.Stores.Count)]);
+        Search.Begin([.. machine.Cpus.Select(c => c.StoreBuffer.Stores.Count)]);
         while (true)
         {
             // A state the search has been in: the events enabled there are known, so they are not made again.
-            if (search.Replaying() is { } replayed)
+            if (Search.Replaying() is { } replayed)
             {
-                search.Performed(programs.Perform(replayed));
+                Search.Performed(programs.Perform(replayed, replayed: true));
                 Events++;
                 continue;
             }
             var enabled = programs.Enabled();
             if (enabled.Count == 0)
                 break;
-            var next = search.Choose(enabled);
+            var next = Search.Choose(enabled);
             if (next is null)
             {
-                End = search is ProbeSearch ? ExecutionEnd.Probe : ExecutionEnd.Redundant;
+                End = Search is ProbeSearch ? ExecutionEnd.Probe : ExecutionEnd.Redundant;
                 Abandon(programs);
             }
-            search.Performed(programs.Perform(next));
+            Search.Performed(programs.Perform(next));
             Events++;
         }
         if (programs.Done)

@@ -34,9 +34,12 @@ internal sealed class ProgramExecution
     private readonly KnownEvents[] _known;
     // Enabled()'s list, filled anew in every state: a search that keeps a state's events copies them.
     private readonly List<Transition> _enabled;
+    // The execution before, when this one replays its trail: an event replayed in the same place is the same event.
+    private readonly List<ExecutedEvent>? _replayable;
 
     /// <param name="previous">The last execution of the same block on the same machine: its events per CPU are kept, its length sizes this one's.</param>
-    public ProgramExecution(X86Machine machine, IReadOnlyList<ThreadStep> steps, int? bufferBound = null, ProgramExecution? previous = null)
+    /// <param name="replays">The search that steers this execution steered <paramref name="previous"/>, whose trail it replays.</param>
+    public ProgramExecution(X86Machine machine, IReadOnlyList<ThreadStep> steps, int? bufferBound = null, ProgramExecution? previous = null, bool replays = false)
     {
         _machine = machine;
         _bufferBound = bufferBound;
@@ -59,6 +62,7 @@ internal sealed class ProgramExecution
         _known = previous?._known ?? [.. _cpus.Select(c => new KnownEvents(c, _preemptors[c.Index] is not null))];
         // Sized as the last execution of the block: most run about as many events.
         _events = new List<ExecutedEvent>(previous?._events.Count ?? 0);
+        _replayable = replays ? previous?._events : null;
         _enabled = new List<Transition>(_cpus.Length * 2);
         foreach (var cpu in machine.Cpus)
             Next(cpu, _programs[cpu.Index]);
@@ -114,14 +118,15 @@ internal sealed class ProgramExecution
     }
 
     /// <summary>Performs the event; returns it with its whole footprint, what the kernel code it ran read and wrote.</summary>
-    public Transition Perform(Transition chosen)
+    /// <param name="replayed">The event is the search's trail replayed, in a state the execution before passed through.</param>
+    public Transition Perform(Transition chosen, bool replayed = false)
     {
         var e = chosen.Event;
         var cpu = _machine.Cpus[e.Cpu];
         if (e.Kind == EventKind.Drain)
         {
             var drained = _machine.Memory.DrainOldest(cpu);
-            _events.Add(new ExecutedEvent(e, null, -1, false, null, null, cpu.StoreBuffer.Stores.Count) { Drained = drained, Footprint = chosen.Effect });
+            _events.Add(Replayed(replayed, e) ?? new ExecutedEvent(e, null, -1, false, null, null, cpu.StoreBuffer.Stores.Count) { Drained = drained, Footprint = chosen.Effect });
             return chosen;
         }
         var preemptor = _preemptors[e.Cpu];
@@ -140,12 +145,20 @@ internal sealed class ProgramExecution
             Return(cpu, program, running);
         else
             running.Path.Perform();
-        var performed = chosen with { Effect = chosen.Effect.With(_machine.Tracker.End()) };
+        var performed = _known[e.Cpu].Performed(chosen, _machine.Tracker.End());
         var after = starts || before is not null ? running.Path!.Pending : null;
-        _events.Add(new ExecutedEvent(e, running.Step, running.Ordinal, !running.Moved, before, after, cpu.StoreBuffer.Stores.Count) { Footprint = performed.Effect, Starts = starts });
+        _events.Add(Replayed(replayed, e) ?? new ExecutedEvent(e, running.Step, running.Ordinal, !running.Moved, before, after, cpu.StoreBuffer.Stores.Count) { Footprint = performed.Effect, Starts = starts });
         running.Moved = true;
         return performed;
     }
+
+    /// <summary>
+    /// The record the execution before made of the same event in the same state, when this one replays it (the
+    /// scenario is deterministic: <c>--verify-independence</c> checks it): the record is shared, not made again. The
+    /// trail's last event, where the search turns another way, is another event there.
+    /// </summary>
+    private ExecutedEvent? Replayed(bool replayed, ExploreEvent e) =>
+        replayed && _replayable is { } before && _events.Count < before.Count && before[_events.Count].Event == e ? before[_events.Count] : null;
 
     /// <summary>"deadlock: cpu1 spins in spin_lock(pgd_lock)": the CPUs whose pending access can never be performed.</summary>
     public string Deadlock() =>
@@ -262,6 +275,27 @@ internal sealed class ProgramExecution
 
         public Transition NoPointPreempting { get; }
 
+        /// <summary>
+        /// <paramref name="offered"/> with the accesses its code made, its whole footprint. Most events' code touches
+        /// no tracked state, and each CPU offers the same few transitions again and again: their whole forms are made once.
+        /// </summary>
+        public Transition Performed(Transition offered, StateAccess[] tracked)
+        {
+            if (tracked.Length > 0)
+                return offered with { Effect = offered.Effect.With(tracked) };
+            // A replayed event is offered as it ran before.
+            if (offered.Effect.Complete)
+                return offered;
+            if (ReferenceEquals(offered, NoPointStep))
+                return _noPointStepDone ??= Whole(offered);
+            if (ReferenceEquals(offered, NoPointPreempting))
+                return _noPointPreemptingDone ??= Whole(offered);
+            return Step.Performed(offered) ?? Preempting.Performed(offered) ?? Whole(offered);
+        }
+
+        private Transition? _noPointStepDone;
+        private Transition? _noPointPreemptingDone;
+
         /// <summary>A switch of the CPU's task, as known before it runs.</summary>
         public Transition Switch { get; }
 
@@ -276,25 +310,38 @@ internal sealed class ProgramExecution
         }
     }
 
-    /// <summary>A CPU's step or preempting event, with the transition of the point it was last offered at.</summary>
+    /// <summary>A completed copy of a transition whose code touched no tracked state.</summary>
+    private static Transition Whole(Transition offered) => offered with { Effect = offered.Effect.With([]) };
+
+    /// <summary>
+    /// A CPU's step or preempting event, with the transition of the access it was last offered at. A point is made
+    /// anew by every execution's path, but its footprint is only its kind and word: the transition is kept while they
+    /// stay the same, across executions too.
+    /// </summary>
     private sealed class KnownEvent(ExploreEvent e)
     {
-        private InterleavingPoint? _point;
+        private (InterleavingKind Kind, MemoryLocation? Location) _access;
         private Transition? _transition;
+        private Transition? _whole;
 
         public ExploreEvent Event { get; } = e;
 
         /// <summary>The event stopped at <paramref name="point"/>: the access there, and <paramref name="reads"/>.</summary>
         public Transition At(InterleavingPoint point, MemoryModel model, StateAccess[] reads)
         {
-            if (!ReferenceEquals(point, _point) || _transition is null)
+            if (_transition is null || point.Kind != _access.Kind || point.Location != _access.Location)
             {
                 var effect = Footprint.Of(point, model);
                 _transition = new Transition(Event, reads.Length == 0 ? effect : effect with { Accesses = [.. effect.Accesses, .. reads] });
-                _point = point;
+                _access = (point.Kind, point.Location);
+                _whole = null;
             }
             return _transition;
         }
+
+        /// <summary>The whole form of the transition last offered, when that is <paramref name="offered"/>; otherwise null.</summary>
+        public Transition? Performed(Transition offered) =>
+            ReferenceEquals(offered, _transition) ? _whole ??= Whole(offered) : null;
     }
 
     /// <summary>A task's steps on a CPU, in order, and the one it runs now.</summary>

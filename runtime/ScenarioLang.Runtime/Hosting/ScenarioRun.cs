@@ -3,6 +3,7 @@ using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Machine;
 using ScenarioLang.Runtime.Scheduling;
 using ScenarioLang.Runtime.Tracing;
+using ScenarioLang.Runtime.Tracking;
 
 namespace ScenarioLang.Runtime;
 
@@ -28,6 +29,11 @@ public sealed partial class ScenarioRun
     private readonly Dictionary<TaskStruct, SuspendedPath> _suspended = [];
     /// <summary>The addresses steps bound to names (<c>vmalloc(4 MiB) -> V</c>), for the steps and expectations that use them.</summary>
     private readonly Dictionary<string, ulong> _addresses = new(StringComparer.Ordinal);
+    // The mechanisms the scenario uses and their cost counters, found once per run (Complete()).
+    [Bookkeeping]
+    private MechanismDeclaration[]? _usedMechanisms;
+    [Bookkeeping]
+    private CostCounter[]? _costCounters;
 
     public ScenarioRun(ScenarioDescription description, KernelConfig config)
     {
@@ -148,9 +154,8 @@ public sealed partial class ScenarioRun
         if (!Deadlocked)
             Kernel.CheckForLeaks(Kernel.Tasks.Where(t => t.State != TaskState.Dead).Concat(Machine.Cpus.Select(c => c.Idle)));
         var findings = JudgeFindingExpectations(Kernel.Heap.Findings);
-        // Only the mechanisms the scenario uses count costs: a litmus test has no TSS to copy.
-        var used = Description.Mechanisms.Select(m => KernelCatalog.Find(m) ?? throw new ScenarioRuntimeException($"no mechanism named {m}")).ToList();
-        var declared = used.SelectMany(m => m.Costs.Counters).ToArray();
+        var used = _usedMechanisms ??= UsedMechanisms();
+        var declared = _costCounters ??= [.. used.SelectMany(m => m.Costs.Counters)];
         var (names, values) = (new string[declared.Length], new long[declared.Length]);
         for (var i = 0; i < declared.Length; i++)
             (names[i], values[i]) = (declared[i].Name, declared[i].Read(_observations));
@@ -158,6 +163,10 @@ public sealed partial class ScenarioRun
         var costs = used.SelectMany(m => m.Costs.Lines(counters)).ToList();
         return new ScenarioResult(Description, Config, _entries.ToArray(), findings, costs, counters, _untracedPasses, UntracedFailures: _untracedFailures);
     }
+
+    // Only the mechanisms the scenario uses count costs: a litmus test has no TSS to copy.
+    private MechanismDeclaration[] UsedMechanisms() =>
+        [.. Description.Mechanisms.Select(m => KernelCatalog.Find(m) ?? throw new ScenarioRuntimeException($"no mechanism named {m}"))];
 
     /// <summary>
     /// A syscall by <paramref name="task"/>, which returns through the exit-to-user-mode work (where the merged kernel

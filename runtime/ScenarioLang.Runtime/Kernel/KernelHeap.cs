@@ -17,8 +17,8 @@ public sealed class KernelHeap : IBlockState
     /// <summary>Ids of objects allocated inside explore blocks: the CPU's index + 1 above this bit, its own count below.</summary>
     private const int CpuShift = 24;
 
-    // Not readonly: an explore block's next execution starts from new copies of what they held where the block
-    // started (Save), so a result that kept the last execution's findings keeps them as they were.
+    // Not readonly: an explore block's next execution starts from copies of what they held where the block started
+    // (Save), made only when the execution changed them (most blocks allocate nothing: a litmus test's, say).
     private SortedDictionary<int, KernelObject> _live = new();
     private Dictionary<long, KernelObject> _all = [];
     private Dictionary<string, int> _allocated = new(StringComparer.Ordinal);
@@ -29,6 +29,11 @@ public sealed class KernelHeap : IBlockState
     private Dictionary<int, int> _nextCpuId = [];
     [Bookkeeping]
     private Books? _saved;
+    [Bookkeeping]
+    private bool _changed;
+    // The live objects in id order, as the object checker walks them after every execution: made when the set changes.
+    [Bookkeeping]
+    private KernelObject[]? _liveObjects;
 
     public KernelHeap(StateTracker tracker)
     {
@@ -40,7 +45,7 @@ public sealed class KernelHeap : IBlockState
 
     public IReadOnlyList<Finding> Findings => _findings;
 
-    public IEnumerable<KernelObject> LiveObjects => _live.Values;
+    public IReadOnlyList<KernelObject> LiveObjects => _liveObjects ??= [.. _live.Values];
 
     /// <summary>
     /// The id and name of a new object of <paramref name="kind"/>: in allocation order outside explore blocks
@@ -49,6 +54,7 @@ public sealed class KernelHeap : IBlockState
     /// </summary>
     public (int Id, string Name) Identify(string kind)
     {
+        _changed = true;
         if (Tracker.Cpu is not { } cpu)
             return (_nextId++, $"{kind}#{Allocated(kind) + 1}");
         var id = _nextCpuId[cpu] = _nextCpuId.GetValueOrDefault(cpu) + 1;
@@ -60,6 +66,8 @@ public sealed class KernelHeap : IBlockState
 
     public T Register<T>(T obj) where T : KernelObject
     {
+        _changed = true;
+        _liveObjects = null;
         _live.Add(obj.Id, obj);
         _all.Add(obj.Id, obj);
         _allocated[obj.Kind] = Allocated(obj.Kind) + 1;
@@ -92,6 +100,8 @@ public sealed class KernelHeap : IBlockState
             return;
         }
         obj.Freed = true;
+        _changed = true;
+        _liveObjects = null;
         _live.Remove(obj.Id);
         _freed[obj.Kind] = Freed(obj.Kind) + 1;
     }
@@ -129,13 +139,26 @@ public sealed class KernelHeap : IBlockState
 
     public void Report(FindingKind kind, KernelObject obj, string message) => Report(kind, obj.Kind, message);
 
-    public void Report(FindingKind kind, string objectKind, string message) => _findings.Add(new Finding(kind, objectKind, message));
+    public void Report(FindingKind kind, string objectKind, string message)
+    {
+        _changed = true;
+        _findings.Add(new Finding(kind, objectKind, message));
+    }
 
-    void IBlockState.Save() =>
+    void IBlockState.Save()
+    {
         _saved = new Books(_live, _all, _allocated, _freed, _perCpu, _findings, _nextId, _nextCpuId).Copy();
+        _changed = false;
+    }
 
-    void IBlockState.Rewind() =>
+    void IBlockState.Rewind()
+    {
+        if (!_changed)
+            return;
         (_live, _all, _allocated, _freed, _perCpu, _findings, _nextId, _nextCpuId) = _saved!.Copy();
+        _liveObjects = null;
+        _changed = false;
+    }
 
     /// <summary>The heap's books where an explore block started.</summary>
     [Bookkeeping]

@@ -153,7 +153,9 @@ public sealed class RewindTests
         var compiled = assembly.Scenarios[0];
         var scenario = assembly.Instantiate(compiled);
         var config = ScenarioRunner.ConfigsFor(compiled, new Dictionary<string, string>())[0];
-        var search = new DporSearch(SearchUnit.Root, Reduction.Dpor, bufferBound: null);
+        // As --verify-independence makes it: the search is shown what each replayed state enables, and each event's
+        // record is this execution's own.
+        var search = new DporSearch(SearchUnit.Root, Reduction.Dpor, bufferBound: null, checkReplays: true);
         var run = new ScenarioRun(scenario.Description, config, new ExecutionDriver(search, null));
         scenario.Run(run);
         run.Ended();

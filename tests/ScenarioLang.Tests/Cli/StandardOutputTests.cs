@@ -1,0 +1,83 @@
+using ScenarioLang.Cli;
+using ScenarioLang.Tests.Infrastructure;
+
+namespace ScenarioLang.Tests.Cli;
+
+/// <summary>Standard output is buffered (a search's final states made two system calls a line), without reordering it against stderr.</summary>
+public sealed class StandardOutputTests
+{
+    [Fact]
+    public void Text_waits_for_a_flush_and_goes_out_in_one_write()
+    {
+        var inner = new CountingWriter();
+        var output = new StandardOutput(inner);
+
+        for (var i = 0; i < 100; i++)
+            output.Write($"line {i}\n");
+        var before = inner.ToString();
+        output.Flush();
+
+        Assert.Equal("", before);
+        Assert.Equal(string.Concat(Enumerable.Range(0, 100).Select(i => $"line {i}\n")), inner.ToString());
+        Assert.Equal(1, inner.Writes);
+    }
+
+    [Fact]
+    public void A_long_output_goes_out_in_pieces_before_any_flush()
+    {
+        var inner = new CountingWriter();
+        var output = new StandardOutput(inner);
+        var line = new string('x', 99) + "\n";
+
+        for (var i = 0; i < 2_000; i++)
+            output.Write(line);
+
+        Assert.InRange(inner.Writes, 2, 4);
+        Assert.True(inner.ToString().Length >= 1 << 16);
+    }
+
+    [Fact]
+    public void Stderr_comes_after_what_stdout_was_given_first()
+    {
+        var terminal = new StringWriter();
+        var output = new StandardOutput(terminal);
+        var error = output.Before(terminal);
+
+        output.Write("trace\n");
+        error.Write("warning\n");
+        output.Write("verdict\n");
+        output.Flush();
+
+        Assert.Equal("trace\nwarning\nverdict\n", terminal.ToString());
+    }
+
+    [Fact]
+    public void A_run_writes_its_whole_trace_by_the_time_it_returns()
+    {
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+
+        var exit = KscnCli.Run(["run", Repository.Full("samples/litmus/sb.kscn")], stdout, stderr);
+
+        Assert.Equal(0, exit);
+        Assert.StartsWith("scenario ", stdout.ToString());
+        Assert.EndsWith("PASS: 1 expectation holds\n", stdout.ToString());
+    }
+
+    /// <summary>Counts the writes that reach it (a StringWriter subclass passes a span on as an array: counted once).</summary>
+    private sealed class CountingWriter : StringWriter
+    {
+        public int Writes { get; private set; }
+
+        public override void Write(ReadOnlySpan<char> buffer)
+        {
+            Writes++;
+            base.Write(buffer);
+        }
+
+        public override void Write(string? value)
+        {
+            Writes++;
+            base.Write(value);
+        }
+    }
+}
