@@ -44,7 +44,7 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
     {
         // The first run probes the start of the block; a scenario without one runs once, as it always did.
         var root = new ProbeSearch(SearchUnit.Root, _reduction != Reduction.None);
-        var (result, driver, _) = RunIdle(root);
+        var (result, driver, _) = Judged(RunIdle(root));
         if (driver.Prefix is null)
             return result;
         var parts = Parts(root);
@@ -197,14 +197,14 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
         // Every interleaving, without reduction, relies on no independence: only the rewinding is verified. The
         // sampling strategies rely on it to take a local event alone.
         var verifier = options.VerifyIndependence
-            ? new IndependenceVerifier(s => Run(s), options.BufferBound, reorders: _reduction != Reduction.None || options.Strategy != ExploreStrategy.Exhaustive)
+            ? new IndependenceVerifier(s => Judged(Run(s)), options.BufferBound, reorders: _reduction != Reduction.None || options.Strategy != ExploreStrategy.Exhaustive)
             : null;
         var last = Idle();
         try
         {
             while (true)
             {
-                var (result, driver, run) = Run(search, last);
+                var (result, driver, run) = Judged(Run(search, last));
                 last = run;
                 tally.Add(driver, result, run.Machine.Memory);
                 if (driver.End == ExecutionEnd.Final)
@@ -235,8 +235,11 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
         }
     }
 
-    /// <summary>Runs one execution on an idle run, rewound, or a new one, which is idle afterwards.</summary>
-    private (ScenarioResult Result, ExecutionDriver Driver, ScenarioRun Run) RunIdle(ISearch search)
+    /// <summary>
+    /// Runs one execution on an idle run, rewound, or a new one, which is idle afterwards. A probe's is not judged
+    /// (<see cref="Judged"/>): it stops where the search splits, and only its events count.
+    /// </summary>
+    private (ExecutionDriver Driver, ScenarioRun Run) RunIdle(ISearch search)
     {
         var ran = Run(search, Idle());
         Release(ran.Run);
@@ -255,7 +258,7 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
     /// Runs one execution: from the scenario's start on a new machine, or from the block's start on
     /// <paramref name="previous"/>'s, rewound, when that run can be (<see cref="ScenarioRun.Rewindable"/>) and rewinding is on.
     /// </summary>
-    private (ScenarioResult Result, ExecutionDriver Driver, ScenarioRun Run) Run(ISearch search, ScenarioRun? previous = null)
+    private (ExecutionDriver Driver, ScenarioRun Run) Run(ISearch search, ScenarioRun? previous = null)
     {
         var driver = new ExecutionDriver(search, options.BufferBound);
         var rewound = options.Rewind && previous is { Rewindable: true };
@@ -281,8 +284,12 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
         {
             // An explicit schedule that cannot go on: the run recorded why, and Complete() reports the deadlock.
         }
-        return (run.Complete(), driver, run);
+        return (driver, run);
     }
+
+    /// <summary>The execution with its result: the object checker's findings and the verdicts of its steps.</summary>
+    private static (ScenarioResult Result, ExecutionDriver Driver, ScenarioRun Run) Judged((ExecutionDriver Driver, ScenarioRun Run) ran) =>
+        (ran.Run.Complete(), ran.Driver, ran.Run);
 }
 
 /// <summary>

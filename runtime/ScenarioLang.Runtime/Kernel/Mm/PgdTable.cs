@@ -15,6 +15,10 @@ public sealed class PgdTable : KernelObject
     public const string KindName = "pgd";
 
     private readonly string _entries;
+    // The entries' words, named when first used: a PGD's kernel half is copied and walked entry by entry, in every
+    // execution of an explore block on the same machine for swapper_pg_dir.
+    [Bookkeeping]
+    private readonly MemoryLocation[] _entryWords = new MemoryLocation[PagingLayout.PtrsPerTable];
 
     private PgdTable(KernelHeap heap, string site, string entries, MmStruct? mm, string? owner)
         : base(heap, KindName, (int)PagingLayout.PageSize, site)
@@ -31,7 +35,8 @@ public sealed class PgdTable : KernelObject
     public string? Owner { get; }
 
     /// <summary>The word holding entry <paramref name="slot"/>.</summary>
-    public MemoryLocation Entry(int slot) => new($"{_entries}[{slot}]");
+    public MemoryLocation Entry(int slot) =>
+        _entryWords[slot] is { Name: not null } word ? word : _entryWords[slot] = new($"{_entries}[{slot}]");
 
     /// <summary>page->lru of the PGD page: 1 while it is on pgd_list (mainline only).</summary>
     public MemoryLocation Lru => new($"{this}->lru");
