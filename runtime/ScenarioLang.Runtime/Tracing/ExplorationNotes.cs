@@ -14,14 +14,10 @@ internal static class ExplorationNotes
         var redundant = options.Reduction != Reduction.None && options.PreemptionBound is null && options.Strategy == ExploreStrategy.Exhaustive
             ? $", {exploration.Redundant} redundant (stopped where every event slept)"
             : "";
-        var width = exploration.States.Select(s => s.Count.ToString(System.Globalization.CultureInfo.InvariantCulture).Length).DefaultIfEmpty(1).Max();
-        List<string> notes =
-        [
+        var notes = new Notes(
             $"{explored}{redundant}; {Units.Count(exploration.States.Count, "final state")}, each with the executions that reach it:",
-            .. exploration.States.Select(s => $"  {s.Count.ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(width)}× {s.State}"),
-        ];
-        if (exploration.Shard is { } shard)
-            notes.Add($"{shard}; 'sometimes' holds if it holds in any shard, always and never if they hold in every shard");
+            exploration.States,
+            exploration.Shard is { } shard ? $"{shard}; 'sometimes' holds if it holds in any shard, always and never if they hold in every shard" : null);
         List<string> details = [];
         if (exploration.Deadlocks > 0)
             details.Add($"{Units.Count(exploration.Deadlocks, "execution")} deadlocked: the expectations judge only the other {exploration.Executions}");
@@ -30,5 +26,35 @@ internal static class ExplorationNotes
             details.Add($"inconclusive: {partial}: what held in every execution explored is not proved");
         var verdict = exploration.Deadlocks > 0 ? Verdict.Fail : partial is not null ? Verdict.Inconclusive : Verdict.None;
         return new TraceEntry(step, verdict, details.Count == 0 ? null : string.Join("; ", details), notes);
+    }
+
+    /// <summary>
+    /// The step's notes: what the search ran, a line per final state (<c>  3× r0=0; r1=1</c>, the counts aligned),
+    /// and a shard's caveat. A state's line is made when it is read: SB-16 has 65,536 of them, which the trace would
+    /// otherwise hold a second time beside the states.
+    /// </summary>
+    private sealed class Notes(string header, IReadOnlyList<FinalState> states, string? caveat) : IReadOnlyList<string>
+    {
+        private readonly int _width = Digits(states.Count == 0 ? 0 : states.Max(s => s.Count));
+
+        public int Count => 1 + states.Count + (caveat is null ? 0 : 1);
+
+        public string this[int index] =>
+            index == 0 ? header
+            : index <= states.Count ? $"  {Padded(states[index - 1].Count, _width)}× {states[index - 1].State}"
+            : index == states.Count + 1 && caveat is not null ? caveat
+            : throw new ArgumentOutOfRangeException(nameof(index), index, $"a step with {Count} notes");
+
+        public IEnumerator<string> GetEnumerator()
+        {
+            for (var i = 0; i < Count; i++)
+                yield return this[i];
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        private static int Digits(int count) => count.ToString(System.Globalization.CultureInfo.InvariantCulture).Length;
+
+        private static string Padded(int count, int width) => count.ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(width);
     }
 }
