@@ -59,8 +59,9 @@ internal sealed class StandardOutput(TextWriter inner) : TextWriter
             return;
         try
         {
+            // As a string: a writer that overrides only Write(string) sees every piece.
             if (text.Length > 0)
-                inner.Write(text);
+                inner.Write(text.ToString());
             inner.Flush();
         }
         catch (IOException e)

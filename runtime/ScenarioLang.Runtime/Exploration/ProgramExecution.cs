@@ -250,6 +250,9 @@ internal sealed class ProgramExecution
     private sealed class KnownEvents
     {
         private Transition? _drain;
+        // The whole forms of the two transitions without a point, made at their first run.
+        private Transition? _noPointStepDone;
+        private Transition? _noPointPreemptingDone;
 
         public KnownEvents(Cpu cpu, bool preempted)
         {
@@ -292,9 +295,6 @@ internal sealed class ProgramExecution
                 return _noPointPreemptingDone ??= Whole(offered);
             return Step.Performed(offered) ?? Preempting.Performed(offered) ?? Whole(offered);
         }
-
-        private Transition? _noPointStepDone;
-        private Transition? _noPointPreemptingDone;
 
         /// <summary>A switch of the CPU's task, as known before it runs.</summary>
         public Transition Switch { get; }
