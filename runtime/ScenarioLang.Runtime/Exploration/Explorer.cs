@@ -93,7 +93,7 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
         var queue = new Queue<SearchUnit>(first);
         while (units.Count < SplitTarget && queue.TryDequeue(out var unit))
         {
-            var probe = new ProbeSearch(unit, _reduction != Reduction.None);
+            var probe = new ProbeSearch(unit, _reduction != Reduction.None, runsFirstChild: true);
             RunIdle(probe);
             if (probe.Children(Footprint) is not { } children)
                 continue;

@@ -6,16 +6,23 @@ namespace ScenarioLang.Runtime.Exploration;
 /// siblings explore (Godefroid 1996), so the children's subtrees can be searched apart and their results added up.
 /// </summary>
 /// <remarks>
-/// A sleeping sibling must be independent of the child's event, which needs both their whole footprints: events of
-/// the split state that have not run are run once each, up to that event, before the children are made.
+/// A sleeping sibling must be independent of the child's event, which needs both their whole footprints: a probe
+/// below the root runs the first child's event itself before it stops, and the other events of the split state that
+/// have not run are run once each, up to that event, before the children are made.
 /// </remarks>
-internal sealed class ProbeSearch(SearchUnit unit, bool reduce) : ISearch
+/// <param name="runsFirstChild">
+/// Whether the probe runs the first child's event before it stops. Not the root's probe: its run, stopped at the
+/// split, is what a shard given no part of the search reports (<see cref="ExplorationTally.StartFrom"/>).
+/// </param>
+internal sealed class ProbeSearch(SearchUnit unit, bool reduce, bool runsFirstChild = false) : ISearch
 {
     private readonly List<Transition> _path = [];
     private IReadOnlyList<Transition> _sleep = unit.Sleep;
     // The state the last event was taken alone in, as a local one: if it turns out not to be, that state is split.
     private IReadOnlyList<Transition>? _takenAloneIn;
     private Transition[]? _split;
+    // The split state's first event, chosen to run before the probe stops: it comes back with its whole footprint.
+    private bool _runsFirstChild;
 
     /// <summary>Whether the probe found a state to split (its children need <see cref="Children"/>).</summary>
     public bool Splits => _split is not null;
@@ -50,7 +57,11 @@ internal sealed class ProbeSearch(SearchUnit unit, bool reduce) : ISearch
         IReadOnlyList<Transition> choices = local is null ? enabled : [local];
         var awake = Awake(choices);
         if (awake.Length > 1)
+        {
             _split = awake;
+            _runsFirstChild = runsFirstChild;
+            return runsFirstChild ? awake[0] : null;
+        }
         if (awake.Length != 1)
             return null;
         _takenAloneIn = local is null ? null : enabled;
@@ -59,6 +70,12 @@ internal sealed class ProbeSearch(SearchUnit unit, bool reduce) : ISearch
 
     public void Performed(Transition performed)
     {
+        if (_runsFirstChild)
+        {
+            _split![0] = performed;
+            _runsFirstChild = false;
+            return;
+        }
         if (_path.Count >= unit.Prefix.Count)
         {
             // Taken alone as local, it touched shared state after all: the state is split over every awake event.
