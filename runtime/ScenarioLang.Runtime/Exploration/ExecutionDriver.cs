@@ -24,14 +24,14 @@ internal enum ExecutionEnd
 internal sealed class ExecutionDriver(ISearch search, int? bufferBound)
 {
     private ProgramExecution? _previous;
-    private bool _previousSearched;
+    private bool _sameSearch;
 
     /// <summary>This driver runs the next execution of <paramref name="last"/>'s block, on its machine rewound.</summary>
     public void Follows(ExecutionDriver last)
     {
         _previous = last.Record?.Programs;
         // Only the same search replays the trail of the execution before.
-        _previousSearched = ReferenceEquals(last.Search, Search);
+        _sameSearch = ReferenceEquals(last.Search, Search);
     }
 
     /// <summary>The search this driver follows.</summary>
@@ -61,7 +61,7 @@ internal sealed class ExecutionDriver(ISearch search, int? bufferBound)
     {
         Prefix = prefix;
         ExploreStep = step;
-        var programs = new ProgramExecution(machine, steps, bufferBound, _previous, _previousSearched);
+        var programs = new ProgramExecution(machine, steps, bufferBound, _previous, _sameSearch);
         _previous = null;
         Record = new ExecutionRecord(programs, prefix.Count);
         Search.Begin([.. machine.Cpus.Select(c => c.StoreBuffer.Stores.Count)]);

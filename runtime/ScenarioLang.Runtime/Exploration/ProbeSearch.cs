@@ -22,7 +22,7 @@ internal sealed class ProbeSearch(SearchUnit unit, bool reduce, bool runsFirstCh
     private IReadOnlyList<Transition>? _takenAloneIn;
     private Transition[]? _split;
     // The split state's first event, chosen to run before the probe stops: it comes back with its whole footprint.
-    private bool _runsFirstChild;
+    private bool _firstChildRunning;
 
     /// <summary>Whether the probe found a state to split (its children need <see cref="Children"/>).</summary>
     public bool Splits => _split is not null;
@@ -59,7 +59,7 @@ internal sealed class ProbeSearch(SearchUnit unit, bool reduce, bool runsFirstCh
         if (awake.Length > 1)
         {
             _split = awake;
-            _runsFirstChild = runsFirstChild;
+            _firstChildRunning = runsFirstChild;
             return runsFirstChild ? awake[0] : null;
         }
         if (awake.Length != 1)
@@ -70,10 +70,10 @@ internal sealed class ProbeSearch(SearchUnit unit, bool reduce, bool runsFirstCh
 
     public void Performed(Transition performed)
     {
-        if (_runsFirstChild)
+        if (_firstChildRunning)
         {
             _split![0] = performed;
-            _runsFirstChild = false;
+            _firstChildRunning = false;
             return;
         }
         if (_path.Count >= unit.Prefix.Count)
