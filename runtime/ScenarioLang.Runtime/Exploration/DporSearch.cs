@@ -24,11 +24,13 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
     private HappensBefore? _graph;
     private int _depth;
     // The events enabled in the new state the search has chosen in, until the chosen one has run.
-    private IReadOnlyList<Transition>? _offered;
+    private List<Transition>? _offered;
     private readonly Transition[] _rootSleep = [.. unit.Sleep];
     // Nodes the search has left, whose lists the next new states fill again: an execution makes tens of states.
     private readonly Stack<Node> _free = [];
     private readonly List<Transition> _scratch = [];
+    // Reverse()'s set of the events independent of a race's first, filled anew for each race.
+    private readonly EventSet _independent = new(64);
 
     public bool Bounded { get; private set; }
 
@@ -46,7 +48,7 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
     /// </summary>
     public Transition? Replaying() => !checkReplays && _depth < _trail.Count ? _trail[_depth].Chosen : null;
 
-    public Transition? Choose(IReadOnlyList<Transition> enabled)
+    public Transition? Choose(List<Transition> enabled)
     {
         if (_depth < _trail.Count)
         {
@@ -61,19 +63,19 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
         if (_depth < unit.Prefix.Count)
         {
             var replay = unit.Replay(_depth, enabled);
-            node.Enter(enabled.Count, frozen: true, Context(_depth, enabled));
+            node.Enter(enabled.Count, frozen: true, Context(_depth, CollectionsMarshal.AsSpan(enabled)));
             node.Choices.Add(replay);
             node.Chosen = replay;
             _trail.Add(node);
             return replay;
         }
-        node.Enter(enabled.Count, frozen: false, Context(_depth, enabled));
+        node.Enter(enabled.Count, frozen: false, Context(_depth, CollectionsMarshal.AsSpan(enabled)));
         if (_sleepSets && _depth == unit.Prefix.Count)
             node.Sleep.AddRange(_rootSleep);
         else if (_sleepSets)
             _trail[_depth - 1].ChildSleep(node.Sleep);
         var sleep = CollectionsMarshal.AsSpan(node.Sleep);
-        Choices(enabled, _depth, sleep, expanded: false, node.Choices);
+        Choices(CollectionsMarshal.AsSpan(enabled), _depth, sleep, expanded: false, node.Choices);
         if (FirstAwake(CollectionsMarshal.AsSpan(node.Choices), sleep) is not { } chosen)
         {
             _free.Push(node);
@@ -100,7 +102,7 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
             if (_offered is not { } offered || _depth != _trail.Count - 1 || offered.Count != node.EnabledCount)
                 throw SearchUnit.NotReplayed();
             node.Expanded = true;
-            Choices(offered, _depth, CollectionsMarshal.AsSpan(node.Sleep), expanded: true, node.Choices);
+            Choices(CollectionsMarshal.AsSpan(offered), _depth, CollectionsMarshal.AsSpan(node.Sleep), expanded: true, node.Choices);
             if (reduction == Reduction.Dpor)
                 node.Explore(performed.Event);
             else
@@ -138,21 +140,20 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
     /// Whether a re-run offers, in a state of the trail it replays, the events it offered when the state was explored:
     /// <see cref="Choices"/> compared without making its list, since every execution replays most of its states.
     /// </summary>
-    private bool Replays(Node replayed, IReadOnlyList<Transition> enabled)
+    private bool Replays(Node replayed, List<Transition> offered)
     {
+        var enabled = CollectionsMarshal.AsSpan(offered);
         if (replayed.Frozen)
-        {
-            return enabled.Any(t => t.Event == replayed.Chosen.Event);
-        }
+            return Includes(enabled, replayed.Chosen.Event);
         var sleep = CollectionsMarshal.AsSpan(replayed.Sleep);
         if (preemptionBound is not null)
         {
             Choices(enabled, _depth, sleep, replayed.Expanded, _scratch);
-            return SameEvents(replayed.Choices, _scratch);
+            return SameEvents(CollectionsMarshal.AsSpan(replayed.Choices), CollectionsMarshal.AsSpan(_scratch));
         }
         if (_sleepSets && !replayed.Expanded && LocalAwake(enabled, sleep) is { } local)
             return replayed.Choices.Count == 1 && replayed.Choices[0].Event == local.Event;
-        return SameEvents(replayed.Choices, enabled);
+        return SameEvents(CollectionsMarshal.AsSpan(replayed.Choices), enabled);
     }
 
     /// <summary>Fills <paramref name="choices"/> with the events the search considers in a state (a list the state's node keeps).</summary>
@@ -160,7 +161,7 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
     /// The event taken alone must not be asleep: a sleeping event looks local only because it has not run here, while
     /// its footprint from where it ran says it is not, and taking it alone would end the state without the others.
     /// </remarks>
-    private void Choices(IReadOnlyList<Transition> enabled, int depth, ReadOnlySpan<Transition> sleep, bool expanded, List<Transition> choices)
+    private void Choices(ReadOnlySpan<Transition> enabled, int depth, ReadOnlySpan<Transition> sleep, bool expanded, List<Transition> choices)
     {
         choices.Clear();
         if (_sleepSets && !expanded && LocalAwake(enabled, sleep) is { } local)
@@ -170,25 +171,24 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
         }
         if (preemptionBound is not { } bound)
         {
-            for (var i = 0; i < enabled.Count; i++)
-                choices.Add(enabled[i]);
+            choices.AddRange(enabled);
             return;
         }
         var context = Context(depth, enabled)!;
-        for (var i = 0; i < enabled.Count; i++)
+        for (var i = 0; i < enabled.Length; i++)
         {
             if (context.After(enabled[i]).Preemptions <= bound)
                 choices.Add(enabled[i]);
         }
-        Bounded |= choices.Count < enabled.Count;
+        Bounded |= choices.Count < enabled.Length;
     }
 
     /// <summary>
     /// The preemptions so far and the CPU that ran the last step, in the state at <paramref name="depth"/>; only a
     /// preemption bound needs them (null without one).
     /// </summary>
-    private RunningCpu? Context(int depth, IReadOnlyList<Transition> enabled) =>
-        preemptionBound is null ? null : (depth == 0 ? new RunningCpu(0, null, []) : _trail[depth - 1].After) with { Enabled = [.. enabled] };
+    private RunningCpu? Context(int depth, ReadOnlySpan<Transition> enabled) =>
+        preemptionBound is null ? null : (depth == 0 ? new RunningCpu(0, null, []) : _trail[depth - 1].After) with { Enabled = enabled.ToArray() };
 
     /// <summary>
     /// The race of the event at <paramref name="earlier"/> with the one at <paramref name="later"/>: in the state
@@ -201,7 +201,8 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
             return; // the prefix's states are expanded in full by the split
         var graph = _graph!;
         var node = _trail[earlier];
-        var independent = new EventSet(later);
+        var independent = _independent;
+        independent.Clear();
         for (var k = earlier + 1; k < later; k++)
         {
             if (!graph.Before(k).Contains(earlier))
@@ -224,11 +225,11 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
             node.Explore(CollectionsMarshal.AsSpan(node.Choices));
     }
 
-    private static bool SameEvents(IReadOnlyList<Transition> a, IReadOnlyList<Transition> b)
+    private static bool SameEvents(ReadOnlySpan<Transition> a, ReadOnlySpan<Transition> b)
     {
-        if (a.Count != b.Count)
+        if (a.Length != b.Length)
             return false;
-        for (var i = 0; i < a.Count; i++)
+        for (var i = 0; i < a.Length; i++)
         {
             if (a[i].Event != b[i].Event)
                 return false;
@@ -248,9 +249,9 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
     }
 
     /// <summary>The first event that, as far as its point shows, touches nothing and is not asleep (<see cref="Transition.LocalAmong(IReadOnlyList{Transition}, Func{Transition, bool})"/>).</summary>
-    private static Transition? LocalAwake(IReadOnlyList<Transition> enabled, ReadOnlySpan<Transition> sleep)
+    private static Transition? LocalAwake(ReadOnlySpan<Transition> enabled, ReadOnlySpan<Transition> sleep)
     {
-        for (var i = 0; i < enabled.Count; i++)
+        for (var i = 0; i < enabled.Length; i++)
         {
             if (enabled[i].Effect.IsLocal && !Includes(sleep, enabled[i].Event))
                 return enabled[i];
@@ -313,11 +314,20 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
             _backtrack.Clear();
         }
 
-        public bool ToExplore(ExploreEvent e) => _backtrack.Contains(e);
+        // A loop, not List.Contains: that goes through the default comparer of the record struct.
+        public bool ToExplore(ExploreEvent e)
+        {
+            foreach (var b in _backtrack)
+            {
+                if (b.Cpu == e.Cpu && b.Kind == e.Kind)
+                    return true;
+            }
+            return false;
+        }
 
         public void Explore(ExploreEvent e)
         {
-            if (!_backtrack.Contains(e))
+            if (!ToExplore(e))
                 _backtrack.Add(e);
         }
 
@@ -347,7 +357,7 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
         {
             foreach (var t in Choices)
             {
-                if (_backtrack.Contains(t.Event) && !Includes(CollectionsMarshal.AsSpan(Sleep), t.Event) && !Includes(CollectionsMarshal.AsSpan(Done), t.Event))
+                if (ToExplore(t.Event) && !Includes(CollectionsMarshal.AsSpan(Sleep), t.Event) && !Includes(CollectionsMarshal.AsSpan(Done), t.Event))
                     return t;
             }
             return null;

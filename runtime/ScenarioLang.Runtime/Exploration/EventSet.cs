@@ -15,6 +15,8 @@ internal sealed class EventSet
         _words[index / 64] |= 1UL << (index % 64);
     }
 
+    public void Clear() => Array.Clear(_words);
+
     public void UnionWith(EventSet other)
     {
         Grow(other._words.Length);

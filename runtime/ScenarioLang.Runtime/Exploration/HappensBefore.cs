@@ -19,10 +19,13 @@ namespace ScenarioLang.Runtime.Exploration;
 internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? bufferBound)
 {
     private readonly List<(Transition Transition, EventSet Before)> _events = [];
-    private readonly Dictionary<ExploreEvent, int> _lastOfProcess = [];
+    // Each index's set, kept when the search goes back before it: the event added there next fills it again.
+    private readonly List<EventSet> _sets = [];
+    // The index of each process's last event (-1: none yet), by ProcessIndex.
+    private int[] _lastOfProcess = [];
     private readonly Dictionary<MemoryLocation, List<int>> _accesses = [];
     private readonly Dictionary<MemoryLocation, int> _lastAcquire = [];
-    private readonly Dictionary<int, CpuBuffer> _buffers = [];
+    private CpuBuffer?[] _buffers = [];
     // Add()'s working sets, cleared at each call: an execution adds every one of its events.
     private readonly List<int> _predecessors = [];
     private readonly HashSet<int> _candidates = [];
@@ -39,7 +42,7 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
     /// Adds the next event of the execution; returns its races, the earlier events it races with, in order (a list
     /// that holds until the next call).
     /// </summary>
-    public IReadOnlyList<int> Add(Transition transition)
+    public List<int> Add(Transition transition)
     {
         var index = _events.Count;
         var (e, effect) = (transition.Event, transition.Effect);
@@ -47,7 +50,7 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
         predecessors.Clear();
         candidates.Clear();
         races.Clear();
-        if (_lastOfProcess.TryGetValue(e, out var previous))
+        if (LastOfProcess(e) is var previous and >= 0)
             predecessors.Add(previous);
         var buffer = Buffer(e.Cpu);
         if (e.Kind == EventKind.Drain && buffer.Drained(index) is { } store)
@@ -71,7 +74,7 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
                     candidates.Add(earlier);
             }
         }
-        var before = new EventSet(index);
+        var before = Set(index);
         // Latest first: an event some later predecessor already follows is ordered through it, not a race (nor is
         // a predecessor found twice).
         predecessors.Sort(static (a, b) => b.CompareTo(a));
@@ -108,10 +111,10 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
                 kept--;
             accesses.RemoveRange(kept, accesses.Count - kept);
         }
-        _lastOfProcess.Clear();
+        Array.Fill(_lastOfProcess, -1);
         _lastAcquire.Clear();
-        foreach (var (cpu, buffer) in _buffers)
-            buffer.Reset(cpu < bufferedAtStart.Count ? bufferedAtStart[cpu] : 0);
+        for (var cpu = 0; cpu < _buffers.Length; cpu++)
+            _buffers[cpu]?.Reset(cpu < bufferedAtStart.Count ? bufferedAtStart[cpu] : 0);
         for (var index = 0; index < count; index++)
         {
             var transition = _events[index].Transition;
@@ -120,10 +123,40 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
                 buffer.Drained(index);
             if (transition.Effect.Buffers)
                 buffer.Stored(index, bufferBound);
-            _lastOfProcess[transition.Event] = index;
+            SetLastOfProcess(transition.Event, index);
             if (transition.Effect.Acquired is { } lockWord)
                 _lastAcquire[lockWord] = index;
         }
+    }
+
+    // A process is a CPU's program, its buffer's drains, or its preempting task: three per CPU.
+    private static int ProcessIndex(ExploreEvent e) => e.Cpu * 3 + (int)e.Kind;
+
+    private int LastOfProcess(ExploreEvent e) => ProcessIndex(e) is var i && i < _lastOfProcess.Length ? _lastOfProcess[i] : -1;
+
+    private void SetLastOfProcess(ExploreEvent e, int index)
+    {
+        var i = ProcessIndex(e);
+        if (i >= _lastOfProcess.Length)
+        {
+            var grown = _lastOfProcess.Length;
+            Array.Resize(ref _lastOfProcess, Math.Max(i + 1, grown * 2));
+            Array.Fill(_lastOfProcess, -1, grown, _lastOfProcess.Length - grown);
+        }
+        _lastOfProcess[i] = index;
+    }
+
+    /// <summary>The empty set of the events before the one at <paramref name="index"/>, the one kept there if any.</summary>
+    private EventSet Set(int index)
+    {
+        if (index < _sets.Count)
+        {
+            _sets[index].Clear();
+            return _sets[index];
+        }
+        var set = new EventSet(index);
+        _sets.Add(set);
+        return set;
     }
 
     private static StateAccess AccessTo(Footprint effect, MemoryLocation location)
@@ -140,7 +173,7 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
     {
         var index = _events.Count;
         _events.Add((transition, before));
-        _lastOfProcess[transition.Event] = index;
+        SetLastOfProcess(transition.Event, index);
         foreach (var access in transition.Effect.Accesses)
             Accesses(access.Location).Add(index);
         if (transition.Effect.Acquired is { } lockWord)
@@ -156,9 +189,9 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
 
     private CpuBuffer Buffer(int cpu)
     {
-        if (!_buffers.TryGetValue(cpu, out var buffer))
-            _buffers[cpu] = buffer = new CpuBuffer(cpu < bufferedAtStart.Count ? bufferedAtStart[cpu] : 0);
-        return buffer;
+        if (cpu >= _buffers.Length)
+            Array.Resize(ref _buffers, cpu + 1);
+        return _buffers[cpu] ??= new CpuBuffer(cpu < bufferedAtStart.Count ? bufferedAtStart[cpu] : 0);
     }
 
     /// <summary>

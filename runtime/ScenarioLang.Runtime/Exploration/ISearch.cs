@@ -21,7 +21,7 @@ internal interface ISearch
     /// The event to perform in the current state, or null to abandon the execution (every enabled event sleeps).
     /// <paramref name="enabled"/> holds until the event has been <see cref="Performed"/>; a search that keeps it longer copies it.
     /// </summary>
-    Transition? Choose(IReadOnlyList<Transition> enabled);
+    Transition? Choose(List<Transition> enabled);
 
     /// <summary>The chosen event has run: <paramref name="performed"/> has its whole footprint.</summary>
     void Performed(Transition performed)

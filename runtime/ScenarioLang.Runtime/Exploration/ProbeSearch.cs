@@ -45,7 +45,7 @@ internal sealed class ProbeSearch(SearchUnit unit, bool reduce, bool runsFirstCh
     {
     }
 
-    public Transition? Choose(IReadOnlyList<Transition> enabled)
+    public Transition? Choose(List<Transition> enabled)
     {
         if (_split is not null)
             return null;

@@ -87,7 +87,7 @@ internal sealed class ProgramExecution
     /// The enabled events: by CPU index, each CPU's step (access or return) or its preempting task's event, then each
     /// non-empty buffer's drain. The list is this execution's own and changes at the next call.
     /// </summary>
-    public IReadOnlyList<Transition> Enabled()
+    public List<Transition> Enabled()
     {
         var enabled = _enabled;
         enabled.Clear();

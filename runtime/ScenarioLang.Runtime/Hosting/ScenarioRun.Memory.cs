@@ -138,7 +138,7 @@ public sealed partial class ScenarioRun
                 if (task is not null)
                     RequireCurrent(c.Index, task);
                 var access = point();
-                return new KernelPath(access.Name, c, Machine.Memory, path => Access(path, access));
+                return new KernelPath(access.Name, c, Machine.Memory, access);
             },
             path =>
             {
@@ -148,13 +148,6 @@ public sealed partial class ScenarioRun
             },
             Defines: register,
             Immediate: true);
-
-    // One access; a load or exchange returns the value it read, which the step writes to its register as it returns.
-    private static IEnumerable<InterleavingPoint> Access(KernelPath path, InterleavingPoint point)
-    {
-        yield return point;
-        path.Result = point.Value;
-    }
 
     private void WriteRegister(string register, long value)
     {

@@ -13,7 +13,8 @@ namespace ScenarioLang.Runtime.Scheduling;
 public sealed class KernelPath
 {
     private readonly IEnumerator<InterleavingPoint> _steps;
-    private readonly List<MemoryLocation> _held = [];
+    // Made at the path's first lock: most paths (every user instruction) take none.
+    private List<MemoryLocation>? _held;
     private bool _started;
 
     private readonly SharedMemory _memory;
@@ -26,7 +27,22 @@ public sealed class KernelPath
         _steps = body(this).GetEnumerator();
     }
 
+    /// <summary>A path of one access, a user instruction's: what a load or exchange reads there is its result.</summary>
+    public KernelPath(string name, Cpu cpu, SharedMemory memory, InterleavingPoint access)
+    {
+        Name = name;
+        Cpu = cpu;
+        _memory = memory;
+        _steps = OneAccess(access);
+    }
+
     public string Name { get; }
+
+    private IEnumerator<InterleavingPoint> OneAccess(InterleavingPoint point)
+    {
+        yield return point;
+        Result = point.Value;
+    }
 
     /// <summary>
     /// The CPU the path runs on now: this_cpu for the code after the current point. A path suspended at a
@@ -45,7 +61,7 @@ public sealed class KernelPath
     public InterleavingPoint? Pending { get; private set; }
 
     /// <summary>The locks the path has taken and not released yet, so a step spinning on one can say who holds it.</summary>
-    public IReadOnlyList<MemoryLocation> Held => _held;
+    public IReadOnlyList<MemoryLocation> Held => _held ?? [];
 
     /// <summary>Whether the path is stopped before the point labelled <paramref name="point"/> or, given a bare name, any of its iterations.</summary>
     public bool IsStoppedAt(string point) => Pending is { } pending && (pending.Label == point || pending.Name == point);
@@ -67,9 +83,9 @@ public sealed class KernelPath
         {
             _memory.Perform(Cpu, point);
             if (point.Kind == InterleavingKind.Lock)
-                _held.Add(point.Location!.Value);
+                (_held ??= []).Add(point.Location!.Value);
             else if (point.Kind == InterleavingKind.Unlock)
-                _held.Remove(point.Location!.Value);
+                _held?.Remove(point.Location!.Value);
             MoveNext();
         }
     }
