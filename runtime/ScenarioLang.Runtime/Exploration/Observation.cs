@@ -38,7 +38,16 @@ internal sealed record Observation(IReadOnlyList<(string Subject, string Value)>
     /// <summary>Whether the expectation is satisfied in this execution: never wants the conditions not to hold.</summary>
     public bool Satisfies(Quantifier quantifier) => quantifier == Quantifier.Never ? !Holds : Holds;
 
-    /// <summary>Herd-style: <c>r0=0; r1=1</c>.</summary>
-    public static string Format(IEnumerable<(string Subject, string Value)> values) =>
-        string.Join("; ", values.Select(v => $"{v.Subject}={v.Value}"));
+    /// <summary>Herd-style: <c>r0=0; r1=1</c>. Every execution of an explore block makes one: built in one buffer.</summary>
+    public static string Format(IEnumerable<(string Subject, string Value)> values)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var (subject, value) in values)
+        {
+            if (text.Length > 0)
+                text.Append("; ");
+            text.Append(subject).Append('=').Append(value);
+        }
+        return text.ToString();
+    }
 }

@@ -29,6 +29,7 @@ internal sealed class ProgramExecution
     private readonly List<ExecutedEvent> _events;
     private readonly List<Judgment> _judgments = [];
 
+    private readonly Layout _layout;
     private readonly int? _bufferBound;
     private readonly Cpu[] _cpus;
     private readonly KnownEvents[] _known;
@@ -45,20 +46,16 @@ internal sealed class ProgramExecution
         _bufferBound = bufferBound;
         Steps = steps;
         _cpus = [.. machine.Cpus];
-        // One pass over the block, which every execution makes again: each CPU's program, and its preempting task's.
+        // Each CPU's program and its preempting task's, from the block's steps as the execution before split them.
+        _layout = previous?._layout is { } known && ReferenceEquals(known.Steps, steps) ? known : Layout.Of(steps, _cpus.Length);
         _programs = new Program[_cpus.Length];
         _preemptors = new Preemptor?[_cpus.Length];
-        for (var ordinal = 0; ordinal < steps.Count; ordinal++)
+        for (var i = 0; i < _cpus.Length; i++)
         {
-            var step = steps[ordinal];
-            var cpu = _cpus[step.Cpu];
-            var program = step.Preempting is { } task
-                ? (_preemptors[step.Cpu] ??= new Preemptor(task, cpu.Current, new Program())).Program
-                : _programs[step.Cpu] ??= new Program();
-            program.Steps.Enqueue((ordinal, step));
+            _programs[i] = new Program(_layout.Programs[i]);
+            if (_layout.Preempting[i] is [var first, ..] preempting)
+                _preemptors[i] = new Preemptor(first.Step.Preempting!, _cpus[i].Current, new Program(preempting));
         }
-        for (var i = 0; i < _programs.Length; i++)
-            _programs[i] ??= new Program();
         _known = previous?._known ?? [.. _cpus.Select(c => new KnownEvents(c, _preemptors[c.Index] is not null))];
         // Sized as the last execution of the block: most run about as many events.
         _events = new List<ExecutedEvent>(previous?._events.Count ?? 0);
@@ -237,7 +234,7 @@ internal sealed class ProgramExecution
 
     private static void Next(Cpu cpu, Program program)
     {
-        var next = program.Steps.TryDequeue(out var step) ? new RunningStep(step.Ordinal, step.Step) : null;
+        var next = program.TryNext(out var step) ? new RunningStep(step.Ordinal, step.Step) : null;
         program.Running = next;
         if (next is { Step.Immediate: true })
             next.Start(cpu);
@@ -345,11 +342,38 @@ internal sealed class ProgramExecution
     }
 
     /// <summary>A task's steps on a CPU, in order, and the one it runs now.</summary>
-    private sealed class Program
+    private sealed class Program((int Ordinal, ThreadStep Step)[] steps)
     {
-        public Queue<(int Ordinal, ThreadStep Step)> Steps { get; } = new();
+        private int _next;
+
+        public bool TryNext(out (int Ordinal, ThreadStep Step) step)
+        {
+            var has = _next < steps.Length;
+            step = has ? steps[_next++] : default;
+            return has;
+        }
 
         public RunningStep? Running { get; set; }
+    }
+
+    /// <summary>
+    /// The block's steps split into each CPU's program and its preempting task's (null: none), with each step's place
+    /// in the block: the same in every execution of the block, so made once.
+    /// </summary>
+    private sealed record Layout(IReadOnlyList<ThreadStep> Steps, (int Ordinal, ThreadStep Step)[][] Programs, (int Ordinal, ThreadStep Step)[]?[] Preempting)
+    {
+        public static Layout Of(IReadOnlyList<ThreadStep> steps, int cpus)
+        {
+            var programs = new List<(int, ThreadStep)>[cpus];
+            var preempting = new List<(int, ThreadStep)>?[cpus];
+            for (var ordinal = 0; ordinal < steps.Count; ordinal++)
+            {
+                var step = steps[ordinal];
+                var program = step.Preempting is null ? programs[step.Cpu] ??= [] : preempting[step.Cpu] ??= [];
+                program.Add((ordinal, step));
+            }
+            return new Layout(steps, [.. programs.Select(p => p?.ToArray() ?? [])], [.. preempting.Select(p => p?.ToArray())]);
+        }
     }
 
     private enum PreemptorState

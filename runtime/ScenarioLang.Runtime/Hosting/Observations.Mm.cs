@@ -31,7 +31,7 @@ public sealed partial class Observations
         Kernel.Files.TryGetValue(name, out var file) ? file : throw new NotModelledException($"no file named {name}");
 
     private long TotalTables(PageTableLevel level) =>
-        Kernel.Heap.LiveObjects.OfType<UserPageTable>().Where(t => t.Level == level).Sum(t => (long)t.Size);
+        Kernel.Heap.Live<UserPageTable>().Where(t => t.Level == level).Sum(t => (long)t.Size);
 
     // The pages of a level reachable from the mm's tables that the mm allocated: a guest's links to the host's PTE pages
     // are the host's.

@@ -34,6 +34,9 @@ public sealed class KernelHeap : IBlockState
     // The live objects in id order, as the object checker walks them after every execution: made when the set changes.
     [Bookkeeping]
     private KernelObject[]? _liveObjects;
+    // Each kind's live objects, as the mechanisms' checkers ask for them: made when the set changes, like the above.
+    [Bookkeeping]
+    private readonly Dictionary<Type, Array> _liveOf = [];
 
     public KernelHeap(StateTracker tracker)
     {
@@ -46,6 +49,20 @@ public sealed class KernelHeap : IBlockState
     public IReadOnlyList<Finding> Findings => _findings;
 
     public IReadOnlyList<KernelObject> LiveObjects => _liveObjects ??= [.. _live.Values];
+
+    /// <summary>The live objects of type <typeparamref name="T"/>, in id order.</summary>
+    public IReadOnlyList<T> Live<T>() where T : KernelObject
+    {
+        if (!_liveOf.TryGetValue(typeof(T), out var live))
+            _liveOf[typeof(T)] = live = LiveObjects.OfType<T>().ToArray();
+        return (T[])live;
+    }
+
+    private void LiveChanged()
+    {
+        _liveObjects = null;
+        _liveOf.Clear();
+    }
 
     /// <summary>
     /// The id and name of a new object of <paramref name="kind"/>: in allocation order outside explore blocks
@@ -67,7 +84,7 @@ public sealed class KernelHeap : IBlockState
     public T Register<T>(T obj) where T : KernelObject
     {
         _changed = true;
-        _liveObjects = null;
+        LiveChanged();
         _live.Add(obj.Id, obj);
         _all.Add(obj.Id, obj);
         _allocated[obj.Kind] = Allocated(obj.Kind) + 1;
@@ -101,7 +118,7 @@ public sealed class KernelHeap : IBlockState
         }
         obj.Freed = true;
         _changed = true;
-        _liveObjects = null;
+        LiveChanged();
         _live.Remove(obj.Id);
         _freed[obj.Kind] = Freed(obj.Kind) + 1;
     }
@@ -156,7 +173,7 @@ public sealed class KernelHeap : IBlockState
         if (!_changed)
             return;
         (_live, _all, _allocated, _freed, _perCpu, _findings, _nextId, _nextCpuId) = _saved!.Copy();
-        _liveObjects = null;
+        LiveChanged();
         _changed = false;
     }
 

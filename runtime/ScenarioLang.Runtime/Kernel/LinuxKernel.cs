@@ -224,7 +224,7 @@ public sealed class LinuxKernel
         foreach (var mechanism in _mechanisms)
             mechanism.CheckThreadLeaks(live);
         var users = live.Where(t => t.Mm is not null).GroupBy(t => t.Mm!).ToDictionary(g => g.Key, g => g.Count());
-        foreach (var mm in Heap.LiveObjects.OfType<MmStruct>().Where(m => !_mechanisms.Any(h => h.HoldsMm(m))))
+        foreach (var mm in Heap.Live<MmStruct>().Where(m => !_mechanisms.Any(h => h.HoldsMm(m))))
         {
             var count = users.GetValueOrDefault(mm);
             if (count == 0)

@@ -131,7 +131,7 @@ public abstract class IoportModel : IKernelHooks
             .Where(t => t.Thread.IoBitmap is not null)
             .GroupBy(t => t.Thread.IoBitmap!)
             .ToDictionary(g => g.Key, g => g.Count());
-        foreach (var bitmap in Heap.LiveObjects.OfType<IoBitmap>())
+        foreach (var bitmap in Heap.Live<IoBitmap>())
         {
             var references = holders.GetValueOrDefault(bitmap);
             if (references == 0)

@@ -204,7 +204,7 @@ public abstract class PgdModel : IKernelHooks, IPgdOps
     /// <summary>The object checker: a PGD page outliving its mm can never be freed.</summary>
     public void CheckMmLeaks(IReadOnlyList<TaskStruct> live)
     {
-        foreach (var pgd in Heap.LiveObjects.OfType<PgdTable>().Where(p => p.Mm!.Freed))
+        foreach (var pgd in Heap.Live<PgdTable>().Where(p => p.Mm!.Freed))
             Heap.Report(FindingKind.Leak, pgd, $"memory leak: {pgd} (allocated by {pgd.AllocationSite}) belongs to {pgd.Mm}, already freed");
     }
 

@@ -45,7 +45,7 @@ internal sealed class Mshare(LinuxKernel kernel) : IKernelHooks, IPageTableShari
     internal MshareData? Inode(KernelFile file) => InodeOf(file).Value;
 
     // The host mm is the inode's, not a task's.
-    public bool HoldsMm(MmStruct mm) => Heap.LiveObjects.OfType<MshareData>().Any(m => m.Mm == mm);
+    public bool HoldsMm(MmStruct mm) => Heap.Live<MshareData>().Any(m => m.Mm == mm);
 
     // /sys/fs/mshare/mshare_info: mshare_info_read(): sprintf(s, "%ld\n", mshare_align).
     public IEnumerable<InterleavingPoint> ReadInfo(KernelPath path)
@@ -316,7 +316,7 @@ internal sealed class Mshare(LinuxKernel kernel) : IKernelHooks, IPageTableShari
     // The reference exit_mshare() takes (mshare_data_getref()) it drops again (mshare_data_putref()).
     public void ExitThread(Cpu cpu, TaskStruct current, TaskStruct tsk)
     {
-        foreach (var data in Heap.LiveObjects.OfType<MshareData>().Where(d => d.Owner == tsk).ToList())
+        foreach (var data in Heap.Live<MshareData>().Where(d => d.Owner == tsk).ToList())
         {
             Heap.Access(data, "exit_mshare");
             if (!data.HasOwner)
@@ -340,7 +340,7 @@ internal sealed class Mshare(LinuxKernel kernel) : IKernelHooks, IPageTableShari
     /// </summary>
     public void CheckMmLeaks(IReadOnlyList<TaskStruct> live)
     {
-        foreach (var table in Heap.LiveObjects.OfType<UserPageTable>().Where(t => t.Owner.Freed).ToList())
+        foreach (var table in Heap.Live<UserPageTable>().Where(t => t.Owner.Freed).ToList())
             Heap.Report(FindingKind.Leak, table, $"memory leak: {table} (allocated by {table.AllocationSite}) belongs to {table.Owner}, already freed (check_mm(): \"BUG: non-zero pgtables_bytes on freeing mm\")");
     }
 
@@ -383,7 +383,7 @@ internal sealed class Mshare(LinuxKernel kernel) : IKernelHooks, IPageTableShari
 
     // Whether a vma of any mm other than the host's maps the file (vma->vm_file holds the file, and so the inode).
     private bool Mapped(MshareData data, VmArea? except) =>
-        Heap.LiveObjects.OfType<MmStruct>().Any(mm => mm.Vmas.Any(v => v != except && v.Mshare && v.File == data.File));
+        Heap.Live<MmStruct>().Any(mm => mm.Vmas.Any(v => v != except && v.Mshare && v.File == data.File));
 
     // msharefs_evict_inode() -> mshare_data_putref(): the last reference frees the host mm and the mshare_data
     // (msharefs_delmm(): mmput(m_data->mm); kfree(m_data)). The owner's list entry is dropped with it.

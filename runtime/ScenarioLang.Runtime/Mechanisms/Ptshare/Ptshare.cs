@@ -39,7 +39,7 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
     }
 
     // The host mm ptshare_new_mm() made is held by the file's ptshare_data, not by a task.
-    public bool HoldsMm(MmStruct mm) => Heap.LiveObjects.OfType<PtshareData>().Any(info => info.Mm == mm);
+    public bool HoldsMm(MmStruct mm) => Heap.Live<PtshareData>().Any(info => info.Mm == mm);
 
     // mm/mmap.c: do_mmap(), the RFC's "Check if this mapping is a candidate for page table sharing" block, after
     // mmap_region() made the vma; path.Result holds the address and becomes -ENOMEM if ptshare_insert_vma() fails.
@@ -183,7 +183,7 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
     public void CheckMmLeaks(IReadOnlyList<TaskStruct> live)
     {
         var mms = live.Select(t => t.Mm).OfType<MmStruct>().Distinct().ToList();
-        foreach (var info in Heap.LiveObjects.OfType<PtshareData>().ToList())
+        foreach (var info in Heap.Live<PtshareData>().ToList())
         {
             if (kernel.Memory.Read(info.File.PtshareData) != info.Id)
             {
@@ -197,17 +197,17 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
             else if (refcnt < sharers)
                 Heap.Report(FindingKind.RefcountMisuse, info, $"refcount: {info} has refcnt {refcnt} but {Units.Count(sharers, "mapping")} share it: it will be freed while still mapped");
         }
-        foreach (var table in Heap.LiveObjects.OfType<UserPageTable>().Where(t => t.Owner.Freed).ToList())
+        foreach (var table in Heap.Live<UserPageTable>().Where(t => t.Owner.Freed).ToList())
             Heap.Report(FindingKind.Leak, table, $"memory leak: {table} (allocated by {table.AllocationSite}) belongs to {table.Owner}, already freed");
         // The RFC's free_pgtables() only pud_clear()s or pmd_clear()s a table behind a VM_SHARED_PT range: one the mm
         // itself allocated (a later sharer's PMD page, a PTE page faulted in without a host) is then reachable from no
         // mm, and its owner's pgtables_bytes still counts it (check_mm(): "BUG: non-zero pgtables_bytes on freeing mm").
-        var holders = mms.Concat(Heap.LiveObjects.OfType<PtshareData>().Select(info => info.Mm)).Where(mm => !mm.Freed).ToList();
+        var holders = mms.Concat(Heap.Live<PtshareData>().Select(info => info.Mm)).Where(mm => !mm.Freed).ToList();
         var reachable = holders.SelectMany(mm => mm.UserPgd.OfType<UserPageTable>())
             .SelectMany(pud => pud.Next.OfType<UserPageTable>().Prepend(pud))
             .SelectMany(table => table.Level == PageTableLevel.Pmd ? table.Next.OfType<UserPageTable>().Prepend(table) : [table])
             .ToHashSet();
-        foreach (var table in Heap.LiveObjects.OfType<UserPageTable>().Where(t => !t.Owner.Freed && !reachable.Contains(t)).ToList())
+        foreach (var table in Heap.Live<UserPageTable>().Where(t => !t.Owner.Freed && !reachable.Contains(t)).ToList())
             Heap.Report(FindingKind.Leak, table, $"memory leak: {table} of {table.Owner} is reachable from no page table: free_pgtables() cleared the entry of a VM_SHARED_PT range without freeing it");
     }
 
