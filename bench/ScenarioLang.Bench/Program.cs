@@ -3,6 +3,7 @@ using ScenarioLang.Bench;
 using ScenarioLang.Bench.Explore;
 using ScenarioLang.Bench.Litmus;
 using ScenarioLang.Bench.References;
+using ScenarioLang.Bench.Shapes;
 using ScenarioLang.Bench.Spin;
 using ScenarioLang.Bench.Startup;
 
@@ -140,13 +141,21 @@ static Command LitmusCommand()
     var kscn = new Option<string?>("--kscn") { Description = "A directory with kscn, kscn.dll and kscn-client (default: publish compiler/ScenarioLang.Cli and compiler/ScenarioLang.Client into one)." };
     var herd7 = new Option<string?>("--herd7") { Description = "The herd7 binary (default: the one bench/reference/herd7/build.sh builds)." };
     var rounds = new Option<int>("--rounds") { Description = "Measured rounds; the table shows the medians.", DefaultValueFactory = _ => 10 };
-    var command = new Command("litmus", "Check that kscn and herd7 agree on samples/litmus, then time the folder and one file through a warm kscn server against herd7; print the Markdown table.")
+    var rings = new Option<int[]>("--rings") { Description = "Also time these SB rings (CPU counts, e.g. --rings 12 14) whole-process against herd7: kscn-client served and kscn in-process.", AllowMultipleArgumentsPerToken = true };
+    var ringRounds = new Option<int>("--ring-rounds") { Description = "Measured rounds of the rings; the table shows the medians.", DefaultValueFactory = _ => 3 };
+    var command = new Command("litmus", "Check that kscn and herd7 agree on samples/litmus, then time the folder and one file through a warm kscn server against herd7 (and SB rings with --rings); print the Markdown tables.")
     {
-        output, kscn, herd7, rounds,
+        output, kscn, herd7, rounds, rings, ringRounds,
     };
     command.SetAction(async (parse, _) =>
     {
-        var options = new LitmusBenchOptions(parse.GetValue(output), parse.GetValue(kscn), parse.GetValue(herd7), Math.Max(1, parse.GetValue(rounds)));
+        var ringSizes = parse.GetValue(rings) ?? [];
+        if (ringSizes.Where(n => n < LitmusCatalog.SmallestRing).ToArray() is [var small, ..])
+        {
+            Console.Error.WriteLine($"kscn-bench: --rings {small}: an SB ring needs at least {LitmusCatalog.SmallestRing} CPUs");
+            return 2;
+        }
+        var options = new LitmusBenchOptions(parse.GetValue(output), parse.GetValue(kscn), parse.GetValue(herd7), Math.Max(1, parse.GetValue(rounds)), ringSizes, Math.Max(1, parse.GetValue(ringRounds)));
         Console.Write(await new LitmusBench(options, Console.Error).RunAsync());
         return 0;
     });

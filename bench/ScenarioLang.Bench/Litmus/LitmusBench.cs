@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using ScenarioLang.Bench.Measuring;
+using ScenarioLang.Bench.References;
+using ScenarioLang.Bench.Shapes;
 
 namespace ScenarioLang.Bench.Litmus;
 
@@ -12,7 +14,8 @@ namespace ScenarioLang.Bench.Litmus;
 /// answer Sometimes where the .kscn file's first expectation says <c>sometimes</c> and Never where it says <c>never</c>,
 /// and <c>kscn test</c> must pass them all. Then wall times, each kind run in turn every round: the whole folder in one
 /// herd7 call against <c>kscn test samples/litmus</c> served by a warm <c>kscn server</c> (through kscn-client, the
-/// native client, and through kscn itself), and one file (SB) likewise.
+/// native client, and through kscn itself), and one file (SB) likewise. With <c>--rings</c>, SB rings too
+/// (<see cref="RingsAsync"/>).
 /// </summary>
 public sealed partial class LitmusBench(LitmusBenchOptions options, TextWriter progress)
 {
@@ -67,6 +70,8 @@ public sealed partial class LitmusBench(LitmusBenchOptions options, TextWriter p
                 progress.WriteLine($"round {round + 1} of {options.Rounds}: " + string.Join(", ", kinds.Select(k => $"{walls[k.Name][^1]:F0} ms")));
             }
             var report = Report(root, herd7, kscnDir, verdicts, kinds, walls.ToDictionary(w => w.Key, w => Median(w.Value)));
+            if (options.Rings.Count > 0)
+                report += await RingsAsync(root, outDir, herd7, kscn, client, served);
             await File.WriteAllTextAsync(Path.Combine(outDir, "results.md"), report);
             return report;
         }
@@ -74,6 +79,54 @@ public sealed partial class LitmusBench(LitmusBenchOptions options, TextWriter p
         {
             Expect(await RunAsync(root, kscn, ["server", "stop"], served), "kscn server stop", "kscn server: stopped");
         }
+    }
+
+    /// <summary>
+    /// The SB rings of <c>--rings</c>, whole process: herd7 on the ring's litmus test against <c>kscn test</c> of the
+    /// same shape as kscn-bench explore writes it, through kscn-client served by the warm server and in a kscn process
+    /// of its own (<c>KSCN_SERVER=0</c>). Both must find the outcome (Sometimes, and the test passing); then each kind
+    /// runs once per round, in turn, after one unmeasured kscn round (the compile cache, the server's JIT).
+    /// </summary>
+    private async Task<string> RingsAsync(string root, string outDir, string herd7, string kscn, string client, Dictionary<string, string> served)
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(outDir, "rings")).FullName;
+        var alone = new Dictionary<string, string>(served) { ["KSCN_SERVER"] = "0" };
+        var table = new StringBuilder("| Ring | herd7 s | kscn-client test, served s | ÷ herd7 | kscn test, in-process s | ÷ herd7 |\n|---|--:|--:|--:|--:|--:|\n");
+        foreach (var cpus in options.Rings)
+        {
+            var shape = LitmusCatalog.SbRing(cpus);
+            var stem = Path.Combine(directory, shape.Name.ToLowerInvariant());
+            await File.WriteAllTextAsync(stem + ".kscn", KscnWriter.Write(shape));
+            await File.WriteAllTextAsync(stem + ".litmus", LitmusWriter.Write(shape));
+            Kind[] kinds =
+            [
+                new("herd7", herd7, ["-model", "x86tso.cat", stem + ".litmus"], new Dictionary<string, string>()),
+                new("served", client, ["test", stem + ".kscn"], served),
+                new("in-process", kscn, ["test", stem + ".kscn"], alone),
+            ];
+            Expect(await RunAsync(root, kinds[0].Program, kinds[0].Arguments, kinds[0].Environment), $"herd7 {shape.Name}", $"Observation {shape.Name} Sometimes ");
+            foreach (var kind in kinds.Skip(1))
+                Expect(await RunAsync(root, kind.Program, kind.Arguments, kind.Environment), $"{kind.Name} {shape.Name}", "1 passed");
+            var walls = kinds.ToDictionary(k => k.Name, _ => new List<double>());
+            for (var round = 0; round < options.RingRounds; round++)
+            {
+                foreach (var kind in kinds)
+                    walls[kind.Name].Add(Expect(await RunAsync(root, kind.Program, kind.Arguments, kind.Environment), $"{kind.Name} {shape.Name}", null).Milliseconds / 1000);
+                progress.WriteLine($"{shape.Name}, round {round + 1} of {options.RingRounds}: " + string.Join(", ", kinds.Select(k => $"{k.Name} {walls[k.Name][^1]:F2} s")));
+            }
+            var (herd, client1, alone1) = (Median(walls["herd7"]), Median(walls["served"]), Median(walls["in-process"]));
+            static string S(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
+            static string R(double value) => value.ToString("F3", CultureInfo.InvariantCulture);
+            table.Append($"| {shape.Name} | {S(herd)} | {S(client1)} | {R(client1 / herd)} | {S(alone1)} | {R(alone1 / herd)} |\n");
+        }
+        return $"""
+
+            ## SB rings against herd7, whole process
+
+            - median of {options.RingRounds} rounds, each running every process once, in turn, after one unmeasured kscn round; herd7 and kscn agree (Sometimes; the test passes)
+
+            {table}
+            """;
     }
 
     /// <summary>One litmus test in both languages.</summary>
