@@ -141,7 +141,7 @@ static Command LitmusCommand()
     var kscn = new Option<string?>("--kscn") { Description = "A directory with kscn, kscn.dll and kscn-client (default: publish compiler/ScenarioLang.Cli and compiler/ScenarioLang.Client into one)." };
     var herd7 = new Option<string?>("--herd7") { Description = "The herd7 binary (default: the one bench/reference/herd7/build.sh builds)." };
     var rounds = new Option<int>("--rounds") { Description = "Measured rounds; the table shows the medians.", DefaultValueFactory = _ => 10 };
-    var rings = new Option<int[]>("--rings") { Description = "Also time these SB rings (CPU counts, e.g. --rings 12 14) whole-process against herd7: kscn-client served and kscn in-process.", AllowMultipleArgumentsPerToken = true };
+    var rings = new Option<int[]>("--rings") { Description = "Also time these SB rings (CPU counts, e.g. --rings 12 14) whole-process against herd7 (which runs up to SB-ring-14): kscn-client served and kscn in-process.", AllowMultipleArgumentsPerToken = true };
     var ringRounds = new Option<int>("--ring-rounds") { Description = "Measured rounds of the rings; the table shows the medians.", DefaultValueFactory = _ => 3 };
     var command = new Command("litmus", "Check that kscn and herd7 agree on samples/litmus, then time the folder and one file through a warm kscn server against herd7 (and SB rings with --rings); print the Markdown tables.")
     {
