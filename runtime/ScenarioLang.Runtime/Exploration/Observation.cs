@@ -9,7 +9,7 @@ internal sealed record Observation(IReadOnlyList<(string Subject, string Value)>
 {
     public static Observation Of(IReadOnlyList<Condition> conditions, Observations observations)
     {
-        var values = new List<(string, string)>();
+        var values = new List<(string, string)>(conditions.Count);
         var holds = true;
         string? error = null;
         foreach (var condition in conditions)
