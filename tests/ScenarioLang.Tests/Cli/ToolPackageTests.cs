@@ -44,6 +44,18 @@ public sealed class ToolPackageTests
             Assert.True(run.ExitCode == 0, "the installed kscn failed:\n" + run.Output);
             Assert.Contains("PASS: 7 expectations hold", run.Output);
 
+            // The linux-x64 package carries the native client beside kscn.dll (NativeAOT is per RID: the portable package
+            // cannot). With no server it executes the kscn beside it: the same output.
+            var clients = Directory.GetFiles(tools, "kscn-client", SearchOption.AllDirectories);
+            if (RuntimeInformation.RuntimeIdentifier == "linux-x64")
+            {
+                var client = ChildProcess.Run(Repository.Root, Assert.Single(clients), ["run", "samples/ioperm/andy-stale-tss-bits.kscn"], InstallLimit, InstalledKscn);
+                Assert.True(client.ExitCode == 0, "the installed kscn-client failed:\n" + client.Output);
+                Assert.Equal(run.Out, client.Out);
+            }
+            else
+                Assert.Empty(clients);
+
             // The help's pointer to the language reference leads to the copy installed with the tool.
             var help = ChildProcess.Run(work, Path.Combine(tools, "kscn"), ["--help"], InstallLimit, InstalledKscn);
             var reference = Regex.Match(help.Out, @"Language reference: (\S+)").Groups[1].Value;
