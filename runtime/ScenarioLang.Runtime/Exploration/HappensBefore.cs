@@ -129,8 +129,10 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
         }
     }
 
-    // A process is a CPU's program, its buffer's drains, or its preempting task: three per CPU.
-    private static int ProcessIndex(ExploreEvent e) => e.Cpu * 3 + (int)e.Kind;
+    // A process is a CPU's program, its buffer's drains, or its preempting task: one per kind of event, per CPU.
+    private static readonly int Kinds = Enum.GetValues<EventKind>().Length;
+
+    private static int ProcessIndex(ExploreEvent e) => e.Cpu * Kinds + (int)e.Kind;
 
     private int LastOfProcess(ExploreEvent e) => ProcessIndex(e) is var i && i < _lastOfProcess.Length ? _lastOfProcess[i] : -1;
 

@@ -19,7 +19,8 @@ internal interface ISearch
 
     /// <summary>
     /// The event to perform in the current state, or null to abandon the execution (every enabled event sleeps).
-    /// <paramref name="enabled"/> holds until the event has been <see cref="Performed"/>; a search that keeps it longer copies it.
+    /// <paramref name="enabled"/> is the execution's own list, which a search reads and never changes: it holds until the
+    /// event has been <see cref="Performed"/>; a search that keeps it longer copies it.
     /// </summary>
     Transition? Choose(List<Transition> enabled);
 
