@@ -314,12 +314,12 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
             _backtrack.Clear();
         }
 
-        // A loop, not List.Contains: that goes through the default comparer of the record struct.
+        // A loop, not List.Contains: that calls the record struct's equality through the default comparer.
         public bool ToExplore(ExploreEvent e)
         {
             foreach (var b in _backtrack)
             {
-                if (b.Cpu == e.Cpu && b.Kind == e.Kind)
+                if (b == e)
                     return true;
             }
             return false;

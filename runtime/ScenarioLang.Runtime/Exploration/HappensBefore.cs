@@ -18,8 +18,9 @@ namespace ScenarioLang.Runtime.Exploration;
 /// </remarks>
 internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? bufferBound)
 {
-    private readonly List<(Transition Transition, EventSet Before)> _events = [];
-    // Each index's set, kept when the search goes back before it: the event added there next fills it again.
+    private readonly List<Transition> _events = [];
+    // The events before each index's event. A set outlives its event when the search goes back before it: the event
+    // added there next fills it again.
     private readonly List<EventSet> _sets = [];
     // The index of each process's last event (-1: none yet), by ProcessIndex.
     private int[] _lastOfProcess = [];
@@ -33,10 +34,10 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
 
     public int Count => _events.Count;
 
-    public ExploreEvent EventAt(int index) => _events[index].Transition.Event;
+    public ExploreEvent EventAt(int index) => _events[index].Event;
 
     /// <summary>The events that happen before the one at <paramref name="index"/>.</summary>
-    public EventSet Before(int index) => _events[index].Before;
+    public EventSet Before(int index) => _sets[index];
 
     /// <summary>
     /// Adds the next event of the execution; returns its races, the earlier events it races with, in order (a list
@@ -63,7 +64,7 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
         {
             foreach (var earlier in Accesses(access.Location))
             {
-                var other = _events[earlier].Transition;
+                var other = _events[earlier];
                 if (other.Event.Cpu == e.Cpu && !other.Event.OtherTaskOnCpu(e))
                     continue;
                 var theirs = AccessTo(other.Effect, access.Location);
@@ -85,12 +86,12 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
             if (candidates.Contains(predecessor))
                 races.Add(predecessor);
             before.Add(predecessor);
-            before.UnionWith(_events[predecessor].Before);
+            before.UnionWith(_sets[predecessor]);
         }
         if (effect.Acquired is { } lockWord && _lastAcquire.TryGetValue(lockWord, out var acquired) &&
-            (_events[acquired].Transition.Event.Cpu != e.Cpu || _events[acquired].Transition.Event.OtherTaskOnCpu(e)) && !races.Contains(acquired))
+            (_events[acquired].Event.Cpu != e.Cpu || _events[acquired].Event.OtherTaskOnCpu(e)) && !races.Contains(acquired))
             races.Add(acquired);
-        Record(transition, before);
+        Record(transition);
         races.Sort();
         return races;
     }
@@ -117,7 +118,7 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
             _buffers[cpu]?.Reset(cpu < bufferedAtStart.Count ? bufferedAtStart[cpu] : 0);
         for (var index = 0; index < count; index++)
         {
-            var transition = _events[index].Transition;
+            var transition = _events[index];
             var buffer = Buffer(transition.Event.Cpu);
             if (transition.Event.Kind == EventKind.Drain)
                 buffer.Drained(index);
@@ -171,10 +172,10 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
         return default;
     }
 
-    private void Record(Transition transition, EventSet before)
+    private void Record(Transition transition)
     {
         var index = _events.Count;
-        _events.Add((transition, before));
+        _events.Add(transition);
         SetLastOfProcess(transition.Event, index);
         foreach (var access in transition.Effect.Accesses)
             Accesses(access.Location).Add(index);

@@ -50,7 +50,7 @@ public sealed class KernelHeap : IBlockState
 
     public IReadOnlyList<KernelObject> LiveObjects => _liveObjects ??= [.. _live.Values];
 
-    /// <summary>The live objects of type <typeparamref name="T"/>, in id order.</summary>
+    /// <summary>The live objects of type <typeparamref name="T"/>, in id order: a snapshot that a kfree() leaves as it is.</summary>
     public IReadOnlyList<T> Live<T>() where T : KernelObject
     {
         if (!_liveOf.TryGetValue(typeof(T), out var live))

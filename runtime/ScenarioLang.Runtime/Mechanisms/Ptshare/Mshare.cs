@@ -340,7 +340,7 @@ internal sealed class Mshare(LinuxKernel kernel) : IKernelHooks, IPageTableShari
     /// </summary>
     public void CheckMmLeaks(IReadOnlyList<TaskStruct> live)
     {
-        foreach (var table in Heap.Live<UserPageTable>().Where(t => t.Owner.Freed).ToList())
+        foreach (var table in Heap.Live<UserPageTable>().Where(t => t.Owner.Freed))
             Heap.Report(FindingKind.Leak, table, $"memory leak: {table} (allocated by {table.AllocationSite}) belongs to {table.Owner}, already freed (check_mm(): \"BUG: non-zero pgtables_bytes on freeing mm\")");
     }
 

@@ -183,7 +183,7 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
     public void CheckMmLeaks(IReadOnlyList<TaskStruct> live)
     {
         var mms = live.Select(t => t.Mm).OfType<MmStruct>().Distinct().ToList();
-        foreach (var info in Heap.Live<PtshareData>().ToList())
+        foreach (var info in Heap.Live<PtshareData>())
         {
             if (kernel.Memory.Read(info.File.PtshareData) != info.Id)
             {
@@ -198,7 +198,7 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
                 Heap.Report(FindingKind.RefcountMisuse, info, $"refcount: {info} has refcnt {refcnt} but {Units.Count(sharers, "mapping")} share it: it will be freed while still mapped");
         }
         var tables = Heap.Live<UserPageTable>();
-        foreach (var table in tables.Where(t => t.Owner.Freed).ToList())
+        foreach (var table in tables.Where(t => t.Owner.Freed))
             Heap.Report(FindingKind.Leak, table, $"memory leak: {table} (allocated by {table.AllocationSite}) belongs to {table.Owner}, already freed");
         // Without a user page table there is none to reach (every execution of a litmus block asks).
         if (tables.Count == 0)
@@ -211,7 +211,7 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
             .SelectMany(pud => pud.Next.OfType<UserPageTable>().Prepend(pud))
             .SelectMany(table => table.Level == PageTableLevel.Pmd ? table.Next.OfType<UserPageTable>().Prepend(table) : [table])
             .ToHashSet();
-        foreach (var table in tables.Where(t => !t.Owner.Freed && !reachable.Contains(t)).ToList())
+        foreach (var table in tables.Where(t => !t.Owner.Freed && !reachable.Contains(t)))
             Heap.Report(FindingKind.Leak, table, $"memory leak: {table} of {table.Owner} is reachable from no page table: free_pgtables() cleared the entry of a VM_SHARED_PT range without freeing it");
     }
 
