@@ -44,7 +44,8 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
     {
         // The first run probes the start of the block; a scenario without one runs once, as it always did.
         var root = new ProbeSearch(SearchUnit.Root, _reduction != Reduction.None);
-        var (result, driver, _) = Judged(RunIdle(root));
+        var (result, driver, first) = Judged(Run(root));
+        Release(first);
         if (driver.Prefix is null)
             return result;
         var parts = Parts(root);
@@ -236,36 +237,40 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
     }
 
     /// <summary>
-    /// Runs one execution on an idle run, rewound, or a new one, which is idle afterwards. A probe's is not judged
-    /// (<see cref="Judged"/>): it stops where the search splits, and only its events count.
+    /// Runs a probe's execution on an idle run, rewound, or a new one, which is idle afterwards. A probe's execution is
+    /// not judged (<see cref="Judged"/>): it stops where the search splits, and only its events count, so it runs the
+    /// block alone, on any run that reached it (<see cref="ScenarioRun.BlockRewindable"/>).
     /// </summary>
-    private (ExecutionDriver Driver, ScenarioRun Run) RunIdle(ISearch search)
-    {
-        var ran = Run(search, Idle());
-        Release(ran.Run);
-        return ran;
-    }
+    private void RunIdle(ISearch search) => Release(Run(search, Idle(), probe: true).Run);
 
     private ScenarioRun? Idle() => _idle.TryTake(out var run) ? run : null;
 
+    // A run whose first execution stopped in the block (a probe's) serves the probes after it; an execution takes a
+    // new run when it is given such a one, and drops it.
     private void Release(ScenarioRun? run)
     {
-        if (run is { Rewindable: true })
+        if (run is { BlockRewindable: true })
             _idle.Add(run);
     }
 
     /// <summary>
     /// Runs one execution: from the scenario's start on a new machine, or from the block's start on
-    /// <paramref name="previous"/>'s, rewound, when that run can be (<see cref="ScenarioRun.Rewindable"/>) and rewinding is on.
+    /// <paramref name="previous"/>'s, rewound, when that run can be (<see cref="ScenarioRun.Rewindable"/>, or for a
+    /// <paramref name="probe"/> <see cref="ScenarioRun.BlockRewindable"/>) and rewinding is on.
     /// </summary>
-    private (ExecutionDriver Driver, ScenarioRun Run) Run(ISearch search, ScenarioRun? previous = null)
+    private (ExecutionDriver Driver, ScenarioRun Run) Run(ISearch search, ScenarioRun? previous = null, bool probe = false)
     {
         var driver = new ExecutionDriver(search, options.BufferBound);
-        var rewound = options.Rewind && previous is { Rewindable: true };
+        var rewound = options.Rewind && (probe ? previous?.BlockRewindable : previous?.Rewindable) == true;
         var run = rewound ? previous! : new ScenarioRun(scenario.Description, config, driver);
         try
         {
-            if (rewound)
+            if (rewound && probe)
+            {
+                run.Rewind(driver);
+                run.ExploreBlockAgain();
+            }
+            else if (rewound)
             {
                 run.Rewind(driver);
                 run.ExploreAgain();

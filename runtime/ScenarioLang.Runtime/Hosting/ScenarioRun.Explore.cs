@@ -34,6 +34,13 @@ public sealed partial class ScenarioRun
     /// </summary>
     internal bool Rewindable => _start is { After.Replayable: true } && _repeats.Count == 0;
 
+    /// <summary>
+    /// Whether the run can run its block again without what follows it (<see cref="ExploreBlockAgain"/>, for a probe
+    /// that stops in the block): it is <see cref="Rewindable"/>, or its first execution was abandoned in the block, so
+    /// what follows is not known, but the machine rewinds to the block's start all the same.
+    /// </summary>
+    internal bool BlockRewindable => _start is { After.Sealed: false } && _repeats.Count == 0 || Rewindable;
+
     /// <summary>This execution started from the block on a rewound machine, not from the scenario's start.</summary>
     [field: Bookkeeping]
     internal bool Rewound { get; private set; }
@@ -49,7 +56,7 @@ public sealed partial class ScenarioRun
     /// <summary>Puts the machine and the run back where the block started, for an execution <paramref name="explorer"/> steers.</summary>
     internal void Rewind(ExecutionDriver explorer)
     {
-        if (!Rewindable)
+        if (!BlockRewindable)
             throw new InvalidOperationException("a run rewound before its first execution ended");
         Machine.Tracker.Rewind();
         _start!.State.Restore(this);
@@ -62,12 +69,17 @@ public sealed partial class ScenarioRun
     /// <summary>Runs the block again, then the expectations after it, as the scenario's code did in the first execution.</summary>
     internal void ExploreAgain()
     {
+        if (!Rewindable)
+            throw new InvalidOperationException("a run whose first execution did not end rewound for a whole execution");
         RunBlock(_start!);
         foreach (var expectation in _start!.After.Calls)
             expectation();
         if (_entries.Count != _start.After.Entries)
             throw new InvalidOperationException($"the statements after the explore block traced {_entries.Count} entries again, not {_start.After.Entries}");
     }
+
+    /// <summary>Runs the block again and stops there: the execution of a probe, which is not judged.</summary>
+    internal void ExploreBlockAgain() => RunBlock(_start!);
 
     /// <summary>
     /// Runs the block's steps as per-CPU programs, in the interleaving the explorer chooses for this execution. A step

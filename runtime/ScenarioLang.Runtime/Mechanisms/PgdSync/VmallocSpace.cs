@@ -126,14 +126,25 @@ public sealed class VmallocSpace(LinuxKernel kernel, PgdModel pgd)
 
     // mm/vmalloc.c: vmap_pud_range() -> vmap_pmd_range() -> vmap_pte_range(): pmd_alloc(), pte_alloc_kernel(), then
     // set_pte_at() for each page __vmalloc_area_node() allocated. These levels are init_mm's alone (see PageTable).
+    // A PTE page at a time, as vmap_pte_range() runs (pmd_addr_end()): its entries are one tracked location, written
+    // once per PTE page here and not once per page, in the same order of first touches and with the same values.
     private void MapPages(PageTable pud, ulong start, ulong end)
     {
-        for (var address = start; address < end; address += PageSize)
+        long? nextPfn = null;
+        for (var address = start; address < end;)
         {
             var pmd = Below(pud, Index(address, PudShift), PageTable.PmdKind, "__pmd_alloc");
             var pte = Below(pmd, Index(address, PmdShift), PageTable.PteKind, "__pte_alloc_kernel");
-            pte.Entries[Index(address, PageShift)] = _nextPfn.Value++;
+            // The next frame is taken before the entry is written: the footprint keeps that order of first touches.
+            var pfn = nextPfn ?? _nextPfn.Value;
+            var entries = pte.Entries.Write();
+            var pmdEnd = Math.Min(end, (address & ~((1UL << PmdShift) - 1)) + (1UL << PmdShift));
+            for (; address < pmdEnd; address += PageSize)
+                entries[Index(address, PageShift)] = pfn++;
+            nextPfn = pfn;
         }
+        if (nextPfn is { } next)
+            _nextPfn.Value = next;
     }
 
     // The table an entry points to, allocated and populated first when the entry is none.
