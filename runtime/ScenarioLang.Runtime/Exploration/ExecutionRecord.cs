@@ -42,9 +42,12 @@ internal sealed class ExecutionRecord(ProgramExecution programs, int exploreEntr
     /// The subjects the expectations observed, in first-appearance order; without any, the scenario's shared words (plain
     /// names: the kernel's own words, swapper_pg_dir[402] or C->mm, are not the scenario's state).
     /// </summary>
-    public string State(SharedMemory memory) =>
-        Observation.Format(_observed.Count > 0
+    public IReadOnlyList<(string Subject, string Value)> Observed(SharedMemory memory) =>
+        _observed.Count > 0
             ? _observed
-            : memory.Words.Where(w => w.Key.Name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
-                .Select(w => (w.Key.Name, w.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+            : [.. memory.Words.Where(w => w.Key.Name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+                .Select(w => (w.Key.Name, w.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)))];
+
+    /// <summary>The final state's text, herd-style: <see cref="Observed"/> joined.</summary>
+    public string State(SharedMemory memory) => Observation.Format(Observed(memory));
 }

@@ -11,13 +11,14 @@ internal sealed partial class ExpectationTally(Step step, Quantifier quantifier)
 
     public Quantifier Quantifier => quantifier;
 
-    public void Add(Judgment judgment, int execution, string state, Func<IReadOnlyList<ScheduleLine>> schedule)
+    /// <summary>Takes in the judgment of one execution, whose final state is <paramref name="observed"/>.</summary>
+    public void Add(Judgment judgment, int execution, IReadOnlyList<(string Subject, string Value)> observed, Func<IReadOnlyList<ScheduleLine>> schedule)
     {
         _error ??= judgment.Error;
         if (judgment.Satisfied)
             _satisfied++;
         else if (quantifier != Quantifier.Sometimes && _counterexample is null)
-            _counterexample = new Counterexample(execution, judgment.Detail ?? state, schedule());
+            _counterexample = new Counterexample(execution, judgment.Detail ?? Observation.Format(observed), schedule);
     }
 
     /// <summary>Adds the tally of a later part of the search, whose executions are numbered from <paramref name="offset"/> + 1.</summary>

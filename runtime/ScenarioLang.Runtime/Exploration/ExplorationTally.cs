@@ -14,7 +14,7 @@ internal sealed partial class ExplorationTally
     private readonly List<Step> _order = [];
     private readonly Dictionary<Step, ExpectationTally> _tallies = [];
     private readonly Dictionary<Step, TraceEntry> _untallied = [];
-    private readonly Dictionary<string, int> _states = new(StringComparer.Ordinal);
+    private readonly FinalStates _states = new();
     private readonly List<Finding> _findings = [];
     private Counterexample? _findingExample;
 
@@ -86,25 +86,27 @@ internal sealed partial class ExplorationTally
         {
             Deadlocks++;
             Violated = true;
-            AddState(driver.Deadlock!, 1);
+            _states.Add(driver.Deadlock!, 1);
             return;
         }
         var execution = ++Executions;
-        var state = record.State(memory);
-        AddState(state, 1);
+        var observed = record.Observed(memory);
+        _states.Add(observed, 1);
         foreach (var finding in result.Findings.Where(f => !_findings.Exists(seen => seen.Message == f.Message)))
             _findings.Add(finding);
-        var schedule = new Lazy<IReadOnlyList<ScheduleLine>>(() => SchedulePrinter.Print(record.Programs.Events));
+        // The execution's events outlive it unchanged (the next execution makes its own list and records).
+        var events = record.Programs.Events;
+        var schedule = new Lazy<IReadOnlyList<ScheduleLine>>(() => SchedulePrinter.Print(events));
         // A finding no expectation names fails the scenario; the first execution with one shows how it comes about.
         if (result.Findings.FirstOrDefault(f => !f.Expected) is { } unexpected)
         {
             WithFindings++;
             Violated = true;
-            _findingExample ??= new Counterexample(execution, unexpected.Message, schedule.Value);
+            _findingExample ??= new Counterexample(execution, unexpected.Message, () => schedule.Value);
         }
         foreach (var judgment in record.Programs.Judgments.Concat(Judgments(result.Entries.Skip(record.ExploreEntry + 1), record)))
         {
-            Tally(judgment.Step, judgment.Quantifier).Add(judgment, execution, state, () => schedule.Value);
+            Tally(judgment.Step, judgment.Quantifier).Add(judgment, execution, observed, () => schedule.Value);
             Violated |= !judgment.Satisfied && judgment.Quantifier != Quantifier.Sometimes;
         }
     }
@@ -127,8 +129,7 @@ internal sealed partial class ExplorationTally
         WithFindings += next.WithFindings;
         Bounded |= next.Bounded;
         Violated |= next.Violated;
-        foreach (var (state, count) in next._states)
-            AddState(state, count);
+        _states.Add(next._states);
         _findings.AddRange(next._findings.Where(f => !_findings.Exists(seen => seen.Message == f.Message)));
         _findingExample ??= next._findingExample is { } example ? example with { Execution = example.Execution + offset } : null;
         foreach (var step in next._order)
@@ -152,7 +153,7 @@ internal sealed partial class ExplorationTally
         var verdicts = _order.Where(_tallies.ContainsKey).Select(s => _tallies[s].ToVerdict(Executions, partial));
         var exploration = new ExplorationResult(
             Executions, Redundant, Deadlocks, Events, cut, shard,
-            [.. _states.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => new FinalState(s.Key, s.Value))],
+            _states.Sorted(),
             [.. verdicts, .. checker is null ? [] : new[] { checker }]);
         var after = _order.Select(s => _tallies.TryGetValue(s, out var tally) ? tally.Entry(Executions, partial) : _untallied[s]);
         TraceEntry[] findings = checker is null ? [] :
@@ -190,6 +191,4 @@ internal sealed partial class ExplorationTally
         }
         return tally;
     }
-
-    private void AddState(string state, int count) => _states[state] = _states.GetValueOrDefault(state) + count;
 }

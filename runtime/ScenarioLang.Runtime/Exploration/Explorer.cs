@@ -172,6 +172,8 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
                 return $"stopped after {Tracing.Units.Count(total.Runs, "execution")} (--max-executions {options.MaxExecutions})";
             var tally = tallies.GetValueOrDefault(i) is { } t && t.Runs <= remaining ? t : RunPart(parts.Create, i, remaining);
             total.Append(tally);
+            // Its final states are the total's now: a part's copy of them is garbage from here on (SB-16 has 65,536).
+            tallies.Remove(i);
             if (StopsAtFirst && tally.Violated)
                 return tally.Complete && i == parts.Count - 1 ? null : $"stopped at the first violation ({(options.StopAtFirst ? "--stop-at-first" : _knownFailure!.Text)}), after {Tracing.Units.Count(total.Runs, "execution")}";
             if (!tally.Complete && options.Strategy == ExploreStrategy.Exhaustive)

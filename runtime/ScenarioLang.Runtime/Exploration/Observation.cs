@@ -7,9 +7,9 @@ namespace ScenarioLang.Runtime.Exploration;
 /// </summary>
 internal sealed record Observation(IReadOnlyList<(string Subject, string Value)> Values, bool Holds, string? Error)
 {
-    public static Observation Of(IReadOnlyList<Condition> conditions, Observations observations)
+    public static Observation Of(ReadOnlySpan<Condition> conditions, Observations observations)
     {
-        var values = new List<(string, string)>(conditions.Count);
+        var values = new List<(string, string)>(conditions.Length);
         var holds = true;
         string? error = null;
         foreach (var condition in conditions)

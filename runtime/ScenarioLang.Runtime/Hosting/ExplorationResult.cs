@@ -1,3 +1,4 @@
+using ScenarioLang.Runtime.Exploration;
 namespace ScenarioLang.Runtime;
 
 /// <summary>How <see cref="ScenarioExecutor"/> explores an explore block.</summary>
@@ -108,7 +109,33 @@ public sealed record ExplorationResult(
 }
 
 /// <summary>A final state, printed herd-style (<c>r0=0; r1=1</c>), and how many executions reached it.</summary>
-public sealed record FinalState(string State, int Count);
+public sealed record FinalState
+{
+    // A search's states are kept as codes (FinalStates) and made into text when read: SB-16 has 65,536 of them.
+    private readonly string _state;
+    private readonly FinalStates? _states;
+
+    public FinalState(string state, int count)
+    {
+        _state = state;
+        Count = count;
+    }
+
+    internal FinalState(FinalStates states, string key, int count)
+    {
+        _state = key;
+        _states = states;
+        Count = count;
+    }
+
+    public string State => _states is null ? _state : _states.Text(_state);
+
+    public int Count { get; }
+
+    public bool Equals(FinalState? other) => other is not null && other.Count == Count && other.State == State;
+
+    public override int GetHashCode() => HashCode.Combine(State, Count);
+}
 
 /// <summary>
 /// An expectation judged in every execution: <paramref name="Satisfied"/> counts the executions where its per-execution
@@ -122,10 +149,33 @@ public sealed record ExpectationVerdict(Step Step, Quantifier Quantifier, int Sa
 }
 
 /// <summary>One execution as an explicit schedule that replays it (<c>kscn</c> can splice it into a .kscn file).</summary>
-/// <param name="Execution">Its number among the executions that reached a final state, in search order, from 1.</param>
-/// <param name="Detail">What it shows: its final state, or the outcome a step got.</param>
-public sealed record Counterexample(int Execution, string Detail, IReadOnlyList<ScheduleLine> Schedule)
+public sealed record Counterexample
 {
+    // Printed when first asked for: each part of a search keeps the first counterexample it saw, and only the first
+    // part's is shown once the parts are appended.
+    private readonly Lazy<IReadOnlyList<ScheduleLine>> _schedule;
+
+    public Counterexample(int execution, string detail, IReadOnlyList<ScheduleLine> schedule)
+        : this(execution, detail, () => schedule)
+    {
+    }
+
+    internal Counterexample(int execution, string detail, Func<IReadOnlyList<ScheduleLine>> schedule)
+    {
+        Execution = execution;
+        Detail = detail;
+        _schedule = new(schedule);
+    }
+
+    /// <summary>Its number among the executions that reached a final state, in search order, from 1.</summary>
+    public int Execution { get; init; }
+
+    /// <summary>What it shows: its final state, or the outcome a step got.</summary>
+    public string Detail { get; init; }
+
+    /// <summary>The execution as the lines of an explicit schedule.</summary>
+    public IReadOnlyList<ScheduleLine> Schedule => _schedule.Value;
+
     // Comments of lines up to this long start in one column; a longer line (an mmap with all its arguments) keeps its
     // comment just after it rather than pushing every other comment that far right.
     private const int AlignedWidth = 64;

@@ -36,11 +36,11 @@ internal sealed partial class ExplorationTally
         w.WriteEndArray();
         // Ordinal order, as the trace prints them: the dictionary's own order depends on how the parts were appended.
         w.WriteStartArray("states");
-        foreach (var (state, count) in _states.OrderBy(s => s.Key, StringComparer.Ordinal))
+        foreach (var state in _states.Sorted())
         {
             w.WriteStartObject();
-            w.WriteString("state", state);
-            w.WriteNumber("count", count);
+            w.WriteString("state", state.State);
+            w.WriteNumber("count", state.Count);
             w.WriteEndObject();
         }
         w.WriteEndArray();

@@ -206,13 +206,24 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
         // The RFC's free_pgtables() only pud_clear()s or pmd_clear()s a table behind a VM_SHARED_PT range: one the mm
         // itself allocated (a later sharer's PMD page, a PTE page faulted in without a host) is then reachable from no
         // mm, and its owner's pgtables_bytes still counts it (check_mm(): "BUG: non-zero pgtables_bytes on freeing mm").
-        var holders = mms.Concat(Heap.Live<PtshareData>().Select(info => info.Mm)).Where(mm => !mm.Freed).ToList();
-        var reachable = holders.SelectMany(mm => mm.UserPgd.OfType<UserPageTable>())
-            .SelectMany(pud => pud.Next.OfType<UserPageTable>().Prepend(pud))
-            .SelectMany(table => table.Level == PageTableLevel.Pmd ? table.Next.OfType<UserPageTable>().Prepend(table) : [table])
-            .ToHashSet();
+        var reachable = new HashSet<UserPageTable>();
+        foreach (var mm in mms.Concat(Heap.Live<PtshareData>().Select(info => info.Mm)).Where(mm => !mm.Freed))
+            Reach(mm.UserPgd.Read(), reachable);
         foreach (var table in tables.Where(t => !t.Owner.Freed && !reachable.Contains(t)))
             Heap.Report(FindingKind.Leak, table, $"memory leak: {table} of {table.Owner} is reachable from no page table: free_pgtables() cleared the entry of a VM_SHARED_PT range without freeing it");
+    }
+
+    // The tables below a PGD's or a table's entries, and the PTE pages below each PMD page among them: a loop over
+    // the entries, as every execution walks every live mm's.
+    private static void Reach(ReadOnlySpan<UserPageTable?> entries, HashSet<UserPageTable> reachable)
+    {
+        foreach (var table in entries)
+        {
+            if (table is null || !reachable.Add(table))
+                continue;
+            if (table.Level != PageTableLevel.Pte)
+                Reach(table.Next.Read(), reachable);
+        }
     }
 
     // mm/ptshare.c: ptshare_new_mm(): mm_alloc() (whose mm_init() runs pgd_alloc()), then the ptshare_data, published

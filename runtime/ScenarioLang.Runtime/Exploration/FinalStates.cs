@@ -1,0 +1,214 @@
+using System.Runtime.InteropServices;
+
+namespace ScenarioLang.Runtime.Exploration;
+
+/// <summary>
+/// The distinct final states of a search and how many executions reached each, kept compact: a state's text is its
+/// parts (<c>r0=0</c>) joined by <c>"; "</c>, and a state is kept as the codes of its parts, one or two chars each,
+/// with each part's text kept once. SB-16's 65,536 states of 16 parts take 56 bytes each rather than 230, and the
+/// text of a state is made only when it is printed (<see cref="Sorted"/>).
+/// </summary>
+/// <remarks>
+/// The encoding is the text's split at <c>"; "</c> whatever the state came from (an execution's observed subjects, a
+/// deadlock's description, a shard file), so one text always has one key.
+/// </remarks>
+internal sealed class FinalStates
+{
+    private const string Separator = "; ";
+    // Codes below this take one char; the others two, the first with its high bit set.
+    private const int OneChar = 0x8000;
+
+    private readonly List<string> _parts = [];
+    private readonly Dictionary<string, int> _codes = new(StringComparer.Ordinal);
+    // The same codes by subject and value, so that an execution's state is looked up without making its parts' text.
+    private readonly Dictionary<(string Subject, string Value), int> _pairs = [];
+    private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
+    private readonly List<char> _key = [];
+
+    public int Count => _counts.Count;
+
+    /// <summary>Adds the state <c>subject=value; …</c> <paramref name="count"/> times.</summary>
+    public void Add(IReadOnlyList<(string Subject, string Value)> observed, int count)
+    {
+        _key.Clear();
+        foreach (var (subject, value) in observed)
+        {
+            if (!_pairs.TryGetValue((subject, value), out var code))
+            {
+                // A separator inside a subject or a value splits the text elsewhere: such a state is keyed by its text.
+                if (subject.Contains(Separator, StringComparison.Ordinal) || value.Contains(Separator, StringComparison.Ordinal))
+                {
+                    Add(Observation.Format(observed), count);
+                    return;
+                }
+                _pairs.Add((subject, value), code = Code(subject + "=" + value));
+            }
+            Append(code);
+        }
+        Tally(new string(CollectionsMarshal.AsSpan(_key)), count);
+    }
+
+    /// <summary>Adds the state whose text is <paramref name="text"/> <paramref name="count"/> times.</summary>
+    public void Add(string text, int count) => Tally(Key(text), count);
+
+    /// <summary>Adds the state with text <paramref name="text"/> once; false if it is here already.</summary>
+    public bool TryAdd(string text, int count)
+    {
+        var key = Key(text);
+        if (_counts.ContainsKey(key))
+            return false;
+        _counts.Add(key, count);
+        return true;
+    }
+
+    /// <summary>Adds every state of <paramref name="other"/> with its count.</summary>
+    public void Add(FinalStates other)
+    {
+        foreach (var (key, count) in other._counts)
+        {
+            _key.Clear();
+            for (var at = 0; at < key.Length;)
+                Append(Code(other._parts[Read(key, ref at)]));
+            Tally(new string(CollectionsMarshal.AsSpan(_key)), count);
+        }
+    }
+
+    /// <summary>
+    /// The states in the ordinal order of their text, as the trace prints them: each made into text when it is read,
+    /// and not kept, so the list costs what the codes do.
+    /// </summary>
+    public IReadOnlyList<FinalState> Sorted()
+    {
+        var keys = _counts.Keys.ToArray();
+        Array.Sort(keys, new TextOrder(_parts));
+        return new SortedStates(this, keys);
+    }
+
+    /// <summary>The text of the state <paramref name="key"/>.</summary>
+    internal string Text(string key)
+    {
+        var text = new System.Text.StringBuilder();
+        for (var at = 0; at < key.Length;)
+        {
+            if (at > 0)
+                text.Append(Separator);
+            text.Append(_parts[Read(key, ref at)]);
+        }
+        return text.ToString();
+    }
+
+    private void Tally(string key, int count) => CollectionsMarshal.GetValueRefOrAddDefault(_counts, key, out _) += count;
+
+    // The empty text has no part (an execution that observed nothing), as no subject makes an empty part.
+    private string Key(string text)
+    {
+        _key.Clear();
+        if (text.Length > 0)
+        {
+            foreach (var part in text.Split(Separator))
+                Append(Code(part));
+        }
+        return new string(CollectionsMarshal.AsSpan(_key));
+    }
+
+    private int Code(string part)
+    {
+        if (!_codes.TryGetValue(part, out var code))
+        {
+            _codes.Add(part, code = _parts.Count);
+            _parts.Add(part);
+        }
+        return code;
+    }
+
+    private void Append(int code)
+    {
+        if (code < OneChar)
+        {
+            _key.Add((char)code);
+            return;
+        }
+        _key.Add((char)(OneChar | (code >> 15)));
+        _key.Add((char)(code & (OneChar - 1)));
+    }
+
+    /// <summary>The code at <paramref name="at"/> in <paramref name="key"/>, moving past it.</summary>
+    private static int Read(string key, ref int at)
+    {
+        int c = key[at++];
+        return c < OneChar ? c : ((c & (OneChar - 1)) << 15) | key[at++];
+    }
+
+    private sealed class SortedStates(FinalStates states, string[] keys) : IReadOnlyList<FinalState>
+    {
+        public int Count => keys.Length;
+
+        public FinalState this[int index] => new(states, keys[index], states._counts[keys[index]]);
+
+        public IEnumerator<FinalState> GetEnumerator()
+        {
+            for (var i = 0; i < keys.Length; i++)
+                yield return this[i];
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    /// <summary>Orders keys as <see cref="StringComparer.Ordinal"/> orders their texts, reading the texts from the first part that differs.</summary>
+    private sealed class TextOrder(List<string> parts) : IComparer<string>
+    {
+        public int Compare(string? x, string? y)
+        {
+            ArgumentNullException.ThrowIfNull(x);
+            ArgumentNullException.ThrowIfNull(y);
+            // The texts agree up to the first code that differs (or the end of one).
+            var (i, j) = (0, 0);
+            while (i < x.Length && j < y.Length)
+            {
+                var (fromX, fromY) = (i, j);
+                if (Read(x, ref i) != Read(y, ref j))
+                {
+                    (i, j) = (fromX, fromY);
+                    break;
+                }
+            }
+            var (left, right) = (new TextReader(parts, x, i), new TextReader(parts, y, j));
+            while (true)
+            {
+                var (l, r) = (left.Next(), right.Next());
+                if (l != r || l < 0)
+                    return l.CompareTo(r);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The chars of a state's text from the part at <paramref name="at"/> on (the separator before it, which the other
+    /// text has too, left out), then -1.
+    /// </summary>
+    private struct TextReader(List<string> parts, string key, int at)
+    {
+        private int _next = at;
+        private string _current = "";
+        private int _position;
+        private bool _started;
+        private bool _inSeparator;
+
+        public int Next()
+        {
+            while (_position == _current.Length)
+            {
+                if (_inSeparator)
+                    (_current, _inSeparator) = (parts[Read(key, ref _next)], false);
+                else if (_next >= key.Length)
+                    return -1;
+                else if (_started)
+                    (_current, _inSeparator) = (Separator, true);
+                else
+                    (_current, _started) = (parts[Read(key, ref _next)], true);
+                _position = 0;
+            }
+            return _current[_position++];
+        }
+    }
+}
