@@ -19,6 +19,7 @@ internal sealed class ExecutionRecord(ProgramExecution programs, int exploreEntr
     public void Observe(Step step, Quantifier quantifier, Observation observation)
     {
         _quantified[step] = new Judgment(step, quantifier, observation.Satisfies(quantifier), null, observation.Error);
+        _observed.EnsureCapacity(_observed.Count + observation.Values.Count);
         foreach (var value in observation.Values)
         {
             if (!Observed(value.Subject))

@@ -81,7 +81,7 @@ internal sealed class FinalStates
     {
         var keys = _counts.Keys.ToArray();
         Array.Sort(keys, new TextOrder(_parts));
-        return new SortedStates(this, keys);
+        return new SortedStates(this, keys, [.. keys.Select(key => _counts[key])]);
     }
 
     /// <summary>The text of the state <paramref name="key"/>.</summary>
@@ -139,11 +139,11 @@ internal sealed class FinalStates
         return c < OneChar ? c : ((c & (OneChar - 1)) << 15) | key[at++];
     }
 
-    private sealed class SortedStates(FinalStates states, string[] keys) : IReadOnlyList<FinalState>
+    private sealed class SortedStates(FinalStates states, string[] keys, int[] counts) : IReadOnlyList<FinalState>
     {
         public int Count => keys.Length;
 
-        public FinalState this[int index] => new(states, keys[index], states._counts[keys[index]]);
+        public FinalState this[int index] => new(states, keys[index], counts[index]);
 
         public IEnumerator<FinalState> GetEnumerator()
         {

@@ -12,7 +12,10 @@ namespace ScenarioLang.Runtime.Scheduling;
 /// </remarks>
 public sealed class KernelPath
 {
-    private readonly IEnumerator<InterleavingPoint> _steps;
+    // The body's points; null for a path of one access, which is that point alone (every user instruction's: an
+    // iterator per instruction was a fifth of a litmus search's allocations).
+    private readonly IEnumerator<InterleavingPoint>? _steps;
+    private readonly InterleavingPoint? _access;
     // Made at the path's first lock: most paths (every user instruction) take none.
     private List<MemoryLocation>? _held;
     private bool _started;
@@ -33,16 +36,10 @@ public sealed class KernelPath
         Name = name;
         Cpu = cpu;
         _memory = memory;
-        _steps = OneAccess(access);
+        _access = access;
     }
 
     public string Name { get; }
-
-    private IEnumerator<InterleavingPoint> OneAccess(InterleavingPoint point)
-    {
-        yield return point;
-        Result = point.Value;
-    }
 
     /// <summary>
     /// The CPU the path runs on now: this_cpu for the code after the current point. A path suspended at a
@@ -143,14 +140,24 @@ public sealed class KernelPath
 
     private void MoveNext()
     {
-        if (_steps.MoveNext())
+        if (_steps is null)
+        {
+            // One access: pending at the start, then its value is the result.
+            if (Pending is null && !Finished)
+            {
+                Pending = _access;
+                return;
+            }
+            Result = _access!.Value;
+        }
+        else if (_steps.MoveNext())
         {
             Pending = _steps.Current;
             return;
         }
         Pending = null;
         Finished = true;
-        _steps.Dispose();
+        _steps?.Dispose();
     }
 }
 
