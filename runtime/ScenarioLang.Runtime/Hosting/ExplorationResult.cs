@@ -1,4 +1,5 @@
 using ScenarioLang.Runtime.Exploration;
+
 namespace ScenarioLang.Runtime;
 
 /// <summary>How <see cref="ScenarioExecutor"/> explores an explore block.</summary>
@@ -111,7 +112,8 @@ public sealed record ExplorationResult(
 /// <summary>A final state, printed herd-style (<c>r0=0; r1=1</c>), and how many executions reached it.</summary>
 public sealed record FinalState
 {
-    // A search's states are kept as codes (FinalStates) and made into text when read: SB-16 has 65,536 of them.
+    // A search's states are kept as codes (FinalStates) and made into text when read: SB-16 has 65,536 of them. The
+    // state's text, or with _states its key there.
     private readonly string _state;
     private readonly FinalStates? _states;
 

@@ -39,7 +39,7 @@ public sealed partial class ScenarioRun
     /// that stops in the block): it is <see cref="Rewindable"/>, or its first execution was abandoned in the block, so
     /// what follows is not known, but the machine rewinds to the block's start all the same.
     /// </summary>
-    internal bool BlockRewindable => _start is { After.Sealed: false } && _repeats.Count == 0 || Rewindable;
+    internal bool BlockRewindable => (_start is { After.Sealed: false } && _repeats.Count == 0) || Rewindable;
 
     /// <summary>This execution started from the block on a rewound machine, not from the scenario's start.</summary>
     [field: Bookkeeping]
@@ -57,7 +57,7 @@ public sealed partial class ScenarioRun
     internal void Rewind(ExecutionDriver explorer)
     {
         if (!BlockRewindable)
-            throw new InvalidOperationException("a run rewound before its first execution ended");
+            throw new InvalidOperationException("a run rewound before it reached its explore block");
         Machine.Tracker.Rewind();
         _start!.State.Restore(this);
         explorer.Follows(_explorer!);

@@ -173,6 +173,34 @@ public sealed class RewindTests
         Assert.Contains("y", caught.Message);
     }
 
+    /// <summary>
+    /// A probe stops in the block, so the first execution of its run never ends: the run serves the probes after it,
+    /// rewound, which stop in the block too, and no execution that runs what follows the block (it is not known).
+    /// </summary>
+    [Fact]
+    public void A_run_a_probe_stopped_in_the_block_serves_probes_but_no_whole_execution()
+    {
+        using var assembly = Compilation.Create(SourceText.From(File.ReadAllText(Repository.Full("samples/litmus/sb.kscn")), "sb.kscn")).CompileAndLoad();
+        var compiled = assembly.Scenarios[0];
+        var scenario = assembly.Instantiate(compiled);
+        var config = ScenarioRunner.ConfigsFor(compiled, new Dictionary<string, string>())[0];
+        var first = new ProbeSearch(SearchUnit.Root, reduce: true);
+        var run = new ScenarioRun(scenario.Description, config, new ExecutionDriver(first, null));
+
+        Assert.Throws<AbandonedExecution>(() => scenario.Run(run));
+        Assert.True(first.Splits);
+        Assert.True(run.BlockRewindable);
+        Assert.False(run.Rewindable);
+
+        var again = new ProbeSearch(SearchUnit.Root, reduce: true);
+        run.Rewind(new ExecutionDriver(again, null));
+        Assert.Throws<AbandonedExecution>(run.ExploreBlockAgain);
+        Assert.True(again.Splits);
+
+        run.Rewind(new ExecutionDriver(new DporSearch(SearchUnit.Root, Reduction.Dpor, bufferBound: null), null));
+        Assert.Throws<InvalidOperationException>(run.ExploreAgain);
+    }
+
     private static string Printed(CompiledAssembly assembly, CompiledScenario scenario, KernelConfig config, bool rewind)
     {
         var run = ScenarioRunner.Run(assembly, scenario, config, new ExploreOptions(MaxExecutions: 300, Jobs: 1, Rewind: rewind));
