@@ -22,6 +22,9 @@ internal sealed class FinalStates
     private readonly Dictionary<string, int> _codes = new(StringComparer.Ordinal);
     // The same codes by subject and value, so that an execution's state is looked up without making its parts' text.
     private readonly Dictionary<(string Subject, string Value), int> _pairs = [];
+    // The code each position of the last state added had, by its strings' references: an execution's subjects are the
+    // same strings every time, and most values too (small numbers), so most parts are found without hashing.
+    private readonly List<(string Subject, string Value, int Code)> _last = [];
     private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
     private readonly List<char> _key = [];
 
@@ -31,8 +34,14 @@ internal sealed class FinalStates
     public void Add(IReadOnlyList<(string Subject, string Value)> observed, int count)
     {
         _key.Clear();
-        foreach (var (subject, value) in observed)
+        for (var i = 0; i < observed.Count; i++)
         {
+            var (subject, value) = observed[i];
+            if (i < _last.Count && ReferenceEquals(_last[i].Subject, subject) && ReferenceEquals(_last[i].Value, value))
+            {
+                Append(_last[i].Code);
+                continue;
+            }
             if (!_pairs.TryGetValue((subject, value), out var code))
             {
                 // A separator inside a subject or a value splits the text elsewhere: such a state is keyed by its text.
@@ -43,6 +52,10 @@ internal sealed class FinalStates
                 }
                 _pairs.Add((subject, value), code = Code(subject + "=" + value));
             }
+            if (i < _last.Count)
+                _last[i] = (subject, value, code);
+            else
+                _last.Add((subject, value, code));
             Append(code);
         }
         Tally(new string(CollectionsMarshal.AsSpan(_key)), count);
@@ -80,7 +93,7 @@ internal sealed class FinalStates
     public IReadOnlyList<FinalState> Sorted()
     {
         var keys = _counts.Keys.ToArray();
-        Array.Sort(keys, new TextOrder(_parts));
+        Array.Sort(keys, new TextOrder(Ranks()));
         return new SortedStates(this, keys, [.. keys.Select(key => _counts[key])]);
     }
 
@@ -154,61 +167,41 @@ internal sealed class FinalStates
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
-    /// <summary>Orders keys as <see cref="StringComparer.Ordinal"/> orders their texts, reading the texts from the first part that differs.</summary>
-    private sealed class TextOrder(List<string> parts) : IComparer<string>
+    /// <summary>
+    /// Each part's rank among every part's text followed by the separator (index 2 × code) and alone, as a state's last
+    /// part (2 × code + 1), in ordinal order. Where two states' codes first differ, comparing those texts is comparing
+    /// the states' texts: a part holds no separator, so no part's text with it is a prefix of another's, and a last
+    /// part's text that is a prefix of another's with the separator is a prefix of that state's text.
+    /// </summary>
+    private int[] Ranks()
+    {
+        var texts = new string[2 * _parts.Count];
+        for (var code = 0; code < _parts.Count; code++)
+            (texts[2 * code], texts[2 * code + 1]) = (_parts[code] + Separator, _parts[code]);
+        var order = Enumerable.Range(0, texts.Length).ToArray();
+        Array.Sort(order, (a, b) => string.CompareOrdinal(texts[a], texts[b]));
+        var ranks = new int[texts.Length];
+        for (var rank = 0; rank < order.Length; rank++)
+            ranks[order[rank]] = rank;
+        return ranks;
+    }
+
+    /// <summary>Orders keys as <see cref="StringComparer.Ordinal"/> orders their texts (<see cref="Ranks"/>).</summary>
+    private sealed class TextOrder(int[] ranks) : IComparer<string>
     {
         public int Compare(string? x, string? y)
         {
             ArgumentNullException.ThrowIfNull(x);
             ArgumentNullException.ThrowIfNull(y);
-            // The texts agree up to the first code that differs (or the end of one).
             var (i, j) = (0, 0);
             while (i < x.Length && j < y.Length)
             {
-                var (fromX, fromY) = (i, j);
-                if (Read(x, ref i) != Read(y, ref j))
-                {
-                    (i, j) = (fromX, fromY);
-                    break;
-                }
+                var (a, b) = (Read(x, ref i), Read(y, ref j));
+                if (a != b)
+                    return ranks[2 * a + (i == x.Length ? 1 : 0)].CompareTo(ranks[2 * b + (j == y.Length ? 1 : 0)]);
             }
-            var (left, right) = (new TextReader(parts, x, i), new TextReader(parts, y, j));
-            while (true)
-            {
-                var (l, r) = (left.Next(), right.Next());
-                if (l != r || l < 0)
-                    return l.CompareTo(r);
-            }
-        }
-    }
-
-    /// <summary>
-    /// The chars of a state's text from the part at <paramref name="at"/> on (the separator before it, which the other
-    /// text has too, left out), then -1.
-    /// </summary>
-    private struct TextReader(List<string> parts, string key, int at)
-    {
-        private int _next = at;
-        private string _current = "";
-        private int _position;
-        private bool _started;
-        private bool _inSeparator;
-
-        public int Next()
-        {
-            while (_position == _current.Length)
-            {
-                if (_inSeparator)
-                    (_current, _inSeparator) = (parts[Read(key, ref _next)], false);
-                else if (_next >= key.Length)
-                    return -1;
-                else if (_started)
-                    (_current, _inSeparator) = (Separator, true);
-                else
-                    (_current, _started) = (parts[Read(key, ref _next)], true);
-                _position = 0;
-            }
-            return _current[_position++];
+            // One text is the other's beginning: the shorter comes first.
+            return (i < x.Length).CompareTo(j < y.Length);
         }
     }
 }
