@@ -77,11 +77,13 @@ internal sealed class FinalStates
     /// <summary>Adds every state of <paramref name="other"/> with its count.</summary>
     public void Add(FinalStates other)
     {
+        // Each of its parts' code here, looked up once.
+        var codes = other._parts.Select(Code).ToArray();
         foreach (var (key, count) in other._counts)
         {
             _key.Clear();
             for (var at = 0; at < key.Length;)
-                Append(Code(other._parts[Read(key, ref at)]));
+                Append(codes[Read(key, ref at)]);
             Tally(new string(CollectionsMarshal.AsSpan(_key)), count);
         }
     }
