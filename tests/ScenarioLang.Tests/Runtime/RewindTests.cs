@@ -149,10 +149,8 @@ public sealed class RewindTests
     [Fact]
     public void A_word_the_rewind_did_not_put_back_is_caught_against_a_run_from_the_scenario_start()
     {
-        using var assembly = Compilation.Create(SourceText.From(File.ReadAllText(Repository.Full("samples/litmus/sb.kscn")), "sb.kscn")).CompileAndLoad();
-        var compiled = assembly.Scenarios[0];
-        var scenario = assembly.Instantiate(compiled);
-        var config = ScenarioRunner.ConfigsFor(compiled, new Dictionary<string, string>())[0];
+        using var assembly = LitmusSb();
+        var (scenario, config) = FirstScenario(assembly);
         // As --verify-independence makes it: the search is shown what each replayed state enables, and each event's
         // record is this execution's own.
         var search = new DporSearch(SearchUnit.Root, Reduction.Dpor, bufferBound: null, checkReplays: true);
@@ -180,10 +178,8 @@ public sealed class RewindTests
     [Fact]
     public void A_run_a_probe_stopped_in_the_block_serves_probes_but_no_whole_execution()
     {
-        using var assembly = Compilation.Create(SourceText.From(File.ReadAllText(Repository.Full("samples/litmus/sb.kscn")), "sb.kscn")).CompileAndLoad();
-        var compiled = assembly.Scenarios[0];
-        var scenario = assembly.Instantiate(compiled);
-        var config = ScenarioRunner.ConfigsFor(compiled, new Dictionary<string, string>())[0];
+        using var assembly = LitmusSb();
+        var (scenario, config) = FirstScenario(assembly);
         var first = new ProbeSearch(SearchUnit.Root, reduce: true);
         var run = new ScenarioRun(scenario.Description, config, new ExecutionDriver(first, null));
 
@@ -200,6 +196,13 @@ public sealed class RewindTests
         run.Rewind(new ExecutionDriver(new DporSearch(SearchUnit.Root, Reduction.Dpor, bufferBound: null), null));
         Assert.Throws<InvalidOperationException>(run.ExploreAgain);
     }
+
+    private static CompiledAssembly LitmusSb() =>
+        Compilation.Create(SourceText.From(File.ReadAllText(Repository.Full("samples/litmus/sb.kscn")), "sb.kscn")).CompileAndLoad();
+
+    /// <summary>The assembly's first scenario, instantiated, and its configuration (a litmus test names no mechanism).</summary>
+    private static (IScenario Scenario, KernelConfig Config) FirstScenario(CompiledAssembly assembly) =>
+        (assembly.Instantiate(assembly.Scenarios[0]), ScenarioRunner.ConfigsFor(assembly.Scenarios[0], new Dictionary<string, string>())[0]);
 
     private static string Printed(CompiledAssembly assembly, CompiledScenario scenario, KernelConfig config, bool rewind)
     {
