@@ -58,21 +58,14 @@ internal sealed class FinalStates
                 _last.Add((subject, value, code));
             Append(code);
         }
-        Tally(new string(CollectionsMarshal.AsSpan(_key)), count);
+        Tally(BuiltKey(), count);
     }
 
     /// <summary>Adds the state whose text is <paramref name="text"/> <paramref name="count"/> times.</summary>
     public void Add(string text, int count) => Tally(Key(text), count);
 
     /// <summary>Adds the state with text <paramref name="text"/> once; false if it is here already.</summary>
-    public bool TryAdd(string text, int count)
-    {
-        var key = Key(text);
-        if (_counts.ContainsKey(key))
-            return false;
-        _counts.Add(key, count);
-        return true;
-    }
+    public bool TryAdd(string text, int count) => _counts.TryAdd(Key(text), count);
 
     /// <summary>Adds every state of <paramref name="other"/> with its count.</summary>
     public void Add(FinalStates other)
@@ -84,7 +77,7 @@ internal sealed class FinalStates
             _key.Clear();
             for (var at = 0; at < key.Length;)
                 Append(codes[Read(key, ref at)]);
-            Tally(new string(CollectionsMarshal.AsSpan(_key)), count);
+            Tally(BuiltKey(), count);
         }
     }
 
@@ -123,8 +116,11 @@ internal sealed class FinalStates
             foreach (var part in text.Split(Separator))
                 Append(Code(part));
         }
-        return new string(CollectionsMarshal.AsSpan(_key));
+        return BuiltKey();
     }
+
+    /// <summary>The key <see cref="Append"/> has built.</summary>
+    private string BuiltKey() => new(CollectionsMarshal.AsSpan(_key));
 
     private int Code(string part)
     {
