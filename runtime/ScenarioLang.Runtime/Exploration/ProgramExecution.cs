@@ -35,6 +35,7 @@ internal sealed class ProgramExecution
     private readonly KnownEvents[] _known;
     // Enabled()'s list, filled anew in every state: a search that keeps a state's events copies them.
     private readonly List<Transition> _enabled;
+    private readonly CpuOffer[] _offers;
     // The execution before, when this one replays its trail: an event replayed in the same place is the same event.
     private readonly List<ExecutedEvent>? _replayable;
 
@@ -61,6 +62,7 @@ internal sealed class ProgramExecution
         _events = new List<ExecutedEvent>(previous?._events.Count ?? 0);
         _replayable = replays ? previous?._events : null;
         _enabled = new List<Transition>(_cpus.Length * 2);
+        _offers = new CpuOffer[_cpus.Length];
         foreach (var cpu in machine.Cpus)
             Next(cpu, _programs[cpu.Index]);
     }
@@ -88,31 +90,69 @@ internal sealed class ProgramExecution
     {
         var enabled = _enabled;
         enabled.Clear();
-        foreach (var cpu in _cpus)
+        for (var i = 0; i < _offers.Length; i++)
         {
-            var preemptor = _preemptors[cpu.Index];
-            var known = _known[cpu.Index];
-            if (preemptor is { State: PreemptorState.Running })
-            {
-                if (preemptor.Program.Running is { } step)
-                    AddStep(enabled, cpu, known.Preempting, step, known.NoPointPreempting, []);
-                else if (cpu.StoreBuffer.IsEmpty)
-                    enabled.Add(known.Switch);
-                continue;
-            }
-            if (_programs[cpu.Index].Running is { } running)
-                AddStep(enabled, cpu, known.Step, running, known.NoPointStep, known.ReadsCurrent);
-            if (preemptor is { State: PreemptorState.Waiting } && cpu.StoreBuffer.IsEmpty && Preemptible(cpu, preemptor) is not null)
-                enabled.Add(known.Switch);
+            ref var offer = ref _offers[i];
+            if (!offer.Fresh)
+                offer = Offer(_cpus[i]);
+            if (offer.Task is { } task)
+                enabled.Add(task);
+            if (offer.Switch is { } switchIn)
+                enabled.Add(switchIn);
         }
-        foreach (var cpu in _cpus)
+        for (var i = 0; i < _offers.Length; i++)
         {
-            // Tested before the store is read: every CPU of every state is asked, most with an empty buffer.
-            if (!cpu.StoreBuffer.IsEmpty)
-                enabled.Add(_known[cpu.Index].Drain(cpu.StoreBuffer.Oldest));
+            if (_offers[i].Drain is { } drain)
+                enabled.Add(drain);
         }
         return enabled;
     }
+
+    /// <summary>What the CPU offers now; kept until the CPU's next event unless it waits on a lock word (see <see cref="CpuOffer"/>).</summary>
+    private CpuOffer Offer(Cpu cpu)
+    {
+        var preemptor = _preemptors[cpu.Index];
+        var known = _known[cpu.Index];
+        // Tested before the store is read: most CPUs of most states have an empty buffer.
+        var drain = cpu.StoreBuffer.IsEmpty ? null : known.Drain(cpu.StoreBuffer.Oldest);
+        if (preemptor is { State: PreemptorState.Running })
+        {
+            if (preemptor.Program.Running is { } step)
+                return Step(cpu, known.Preempting, step, known.NoPointPreempting, []) with { Drain = drain };
+            return new CpuOffer(cpu.StoreBuffer.IsEmpty ? known.Switch : null, null, drain, Fresh: true);
+        }
+        var offer = _programs[cpu.Index].Running is { } running
+            ? Step(cpu, known.Step, running, known.NoPointStep, known.ReadsCurrent) with { Drain = drain }
+            : new CpuOffer(null, null, drain, Fresh: true);
+        if (preemptor is { State: PreemptorState.Waiting } && cpu.StoreBuffer.IsEmpty && Preemptible(cpu, preemptor) is not null)
+            offer = offer with { Switch = known.Switch };
+        return offer;
+    }
+
+    private CpuOffer Step(Cpu cpu, KnownEvent e, RunningStep running, Transition noPoint, StateAccess[] reads)
+    {
+        if (running.Path?.Pending is not { } point)
+            return new CpuOffer(noPoint, null, null, Fresh: true);
+        // Whether a spin_lock() can take its word changes with any CPU's event: asked again in every state.
+        var fresh = point.Kind != InterleavingKind.Lock;
+        if (!_machine.Memory.CanPerform(cpu, point))
+            return new CpuOffer(null, null, null, fresh);
+        var transition = e.At(point, _machine.Memory.Model, reads);
+        if (transition.Effect.Buffers && cpu.StoreBuffer.Stores.Count >= _bufferBound)
+        {
+            Bounded = true;
+            return new CpuOffer(null, null, null, fresh);
+        }
+        return new CpuOffer(transition, null, null, fresh);
+    }
+
+    /// <summary>
+    /// What a CPU offers in a state: its task's event (its program's or, switched in, its preempting task's), the
+    /// preempting task's switch in, and its buffer's drain. Between two states only the CPU that moved changes what it
+    /// offers (its path, its buffer, which task it runs are its own), so the offer is kept until its next event
+    /// (<see cref="Fresh"/>), but a spin_lock() waiting for a word another CPU's event can free.
+    /// </summary>
+    private readonly record struct CpuOffer(Transition? Task, Transition? Switch, Transition? Drain, bool Fresh);
 
     /// <summary>Performs the event; returns it with its whole footprint, what the kernel code it ran read and wrote.</summary>
     /// <param name="replayed">The event is the search's trail replayed, in a state the execution before passed through.</param>
@@ -120,6 +160,7 @@ internal sealed class ProgramExecution
     {
         var e = chosen.Event;
         var cpu = _machine.Cpus[e.Cpu];
+        _offers[e.Cpu] = default;
         if (e.Kind == EventKind.Drain)
         {
             var drained = _machine.Memory.DrainOldest(cpu);
@@ -163,20 +204,6 @@ internal sealed class ProgramExecution
             .Select(c => (Cpu: c, Running: _preemptors[c.Index] is { State: PreemptorState.Running } p ? p.Program.Running : _programs[c.Index].Running))
             .Where(c => c.Running?.Path?.Pending is { } point && !_machine.Memory.CanPerform(c.Cpu, point))
             .Select(c => $"{c.Cpu} spins in {c.Running!.Path!.Pending}"));
-
-    private void AddStep(List<Transition> enabled, Cpu cpu, KnownEvent e, RunningStep running, Transition noPoint, StateAccess[] reads)
-    {
-        if (running.Path?.Pending is not { } point)
-            enabled.Add(noPoint);
-        else if (_machine.Memory.CanPerform(cpu, point))
-        {
-            var transition = e.At(point, _machine.Memory.Model, reads);
-            if (transition.Effect.Buffers && cpu.StoreBuffer.Stores.Count >= _bufferBound)
-                Bounded = true;
-            else
-                enabled.Add(transition);
-        }
-    }
 
     /// <summary>
     /// Where the CPU's task can be preempted now, or null where it cannot: in user mode (its step not begun, or none
