@@ -33,20 +33,30 @@ public sealed partial class ScenarioRun
     public void Declare(string location, long value) => Machine.Memory.Initialize(new MemoryLocation(location), value);
 
     /// <summary><c>store x = 1</c>: buffered under TSO, in memory at once under SC.</summary>
-    public ThreadStep StoreStep(Step step, string action, string? result, int cpu, TaskStruct? task, string location, long value) =>
-        Instruction(step, action, result, cpu, task, () => InterleavingPoint.Store(InstructionPoints.Store, new MemoryLocation(location), value), register: null);
+    public ThreadStep StoreStep(Step step, string action, string? result, int cpu, TaskStruct? task, string location, long value)
+    {
+        // Named once: an explore block makes its steps once and their points in every execution.
+        var word = new MemoryLocation(location);
+        return Instruction(step, action, result, cpu, task, () => InterleavingPoint.Store(InstructionPoints.Store, word, value), register: null);
+    }
 
     /// <summary><c>load r0 = x</c>: the CPU's newest buffered store to the word, else memory; the register is written as the step returns.</summary>
-    public ThreadStep LoadStep(Step step, string action, string? result, int cpu, TaskStruct? task, string location, string register) =>
-        Instruction(step, action, result, cpu, task, () => InterleavingPoint.Load(InstructionPoints.Load, new MemoryLocation(location)), register);
+    public ThreadStep LoadStep(Step step, string action, string? result, int cpu, TaskStruct? task, string location, string register)
+    {
+        var word = new MemoryLocation(location);
+        return Instruction(step, action, result, cpu, task, () => InterleavingPoint.Load(InstructionPoints.Load, word), register);
+    }
 
     /// <summary><c>mfence</c>: waits until the CPU's store buffer is empty.</summary>
     public ThreadStep FenceStep(Step step, string action, string? result, int cpu, TaskStruct? task) =>
         Instruction(step, action, result, cpu, task, () => InterleavingPoint.Fence(InstructionPoints.Mfence), register: null);
 
     /// <summary><c>xchg r0, x = 1</c>: locked, so it waits for an empty store buffer; the register gets the old value.</summary>
-    public ThreadStep ExchangeStep(Step step, string action, string? result, int cpu, TaskStruct? task, string location, long value, string register) =>
-        Instruction(step, action, result, cpu, task, () => InterleavingPoint.Exchange(InstructionPoints.Xchg, new MemoryLocation(location), value), register);
+    public ThreadStep ExchangeStep(Step step, string action, string? result, int cpu, TaskStruct? task, string location, long value, string register)
+    {
+        var word = new MemoryLocation(location);
+        return Instruction(step, action, result, cpu, task, () => InterleavingPoint.Exchange(InstructionPoints.Xchg, word, value), register);
+    }
 
     /// <summary>
     /// Begins the step on its CPU and runs it to its end (it returns: its outcome is judged and its CPU's store buffer

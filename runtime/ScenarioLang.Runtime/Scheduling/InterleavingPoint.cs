@@ -105,12 +105,31 @@ public sealed class InterleavingPoint
 }
 
 /// <summary>A word of memory other CPUs can see, named as the trace prints it: <c>swapper_pg_dir[402]</c>, <c>C->mm</c>, <c>x</c>.</summary>
-public readonly record struct MemoryLocation(string Name) : IComparable<MemoryLocation>
+/// <remarks>
+/// Two locations are the same when their names are. Each name is numbered the first time a location is made with
+/// it, so the search's many comparisons and dictionary lookups of locations compare and hash that number, not the
+/// name's characters (a string's hash is computed anew at every lookup).
+/// </remarks>
+public readonly struct MemoryLocation : IEquatable<MemoryLocation>, IComparable<MemoryLocation>
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> Numbers = new(StringComparer.Ordinal);
+    private static int _numbered;
+
     // Per-CPU state is named anew for every machine, and a search makes a machine per execution: the names are made once.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int Cpu, string Field), MemoryLocation> CpuFields = new();
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Owner, string Field), MemoryLocation> Fields = new();
+
+    // 0 only in default(MemoryLocation), which has no name.
+    private readonly int _number;
+
+    public MemoryLocation(string name)
+    {
+        Name = name;
+        _number = Numbers.GetOrAdd(name, static _ => Interlocked.Increment(ref _numbered));
+    }
+
+    public string Name { get; }
 
     /// <summary>The piece of state <paramref name="field"/> of an object named <paramref name="owner"/>: <c>swapper/1.state</c>.</summary>
     public static MemoryLocation Of(string owner, string field) =>
@@ -119,6 +138,16 @@ public readonly record struct MemoryLocation(string Name) : IComparable<MemoryLo
     /// <summary>The word or piece of state <paramref name="field"/> of a CPU: <c>cpu1.tss.prev_max</c>.</summary>
     public static MemoryLocation OfCpu(int cpu, string field) =>
         CpuFields.GetOrAdd((cpu, field), static key => new($"cpu{key.Cpu}.{key.Field}"));
+
+    public bool Equals(MemoryLocation other) => _number == other._number;
+
+    public override bool Equals(object? obj) => obj is MemoryLocation other && Equals(other);
+
+    public override int GetHashCode() => _number;
+
+    public static bool operator ==(MemoryLocation a, MemoryLocation b) => a.Equals(b);
+
+    public static bool operator !=(MemoryLocation a, MemoryLocation b) => !a.Equals(b);
 
     public int CompareTo(MemoryLocation other) => string.CompareOrdinal(Name, other.Name);
 
