@@ -223,10 +223,17 @@ public sealed class LinuxKernel
         var live = liveTasks.ToList();
         foreach (var mechanism in _mechanisms)
             mechanism.CheckThreadLeaks(live);
-        var users = live.Where(t => t.Mm is not null).GroupBy(t => t.Mm!).ToDictionary(g => g.Key, g => g.Count());
-        foreach (var mm in Heap.Live<MmStruct>().Where(m => !_mechanisms.Any(h => h.HoldsMm(m))))
+        // Loops, not LINQ: every execution of an explore block ends here, with a few tasks and mms.
+        foreach (var mm in Heap.Live<MmStruct>())
         {
-            var count = users.GetValueOrDefault(mm);
+            if (HeldByMechanism(mm))
+                continue;
+            var count = 0;
+            foreach (var task in live)
+            {
+                if (task.Mm == mm)
+                    count++;
+            }
             if (count == 0)
                 Heap.Report(FindingKind.Leak, mm, $"memory leak: {mm} (allocated by {mm.AllocationSite}) is used by no task");
             else if (mm.MmUsers != count)
@@ -234,6 +241,16 @@ public sealed class LinuxKernel
         }
         foreach (var mechanism in _mechanisms)
             mechanism.CheckMmLeaks(live);
+    }
+
+    private bool HeldByMechanism(MmStruct mm)
+    {
+        foreach (var mechanism in _mechanisms)
+        {
+            if (mechanism.HoldsMm(mm))
+                return true;
+        }
+        return false;
     }
 
     // kernel/fork.c: copy_process(): dup_task_struct(), copy_creds(), copy_mm(), copy_thread(), alloc_pid(), then the

@@ -127,13 +127,15 @@ public abstract class IoportModel : IKernelHooks
     /// <summary>Reports live bitmaps that no task can reach, or whose refcount no task accounts for.</summary>
     public void CheckThreadLeaks(IReadOnlyList<TaskStruct> live)
     {
-        var holders = live
-            .Where(t => t.Thread.IoBitmap is not null)
-            .GroupBy(t => t.Thread.IoBitmap!)
-            .ToDictionary(g => g.Key, g => g.Count());
+        // A loop over the few live tasks per bitmap: every execution of an explore block asks, most with no bitmap.
         foreach (var bitmap in Heap.Live<IoBitmap>())
         {
-            var references = holders.GetValueOrDefault(bitmap);
+            var references = 0;
+            foreach (var task in live)
+            {
+                if (task.Thread.IoBitmap == bitmap)
+                    references++;
+            }
             if (references == 0)
                 Heap.Report(FindingKind.Leak, bitmap, $"memory leak: {bitmap} ({bitmap.SizeText}, allocated by {bitmap.AllocationSite}) is referenced by no task");
             else if (bitmap.Refcnt is { } refcnt && refcnt.Value != references)
