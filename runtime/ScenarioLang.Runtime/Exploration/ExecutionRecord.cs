@@ -8,7 +8,8 @@ namespace ScenarioLang.Runtime.Exploration;
 /// </summary>
 internal sealed class ExecutionRecord(ProgramExecution programs, int exploreEntry)
 {
-    private readonly Dictionary<Step, Judgment> _quantified = [];
+    // A list: an execution judges a few expectations, each looked up once.
+    private readonly List<Judgment> _quantified = [];
     private readonly List<(string Subject, string Value)> _observed = [];
 
     public ProgramExecution Programs => programs;
@@ -18,7 +19,11 @@ internal sealed class ExecutionRecord(ProgramExecution programs, int exploreEntr
 
     public void Observe(Step step, Quantifier quantifier, Observation observation)
     {
-        _quantified[step] = new Judgment(step, quantifier, observation.Satisfies(quantifier), null, observation.Error);
+        var judgment = new Judgment(step, quantifier, observation.Satisfies(quantifier), null, observation.Error);
+        if (At(step) is var at and >= 0)
+            _quantified[at] = judgment;
+        else
+            _quantified.Add(judgment);
         _observed.EnsureCapacity(_observed.Count + observation.Values.Count);
         foreach (var value in observation.Values)
         {
@@ -37,7 +42,17 @@ internal sealed class ExecutionRecord(ProgramExecution programs, int exploreEntr
         return false;
     }
 
-    public Judgment? Quantified(Step step) => _quantified.GetValueOrDefault(step);
+    public Judgment? Quantified(Step step) => At(step) is var at and >= 0 ? _quantified[at] : null;
+
+    private int At(Step step)
+    {
+        for (var i = 0; i < _quantified.Count; i++)
+        {
+            if (_quantified[i].Step == step)
+                return i;
+        }
+        return -1;
+    }
 
     /// <summary>
     /// The subjects the expectations observed, in first-appearance order; without any, the scenario's shared words (plain

@@ -21,7 +21,8 @@ internal sealed class FinalStates
     private readonly List<string> _parts = [];
     private readonly Dictionary<string, int> _codes = new(StringComparer.Ordinal);
     // The same codes by subject and value, so that an execution's state is looked up without making its parts' text.
-    private readonly Dictionary<(string Subject, string Value), int> _pairs = [];
+    // By subject, then value: a tuple of strings would be hashed with the randomized string hash at each lookup.
+    private readonly Dictionary<string, Dictionary<string, int>> _pairs = new(StringComparer.Ordinal);
     // The code each position of the last state added had, by its strings' references: an execution's subjects are the
     // same strings every time, and most values too (small numbers), so most parts are found without hashing.
     private readonly List<(string Subject, string Value, int Code)> _last = [];
@@ -42,7 +43,9 @@ internal sealed class FinalStates
                 Append(_last[i].Code);
                 continue;
             }
-            if (!_pairs.TryGetValue((subject, value), out var code))
+            if (!_pairs.TryGetValue(subject, out var values))
+                _pairs.Add(subject, values = new(StringComparer.Ordinal));
+            if (!values.TryGetValue(value, out var code))
             {
                 // A separator inside a subject or a value splits the text elsewhere: such a state is keyed by its text.
                 if (subject.Contains(Separator, StringComparison.Ordinal) || value.Contains(Separator, StringComparison.Ordinal))
@@ -50,7 +53,7 @@ internal sealed class FinalStates
                     Add(Observation.Format(observed), count);
                     return;
                 }
-                _pairs.Add((subject, value), code = Code(subject + "=" + value));
+                values.Add(value, code = Code(subject + "=" + value));
             }
             if (i < _last.Count)
                 _last[i] = (subject, value, code);

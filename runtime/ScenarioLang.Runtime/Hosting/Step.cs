@@ -1,7 +1,12 @@
 namespace ScenarioLang.Runtime;
 
 /// <summary>Where a step or expectation stands in its .kscn file, and how it reads there.</summary>
-public readonly record struct Step(int Line, int Column, string Text);
+public readonly record struct Step(int Line, int Column, string Text)
+{
+    // Where it stands is hash enough: the books of an explore block look steps up in every execution, and a string's
+    // hash is computed anew each time.
+    public override int GetHashCode() => HashCode.Combine(Line, Column);
+}
 
 /// <summary>
 /// A task as a scenario declares it, or with <paramref name="Members"/> a group of tasks (<c>task W[1000] user</c>) named
