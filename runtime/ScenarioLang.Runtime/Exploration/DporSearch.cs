@@ -28,7 +28,7 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
     private readonly Transition[] _rootSleep = [.. unit.Sleep];
     // Nodes the search has left, whose lists the next new states fill again: an execution makes tens of states.
     private readonly Stack<Node> _free = [];
-    private readonly List<Transition> _scratch = [];
+    private readonly TransitionList _scratch = new();
     // Reverse()'s set of the events independent of a race's first, filled anew for each race.
     private readonly EventSet _independent = new(64);
 
@@ -74,9 +74,9 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
             node.Sleep.AddRange(_rootSleep);
         else if (_sleepSets)
             _trail[_depth - 1].ChildSleep(node.Sleep);
-        var sleep = CollectionsMarshal.AsSpan(node.Sleep);
+        var sleep = node.Sleep.Span;
         Choices(CollectionsMarshal.AsSpan(enabled), _depth, sleep, expanded: false, node.Choices);
-        if (FirstAwake(CollectionsMarshal.AsSpan(node.Choices), sleep) is not { } chosen)
+        if (FirstAwake(node.Choices.Span, sleep) is not { } chosen)
         {
             _free.Push(node);
             return null;
@@ -85,7 +85,7 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
         if (reduction == Reduction.Dpor)
             node.Explore(chosen.Event);
         else
-            node.Explore(CollectionsMarshal.AsSpan(node.Choices));
+            node.Explore(node.Choices.Span);
         _trail.Add(node);
         return chosen;
     }
@@ -102,11 +102,11 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
             if (_offered is not { } offered || _depth != _trail.Count - 1 || offered.Count != node.EnabledCount)
                 throw SearchUnit.NotReplayed();
             node.Expanded = true;
-            Choices(CollectionsMarshal.AsSpan(offered), _depth, CollectionsMarshal.AsSpan(node.Sleep), expanded: true, node.Choices);
+            Choices(CollectionsMarshal.AsSpan(offered), _depth, node.Sleep.Span, expanded: true, node.Choices);
             if (reduction == Reduction.Dpor)
                 node.Explore(performed.Event);
             else
-                node.Explore(CollectionsMarshal.AsSpan(node.Choices));
+                node.Explore(node.Choices.Span);
         }
         if (_graph is not null && _depth == _graph.Count)
         {
@@ -145,15 +145,15 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
         var enabled = CollectionsMarshal.AsSpan(offered);
         if (replayed.Frozen)
             return Includes(enabled, replayed.Chosen.Event);
-        var sleep = CollectionsMarshal.AsSpan(replayed.Sleep);
+        var sleep = replayed.Sleep.Span;
         if (preemptionBound is not null)
         {
             Choices(enabled, _depth, sleep, replayed.Expanded, _scratch);
-            return SameEvents(CollectionsMarshal.AsSpan(replayed.Choices), CollectionsMarshal.AsSpan(_scratch));
+            return SameEvents(replayed.Choices.Span, _scratch.Span);
         }
         if (_sleepSets && !replayed.Expanded && LocalAwake(enabled, sleep) is { } local)
-            return replayed.Choices.Count == 1 && replayed.Choices[0].Event == local.Event;
-        return SameEvents(CollectionsMarshal.AsSpan(replayed.Choices), enabled);
+            return replayed.Choices.Count == 1 && replayed.Choices.Span[0].Event == local.Event;
+        return SameEvents(replayed.Choices.Span, enabled);
     }
 
     /// <summary>Fills <paramref name="choices"/> with the events the search considers in a state (a list the state's node keeps).</summary>
@@ -161,7 +161,7 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
     /// The event taken alone must not be asleep: a sleeping event looks local only because it has not run here, while
     /// its footprint from where it ran says it is not, and taking it alone would end the state without the others.
     /// </remarks>
-    private void Choices(ReadOnlySpan<Transition> enabled, int depth, ReadOnlySpan<Transition> sleep, bool expanded, List<Transition> choices)
+    private void Choices(ReadOnlySpan<Transition> enabled, int depth, ReadOnlySpan<Transition> sleep, bool expanded, TransitionList choices)
     {
         choices.Clear();
         if (_sleepSets && !expanded && LocalAwake(enabled, sleep) is { } local)
@@ -216,13 +216,13 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
             var initial = graph.EventAt(k);
             if (node.ToExplore(initial))
                 return;
-            if (candidate is null && Includes(CollectionsMarshal.AsSpan(node.Choices), initial))
+            if (candidate is null && Includes(node.Choices.Span, initial))
                 candidate = initial;
         }
         if (candidate is { } q)
             node.Explore(q);
         else
-            node.Explore(CollectionsMarshal.AsSpan(node.Choices));
+            node.Explore(node.Choices.Span);
     }
 
     private static bool SameEvents(ReadOnlySpan<Transition> a, ReadOnlySpan<Transition> b)
@@ -284,14 +284,14 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
         /// <summary>How many events are enabled here, of which <see cref="Choices"/> are those the search considers.</summary>
         public int EnabledCount { get; private set; }
 
-        public List<Transition> Choices { get; } = [];
+        public TransitionList Choices { get; } = new();
 
         /// <summary>The event taken alone here turned out to touch shared state: every event is considered.</summary>
         public bool Expanded { get; set; }
 
-        public List<Transition> Sleep { get; } = [];
+        public TransitionList Sleep { get; } = new();
 
-        public List<Transition> Done { get; } = [];
+        public TransitionList Done { get; } = new();
 
         /// <summary>The event taken now: with its whole footprint once it has run.</summary>
         public Transition Chosen { get; set; } = null!;
@@ -338,14 +338,14 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
         }
 
         /// <summary>Fills <paramref name="sleep"/> with the sleep set of the state <see cref="Chosen"/> leads to; a sleeping event keeps its footprint.</summary>
-        public void ChildSleep(List<Transition> sleep)
+        public void ChildSleep(TransitionList sleep)
         {
-            foreach (var t in Sleep)
+            foreach (var t in Sleep.Span)
             {
                 if (t.IndependentOf(Chosen))
                     sleep.Add(t);
             }
-            foreach (var t in Done)
+            foreach (var t in Done.Span)
             {
                 if (t.IndependentOf(Chosen))
                     sleep.Add(t);
@@ -355,12 +355,53 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
         /// <summary>The first event to explore here not explored yet and not asleep, in the order of <see cref="Choices"/>.</summary>
         public Transition? NextToExplore()
         {
-            foreach (var t in Choices)
+            // Most states the search goes back through have explored every event to explore: two short lists say so.
+            if (AllExplored())
+                return null;
+            foreach (var t in Choices.Span)
             {
-                if (ToExplore(t.Event) && !Includes(CollectionsMarshal.AsSpan(Sleep), t.Event) && !Includes(CollectionsMarshal.AsSpan(Done), t.Event))
+                if (ToExplore(t.Event) && !Includes(Sleep.Span, t.Event) && !Includes(Done.Span, t.Event))
                     return t;
             }
             return null;
+        }
+
+        private bool AllExplored()
+        {
+            foreach (var b in _backtrack)
+            {
+                if (!Includes(Done.Span, b))
+                    return false;
+            }
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// A node's list of transitions, emptied without clearing its array: a node is entered again for every new state,
+    /// and the transitions a stale slot still points to are few and overwritten by the next state's.
+    /// </summary>
+    private sealed class TransitionList
+    {
+        private Transition[] _items = new Transition[8];
+
+        public int Count { get; private set; }
+
+        public ReadOnlySpan<Transition> Span => _items.AsSpan(0, Count);
+
+        public void Clear() => Count = 0;
+
+        public void Add(Transition t)
+        {
+            if (Count == _items.Length)
+                Array.Resize(ref _items, Count * 2);
+            _items[Count++] = t;
+        }
+
+        public void AddRange(ReadOnlySpan<Transition> transitions)
+        {
+            foreach (var t in transitions)
+                Add(t);
         }
     }
 }
