@@ -398,10 +398,13 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
             _items[Count++] = t;
         }
 
+        // One copy, not an Add per transition: a state's events are copied whole into its node.
         public void AddRange(ReadOnlySpan<Transition> transitions)
         {
-            foreach (var t in transitions)
-                Add(t);
+            if (Count + transitions.Length > _items.Length)
+                Array.Resize(ref _items, Math.Max(Count + transitions.Length, _items.Length * 2));
+            transitions.CopyTo(_items.AsSpan(Count));
+            Count += transitions.Length;
         }
     }
 }

@@ -29,7 +29,7 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
     private CpuBuffer?[] _buffers = [];
     // Add()'s working sets, cleared at each call: an execution adds every one of its events.
     private readonly List<int> _predecessors = [];
-    private readonly HashSet<int> _candidates = [];
+    private readonly EventSet _candidates = new(64);
     private readonly List<int> _races = [];
 
     public int Count => _events.Count;
