@@ -31,7 +31,7 @@ internal static class TestCommand
         // No default value in the help: "[default: 2]" would differ from one machine to the next.
         var jobs = new Option<int?>("--jobs")
         {
-            Description = "Scenarios run at once (default: every core); the output is the same bytes for any number.",
+            Description = "Scenarios run at once (default: every core); fewer scenarios than that share the rest among their explore blocks' searches. The output is the same bytes for any number.",
             HelpName = "n",
             CustomParser = r => Parsers.WholeNumber(r),
         };
@@ -69,12 +69,13 @@ internal static class TestCommand
             .SelectMany(s => overrides.SelectMany(o => ScenarioRunner.ConfigsFor(s, o)).Select(config => (Scenario: s, Config: config)))
             .ToList();
         int finished = 0, failedSoFar = 0;
+        var explore = new ExploreOptions(Jobs: SearchJobs(jobs, runs.Count));
 
         TestCase RunOne((CompiledScenario Scenario, KernelConfig Config) run)
         {
             var start = console.Clock.GetTimestamp();
             var at = console.Clock.GetUtcNow();
-            var result = ScenarioRunner.Run(assembly, run.Scenario, run.Config);
+            var result = ScenarioRunner.Run(assembly, run.Scenario, run.Config, explore);
             var test = TestCase.From(result, at, console.Clock.GetElapsedTime(start));
             Interlocked.Increment(ref finished);
             if (test.Outcome is TestOutcome.Failed or TestOutcome.Error)
@@ -113,6 +114,12 @@ internal static class TestCommand
         console.Error.Write($"kscn: wrote {resultFile.Description} results to {resultFile.Path}\n");
         return verdict;
     }
+
+    /// <summary>
+    /// The threads each scenario's explore block searches with: those no other scenario takes, so that one heavy
+    /// scenario gets every core (a search's output is the same for any number of threads).
+    /// </summary>
+    internal static int SearchJobs(int jobs, int runs) => Math.Max(1, jobs / Math.Max(1, runs));
 
     /// <summary>"[ 340/1000] 2 failed  samples/pgd/late-wmb.kscn": runs finished, failures so far, the file the output waits for.</summary>
     internal static string ProgressText(int finished, int total, int failed, string awaitedFile)

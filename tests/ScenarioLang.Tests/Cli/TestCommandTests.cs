@@ -235,6 +235,29 @@ public sealed class TestCommandTests
     }
 
     [Theory]
+    [InlineData(2, 1, 2)]
+    [InlineData(2, 2, 1)]
+    [InlineData(2, 3, 1)]
+    [InlineData(8, 3, 2)]
+    [InlineData(1, 0, 1)]
+    public void Threads_no_scenario_takes_search_the_explore_blocks(int jobs, int runs, int searchJobs) =>
+        Assert.Equal(searchJobs, TestCommand.SearchJobs(jobs, runs));
+
+    [Fact]
+    public void One_scenario_searched_with_two_threads_prints_the_same_bytes_as_with_one()
+    {
+        // One scenario, so --jobs 2 searches its explore block (split into parts) on two threads.
+        string[] run = ["test", Repository.Full("samples/litmus/iriw.kscn")];
+
+        var one = Invoke(TestClock.Frozen, showsProgress: false, [.. run, "--jobs", "1"]);
+        var two = Invoke(TestClock.Frozen, showsProgress: false, [.. run, "--jobs", "2"]);
+
+        Assert.Equal(0, one.ExitCode);
+        Assert.Equal(one.Out, two.Out);
+        Assert.Equal(one.Error, two.Error);
+    }
+
+    [Theory]
     [InlineData("--jobs", "0", "kscn: --jobs must be at least 1, not 0\n")]
     [InlineData("--logger", "xml", "kscn: --logger takes junit or trx, not 'xml'\n")]
     [InlineData("--results", "/proc/no/such/dir/r.xml", "kscn: --results: cannot write '/proc/no/such/dir/r.xml': ")]
