@@ -1,5 +1,7 @@
 using ScenarioLang.Runtime.Machine;
 using ScenarioLang.Runtime.Scheduling;
+using ReadFromMemory = (ScenarioLang.Runtime.Scheduling.MemoryLocation Location, long Value);
+using WriteToMemory = (int Cpu, ScenarioLang.Runtime.Scheduling.MemoryLocation Location, long? Value, int InProgram);
 
 namespace ScenarioLang.Runtime.Exploration;
 
@@ -26,14 +28,22 @@ internal static class MissingFences
         var hints = new List<(int, FenceHint)>();
         if (!timeline.Buffering)
             return hints;
+        // What each event read from and wrote to memory, found once: the search below asks about each event many times.
+        var reads = new ReadFromMemory?[events.Count];
+        var writes = new WriteToMemory?[events.Count];
+        for (var i = 0; i < events.Count; i++)
+        {
+            reads[i] = MemoryRead(events, timeline, i);
+            writes[i] = MemoryWrite(events, timeline, i);
+        }
         for (var l = 0; l < events.Count; l++)
         {
-            if (events[l].Performed?.Kind != InterleavingKind.Load || MemoryRead(events, timeline, l) is not { } read)
+            if (events[l].Performed?.Kind != InterleavingKind.Load || reads[l] is not { } read)
                 continue;
             var cpu = events[l].Event.Cpu;
             foreach (var store in timeline.After(l, cpu).Where(s => s.StoredAt >= 0 && s.Location != read.Location))
             {
-                if (Missed(events, timeline, l, read, store))
+                if (Missed(events, reads, writes, l, read, store))
                     hints.Add((l, Hint(events, l, store)));
             }
         }
@@ -42,19 +52,19 @@ internal static class MissingFences
 
     // Whether another CPU writes what the load read after it, and then, before the store reaches memory, reads the
     // store's word without seeing it or writes it first.
-    private static bool Missed(IReadOnlyList<ExecutedEvent> events, BufferTimeline timeline, int load, (MemoryLocation Location, long Value) read, BufferedWrite store)
+    private static bool Missed(IReadOnlyList<ExecutedEvent> events, ReadFromMemory?[] reads, WriteToMemory?[] writes, int load, ReadFromMemory read, BufferedWrite store)
     {
         for (var w = load + 1; w < events.Count; w++)
         {
-            if (MemoryWrite(events, timeline, w) is not { } write || write.Cpu == store.Cpu || write.Location != read.Location || write.Value == read.Value)
+            if (writes[w] is not { } write || write.Cpu == store.Cpu || write.Location != read.Location || write.Value == read.Value)
                 continue;
             for (var k = 0; k < store.DrainedAt; k++)
             {
                 if (events[k].Event.Cpu != write.Cpu)
                     continue;
-                if (k > write.InProgram && MemoryRead(events, timeline, k) is { } stale && stale.Location == store.Location && stale.Value != store.Value)
+                if (k > write.InProgram && reads[k] is { } stale && stale.Location == store.Location && stale.Value != store.Value)
                     return true;
-                if (MemoryWrite(events, timeline, k) is { } first && first.InProgram > write.InProgram && first.Location == store.Location)
+                if (writes[k] is { } first && first.InProgram > write.InProgram && first.Location == store.Location)
                     return true;
             }
         }
@@ -65,7 +75,7 @@ internal static class MissingFences
     /// What the event read from memory, if it did: a load its own buffer does not forward, or a locked instruction's
     /// read (the value it found: an exchange's and an add's old value, spin_lock()'s free lock).
     /// </summary>
-    private static (MemoryLocation Location, long Value)? MemoryRead(IReadOnlyList<ExecutedEvent> events, BufferTimeline timeline, int at)
+    private static ReadFromMemory? MemoryRead(IReadOnlyList<ExecutedEvent> events, BufferTimeline timeline, int at)
     {
         var e = events[at];
         return e.Performed switch
@@ -82,7 +92,7 @@ internal static class MissingFences
     /// buffered it), or a locked write or kfree() (its own event). The value is null where the point no longer holds
     /// it: an exchange's and an add's point keep the value they read.
     /// </summary>
-    private static (int Cpu, MemoryLocation Location, long? Value, int InProgram)? MemoryWrite(IReadOnlyList<ExecutedEvent> events, BufferTimeline timeline, int at)
+    private static WriteToMemory? MemoryWrite(IReadOnlyList<ExecutedEvent> events, BufferTimeline timeline, int at)
     {
         var e = events[at];
         var cpu = e.Event.Cpu;
