@@ -118,18 +118,18 @@ internal sealed class ProgramExecution
         if (preemptor is { State: PreemptorState.Running })
         {
             if (preemptor.Program.Running is { } step)
-                return Step(cpu, known.Preempting, step, known.NoPointPreempting, []) with { Drain = drain };
+                return StepOffer(cpu, known.Preempting, step, known.NoPointPreempting, []) with { Drain = drain };
             return new CpuOffer(cpu.StoreBuffer.IsEmpty ? known.Switch : null, null, drain, Fresh: true);
         }
         var offer = _programs[cpu.Index].Running is { } running
-            ? Step(cpu, known.Step, running, known.NoPointStep, known.ReadsCurrent) with { Drain = drain }
+            ? StepOffer(cpu, known.Step, running, known.NoPointStep, known.ReadsCurrent) with { Drain = drain }
             : new CpuOffer(null, null, drain, Fresh: true);
         if (preemptor is { State: PreemptorState.Waiting } && cpu.StoreBuffer.IsEmpty && Preemptible(cpu, preemptor) is not null)
             offer = offer with { Switch = known.Switch };
         return offer;
     }
 
-    private CpuOffer Step(Cpu cpu, KnownEvent e, RunningStep running, Transition noPoint, StateAccess[] reads)
+    private CpuOffer StepOffer(Cpu cpu, KnownEvent e, RunningStep running, Transition noPoint, StateAccess[] reads)
     {
         if (running.Path?.Pending is not { } point)
             return new CpuOffer(noPoint, null, null, Fresh: true);
