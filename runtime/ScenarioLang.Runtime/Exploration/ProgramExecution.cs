@@ -46,14 +46,27 @@ internal sealed class ProgramExecution
         _machine = machine;
         _bufferBound = bufferBound;
         Steps = steps;
-        _cpus = [.. machine.Cpus];
         // Each CPU's program and its preempting task's, from the block's steps as the execution before split them.
-        _layout = previous?._layout is { } known && ReferenceEquals(known.Steps, steps) ? known : Layout.Of(steps, _cpus.Length);
-        _programs = new Program[_cpus.Length];
-        _preemptors = new Preemptor?[_cpus.Length];
+        _layout = previous?._layout is { } known && ReferenceEquals(known.Steps, steps) ? known : Layout.Of(steps, machine.Cpus.Count);
+        // The execution before on the same machine is over: its per-CPU books are emptied and serve this one, since
+        // every execution of a block makes the same programs and a search runs thousands.
+        if (previous is { } last && ReferenceEquals(last._machine, machine) && ReferenceEquals(last._layout, _layout))
+        {
+            (_cpus, _programs, _preemptors, _offers, _enabled) = (last._cpus, last._programs, last._preemptors, last._offers, last._enabled);
+            foreach (var program in _programs)
+                program.Reset();
+            Array.Clear(_offers);
+        }
+        else
+        {
+            _cpus = [.. machine.Cpus];
+            _programs = [.. _layout.Programs.Select(p => new Program(p))];
+            _preemptors = new Preemptor?[_cpus.Length];
+            _offers = new CpuOffer[_cpus.Length];
+            _enabled = new List<Transition>(_cpus.Length * 2);
+        }
         for (var i = 0; i < _cpus.Length; i++)
         {
-            _programs[i] = new Program(_layout.Programs[i]);
             if (_layout.Preempting[i] is [var first, ..] preempting)
                 _preemptors[i] = new Preemptor(first.Step.Preempting!, _cpus[i].Current, new Program(preempting));
         }
@@ -61,9 +74,7 @@ internal sealed class ProgramExecution
         // Sized as the last execution of the block: most run about as many events.
         _events = new List<ExecutedEvent>(previous?._events.Count ?? 0);
         _replayable = replays ? previous?._events : null;
-        _enabled = new List<Transition>(_cpus.Length * 2);
-        _offers = new CpuOffer[_cpus.Length];
-        foreach (var cpu in machine.Cpus)
+        foreach (var cpu in _cpus)
             Next(cpu, _programs[cpu.Index]);
     }
 
@@ -175,18 +186,25 @@ internal sealed class ProgramExecution
         if (e.Kind == EventKind.Step && preemptor is not null)
             _ = cpu.Current;
         var running = program.Running!;
+        // Read before the step runs: a step that returns hands its program's running step to the next one.
+        var (step, ordinal, begins, starts) = (running.Step, running.Ordinal, !running.Moved, running.Path is null);
+        running.Moved = true;
         InterleavingPoint? before = null;
-        var starts = running.Path is null;
+        InterleavingPoint? after = null;
         if (starts)
+        {
             running.Start(cpu);
+            after = running.Path!.Pending;
+        }
         else if ((before = running.Path!.Pending) is null)
             Return(cpu, program, running);
         else
+        {
             running.Path.Perform();
+            after = running.Path.Pending;
+        }
         var performed = _known[e.Cpu].Performed(chosen, _machine.Tracker.End());
-        var after = starts || before is not null ? running.Path!.Pending : null;
-        _events.Add(Replayed(replayed, e) ?? new ExecutedEvent(e, running.Step, running.Ordinal, !running.Moved, before, after, cpu.StoreBuffer.Stores.Count) { Footprint = performed.Effect, Starts = starts });
-        running.Moved = true;
+        _events.Add(Replayed(replayed, e) ?? new ExecutedEvent(e, step, ordinal, begins, before, after, cpu.StoreBuffer.Stores.Count) { Footprint = performed.Effect, Starts = starts });
         return performed;
     }
 
@@ -261,9 +279,7 @@ internal sealed class ProgramExecution
 
     private static void Next(Cpu cpu, Program program)
     {
-        var next = program.TryNext(out var step) ? new RunningStep(step.Ordinal, step.Step) : null;
-        program.Running = next;
-        if (next is { Step.Immediate: true })
+        if (program.Advance() is { Step.Immediate: true } next)
             next.Start(cpu);
     }
 
@@ -372,15 +388,27 @@ internal sealed class ProgramExecution
     private sealed class Program((int Ordinal, ThreadStep Step)[] steps)
     {
         private int _next;
+        // The one running step, made again for each step: a program runs one at a time.
+        private readonly RunningStep _running = new();
 
-        public bool TryNext(out (int Ordinal, ThreadStep Step) step)
+        /// <summary>The step the task runs now; null before the first and after the last.</summary>
+        public RunningStep? Running { get; private set; }
+
+        /// <summary>Moves to the next step, not begun; returns it, or null when none is left.</summary>
+        public RunningStep? Advance()
         {
-            var has = _next < steps.Length;
-            step = has ? steps[_next++] : default;
-            return has;
+            if (_next == steps.Length)
+                return Running = null;
+            var (ordinal, step) = steps[_next++];
+            return Running = _running.Become(ordinal, step);
         }
 
-        public RunningStep? Running { get; set; }
+        /// <summary>Back before the first step, for the next execution of the block.</summary>
+        public void Reset()
+        {
+            _next = 0;
+            Running = null;
+        }
     }
 
     /// <summary>
@@ -428,23 +456,30 @@ internal sealed class ProgramExecution
         public bool ResumesInKernel { get; set; }
     }
 
-    private sealed class RunningStep(int ordinal, ThreadStep step)
+    private sealed class RunningStep
     {
-        public int Ordinal { get; } = ordinal;
+        public int Ordinal { get; private set; }
 
-        public ThreadStep Step { get; } = step;
+        public ThreadStep Step { get; private set; } = null!;
 
         /// <summary>The step's path, made when the step starts (the task's state is read then, not before).</summary>
         public KernelPath? Path { get; private set; }
+
+        /// <summary>Whether an event of this step has happened: its next line in a schedule continues it.</summary>
+        public bool Moved { get; set; }
+
+        /// <summary>This is now the step at <paramref name="ordinal"/>, not begun.</summary>
+        public RunningStep Become(int ordinal, ThreadStep step)
+        {
+            (Ordinal, Step, Path, Moved) = (ordinal, step, null, false);
+            return this;
+        }
 
         public void Start(Cpu cpu)
         {
             Path = Step.Begin(cpu);
             Path.Start();
         }
-
-        /// <summary>Whether an event of this step has happened: its next line in a schedule continues it.</summary>
-        public bool Moved { get; set; }
     }
 }
 
