@@ -2,6 +2,7 @@ using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Machine;
 using ScenarioLang.Runtime.Catalog;
 using ScenarioLang.Runtime.Scheduling;
+using ScenarioLang.Runtime.Tracking;
 
 namespace ScenarioLang.Runtime;
 
@@ -25,6 +26,10 @@ public sealed partial class ScenarioRun
     private readonly Dictionary<int, string> _unreached = [];
 
     private Dictionary<string, long> Registers => _observations.Registers;
+
+    // "r0 = 1", made once per register and value: a search notes every load of every execution.
+    [Bookkeeping]
+    private readonly Dictionary<(string Register, long Value), string> _registerNotes = [];
 
     /// <summary>The run's observations, which the tests read as generated expectations do.</summary>
     internal Observations Observations => _observations;
@@ -162,7 +167,9 @@ public sealed partial class ScenarioRun
     private void WriteRegister(string register, long value)
     {
         Registers[register] = value;
-        Kernel.Log.Note($"{register} = {value}");
+        if (!_registerNotes.TryGetValue((register, value), out var note))
+            _registerNotes[(register, value)] = note = $"{register} = {value}";
+        Kernel.Log.Note(note);
     }
 
     private void Advance(Step at, ExplicitStep step, string? until, bool performFirst, bool preempted = false)

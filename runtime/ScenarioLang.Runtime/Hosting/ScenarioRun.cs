@@ -29,6 +29,10 @@ public sealed partial class ScenarioRun
     private readonly Dictionary<TaskStruct, SuspendedPath> _suspended = [];
     /// <summary>The addresses steps bound to names (<c>vmalloc(4 MiB) -> V</c>), for the steps and expectations that use them.</summary>
     private readonly Dictionary<string, ulong> _addresses = new(StringComparer.Ordinal);
+    // Complete()'s list of the live tasks, filled anew at each end of the run.
+    [Bookkeeping]
+    private readonly List<TaskStruct> _live = [];
+
     // The mechanisms the scenario uses and their cost counters, found once per run (Complete()).
     [Bookkeeping]
     private MechanismDeclaration[]? _usedMechanisms;
@@ -152,7 +156,7 @@ public sealed partial class ScenarioRun
         ReportDeadlocks();
         // A deadlocked schedule leaves tasks inside kernel paths, holding what they took: no leak to speak of yet.
         if (!Deadlocked)
-            Kernel.CheckForLeaks(Kernel.Tasks.Where(t => t.State != TaskState.Dead).Concat(Machine.Cpus.Select(c => c.Idle)));
+            Kernel.CheckForLeaks(LiveTasks());
         var findings = JudgeFindingExpectations(Kernel.Heap.Findings);
         var used = _usedMechanisms ??= UsedMechanisms();
         var declared = _costCounters ??= [.. used.SelectMany(m => m.Costs.Counters)];
@@ -162,6 +166,20 @@ public sealed partial class ScenarioRun
         var counters = new CostValues(names, values);
         var costs = used.SelectMany(m => m.Costs.Lines(counters)).ToList();
         return new ScenarioResult(Description, Config, _entries.ToArray(), findings, costs, counters, _untracedPasses, UntracedFailures: _untracedFailures);
+    }
+
+    /// <summary>The tasks not dead, then each CPU's idle task, in one list the run keeps: every execution of an explore block ends here.</summary>
+    private List<TaskStruct> LiveTasks()
+    {
+        _live.Clear();
+        foreach (var task in Kernel.Tasks)
+        {
+            if (task.State != TaskState.Dead)
+                _live.Add(task);
+        }
+        foreach (var cpu in Machine.Cpus)
+            _live.Add(cpu.Idle);
+        return _live;
     }
 
     // Only the mechanisms the scenario uses count costs: a litmus test has no TSS to copy.

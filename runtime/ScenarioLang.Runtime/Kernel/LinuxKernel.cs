@@ -218,9 +218,8 @@ public sealed class LinuxKernel
     /// The object checker at the end of a run: what the mechanisms hang off tasks' threads, the address spaces no live
     /// task accounts for, then what the mechanisms hang off address spaces.
     /// </summary>
-    public void CheckForLeaks(IEnumerable<TaskStruct> liveTasks)
+    public void CheckForLeaks(IReadOnlyList<TaskStruct> live)
     {
-        var live = liveTasks.ToList();
         foreach (var mechanism in _mechanisms)
             mechanism.CheckThreadLeaks(live);
         // Loops, not LINQ: every execution of an explore block ends here, with a few tasks and mms.
