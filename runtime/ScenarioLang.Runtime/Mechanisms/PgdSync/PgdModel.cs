@@ -41,8 +41,16 @@ public abstract class PgdModel : IKernelHooks, IPgdOps
         Swapper = PgdTable.Swapper(kernel.Heap.Tracker);
         _vmallocFaults = new(kernel.Heap.Tracker, new("vmalloc_faults"), 0);
         Boot();
+        _bootValues = new long[PtrsPerTable];
+        for (var slot = KernelPgdBoundary; slot < PtrsPerTable; slot++)
+            _bootValues[slot] = CanGrow(slot) ? 0 : Memory.Read(Swapper.Entry(slot));
         Vmalloc = new VmallocSpace(kernel, this);
     }
+
+    // swapper_pg_dir's entries outside the slots that can grow (CanGrow), by slot: no modelled path writes them after
+    // boot, and every PGD made copies them, so they are read once.
+    [Bookkeeping]
+    private readonly long[] _bootValues;
 
     /// <summary>The vmalloc space, whose new kernel PGD entries sync_global_pgds() pushes to every mm.</summary>
     public VmallocSpace Vmalloc { get; }
@@ -247,7 +255,7 @@ public abstract class PgdModel : IKernelHooks, IPgdOps
             else
             {
                 // No modelled path writes this slot after boot: reading it is no interleaving point.
-                value = Memory.Read(Swapper.Entry(slot));
+                value = _bootValues[slot];
             }
             if (value == 0)
                 continue;

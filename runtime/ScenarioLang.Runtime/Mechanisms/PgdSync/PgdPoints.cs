@@ -1,5 +1,6 @@
 using System.Globalization;
 using ScenarioLang.Runtime.Catalog;
+using ScenarioLang.Runtime.Kernel.Mm;
 using static ScenarioLang.Runtime.Catalog.KernelPoints;
 
 namespace ScenarioLang.Runtime.Mechanisms.PgdSync;
@@ -99,7 +100,10 @@ public static class PgdPoints
     ];
 
     /// <summary>The subscript of a point in a loop over PGD slots: <c>402</c> in <c>copy_pgd[402]</c>.</summary>
-    public static string Slot(int slot) => slot.ToString(CultureInfo.InvariantCulture);
+    public static string Slot(int slot) => Slots[slot];
+
+    // Made once: every PGD made loads swapper_pg_dir's vmalloc slots, each a point subscripted by its slot.
+    private static readonly string[] Slots = [.. Enumerable.Range(0, PagingLayout.PtrsPerTable).Select(s => s.ToString(CultureInfo.InvariantCulture))];
 
     // The points of pgd_alloc() for an mm and of the copy of swapper_pg_dir's kernel entries, which fork and exec share.
     internal static PausePoint[] PgdAlloc(string step, string whose) =>
