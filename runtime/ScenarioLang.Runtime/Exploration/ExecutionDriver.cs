@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using ScenarioLang.Runtime.Machine;
 using ScenarioLang.Runtime.Tracing;
 
@@ -55,9 +54,10 @@ internal sealed class ExecutionDriver(ISearch search, int? bufferBound)
 
     /// <summary>
     /// Runs the block once, following the search: to a final state (the run goes on with the statements after the
-    /// block), or to a deadlock or a state the search abandons, where the run stops.
+    /// block), or to a deadlock or a state the search abandons, where the run stops: then it returns null, and
+    /// <see cref="End"/> says why.
     /// </summary>
-    public ExecutionRecord Explore(Step step, IReadOnlyList<ThreadStep> steps, X86Machine machine, IReadOnlyList<TraceEntry> prefix)
+    public ExecutionRecord? Explore(Step step, IReadOnlyList<ThreadStep> steps, X86Machine machine, IReadOnlyList<TraceEntry> prefix)
     {
         Prefix = prefix;
         ExploreStep = step;
@@ -81,29 +81,23 @@ internal sealed class ExecutionDriver(ISearch search, int? bufferBound)
             if (next is null)
             {
                 End = Search is ProbeSearch ? ExecutionEnd.Probe : ExecutionEnd.Redundant;
-                Abandon(programs);
+                Bounded = programs.Bounded;
+                return null;
             }
             Search.Performed(programs.Perform(next));
             Events++;
         }
+        Bounded = programs.Bounded;
         if (programs.Done)
-        {
-            Bounded = programs.Bounded;
             return Record;
-        }
         End = ExecutionEnd.Deadlock;
         Deadlock = programs.Deadlock();
-        Abandon(programs);
-        return Record;
-    }
-
-    [DoesNotReturn]
-    private void Abandon(ProgramExecution programs)
-    {
-        Bounded = programs.Bounded;
-        throw new AbandonedExecution();
+        return null;
     }
 }
 
-/// <summary>Thrown out of the scenario's code when its explore block ends in an abandoned or deadlocked state: the statements after it do not run.</summary>
+/// <summary>
+/// Thrown out of the scenario's code when its explore block ends in an abandoned or deadlocked state: the statements
+/// after it do not run. A rewound run, which runs the block and those statements itself, just stops.
+/// </summary>
 internal sealed class AbandonedExecution() : Exception("the execution was abandoned by the explorer");

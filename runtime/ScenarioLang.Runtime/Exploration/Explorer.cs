@@ -285,7 +285,7 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
         }
         catch (AbandonedExecution)
         {
-            // A redundant, deadlocked or probing execution: what follows the block does not run.
+            // A redundant, deadlocked or probing execution from the scenario's start: what follows the block does not run.
         }
         catch (ScheduleStoppedException)
         {

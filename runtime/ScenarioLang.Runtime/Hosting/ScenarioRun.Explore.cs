@@ -71,7 +71,8 @@ public sealed partial class ScenarioRun
     {
         if (!Rewindable)
             throw new InvalidOperationException("a run whose first execution did not end rewound for a whole execution");
-        RunBlock(_start!);
+        if (!RunBlock(_start!))
+            return;
         foreach (var expectation in _start!.After.Calls)
             expectation();
         if (_entries.Count != _start.After.Entries)
@@ -79,7 +80,7 @@ public sealed partial class ScenarioRun
     }
 
     /// <summary>Runs the block again and stops there: the execution of a probe, which is not judged.</summary>
-    internal void ExploreBlockAgain() => RunBlock(_start!);
+    internal void ExploreBlockAgain() => _ = RunBlock(_start!);
 
     /// <summary>
     /// Runs the block's steps as per-CPU programs, in the interleaving the explorer chooses for this execution. A step
@@ -103,13 +104,18 @@ public sealed partial class ScenarioRun
         }
         _start = new BlockStart(step, steps, [.. _entries], RunState.Save(this));
         Machine.Tracker.Save();
-        RunBlock(_start);
+        if (!RunBlock(_start))
+            throw new AbandonedExecution();
     }
 
-    private void RunBlock(BlockStart start)
+    /// <summary>Runs the block once; false when the execution was abandoned or deadlocked there (the run stops).</summary>
+    private bool RunBlock(BlockStart start)
     {
-        _execution = _explorer!.Explore(start.Step, start.Steps, Machine, start.Prefix);
+        if (_explorer!.Explore(start.Step, start.Steps, Machine, start.Prefix) is not { } execution)
+            return false;
+        _execution = execution;
         Record(start.Step, Verdict.None, null);
+        return true;
     }
 
     /// <summary><c>cpu0 B preempts A: step</c>: the step, which <paramref name="task"/> runs when it preempts the CPU's task.</summary>

@@ -188,9 +188,12 @@ public sealed class RewindTests
         Assert.True(run.BlockRewindable);
         Assert.False(run.Rewindable);
 
+        // Rewound, the run stops in the block without an exception: the explorer runs the block itself.
         var again = new ProbeSearch(SearchUnit.Root, reduce: true);
-        run.Rewind(new ExecutionDriver(again, null));
-        Assert.Throws<AbandonedExecution>(run.ExploreBlockAgain);
+        var probe = new ExecutionDriver(again, null);
+        run.Rewind(probe);
+        run.ExploreBlockAgain();
+        Assert.Equal(ExecutionEnd.Probe, probe.End);
         Assert.True(again.Splits);
 
         run.Rewind(new ExecutionDriver(new DporSearch(SearchUnit.Root, Reduction.Dpor, bufferBound: null), null));
