@@ -259,6 +259,23 @@ public sealed partial class ServerTests : IDisposable
     }
 
     [Fact]
+    public void The_server_starts_with_a_gen0_budget_of_its_own_unless_the_user_set_one()
+    {
+        var unset = ServerClient.StartInfo("/usr/bin/dotnet", _ => null);
+        Assert.Equal(ServerClient.ServerGen0Size, unset.Environment[ServerClient.Gen0SizeVariable]);
+        Assert.Equal(["-c", "exec \"$0\" \"$@\" </dev/null >/dev/null 2>&1", "/usr/bin/dotnet", Path.Join(AppContext.BaseDirectory, "kscn.dll"), "server", "start", "--detached"], unset.ArgumentList);
+        // A budget the user set, under either prefix, reaches the server as inherited: not replaced by the server's.
+        var inherited = Environment.GetEnvironmentVariable(ServerClient.Gen0SizeVariable);
+        foreach (var variable in (string[])[ServerClient.Gen0SizeVariable, "COMPlus_GCgen0size"])
+        {
+            var set = ServerClient.StartInfo("/opt/kscn/kscn", name => name == variable ? "0x400000" : null);
+            Assert.Equal(inherited, set.Environment.TryGetValue(ServerClient.Gen0SizeVariable, out var value) ? value : null);
+            Assert.Equal("/opt/kscn/kscn", set.ArgumentList[2]);
+            Assert.Equal("server", set.ArgumentList[3]);
+        }
+    }
+
+    [Fact]
     public void The_build_changes_with_the_assemblies_it_fingerprints()
     {
         var directory = Directory.CreateTempSubdirectory("kscn-build-").FullName;
