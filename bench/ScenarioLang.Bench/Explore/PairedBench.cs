@@ -15,6 +15,13 @@ namespace ScenarioLang.Bench.Explore;
 /// <c>--jobs 1</c> processes also run at once: twice one's wall time over theirs is what two threads could gain at
 /// most on this machine, whose cores the runtime's own threads (JIT, GC) and the neighbours' load share.
 /// </summary>
+/// <remarks>
+/// With <c>--warm N</c> each process explores the shape's file N times in one <c>kscn explore</c> (one compiled
+/// assembly, as a warm server runs a scenario asked for again), and a second table sums, per explore block, the
+/// search times kscn reports for copies 3 to N: the first copy pays the JIT's first compilation, the second its
+/// promotion of the hot code, and the rest is the search alone, which a process's CPU time cannot show for a search
+/// of a tenth of a second.
+/// </remarks>
 public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paired, TextWriter progress)
 {
     private const int FloorRuns = 3;
@@ -57,14 +64,17 @@ public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paire
             floors[variant] = Median(await Turns(variants.Where(v => v == variant).ToList(), floorShape, FloorRuns, logsDir))[variant];
 
         var rows = new List<(BenchShape Shape, Dictionary<Variant, ProcessResult> Runs)>();
+        var warmRows = new List<(BenchShape Shape, Dictionary<Variant, List<ProcessResult>> Runs)>();
         foreach (var shape in shapes)
         {
-            var median = Median(await Turns(variants, shape, options.Repeat, logsDir));
+            var turns = await Turns(variants, shape, options.Repeat, logsDir);
+            var median = Median(turns);
             rows.Add((shape, median));
+            warmRows.Add((shape, turns));
             progress.WriteLine($"{shape.Name}: " + string.Join("; ", variants.Select(v => $"{v.Label} {median[v].WallSeconds:F2} s wall, {median[v].CpuSeconds:F2} s CPU")));
         }
 
-        var report = Report(root, variants, floors, rows);
+        var report = Report(root, variants, floors, rows) + (paired.Warm is { } copies ? WarmReport(variants, warmRows, copies) : "");
         File.WriteAllText(Path.Combine(outDir, "results.md"), report);
         return report;
     }
@@ -90,7 +100,7 @@ public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paire
     /// </summary>
     private async Task<ProcessResult> ExploreAsync(Variant variant, BenchShape shape, string log)
     {
-        IEnumerable<string> arguments = [variant.Dll, "explore", shape.File];
+        IEnumerable<string> arguments = [variant.Dll, "explore", .. Enumerable.Repeat(shape.File, paired.Warm ?? 1)];
         if (variant.Jobs is { } jobs)
             arguments = arguments.Concat(["--jobs", jobs.ToString(CultureInfo.InvariantCulture)]);
         var environment = new Dictionary<string, string> { ["KSCN_CACHE_DIR"] = variant.Cache, ["KSCN_SERVER"] = "0" };
@@ -168,6 +178,64 @@ public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paire
         return text.ToString();
     }
 
+    /// <summary>
+    /// Per explore block, the sum of kscn's own search times for copies 3 to <paramref name="copies"/> of the file in
+    /// one process, the median over the turns; each against the baseline at the same --jobs, or --jobs 2 against --jobs 1.
+    /// </summary>
+    private static string WarmReport(List<Variant> variants, List<(BenchShape Shape, Dictionary<Variant, List<ProcessResult>> Runs)> rows, int copies)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"\n### Warm: the file {copies} times in one process, copies 3 to {copies} summed per explore block (kscn's own search times), median of the turns\n\n");
+        var single = variants.Where(v => v.Copies == 1).ToList();
+        text.Append("| Shape | Block | Variant | Executions per copy | Search s, copies 3 to N | Executions / s | Against |\n");
+        text.Append("|---|---|---|--:|--:|--:|---|\n");
+        foreach (var (shape, runs) in rows)
+        {
+            var blocks = single.ToDictionary(v => v, v => WarmBlocks(runs[v], copies, $"{v.Label} on {shape.Name}"));
+            // A file of several blocks (pgd/late-wmb: fork and exec) also gets its whole search, the blocks' sums added.
+            if (blocks.Values.First().Count > 1)
+            {
+                foreach (var sums in blocks.Values)
+                    sums[AllBlocks] = (sums.Values.Sum(s => s.Executions), sums.Values.Sum(s => s.Seconds));
+            }
+            foreach (var block in blocks.Values.First().Keys)
+            {
+                foreach (var (variant, sums) in blocks)
+                {
+                    var (executions, seconds) = sums.TryGetValue(block, out var sum) ? sum : throw new BenchException($"{variant.Label} on {shape.Name}: no explore block {block}");
+                    var rate = seconds > 0 ? executions * (copies - 2) / seconds : (double?)null;
+                    // This build against the baseline at the same --jobs, or --jobs 2 against --jobs 1 of the same build.
+                    var (reference, against) = variant.Build == "this" && single.Find(v => v.Build == "baseline" && v.Jobs == variant.Jobs) is { } b
+                        ? (b, "÷ baseline")
+                        : variant.Jobs == 2 && single.Find(v => v.Build == variant.Build && v.Jobs == 1) is { } one ? (one, "--jobs 1 ÷ --jobs 2") : (null, "");
+                    var ratio = reference is not null ? $"{Ratio(blocks[reference][block].Seconds, seconds)} {against}" : "";
+                    text.Append(CultureInfo.InvariantCulture, $"| {shape.Name} | {block} | {variant.Label} | {Count(executions)} | {seconds:F3} | {(rate is { } r ? Count((long)r) : "—")} | {ratio} |\n");
+                }
+            }
+        }
+        return text.ToString();
+    }
+
+    private const string AllBlocks = "all blocks";
+
+    /// <summary>For each explore block of the runs (one process per turn), its executions per copy and the median over the turns of the seconds of copies 3 to N.</summary>
+    private static Dictionary<string, (long Executions, double Seconds)> WarmBlocks(List<ProcessResult> turns, int copies, string what)
+    {
+        var perTurn = turns.Select(run =>
+        {
+            var lines = ExploreOutput.Timings(run.Output);
+            var blocks = lines.GroupBy(l => l.Block).ToList();
+            if (blocks.Count == 0 || blocks.Any(b => b.Count() != copies))
+                throw new BenchException($"{what}: expected every explore block {copies} times in kscn's timing lines, found {string.Join(", ", blocks.Select(b => $"{b.Key} {b.Count()}"))}");
+            return blocks.ToDictionary(b => b.Key, b => (b.First().Executions, b.Skip(2).Sum(t => t.Seconds)));
+        }).ToList();
+        return perTurn[0].Keys.ToDictionary(block => block, block =>
+        {
+            var seconds = perTurn.Select(t => t[block].Item2).Order().ToList();
+            return (perTurn[0][block].Executions, seconds[seconds.Count / 2]);
+        });
+    }
+
     private static string JobsSuffix(int? jobs) => jobs is { } j ? $" (--jobs {j})" : "";
 
     private static long? Executions(ProcessResult run) => ExploreOutput.Parse(run.Output)?.Executions + (ExploreOutput.Parse(run.Output)?.Pruned ?? 0);
@@ -200,4 +268,5 @@ public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paire
 
 /// <param name="Baseline">A second kscn.dll (e.g. an older commit's build) measured in turns with the first.</param>
 /// <param name="JobsPair">Measure every build with --jobs 1 and with --jobs 2.</param>
-public sealed record PairedOptions(string? Baseline, bool JobsPair);
+/// <param name="Warm">Explore each file this many times in one process, and report the search times of copies 3 on.</param>
+public sealed record PairedOptions(string? Baseline, bool JobsPair, int? Warm = null);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace ScenarioLang.Bench.Measuring;
@@ -31,6 +32,19 @@ public static partial class ExploreOutput
             blocks.Sum(l => FinalStates().Match(l) is { Success: true } m ? long.Parse(m.Groups[1].Value) : 0),
             CutShort().IsMatch(output));
     }
+
+    /// <summary>
+    /// kscn's timing lines, one per explore block run, in order: <c>kscn: explored "NAME" (CONFIG) in 0.123 s: 37
+    /// executions, 300 per second</c>; the block is the name with its configuration.
+    /// </summary>
+    public static IReadOnlyList<(string Block, double Seconds, long Executions)> Timings(string output) =>
+        [.. output.Split('\n').Select(l => TimingLine().Match(l.Trim())).Where(m => m.Success).Select(m => (
+            m.Groups[1].Value,
+            double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture),
+            long.Parse(m.Groups[3].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture)))];
+
+    [GeneratedRegex(@"^kscn: explored (.+) in (\d+(?:\.\d+)?) s: ([\d,]+) executions?\b")]
+    private static partial Regex TimingLine();
 
     [GeneratedRegex(@"^(\d+) executions?\b")]
     private static partial Regex BlockLine();
