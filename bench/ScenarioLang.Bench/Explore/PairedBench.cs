@@ -21,6 +21,13 @@ namespace ScenarioLang.Bench.Explore;
 /// search times kscn reports for copies 3 to N: the first copy pays the JIT's first compilation, the second its
 /// promotion of the hot code, and the rest is the search alone, which a process's CPU time cannot show for a search
 /// of a tenth of a second.
+/// <para>
+/// With <c>--served</c> every build's processes are clients of a <c>kscn server</c> of its own (started with
+/// <c>kscn server start</c>, so with what kscn gives a server it starts, and warmed by the unmeasured round): the
+/// way kscn runs by default. The wall times and the warm table are then the served search's; a client's CPU time is
+/// not the search's, so the CPU columns and the executions per CPU-second are left out, and so are the two processes
+/// at once (two clients of one server measure the server, not the machine).
+/// </para>
 /// </remarks>
 public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paired, TextWriter progress)
 {
@@ -41,11 +48,49 @@ public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paire
         foreach (var (_, dll) in builds.Where(b => !File.Exists(b.Dll)))
             throw new BenchException($"{dll} does not exist");
         int?[] jobs = paired.JobsPair ? [1, 2] : [null];
-        var variants = builds.SelectMany((b, i) => jobs.Select(j => new Variant(b.Name, b.Dll, j, Path.Combine(outDir, $"cache-{i}")))).ToList();
+        var environments = builds.Select((_, i) => Environment(outDir, i)).ToList();
+        var variants = builds.SelectMany((b, i) => jobs.Select(j => new Variant(b.Name, b.Dll, j, environments[i]))).ToList();
         // What two threads can gain on this machine at most: two --jobs 1 processes at once, against one alone.
-        if (paired.JobsPair)
-            variants.AddRange(builds.Select((b, i) => new Variant(b.Name, b.Dll, 1, Path.Combine(outDir, $"cache-{i}"), Copies: 2)));
+        if (paired.JobsPair && !paired.Served)
+            variants.AddRange(builds.Select((b, i) => new Variant(b.Name, b.Dll, 1, environments[i], Copies: 2)));
         progress.WriteLine($"kscn-bench: {string.Join(", ", variants.Select(v => v.Label))}; logs and results.md in {outDir}");
+        if (paired.Served)
+        {
+            foreach (var (build, environment) in builds.Zip(environments))
+                await ServerAsync(build.Dll, "start", environment, logsDir);
+        }
+        try
+        {
+            return await MeasureAsync(root, outDir, shapesDir, logsDir, variants);
+        }
+        finally
+        {
+            if (paired.Served)
+            {
+                foreach (var (build, environment) in builds.Zip(environments))
+                    await ServerAsync(build.Dll, "stop", environment, logsDir);
+            }
+        }
+    }
+
+    /// <summary>A build's environment: its own compile cache (the two builds' runtimes differ) and, served, its own server.</summary>
+    private Dictionary<string, string> Environment(string outDir, int build)
+    {
+        var environment = new Dictionary<string, string> { ["KSCN_CACHE_DIR"] = Path.Combine(outDir, $"cache-{build}"), ["KSCN_SERVER"] = paired.Served ? "1" : "0" };
+        if (paired.Served)
+            environment["XDG_RUNTIME_DIR"] = Directory.CreateDirectory(Path.Combine(outDir, $"run-{build}")).FullName;
+        return environment;
+    }
+
+    private async Task ServerAsync(string dll, string verb, Dictionary<string, string> environment, string logsDir)
+    {
+        var run = await TimedProcess.RunAsync(logsDir, options.Timeout, "dotnet", [dll, "server", verb], environment);
+        if (run.ExitCode != 0)
+            throw new BenchException($"kscn server {verb} ({dll}) failed (exit {run.ExitCode}):\n{run.Output}");
+    }
+
+    private async Task<string> MeasureAsync(string root, string outDir, string shapesDir, string logsDir, List<Variant> variants)
+    {
 
         var floorShape = BenchShape.Generated(LitmusCatalog.SbRing(LitmusCatalog.SmallestRing), shapesDir);
         var shapes = LitmusCatalog.SbRings(options.MaxRing)
@@ -103,9 +148,8 @@ public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paire
         IEnumerable<string> arguments = [variant.Dll, "explore", .. Enumerable.Repeat(shape.File, paired.Warm ?? 1)];
         if (variant.Jobs is { } jobs)
             arguments = arguments.Concat(["--jobs", jobs.ToString(CultureInfo.InvariantCulture)]);
-        var environment = new Dictionary<string, string> { ["KSCN_CACHE_DIR"] = variant.Cache, ["KSCN_SERVER"] = "0" };
         var runs = await Task.WhenAll(Enumerable.Range(0, variant.Copies).Select(_ =>
-            TimedProcess.RunAsync(Path.GetDirectoryName(shape.File)!, options.Timeout, "dotnet", arguments.Concat(options.KscnArguments), environment)));
+            TimedProcess.RunAsync(Path.GetDirectoryName(shape.File)!, options.Timeout, "dotnet", arguments.Concat(options.KscnArguments), variant.Environment)));
         var result = runs[0];
         if (runs.Any(r => Comparable(r.Output) != Comparable(result.Output)))
             throw new BenchException($"{variant.Label} on {shape.Name}: the copies printed different outputs");
@@ -130,28 +174,34 @@ public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paire
         text.Append(CultureInfo.InvariantCulture, $"## kscn explore, paired, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC\n\n");
         text.Append(MachineInfo.Read(root).Markdown());
         text.Append(CultureInfo.InvariantCulture, $"- Load average before the run: {LoadAverage()}\n");
+        if (paired.Served)
+            text.Append("- Served: each build's processes are clients of a warm `kscn server` of its own; CPU is the client's, so only wall times compare\n");
         foreach (var variant in variants)
             text.Append(CultureInfo.InvariantCulture, $"- {variant.Label}: `{variant.Dll}`; floor (SB-ring-2, median of {FloorRuns}) {floors[variant].WallSeconds:F2} s wall, {floors[variant].CpuSeconds:F2} s CPU\n");
         text.Append(CultureInfo.InvariantCulture, $"- Runs per variant and shape: {options.Repeat}, in turns; medians by wall time; extra arguments: {(options.KscnArguments.Count == 0 ? "none" : string.Join(' ', options.KscnArguments))}\n\n");
 
-        text.Append("| Shape | Variant | Executions | Wall s | CPU s | Search CPU s | Executions / CPU-s | Peak MiB | Same output |\n");
-        text.Append("|---|---|--:|--:|--:|--:|--:|--:|---|\n");
+        text.Append(paired.Served
+            ? "| Shape | Variant | Executions | Wall s | Same output |\n|---|---|--:|--:|---|\n"
+            : "| Shape | Variant | Executions | Wall s | CPU s | Search CPU s | Executions / CPU-s | Peak MiB | Same output |\n|---|---|--:|--:|--:|--:|--:|--:|---|\n");
         foreach (var (shape, runs) in rows)
         {
             var reference = Comparable(runs[variants[0]].Output);
             foreach (var variant in variants)
             {
                 var run = runs[variant];
-                var search = SearchCpu(run, floors[variant]);
-                text.Append(CultureInfo.InvariantCulture, $"| {shape.Name} | {variant.Label} | {Count(Executions(run))} | {run.WallSeconds:F2} | {run.CpuSeconds:F2} | {search:F2} | {PerCpuSecond(run, floors[variant])} | {run.PeakMiB:F0} | {(Comparable(run.Output) == reference ? "yes" : "**no**")} |\n");
+                var same = Comparable(run.Output) == reference ? "yes" : "**no**";
+                text.Append(CultureInfo.InvariantCulture, $"| {shape.Name} | {variant.Label} | {Count(Executions(run))} | {run.WallSeconds:F2} | ");
+                if (!paired.Served)
+                    text.Append(CultureInfo.InvariantCulture, $"{run.CpuSeconds:F2} | {SearchCpu(run, floors[variant]):F2} | {PerCpuSecond(run, floors[variant])} | {run.PeakMiB:F0} | ");
+                text.Append(same).Append(" |\n");
             }
         }
-        text.Append('\n').Append(Ratios(variants, floors, rows));
+        text.Append('\n').Append(Ratios(variants, floors, rows, paired.Served));
         return text.ToString();
     }
 
     /// <summary>The ratios the issue asks about: executions per CPU-second of this build over the baseline's, and wall time with --jobs 1 over --jobs 2.</summary>
-    private static string Ratios(List<Variant> variants, Dictionary<Variant, ProcessResult> floors, List<(BenchShape Shape, Dictionary<Variant, ProcessResult> Runs)> rows)
+    private static string Ratios(List<Variant> variants, Dictionary<Variant, ProcessResult> floors, List<(BenchShape Shape, Dictionary<Variant, ProcessResult> Runs)> rows, bool served)
     {
         var text = new StringBuilder();
         var pairs = new List<(string Name, Func<Dictionary<Variant, ProcessResult>, string> Cell)>();
@@ -159,7 +209,11 @@ public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paire
         {
             var (baseline, mine) = (variants.Find(v => v.Build == "baseline" && v.Jobs == jobs), variants.Find(v => v.Build == "this" && v.Jobs == jobs));
             if (baseline is not null && mine is not null)
-                pairs.Add(($"Executions / CPU-s, this ÷ baseline{JobsSuffix(jobs)}", runs => Ratio(Rate(runs[mine], floors[mine]), Rate(runs[baseline], floors[baseline]))));
+            {
+                pairs.Add(served
+                    ? ($"Wall, baseline ÷ this{JobsSuffix(jobs)}", runs => Ratio(runs[baseline].WallSeconds, runs[mine].WallSeconds))
+                    : ($"Executions / CPU-s, this ÷ baseline{JobsSuffix(jobs)}", runs => Ratio(Rate(runs[mine], floors[mine]), Rate(runs[baseline], floors[baseline]))));
+            }
         }
         foreach (var build in variants.Select(v => v.Build).Distinct())
         {
@@ -258,9 +312,9 @@ public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paire
 
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
-    /// <summary>A build at a --jobs (null: kscn's default), with a compile cache of its own: the two builds' runtimes differ.</summary>
+    /// <summary>A build at a --jobs (null: kscn's default), in its build's environment (<see cref="Environment(string, int)"/>).</summary>
     /// <remarks><paramref name="Copies"/>: processes started at once, each the same command.</remarks>
-    private sealed record Variant(string Build, string Dll, int? Jobs, string Cache, int Copies = 1)
+    private sealed record Variant(string Build, string Dll, int? Jobs, IReadOnlyDictionary<string, string> Environment, int Copies = 1)
     {
         public string Label => (Jobs is { } j ? $"{Build} --jobs {j}" : Build) + (Copies > 1 ? $", {Copies} processes at once" : "");
     }
@@ -269,4 +323,5 @@ public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paire
 /// <param name="Baseline">A second kscn.dll (e.g. an older commit's build) measured in turns with the first.</param>
 /// <param name="JobsPair">Measure every build with --jobs 1 and with --jobs 2.</param>
 /// <param name="Warm">Explore each file this many times in one process, and report the search times of copies 3 on.</param>
-public sealed record PairedOptions(string? Baseline, bool JobsPair, int? Warm = null);
+/// <param name="Served">Run every build's processes as clients of a warm kscn server of its own.</param>
+public sealed record PairedOptions(string? Baseline, bool JobsPair, int? Warm = null, bool Served = false);
