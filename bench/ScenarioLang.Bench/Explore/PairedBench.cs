@@ -145,11 +145,12 @@ public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paire
     /// </summary>
     private async Task<ProcessResult> ExploreAsync(Variant variant, BenchShape shape, string log)
     {
-        IEnumerable<string> arguments = [variant.Dll, "explore", .. Enumerable.Repeat(shape.File, paired.Warm ?? 1)];
+        var (command, through) = Command(variant.Dll);
+        IEnumerable<string> arguments = [.. through, "explore", .. Enumerable.Repeat(shape.File, paired.Warm ?? 1)];
         if (variant.Jobs is { } jobs)
             arguments = arguments.Concat(["--jobs", jobs.ToString(CultureInfo.InvariantCulture)]);
         var runs = await Task.WhenAll(Enumerable.Range(0, variant.Copies).Select(_ =>
-            TimedProcess.RunAsync(Path.GetDirectoryName(shape.File)!, options.Timeout, "dotnet", arguments.Concat(options.KscnArguments), variant.Environment)));
+            TimedProcess.RunAsync(Path.GetDirectoryName(shape.File)!, options.Timeout, command, arguments.Concat(options.KscnArguments), variant.Environment)));
         var result = runs[0];
         if (runs.Any(r => Comparable(r.Output) != Comparable(result.Output)))
             throw new BenchException($"{variant.Label} on {shape.Name}: the copies printed different outputs");
@@ -165,6 +166,15 @@ public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paire
         return result;
     }
 
+    /// <summary>
+    /// How a build is run: <c>dotnet kscn.dll</c>, or served, the native kscn-client beside it when the build has one (a
+    /// published tool package does), which starts no .NET runtime, as a user's served invocations need not.
+    /// </summary>
+    private (string Command, string[] Arguments) Command(string dll) =>
+        paired.Served && Path.Combine(Path.GetDirectoryName(dll)!, "kscn-client") is var client && File.Exists(client)
+            ? (client, [])
+            : ("dotnet", [dll]);
+
     private static Dictionary<Variant, ProcessResult> Median(Dictionary<Variant, List<ProcessResult>> runs) =>
         runs.ToDictionary(r => r.Key, r => r.Value.OrderBy(p => p.Wall).ElementAt(r.Value.Count / 2));
 
@@ -177,7 +187,7 @@ public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paire
         if (paired.Served)
             text.Append("- Served: each build's processes are clients of a warm `kscn server` of its own; CPU is the client's, so only wall times compare\n");
         foreach (var variant in variants)
-            text.Append(CultureInfo.InvariantCulture, $"- {variant.Label}: `{variant.Dll}`; floor (SB-ring-2, median of {FloorRuns}) {floors[variant].WallSeconds:F2} s wall, {floors[variant].CpuSeconds:F2} s CPU\n");
+            text.Append(CultureInfo.InvariantCulture, $"- {variant.Label}: `{string.Join(' ', [Command(variant.Dll).Command, .. Command(variant.Dll).Arguments])}`; floor (SB-ring-2, median of {FloorRuns}) {floors[variant].WallSeconds:F2} s wall, {floors[variant].CpuSeconds:F2} s CPU\n");
         text.Append(CultureInfo.InvariantCulture, $"- Runs per variant and shape: {options.Repeat}, in turns; medians by wall time; extra arguments: {(options.KscnArguments.Count == 0 ? "none" : string.Join(' ', options.KscnArguments))}\n\n");
 
         text.Append(paired.Served
