@@ -278,8 +278,10 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
     {
         private RunningCpu? _before;
 
-        // The events to explore here (the backtrack set): a few at most, so a list.
-        private readonly List<ExploreEvent> _backtrack = new(2);
+        // The events to explore here (the backtrack set): a few at most, so an array and a count (a List of this
+        // assembly's struct is framework code ReadyToRun cannot precompile).
+        private ExploreEvent[] _backtrack = new ExploreEvent[2];
+        private int _backtracks;
 
         /// <summary>How many events are enabled here, of which <see cref="Choices"/> are those the search considers.</summary>
         public int EnabledCount { get; private set; }
@@ -311,15 +313,14 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
             Choices.Clear();
             Sleep.Clear();
             Done.Clear();
-            _backtrack.Clear();
+            _backtracks = 0;
         }
 
-        // A loop, not List.Contains: that calls the record struct's equality through the default comparer.
         public bool ToExplore(ExploreEvent e)
         {
-            foreach (var b in _backtrack)
+            for (var i = 0; i < _backtracks; i++)
             {
-                if (b == e)
+                if (_backtrack[i] == e)
                     return true;
             }
             return false;
@@ -327,8 +328,11 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
 
         public void Explore(ExploreEvent e)
         {
-            if (!ToExplore(e))
-                _backtrack.Add(e);
+            if (ToExplore(e))
+                return;
+            if (_backtracks == _backtrack.Length)
+                Array.Resize(ref _backtrack, _backtracks * 2);
+            _backtrack[_backtracks++] = e;
         }
 
         public void Explore(ReadOnlySpan<Transition> events)
@@ -368,9 +372,9 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
 
         private bool AllExplored()
         {
-            foreach (var b in _backtrack)
+            for (var i = 0; i < _backtracks; i++)
             {
-                if (!Includes(Done.Span, b))
+                if (!Includes(Done.Span, _backtrack[i]))
                     return false;
             }
             return true;

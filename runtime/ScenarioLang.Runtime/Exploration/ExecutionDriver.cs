@@ -64,7 +64,7 @@ internal sealed class ExecutionDriver(ISearch search, int? bufferBound)
         var programs = new ProgramExecution(machine, steps, bufferBound, _previous, _sameSearch);
         _previous = null;
         Record = new ExecutionRecord(programs, prefix.Count);
-        Search.Begin([.. machine.Cpus.Select(c => c.StoreBuffer.Stores.Count)]);
+        Search.Begin([.. machine.Cpus.Select(c => c.StoreBuffer.Count)]);
         while (true)
         {
             // A state the search has been in: the events enabled there are known, so they are not made again.

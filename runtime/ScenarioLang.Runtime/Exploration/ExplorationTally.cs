@@ -92,23 +92,54 @@ internal sealed partial class ExplorationTally
         var execution = ++Executions;
         var observed = record.Observed(memory);
         _states.Add(observed, 1);
-        foreach (var finding in result.Findings.Where(f => !_findings.Exists(seen => seen.Message == f.Message)))
-            _findings.Add(finding);
+        // Loops, not LINQ: every execution of a search is added here, and most have no finding.
+        Finding? unexpected = null;
+        foreach (var finding in result.Findings)
+        {
+            if (!Known(finding))
+                _findings.Add(finding);
+            if (!finding.Expected)
+                unexpected ??= finding;
+        }
         // The execution's events outlive it unchanged (the next execution makes its own list and records).
         var events = record.Programs.Events;
-        var schedule = new Lazy<IReadOnlyList<ScheduleLine>>(() => SchedulePrinter.Print(events));
         // A finding no expectation names fails the scenario; the first execution with one shows how it comes about.
-        if (result.Findings.FirstOrDefault(f => !f.Expected) is { } unexpected)
+        if (unexpected is not null)
         {
             WithFindings++;
             Violated = true;
-            _findingExample ??= new Counterexample(execution, unexpected.Message, () => schedule.Value);
+            _findingExample ??= new Counterexample(execution, unexpected.Message, () => SchedulePrinter.Print(events));
         }
-        foreach (var judgment in record.Programs.Judgments.Concat(Judgments(result.Entries.Skip(record.ExploreEntry + 1), record)))
+        foreach (var judgment in record.Programs.Judgments)
+            Add(judgment, execution, observed, events);
+        // The entries after the block: quantified expectations, plain ones (judged like always), and steps without a
+        // verdict, which the trace shows as the first execution ran them.
+        for (var i = record.ExploreEntry + 1; i < result.Entries.Count; i++)
         {
-            Tally(judgment.Step, judgment.Quantifier).Add(judgment, execution, observed, () => schedule.Value);
-            Violated |= !judgment.Satisfied && judgment.Quantifier != Quantifier.Sometimes;
+            var entry = result.Entries[i];
+            if (record.Quantified(entry.Step) is { } quantified)
+                Add(quantified, execution, observed, events);
+            else if (entry.Verdict != Verdict.None)
+                Add(new Judgment(entry.Step, Quantifier.Always, entry.Verdict == Verdict.Pass, entry.Failure), execution, observed, events);
+            else if (_untallied.TryAdd(entry.Step, entry))
+                _order.Add(entry.Step);
         }
+    }
+
+    private void Add(Judgment judgment, int execution, IReadOnlyList<(string Subject, string Value)> observed, IReadOnlyList<ExecutedEvent> events)
+    {
+        Tally(judgment.Step, judgment.Quantifier).Add(judgment, execution, observed, events);
+        Violated |= !judgment.Satisfied && judgment.Quantifier != Quantifier.Sometimes;
+    }
+
+    private bool Known(Finding finding)
+    {
+        foreach (var seen in _findings)
+        {
+            if (seen.Message == finding.Message)
+                return true;
+        }
+        return false;
     }
 
     /// <summary>Appends the tally of the next part of the search: its executions are numbered after these.</summary>
@@ -164,21 +195,6 @@ internal sealed partial class ExplorationTally
             Findings = _findings,
             Exploration = exploration,
         };
-    }
-
-    // The entries after the block: quantified expectations, plain ones (judged like always), and steps without a
-    // verdict, which the trace shows as the first execution ran them.
-    private IEnumerable<Judgment> Judgments(IEnumerable<TraceEntry> entries, ExecutionRecord current)
-    {
-        foreach (var entry in entries)
-        {
-            if (current.Quantified(entry.Step) is { } quantified)
-                yield return quantified;
-            else if (entry.Verdict != Verdict.None)
-                yield return new Judgment(entry.Step, Quantifier.Always, entry.Verdict == Verdict.Pass, entry.Failure);
-            else if (_untallied.TryAdd(entry.Step, entry))
-                _order.Add(entry.Step);
-        }
     }
 
     private ExpectationTally Tally(Step step, Quantifier quantifier)

@@ -24,7 +24,9 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
     private readonly List<EventSet> _sets = [];
     // The index of each process's last event (-1: none yet), by ProcessIndex.
     private int[] _lastOfProcess = [];
-    private readonly Dictionary<MemoryLocation, List<int>> _accesses = [];
+    // The indices of the events that touch each location, by the location's number, and the numbers that have a list.
+    private List<int>?[] _accessesOf = new List<int>?[64];
+    private readonly List<int> _located = [];
     private readonly Dictionary<MemoryLocation, int> _lastAcquire = [];
     private CpuBuffer?[] _buffers = [];
     // Add()'s working sets, cleared at each call: an execution adds every one of its events.
@@ -105,8 +107,9 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
         if (count >= _events.Count)
             return;
         _events.RemoveRange(count, _events.Count - count);
-        foreach (var accesses in _accesses.Values)
+        foreach (var number in _located)
         {
+            var accesses = _accessesOf[number]!;
             var kept = accesses.Count;
             while (kept > 0 && accesses[kept - 1] >= count)
                 kept--;
@@ -185,8 +188,14 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
 
     private List<int> Accesses(MemoryLocation word)
     {
-        if (!_accesses.TryGetValue(word, out var list))
-            _accesses[word] = list = [];
+        var number = word.Number;
+        if (number >= _accessesOf.Length)
+            Array.Resize(ref _accessesOf, Math.Max(number + 1, _accessesOf.Length * 2));
+        if (_accessesOf[number] is not { } list)
+        {
+            _accessesOf[number] = list = [];
+            _located.Add(number);
+        }
         return list;
     }
 

@@ -149,7 +149,7 @@ internal sealed class ProgramExecution
         if (!_machine.Memory.CanPerform(cpu, point))
             return new CpuOffer(null, null, null, fresh);
         var transition = e.At(point, _machine.Memory.Model, reads);
-        if (transition.Effect.Buffers && cpu.StoreBuffer.Stores.Count >= _bufferBound)
+        if (transition.Effect.Buffers && cpu.StoreBuffer.Count >= _bufferBound)
         {
             Bounded = true;
             return new CpuOffer(null, null, null, fresh);
@@ -175,7 +175,7 @@ internal sealed class ProgramExecution
         if (e.Kind == EventKind.Drain)
         {
             var drained = _machine.Memory.DrainOldest(cpu);
-            _events.Add(Replayed(replayed, e) ?? new ExecutedEvent(e, null, -1, false, null, null, cpu.StoreBuffer.Stores.Count) { Drained = drained, Footprint = chosen.Effect });
+            _events.Add(Replayed(replayed, e) ?? new ExecutedEvent(e, null, -1, false, null, null, cpu.StoreBuffer.Count) { Drained = drained, Footprint = chosen.Effect });
             return chosen;
         }
         var preemptor = _preemptors[e.Cpu];
@@ -204,7 +204,7 @@ internal sealed class ProgramExecution
             after = running.Path.Pending;
         }
         var performed = _known[e.Cpu].Performed(chosen, _machine.Tracker.End());
-        _events.Add(Replayed(replayed, e) ?? new ExecutedEvent(e, step, ordinal, begins, before, after, cpu.StoreBuffer.Stores.Count) { Footprint = performed.Effect, Starts = starts });
+        _events.Add(Replayed(replayed, e) ?? new ExecutedEvent(e, step, ordinal, begins, before, after, cpu.StoreBuffer.Count) { Footprint = performed.Effect, Starts = starts });
         return performed;
     }
 
@@ -260,7 +260,7 @@ internal sealed class ProgramExecution
             switched = new SwitchEvent(preemptor.Preempted.ToString(), null, null);
         }
         var performed = chosen with { Effect = chosen.Effect.With(_machine.Tracker.End()) };
-        _events.Add(new ExecutedEvent(chosen.Event, null, -1, false, null, null, cpu.StoreBuffer.Stores.Count) { Footprint = performed.Effect, Switch = switched });
+        _events.Add(new ExecutedEvent(chosen.Event, null, -1, false, null, null, cpu.StoreBuffer.Count) { Footprint = performed.Effect, Switch = switched });
         return performed;
     }
 

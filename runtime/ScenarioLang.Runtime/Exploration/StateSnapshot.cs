@@ -101,8 +101,11 @@ internal sealed class StateSnapshot
             }
             _seen.Add(value, path);
         }
-        // A collection of the model's own (RewindableList) is one of the library's with bookkeeping.
-        if (IsLibraryType(type) || type.BaseType is { IsGenericType: true } collection && IsLibraryType(collection))
+        // A collection of the model's own (RewindableList) is one of the library's with bookkeeping; a table of its
+        // own is the collection it stands for.
+        if (value is IStateView view)
+            WalkLibrary(view.View(), path, owner, unordered);
+        else if (IsLibraryType(type) || type.BaseType is { IsGenericType: true } collection && IsLibraryType(collection))
             WalkLibrary(value, path, owner, unordered);
         else
             WalkFields(value, type, path, Named(value) ? new Owner(path, $"{type.Name} {value}") : owner);

@@ -29,6 +29,13 @@ internal readonly record struct ExploreEvent(EventKind Kind, int Cpu)
     public bool OtherTaskOnCpu(ExploreEvent other) =>
         Cpu == other.Cpu && Kind != other.Kind && Kind != EventKind.Drain && other.Kind != EventKind.Drain;
 
+    // Written out: the record's own compare each field through EqualityComparer<T>.Default, framework generics over
+    // this assembly's enum that ReadyToRun cannot precompile, so the search ran them unoptimised until the JIT
+    // promoted them, and every state compares events many times.
+    public bool Equals(ExploreEvent other) => Kind == other.Kind && Cpu == other.Cpu;
+
+    public override int GetHashCode() => (Cpu << 2) | (int)Kind;
+
     public override string ToString() => Kind switch
     {
         EventKind.Step => $"cpu{Cpu}",

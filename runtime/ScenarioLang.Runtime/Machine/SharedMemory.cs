@@ -11,15 +11,15 @@ namespace ScenarioLang.Runtime.Machine;
 /// </summary>
 public sealed class SharedMemory(MemoryModel model, StateTracker tracker)
 {
-    private readonly RewindableDictionary<MemoryLocation, long> _words = new(tracker);
+    private readonly WordTable _words = new(tracker);
 
     public MemoryModel Model { get; } = model;
 
     /// <summary>The words written so far, in name order.</summary>
-    public IEnumerable<KeyValuePair<MemoryLocation, long>> Words => _words.OrderBy(w => w.Key);
+    public IEnumerable<KeyValuePair<MemoryLocation, long>> Words => _words.Words.OrderBy(w => w.Key);
 
     /// <summary>What memory holds, ignoring every store buffer: what a CPU without buffered stores to it would load.</summary>
-    public long Read(MemoryLocation location) => _words.GetValueOrDefault(location);
+    public long Read(MemoryLocation location) => _words[location];
 
     /// <summary>Sets a word before the scenario starts, or as boot code would: not an access of any CPU.</summary>
     public void Initialize(MemoryLocation location, long value) => _words[location] = value;

@@ -13,23 +13,49 @@ public readonly record struct BufferedStore(MemoryLocation Location, long Value,
 /// A CPU's FIFO store buffer (x86-TSO, Sewell, Owens et al., CACM 2010): stores enter at the tail, reach memory
 /// from the head one at a time, and the CPU's own loads see its newest buffered store to an address.
 /// </summary>
-public sealed class StoreBuffer(StateTracker tracker)
+/// <remarks>
+/// The stores are an array of this assembly's own (a List of this struct is framework code ReadyToRun cannot
+/// precompile, and every store and drain of an execution goes through it), put back whole where an explore block
+/// started.
+/// </remarks>
+public sealed class StoreBuffer : IBlockState, IStateView
 {
-    private readonly RewindableList<BufferedStore> _stores = new(tracker);
+    private BufferedStore[] _stores = new BufferedStore[4];
+    private int _head;
+    private int _count;
+    [Bookkeeping]
+    private BufferedStore[] _saved = [];
 
-    public IReadOnlyList<BufferedStore> Stores => _stores;
+    public StoreBuffer(StateTracker tracker) => tracker.Keep(this);
 
-    public bool IsEmpty => _stores.Count == 0;
+    /// <summary>The buffered stores, oldest first (a copy).</summary>
+    public IReadOnlyList<BufferedStore> Stores => _stores.AsSpan(_head, _count).ToArray();
+
+    public int Count => _count;
+
+    public bool IsEmpty => _count == 0;
 
     /// <summary>The store that would reach memory next; the buffer must not be empty.</summary>
-    public BufferedStore Oldest => _stores[0];
+    public BufferedStore Oldest => _count > 0 ? _stores[_head] : throw new InvalidOperationException("the store buffer is empty");
 
-    public void Add(BufferedStore store) => _stores.Add(store);
+    public void Add(BufferedStore store)
+    {
+        if (_head + _count == _stores.Length)
+        {
+            // Slide the stores to the front, or grow when they fill the array.
+            if (_count * 2 > _stores.Length)
+                Array.Resize(ref _stores, _stores.Length * 2);
+            Array.Copy(_stores, _head, _stores, 0, _count);
+            Array.Clear(_stores, _count, _stores.Length - _count);
+            _head = 0;
+        }
+        _stores[_head + _count++] = store;
+    }
 
     /// <summary>The newest buffered value for the location, if this CPU has one.</summary>
     public long? Forward(MemoryLocation location)
     {
-        for (var i = _stores.Count - 1; i >= 0; i--)
+        for (var i = _head + _count - 1; i >= _head; i--)
         {
             if (_stores[i].Location == location)
                 return _stores[i].Value;
@@ -39,10 +65,25 @@ public sealed class StoreBuffer(StateTracker tracker)
 
     public BufferedStore TakeOldest()
     {
-        var oldest = _stores[0];
-        _stores.RemoveAt(0);
+        var oldest = Oldest;
+        _stores[_head] = default;
+        _count--;
+        _head = _count == 0 ? 0 : _head + 1;
         return oldest;
     }
 
-    public override string ToString() => _stores.Count == 0 ? "empty" : string.Join(", ", _stores);
+    void IBlockState.Save() => _saved = [.. _stores.AsSpan(_head, _count)];
+
+    void IBlockState.Rewind()
+    {
+        Array.Clear(_stores);
+        _head = 0;
+        _count = 0;
+        foreach (var store in _saved)
+            Add(store);
+    }
+
+    System.Collections.IEnumerable IStateView.View() => new List<BufferedStore>(_stores.AsSpan(_head, _count).ToArray());
+
+    public override string ToString() => _count == 0 ? "empty" : string.Join(", ", Stores);
 }

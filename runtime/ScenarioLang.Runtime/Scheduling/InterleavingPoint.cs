@@ -132,6 +132,9 @@ public readonly struct MemoryLocation : IEquatable<MemoryLocation>, IComparable<
 
     public string Name { get; }
 
+    /// <summary>The name's number, from 1, dense over the process: tables of the explorer's books are indexed by it.</summary>
+    internal int Number => _number;
+
     /// <summary>The piece of state <paramref name="field"/> of an object named <paramref name="owner"/>: <c>swapper/1.state</c>.</summary>
     public static MemoryLocation Of(string owner, string field) =>
         Fields.GetOrAdd((owner, field), static key => new($"{key.Owner}.{key.Field}"));

@@ -18,8 +18,8 @@ internal interface IUndo
 }
 
 /// <summary>
-/// A dictionary of the model that is not one piece of tracked state (memory's words, an inode table made as files
-/// are used): put back whole where an explore block started.
+/// A dictionary of the model that is not one piece of tracked state (an inode table made as files are used): put
+/// back whole where an explore block started.
 /// </summary>
 public sealed class RewindableDictionary<TKey, TValue> : Dictionary<TKey, TValue>, IBlockState
     where TKey : notnull
@@ -39,7 +39,7 @@ public sealed class RewindableDictionary<TKey, TValue> : Dictionary<TKey, TValue
     }
 }
 
-/// <summary>A list of the model that is not one piece of tracked state (a store buffer, the kernel log's notes): put back whole where an explore block started.</summary>
+/// <summary>A list of the model that is not one piece of tracked state (the kernel log's notes): put back whole where an explore block started.</summary>
 public sealed class RewindableList<T> : List<T>, IBlockState
 {
     [Bookkeeping]
@@ -54,6 +54,17 @@ public sealed class RewindableList<T> : List<T>, IBlockState
         Clear();
         AddRange(_saved);
     }
+}
+
+/// <summary>
+/// Model state kept in tables of its own (memory's words by their location's number, a store buffer's array) that a
+/// comparison of states (the explorer's <c>StateSnapshot</c>) reads as the collection it stands for, not as its arrays,
+/// whose spare slots and sizes depend on what the process ran before.
+/// </summary>
+internal interface IStateView
+{
+    /// <summary>The state as a collection of the base library: a dictionary, a list.</summary>
+    System.Collections.IEnumerable View();
 }
 
 /// <summary>

@@ -31,13 +31,12 @@ public readonly record struct StateAccess(MemoryLocation Location, Access Access
 /// </summary>
 public sealed class StateTracker
 {
-    private readonly Dictionary<MemoryLocation, Access> _accesses = [];
-    private readonly List<MemoryLocation> _order = [];
-    // The last locations merged, by their name's reference, with their access so far: kernel loops touch the same few
-    // tables thousands of times in one event (vmalloc()'s page mapping, a page-table walk), and hashing the names
-    // each time cost more than the loops.
-    private readonly (string? Name, Access Access)[] _recent = new (string?, Access)[4];
-    private int _nextRecent;
+    // The event's accesses so far, in the order each location was first touched, and where each location stands among
+    // them by its number (0: not touched yet): kernel loops touch the same few tables thousands of times in one event
+    // (vmalloc()'s page mapping, a page-table walk), and a touch is an array lookup, not a hash.
+    private StateAccess[] _touched = new StateAccess[8];
+    private int _touchedCount;
+    private int[] _slotOf = new int[64];
     // Where an explore block starts (Save) and how to go back there (Rewind): the tracked cells changed since, each
     // with its value then, and the state outside them, kept whole.
     private readonly List<IUndo> _changed = [];
@@ -78,12 +77,10 @@ public sealed class StateTracker
     /// <summary>Stops recording; returns the event's accesses in the order each location was first touched.</summary>
     internal StateAccess[] End()
     {
-        var footprint = _order.Count == 0 ? [] : new StateAccess[_order.Count];
-        for (var i = 0; i < footprint.Length; i++)
-            footprint[i] = new StateAccess(_order[i], _accesses[_order[i]]);
-        _accesses.Clear();
-        _order.Clear();
-        Array.Clear(_recent);
+        var footprint = _touchedCount == 0 ? [] : _touched.AsSpan(0, _touchedCount).ToArray();
+        for (var i = 0; i < _touchedCount; i++)
+            _slotOf[_touched[i].Location.Number] = 0;
+        _touchedCount = 0;
         Recording = false;
         Cpu = null;
         return footprint;
@@ -130,26 +127,19 @@ public sealed class StateTracker
     // A read then a write is a write; any other second access leaves the first.
     private void Merge(MemoryLocation location, Access access)
     {
-        for (var i = 0; i < _recent.Length; i++)
+        var number = location.Number;
+        if (number >= _slotOf.Length)
+            Array.Resize(ref _slotOf, Math.Max(number + 1, _slotOf.Length * 2));
+        var at = _slotOf[number] - 1;
+        if (at >= 0)
         {
-            if (ReferenceEquals(_recent[i].Name, location.Name))
-            {
-                if (access == Access.Write && _recent[i].Access == Access.Read)
-                    _accesses[location] = _recent[i].Access = Access.Write;
-                return;
-            }
+            if (access == Access.Write && _touched[at].Access == Access.Read)
+                _touched[at] = new StateAccess(location, Access.Write);
+            return;
         }
-        if (_accesses.TryGetValue(location, out var seen))
-        {
-            if (access == Access.Write && seen == Access.Read)
-                _accesses[location] = seen = Access.Write;
-        }
-        else
-        {
-            _accesses.Add(location, seen = access);
-            _order.Add(location);
-        }
-        _recent[_nextRecent] = (location.Name, seen);
-        _nextRecent = (_nextRecent + 1) % _recent.Length;
+        if (_touchedCount == _touched.Length)
+            Array.Resize(ref _touched, _touchedCount * 2);
+        _touched[_touchedCount++] = new StateAccess(location, access);
+        _slotOf[number] = _touchedCount;
     }
 }
