@@ -27,9 +27,6 @@ public sealed partial class ScenarioRun
 
     private Dictionary<string, long> Registers => _observations.Registers;
 
-    // "r0 = 1", made once per register and value: a search notes every load of every execution.
-    [Bookkeeping]
-    private readonly Dictionary<(string Register, long Value), string> _registerNotes = [];
 
     /// <summary>The run's observations, which the tests read as generated expectations do.</summary>
     internal Observations Observations => _observations;
@@ -146,8 +143,10 @@ public sealed partial class ScenarioRun
             throw new ScenarioRuntimeException($"{cpu} has a step paused before {PausedAt(paused.Path)} ({paused.Step.Action}): continue it first");
     }
 
-    private ThreadStep Instruction(Step step, string action, string? result, int cpu, TaskStruct? task, Func<InterleavingPoint> point, string? register) =>
-        new(step, cpu, action, result,
+    private ThreadStep Instruction(Step step, string action, string? result, int cpu, TaskStruct? task, Func<InterleavingPoint> point, string? register)
+    {
+        var notes = register is null ? null : new RegisterNotes(register);
+        return new(step, cpu, action, result,
             c =>
             {
                 if (task is not null)
@@ -157,19 +156,36 @@ public sealed partial class ScenarioRun
             },
             path =>
             {
-                if (register is not null)
-                    WriteRegister(register, path.Result);
+                if (notes is not null)
+                    WriteRegister(notes, path.Result);
                 return Outcome.Ok;
             },
             Defines: register,
             Immediate: true);
+    }
 
-    private void WriteRegister(string register, long value)
+    private void WriteRegister(RegisterNotes notes, long value)
     {
-        Registers[register] = value;
-        if (!_registerNotes.TryGetValue((register, value), out var note))
-            _registerNotes[(register, value)] = note = $"{register} = {value}";
-        Kernel.Log.Note(note);
+        Registers[notes.Register] = value;
+        Kernel.Log.Note(notes.Of(value));
+    }
+
+    /// <summary>
+    /// The notes "r0 = 1" of the step that loads the register, made once per value: a search notes every load of every
+    /// execution (a note per load, or a dictionary keyed by register and value, hashed the register's name each time).
+    /// </summary>
+    private sealed class RegisterNotes(string register)
+    {
+        private readonly Dictionary<long, string> _byValue = [];
+
+        public string Register => register;
+
+        public string Of(long value)
+        {
+            if (!_byValue.TryGetValue(value, out var note))
+                _byValue.Add(value, note = $"{register} = {value}");
+            return note;
+        }
     }
 
     private void Advance(Step at, ExplicitStep step, string? until, bool performFirst, bool preempted = false)

@@ -76,7 +76,8 @@ public sealed class StoreBuffer : IBlockState, IStateView
 
     void IBlockState.Rewind()
     {
-        Array.Clear(_stores);
+        // Only the live stores' slots hold any: a drain and a slide clear the others.
+        Array.Clear(_stores, _head, _count);
         _head = 0;
         _count = 0;
         foreach (var store in _saved)

@@ -14,14 +14,18 @@ internal sealed class WordTable : IBlockState, IStateView
     private long[] _values = new long[64];
     private bool[] _written = new bool[64];
     // The words written, in the order of their first write.
-    private readonly List<MemoryLocation> _locations = [];
+    private MemoryLocation[] _locations = new MemoryLocation[16];
+    private int _count;
     [Bookkeeping]
-    private KeyValuePair<MemoryLocation, long>[] _saved = [];
+    private MemoryLocation[] _savedLocations = [];
+    [Bookkeeping]
+    private long[] _savedValues = [];
 
     public WordTable(StateTracker tracker) => tracker.Keep(this);
 
     /// <summary>The words written so far, with their values, in the order of their first write.</summary>
-    public IEnumerable<KeyValuePair<MemoryLocation, long>> Words => _locations.Select(l => new KeyValuePair<MemoryLocation, long>(l, _values[l.Number]));
+    public IEnumerable<KeyValuePair<MemoryLocation, long>> Words =>
+        _locations.Take(_count).Select(l => new KeyValuePair<MemoryLocation, long>(l, _values[l.Number]));
 
     public long this[MemoryLocation location]
     {
@@ -38,24 +42,32 @@ internal sealed class WordTable : IBlockState, IStateView
             if (!_written[number])
             {
                 _written[number] = true;
-                _locations.Add(location);
+                if (_count == _locations.Length)
+                    Array.Resize(ref _locations, _count * 2);
+                _locations[_count++] = location;
             }
             _values[number] = value;
         }
     }
 
-    void IBlockState.Save() => _saved = [.. Words];
+    void IBlockState.Save()
+    {
+        _savedLocations = _locations[.._count];
+        _savedValues = [.. _savedLocations.Select(l => _values[l.Number])];
+    }
 
+    // Every execution of the block starts here: loops over arrays, as the words are few.
     void IBlockState.Rewind()
     {
-        foreach (var location in _locations)
+        for (var i = 0; i < _count; i++)
         {
-            _written[location.Number] = false;
-            _values[location.Number] = 0;
+            var number = _locations[i].Number;
+            _written[number] = false;
+            _values[number] = 0;
         }
-        _locations.Clear();
-        foreach (var (location, value) in _saved)
-            this[location] = value;
+        _count = 0;
+        for (var i = 0; i < _savedLocations.Length; i++)
+            this[_savedLocations[i]] = _savedValues[i];
     }
 
     System.Collections.IEnumerable IStateView.View() => Words.ToDictionary();

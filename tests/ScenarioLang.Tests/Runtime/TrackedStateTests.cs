@@ -33,6 +33,7 @@ public sealed class TrackedStateTests
         ["WordTable._values"] = "shared memory's words, as SharedMemory._words",
         ["WordTable._written"] = "which words shared memory holds, as SharedMemory._words",
         ["WordTable._locations"] = "which words shared memory holds, as SharedMemory._words",
+        ["WordTable._count"] = "how many words shared memory holds, as SharedMemory._words",
         ["StoreBuffer._stores"] = "a CPU's store buffer: filled by its own stores, emptied by its drain events",
         ["StoreBuffer._head"] = "where the CPU's buffered stores start in _stores, as _stores",
         ["StoreBuffer._count"] = "how many stores the CPU's buffer holds, as _stores",
