@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace ScenarioLang.Runtime.Exploration;
 
 /// <summary>
@@ -24,7 +22,7 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
     private HappensBefore? _graph;
     private int _depth;
     // The events enabled in the new state the search has chosen in, until the chosen one has run.
-    private List<Transition>? _offered;
+    private TransitionList? _offered;
     private readonly Transition[] _rootSleep = [.. unit.Sleep];
     // Nodes the search has left, whose lists the next new states fill again: an execution makes tens of states.
     private readonly Stack<Node> _free = [];
@@ -48,7 +46,7 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
     /// </summary>
     public Transition? Replaying() => !checkReplays && _depth < _trail.Count ? _trail[_depth].Chosen : null;
 
-    public Transition? Choose(List<Transition> enabled)
+    public Transition? Choose(TransitionList enabled)
     {
         if (_depth < _trail.Count)
         {
@@ -63,19 +61,19 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
         if (_depth < unit.Prefix.Count)
         {
             var replay = unit.Replay(_depth, enabled);
-            node.Enter(enabled.Count, frozen: true, Context(_depth, CollectionsMarshal.AsSpan(enabled)));
+            node.Enter(enabled.Count, frozen: true, Context(_depth, enabled.Span));
             node.Choices.Add(replay);
             node.Chosen = replay;
             _trail.Add(node);
             return replay;
         }
-        node.Enter(enabled.Count, frozen: false, Context(_depth, CollectionsMarshal.AsSpan(enabled)));
+        node.Enter(enabled.Count, frozen: false, Context(_depth, enabled.Span));
         if (_sleepSets && _depth == unit.Prefix.Count)
             node.Sleep.AddRange(_rootSleep);
         else if (_sleepSets)
             _trail[_depth - 1].ChildSleep(node.Sleep);
         var sleep = node.Sleep.Span;
-        Choices(CollectionsMarshal.AsSpan(enabled), _depth, sleep, expanded: false, node.Choices);
+        Choices(enabled.Span, _depth, sleep, expanded: false, node.Choices);
         if (FirstAwake(node.Choices.Span, sleep) is not { } chosen)
         {
             _free.Push(node);
@@ -102,7 +100,7 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
             if (_offered is not { } offered || _depth != _trail.Count - 1 || offered.Count != node.EnabledCount)
                 throw SearchUnit.NotReplayed();
             node.Expanded = true;
-            Choices(CollectionsMarshal.AsSpan(offered), _depth, node.Sleep.Span, expanded: true, node.Choices);
+            Choices(offered.Span, _depth, node.Sleep.Span, expanded: true, node.Choices);
             if (reduction == Reduction.Dpor)
                 node.Explore(performed.Event);
             else
@@ -140,9 +138,9 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
     /// Whether a re-run offers, in a state of the trail it replays, the events it offered when the state was explored:
     /// <see cref="Choices"/> compared without making its list, since every execution replays most of its states.
     /// </summary>
-    private bool Replays(Node replayed, List<Transition> offered)
+    private bool Replays(Node replayed, TransitionList offered)
     {
-        var enabled = CollectionsMarshal.AsSpan(offered);
+        var enabled = offered.Span;
         if (replayed.Frozen)
             return Includes(enabled, replayed.Chosen.Event);
         var sleep = replayed.Sleep.Span;
@@ -381,36 +379,6 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
         }
     }
 
-    /// <summary>
-    /// A node's list of transitions, emptied without clearing its array: a node is entered again for every new state,
-    /// and the transitions a stale slot still points to are few and overwritten by the next state's.
-    /// </summary>
-    private sealed class TransitionList
-    {
-        private Transition[] _items = new Transition[8];
-
-        public int Count { get; private set; }
-
-        public ReadOnlySpan<Transition> Span => _items.AsSpan(0, Count);
-
-        public void Clear() => Count = 0;
-
-        public void Add(Transition t)
-        {
-            if (Count == _items.Length)
-                Array.Resize(ref _items, Count * 2);
-            _items[Count++] = t;
-        }
-
-        // One copy, not an Add per transition: a state's events are copied whole into its node.
-        public void AddRange(ReadOnlySpan<Transition> transitions)
-        {
-            if (Count + transitions.Length > _items.Length)
-                Array.Resize(ref _items, Math.Max(Count + transitions.Length, _items.Length * 2));
-            transitions.CopyTo(_items.AsSpan(Count));
-            Count += transitions.Length;
-        }
-    }
 }
 
 /// <summary>

@@ -22,7 +22,7 @@ internal interface ISearch
     /// <paramref name="enabled"/> is the execution's own list, which a search reads and never changes: it holds until the
     /// event has been <see cref="Performed"/>; a search that keeps it longer copies it.
     /// </summary>
-    Transition? Choose(List<Transition> enabled);
+    Transition? Choose(TransitionList enabled);
 
     /// <summary>The chosen event has run: <paramref name="performed"/> has its whole footprint.</summary>
     void Performed(Transition performed)

@@ -45,7 +45,7 @@ internal sealed class ProbeSearch(SearchUnit unit, bool reduce, bool runsFirstCh
     {
     }
 
-    public Transition? Choose(List<Transition> enabled)
+    public Transition? Choose(TransitionList enabled)
     {
         if (_split is not null)
             return null;

@@ -34,7 +34,7 @@ internal sealed class ProgramExecution
     private readonly Cpu[] _cpus;
     private readonly KnownEvents[] _known;
     // Enabled()'s list, filled anew in every state: a search that keeps a state's events copies them.
-    private readonly List<Transition> _enabled;
+    private readonly TransitionList _enabled;
     private readonly CpuOffer[] _offers;
     // The execution before, when this one replays its trail: an event replayed in the same place is the same event.
     private readonly List<ExecutedEvent>? _replayable;
@@ -63,7 +63,7 @@ internal sealed class ProgramExecution
             _programs = [.. _layout.Programs.Select(p => new Program(p))];
             _preemptors = new Preemptor?[_cpus.Length];
             _offers = new CpuOffer[_cpus.Length];
-            _enabled = new List<Transition>(_cpus.Length * 2);
+            _enabled = new TransitionList(_cpus.Length * 2);
         }
         for (var i = 0; i < _cpus.Length; i++)
         {
@@ -97,7 +97,7 @@ internal sealed class ProgramExecution
     /// The enabled events: by CPU index, each CPU's step (access or return) or its preempting task's event, then each
     /// non-empty buffer's drain. The list is this execution's own and changes at the next call.
     /// </summary>
-    public List<Transition> Enabled()
+    public TransitionList Enabled()
     {
         var enabled = _enabled;
         enabled.Clear();

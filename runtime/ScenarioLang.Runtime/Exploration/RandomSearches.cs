@@ -19,7 +19,7 @@ internal abstract class SampledSearch(int seed, int first, int count) : ISearch
     }
 
     /// <summary>An event independent of all others is taken at once: drawing it would only reorder what commutes.</summary>
-    public Transition? Choose(List<Transition> enabled) =>
+    public Transition? Choose(TransitionList enabled) =>
         Transition.LocalAmong(enabled) ?? Draw(enabled);
 
     public bool Next() => _execution + 1 < first + count;

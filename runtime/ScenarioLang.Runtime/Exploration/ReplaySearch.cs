@@ -24,7 +24,7 @@ internal sealed class ReplaySearch(IReadOnlyList<ExploreEvent> events) : ISearch
 
     public void Begin(IReadOnlyList<int> bufferedAtStart) => _position = 0;
 
-    public Transition? Choose(List<Transition> enabled)
+    public Transition? Choose(TransitionList enabled)
     {
         if (_position == events.Count)
         {
