@@ -36,6 +36,10 @@ internal sealed class ProgramExecution
     // Enabled()'s list, filled anew in every state: a search that keeps a state's events copies them.
     private readonly TransitionList _enabled;
     private readonly CpuOffer[] _offers;
+    // The CPUs that may still offer an event, in index order: one whose program and preempting task are over and whose
+    // buffer is empty offers nothing for the rest of the execution, and most of a large block's states come late.
+    private readonly int[] _live;
+    private int _liveCount;
     // The execution before, when this one replays its trail: an event replayed in the same place is the same event.
     private readonly List<ExecutedEvent>? _replayable;
 
@@ -52,7 +56,7 @@ internal sealed class ProgramExecution
         // every execution of a block makes the same programs and a search runs thousands.
         if (previous is { } last && ReferenceEquals(last._machine, machine) && ReferenceEquals(last._layout, _layout))
         {
-            (_cpus, _programs, _preemptors, _offers, _enabled) = (last._cpus, last._programs, last._preemptors, last._offers, last._enabled);
+            (_cpus, _programs, _preemptors, _offers, _enabled, _live) = (last._cpus, last._programs, last._preemptors, last._offers, last._enabled, last._live);
             foreach (var program in _programs)
                 program.Reset();
             Array.Clear(_offers);
@@ -64,7 +68,11 @@ internal sealed class ProgramExecution
             _preemptors = new Preemptor?[_cpus.Length];
             _offers = new CpuOffer[_cpus.Length];
             _enabled = new TransitionList(_cpus.Length * 2);
+            _live = new int[_cpus.Length];
         }
+        for (var i = 0; i < _live.Length; i++)
+            _live[i] = i;
+        _liveCount = _live.Length;
         for (var i = 0; i < _cpus.Length; i++)
         {
             if (_layout.Preempting[i] is [var first, ..] preempting)
@@ -101,8 +109,10 @@ internal sealed class ProgramExecution
     {
         var enabled = _enabled;
         enabled.Clear();
-        for (var i = 0; i < _offers.Length; i++)
+        var (live, kept) = (_live, 0);
+        for (var k = 0; k < _liveCount; k++)
         {
+            var i = live[k];
             ref var offer = ref _offers[i];
             if (!offer.Fresh)
                 offer = Offer(_cpus[i]);
@@ -110,14 +120,22 @@ internal sealed class ProgramExecution
                 enabled.Add(task);
             if (offer.Switch is { } switchIn)
                 enabled.Add(switchIn);
+            if (offer is { Task: null, Switch: null, Drain: null } && Finished(i))
+                continue;
+            live[kept++] = i;
         }
-        for (var i = 0; i < _offers.Length; i++)
+        _liveCount = kept;
+        for (var k = 0; k < _liveCount; k++)
         {
-            if (_offers[i].Drain is { } drain)
+            if (_offers[live[k]].Drain is { } drain)
                 enabled.Add(drain);
         }
         return enabled;
     }
+
+    /// <summary>The CPU's program and preempting task are over and its buffer is empty: it has no event left in this execution.</summary>
+    private bool Finished(int cpu) =>
+        _programs[cpu].Running is null && _preemptors[cpu] is null or { State: PreemptorState.Done } && _cpus[cpu].StoreBuffer.IsEmpty;
 
     /// <summary>What the CPU offers now; kept until the CPU's next event unless it waits on a lock word (see <see cref="CpuOffer"/>).</summary>
     private CpuOffer Offer(Cpu cpu)
