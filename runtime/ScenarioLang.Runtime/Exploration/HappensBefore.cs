@@ -188,9 +188,8 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
 
     private List<int> Accesses(MemoryLocation word)
     {
+        word.Cover(ref _accessesOf);
         var number = word.Number;
-        if (number >= _accessesOf.Length)
-            Array.Resize(ref _accessesOf, Math.Max(number + 1, _accessesOf.Length * 2));
         if (_accessesOf[number] is not { } list)
         {
             _accessesOf[number] = list = [];

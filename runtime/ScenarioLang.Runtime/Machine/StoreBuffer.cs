@@ -84,7 +84,7 @@ public sealed class StoreBuffer : IBlockState, IStateView
             Add(store);
     }
 
-    System.Collections.IEnumerable IStateView.View() => new List<BufferedStore>(_stores.AsSpan(_head, _count).ToArray());
+    System.Collections.IEnumerable IStateView.View() => new List<BufferedStore>(Stores);
 
     public override string ToString() => _count == 0 ? "empty" : string.Join(", ", Stores);
 }

@@ -32,13 +32,9 @@ internal sealed class WordTable : IBlockState, IStateView
         get => location.Number < _values.Length ? _values[location.Number] : 0;
         set
         {
+            location.Cover(ref _values);
+            location.Cover(ref _written);
             var number = location.Number;
-            if (number >= _values.Length)
-            {
-                var length = Math.Max(number + 1, _values.Length * 2);
-                Array.Resize(ref _values, length);
-                Array.Resize(ref _written, length);
-            }
             if (!_written[number])
             {
                 _written[number] = true;

@@ -135,6 +135,13 @@ public readonly struct MemoryLocation : IEquatable<MemoryLocation>, IComparable<
     /// <summary>The name's number, from 1, dense over the process: tables of the explorer's books are indexed by it.</summary>
     internal int Number => _number;
 
+    /// <summary>Grows <paramref name="table"/>, indexed by <see cref="Number"/>, to hold this location (doubling, so a table grows a few times).</summary>
+    internal void Cover<T>(ref T[] table)
+    {
+        if (_number >= table.Length)
+            Array.Resize(ref table, Math.Max(_number + 1, table.Length * 2));
+    }
+
     /// <summary>The piece of state <paramref name="field"/> of an object named <paramref name="owner"/>: <c>swapper/1.state</c>.</summary>
     public static MemoryLocation Of(string owner, string field) =>
         Fields.GetOrAdd((owner, field), static key => new($"{key.Owner}.{key.Field}"));

@@ -127,9 +127,8 @@ public sealed class StateTracker
     // A read then a write is a write; any other second access leaves the first.
     private void Merge(MemoryLocation location, Access access)
     {
+        location.Cover(ref _slotOf);
         var number = location.Number;
-        if (number >= _slotOf.Length)
-            Array.Resize(ref _slotOf, Math.Max(number + 1, _slotOf.Length * 2));
         var at = _slotOf[number] - 1;
         if (at >= 0)
         {
