@@ -68,7 +68,13 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
         if (options.Strategy == ExploreStrategy.Exhaustive)
         {
             var units = Split(root);
-            return new(units.Count, i => new DporSearch(units[i], _reduction, options.BufferBound, options.PreemptionBound, checkReplays: options.VerifyIndependence));
+            return new(units.Count, i => new DporSearch(units[i], _reduction, options.BufferBound, options.PreemptionBound, checkReplays: options.VerifyIndependence))
+            {
+                // A subtree whose unit sleeps on k independent events of its siblings is about 2^-k of theirs, and a
+                // longer prefix starts deeper: workers take the likely largest first, so the last part to end is a
+                // small one (the tallies are appended by index whatever the order).
+                Larger = (a, b) => (units[a].Sleep.Count, units[a].Prefix.Count, a).CompareTo((units[b].Sleep.Count, units[b].Prefix.Count, b)),
+            };
         }
         // In long: --max-executions 2147483647 is a batch count the int sum would overflow.
         var batches = (int)(((long)options.MaxExecutions + SampleBatch - 1) / SampleBatch);
@@ -92,17 +98,36 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
             return [SearchUnit.Root];
         var units = new List<SearchUnit>(first);
         var queue = new Queue<SearchUnit>(first);
-        while (units.Count < SplitTarget && queue.TryDequeue(out var unit))
+        while (units.Count < SplitTarget && queue.Count > 0)
         {
-            var probe = new ProbeSearch(unit, _reduction != Reduction.None, runsFirstChild: true);
-            RunIdle(probe);
-            if (probe.Children(Footprint) is not { } children)
-                continue;
-            var at = units.FindIndex(u => ReferenceEquals(u, unit));
-            units.RemoveAt(at);
-            units.InsertRange(at, children);
-            foreach (var child in children)
-                queue.Enqueue(child);
+            // The units next in line are probed at once, one per thread, and their children taken in the queue's
+            // order up to where one probe at a time would have stopped: the same parts for every --jobs. Each split
+            // adds a unit at least, so a wave is no wider than the units still wanted.
+            var wave = queue.Take(Math.Clamp(options.Jobs, 1, SplitTarget - units.Count)).ToArray();
+            var children = new IReadOnlyList<SearchUnit>?[wave.Length];
+            bool Probe(int i)
+            {
+                var probe = new ProbeSearch(wave[i], _reduction != Reduction.None, runsFirstChild: true);
+                RunIdle(probe);
+                children[i] = probe.Children(Footprint);
+                return true;
+            }
+            // One probe runs here, as the root's did, not on a thread of its own.
+            if (wave.Length == 1)
+                Probe(0);
+            else
+                OnWorkers(wave.Length, Probe);
+            for (var i = 0; i < wave.Length && units.Count < SplitTarget; i++)
+            {
+                var unit = queue.Dequeue();
+                if (children[i] is not { } split)
+                    continue;
+                var at = units.FindIndex(u => ReferenceEquals(u, unit));
+                units.RemoveAt(at);
+                units.InsertRange(at, split);
+                foreach (var child in split)
+                    queue.Enqueue(child);
+            }
         }
         return units;
     }
@@ -120,20 +145,41 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
     {
         // Filled as parts run, not sized by the parts there are: a sampled search of 2^31 executions has 2^25 of them.
         var tallies = new SortedDictionary<int, ExplorationTally>();
+        // Under stop-at-first the parts start in search order: those after the first violation are then never begun.
+        var order = parts.Larger is { } larger && !StopsAtFirst && options.Jobs > 1 ? Enumerable.Range(0, parts.Count).Order(Comparer<int>.Create(larger)).ToArray() : null;
+        OnWorkers(parts.Count, k =>
+        {
+            var i = order?[k] ?? k;
+            // Past the budget, later parts would be dropped: stop taking them (the merge re-runs what it needs).
+            if (i >= Volatile.Read(ref _firstViolation) || Volatile.Read(ref _runs) >= options.MaxExecutions)
+                return false;
+            var tally = RunPart(parts.Create, i, options.MaxExecutions);
+            lock (tallies)
+                tallies.Add(i, tally);
+            Interlocked.Increment(ref _partsDone);
+            return true;
+        }, () => options.Progress?.Invoke(new ExplorationProgress(Volatile.Read(ref _runs), Volatile.Read(ref _partsDone), parts.Count, _clock.Elapsed)));
+        return tallies;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> for 0 … <paramref name="count"/> - 1, in that order, on up to
+    /// <see cref="ExploreOptions.Jobs"/> threads with the search's stack; a thread stops when its work returns false,
+    /// and all stop after an exception, the first by index of which is thrown here. <paramref name="waiting"/> runs
+    /// every 200 ms until they are done.
+    /// </summary>
+    private void OnWorkers(int count, Func<int, bool> work, Action? waiting = null)
+    {
         var errors = new SortedDictionary<int, ExceptionDispatchInfo>();
         var next = -1;
-        var workers = Enumerable.Range(0, Math.Clamp(options.Jobs, 1, Math.Max(1, parts.Count))).Select(_ => new Thread(() =>
+        var workers = Enumerable.Range(0, Math.Clamp(options.Jobs, 1, Math.Max(1, count))).Select(_ => new Thread(() =>
         {
-            for (var i = Interlocked.Increment(ref next); i < parts.Count && !_stop && i < Volatile.Read(ref _firstViolation); i = Interlocked.Increment(ref next))
+            for (var i = Interlocked.Increment(ref next); i < count && !_stop; i = Interlocked.Increment(ref next))
             {
-                // Past the budget, later parts would be dropped: stop taking them (the merge re-runs what it needs).
-                if (Volatile.Read(ref _runs) >= options.MaxExecutions)
-                    return;
                 try
                 {
-                    var tally = RunPart(parts.Create, i, options.MaxExecutions);
-                    lock (tallies)
-                        tallies.Add(i, tally);
+                    if (!work(i))
+                        return;
                 }
                 catch (Exception e)
                 {
@@ -141,7 +187,6 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
                         errors.Add(i, ExceptionDispatchInfo.Capture(e));
                     _stop = true;
                 }
-                Interlocked.Increment(ref _partsDone);
             }
         }, maxStackSize: 16 << 20)).ToArray();
         foreach (var worker in workers)
@@ -149,10 +194,9 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
         foreach (var worker in workers)
         {
             while (!worker.Join(TimeSpan.FromMilliseconds(200)))
-                options.Progress?.Invoke(new ExplorationProgress(Volatile.Read(ref _runs), Volatile.Read(ref _partsDone), parts.Count, _clock.Elapsed));
+                waiting?.Invoke();
         }
         errors.Values.FirstOrDefault()?.Throw();
-        return tallies;
     }
 
     /// <summary>Appends the parts' tallies in order, re-running a part the budget cuts; returns why the search was cut, if it was.</summary>
@@ -305,7 +349,13 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
 /// </summary>
 internal sealed record SearchParts(int Count, Func<int, ISearch> Create)
 {
+    /// <summary>Compares two parts' indices by the size their searches are expected to have, larger first; null when alike.</summary>
+    public Comparison<int>? Larger { get; init; }
+
     /// <summary>The parts of shard <c>Index</c> of <c>Count</c>: every Count-th part, from part Index - 1.</summary>
     public SearchParts Shard(ExploreShard shard) =>
-        new((int)(((long)Count - shard.Index + shard.Count) / shard.Count), i => Create(shard.Part(i)));
+        new((int)(((long)Count - shard.Index + shard.Count) / shard.Count), i => Create(shard.Part(i)))
+        {
+            Larger = Larger is { } larger ? (a, b) => larger(shard.Part(a), shard.Part(b)) : null,
+        };
 }

@@ -39,6 +39,26 @@ public sealed class SearchStrategyTests
         Assert.Equal(States(Ring(n, MemoryModel.Tso).Explore(new ExploreOptions(Reduction: Reduction.SleepSets))), States(tso));
     }
 
+    /// <summary>
+    /// Threads probe the split a wave of units at once and start the parts likely largest first (a ring's split makes
+    /// parts of 2^(n-1) down to one execution): the parts, and so every count, are those of one thread, and a budget
+    /// still cuts the search at the same execution though the parts it drops ran first.
+    /// </summary>
+    [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData(37)]
+    public void More_threads_split_and_cut_the_search_as_one(int budget)
+    {
+        var one = Ring(6, MemoryModel.Tso).Explore(new ExploreOptions(Jobs: 1, MaxExecutions: budget));
+        var four = Ring(6, MemoryModel.Tso).Explore(new ExploreOptions(Jobs: 4, MaxExecutions: budget));
+
+        Assert.Equal(TraceFormatter.Format(one), TraceFormatter.Format(four));
+        if (budget == int.MaxValue)
+            Assert.Equal(64, four.Exploration!.Executions);
+        else
+            Assert.Equal($"stopped after {budget} executions (--max-executions {budget})", four.Exploration!.Cut);
+    }
+
     [Fact]
     public void Dpor_runs_far_fewer_executions_than_sleep_sets_alone()
     {
