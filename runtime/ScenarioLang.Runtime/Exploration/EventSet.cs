@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ScenarioLang.Runtime.Exploration;
 
 /// <summary>A set of an execution's events, by their index in it: the events that happen before one event.</summary>
@@ -7,21 +9,31 @@ internal sealed class EventSet
 
     public EventSet(int capacity) => _words = new ulong[Math.Max(1, (capacity + 63) / 64)];
 
-    public bool Contains(int index) => index / 64 < _words.Length && (_words[index / 64] & (1UL << (index % 64))) != 0;
+    // Indices are never negative: word and bit by shift and mask, not by signed division.
+    public bool Contains(int index)
+    {
+        var (words, word) = (_words, (uint)index >> 6);
+        return word < (uint)words.Length && (words[word] & (1UL << index)) != 0;
+    }
 
     public void Add(int index)
     {
-        Grow(index / 64 + 1);
-        _words[index / 64] |= 1UL << (index % 64);
+        var word = (uint)index >> 6;
+        if (word >= (uint)_words.Length)
+            Grow((int)word + 1);
+        _words[word] |= 1UL << index;
     }
 
     public void Clear() => Array.Clear(_words);
 
     public void UnionWith(EventSet other)
     {
-        Grow(other._words.Length);
-        for (var i = 0; i < other._words.Length; i++)
-            _words[i] |= other._words[i];
+        var theirs = other._words;
+        if (theirs.Length > _words.Length)
+            Grow(theirs.Length);
+        var ours = _words.AsSpan(0, theirs.Length);
+        for (var i = 0; i < ours.Length; i++)
+            ours[i] |= theirs[i];
     }
 
     public bool Overlaps(EventSet other)
@@ -35,9 +47,6 @@ internal sealed class EventSet
         return false;
     }
 
-    private void Grow(int words)
-    {
-        if (words > _words.Length)
-            Array.Resize(ref _words, Math.Max(words, _words.Length * 2));
-    }
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Grow(int words) => Array.Resize(ref _words, Math.Max(words, _words.Length * 2));
 }

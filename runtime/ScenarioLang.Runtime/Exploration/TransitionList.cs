@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Runtime.CompilerServices;
 
 namespace ScenarioLang.Runtime.Exploration;
 
@@ -20,10 +21,23 @@ internal sealed class TransitionList(int capacity = 8) : IReadOnlyList<Transitio
 
     public void Clear() => Count = 0;
 
+    // Small enough to inline into the loops that fill the list in every state; growing is rare and out of line.
     public void Add(Transition t)
     {
-        if (Count == _items.Length)
-            Array.Resize(ref _items, Count * 2);
+        var (items, count) = (_items, Count);
+        if ((uint)count < (uint)items.Length)
+        {
+            items[count] = t;
+            Count = count + 1;
+            return;
+        }
+        Grow(t);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Grow(Transition t)
+    {
+        Array.Resize(ref _items, _items.Length * 2);
         _items[Count++] = t;
     }
 
