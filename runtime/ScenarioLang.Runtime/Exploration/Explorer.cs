@@ -20,6 +20,10 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
     /// <summary>How many executions of a random search make one part.</summary>
     public const int SampleBatch = 64;
 
+    // More threads join a search only once it has run this long: a shorter one (a kernel sample's, 5-15 ms warm) would
+    // pay more for their start and the machine each builds from the scenario's start than they save it.
+    private static readonly TimeSpan HelpersAfter = TimeSpan.FromMilliseconds(20);
+
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     // A preemption bound explores without reduction: what a reduction skips may need more preemptions than it allows.
     private readonly Reduction _reduction = options.PreemptionBound is null ? options.Reduction : Reduction.None;
@@ -100,10 +104,11 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
         var queue = new Queue<SearchUnit>(first);
         while (units.Count < SplitTarget && queue.Count > 0)
         {
-            // The units next in line are probed at once, one per thread, and their children taken in the queue's
-            // order up to where one probe at a time would have stopped: the same parts for every --jobs. Each split
-            // adds a unit at least, so a wave is no wider than the units still wanted.
-            var wave = queue.Take(Math.Clamp(options.Jobs, 1, SplitTarget - units.Count)).ToArray();
+            // Past HelpersAfter, the units next in line are probed at once, one per thread, and their children taken
+            // in the queue's order up to where one probe at a time would have stopped: the same parts for every
+            // --jobs. Each split adds a unit at least, so a wave is no wider than the units still wanted.
+            var width = _clock.Elapsed < HelpersAfter ? 1 : Math.Clamp(options.Jobs, 1, SplitTarget - units.Count);
+            var wave = queue.Take(width).ToArray();
             var children = new IReadOnlyList<SearchUnit>?[wave.Length];
             bool Probe(int i)
             {
@@ -164,9 +169,10 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
 
     /// <summary>
     /// Runs <paramref name="work"/> for 0 … <paramref name="count"/> - 1, in that order, on up to
-    /// <see cref="ExploreOptions.Jobs"/> threads with the search's stack; a thread stops when its work returns false,
-    /// and all stop after an exception, the first by index of which is thrown here. <paramref name="waiting"/> runs
-    /// every 200 ms until they are done.
+    /// <see cref="ExploreOptions.Jobs"/> threads with the search's stack, all but the first started once the search has
+    /// run <see cref="HelpersAfter"/> and if work is left; a thread stops when its work returns false, and all stop
+    /// after an exception, the first by index of which is thrown here. <paramref name="waiting"/> runs every 200 ms
+    /// until they are done.
     /// </summary>
     private void OnWorkers(int count, Func<int, bool> work, Action? waiting = null)
     {
@@ -189,13 +195,23 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
                 }
             }
         }, maxStackSize: 16 << 20)).ToArray();
-        foreach (var worker in workers)
-            worker.Start();
-        foreach (var worker in workers)
+        var (started, joined, waited) = (0, 0, _clock.Elapsed);
+        do
         {
-            while (!worker.Join(TimeSpan.FromMilliseconds(200)))
+            var helpersWanted = started < workers.Length && Volatile.Read(ref next) < count - 1;
+            var wanted = helpersWanted && _clock.Elapsed >= HelpersAfter ? workers.Length : Math.Max(started, 1);
+            while (started < wanted)
+                workers[started++].Start();
+            // Polled while threads may still start; then as often as progress is reported.
+            if (workers[joined].Join(TimeSpan.FromMilliseconds(helpersWanted && started < workers.Length ? 1 : 200)))
+                joined++;
+            else if (_clock.Elapsed - waited >= TimeSpan.FromMilliseconds(200))
+            {
                 waiting?.Invoke();
+                waited = _clock.Elapsed;
+            }
         }
+        while (joined < started);
         errors.Values.FirstOrDefault()?.Throw();
     }
 
