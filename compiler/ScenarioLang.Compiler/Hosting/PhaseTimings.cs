@@ -15,6 +15,9 @@ public static class PhaseTimings
 
     private static readonly List<(string Phase, TimeSpan Time)> Phases = [];
     private static long lastMark = Stopwatch.GetTimestamp();
+    // The runtime's own work since the process or the request began, which the phases include: what the collector and
+    // the JIT cost is where a cold search differs from a warm one (docs/benchmarks.md).
+    private static Counters atStart = Counters.Zero;
 
     public static bool Enabled { get; private set; } = Environment.GetEnvironmentVariable(Variable) == "1";
 
@@ -34,6 +37,7 @@ public static class PhaseTimings
         Enabled = enabled;
         Phases.Clear();
         lastMark = Stopwatch.GetTimestamp();
+        atStart = Counters.Now();
     }
 
     /// <summary>Ends the phase named: the time since the previous mark is its.</summary>
@@ -55,6 +59,19 @@ public static class PhaseTimings
         foreach (var (phase, time) in Phases)
             stderr.Write(string.Create(CultureInfo.InvariantCulture, $"kscn timings: {phase.PadRight(width)} {time.TotalMilliseconds,7:F1} ms\n"));
         stderr.Write(string.Create(CultureInfo.InvariantCulture, $"kscn timings: {"total".PadRight(width)} {Phases.Sum(p => p.Time.TotalMilliseconds),7:F1} ms\n"));
+        var (now, since) = (Counters.Now(), atStart);
+        stderr.Write(string.Create(CultureInfo.InvariantCulture,
+            $"kscn timings: of which the collector paused the threads {(now.GcPause - since.GcPause).TotalMilliseconds:F1} ms in {now.Gen0 - since.Gen0} collections ({now.Gen1 - since.Gen1} of gen1, {now.Gen2 - since.Gen2} of gen2), {(now.Allocated - since.Allocated) / (1 << 20)} MiB allocated\n"));
+        stderr.Write(string.Create(CultureInfo.InvariantCulture,
+            $"kscn timings: and the JIT compiled {now.JitMethods - since.JitMethods} methods in {(now.JitTime - since.JitTime).TotalMilliseconds:F1} ms, on any thread\n"));
+    }
+
+    private sealed record Counters(TimeSpan GcPause, int Gen0, int Gen1, int Gen2, long Allocated, long JitMethods, TimeSpan JitTime)
+    {
+        public static Counters Zero { get; } = new(TimeSpan.Zero, 0, 0, 0, 0, 0, TimeSpan.Zero);
+
+        public static Counters Now() => new(GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
+            GC.GetTotalAllocatedBytes(), System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
     }
 
     private static void Add(string phase, TimeSpan time)
