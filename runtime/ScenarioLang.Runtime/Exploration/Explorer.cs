@@ -22,7 +22,7 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
 
     // More threads join a search only once it has run this long: a shorter one (a kernel sample's, 5-15 ms warm) would
     // pay more for their start and the machine each builds from the scenario's start than they save it.
-    private static readonly TimeSpan HelpersAfter = TimeSpan.FromMilliseconds(20);
+    private readonly TimeSpan _helpersAfter = options.HelpersAfter ?? TimeSpan.FromMilliseconds(20);
 
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     // A preemption bound explores without reduction: what a reduction skips may need more preemptions than it allows.
@@ -104,17 +104,26 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
         var queue = new Queue<SearchUnit>(first);
         while (units.Count < SplitTarget && queue.Count > 0)
         {
-            // Past HelpersAfter, the units next in line are probed at once, one per thread, and their children taken
+            // Past _helpersAfter, the units next in line are probed at once, one per thread, and their children taken
             // in the queue's order up to where one probe at a time would have stopped: the same parts for every
             // --jobs. Each split adds a unit at least, so a wave is no wider than the units still wanted.
-            var width = _clock.Elapsed < HelpersAfter ? 1 : Math.Clamp(options.Jobs, 1, SplitTarget - units.Count);
+            var width = _clock.Elapsed < _helpersAfter ? 1 : Math.Clamp(options.Jobs, 1, SplitTarget - units.Count);
             var wave = queue.Take(width).ToArray();
             var children = new IReadOnlyList<SearchUnit>?[wave.Length];
+            // A probe's error is thrown where one probe at a time would have met it, not from a probe it never ran.
+            var errors = new ExceptionDispatchInfo?[wave.Length];
             bool Probe(int i)
             {
-                var probe = new ProbeSearch(wave[i], _reduction != Reduction.None, runsFirstChild: true);
-                RunIdle(probe);
-                children[i] = probe.Children(Footprint);
+                try
+                {
+                    var probe = new ProbeSearch(wave[i], _reduction != Reduction.None, runsFirstChild: true);
+                    RunIdle(probe);
+                    children[i] = probe.Children(Footprint);
+                }
+                catch (Exception e)
+                {
+                    errors[i] = ExceptionDispatchInfo.Capture(e);
+                }
                 return true;
             }
             // One probe runs here, as the root's did, not on a thread of its own.
@@ -125,6 +134,7 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
             for (var i = 0; i < wave.Length && units.Count < SplitTarget; i++)
             {
                 var unit = queue.Dequeue();
+                errors[i]?.Throw();
                 if (children[i] is not { } split)
                     continue;
                 var at = units.FindIndex(u => ReferenceEquals(u, unit));
@@ -170,7 +180,7 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
     /// <summary>
     /// Runs <paramref name="work"/> for 0 … <paramref name="count"/> - 1, in that order, on up to
     /// <see cref="ExploreOptions.Jobs"/> threads with the search's stack, all but the first started once the search has
-    /// run <see cref="HelpersAfter"/> and if work is left; a thread stops when its work returns false, and all stop
+    /// run <see cref="ExploreOptions.HelpersAfter"/> and if work is left; a thread stops when its work returns false, and all stop
     /// after an exception, the first by index of which is thrown here. <paramref name="waiting"/> runs every 200 ms
     /// until they are done.
     /// </summary>
@@ -199,7 +209,7 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
         do
         {
             var helpersWanted = started < workers.Length && Volatile.Read(ref next) < count - 1;
-            var wanted = helpersWanted && _clock.Elapsed >= HelpersAfter ? workers.Length : Math.Max(started, 1);
+            var wanted = helpersWanted && _clock.Elapsed >= _helpersAfter ? workers.Length : Math.Max(started, 1);
             while (started < wanted)
                 workers[started++].Start();
             // Polled while threads may still start; then as often as progress is reported.

@@ -50,7 +50,8 @@ public sealed class SearchStrategyTests
     public void More_threads_split_and_cut_the_search_as_one(int budget)
     {
         var one = Ring(6, MemoryModel.Tso).Explore(new ExploreOptions(Jobs: 1, MaxExecutions: budget));
-        var four = Ring(6, MemoryModel.Tso).Explore(new ExploreOptions(Jobs: 4, MaxExecutions: budget));
+        // Every thread from the start: a search this small would otherwise stay on one.
+        var four = Ring(6, MemoryModel.Tso).Explore(new ExploreOptions(Jobs: 4, MaxExecutions: budget, HelpersAfter: TimeSpan.Zero));
 
         Assert.Equal(TraceFormatter.Format(one), TraceFormatter.Format(four));
         if (budget == int.MaxValue)
