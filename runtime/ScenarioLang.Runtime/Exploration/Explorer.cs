@@ -20,8 +20,7 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
     /// <summary>How many executions of a random search make one part.</summary>
     public const int SampleBatch = 64;
 
-    // More threads join a search only once it has run this long: a shorter one (a kernel sample's, 5-15 ms warm) would
-    // pay more for their start and the machine each builds from the scenario's start than they save it.
+    // Why a search waits before its other threads join: ExploreOptions.HelpersAfter.
     private readonly TimeSpan _helpersAfter = options.HelpersAfter ?? TimeSpan.FromMilliseconds(20);
 
     private readonly Stopwatch _clock = Stopwatch.StartNew();
