@@ -42,7 +42,7 @@ static Command ExploreCommand()
     var baseline = new Option<string?>("--baseline") { Description = "A second kscn.dll (another commit's build): both explore every shape in turns, with reduction, and the table compares their executions per CPU-second." };
     var jobsPair = new Option<bool>("--jobs-pair") { Description = "Explore every shape with --jobs 1 and --jobs 2 in turns, with reduction, and compare their wall times and outputs." };
     var served = new Option<bool>("--served") { Description = "With --baseline or --jobs-pair: each build's processes are clients of a warm kscn server of its own, as kscn runs by default; only wall times are compared." };
-    var warm = new Option<int?>("--warm") { Description = "With --baseline or --jobs-pair: each process explores the file this many times (at least 3), and a second table sums kscn's own search times of copies 3 on, per explore block: the search warm, as a server runs a scenario asked for again." };
+    var warm = new Option<int?>("--warm") { Description = "With --baseline or --jobs-pair: each process explores the file this many times (at least 3), and a second table sums kscn's own search times of copies 3 on, per explore block: the search warm. With --served, the file is asked for this many times, one request each, as a reviewer runs it again on a warm server." };
     var command = new Command("explore", "Explore the SB rings, MP, IRIW and the seed samples with kscn, with and without reduction, and print the Markdown table; with --baseline or --jobs-pair, compare builds or thread counts side by side instead.")
     {
         output, kscn, filter, maxRing, maxRingUnreduced, maxExecutions, timeout, repeat, passed, baseline, jobsPair, warm, served,

@@ -27,7 +27,7 @@ internal static class Program
     private static int RunInProcess(string[] args, bool progressOnStderr, Terminal terminal)
     {
         PhaseTimings.MainEntered();
-        var exit = KscnCli.Run(args, Console.Out, Console.Error, progressOnStderr, stdin: new StandardInput(), terminal);
+        var exit = KscnCli.Run(args, StandardOutput.Process(), Console.Error, progressOnStderr, stdin: new StandardInput(), terminal);
         PhaseTimings.Report(Console.Error);
         return exit;
     }

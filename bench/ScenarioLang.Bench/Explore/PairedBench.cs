@@ -16,11 +16,13 @@ namespace ScenarioLang.Bench.Explore;
 /// most on this machine, whose cores the runtime's own threads (JIT, GC) and the neighbours' load share.
 /// </summary>
 /// <remarks>
-/// With <c>--warm N</c> each process explores the shape's file N times in one <c>kscn explore</c> (one compiled
-/// assembly, as a warm server runs a scenario asked for again), and a second table sums, per explore block, the
-/// search times kscn reports for copies 3 to N: the first copy pays the JIT's first compilation, the second its
-/// promotion of the hot code, and the rest is the search alone, which a process's CPU time cannot show for a search
-/// of a tenth of a second.
+/// With <c>--warm N</c> each process explores the shape's file N times in one <c>kscn explore</c>, and a second table
+/// sums, per explore block, the search times kscn reports for copies 3 to N: the first copy pays the JIT's first
+/// compilation, the second its promotion of the hot code, and the rest is the search alone, which a process's CPU
+/// time cannot show for a search of a tenth of a second. Each copy is a file of its own to kscn: its generated code is
+/// compiled and JIT-compiled again, and what the earlier copies printed is kept to the end, which a search of a few
+/// milliseconds feels. Served, the file is instead asked for N times, one request each, as a reviewer runs it again
+/// on a warm server (the same assembly and code, if the server keeps them); the requests' times are added.
 /// <para>
 /// With <c>--served</c> every build's processes are clients of a <c>kscn server</c> of its own (started with
 /// <c>kscn server start</c>, so with what kscn gives a server it starts, and warmed by the unmeasured round): the
@@ -119,7 +121,7 @@ public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paire
             progress.WriteLine($"{shape.Name}: " + string.Join("; ", variants.Select(v => $"{v.Label} {median[v].WallSeconds:F2} s wall, {median[v].CpuSeconds:F2} s CPU")));
         }
 
-        var report = Report(root, variants, floors, rows) + (paired.Warm is { } copies ? WarmReport(variants, warmRows, copies) : "");
+        var report = Report(root, variants, floors, rows) + (paired.Warm is { } copies ? WarmReport(variants, warmRows, copies, paired.Served) : "");
         File.WriteAllText(Path.Combine(outDir, "results.md"), report);
         return report;
     }
@@ -146,11 +148,13 @@ public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paire
     private async Task<ProcessResult> ExploreAsync(Variant variant, BenchShape shape, string log)
     {
         var (command, through) = Command(variant.Dll);
-        IEnumerable<string> arguments = [.. through, "explore", .. Enumerable.Repeat(shape.File, paired.Warm ?? 1)];
+        // In one process the file is named N times; served, it is asked for N times (see the class's remarks).
+        var (copies, requests) = paired.Served ? (1, paired.Warm ?? 1) : (paired.Warm ?? 1, 1);
+        IEnumerable<string> arguments = [.. through, "explore", .. Enumerable.Repeat(shape.File, copies)];
         if (variant.Jobs is { } jobs)
             arguments = arguments.Concat(["--jobs", jobs.ToString(CultureInfo.InvariantCulture)]);
-        var runs = await Task.WhenAll(Enumerable.Range(0, variant.Copies).Select(_ =>
-            TimedProcess.RunAsync(Path.GetDirectoryName(shape.File)!, options.Timeout, command, arguments.Concat(options.KscnArguments), variant.Environment)));
+        var runs = await Task.WhenAll(Enumerable.Range(0, variant.Copies).Select(_ => Requests(requests, () =>
+            TimedProcess.RunAsync(Path.GetDirectoryName(shape.File)!, options.Timeout, command, arguments.Concat(options.KscnArguments), variant.Environment))));
         var result = runs[0];
         if (runs.Any(r => Comparable(r.Output) != Comparable(result.Output)))
             throw new BenchException($"{variant.Label} on {shape.Name}: the copies printed different outputs");
@@ -163,6 +167,24 @@ public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paire
             TimedOut = runs.Any(r => r.TimedOut),
         };
         File.WriteAllText(log, result.Output);
+        return result;
+    }
+
+    /// <summary>The same invocation <paramref name="count"/> times in a row, as one result: the wall and CPU times added, the largest peak, the outputs joined.</summary>
+    private static async Task<ProcessResult> Requests(int count, Func<Task<ProcessResult>> run)
+    {
+        var result = await run();
+        for (var i = 1; i < count && !result.TimedOut; i++)
+        {
+            var next = await run();
+            result = next with
+            {
+                Wall = result.Wall + next.Wall,
+                CpuSeconds = result.CpuSeconds + next.CpuSeconds,
+                PeakMiB = Math.Max(result.PeakMiB, next.PeakMiB),
+                Output = result.Output + next.Output,
+            };
+        }
         return result;
     }
 
@@ -246,12 +268,14 @@ public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paire
     /// Per explore block, the sum of kscn's own search times for copies 3 to <paramref name="copies"/> of the file in
     /// one process, the median over the turns; each against the baseline at the same --jobs, or --jobs 2 against --jobs 1.
     /// </summary>
-    private static string WarmReport(List<Variant> variants, List<(BenchShape Shape, Dictionary<Variant, List<ProcessResult>> Runs)> rows, int copies)
+    private static string WarmReport(List<Variant> variants, List<(BenchShape Shape, Dictionary<Variant, List<ProcessResult>> Runs)> rows, int copies, bool served)
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"\n### Warm: the file {copies} times in one process, copies 3 to {copies} summed per explore block (kscn's own search times), median of the turns\n\n");
+        var how = served ? $"asked for {copies} times of a warm server, one request each, requests" : $"{copies} times in one process, copies";
+        text.Append(CultureInfo.InvariantCulture, $"\n### Warm: the file {how} 3 to {copies} summed per explore block (kscn's own search times), median of the turns\n\n");
         var single = variants.Where(v => v.Copies == 1).ToList();
-        text.Append("| Shape | Block | Variant | Executions per copy | Search s, copies 3 to N | Executions / s | Against |\n");
+        var copy = served ? "request" : "copy";
+        text.Append(CultureInfo.InvariantCulture, $"| Shape | Block | Variant | Executions per {copy} | Search s, {copy} 3 to N | Executions / s | Against |\n");
         text.Append("|---|---|---|--:|--:|--:|---|\n");
         foreach (var (shape, runs) in rows)
         {
@@ -332,6 +356,6 @@ public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paire
 
 /// <param name="Baseline">A second kscn.dll (e.g. an older commit's build) measured in turns with the first.</param>
 /// <param name="JobsPair">Measure every build with --jobs 1 and with --jobs 2.</param>
-/// <param name="Warm">Explore each file this many times in one process, and report the search times of copies 3 on.</param>
+/// <param name="Warm">Explore each file this many times in one process (served: in as many requests), and report the search times of copies 3 on.</param>
 /// <param name="Served">Run every build's processes as clients of a warm kscn server of its own.</param>
 public sealed record PairedOptions(string? Baseline, bool JobsPair, int? Warm = null, bool Served = false);

@@ -168,7 +168,8 @@ internal sealed class ServerHost(ServerEndpoint endpoint, TimeSpan idleTimeout, 
         {
             var sink = new FrameSink(stream);
             sink.Send(FrameKind.Accepted, []);
-            using var stdout = new StreamWriter(new FrameStream(sink, FrameKind.Stdout), encoding) { AutoFlush = true };
+            // A piece of StandardOutput in one frame, not one per kilobyte (the writer's default buffer).
+            using var stdout = new StreamWriter(new FrameStream(sink, FrameKind.Stdout), encoding, 2 * StandardOutput.Piece) { AutoFlush = true };
             using var stderr = new StreamWriter(new FrameStream(sink, FrameKind.Stderr), encoding) { AutoFlush = true };
             int exit;
             try
@@ -198,8 +199,7 @@ internal sealed class ServerHost(ServerEndpoint endpoint, TimeSpan idleTimeout, 
     {
         try
         {
-            var encoding = codePage == Encoding.UTF8.CodePage ? new UTF8Encoding(false) : Encoding.GetEncoding(codePage);
-            return encoding.Preamble.Length == 0 ? encoding : throw new ProtocolException($"code page {codePage} has a byte order mark");
+            return ConsoleEncoding.Of(codePage) ?? throw new ProtocolException($"code page {codePage} has a byte order mark");
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {

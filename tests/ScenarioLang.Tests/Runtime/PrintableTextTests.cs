@@ -15,6 +15,9 @@ public sealed class PrintableTextTests
     [InlineData("\u202Eevil\u2066\u2069\u200F\u061C", "\\u202Eevil\\u2066\\u2069\\u200F\\u061C")]
     [InlineData("del\u007F", "del\\x7F")]
     [InlineData("pair\uD83D\uDE00", "pair\uD83D\uDE00")]
+    // Printable characters past ASCII before the one to escape: the scan goes on past each.
+    [InlineData("1× r0=0; é\u001B[2J", "1× r0=0; é\\e[2J")]
+    [InlineData("1× r0=0 × r1=1", "1× r0=0 × r1=1")]
     public void Escapes_only_what_drives_a_terminal(string text, string expected) =>
         Assert.Equal(expected, PrintableText.Escape(text));
 
