@@ -66,6 +66,41 @@ public sealed class StandardOutputTests
         Assert.EndsWith("PASS: 1 expectation holds\n", stdout.ToString());
     }
 
+    [Fact]
+    public void A_process_writes_the_bytes_a_run_in_process_writes_without_a_byte_order_mark()
+    {
+        // The final states print '×', past ASCII: kscn's own writer must encode it as Console.Out did.
+        var sample = Repository.Full("samples/litmus/sb.kscn");
+        var file = Path.Combine(Path.GetTempPath(), $"kscn-stdout-{Guid.NewGuid():N}.txt");
+        try
+        {
+            var child = KscnProcess($"\"$0\" \"$1\" explore \"$2\" > \"$3\"", sample, file);
+            var (stdout, stderr) = (new StringWriter(), new StringWriter());
+            var exit = KscnCli.Run(["explore", sample], stdout, stderr);
+
+            Assert.Contains('×', stdout.ToString());
+            Assert.Equal(exit, child.ExitCode);
+            Assert.Equal(System.Text.Encoding.UTF8.GetBytes(stdout.ToString()), File.ReadAllBytes(file));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void A_process_whose_standard_output_is_full_ends_in_one_line()
+    {
+        var child = KscnProcess("\"$0\" \"$1\" run \"$2\" > /dev/full", Repository.Full("samples/litmus/sb.kscn"));
+
+        Assert.Equal((2, "kscn: cannot write standard output: No space left on device\n"), (child.ExitCode, child.Error));
+    }
+
+    /// <summary>kscn of this build as its own process, in-process (no server), its standard output redirected by bash.</summary>
+    private static ChildResult KscnProcess(string script, params string[] arguments) =>
+        ChildProcess.Run(Repository.Root, "bash", ["-c", script, ChildProcess.DotnetHost, Path.Combine(AppContext.BaseDirectory, "kscn.dll"), .. arguments],
+            TimeSpan.FromMinutes(2), new Dictionary<string, string?> { ["KSCN_SERVER"] = "0" });
+
     /// <summary>Counts the writes that reach it (a StringWriter subclass passes a span on as an array: counted once).</summary>
     private sealed class CountingWriter : StringWriter
     {
