@@ -14,27 +14,16 @@ public sealed class PgdTable : KernelObject
 {
     public const string KindName = "pgd";
 
-    // The entries' words. A PGD's kernel half is copied and walked entry by entry, and every execution of an explore
-    // block allocates its mms' PGDs again under the same names (mm_struct#2->pgd): the 512 words of a name are made
-    // once in the process and shared, as the names' numbers are (MemoryLocation), by every PGD of that name.
+    private readonly string _entries;
+    // The entries' words, named when first used: a PGD's kernel half is copied and walked entry by entry, in every
+    // execution of an explore block on the same machine for swapper_pg_dir.
     [Bookkeeping]
-    private readonly MemoryLocation[] _entryWords;
-
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, MemoryLocation[]> EntryWords = new(StringComparer.Ordinal);
-
-    private static MemoryLocation[] WordsOf(string entries) =>
-        EntryWords.GetOrAdd(entries, static name =>
-        {
-            var words = new MemoryLocation[PagingLayout.PtrsPerTable];
-            for (var slot = 0; slot < words.Length; slot++)
-                words[slot] = new MemoryLocation($"{name}[{slot}]");
-            return words;
-        });
+    private readonly MemoryLocation[] _entryWords = new MemoryLocation[PagingLayout.PtrsPerTable];
 
     private PgdTable(KernelHeap heap, string site, string entries, MmStruct? mm, string? owner)
         : base(heap, KindName, (int)PagingLayout.PageSize, site)
     {
-        _entryWords = WordsOf(entries);
+        _entries = entries;
         Mm = mm;
         Owner = owner;
     }
@@ -46,7 +35,8 @@ public sealed class PgdTable : KernelObject
     public string? Owner { get; }
 
     /// <summary>The word holding entry <paramref name="slot"/>.</summary>
-    public MemoryLocation Entry(int slot) => _entryWords[slot];
+    public MemoryLocation Entry(int slot) =>
+        _entryWords[slot] is { Name: not null } word ? word : _entryWords[slot] = new($"{_entries}[{slot}]");
 
     /// <summary>page->lru of the PGD page: 1 while it is on pgd_list (mainline only).</summary>
     public MemoryLocation Lru => new($"{this}->lru");
@@ -56,7 +46,7 @@ public sealed class PgdTable : KernelObject
         heap.Register(new PgdTable(heap, "pgd_alloc", $"{mm}->pgd", mm, owner));
 
     private PgdTable(StateTracker tracker) : base(tracker, KindName, "swapper_pg_dir", (int)PagingLayout.PageSize, "head_64.S") =>
-        _entryWords = WordsOf(Name);
+        _entries = Name;
 
     /// <summary>swapper_pg_dir (init_level4_pgt in head_64.S): a static page, not allocated and never freed.</summary>
     public static PgdTable Swapper(StateTracker tracker) => new(tracker);
