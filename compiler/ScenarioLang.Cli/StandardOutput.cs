@@ -69,7 +69,9 @@ internal sealed class StandardOutput(TextWriter inner) : TextWriter
                 inner.Write(text.ToString());
             inner.Flush();
         }
-        catch (IOException e)
+        // A full disk or a broken device is an IOException; a closed stdout whose descriptor a file opened since took
+        // over (kscn run >&-) is refused as access to a path.
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             _failed = true;
             throw new OutputFailedException(e);
@@ -127,4 +129,4 @@ internal sealed class StandardOutput(TextWriter inner) : TextWriter
 }
 
 /// <summary>Standard output could not be written; the message is the system's.</summary>
-internal sealed class OutputFailedException(IOException cause) : Exception(cause.Message, cause);
+internal sealed class OutputFailedException(Exception cause) : Exception(cause.Message, cause);

@@ -96,6 +96,16 @@ public sealed class StandardOutputTests
         Assert.Equal((2, "kscn: cannot write standard output: No space left on device\n"), (child.ExitCode, child.Error));
     }
 
+    [Fact]
+    public void A_process_whose_standard_output_is_closed_ends_in_one_line_not_an_internal_error()
+    {
+        var child = KscnProcess("\"$0\" \"$1\" run \"$2\" >&-", Repository.Full("samples/litmus/sb.kscn"));
+
+        Assert.Equal(2, child.ExitCode);
+        Assert.StartsWith("kscn: cannot write standard output: ", child.Error);
+        Assert.Single(child.Error.TrimEnd('\n').Split('\n'));
+    }
+
     /// <summary>kscn of this build as its own process, in-process (no server), its standard output redirected by bash.</summary>
     private static ChildResult KscnProcess(string script, params string[] arguments) =>
         ChildProcess.Run(Repository.Root, "bash", ["-c", script, ChildProcess.DotnetHost, Path.Combine(AppContext.BaseDirectory, "kscn.dll"), .. arguments],
