@@ -24,9 +24,9 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
     private readonly List<EventSet> _sets = [];
     // The index of each process's last event (-1: none yet), by ProcessIndex.
     private int[] _lastOfProcess = [];
-    // The indices of the events that touch each location, by the location's number, and the numbers that have a list.
-    private List<int>?[] _accessesOf = new List<int>?[64];
-    private readonly List<int> _located = [];
+    // The indices of the events that touch each location, and the lists made, one per location touched.
+    private readonly LocationTable<List<int>?> _accessesOf = new();
+    private readonly List<List<int>> _located = [];
     private readonly Dictionary<MemoryLocation, int> _lastAcquire = [];
     private CpuBuffer?[] _buffers = [];
     // Add()'s working sets, cleared at each call: an execution adds every one of its events.
@@ -107,9 +107,8 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
         if (count >= _events.Count)
             return;
         _events.RemoveRange(count, _events.Count - count);
-        foreach (var number in _located)
+        foreach (var accesses in _located)
         {
-            var accesses = _accessesOf[number]!;
             var kept = accesses.Count;
             while (kept > 0 && accesses[kept - 1] >= count)
                 kept--;
@@ -188,12 +187,11 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
 
     private List<int> Accesses(MemoryLocation word)
     {
-        word.Cover(ref _accessesOf);
-        var number = word.Number;
-        if (_accessesOf[number] is not { } list)
+        ref var accesses = ref _accessesOf.Slot(word);
+        if (accesses is not { } list)
         {
-            _accessesOf[number] = list = [];
-            _located.Add(number);
+            accesses = list = [];
+            _located.Add(list);
         }
         return list;
     }

@@ -132,15 +132,8 @@ public readonly struct MemoryLocation : IEquatable<MemoryLocation>, IComparable<
 
     public string Name { get; }
 
-    /// <summary>The name's number, from 1, dense over the process: tables of the explorer's books are indexed by it.</summary>
+    /// <summary>The name's number, from 1, dense over the process: the machine's and the explorer's tables are indexed by it (<see cref="LocationTable{T}"/>).</summary>
     internal int Number => _number;
-
-    /// <summary>Grows <paramref name="table"/>, indexed by <see cref="Number"/>, to hold this location (doubling, so a table grows a few times).</summary>
-    internal void Cover<T>(ref T[] table)
-    {
-        if (_number >= table.Length)
-            Array.Resize(ref table, Math.Max(_number + 1, table.Length * 2));
-    }
 
     /// <summary>The piece of state <paramref name="field"/> of an object named <paramref name="owner"/>: <c>swapper/1.state</c>.</summary>
     public static MemoryLocation Of(string owner, string field) =>

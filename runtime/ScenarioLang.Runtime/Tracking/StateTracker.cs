@@ -36,7 +36,7 @@ public sealed class StateTracker
     // (vmalloc()'s page mapping, a page-table walk), and a touch is an array lookup, not a hash.
     private StateAccess[] _touched = new StateAccess[8];
     private int _touchedCount;
-    private int[] _slotOf = new int[64];
+    private readonly LocationTable<int> _slotOf = new();
     // Where an explore block starts (Save) and how to go back there (Rewind): the tracked cells changed since, each
     // with its value then, and the state outside them, kept whole.
     private readonly List<IUndo> _changed = [];
@@ -79,7 +79,7 @@ public sealed class StateTracker
     {
         var footprint = _touchedCount == 0 ? [] : _touched.AsSpan(0, _touchedCount).ToArray();
         for (var i = 0; i < _touchedCount; i++)
-            _slotOf[_touched[i].Location.Number] = 0;
+            _slotOf.Slot(_touched[i].Location) = 0;
         _touchedCount = 0;
         Recording = false;
         Cpu = null;
@@ -127,9 +127,8 @@ public sealed class StateTracker
     // A read then a write is a write; any other second access leaves the first.
     private void Merge(MemoryLocation location, Access access)
     {
-        location.Cover(ref _slotOf);
-        var number = location.Number;
-        var at = _slotOf[number] - 1;
+        ref var slot = ref _slotOf.Slot(location);
+        var at = slot - 1;
         if (at >= 0)
         {
             if (access == Access.Write && _touched[at].Access == Access.Read)
@@ -139,6 +138,6 @@ public sealed class StateTracker
         if (_touchedCount == _touched.Length)
             Array.Resize(ref _touched, _touchedCount * 2);
         _touched[_touchedCount++] = new StateAccess(location, access);
-        _slotOf[number] = _touchedCount;
+        slot = _touchedCount;
     }
 }

@@ -7,7 +7,8 @@ namespace ScenarioLang.Tests.Runtime;
 /// <summary>
 /// The machine keeps memory's words and each store buffer in arrays of its own (issue 21: every event of a search reads
 /// or writes them): a buffer stays FIFO as its array slides and grows, and memory reads 0 for a word never written,
-/// lists the words written (a 0 written too), and takes a location numbered beyond its array.
+/// lists the words written (a 0 written too), and takes a location numbered beyond its array. The tables by location
+/// cost the pages of the locations they hold, not the highest number the process has given out.
 /// </summary>
 public sealed class MachineTablesTests
 {
@@ -69,5 +70,28 @@ public sealed class MachineTablesTests
         Assert.Contains(new KeyValuePair<MemoryLocation, long>(words[0], 7), listed);
         Assert.Contains(new KeyValuePair<MemoryLocation, long>(words[1], 0), listed);
         Assert.Contains(new KeyValuePair<MemoryLocation, long>(words[2], 2), listed);
+    }
+
+    [Fact]
+    public void A_table_by_location_holds_the_pages_of_the_locations_set_not_of_the_highest_number_given()
+    {
+        // Numbered after every name made so far in this process, as a server's names are after a large scenario.
+        var earlier = Enumerable.Range(0, 4 * 256).Select(i => new MemoryLocation($"location_table_{i}")).ToArray();
+        var (a, b) = (new MemoryLocation("location_table_a"), new MemoryLocation("location_table_b"));
+        var table = new LocationTable<long>();
+
+        Assert.Equal(0, table.Get(a));
+        Assert.Equal(0, table.Pages);
+        table.Slot(a) = 7;
+        table.Slot(b) = 8;
+        table.Slot(earlier[0]) = 9;
+
+        Assert.Equal((7, 8, 9), (table.Get(a), table.Get(b), table.Get(earlier[0])));
+        Assert.Equal(0, table.Get(earlier[^1]));
+        Assert.InRange(table.Pages, 2, 3);
+        // A flat array would hold a slot for every number up to b's, over a thousand.
+        Assert.True(table.Pages * 256 < b.Number, $"{table.Pages} pages for a location numbered {b.Number}");
+        table.Slot(a) = 0;
+        Assert.Equal((0, 8), (table.Get(a), table.Get(b)));
     }
 }
