@@ -43,9 +43,10 @@ static Command ExploreCommand()
     var jobsPair = new Option<bool>("--jobs-pair") { Description = "Explore every shape with --jobs 1 and --jobs 2 in turns, with reduction, and compare their wall times and outputs." };
     var served = new Option<bool>("--served") { Description = "With --baseline or --jobs-pair: each build's processes are clients of a warm kscn server of its own, as kscn runs by default; only wall times are compared." };
     var warm = new Option<int?>("--warm") { Description = "With --baseline or --jobs-pair: each process explores the file this many times (at least 3), and a second table sums kscn's own search times of copies 3 on, per explore block: the search warm. With --served, the file is asked for this many times, one request each, as a reviewer runs it again on a warm server." };
+    var after = new Option<string?>("--after") { Description = "With --served: each build's server first explores this file, unmeasured, as a reviewer's server has run a large scenario before (samples/ptshare/thousand-mappers.kscn names 47,715 words)." };
     var command = new Command("explore", "Explore the SB rings, MP, IRIW and the seed samples with kscn, with and without reduction, and print the Markdown table; with --baseline or --jobs-pair, compare builds or thread counts side by side instead.")
     {
-        output, kscn, filter, maxRing, maxRingUnreduced, maxExecutions, timeout, repeat, passed, baseline, jobsPair, warm, served,
+        output, kscn, filter, maxRing, maxRingUnreduced, maxExecutions, timeout, repeat, passed, baseline, jobsPair, warm, served, after,
     };
     command.SetAction(async (parse, _) =>
     {
@@ -59,10 +60,15 @@ static Command ExploreCommand()
             TimeSpan.FromSeconds(parse.GetValue(timeout)),
             Math.Max(1, parse.GetValue(repeat)),
             parse.GetValue(passed) ?? []);
-        var paired = new PairedOptions(parse.GetValue(baseline), parse.GetValue(jobsPair), parse.GetValue(warm), parse.GetValue(served));
+        var paired = new PairedOptions(parse.GetValue(baseline), parse.GetValue(jobsPair), parse.GetValue(warm), parse.GetValue(served), parse.GetValue(after));
         if (paired is { Served: true, Baseline: null, JobsPair: false })
         {
             Console.Error.WriteLine("kscn-bench: --served needs --baseline or --jobs-pair");
+            return 2;
+        }
+        if (paired is { After: not null, Served: false })
+        {
+            Console.Error.WriteLine("kscn-bench: --after needs --served (the file is explored once by each build's server)");
             return 2;
         }
         if (paired.Warm is { } copies && (copies < 3 || paired is { Baseline: null, JobsPair: false }))

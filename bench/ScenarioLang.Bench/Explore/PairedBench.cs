@@ -60,6 +60,11 @@ public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paire
         {
             foreach (var (build, environment) in builds.Zip(environments))
                 await ServerAsync(build.Dll, "start", environment, logsDir);
+            if (paired.After is { } after)
+            {
+                foreach (var (build, environment) in builds.Zip(environments))
+                    await ExploreFirstAsync(build.Dll, Path.GetFullPath(after), environment, logsDir);
+            }
         }
         try
         {
@@ -89,6 +94,17 @@ public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paire
         var run = await TimedProcess.RunAsync(logsDir, options.Timeout, "dotnet", [dll, "server", verb], environment);
         if (run.ExitCode != 0)
             throw new BenchException($"kscn server {verb} ({dll}) failed (exit {run.ExitCode}):\n{run.Output}");
+    }
+
+    /// <summary>The server explores <paramref name="file"/> before anything is measured (<c>--after</c>).</summary>
+    private async Task ExploreFirstAsync(string dll, string file, Dictionary<string, string> environment, string logsDir)
+    {
+        if (!File.Exists(file))
+            throw new BenchException($"{file} does not exist");
+        var (command, through) = Command(dll);
+        var run = await TimedProcess.RunAsync(logsDir, options.Timeout, command, [.. through, "explore", file], environment);
+        if (run.TimedOut || run.ExitCode is not (0 or 1))
+            throw new BenchException($"kscn explore {file} ({dll}) failed (exit {run.ExitCode}):\n{run.Output}");
     }
 
     private async Task<string> MeasureAsync(string root, string outDir, string shapesDir, string logsDir, List<Variant> variants)
@@ -208,6 +224,8 @@ public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paire
         text.Append(CultureInfo.InvariantCulture, $"- Load average before the run: {LoadAverage()}\n");
         if (paired.Served)
             text.Append("- Served: each build's processes are clients of a warm `kscn server` of its own; CPU is the client's, so only wall times compare\n");
+        if (paired.After is { } after)
+            text.Append(CultureInfo.InvariantCulture, $"- Each server first explored `{Path.GetFileName(after)}`, unmeasured\n");
         foreach (var variant in variants)
             text.Append(CultureInfo.InvariantCulture, $"- {variant.Label}: `{string.Join(' ', [Command(variant.Dll).Command, .. Command(variant.Dll).Arguments])}`; floor (SB-ring-2, median of {FloorRuns}) {floors[variant].WallSeconds:F2} s wall, {floors[variant].CpuSeconds:F2} s CPU\n");
         text.Append(CultureInfo.InvariantCulture, $"- Runs per variant and shape: {options.Repeat}, in turns; medians by wall time; extra arguments: {(options.KscnArguments.Count == 0 ? "none" : string.Join(' ', options.KscnArguments))}\n\n");
@@ -358,4 +376,5 @@ public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paire
 /// <param name="JobsPair">Measure every build with --jobs 1 and with --jobs 2.</param>
 /// <param name="Warm">Explore each file this many times in one process (served: in as many requests), and report the search times of copies 3 on.</param>
 /// <param name="Served">Run every build's processes as clients of a warm kscn server of its own.</param>
-public sealed record PairedOptions(string? Baseline, bool JobsPair, int? Warm = null, bool Served = false);
+/// <param name="After">Served: a file each build's server explores first, unmeasured.</param>
+public sealed record PairedOptions(string? Baseline, bool JobsPair, int? Warm = null, bool Served = false, string? After = null);
