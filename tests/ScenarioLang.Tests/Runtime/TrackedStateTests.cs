@@ -30,8 +30,7 @@ public sealed class TrackedStateTests
         ["LinuxKernel.<Cpus>k__BackingField"] = "set once at boot",
         ["LinuxKernel.<Files>k__BackingField"] = "the scenario's files, declared before any step",
         ["SharedMemory._words"] = "shared memory itself: accessed only at interleaving points, whose footprints name the word",
-        ["WordTable._values"] = "shared memory's words, as SharedMemory._words",
-        ["WordTable._written"] = "which words shared memory holds, as SharedMemory._words",
+        ["WordTable._words"] = "shared memory's words and which it holds, as SharedMemory._words",
         ["WordTable._locations"] = "which words shared memory holds, as SharedMemory._words",
         ["WordTable._count"] = "how many words shared memory holds, as SharedMemory._words",
         ["StoreBuffer._stores"] = "a CPU's store buffer: filled by its own stores, emptied by its drain events",
@@ -228,5 +227,5 @@ public sealed class TrackedStateTests
     private static bool IsMutableContainer(Type type) =>
         type.IsArray ||
         type.IsGenericType && type.GetGenericTypeDefinition() is var g &&
-        (g == typeof(List<>) || g == typeof(Dictionary<,>) || g == typeof(HashSet<>) || g == typeof(SortedDictionary<,>) || g == typeof(Queue<>));
+        (g == typeof(List<>) || g == typeof(Dictionary<,>) || g == typeof(HashSet<>) || g == typeof(SortedDictionary<,>) || g == typeof(Queue<>) || g == typeof(LocationTable<>));
 }
