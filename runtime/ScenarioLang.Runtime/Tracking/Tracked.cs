@@ -71,7 +71,9 @@ public sealed class TrackedList<T>(StateTracker tracker, MemoryLocation location
     {
         get
         {
-            tracker.Read(Slot(index));
+            // The slot's name only when it is recorded: a search of an mm's vmas reads thousands outside explore blocks.
+            if (tracker.Recording)
+                tracker.Read(Slot(index));
             return _items[index];
         }
     }

@@ -211,6 +211,11 @@ internal sealed class Sim
 
     public TaskStruct Clone(string parent, string thread) => NewTask(parent, thread, thread: true);
 
+    /// <summary>mmap(address, length, prot, flags, -1, 0): an anonymous mapping.</summary>
+    public Sim Mmap(string task, ulong address, ulong length, int prot, int flags, Outcome expect) =>
+        Step($"{task}: mmap(0x{address:x}, 0x{length:x}, {prot}, 0x{flags:x}, -1, 0)",
+            (step, text) => _run.MmapStep(step, text, null, CpuOf(task), this[task], address, length, prot, flags, file: null, offset: 0, expect));
+
     public Sim Exec(string task) =>
         Step($"{task}: exec", (step, text) => _run.ExecStep(step, text, null, CpuOf(task), this[task], Kscn.Zero));
 

@@ -33,7 +33,7 @@ public sealed class UserMemory
     public IEnumerable<InterleavingPoint> DoMmap(KernelPath path, TaskStruct current, MmapRequest request)
     {
         var mm = current.Mm ?? throw new ScenarioRuntimeException($"{current} has no mm to map into");
-        if (Check(request) is { } error)
+        if (Check(request, mm) is { } error)
         {
             path.Result = -(long)error;
             Log.Note($"mmap: -{error}");
@@ -94,14 +94,14 @@ public sealed class UserMemory
         length = PageAlign(length);
         var end = start + length;
         // RFC: "Check if this vma uses shared page tables".
-        if (mm.Vmas.FirstOrDefault(v => v.Intersects(start, end)) is { SharedPt: true } vma)
+        if (VmaLookup.Intersecting(mm.Vmas, start, end) is { SharedPt: true } vma)
         {
             foreach (var point in _sharing!.Unshare(path, vma, start, length))
                 yield return point;
             if (path.Result < 0)
                 yield break;
         }
-        var unmapped = mm.Vmas.Count(v => v.Intersects(start, end));
+        var unmapped = VmaLookup.AllIntersecting(mm.Vmas, start, end).Count;
         Unmap(mm, start, end);
         Log.Note($"{current} unmaps {Units.Hex((long)start)}-{Units.Hex((long)end)} ({Units.Count(unmapped, "vma")})");
         path.Result = 0;
@@ -140,7 +140,7 @@ public sealed class UserMemory
                 retries = 0;
                 continue;
             }
-            var vma = mm.Vmas.FirstOrDefault(v => v.Contains(faultAddress));
+            var vma = VmaLookup.Containing(mm.Vmas, faultAddress);
             if (vma is null || !vma.Permits(write))
             {
                 Log.Note($"{Describe(write)} of {Units.Hex((long)faultAddress)}: {(vma is null ? "no vma" : $"{vma} does not allow it")}: SIGSEGV delivered to {current}");
@@ -246,16 +246,18 @@ public sealed class UserMemory
 
     internal static void Insert(MmStruct mm, VmArea vma)
     {
-        var index = mm.Vmas.FindIndex(v => v.Start > vma.Start);
-        mm.Vmas.Insert(index < 0 ? mm.Vmas.Count : index, vma);
+        mm.Vmas.Insert(VmaLookup.InsertionPoint(mm.Vmas, vma.Start), vma);
     }
+
+    // include/linux/mm.h: DEFAULT_MAX_MAP_COUNT (USHRT_MAX - MAPCOUNT_ELF_CORE_MARGIN), vm.max_map_count's default.
+    internal const int MaxMapCount = ushort.MaxValue - 5;
 
     // LEGACY_MAP_MASK (include/linux/mman.h), as far as the model names flags: what MAP_SHARED_VALIDATE accepts.
     private const int LegacyMapMask = Mman.MapShared | Mman.MapPrivate | Mman.MapFixed | Mman.MapAnonymous;
 
     // The checks before do_mmap() finds an address: sys_mmap()'s offset check, ksys_mmap_pgoff()'s fget(), do_mmap()'s
-    // length checks and the map type.
-    private static Errno? Check(MmapRequest request)
+    // length checks and its "Too many mappings?" (mm->map_count > sysctl_max_map_count), and the map type.
+    private static Errno? Check(MmapRequest request, MmStruct mm)
     {
         if ((request.Offset & (PagingLayout.PageSize - 1)) != 0 || request.Offset < 0)
             return Errno.EINVAL;
@@ -264,6 +266,8 @@ public sealed class UserMemory
         if (request.Length == 0)
             return Errno.EINVAL;
         if (PageAlign(request.Length) == 0 || PageAlign(request.Length) > TaskSize)
+            return Errno.ENOMEM;
+        if (mm.Vmas.Count > MaxMapCount)
             return Errno.ENOMEM;
         if ((request.Flags & Mman.MapType) is not (Mman.MapShared or Mman.MapPrivate or Mman.MapSharedValidate))
             return Errno.EINVAL;
@@ -279,12 +283,14 @@ public sealed class UserMemory
         if (hint != 0)
         {
             hint = PageAlign(hint);
-            if (hint >= MmapMinAddr && hint + length <= TaskSize && !mm.Vmas.Any(v => v.Intersects(hint, hint + length)))
+            if (hint >= MmapMinAddr && hint + length <= TaskSize && VmaLookup.Intersecting(mm.Vmas, hint, hint + length) is null)
                 return (long)hint;
         }
+        // Down from the highest vma below mmap_base, in address order, to the first gap below them that fits.
         var top = MmapBase;
-        foreach (var vma in mm.Vmas.Where(v => v.Start < MmapBase).OrderByDescending(v => v.Start))
+        for (var i = VmaLookup.InsertionPoint(mm.Vmas, MmapBase - 1) - 1; i >= 0; i--)
         {
+            var vma = mm.Vmas[i];
             if (vma.End <= top - length)
                 break;
             top = Math.Min(top, vma.Start);
@@ -325,7 +331,7 @@ public sealed class UserMemory
     internal void Unmap(MmStruct mm, ulong start, ulong end)
     {
         var ranges = new List<FreedRange>();
-        foreach (var vma in mm.Vmas.Where(v => v.Intersects(start, end)).ToList())
+        foreach (var vma in VmaLookup.AllIntersecting(mm.Vmas, start, end))
         {
             var from = Math.Max(vma.Start, start);
             var to = Math.Min(vma.End, end);
@@ -403,7 +409,7 @@ public sealed class UserMemory
                     for (var pmdBase = Math.Max(range.Start, pudBase) & ~(PmdSize - 1); pmdBase < Math.Min(range.End, pudBase + (1UL << PagingLayout.PudShift)); pmdBase += PmdSize)
                     {
                         var j = Index(pmdBase, PageTableLevel.Pmd);
-                        if (pmd.Next[j] is not { } pte || mm.Vmas.Any(v => v.Intersects(pmdBase, pmdBase + PmdSize)))
+                        if (pmd.Next[j] is not { } pte || VmaLookup.Intersecting(mm.Vmas, pmdBase, pmdBase + PmdSize) is not null)
                             continue;
                         // free_pte_range(): pmd_clear(), then pte_free_tlb() unless shared_pte.
                         pmd.Next[j] = null;
@@ -411,7 +417,7 @@ public sealed class UserMemory
                             Heap.Kfree(pte, "free_pgtables");
                     }
                 }
-                if (mm.Vmas.Any(v => v.Intersects(pudBase, pudBase + (1UL << PagingLayout.PudShift))))
+                if (VmaLookup.Intersecting(mm.Vmas, pudBase, pudBase + (1UL << PagingLayout.PudShift)) is not null)
                     continue;
                 // free_pmd_range(): pud_clear(), then pmd_free_tlb() unless shared_pte.
                 pud.Next[i] = null;
@@ -420,7 +426,7 @@ public sealed class UserMemory
                 else if (pmd.Owner == mm)
                     Log.Note($"free_pmd_range(): {pmd} of {mm} is pud_clear()ed but not freed: the range shares page tables");
             }
-            if (mm.Vmas.Any(v => v.Intersects(pgdBase, pgdBase + (1UL << PagingLayout.PgdirShift))))
+            if (VmaLookup.Intersecting(mm.Vmas, pgdBase, pgdBase + (1UL << PagingLayout.PgdirShift)) is not null)
                 continue;
             // free_pud_range() -> pud_range_is_shared() of "[PATCH v3 12/22] mm: introduce PUD page table shared count"
             // (mshare, 19 August 2025): a PUD page other mms still link stays, emptied, with the PGD entry to it.

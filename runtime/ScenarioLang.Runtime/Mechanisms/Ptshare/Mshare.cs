@@ -216,14 +216,14 @@ internal sealed class Mshare(LinuxKernel kernel) : IKernelHooks, IPageTableShari
         if (addr != 0)
         {
             addr = (addr + Align - 1) & ~(Align - 1);
-            if (UserLayout.TaskSize - length >= addr && addr >= UserLayout.MmapMinAddr && !mm.Vmas.Any(v => v.Intersects(addr, addr + length)))
+            if (UserLayout.TaskSize - length >= addr && addr >= UserLayout.MmapMinAddr && VmaLookup.Intersecting(mm.Vmas, addr, addr + length) is null)
                 return (long)addr;
         }
         // msharefs_get_unmapped_area_topdown(): vm_unmapped_area() below mmap_base with align_mask = mshare_align - 1
         // (the length is a multiple of mshare_align, so an aligned end gives an aligned start).
         for (var top = mm.MmapBase & ~(Align - 1); top >= length && top - length >= UserLayout.MmapMinAddr; top -= Align)
         {
-            if (!mm.Vmas.Any(v => v.Intersects(top - length, top)))
+            if (VmaLookup.Intersecting(mm.Vmas, top - length, top) is null)
                 return (long)(top - length);
         }
         return -(long)Errno.ENOMEM;
