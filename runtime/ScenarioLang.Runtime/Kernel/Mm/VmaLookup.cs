@@ -11,19 +11,7 @@ namespace ScenarioLang.Runtime.Kernel.Mm;
 internal static class VmaLookup
 {
     // mm/mmap.c: find_vma(): the index of the first vma that ends above the address (the count when none does).
-    public static int FindVma(TrackedList<VmArea> vmas, ulong address)
-    {
-        var (low, high) = (0, vmas.Count);
-        while (low < high)
-        {
-            var middle = (low + high) >>> 1;
-            if (vmas[middle].End > address)
-                high = middle;
-            else
-                low = middle + 1;
-        }
-        return low;
-    }
+    public static int FindVma(TrackedList<VmArea> vmas, ulong address) => First(vmas, address, static (vma, a) => vma.End > a);
 
     /// <summary>find_vma_intersection(): the first vma that overlaps [start, end), or null.</summary>
     public static VmArea? Intersecting(TrackedList<VmArea> vmas, ulong start, ulong end) =>
@@ -43,13 +31,16 @@ internal static class VmaLookup
     }
 
     /// <summary>Where a vma starting at <paramref name="start"/> goes: before the first that starts above it.</summary>
-    public static int InsertionPoint(TrackedList<VmArea> vmas, ulong start)
+    public static int InsertionPoint(TrackedList<VmArea> vmas, ulong start) => First(vmas, start, static (vma, s) => vma.Start > s);
+
+    // The first index at which a test that holds from some index on holds (the count when it never does).
+    private static int First(TrackedList<VmArea> vmas, ulong address, Func<VmArea, ulong, bool> holds)
     {
         var (low, high) = (0, vmas.Count);
         while (low < high)
         {
             var middle = (low + high) >>> 1;
-            if (vmas[middle].Start > start)
+            if (holds(vmas[middle], address))
                 high = middle;
             else
                 low = middle + 1;
