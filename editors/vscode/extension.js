@@ -135,7 +135,7 @@ async function runScenario({ verb, allVariants, command }, target, output, verdi
       const document = await vscode.workspace.openTextDocument({ language: 'kscn', content: result.counterexample });
       await vscode.window.showTextDocument(document);
     }
-  });
+  }).then(undefined, (error) => vscode.window.showErrorMessage(`kscn: ${title}: ${error.message ?? error}`));
   return result;
 }
 

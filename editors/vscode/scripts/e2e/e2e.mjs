@@ -159,9 +159,23 @@ function step(name, body) {
     } catch (error) {
       const file = `failed-${name.split(':')[0].replace(/\W+/g, '-')}`;
       await page?.screenshot({ path: path.join(extensionDir, '.e2e-work', `${file}.png`) }).catch(() => undefined);
+      // CI keeps the log, not the screenshot: what the page showed goes there.
+      console.error(`e2e: "${name}" failed; the page then:\n${await pageState().catch((reason) => `(not read: ${reason})`)}`);
       throw error;
     }
   });
+}
+
+/** The editor tabs, the notifications shown and the end of code-server's log, for a failure's message. */
+async function pageState() {
+  const texts = (selector) => page.locator(selector).evaluateAll((elements) => elements
+    .map((element) => `${element.classList.contains('active') ? '* ' : ''}${element.textContent.replace(/\s+/g, ' ').trim()}`));
+  return [
+    `tabs: ${JSON.stringify(await texts('.tab'))}`,
+    `toasts: ${JSON.stringify(await texts('.notifications-toasts .notification-toast'))}`,
+    `status bar: ${JSON.stringify(await texts('.statusbar-item'))}`,
+    `code-server's log, last lines:\n${serverLog.split('\n').slice(-20).join('\n')}`,
+  ].join('\n');
 }
 
 /**
@@ -328,7 +342,11 @@ step('Explore: the counterexample of a failed exploration opens as a new kscn do
   await toast.waitFor();
   assert.match(await toast.textContent(), /\(exit 1\)/);
   await poll(async () => (await verdictsAfter('expect never')).includes('✗ fails'), 'a "✗ fails" after expect never');
+  // The run's progress message leaves as the verdict's arrives: the toasts settle before a button is pressed.
+  await page.locator('.notifications-toasts .notification-toast', { hasText: '…' }).first().waitFor({ state: 'detached' });
   await toast.getByRole('button', { name: 'Open counterexample' }).click();
+  // VS Code closes a notification once its action has run.
+  await toast.waitFor({ state: 'detached' });
   // An untitled tab is named by its first line, with Untitled-N beside it.
   await page.locator('.tab.active', { hasText: /Untitled-\d/ }).waitFor();
   const lines = await shownLines();
