@@ -3,6 +3,11 @@
 #
 #   tests/fuzz/run.sh random [--seed S] [--cases N] [--runs M]   the mutation fuzzer of the tests, N checks and M runs
 #                                                                 (default: seed 17, 20000 checks, 300 runs)
+#   tests/fuzz/run.sh differential [--seed S] [--cases N] [--mutants M] [--budget B] [--budget-none B]
+#                                                                 generated explore blocks and mutants of the samples'
+#                                                                 under no reduction, sleep sets and DPOR: verdicts and
+#                                                                 final states must agree (default: seed 16, 1000
+#                                                                 blocks, 300 mutants, budgets 20000 and 2000)
 #   tests/fuzz/run.sh afl [SECONDS]                               coverage-guided: afl-fuzz on the front end (default 600 s)
 #   tests/fuzz/run.sh libfuzzer [SECONDS]                         coverage-guided: libfuzzer-dotnet (LIBFUZZER_DOTNET=path)
 #   tests/fuzz/run.sh replay PATH...                              the front-end target on saved inputs, no engine needed
@@ -44,6 +49,11 @@ case "$mode" in
     publish
     rm -rf "$work/random"
     dotnet "$work/app/kscn-fuzz.dll" random --out "$work/random" "$@"
+    ;;
+  differential)
+    publish
+    rm -rf "$work/differential"
+    dotnet "$work/app/kscn-fuzz.dll" differential --out "$work/differential" "$@"
     ;;
   afl)
     command -v afl-fuzz >/dev/null || { echo "afl-fuzz not found: apt-get install afl++ (Debian package), then rerun" >&2; exit 2; }
@@ -90,7 +100,7 @@ MSG
     dotnet run --project tests/ScenarioLang.Fuzz -c Release -- replay "$@"
     ;;
   *)
-    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac

@@ -1,9 +1,8 @@
 using CsCheck;
-using ScenarioLang.Compiler;
-using ScenarioLang.Compiler.Hosting;
-using ScenarioLang.Compiler.Text;
 using ScenarioLang.Runtime;
 using ScenarioLang.Runtime.Mechanisms.Ioport;
+using ScenarioLang.Tests.Fuzzing.Engine;
+using ScenarioLang.Tests.Infrastructure;
 
 namespace ScenarioLang.Tests.Generated;
 
@@ -262,7 +261,25 @@ public sealed class ReductionDifferentialTests
         Assert.True(disagreements.Count == 0, string.Join("\n", disagreements));
     }
 
-    /// <summary>How many (block, kernel) pairs every reduction searched to the end, and where one disagreed with the first.</summary>
+    /// <summary>
+    /// Mutants of the samples' explore blocks (the run mutator's edits: tokens moved, dropped or repeated, lines spliced
+    /// from other samples, line ends, nesting) that still check: litmus shapes with up to four CPUs, fences and locked
+    /// instructions, preempting tasks and kernel paths the generator does not write. The long campaign is kscn-fuzz
+    /// differential (docs/fuzzing.md).
+    /// </summary>
+    [Fact]
+    public void Dpor_sleep_sets_and_no_reduction_agree_on_mutants_of_the_samples_explore_blocks()
+    {
+        var texts = FuzzCampaign.ExploreMutants(FuzzSample.UnderSamples(Repository.Root), seed: 21, count: 16);
+
+        var outcome = ReductionComparison.Compare(texts, [(Reduction.None, Budget), (Reduction.SleepSets, Budget), (Reduction.Dpor, Budget)]);
+
+        Assert.Equal(16, texts.Count);
+        Assert.True(outcome.Problems.Count == 0, string.Join("\n", outcome.Problems));
+        // Most mutants keep a kernel sample's size, too big for no reduction: sleep sets and DPOR still agree on those.
+        Assert.True(outcome.Compared >= 4 && outcome.Compared + outcome.Partly >= 12, $"{outcome} compared too few");
+    }
+
     /// <summary>No reduction, sleep sets and DPOR agree on every text small enough for the budget, which is at least three quarters of them.</summary>
     private static void AllReductionsAgreeOnMost(string[] texts)
     {
@@ -271,43 +288,10 @@ public sealed class ReductionDifferentialTests
         Assert.True(disagreements.Count == 0, string.Join("\n", disagreements));
     }
 
-    private static (int Compared, List<string> Disagreements) Compare(IReadOnlyList<string> texts, Reduction[] reductions)
+    /// <summary>How many (block, kernel) pairs every reduction searched to the end, and the problems (<see cref="ReductionComparison.Compare"/>).</summary>
+    private static (int Compared, IReadOnlyList<ReductionComparison.Problem> Problems) Compare(IReadOnlyList<string> texts, Reduction[] reductions)
     {
-        var sources = texts.Select((t, i) => SourceText.From(t, $"case{i}.kscn")).Where(s => !Compilation.Create(s).HasErrors).ToArray();
-        using var assembly = Compilation.Create(sources).CompileAndLoad();
-        var compared = 0;
-        var disagreements = new List<string>();
-        foreach (var scenario in assembly.Scenarios)
-        {
-            foreach (var config in ScenarioRunner.ConfigsFor(scenario, new Dictionary<string, string>()))
-            {
-                var reference = Conclusions(assembly, scenario, config, reductions[0]);
-                if (reference is null)
-                    continue;
-                var others = reductions.Skip(1).Select(r => (Reduction: r, Conclusions: Conclusions(assembly, scenario, config, r))).ToArray();
-                compared++;
-                foreach (var (reduction, conclusions) in others.Where(o => o.Conclusions != reference))
-                    disagreements.Add($"{scenario.Bound.Name} ({config}):\n  {reductions[0]}: {reference}\n  {reduction}: {conclusions}\n{texts[Index(scenario)]}");
-            }
-        }
-        return (compared, disagreements);
+        var outcome = ReductionComparison.Compare(texts, [.. reductions.Select(r => (r, Budget))]);
+        return (outcome.Compared, outcome.Problems);
     }
-
-    /// <summary>Each verdict by line and the distinct final states; null when the search was cut.</summary>
-    private static string? Conclusions(CompiledAssembly assembly, CompiledScenario scenario, KernelConfig config, Reduction reduction)
-    {
-        // DPOR's runs also check the independence they rely on (an untracked access is an internal error).
-        var options = new ExploreOptions(reduction, MaxExecutions: Budget, Jobs: 1, VerifyIndependence: reduction == Reduction.Dpor);
-        var run = ScenarioRunner.Run(assembly, scenario, config, options);
-        Assert.Null(run.InternalError);
-        var result = run.Result!;
-        if (result.Exploration is { Exhaustive: false })
-            return null;
-        var verdicts = result.Entries.Where(e => e.Verdict != Verdict.None).Select(e => $"{e.Step.Line}:{e.Step.Column} {e.Verdict}");
-        var states = result.Exploration?.States.Select(s => s.State) ?? [];
-        return string.Join("; ", verdicts) + " | " + string.Join(" / ", states.Order(StringComparer.Ordinal));
-    }
-
-    private static int Index(CompiledScenario scenario) =>
-        int.Parse(scenario.Bound.Source.Path["case".Length..^".kscn".Length], System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -1,4 +1,6 @@
 using System.Text;
+using ScenarioLang.Compiler;
+using ScenarioLang.Compiler.Text;
 
 namespace ScenarioLang.Tests.Fuzzing.Engine;
 
@@ -81,6 +83,25 @@ internal sealed class FuzzCampaign(IReadOnlyList<FuzzSample> samples, string dir
             progress?.Invoke(done);
         }
         return Summary;
+    }
+
+    /// <summary>
+    /// Up to <paramref name="count"/> mutants of the samples with an explore block (the run mutator's edits, case i made
+    /// from <see cref="FuzzRandom.CaseSeed"/>(seed, i)) that still have one, check without errors and stay small to run
+    /// (<see cref="FuzzOracle.SmallWork"/>): what the differential campaign searches under each reduction. At most 20
+    /// tries per mutant.
+    /// </summary>
+    public static IReadOnlyList<string> ExploreMutants(IReadOnlyList<FuzzSample> samples, ulong seed, int count)
+    {
+        var mutator = new Mutator([.. samples.Where(s => s.Text.Contains("explore {", StringComparison.Ordinal))], forRun: true);
+        var accepted = new List<string>();
+        for (var i = 0; accepted.Count < count && i < count * 20; i++)
+        {
+            var text = Encoding.UTF8.GetString(mutator.Create(FuzzRandom.CaseSeed(seed, i)).Bytes);
+            if (text.Contains("explore", StringComparison.Ordinal) && FuzzOracle.SmallWork(text) && !Compilation.Create(SourceText.From(text, "mutant.kscn")).HasErrors)
+                accepted.Add(text);
+        }
+        return accepted;
     }
 
     private bool Done(FuzzOracle oracle) => oracle.Stuck || Summary.Findings.Count >= maxFindings;

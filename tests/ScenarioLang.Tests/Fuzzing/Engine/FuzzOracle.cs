@@ -36,10 +36,17 @@ internal sealed class FuzzOracle(string directory)
     public FuzzVerdict Run(FuzzInput input) => Judge(input, "run");
 
     /// <summary>Whether a run of this input stays small (see <see cref="FuzzLimits"/>): the mutator for run keeps to such edits, splices may not.</summary>
-    public static bool SmallToRun(string text)
+    public static bool SmallToRun(string text) => !KscnTokens.Split(text).Any(t => t.Text == "explore") && SmallWork(text);
+
+    /// <summary>
+    /// Whether one run of the scenario's statements stays small: no name past <see cref="FuzzLimits.MaxNameLengthForRun"/>
+    /// and no more than <see cref="FuzzLimits.MaxRepeatWorkForRun"/> iterations of any nest of repeats. An explore
+    /// block's search runs them once per execution, within its own budget.
+    /// </summary>
+    public static bool SmallWork(string text)
     {
         var tokens = KscnTokens.Split(text).Where(t => !t.IsTrivia).ToList();
-        if (tokens.Any(t => t.Text == "explore" || t.Text.Length > FuzzLimits.MaxNameLengthForRun))
+        if (tokens.Any(t => t.Text.Length > FuzzLimits.MaxNameLengthForRun))
             return false;
         // The product of the counts of the repeats (and the sizes of the groups of for eaches) open at each brace: a bound
         // on the iterations of the innermost body.
