@@ -15,7 +15,8 @@ namespace ScenarioLang.Fuzz;
 /// <summary>
 /// kscn-fuzz: long fuzzing campaigns outside CI (docs/fuzzing.md).
 /// <list type="bullet">
-/// <item><c>random [--seed S] [--cases N] [--runs M] [--out DIR]</c>: the mutation fuzzer of the tests, N checks and M runs.</item>
+/// <item><c>random [--seed S] [--cases N] [--runs M] [--explores E] [--out DIR]</c>: the mutation fuzzer of the tests,
+/// N checks, M runs and E explores (each with one thread, two, and three shards merged).</item>
 /// <item><c>differential [--seed S] [--cases N] [--mutants M] [--budget B] [--budget-none B] [--out DIR]</c>: N generated
 /// explore blocks and M mutants of the samples' searched without reduction, with sleep sets and with DPOR (checking
 /// independence), whose conclusions must agree.</item>
@@ -26,14 +27,14 @@ namespace ScenarioLang.Fuzz;
 /// </summary>
 internal static class Program
 {
-    private const string Usage = "usage: kscn-fuzz random [--seed S] [--cases N] [--runs M] [--out DIR] | differential [--seed S] [--cases N] [--mutants M] [--budget B] [--budget-none B] [--out DIR] | replay PATH... | afl | libfuzzer\n";
+    private const string Usage = "usage: kscn-fuzz random [--seed S] [--cases N] [--runs M] [--explores E] [--out DIR] | differential [--seed S] [--cases N] [--mutants M] [--budget B] [--budget-none B] [--out DIR] | replay PATH... | afl | libfuzzer\n";
 
     private static int Main(string[] args)
     {
         switch (args)
         {
             case ["random", .. var options]:
-                return Options(options, "--seed", "--cases", "--runs", "--out") is { } random ? Random(random) : BadUsage();
+                return Options(options, "--seed", "--cases", "--runs", "--explores", "--out") is { } random ? Random(random) : BadUsage();
             case ["differential", .. var options]:
                 return Options(options, "--seed", "--cases", "--mutants", "--budget", "--budget-none", "--out") is { } differential ? Differential(differential) : BadUsage();
             case ["replay", .. var paths] when paths.Length > 0:
@@ -114,7 +115,7 @@ internal static class Program
 
     private static int Random(Dictionary<string, string> options)
     {
-        var (seed, cases, runs) = (Value(options, "--seed", 17UL), Value(options, "--cases", 20_000), Value(options, "--runs", 300));
+        var (seed, cases, runs, explores) = (Value(options, "--seed", 17UL), Value(options, "--cases", 20_000), Value(options, "--runs", 300), Value(options, "--explores", 100));
         var output = options.GetValueOrDefault("--out") ?? Path.Combine(Path.GetTempPath(), "kscn-fuzz");
         Directory.CreateDirectory(output);
         var samples = Samples();
@@ -123,9 +124,11 @@ internal static class Program
         campaign.Check(seed, cases, done => Progress("check", done, cases, clock));
         var checkTime = clock.Elapsed;
         campaign.Run(seed, runs, done => Progress("run", done, runs, clock));
+        var runTime = clock.Elapsed - checkTime;
+        campaign.Explore(seed, explores, done => Progress("explore", done, explores, clock));
         var summary = campaign.Summary;
-        var report = $"kscn-fuzz random --seed {seed} --cases {cases} --runs {runs}: {summary.Describe()}" +
-                     $"  time: {checkTime.TotalSeconds:F0} s checking, {(clock.Elapsed - checkTime).TotalSeconds:F0} s running\n" +
+        var report = $"kscn-fuzz random --seed {seed} --cases {cases} --runs {runs} --explores {explores}: {summary.Describe()}" +
+                     $"  time: {checkTime.TotalSeconds:F0} s checking, {runTime.TotalSeconds:F0} s running, {(clock.Elapsed - checkTime - runTime).TotalSeconds:F0} s exploring\n" +
                      string.Concat(summary.Findings.Select(f => f.Report()));
         File.WriteAllText(Path.Combine(output, "summary.txt"), report);
         Console.Out.Write(report);
@@ -171,12 +174,12 @@ internal static class Program
                 .Select(i => ScenarioGenerator.Explore.Generate(new PCG((uint)i, seed), null!, out Size _)).ToArray();
             Compare($"{first + texts.Length}/{cases} generated blocks", texts);
         }
-        var accepted = FuzzCampaign.ExploreMutants(Samples(), seed, mutants);
-        for (var first = 0; first < accepted.Count; first += 20)
-            Compare($"{Math.Min(first + 20, accepted.Count)}/{accepted.Count} mutants", accepted.Skip(first).Take(20).ToArray());
+        var accepted = FuzzCampaign.ExploreMutants(Samples(), seed, mutants).Select(m => m.Text).ToArray();
+        for (var first = 0; first < accepted.Length; first += 20)
+            Compare($"{Math.Min(first + 20, accepted.Length)}/{accepted.Length} mutants", accepted.Skip(first).Take(20).ToArray());
 
         var report = $"kscn-fuzz differential --seed {seed} --cases {cases} --mutants {mutants} --budget {budget} --budget-none {budgetNone}: " +
-                     $"{cases} generated blocks and {accepted.Count} mutants; (block, kernel) pairs: {compared} searched to the end by all three, " +
+                     $"{cases} generated blocks and {accepted.Length} mutants; (block, kernel) pairs: {compared} searched to the end by all three, " +
                      $"{partly} by two of them (the others cut by the budget), {notCompared} by fewer; {problems.Count} problems; {clock.Elapsed.TotalSeconds:F0} s\n" +
                      string.Concat(problems.Select(p => p + "\n"));
         File.WriteAllText(Path.Combine(output, "summary.txt"), report);

@@ -20,6 +20,10 @@ public sealed class MutationFuzzTests
     private const int RunCases = 8;
     private const ulong RunSeed = 1717;
 
+    /// <summary>Each explore case runs kscn six times (two searches, three shards, a merge) on a mutant compiled once.</summary>
+    private const int ExploreCases = 6;
+    private const ulong ExploreSeed = 2112;
+
     private static IReadOnlyList<FuzzSample> Samples() => FuzzSample.UnderSamples(Repository.Root);
 
     [Fact]
@@ -39,6 +43,21 @@ public sealed class MutationFuzzTests
         var summary = new FuzzCampaign(Samples(), FindingsDirectory("run")).Run(RunSeed, RunCases);
         Assert.True(summary.Findings.Count == 0, Describe(summary));
         Assert.Equal(RunCases, summary.Ran);
+    }
+
+    /// <summary>
+    /// kscn explore on mutants of the samples' explore blocks prints the same bytes and exit code with one thread, with
+    /// two, and as three shards merged (FuzzOracle.Explore); the long campaign is kscn-fuzz random --explores.
+    /// </summary>
+    [Fact]
+    public void Explore_prints_the_same_with_one_thread_two_and_three_shards_merged_on_mutated_samples()
+    {
+        var summary = new FuzzCampaign(Samples(), FindingsDirectory("explore")).Explore(ExploreSeed, ExploreCases);
+        Assert.True(summary.Findings.Count == 0, Describe(summary));
+        Assert.Equal(ExploreCases, summary.Explored);
+        // Searches that finished and searches the small budget of odd seeds cut were both split.
+        Assert.Contains("explore exit 0", summary.Exits.Keys);
+        Assert.Contains("explore exit 4", summary.Exits.Keys);
     }
 
     [Fact]

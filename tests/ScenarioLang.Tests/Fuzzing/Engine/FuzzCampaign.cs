@@ -11,6 +11,8 @@ internal sealed class FuzzSummary
 
     public int Ran { get; set; }
 
+    public int Explored { get; set; }
+
     public SortedDictionary<string, int> Exits { get; } = new(StringComparer.Ordinal);
 
     public SortedDictionary<MutationClass, int> Classes { get; } = [];
@@ -29,7 +31,7 @@ internal sealed class FuzzSummary
 
     public string Describe()
     {
-        var text = new StringBuilder($"{Checked} checked, {Ran} run, {Findings.Count} findings\n");
+        var text = new StringBuilder($"{Checked} checked, {Ran} run, {Explored} explored, {Findings.Count} findings\n");
         text.Append("  mutations: ").AppendJoin(", ", Classes.Select(c => $"{c.Key} {c.Value}")).Append('\n');
         text.Append("  exits: ").AppendJoin(", ", Exits.Select(e => $"{e.Key}: {e.Value}")).Append('\n');
         return text.ToString();
@@ -75,7 +77,7 @@ internal sealed class FuzzCampaign(IReadOnlyList<FuzzSample> samples, string dir
             var check = oracle.Check(input);
             Summary.Count("check", input, check);
             Summary.Checked++;
-            if (check.ExitCode != 0 || !FuzzOracle.SmallToRun(Encoding.UTF8.GetString(input.Bytes)))
+            if (check.ExitCode != 0 || !FuzzOracle.SmallToRun(input.Text))
                 continue;
             Summary.Count("run", input, oracle.Run(input));
             Summary.Ran++;
@@ -86,20 +88,40 @@ internal sealed class FuzzCampaign(IReadOnlyList<FuzzSample> samples, string dir
     }
 
     /// <summary>
+    /// kscn explore on <paramref name="count"/> mutants of the samples' explore blocks (<see cref="ExploreMutants"/>):
+    /// with one thread, two, and three shards merged, which must print the same (<see cref="FuzzOracle.Explore"/>).
+    /// </summary>
+    public FuzzSummary Explore(ulong seed, int count, Action<int>? progress = null)
+    {
+        var oracle = new FuzzOracle(directory);
+        var done = 0;
+        foreach (var input in ExploreMutants(samples, seed, count))
+        {
+            if (Done(oracle))
+                break;
+            Summary.Count("explore", input, oracle.Explore(input));
+            Summary.Explored++;
+            progress?.Invoke(++done);
+        }
+        return Summary;
+    }
+
+    /// <summary>
     /// Up to <paramref name="count"/> mutants of the samples with an explore block (the run mutator's edits, case i made
     /// from <see cref="FuzzRandom.CaseSeed"/>(seed, i)) that still have one, check without errors and stay small to run
-    /// (<see cref="FuzzOracle.SmallWork"/>): what the differential campaign searches under each reduction. At most 20
-    /// tries per mutant.
+    /// (<see cref="FuzzOracle.SmallWork"/>); at most 20 tries per mutant. What the differential campaign searches under
+    /// each reduction, and what explore's oracle splits.
     /// </summary>
-    public static IReadOnlyList<string> ExploreMutants(IReadOnlyList<FuzzSample> samples, ulong seed, int count)
+    public static IReadOnlyList<FuzzInput> ExploreMutants(IReadOnlyList<FuzzSample> samples, ulong seed, int count)
     {
         var mutator = new Mutator([.. samples.Where(s => s.Text.Contains("explore {", StringComparison.Ordinal))], forRun: true);
-        var accepted = new List<string>();
+        var accepted = new List<FuzzInput>();
         for (var i = 0; accepted.Count < count && i < count * 20; i++)
         {
-            var text = Encoding.UTF8.GetString(mutator.Create(FuzzRandom.CaseSeed(seed, i)).Bytes);
+            var input = mutator.Create(FuzzRandom.CaseSeed(seed, i));
+            var text = input.Text;
             if (text.Contains("explore", StringComparison.Ordinal) && FuzzOracle.SmallWork(text) && !Compilation.Create(SourceText.From(text, "mutant.kscn")).HasErrors)
-                accepted.Add(text);
+                accepted.Add(input);
         }
         return accepted;
     }

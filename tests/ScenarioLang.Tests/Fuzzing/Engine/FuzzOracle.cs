@@ -11,7 +11,7 @@ internal sealed record FuzzFinding(FuzzInput Input, string Command, string Probl
     /// <summary>The seed, the problem, where the input was kept, and the input and output themselves (escaped, cut).</summary>
     public string Report() =>
         $"{Command} {Input}\n  problem: {Problem}\n  exit code: {ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}\n" +
-        $"  input kept in: {SavedAs}\n  input: {Start(Encoding.UTF8.GetString(Input.Bytes), 2000)}\n" +
+        $"  input kept in: {SavedAs}\n  input: {Start(Input.Text, 2000)}\n" +
         $"  stderr: {Start(Error, 600)}\n  stdout: {Start(Out, 300)}\n";
 
     private static string Start(string text, int length) => Mutator.Ascii(text.Length <= length ? text : text[..length] + "...");
@@ -21,9 +21,10 @@ internal sealed record FuzzFinding(FuzzInput Input, string Command, string Probl
 internal readonly record struct FuzzVerdict(int? ExitCode, FuzzFinding? Finding);
 
 /// <summary>
-/// Runs kscn check (or run) in process on one generated input, written to a file under <paramref name="directory"/>,
-/// and judges the result: exit 0, 1 or 2 (run: or 4), never 3 nor an exception; diagnostics in their promised form;
-/// output consistent with the exit code; done long before <see cref="FuzzLimits.StuckAfter"/>.
+/// Runs kscn check (or run, or explore) in process on one generated input, written to a file under <paramref name="directory"/>,
+/// and judges the result: exit 0, 1 or 2 (run and explore: or 4), never 3 nor an exception; diagnostics in their promised form;
+/// output consistent with the exit code; done long before <see cref="FuzzLimits.StuckAfter"/>; explore's output the
+/// same for any number of threads and for shards merged.
 /// A failing input is kept with a note of the finding, so that <c>kscn check FILE</c> reproduces it.
 /// </summary>
 internal sealed class FuzzOracle(string directory)
@@ -77,37 +78,100 @@ internal sealed class FuzzOracle(string directory)
         return most <= FuzzLimits.MaxRepeatWorkForRun;
     }
 
+    /// <summary>
+    /// kscn explore on a file that checks, the ways a user splits a search (docs/language.md, explore blocks): with one
+    /// thread, with two, and in three shards written to files and merged. Each must print the same bytes on stdout and
+    /// exit with the same code, also when the budget cuts the search; the first must keep run's promises.
+    /// </summary>
+    public FuzzVerdict Explore(FuzzInput input)
+    {
+        var path = Write(input, "explore");
+        string[] budget = ["--max-executions", FuzzLimits.ExploreBudget(input.Seed)];
+        var one = Invoke(["explore", path, "--jobs", "1", .. budget], input);
+        var problem = one.Failure ?? RunProblem(one.Exit!.Value, one.Out, one.Error, path, File.ReadAllText(path));
+        // A file kscn refuses (exit 2) has no search to split.
+        if (problem is null && one.Exit != 2)
+            problem = Split(path, budget, input, one);
+        return Verdict(input, "explore", path, one, problem);
+    }
+
+    /// <summary>What differs from <paramref name="one"/> when the search runs on two threads, or in three shards merged.</summary>
+    private string? Split(string path, string[] budget, FuzzInput input, Invocation one)
+    {
+        var two = Invoke(["explore", path, "--jobs", "2", .. budget], input);
+        if ((two.Failure ?? Difference("--jobs 2", one, two)) is { } threads)
+            return threads;
+        var shards = Enumerable.Range(1, 3).Select(i => $"{path}.shard{i}").ToArray();
+        for (var i = 0; i < shards.Length; i++)
+        {
+            var shard = Invoke(["explore", path, "--shard", $"{i + 1}/3", "--shard-output", shards[i], "--jobs", "1", .. budget], input);
+            if ((shard.Failure ?? (shard.Exit == 0 ? null : $"--shard {i + 1}/3 --shard-output exited {shard.Exit}: {shard.Error}")) is { } failed)
+                return failed;
+        }
+        var merged = Invoke(["explore", path, "--merge", .. shards, .. budget], input);
+        foreach (var shard in shards)
+            File.Delete(shard);
+        return merged.Failure ?? Difference("three shards merged", one, merged);
+    }
+
+    /// <summary>The first line where <paramref name="other"/>'s stdout differs from <paramref name="one"/>'s, or its other exit code; null if the same.</summary>
+    private static string? Difference(string how, Invocation one, Invocation other)
+    {
+        if (one.Exit == other.Exit && one.Out == other.Out)
+            return null;
+        var (a, b) = (one.Out.Split('\n'), other.Out.Split('\n'));
+        var line = Enumerable.Range(0, Math.Min(a.Length, b.Length)).FirstOrDefault(i => a[i] != b[i], Math.Min(a.Length, b.Length));
+        return $"{how}: exit {other.Exit} against {one.Exit}; stdout line {line + 1}: '{(line < b.Length ? b[line] : "(end)")}' against '{(line < a.Length ? a[line] : "(end)")}'";
+    }
+
     private FuzzVerdict Judge(FuzzInput input, string command)
+    {
+        var path = Write(input, command);
+        var text = File.ReadAllText(path);
+        var invocation = Invoke([command, path], input);
+        var problem = invocation.Failure ?? (command == "check"
+            ? CheckProblem(invocation.Exit!.Value, invocation.Out, invocation.Error, path, text)
+            : RunProblem(invocation.Exit!.Value, invocation.Out, invocation.Error, path, text));
+        return Verdict(input, command, path, invocation, problem);
+    }
+
+    private string Write(FuzzInput input, string command)
     {
         var path = Path.Combine(directory, $"{command}-{input.Seed}.kscn");
         File.WriteAllBytes(path, input.Bytes);
-        var text = File.ReadAllText(path);
-        var stdout = new StringWriter { NewLine = "\n" };
-        var stderr = new StringWriter { NewLine = "\n" };
-        var console = new CliConsole(stdout, stderr) { ShowsStack = true };
-        var invocation = Task.Run(() => KscnCli.Run([command, path], console));
-        string? problem;
-        int? exit = null;
-        // WaitAny, unlike Wait, does not throw when the invocation threw: that is judged below, with the input named.
-        if (Task.WaitAny([invocation], FuzzLimits.StuckAfter) < 0)
-        {
-            Stuck = true;
-            problem = $"still running after {FuzzLimits.StuckAfter.TotalSeconds} s on a {input.Bytes.Length}-byte input (stuck, not slow: a case takes milliseconds)";
-            return new FuzzVerdict(null, Keep(new FuzzFinding(input, command, problem, null, "", "", path), path));
-        }
-        if (invocation.Exception is { } exception)
-            problem = "exception: " + exception.InnerException;
-        else
-        {
-            exit = invocation.Result;
-            problem = command == "check" ? CheckProblem(exit.Value, stdout.ToString(), stderr.ToString(), path, text) : RunProblem(exit.Value, stdout.ToString(), stderr.ToString(), path, text);
-        }
+        return path;
+    }
+
+    /// <summary>The case passed (its file is deleted) or it is a finding, kept with its note.</summary>
+    private static FuzzVerdict Verdict(FuzzInput input, string command, string path, Invocation invocation, string? problem)
+    {
         if (problem is null)
         {
             File.Delete(path);
-            return new FuzzVerdict(exit, null);
+            return new FuzzVerdict(invocation.Exit, null);
         }
-        return new FuzzVerdict(exit, Keep(new FuzzFinding(input, command, problem, exit, stdout.ToString(), stderr.ToString(), path), path));
+        return new FuzzVerdict(invocation.Exit, Keep(new FuzzFinding(input, command, problem, invocation.Exit, invocation.Out, invocation.Error, path), path));
+    }
+
+    /// <summary>How one kscn invocation ended: its exit code and output, or why it has none (stuck, or an exception).</summary>
+    private readonly record struct Invocation(int? Exit, string Out, string Error, string? Failure);
+
+    /// <summary>kscn in process on <paramref name="args"/>; a case still running after <see cref="FuzzLimits.StuckAfter"/> is stuck.</summary>
+    private Invocation Invoke(string[] args, FuzzInput input)
+    {
+        var stdout = new StringWriter { NewLine = "\n" };
+        var stderr = new StringWriter { NewLine = "\n" };
+        var console = new CliConsole(stdout, stderr) { ShowsStack = true };
+        var invocation = Task.Run(() => KscnCli.Run(args, console));
+        // WaitAny, unlike Wait, does not throw when the invocation threw: that is judged here, with the input named.
+        if (Task.WaitAny([invocation], FuzzLimits.StuckAfter) < 0)
+        {
+            Stuck = true;
+            return new Invocation(null, "", "", $"kscn {args[0]} still running after {FuzzLimits.StuckAfter.TotalSeconds} s on a {input.Bytes.Length}-byte input (stuck, not slow: a case takes milliseconds)");
+        }
+        return invocation.Exception is { } exception
+            ? new Invocation(null, stdout.ToString(), stderr.ToString(), "exception: " + exception.InnerException)
+            : new Invocation(invocation.Result, stdout.ToString(), stderr.ToString(), null);
     }
 
     internal static string? CheckProblem(int exit, string stdout, string stderr, string path, string text) => exit switch

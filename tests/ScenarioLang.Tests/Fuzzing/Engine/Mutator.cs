@@ -29,6 +29,9 @@ internal enum MutationClass
 /// <summary>One generated input: the seed that makes it again, where it came from, what was done, and its bytes.</summary>
 internal sealed record FuzzInput(ulong Seed, string Sample, MutationClass Class, string Description, byte[] Bytes)
 {
+    /// <summary>The bytes decoded as UTF-8, invalid sequences replaced.</summary>
+    public string Text => Encoding.UTF8.GetString(Bytes);
+
     public override string ToString() => $"seed {Seed} ({Class} of {Sample}: {Description})";
 }
 
