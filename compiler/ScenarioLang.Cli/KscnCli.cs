@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using ScenarioLang.Cli.Commands;
 using ScenarioLang.Compiler;
 using ScenarioLang.Compiler.Hosting;
@@ -45,6 +46,11 @@ public static class KscnCli
             root.Add(create(console));
         var parse = root.Parse(args);
         PhaseTimings.End("command line");
+        if (Refusal(parse) is { } refusal)
+        {
+            stderr.Write(refusal + "\nRun 'kscn --help' for usage.\n");
+            return (int)ExitCode.InputErrors;
+        }
         if (parse.Errors.Count > 0)
             return ReportParseErrors(parse, stderr);
         coloredOut.Enabled = TerminalColor.Decide(parse.GetValue(color), parse.GetValue(noColor), console.Terminal.ColorsOut);
@@ -64,6 +70,35 @@ public static class KscnCli
             // Whatever escapes a command is a bug of ours (bad input has diagnostics, a verdict has exit 1 or 4).
             return (int)console.InternalError("kscn: internal error: " + InternalErrors.Describe(e), e);
         }
+    }
+
+    /// <summary>
+    /// Values no command may be given, refused here for every verb before any command sees them. An option whose value
+    /// is missing takes the next option's name as its value (<c>--reduction --color never</c> gives --reduction the
+    /// value '--color'), and System.CommandLine 2.0.0 passes it through AcceptOnlyFromAmong. An empty argument or value
+    /// ('') names no file, no number and no variant, and .NET's file APIs throw on an empty path.
+    /// </summary>
+    private static string? Refusal(ParseResult parse)
+    {
+        var commands = new List<CommandResult>();
+        for (var result = parse.CommandResult as SymbolResult; result is not null; result = result.Parent)
+        {
+            if (result is CommandResult command)
+                commands.Add(command);
+        }
+        var names = commands.SelectMany(c => c.Command.Options).SelectMany(o => o.Aliases.Prepend(o.Name)).ToHashSet(StringComparer.Ordinal);
+        foreach (var child in commands.SelectMany(c => c.Children))
+        {
+            switch (child)
+            {
+                case OptionResult option when option.Tokens.FirstOrDefault(t => names.Contains(t.Value) || t.Value.Length == 0) is { } taken:
+                    var name = option.IdentifierToken?.Value ?? option.Option.Name;
+                    return taken.Value.Length == 0 ? $"{name} takes a value, not ''" : $"{name} takes a value, not the option '{taken.Value}'";
+                case ArgumentResult argument when argument.Tokens.Any(t => t.Value.Length == 0):
+                    return "an argument is empty ('')";
+            }
+        }
+        return null;
     }
 
     /// <summary>

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Long fuzzing campaigns of kscn, not run in CI (docs/fuzzing.md says what each mode needs and what was found).
 #
-#   tests/fuzz/run.sh random [--seed S] [--cases N] [--runs M] [--explores E]
+#   tests/fuzz/run.sh random [--seed S] [--cases N] [--runs M] [--explores E] [--command-lines L]
 #                                                                 the mutation fuzzer of the tests: N checks, M runs, E
-#                                                                 explores each with 1 and 2 threads and 3 shards merged
-#                                                                 (default: seed 17, 20000 checks, 300 runs, 100 explores)
+#                                                                 explores each with 1 and 2 threads and 3 shards merged,
+#                                                                 L odd command lines (default: seed 17, 20000 checks,
+#                                                                 300 runs, 100 explores, 1000 command lines)
 #   tests/fuzz/run.sh differential [--seed S] [--cases N] [--mutants M] [--budget B] [--budget-none B]
 #                                                                 generated explore blocks and mutants of the samples'
 #                                                                 under no reduction, sleep sets and DPOR: verdicts and
@@ -102,7 +103,7 @@ MSG
     dotnet run --project tests/ScenarioLang.Fuzz -c Release -- replay "$@"
     ;;
   *)
-    sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac

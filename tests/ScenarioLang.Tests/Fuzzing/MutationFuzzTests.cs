@@ -24,6 +24,10 @@ public sealed class MutationFuzzTests
     private const int ExploreCases = 6;
     private const ulong ExploreSeed = 2112;
 
+    /// <summary>A command line takes a millisecond (a refusal) to a second (a compile and a small search).</summary>
+    private const int CommandLineCases = 300;
+    private const ulong CommandLineSeed = 5;
+
     private static IReadOnlyList<FuzzSample> Samples() => FuzzSample.UnderSamples(Repository.Root);
 
     [Fact]
@@ -54,6 +58,33 @@ public sealed class MutationFuzzTests
         Assert.Equal(ExploreCases, summary.Explored);
         // Searches that finished and searches the small budget of odd seeds cut were both split.
         NoFindings(summary, "explore exit 0", "explore exit 4");
+    }
+
+    /// <summary>
+    /// kscn on odd command lines (CommandLineMutator: every verb but server and lsp, its options from its help, odd
+    /// values and files) ends with exit 0, 1, 2 or 4 and a message for a refusal, never an internal error or a trace.
+    /// </summary>
+    [Fact]
+    public void Odd_command_lines_end_with_an_exit_code_and_a_message()
+    {
+        var summary = new FuzzCampaign(Samples(), FindingsDirectory("command-lines")).CommandLines(CommandLineSeed, CommandLineCases);
+        Assert.Equal(CommandLineCases, summary.CommandLines);
+        // Command lines kscn carried out and command lines it refused.
+        NoFindings(summary, "kscn exit 0", "kscn exit 2");
+    }
+
+    [Fact]
+    public void The_command_line_mutator_reads_every_verbs_arguments_and_options_from_its_help()
+    {
+        var usages = new CommandLineMutator([], FindingsDirectory("usages")).Usages;
+
+        Assert.Equal(["check", "compile", "completion", "emit", "explore", "run", "test"], usages.Keys.Order(StringComparer.Ordinal));
+        Assert.All(usages.Values, u => Assert.Contains(new UsageOption("--color", "<when>"), u.Options));
+        Assert.Contains(new UsageOption("--jobs", "<n>"), usages["explore"].Options);
+        Assert.Contains(new UsageOption("--no-reduction", null), usages["explore"].Options);
+        Assert.Contains(new UsageOption("--output", "<dir>"), usages["compile"].Options);
+        Assert.Equal("<files>", usages["explore"].Argument);
+        Assert.Equal("<bash|fish|pwsh|zsh>", usages["completion"].Argument);
     }
 
     [Fact]

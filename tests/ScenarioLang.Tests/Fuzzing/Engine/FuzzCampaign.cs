@@ -13,6 +13,8 @@ internal sealed class FuzzSummary
 
     public int Explored { get; set; }
 
+    public int CommandLines { get; set; }
+
     public SortedDictionary<string, int> Exits { get; } = new(StringComparer.Ordinal);
 
     public SortedDictionary<MutationClass, int> Classes { get; } = [];
@@ -21,17 +23,22 @@ internal sealed class FuzzSummary
 
     public void Count(string command, FuzzInput input, FuzzVerdict verdict)
     {
-        var key = $"{command} exit {verdict.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}";
-        Exits[key] = Exits.GetValueOrDefault(key) + 1;
         if (command == "check")
             Classes[input.Class] = Classes.GetValueOrDefault(input.Class) + 1;
+        Count(command, verdict);
+    }
+
+    public void Count(string command, FuzzVerdict verdict)
+    {
+        var key = $"{command} exit {verdict.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}";
+        Exits[key] = Exits.GetValueOrDefault(key) + 1;
         if (verdict.Finding is { } finding)
             Findings.Add(finding);
     }
 
     public string Describe()
     {
-        var text = new StringBuilder($"{Checked} checked, {Ran} run, {Explored} explored, {Findings.Count} findings\n");
+        var text = new StringBuilder($"{Checked} checked, {Ran} run, {Explored} explored, {CommandLines} command lines, {Findings.Count} findings\n");
         text.Append("  mutations: ").AppendJoin(", ", Classes.Select(c => $"{c.Key} {c.Value}")).Append('\n');
         text.Append("  exits: ").AppendJoin(", ", Exits.Select(e => $"{e.Key}: {e.Value}")).Append('\n');
         return text.ToString();
@@ -86,6 +93,29 @@ internal sealed class FuzzCampaign(IReadOnlyList<FuzzSample> samples, string dir
         }
         return Summary;
     }
+
+    /// <summary>
+    /// kscn on <paramref name="count"/> odd command lines (<see cref="CommandLineMutator"/>) over a few small samples,
+    /// judged by <see cref="FuzzOracle.CommandLine"/>.
+    /// </summary>
+    public FuzzSummary CommandLines(ulong seed, int count, Action<int>? progress = null)
+    {
+        var oracle = new FuzzOracle(directory);
+        var small = samples.Where(s => CommandLineSamples.Contains(s.Name)).ToList();
+        var mutator = new CommandLineMutator(small, Path.Combine(directory, "command-lines"));
+        for (var i = 0; i < count && !Done(oracle); i++)
+        {
+            var line = mutator.Create(FuzzRandom.CaseSeed(seed, i));
+            mutator.Prepare();
+            Summary.Count("kscn", oracle.CommandLine(line, small[i % small.Count].Text));
+            Summary.CommandLines++;
+            progress?.Invoke(i + 1);
+        }
+        return Summary;
+    }
+
+    /// <summary>Samples quick to run and explore with any options: the command-line cases use them as files and standard input.</summary>
+    private static readonly string[] CommandLineSamples = ["samples/litmus/sb.kscn", "samples/litmus/mp.kscn", "samples/ioperm/andy-stale-tss-bits.kscn"];
 
     /// <summary>
     /// kscn explore on <paramref name="count"/> mutants of the samples' explore blocks (<see cref="ExploreMutants"/>):

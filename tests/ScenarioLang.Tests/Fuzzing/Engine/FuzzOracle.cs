@@ -5,13 +5,13 @@ using ScenarioLang.Compiler.Text;
 
 namespace ScenarioLang.Tests.Fuzzing.Engine;
 
-/// <summary>A case kscn got wrong: the input, the command, what was wrong, and what kscn printed.</summary>
-internal sealed record FuzzFinding(FuzzInput Input, string Command, string Problem, int? ExitCode, string Out, string Error, string SavedAs)
+/// <summary>A case kscn got wrong: the case (its seed and how it was made), its input, the command, what was wrong, and what kscn printed.</summary>
+internal sealed record FuzzFinding(string Case, string Input, string Command, string Problem, int? ExitCode, string Out, string Error, string SavedAs)
 {
     /// <summary>The seed, the problem, where the input was kept, and the input and output themselves (escaped, cut).</summary>
     public string Report() =>
-        $"{Command} {Input}\n  problem: {Problem}\n  exit code: {ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}\n" +
-        $"  input kept in: {SavedAs}\n  input: {Start(Input.Text, 2000)}\n" +
+        $"{Command} {Case}\n  problem: {Problem}\n  exit code: {ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}\n" +
+        $"  input kept in: {SavedAs}\n  input: {Start(Input, 2000)}\n" +
         $"  stderr: {Start(Error, 600)}\n  stdout: {Start(Out, 300)}\n";
 
     private static string Start(string text, int length) => Mutator.Ascii(text.Length <= length ? text : text[..length] + "...");
@@ -150,29 +150,58 @@ internal sealed class FuzzOracle(string directory)
             File.Delete(path);
             return new FuzzVerdict(invocation.Exit, null);
         }
-        return new FuzzVerdict(invocation.Exit, Keep(new FuzzFinding(input, command, problem, invocation.Exit, invocation.Out, invocation.Error, path), path));
+        return new FuzzVerdict(invocation.Exit, Keep(new FuzzFinding(input.ToString(), input.Text, command, problem, invocation.Exit, invocation.Out, invocation.Error, path), path));
     }
 
     /// <summary>How one kscn invocation ended: its exit code and output, or why it has none (stuck, or an exception).</summary>
     private readonly record struct Invocation(int? Exit, string Out, string Error, string? Failure);
 
-    /// <summary>kscn in process on <paramref name="args"/>; a case still running after <see cref="FuzzLimits.StuckAfter"/> is stuck.</summary>
-    private Invocation Invoke(string[] args, FuzzInput input)
+    private Invocation Invoke(string[] args, FuzzInput input) => Invoke(args, $"a {input.Bytes.Length}-byte input");
+
+    /// <summary>
+    /// kscn in process on <paramref name="args"/> (with <paramref name="stdin"/> as its standard input, else an empty
+    /// one); a case still running after <see cref="FuzzLimits.StuckAfter"/> is stuck.
+    /// </summary>
+    private Invocation Invoke(string[] args, string what, TextReader? stdin = null)
     {
         var stdout = new StringWriter { NewLine = "\n" };
         var stderr = new StringWriter { NewLine = "\n" };
-        var console = new CliConsole(stdout, stderr) { ShowsStack = true };
+        var console = new CliConsole(stdout, stderr) { ShowsStack = true, In = stdin ?? TextReader.Null };
         var invocation = Task.Run(() => KscnCli.Run(args, console));
         // WaitAny, unlike Wait, does not throw when the invocation threw: that is judged here, with the input named.
         if (Task.WaitAny([invocation], FuzzLimits.StuckAfter) < 0)
         {
             Stuck = true;
-            return new Invocation(null, "", "", $"kscn {args[0]} still running after {FuzzLimits.StuckAfter.TotalSeconds} s on a {input.Bytes.Length}-byte input (stuck, not slow: a case takes milliseconds)");
+            return new Invocation(null, "", "", $"kscn {string.Join(' ', args.Take(1))} still running after {FuzzLimits.StuckAfter.TotalSeconds} s on {what} (stuck, not slow: a case takes milliseconds)");
         }
         return invocation.Exception is { } exception
             ? new Invocation(null, stdout.ToString(), stderr.ToString(), "exception: " + exception.InnerException)
             : new Invocation(invocation.Result, stdout.ToString(), stderr.ToString(), null);
     }
+
+    /// <summary>
+    /// kscn on an odd command line (<see cref="CommandLineMutator"/>), with a scenario on standard input for
+    /// <c>--stdin-path</c> and <c>-</c>: exit 0, 1, 2 or 4, never 3 nor an exception; a refusal (exit 2) says why; no
+    /// stack trace; done long before <see cref="FuzzLimits.StuckAfter"/>.
+    /// </summary>
+    public FuzzVerdict CommandLine(FuzzCommandLine line, string stdin)
+    {
+        var invocation = Invoke(line.Args, $"a {line.Args.Length}-argument command line", new StringReader(stdin));
+        var problem = invocation.Failure ?? CommandLineProblem(invocation.Exit!.Value, invocation.Out, invocation.Error);
+        if (problem is null)
+            return new FuzzVerdict(invocation.Exit, null);
+        var path = Path.Combine(directory, $"args-{line.Seed}");
+        return new FuzzVerdict(invocation.Exit, Keep(new FuzzFinding(line.ToString(), string.Join('\n', line.Args), "kscn", problem, invocation.Exit, invocation.Out, invocation.Error, path), path));
+    }
+
+    internal static string? CommandLineProblem(int exit, string stdout, string stderr) => exit switch
+    {
+        _ when stderr.Contains("\n   at ", StringComparison.Ordinal) || stdout.Contains("\n   at ", StringComparison.Ordinal) => "a stack trace in the output",
+        0 or 1 or 4 => stderr.Contains("internal error", StringComparison.Ordinal) ? "an internal error with a verdict exit code" : null,
+        // check --format json reports its errors on stdout.
+        2 => stderr.Trim().Length == 0 && stdout.Trim().Length == 0 ? "exit 2 without a word" : null,
+        _ => $"exit {exit}",
+    };
 
     internal static string? CheckProblem(int exit, string stdout, string stderr, string path, string text) => exit switch
     {
