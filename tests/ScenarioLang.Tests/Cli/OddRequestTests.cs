@@ -93,7 +93,7 @@ public sealed class OddRequestTests
     {
         var output = Invoke([verb, Sample, option, .. rest]);
 
-        Assert.Equal((2, $"{option} takes a value, not the option '{rest[0]}'\nRun 'kscn --help' for usage.\n", ""), (output.ExitCode, output.Error, output.Out));
+        Refused(output, $"{option} takes a value, not the option '{rest[0]}'");
     }
 
     /// <summary>
@@ -110,7 +110,7 @@ public sealed class OddRequestTests
     {
         var output = Invoke(verb, Sample, option, "");
 
-        Assert.Equal((2, $"{option} takes a value, not ''\nRun 'kscn --help' for usage.\n", ""), (output.ExitCode, output.Error, output.Out));
+        Refused(output, $"{option} takes a value, not ''");
     }
 
     [Theory]
@@ -123,8 +123,12 @@ public sealed class OddRequestTests
     {
         var output = Invoke([verb, "", .. rest]);
 
-        Assert.Equal((2, "an argument is empty ('')\nRun 'kscn --help' for usage.\n", ""), (output.ExitCode, output.Error, output.Out));
+        Refused(output, "an argument is empty ('')");
     }
+
+    /// <summary>Refused before any command ran: the message, the pointer to --help, exit 2, nothing on stdout.</summary>
+    private static void Refused(KscnOutput output, string message) =>
+        Assert.Equal((2, message + "\nRun 'kscn --help' for usage.\n", ""), (output.ExitCode, output.Error, output.Out));
 
     [Theory]
     [InlineData("test")]
