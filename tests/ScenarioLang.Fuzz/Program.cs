@@ -15,9 +15,9 @@ namespace ScenarioLang.Fuzz;
 /// <summary>
 /// kscn-fuzz: long fuzzing campaigns outside CI (docs/fuzzing.md).
 /// <list type="bullet">
-/// <item><c>random [--seed S] [--cases N] [--runs M] [--explores E] [--command-lines L] [--out DIR]</c>: the mutation
-/// fuzzer of the tests, N checks, M runs, E explores (each with one thread, two, and three shards merged) and L odd
-/// command lines.</item>
+/// <item><c>random [--seed S] [--cases N] [--runs M] [--explores E] [--command-lines L] [--services V] [--out DIR]</c>:
+/// the mutation fuzzer of the tests, N checks, M runs, E explores (each with one thread, two, and three shards merged),
+/// L odd command lines and the editor's services on V mutants.</item>
 /// <item><c>differential [--seed S] [--cases N] [--mutants M] [--budget B] [--budget-none B] [--out DIR]</c>: N generated
 /// explore blocks and M mutants of the samples' searched without reduction, with sleep sets and with DPOR (checking
 /// independence), whose conclusions must agree.</item>
@@ -28,14 +28,14 @@ namespace ScenarioLang.Fuzz;
 /// </summary>
 internal static class Program
 {
-    private const string Usage = "usage: kscn-fuzz random [--seed S] [--cases N] [--runs M] [--explores E] [--command-lines L] [--out DIR] | differential [--seed S] [--cases N] [--mutants M] [--budget B] [--budget-none B] [--out DIR] | replay PATH... | afl | libfuzzer\n";
+    private const string Usage = "usage: kscn-fuzz random [--seed S] [--cases N] [--runs M] [--explores E] [--command-lines L] [--services V] [--out DIR] | differential [--seed S] [--cases N] [--mutants M] [--budget B] [--budget-none B] [--out DIR] | replay PATH... | afl | libfuzzer\n";
 
     private static int Main(string[] args)
     {
         switch (args)
         {
             case ["random", .. var options]:
-                return Options(options, "--seed", "--cases", "--runs", "--explores", "--command-lines", "--out") is { } random ? Random(random) : BadUsage();
+                return Options(options, "--seed", "--cases", "--runs", "--explores", "--command-lines", "--services", "--out") is { } random ? Random(random) : BadUsage();
             case ["differential", .. var options]:
                 return Options(options, "--seed", "--cases", "--mutants", "--budget", "--budget-none", "--out") is { } differential ? Differential(differential) : BadUsage();
             case ["replay", .. var paths] when paths.Length > 0:
@@ -117,7 +117,7 @@ internal static class Program
     private static int Random(Dictionary<string, string> options)
     {
         var (seed, cases, runs, explores) = (Value(options, "--seed", 17UL), Value(options, "--cases", 20_000), Value(options, "--runs", 300), Value(options, "--explores", 100));
-        var commandLines = Value(options, "--command-lines", 1_000);
+        var (commandLines, services) = (Value(options, "--command-lines", 1_000), Value(options, "--services", 2_000));
         var output = options.GetValueOrDefault("--out") ?? Path.Combine(Path.GetTempPath(), "kscn-fuzz");
         Directory.CreateDirectory(output);
         var samples = Samples();
@@ -130,10 +130,12 @@ internal static class Program
         campaign.Explore(seed, explores, done => Progress("explore", done, explores, clock));
         var exploreTime = clock.Elapsed - checkTime - runTime;
         campaign.CommandLines(seed, commandLines, done => Progress("command line", done, commandLines, clock));
+        var commandLineTime = clock.Elapsed - checkTime - runTime - exploreTime;
+        campaign.Services(seed, services, done => Progress("services", done, services, clock));
         var summary = campaign.Summary;
-        var report = $"kscn-fuzz random --seed {seed} --cases {cases} --runs {runs} --explores {explores} --command-lines {commandLines}: {summary.Describe()}" +
+        var report = $"kscn-fuzz random --seed {seed} --cases {cases} --runs {runs} --explores {explores} --command-lines {commandLines} --services {services}: {summary.Describe()}" +
                      $"  time: {checkTime.TotalSeconds:F0} s checking, {runTime.TotalSeconds:F0} s running, {exploreTime.TotalSeconds:F0} s exploring, " +
-                     $"{(clock.Elapsed - checkTime - runTime - exploreTime).TotalSeconds:F0} s on command lines\n" +
+                     $"{commandLineTime.TotalSeconds:F0} s on command lines, {(clock.Elapsed - checkTime - runTime - exploreTime - commandLineTime).TotalSeconds:F0} s on services\n" +
                      string.Concat(summary.Findings.Select(f => f.Report()));
         File.WriteAllText(Path.Combine(output, "summary.txt"), report);
         Console.Out.Write(report);

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Long fuzzing campaigns of kscn, not run in CI (docs/fuzzing.md says what each mode needs and what was found).
 #
-#   tests/fuzz/run.sh random [--seed S] [--cases N] [--runs M] [--explores E] [--command-lines L]
+#   tests/fuzz/run.sh random [--seed S] [--cases N] [--runs M] [--explores E] [--command-lines L] [--services V]
 #                                                                 the mutation fuzzer of the tests: N checks, M runs, E
 #                                                                 explores each with 1 and 2 threads and 3 shards merged,
-#                                                                 L odd command lines (default: seed 17, 20000 checks,
-#                                                                 300 runs, 100 explores, 1000 command lines)
+#                                                                 L odd command lines, the editor's services on V mutants
+#                                                                 (default: seed 17, 20000 checks, 300 runs, 100
+#                                                                 explores, 1000 command lines, 2000 services)
 #   tests/fuzz/run.sh differential [--seed S] [--cases N] [--mutants M] [--budget B] [--budget-none B]
 #                                                                 generated explore blocks and mutants of the samples'
 #                                                                 under no reduction, sleep sets and DPOR: verdicts and
@@ -103,7 +104,7 @@ MSG
     dotnet run --project tests/ScenarioLang.Fuzz -c Release -- replay "$@"
     ;;
   *)
-    sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac

@@ -24,11 +24,11 @@ public sealed class MutationFuzzTests
     private const int ExploreCases = 6;
     private const ulong ExploreSeed = 2112;
 
-    /// <summary>A command line takes a millisecond (a refusal) to a second (a compile and a small search).</summary>
-    private const int CommandLineCases = 300;
-    private const ulong CommandLineSeed = 5;
+    /// <summary>Each mutant is analysed once and asked at a few hundred offsets: tens of milliseconds.</summary>
+    private const int ServicesCases = 150;
+    private const ulong ServicesSeed = 11;
 
-    private static IReadOnlyList<FuzzSample> Samples() => FuzzSample.UnderSamples(Repository.Root);
+    internal static IReadOnlyList<FuzzSample> Samples() => FuzzSample.UnderSamples(Repository.Root);
 
     [Fact]
     public void Check_ends_with_a_verdict_and_well_formed_diagnostics_on_mutated_samples()
@@ -61,16 +61,15 @@ public sealed class MutationFuzzTests
     }
 
     /// <summary>
-    /// kscn on odd command lines (CommandLineMutator: every verb but server and lsp, its options from its help, odd
-    /// values and files) ends with exit 0, 1, 2 or 4 and a message for a refusal, never an internal error or a trace.
+    /// The editor's services on mutated samples, at the offsets a person's cursor reaches (ServicesOracle): no
+    /// exception, every span in the text, a rename's edits apart.
     /// </summary>
     [Fact]
-    public void Odd_command_lines_end_with_an_exit_code_and_a_message()
+    public void Editor_services_answer_within_the_text_on_mutated_samples()
     {
-        var summary = new FuzzCampaign(Samples(), FindingsDirectory("command-lines")).CommandLines(CommandLineSeed, CommandLineCases);
-        Assert.Equal(CommandLineCases, summary.CommandLines);
-        // Command lines kscn carried out and command lines it refused.
-        NoFindings(summary, "kscn exit 0", "kscn exit 2");
+        var summary = new FuzzCampaign(Samples(), FindingsDirectory("services")).Services(ServicesSeed, ServicesCases);
+        Assert.Equal(ServicesCases, summary.Served);
+        NoFindings(summary, "services exit 0");
     }
 
     [Fact]
@@ -185,7 +184,7 @@ public sealed class MutationFuzzTests
     public void A_position_is_inside_with_lines_ended_as_kscn_ends_them(string text, long line, long column, bool inside) =>
         Assert.Equal(inside, DiagnosticShape.Inside(text, line, column));
 
-    private static string FindingsDirectory(string command)
+    internal static string FindingsDirectory(string command)
     {
         var directory = Path.Combine(AppContext.BaseDirectory, "fuzz-findings", command);
         if (Directory.Exists(directory))
@@ -195,7 +194,7 @@ public sealed class MutationFuzzTests
     }
 
     /// <summary>The campaign found nothing, and among its cases were some that ended with each of <paramref name="exits"/>.</summary>
-    private static void NoFindings(FuzzSummary summary, params string[] exits)
+    internal static void NoFindings(FuzzSummary summary, params string[] exits)
     {
         Assert.True(summary.Findings.Count == 0, Describe(summary));
         foreach (var exit in exits)
@@ -205,3 +204,35 @@ public sealed class MutationFuzzTests
     private static string Describe(FuzzSummary summary) =>
         summary.Describe() + string.Concat(summary.Findings.Select(f => f.Report()));
 }
+
+/// <summary>
+/// kscn on odd command lines (CommandLineMutator: every verb but server and lsp, its options from its help, odd values
+/// and files) ends with exit 0, 1, 2 or 4 and a message for a refusal, never an internal error or a trace. Alone: the
+/// campaign makes its folder the process's working directory while it runs (FuzzCampaign.CommandLines).
+/// </summary>
+[Collection(nameof(CommandLineFuzzTests))]
+public sealed class CommandLineFuzzTests
+{
+    /// <summary>A command line takes a millisecond (a refusal) to a second (a compile and a small search).</summary>
+    private const int Cases = 300;
+    private const ulong Seed = 5;
+
+    [Fact]
+    public void Odd_command_lines_end_with_an_exit_code_and_a_message()
+    {
+        var workingDirectory = Environment.CurrentDirectory;
+        var before = Directory.GetFileSystemEntries(workingDirectory).Order(StringComparer.Ordinal).ToList();
+
+        var summary = new FuzzCampaign(MutationFuzzTests.Samples(), MutationFuzzTests.FindingsDirectory("command-lines")).CommandLines(Seed, Cases);
+
+        Assert.Equal(Cases, summary.CommandLines);
+        // Command lines kscn carried out and command lines it refused.
+        MutationFuzzTests.NoFindings(summary, "kscn exit 0", "kscn exit 2");
+        // What the command lines wrote is in the campaign's folder: the working directory is back, and as it was.
+        Assert.Equal(workingDirectory, Environment.CurrentDirectory);
+        Assert.Equal(before, Directory.GetFileSystemEntries(workingDirectory).Order(StringComparer.Ordinal));
+    }
+}
+
+[CollectionDefinition(nameof(CommandLineFuzzTests), DisableParallelization = true)]
+public sealed class CommandLineFuzzCollection;

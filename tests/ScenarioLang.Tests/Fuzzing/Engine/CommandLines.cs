@@ -66,9 +66,10 @@ internal sealed partial class CommandLineMutator
 
     /// <summary>
     /// The folder as every case starts: the samples, an empty file and a binary one, nothing else. A case may write over
-    /// any file it names (kscn explore sb.kscn --save sb.kscn), and the next one must not see it.
+    /// any file it names (kscn explore sb.kscn --save sb.kscn), and the next one must not see it. Returns the folder, the
+    /// case's working directory.
     /// </summary>
-    public void Prepare()
+    public string Prepare()
     {
         if (Directory.Exists(_directory))
             Directory.Delete(_directory, recursive: true);
@@ -77,6 +78,7 @@ internal sealed partial class CommandLineMutator
             File.WriteAllText(file, sample.Text);
         File.WriteAllText(Path.Combine(_directory, "empty.kscn"), "");
         File.WriteAllBytes(Path.Combine(_directory, "binary.kscn"), [0x7f, 0x45, 0x4c, 0x46, 0, 0xff, 0xfe, 0x80, 0x0a]);
+        return _directory;
     }
 
     /// <summary>Every verb fuzzed, with the arguments and options its help lists.</summary>

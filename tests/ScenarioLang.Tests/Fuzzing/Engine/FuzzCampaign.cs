@@ -15,6 +15,8 @@ internal sealed class FuzzSummary
 
     public int CommandLines { get; set; }
 
+    public int Served { get; set; }
+
     public SortedDictionary<string, int> Exits { get; } = new(StringComparer.Ordinal);
 
     public SortedDictionary<MutationClass, int> Classes { get; } = [];
@@ -38,7 +40,7 @@ internal sealed class FuzzSummary
 
     public string Describe()
     {
-        var text = new StringBuilder($"{Checked} checked, {Ran} run, {Explored} explored, {CommandLines} command lines, {Findings.Count} findings\n");
+        var text = new StringBuilder($"{Checked} checked, {Ran} run, {Explored} explored, {CommandLines} command lines, {Served} served, {Findings.Count} findings\n");
         text.Append("  mutations: ").AppendJoin(", ", Classes.Select(c => $"{c.Key} {c.Value}")).Append('\n');
         text.Append("  exits: ").AppendJoin(", ", Exits.Select(e => $"{e.Key}: {e.Value}")).Append('\n');
         return text.ToString();
@@ -94,22 +96,47 @@ internal sealed class FuzzCampaign(IReadOnlyList<FuzzSample> samples, string dir
         return Summary;
     }
 
+    /// <summary>The editor's services on <paramref name="count"/> mutants of any class (<see cref="FuzzOracle.Services"/>).</summary>
+    public FuzzSummary Services(ulong seed, int count, Action<int>? progress = null)
+    {
+        var mutator = new Mutator(samples);
+        var oracle = new FuzzOracle(directory);
+        for (var i = 0; i < count && !Done(oracle); i++)
+        {
+            Summary.Count("services", oracle.Services(mutator.Create(FuzzRandom.CaseSeed(seed, i))));
+            Summary.Served++;
+            progress?.Invoke(i + 1);
+        }
+        return Summary;
+    }
+
     /// <summary>
     /// kscn on <paramref name="count"/> odd command lines (<see cref="CommandLineMutator"/>) over a few small samples,
-    /// judged by <see cref="FuzzOracle.CommandLine"/>.
+    /// judged by <see cref="FuzzOracle.CommandLine"/>. Each case runs in the mutator's folder as the working directory:
+    /// any token may end up a relative path kscn writes (<c>--save -</c>, <c>-output</c> read as <c>-o utput</c>), and
+    /// it must land there, not in the repository. The process's working directory is changed meanwhile, so nothing
+    /// may run beside it (its test is in a collection of its own, not run in parallel).
     /// </summary>
     public FuzzSummary CommandLines(ulong seed, int count, Action<int>? progress = null)
     {
         var oracle = new FuzzOracle(directory);
         var small = samples.Where(s => CommandLineSamples.Contains(s.Name)).ToList();
         var mutator = new CommandLineMutator(small, Path.Combine(directory, "command-lines"));
-        for (var i = 0; i < count && !Done(oracle); i++)
+        var workingDirectory = Environment.CurrentDirectory;
+        try
         {
-            var line = mutator.Create(FuzzRandom.CaseSeed(seed, i));
-            mutator.Prepare();
-            Summary.Count("kscn", oracle.CommandLine(line, small[i % small.Count].Text));
-            Summary.CommandLines++;
-            progress?.Invoke(i + 1);
+            for (var i = 0; i < count && !Done(oracle); i++)
+            {
+                var line = mutator.Create(FuzzRandom.CaseSeed(seed, i));
+                Environment.CurrentDirectory = mutator.Prepare();
+                Summary.Count("kscn", oracle.CommandLine(line, small[i % small.Count].Text));
+                Summary.CommandLines++;
+                progress?.Invoke(i + 1);
+            }
+        }
+        finally
+        {
+            Environment.CurrentDirectory = workingDirectory;
         }
         return Summary;
     }

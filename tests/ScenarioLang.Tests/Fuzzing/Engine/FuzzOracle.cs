@@ -180,6 +180,29 @@ internal sealed class FuzzOracle(string directory)
     }
 
     /// <summary>
+    /// The editor's services on the input (<see cref="ServicesOracle"/>): none throws, every span they answer with lies
+    /// in the text, and all are done long before <see cref="FuzzLimits.StuckAfter"/>. Counted as exit 0 when they are.
+    /// </summary>
+    public FuzzVerdict Services(FuzzInput input)
+    {
+        var work = Task.Run(() => ServicesOracle.Problem(input.Text, new FuzzRandom(input.Seed)));
+        string? problem;
+        if (Task.WaitAny([work], FuzzLimits.StuckAfter) < 0)
+        {
+            Stuck = true;
+            problem = $"the services still running after {FuzzLimits.StuckAfter.TotalSeconds} s on a {input.Bytes.Length}-byte input";
+        }
+        else
+        {
+            problem = work.Exception is { } exception ? "exception: " + exception.InnerException : work.Result;
+        }
+        if (problem is null)
+            return new FuzzVerdict(0, null);
+        var path = Write(input, "services");
+        return new FuzzVerdict(null, Keep(new FuzzFinding(input.ToString(), input.Text, "services", problem, null, "", "", path), path));
+    }
+
+    /// <summary>
     /// kscn on an odd command line (<see cref="CommandLineMutator"/>), with a scenario on standard input for
     /// <c>--stdin-path</c> and <c>-</c>: exit 0, 1, 2 or 4, never 3 nor an exception; a refusal (exit 2) says why; no
     /// stack trace; done long before <see cref="FuzzLimits.StuckAfter"/>.
