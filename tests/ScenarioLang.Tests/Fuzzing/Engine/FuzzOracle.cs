@@ -160,23 +160,15 @@ internal sealed class FuzzOracle(string directory)
 
     /// <summary>
     /// kscn in process on <paramref name="args"/> (with <paramref name="stdin"/> as its standard input, else an empty
-    /// one); a case still running after <see cref="FuzzLimits.StuckAfter"/> is stuck.
+    /// one), <see cref="Guarded"/>.
     /// </summary>
     private Invocation Invoke(string[] args, string what, TextReader? stdin = null)
     {
         var stdout = new StringWriter { NewLine = "\n" };
         var stderr = new StringWriter { NewLine = "\n" };
         var console = new CliConsole(stdout, stderr) { ShowsStack = true, In = stdin ?? TextReader.Null };
-        var invocation = Task.Run(() => KscnCli.Run(args, console));
-        // WaitAny, unlike Wait, does not throw when the invocation threw: that is judged here, with the input named.
-        if (Task.WaitAny([invocation], FuzzLimits.StuckAfter) < 0)
-        {
-            Stuck = true;
-            return new Invocation(null, "", "", $"kscn {string.Join(' ', args.Take(1))} still running after {FuzzLimits.StuckAfter.TotalSeconds} s on {what} (stuck, not slow: a case takes milliseconds)");
-        }
-        return invocation.Exception is { } exception
-            ? new Invocation(null, stdout.ToString(), stderr.ToString(), "exception: " + exception.InnerException)
-            : new Invocation(invocation.Result, stdout.ToString(), stderr.ToString(), null);
+        var (exit, failure) = Guarded(() => KscnCli.Run(args, console), $"kscn {args.FirstOrDefault()} on {what}");
+        return failure is null ? new Invocation(exit, stdout.ToString(), stderr.ToString(), null) : new Invocation(null, stdout.ToString(), stderr.ToString(), failure);
     }
 
     /// <summary>
@@ -185,21 +177,27 @@ internal sealed class FuzzOracle(string directory)
     /// </summary>
     public FuzzVerdict Services(FuzzInput input)
     {
-        var work = Task.Run(() => ServicesOracle.Problem(input.Text, new FuzzRandom(input.Seed)));
-        string? problem;
-        if (Task.WaitAny([work], FuzzLimits.StuckAfter) < 0)
-        {
-            Stuck = true;
-            problem = $"the services still running after {FuzzLimits.StuckAfter.TotalSeconds} s on a {input.Bytes.Length}-byte input";
-        }
-        else
-        {
-            problem = work.Exception is { } exception ? "exception: " + exception.InnerException : work.Result;
-        }
-        if (problem is null)
+        var (answer, failure) = Guarded(() => ServicesOracle.Problem(input.Text, new FuzzRandom(input.Seed)), $"the services on a {input.Bytes.Length}-byte input");
+        if ((failure ?? answer) is not { } problem)
             return new FuzzVerdict(0, null);
         var path = Write(input, "services");
         return new FuzzVerdict(null, Keep(new FuzzFinding(input.ToString(), input.Text, "services", problem, null, "", "", path), path));
+    }
+
+    /// <summary>
+    /// <paramref name="work"/> on a thread of its own: its result, or why there is none. Still running after
+    /// <see cref="FuzzLimits.StuckAfter"/>, it is stuck, and its thread cannot be stopped (<see cref="Stuck"/>).
+    /// </summary>
+    private (T? Result, string? Failure) Guarded<T>(Func<T> work, string what)
+    {
+        var task = Task.Run(work);
+        // WaitAny, unlike Wait, does not throw when the work threw: that is judged here, with the input named.
+        if (Task.WaitAny([task], FuzzLimits.StuckAfter) < 0)
+        {
+            Stuck = true;
+            return (default, $"{what} still running after {FuzzLimits.StuckAfter.TotalSeconds} s (stuck, not slow: a case takes milliseconds)");
+        }
+        return task.Exception is { } exception ? (default, "exception: " + exception.InnerException) : (task.Result, null);
     }
 
     /// <summary>
