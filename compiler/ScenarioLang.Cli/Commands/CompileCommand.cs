@@ -37,11 +37,6 @@ internal static class CompileCommand
             console.Error.Write("kscn compile: --xunit is required; it is the only output for now ('kscn emit FILE' prints a file's C#)\n");
             return ExitCode.InputErrors;
         }
-        if (directory.Length == 0)
-        {
-            console.Error.Write("kscn compile: --output is empty; name the directory to write the project to\n");
-            return ExitCode.InputErrors;
-        }
         // Absolute paths reach the #line directives and the traces, so failures point at the .kscn files from wherever the project is.
         if (SourceFiles.Prepare(paths.Select(Path.GetFullPath), variants, console, allowDirectories: true, "compile") is not (var compilation, var overrides))
             return ExitCode.InputErrors;
