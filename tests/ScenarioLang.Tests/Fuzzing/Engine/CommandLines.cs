@@ -21,9 +21,10 @@ internal sealed record FuzzCommandLine(ulong Seed, string[] Args)
 /// </summary>
 /// <remarks>
 /// Left out: <c>server</c> and <c>lsp</c>, which serve a socket or standard input until told to stop. A file kscn
-/// writes is always named, inside <paramref name="directory"/>: <c>--logger</c> comes with <c>--results</c>, since alone
-/// it writes TestResults/ into the working directory. Whole numbers stay at most 1,000 or out of range: a search of a
-/// litmus test sampled 2^31 times is a long request, not a bug.
+/// writes is named inside the mutator's folder, or relative to it (any token may become a path: each case runs there,
+/// <see cref="FuzzCampaign.CommandLines"/>); <c>--logger</c> comes with <c>--results</c>, since alone it writes
+/// TestResults/ by design. Whole numbers stay at most 1,000 or out of range: a search of a litmus test sampled 2^31
+/// times is a long request, not a bug.
 /// </remarks>
 internal sealed partial class CommandLineMutator
 {
