@@ -52,9 +52,9 @@ internal static class ReductionComparison
                     partly++;
                 else
                     notCompared++;
-                var weakestFinished = Array.FindIndex(searches, s => s.Search.Conclusions is not null);
-                foreach (var (reduction, _) in searches.Skip(weakestFinished + 1).Where(s => weakestFinished >= 0 && s.Search is { Conclusions: null, InternalError: null }))
-                    problems.Add(new Problem(where, $"{reduction} was cut by its budget where {searches[weakestFinished].Reduction} finished", text));
+                // finished keeps the reductions' order: its first is the weakest that finished.
+                foreach (var (reduction, _) in finished.Length == 0 ? [] : searches.SkipWhile(s => s.Reduction != finished[0].Reduction).Where(s => s.Search is { Conclusions: null, InternalError: null }))
+                    problems.Add(new Problem(where, $"{reduction} was cut by its budget where {finished[0].Reduction} finished", text));
                 foreach (var (reduction, search) in finished.Skip(1).Where(f => f.Search.Conclusions != finished[0].Search.Conclusions))
                     problems.Add(new Problem(where, $"the conclusions differ:\n  {finished[0].Reduction}: {finished[0].Search.Conclusions}\n  {reduction}: {search.Conclusions}", text));
             }
