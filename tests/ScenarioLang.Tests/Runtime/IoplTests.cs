@@ -95,8 +95,8 @@ public sealed class IoplTests
     }
 
     [Theory]
-    [ClassData(typeof(BitmapPtrVariants))]
-    public void Pre_merge_iopl3_sets_the_real_EFLAGS_IOPL_and_bypasses_the_bitmap(IopermVariant variant)
+    [ClassData(typeof(RealIoplVariants))]
+    public void Before_the_emulation_iopl3_sets_the_real_EFLAGS_IOPL_and_bypasses_the_bitmap(IopermVariant variant)
     {
         var sim = Sim.RootA(variant);
         var boot = sim.Tss().IoBitmapBase;
@@ -108,6 +108,18 @@ public sealed class IoplTests
         Assert.False(sim["A"].TifIoBitmap);
         Assert.Equal(0, sim.Observe.BitmapsAllocated());
         sim.Port("A", 0x3f8, Ok).Port("A", 0xffff, Ok, width: 2).Port("A", 0xfffc, Ok, width: 4).Finish();
+    }
+
+    // The real IOPL is the user's: CLI clears IF, pushf shows IOPL 3 (0x3002), and fork copies it with the thread.
+    [Theory]
+    [ClassData(typeof(RealIoplVariants))]
+    public void Before_the_emulation_iopl3_lets_user_mode_clear_IF_and_a_child_inherits_it(IopermVariant variant)
+    {
+        var sim = Sim.RootA(variant).Iopl("A", 3, Zero).Cli("A", Ok).Pushf("A", 0x3002).Sti("A", Ok);
+        sim.Fork("A", "C");
+        Assert.Equal(3, sim.Observe.TaskIopl(sim["C"]));
+        Assert.Equal(3u, sim["C"].Thread.Iopl);
+        sim.Finish();
     }
 
     [Theory]

@@ -81,6 +81,15 @@ internal sealed class MergedVariants : TheoryData<IopermVariant>
     }
 }
 
+/// <summary>
+/// The kernels whose iopl() sets the real EFLAGS.IOPL: v5.4 and the postings before [patch V2 14/16] emulated it, one
+/// of them ([patch V2 11/16]) on the merged code's bitmap.
+/// </summary>
+internal sealed class RealIoplVariants : TheoryData<IopermVariant>
+{
+    public RealIoplVariants() => AddRange(IopermVariant.Pre55, IopermVariant.V2Patch06, IopermVariant.V2Patch11);
+}
+
 /// <summary>The two kernels where each thread owns io_bitmap_ptr (v5.4 and [patch V2 06/16]).</summary>
 internal sealed class BitmapPtrVariants : TheoryData<IopermVariant>
 {

@@ -12,30 +12,10 @@ namespace ScenarioLang.Runtime.Mechanisms.Ioport;
 /// </summary>
 public abstract class BitmapPtrIoport(LinuxKernel kernel) : IoportModel(kernel)
 {
-    // arch/x86/kernel/ioport.c: SYSCALL_DEFINE1(iopl) (v5.4): the real EFLAGS.IOPL
-    public override IEnumerable<InterleavingPoint> Iopl(KernelPath path, TaskStruct current, uint level)
-    {
-        // "old = t->iopl >> X86_EFLAGS_IOPL_BIT": thread.iopl, not regs->flags (which exec resets).
-        var old = current.Thread.Iopl;
-        if (level > 3)
-        {
-            path.Result = Error(Errno.EINVAL);
-            yield break;
-        }
-        // Trying to gain more privileges?
-        if (level > old && !Capable(current))
-        {
-            path.Result = Error(Errno.EPERM);
-            yield break;
-        }
-        // regs->flags = (regs->flags & ~X86_EFLAGS_IOPL) | (level << X86_EFLAGS_IOPL_BIT)
-        current.Regs.Iopl = (uint)level;
-        current.Thread.Iopl = (uint)level;
-        Log.Note($"EFLAGS.IOPL {old} -> {level}");
-        path.Result = 0;
-    }
+    public override IEnumerable<InterleavingPoint> Iopl(KernelPath path, TaskStruct current, uint level) => RealIopl(path, current, level);
 
-    // arch/x86/kernel/process.c: copy_thread_tls() with copy_io_bitmap() (v5.4)
+    // arch/x86/kernel/process_64.c: copy_thread_tls() of v5.4, its kmemdup() of io_bitmap_ptr written inline; the series'
+    // "x86/process: Unify copy_thread_tls()" moved it into copy_io_bitmap() in process.c, which the postings use.
     public override void CopyThread(TaskStruct parent, TaskStruct child)
     {
         // arch_dup_task_struct() copied the thread: io_bitmap_max and thread.iopl come along.
@@ -44,7 +24,7 @@ public abstract class BitmapPtrIoport(LinuxKernel kernel) : IoportModel(kernel)
         child.Thread.IoBitmap = null;
         if (!parent.TifIoBitmap)
             return;
-        var copy = parent.Thread.IoBitmap!.Duplicate(Heap, "copy_io_bitmap");
+        var copy = parent.Thread.IoBitmap!.Duplicate(Heap, Variant == IopermVariant.Pre55 ? "copy_thread_tls" : "copy_io_bitmap");
         child.Thread.IoBitmap = copy;
         child.TifIoBitmap = true;
         Log.Note($"{parent}'s {parent.Thread.IoBitmap} duplicated for {child} as {copy} ({copy.SizeText})");

@@ -20,7 +20,7 @@ public static class IoportMechanism
         (IopermVariant.V2Patch06, new("v2-06-16", "[patch V2 06/16]: base invalidated on switch-out, only max bytes copied")),
         (IopermVariant.Merged, new("merged", "5.5+: refcounted bitmap shared on fork, sequence/prev_max, iopl emulated")),
         (IopermVariant.Merged55, new("merged-5.5", "merged as released in 5.5: io_bitmap_exit() acts on current (fork-failure leak, fixed in 5.7), CLI/STI under iopl(3) raise #GP")),
-        (IopermVariant.V2Patch11, new("v2-11-16", "[patch V2 11/16] \"x86/ioperm: Share I/O bitmap if identical\" (November 2019): the refcounted sharing of merged-5.5, but ksys_ioperm() keeps the refcount kmemdup() copied (V3 resets it)")),
+        (IopermVariant.V2Patch11, new("v2-11-16", "[patch V2 11/16] \"x86/ioperm: Share I/O bitmap if identical\" (November 2019): the refcounted sharing of merged-5.5, but ksys_ioperm() keeps the refcount kmemdup() copied (V3 resets it), and iopl() still sets the real IOPL")),
         (IopermVariant.Remap, new("remap", "Brian Gerst's proposal in seed 002's thread (7 November 2019, never posted): mainline with the task's bitmap pages remapped into cpu_entry_area instead of copied, flushed only when another bitmap is mapped or it is freed")),
         (IopermVariant.PerThreadTss, new("hpa-tss", "H. Peter Anvin's proposal in seed 002's thread (7 November 2019, never posted): mainline with a pre-formatted TSS per thread loaded with LTR, 88 bytes of TSS fields copied when the thread moves; with PTI it cannot work (Brian Gerst), an oops of the tss_struct")),
     ]);

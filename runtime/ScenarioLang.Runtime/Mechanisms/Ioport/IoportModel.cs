@@ -68,7 +68,7 @@ public abstract class IoportModel : IKernelHooks
     /// </summary>
     public abstract void ExitThread(Cpu cpu, TaskStruct current, TaskStruct tsk);
 
-    // arch/x86/kernel/process.c: __switch_to_xtra(): if (... TIF_IO_BITMAP ...) switch_to_bitmap(tifp)
+    // arch/x86/kernel/process.c: __switch_to_xtra() -> switch_to_bitmap(tifp), which tests TIF_IO_BITMAP itself
     void IKernelHooks.SwitchToXtra(Cpu cpu, TaskStruct prev, TaskStruct next) => SwitchToBitmap(cpu, prev, next);
 
     /// <summary>switch_to_bitmap(), called by __switch_to_xtra() on every context switch.</summary>
@@ -157,9 +157,34 @@ public abstract class IoportModel : IKernelHooks
 
     protected static long Error(Errno errno) => -(long)errno;
 
+    // arch/x86/kernel/ioport.c: SYSCALL_DEFINE1(iopl) of v5.4, which the series kept until [patch V2 14/16]
+    // "x86/iopl: Restrict iopl() permission scope" emulated it: the real EFLAGS.IOPL.
+    protected IEnumerable<InterleavingPoint> RealIopl(KernelPath path, TaskStruct current, uint level)
+    {
+        // "old = t->iopl >> X86_EFLAGS_IOPL_BIT": thread.iopl, not regs->flags (which exec resets).
+        var old = current.Thread.Iopl;
+        if (level > 3)
+        {
+            path.Result = Error(Errno.EINVAL);
+            yield break;
+        }
+        // Trying to gain more privileges?
+        if (level > old && !Capable(current))
+        {
+            path.Result = Error(Errno.EPERM);
+            yield break;
+        }
+        // regs->flags = (regs->flags & ~X86_EFLAGS_IOPL) | (level << X86_EFLAGS_IOPL_BIT)
+        current.Regs.Iopl = (uint)level;
+        current.Thread.Iopl = (uint)level;
+        Log.Note($"EFLAGS.IOPL {old} -> {level}");
+        path.Result = 0;
+    }
+
     /// <summary>
     /// ksys_ioperm()'s first checks, in its order and the same in every version: a range past the bitmap is -EINVAL,
-    /// turning ports on without CAP_SYS_RAWIO -EPERM; null when the call goes on.
+    /// turning ports on without CAP_SYS_RAWIO -EPERM; null when the call goes on. (The same test's
+    /// security_locked_down(LOCKDOWN_IOPORT), also -EPERM, is not modelled: no scenario can lock the kernel down.)
     /// </summary>
     protected static long? IopermRefused(TaskStruct current, ulong from, ulong num, bool turnOn) =>
         RangeInvalid(from, num) ? Error(Errno.EINVAL) : turnOn && !Capable(current) ? Error(Errno.EPERM) : null;

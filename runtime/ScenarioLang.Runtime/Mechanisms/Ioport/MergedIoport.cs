@@ -23,8 +23,9 @@ namespace ScenarioLang.Runtime.Mechanisms.Ioport;
 /// </list>
 /// And one posting of it: <see cref="IopermVariant.V2Patch11"/>, "[patch V2 11/16] x86/ioperm: Share I/O bitmap if
 /// identical" (Thomas Gleixner, 11 November 2019), whose ksys_ioperm() does not reset the refcount kmemdup() copied
-/// into the duplicate; V3 14/20 (seed 000) added the refcount_set() "(Peter, Andy)". The rest of that variant is
-/// merged-5.5's code: the sharing path is what the posting is modelled for.
+/// into the duplicate; V3 14/20 (seed 000) added the refcount_set() "(Peter, Andy)". Its iopl() is still v5.4's, which
+/// sets the real EFLAGS.IOPL: the emulation came three patches later ([patch V2 14/16] "x86/iopl: Restrict iopl()
+/// permission scope"). The rest of that variant is merged-5.5's code: the sharing path is what the posting is modelled for.
 /// Seed 002's proposals (<see cref="RemapIoport"/>, <see cref="PerThreadTssIoport"/>) are mainline with another way of
 /// getting the bitmap to the CPU: they override <see cref="LoadIoBitmap"/> and the switch.
 /// </summary>
@@ -134,8 +135,14 @@ public class MergedIoport : IoportModel
         path.Result = 0;
     }
 
+    /// <summary>iopl() emulated through the I/O bitmap ([patch V2 14/16] on); before it, the real EFLAGS.IOPL.</summary>
+    private bool EmulatesIopl => Release != IopermVariant.V2Patch11;
+
     // arch/x86/kernel/ioport.c: SYSCALL_DEFINE1(iopl)
-    public override IEnumerable<InterleavingPoint> Iopl(KernelPath path, TaskStruct current, uint level)
+    public override IEnumerable<InterleavingPoint> Iopl(KernelPath path, TaskStruct current, uint level) =>
+        EmulatesIopl ? EmulatedIopl(path, current, level) : RealIopl(path, current, level);
+
+    private IEnumerable<InterleavingPoint> EmulatedIopl(KernelPath path, TaskStruct current, uint level)
     {
         var t = current.Thread;
         if (level > 3)
@@ -165,7 +172,9 @@ public class MergedIoport : IoportModel
     // arch/x86/kernel/process.c: copy_thread() with io_bitmap_share() from ioport.c
     public override void CopyThread(TaskStruct parent, TaskStruct child)
     {
-        // arch_dup_task_struct() copies the thread, copy_thread() clears the pointer (and, since 5.15, iopl_warn).
+        // arch_dup_task_struct() copies the thread (thread.iopl too, until [patch V2 14/16] replaced it with iopl_emul),
+        // copy_thread() clears the pointer (and, since 5.15, iopl_warn).
+        child.Thread.Iopl = parent.Thread.Iopl;
         child.Thread.IoplEmul = parent.Thread.IoplEmul;
         child.Thread.IoBitmap = null;
         child.Thread.IoplWarn = false;
@@ -242,7 +251,7 @@ public class MergedIoport : IoportModel
         }
     }
 
-    // arch/x86/kernel/ioport.c: task_update_io_bitmap(tsk) (task_update_io_bitmap(void) in 5.5)
+    // arch/x86/kernel/ioport.c: task_update_io_bitmap(), of current in 5.5 and again since 8b68e978718f, of tsk from 5.7 to 6.15
     private void TaskUpdateIoBitmap(Cpu cpu, TaskStruct current, TaskStruct tsk)
     {
         if (tsk.Thread.IoplEmul == 3 || tsk.Thread.IoBitmap is not null)
