@@ -117,7 +117,16 @@ internal interface IPageTableSharing
     /// <summary>do_mmap()'s "candidate for page table sharing" block, after mmap_region() made <paramref name="vma"/>.</summary>
     IEnumerable<InterleavingPoint> Share(KernelPath path, VmArea vma, int prot);
 
-    /// <summary>do_vmi_munmap()'s "uses shared page tables" block; path.Result becomes negative when the munmap is refused.</summary>
+    /// <summary>
+    /// do_mmap()'s sharing block after mmap_region() failed for a MAP_SHARED_PT request: the block runs anyway, with the
+    /// error as the address.
+    /// </summary>
+    void ShareFailed(KernelFile file);
+
+    /// <summary>
+    /// do_vmi_munmap()'s "uses shared page tables" block, with the length as its caller passed it; path.Result becomes
+    /// negative when the munmap is refused.
+    /// </summary>
     IEnumerable<InterleavingPoint> Unshare(KernelPath path, VmArea vma, ulong start, ulong length);
 
     /// <summary>find_shared_vma() from handle_mm_fault() for a VM_SHARED_PT vma.</summary>

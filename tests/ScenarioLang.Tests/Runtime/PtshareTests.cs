@@ -138,6 +138,76 @@ public sealed class PtshareTests
         Assert.DoesNotContain(result.Findings, f => f.Kind == FindingKind.UseAfterFree && f.ObjectKind == PtshareData.KindName);
     }
 
+    // RFC v2 3/4's do_vmi_munmap() block compares munmap(2)'s len as passed, before any rounding, with info->size.
+    [Fact]
+    public void A_munmap_of_a_shared_mapping_must_give_its_exact_length_unrounded()
+    {
+        var result = TwoSharers("""
+              cpu0 B: munmap(0x40000000, 4194303) -> EINVAL
+              expect ptshare(db).refcnt == 2
+              cpu0 B: munmap(0x40000000, 4 MiB) -> 0
+              expect ptshare(db).refcnt == 1
+            """);
+        Assert.True(result.Passed, TraceFormatter.Format(result));
+    }
+
+    // mmap_region() unmaps what MAP_FIXED covers with do_vmi_munmap(), the RFC's block included: an exact overlap drops
+    // the sharer's reference, a partial one is -EINVAL there and -ENOMEM from mmap(); with MAP_SHARED_PT asked for,
+    // do_mmap()'s sharing block then runs find_vma(mm, -ENOMEM) and dereferences its NULL.
+    [Fact]
+    public void Map_fixed_over_a_shared_mapping_goes_through_the_munmap_check()
+    {
+        var result = TwoSharers("""
+              cpu0 B: mmap(0x40200000, 2 MiB, PROT_READ, MAP_SHARED | MAP_FIXED, other, 0) -> ENOMEM
+              expect ptshare(db).refcnt == 2
+              cpu0 B: mmap(0x40000000, 4 MiB, PROT_READ, MAP_SHARED | MAP_FIXED, other, 0) -> 0x40000000
+              expect ptshare(db).refcnt == 1
+              cpu0 switch A
+              cpu0 A: mmap(0x40000000, 2 MiB, PROT_READ, MAP_SHARED | MAP_SHARED_PT | MAP_FIXED, other, 0) -> ENOMEM
+              expect oops ptshare_data
+            """);
+        Assert.True(result.Passed, TraceFormatter.Format(result));
+        Assert.Contains("find_vma(mm, -ENOMEM) is NULL", Assert.Single(result.Findings).Message, StringComparison.Ordinal);
+    }
+
+    // ptshare_del_mm()'s WARN_ON(!info): a forked child's copy of a VM_SHARED_PT vma holds no reference, so after the
+    // parent's last munmap cleared the file's ptshare_data, the child's munmap finds none.
+    [Fact]
+    public void A_child_unmapping_after_the_last_reference_went_warns()
+    {
+        var result = Infrastructure.Kscn.RunSingle("""
+            scenario "t" {
+              kernel ptshare = rfc-v2
+              task P user
+              file db = 4 MiB
+              cpu0 P: mmap(0x40000000, 4 MiB, PROT_READ, MAP_SHARED | MAP_SHARED_PT, db, 0) -> 0x40000000
+              cpu0 P: fork -> C
+              cpu0 P: munmap(0x40000000, 4 MiB) -> 0
+              cpu0 switch C
+              cpu0 C: munmap(0x40000000, 4 MiB) -> 0
+              expect warn ptshare_data
+              expect use-after-free pmd            // P, the creator, walks the host's freed PMD page (copy-pmd.kscn)
+            }
+            """);
+        Assert.True(result.Passed, TraceFormatter.Format(result));
+        Assert.Contains("WARN_ON(!info)", Assert.Single(result.Findings, f => f.Kind == FindingKind.Warn).Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs <paramref name="steps"/> after A and B (on cpu0, B running) both map db 4 MiB at Base with MAP_SHARED_PT.</summary>
+    private static ScenarioResult TwoSharers(string steps) => Infrastructure.Kscn.RunSingle($$"""
+        scenario "t" {
+          kernel ptshare = rfc-v2
+          task A user
+          task B user
+          file db = 4 MiB
+          file other = 4 MiB
+          cpu0 A: mmap(0x40000000, 4 MiB, PROT_READ, MAP_SHARED | MAP_SHARED_PT, db, 0) -> 0x40000000
+          cpu0 switch B
+          cpu0 B: mmap(0x40000000, 4 MiB, PROT_READ, MAP_SHARED | MAP_SHARED_PT, db, 0) -> 0x40000000
+        {{steps}}
+        }
+        """);
+
     private static void Map(ScenarioRun run, string task, int cpu, bool explicitly)
     {
         run.Switch(Scenario.At(task + " switch"), cpu, run.Task(task));

@@ -39,6 +39,7 @@ public sealed class TrackedStateTests
         ["FaultResult.<Pages>k__BackingField"] = "one fault's result, local to the path that made it",
         ["FaultResult.<Handled>k__BackingField"] = "one fault's result, local to the path that made it",
         ["FaultResult.<Segv>k__BackingField"] = "one fault's result, local to the path that made it",
+        ["FaultResult.<NoPage>k__BackingField"] = "one fault's result, local to the path that made it",
         ["SyncReport._set"] = "one sync_global_pgds() pass's report for the trace, local to its path",
         ["SyncReport._present"] = "as _set",
         ["SyncReport._skipped"] = "as _set",
@@ -52,7 +53,7 @@ public sealed class TrackedStateTests
     {
         "LinuxKernel.<Cpus>k__BackingField", "LinuxKernel.<Files>k__BackingField",
         "FaultResult.<Pages>k__BackingField", "FaultResult.<Handled>k__BackingField", "FaultResult.<Segv>k__BackingField",
-        "SyncReport._set", "SyncReport._present", "SyncReport._skipped",
+        "FaultResult.<NoPage>k__BackingField", "SyncReport._set", "SyncReport._present", "SyncReport._skipped",
     };
 
     public static TheoryData<string> KernelTypes() =>

@@ -67,8 +67,18 @@ public sealed class UserMemory
         var start = (ulong)address;
         // Up to here and on to the sharing block, do_mmap() runs under mmap_write_lock(current->mm) (vm_mmap_pgoff()):
         // no other path changes this mm's vmas meanwhile, so it is one event of the model.
-        // mmap_region(): MAP_FIXED replaces what was there.
-        Unmap(mm, start, start + length);
+        // mmap_region(): "Unmap any existing mapping in the area" (MAP_FIXED) with do_vmi_munmap(), the RFC's check
+        // included: "if (do_vmi_munmap(&vmi, mm, addr, len, uf, false)) return -ENOMEM;".
+        foreach (var point in VmiMunmap(path, mm, start, length, length))
+            yield return point;
+        if (path.Result < 0)
+        {
+            path.Result = -(long)Errno.ENOMEM;
+            Log.Note("mmap_region(): do_vmi_munmap() refused to unmap what was there: -ENOMEM");
+            if (ptshare && file is { Hugetlbfs: false })
+                _sharing!.ShareFailed(file);
+            yield break;
+        }
         var vma = new VmArea(mm, start, start + length, request.Prot, (request.Flags & Mman.MapType) != Mman.MapPrivate, file, request.Offset);
         if (own is not null)
             _sharing!.FileMmap(vma);
@@ -91,9 +101,22 @@ public sealed class UserMemory
             Log.Note("munmap: -EINVAL");
             yield break;
         }
-        length = PageAlign(length);
-        var end = start + length;
-        // RFC: "Check if this vma uses shared page tables".
+        var end = start + PageAlign(length);
+        var unmapped = VmaLookup.AllIntersecting(mm.Vmas, start, end).Count;
+        foreach (var point in VmiMunmap(path, mm, start, PageAlign(length), length))
+            yield return point;
+        if (path.Result < 0)
+            yield break;
+        Log.Note($"{current} unmaps {Units.Hex((long)start)}-{Units.Hex((long)end)} ({Units.Count(unmapped, "vma")})");
+        path.Result = 0;
+    }
+
+    // mm/mmap.c: do_vmi_munmap() from "end = start + PAGE_ALIGN(len)" on: the RFC's "Check if this vma uses shared page
+    // tables" block, which compares the length as the caller passed it (munmap(2)'s, not page-aligned; mmap_region()'s,
+    // already aligned), then the unmap. path.Result becomes negative when the block refuses it.
+    private IEnumerable<InterleavingPoint> VmiMunmap(KernelPath path, MmStruct mm, ulong start, ulong alignedLength, ulong length)
+    {
+        var end = start + alignedLength;
         if (VmaLookup.Intersecting(mm.Vmas, start, end) is { SharedPt: true } vma)
         {
             foreach (var point in _sharing!.Unshare(path, vma, start, length))
@@ -101,10 +124,7 @@ public sealed class UserMemory
             if (path.Result < 0)
                 yield break;
         }
-        var unmapped = VmaLookup.AllIntersecting(mm.Vmas, start, end).Count;
         Unmap(mm, start, end);
-        Log.Note($"{current} unmaps {Units.Hex((long)start)}-{Units.Hex((long)end)} ({Units.Count(unmapped, "vma")})");
-        path.Result = 0;
     }
 
     /// <summary>
@@ -164,8 +184,10 @@ public sealed class UserMemory
             // mm/memory.c: mm_account_fault(): one count per fault handled, on current; a fault is major only when it did
             // I/O or was retried, and the model keeps every page in memory and retries none. The model handles the
             // stretch's missing pages at once where the kernel faults on each page (no fault-around): one per page
-            // mapped, or one for the fault that links the host's PTE page.
-            current.MinFlt += Math.Max(1, fault.Pages);
+            // mapped. The fault that only links the host's PTE page is not counted: handle_mm_fault() returns
+            // find_shared_vma()'s VM_FAULT_NOPAGE before it reaches mm_account_fault() (RFC v2 4/4).
+            if (!fault.NoPage)
+                current.MinFlt += Math.Max(1, fault.Pages);
         }
         Log.Note($"{Describe(write)} of {Units.Count((long)((end - (start & ~((ulong)PagingLayout.PageSize - 1))) / (ulong)PagingLayout.PageSize), "page")}: {Units.Count(faulted, "page")} faulted in");
         path.Result = 1;
@@ -358,9 +380,11 @@ public sealed class UserMemory
         FreePgtables(mm, ranges);
     }
 
-    // unmap_vmas() -> zap_pte_range(): an ordinary vma's PTEs are cleared; a shared one's PMD entries, which point to the
-    // host's PTE pages, are unlinked and the host's PTEs stay. The walk reads every table on the way (the PUD entry of a
-    // creator that ptshare_copy_pmd() linked leads into the host's PMD page), so a table already freed is a use after free.
+    // unmap_vmas() -> zap_pte_range(): the PTEs of the range are cleared in whatever PTE page the walk reaches. RFC v2
+    // changes only free_pgtables(), not the zap, so for a VM_SHARED_PT vma that is the host's PTE page its PMD entry
+    // links: a sharer's munmap() or exit clears the host's PTEs for every sharer, and free_pgtables() unlinks the page
+    // afterwards. The walk reads every table on the way (the PUD entry of a creator that ptshare_copy_pmd() linked
+    // leads into the host's PMD page), so a table already freed is a use after free.
     private void Zap(MmStruct mm, VmArea vma, ulong from, ulong to)
     {
         if (vma.SharedPt && _sharing!.UnmapPageRange(mm, vma, from, to))
@@ -372,15 +396,7 @@ public sealed class UserMemory
             if (Checked(pmd, "zap_pmd_range")?.Next[Index(address, PageTableLevel.Pmd)] is not { } pte)
                 continue;
             Heap.Access(pte, "zap_pte_range");
-            // A link to the host's PTE page is only a PMD entry here: the page is the host's to clear and free.
-            if (pte.Owner != mm)
-            {
-                if (chunkEnd - address == PmdSize)
-                    pmd!.Next[Index(address, PageTableLevel.Pmd)] = null;
-                continue;
-            }
-            if (!vma.SharedPt)
-                pte.Clear(Index(address, PageTableLevel.Pte), (int)((chunkEnd - address) / (ulong)PagingLayout.PageSize));
+            pte.Clear(Index(address, PageTableLevel.Pte), (int)((chunkEnd - address) / (ulong)PagingLayout.PageSize));
         }
     }
 
@@ -460,6 +476,9 @@ internal sealed class FaultResult
 
     /// <summary>find_shared_vma() handled the fault (linked the host's PMD entry, or faulted in the host); the guest does nothing more.</summary>
     public bool Handled { get; set; }
+
+    /// <summary>VM_FAULT_NOPAGE: find_shared_vma() only linked the host's PMD entry, and the access retries.</summary>
+    public bool NoPage { get; set; }
 
     public bool Segv { get; set; }
 }

@@ -21,7 +21,9 @@ public abstract class PgdModel : IKernelHooks, IPgdOps
     protected static readonly MemoryLocation PgdLock = new("pgd_lock");
 
     // The bases of the kernel PGD entries after boot on v4.2 (Documentation/x86/x86_64/mm.txt, < 512 GiB of RAM). None
-    // for VMALLOC_START (slot 402): vmalloc space gets its PGD entries on demand.
+    // for VMALLOC_START (slot 402): vmalloc space gets its PGD entries on demand. A real machine's boot-time vmalloc() and
+    // ioremap() users have created slot 402's before any task runs; the model boots without them, so that a scenario's
+    // first vmalloc() is the rare one that opens a slot, the case sync_global_pgds() exists for.
     private static readonly (ulong Address, string Site)[] BootEntries =
     [
         // slot 272: the direct map, arch/x86/mm/init_64.c: kernel_physical_mapping_init()

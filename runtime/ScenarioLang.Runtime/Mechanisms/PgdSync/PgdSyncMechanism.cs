@@ -31,7 +31,7 @@ public static class PgdSyncMechanism
         Variants.NameOf(PgdVariant.LockedList),
         [
             new(PgdPoints.Vmalloc, StepForm.Call, [new("size", ParameterKind.Number, typeof(long), Min: 1, Max: long.MaxValue) { Units = true, RangeMeaning = "a size is from 1 byte, e.g. 4 MiB", WalksPages = true, MostPages = MostVmallocPages }],
-                ResultKind.NewArea, "VmallocStep", "mm/vmalloc.c: __vmalloc_node_range(), then vmalloc_sync_all() as alloc_vm_area() does") { RunsWithoutTask = true },
+                ResultKind.NewArea, "VmallocStep", "mm/vmalloc.c: __vmalloc_node_range(), then the caller's vmalloc_sync_all(), as alloc_vm_area() did until 3.2") { RunsWithoutTask = true },
             new(PgdPoints.Touch, StepForm.Instruction, [new("area", ParameterKind.Area, typeof(string))], ResultKind.Fault, "TouchStep",
                 "a kernel access to the area through the current page tables; a none PGD entry is a #PF, which arch/x86/mm/fault.c: vmalloc_fault() (v4.2) fixes from swapper_pg_dir: #PF when it cannot") { RunsWithoutTask = true, Fault = Outcome.PageFault },
             new(PgdPoints.TouchIn, StepForm.Call, [new("area", ParameterKind.Area, typeof(string)), new("context", ParameterKind.Flags, typeof(int)) { Flags = FaultContexts.Names }], ResultKind.Fault, "TouchInStep",

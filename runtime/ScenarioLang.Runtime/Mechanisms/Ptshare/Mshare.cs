@@ -41,6 +41,8 @@ internal sealed class Mshare(LinuxKernel kernel) : IKernelHooks, IPageTableShari
 
     public IEnumerable<InterleavingPoint> Share(KernelPath path, VmArea vma, int prot) => throw new UnreachableException("MAP_SHARED_PT is not honoured under ptshare=mshare");
 
+    public void ShareFailed(KernelFile file) => throw new UnreachableException("MAP_SHARED_PT is not honoured under ptshare=mshare");
+
     /// <summary>The msharefs inode of the file (its i_private): the name's, or an unlinked one's still mapped; null when there is none.</summary>
     internal MshareData? Inode(KernelFile file) => InodeOf(file).Value;
 

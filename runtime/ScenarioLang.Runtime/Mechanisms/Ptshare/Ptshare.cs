@@ -97,6 +97,11 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
             yield return InterleavingPoint.Unlock(PtsharePoints.IMmapUnlock, file.IMmapRwsem);
     }
 
+    // mm/mmap.c: do_mmap() as RFC v2 2/4 leaves it: "addr = mmap_region(...)" has no IS_ERR_VALUE() test before the
+    // sharing block, so "vma = find_vma(mm, addr)" looks above -ENOMEM, finds no vma, and "vma->vm_start" dereferences NULL.
+    public void ShareFailed(KernelFile file) =>
+        Heap.Report(FindingKind.Oops, PtshareData.KindName, $"BUG: kernel NULL pointer dereference in do_mmap(): find_vma(mm, -ENOMEM) is NULL after mmap_region() failed to map {file} with MAP_SHARED_PT");
+
     // mm/mmap.c: do_vmi_munmap(), the RFC's "Check if this vma uses shared page tables" block, then ptshare_del_mm().
     // Sets path.Result to -EINVAL for a partial munmap; otherwise the ordinary unmap follows.
     public IEnumerable<InterleavingPoint> Unshare(KernelPath path, VmArea vma, ulong start, ulong length)
@@ -111,7 +116,7 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
         {
             yield return InterleavingPoint.Load(PtsharePoints.ReadInfo, info.Object);
             Heap.Access(info, "do_vmi_munmap");
-            // "Don't allow partial munmaps"
+            // "Don't allow partial munmaps": "(start != info->start) || (len != info->size)", len as the caller passed it.
             if (start != info.Start || length != info.Length)
             {
                 Log.Note($"munmap of part of a shared mapping ({info}: {Units.Hex((long)info.Start)}, {Units.Bytes((long)info.Length)}): -EINVAL");
@@ -163,6 +168,7 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
         if (guestPmd.Next[guestIndex] != hostPmd.Next[hostIndex])
         {
             guestPmd.Next[guestIndex] = hostPmd.Next[hostIndex];
+            fault.NoPage = true;
             Log.Note($"set_pmd(): {guest}'s PMD entry for {Units.Hex((long)(from & ~(UserLayout.PmdSize - 1)))} -> {hostPmd.Next[hostIndex]} of {host}");
             yield break;
         }
@@ -302,7 +308,7 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
         yield return lookup;
         if (Heap.Lookup(lookup.Value) is not PtshareData info)
         {
-            Log.Note("ptshare_del_mm(): WARN_ON(!info)");
+            WarnNoInfo(file);
             yield break;
         }
         Heap.Access(info, "ptshare_del_mm");
@@ -315,13 +321,18 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
         yield return InterleavingPoint.Store(PtsharePoints.Clear, file.PtshareData, 0);
     }
 
+    // mm/ptshare.c: ptshare_del_mm(): "WARN_ON(!info); if (!info) return;": a VM_SHARED_PT vma whose file no longer has
+    // a ptshare_data (its last reference was dropped by another mapping, or a fork copied the vma without one).
+    private void WarnNoInfo(KernelFile file) =>
+        Heap.Report(FindingKind.Warn, PtshareData.KindName, $"WARNING: at mm/ptshare.c: ptshare_del_mm(): WARN_ON(!info): {file} has no ptshare_data");
+
     // The fix Karim Manaouil asks for: ptshare_del_mm() under the i_mmap lock do_vmi_munmap() took for its lookup; the
     // last reference clears file->f_mapping->ptshare_data under the lock, and the host mm and info are freed after it.
     private IEnumerable<InterleavingPoint> DelMmLocked(KernelFile file, PtshareData? info)
     {
         if (info is null)
         {
-            Log.Note("ptshare_del_mm(): WARN_ON(!info)");
+            WarnNoInfo(file);
             yield return InterleavingPoint.Unlock(PtsharePoints.IMmapUnlock, file.IMmapRwsem);
             yield break;
         }
