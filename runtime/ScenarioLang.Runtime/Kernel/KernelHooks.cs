@@ -118,16 +118,18 @@ internal interface IPageTableSharing
     IEnumerable<InterleavingPoint> Share(KernelPath path, VmArea vma, int prot);
 
     /// <summary>
-    /// do_mmap()'s sharing block after mmap_region() failed for a MAP_SHARED_PT request: the block runs anyway, with the
-    /// error as the address.
+    /// What mmap() returns when mmap_region()'s unmap of what MAP_FIXED covers was refused with <paramref name="error"/>,
+    /// in the kernel the mechanism's posting is based on, and what do_mmap() does after it for a MAP_SHARED_PT request
+    /// of <paramref name="file"/> (null when there is none).
     /// </summary>
-    void ShareFailed(KernelFile file);
+    long MmapRegionFailed(long error, KernelFile? file);
 
     /// <summary>
-    /// do_vmi_munmap()'s "uses shared page tables" block, with the length as its caller passed it; path.Result becomes
+    /// do_vmi_munmap()'s checks of the shared vmas among <paramref name="vmas"/>, those the range [start, start +
+    /// PAGE_ALIGN(length)) intersects in address order, with the length as its caller passed it; path.Result becomes
     /// negative when the munmap is refused.
     /// </summary>
-    IEnumerable<InterleavingPoint> Unshare(KernelPath path, VmArea vma, ulong start, ulong length);
+    IEnumerable<InterleavingPoint> Unshare(KernelPath path, IReadOnlyList<VmArea> vmas, ulong start, ulong length);
 
     /// <summary>find_shared_vma() from handle_mm_fault() for a VM_SHARED_PT vma.</summary>
     IEnumerable<InterleavingPoint> FindSharedVma(MmStruct guest, VmArea vma, ulong from, ulong to, bool write, FaultResult fault);

@@ -28,7 +28,8 @@ public sealed class MshareTests
             run.Switch(Scenario.At("B switch"), 0, run.Task("B"));
             Map(run, "B", Top);
             run.Run(run.AccessStep(Scenario.At("B read"), "read", null, 0, run.Task("B"), write: false, Top, 4 << 20, Outcome.Ok));
-            Assert.Equal(1, run.Observations.TaskFaults(run.Task("B")));
+            // The #PF that links B's PGD entry is VM_FAULT_NOPAGE before handle_mm_fault(): no fault is counted.
+            Assert.Equal(0, run.Observations.TaskFaults(run.Task("B")));
             Assert.Equal(8 << 10, run.Observations.MshareHostPteBytes("shareme"));
             Assert.Equal(0, run.Observations.PteBytes(run.Task("B")));
             Assert.Equal(0, run.Observations.PudBytes(run.Task("B")));
@@ -36,6 +37,72 @@ public sealed class MshareTests
         });
         Assert.True(result.Passed, TraceFormatter.Format(result));
     }
+
+    // 14/22: find_shared_vma() replaces the task's vma with the host's before access_error(): a region mapped PROT_READ
+    // writes to a writable object, its first #PF only linking the PGD entry.
+    [Fact]
+    public void Only_the_hosts_vma_decides_what_an_access_may_do()
+    {
+        var result = Infrastructure.Kscn.RunSingle($$"""
+            {{Region4MiB}}
+              cpu0 A: mmap(0, 512 GiB, PROT_READ, MAP_SHARED, shareme, 0) -> 0x7e8000000000
+              cpu0 A: write(0x7e8000000000) -> ok
+              expect faults(A).minor == 1
+            }
+            """);
+        Assert.True(result.Passed, TraceFormatter.Format(result));
+    }
+
+    // do_vmi_munmap() -> vms_gather_munmap_vmas(): a split of a VM_MSHARE vma is refused wherever the range starts or
+    // ends inside one, its end page aligned; mmap(MAP_FIXED) returns that -EINVAL in the series' base. A mapping past
+    // TASK_SIZE is -ENOMEM from __get_unmapped_area(), and a region without its owner cannot be mapped again.
+    [Fact]
+    public void Splits_task_size_and_the_owner_are_checked_as_the_base_kernel_does()
+    {
+        var result = Infrastructure.Kscn.RunSingle($$"""
+            {{Region4MiB}}
+              cpu0 A: mmap(0x7f8000000000, 512 GiB, PROT_READ, MAP_SHARED | MAP_FIXED, shareme, 0) -> ENOMEM
+              cpu0 A: mmap(0x7e8000000000, 512 GiB, PROT_READ, MAP_SHARED | MAP_FIXED, shareme, 0) -> 0x7e8000000000
+              cpu0 A: mmap(0x7e7fffffe000, 8 KiB, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) -> 0x7e7fffffe000
+              cpu0 A: munmap(0x7e7fffffe000, 16 KiB) -> EINVAL
+              cpu0 A: mmap(0x7e8000000000, 8 KiB, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) -> EINVAL
+              cpu0 A: munmap(0x7e8000000000, 549755813887) -> 0
+              cpu0 A: fork -> C
+              cpu0 A: exit
+              cpu0 switch C
+              cpu0 C: mmap(0, 512 GiB, PROT_READ, MAP_SHARED, shareme, 0) -> EINVAL
+            }
+            """);
+        Assert.True(result.Passed, TraceFormatter.Format(result));
+    }
+
+    // The ioctls' addresses go through __do_mmap() and do_munmap(): offset_in_page() is -EINVAL there; the object's file
+    // offset is only "pgoff = mcreate->offset >> PAGE_SHIFT".
+    [Fact]
+    public void The_ioctls_check_the_region_offset_and_shift_the_file_offset()
+    {
+        var result = Infrastructure.Kscn.RunSingle($$"""
+            {{Region4MiB}}
+              cpu0 A: msharefs_create_mapping(shareme, 0x1000001, 4 KiB, 0, PROT_READ, MAP_ANONYMOUS | MAP_SHARED | MAP_FIXED, -1) -> EINVAL
+              cpu0 A: msharefs_create_mapping(shareme, 1 GiB, 4 KiB, 0x1001, PROT_READ, MAP_SHARED | MAP_FIXED, db) -> 0
+              cpu0 A: msharefs_unmap(shareme, 0x1001, 4 KiB) -> EINVAL
+              cpu0 A: msharefs_unmap(shareme, 1 GiB, 4 KiB) -> 0
+            }
+            """);
+        Assert.True(result.Passed, TraceFormatter.Format(result));
+    }
+
+    // Root task A owns an msharefs file of 512 GiB with a writable 4 MiB anonymous object at its start; db is a file.
+    private const string Region4MiB = """
+        scenario "t" {
+          kernel ptshare = mshare
+          task A root
+          file shareme = 512 GiB
+          file db = 4 MiB
+          cpu0 A: msharefs_open(shareme) -> 0
+          cpu0 A: msharefs_ftruncate(shareme, 512 GiB) -> 0
+          cpu0 A: msharefs_create_mapping(shareme, 0, 4 MiB, 0, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_SHARED | MAP_FIXED, -1) -> 0
+        """;
 
     [Fact]
     public void Msharefs_unmap_keeps_a_linked_pud_page_which_the_host_then_leaks()

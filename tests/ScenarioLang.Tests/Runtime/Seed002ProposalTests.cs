@@ -38,7 +38,8 @@ public sealed class Seed002ProposalTests
         Assert.All(cpus, c => Assert.Null(c.Mapped));
         Assert.Null(sim.Tss(0).BitmapPages);
         Assert.Null(sim.Tss(1).BitmapPages);
-        Assert.Equal((1, 4), (cpus.Sum(c => c.FlushIpis), cpus.Sum(c => c.Invlpg)));
+        // One flush_tlb_kernel_range() per mapping CPU's cpu_entry_area slot: 2 × (1 IPI, 2 invlpg on each of 2 CPUs).
+        Assert.Equal((2, 8), (cpus.Sum(c => c.FlushIpis), cpus.Sum(c => c.Invlpg)));
         sim.Finish();
     }
 

@@ -56,6 +56,9 @@ public sealed class UserMemory
         }
         // get_unmapped_area(): a file system's own placement (msharefs) before the ordinary search.
         var own = file is null ? null : _sharing?.GetUnmappedArea(mm, file, request.Address, length, request.Flags);
+        // __get_unmapped_area() checks what file->f_op->get_unmapped_area() gave as it checks its own search's result.
+        if (own is >= 0 && (ulong)own > TaskSize - length)
+            own = -(long)Errno.ENOMEM;
         var address = own ?? GetUnmappedArea(mm, request.Address, length, request.Flags);
         if (address < 0 || (request.Flags & Mman.MapType) is Mman.MapSharedValidate && (request.Flags & ~LegacyMapMask) != 0)
         {
@@ -67,16 +70,14 @@ public sealed class UserMemory
         var start = (ulong)address;
         // Up to here and on to the sharing block, do_mmap() runs under mmap_write_lock(current->mm) (vm_mmap_pgoff()):
         // no other path changes this mm's vmas meanwhile, so it is one event of the model.
-        // mmap_region(): "Unmap any existing mapping in the area" (MAP_FIXED) with do_vmi_munmap(), the RFC's check
-        // included: "if (do_vmi_munmap(&vmi, mm, addr, len, uf, false)) return -ENOMEM;".
+        // mmap_region(): "Unmap any existing mapping in the area" (MAP_FIXED) with do_vmi_munmap(), the sharing
+        // mechanism's checks included; its refusal is the mechanism's base kernel's to turn into mmap()'s result.
         foreach (var point in VmiMunmap(path, mm, start, length, length))
             yield return point;
         if (path.Result < 0)
         {
-            path.Result = -(long)Errno.ENOMEM;
-            Log.Note("mmap_region(): do_vmi_munmap() refused to unmap what was there: -ENOMEM");
-            if (ptshare && file is { Hugetlbfs: false })
-                _sharing!.ShareFailed(file);
+            path.Result = _sharing!.MmapRegionFailed(path.Result, ptshare && file is { Hugetlbfs: false } ? file : null);
+            Log.Note($"mmap_region(): unmapping what was there was refused: -{(Errno)(-path.Result)}");
             yield break;
         }
         var vma = new VmArea(mm, start, start + length, request.Prot, (request.Flags & Mman.MapType) != Mman.MapPrivate, file, request.Offset);
@@ -117,9 +118,10 @@ public sealed class UserMemory
     private IEnumerable<InterleavingPoint> VmiMunmap(KernelPath path, MmStruct mm, ulong start, ulong alignedLength, ulong length)
     {
         var end = start + alignedLength;
-        if (VmaLookup.Intersecting(mm.Vmas, start, end) is { SharedPt: true } vma)
+        var vmas = VmaLookup.AllIntersecting(mm.Vmas, start, end);
+        if (vmas.Any(v => v.SharedPt))
         {
-            foreach (var point in _sharing!.Unshare(path, vma, start, length))
+            foreach (var point in _sharing!.Unshare(path, vmas, start, length))
                 yield return point;
             if (path.Result < 0)
                 yield break;
@@ -161,7 +163,9 @@ public sealed class UserMemory
                 continue;
             }
             var vma = VmaLookup.Containing(mm.Vmas, faultAddress);
-            if (vma is null || !vma.Permits(write))
+            // access_error() on the task's vma, except for a VM_MSHARE one: mshare's fault path ("[PATCH v3 14/22]")
+            // replaces it with the host's vma first, and only that one's protections count (find_shared_vma()).
+            if (vma is null || (!vma.Mshare && !vma.Permits(write)))
             {
                 Log.Note($"{Describe(write)} of {Units.Hex((long)faultAddress)}: {(vma is null ? "no vma" : $"{vma} does not allow it")}: SIGSEGV delivered to {current}");
                 path.Result = 0;
@@ -176,7 +180,7 @@ public sealed class UserMemory
                 yield return point;
             if (fault.Segv)
             {
-                Log.Note($"{Describe(write)} of {Units.Hex((long)faultAddress)}: the host mm has no vma there: SIGSEGV delivered to {current}");
+                Log.Note($"{Describe(write)} of {Units.Hex((long)faultAddress)}: find_shared_vma() refused it: SIGSEGV delivered to {current}");
                 path.Result = 0;
                 yield break;
             }

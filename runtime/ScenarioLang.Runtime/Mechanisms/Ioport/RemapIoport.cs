@@ -13,8 +13,8 @@ namespace ScenarioLang.Runtime.Mechanisms.Ioport;
 /// a TLB flush where the merged code copies, and that "a tlb flush (even the single-page case) is likely more expensive
 /// than the memcpy"; Andy Lutomirski NAKed "any VM games here". The rest is mainline's code. Assumed where the mails are
 /// silent: the bitmap comes first in struct io_bitmap, so that kmalloc()'s page-aligned 16 KiB holds it in two whole
-/// pages; the mapping is kept per CPU, as the sequence number is; a free unmaps it everywhere with
-/// flush_tlb_kernel_range(), which IPIs the other CPUs.
+/// pages; the mapping is kept per CPU, as the sequence number is; a free unmaps it from each CPU that maps it with a
+/// flush_tlb_kernel_range() of that CPU's slot, which IPIs the other CPUs (each CPU's slot is a range of its own).
 /// </summary>
 public sealed class RemapIoport(LinuxKernel kernel) : MergedIoport(kernel, IopermVariant.Remap, IopermVariant.Merged)
 {
@@ -58,11 +58,12 @@ public sealed class RemapIoport(LinuxKernel kernel) : MergedIoport(kernel, Ioper
             state.Mapped = null;
             state.Tss.BitmapPages = null;
         }
-        // arch/x86/mm/tlb.c: flush_tlb_kernel_range(): on_each_cpu(), an IPI to every other CPU, and invlpg per page.
+        // arch/x86/mm/tlb.c: flush_tlb_kernel_range() of each mapping CPU's own cpu_entry_area slot (the slots lie apart,
+        // so one range cannot cover two): on_each_cpu(), an IPI to every other CPU, and invlpg per page on every CPU.
         foreach (var state in Cpus)
-            state.Invlpg += Pages;
-        local.FlushIpis += Cpus.Count - 1;
+            state.Invlpg += Pages * mapping.Count;
+        local.FlushIpis += (Cpus.Count - 1) * mapping.Count;
         Log.Note($"{iobm} unmapped from {string.Join(", ", mapping.Select(c => $"cpu{c.Tss.Cpu}"))}'s cpu_entry_area before kfree(): "
-            + $"flush_tlb_kernel_range(), {Units.Count(Cpus.Count - 1, "IPI")}, {Pages} invlpg on every CPU");
+            + $"flush_tlb_kernel_range() of each slot, {Units.Count((Cpus.Count - 1) * mapping.Count, "IPI")}, {Pages * mapping.Count} invlpg on every CPU");
     }
 }

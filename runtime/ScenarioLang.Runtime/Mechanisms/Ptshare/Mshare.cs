@@ -41,7 +41,8 @@ internal sealed class Mshare(LinuxKernel kernel) : IKernelHooks, IPageTableShari
 
     public IEnumerable<InterleavingPoint> Share(KernelPath path, VmArea vma, int prot) => throw new UnreachableException("MAP_SHARED_PT is not honoured under ptshare=mshare");
 
-    public void ShareFailed(KernelFile file) => throw new UnreachableException("MAP_SHARED_PT is not honoured under ptshare=mshare");
+    // The series' base (mm-new, August 2025): __mmap_region() returns the error of vms_gather_munmap_vmas() as it is.
+    public long MmapRegionFailed(long error, KernelFile? file) => error;
 
     /// <summary>The msharefs inode of the file (its i_private): the name's, or an unlinked one's still mapped; null when there is none.</summary>
     internal MshareData? Inode(KernelFile file) => InodeOf(file).Value;
@@ -143,13 +144,16 @@ internal sealed class Mshare(LinuxKernel kernel) : IKernelHooks, IPageTableShari
             Refuse(path, Errno.EINVAL, $"{Units.Bytes((long)size)} at {Units.Hex((long)addr)} ends past the region");
             yield break;
         }
-        // __do_mmap(): the length checks of do_mmap(); MAP_FIXED takes the address.
+        // __do_mmap(): "if (!len) return -EINVAL;", then "len = PAGE_ALIGN(len); if (!len) return -ENOMEM;", and
+        // __get_unmapped_area()'s offset_in_page(addr) for the MAP_FIXED address. The file offset is only
+        // "pgoff = mcreate->offset >> PAGE_SHIFT": no syscall checked its alignment, so its low bits are dropped.
         var length = UserLayout.PageAlign(size);
-        if (size == 0 || length == 0 || (offset & ((ulong)PagingLayout.PageSize - 1)) != 0)
+        if (size == 0 || length == 0 || (addr & ((ulong)PagingLayout.PageSize - 1)) != 0)
         {
-            Refuse(path, Errno.EINVAL, "__do_mmap()");
+            Refuse(path, size != 0 && length == 0 ? Errno.ENOMEM : Errno.EINVAL, "__do_mmap()");
             yield break;
         }
+        offset &= ~((ulong)PagingLayout.PageSize - 1);
         var host = data.Mm;
         Heap.Access(host, "msharefs_create_mapping");
         User.Unmap(host, addr, addr + length);
@@ -173,11 +177,11 @@ internal sealed class Mshare(LinuxKernel kernel) : IKernelHooks, IPageTableShari
             Refuse(path, Errno.EINVAL, "the range is not inside the region");
             yield break;
         }
-        // do_munmap() -> do_vmi_munmap(): the start is page aligned (the region is), a length of 0 is -EINVAL.
+        // do_munmap() -> do_vmi_munmap(): "if ((offset_in_page(start)) || ...) return -EINVAL;", then a length of 0.
         var length = UserLayout.PageAlign(size);
-        if (length == 0)
+        if ((addr & ((ulong)PagingLayout.PageSize - 1)) != 0 || length == 0)
         {
-            Refuse(path, Errno.EINVAL, "do_munmap() of 0 bytes");
+            Refuse(path, Errno.EINVAL, length == 0 ? "do_munmap() of 0 bytes" : "do_munmap() at an address not page aligned");
             yield break;
         }
         var host = data.Mm;
@@ -198,18 +202,20 @@ internal sealed class Mshare(LinuxKernel kernel) : IKernelHooks, IPageTableShari
         data.Linked = false;
         Log.Note($"simple_unlink(): /sys/fs/mshare/{file} is gone");
         path.Result = 0;
-        foreach (var point in EvictIfUnused(data, except: null))
+        foreach (var point in EvictIfUnused(data, except: []))
             yield return point;
     }
 
-    // get_unmapped_area() -> msharefs_get_unmapped_area(): the length must be the region's, the address aligned to
-    // mshare_align; a hint is taken aligned when free, otherwise the top-down search (below mmap_base) with that alignment.
+    // get_unmapped_area() -> msharefs_get_unmapped_area(): a region with a size and an owner, the length the region's,
+    // the address aligned to mshare_align; a hint is taken aligned when free, otherwise the top-down search (below
+    // mmap_base) with that alignment.
     public long? GetUnmappedArea(MmStruct mm, KernelFile file, ulong addr, ulong length, int flags)
     {
         if (Inode(file) is not { } data)
             return null;
         Heap.Access(data, "msharefs_get_unmapped_area");
-        if ((flags & Mman.MapType) == Mman.MapPrivate || !data.Initialized || length != data.RegionSize)
+        // "[PATCH v3 18/22]": "if (!mshare_is_initialized(m_data) || !mshare_has_owner(m_data)) return -EINVAL;"
+        if ((flags & Mman.MapType) == Mman.MapPrivate || !data.Initialized || !data.HasOwner || length != data.RegionSize)
             return -(long)Errno.EINVAL;
         if (length > UserLayout.TaskSize - UserLayout.MmapMinAddr)
             return -(long)Errno.ENOMEM;
@@ -238,27 +244,35 @@ internal sealed class Mshare(LinuxKernel kernel) : IKernelHooks, IPageTableShari
         vma.Mshare = true;
     }
 
-    // munmap() of a VM_MSHARE vma: mshare_vm_op_split() refuses any split (-EINVAL); a whole unmap goes on, and the file
-    // reference the vma held goes with it (fput() -> msharefs_evict_inode() when the name is gone and no one else maps it).
-    public IEnumerable<InterleavingPoint> Unshare(KernelPath path, VmArea vma, ulong start, ulong length)
+    // do_vmi_munmap() -> vms_gather_munmap_vmas(): the first and the last vma of the range are split where the range
+    // starts or ends inside them (end = start + PAGE_ALIGN(len)), and mshare_vm_op_split() refuses that for a VM_MSHARE
+    // vma (-EINVAL); otherwise each VM_MSHARE vma of the range goes whole, and the file reference it held with it
+    // (fput() -> msharefs_evict_inode() when the name is gone and no one else maps it).
+    public IEnumerable<InterleavingPoint> Unshare(KernelPath path, IReadOnlyList<VmArea> vmas, ulong start, ulong length)
     {
-        if (start > vma.Start || start + length < vma.End)
+        var end = start + UserLayout.PageAlign(length);
+        if ((vmas[0].Mshare && start > vmas[0].Start) || (vmas[^1].Mshare && end < vmas[^1].End))
         {
             Log.Note("mshare_vm_op_split(): an msharefs vma cannot be split: -EINVAL");
             path.Result = -(long)Errno.EINVAL;
             yield break;
         }
-        if (Inode(vma.File!) is not { } data)
-            yield break;
-        // The sharer's PGD entry is unlinked first (UnmapPageRange), so the host's teardown frees nothing it still uses.
-        UnmapPageRange(path.Cpu.Current.Mm!, vma, vma.Start, vma.End);
-        foreach (var point in EvictIfUnused(data, except: vma))
-            yield return point;
+        var going = vmas.Where(v => v.Mshare).ToList();
+        foreach (var vma in going)
+        {
+            if (Inode(vma.File!) is not { } data)
+                continue;
+            // The sharer's PGD entry is unlinked first (UnmapPageRange), so the host's teardown frees nothing it still uses.
+            UnmapPageRange(path.Cpu.Current.Mm!, vma, vma.Start, vma.End);
+            foreach (var point in EvictIfUnused(data, except: going))
+                yield return point;
+        }
     }
 
     // find_shared_vma() of "[PATCH v3 13/22] mm/mshare: prepare for page table sharing support" and the fault path of
     // the x86 patch: when the sharer's PGD entry differs from the host's, it is set to the host's (ptdesc_pud_pts_inc())
-    // and the fault returns VM_FAULT_NOPAGE (the access retries); when they agree, the host vma at the address handles
+    // and the fault returns VM_FAULT_NOPAGE, which do_user_addr_fault() takes to "done" without handle_mm_fault(), so
+    // mm_account_fault() does not count it (the access retries); when they agree, the host vma at the address handles
     // the fault, in the host mm; no vma there is SIGSEGV (bad_area_nosemaphore()), and access_error() is checked on the
     // host vma.
     public IEnumerable<InterleavingPoint> FindSharedVma(MmStruct guest, VmArea vma, ulong from, ulong to, bool write, FaultResult fault)
@@ -279,6 +293,7 @@ internal sealed class Mshare(LinuxKernel kernel) : IKernelHooks, IPageTableShari
             Heap.Access(hostPud, "find_shared_vma");
             hostPud.PtShareCount++;
             guest.UserPgd[guestSlot] = hostPud;
+            fault.NoPage = true;
             Log.Note($"set_p4d(): {guest}'s PGD entry for {Units.Hex((long)(from & PagingLayout.PgdirMask))} -> {hostPud} of {host} (pt_share_count {hostPud.PtShareCount})");
             yield break;
         }
@@ -384,12 +399,12 @@ internal sealed class Mshare(LinuxKernel kernel) : IKernelHooks, IPageTableShari
     }
 
     // Whether a vma of any mm other than the host's maps the file (vma->vm_file holds the file, and so the inode).
-    private bool Mapped(MshareData data, VmArea? except) =>
-        Heap.Live<MmStruct>().Any(mm => mm.Vmas.Any(v => v != except && v.Mshare && v.File == data.File));
+    private bool Mapped(MshareData data, IReadOnlyCollection<VmArea> except) =>
+        Heap.Live<MmStruct>().Any(mm => mm.Vmas.Any(v => !except.Contains(v) && v.Mshare && v.File == data.File));
 
     // msharefs_evict_inode() -> mshare_data_putref(): the last reference frees the host mm and the mshare_data
     // (msharefs_delmm(): mmput(m_data->mm); kfree(m_data)). The owner's list entry is dropped with it.
-    private IEnumerable<InterleavingPoint> EvictIfUnused(MshareData data, VmArea? except)
+    private IEnumerable<InterleavingPoint> EvictIfUnused(MshareData data, IReadOnlyCollection<VmArea> except)
     {
         if (data.Linked || Mapped(data, except))
             yield break;

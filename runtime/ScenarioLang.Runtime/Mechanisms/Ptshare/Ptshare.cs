@@ -99,13 +99,21 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
 
     // mm/mmap.c: do_mmap() as RFC v2 2/4 leaves it: "addr = mmap_region(...)" has no IS_ERR_VALUE() test before the
     // sharing block, so "vma = find_vma(mm, addr)" looks above -ENOMEM, finds no vma, and "vma->vm_start" dereferences NULL.
-    public void ShareFailed(KernelFile file) =>
-        Heap.Report(FindingKind.Oops, PtshareData.KindName, $"BUG: kernel NULL pointer dereference in do_mmap(): find_vma(mm, -ENOMEM) is NULL after mmap_region() failed to map {file} with MAP_SHARED_PT");
+    // And v6.3's mmap_region(): "if (do_vmi_munmap(&vmi, mm, addr, len, uf, false)) return -ENOMEM;".
+    public long MmapRegionFailed(long error, KernelFile? file)
+    {
+        if (file is not null)
+            Heap.Report(FindingKind.Oops, PtshareData.KindName, $"BUG: kernel NULL pointer dereference in do_mmap(): find_vma(mm, -ENOMEM) is NULL after mmap_region() failed to map {file} with MAP_SHARED_PT");
+        return -(long)Errno.ENOMEM;
+    }
 
     // mm/mmap.c: do_vmi_munmap(), the RFC's "Check if this vma uses shared page tables" block, then ptshare_del_mm().
     // Sets path.Result to -EINVAL for a partial munmap; otherwise the ordinary unmap follows.
-    public IEnumerable<InterleavingPoint> Unshare(KernelPath path, VmArea vma, ulong start, ulong length)
+    public IEnumerable<InterleavingPoint> Unshare(KernelPath path, IReadOnlyList<VmArea> vmas, ulong start, ulong length)
     {
+        // "vma = find_vma_intersection(mm, start, end); if (vma && unlikely(vma_is_shared(vma)))": the first vma only.
+        if (vmas[0] is not { SharedPt: true } vma)
+            yield break;
         var file = vma.File!;
         if (_locked)
             yield return InterleavingPoint.Lock(PtsharePoints.IMmapLock, file.IMmapRwsem);
@@ -174,6 +182,7 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
         }
         if (!host.Vmas.Any(v => v.Contains(hostFrom)))
         {
+            Log.Note($"find_shared_vma(): {host} has no vma at {Units.Hex((long)hostFrom)}");
             fault.Segv = true;
             Heap.Report(FindingKind.Warn, MmStruct.KindName,
                 $"WARNING: lock held when returning to user space! (lockdep) find_shared_vma() returned VM_FAULT_SIGSEGV with {host}'s mmap_lock read-held");
