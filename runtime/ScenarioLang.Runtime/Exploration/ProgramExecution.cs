@@ -243,7 +243,8 @@ internal sealed class ProgramExecution
 
     /// <summary>
     /// Where the CPU's task can be preempted now, or null where it cannot: in user mode (its step not begun, or none
-    /// left), or stopped at a preemption point of its step's path. It must still be the CPU's task.
+    /// left), or stopped at a preemption point of its step's path while it holds no lock (spin_lock() disables
+    /// preemption: exec's task_lock() around arch_pgd_init_late()). It must still be the CPU's task.
     /// </summary>
     private string? Preemptible(Cpu cpu, Preemptor preemptor)
     {
@@ -252,7 +253,7 @@ internal sealed class ProgramExecution
         var running = _programs[cpu.Index].Running;
         if (running is null || running.Path is null || running.Step.Immediate && !running.Moved)
             return UserMode;
-        return running.Path.Pending is { Kind: InterleavingKind.Preemption } point ? point.Label : null;
+        return running.Path is { Pending: { Kind: InterleavingKind.Preemption } point, Held.Count: 0 } ? point.Label : null;
     }
 
     private const string UserMode = "";

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace ScenarioLang.Runtime.Kernel;
 
 /// <summary>The capabilities the modelled paths check (include/uapi/linux/capability.h), as a set.</summary>
@@ -34,6 +36,7 @@ public sealed record Cred(uint Uid, uint Euid, uint Suid, uint Fsuid, Capabiliti
             Capabilities.None => "none",
             Capabilities.All => "all",
             Capabilities.Setuid => "CAP_SETUID",
-            _ => "CAP_SYS_RAWIO",
+            Capabilities.SysRawio => "CAP_SYS_RAWIO",
+            _ => throw new UnreachableException($"capability set {Effective}"),
         }}";
 }

@@ -328,7 +328,8 @@ public sealed class LinuxKernel
 
     // fs/exec.c: do_execveat_common(): bprm_mm_init() makes the new mm (mm_alloc() -> mm_init() -> pgd_alloc()), then
     // begin_new_exec() (flush_old_exec() in 2015): de_thread(), exec_mmap(), then flush_thread(), which leaves the I/O
-    // bitmap, thread.iopl and iopl_emul as they are; start_thread() gives the new program its user flags.
+    // bitmap, thread.iopl and iopl_emul as they are, and commit_creds(bprm->cred); start_thread() gives the new program
+    // its user flags.
     private IEnumerable<InterleavingPoint> DoExecve(KernelPath path, TaskStruct current)
     {
         var mm = MmStruct.Allocate(Heap, "mm_alloc");
@@ -339,11 +340,33 @@ public sealed class LinuxKernel
         foreach (var point in ExecMmap(current, mm))
             yield return point;
         Log.Note(string.Join("; ", _mechanisms.SelectMany(m => m.FlushThread(current)).Prepend("new program image")));
+        CommitExecCreds(current);
         // arch/x86/kernel/process_64.c: start_thread_common(): regs->flags = X86_EFLAGS_IF, so a real IOPL is dropped.
         var iopl = current.Regs.Iopl;
         current.Regs.Flags = PtRegs.Initial;
         foreach (var mechanism in _mechanisms)
             mechanism.StartThread(current, iopl);
+    }
+
+    // fs/exec.c: begin_new_exec() -> commit_creds(bprm->cred), the cred security/commoncap.c:
+    // cap_bprm_creds_from_file() (cap_bprm_set_creds() before 5.8) made for a program with neither set-id bits nor file
+    // capabilities: "new->suid = new->fsuid = new->euid", the permitted set cleared by get_file_caps() and filled again
+    // only for root (handle_privileged_root(): uid or euid 0), and the effective set full only when euid is 0 (no
+    // ambient capabilities are modelled). A task that dropped its euid keeps no way back through its saved uid.
+    private void CommitExecCreds(TaskStruct current)
+    {
+        var old = current.Cred;
+        var updated = old with
+        {
+            Suid = old.Euid,
+            Fsuid = old.Euid,
+            Permitted = old.Uid == 0 || old.Euid == 0 ? Capabilities.All : Capabilities.None,
+            Effective = old.Euid == 0 ? Capabilities.All : Capabilities.None,
+        };
+        if (updated == old)
+            return;
+        current.Cred = updated;
+        Log.Note($"commit_creds(): {current}'s cred: {old} -> {updated}");
     }
 
     // kernel/exit.c: do_exit(): exit_mm(), later exit_thread(), then the final schedule() to next.

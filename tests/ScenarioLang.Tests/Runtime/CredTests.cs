@@ -22,6 +22,30 @@ public sealed class CredTests
         Assert.False(sim["U"].Cred.Capable(Capabilities.Setuid));
     }
 
+    // fs/exec.c: begin_new_exec() -> commit_creds() of security/commoncap.c's cap_bprm_creds_from_file(): the saved
+    // uid becomes the euid, so a root task that kept a saved 0 loses it at exec; only an euid 0 keeps its capabilities.
+    [Fact]
+    public void Exec_sets_the_saved_uid_to_the_euid_and_recomputes_the_capabilities()
+    {
+        var sim = Sim.RootA(IopermVariant.Merged).Setresuid("A", 1000, 1000, 0, Zero);
+        Assert.Equal(new Cred(1000, 1000, 0, 1000, Capabilities.All, Capabilities.None), sim["A"].Cred);
+        sim.Exec("A");
+        Assert.Equal(new Cred(1000, 1000, 1000, 1000, Capabilities.None, Capabilities.None), sim["A"].Cred);
+        sim.Setresuid("A", Same, 0, Same, Fails(Errno.EPERM)).Ioperm("A", 0x80, 1, On, Fails(Errno.EPERM)).Finish();
+    }
+
+    [Fact]
+    public void Exec_keeps_root_root_and_a_real_uid_0_keeps_only_the_permitted_set()
+    {
+        var root = Sim.RootA(IopermVariant.Merged);
+        root.Exec("A");
+        Assert.Equal(Cred.Root, root["A"].Cred);
+        var real = Sim.RootA(IopermVariant.Merged).Setresuid("A", Same, 1000, Same, Zero);
+        real.Exec("A");
+        Assert.Equal(new Cred(0, 1000, 1000, 1000, Capabilities.All, Capabilities.None), real["A"].Cred);
+        real.Finish();
+    }
+
     [Fact]
     public void Dropping_every_uid_0_clears_permitted_and_effective()
     {

@@ -35,6 +35,32 @@ public sealed class PreemptionExploreTests
         }
     }
 
+    // exec's task_lock() around arch_pgd_init_late() disables preemption: its smp_wmb() point is no place for B, which
+    // there would spin forever on P's task_lock in sync_global_pgds() (a deadlock no kernel has).
+    [Fact]
+    public void A_task_holding_a_lock_is_not_preempted_at_a_preemption_point()
+    {
+        const string PreemptedExec = """
+            scenario "B preempts P in exec" {
+              kernel pgd = late-wmb-intended
+              memory tso
+              cpus 1
+              task P root
+              task B root
+              explore {
+                cpu0 P: exec
+                cpu0 B preempts P: vmalloc(4 MiB) -> V
+              }
+              expect never pgd(P)[V] is none
+            }
+            """;
+        // Without reduction the fork of PGD loops runs past the default budget; DPOR with the independence verifier.
+        var result = Explore(PreemptedExec, Reduction.Dpor, verify: true);
+        Assert.True(result.Passed, ScenarioLang.Runtime.Tracing.TraceFormatter.Format(result));
+        Assert.True(result.Exploration!.Exhaustive);
+        Assert.Equal(0, result.Exploration.Deadlocks);
+    }
+
     [Fact]
     public void A_task_switched_back_inside_ioperm_is_a_counterexample_printed_with_preempted_at()
     {

@@ -66,7 +66,8 @@ public sealed class LatePgd : PgdModel
     {
         // "This barrier makes sure the MM is visible to new RCU walkers before we read and initialize the pagetables
         // below, so that we don't miss updates". smp_wmb() accesses nothing; a point of no access is a preemption point
-        // in the scheduling model, though under exec's task_lock preemption is in fact off.
+        // in the scheduling model, which the explorer does not take under exec's task_lock(): a path holding a lock is
+        // not preemptible.
         yield return FullBarrier
             ? InterleavingPoint.Fence(PgdPoints.PgdInitLate)
             : InterleavingPoint.Preemptible(PgdPoints.PgdInitLate);
