@@ -72,7 +72,7 @@ public sealed class UserMemory
         // no other path changes this mm's vmas meanwhile, so it is one event of the model.
         // mmap_region(): "Unmap any existing mapping in the area" (MAP_FIXED) with do_vmi_munmap(), the sharing
         // mechanism's checks included; its refusal is the mechanism's base kernel's to turn into mmap()'s result.
-        foreach (var point in VmiMunmap(path, mm, start, length, length))
+        foreach (var point in VmiMunmap(path, mm, start, start + length, VmaLookup.AllIntersecting(mm.Vmas, start, start + length), length))
             yield return point;
         if (path.Result < 0)
         {
@@ -103,22 +103,21 @@ public sealed class UserMemory
             yield break;
         }
         var end = start + PageAlign(length);
-        var unmapped = VmaLookup.AllIntersecting(mm.Vmas, start, end).Count;
-        foreach (var point in VmiMunmap(path, mm, start, PageAlign(length), length))
+        var vmas = VmaLookup.AllIntersecting(mm.Vmas, start, end);
+        foreach (var point in VmiMunmap(path, mm, start, end, vmas, length))
             yield return point;
         if (path.Result < 0)
             yield break;
-        Log.Note($"{current} unmaps {Units.Hex((long)start)}-{Units.Hex((long)end)} ({Units.Count(unmapped, "vma")})");
+        Log.Note($"{current} unmaps {Units.Hex((long)start)}-{Units.Hex((long)end)} ({Units.Count(vmas.Count, "vma")})");
         path.Result = 0;
     }
 
     // mm/mmap.c: do_vmi_munmap() from "end = start + PAGE_ALIGN(len)" on: the RFC's "Check if this vma uses shared page
     // tables" block, which compares the length as the caller passed it (munmap(2)'s, not page-aligned; mmap_region()'s,
-    // already aligned), then the unmap. path.Result becomes negative when the block refuses it.
-    private IEnumerable<InterleavingPoint> VmiMunmap(KernelPath path, MmStruct mm, ulong start, ulong alignedLength, ulong length)
+    // already aligned), then the unmap of [start, end), which <paramref name="vmas"/> intersect. path.Result becomes
+    // negative when the block refuses it.
+    private IEnumerable<InterleavingPoint> VmiMunmap(KernelPath path, MmStruct mm, ulong start, ulong end, IReadOnlyList<VmArea> vmas, ulong length)
     {
-        var end = start + alignedLength;
-        var vmas = VmaLookup.AllIntersecting(mm.Vmas, start, end);
         if (vmas.Any(v => v.SharedPt))
         {
             foreach (var point in _sharing!.Unshare(path, vmas, start, length))
