@@ -148,7 +148,7 @@ internal sealed class Mshare(LinuxKernel kernel) : IKernelHooks, IPageTableShari
         // __get_unmapped_area()'s offset_in_page(addr) for the MAP_FIXED address. The file offset is only
         // "pgoff = mcreate->offset >> PAGE_SHIFT": no syscall checked its alignment, so its low bits are dropped.
         var length = UserLayout.PageAlign(size);
-        if (size == 0 || length == 0 || (addr & ((ulong)PagingLayout.PageSize - 1)) != 0)
+        if (size == 0 || length == 0 || !UserLayout.PageAligned(addr))
         {
             Refuse(path, size != 0 && length == 0 ? Errno.ENOMEM : Errno.EINVAL, "__do_mmap()");
             yield break;
@@ -179,7 +179,7 @@ internal sealed class Mshare(LinuxKernel kernel) : IKernelHooks, IPageTableShari
         }
         // do_munmap() -> do_vmi_munmap(): "if ((offset_in_page(start)) || ...) return -EINVAL;", then a length of 0.
         var length = UserLayout.PageAlign(size);
-        if ((addr & ((ulong)PagingLayout.PageSize - 1)) != 0 || length == 0)
+        if (!UserLayout.PageAligned(addr) || length == 0)
         {
             Refuse(path, Errno.EINVAL, length == 0 ? "do_munmap() of 0 bytes" : "do_munmap() at an address not page aligned");
             yield break;
