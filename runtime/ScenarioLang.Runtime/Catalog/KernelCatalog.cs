@@ -20,8 +20,8 @@ public static class KernelCatalog
     /// <summary>Every step, the shared kernel's first.</summary>
     public static IReadOnlyList<StepDeclaration> Steps { get; } = Gather(SharedKernel.Steps, m => m.Steps);
 
-    /// <summary>The pause points of every step: the memory instructions', then each mechanism's (<see cref="PointsOf"/>).</summary>
-    public static IReadOnlyList<PausePoint> Points { get; } = Gather(InstructionPoints.All, PointsOf);
+    /// <summary>The pause points of every step: the shared kernel's, then each mechanism's (<see cref="PointsOf"/>).</summary>
+    public static IReadOnlyList<PausePoint> Points { get; } = Gather(SharedKernel.Points, PointsOf);
 
     /// <summary>The points <c>preempted at</c> can name: where each mechanism's code runs preemptible.</summary>
     public static IReadOnlyList<PausePoint> PreemptionPoints { get; } = Gather([], m => m.PreemptionPoints);

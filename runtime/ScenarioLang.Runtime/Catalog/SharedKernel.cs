@@ -1,5 +1,6 @@
 using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Kernel.Mm;
+using ScenarioLang.Runtime.Scheduling;
 
 namespace ScenarioLang.Runtime.Catalog;
 
@@ -54,6 +55,14 @@ public static class SharedKernel
         new("load", StepForm.Instruction, [SharedWord], ResultKind.Register, "LoadStep", "a user-mode MOV from memory") { RunsWithoutTask = true },
         new("xchg", StepForm.Instruction, [SharedWord, StoredValue], ResultKind.Register, "ExchangeStep", "a locked exchange, which drains the store buffer") { RunsWithoutTask = true },
         new("mfence", StepForm.Instruction, [], ResultKind.None, "FenceStep", "a full fence, which drains the store buffer") { RunsWithoutTask = true },
+    ];
+
+    /// <summary>The pause points of the shared kernel's own steps: the memory instructions', then setresuid()'s.</summary>
+    public static IReadOnlyList<PausePoint> Points { get; } =
+    [
+        .. InstructionPoints.All,
+        new("setresuid", KernelPoints.PrepareCreds,
+            "prepare_creds(), when the ids change and may: about to take references for the new cred (get_group_info(), get_uid(): locked increments, which wait for the store buffer to drain)"),
     ];
 
     public static IReadOnlyList<PropertyDeclaration> Properties { get; } =
@@ -123,4 +132,8 @@ public static class KernelPoints
     public const string ExecMmap = "exec_mmap";
     /// <summary>exit_mm(): <c>current->mm = NULL</c>.</summary>
     public const string ExitMm = "exit_mm";
+    /// <summary>__sys_setresuid() -> prepare_creds(), whose reference counts are locked increments.</summary>
+    public const string PrepareCreds = "prepare_creds";
+    /// <summary>The IRET that ends a user-mode #GP's handling (arch/x86/entry/entry_64.S), a serializing instruction.</summary>
+    public const string Iret = "iret";
 }

@@ -212,18 +212,32 @@ internal sealed class ProgramExecution
         if (starts)
         {
             running.Start(cpu);
-            after = running.Path!.Pending;
+            after = PassDrained(running.Path!);
         }
         else if ((before = running.Path!.Pending) is null)
             Return(cpu, program, running);
         else
         {
             running.Path.Perform();
-            after = running.Path.Pending;
+            after = PassDrained(running.Path);
         }
         var performed = _known[e.Cpu].Performed(chosen, _machine.Tracker.End());
         _events.Add(Replayed(replayed, e) ?? new ExecutedEvent(e, step, ordinal, begins, before, after, cpu.StoreBuffer.Count) { Footprint = performed.Effect, Starts = starts });
         return performed;
+    }
+
+    /// <summary>
+    /// Under SC goes past the path's drain points (<see cref="InterleavingPoint.DrainsOnly"/>): with no store buffer
+    /// the instruction waits for nothing, so the path's events stay those it has without it. Under TSO each is an event
+    /// of its own, enabled once the buffer is empty: going past it only when the buffer happens to be empty would make
+    /// the event before it depend on the CPU's drains, which the reductions take as independent of its steps. Returns
+    /// the point the path stops at next.
+    /// </summary>
+    private InterleavingPoint? PassDrained(KernelPath path)
+    {
+        while (_machine.Memory.Model == MemoryModel.Sc && path.Pending is { DrainsOnly: true })
+            path.Perform();
+        return path.Pending;
     }
 
     /// <summary>

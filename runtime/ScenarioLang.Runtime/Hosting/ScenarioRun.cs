@@ -201,12 +201,13 @@ public sealed partial class ScenarioRun
             expected);
 
     /// <summary>
-    /// A user-mode instruction that may trap: a path with no point before its return, whose body runs the instruction
-    /// and any #GP handling; a #GP that was not fixed up is delivered as SIGSEGV.
+    /// A user-mode instruction that may trap: a path whose body runs the instruction and any #GP handling; a #GP that
+    /// was not fixed up is delivered as SIGSEGV. An I/O instruction (<paramref name="io"/>) first waits for the CPU's
+    /// store buffer to drain, at a point named after it; a #GP's handling ends at the point <c>iret</c>, which waits too.
     /// </summary>
-    private ThreadStep InstructionStep(Step step, string action, string? result, int cpu, TaskStruct task, ExpectedOutcome? expected, string name, Func<Cpu, bool> execute) =>
+    private ThreadStep InstructionStep(Step step, string action, string? result, int cpu, TaskStruct task, ExpectedOutcome? expected, string name, bool io, Func<Cpu, UserTrap> execute) =>
         new(step, cpu, action, result,
-            c => new KernelPath(name, RequireCurrent(c.Index, task), Machine.Memory, path => Body(path, () => execute(path.Cpu) ? 1 : 0)),
+            c => new KernelPath(name, RequireCurrent(c.Index, task), Machine.Memory, path => Trapping(path, io, execute)),
             path =>
             {
                 if (path.Result == 0)
@@ -214,6 +215,18 @@ public sealed partial class ScenarioRun
                 return path.Result == 0 ? Outcome.GeneralProtection : Outcome.Ok;
             },
             expected);
+
+    // Intel SDM vol. 3 §9.2.2: "Reads or writes cannot be reordered with I/O instructions, locked instructions, or
+    // serializing instructions". The #GP's way back to user mode is IRET (arch/x86/entry/entry_64.S), serializing.
+    private static IEnumerable<InterleavingPoint> Trapping(KernelPath path, bool io, Func<Cpu, UserTrap> execute)
+    {
+        if (io)
+            yield return InterleavingPoint.Drain(path.Name, path.Name);
+        var trap = execute(path.Cpu);
+        path.Result = trap == UserTrap.Signalled ? 0 : 1;
+        if (trap != UserTrap.None)
+            yield return InterleavingPoint.Drain(KernelPoints.Iret, "iret");
+    }
 
     // A path whose code touches only this CPU's and its task's state: it runs at the start, no point before the return.
     private static IEnumerable<InterleavingPoint> Body(KernelPath path, Func<long> body)

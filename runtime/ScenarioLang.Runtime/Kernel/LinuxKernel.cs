@@ -195,21 +195,21 @@ public sealed class LinuxKernel
     /// TSS bitmap; a denied access raises #GP, which the kernel turns into SIGSEGV (arch/x86/kernel/traps.c:
     /// exc_general_protection()) before returning to user mode.
     /// </summary>
-    public bool UserPortAccess(Cpu cpu, TaskStruct current, int port, int width)
+    public UserTrap UserPortAccess(Cpu cpu, TaskStruct current, int port, int width)
     {
         if (current.Regs.Iopl == 3)
-            return true;
+            return UserTrap.None;
         if (cpu.Tss.Permits(port, width))
-            return true;
+            return UserTrap.None;
         ExitToUserMode(cpu, current);
-        return false;
+        return UserTrap.Signalled;
     }
 
-    /// <summary>A user-mode CLI; false when #GP was delivered as SIGSEGV.</summary>
-    public bool UserCli(Cpu cpu, TaskStruct current) => UserSetInterruptFlag(cpu, current, enable: false);
+    /// <summary>A user-mode CLI.</summary>
+    public UserTrap UserCli(Cpu cpu, TaskStruct current) => UserSetInterruptFlag(cpu, current, enable: false);
 
-    /// <summary>A user-mode STI; false when #GP was delivered as SIGSEGV.</summary>
-    public bool UserSti(Cpu cpu, TaskStruct current) => UserSetInterruptFlag(cpu, current, enable: true);
+    /// <summary>A user-mode STI.</summary>
+    public UserTrap UserSti(Cpu cpu, TaskStruct current) => UserSetInterruptFlag(cpu, current, enable: true);
 
     /// <summary>A user-mode PUSHF: outside virtual-8086 mode it is not IOPL-sensitive, so user mode sees regs->flags.</summary>
     public static ulong UserPushf(TaskStruct current) => current.Regs.Flags;
@@ -235,8 +235,10 @@ public sealed class LinuxKernel
             }
             if (count == 0)
                 Heap.Report(FindingKind.Leak, mm, $"memory leak: {mm} (allocated by {mm.AllocationSite}) is used by no task");
-            else if (mm.MmUsers != count)
+            else if (mm.MmUsers > count)
                 Heap.Report(FindingKind.Leak, mm, $"memory leak: {mm} has mm_users {mm.MmUsers} but is used by {Tracing.Units.Count(count, "task")}: it can never be freed");
+            else if (mm.MmUsers < count)
+                Heap.Report(FindingKind.RefcountMisuse, mm, $"refcount: {mm} has mm_users {mm.MmUsers} but is used by {Tracing.Units.Count(count, "task")}: an mmput() will free it while still in use");
         }
         foreach (var mechanism in _mechanisms)
             mechanism.CheckMmLeaks(live);
@@ -488,7 +490,9 @@ public sealed class LinuxKernel
             yield break;
         }
 
-        // prepare_creds(), the new ids, fsuid follows euid.
+        // prepare_creds(): its get_group_info() and get_uid() are locked increments.
+        yield return InterleavingPoint.Drain(KernelPoints.PrepareCreds, "refcount_inc() (lock xadd)");
+        // The new ids, fsuid follows euid.
         var updated = old with
         {
             Uid = ruid == UidUnchanged ? old.Uid : ruid,
@@ -518,18 +522,18 @@ public sealed class LinuxKernel
 
     // Intel SDM vol. 2, CLI/STI: IF changes when CPL 3 <= EFLAGS.IOPL, otherwise #GP(0), which
     // arch/x86/kernel/traps.c: exc_general_protection() handles before returning to user mode.
-    private bool UserSetInterruptFlag(Cpu cpu, TaskStruct current, bool enable)
+    private UserTrap UserSetInterruptFlag(Cpu cpu, TaskStruct current, bool enable)
     {
         var insn = enable ? "STI" : "CLI";
         if (current.Regs.Iopl == 3)
         {
             current.Regs.InterruptsEnabled = enable;
             Log.Note($"EFLAGS.IOPL is 3: {insn} {(enable ? "sets" : "clears")} IF");
-            return true;
+            return UserTrap.None;
         }
         // fixup_iopl_exception() is tried first for a user-mode #GP.
         var fixedUp = _mechanisms.Any(m => m.FixupIoplException(current, insn));
         ExitToUserMode(cpu, current);
-        return fixedUp;
+        return fixedUp ? UserTrap.FixedUp : UserTrap.Signalled;
     }
 }

@@ -44,6 +44,9 @@ public sealed class InterleavingPoint
         Subscript = subscript;
     }
 
+    // A drain point's instruction, as the trace shows it; null for an mfence.
+    private string? _instruction;
+
     /// <summary>The name a scenario uses to stop a path here (<c>paused at link_task</c>), the same in every variant.</summary>
     public string Name { get; }
 
@@ -75,6 +78,17 @@ public sealed class InterleavingPoint
 
     public static InterleavingPoint Fence(string name) => new(name, InterleavingKind.Fence, null, 0, null);
 
+    /// <summary>
+    /// An I/O, locked or serializing instruction inside a path (<paramref name="instruction"/>, as the trace shows it):
+    /// it waits for the CPU's store buffer to drain like a fence, but it is no place of its own where other CPUs run:
+    /// with the buffer already empty the explorer goes past it within the event that reached it (<see cref="DrainsOnly"/>).
+    /// </summary>
+    public static InterleavingPoint Drain(string name, string instruction) =>
+        new(name, InterleavingKind.Fence, null, 0, null) { _instruction = instruction };
+
+    /// <summary>A <see cref="Drain"/> point: an instruction of the path that waits for the buffer, not an mfence step's.</summary>
+    public bool DrainsOnly => _instruction is not null;
+
     public static InterleavingPoint Lock(string name, MemoryLocation lockWord, string? subscript = null) =>
         new(name, InterleavingKind.Lock, lockWord, 1, subscript);
 
@@ -95,7 +109,7 @@ public sealed class InterleavingPoint
         InterleavingKind.Preemption => $"preemption point {Label}",
         InterleavingKind.Load => $"load {Location}",
         InterleavingKind.Store => $"store {Location} = {Value}",
-        InterleavingKind.Fence => "mfence",
+        InterleavingKind.Fence => _instruction ?? "mfence",
         InterleavingKind.Lock => $"spin_lock({Location})",
         InterleavingKind.Unlock => $"spin_unlock({Location})",
         InterleavingKind.Add => $"lock xadd {Location}, {Value}",

@@ -174,7 +174,8 @@ public sealed class ReductionDifferentialTests
 
     /// <summary>
     /// A task preempted by another on its CPU (<c>cpu0 B preempts A</c>) while a child sharing its bitmap runs on the
-    /// other CPU, under the patch Andy reviewed and the merged kernel.
+    /// other CPU, under the patch Andy reviewed and the merged kernel. Under SC: no step buffers a store, and TSO's
+    /// events of their own for the locked and I/O instructions would put no reduction past the budget.
     /// </summary>
     public static IEnumerable<string> PreemptionBlocks()
     {
@@ -186,6 +187,7 @@ public sealed class ReductionDifferentialTests
             yield return $$"""
                 scenario "cpu0 B preempts A in {{preempted}} with {{preempting}} against {{other}}" {
                   kernel ioperm = {{variant}}
+                  memory sc
                   cpus 2
                   task A root
                   task B root

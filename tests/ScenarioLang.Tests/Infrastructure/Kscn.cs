@@ -35,19 +35,22 @@ internal static class Kscn
 
     public static Compilation Compile(string text, string path = "test.kscn") => Compilation.Create(SourceText.From(text, path));
 
-    /// <summary>Wraps statements in a one-CPU scenario with root tasks A and B.</summary>
-    /// <summary>Compiles <paramref name="text"/>, which must have no diagnostics, and runs its one scenario with its default variants.</summary>
-    public static ScenarioResult RunSingle(string text)
+    /// <summary>
+    /// Compiles <paramref name="text"/>, which must have no diagnostics, and runs its one scenario with its default
+    /// variants, its explore blocks with <paramref name="options"/> (kscn's defaults when null).
+    /// </summary>
+    public static ScenarioResult RunSingle(string text, ExploreOptions? options = null)
     {
         var compilation = Compile(text);
         Assert.Empty(compilation.Diagnostics);
         using var assembly = compilation.CompileAndLoad();
         var scenario = assembly.Scenarios.Single();
-        var run = ScenarioRunner.Run(assembly, scenario, ScenarioRunner.ConfigsFor(scenario, new Dictionary<string, string>()).Single());
+        var run = ScenarioRunner.Run(assembly, scenario, ScenarioRunner.ConfigsFor(scenario, new Dictionary<string, string>()).Single(), options);
         Assert.Null(run.InternalError);
         return run.Result!;
     }
 
+    /// <summary>Wraps statements in a two-CPU scenario with root tasks A and B.</summary>
     public static string InScenario(string statements) =>
         "scenario \"t\" {\n  cpus 2\n  task A root\n  task B root\n" + statements + "\n}\n";
 }

@@ -59,7 +59,7 @@ public sealed class ObjectCheckerTests
     }
 
     [Fact]
-    public void Refcount_increment_on_zero_is_an_addition_on_0_and_does_not_resurrect()
+    public void Refcount_increment_on_zero_is_an_addition_on_0_and_saturates()
     {
         var refcount = new Refcount(_heap, NewBitmap(), initial: 0);
 
@@ -68,7 +68,23 @@ public sealed class ObjectCheckerTests
         var finding = Assert.Single(_heap.Findings);
         Assert.Equal(FindingKind.RefcountMisuse, finding.Kind);
         Assert.Contains("addition on 0", finding.Message);
-        Assert.Equal(0, refcount.Value);
+        Assert.Equal(Refcount.Saturated, refcount.Value);
+        Assert.True(refcount.IsSaturated);
+    }
+
+    [Fact]
+    public void A_saturated_refcount_stays_saturated_frees_nothing_and_is_reported_once()
+    {
+        var refcount = new Refcount(_heap, NewBitmap(), initial: 1);
+        Assert.True(refcount.DecAndTest("last"));
+        Assert.False(refcount.DecAndTest("underflow"));
+
+        refcount.Inc("again");
+        Assert.False(refcount.DecAndTest("and again"));
+        Assert.False(refcount.DecAndTest("and again"));
+
+        Assert.Equal(Refcount.Saturated, refcount.Value);
+        Assert.Contains("underflow", Assert.Single(_heap.Findings).Message);
     }
 
     [Fact]
@@ -84,7 +100,7 @@ public sealed class ObjectCheckerTests
         var finding = Assert.Single(_heap.Findings);
         Assert.Equal(FindingKind.RefcountMisuse, finding.Kind);
         Assert.Contains("underflow", finding.Message);
-        Assert.Equal(0, refcount.Value);
+        Assert.Equal(Refcount.Saturated, refcount.Value);
     }
 
     [Fact]
@@ -142,6 +158,32 @@ public sealed class ObjectCheckerTests
         var result = sim.Finish(FindingKind.Leak);
 
         Assert.Contains("refcount 3", result.Findings[0].Message);
+    }
+
+    [Theory]
+    [ClassData(typeof(MergedVariants))]
+    public void Merged_a_refcount_below_its_holders_is_an_early_free_not_a_leak(IopermVariant variant)
+    {
+        var sim = Sim.RootA(variant).Ioperm("A", 0x80, 1, On, Zero);
+        sim.Fork("A", "C");
+        Assert.False(sim.Bitmap("A")!.Refcnt!.DecAndTest("test_lost_reference"));
+
+        var result = sim.Finish(FindingKind.RefcountMisuse);
+
+        Assert.Contains("io_bitmap#1 has refcount 1 but 2 tasks hold it: it will be freed while still in use", result.Findings[0].Message);
+    }
+
+    [Fact]
+    public void A_saturated_refcount_is_not_reported_again_as_a_leak()
+    {
+        var sim = Sim.RootA(IopermVariant.Merged).Ioperm("A", 0x80, 1, On, Zero);
+        var refcnt = sim.Bitmap("A")!.Refcnt!;
+        Assert.True(refcnt.DecAndTest("test_early_put"));
+        refcnt.Inc("test_inc_on_0");
+
+        var result = sim.Finish(FindingKind.RefcountMisuse);
+
+        Assert.Contains("addition on 0", result.Findings[0].Message);
     }
 
     /// <summary>

@@ -98,15 +98,6 @@ public sealed class PreemptionExploreTests
     private static string InScenarioOfOneCpu(string statements) =>
         "scenario \"t\" {\n  kernel ioperm = v2-06-16\n  cpus 1\n  task A root\n  task B user\n" + statements + "\n}\n";
 
-    private static ScenarioResult Explore(string text, Reduction reduction, bool verify = false)
-    {
-        var compilation = Infrastructure.Kscn.Compile(text);
-        Assert.Empty(compilation.Diagnostics);
-        using var assembly = compilation.CompileAndLoad();
-        var scenario = assembly.Scenarios.Single();
-        var config = ScenarioLang.Compiler.Hosting.ScenarioRunner.ConfigsFor(scenario, new Dictionary<string, string>()).Single();
-        var run = ScenarioLang.Compiler.Hosting.ScenarioRunner.Run(assembly, scenario, config, new ExploreOptions(reduction, Jobs: 1, VerifyIndependence: verify));
-        Assert.Null(run.InternalError);
-        return run.Result!;
-    }
+    private static ScenarioResult Explore(string text, Reduction reduction, bool verify = false) =>
+        Infrastructure.Kscn.RunSingle(text, new ExploreOptions(reduction, Jobs: 1, VerifyIndependence: verify));
 }

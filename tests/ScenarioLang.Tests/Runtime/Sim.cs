@@ -126,7 +126,6 @@ internal sealed class Sim
         Observe = new Observations(_run.Machine);
     }
 
-    /// <summary>One CPU, root task A running on it, more root tasks waiting.</summary>
     /// <summary>
     /// Two CPUs: root A on cpu0 with port 0x80, and a child of A (a forked process, or a thread when
     /// <paramref name="thread"/>) running on cpu1.
@@ -141,6 +140,7 @@ internal sealed class Sim
         return sim.Run(child, 1);
     }
 
+    /// <summary>One CPU, root task A running on it, more root tasks waiting.</summary>
     public static Sim RootA(IopermVariant variant, params string[] others) =>
         new Sim(variant, 1, [Kscn.Root("A"), .. others.Select(Kscn.Root)]).Run("A");
 

@@ -138,4 +138,14 @@ public sealed class ThreadTests
         var result = sim.Finish(FindingKind.Leak);
         Assert.Contains("mm_struct#1 has mm_users 2 but is used by 1 task", result.Findings[0].Message);
     }
+
+    [Fact]
+    public void An_mm_user_missing_is_an_early_free_not_a_leak()
+    {
+        var sim = Sim.RootA(IopermVariant.Merged);
+        sim.Clone("A", "T");
+        sim["A"].Mm!.MmUsers--;
+        var result = sim.Finish(FindingKind.RefcountMisuse);
+        Assert.Contains("mm_struct#1 has mm_users 1 but is used by 2 tasks: an mmput() will free it while still in use", result.Findings[0].Message);
+    }
 }

@@ -93,6 +93,7 @@ public abstract class MaxCopyIoport(LinuxKernel kernel) : BitmapPtrIoport(kernel
             Log.Note($"allocated {bitmap} for {current} ({bitmap.SizeText}, all ports denied)");
             yield return InterleavingPoint.Preemptible(PreemptionPoints.Alloc);
             t.IoBitmap = bitmap;
+            yield return SetTifIoBitmap;
             current.TifIoBitmap = true;
             OnFirstBitmap(path.Cpu);
         }

@@ -13,6 +13,31 @@ public static class IoportMechanism
 {
     public const string Name = "ioperm";
 
+    // The port instructions (the points below and the steps in Declaration read it, so it comes first).
+    private static readonly (string Mnemonic, int Width, string Models)[] Ports =
+    [
+        ("inb", 1, "a user-mode IN of one byte: the CPU checks IOPL, then the TSS I/O bitmap"),
+        ("inw", 2, "a user-mode IN of two bytes"),
+        ("inl", 4, "a user-mode IN of four bytes"),
+        ("outb", 1, "a user-mode OUT of one byte"),
+        ("outw", 2, "a user-mode OUT of two bytes"),
+        ("outl", 4, "a user-mode OUT of four bytes"),
+    ];
+
+    // Intel SDM vol. 3 §9.2.2: "Reads or writes cannot be reordered with I/O instructions, locked instructions, or
+    // serializing instructions": an IN or OUT waits for its CPU's store buffer to drain, and a #GP's handling ends
+    // with IRET, a serializing instruction.
+    private static IReadOnlyList<PausePoint> TrapPoints { get; } =
+    [
+        .. Ports.Select(p => p.Mnemonic).SelectMany(mnemonic => new PausePoint[]
+        {
+            new(mnemonic, mnemonic, "before the I/O instruction, which waits for the CPU's store buffer to drain"),
+            new(mnemonic, KernelPoints.Iret, "a denied access: the #GP was handled (SIGSEGV queued); about to return to user mode with IRET, which waits for the store buffer to drain"),
+        }),
+        .. new[] { "cli", "sti" }.Select(insn =>
+            new PausePoint(insn, KernelPoints.Iret, "below IOPL 3: the #GP was handled (SIGSEGV queued, or the instruction skipped by the emulated iopl(3)); about to return to user mode with IRET, which waits for the store buffer to drain")),
+    ];
+
     public static VariantTable<IopermVariant> Variants { get; } = new(Name,
     [
         (IopermVariant.Pre55, new("pre-5.5", "v5.4: bitmap duplicated on fork, TSS cleared on every switch-out")),
@@ -34,13 +59,8 @@ public static class IoportMechanism
             new("ioperm", StepForm.Call,
                 [new("from", ParameterKind.Number, typeof(ulong)) { Units = true }, new("num", ParameterKind.Number, typeof(ulong)) { Units = true }, new("turn_on", ParameterKind.Switch, typeof(int))],
                 ResultKind.ReturnValue, "IopermStep", "arch/x86/kernel/ioport.c: ksys_ioperm()"),
-            new("iopl", StepForm.Call, [new("level", ParameterKind.Number, typeof(uint)) { Units = true }], ResultKind.ReturnValue, "IoplStep", "arch/x86/kernel/ioport.c: SYSCALL_DEFINE1(iopl)"),
-            Port("inb", 1, "a user-mode IN of one byte: the CPU checks IOPL, then the TSS I/O bitmap"),
-            Port("inw", 2, "a user-mode IN of two bytes"),
-            Port("inl", 4, "a user-mode IN of four bytes"),
-            Port("outb", 1, "a user-mode OUT of one byte"),
-            Port("outw", 2, "a user-mode OUT of two bytes"),
-            Port("outl", 4, "a user-mode OUT of four bytes"),
+            new(LockedPoints.Iopl, StepForm.Call, [new("level", ParameterKind.Number, typeof(uint)) { Units = true }], ResultKind.ReturnValue, "IoplStep", "arch/x86/kernel/ioport.c: SYSCALL_DEFINE1(iopl)"),
+            .. Ports.Select(p => Port(p.Mnemonic, p.Width, p.Models)),
             new("cli", StepForm.Instruction, [], ResultKind.Fault, "InterruptFlagStep", "a user-mode CLI: #GP unless IOPL is 3 (the merged kernel's emulated iopl(3) makes it a NOP)")
                 { Fixed = [false], Fault = Outcome.GeneralProtection },
             new("sti", StepForm.Instruction, [], ResultKind.Fault, "InterruptFlagStep", "a user-mode STI, as cli") { Fixed = [true], Fault = Outcome.GeneralProtection },
@@ -77,7 +97,7 @@ public static class IoportMechanism
             new(IoBitmap.KindName, "struct io_bitmap, a task's I/O permission bitmap"),
             new(ThreadTss.KindName, "a thread's own TSS with its I/O bitmap (hpa-tss)"),
         ],
-        PreemptionPoints.All,
+        [.. PreemptionPoints.All, .. LockedPoints.All, .. TrapPoints],
         new CostDeclaration(
             [
                 new(CopiedCounter, IoportObservations.TssBytesCopied),

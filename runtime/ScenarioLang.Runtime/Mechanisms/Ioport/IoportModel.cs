@@ -1,3 +1,4 @@
+using ScenarioLang.Runtime.Catalog;
 using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Machine;
 using ScenarioLang.Runtime.Scheduling;
@@ -79,6 +80,9 @@ public abstract class IoportModel : IKernelHooks
     {
     }
 
+    /// <summary>set_thread_flag() or clear_thread_flag() of TIF_IO_BITMAP: a locked bit operation (lock orb, lock andb).</summary>
+    protected static InterleavingPoint SetTifIoBitmap => InterleavingPoint.Drain(LockedPoints.TifIoBitmap, "a locked bit operation on TIF_IO_BITMAP");
+
     /// <summary>Whether #GP on a user CLI/STI under iopl_emul 3 is faked as a NOP (fixup_iopl_exception(), mainline since 5.15).</summary>
     public virtual bool FakesIoplCliSti => false;
 
@@ -137,9 +141,17 @@ public abstract class IoportModel : IKernelHooks
                     references++;
             }
             if (references == 0)
+            {
                 Heap.Report(FindingKind.Leak, bitmap, $"memory leak: {bitmap} ({bitmap.SizeText}, allocated by {bitmap.AllocationSite}) is referenced by no task");
-            else if (bitmap.Refcnt is { } refcnt && refcnt.Value != references)
+                continue;
+            }
+            // No refcount before the merged kernel; a saturated one was reported at its misuse (and leaks on purpose).
+            if (bitmap.Refcnt is not { IsSaturated: false } refcnt)
+                continue;
+            if (refcnt.Value > references)
                 Heap.Report(FindingKind.Leak, bitmap, $"memory leak: {bitmap} has refcount {refcnt.Value} but {Units.Count(references, "task")} hold it: it can never be freed");
+            else if (refcnt.Value < references)
+                Heap.Report(FindingKind.RefcountMisuse, bitmap, $"refcount: {bitmap} has refcount {refcnt.Value} but {Units.Count(references, "task")} hold it: it will be freed while still in use");
         }
     }
 
@@ -179,6 +191,10 @@ public abstract class IoportModel : IKernelHooks
         current.Thread.Iopl = (uint)level;
         Log.Note($"EFLAGS.IOPL {old} -> {level}");
         path.Result = 0;
+        // arch/x86/entry/entry_64.S: SYSRET only when regs->flags still equals the R11 it would restore; a new IOPL
+        // returns to user mode with IRET, which waits for the store buffer to drain.
+        if (level != old)
+            yield return InterleavingPoint.Drain(KernelPoints.Iret, "iret");
     }
 
     /// <summary>

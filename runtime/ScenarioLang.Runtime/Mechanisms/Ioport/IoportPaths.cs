@@ -13,6 +13,6 @@ public static class IoportPaths
             new(PreemptionPoints.Ioperm, cpu, kernel.Memory, path => kernel.Mechanism<IoportModel>().Ioperm(path, current, from, num, turnOn));
 
         public KernelPath Iopl(Cpu cpu, TaskStruct current, uint level) =>
-            new("iopl", cpu, kernel.Memory, path => kernel.Mechanism<IoportModel>().Iopl(path, current, level));
+            new(LockedPoints.Iopl, cpu, kernel.Memory, path => kernel.Mechanism<IoportModel>().Iopl(path, current, level));
     }
 }

@@ -108,11 +108,13 @@ public class MergedIoport : IoportModel
             Log.Note($"{shared} is shared (refcount {shared.Refcnt!.Value}): copied on write to {iobm}, "
                 + (ResetsDuplicateRefcount ? "refcount reset to 1" : $"its refcount left at the copied {iobm.Refcnt!.Value}"));
             yield return InterleavingPoint.Preemptible(PreemptionPoints.Cow);
+            yield return InterleavingPoint.Drain(LockedPoints.IoBitmapExit, "refcount_dec_and_test() (lock xadd)");
             IoBitmapExit(path.Cpu, current, current);
         }
 
         // Store the pointer before the update, so that dropping the last permission can free it.
         t.IoBitmap = iobm;
+        yield return SetTifIoBitmap;
         current.TifIoBitmap = true;
         yield return InterleavingPoint.Preemptible(PreemptionPoints.Installed);
 
@@ -165,6 +167,7 @@ public class MergedIoport : IoportModel
         }
         t.IoplEmul = (uint)level;
         Log.Note($"iopl_emul {old} -> {level}; EFLAGS.IOPL stays 0");
+        yield return SetTifIoBitmap;
         TaskUpdateIoBitmap(path.Cpu, current, current);
         path.Result = 0;
     }

@@ -22,12 +22,12 @@ public sealed partial class ScenarioRun
 
     /// <summary>A user-mode CLI (<paramref name="set"/> false) or STI: <see cref="Outcome.Ok"/>, or <see cref="Outcome.GeneralProtection"/> when SIGSEGV was delivered.</summary>
     public ThreadStep InterruptFlagStep(Step step, string action, string? result, int cpu, TaskStruct task, bool set, ExpectedOutcome? expected = null) =>
-        InstructionStep(step, action, result, cpu, task, expected, set ? "sti" : "cli",
+        InstructionStep(step, action, result, cpu, task, expected, set ? "sti" : "cli", io: false,
             c => set ? Kernel.UserSti(c, task) : Kernel.UserCli(c, task));
 
     /// <summary>A user-mode IN or OUT of <paramref name="width"/> bytes at <paramref name="port"/>.</summary>
     public ThreadStep PortStep(Step step, string action, string? result, int cpu, TaskStruct task, string mnemonic, int width, int port, ExpectedOutcome? expected = null) =>
-        InstructionStep(step, action, result, cpu, task, expected, mnemonic, c =>
+        InstructionStep(step, action, result, cpu, task, expected, mnemonic, io: true, c =>
         {
             IoportTrace.ExplainPortCheck(Kernel, c, task, port, width);
             return Kernel.UserPortAccess(c, task, port, width);

@@ -93,6 +93,7 @@ public sealed class V1Patch05Ioport(LinuxKernel kernel) : BitmapPtrIoport(kernel
 
         IoBitmap? tofree = null;
         IoBitmap? installed = bitmap;
+        yield return SetTifIoBitmap;
         if (first >= IoBitmap.Bits)
         {
             current.TifIoBitmap = false;

@@ -86,9 +86,14 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
                 var inc = InterleavingPoint.Add(PtsharePoints.RefcountInc, info.Refcnt, 1);
                 yield return inc;
                 Heap.Access(info, "do_mmap: refcount_inc");
-                if (inc.Value == 0)
-                    Heap.Report(FindingKind.RefcountMisuse, info, $"refcount_t: addition on 0; use-after-free ({info} in do_mmap)");
-                Log.Note($"shares {info}'s page tables in {info.Mm} (refcnt {inc.Value + 1})");
+                // include/linux/refcount.h: __refcount_add(): "addition on 0" (REFCOUNT_ADD_UAF), or a saturated count.
+                if (inc.Value <= 0)
+                {
+                    if (inc.Value == 0)
+                        Heap.Report(FindingKind.RefcountMisuse, info, $"refcount_t: addition on 0; use-after-free ({info} in do_mmap)");
+                    yield return Saturate(info);
+                }
+                Log.Note($"shares {info}'s page tables in {info.Mm} (refcnt {(inc.Value <= 0 ? "saturated" : inc.Value + 1)})");
             }
             else
                 Log.Note($"{info} describes {Units.Hex((long)info.Start)}, {Units.Bytes((long)info.Length)}: this mapping gets its own page tables");
@@ -212,6 +217,9 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
             }
             var sharers = mms.Count(mm => mm.Vmas.Any(v => v.SharedPt && v.File == info.File));
             var refcnt = kernel.Memory.Read(info.Refcnt);
+            // A saturated refcnt was reported at its misuse (and leaks on purpose).
+            if (refcnt < 0)
+                continue;
             if (refcnt > sharers)
                 Heap.Report(FindingKind.Leak, info, $"memory leak: {info} has refcnt {refcnt} but {Units.Count(sharers, "mapping")} share it: it and {info.Mm} can never be freed");
             else if (refcnt < sharers)
@@ -324,7 +332,11 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
         var dec = InterleavingPoint.Add(PtsharePoints.RefcountDec, info.Refcnt, -1);
         yield return dec;
         if (!DecAndTest(info, dec.Value))
+        {
+            if (dec.Value <= 0)
+                yield return Saturate(info);
             yield break;
+        }
         foreach (var point in FreePtshareMm(info))
             yield return point;
         yield return InterleavingPoint.Store(PtsharePoints.Clear, file.PtshareData, 0);
@@ -348,6 +360,8 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
         var dec = InterleavingPoint.Add(PtsharePoints.RefcountDec, info.Refcnt, -1);
         yield return dec;
         var last = DecAndTest(info, dec.Value);
+        if (dec.Value <= 0)
+            yield return Saturate(info);
         if (last)
             yield return InterleavingPoint.Store(PtsharePoints.Clear, file.PtshareData, 0);
         yield return InterleavingPoint.Unlock(PtsharePoints.IMmapUnlock, file.IMmapRwsem);
@@ -358,17 +372,23 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
     }
 
     // include/linux/refcount.h: refcount_dec_and_test(), given the value the locked add found: true for the last
-    // reference; a decrement from 0 or below warns and saturates instead.
+    // reference; a decrement from 0 warns "underflow" (REFCOUNT_SUB_UAF), and it or one of a saturated count saturates
+    // (the caller's Saturate()) instead.
     private bool DecAndTest(PtshareData info, long old)
     {
         if (old <= 0)
         {
-            Heap.Report(FindingKind.RefcountMisuse, info, $"refcount_t: underflow; use-after-free ({info} in ptshare_del_mm)");
+            if (old == 0)
+                Heap.Report(FindingKind.RefcountMisuse, info, $"refcount_t: underflow; use-after-free ({info} in ptshare_del_mm)");
             return false;
         }
         Log.Note($"{info} refcnt {old} -> {old - 1}");
         return old == 1;
     }
+
+    // lib/refcount.c: refcount_warn_saturate(): refcount_set(r, REFCOUNT_SATURATED), a plain store; no later decrement
+    // frees the object (it leaks on purpose), and the checker reported its first misuse already.
+    private static InterleavingPoint Saturate(PtshareData info) => InterleavingPoint.Store(PtsharePoints.Saturate, info.Refcnt, Refcount.Saturated);
 
     // mm/ptshare.c: free_ptshare_mm(): mmput(info->mm); kfree(info).
     private IEnumerable<InterleavingPoint> FreePtshareMm(PtshareData info)

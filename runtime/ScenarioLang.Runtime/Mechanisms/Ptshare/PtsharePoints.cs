@@ -23,6 +23,8 @@ public static class PtsharePoints
     public const string RefcountInc = "refcount_inc";
     /// <summary>ptshare_del_mm(): <c>refcount_dec_and_test(&amp;info->refcnt)</c>.</summary>
     public const string RefcountDec = "refcount_dec_and_test";
+    /// <summary>lib/refcount.c: refcount_warn_saturate()'s refcount_set(r, REFCOUNT_SATURATED) after a misuse.</summary>
+    public const string Saturate = "refcount_warn_saturate";
     /// <summary>free_ptshare_mm(): <c>kfree(info)</c>.</summary>
     public const string Kfree = "kfree";
     /// <summary>ptshare_del_mm(): <c>file->f_mapping->ptshare_data = NULL</c>.</summary>
@@ -42,11 +44,13 @@ public static class PtsharePoints
         new(Mmap, Reload, "do_mmap(): after ptshare_new_mm(), about to load file->f_mapping->ptshare_data again"),
         new(Mmap, InsertVma, "ptshare_insert_vma(): about to insert a copy of the vma into the host mm (insert_vm_struct())"),
         new(Mmap, RefcountInc, "do_mmap(): the mapping matches; about to refcount_inc(&info->refcnt)"),
+        new(Mmap, Saturate, "refcount_inc() found 0 (or a saturated count): about to store REFCOUNT_SATURATED in info->refcnt (a plain store)"),
         new(Mmap, IMmapUnlock, "ptshare=locked: do_mmap() is about to release the i_mmap lock"),
         new(Munmap, IMmapLock, "ptshare=locked: do_vmi_munmap() is about to take the file's i_mmap lock"),
         new(Munmap, Lookup, "do_vmi_munmap() and ptshare_del_mm(): about to load file->f_mapping->ptshare_data"),
         new(Munmap, ReadInfo, "do_vmi_munmap(): about to read info->start and info->size (partial munmaps are refused)"),
         new(Munmap, RefcountDec, "ptshare_del_mm(): about to refcount_dec_and_test(&info->refcnt)"),
+        new(Munmap, Saturate, "refcount_dec_and_test() found 0 (or a saturated count): about to store REFCOUNT_SATURATED in info->refcnt (a plain store)"),
         new(Munmap, Clear, "ptshare_del_mm(): about to store NULL in file->f_mapping->ptshare_data (after free_ptshare_mm() in rfc-v2, before it in locked)"),
         new(Munmap, IMmapUnlock, "ptshare=locked: do_vmi_munmap() is about to release the i_mmap lock"),
         new(Munmap, Kfree, "free_ptshare_mm(): the host mm is put; about to kfree(info)"),
