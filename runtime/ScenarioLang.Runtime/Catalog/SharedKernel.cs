@@ -134,6 +134,9 @@ public static class KernelPoints
     public const string ExitMm = "exit_mm";
     /// <summary>__sys_setresuid() -> prepare_creds(), whose reference counts are locked increments.</summary>
     public const string PrepareCreds = "prepare_creds";
-    /// <summary>The IRET that ends a user-mode #GP's handling (arch/x86/entry/entry_64.S), a serializing instruction.</summary>
+    /// <summary>
+    /// An IRET back to user mode (arch/x86/entry/entry_64.S), a serializing instruction: the end of a user-mode #GP's
+    /// handling, or of a syscall whose new registers SYSRET cannot restore (iopl() changing EFLAGS.IOPL).
+    /// </summary>
     public const string Iret = "iret";
 }
