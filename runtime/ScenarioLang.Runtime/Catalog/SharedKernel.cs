@@ -61,9 +61,16 @@ public static class SharedKernel
     public static IReadOnlyList<PausePoint> Points { get; } =
     [
         .. InstructionPoints.All,
+        new(KernelPoints.Mmap, KernelPoints.MmapWriteLock, MmapLockDescription("mmap_write_lock_killable()", "down_write()")),
+        new(KernelPoints.Mmap, KernelPoints.MmapWriteUnlock, MmapLockDescription("mmap_write_unlock()", "up_write()")),
+        new(KernelPoints.Munmap, KernelPoints.MmapWriteLock, MmapLockDescription("mmap_write_lock_killable()", "down_write()")),
+        new(KernelPoints.Munmap, KernelPoints.MmapWriteUnlock, MmapLockDescription("mmap_write_unlock()", "up_write()")),
         new("setresuid", KernelPoints.PrepareCreds,
             "prepare_creds(), when the ids change and may: about to take references for the new cred (get_group_info(), get_uid(): locked increments, which wait for the store buffer to drain)"),
     ];
+
+    private static string MmapLockDescription(string call, string rwsem) =>
+        $"{call} of the task's mm: {rwsem}, a locked instruction, which waits for the store buffer to drain";
 
     public static IReadOnlyList<PropertyDeclaration> Properties { get; } =
     [
@@ -132,6 +139,10 @@ public static class KernelPoints
     public const string ExecMmap = "exec_mmap";
     /// <summary>exit_mm(): <c>current->mm = NULL</c>.</summary>
     public const string ExitMm = "exit_mm";
+    /// <summary>mmap_write_lock_killable(mm) around do_mmap() and do_vmi_munmap(): down_write(), a locked instruction.</summary>
+    public const string MmapWriteLock = "mmap_write_lock";
+    /// <summary>mmap_write_unlock(mm): up_write(), a locked instruction.</summary>
+    public const string MmapWriteUnlock = "mmap_write_unlock";
     /// <summary>__sys_setresuid() -> prepare_creds(), whose reference counts are locked increments.</summary>
     public const string PrepareCreds = "prepare_creds";
     /// <summary>

@@ -56,6 +56,10 @@ public sealed class DrainingStepTests
     [InlineData("merged", "", "iopl(0) -> 0", true)]
     [InlineData("pre-5.5", "", "iopl(3) -> 0", false)]
     [InlineData("pre-5.5", "", "iopl(0) -> 0", true)]
+    // mmap() and munmap() run under mmap_write_lock(): down_write() and up_write() are locked; a refused call takes no lock.
+    [InlineData("merged", "", "mmap(0x400000, 4 KiB, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) -> 0x400000", false)]
+    [InlineData("merged", "", "mmap(0x400000, 4 KiB, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 1) -> EINVAL", true)]
+    [InlineData("merged", "", "munmap(0x400000, 4 KiB) -> 0", false)]
     public void A_step_that_runs_an_ordering_instruction_forbids_store_buffering_through_it(string variant, string setup, string step, bool reorders)
     {
         // The differential check: every reduction agrees, and DPOR's independence is verified on every execution.
@@ -68,7 +72,7 @@ public sealed class DrainingStepTests
         }
     }
 
-    // The last column: the store buffer is already empty there (the I/O instruction drained it at its own point).
+    // The last column: the store buffer is already empty there (an earlier drain point of the step emptied it).
     public static TheoryData<string, string, string, string, bool> Points => new()
     {
         { "merged", "", "outb 0x80 -> #GP", "outb", false },
@@ -90,6 +94,10 @@ public sealed class DrainingStepTests
         { "merged", "cpu0 A: ioperm(0x80, 1, on) -> 0\n  cpu0 A: fork -> C\n  cpu0 switch C", "ioperm(0x81, 1, on) -> 0", LockedPoints.IoBitmapExit, false },
         { "merged", "", "iopl(3) -> 0", LockedPoints.TifIoBitmap, false },
         { "pre-5.5", "", "iopl(3) -> 0", KernelPoints.Iret, false },
+        { "merged", "", "mmap(0x400000, 4 KiB, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) -> 0x400000", KernelPoints.MmapWriteLock, false },
+        { "merged", "", "mmap(0x400000, 4 KiB, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) -> 0x400000", KernelPoints.MmapWriteUnlock, true },
+        { "merged", "", "munmap(0x400000, 4 KiB) -> 0", KernelPoints.MmapWriteLock, false },
+        { "merged", "", "munmap(0x400000, 4 KiB) -> 0", KernelPoints.MmapWriteUnlock, true },
     };
 
     [Theory]
@@ -122,7 +130,7 @@ public sealed class DrainingStepTests
     {
         string[] steps = ["inb", "inw", "inl", "outb", "outw", "outl", "cli", "sti", "setresuid", LockedPoints.Iopl];
         var declared = KernelCatalog.Points
-            .Where(p => steps.Contains(p.Step) || p.Name is LockedPoints.IoBitmapExit or LockedPoints.TifIoBitmap)
+            .Where(p => steps.Contains(p.Step) || p.Name is LockedPoints.IoBitmapExit or LockedPoints.TifIoBitmap or KernelPoints.MmapWriteLock or KernelPoints.MmapWriteUnlock)
             .Select(p => $"{p.Step} {p.Name}");
         var paused = Points.Select(row => $"{((string)row[2]).Split(' ', '(')[0]} {row[3]}");
         Assert.Equal(declared.Order(StringComparer.Ordinal), paused.Distinct().Order(StringComparer.Ordinal));

@@ -1,3 +1,4 @@
+using ScenarioLang.Runtime.Catalog;
 using ScenarioLang.Runtime.Scheduling;
 using ScenarioLang.Runtime.Tracing;
 using static ScenarioLang.Runtime.Kernel.Mm.UserLayout;
@@ -29,10 +30,34 @@ public sealed class UserMemory
 
     private KernelLog Log => _kernel.Log;
 
-    // arch/x86/kernel/sys_x86_64.c: sys_mmap() -> mm/mmap.c: ksys_mmap_pgoff() -> do_mmap() -> mmap_region()
+    // arch/x86/kernel/sys_x86_64.c: sys_mmap() -> mm/mmap.c: ksys_mmap_pgoff() -> mm/util.c: vm_mmap_pgoff(), which
+    // runs do_mmap() -> mmap_region() under mmap_write_lock_killable(mm)
     public IEnumerable<InterleavingPoint> DoMmap(KernelPath path, TaskStruct current, MmapRequest request)
     {
         var mm = current.Mm ?? throw new ScenarioRuntimeException($"{current} has no mm to map into");
+        if (CheckBeforeLock(request) is { } refused)
+        {
+            path.Result = -(long)refused;
+            Log.Note($"mmap: -{refused}");
+            yield break;
+        }
+        foreach (var point in UnderMmapLock(DoMmapLocked(path, mm, current, request)))
+            yield return point;
+    }
+
+    // include/linux/mmap_lock.h: mmap_write_lock() and mmap_write_unlock() are down_write() and up_write(), each a
+    // locked instruction on the rwsem's count, so the CPU's store buffer drains before and after the locked section.
+    private static IEnumerable<InterleavingPoint> UnderMmapLock(IEnumerable<InterleavingPoint> body)
+    {
+        yield return InterleavingPoint.Drain(KernelPoints.MmapWriteLock, "down_write() (lock cmpxchg)");
+        foreach (var point in body)
+            yield return point;
+        yield return InterleavingPoint.Drain(KernelPoints.MmapWriteUnlock, "up_write() (lock xadd)");
+    }
+
+    // mm/mmap.c: do_mmap() -> mmap_region(), under the lock
+    private IEnumerable<InterleavingPoint> DoMmapLocked(KernelPath path, MmStruct mm, TaskStruct current, MmapRequest request)
+    {
         if (Check(request, mm) is { } error)
         {
             path.Result = -(long)error;
@@ -92,8 +117,12 @@ public sealed class UserMemory
             yield return point;
     }
 
-    // mm/mmap.c: __do_sys_munmap() -> __vm_munmap() -> do_vmi_munmap()
-    public IEnumerable<InterleavingPoint> DoMunmap(KernelPath path, TaskStruct current, ulong start, ulong length)
+    // mm/mmap.c: __do_sys_munmap() -> __vm_munmap(), which runs do_vmi_munmap() under mmap_write_lock_killable(mm)
+    public IEnumerable<InterleavingPoint> DoMunmap(KernelPath path, TaskStruct current, ulong start, ulong length) =>
+        UnderMmapLock(DoVmiMunmap(path, current, start, length));
+
+    // mm/mmap.c: do_vmi_munmap()
+    private IEnumerable<InterleavingPoint> DoVmiMunmap(KernelPath path, TaskStruct current, ulong start, ulong length)
     {
         var mm = current.Mm ?? throw new ScenarioRuntimeException($"{current} has no mm");
         if (!PageAligned(start) || start > TaskSize || length > TaskSize - start || PageAlign(length) == 0)
@@ -280,14 +309,16 @@ public sealed class UserMemory
     // LEGACY_MAP_MASK (include/linux/mman.h), as far as the model names flags: what MAP_SHARED_VALIDATE accepts.
     private const int LegacyMapMask = Mman.MapShared | Mman.MapPrivate | Mman.MapFixed | Mman.MapAnonymous;
 
-    // The checks before do_mmap() finds an address: sys_mmap()'s offset check, ksys_mmap_pgoff()'s fget(), do_mmap()'s
-    // length checks and its "Too many mappings?" (mm->map_count > sysctl_max_map_count), and the map type.
+    // The checks before vm_mmap_pgoff() takes the lock: sys_mmap()'s offset check and ksys_mmap_pgoff()'s fget().
+    private static Errno? CheckBeforeLock(MmapRequest request) =>
+        (request.Offset & (PagingLayout.PageSize - 1)) != 0 || request.Offset < 0 ? Errno.EINVAL
+        : (request.Flags & Mman.MapAnonymous) == 0 && request.File is null ? Errno.EBADF
+        : null;
+
+    // The checks under the lock before do_mmap() finds an address: its length checks and its "Too many mappings?"
+    // (mm->map_count > sysctl_max_map_count), and the map type.
     private static Errno? Check(MmapRequest request, MmStruct mm)
     {
-        if ((request.Offset & (PagingLayout.PageSize - 1)) != 0 || request.Offset < 0)
-            return Errno.EINVAL;
-        if ((request.Flags & Mman.MapAnonymous) == 0 && request.File is null)
-            return Errno.EBADF;
         if (request.Length == 0)
             return Errno.EINVAL;
         if (PageAlign(request.Length) == 0 || PageAlign(request.Length) > TaskSize)
