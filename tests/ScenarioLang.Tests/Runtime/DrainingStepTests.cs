@@ -56,7 +56,8 @@ public sealed class DrainingStepTests
     [InlineData("merged", "", "iopl(0) -> 0", true)]
     [InlineData("pre-5.5", "", "iopl(3) -> 0", false)]
     [InlineData("pre-5.5", "", "iopl(0) -> 0", true)]
-    // mmap() and munmap() run under mmap_write_lock(): down_write() and up_write() are locked; a refused call takes no lock.
+    // mmap() and munmap() run under mmap_write_lock(): down_write() and up_write() are locked; an mmap() refused before
+    // the lock (here for its offset) takes none.
     [InlineData("merged", "", "mmap(0x400000, 4 KiB, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) -> 0x400000", false)]
     [InlineData("merged", "", "mmap(0x400000, 4 KiB, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 1) -> EINVAL", true)]
     [InlineData("merged", "", "munmap(0x400000, 4 KiB) -> 0", false)]
