@@ -1,5 +1,3 @@
-using ScenarioLang.Runtime.Scheduling;
-
 namespace ScenarioLang.Runtime.Catalog;
 
 /// <summary>
