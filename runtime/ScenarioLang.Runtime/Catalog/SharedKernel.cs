@@ -57,7 +57,10 @@ public static class SharedKernel
         new("mfence", StepForm.Instruction, [], ResultKind.None, "FenceStep", "a full fence, which drains the store buffer") { RunsWithoutTask = true },
     ];
 
-    /// <summary>The pause points of the shared kernel's own steps: the memory instructions', then setresuid()'s.</summary>
+    /// <summary>
+    /// The pause points of the shared kernel's own steps: the memory instructions', then the locked and serializing
+    /// instructions of mmap(), munmap(), a faulting read or write, exec and setresuid(), which wait for the store buffer.
+    /// </summary>
     public static IReadOnlyList<PausePoint> Points { get; } =
     [
         .. InstructionPoints.All,
@@ -65,8 +68,25 @@ public static class SharedKernel
         new(KernelPoints.Mmap, KernelPoints.MmapWriteUnlock, MmapLockDescription("mmap_write_unlock()", "up_write()")),
         new(KernelPoints.Munmap, KernelPoints.MmapWriteLock, MmapLockDescription("mmap_write_lock_killable()", "down_write()")),
         new(KernelPoints.Munmap, KernelPoints.MmapWriteUnlock, MmapLockDescription("mmap_write_unlock()", "up_write()")),
+        .. AccessPoints(KernelPoints.Read),
+        .. AccessPoints(KernelPoints.Write),
+        new(KernelPoints.Exec, KernelPoints.ActivateMm,
+            "exec_mmap(), under task_lock: about to switch to the new mm (activate_mm() -> switch_mm()); its CR3 write is serializing, so it waits for the store buffer to drain"),
+        new(KernelPoints.Exec, KernelPoints.Iret,
+            "the new program is set up: about to return to user mode with IRET (SYSRET cannot restore the new RIP), which waits for the store buffer to drain"),
         new("setresuid", KernelPoints.PrepareCreds,
             "prepare_creds(), when the ids change and may: about to take references for the new cred (get_group_info(), get_uid(): locked increments, which wait for the store buffer to drain)"),
+    ];
+
+    // A page the access faults on: the #PF handler's lock, its release and IRET, or a kernel address's IRET alone.
+    private static PausePoint[] AccessPoints(string step) =>
+    [
+        new(step, KernelPoints.MmapReadLock,
+            "a page faulted: the #PF handler is about to lock the vma or the mm (vma_start_read(), mmap_read_trylock()), a locked instruction, which waits for the store buffer to drain"),
+        new(step, KernelPoints.MmapReadUnlock,
+            "the fault was handled, or SIGSEGV queued: about to release that lock (up_read(), locked) and return to user mode with IRET, each of which waits for the store buffer to drain"),
+        new(step, KernelPoints.Iret,
+            "a kernel address: SIGSEGV queued without a lock; about to return to user mode with IRET, which waits for the store buffer to drain"),
     ];
 
     private static string MmapLockDescription(string call, string rwsem) =>
@@ -137,17 +157,23 @@ public static class KernelPoints
     public const string TaskUnlock = "task_unlock";
     /// <summary>exec_mmap(): <c>tsk->mm = mm</c>.</summary>
     public const string ExecMmap = "exec_mmap";
+    /// <summary>exec_mmap(): activate_mm(), whose CR3 write is serializing.</summary>
+    public const string ActivateMm = "activate_mm";
     /// <summary>exit_mm(): <c>current->mm = NULL</c>.</summary>
     public const string ExitMm = "exit_mm";
     /// <summary>mmap_write_lock_killable(mm) around do_mmap() and do_vmi_munmap(): down_write(), a locked instruction.</summary>
     public const string MmapWriteLock = "mmap_write_lock";
     /// <summary>mmap_write_unlock(mm): up_write(), a locked instruction.</summary>
     public const string MmapWriteUnlock = "mmap_write_unlock";
+    /// <summary>A user access's #PF handler locks the vma or mmap_lock before it looks at the vma: a locked instruction.</summary>
+    public const string MmapReadLock = "mmap_read_lock";
+    /// <summary>The #PF handler's release of that lock (up_read(), a locked instruction), then its IRET to user mode.</summary>
+    public const string MmapReadUnlock = "mmap_read_unlock";
     /// <summary>__sys_setresuid() -> prepare_creds(), whose reference counts are locked increments.</summary>
     public const string PrepareCreds = "prepare_creds";
     /// <summary>
     /// An IRET back to user mode (arch/x86/entry/entry_64.S), a serializing instruction: the end of a user-mode #GP's
-    /// handling, or of a syscall whose new registers SYSRET cannot restore (iopl() changing EFLAGS.IOPL).
+    /// or #PF's handling, or of a syscall whose new registers SYSRET cannot restore (iopl() changing EFLAGS.IOPL, exec).
     /// </summary>
     public const string Iret = "iret";
 }

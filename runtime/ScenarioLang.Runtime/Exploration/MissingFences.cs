@@ -89,7 +89,7 @@ internal static class MissingFences
 
     /// <summary>
     /// What the event wrote to memory, if it did: a drain (the store's place in its CPU's program is the step that
-    /// buffered it), or a locked write or kfree() (its own event). The value is null where the point no longer holds
+    /// buffered it), or a locked write, a locked release or kfree() (its own event). The value is null where the point no longer holds
     /// it: an exchange's and an add's point keep the value they read.
     /// </summary>
     private static WriteToMemory? MemoryWrite(IReadOnlyList<ExecutedEvent> events, BufferTimeline timeline, int at)
@@ -104,6 +104,7 @@ internal static class MissingFences
         return e.Performed switch
         {
             { Kind: InterleavingKind.Lock, Location: { } word } => (cpu, word, 1, at),
+            { Kind: InterleavingKind.Release, Location: { } word } => (cpu, word, 0, at),
             // KASAN poisons a freed object's word: a later load of it reads -1.
             { Kind: InterleavingKind.Free, Location: { } word } => (cpu, word, -1, at),
             { Kind: InterleavingKind.Exchange or InterleavingKind.Add, Location: { } word } => (cpu, word, null, at),

@@ -69,6 +69,7 @@ internal sealed record Footprint(StateAccess[] Accesses, bool NeedsEmptyStoreBuf
         InterleavingKind.Store or InterleavingKind.Unlock when model == MemoryModel.Tso => new([], false, Buffers: true),
         InterleavingKind.Store or InterleavingKind.Free => Touching(point, Access.Write, false),
         InterleavingKind.Unlock => Touching(point, Access.Release, false),
+        InterleavingKind.Release => Touching(point, Access.Release, true),
         InterleavingKind.Lock => Touching(point, Access.Acquire, true),
         InterleavingKind.Exchange or InterleavingKind.Add => Touching(point, Access.Write, true),
         InterleavingKind.Fence => new([], true),

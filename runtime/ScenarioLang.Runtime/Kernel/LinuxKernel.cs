@@ -348,6 +348,9 @@ public sealed class LinuxKernel
         current.Regs.Flags = PtRegs.Initial;
         foreach (var mechanism in _mechanisms)
             mechanism.StartThread(current, iopl);
+        // start_thread() gave the task a new RIP, which SYSRET cannot restore (do_syscall_64() checks regs->cx against
+        // regs->ip; 2015's start_thread_common() called force_iret()): exec returns with IRET, which is serializing.
+        yield return InterleavingPoint.Drain(KernelPoints.Iret, "iret");
     }
 
     // fs/exec.c: begin_new_exec() -> commit_creds(bprm->cred), the cred security/commoncap.c:
@@ -443,6 +446,9 @@ public sealed class LinuxKernel
         yield return InterleavingPoint.Store(KernelPoints.ExecMmap, tsk.MmField, mm.Id);
         foreach (var point in Pgd.PgdInitLate(tsk, mm))
             yield return point;
+        // activate_mm() -> switch_mm(): the write of the new PGD to CR3 is serializing (Intel SDM vol. 3 §9.3), so the
+        // stores above reach memory before task_unlock().
+        yield return InterleavingPoint.Drain(KernelPoints.ActivateMm, "mov to cr3 (switch_mm())");
         yield return InterleavingPoint.Unlock(KernelPoints.TaskUnlock, tsk.AllocLock);
         if (old is null)
             yield break;

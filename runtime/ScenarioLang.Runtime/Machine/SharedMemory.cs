@@ -52,6 +52,9 @@ public sealed class SharedMemory(MemoryModel model, StateTracker tracker)
             case InterleavingKind.Lock:
                 _words[point.Location!.Value] = 1;
                 break;
+            case InterleavingKind.Release:
+                _words[point.Location!.Value] = 0;
+                break;
             case InterleavingKind.Exchange:
                 var word = point.Location!.Value;
                 var old = Read(word);

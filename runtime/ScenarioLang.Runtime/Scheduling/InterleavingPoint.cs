@@ -15,6 +15,11 @@ public enum InterleavingKind
     Lock,
     /// <summary>spin_unlock(): on x86 a plain store of 0 to the lock word, buffered like any store.</summary>
     Unlock,
+    /// <summary>
+    /// A sleeping lock's release (up_write(): lock xadd on the rwsem's count): waits for an empty buffer, then frees the
+    /// lock word in memory at once, where spin_unlock()'s plain store would wait in the buffer.
+    /// </summary>
+    Release,
     /// <summary>A locked exchange (xchg): waits for an empty buffer, then reads and writes memory at once.</summary>
     Exchange,
     /// <summary>A locked add (lock xadd, as refcount_t's atomics): waits for an empty buffer, adds, and reads the old value.</summary>
@@ -44,7 +49,7 @@ public sealed class InterleavingPoint
         Subscript = subscript;
     }
 
-    // A drain point's instruction, as the trace shows it; null for an mfence.
+    // A drain point's instruction, or a sleeping lock's function, as the trace shows it; null for an mfence and a spinlock.
     private string? _instruction;
 
     /// <summary>The name a scenario uses to stop a path here (<c>paused at link_task</c>), the same in every variant.</summary>
@@ -66,7 +71,7 @@ public sealed class InterleavingPoint
     public bool AccessesMemory => Kind is not (InterleavingKind.Preemption or InterleavingKind.Fence);
 
     /// <summary>Whether the access must wait for this CPU's store buffer to be empty (x86 fences and locked instructions).</summary>
-    public bool NeedsEmptyStoreBuffer => Kind is InterleavingKind.Fence or InterleavingKind.Lock or InterleavingKind.Exchange or InterleavingKind.Add;
+    public bool NeedsEmptyStoreBuffer => Kind is InterleavingKind.Fence or InterleavingKind.Lock or InterleavingKind.Release or InterleavingKind.Exchange or InterleavingKind.Add;
 
     public static InterleavingPoint Preemptible(string name) => new(name, InterleavingKind.Preemption, null, 0, null);
 
@@ -87,13 +92,18 @@ public sealed class InterleavingPoint
         new(name, InterleavingKind.Fence, null, 0, null) { _instruction = instruction };
 
     /// <summary>A <see cref="Drain"/> point: an instruction of the path that waits for the buffer, not an mfence step's.</summary>
-    public bool DrainsOnly => _instruction is not null;
+    public bool DrainsOnly => Kind == InterleavingKind.Fence && _instruction is not null;
 
-    public static InterleavingPoint Lock(string name, MemoryLocation lockWord, string? subscript = null) =>
-        new(name, InterleavingKind.Lock, lockWord, 1, subscript);
+    /// <summary>A lock taken by a locked instruction: spin_lock(), or the sleeping lock's <paramref name="function"/> (<c>down_write</c>).</summary>
+    public static InterleavingPoint Lock(string name, MemoryLocation lockWord, string? subscript = null, string? function = null) =>
+        new(name, InterleavingKind.Lock, lockWord, 1, subscript) { _instruction = function };
 
     public static InterleavingPoint Unlock(string name, MemoryLocation lockWord, string? subscript = null) =>
         new(name, InterleavingKind.Unlock, lockWord, 0, subscript);
+
+    /// <summary>The release of a sleeping lock by a locked instruction: <paramref name="function"/> as the trace shows it (<c>up_write</c>).</summary>
+    public static InterleavingPoint Release(string name, MemoryLocation lockWord, string function) =>
+        new(name, InterleavingKind.Release, lockWord, 0, null) { _instruction = function };
 
     public static InterleavingPoint Exchange(string name, MemoryLocation location, long value, string? subscript = null) =>
         new(name, InterleavingKind.Exchange, location, value, subscript);
@@ -110,8 +120,9 @@ public sealed class InterleavingPoint
         InterleavingKind.Load => $"load {Location}",
         InterleavingKind.Store => $"store {Location} = {Value}",
         InterleavingKind.Fence => _instruction ?? "mfence",
-        InterleavingKind.Lock => $"spin_lock({Location})",
+        InterleavingKind.Lock => $"{_instruction ?? "spin_lock"}({Location})",
         InterleavingKind.Unlock => $"spin_unlock({Location})",
+        InterleavingKind.Release => $"{_instruction}({Location})",
         InterleavingKind.Add => $"lock xadd {Location}, {Value}",
         InterleavingKind.Free => $"kfree({Location})",
         _ => $"xchg {Location}, {Value}",

@@ -81,7 +81,7 @@ public sealed class KernelPath
             _memory.Perform(Cpu, point);
             if (point.Kind == InterleavingKind.Lock)
                 (_held ??= []).Add(point.Location!.Value);
-            else if (point.Kind == InterleavingKind.Unlock)
+            else if (point.Kind is InterleavingKind.Unlock or InterleavingKind.Release)
                 _held?.Remove(point.Location!.Value);
             MoveNext();
         }

@@ -1,3 +1,4 @@
+using ScenarioLang.Runtime.Catalog;
 using ScenarioLang.Runtime.Kernel.Mm;
 using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Machine;
@@ -44,10 +45,14 @@ public sealed class PgdSyncTests
         Assert.NotNull(race.Sim.Observe.PgdEntry(race.Sim["P"], VmallocStart));
         Assert.Null(race.ChildEntry(fork));
         Assert.Contains("sync_global_pgds: swapper_pg_dir[402] -> pud#5 set in P (mm_struct#1); not reached: C (not on the task list)", race.Notes());
-        // The access faults, and vmalloc_fault() copies swapper_pg_dir's entry: the child has it afterwards.
-        Assert.Equal(1, race.Sim.Kernel.Touch(race.Cpu0, child, VmallocStart).RunToEnd());
+        // The access faults, and vmalloc_fault() copies swapper_pg_dir's entry; the #PF's IRET waits until that store
+        // is in memory: the child has the entry before the access retries.
+        var touch = race.Sim.Kernel.Touch(race.Cpu0, child, VmallocStart);
+        Assert.True(touch.RunUntil(KernelPoints.Iret));
+        Assert.Null(race.ChildEntry(fork));
+        Assert.False(race.Memory.CanPerform(race.Cpu0, touch.Pending!));
+        Assert.Equal(1, touch.RunToEnd());
         Assert.Equal(1, race.Sim.Kernel.Mechanism<PgdModel>().VmallocFaults);
-        race.Sim.Machine.Memory.DrainAll(race.Cpu0);
         Assert.NotNull(race.ChildEntry(fork));
     }
 
@@ -172,6 +177,26 @@ public sealed class PgdSyncTests
 
         Assert.NotNull(race.Sim.Observe.PgdEntry(race.Sim["P"], VmallocStart));
         Assert.Contains("sync_global_pgds: swapper_pg_dir[402] -> pud#5 set in P (mm_struct#1)", race.Notes());
+    }
+
+    [Theory]
+    [ClassData(typeof(EveryPgdVariant))]
+    public void Exec_the_cr3_write_and_the_iret_wait_for_the_stores_before_them(PgdVariant variant)
+    {
+        var race = new Race(variant);
+        var exec = race.Exec();
+        // activate_mm(): tsk->mm = mm waits in the buffer (or, after late-mb's mfence, the copies of
+        // arch_pgd_init_late()), so the CR3 write waits.
+        Assert.True(exec.RunUntil(KernelPoints.ActivateMm));
+        Assert.NotEmpty(race.Cpu0.StoreBuffer.Stores);
+        Assert.False(race.Memory.CanPerform(race.Cpu0, exec.Pending!));
+        race.Memory.DrainAll(race.Cpu0);
+        // task_unlock() and the old mm's pgd_free() store again before the IRET, which waits for them too.
+        Assert.True(exec.RunUntil(KernelPoints.Iret));
+        Assert.NotEmpty(race.Cpu0.StoreBuffer.Stores);
+        Assert.False(race.Memory.CanPerform(race.Cpu0, exec.Pending!));
+        race.Finish(exec);
+        Assert.True(exec.Finished);
     }
 
     [Fact]

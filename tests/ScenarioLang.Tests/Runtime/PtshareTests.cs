@@ -1,6 +1,7 @@
 using ScenarioLang.Runtime.Kernel.Mm;
 using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Mechanisms.Ptshare;
+using ScenarioLang.Runtime.Scheduling;
 using ScenarioLang.Runtime.Tracing;
 using ScenarioLang.Runtime;
 
@@ -106,6 +107,35 @@ public sealed class PtshareTests
         Assert.True(clean == result.Passed, trace);
         if (!clean)
             Assert.Contains("refcount_t: addition on 0", trace);
+    }
+
+    // i_mmap_unlock_write() is up_write(), a locked instruction: the last unmap's clear of ptshare_data reaches memory
+    // before the lock is free, and the release itself waits in no buffer (a spin_unlock() would).
+    [Fact]
+    public void Locked_the_i_mmap_release_waits_for_the_clear_and_frees_the_lock_in_memory()
+    {
+        var result = Scenario.Run(PtshareVariant.Locked, ["A"], run =>
+        {
+            run.File("db", 4 * MiB);
+            Map(run, "A", 0, explicitly: true);
+            var cpu = run.Machine.Cpus[0];
+            var memory = run.Machine.Memory;
+            var munmap = run.Machine.Kernel.Munmap(cpu, run.Task("A"), Base, 4 * MiB);
+            Assert.True(munmap.RunUntil(PtsharePoints.IMmapUnlock));
+            Assert.Equal(InterleavingKind.Release, munmap.Pending!.Kind);
+            Assert.Contains(cpu.StoreBuffer.Stores, s => s.Location.Name == "db->f_mapping->ptshare_data" && s.Value == 0);
+            Assert.False(memory.CanPerform(cpu, munmap.Pending));
+            memory.DrainAll(cpu);
+            munmap.Perform();
+            Assert.True(cpu.StoreBuffer.IsEmpty);
+            Assert.Equal(0, memory.Read(new("db->f_mapping->i_mmap_rwsem")));
+            Assert.Equal(0, memory.Read(new("db->f_mapping->ptshare_data")));
+            munmap.RunToEnd();
+            memory.DrainAll(cpu);
+        });
+        // A's own unmap walking the host's freed PMD page (RFC v2 4/4's ptshare_copy_pmd()) is all the checker finds.
+        Assert.All(result.Findings, f => Assert.Equal((FindingKind.UseAfterFree, "pmd"), (f.Kind, f.ObjectKind)));
+        Assert.NotEmpty(result.Findings);
     }
 
     // do_mmap() reloads file->f_mapping->ptshare_data after ptshare_new_mm() and dereferences info->mm: a munmap that

@@ -172,24 +172,29 @@ public sealed class UserMemory
         {
             Log.Note($"{Describe(write)} of {Units.Hex((long)start)}: a kernel address: SIGSEGV delivered to {current}");
             path.Result = 0;
+            yield return FaultIret;
             yield break;
         }
         var page = start & ~((ulong)PagingLayout.PageSize - 1);
         var end = Math.Max(length, 1) > TaskSize - start ? TaskSize + (ulong)PagingLayout.PageSize : PageAlign(start + Math.Max(length, 1));
         var faulted = 0L;
-        var retries = 0;
+        var idle = 0;
         while (page < end)
         {
             var chunkEnd = Math.Min(end, (page & ~(PmdSize - 1)) + PmdSize);
-            // The walk and the fault's own updates run under mmap_read_lock(mm) (do_user_addr_fault()), one event each
-            // stretch; the host's tables a shared vma reaches are in the footprint, so a racing mapper is ordered.
+            // The CPU's walk of a stretch is one event, and the fault's handling under the lock another (up to the
+            // mechanism's own points); the host's tables a shared vma reaches are in the footprints, so a racing mapper
+            // is ordered. Other CPUs may run between the walk and the handler, and between the handler's IRET and the
+            // walk that retries the access.
             var first = FirstFault(mm, page, chunkEnd, write);
             if (first is not { } faultAddress)
             {
                 page = chunkEnd;
-                retries = 0;
+                idle = 0;
                 continue;
             }
+            // The #PF handler locks before it looks up the vma, whatever it then finds; the walk above was the CPU's.
+            yield return FaultLock;
             var vma = VmaLookup.Containing(mm.Vmas, faultAddress);
             // access_error() on the task's vma, except for a VM_MSHARE one: mshare's fault path ("[PATCH v3 14/22]")
             // replaces it with the host's vma first, and only that one's protections count (find_shared_vma()).
@@ -197,21 +202,26 @@ public sealed class UserMemory
             {
                 Log.Note($"{Describe(write)} of {Units.Hex((long)faultAddress)}: {(vma is null ? "no vma" : $"{vma} does not allow it")}: SIGSEGV delivered to {current}");
                 path.Result = 0;
+                yield return FaultUnlock;
                 yield break;
             }
-            // Bounded: a fault maps the pages or links the host's PMD entry, and the walk then finds them.
-            if (++retries > 3)
-                throw new InvalidOperationException($"the fault at {Units.Hex((long)faultAddress)} makes no progress");
             var faultEnd = Math.Min(chunkEnd, vma.End);
             var fault = new FaultResult();
             foreach (var point in HandleMmFault(mm, vma, faultAddress, faultEnd, write, fault))
                 yield return point;
+            yield return FaultUnlock;
             if (fault.Segv)
             {
                 Log.Note($"{Describe(write)} of {Units.Hex((long)faultAddress)}: find_shared_vma() refused it: SIGSEGV delivered to {current}");
                 path.Result = 0;
                 yield break;
             }
+            // A fault that maps pages or links the host's table makes progress, which only another CPU's unmap takes
+            // back. One that changes nothing found the page mapped since the walk (a spurious fault); faults that keep
+            // changing nothing would retry for ever: an error of the model.
+            idle = fault.Pages == 0 && !fault.NoPage ? idle + 1 : 0;
+            if (idle > 3)
+                throw new InvalidOperationException($"the fault at {Units.Hex((long)faultAddress)} makes no progress");
             faulted += fault.Pages;
             // mm/memory.c: mm_account_fault(): one count per fault handled, on current; a fault is major only when it did
             // I/O or was retried, and the model keeps every page in memory and retries none. The model handles the
@@ -224,6 +234,19 @@ public sealed class UserMemory
         Log.Note($"{Describe(write)} of {Units.Count((long)((end - (start & ~((ulong)PagingLayout.PageSize - 1))) / (ulong)PagingLayout.PageSize), "page")}: {Units.Count(faulted, "page")} faulted in");
         path.Result = 1;
     }
+
+    // Intel SDM vol. 3 §9.2.2: loads and stores are not reordered with locked or serializing instructions, and a #PF's
+    // handling runs both (arch/x86/mm/fault.c: do_user_addr_fault()): it takes the vma's lock (lock_vma_under_rcu() ->
+    // vma_start_read()) or mmap_lock (lock_mm_and_find_vma() -> mmap_read_trylock()) with a locked instruction before it
+    // looks at the vma, releases it with another (vma_end_read(), mmap_read_unlock(): up_read()) on every way out, a
+    // SIGSEGV's included, then returns to user mode with IRET. Nothing is stored between the release and the IRET, so
+    // one point waits for both. A user access to a kernel address takes no lock (do_kern_addr_fault() ->
+    // bad_area_nosemaphore()) and waits only at its IRET.
+    private static InterleavingPoint FaultLock => InterleavingPoint.Drain(KernelPoints.MmapReadLock, "mmap_read_trylock() (lock cmpxchg)");
+
+    private static InterleavingPoint FaultUnlock => InterleavingPoint.Drain(KernelPoints.MmapReadUnlock, "mmap_read_unlock() (lock xadd), then iret");
+
+    private static InterleavingPoint FaultIret => InterleavingPoint.Drain(KernelPoints.Iret, "iret");
 
     // kernel/fork.c: dup_mmap(): the child gets a copy of every vma (vm_area_dup() keeps VM_SHARED_PT; the RFC takes no
     // reference for it); copy_page_range() copies the PTEs of private and anonymous mappings write-protected, while

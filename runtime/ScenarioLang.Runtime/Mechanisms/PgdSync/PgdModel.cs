@@ -1,3 +1,4 @@
+using ScenarioLang.Runtime.Catalog;
 using ScenarioLang.Runtime.Kernel.Mm;
 using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Machine;
@@ -205,6 +206,9 @@ public abstract class PgdModel : IKernelHooks, IPgdOps
             yield break;
         }
         _vmallocFaults.Value++;
+        // The #PF returns with IRET (entry_64.S: restore_regs_and_return_to_kernel), serializing: set_pgd()'s store is
+        // in memory before the access retries.
+        yield return InterleavingPoint.Drain(KernelPoints.Iret, "iret");
         Log.Note(current.Value == 0
             ? $"#PF: {pgd.Entry(slot)} is none for {where}: vmalloc_fault() copies {Swapper.Entry(slot)} -> {Heap.Lookup(reference.Value)} into it (set_pgd()), and the access is retried: mapped"
             : $"#PF: {pgd.Entry(slot)} was none for {where}, and is set by now: vmalloc_fault() finds it and the access is retried: mapped");

@@ -130,6 +130,7 @@ public static class PgdPoints
         new(step, VmallocFault, "the entry was none: #PF, and vmalloc_fault() is about to load swapper_pg_dir[slot] (pgd_none(*pgd_ref))", Indexed: true),
         new(step, CheckPgd, "vmalloc_fault(): about to load the active mm's entry again (pgd_none(*pgd)): a sync_global_pgds() may have set it meanwhile"),
         new(step, SetPgd, "vmalloc_fault(): about to copy swapper_pg_dir's entry into the active mm's PGD (set_pgd(pgd, *pgd_ref))"),
+        new(step, Iret, "vmalloc_fault() fixed the entry: about to return from the #PF with IRET, which waits for the store buffer to drain; the access then retries"),
     ];
 
     private static PausePoint InitLatePoint(string step, string where) =>

@@ -52,7 +52,7 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
             yield break;
         }
         if (_locked)
-            yield return InterleavingPoint.Lock(PtsharePoints.IMmapLock, file.IMmapRwsem);
+            yield return IMmapLockWrite(file);
         var lookup = InterleavingPoint.Load(PtsharePoints.Lookup, file.PtshareData);
         yield return lookup;
         if (lookup.Value == 0)
@@ -99,7 +99,7 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
                 Log.Note($"{info} describes {Units.Hex((long)info.Start)}, {Units.Bytes((long)info.Length)}: this mapping gets its own page tables");
         }
         if (_locked)
-            yield return InterleavingPoint.Unlock(PtsharePoints.IMmapUnlock, file.IMmapRwsem);
+            yield return IMmapUnlockWrite(file);
     }
 
     // mm/mmap.c: do_mmap() as RFC v2 2/4 leaves it: "addr = mmap_region(...)" has no IS_ERR_VALUE() test before the
@@ -121,7 +121,7 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
             yield break;
         var file = vma.File!;
         if (_locked)
-            yield return InterleavingPoint.Lock(PtsharePoints.IMmapLock, file.IMmapRwsem);
+            yield return IMmapLockWrite(file);
         var lookup = InterleavingPoint.Load(PtsharePoints.Lookup, file.PtshareData);
         yield return lookup;
         var info = Heap.Lookup(lookup.Value) as PtshareData;
@@ -135,7 +135,7 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
                 Log.Note($"munmap of part of a shared mapping ({info}: {Units.Hex((long)info.Start)}, {Units.Bytes((long)info.Length)}): -EINVAL");
                 path.Result = -(long)Errno.EINVAL;
                 if (_locked)
-                    yield return InterleavingPoint.Unlock(PtsharePoints.IMmapUnlock, file.IMmapRwsem);
+                    yield return IMmapUnlockWrite(file);
                 yield break;
             }
         }
@@ -342,6 +342,13 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
         yield return InterleavingPoint.Store(PtsharePoints.Clear, file.PtshareData, 0);
     }
 
+    // include/linux/fs.h: i_mmap_lock_write() and i_mmap_unlock_write() are down_write() and up_write() of the
+    // mapping's i_mmap_rwsem: each a locked instruction on its count, so the release waits for the store buffer and
+    // frees the lock in memory at once, where a spin_unlock() is a store that waits in the buffer.
+    private static InterleavingPoint IMmapLockWrite(KernelFile file) => InterleavingPoint.Lock(PtsharePoints.IMmapLock, file.IMmapRwsem, function: "down_write");
+
+    private static InterleavingPoint IMmapUnlockWrite(KernelFile file) => InterleavingPoint.Release(PtsharePoints.IMmapUnlock, file.IMmapRwsem, "up_write");
+
     // mm/ptshare.c: ptshare_del_mm(): "WARN_ON(!info); if (!info) return;": a VM_SHARED_PT vma whose file no longer has
     // a ptshare_data (its last reference was dropped by another mapping, or a fork copied the vma without one).
     private void WarnNoInfo(KernelFile file) =>
@@ -354,7 +361,7 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
         if (info is null)
         {
             WarnNoInfo(file);
-            yield return InterleavingPoint.Unlock(PtsharePoints.IMmapUnlock, file.IMmapRwsem);
+            yield return IMmapUnlockWrite(file);
             yield break;
         }
         var dec = InterleavingPoint.Add(PtsharePoints.RefcountDec, info.Refcnt, -1);
@@ -364,7 +371,7 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
             yield return Saturate(info);
         if (last)
             yield return InterleavingPoint.Store(PtsharePoints.Clear, file.PtshareData, 0);
-        yield return InterleavingPoint.Unlock(PtsharePoints.IMmapUnlock, file.IMmapRwsem);
+        yield return IMmapUnlockWrite(file);
         if (!last)
             yield break;
         foreach (var point in FreePtshareMm(info))

@@ -29,9 +29,9 @@ public static class PtsharePoints
     public const string Kfree = "kfree";
     /// <summary>ptshare_del_mm(): <c>file->f_mapping->ptshare_data = NULL</c>.</summary>
     public const string Clear = "ptshare_clear";
-    /// <summary>i_mmap_lock_write(mapping) (ptshare=locked).</summary>
+    /// <summary>i_mmap_lock_write(mapping) (ptshare=locked): down_write().</summary>
     public const string IMmapLock = "i_mmap_lock_write";
-    /// <summary>i_mmap_unlock_write(mapping) (ptshare=locked).</summary>
+    /// <summary>i_mmap_unlock_write(mapping) (ptshare=locked): up_write(), a locked instruction.</summary>
     public const string IMmapUnlock = "i_mmap_unlock_write";
 
     /// <summary>Every point of the steps of seed 004, for <see cref="PausePoints"/>.</summary>
@@ -45,14 +45,14 @@ public static class PtsharePoints
         new(Mmap, InsertVma, "ptshare_insert_vma(): about to insert a copy of the vma into the host mm (insert_vm_struct())"),
         new(Mmap, RefcountInc, "do_mmap(): the mapping matches; about to refcount_inc(&info->refcnt)"),
         new(Mmap, Saturate, "refcount_inc() found 0 (or a saturated count): about to store REFCOUNT_SATURATED in info->refcnt (a plain store)"),
-        new(Mmap, IMmapUnlock, "ptshare=locked: do_mmap() is about to release the i_mmap lock"),
+        new(Mmap, IMmapUnlock, "ptshare=locked: do_mmap() is about to release the i_mmap lock (up_write(), a locked instruction, which waits for the store buffer to drain)"),
         new(Munmap, IMmapLock, "ptshare=locked: do_vmi_munmap() is about to take the file's i_mmap lock"),
         new(Munmap, Lookup, "do_vmi_munmap() and ptshare_del_mm(): about to load file->f_mapping->ptshare_data"),
         new(Munmap, ReadInfo, "do_vmi_munmap(): about to read info->start and info->size (partial munmaps are refused)"),
         new(Munmap, RefcountDec, "ptshare_del_mm(): about to refcount_dec_and_test(&info->refcnt)"),
         new(Munmap, Saturate, "refcount_dec_and_test() found 0 (or a saturated count): about to store REFCOUNT_SATURATED in info->refcnt (a plain store)"),
         new(Munmap, Clear, "ptshare_del_mm(): about to store NULL in file->f_mapping->ptshare_data (after free_ptshare_mm() in rfc-v2, before it in locked)"),
-        new(Munmap, IMmapUnlock, "ptshare=locked: do_vmi_munmap() is about to release the i_mmap lock"),
+        new(Munmap, IMmapUnlock, "ptshare=locked: do_vmi_munmap() is about to release the i_mmap lock (up_write(), a locked instruction, which waits for the store buffer to drain)"),
         new(Munmap, Kfree, "free_ptshare_mm(): the host mm is put; about to kfree(info)"),
         .. Faults(Read),
         .. Faults(Write),
