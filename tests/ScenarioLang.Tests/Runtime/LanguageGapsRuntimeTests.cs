@@ -207,4 +207,34 @@ public sealed class LanguageGapsRuntimeTests
             """);
         Assert.True(result.Passed, TraceFormatter.Format(result));
     }
+
+    // mm/memory.c: vma_needs_copy(): fork copies the page tables of a vma with an anon_vma (written since it was
+    // mapped) and write-protects the parent's entries too; a vma only read is faulted in again by the child.
+    [Fact]
+    public void Fork_copies_only_written_private_pages_and_both_sides_then_fault_on_write()
+    {
+        var result = Run("""
+            scenario "t" {
+              task A user
+              file db = 2 MiB
+              cpu0 A: mmap(0x40000000, 2 MiB, PROT_READ | PROT_WRITE, MAP_PRIVATE, db, 0) -> 0x40000000
+              cpu0 A: mmap(0x40400000, 2 MiB, PROT_READ | PROT_WRITE, MAP_PRIVATE, db, 0) -> 0x40400000
+              cpu0 A: read(0x40000000, 8 KiB) -> ok
+              cpu0 A: write(0x40400000, 8 KiB) -> ok
+              expect faults(A) == 4
+              cpu0 A: fork -> C
+              expect pagetables(C).pte == 4 KiB
+              cpu0 A: write(0x40400000, 8 KiB) -> ok
+              expect faults(A) == 6
+              cpu0 switch C
+              cpu0 C: read(0x40400000, 8 KiB) -> ok
+              expect faults(C) == 0
+              cpu0 C: read(0x40000000, 8 KiB) -> ok
+              expect faults(C) == 2
+              cpu0 C: write(0x40400000, 8 KiB) -> ok
+              expect faults(C) == 4
+            }
+            """);
+        Assert.True(result.Passed, TraceFormatter.Format(result));
+    }
 }

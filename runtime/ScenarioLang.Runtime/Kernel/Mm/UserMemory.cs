@@ -249,19 +249,21 @@ public sealed class UserMemory
     private static InterleavingPoint FaultIret => InterleavingPoint.Drain(KernelPoints.Iret, "iret");
 
     // kernel/fork.c: dup_mmap(): the child gets a copy of every vma (vm_area_dup() keeps VM_SHARED_PT; the RFC takes no
-    // reference for it); copy_page_range() copies the PTEs of private and anonymous mappings write-protected, while
-    // shared file mappings are left to fault in again.
+    // reference for it); mm/memory.c: copy_page_range() copies page tables only where vma_needs_copy() (v6.3): a vma
+    // with an anon_vma, whose private pages no fault could bring back. Shared mappings, and private ones only read
+    // so far, are left to fault in again. (Its VM_HUGETLB case is not modelled: hugetlbfs pages are mapped as 4 KiB ones.)
     public void DupMmap(MmStruct parent, MmStruct child)
     {
         foreach (var vma in parent.Vmas)
         {
             child.Vmas.Add(vma.Copy(child));
-            if (vma.Shared || vma.SharedPt)
+            if (!vma.AnonVma)
                 continue;
             for (var address = vma.Start; address < vma.End; address = (address & ~(PmdSize - 1)) + PmdSize)
             {
+                var end = Math.Min(vma.End, (address & ~(PmdSize - 1)) + PmdSize);
                 if (WalkPte(parent, address, "copy_page_range") is { PresentCount: > 0 } pte)
-                    PteFor(child, address).CopyWriteProtected(pte);
+                    PteFor(child, address).CopyWriteProtected(pte, Index(address, PageTableLevel.Pte), (int)((end - address) / (ulong)PagingLayout.PageSize));
             }
         }
     }
@@ -397,6 +399,8 @@ public sealed class UserMemory
             if (fault.Handled)
                 yield break;
         }
+        if (write && !vma.Shared)
+            vma.AnonVma = true;
         fault.Pages += Fill(mm, from, to, write);
     }
 

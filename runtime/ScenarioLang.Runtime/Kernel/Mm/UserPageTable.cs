@@ -90,11 +90,23 @@ public sealed class UserPageTable : KernelObject
         }
     }
 
-    /// <summary>copy_pte_range() for a private mapping at fork: the child gets the present entries, write-protected (COW).</summary>
-    public void CopyWriteProtected(UserPageTable from)
+    /// <summary>
+    /// copy_pte_range() of <paramref name="count"/> entries from <paramref name="first"/> for a private mapping at fork:
+    /// the child gets the present ones write-protected, and so does the parent (copy_present_pte(): ptep_set_wrprotect()
+    /// of a COW mapping's writable entry), so either's next write there faults.
+    /// </summary>
+    public void CopyWriteProtected(UserPageTable from, int first, int count)
     {
-        from._present.Read().CopyTo(_present.Write());
-        _writable.Write().Clear();
+        var present = _present.Write();
+        var writable = _writable.Write();
+        var fromWritable = from._writable.Write();
+        for (var i = first; i < first + count; i++)
+        {
+            if (from.IsPresent(i))
+                present[i / 64] |= Bit(i);
+            writable[i / 64] &= ~Bit(i);
+            fromWritable[i / 64] &= ~Bit(i);
+        }
     }
 
     /// <summary>zap_pte_range(): the entries are cleared.</summary>

@@ -14,6 +14,7 @@ public sealed class VmArea
     private readonly Tracked<long> _offset;
     private readonly Tracked<bool> _sharedPt;
     private readonly Tracked<bool> _mshare;
+    private readonly Tracked<bool> _anonVma;
 
     public VmArea(MmStruct mm, ulong start, ulong end, int prot, bool shared, KernelFile? file, long offset)
     {
@@ -23,6 +24,7 @@ public sealed class VmArea
         _offset = new(mm.Tracker, tree, offset);
         _sharedPt = new(mm.Tracker, tree, false);
         _mshare = new(mm.Tracker, tree, false);
+        _anonVma = new(mm.Tracker, tree, false);
         Prot = prot;
         Shared = shared;
         File = file;
@@ -68,6 +70,17 @@ public sealed class VmArea
         set => _mshare.Value = value;
     }
 
+    /// <summary>
+    /// vma->anon_vma is set: a write fault on this private vma made anonymous pages in it (anon_vma_prepare() in
+    /// do_anonymous_page(), do_cow_fault() and wp_page_copy(); a read fault maps the zero page or the page cache's page
+    /// without one). A copy made by fork or a split keeps it (anon_vma_fork(), anon_vma_clone()).
+    /// </summary>
+    public bool AnonVma
+    {
+        get => _anonVma.Value;
+        set => _anonVma.Value = value;
+    }
+
     public ulong Length => End - Start;
 
     public bool Contains(ulong address) => address >= Start && address < End;
@@ -78,7 +91,7 @@ public sealed class VmArea
     public bool Permits(bool write) => write ? (Prot & Mman.ProtWrite) != 0 : Prot != Mman.ProtNone;
 
     /// <summary>vm_area_dup(): the same vma in <paramref name="mm"/>.</summary>
-    public VmArea Copy(MmStruct mm) => new(mm, Start, End, Prot, Shared, File, Offset) { SharedPt = SharedPt, Mshare = Mshare };
+    public VmArea Copy(MmStruct mm) => new(mm, Start, End, Prot, Shared, File, Offset) { SharedPt = SharedPt, Mshare = Mshare, AnonVma = AnonVma };
 
     public override string ToString() =>
         $"{Tracing.Units.Hex((long)Start)}-{Tracing.Units.Hex((long)End)} {Mman.FormatProt(Prot)}{(File is null ? " anonymous" : $" {File}")}{(Mshare ? " VM_MSHARE" : SharedPt ? " VM_SHARED_PT" : "")}";
