@@ -237,4 +237,33 @@ public sealed class LanguageGapsRuntimeTests
             """);
         Assert.True(result.Passed, TraceFormatter.Format(result));
     }
+
+    // Between a fault's walk and its handler, and between its IRET and the retried walk, another CPU runs: a thread
+    // that maps the page makes the fault spurious (counted, nothing to do), one that unmaps it makes the retry fault
+    // again. However often that happens, the access goes on; it is no loop of the model.
+    [Fact]
+    public void A_fault_whose_page_another_thread_maps_and_unmaps_meanwhile_retries_as_often()
+    {
+        var result = Run("""
+            scenario "spurious faults" {
+              cpus 2
+              task A user
+              cpu0 A: mmap(0x400000, 4 KiB, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) -> 0x400000
+              cpu0 A: clone -> T
+              cpu1 switch T
+              cpu0 A: read(0x400000) until mmap_read_lock
+              repeat 5 {
+                cpu1 T: read(0x400000) -> ok
+                cpu0 continue until mmap_read_unlock
+                cpu1 T: munmap(0x400000, 4 KiB) -> 0
+                cpu1 T: mmap(0x400000, 4 KiB, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) -> 0x400000
+                cpu0 continue until mmap_read_lock
+              }
+              cpu0 continue
+              expect faults(A) == 6
+              expect faults(T) == 5
+            }
+            """);
+        Assert.True(result.Passed, TraceFormatter.Format(result));
+    }
 }

@@ -178,7 +178,6 @@ public sealed class UserMemory
         var page = start & ~((ulong)PagingLayout.PageSize - 1);
         var end = Math.Max(length, 1) > TaskSize - start ? TaskSize + (ulong)PagingLayout.PageSize : PageAlign(start + Math.Max(length, 1));
         var faulted = 0L;
-        var idle = 0;
         while (page < end)
         {
             var chunkEnd = Math.Min(end, (page & ~(PmdSize - 1)) + PmdSize);
@@ -190,7 +189,6 @@ public sealed class UserMemory
             if (first is not { } faultAddress)
             {
                 page = chunkEnd;
-                idle = 0;
                 continue;
             }
             // The #PF handler locks before it looks up the vma, whatever it then finds; the walk above was the CPU's.
@@ -209,6 +207,12 @@ public sealed class UserMemory
             var fault = new FaultResult();
             foreach (var point in HandleMmFault(mm, vma, faultAddress, faultEnd, write, fault))
                 yield return point;
+            // A fault that maps pages or links a table makes progress, which only another CPU's unmap can take back
+            // before the retry (a retry the hardware makes too). One that changes nothing found the page usable since
+            // the walk (a spurious fault): if a walk right after it, before any other CPU runs, still faults there,
+            // the access would retry for ever, an error of the model.
+            if (!fault.Segv && fault.Pages == 0 && !fault.NoPage && FirstFault(mm, faultAddress, faultEnd, write) == faultAddress)
+                throw new InvalidOperationException($"the fault at {Units.Hex((long)faultAddress)} makes no progress");
             yield return FaultUnlock;
             if (fault.Segv)
             {
@@ -216,12 +220,6 @@ public sealed class UserMemory
                 path.Result = 0;
                 yield break;
             }
-            // A fault that maps pages or links the host's table makes progress, which only another CPU's unmap takes
-            // back. One that changes nothing found the page mapped since the walk (a spurious fault); faults that keep
-            // changing nothing would retry for ever: an error of the model.
-            idle = fault.Pages == 0 && !fault.NoPage ? idle + 1 : 0;
-            if (idle > 3)
-                throw new InvalidOperationException($"the fault at {Units.Hex((long)faultAddress)} makes no progress");
             faulted += fault.Pages;
             // mm/memory.c: mm_account_fault(): one count per fault handled, on current; a fault is major only when it did
             // I/O or was retried, and the model keeps every page in memory and retries none. The model handles the
