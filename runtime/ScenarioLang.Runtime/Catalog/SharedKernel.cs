@@ -59,7 +59,8 @@ public static class SharedKernel
 
     /// <summary>
     /// The pause points of the shared kernel's own steps: the memory instructions', then the locked and serializing
-    /// instructions of mmap(), munmap(), a faulting read or write, exec and setresuid(), which wait for the store buffer.
+    /// instructions of fork, clone, mmap(), munmap(), a faulting read or write, exec and setresuid(), which wait for
+    /// the store buffer.
     /// </summary>
     public static IReadOnlyList<PausePoint> Points { get; } =
     [
@@ -70,12 +71,23 @@ public static class SharedKernel
         new(KernelPoints.Munmap, KernelPoints.MmapWriteUnlock, MmapLockDescription("mmap_write_unlock()", "up_write()")),
         .. AccessPoints(KernelPoints.Read),
         .. AccessPoints(KernelPoints.Write),
+        .. ForkPoints(KernelPoints.Fork),
+        .. ForkPoints(KernelPoints.Clone),
+        new(KernelPoints.Fork, KernelPoints.MmapWriteLock,
+            "dup_mmap(): about to take the parent's mmap_lock to copy its vmas (down_write(), a locked instruction, which waits for the store buffer to drain)"),
         new(KernelPoints.Exec, KernelPoints.ActivateMm,
             "exec_mmap(), under task_lock: about to switch to the new mm (activate_mm() -> switch_mm()); its CR3 write is serializing, so it waits for the store buffer to drain"),
         new(KernelPoints.Exec, KernelPoints.Iret,
             "the new program is set up: about to return to user mode with IRET (SYSRET cannot restore the new RIP), which waits for the store buffer to drain"),
         new("setresuid", KernelPoints.PrepareCreds,
             "prepare_creds(), when the ids change and may: about to take references for the new cred (get_group_info(), get_uid(): locked increments, which wait for the store buffer to drain)"),
+    ];
+
+    // copy_process()'s first locked instruction and the wake-up that follows it, where the store buffer drains.
+    private static PausePoint[] ForkPoints(string step) =>
+    [
+        new(step, KernelPoints.CopyCreds, "copy_creds(): about to take a reference to the parent's cred (get_cred(), a locked increment, which waits for the store buffer to drain)"),
+        new(step, KernelPoints.WakeUpNewTask, "the child is made: wake_up_new_task() is about to take its pi_lock (a locked instruction, which waits for the store buffer to drain) before fork returns"),
     ];
 
     // A page the access faults on: the #PF handler's lock, its release and IRET, or a kernel address's IRET alone.
@@ -141,6 +153,10 @@ public static class KernelPoints
     public const string Read = "read";
     public const string Write = "write";
 
+    /// <summary>copy_process() -> copy_creds(): get_cred(), a locked increment.</summary>
+    public const string CopyCreds = "copy_creds";
+    /// <summary>wake_up_new_task() after copy_process(): raw_spin_lock_irqsave(&amp;p->pi_lock), a locked instruction.</summary>
+    public const string WakeUpNewTask = "wake_up_new_task";
     /// <summary>copy_mm(): <c>tsk->mm = mm</c>.</summary>
     public const string CopyMm = "copy_mm";
     /// <summary>write_lock_irq(&amp;tasklist_lock) in copy_process() and de_thread().</summary>

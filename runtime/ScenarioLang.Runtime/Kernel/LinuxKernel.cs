@@ -258,7 +258,9 @@ public sealed class LinuxKernel
     // task joins the task list under tasklist_lock; the lockless PGD series then calls arch_pgd_init_late(p->mm).
     private IEnumerable<InterleavingPoint> CopyProcess(KernelPath path, TaskStruct current, string name, bool thread, ForkFault fault)
     {
-        // dup_task_struct() and copy_creds(): the parent's cred; the pid comes from alloc_pid() below.
+        // dup_task_struct() and copy_creds(): the parent's cred (get_cred(), a locked increment, as every way through
+        // copy_creds() takes one); the pid comes from alloc_pid() below.
+        yield return InterleavingPoint.Drain(KernelPoints.CopyCreds, "get_cred() (lock incl)");
         var p = new TaskStruct(Heap.Tracker, _taskSlots, 0, name, current.Cred, leader: thread ? current.GroupLeader : null);
         // copy_mm(): CLONE_VM shares the address space, fork copies it (dup_mm() -> mm_init() -> pgd_alloc()).
         if (thread)
@@ -277,7 +279,9 @@ public sealed class LinuxKernel
             var mm = MmStruct.Allocate(Heap, "dup_mm");
             foreach (var point in Pgd.PgdAlloc(mm, name))
                 yield return point;
-            // dup_mmap() holds mmap_write_lock(oldmm) and the new mm's: the copy of the vmas is one event.
+            // dup_mmap() holds mmap_write_lock(oldmm) and the new mm's: the copy of the vmas is one event. The lock is
+            // down_write(), locked; its release stores nothing the lock did not already drain before it.
+            yield return InterleavingPoint.Drain(KernelPoints.MmapWriteLock, "down_write() (lock cmpxchg)");
             User.DupMmap(parentMm, mm);
             p.Mm = mm;
         }
@@ -324,6 +328,9 @@ public sealed class LinuxKernel
             foreach (var point in Pgd.PgdInitLate(p, created))
                 yield return point;
         }
+        // kernel_clone() (_do_fork() in 2015) then wakes the child: wake_up_new_task() takes p->pi_lock, a locked
+        // instruction, before fork returns.
+        yield return InterleavingPoint.Drain(KernelPoints.WakeUpNewTask, "raw_spin_lock_irqsave(&p->pi_lock) (lock cmpxchg)");
         path.Result = p.Pid;
         path.Created = p;
     }

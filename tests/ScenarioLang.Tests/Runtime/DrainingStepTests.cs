@@ -114,6 +114,11 @@ public sealed class DrainingStepTests
         { "merged", "", "write(0x400000) -> SIGSEGV", KernelPoints.MmapReadUnlock, true },
         { "merged", "", "read(0xffff888000000000) -> SIGSEGV", KernelPoints.Iret, false },
         { "merged", "", "write(0xffff888000000000) -> SIGSEGV", KernelPoints.Iret, false },
+        { "merged", "", "fork -> C", KernelPoints.CopyCreds, false },
+        { "merged", "", "fork -> C", KernelPoints.MmapWriteLock, true },
+        { "merged", "", "fork -> C", KernelPoints.WakeUpNewTask, true },
+        { "merged", "", "clone -> T", KernelPoints.CopyCreds, false },
+        { "merged", "", "clone -> T", KernelPoints.WakeUpNewTask, true },
         { "merged", "", "exec", KernelPoints.ActivateMm, true },
         { "merged", "", "exec", KernelPoints.Iret, true },
     };
@@ -151,6 +156,7 @@ public sealed class DrainingStepTests
         [
             LockedPoints.IoBitmapExit, LockedPoints.TifIoBitmap, KernelPoints.MmapWriteLock, KernelPoints.MmapWriteUnlock,
             KernelPoints.MmapReadLock, KernelPoints.MmapReadUnlock, KernelPoints.ActivateMm, KernelPoints.Iret,
+            KernelPoints.CopyCreds, KernelPoints.WakeUpNewTask,
         ];
         // touch's vmalloc fault needs a PGD entry the late variants' walk misses: its iret is PgdSyncTests'.
         var declared = KernelCatalog.Points
