@@ -11,7 +11,7 @@ public enum InterleavingKind
     Store,
     /// <summary>A full fence (mfence, smp_mb()): waits until this CPU's store buffer is empty.</summary>
     Fence,
-    /// <summary>spin_lock(): a locked read-modify-write that waits for an empty buffer and a free lock.</summary>
+    /// <summary>spin_lock() (or down_write()): a locked read-modify-write that waits for an empty buffer and a free lock.</summary>
     Lock,
     /// <summary>spin_unlock(): on x86 a plain store of 0 to the lock word, buffered like any store.</summary>
     Unlock,
