@@ -20,12 +20,26 @@ public sealed class PgdTable : KernelObject
     [Bookkeeping]
     private readonly MemoryLocation[] _entryWords = new MemoryLocation[PagingLayout.PtrsPerTable];
 
+    private readonly Tracked<int> _kernelPudInUserHalf;
+
     private PgdTable(KernelHeap heap, string site, string entries, MmStruct? mm, string? owner)
         : base(heap, KindName, (int)PagingLayout.PageSize, site)
     {
         _entries = entries;
         Mm = mm;
         Owner = owner;
+        _kernelPudInUserHalf = new(Tracker, Field("user_half"), -1);
+    }
+
+    /// <summary>
+    /// The user-half slot whose word holds a kernel PUD page (swapper_pg_dir's for a vmalloc slot), which only the
+    /// lockless PGD series' walk as posted stores there; -1 when none. The model keeps the user half's own page tables
+    /// apart from the words (<see cref="MmStruct.UserPgd"/>), so it cannot follow a mapping made through such an entry.
+    /// </summary>
+    public int KernelPudInUserHalf
+    {
+        get => _kernelPudInUserHalf.Value;
+        set => _kernelPudInUserHalf.Value = value;
     }
 
     /// <summary>The mm whose mm->pgd this is (pgd_set_mm() records it in the page); null for swapper_pg_dir.</summary>
@@ -45,8 +59,11 @@ public sealed class PgdTable : KernelObject
     public static PgdTable Allocate(KernelHeap heap, MmStruct mm, string owner) =>
         heap.Register(new PgdTable(heap, "pgd_alloc", $"{mm}->pgd", mm, owner));
 
-    private PgdTable(StateTracker tracker) : base(tracker, KindName, "swapper_pg_dir", (int)PagingLayout.PageSize, "head_64.S") =>
+    private PgdTable(StateTracker tracker) : base(tracker, KindName, "swapper_pg_dir", (int)PagingLayout.PageSize, "head_64.S")
+    {
         _entries = Name;
+        _kernelPudInUserHalf = new(Tracker, Field("user_half"), -1);
+    }
 
     /// <summary>swapper_pg_dir (init_level4_pgt in head_64.S): a static page, not allocated and never freed.</summary>
     public static PgdTable Swapper(StateTracker tracker) => new(tracker);

@@ -282,6 +282,11 @@ public sealed class UserMemory
     {
         Heap.Access(mm, "get_pmd");
         var slot = Index(address, null);
+        // pud_alloc() finds the entry present and uses the kernel's PUD page for this mapping, which a scenario cannot
+        // follow here: stopping is better than a verdict about page tables the kernel would not have.
+        if (mm.UserPgd[slot] is null && mm.Pgd?.KernelPudInUserHalf == slot)
+            throw new ScenarioRuntimeException(
+                $"{mm.Pgd}'s entry {slot} holds a kernel PUD page (sync_global_pgds() of the lockless PGD series as posted set it), so pud_alloc() would put this mapping's page tables into swapper_pg_dir's: not modelled");
         var pud = mm.UserPgd[slot] ??= UserPageTable.Allocate(Heap, PageTableLevel.Pud, mm, "pud_alloc");
         Heap.Access(pud, "get_pmd");
         var index = Index(address, PageTableLevel.Pud);

@@ -288,6 +288,8 @@ public abstract class PgdModel : IKernelHooks, IPgdOps
         KernelObject? present = entry.Value != 0 ? Heap.Lookup(entry.Value) : target < KernelPgdBoundary ? mm.UserPgd[target] : null;
         if (present is null)
         {
+            if (target < KernelPgdBoundary)
+                pgd.KernelPudInUserHalf = target;
             yield return InterleavingPoint.Store(PgdPoints.SetPgd, pgd.Entry(target), reference, who);
             report.Set(who, mm, target == slot ? null : pgd.Entry(target));
         }
