@@ -281,7 +281,7 @@ public sealed class LinuxKernel
                 yield return point;
             // dup_mmap() holds mmap_write_lock(oldmm) and the new mm's: the copy of the vmas is one event. The lock is
             // down_write(), locked; its release stores nothing the lock did not already drain before it.
-            yield return InterleavingPoint.Drain(KernelPoints.MmapWriteLock, "down_write() (lock cmpxchg)");
+            yield return UserMemory.MmapWriteLock;
             User.DupMmap(parentMm, mm);
             p.Mm = mm;
         }

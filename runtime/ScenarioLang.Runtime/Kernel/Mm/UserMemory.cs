@@ -49,11 +49,14 @@ public sealed class UserMemory
     // locked instruction on the rwsem's count, so the CPU's store buffer drains before and after the locked section.
     private static IEnumerable<InterleavingPoint> UnderMmapLock(IEnumerable<InterleavingPoint> body)
     {
-        yield return InterleavingPoint.Drain(KernelPoints.MmapWriteLock, "down_write() (lock cmpxchg)");
+        yield return MmapWriteLock;
         foreach (var point in body)
             yield return point;
         yield return InterleavingPoint.Drain(KernelPoints.MmapWriteUnlock, "up_write() (lock xadd)");
     }
+
+    /// <summary>mmap_write_lock(mm): down_write(), whose locked instruction waits for the store buffer (mmap, munmap, fork's dup_mmap()).</summary>
+    internal static InterleavingPoint MmapWriteLock => InterleavingPoint.Drain(KernelPoints.MmapWriteLock, "down_write() (lock cmpxchg)");
 
     // mm/mmap.c: do_mmap() -> mmap_region(), under the lock
     private IEnumerable<InterleavingPoint> DoMmapLocked(KernelPath path, MmStruct mm, TaskStruct current, MmapRequest request)
