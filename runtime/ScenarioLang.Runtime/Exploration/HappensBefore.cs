@@ -15,6 +15,8 @@ namespace ScenarioLang.Runtime.Exploration;
 /// buffer, the drain that made room; for spin_lock(), the drain of the spin_unlock() that freed the lock; and every
 /// earlier event of another CPU it conflicts with on a word or a piece of tracked kernel state (its whole footprint). Races are the conflicts among those, except that a lock is not
 /// raced by the unlock that enabled it (the two are never both enabled) but by the previous spin_lock() of the word.
+/// A preempting task's switch in is such a lock too: it races with the step that last made the preempted task
+/// unpreemptible, not with the one that made it preemptible again (ProgramExecution's PreemptCount).
 /// </remarks>
 internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? bufferBound)
 {
@@ -90,9 +92,12 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
             before.Add(predecessor);
             before.UnionWith(_sets[predecessor]);
         }
-        if (effect.Acquired is { } lockWord && _lastAcquire.TryGetValue(lockWord, out var acquired) &&
-            (_events[acquired].Event.Cpu != e.Cpu || _events[acquired].Event.OtherTaskOnCpu(e)) && !races.Contains(acquired))
-            races.Add(acquired);
+        foreach (var access in effect.Accesses)
+        {
+            if (access.Access == Access.Acquire && _lastAcquire.TryGetValue(access.Location, out var acquired) &&
+                (_events[acquired].Event.Cpu != e.Cpu || _events[acquired].Event.OtherTaskOnCpu(e)) && !races.Contains(acquired))
+                races.Add(acquired);
+        }
         Record(transition);
         races.Sort();
         return races;
@@ -127,8 +132,7 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
             if (transition.Effect.Buffers)
                 buffer.Stored(index, bufferBound);
             SetLastOfProcess(transition.Event, index);
-            if (transition.Effect.Acquired is { } lockWord)
-                _lastAcquire[lockWord] = index;
+            Acquires(transition.Effect, index);
         }
     }
 
@@ -181,8 +185,17 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
         SetLastOfProcess(transition.Event, index);
         foreach (var access in transition.Effect.Accesses)
             Accesses(access.Location).Add(index);
-        if (transition.Effect.Acquired is { } lockWord)
-            _lastAcquire[lockWord] = index;
+        Acquires(transition.Effect, index);
+    }
+
+    // An event can take two words: a step's spin_lock() and its CPU's preempt_count (ProgramExecution).
+    private void Acquires(Footprint effect, int index)
+    {
+        foreach (var access in effect.Accesses)
+        {
+            if (access.Access == Access.Acquire)
+                _lastAcquire[access.Location] = index;
+        }
     }
 
     private List<int> Accesses(MemoryLocation word)

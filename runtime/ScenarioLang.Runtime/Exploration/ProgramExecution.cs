@@ -204,6 +204,8 @@ internal sealed class ProgramExecution
         if (e.Kind == EventKind.Step && preemptor is not null)
             _ = cpu.Current;
         var running = program.Running!;
+        var waiting = e.Kind == EventKind.Step && preemptor is { State: PreemptorState.Waiting };
+        var wasPreemptible = waiting && Preemptible(cpu, preemptor!) is not null;
         // Read before the step runs: a step that returns hands its program's running step to the next one.
         var (step, ordinal, begins, starts) = (running.Step, running.Ordinal, !running.Moved, running.Path is null);
         running.Moved = true;
@@ -221,7 +223,10 @@ internal sealed class ProgramExecution
             running.Path.Perform();
             after = PassDrained(running.Path);
         }
-        var performed = _known[e.Cpu].Performed(chosen, _machine.Tracker.End());
+        var tracked = _machine.Tracker.End();
+        if (waiting && wasPreemptible != Preemptible(cpu, preemptor!) is not null)
+            tracked = [.. tracked, new StateAccess(_known[e.Cpu].PreemptCount, wasPreemptible ? Access.Acquire : Access.Release)];
+        var performed = _known[e.Cpu].Performed(chosen, tracked);
         _events.Add(Replayed(replayed, e) ?? new ExecutedEvent(e, step, ordinal, begins, before, after, cpu.StoreBuffer.Count) { Footprint = performed.Effect, Starts = starts });
         return performed;
     }
@@ -292,7 +297,8 @@ internal sealed class ProgramExecution
             preemptor.State = PreemptorState.Done;
             switched = new SwitchEvent(preemptor.Preempted.ToString(), null, null);
         }
-        var performed = chosen with { Effect = chosen.Effect.With(_machine.Tracker.End()) };
+        var preemptCount = new StateAccess(_known[cpu.Index].PreemptCount, preemptor.State == PreemptorState.Running ? Access.Acquire : Access.Release);
+        var performed = chosen with { Effect = chosen.Effect.With([.. _machine.Tracker.End(), preemptCount]) };
         _events.Add(new ExecutedEvent(chosen.Event, null, -1, false, null, null, cpu.StoreBuffer.Count) { Footprint = performed.Effect, Switch = switched });
         return performed;
     }
@@ -330,6 +336,7 @@ internal sealed class ProgramExecution
         public KnownEvents(Cpu cpu, bool preempted)
         {
             var current = MemoryLocation.OfCpu(cpu.Index, "current");
+            PreemptCount = MemoryLocation.OfCpu(cpu.Index, "preempt_count");
             // The preempted task reads which task its CPU runs, which the preempting task's switches write.
             ReadsCurrent = preempted ? [new StateAccess(current, Access.Read)] : [];
             Step = new KnownEvent(new ExploreEvent(EventKind.Step, cpu.Index));
@@ -341,6 +348,15 @@ internal sealed class ProgramExecution
         }
 
         public StateAccess[] ReadsCurrent { get; }
+
+        /// <summary>
+        /// Whether the preempting task can switch in, as a lock: the program's step that stops where its task cannot
+        /// be preempted takes it, the step that stops where it can again frees it, and the switch in takes it too.
+        /// A step that disables the switch is so one it races with, as a spin_lock() races with the one before
+        /// (<see cref="HappensBefore"/>); without it the search reversed the race at the step that enabled the switch,
+        /// where it cannot run, and left out the executions preempted earlier.
+        /// </summary>
+        public MemoryLocation PreemptCount { get; }
 
         public KnownEvent Step { get; }
 

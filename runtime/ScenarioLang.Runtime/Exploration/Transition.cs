@@ -88,21 +88,6 @@ internal sealed record Footprint(StateAccess[] Accesses, bool NeedsEmptyStoreBuf
     /// <summary>Touches nothing, waits for nothing: independent of every other event.</summary>
     public bool IsLocal => Accesses.Length == 0 && !NeedsEmptyStoreBuffer;
 
-    /// <summary>The lock word a spin_lock() takes, if the event is one.</summary>
-    public MemoryLocation? Acquired
-    {
-        get
-        {
-            // A loop: the happens-before books ask every event they add and recount.
-            foreach (var a in Accesses)
-            {
-                if (a.Access == Access.Acquire)
-                    return a.Location;
-            }
-            return null;
-        }
-    }
-
     /// <summary>Both touch a location and one of them writes it; the first such location, or null.</summary>
     public static MemoryLocation? Conflict(Footprint a, Footprint b)
     {

@@ -98,6 +98,42 @@ public sealed class PreemptionExploreTests
     private static string InScenarioOfOneCpu(string statements) =>
         "scenario \"t\" {\n  kernel ioperm = v2-06-16\n  cpus 1\n  task A root\n  task B user\n" + statements + "\n}\n";
 
+    [Fact]
+    public void Every_place_is_found_however_deep_below_the_first_choices()
+    {
+        // Regression: DPOR reversed the race of B's switch with the step that made A preemptible again (its return),
+        // where the switch cannot run, and not with the step that had made A unpreemptible (its start): only
+        // preemptions within the first choices, which the search split expands in full, were explored. Forty stores
+        // put the two that matter below that split; B must read each of x's three values.
+        var stores = string.Join("\n", Enumerable.Range(1, 40).Select(i => $"    cpu0 A: store z = {i}"));
+        var text = $$"""
+            scenario "B preempts A between its last two stores" {
+              memory sc
+              cpus 1
+              shared x
+              shared z
+              task A root
+              task B root
+              explore {
+            {{stores}}
+                cpu0 A: store x = 1
+                cpu0 A: store x = 2
+                cpu0 B preempts A: load x -> r
+              }
+              expect sometimes r == 0
+              expect sometimes r == 1
+              expect sometimes r == 2
+            }
+            """;
+        foreach (var reduction in new[] { Reduction.Dpor, Reduction.SleepSets })
+        {
+            var result = Explore(text, reduction, verify: reduction == Reduction.Dpor);
+            Assert.True(result.Passed, $"{reduction}: {ScenarioLang.Runtime.Tracing.TraceFormatter.Format(result)}");
+            // One execution per place: before each of A's 42 steps and after the last.
+            Assert.Equal(43, result.Exploration!.Executions);
+        }
+    }
+
     private static ScenarioResult Explore(string text, Reduction reduction, bool verify = false) =>
         Infrastructure.Kscn.RunSingle(text, new ExploreOptions(reduction, Jobs: 1, VerifyIndependence: verify));
 }
