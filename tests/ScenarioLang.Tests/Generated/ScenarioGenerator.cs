@@ -55,6 +55,8 @@ public static class ScenarioGenerator
         private readonly StringBuilder _text = new();
         private readonly int _cpus = explore ? 2 : plan.Cpus;
         private readonly List<Task> _tasks = [new("A", "root", null), new("B", "user", null)];
+        // An explore block whose plan asks for it has a third task that preempts A on cpu0 (`cpu0 P preempts A`).
+        private readonly bool _preempting = explore && plan.Statements.Length > 7 && plan.Statements[7] is [var p, ..] && p % 3 == 0;
         private readonly Task?[] _current = new Task?[2];
         private readonly Paused?[] _paused = new Paused?[2];
         private readonly List<string> _areas = [];
@@ -70,6 +72,8 @@ public static class ScenarioGenerator
             Line($"cpus {_cpus}");
             Line("task A root");
             Line("task B user");
+            if (_preempting)
+                Line("task P user");
             Line("shared x");
             foreach (var file in Files)
                 Line($"file {file} = 2 MiB");
@@ -117,6 +121,12 @@ public static class ScenarioGenerator
             }
             foreach (var step in steps)
                 Line(step);
+            if (_preempting)
+            {
+                var c = new Choices(plan.Statements[7][1..]);
+                for (var i = 1 + c.Next(2); i > 0; i--)
+                    Line("  cpu0 P preempts A: " + c.Pick("outb 0x80", "setresuid(1000, 1000, 1000)", "ioperm(0x80, 1, on)", "iopl(3)", $"read({MapAt})"));
+            }
             Line("}");
             var expectation = choices.Count > 6 ? choices[6] : new Choices([]);
             var quantifier = expectation.Pick("always", "never", "sometimes");
@@ -135,7 +145,8 @@ public static class ScenarioGenerator
             8 => $"iopl({c.Pick("0", "3")})",
             9 => c.Pick("cli", "sti", "outb 0x80", "pushf"),
             10 => "setresuid(1000, 1000, 1000)",
-            11 when last => "exit",
+            // A preempted task does not exit: the CPU switches back to it (KSC0241).
+            11 when last && !(_preempting && task == "A") => "exit",
             11 => "setresuid(1000, 1000, 1000)",
             0 => $"fork -> {Fresh("C")}",
             1 => "exec",
