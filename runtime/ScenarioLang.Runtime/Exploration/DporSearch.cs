@@ -115,6 +115,30 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
         _depth++;
     }
 
+    /// <summary>
+    /// A spin_lock() that spins to the end never runs, so its race with the spin_lock() that took the word is never
+    /// seen by <see cref="HappensBefore"/>: the state before that one must also try the spinning task's event, or,
+    /// when that task had no event there, every event (as <see cref="Reverse"/> does).
+    /// </summary>
+    public void Deadlocked(IEnumerable<(ExploreEvent Event, Scheduling.MemoryLocation Word)> spinning)
+    {
+        if (_graph is not { } graph)
+            return;
+        foreach (var (e, word) in spinning)
+        {
+            if (graph.LastAcquire(word) is not { } taken || taken < unit.Prefix.Count)
+                continue;
+            var holder = graph.EventAt(taken);
+            if (holder.Cpu == e.Cpu && !holder.OtherTaskOnCpu(e))
+                continue;
+            var node = _trail[taken];
+            if (Includes(node.Choices.Span, e))
+                node.Explore(e);
+            else
+                node.Explore(node.Choices.Span);
+        }
+    }
+
     /// <summary>Moves to the deepest state with an event left to explore; false when the unit's subtree is done.</summary>
     public bool Next()
     {
@@ -132,6 +156,37 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
             _free.Push(node);
         }
         return false;
+    }
+
+    /// <summary>
+    /// What is left of the search once <see cref="Next"/> has moved to its next event, as units another part can search
+    /// apart: in every state of the trail, each event considered there that is neither explored, nor asleep, nor being
+    /// explored below becomes the root of a unit, the event the trail moved to first. The trail's states are so
+    /// expanded in full, as a split's are, which a unit's search relies on for the races of its events with its prefix's.
+    /// Deepest first, the order the search would have gone on in. <paramref name="footprint"/> runs a path and gives its
+    /// last event with its whole footprint, which a unit's sleep set needs.
+    /// </summary>
+    public List<SearchUnit> Remaining(Func<IReadOnlyList<Transition>, Transition> footprint)
+    {
+        var units = new List<SearchUnit>();
+        for (var depth = _trail.Count - 1; depth >= 0 && !_trail[depth].Frozen; depth--)
+        {
+            var node = _trail[depth];
+            var prefix = _trail.Take(depth).Select(n => n.Chosen).ToArray();
+            var asleep = new List<Transition>([.. node.Sleep.Span, .. node.Done.Span]);
+            var deepest = depth == _trail.Count - 1;
+            // Below the deepest state, the event being explored is explored by the units made deeper.
+            if (!deepest)
+                asleep.Add(node.Chosen);
+            IEnumerable<Transition> open = node.Choices.Span.ToArray().Where(t => t.Event != node.Chosen.Event && !Includes(asleep.ToArray(), t.Event));
+            foreach (var t in deepest ? open.Prepend(node.Chosen) : open)
+            {
+                var whole = t.Effect.Complete || !_sleepSets ? t : footprint([.. prefix, t]);
+                units.Add(new SearchUnit([.. prefix, whole], _sleepSets ? [.. asleep.Where(s => s.IndependentOf(whole))] : []));
+                asleep.Add(whole);
+            }
+        }
+        return units;
     }
 
     /// <summary>

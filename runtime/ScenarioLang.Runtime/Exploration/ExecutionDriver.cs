@@ -92,6 +92,7 @@ internal sealed class ExecutionDriver(ISearch search, int? bufferBound)
             return Record;
         End = ExecutionEnd.Deadlock;
         Deadlock = programs.Deadlock();
+        Search.Deadlocked(programs.Spinning());
         return null;
     }
 }

@@ -14,7 +14,10 @@ namespace ScenarioLang.Runtime.Exploration;
 /// </summary>
 internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreOptions options)
 {
-    /// <summary>How many subtrees the exhaustive search is split into, at least, when it has that many choices.</summary>
+    /// <summary>How many executions the exhaustive search makes as one part before it hands the rest to others.</summary>
+    public const int FirstPart = 64;
+
+    /// <summary>How many subtrees the rest of a longer search is split into, at least, when it has that many choices.</summary>
     public const int SplitTarget = 32;
 
     /// <summary>How many executions of a random search make one part.</summary>
@@ -51,7 +54,7 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
         Release(first);
         if (driver.Prefix is null)
             return result;
-        var parts = Parts(root);
+        var parts = Parts();
         var mine = options.Shard is { } shard ? parts.Shard(shard) : parts;
         var tallies = options.Merge?.Tallies(scenario.Description, config, parts.Count) ?? RunParts(mine);
         options.ShardOutput?.Add(scenario.Description, config, parts.Count, tallies);
@@ -66,18 +69,30 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
         return total.Result(options, cut, options.Shard is { } s ? $"shard {s.Index} of {s.Count}: {mine.Count} of {Tracing.Units.Count(parts.Count, "part")} of the search" : null);
     }
 
-    private SearchParts Parts(ProbeSearch root)
+    private SearchParts Parts()
     {
         if (options.Strategy == ExploreStrategy.Exhaustive)
         {
-            var units = Split(root);
-            return new(units.Count, i => new DporSearch(units[i], _reduction, options.BufferBound, options.PreemptionBound, checkReplays: options.VerifyIndependence))
+            // The search's first executions run as one part, on this thread: most scenarios' searches end there, without
+            // the probes and the redundant executions a split costs. A longer one hands what is left to other parts.
+            var first = Search(SearchUnit.Root);
+            var tally = RunPart(_ => first, 0, Math.Min(FirstPart, options.MaxExecutions));
+            if (tally.Complete || StopsAtFirst && tally.Violated || _timedOut || tally.Runs >= options.MaxExecutions)
+                return new(1, _ => Search(SearchUnit.Root)) { First = tally };
+            // Its share is done: the rest of the search is the other parts'.
+            tally.Complete = true;
+            var units = Split(first.Remaining(Footprint));
+            // Run again (for fewer executions than it made) only to be cut short by the budget.
+            return new(units.Count + 1, i => Search(i == 0 ? SearchUnit.Root : units[i - 1]))
             {
+                First = tally,
                 // A subtree whose unit sleeps on k independent events of its siblings is about 2^-k of theirs, and a
                 // longer prefix starts deeper: workers take the likely largest first, so the last part to end is a
                 // small one (the tallies are appended by index whatever the order).
-                Larger = (a, b) => (units[a].Sleep.Count, units[a].Prefix.Count, a).CompareTo((units[b].Sleep.Count, units[b].Prefix.Count, b)),
+                Larger = (a, b) => Size(a).CompareTo(Size(b)),
             };
+
+            (int, int, int) Size(int part) => part == 0 ? (-1, -1, 0) : (units[part - 1].Sleep.Count, units[part - 1].Prefix.Count, part);
         }
         // In long: --max-executions 2147483647 is a batch count the int sum would overflow.
         var batches = (int)(((long)options.MaxExecutions + SampleBatch - 1) / SampleBatch);
@@ -91,16 +106,18 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
         });
     }
 
+    private DporSearch Search(SearchUnit unit) =>
+        new(unit, _reduction, options.BufferBound, options.PreemptionBound, checkReplays: options.VerifyIndependence);
+
     /// <summary>
-    /// Splits the search at its first states with a choice, breadth first, until it has <see cref="SplitTarget"/>
-    /// subtrees or none left to split. Depends only on the scenario, so every thread count and shard sees the same parts.
+    /// Splits the units left by the search's first part further, the shallowest (likely the largest) first, breadth
+    /// first, until there are <see cref="SplitTarget"/> subtrees or none left to split. Depends only on the scenario,
+    /// so every thread count and shard sees the same parts.
     /// </summary>
-    private List<SearchUnit> Split(ProbeSearch root)
+    private List<SearchUnit> Split(List<SearchUnit> left)
     {
-        if (root.Children(Footprint) is not { } first)
-            return [SearchUnit.Root];
-        var units = new List<SearchUnit>(first);
-        var queue = new Queue<SearchUnit>(first);
+        var units = new List<SearchUnit>(left);
+        var queue = new Queue<SearchUnit>(left.OrderBy(u => u.Prefix.Count));
         while (units.Count < SplitTarget && queue.Count > 0)
         {
             // Past _helpersAfter, the units next in line are probed at once, one per thread, and their children taken
@@ -159,12 +176,19 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
     {
         // Filled as parts run, not sized by the parts there are: a sampled search of 2^31 executions has 2^25 of them.
         var tallies = new SortedDictionary<int, ExplorationTally>();
+        if (parts.First is { } first)
+        {
+            tallies.Add(0, first);
+            _partsDone++;
+        }
         // Under stop-at-first the parts start in search order: those after the first violation are then never begun.
         var order = parts.Larger is { } larger && !StopsAtFirst && options.Jobs > 1 ? Enumerable.Range(0, parts.Count).Order(Comparer<int>.Create(larger)).ToArray() : null;
         OnWorkers(parts.Count, k =>
         {
             var i = order?[k] ?? k;
             // Past the budget, later parts would be dropped: stop taking them (the merge re-runs what it needs).
+            if (i == 0 && parts.First is not null)
+                return true;
             if (i >= Volatile.Read(ref _firstViolation) || Volatile.Read(ref _runs) >= options.MaxExecutions)
                 return false;
             var tally = RunPart(parts.Create, i, options.MaxExecutions);
@@ -377,10 +401,14 @@ internal sealed record SearchParts(int Count, Func<int, ISearch> Create)
     /// <summary>Compares two parts' indices by the size their searches are expected to have, larger first; null when alike.</summary>
     public Comparison<int>? Larger { get; init; }
 
+    /// <summary>The tally of part 0, when it has run already (the exhaustive search's first part, which made the others).</summary>
+    public ExplorationTally? First { get; init; }
+
     /// <summary>The parts of shard <c>Index</c> of <c>Count</c>: every Count-th part, from part Index - 1.</summary>
     public SearchParts Shard(ExploreShard shard) =>
         new((int)(((long)Count - shard.Index + shard.Count) / shard.Count), i => Create(shard.Part(i)))
         {
             Larger = Larger is { } larger ? (a, b) => larger(shard.Part(a), shard.Part(b)) : null,
+            First = shard.Part(0) == 0 ? First : null,
         };
 }

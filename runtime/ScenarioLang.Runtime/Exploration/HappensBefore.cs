@@ -40,6 +40,9 @@ internal sealed class HappensBefore(IReadOnlyList<int> bufferedAtStart, int? buf
 
     public ExploreEvent EventAt(int index) => _events[index].Event;
 
+    /// <summary>The index of the last event that took <paramref name="word"/>, if one did.</summary>
+    public int? LastAcquire(MemoryLocation word) => _lastAcquire.TryGetValue(word, out var index) ? index : null;
+
     /// <summary>The events that happen before the one at <paramref name="index"/>.</summary>
     public EventSet Before(int index) => _sets[index];
 

@@ -29,6 +29,11 @@ internal interface ISearch
     {
     }
 
+    /// <summary>The execution ended in a deadlock, with these events spinning in spin_lock() on these words.</summary>
+    void Deadlocked(IEnumerable<(ExploreEvent Event, Scheduling.MemoryLocation Word)> spinning)
+    {
+    }
+
     /// <summary>Prepares the next execution; false when this search has none left.</summary>
     bool Next();
 

@@ -254,11 +254,19 @@ internal sealed class ProgramExecution
         replayed && _replayable is { } before && _events.Count < before.Count && before[_events.Count].Event == e ? before[_events.Count] : null;
 
     /// <summary>"deadlock: cpu1 spins in spin_lock(pgd_lock)": the CPUs whose pending access can never be performed.</summary>
-    public string Deadlock() =>
-        "deadlock: " + string.Join(", ", _machine.Cpus
-            .Select(c => (Cpu: c, Running: _preemptors[c.Index] is { State: PreemptorState.Running } p ? p.Program.Running : _programs[c.Index].Running))
-            .Where(c => c.Running?.Path?.Pending is { } point && !_machine.Memory.CanPerform(c.Cpu, point))
-            .Select(c => $"{c.Cpu} spins in {c.Running!.Path!.Pending}"));
+    public string Deadlock() => "deadlock: " + string.Join(", ", Stuck().Select(s => $"{_machine.Cpus[s.Event.Cpu]} spins in {s.Point}"));
+
+    /// <summary>In a deadlocked state, the events that spin in spin_lock() and the lock word each waits for.</summary>
+    public IEnumerable<(ExploreEvent Event, MemoryLocation Word)> Spinning() =>
+        Stuck().Where(s => s.Point.Kind == InterleavingKind.Lock).Select(s => (s.Event, s.Point.Location!.Value));
+
+    // The CPUs' running tasks whose pending access cannot be performed now, as the event each would be.
+    private IEnumerable<(ExploreEvent Event, InterleavingPoint Point)> Stuck() => _machine.Cpus
+        .Select(c => _preemptors[c.Index] is { State: PreemptorState.Running } p
+            ? (Event: _known[c.Index].Preempting.Event, Cpu: c, Running: p.Program.Running)
+            : (Event: _known[c.Index].Step.Event, Cpu: c, Running: _programs[c.Index].Running))
+        .Where(c => c.Running?.Path?.Pending is { } point && !_machine.Memory.CanPerform(c.Cpu, point))
+        .Select(c => (c.Event, c.Running!.Path!.Pending!));
 
     /// <summary>
     /// Where the CPU's task can be preempted now, or null where it cannot: in user mode (its step not begun, or none

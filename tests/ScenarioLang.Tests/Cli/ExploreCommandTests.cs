@@ -99,7 +99,7 @@ public sealed class ExploreCommandTests
 
         var output = Invoke("explore", file);
 
-        Assert.Matches(@"^kscn: explored ""SB"" in \d+\.\d{3} s: 10 executions, [\d,]+ per second\n$", output.Error);
+        Assert.Matches(@"^kscn: explored ""SB"" in \d+\.\d{3} s: 4 executions, [\d,]+ per second\n$", output.Error);
         Assert.DoesNotContain('\r', output.Error);
     }
 
@@ -176,8 +176,8 @@ public sealed class ExploreVerdictTests
     [Fact]
     public void A_violation_beats_inconclusive_across_files_and_scenarios()
     {
-        // late-wmb loses the entry within 20 executions; late-mb is cut there with nothing seen.
-        var both = Explore(LateMb, Repository.Unmarked(LateWmb), "--max-executions", "20");
+        // late-wmb loses the entry within 2 executions; late-mb is cut there with nothing seen.
+        var both = Explore(LateMb, Repository.Unmarked(LateWmb), "--max-executions", "2");
 
         Assert.Equal(1, both.ExitCode);
         Assert.Contains("INCONCLUSIVE: ", both.Out);
