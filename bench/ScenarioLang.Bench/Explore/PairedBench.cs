@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using ScenarioLang.Bench.Measuring;
 using ScenarioLang.Bench.Shapes;
 
@@ -31,7 +32,7 @@ namespace ScenarioLang.Bench.Explore;
 /// at once (two clients of one server measure the server, not the machine).
 /// </para>
 /// </remarks>
-public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paired, TextWriter progress)
+public sealed partial class PairedBench(ExploreBenchOptions options, PairedOptions paired, TextWriter progress)
 {
     private const int FloorRuns = 3;
 
@@ -239,7 +240,9 @@ public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paire
             foreach (var variant in variants)
             {
                 var run = runs[variant];
-                var same = Comparable(run.Output) == reference ? "yes" : "**no**";
+                // A change to the search itself (which executions it runs) changes its counts, not what it concludes.
+                var same = Comparable(run.Output) == reference ? "yes"
+                    : Conclusions(run.Output) == Conclusions(runs[variants[0]].Output) ? "same verdicts and states" : "**no**";
                 text.Append(CultureInfo.InvariantCulture, $"| {shape.Name} | {variant.Label} | {Count(Executions(run))} | {run.WallSeconds:F2} | ");
                 if (!paired.Served)
                     text.Append(CultureInfo.InvariantCulture, $"{run.CpuSeconds:F2} | {SearchCpu(run, floors[variant]):F2} | {PerCpuSecond(run, floors[variant])} | {run.PeakMiB:F0} | ");
@@ -263,6 +266,9 @@ public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paire
                 pairs.Add(served
                     ? ($"Wall, baseline ÷ this{JobsSuffix(jobs)}", runs => Ratio(runs[baseline].WallSeconds, runs[mine].WallSeconds))
                     : ($"Executions / CPU-s, this ÷ baseline{JobsSuffix(jobs)}", runs => Ratio(Rate(runs[mine], floors[mine]), Rate(runs[baseline], floors[baseline]))));
+                // The same search's CPU time, whatever number of executions each build needed to decide it.
+                if (!served)
+                    pairs.Add(($"Search CPU-s, baseline ÷ this{JobsSuffix(jobs)}", runs => Ratio(SearchCpu(runs[baseline], floors[baseline]), SearchCpu(runs[mine], floors[mine]))));
             }
         }
         foreach (var build in variants.Select(v => v.Build).Distinct())
@@ -357,6 +363,17 @@ public sealed class PairedBench(ExploreBenchOptions options, PairedOptions paire
     private static string Ratio(double? a, double? b) => a is { } x && b is { } y && y > 0 ? (x / y).ToString("F2", CultureInfo.InvariantCulture) + "×" : "—";
 
     private static string Count(long? value) => value?.ToString("N0", CultureInfo.InvariantCulture) ?? "—";
+
+    /// <summary>What the output concludes: each verdict with its step, and the distinct final states, without the counts.</summary>
+    private static string Conclusions(string output) =>
+        string.Join('\n', VerdictLine().Matches(output).Select(m => m.Value)) + "\n" +
+        string.Join('\n', StateLine().Matches(output).Select(m => m.Groups[1].Value).Distinct().Order(StringComparer.Ordinal));
+
+    [GeneratedRegex(@"^  \[(pass|FAIL| \?\? )\] \d+:\d+ .*?(?=   \(|$)", RegexOptions.Multiline)]
+    private static partial Regex VerdictLine();
+
+    [GeneratedRegex(@"^ +\d+× (.*)$", RegexOptions.Multiline)]
+    private static partial Regex StateLine();
 
     /// <summary>The output less kscn's timing line ("kscn: explored … in 0.27 s: …, N per second"), which differs from run to run.</summary>
     private static string Comparable(string output) =>
