@@ -48,13 +48,16 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
 
     public ScenarioResult Execute()
     {
-        // The first run probes the start of the block; a scenario without one runs once, as it always did.
-        var root = new ProbeSearch(SearchUnit.Root, _reduction != Reduction.None);
-        var (result, driver, first) = Judged(Run(root));
-        Release(first);
+        // The first run is an exhaustive search's first execution, or for the sampling strategies a probe of the
+        // block's start; a scenario without a block runs once, as it always did.
+        var first = options.Strategy == ExploreStrategy.Exhaustive ? Search(SearchUnit.Root) : (ISearch)new ProbeSearch(SearchUnit.Root, _reduction != Reduction.None);
+        var ran = Judged(Run(first));
+        var (result, driver) = (ran.Result, ran.Driver);
+        if (driver.Prefix is null || first is not DporSearch)
+            Release(ran.Run);
         if (driver.Prefix is null)
             return result;
-        var parts = Parts();
+        var parts = first is DporSearch search ? Exhaustive(search, ran) : Sampled();
         var mine = options.Shard is { } shard ? parts.Shard(shard) : parts;
         var tallies = options.Merge?.Tallies(scenario.Description, config, parts.Count) ?? RunParts(mine);
         options.ShardOutput?.Add(scenario.Description, config, parts.Count, tallies);
@@ -69,31 +72,35 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
         return total.Result(options, cut, options.Shard is { } s ? $"shard {s.Index} of {s.Count}: {mine.Count} of {Tracing.Units.Count(parts.Count, "part")} of the search" : null);
     }
 
-    private SearchParts Parts()
+    /// <summary>
+    /// The parts of an exhaustive search whose first execution <paramref name="ran"/>: its first executions run as one
+    /// part, on this thread, where most scenarios' searches end, without the probes and the redundant executions a
+    /// split costs. A longer search hands what is left to other parts.
+    /// </summary>
+    private SearchParts Exhaustive(DporSearch first, (ScenarioResult Result, ExecutionDriver Driver, ScenarioRun Run) ran)
     {
-        if (options.Strategy == ExploreStrategy.Exhaustive)
+        var tally = RunPart(_ => first, 0, Math.Min(FirstPart, options.MaxExecutions), ran);
+        if (tally.Complete || StopsAtFirst && tally.Violated || _timedOut || tally.Runs >= options.MaxExecutions)
+            return new(1, _ => Search(SearchUnit.Root)) { First = tally };
+        // Its share is done: the rest of the search is the other parts'.
+        tally.Complete = true;
+        var units = Split(first.Remaining(Footprint));
+        // Run again (for fewer executions than it made) only to be cut short by the budget.
+        return new(units.Count + 1, i => Search(i == 0 ? SearchUnit.Root : units[i - 1]))
         {
-            // The search's first executions run as one part, on this thread: most scenarios' searches end there, without
-            // the probes and the redundant executions a split costs. A longer one hands what is left to other parts.
-            var first = Search(SearchUnit.Root);
-            var tally = RunPart(_ => first, 0, Math.Min(FirstPart, options.MaxExecutions));
-            if (tally.Complete || StopsAtFirst && tally.Violated || _timedOut || tally.Runs >= options.MaxExecutions)
-                return new(1, _ => Search(SearchUnit.Root)) { First = tally };
-            // Its share is done: the rest of the search is the other parts'.
-            tally.Complete = true;
-            var units = Split(first.Remaining(Footprint));
-            // Run again (for fewer executions than it made) only to be cut short by the budget.
-            return new(units.Count + 1, i => Search(i == 0 ? SearchUnit.Root : units[i - 1]))
-            {
-                First = tally,
-                // A subtree whose unit sleeps on k independent events of its siblings is about 2^-k of theirs, and a
-                // longer prefix starts deeper: workers take the likely largest first, so the last part to end is a
-                // small one (the tallies are appended by index whatever the order).
-                Larger = (a, b) => Size(a).CompareTo(Size(b)),
-            };
+            First = tally,
+            // A subtree whose unit sleeps on k independent events of its siblings is about 2^-k of theirs, and a
+            // longer prefix starts deeper: workers take the likely largest first, so the last part to end is a
+            // small one (the tallies are appended by index whatever the order).
+            Larger = (a, b) => Size(a).CompareTo(Size(b)),
+        };
 
-            (int, int, int) Size(int part) => part == 0 ? (-1, -1, 0) : (units[part - 1].Sleep.Count, units[part - 1].Prefix.Count, part);
-        }
+        (int, int, int) Size(int part) => part == 0 ? (-1, -1, 0) : (units[part - 1].Sleep.Count, units[part - 1].Prefix.Count, part);
+    }
+
+    /// <summary>The batches of a random or PCT search.</summary>
+    private SearchParts Sampled()
+    {
         // In long: --max-executions 2147483647 is a batch count the int sum would overflow.
         var batches = (int)(((long)options.MaxExecutions + SampleBatch - 1) / SampleBatch);
         return new(batches, b =>
@@ -286,7 +293,8 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
     };
 
     /// <summary>Runs part <paramref name="index"/> of the search, up to <paramref name="budget"/> executions.</summary>
-    private ExplorationTally RunPart(Func<int, ISearch> part, int index, int budget)
+    /// <param name="ran">The part's first execution, when it has run already (the search's first, in <see cref="Execute"/>).</param>
+    private ExplorationTally RunPart(Func<int, ISearch> part, int index, int budget, (ScenarioResult Result, ExecutionDriver Driver, ScenarioRun Run)? ran = null)
     {
         var search = part(index);
         var tally = new ExplorationTally();
@@ -295,12 +303,13 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
         var verifier = options.VerifyIndependence
             ? new IndependenceVerifier(s => Judged(Run(s)), options.BufferBound, reorders: _reduction != Reduction.None || options.Strategy != ExploreStrategy.Exhaustive)
             : null;
-        var last = Idle();
+        var last = ran?.Run ?? Idle();
         try
         {
             while (true)
             {
-                var (result, driver, run) = Judged(Run(search, last));
+                var (result, driver, run) = ran ?? Judged(Run(search, last));
+                ran = null;
                 last = run;
                 tally.Add(driver, result, run.Machine.Memory);
                 if (driver.End == ExecutionEnd.Final)
