@@ -178,8 +178,8 @@ internal sealed class DporSearch(SearchUnit unit, Reduction reduction, int? buff
             // Below the deepest state, the event being explored is explored by the units made deeper.
             if (!deepest)
                 asleep.Add(node.Chosen);
-            IEnumerable<Transition> open = node.Choices.Span.ToArray().Where(t => t.Event != node.Chosen.Event && !Includes(asleep.ToArray(), t.Event));
-            foreach (var t in deepest ? open.Prepend(node.Chosen) : open)
+            var open = node.Choices.Span.ToArray().Where(t => t.Event != node.Chosen.Event && !Includes(asleep.ToArray(), t.Event)).ToArray();
+            foreach (var t in deepest ? [node.Chosen, .. open] : open)
             {
                 var whole = t.Effect.Complete || !_sleepSets ? t : footprint([.. prefix, t]);
                 units.Add(new SearchUnit([.. prefix, whole], _sleepSets ? [.. asleep.Where(s => s.IndependentOf(whole))] : []));
