@@ -51,8 +51,9 @@ internal sealed partial class ExplorationTally
     public bool Violated { get; private set; }
 
     /// <summary>
-    /// Takes the trace before the block from the run that probed its start, for a shard given no part of the search:
-    /// its result is then the block's note (inconclusive, nothing searched) after that trace.
+    /// Takes the trace before the block from the search's first run (an exhaustive search's first execution, a sampled
+    /// search's probe of the block's start), for a shard given no part of the search: its result is then the block's
+    /// note (inconclusive, nothing searched) after that trace.
     /// </summary>
     public void StartFrom(ScenarioResult probe, ExecutionDriver driver)
     {

@@ -53,6 +53,7 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
         var first = options.Strategy == ExploreStrategy.Exhaustive ? Search(SearchUnit.Root) : (ISearch)new ProbeSearch(SearchUnit.Root, _reduction != Reduction.None);
         var ran = Judged(Run(first));
         var (result, driver) = (ran.Result, ran.Driver);
+        // The exhaustive search's first part goes on with the run; a probe's serves the parts after it.
         if (driver.Prefix is null || first is not DporSearch)
             Release(ran.Run);
         if (driver.Prefix is null)

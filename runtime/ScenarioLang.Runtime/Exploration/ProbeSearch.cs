@@ -11,8 +11,9 @@ namespace ScenarioLang.Runtime.Exploration;
 /// have not run are run once each, up to that event, before the children are made.
 /// </remarks>
 /// <param name="runsFirstChild">
-/// Whether the probe runs the first child's event before it stops. Not the root's probe: its run, stopped at the
-/// split, is what a shard given no part of the search reports (<see cref="ExplorationTally.StartFrom"/>).
+/// Whether the probe runs the first child's event before it stops. Not a sampled search's probe of the block's
+/// start: its run, stopped at the split, is what a shard given no part of the search reports
+/// (<see cref="ExplorationTally.StartFrom"/>).
 /// </param>
 internal sealed class ProbeSearch(SearchUnit unit, bool reduce, bool runsFirstChild = false) : ISearch
 {
