@@ -97,7 +97,9 @@ internal static class SourceFiles
     public static string? ReadBounded(TextReader reader, out string problem)
     {
         var text = new StringBuilder();
-        var buffer = new char[1 << 16];
+        // Under the large-object heap's 85,000 bytes: a server reads a file per request, and each large buffer would
+        // bring its next full collection closer.
+        var buffer = new char[1 << 12];
         for (int read; (read = reader.Read(buffer)) > 0;)
         {
             if (text.Length + read > MaxSourceChars)

@@ -189,6 +189,9 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
             tallies.Add(0, first);
             _partsDone++;
         }
+        // Most searches end within their first part: then no part is left to start a thread for.
+        if (tallies.Count == parts.Count)
+            return tallies;
         // Under stop-at-first the parts start in search order: those after the first violation are then never begun.
         var order = parts.Larger is { } larger && !StopsAtFirst && options.Jobs > 1 ? Enumerable.Range(0, parts.Count).Order(Comparer<int>.Create(larger)).ToArray() : null;
         OnWorkers(parts.Count, k =>
