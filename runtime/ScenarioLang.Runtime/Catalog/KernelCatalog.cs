@@ -18,8 +18,11 @@ public static class KernelCatalog
     /// <summary>Every step, the shared kernel's first.</summary>
     public static IReadOnlyList<StepDeclaration> Steps { get; } = Gather(SharedKernel.Steps, m => m.Steps);
 
-    /// <summary>The pause points of every step: the shared kernel's, then each mechanism's (<see cref="PointsOf"/>).</summary>
-    public static IReadOnlyList<PausePoint> Points { get; } = Gather(SharedKernel.Points, PointsOf);
+    /// <summary>
+    /// The pause points of every step: the shared kernel's (with mmput()'s in each mechanism's step that drops an mm),
+    /// then each mechanism's (<see cref="PointsOf"/>).
+    /// </summary>
+    public static IReadOnlyList<PausePoint> Points { get; } = Gather(SharedPoints(), PointsOf);
 
     /// <summary>The points <c>preempted at</c> can name: where each mechanism's code runs preemptible.</summary>
     public static IReadOnlyList<PausePoint> PreemptionPoints { get; } = Gather([], m => m.PreemptionPoints);
@@ -56,6 +59,17 @@ public static class KernelCatalog
                 all.AddRange(mechanism.PgdAllocPoints?.Invoke(made) ?? []);
             foreach (var dropped in other.FreesMm)
                 all.AddRange(mechanism.PgdFreePoints?.Invoke(dropped) ?? []);
+        }
+        return all;
+    }
+
+    private static List<PausePoint> SharedPoints()
+    {
+        var all = new List<PausePoint>(SharedKernel.Points);
+        foreach (var mechanism in Mechanisms)
+        {
+            foreach (var dropped in mechanism.FreesMm)
+                all.Add(SharedKernel.Mmput(dropped));
         }
         return all;
     }

@@ -81,7 +81,23 @@ public static class SharedKernel
             "the new program is set up: about to return to user mode with IRET (SYSRET cannot restore the new RIP), which waits for the store buffer to drain"),
         new("setresuid", KernelPoints.PrepareCreds,
             "prepare_creds(), when the ids change and may: about to take references for the new cred (get_group_info(), get_uid(): locked increments, which wait for the store buffer to drain)"),
+        Mmput(new(KernelPoints.Fork, "a fork failing after copy_mm(): the child's")),
+        Mmput(new(KernelPoints.Clone, "a clone failing after copy_mm(): the thread's")),
+        Mmput(new(KernelPoints.Exec, "the old mm's (or a thread de_thread() killed here)")),
+        Mmput(new(KernelPoints.Exit, "exit_mm(): the task's")),
+        new(KernelPoints.Exec, KernelPoints.Schedule,
+            "de_thread(): a killed thread that ran here has exited; its final schedule() is about to take the runqueue's lock (raw_spin_lock(), a locked instruction, which waits for the store buffer to drain)"),
+        new(KernelPoints.Exit, KernelPoints.Schedule,
+            "do_task_dead(): the task's final schedule() is about to take the runqueue's lock (raw_spin_lock(), a locked instruction, which waits for the store buffer to drain)"),
     ];
+
+    /// <summary>
+    /// mmput()'s point in a step that drops a reference to an mm: the shared kernel's steps above, and every mechanism's
+    /// that may drop the last one (<see cref="MechanismDeclaration.FreesMm"/>).
+    /// </summary>
+    public static PausePoint Mmput(MmLifetime dropped) =>
+        new(dropped.Step, KernelPoints.Mmput,
+            $"{dropped.Whose} mmput(): about to drop a reference to the mm (atomic_dec_and_test(&mm->mm_users), a locked decrement, which waits for the store buffer to drain)");
 
     // copy_process()'s first locked instruction and the wake-up that follows it, where the store buffer drains.
     private static PausePoint[] ForkPoints(string step) =>
@@ -177,6 +193,10 @@ public static class KernelPoints
     public const string ActivateMm = "activate_mm";
     /// <summary>exit_mm(): <c>current->mm = NULL</c>.</summary>
     public const string ExitMm = "exit_mm";
+    /// <summary>mmput(): atomic_dec_and_test(&amp;mm->mm_users), a locked decrement.</summary>
+    public const string Mmput = "mmput";
+    /// <summary>do_task_dead() -> __schedule(): the runqueue's raw_spin_lock(), a locked instruction.</summary>
+    public const string Schedule = "schedule";
     /// <summary>mmap_write_lock_killable(mm) around do_mmap() and do_vmi_munmap(): down_write(), a locked instruction.</summary>
     public const string MmapWriteLock = "mmap_write_lock";
     /// <summary>mmap_write_unlock(mm): up_write(), a locked instruction.</summary>

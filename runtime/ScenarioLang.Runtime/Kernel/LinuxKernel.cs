@@ -381,7 +381,8 @@ public sealed class LinuxKernel
         Log.Note($"commit_creds(): {current}'s cred: {old} -> {updated}");
     }
 
-    // kernel/exit.c: do_exit(): exit_mm(), later exit_thread(), then the final schedule() to next.
+    // kernel/exit.c: do_exit(): exit_mm(), later exit_thread(), then do_task_dead()'s final schedule() to next, whose
+    // raw_spin_lock(&rq->__lock) (kernel/sched/core.c: __schedule()) is a locked instruction.
     private IEnumerable<InterleavingPoint> DoExit(KernelPath path, TaskStruct current, TaskStruct next, bool nextReturnsToUser = true)
     {
         if (current.Mm is { } mm)
@@ -395,6 +396,7 @@ public sealed class LinuxKernel
                 yield return point;
         }
         ExitThread(path.Cpu, current, current);
+        yield return InterleavingPoint.Drain(KernelPoints.Schedule, "lock (raw_spin_lock(&rq->__lock) in __schedule())");
         current.State = TaskState.Dead;
         ContextSwitch(path.Cpu, next, nextReturnsToUser);
     }
@@ -467,6 +469,8 @@ public sealed class LinuxKernel
     // then free_mm(). Shared ones are worth a note; a process's own mm coming and going is not.
     internal IEnumerable<InterleavingPoint> Mmput(string who, MmStruct mm)
     {
+        // atomic_dec_and_test(&mm->mm_users) is a locked decrement: the stores before it reach memory first.
+        yield return InterleavingPoint.Drain(KernelPoints.Mmput, "lock decl (atomic_dec_and_test(&mm->mm_users))");
         Heap.Access(mm, "mmput");
         var wasShared = mm.MmUsers > 1;
         mm.MmUsers--;

@@ -59,8 +59,8 @@ public sealed class PgdPointTests
     }
 
     // Every path of the table once under the variant: a vmalloc that creates slot 402 and syncs it, a fork, a failing
-    // fork, a clone, an exec that kills that thread here, an exec by a thread that takes over its leader, touches (with a
-// vmalloc fault where the walk as posted missed the mm), an exit.
+    // fork, a clone, a failing clone, an exec that kills that thread here, an exec by a thread that takes over its
+    // leader, touches (with a vmalloc fault where the walk as posted missed the mm), an exit.
     private static List<(string Step, InterleavingPoint Point)> Yielded(PgdVariant variant)
     {
         var sim = PageTableTests.Pgd(variant, "Q");
@@ -86,6 +86,7 @@ public sealed class PgdPointTests
         Drive(k.Vmalloc(cpu1, 4096));
         Drive(k.ForkPath(cpu0, sim["P"], "D", ForkFault.AllocPid));
         Drive(k.ClonePath(cpu0, sim["P"], "T"));
+        Drive(k.ClonePath(cpu0, sim["P"], "F", ForkFault.AllocPid));
         Drive(k.ExecPath(cpu0, sim["P"]));
         sim.Run("Q", 1).Clone("Q", "U");
         sim.Run("U", 1);

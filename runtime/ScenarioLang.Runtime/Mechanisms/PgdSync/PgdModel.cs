@@ -281,6 +281,8 @@ public abstract class PgdModel : IKernelHooks, IPgdOps
         Heap.Access(mm, "sync_global_pgds");
         var pgd = mm.Pgd!;
         yield return InterleavingPoint.Lock(PgdPoints.PageTableLock, mm.PageTableLock, who);
+        // spin_lock(pgt_lock) writes the mm itself: freed while the walker waited at the lock, that is one too.
+        Heap.Access(mm, "sync_global_pgds");
         Heap.Access(pgd, "sync_global_pgds");
         var entry = InterleavingPoint.Load(PgdPoints.CheckPgd, pgd.Entry(target), who);
         yield return entry;
