@@ -159,13 +159,13 @@ internal static class Program
         var output = options.GetValueOrDefault("--out") ?? Path.Combine(Path.GetTempPath(), "kscn-fuzz", "differential");
         Directory.CreateDirectory(output);
         var clock = Stopwatch.StartNew();
-        var (compared, partly, notCompared) = (0, 0, 0);
+        var (compared, partly, notCompared, notModelled) = (0, 0, 0, 0);
         var problems = new List<ReductionComparison.Problem>();
         void Compare(string what, IReadOnlyList<string> texts)
         {
             foreach (var outcome in Outcomes(texts, [(Reduction.None, budgetNone), (Reduction.SleepSets, budget), (Reduction.Dpor, budget)]))
             {
-                (compared, partly, notCompared) = (compared + outcome.Compared, partly + outcome.Partly, notCompared + outcome.NotCompared);
+                (compared, partly, notCompared, notModelled) = (compared + outcome.Compared, partly + outcome.Partly, notCompared + outcome.NotCompared, notModelled + outcome.NotModelled);
                 foreach (var problem in outcome.Problems)
                 {
                     problems.Add(problem);
@@ -187,7 +187,8 @@ internal static class Program
 
         var report = $"kscn-fuzz differential --seed {seed} --cases {cases} --mutants {mutants} --budget {budget} --budget-none {budgetNone}: " +
                      $"{cases} generated blocks and {accepted.Length} mutants; (block, kernel) pairs: {compared} searched to the end by all three, " +
-                     $"{partly} by two of them (the others cut by the budget), {notCompared} by fewer; {problems.Count} problems; {clock.Elapsed.TotalSeconds:F0} s\n" +
+                     $"{partly} by two of them (the others cut by the budget), {notCompared} by fewer, {notModelled} stopped by all three where the model does not follow the kernel (not modelled); " +
+                     $"{problems.Count} problems; {clock.Elapsed.TotalSeconds:F0} s\n" +
                      string.Concat(problems.Select(p => p + "\n"));
         File.WriteAllText(Path.Combine(output, "summary.txt"), report);
         Console.Out.Write(report);
@@ -211,7 +212,7 @@ internal static class Program
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            outcome = new ReductionComparison.Outcome(0, 0, 1, [new ReductionComparison.Problem("the block", $"{e.GetType().Name}: {e.Message}\n{e.StackTrace}", texts[0])]);
+            outcome = new ReductionComparison.Outcome(0, 0, 1, 0, [new ReductionComparison.Problem("the block", $"{e.GetType().Name}: {e.Message}\n{e.StackTrace}", texts[0])]);
         }
         return [outcome];
     }

@@ -15,8 +15,9 @@ internal static class ReductionComparison
     /// <param name="Compared">(Block, kernel) pairs every reduction searched to the end, all compared.</param>
     /// <param name="Partly">Pairs where some search was cut by the budget and at least two finished, compared.</param>
     /// <param name="NotCompared">Pairs where fewer than two searches finished.</param>
+    /// <param name="NotModelled">Pairs every search stopped at the same place the model does not follow (exit 3, "not modelled").</param>
     /// <param name="Problems">Each disagreement, internal error, or search cut by the budget where a weaker reduction finished, with its block's text.</param>
-    public sealed record Outcome(int Compared, int Partly, int NotCompared, IReadOnlyList<Problem> Problems);
+    public sealed record Outcome(int Compared, int Partly, int NotCompared, int NotModelled, IReadOnlyList<Problem> Problems);
 
     /// <summary>What went wrong in a (block, kernel) pair, and the block's text.</summary>
     public sealed record Problem(string Case, string What, string Text)
@@ -34,7 +35,7 @@ internal static class ReductionComparison
     {
         var sources = texts.Select((t, i) => SourceText.From(t, $"case{i}.kscn")).Where(s => !Compilation.Create(s).HasErrors).ToArray();
         using var assembly = Compilation.Create(sources).CompileAndLoad();
-        var (compared, partly, notCompared) = (0, 0, 0);
+        var (compared, partly, notCompared, notModelled) = (0, 0, 0, 0);
         var problems = new List<Problem>();
         foreach (var scenario in assembly.Scenarios)
         {
@@ -43,6 +44,12 @@ internal static class ReductionComparison
             {
                 var where = $"{scenario.Bound.Name} ({config})";
                 var searches = reductions.Select(r => (r.Reduction, Search: Search(assembly, scenario, config, r.Reduction, r.Budget))).ToArray();
+                // Every search stopped by the same path the model cannot follow agrees with the others: nothing to compare.
+                if (searches.All(s => s.Search.InternalError is { } e && e.EndsWith("not modelled", StringComparison.Ordinal) && e == searches[0].Search.InternalError))
+                {
+                    notModelled++;
+                    continue;
+                }
                 foreach (var (reduction, search) in searches.Where(s => s.Search.InternalError is not null))
                     problems.Add(new Problem(where, $"internal error under {reduction}: {search.InternalError}", text));
                 var finished = searches.Where(s => s.Search.Conclusions is not null).ToArray();
@@ -59,7 +66,7 @@ internal static class ReductionComparison
                     problems.Add(new Problem(where, $"the conclusions differ:\n  {finished[0].Reduction}: {finished[0].Search.Conclusions}\n  {reduction}: {search.Conclusions}", text));
             }
         }
-        return new Outcome(compared, partly, notCompared, problems);
+        return new Outcome(compared, partly, notCompared, notModelled, problems);
     }
 
     /// <summary>Each verdict by line and the distinct final states (null when the search was cut), or what went wrong.</summary>

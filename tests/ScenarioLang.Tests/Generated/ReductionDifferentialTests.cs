@@ -282,6 +282,37 @@ public sealed class ReductionDifferentialTests
         Assert.True(outcome.Compared >= 4 && outcome.Compared + outcome.Partly >= 12, $"{outcome} compared too few");
     }
 
+    /// <summary>
+    /// The as-posted late walk puts swapper_pg_dir's vmalloc PUD page into A's PGD entry 0, and A's read then faults its
+    /// page tables into that kernel page, which the model does not follow: every search stops there with exit 3, and
+    /// they agree. A "not modelled" from only some of them would still be a problem.
+    /// </summary>
+    [Fact]
+    public void A_block_every_reduction_stops_at_as_not_modelled_is_counted_apart_and_is_no_problem()
+    {
+        const string text = """
+            scenario "the walk's entry 0, then a fault below 512 GiB" {
+              kernel pgd = late-mb
+              cpus 2
+              task A root
+              task B user
+              file db = 2 MiB
+              cpu0 kernel: vmalloc(4 MiB) -> V0
+              cpu0 A: mmap(0x40000000, 2 MiB, PROT_READ | PROT_WRITE, MAP_SHARED, db, 0)
+              explore {
+                cpu0 A: read(0x40000000) -> ok
+                cpu1 B: touch V0 -> #PF
+              }
+              expect always mm(A).users == 1
+            }
+            """;
+
+        var outcome = ReductionComparison.Compare([text], [(Reduction.None, Budget), (Reduction.SleepSets, Budget), (Reduction.Dpor, Budget)]);
+
+        Assert.True(outcome.NotModelled == 1 && outcome.Problems.Count == 0, $"{outcome.NotModelled} not modelled; " + string.Join("\n", outcome.Problems));
+        Assert.Equal(0, outcome.Compared + outcome.Partly + outcome.NotCompared);
+    }
+
     /// <summary>No reduction, sleep sets and DPOR agree on every text small enough for the budget, which is at least three quarters of them.</summary>
     private static void AllReductionsAgreeOnMost(string[] texts)
     {
