@@ -82,6 +82,10 @@ public sealed class DrainingStepTests
 
     private const string Mapped = "cpu0 A: mmap(0x400000, 4 KiB, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) -> 0x400000";
 
+    /// <summary>The step paused at <paramref name="point"/>: <c>until</c> goes before its stated result.</summary>
+    internal static string Until(string step, string point) =>
+        step.Contains(" ->", StringComparison.Ordinal) ? step.Replace(" ->", $" until {point} ->", StringComparison.Ordinal) : $"{step} until {point}";
+
     // The last column: the store buffer is already empty there (an earlier drain point of the step emptied it).
     public static TheoryData<string, string, string, string, bool> Points => new()
     {
@@ -138,7 +142,7 @@ public sealed class DrainingStepTests
               task A root
               {{setup}}
               cpu0 {{task}}: store x = 1 until return
-              cpu0 {{task}}: {{(step.Contains(" ->", StringComparison.Ordinal) ? step.Replace(" ->", $" until {point} ->", StringComparison.Ordinal) : $"{step} until {point}")}}
+              cpu0 {{task}}: {{Until(step, point)}}
               expect x == {{(drained ? 1 : 0)}}
               cpu0 continue until return
               expect x == 1

@@ -36,7 +36,7 @@ public sealed class MmputDrainTests
     [MemberData(nameof(Cases))]
     public void A_step_pauses_before_the_locked_instruction_with_its_stores_buffered(string kernel, string setup, string step, string point, string buffered, string expect)
     {
-        var paused = step.Contains(" ->", StringComparison.Ordinal) ? step.Replace(" ->", $" until {point} ->", StringComparison.Ordinal) : $"{step} until {point}";
+        var paused = DrainingStepTests.Until(step, point);
         var result = Infrastructure.Kscn.RunSingle($$"""
             scenario "until {{point}}" {
               {{(kernel.Length == 0 ? "" : "kernel " + kernel)}}
