@@ -89,6 +89,8 @@ public static class SharedKernel
             "de_thread(): a killed thread that ran here has exited; its final schedule() is about to take the runqueue's lock (raw_spin_lock(), a locked instruction, which waits for the store buffer to drain)"),
         new(KernelPoints.Exit, KernelPoints.Schedule,
             "do_task_dead(): the task's final schedule() is about to take the runqueue's lock (raw_spin_lock(), a locked instruction, which waits for the store buffer to drain)"),
+        new(KernelPoints.Exit, KernelPoints.PutTaskStack,
+            "finish_task_switch(), when dropping exit_mm()'s lazy reference freed the mm and its PGD: put_task_stack() is about to drop the dead task's stack (refcount_dec_and_test(), a locked decrement, which waits for the store buffer to drain)"),
     ];
 
     /// <summary>
@@ -197,6 +199,8 @@ public static class KernelPoints
     public const string Mmput = "mmput";
     /// <summary>do_task_dead() -> __schedule(): the runqueue's raw_spin_lock(), a locked instruction.</summary>
     public const string Schedule = "schedule";
+    /// <summary>finish_task_switch() -> put_task_stack(): refcount_dec_and_test() on the dead task's stack, a locked decrement.</summary>
+    public const string PutTaskStack = "put_task_stack";
     /// <summary>mmap_write_lock_killable(mm) around do_mmap() and do_vmi_munmap(): down_write(), a locked instruction.</summary>
     public const string MmapWriteLock = "mmap_write_lock";
     /// <summary>mmap_write_unlock(mm): up_write(), a locked instruction.</summary>

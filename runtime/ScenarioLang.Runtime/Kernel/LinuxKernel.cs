@@ -385,9 +385,13 @@ public sealed class LinuxKernel
     // raw_spin_lock(&rq->__lock) (kernel/sched/core.c: __schedule()) is a locked instruction.
     private IEnumerable<InterleavingPoint> DoExit(KernelPath path, TaskStruct current, TaskStruct next, bool nextReturnsToUser = true)
     {
-        if (current.Mm is { } mm)
+        var mm = current.Mm;
+        if (mm is not null)
         {
-            // exit_mm(): task_lock() ("more a memory barrier than a real lock"), tsk->mm = NULL, task_unlock(), mmput().
+            // exit_mm(): mmgrab_lazy_tlb(mm) (x86 counts lazy references: CONFIG_MMU_LAZY_TLB_REFCOUNT; in 2015
+            // atomic_inc(&mm->mm_count)): the CPU keeps the mm loaded until it switches to another; then task_lock()
+            // ("more a memory barrier than a real lock"), tsk->mm = NULL, task_unlock(), mmput().
+            mm.MmCount++;
             yield return InterleavingPoint.Lock(KernelPoints.TaskLock, current.AllocLock);
             current.Mm = null;
             yield return InterleavingPoint.Store(KernelPoints.ExitMm, current.MmField, 0);
@@ -399,6 +403,18 @@ public sealed class LinuxKernel
         yield return InterleavingPoint.Drain(KernelPoints.Schedule, "lock (raw_spin_lock(&rq->__lock) in __schedule())");
         current.State = TaskState.Dead;
         ContextSwitch(path.Cpu, next, nextReturnsToUser);
+        if (mm is null)
+            yield break;
+        // kernel/sched/core.c: context_switch() hands the lazy mm on to a kernel thread (idle) and to a task with an mm
+        // of its own drops it: finish_task_switch() -> mmdrop_lazy_tlb_sched(), which may free the mm and its PGD. The
+        // CPU runs idle after an exit here; the reference is dropped all the same, as if a task of its own followed
+        // at once: the earliest the kernel frees them.
+        foreach (var point in Mmdrop(mm))
+            yield return point;
+        // Then put_task_stack(prev), a locked decrement: __mmdrop()'s stores reach memory before the next task runs.
+        // Without them the buffer is empty there (schedule drained it), and the model makes no event of it.
+        if (mm.Freed)
+            yield return InterleavingPoint.Drain(KernelPoints.PutTaskStack, "lock decl (refcount_dec_and_test(&tsk->stack_refcount) in put_task_stack())");
     }
 
     // arch/x86/kernel/process.c: exit_thread(tsk), run by current (the parent, when copy_process() fails).
@@ -465,8 +481,8 @@ public sealed class LinuxKernel
             yield return point;
     }
 
-    // kernel/fork.c: mmput(): the last user frees the address space: mmdrop() -> __mmdrop(): mm_free_pgd() (pgd_free()),
-    // then free_mm(). Shared ones are worth a note; a process's own mm coming and going is not.
+    // kernel/fork.c: mmput(): the last user tears the address space down (__mmput() -> exit_mmap()) and drops the
+    // users' reference to the mm_struct. Shared ones are worth a note; a process's own mm coming and going is not.
     internal IEnumerable<InterleavingPoint> Mmput(string who, MmStruct mm)
     {
         // atomic_dec_and_test(&mm->mm_users) is a locked decrement: the stores before it reach memory first.
@@ -478,12 +494,23 @@ public sealed class LinuxKernel
         {
             // __mmput() -> exit_mmap(): the user mappings and their page tables go first.
             User.ExitMmap(mm);
-            foreach (var point in Pgd.PgdFree(mm))
+            foreach (var point in Mmdrop(mm))
                 yield return point;
-            Heap.Kfree(mm, "mmput");
         }
         if (wasShared)
             Log.Note($"{who} drops {mm} (mm_users {mm.MmUsers})");
+    }
+
+    // include/linux/sched/mm.h: mmdrop(): the last reference to the struct frees it, kernel/fork.c: __mmdrop():
+    // mm_free_pgd() (pgd_free()), then free_mm().
+    private IEnumerable<InterleavingPoint> Mmdrop(MmStruct mm)
+    {
+        mm.MmCount--;
+        if (mm.MmCount > 0)
+            yield break;
+        foreach (var point in Pgd.PgdFree(mm))
+            yield return point;
+        Heap.Kfree(mm, "__mmdrop");
     }
 
     // kernel/sys.c: __sys_setresuid(): no access another CPU makes to the cred is modelled, so the path has no point

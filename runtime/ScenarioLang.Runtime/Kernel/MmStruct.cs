@@ -6,15 +6,17 @@ namespace ScenarioLang.Runtime.Kernel;
 
 /// <summary>
 /// An address space (struct mm_struct, include/linux/mm_types.h), as far as fork, clone, exec and exit
-/// share and release it: <see cref="MmUsers"/> counts the tasks using it, and the last mmput() frees it
-/// with its page tables. Threads on other CPUs share it, and a host mm of page-table sharing is every mapper's,
-/// so each field is tracked.
+/// share and release it: <see cref="MmUsers"/> counts the tasks using it, and the last mmput() tears down its
+/// mappings and drops their reference to the struct; <see cref="MmCount"/> counts those references, and the last
+/// mmdrop() frees it with its PGD. Threads on other CPUs share it, and a host mm of page-table sharing is every
+/// mapper's, so each field is tracked.
 /// </summary>
 public sealed class MmStruct : KernelObject
 {
     public const string KindName = "mm_struct";
 
     private readonly Tracked<int> _mmUsers;
+    private readonly Tracked<int> _mmCount;
     private readonly Tracked<PgdTable?> _pgd;
     private readonly Tracked<ulong> _mmapBase;
 
@@ -22,6 +24,7 @@ public sealed class MmStruct : KernelObject
     private MmStruct(KernelHeap heap, string site) : base(heap, KindName, 0, site)
     {
         _mmUsers = new(Tracker, Field("mm_users"), 1);
+        _mmCount = new(Tracker, Field("mm_count"), 1);
         _pgd = new(Tracker, Field("pgd"), null);
         _mmapBase = new(Tracker, Field("mmap_base"), UserLayout.MmapBase);
         UserPgd = new(Tracker, Field("user_pgd"), new UserPageTable?[PagingLayout.PtrsPerTable / 2]);
@@ -33,6 +36,16 @@ public sealed class MmStruct : KernelObject
     {
         get => _mmUsers.Value;
         set => _mmUsers.Value = value;
+    }
+
+    /// <summary>
+    /// mm_count: references to the struct itself, one for all the users together and one for each CPU that keeps the
+    /// mm loaded lazily after its last task left it (exit_mm(): mmgrab_lazy_tlb()).
+    /// </summary>
+    public int MmCount
+    {
+        get => _mmCount.Value;
+        set => _mmCount.Value = value;
     }
 
     /// <summary>mm->pgd, set by pgd_alloc() in mm_init() and freed by pgd_free() in __mmdrop().</summary>
@@ -61,6 +74,6 @@ public sealed class MmStruct : KernelObject
     /// <summary>mm->page_table_lock, which sync_global_pgds() takes around each mm's PGD entry ("only used by Xen").</summary>
     public MemoryLocation PageTableLock => new($"{this}->page_table_lock");
 
-    // kernel/fork.c: allocate_mm(), with mm_users set to 1 by mm_init()
+    // kernel/fork.c: allocate_mm(), with mm_users and mm_count set to 1 by mm_init()
     public static MmStruct Allocate(KernelHeap heap, string site) => heap.Register(new MmStruct(heap, site));
 }
