@@ -29,9 +29,13 @@ public sealed record AssemblyImage(byte[] Pe, byte[] Pdb)
 /// <summary>A loaded assembly of scenarios; disposing it unloads the context.</summary>
 public sealed class LoadedScenarioAssembly(AssemblyLoadContext context, Assembly assembly) : IDisposable
 {
-    /// <summary>An instance of a generated scenario class, told the path of its .kscn file as the user gave it.</summary>
+    // One instance per class and path: a generated scenario keeps nothing between its runs, and a search can leave a
+    // run of it for the next search of the same object (RunPool), a warm server's next request for the file.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Type, string File), IScenario> _scenarios = new();
+
+    /// <summary>The instance of a generated scenario class told the path of its .kscn file as the user gave it: one per class and path.</summary>
     public IScenario CreateScenario(string typeName, string file) =>
-        (IScenario)Activator.CreateInstance(assembly.GetType(typeName, throwOnError: true)!, file)!;
+        _scenarios.GetOrAdd((typeName, file), key => (IScenario)Activator.CreateInstance(assembly.GetType(key.Type, throwOnError: true)!, key.File)!);
 
     public void Dispose() => context.Unload();
 }

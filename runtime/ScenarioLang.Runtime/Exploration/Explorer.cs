@@ -12,7 +12,9 @@ namespace ScenarioLang.Runtime.Exploration;
 /// stops at its first violation and the parts after it are cancelled, while those before it run to their end: the
 /// first violation in search order, whatever thread found which.
 /// </summary>
-internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreOptions options)
+/// <param name="pool">Where a search takes a run at its block from a search before it and leaves one for the next
+/// (<see cref="RunPool.Shared"/> unless given), when <see cref="ExploreOptions.Rewind"/> is on.</param>
+internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreOptions options, RunPool? pool = null)
 {
     /// <summary>How many executions the exhaustive search makes as one part before it hands the rest to others.</summary>
     public const int FirstPart = 64;
@@ -46,12 +48,16 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
 
     private bool StopsAtFirst => options.StopAtFirst || _knownFailure is not null;
 
+    private readonly RunPool? _pool = options.Rewind ? pool ?? RunPool.Shared : null;
+
     public ScenarioResult Execute()
     {
         // The first run is an exhaustive search's first execution, or for the sampling strategies a probe of the
-        // block's start; a scenario without a block runs once, as it always did.
-        var first = options.Strategy == ExploreStrategy.Exhaustive ? Search(SearchUnit.Root) : (ISearch)new ProbeSearch(SearchUnit.Root, _reduction != Reduction.None);
-        var ran = Judged(Run(first));
+        // block's start; a scenario without a block runs once, as it always did. An exhaustive search starts from a
+        // run an earlier search of the scenario left at its block, if one is kept.
+        var exhaustive = options.Strategy == ExploreStrategy.Exhaustive;
+        var first = exhaustive ? Search(SearchUnit.Root) : (ISearch)new ProbeSearch(SearchUnit.Root, _reduction != Reduction.None);
+        var ran = Judged(Run(first, exhaustive ? _pool?.Take(scenario, config) : null));
         var (result, driver) = (ran.Result, ran.Driver);
         // The exhaustive search's first part goes on with the run; a probe's serves the parts after it.
         if (driver.Prefix is null || first is not DporSearch)
@@ -70,6 +76,9 @@ internal sealed class Explorer(IScenario scenario, KernelConfig config, ExploreO
         else if (options.Merge is not null)
             total.StartFrom(RunPart(parts.Create, 0, 1));
         var cut = Append(total, mine, tallies) ?? Bound(total);
+        // One of this search's runs is left at its block for the next search of the scenario.
+        if (_pool is not null && _idle.FirstOrDefault(r => r.Rewindable) is { } kept)
+            _pool.Give(scenario, config, kept);
         return total.Result(options, cut, options.Shard is { } s ? $"shard {s.Index} of {s.Count}: {mine.Count} of {Tracing.Units.Count(parts.Count, "part")} of the search" : null);
     }
 

@@ -123,23 +123,58 @@ public sealed class RewindTests
     [MemberData(nameof(ExploredRuns))]
     public void Rewinding_prints_the_same_bytes_as_running_every_execution_from_the_start(string sample, string variant)
     {
-        using var assembly = Compilation.Create(SourceText.From(File.ReadAllText(Repository.Full(sample)), sample)).CompileAndLoad();
+        using var assembly = Compile(sample);
+        foreach (var (scenario, config) in Explored(assembly, variant))
+        {
+            var rewound = Printed(assembly, scenario, config, rewind: true);
+            var fromStart = Printed(assembly, scenario, config, rewind: false);
+
+            Assert.Equal(fromStart, rewound);
+            // Else the two searches above would both run every execution from the start.
+            Assert.True(FirstRunRewinds(assembly, scenario, config) ?? true, $"{sample}: the run of its first execution cannot be rewound");
+        }
+    }
+
+    /// <summary>
+    /// A search whose first execution starts from the run a search before it left at the block (<see cref="RunPool"/>,
+    /// as a warm server's next request for the file does) prints what the search that built that run printed, for
+    /// every sample with an explore block. The loaded assembly gives the same scenario object again, as it does each
+    /// request for the file.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ExploredRuns))]
+    public void A_search_that_starts_from_a_run_an_earlier_search_kept_prints_the_same_bytes(string sample, string variant)
+    {
+        using var assembly = Compile(sample);
+        foreach (var (scenario, config) in Explored(assembly, variant))
+        {
+            var pool = new RunPool(capacity: 1);
+            var built = Printed(Search(assembly, scenario, config, pool));
+            Assert.Equal(0, pool.Reused);
+            var kept = Printed(Search(assembly, scenario, config, pool));
+
+            Assert.Equal(built, kept);
+            // A first execution that deadlocks leaves no run that can start another.
+            Assert.Equal(FirstRunRewinds(assembly, scenario, config) == false ? 0 : 1, pool.Reused);
+        }
+    }
+
+    private static CompiledAssembly Compile(string sample) =>
+        Compilation.Create(SourceText.From(File.ReadAllText(Repository.Full(sample)), sample)).CompileAndLoad();
+
+    /// <summary>The assembly's scenarios with an explore block, each under the kernels <paramref name="variant"/> gives it.</summary>
+    private static IEnumerable<(CompiledScenario Scenario, KernelConfig Config)> Explored(CompiledAssembly assembly, string variant)
+    {
         var overrides = variant == SampleSnapshotTests.AsWritten
             ? new Dictionary<string, string>()
             : new Dictionary<string, string> { [variant[..variant.IndexOf('=')]] = variant[(variant.IndexOf('=') + 1)..] };
-        foreach (var scenario in assembly.Scenarios.Where(s => s.Bound.Statements.OfType<ScenarioLang.Compiler.Binding.BoundExplore>().Any()))
-        {
-            foreach (var config in ScenarioRunner.ConfigsFor(scenario, overrides))
-            {
-                var rewound = Printed(assembly, scenario, config, rewind: true);
-                var fromStart = Printed(assembly, scenario, config, rewind: false);
-
-                Assert.Equal(fromStart, rewound);
-                // Else the two searches above would both run every execution from the start.
-                Assert.True(FirstRunRewinds(assembly, scenario, config) ?? true, $"{sample}: the run of its first execution cannot be rewound");
-            }
-        }
+        return assembly.Scenarios
+            .Where(s => s.Bound.Statements.OfType<ScenarioLang.Compiler.Binding.BoundExplore>().Any())
+            .SelectMany(s => ScenarioRunner.ConfigsFor(s, overrides).Select(c => (s, c)));
     }
+
+    private static ScenarioResult Search(CompiledAssembly assembly, CompiledScenario scenario, KernelConfig config, RunPool pool) =>
+        new Explorer(assembly.Instantiate(scenario), config, new ExploreOptions(MaxExecutions: 300, Jobs: 1), pool).Execute();
 
     /// <summary>
     /// The check that keeps rewinding honest (--verify-independence runs it on every execution that started on a
@@ -200,8 +235,7 @@ public sealed class RewindTests
         Assert.Throws<InvalidOperationException>(run.ExploreAgain);
     }
 
-    private static CompiledAssembly LitmusSb() =>
-        Compilation.Create(SourceText.From(File.ReadAllText(Repository.Full("samples/litmus/sb.kscn")), "sb.kscn")).CompileAndLoad();
+    private static CompiledAssembly LitmusSb() => Compile("samples/litmus/sb.kscn");
 
     /// <summary>The assembly's first scenario, instantiated, and its configuration (a litmus test names no mechanism).</summary>
     private static (IScenario Scenario, KernelConfig Config) FirstScenario(CompiledAssembly assembly) =>
@@ -211,8 +245,13 @@ public sealed class RewindTests
     {
         var run = ScenarioRunner.Run(assembly, scenario, config, new ExploreOptions(MaxExecutions: 300, Jobs: 1, Rewind: rewind));
         Assert.Null(run.InternalError);
+        return Printed(run.Result!);
+    }
+
+    private static string Printed(ScenarioResult result)
+    {
         var output = new StringWriter();
-        TraceFormatter.Write(run.Result!, output);
+        TraceFormatter.Write(result, output);
         return output.ToString();
     }
 
