@@ -13,13 +13,13 @@ internal sealed partial class ExpectationTally(Step step, Quantifier quantifier)
 
     /// <summary>Takes in the judgment of one execution, whose final state is <paramref name="observed"/>.</summary>
     /// <param name="events">The execution's events, which outlive it unchanged: a counterexample prints them when it is shown.</param>
-    public void Add(Judgment judgment, int execution, IReadOnlyList<(string Subject, string Value)> observed, IReadOnlyList<ExecutedEvent> events)
+    public void Add(Judgment judgment, int execution, IReadOnlyList<(string Subject, string Value)> observed, PrintedSchedule events)
     {
         _error ??= judgment.Error;
         if (judgment.Satisfied)
             _satisfied++;
         else if (quantifier != Quantifier.Sometimes && _counterexample is null)
-            _counterexample = new Counterexample(execution, judgment.Detail ?? Observation.Format(observed), () => SchedulePrinter.Print(events));
+            _counterexample = new Counterexample(execution, judgment.Detail ?? Observation.Format(observed), events.Lines);
     }
 
     /// <summary>Adds the tally of a later part of the search, whose executions are numbered from <paramref name="offset"/> + 1.</summary>

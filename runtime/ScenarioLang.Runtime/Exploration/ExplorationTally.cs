@@ -103,13 +103,13 @@ internal sealed partial class ExplorationTally
                 unexpected ??= finding;
         }
         // The execution's events outlive it unchanged (the next execution makes its own list and records).
-        var events = record.Programs.Events;
+        var events = new PrintedSchedule(record.Programs.Events);
         // A finding no expectation names fails the scenario; the first execution with one shows how it comes about.
         if (unexpected is not null)
         {
             WithFindings++;
             Violated = true;
-            _findingExample ??= new Counterexample(execution, unexpected.Message, () => SchedulePrinter.Print(events));
+            _findingExample ??= new Counterexample(execution, unexpected.Message, events.Lines);
         }
         foreach (var judgment in record.Programs.Judgments)
             Add(judgment, execution, observed, events);
@@ -127,7 +127,7 @@ internal sealed partial class ExplorationTally
         }
     }
 
-    private void Add(Judgment judgment, int execution, IReadOnlyList<(string Subject, string Value)> observed, IReadOnlyList<ExecutedEvent> events)
+    private void Add(Judgment judgment, int execution, IReadOnlyList<(string Subject, string Value)> observed, PrintedSchedule events)
     {
         Tally(judgment.Step, judgment.Quantifier).Add(judgment, execution, observed, events);
         Violated |= !judgment.Satisfied && judgment.Quantifier != Quantifier.Sometimes;

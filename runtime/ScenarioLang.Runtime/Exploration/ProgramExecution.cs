@@ -197,9 +197,12 @@ internal sealed class ProgramExecution
             return chosen;
         }
         var preemptor = _preemptors[e.Cpu];
-        _machine.Tracker.Begin(e.Cpu);
+        // A replayed event ran before in the same state (the record shared below says so): its footprint is the one
+        // the trail holds, so its code's accesses are not recorded again.
+        var known = replayed && chosen.Effect.Complete;
+        _machine.Tracker.Begin(e.Cpu, record: !known);
         if (e.Kind == EventKind.Preempting && preemptor!.Program.Running is null)
-            return SwitchPreemptor(chosen, cpu, preemptor);
+            return SwitchPreemptor(chosen, cpu, preemptor, known);
         var program = e.Kind == EventKind.Preempting ? preemptor!.Program : _programs[e.Cpu];
         if (e.Kind == EventKind.Step && preemptor is not null)
             _ = cpu.Current;
@@ -224,9 +227,9 @@ internal sealed class ProgramExecution
             after = PassDrained(running.Path);
         }
         var tracked = _machine.Tracker.End();
-        if (waiting && wasPreemptible != Preemptible(cpu, preemptor!) is not null)
+        if (!known && waiting && wasPreemptible != Preemptible(cpu, preemptor!) is not null)
             tracked = [.. tracked, new StateAccess(_known[e.Cpu].PreemptCount, wasPreemptible ? Access.Acquire : Access.Release)];
-        var performed = _known[e.Cpu].Performed(chosen, tracked);
+        var performed = known ? chosen : _known[e.Cpu].Performed(chosen, tracked);
         _events.Add(Replayed(replayed, e) ?? new ExecutedEvent(e, step, ordinal, begins, before, after, cpu.StoreBuffer.Count) { Footprint = performed.Effect, Starts = starts });
         return performed;
     }
@@ -286,7 +289,7 @@ internal sealed class ProgramExecution
     private const string UserMode = "";
 
     // kernel/sched/core.c: __schedule() -> context_switch(): the preempting task in, or the preempted one back.
-    private Transition SwitchPreemptor(Transition chosen, Cpu cpu, Preemptor preemptor)
+    private Transition SwitchPreemptor(Transition chosen, Cpu cpu, Preemptor preemptor, bool known)
     {
         SwitchEvent switched;
         if (preemptor.State == PreemptorState.Waiting)
@@ -306,7 +309,8 @@ internal sealed class ProgramExecution
             switched = new SwitchEvent(preemptor.Preempted.ToString(), null, null);
         }
         var preemptCount = new StateAccess(_known[cpu.Index].PreemptCount, preemptor.State == PreemptorState.Running ? Access.Acquire : Access.Release);
-        var performed = chosen with { Effect = chosen.Effect.With([.. _machine.Tracker.End(), preemptCount]) };
+        var tracked = _machine.Tracker.End();
+        var performed = known ? chosen : chosen with { Effect = chosen.Effect.With([.. tracked, preemptCount]) };
         _events.Add(new ExecutedEvent(chosen.Event, null, -1, false, null, null, cpu.StoreBuffer.Count) { Footprint = performed.Effect, Switch = switched });
         return performed;
     }

@@ -171,3 +171,14 @@ internal static class SchedulePrinter
         }
     }
 }
+
+/// <summary>
+/// An execution's events, printed as a schedule when first asked for and then kept: the execution that first fails
+/// one expectation often first fails others and shows a finding too, each a counterexample of its own.
+/// </summary>
+internal sealed class PrintedSchedule(IReadOnlyList<ExecutedEvent> events)
+{
+    private IReadOnlyList<ScheduleLine>? _lines;
+
+    public IReadOnlyList<ScheduleLine> Lines() => _lines ??= SchedulePrinter.Print(events);
+}

@@ -82,7 +82,32 @@ internal sealed record Footprint(StateAccess[] Accesses, bool NeedsEmptyStoreBuf
     {
         if (tracked.Length == 0)
             return this with { Complete = true };
-        return this with { Accesses = [.. Accesses, .. tracked.Where(t => !Accesses.Any(a => a.Location == t.Location))], Complete = true };
+        // The tracker's record is the event's own array, each location once.
+        if (Accesses.Length == 0)
+            return this with { Accesses = tracked, Complete = true };
+        // Every event runs this: loops, where LINQ made two closures and an iterator per event.
+        var added = 0;
+        foreach (var t in tracked)
+            added += Touches(t.Location) ? 0 : 1;
+        var whole = new StateAccess[Accesses.Length + added];
+        Accesses.CopyTo(whole, 0);
+        var at = Accesses.Length;
+        foreach (var t in tracked)
+        {
+            if (!Touches(t.Location))
+                whole[at++] = t;
+        }
+        return this with { Accesses = whole, Complete = true };
+    }
+
+    private bool Touches(MemoryLocation location)
+    {
+        foreach (var a in Accesses)
+        {
+            if (a.Location == location)
+                return true;
+        }
+        return false;
     }
 
     /// <summary>Touches nothing, waits for nothing: independent of every other event.</summary>

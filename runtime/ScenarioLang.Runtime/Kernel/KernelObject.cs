@@ -63,7 +63,8 @@ public abstract class KernelObject
     internal StateTracker Tracker { get; }
 
     /// <summary>The location of one of the object's tracked fields: <c>mm_struct#2.vmas</c>.</summary>
-    internal MemoryLocation Field(string name) => new($"{Name}.{name}");
+    /// <remarks>Named once per process: each execution of a search allocates its objects under the same names again.</remarks>
+    internal MemoryLocation Field(string name) => MemoryLocation.Of(Name, name);
 
     public override string ToString() => Name;
 }

@@ -27,7 +27,7 @@ public sealed class MmStruct : KernelObject
         _mmCount = new(Tracker, Field("mm_count"), 1);
         _pgd = new(Tracker, Field("pgd"), null);
         _mmapBase = new(Tracker, Field("mmap_base"), UserLayout.MmapBase);
-        UserPgd = new(Tracker, Field("user_pgd"), new UserPageTable?[PagingLayout.PtrsPerTable / 2]);
+        UserPgd = TrackedArray<UserPageTable?>.Zeroed(Tracker, Field("user_pgd"), PagingLayout.PtrsPerTable / 2);
         Vmas = new(Tracker, Field("vmas"));
     }
 

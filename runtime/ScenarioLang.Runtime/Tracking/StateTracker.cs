@@ -67,10 +67,13 @@ public sealed class StateTracker
             Merge(location, Access.Write);
     }
 
-    /// <summary>Starts recording the event <paramref name="cpu"/> performs next.</summary>
-    internal void Begin(int cpu)
+    /// <summary>
+    /// Starts the event <paramref name="cpu"/> performs next, recording its accesses unless <paramref name="record"/>
+    /// is false (an event whose footprint is already known).
+    /// </summary>
+    internal void Begin(int cpu, bool record = true)
     {
-        Recording = true;
+        Recording = record;
         Cpu = cpu;
     }
 

@@ -196,6 +196,16 @@ public sealed class TrackedArray<T>(StateTracker tracker, MemoryLocation locatio
     public static TrackedArray<T> CopyOnWrite(StateTracker tracker, MemoryLocation location, T[] initial) =>
         new(tracker, location, initial) { _shared = true };
 
+    /// <summary>
+    /// An array of <paramref name="length"/> default values, a zeroed page's entries, allocated at its first write: a
+    /// search allocates page-table pages in every execution, and many are never written.
+    /// </summary>
+    public static TrackedArray<T> Zeroed(StateTracker tracker, MemoryLocation location, int length) =>
+        CopyOnWrite(tracker, location, ZeroedArrays.GetOrAdd(length, static n => new T[n]));
+
+    // Shared by every zeroed array of a length: never written (Own copies it first).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, T[]> ZeroedArrays = new();
+
     public int Length => _items.Length;
 
     public T this[int index]

@@ -225,6 +225,65 @@ public sealed class TrackedStateTests
         Assert.Equal([new StateAccess(new("a"), Access.Write)], footprint);
     }
 
+    [Fact]
+    public void Zeroed_arrays_of_one_length_share_nothing_once_written_and_rewind_to_zeros()
+    {
+        var tracker = new StateTracker();
+        var made = TrackedArray<string?>.Zeroed(tracker, new("made"), 4);
+        tracker.Save();
+        var a = TrackedArray<string?>.Zeroed(tracker, new("a"), 4);
+        var b = TrackedArray<string?>.Zeroed(tracker, new("b"), 4);
+
+        a[2] = "pmd";
+        made[0] = "pud";
+        var fresh = TrackedArray<string?>.Zeroed(tracker, new("fresh"), 4);
+
+        Assert.Equal(new string?[] { null, null, "pmd", null }, a.Read().ToArray());
+        Assert.Equal(new string?[4], b.Read().ToArray());
+        Assert.Equal(new string?[4], fresh.Read().ToArray());
+        tracker.Rewind();
+        Assert.Equal(new string?[4], made.Read().ToArray());
+        Assert.Equal(new string?[4], TrackedArray<string?>.Zeroed(tracker, new("after"), 4).Read().ToArray());
+    }
+
+    [Fact]
+    public void An_event_begun_without_recording_has_no_footprint_but_still_names_its_cpu()
+    {
+        var tracker = new StateTracker();
+        var cell = new Tracked<int>(tracker, new("cell"), 0);
+
+        tracker.Begin(1, record: false);
+        cell.Value = 5;
+        var cpu = tracker.Cpu;
+        var footprint = tracker.End();
+
+        Assert.Equal(1, cpu);
+        Assert.Empty(footprint);
+        Assert.Equal(5, cell.Value);
+        tracker.Begin(1);
+        _ = cell.Value;
+        Assert.Equal([new StateAccess(new("cell"), Access.Read)], tracker.End());
+    }
+
+    [Fact]
+    public void The_kernel_log_keeps_no_note_of_an_explored_event_and_does_not_format_it()
+    {
+        var tracker = new StateTracker();
+        var log = new KernelLog(tracker);
+        var formatted = 0;
+        string Formatted() => $"text {++formatted}";
+
+        log.Note($"before the block: {Formatted()}");
+        tracker.Begin(0);
+        log.Note($"inside an explored event: {Formatted()}");
+        log.Note("a plain note inside it");
+        tracker.End();
+        log.Note("after it");
+
+        Assert.Equal(["before the block: text 1", "after it"], log.Take());
+        Assert.Equal(1, formatted);
+    }
+
     private static bool IsMutableContainer(Type type) =>
         type.IsArray ||
         type.IsGenericType && type.GetGenericTypeDefinition() is var g &&

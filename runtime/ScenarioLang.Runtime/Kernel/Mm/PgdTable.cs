@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using ScenarioLang.Runtime.Scheduling;
 using ScenarioLang.Runtime.Tracking;
 
@@ -14,18 +16,19 @@ public sealed class PgdTable : KernelObject
 {
     public const string KindName = "pgd";
 
-    private readonly string _entries;
-    // The entries' words, named when first used: a PGD's kernel half is copied and walked entry by entry, in every
-    // execution of an explore block on the same machine for swapper_pg_dir.
+    // The entries' words of every PGD of a name, each named when first used: a PGD's kernel half is copied and walked
+    // entry by entry, and a search allocates the same mm's PGD (mm_struct#cpu0.1->pgd) again in each execution.
+    private static readonly ConcurrentDictionary<string, EntryWords> WordsByName = new(StringComparer.Ordinal);
+
     [Bookkeeping]
-    private readonly MemoryLocation[] _entryWords = new MemoryLocation[PagingLayout.PtrsPerTable];
+    private readonly EntryWords _entryWords;
 
     private readonly Tracked<int> _kernelPudInUserHalf;
 
     private PgdTable(KernelHeap heap, string site, string entries, MmStruct? mm, string? owner)
         : base(heap, KindName, (int)PagingLayout.PageSize, site)
     {
-        _entries = entries;
+        _entryWords = WordsByName.GetOrAdd(entries, static name => new EntryWords(name));
         Mm = mm;
         Owner = owner;
         _kernelPudInUserHalf = new(Tracker, Field("user_half"), -1);
@@ -49,8 +52,7 @@ public sealed class PgdTable : KernelObject
     public string? Owner { get; }
 
     /// <summary>The word holding entry <paramref name="slot"/>.</summary>
-    public MemoryLocation Entry(int slot) =>
-        _entryWords[slot] is { Name: not null } word ? word : _entryWords[slot] = new($"{_entries}[{slot}]");
+    public MemoryLocation Entry(int slot) => _entryWords[slot];
 
     /// <summary>page->lru of the PGD page: 1 while it is on pgd_list (mainline only).</summary>
     public MemoryLocation Lru => new($"{this}->lru");
@@ -61,10 +63,29 @@ public sealed class PgdTable : KernelObject
 
     private PgdTable(StateTracker tracker) : base(tracker, KindName, "swapper_pg_dir", (int)PagingLayout.PageSize, "head_64.S")
     {
-        _entries = Name;
+        _entryWords = WordsByName.GetOrAdd(Name, static name => new EntryWords(name));
         _kernelPudInUserHalf = new(Tracker, Field("user_half"), -1);
     }
 
     /// <summary>swapper_pg_dir (init_level4_pgt in head_64.S): a static page, not allocated and never freed.</summary>
     public static PgdTable Swapper(StateTracker tracker) => new(tracker);
+
+    /// <summary>
+    /// The words <c>{name}[0]</c> to <c>{name}[511]</c>, shared by the threads of a search: each is boxed, so a thread
+    /// that finds one sees it whole. Names, not state of the model.
+    /// </summary>
+    [Bookkeeping]
+    private sealed class EntryWords(string name)
+    {
+        private readonly StrongBox<MemoryLocation>?[] _words = new StrongBox<MemoryLocation>?[PagingLayout.PtrsPerTable];
+
+        public MemoryLocation this[int slot] =>
+            (Volatile.Read(ref _words[slot]) ?? Name(slot)).Value;
+
+        private StrongBox<MemoryLocation> Name(int slot)
+        {
+            var word = new StrongBox<MemoryLocation>(new($"{name}[{slot}]"));
+            return Interlocked.CompareExchange(ref _words[slot], word, null) ?? word;
+        }
+    }
 }

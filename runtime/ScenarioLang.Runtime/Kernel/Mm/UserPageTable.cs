@@ -24,9 +24,9 @@ public sealed class UserPageTable : KernelObject
         Level = level;
         Owner = owner;
         var entries = Field("entries");
-        Next = new(Tracker, entries, level == PageTableLevel.Pte ? [] : new UserPageTable?[PagingLayout.PtrsPerTable]);
-        _present = new(Tracker, entries, level == PageTableLevel.Pte ? new ulong[Words] : []);
-        _writable = new(Tracker, entries, level == PageTableLevel.Pte ? new ulong[Words] : []);
+        Next = TrackedArray<UserPageTable?>.Zeroed(Tracker, entries, level == PageTableLevel.Pte ? 0 : PagingLayout.PtrsPerTable);
+        _present = TrackedArray<ulong>.Zeroed(Tracker, entries, level == PageTableLevel.Pte ? Words : 0);
+        _writable = TrackedArray<ulong>.Zeroed(Tracker, entries, level == PageTableLevel.Pte ? Words : 0);
         _ptShareCount = new(Tracker, Field("pt_share_count"), 0);
     }
 
