@@ -144,7 +144,10 @@ public readonly struct MemoryLocation : IEquatable<MemoryLocation>, IComparable<
     // Per-CPU state is named anew for every machine, and a search makes a machine per execution: the names are made once.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int Cpu, string Field), MemoryLocation> CpuFields = new();
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Owner, string Field), MemoryLocation> Fields = new();
+    // By owner, then field: a string key alone is hashed without the randomized (slower) string hash a tuple's takes,
+    // and a search names the same objects' fields again in every execution.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, System.Collections.Concurrent.ConcurrentDictionary<string, MemoryLocation>> Fields =
+        new(StringComparer.Ordinal);
 
     // 0 only in default(MemoryLocation), which has no name.
     private readonly int _number;
@@ -162,7 +165,7 @@ public readonly struct MemoryLocation : IEquatable<MemoryLocation>, IComparable<
 
     /// <summary>The piece of state <paramref name="field"/> of an object named <paramref name="owner"/>: <c>swapper/1.state</c>.</summary>
     public static MemoryLocation Of(string owner, string field) =>
-        Fields.GetOrAdd((owner, field), static key => new($"{key.Owner}.{key.Field}"));
+        Fields.GetOrAdd(owner, static _ => new(StringComparer.Ordinal)).GetOrAdd(field, static (field, owner) => new($"{owner}.{field}"), owner);
 
     /// <summary>The word or piece of state <paramref name="field"/> of a CPU: <c>cpu1.tss.prev_max</c>.</summary>
     public static MemoryLocation OfCpu(int cpu, string field) =>

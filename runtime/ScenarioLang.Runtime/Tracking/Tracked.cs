@@ -208,6 +208,16 @@ public sealed class TrackedArray<T>(StateTracker tracker, MemoryLocation locatio
 
     public int Length => _items.Length;
 
+    /// <summary>Whether the array is still the shared one <see cref="Zeroed"/> made it with: every element default, none written.</summary>
+    public bool IsZeroed
+    {
+        get
+        {
+            tracker.Read(location);
+            return _shared && ZeroedArrays.TryGetValue(_items.Length, out var zeroed) && ReferenceEquals(_items, zeroed);
+        }
+    }
+
     public T this[int index]
     {
         get

@@ -241,8 +241,11 @@ public sealed class TrackedStateTests
         Assert.Equal(new string?[] { null, null, "pmd", null }, a.Read().ToArray());
         Assert.Equal(new string?[4], b.Read().ToArray());
         Assert.Equal(new string?[4], fresh.Read().ToArray());
+        Assert.Equal((false, true, false), (a.IsZeroed, b.IsZeroed, made.IsZeroed));
         tracker.Rewind();
         Assert.Equal(new string?[4], made.Read().ToArray());
+        Assert.True(made.IsZeroed);
+        Assert.False(TrackedArray<string?>.CopyOnWrite(tracker, new("initial"), new string?[4]).IsZeroed);
         Assert.Equal(new string?[4], TrackedArray<string?>.Zeroed(tracker, new("after"), 4).Read().ToArray());
     }
 

@@ -60,7 +60,7 @@ public sealed class UserPageTable : KernelObject
         }
     }
 
-    public bool IsEmpty => Level == PageTableLevel.Pte ? PresentCount == 0 : Next.Read().IndexOfAnyExcept((UserPageTable?)null) < 0;
+    public bool IsEmpty => Level == PageTableLevel.Pte ? PresentCount == 0 : Next.IsZeroed || Next.Read().IndexOfAnyExcept((UserPageTable?)null) < 0;
 
     public bool IsPresent(int index) => (_present[index / 64] & Bit(index)) != 0;
 

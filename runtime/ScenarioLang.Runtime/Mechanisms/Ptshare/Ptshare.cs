@@ -1,6 +1,7 @@
 using ScenarioLang.Runtime.Kernel.Mm;
 using ScenarioLang.Runtime.Kernel;
 using ScenarioLang.Runtime.Scheduling;
+using ScenarioLang.Runtime.Tracking;
 using ScenarioLang.Runtime.Tracing;
 
 namespace ScenarioLang.Runtime.Mechanisms.Ptshare;
@@ -235,21 +236,23 @@ internal sealed class Ptshare(LinuxKernel kernel) : IKernelHooks, IPageTableShar
         // mm, and its owner's pgtables_bytes still counts it (check_mm(): "BUG: non-zero pgtables_bytes on freeing mm").
         var reachable = new HashSet<UserPageTable>();
         foreach (var mm in mms.Concat(Heap.Live<PtshareData>().Select(info => info.Mm)).Where(mm => !mm.Freed))
-            Reach(mm.UserPgd.Read(), reachable);
+            Reach(mm.UserPgd, reachable);
         foreach (var table in tables.Where(t => !t.Owner.Freed && !reachable.Contains(t)))
             Heap.Report(FindingKind.Leak, table, $"memory leak: {table} of {table.Owner} is reachable from no page table: free_pgtables() cleared the entry of a VM_SHARED_PT range without freeing it");
     }
 
     // The tables below a PGD's or a table's entries, and the PTE pages below each PMD page among them: a loop over
-    // the entries, as every execution walks every live mm's.
-    private static void Reach(ReadOnlySpan<UserPageTable?> entries, HashSet<UserPageTable> reachable)
+    // the entries, as every execution walks every live mm's, but none over a page nothing was ever written to.
+    private static void Reach(TrackedArray<UserPageTable?> entries, HashSet<UserPageTable> reachable)
     {
-        foreach (var table in entries)
+        if (entries.IsZeroed)
+            return;
+        foreach (var table in entries.Read())
         {
             if (table is null || !reachable.Add(table))
                 continue;
             if (table.Level != PageTableLevel.Pte)
-                Reach(table.Next.Read(), reachable);
+                Reach(table.Next, reachable);
         }
     }
 
