@@ -5,8 +5,8 @@ namespace ScenarioLang.Runtime.Kernel;
 
 /// <summary>What the kernel did inside the current step, in a reviewer's words; the trace prints it under the step.</summary>
 /// <remarks>
-/// What an explore block's events note is never printed: the block's trace entry shows the exploration's summary in
-/// their place. So inside an explored event a note is not kept, and an interpolated one is not even formatted
+/// The notes of an explore block's events are never printed: the block's trace entry shows the exploration's summary
+/// in their place. So inside an explored event a note is not kept, and an interpolated one is not even formatted
 /// (<see cref="NoteText"/>): a search runs the kernel's paths thousands of times.
 /// </remarks>
 public sealed class KernelLog(StateTracker tracker)

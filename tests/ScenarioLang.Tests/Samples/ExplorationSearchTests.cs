@@ -42,6 +42,9 @@ public sealed partial class ExplorationSearchTests
 
         // Re-running each execution with its independent events reordered changed nothing: no internal error.
         Assert.True(dpor.ExitCode != 3, dpor.Error);
+        // A search replays the trail's events with the footprints recorded the first time; verifying records each
+        // again: the same search, the same bytes.
+        Assert.Equal(Explore(sample, variant, "--reduction", "dpor").Out, dpor.Out);
         Assert.Equal(Conclusions(sleepSets), Conclusions(dpor));
         Assert.True(Runs(dpor) <= Runs(sleepSets), $"{Runs(dpor)} runs with DPOR, {Runs(sleepSets)} with sleep sets");
         if (sample.StartsWith("samples/litmus/", StringComparison.Ordinal) && !TooManyInterleavings.Contains(sample))
