@@ -28,9 +28,10 @@ namespace ScenarioLang.Runtime;
 /// <param name="Rewind">Each execution after a part's first starts from the explore block on that execution's machine,
 /// rewound to the block's start; false builds a machine and runs the scenario from its start for every execution, as
 /// the tests do to check that both give the same bytes.</param>
-/// <param name="HelpersAfter">Threads beyond the first join a search once it has run this long (null: 20 ms), so that a
-/// shorter one, which would pay more for their start and the machine each builds than it gains, runs on one; the tests
-/// set zero to have them from the start. The result does not depend on it.</param>
+/// <param name="HelpersAfter">Threads beyond the first join a search once it has run this long (null: 20 ms, or at once
+/// when the split left more parts than it aims at), so that a shorter one, which would pay more for their start and the
+/// machine each builds than it gains, runs on one; the tests set zero to have them from the start. The result does not
+/// depend on it.</param>
 public sealed record ExploreOptions(
     Reduction Reduction = Reduction.Dpor,
     int MaxExecutions = 1_000_000,
