@@ -60,6 +60,20 @@ public sealed class SearchStrategyTests
             Assert.Equal($"stopped after {budget} executions (--max-executions {budget})", four.Exploration!.Cut);
     }
 
+    /// <summary>
+    /// A search whose split leaves more parts than it aims at starts its other threads as soon as the parts are known,
+    /// not after the 20 ms a short search waits (SB-8's split leaves over 32): the default options, no zero delay.
+    /// </summary>
+    [Fact]
+    public void A_search_split_into_many_parts_gives_its_threads_the_result_of_one()
+    {
+        var one = Ring(8, MemoryModel.Tso).Explore(new ExploreOptions(Jobs: 1));
+        var two = Ring(8, MemoryModel.Tso).Explore(new ExploreOptions(Jobs: 2));
+
+        Assert.Equal(TraceFormatter.Format(one), TraceFormatter.Format(two));
+        Assert.Equal(256, two.Exploration!.Executions);
+    }
+
     [Fact]
     public void Dpor_runs_far_fewer_executions_than_sleep_sets_alone()
     {
